@@ -1,0 +1,91 @@
+/**
+ * buildApp composes the middleware and the feature routers. Order matters:
+ * request context and route capture first, so every log line and metric of a
+ * request knows its id and template; the error handler last.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import type { Container } from './container';
+import { AppError } from './errors';
+import { authRouter } from './features/auth/auth.routes';
+import { authenticate } from './features/auth/middleware';
+import { adminUsersRouter } from './features/users/admin-users.routes';
+import { errorHandler, notFoundHandler } from './http/error-handler';
+import { requestContextMiddleware } from './http/request-context';
+import { captureRouteTemplate, httpMetricsMiddleware } from './observability/http-metrics';
+
+export const BODY_LIMIT = '100kb';
+export const FRONTEND_DIST = path.resolve(__dirname, '../../frontend/dist');
+
+/** JSON routes take JSON: a body of another type is a 415, not a silent empty body. */
+function requireJsonBody(req: Request, _res: Response, next: NextFunction): void {
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && !req.is('application/json') && !req.is('application/*+json')) {
+    return next(new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json'));
+  }
+  next();
+}
+
+export function buildApp(c: Container): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  if (c.config.TRUST_PROXY !== undefined) {
+    const v = c.config.TRUST_PROXY;
+    app.set('trust proxy', v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v);
+  }
+
+  app.use(requestContextMiddleware);
+  app.use(captureRouteTemplate);
+  if (c.config.PROMETHEUS_ENABLED) app.use(httpMetricsMiddleware);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'img-src': ["'self'", 'data:', 'https://image.tmdb.org', 'https://plex.tv', 'https://*.plex.tv'],
+          'connect-src': ["'self'", 'ws:', 'wss:'],
+          'upgrade-insecure-requests': null,
+        },
+      },
+      // Plain-http LAN installs are normal for a household server; HSTS only makes sense behind HTTPS.
+      strictTransportSecurity: false,
+    }),
+  );
+
+  // Health: liveness does no I/O; readiness checks dependencies.
+  app.get('/health/live', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  const ready = async (_req: Request, res: Response) => {
+    const report = await c.health.readiness();
+    res.status(report.status === 'unavailable' ? 503 : 200).json(report);
+  };
+  app.get('/health/ready', ready);
+  app.get('/health', ready);
+
+  const api = express.Router();
+  api.use(['/', ''], requireJsonBody);
+  api.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  api.use(authenticate(c.sessions, c.users));
+
+  api.use('/auth', authRouter(c.auth));
+  api.use('/admin/users', adminUsersRouter(c.users, c.sessions));
+
+  api.use(notFoundHandler);
+  app.use('/api/v1', api);
+  app.use('/api', notFoundHandler);
+
+  // The built web app, with client-side routes falling back to index.html.
+  if (fs.existsSync(path.join(FRONTEND_DIST, 'index.html'))) {
+    app.use(express.static(FRONTEND_DIST, { index: false, maxAge: '1h' }));
+    app.get(/^\/(?!api\/|health|socket\.io\/).*/, (req, res, next) => {
+      if (!req.accepts('html')) return next();
+      res.sendFile(path.join(FRONTEND_DIST, 'index.html'));
+    });
+  }
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

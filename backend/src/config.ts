@@ -1,0 +1,137 @@
+/**
+ * One zod schema for every environment variable MediaNest reads (DESIGN.md §2).
+ * `loadConfig` never throws a stack trace at the operator: `ConfigError` carries
+ * one line naming the variable and the problem, and main.ts prints it and exits 1.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+    .optional()
+    .transform((v) => (v === undefined ? def : v === 'true' || v === '1' || v === 'yes'));
+
+const port = (def: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return def;
+      const n = Number(v);
+      if (!/^\d+$/.test(v) || n < 0 || n > 65535) {
+        ctx.addIssue({ code: 'custom', message: `must be a port number (0-65535), got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const url = (protocols: string[], hint: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return undefined;
+      let parsed: URL;
+      try {
+        parsed = new URL(v);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `must be a URL (${hint})` });
+        return z.NEVER;
+      }
+      if (!protocols.includes(parsed.protocol)) {
+        ctx.addIssue({ code: 'custom', message: `must start with ${protocols.map((p) => p + '//').join(' or ')} (${hint})` });
+        return z.NEVER;
+      }
+      return v.replace(/\/+$/, '');
+    });
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? undefined : v));
+
+const httpUrl = (hint: string) => url(['http:', 'https:'], hint);
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port(4000),
+  HOST: z.string().default('0.0.0.0'),
+  METRICS_PORT: port(9090),
+  METRICS_HOST: z.string().default('0.0.0.0'),
+  METRICS_TOKEN: optionalString,
+  PROMETHEUS_ENABLED: bool(true),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: url(['postgres:', 'postgresql:'], 'e.g. postgres://user:pass@host:5432/db; unset for the embedded database'),
+  DATABASE_POOL_MAX: z.coerce.number({ message: 'must be a number' }).int().min(1).max(200).default(10),
+  REDIS_URL: url(['redis:', 'rediss:'], 'e.g. redis://host:6379; unset for in-process cache'),
+  REDIS_KEY_PREFIX: z.string().default('medianest:'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+  }).default('info'),
+  LOG_DIR: optionalString,
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  LOKI_URL: httpUrl('the Loki base URL, e.g. http://loki:3100'),
+  LOKI_BUFFER_LINES: z.coerce.number({ message: 'must be a number' }).int().min(100).max(1_000_000).default(10_000),
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl('the OTLP/HTTP base URL, e.g. http://jaeger:4318'),
+  JAEGER_ENDPOINT: httpUrl('alias of OTEL_EXPORTER_OTLP_ENDPOINT'),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number({ message: 'must be a number between 0 and 1' }).min(0).max(1).default(1),
+  PLEX_URL: httpUrl('your Plex server, e.g. http://192.168.1.10:32400'),
+  PLEX_TOKEN: optionalString,
+  PLEX_TV_URL: httpUrl('the plex.tv API base').default('https://plex.tv'),
+  PLEX_CLIENT_IDENTIFIER: optionalString,
+  OVERSEERR_URL: httpUrl('your Overseerr, e.g. http://overseerr:5055'),
+  OVERSEERR_API_KEY: optionalString,
+  OVERSEERR_WEBHOOK_SECRET: optionalString,
+  ADMIN_USERNAME: z.string().min(1).max(64).default('admin'),
+  ADMIN_PASSWORD: optionalString.refine((v) => v === undefined || v.length >= 8, 'must be at least 8 characters'),
+  ALERTS_WEBHOOK_TOKEN: optionalString,
+  TRUST_PROXY: optionalString,
+  SESSION_TTL_HOURS: z.coerce.number({ message: 'must be a number' }).positive().max(24 * 365).default(24 * 7),
+  PUBLIC_URL: httpUrl('the URL users open, e.g. https://media.example.com'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config extends Env {
+  dataDir: string;
+  logDir: string;
+  otlpEndpoint: string | undefined;
+  version: string;
+  commit: string;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function readVersion(): string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('../package.json') as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const name = issue.path.join('.') || 'environment';
+    throw new ConfigError(`Invalid configuration: ${name} ${issue.message}`);
+  }
+  const e = result.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    ...e,
+    dataDir,
+    logDir: path.resolve(e.LOG_DIR ?? path.join(dataDir, 'logs')),
+    otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? e.JAEGER_ENDPOINT,
+    version: readVersion(),
+    commit: env.GIT_COMMIT ?? env.SOURCE_COMMIT ?? 'unknown',
+  };
+}

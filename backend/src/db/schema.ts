@@ -1,0 +1,150 @@
+/**
+ * The database schema (Drizzle). The same migrations (backend/drizzle) serve
+ * the embedded PGlite database and PostgreSQL.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+export const userRoles = ['admin', 'user'] as const;
+export type UserRole = (typeof userRoles)[number];
+
+export const users = pgTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    username: text('username').notNull(),
+    email: text('email'),
+    /** scrypt hash for local accounts; null for Plex-only accounts. */
+    passwordHash: text('password_hash'),
+    plexId: text('plex_id'),
+    plexUsername: text('plex_username'),
+    thumb: text('thumb'),
+    role: text('role', { enum: userRoles }).notNull().default('user'),
+    enabled: boolean('enabled').notNull().default(true),
+    /** Overseerr user id matched by Plex id or e-mail; requests are made on its behalf. */
+    overseerrUserId: integer('overseerr_user_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('users_username_lower_idx').on(sql`lower(${t.username})`),
+    uniqueIndex('users_plex_id_idx').on(t.plexId),
+  ],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    /** SHA-256 of the cookie token: the token itself is never stored. */
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
+);
+
+export const mediaTypes = ['movie', 'tv'] as const;
+export type MediaType = (typeof mediaTypes)[number];
+export const requestStatuses = [
+  'pending',
+  'approved',
+  'declined',
+  'processing',
+  'available',
+  'failed',
+  'cancelled',
+] as const;
+export type RequestStatus = (typeof requestStatuses)[number];
+export const finalRequestStatuses: readonly RequestStatus[] = ['available', 'declined', 'cancelled'];
+
+export const mediaRequests = pgTable(
+  'media_requests',
+  {
+    id: serial('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    mediaType: text('media_type', { enum: mediaTypes }).notNull(),
+    tmdbId: integer('tmdb_id').notNull(),
+    title: text('title').notNull(),
+    posterPath: text('poster_path'),
+    seasons: jsonb('seasons').$type<number[] | null>(),
+    status: text('status', { enum: requestStatuses }).notNull().default('pending'),
+    overseerrId: integer('overseerr_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('media_requests_user_idx').on(t.userId),
+    index('media_requests_status_idx').on(t.status),
+    index('media_requests_tmdb_idx').on(t.mediaType, t.tmdbId),
+    uniqueIndex('media_requests_overseerr_idx').on(t.overseerrId),
+  ],
+);
+
+export const monitoredServices = pgTable('monitored_services', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull(),
+  url: text('url').notNull(),
+  enabled: boolean('enabled').notNull().default(true),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const serviceStatuses = ['up', 'down', 'degraded'] as const;
+export type ServiceStatus = (typeof serviceStatuses)[number];
+
+export const serviceStatusHistory = pgTable(
+  'service_status_history',
+  {
+    id: serial('id').primaryKey(),
+    service: text('service').notNull(),
+    status: text('status', { enum: serviceStatuses }).notNull(),
+    responseTimeMs: integer('response_time_ms'),
+    error: text('error'),
+    checkedAt: timestamp('checked_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('service_status_service_checked_idx').on(t.service, t.checkedAt)],
+);
+
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: serial('id').primaryKey(),
+    fingerprint: text('fingerprint').notNull(),
+    alertname: text('alertname').notNull(),
+    status: text('status', { enum: ['firing', 'resolved'] }).notNull(),
+    severity: text('severity'),
+    summary: text('summary'),
+    labels: jsonb('labels').$type<Record<string, string>>().notNull(),
+    annotations: jsonb('annotations').$type<Record<string, string>>().notNull(),
+    startsAt: timestamp('starts_at', { withTimezone: true }),
+    endsAt: timestamp('ends_at', { withTimezone: true }),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('alerts_received_idx').on(t.receivedAt), index('alerts_fingerprint_idx').on(t.fingerprint)],
+);
+
+/** Small key/value store for generated secrets and identifiers that must survive restarts. */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

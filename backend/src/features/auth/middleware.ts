@@ -1,0 +1,68 @@
+/** Reads the session cookie and attaches the signed-in user; guards for routes. */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { AppError } from '../../errors';
+import { currentRequestContext } from '../../observability/request-context';
+import type { User, UsersRepository } from '../users/users.repository';
+import { SESSION_COOKIE, type SessionStore } from './sessions';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    user?: User;
+    sessionToken?: string;
+  }
+}
+
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq === -1) continue;
+    if (part.slice(0, eq).trim() === name) {
+      const value = part.slice(eq + 1).trim();
+      try {
+        return decodeURIComponent(value);
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Resolves the user behind a session token, or undefined. Shared by HTTP and Socket.IO. */
+export async function userForToken(
+  token: string | undefined,
+  sessions: SessionStore,
+  users: UsersRepository,
+): Promise<User | undefined> {
+  if (!token || token.length > 200) return undefined;
+  const session = await sessions.resolve(token);
+  if (!session) return undefined;
+  const user = await users.findById(session.userId);
+  return user?.enabled ? user : undefined;
+}
+
+export function authenticate(sessions: SessionStore, users: UsersRepository): RequestHandler {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+    if (!token) return next();
+    userForToken(token, sessions, users).then((user) => {
+      if (user) {
+        req.user = user;
+        req.sessionToken = token;
+        const ctx = currentRequestContext();
+        if (ctx) ctx.userId = user.id;
+      }
+      next();
+    }, next);
+  };
+}
+
+export const requireUser: RequestHandler = (req, _res, next) => {
+  next(req.user ? undefined : AppError.unauthenticated());
+};
+
+export const requireAdmin: RequestHandler = (req, _res, next) => {
+  if (!req.user) return next(AppError.unauthenticated());
+  next(req.user.role === 'admin' ? undefined : AppError.forbidden('Only administrators can do this'));
+};

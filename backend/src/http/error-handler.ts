@@ -1,0 +1,58 @@
+/**
+ * The one error handler: AppErrors keep their status and code; body-parser
+ * failures become 400/413/415; anything else is a logged 500 with no stack
+ * trace sent to the client.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import { AppError, isAppError } from '../errors';
+import { logger } from '../observability/logger';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  expose?: boolean;
+}
+
+function fromBodyParser(err: BodyParserError): AppError | undefined {
+  switch (err.type) {
+    case 'entity.too.large':
+      return new AppError(413, 'PAYLOAD_TOO_LARGE', 'Request body is too large (limit 100 kB)');
+    case 'entity.parse.failed':
+      return new AppError(400, 'BAD_REQUEST', 'Request body is not valid JSON');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported body encoding');
+    case 'request.aborted':
+      return new AppError(400, 'BAD_REQUEST', 'Request was aborted');
+    default:
+      return undefined;
+  }
+}
+
+export function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
+  const appError = isAppError(err) ? err : fromBodyParser(err as BodyParserError);
+  if (res.headersSent) {
+    req.socket.destroy();
+    return;
+  }
+  if (appError) {
+    if (appError.status >= 500) {
+      logger().warn({ event: 'request.failed', code: appError.code, err: appError.message }, appError.message);
+    }
+    if (appError.headers) res.set(appError.headers);
+    res.status(appError.status).json({
+      error: {
+        code: appError.code,
+        message: appError.message,
+        ...(appError.details !== undefined ? { details: appError.details } : {}),
+      },
+    });
+    return;
+  }
+  logger().error({ event: 'request.error', err }, 'Unhandled error while handling request');
+  res.status(500).json({ error: { code: 'INTERNAL', message: 'Something went wrong on our side' } });
+}
+
+export function notFoundHandler(req: Request, _res: Response, next: NextFunction): void {
+  next(AppError.notFound(`No route for ${req.method} ${req.path}`));
+}

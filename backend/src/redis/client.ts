@@ -1,0 +1,96 @@
+/**
+ * The optional Redis connection (ioredis). Every command is observed in
+ * medianest_redis_operation_duration_seconds by wrapping sendCommand once.
+ * Commands fail fast while disconnected (no offline queue), so callers fall
+ * back to their in-process path instead of hanging; ioredis reconnects by
+ * itself and `reconnect()` forces a fresh connection (recovery procedure).
+ */
+import { Redis } from 'ioredis';
+import { redisOperationDuration } from '../observability/metrics';
+import { logger } from '../observability/logger';
+
+export interface RedisConnection {
+  readonly client: Redis;
+  isReady(): boolean;
+  ping(timeoutMs: number): Promise<void>;
+  reconnect(): Promise<void>;
+  /** A second connection for blocking consumers (BullMQ workers, Socket.IO adapter). */
+  duplicate(): Redis;
+  close(): Promise<void>;
+}
+
+const KNOWN_COMMANDS = new Set([
+  'get', 'set', 'del', 'mget', 'incr', 'pexpire', 'expire', 'ttl', 'pttl', 'ping', 'eval', 'evalsha', 'exists',
+  'hget', 'hset', 'hgetall', 'hdel', 'publish', 'subscribe', 'scan', 'zadd', 'zrange', 'zrem', 'lpush', 'rpush',
+  'lrange', 'multi', 'exec', 'info', 'setex', 'psetex', 'unlink', 'keys', 'script',
+]);
+
+type SendCommand = Redis['sendCommand'];
+
+function instrument(client: Redis): void {
+  const send = client.sendCommand.bind(client) as SendCommand;
+  client.sendCommand = ((command: Parameters<SendCommand>[0], stream?: Parameters<SendCommand>[1]) => {
+    const name = String(command.name).toLowerCase();
+    const label = KNOWN_COMMANDS.has(name) ? name : 'other';
+    const end = redisOperationDuration.startTimer({ command: label });
+    command.promise.then(
+      () => end({ status: 'success' }),
+      () => end({ status: 'error' }),
+    );
+    return send(command, stream);
+  }) as SendCommand;
+}
+
+export function connectRedis(url: string, options: { keyPrefix?: string } = {}): RedisConnection {
+  const make = () => {
+    const client = new Redis(url, {
+      keyPrefix: options.keyPrefix,
+      lazyConnect: false,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2000,
+      commandTimeout: 1000,
+      retryStrategy: (times) => Math.min(200 * times, 2000),
+    });
+    instrument(client);
+    let wasReady = false;
+    client.on('ready', () => {
+      if (wasReady) logger().info({ event: 'redis.reconnected' }, 'Redis connection restored');
+      wasReady = true;
+    });
+    client.on('error', (err: Error) => {
+      // Logged at debug: readiness and the redis breaker report the outage once, not per retry.
+      logger().debug({ event: 'redis.error', err: err.message }, 'Redis error');
+    });
+    return client;
+  };
+  let client = make();
+  return {
+    get client() {
+      return client;
+    },
+    isReady() {
+      return client.status === 'ready';
+    },
+    async ping(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        client.ping(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]).finally(() => clearTimeout(timer));
+    },
+    async reconnect() {
+      const old = client;
+      client = make();
+      old.disconnect();
+    },
+    duplicate() {
+      return new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(200 * times, 2000) });
+    },
+    async close() {
+      client.disconnect();
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Starts MediaNest: container → app → HTTP listener (+ metrics listener), and
+ * stops it gracefully: stop accepting, let in-flight requests finish (up to
+ * the budget), then close the database and Redis.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from './app';
+import type { Config } from './config';
+import { createContainer, type Container } from './container';
+import { logger } from './observability/logger';
+import { createMetricsServer } from './observability/metrics-server';
+import { startDefaultMetrics } from './observability/metrics';
+
+export const SHUTDOWN_BUDGET_MS = 10_000;
+
+export interface RunningServer {
+  container: Container;
+  server: http.Server;
+  metricsServer?: http.Server;
+  port: number;
+  metricsPort?: number;
+  /** Resolves when everything is closed. Safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+export async function startServer(config: Config, hooks: { onAdminPassword?: (password: string) => void } = {}): Promise<RunningServer> {
+  if (config.PROMETHEUS_ENABLED) startDefaultMetrics();
+  const container = await createContainer(config);
+  const generated = await container.auth.ensureAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD);
+  if (generated) hooks.onAdminPassword?.(generated);
+
+  const app = buildApp(container);
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 65_000;
+  const port = await listen(server, config.PORT, config.HOST);
+
+  let metricsServer: http.Server | undefined;
+  let metricsPort: number | undefined;
+  if (config.PROMETHEUS_ENABLED) {
+    metricsServer = createMetricsServer({ token: config.METRICS_TOKEN });
+    metricsPort = await listen(metricsServer, config.METRICS_PORT, config.METRICS_HOST);
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      const budget = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          logger().warn({ event: 'shutdown.timeout' }, 'In-flight requests did not finish in time; closing them');
+          server.closeAllConnections();
+          resolve();
+        }, SHUTDOWN_BUDGET_MS);
+      });
+      await Promise.race([closed, budget]);
+      clearTimeout(timer);
+      if (metricsServer) {
+        metricsServer.closeAllConnections();
+        await new Promise<void>((resolve) => metricsServer!.close(() => resolve()));
+      }
+      await container.close();
+    })();
+    return stopping;
+  };
+
+  return { container, server, metricsServer, port, metricsPort, stop };
+}
