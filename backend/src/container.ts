@@ -11,6 +11,7 @@ import { UsersRepository } from './features/users/users.repository';
 import { createRateLimiter, type RateLimiter } from './http/rate-limit';
 import { HealthService } from './observability/health';
 import { buildInfo } from './observability/metrics';
+import { EventBus } from './realtime/events';
 import { connectRedis, type RedisConnection } from './redis/client';
 
 export interface Container {
@@ -20,6 +21,7 @@ export interface Container {
   cache: Cache;
   limiter: RateLimiter;
   health: HealthService;
+  events: EventBus;
   users: UsersRepository;
   sessions: SessionStore;
   auth: AuthService;
@@ -43,6 +45,8 @@ export async function createContainer(config: Config): Promise<Container> {
   if (redis) health.register({ name: 'redis', critical: false, check: (t) => redis.ping(t) });
   else health.registerNotConfigured('redis');
 
+  const events = new EventBus();
+
   buildInfo.set({ version: config.version, commit: config.commit, node_version: process.version }, 1);
 
   return {
@@ -52,6 +56,7 @@ export async function createContainer(config: Config): Promise<Container> {
     cache,
     limiter,
     health,
+    events,
     users,
     sessions,
     auth,

@@ -1,0 +1,35 @@
+/**
+ * The in-process domain event bus. Features publish what happened; the
+ * Socket.IO server (realtime/socket.ts) decides who receives it. Features
+ * never import Socket.IO.
+ */
+import { EventEmitter } from 'node:events';
+import type { MediaType, RequestStatus, ServiceStatus } from '../db/schema';
+
+export interface DomainEvents {
+  /** A media request was created (admins are told). */
+  'request.created': { requestId: number; userId: string; mediaType: MediaType; tmdbId: number; title: string; status: RequestStatus };
+  /** A media request changed status (its owner is told). */
+  'request.updated': { requestId: number; userId: string; mediaType: MediaType; tmdbId: number; title: string; status: RequestStatus; previousStatus: RequestStatus };
+  /** A monitored service changed state (everyone is told). */
+  'service.status': { service: string; status: ServiceStatus; previousStatus: ServiceStatus | undefined; responseTimeMs: number | null; checkedAt: string };
+}
+
+type Listener<K extends keyof DomainEvents> = (payload: DomainEvents[K]) => void;
+
+export class EventBus {
+  private readonly emitter = new EventEmitter();
+
+  constructor() {
+    this.emitter.setMaxListeners(100);
+  }
+
+  publish<K extends keyof DomainEvents>(event: K, payload: DomainEvents[K]): void {
+    this.emitter.emit(event, payload);
+  }
+
+  subscribe<K extends keyof DomainEvents>(event: K, listener: Listener<K>): () => void {
+    this.emitter.on(event, listener);
+    return () => this.emitter.off(event, listener);
+  }
+}
