@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
 const common = {
   include: ['src/**/*.test.ts'],
   globalSetup: ['src/test/global-setup.ts'],
+  setupFiles: ['src/test/setup.ts'],
   testTimeout: 30_000,
   hookTimeout: 60_000,
   pool: 'forks' as const,

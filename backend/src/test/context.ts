@@ -40,7 +40,7 @@ async function withAdminPg<T>(fn: (client: pg.Client) => Promise<T>): Promise<T>
 }
 
 /** Environment for one isolated MediaNest: data dir, database, Redis prefix. */
-export async function prepareTestEnv(extra: Record<string, string> = {}): Promise<TestEnv> {
+export async function prepareTestEnv(extra: Record<string, string> = {}, mode: TestMode = testMode): Promise<TestEnv> {
   const id = randomBytes(5).toString('hex');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'medianest-test-'));
   const env: Record<string, string> = {
@@ -56,7 +56,7 @@ export async function prepareTestEnv(extra: Record<string, string> = {}): Promis
   };
   let dbName: string | undefined;
   const redisPrefix = `mntest:${id}:`;
-  if (testMode === 'services') {
+  if (mode === 'services') {
     dbName = `medianest_test_${id}`;
     await withAdminPg((c) => c.query(`CREATE DATABASE ${dbName}`));
     const url = new URL(TEST_PG_URL);
@@ -102,8 +102,8 @@ export interface TestApp {
 }
 
 /** An app (for supertest) with an isolated database; no listeners. */
-export async function createTestApp(extra: Record<string, string> = {}): Promise<TestApp> {
-  const testEnv = await prepareTestEnv(extra);
+export async function createTestApp(extra: Record<string, string> = {}, mode: TestMode = testMode): Promise<TestApp> {
+  const testEnv = await prepareTestEnv(extra, mode);
   const config = loadConfig(testEnv.env);
   const container = await createContainer(config);
   await container.auth.ensureAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD);
@@ -127,8 +127,8 @@ export interface TestServer extends RunningServer {
 }
 
 /** A listening MediaNest (API port and metrics port on 127.0.0.1, ephemeral ports). */
-export async function startTestServer(extra: Record<string, string> = {}): Promise<TestServer> {
-  const testEnv = await prepareTestEnv(extra);
+export async function startTestServer(extra: Record<string, string> = {}, mode: TestMode = testMode): Promise<TestServer> {
+  const testEnv = await prepareTestEnv(extra, mode);
   const config = loadConfig(testEnv.env);
   const running = await startServer(config);
   return {
