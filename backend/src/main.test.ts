@@ -1,0 +1,101 @@
+/**
+ * The real process, as an operator runs it: first start prints the generated
+ * admin password once, data survives a restart, SIGTERM lets an in-flight
+ * request finish and exits 0.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareTestEnv, type TestEnv } from './test/context';
+
+const MAIN = path.resolve(__dirname, '../dist/main.js');
+
+interface Proc {
+  child: ChildProcessWithoutNullStreams;
+  stdout: () => string;
+  port: number;
+  exited: Promise<number | null>;
+}
+
+async function startProcess(env: Record<string, string>): Promise<Proc> {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: 'info' },
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const m = /"event":"server.started"[^\n]*"port":(\d+)/.exec(out);
+    if (m) return { child, stdout: () => out, port: Number(m[1]), exited };
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`process did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function login(port: number, password: string): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password }),
+  });
+  return res.status;
+}
+
+describe('the MediaNest process', () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await prepareTestEnv();
+    delete env.env.ADMIN_PASSWORD;
+  });
+  afterAll(() => env.cleanup());
+
+  it('prints a generated admin password once, and keeps it across restarts', async () => {
+    const first = await startProcess(env.env);
+    const m = /created administrator "admin" with password: (\S+)/.exec(first.stdout());
+    expect(m).not.toBeNull();
+    const password = m![1]!;
+    expect(await login(first.port, password)).toBe(200);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    // The password reached the terminal only: no log line carries it.
+    const logLines = first.stdout().split('\n').filter((l) => l.startsWith('{'));
+    expect(logLines.length).toBeGreaterThan(0);
+    expect(logLines.some((l) => l.includes(password))).toBe(false);
+
+    const second = await startProcess(env.env);
+    expect(second.stdout()).not.toMatch(/with password/);
+    expect(await login(second.port, password)).toBe(200);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+
+  it('finishes an in-flight request on SIGTERM, refuses new connections, and exits 0', async () => {
+    const proc = await startProcess({ ...env.env, ADMIN_PASSWORD: 'ignored-after-first-start' });
+    const body = JSON.stringify({ username: 'admin', password: 'not-the-password' });
+    const socket = net.connect(proc.port, '127.0.0.1');
+    await new Promise<void>((resolve) => socket.on('connect', () => resolve()));
+    let response = '';
+    socket.on('data', (d: Buffer) => (response += d.toString()));
+    // Send the headers and half the body, then ask the process to stop.
+    socket.write(
+      `POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n` +
+        body.slice(0, 10),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    proc.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    // A new connection is refused while the old one is still being served.
+    const refused = await fetch(`http://127.0.0.1:${proc.port}/health/live`).then(
+      () => false,
+      () => true,
+    );
+    expect(refused).toBe(true);
+    socket.write(body.slice(10));
+    const code = await proc.exited;
+    expect(response).toMatch(/^HTTP\/1\.1 401/);
+    expect(code).toBe(0);
+  });
+});
