@@ -1,11 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Every test file runs twice: against the embedded defaults (PGlite, no Redis)
- * and against the real PostgreSQL and Redis of the machine (DESIGN.md §4).
+ * Every unit and integration test file runs twice: against the embedded
+ * defaults (PGlite, no Redis) and against the real PostgreSQL and Redis of the
+ * machine (DESIGN.md §4). End-to-end tests (browser, monitoring stack) start
+ * whole systems and run once, in their own project.
  */
 const common = {
-  include: ['src/**/*.test.ts'],
   globalSetup: ['src/test/global-setup.ts'],
   setupFiles: ['src/test/setup.ts'],
   testTimeout: 30_000,
@@ -16,8 +17,23 @@ const common = {
 export default defineConfig({
   test: {
     projects: [
-      { test: { ...common, name: 'embedded', env: { MEDIANEST_TEST_MODE: 'embedded' } } },
-      { test: { ...common, name: 'services', env: { MEDIANEST_TEST_MODE: 'services' } } },
+      {
+        test: { ...common, name: 'embedded', include: ['src/**/*.test.ts'], exclude: ['src/e2e/**'], env: { MEDIANEST_TEST_MODE: 'embedded' } },
+      },
+      {
+        test: { ...common, name: 'services', include: ['src/**/*.test.ts'], exclude: ['src/e2e/**'], env: { MEDIANEST_TEST_MODE: 'services' } },
+      },
+      {
+        test: {
+          ...common,
+          name: 'e2e',
+          include: ['src/e2e/**/*.test.ts'],
+          env: { MEDIANEST_TEST_MODE: 'embedded' },
+          testTimeout: 300_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });
