@@ -1,0 +1,46 @@
+# syntax=docker/dockerfile:1
+# MediaNest: one image serving the API, the built SPA, Socket.IO (port 4000)
+# and /metrics (port 9090).
+
+# ---- build: install everything, compile backend and frontend ----------------
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# manifests first so the dependency layer is cached across source changes
+COPY package.json package-lock.json ./
+COPY backend/package.json backend/
+COPY frontend/package.json frontend/
+RUN npm ci
+COPY . .
+RUN npm run build
+
+# ---- deps: production dependencies only --------------------------------------
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+COPY backend/package.json backend/
+COPY frontend/package.json frontend/
+RUN npm ci --omit=dev && npm cache clean --force
+
+# ---- runtime -----------------------------------------------------------------
+FROM node:20-bookworm-slim AS runtime
+WORKDIR /app
+ENV NODE_ENV=production \
+    PORT=4000 \
+    METRICS_PORT=9090 \
+    DATA_DIR=/data
+COPY --from=deps --chown=node:node /app/node_modules ./node_modules
+COPY --from=deps --chown=node:node /app/package.json ./package.json
+COPY --from=build --chown=node:node /app/backend/package.json ./backend/package.json
+COPY --from=build --chown=node:node /app/backend/dist ./backend/dist
+# SQL migrations, applied at start-up (MIGRATIONS_FOLDER = backend/drizzle)
+COPY --from=build --chown=node:node /app/backend/drizzle ./backend/drizzle
+COPY --from=build --chown=node:node /app/frontend/package.json ./frontend/package.json
+COPY --from=build --chown=node:node /app/frontend/dist ./frontend/dist
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 4000 9090
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:4000/health/live', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "backend/dist/main.js"]
