@@ -1,0 +1,199 @@
+/**
+ * The one way the web app talks to the MediaNest API: every call names its
+ * route template (`api.get('/api/v1/media/requests/:id', { id })`), so the
+ * timing it reports carries a bounded `endpoint` label, never a raw path.
+ * Errors come back as ApiError with the server's `{ error: { code, message } }`.
+ * `postBeacon` is the page-unload-safe sender used for the browser metrics.
+ */
+
+export type ParamValue = string | number | boolean | null | undefined;
+export type Params = Record<string, ParamValue>;
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** A failed API call. `status` is 0 when the server could not be reached. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface ApiTiming {
+  /** The API route template, e.g. /api/v1/media/requests/:id. */
+  endpoint: string;
+  method: HttpMethod;
+  /** HTTP status, or 0 when the request never got an answer. */
+  status: number;
+  durationMs: number;
+}
+
+type TimingListener = (timing: ApiTiming) => void;
+const timingListeners = new Set<TimingListener>();
+/** Subscribes to the duration of every API call (the metrics endpoints excluded). */
+export function onApiTiming(listener: TimingListener): () => void {
+  timingListeners.add(listener);
+  return () => timingListeners.delete(listener);
+}
+
+type UnauthenticatedListener = (endpoint: string) => void;
+let unauthenticatedListener: UnauthenticatedListener | undefined;
+/** Called when the server says the session is gone (401 UNAUTHENTICATED). */
+export function setUnauthenticatedListener(listener: UnauthenticatedListener | undefined): void {
+  unauthenticatedListener = listener;
+}
+
+const METRICS_PREFIX = '/api/v1/metrics/';
+
+/**
+ * Fills `:name` placeholders from params; what is left becomes the query string
+ * (undefined, null and '' are left out).
+ */
+export function buildUrl(template: string, params: Params = {}): string {
+  const used = new Set<string>();
+  const path = template.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, (_m, name: string) => {
+    const value = params[name];
+    if (value === undefined || value === null || value === '') {
+      throw new Error(`Missing path parameter "${name}" for ${template}`);
+    }
+    used.add(name);
+    return encodeURIComponent(String(value));
+  });
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (used.has(key) || value === undefined || value === null || value === '') continue;
+    query.append(key, String(value));
+  }
+  const qs = query.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+async function readBody(res: Response): Promise<unknown> {
+  if (res.status === 204 || res.status === 205) return undefined;
+  const text = await res.text();
+  if (!text) return undefined;
+  const type = res.headers.get('content-type') ?? '';
+  if (!type.includes('json')) return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function errorFrom(status: number, body: unknown): ApiError {
+  if (isRecord(body) && isRecord(body.error)) {
+    const { code, message, details } = body.error;
+    return new ApiError(
+      status,
+      typeof code === 'string' ? code : 'ERROR',
+      typeof message === 'string' && message ? message : `The server answered ${status}`,
+      details,
+    );
+  }
+  if (status === 429) return new ApiError(status, 'RATE_LIMITED', 'Too many attempts; wait a moment and try again');
+  if (status >= 500) return new ApiError(status, 'SERVER_ERROR', `MediaNest could not complete this (error ${status})`);
+  return new ApiError(status, 'ERROR', `The server answered ${status}`);
+}
+
+export interface CallOptions {
+  params?: Params;
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+export interface ApiResponse<T> {
+  status: number;
+  data: T;
+}
+
+/** One API call: returns the status and parsed body on 2xx, throws ApiError otherwise. */
+export async function call<T>(method: HttpMethod, template: string, options: CallOptions = {}): Promise<ApiResponse<T>> {
+  const url = buildUrl(template, options.params);
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  const init: RequestInit = { method, headers, credentials: 'same-origin', signal: options.signal };
+  if (options.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(options.body);
+  }
+  const timed = !template.startsWith(METRICS_PREFIX);
+  const started = performance.now();
+  const report = (status: number) => {
+    if (!timed) return;
+    const timing: ApiTiming = { endpoint: template, method, status, durationMs: performance.now() - started };
+    for (const listener of timingListeners) listener(timing);
+  };
+
+  let res: Response;
+  try {
+    res = await fetch(url, init);
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    report(0);
+    throw new ApiError(0, 'NETWORK', 'Cannot reach MediaNest. Check your connection and try again.');
+  }
+  let body: unknown;
+  try {
+    body = await readBody(res);
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    body = undefined;
+  }
+  report(res.status);
+  if (!res.ok) {
+    const error = errorFrom(res.status, body);
+    if (res.status === 401 && error.code === 'UNAUTHENTICATED') unauthenticatedListener?.(template);
+    throw error;
+  }
+  return { status: res.status, data: body as T };
+}
+
+export const api = {
+  get: async <T>(template: string, params?: Params, signal?: AbortSignal): Promise<T> =>
+    (await call<T>('GET', template, { params, signal })).data,
+  post: async <T>(template: string, body?: unknown, params?: Params): Promise<T> =>
+    (await call<T>('POST', template, { body, params })).data,
+  patch: async <T>(template: string, body: unknown, params?: Params): Promise<T> =>
+    (await call<T>('PATCH', template, { body, params })).data,
+  delete: async <T>(template: string, params?: Params): Promise<T> =>
+    (await call<T>('DELETE', template, { params })).data,
+};
+
+/**
+ * Sends a JSON body that must survive the page being hidden or closed:
+ * navigator.sendBeacon, or a keepalive fetch where beacons are refused.
+ * Never timed (the metrics endpoints do not report on themselves).
+ */
+export function postBeacon(template: string, payload: unknown): void {
+  const url = buildUrl(template);
+  const json = JSON.stringify(payload);
+  try {
+    if (typeof navigator.sendBeacon === 'function' && navigator.sendBeacon(url, new Blob([json], { type: 'application/json' }))) {
+      return;
+    }
+  } catch {
+    // Some browsers throw for non-CORS-safelisted types; fall through to fetch.
+  }
+  fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: json,
+    credentials: 'same-origin',
+    keepalive: true,
+  }).catch(() => undefined);
+}
+
+/** A human sentence for any error thrown by an API call. */
+export function messageOf(err: unknown): string {
+  if (err instanceof ApiError) return err.message;
+  if (err instanceof Error && err.message) return err.message;
+  return 'Something went wrong';
+}

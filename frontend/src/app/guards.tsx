@@ -1,0 +1,62 @@
+/**
+ * Route guards: signed-out visitors go to /login (and come back afterwards);
+ * admin pages tell non-admins they cannot see them.
+ */
+import type { ReactNode } from 'react';
+import { Navigate, Outlet, useLocation } from 'react-router-dom';
+import { ErrorMessage, SkeletonRows } from '../components/feedback';
+import { Page } from '../components/page';
+import { useSession } from './session';
+
+/** The shell shown while the session loads: same header height, so nothing jumps. */
+export function SessionLoading() {
+  return (
+    <>
+      <header className="site-header">
+        <div className="header-bar">
+          <span className="brand">
+            <img src="/favicon.svg" alt="" width={28} height={28} />
+            <span>MediaNest</span>
+          </span>
+        </div>
+      </header>
+      <main id="main">
+        <SkeletonRows count={3} label="Loading your session" />
+      </main>
+    </>
+  );
+}
+
+export function RequireUser({ children }: { children: ReactNode }) {
+  const { session, retry } = useSession();
+  const location = useLocation();
+  switch (session.status) {
+    case 'loading':
+      return <SessionLoading />;
+    case 'error':
+      return (
+        <main id="main" className="narrow">
+          <h1>MediaNest</h1>
+          <ErrorMessage message={session.message} onRetry={retry} />
+        </main>
+      );
+    case 'anonymous': {
+      const from = location.pathname + location.search;
+      return <Navigate to="/login" replace state={{ from, expired: session.expired }} />;
+    }
+    case 'signed-in':
+      return <>{children}</>;
+  }
+}
+
+export function RequireAdmin() {
+  const { session } = useSession();
+  if (session.status === 'signed-in' && session.user.role !== 'admin') {
+    return (
+      <Page title="Administration" ready>
+        <ErrorMessage message="Only administrators can see this page." />
+      </Page>
+    );
+  }
+  return <Outlet />;
+}

@@ -1,0 +1,110 @@
+/**
+ * The routes. Their paths are the route templates used as metric labels (the
+ * backend allow-lists exactly these), so change them only together with it.
+ */
+import { createBrowserRouter, isRouteErrorResponse, Link, Outlet, useRouteError, type RouteObject } from 'react-router-dom';
+import { DashboardPage } from '../pages/dashboard-page';
+import { DiscoverPage } from '../pages/discover-page';
+import { LibraryPage } from '../pages/library-page';
+import { LibrarySectionPage } from '../pages/library-section-page';
+import { LoginPage } from '../pages/login-page';
+import { NotFoundPage } from '../pages/not-found-page';
+import { RequestPage } from '../pages/request-page';
+import { RequestsPage } from '../pages/requests-page';
+import { performanceMonitor } from '../utils/performance-monitoring';
+import { RequireAdmin, RequireUser, SessionLoading } from './guards';
+import { AppLayout } from './layout';
+import { registerRouteTemplates, templateOfMatches } from './route-template';
+import { SessionProvider } from './session';
+
+function RouteError() {
+  const error = useRouteError();
+  const message = isRouteErrorResponse(error) ? `${error.status} ${error.statusText}` : error instanceof Error ? error.message : 'Unknown error';
+  return (
+    <main id="main" className="narrow">
+      <h1>Something went wrong</h1>
+      <div className="notice notice-error" role="alert">
+        <p>This page failed to display: {message}</p>
+      </div>
+      <p>
+        <Link to="/">Back to the dashboard</Link> or <a href={window.location.pathname}>reload this page</a>.
+      </p>
+    </main>
+  );
+}
+
+function Root() {
+  return (
+    <SessionProvider>
+      <Outlet />
+    </SessionProvider>
+  );
+}
+
+export const routes: RouteObject[] = [
+  {
+    id: 'root',
+    element: <Root />,
+    errorElement: <RouteError />,
+    // Shown while a lazily loaded page's code arrives on a first visit (same frame as the session shell).
+    hydrateFallbackElement: <SessionLoading />,
+    children: [
+      { id: 'login', path: '/login', element: <LoginPage /> },
+      {
+        id: 'app',
+        element: (
+          <RequireUser>
+            <AppLayout />
+          </RequireUser>
+        ),
+        children: [
+          { id: 'dashboard', path: '/', element: <DashboardPage /> },
+          { id: 'discover', path: '/discover', element: <DiscoverPage /> },
+          { id: 'requests', path: '/requests', element: <RequestsPage /> },
+          { id: 'request', path: '/requests/:id', element: <RequestPage /> },
+          { id: 'library', path: '/library', element: <LibraryPage /> },
+          { id: 'library-section', path: '/library/:key', element: <LibrarySectionPage /> },
+          {
+            id: 'admin',
+            element: <RequireAdmin />,
+            children: [
+              { id: 'admin-home', path: '/admin', lazy: async () => ({ Component: (await import('../pages/admin/admin-home-page')).AdminHomePage }) },
+              { id: 'admin-users', path: '/admin/users', lazy: async () => ({ Component: (await import('../pages/admin/admin-users-page')).AdminUsersPage }) },
+              { id: 'admin-requests', path: '/admin/requests', lazy: async () => ({ Component: (await import('../pages/admin/admin-requests-page')).AdminRequestsPage }) },
+              { id: 'admin-services', path: '/admin/services', lazy: async () => ({ Component: (await import('../pages/admin/admin-services-page')).AdminServicesPage }) },
+              { id: 'admin-ops', path: '/admin/ops', lazy: async () => ({ Component: (await import('../pages/admin/admin-ops-page')).AdminOpsPage }) },
+            ],
+          },
+          { id: 'not-found', path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+];
+
+/** Creates the router and feeds every route change to the performance monitor. */
+export function createAppRouter() {
+  registerRouteTemplates(routes);
+  const router = createBrowserRouter(routes);
+  let lastKey = router.state.location.key;
+  performanceMonitor.routeChanged(templateOfMatches(router.state.matches));
+  router.subscribe((state) => {
+    if (state.navigation.state !== 'idle' && state.navigation.location && state.navigation.location.key !== lastKey) {
+      performanceMonitor.navigationStarting();
+    }
+    if (state.location.key === lastKey) return;
+    lastKey = state.location.key;
+    performanceMonitor.routeChanged(templateOfMatches(state.matches));
+  });
+  // Scroll to the top and move focus to <main> on page changes, so keyboard and screen-reader users start at the content.
+  let lastPath = router.state.location.pathname;
+  router.subscribe((state) => {
+    if (state.location.pathname === lastPath) return;
+    lastPath = state.location.pathname;
+    requestAnimationFrame(() => {
+      window.scrollTo(0, 0);
+      document.getElementById('main')?.focus({ preventScroll: true });
+    });
+  });
+  return router;
+}

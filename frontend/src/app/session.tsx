@@ -1,0 +1,96 @@
+/**
+ * Who is signed in: loads GET /api/v1/auth/session once, keeps the user in
+ * context, opens the live-update connection while signed in, and drops the
+ * session (→ /login) when any API call answers 401 UNAUTHENTICATED.
+ */
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { api, ApiError, messageOf, setUnauthenticatedListener } from '../api/client';
+import { readUserResponse, type User } from '../api/types';
+import { connectRealtime, disconnectRealtime, reconnectRealtime } from '../realtime/socket';
+
+export type SessionState =
+  | { status: 'loading' }
+  | { status: 'anonymous'; expired: boolean }
+  | { status: 'signed-in'; user: User }
+  | { status: 'error'; message: string };
+
+interface SessionContextValue {
+  session: SessionState;
+  /** Call after a successful login with the user the server returned. */
+  signedIn(user: User): void;
+  signOut(): Promise<void>;
+  retry(): void;
+}
+
+const SessionContext = createContext<SessionContextValue | undefined>(undefined);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [session, setSession] = useState<SessionState>({ status: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    api.get<unknown>('/api/v1/auth/session', undefined, controller.signal).then(
+      (body) => {
+        if (controller.signal.aborted) return;
+        const user = readUserResponse(body);
+        if (user) {
+          connectRealtime();
+          setSession({ status: 'signed-in', user });
+        } else {
+          setSession({ status: 'anonymous', expired: false });
+        }
+      },
+      (err: unknown) => {
+        if (controller.signal.aborted) return;
+        if (err instanceof ApiError && err.status === 401) setSession({ status: 'anonymous', expired: false });
+        else setSession({ status: 'error', message: messageOf(err) });
+      },
+    );
+    return () => controller.abort();
+  }, [attempt]);
+
+  useEffect(() => {
+    setUnauthenticatedListener((endpoint) => {
+      if (endpoint === '/api/v1/auth/session') return;
+      disconnectRealtime();
+      setSession((s) => (s.status === 'signed-in' ? { status: 'anonymous', expired: true } : s));
+    });
+    return () => setUnauthenticatedListener(undefined);
+  }, []);
+
+  const signedIn = useCallback((user: User) => {
+    reconnectRealtime();
+    setSession({ status: 'signed-in', user });
+  }, []);
+
+  const signOut = useCallback(async () => {
+    try {
+      await api.post('/api/v1/auth/logout');
+    } finally {
+      disconnectRealtime();
+      setSession({ status: 'anonymous', expired: false });
+    }
+  }, []);
+
+  const retry = useCallback(() => {
+    setSession({ status: 'loading' });
+    setAttempt((n) => n + 1);
+  }, []);
+
+  const value = useMemo(() => ({ session, signedIn, signOut, retry }), [session, signedIn, signOut, retry]);
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionContextValue {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error('useSession outside SessionProvider');
+  return value;
+}
+
+/** The signed-in user (only inside routes guarded by RequireUser). */
+export function useUser(): User {
+  const { session } = useSession();
+  if (session.status !== 'signed-in') throw new Error('useUser without a signed-in user');
+  return session.user;
+}

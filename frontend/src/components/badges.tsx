@@ -1,0 +1,56 @@
+/** Status badges: request status, service state and library availability, as text plus colour. */
+import type { Availability, RequestStatus, ServiceState } from '../api/types';
+
+const REQUEST_LABELS: Record<RequestStatus, string> = {
+  pending: 'Pending approval',
+  approved: 'Approved',
+  declined: 'Declined',
+  processing: 'Processing',
+  available: 'Available',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
+
+const REQUEST_TONES: Record<RequestStatus, string> = {
+  pending: 'warning',
+  approved: 'info',
+  declined: 'danger',
+  processing: 'info',
+  available: 'success',
+  failed: 'danger',
+  cancelled: 'muted',
+};
+
+export function requestStatusLabel(status: RequestStatus): string {
+  return REQUEST_LABELS[status];
+}
+
+export function RequestStatusBadge({ status }: { status: RequestStatus }) {
+  return <span className={`badge badge-${REQUEST_TONES[status]}`}>{REQUEST_LABELS[status]}</span>;
+}
+
+const SERVICE_LABELS: Record<ServiceState, string> = { up: 'Up', down: 'Down', degraded: 'Degraded', unknown: 'Unknown' };
+const SERVICE_TONES: Record<ServiceState, string> = { up: 'success', down: 'danger', degraded: 'warning', unknown: 'muted' };
+
+export function ServiceBadge({ status }: { status: ServiceState }) {
+  return <span className={`badge badge-${SERVICE_TONES[status]}`}>{SERVICE_LABELS[status]}</span>;
+}
+
+const AVAILABILITY_LABELS: Record<Availability, string> = {
+  available: 'Available',
+  'partially-available': 'Partly available',
+  processing: 'Processing',
+  requested: 'Requested',
+  unknown: 'Not in library',
+};
+const AVAILABILITY_TONES: Record<Availability, string> = {
+  available: 'success',
+  'partially-available': 'info',
+  processing: 'info',
+  requested: 'warning',
+  unknown: 'muted',
+};
+
+export function AvailabilityBadge({ availability }: { availability: Availability }) {
+  return <span className={`badge badge-${AVAILABILITY_TONES[availability]}`}>{AVAILABILITY_LABELS[availability]}</span>;
+}

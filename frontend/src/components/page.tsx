@@ -1,0 +1,38 @@
+/**
+ * The frame of every page: its <h1>, the document title, and the signal that
+ * the page shows its content (which completes the navigation timing).
+ */
+import { useEffect, type ReactNode } from 'react';
+import { useRouteTemplate } from '../app/route-template';
+import { performanceMonitor } from '../utils/performance-monitoring';
+
+interface PageProps {
+  title: string;
+  /** True once the page's main data is on screen (or failed to load). */
+  ready: boolean;
+  /** Controls shown next to the heading. */
+  actions?: ReactNode;
+  /** Breadcrumb-style link shown above the heading. */
+  back?: ReactNode;
+  children: ReactNode;
+}
+
+export function Page({ title, ready, actions, back, children }: PageProps) {
+  const template = useRouteTemplate();
+  useEffect(() => {
+    document.title = `${title} · MediaNest`;
+  }, [title]);
+  useEffect(() => {
+    if (ready) performanceMonitor.routeReady(template);
+  }, [ready, template]);
+  return (
+    <>
+      {back && <p className="page-back">{back}</p>}
+      <div className="page-head">
+        <h1>{title}</h1>
+        {actions && <div className="page-actions">{actions}</div>}
+      </div>
+      {children}
+    </>
+  );
+}

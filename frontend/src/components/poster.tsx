@@ -1,0 +1,18 @@
+/**
+ * A poster image with its space reserved (2:3, explicit width and height), so
+ * cards never shift when the image arrives; a lettered tile when there is none.
+ */
+export function Poster({ src, title }: { src: string | null; title: string }) {
+  if (!src) {
+    return (
+      <div className="poster-frame poster-placeholder" aria-hidden="true">
+        <span>{title.slice(0, 1).toUpperCase()}</span>
+      </div>
+    );
+  }
+  return (
+    <div className="poster-frame">
+      <img src={src} alt="" width={342} height={513} loading="lazy" decoding="async" />
+    </div>
+  );
+}

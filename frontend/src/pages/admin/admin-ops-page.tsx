@@ -1,0 +1,359 @@
+/**
+ * /admin/ops: the operator's summary from GET /api/v1/admin/observability —
+ * request rate, error rate and p95 over 5 and 60 minutes, dependency health
+ * and circuit breakers, job queues, Web Vitals p75 per route, alerts received
+ * and the latest errors with trace ids. Known sections get their own view;
+ * any other field the server sends is still shown, generically. Refreshed
+ * every 15 s.
+ */
+import { useEffect, type ReactNode } from 'react';
+import { Link } from 'react-router-dom';
+import { api } from '../../api/client';
+import { field, humanize, isObject, num, objects, str, type JsonObject } from '../../api/read';
+import { ServiceBadge } from '../../components/badges';
+import { DataView } from '../../components/data-view';
+import { EmptyState, ErrorMessage, SkeletonRows } from '../../components/feedback';
+import { formatDateTime, formatMs } from '../../components/format';
+import { Page } from '../../components/page';
+import { useApiData } from '../../hooks/use-api-data';
+
+export const OPS_REFRESH_MS = 15_000;
+
+/** Top-level fields with a dedicated view (or shown in the header line). */
+const KNOWN = new Set(['generatedAt', 'version', 'uptimeSeconds', 'http', 'dependencies', 'breakers', 'jobs', 'webVitals', 'alerts', 'recentErrors']);
+
+type Tone = 'success' | 'warning' | 'danger' | 'info' | 'muted';
+
+function Badge({ tone, children }: { tone: Tone; children: ReactNode }) {
+  return <span className={`badge badge-${tone}`}>{children}</span>;
+}
+
+function Panel({ id, title, children, wide = false }: { id: string; title: string; children: ReactNode; wide?: boolean }) {
+  return (
+    <section className={wide ? 'panel ops-panel ops-wide' : 'panel ops-panel'} aria-labelledby={`ops-${id}`}>
+      <h2 id={`ops-${id}`}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+function Table({ label, head, rows }: { label: string; head: string[]; rows: ReactNode[][] }) {
+  return (
+    <div className="table-scroll" tabIndex={0} role="region" aria-label={label}>
+      <table>
+        <thead>
+          <tr>
+            {head.map((h) => (
+              <th key={h} scope="col">
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((cells, i) => (
+            <tr key={i}>
+              {cells.map((cell, j) => (j === 0 ? <th key={j} scope="row">{cell}</th> : <td key={j}>{cell}</td>))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function percent(ratio: number | undefined): string {
+  return ratio === undefined ? '—' : `${(ratio * 100).toFixed(ratio > 0 && ratio < 0.001 ? 3 : 2)} %`;
+}
+
+function duration(seconds: number | undefined): string {
+  if (seconds === undefined) return '—';
+  const d = Math.floor(seconds / 86400);
+  const h = Math.floor((seconds % 86400) / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  return d > 0 ? `${d} d ${h} h` : h > 0 ? `${h} h ${m} min` : `${m} min ${Math.floor(seconds % 60)} s`;
+}
+
+function Traffic({ http }: { http: JsonObject }) {
+  const windows = Object.entries(http).filter((entry): entry is [string, JsonObject] => isObject(entry[1]));
+  if (windows.length === 0) return <DataView value={http} />;
+  return (
+    <Table
+      label="Traffic by window"
+      head={['Window', 'Requests', 'Per second', 'Error rate (5xx)', 'p95']}
+      rows={windows.map(([key, w]) => {
+        const minutes = num(w.windowMinutes);
+        return [
+          minutes !== undefined ? `Last ${minutes} min` : humanize(key),
+          num(w.requests) ?? '—',
+          num(w.requestsPerSecond)?.toFixed(2) ?? '—',
+          percent(num(w.errorRate)),
+          formatMs(num(w.p95Ms)),
+        ];
+      })}
+    />
+  );
+}
+
+function stateTone(state: string | undefined): Tone {
+  switch (state) {
+    case 'up':
+    case 'ok':
+    case 'closed':
+    case 'resolved':
+      return 'success';
+    case 'degraded':
+    case 'half-open':
+    case 'warning':
+      return 'warning';
+    case 'down':
+    case 'unavailable':
+    case 'open':
+    case 'firing':
+    case 'critical':
+    case 'poor':
+      return 'danger';
+    case 'good':
+      return 'success';
+    case 'needs-improvement':
+      return 'warning';
+    default:
+      return 'muted';
+  }
+}
+
+function Dependencies({ report }: { report: JsonObject }) {
+  const checks = isObject(report.checks) ? Object.entries(report.checks).filter((e): e is [string, JsonObject] => isObject(e[1])) : [];
+  return (
+    <>
+      {str(report.status) && (
+        <p>
+          Overall: <Badge tone={stateTone(str(report.status))}>{str(report.status)}</Badge>
+        </p>
+      )}
+      {checks.length === 0 ? (
+        <EmptyState>No dependency checks.</EmptyState>
+      ) : (
+        <Table
+          label="Dependency checks"
+          head={['Dependency', 'State', 'Latency', 'Critical', 'Error']}
+          rows={checks.map(([name, c]) => {
+            const state = str(c.status);
+            return [
+              name,
+              state === 'up' || state === 'down' || state === 'degraded' ? <ServiceBadge status={state} /> : <Badge tone="muted">{state ?? '—'}</Badge>,
+              formatMs(num(c.latencyMs)),
+              c.critical === true ? 'yes' : 'no',
+              str(c.error) ?? '',
+            ];
+          })}
+        />
+      )}
+    </>
+  );
+}
+
+function Breakers({ breakers }: { breakers: JsonObject[] }) {
+  if (breakers.length === 0) return <EmptyState>No circuit breakers have been used yet.</EmptyState>;
+  return (
+    <ul className="rows">
+      {breakers.map((b, i) => (
+        <li key={str(b.service) ?? i} className="row row-compact">
+          <span className="row-main">{str(field(b, 'service', 'name')) ?? '—'}</span>
+          <Badge tone={stateTone(str(b.state))}>{str(b.state) ?? 'unknown'}</Badge>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Jobs({ jobs }: { jobs: JsonObject }) {
+  const queues = objects(jobs, 'queues');
+  return (
+    <>
+      <p className="muted">
+        Queue backend: {str(jobs.backend) ?? 'unknown'}
+        {jobs.processing === false ? ' (jobs run in a separate worker process)' : ''}.
+      </p>
+      {queues.length === 0 ? (
+        <EmptyState>No job queues.</EmptyState>
+      ) : (
+        <Table
+          label="Job queues"
+          head={['Queue', 'Waiting', 'Active', 'Delayed', 'Every', 'Completed', 'Failed']}
+          rows={queues.map((q) => {
+            const counts = isObject(q.counts) ? q.counts : {};
+            const failed = num(counts.failed) ?? 0;
+            return [
+              str(q.queue) ?? '—',
+              num(q.waiting) ?? '—',
+              num(q.active) ?? '—',
+              num(q.delayed) ?? '—',
+              num(q.everyMs) !== undefined ? formatMs(num(q.everyMs)) : '—',
+              num(counts.completed) ?? 0,
+              failed > 0 ? <Badge tone="danger">{failed}</Badge> : failed,
+            ];
+          })}
+        />
+      )}
+    </>
+  );
+}
+
+const VITALS = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'] as const;
+
+/** One row per route, one column per vital: p75 with its rating. */
+function WebVitals({ vitals }: { vitals: JsonObject[] }) {
+  if (vitals.length === 0) return <EmptyState>No Web Vitals received in the last hour.</EmptyState>;
+  const byRoute = new Map<string, Map<string, JsonObject>>();
+  for (const v of vitals) {
+    const route = str(v.route) ?? 'other';
+    const metric = str(v.metric) ?? str(v.name);
+    if (!metric) continue;
+    if (!byRoute.has(route)) byRoute.set(route, new Map());
+    byRoute.get(route)!.set(metric, v);
+  }
+  return (
+    <Table
+      label="Web Vitals p75 per route"
+      head={['Route', ...VITALS]}
+      rows={[...byRoute].map(([route, metrics]) => [
+        <code key="route">{route}</code>,
+        ...VITALS.map((name) => {
+          const v = metrics.get(name);
+          const p75 = v ? num(v.p75) : undefined;
+          if (!v || p75 === undefined) return <span className="muted">—</span>;
+          const samples = num(v.samples);
+          return (
+            <span className="vital" title={samples !== undefined ? `${samples} samples` : undefined}>
+              <Badge tone={stateTone(str(v.rating))}>{name === 'CLS' ? p75.toFixed(3) : formatMs(p75)}</Badge>
+            </span>
+          );
+        }),
+      ])}
+    />
+  );
+}
+
+function Alerts({ alerts }: { alerts: JsonObject[] }) {
+  if (alerts.length === 0) return <EmptyState>No alerts received from Alertmanager.</EmptyState>;
+  return (
+    <Table
+      label="Alerts received"
+      head={['Alert', 'Status', 'Severity', 'Summary', 'Since', 'Received']}
+      rows={alerts.map((a) => [
+        str(a.alertname) ?? '—',
+        <Badge key="s" tone={stateTone(str(a.status))}>
+          {str(a.status) ?? '—'}
+        </Badge>,
+        str(a.severity) ?? '—',
+        str(a.summary) ?? '',
+        formatDateTime(str(a.startsAt)),
+        formatDateTime(str(a.receivedAt)),
+      ])}
+    />
+  );
+}
+
+function RecentErrors({ lines }: { lines: JsonObject[] }) {
+  if (lines.length === 0) return <EmptyState>No errors logged recently.</EmptyState>;
+  return (
+    <ol className="log-lines">
+      {lines.map((l, i) => (
+        <li key={i} className="log-line">
+          <p className="log-head">
+            <Badge tone="danger">{str(l.level) ?? 'error'}</Badge> <time dateTime={str(l.time)}>{formatDateTime(str(l.time))}</time>
+            {str(l.event) && <code>{str(l.event)}</code>}
+          </p>
+          <p className="log-message">{str(l.message) || '(no message)'}</p>
+          {str(l.error) && <p className="log-error">{str(l.error)}</p>}
+          <p className="log-ids muted">
+            trace <code>{str(l.traceId) ?? '—'}</code> · request <code>{str(l.requestId) ?? '—'}</code>
+          </p>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function AdminOpsPage() {
+  const summary = useApiData(async (signal) => api.get<unknown>('/api/v1/admin/observability', undefined, signal), []);
+  const { refresh } = summary;
+  useEffect(() => {
+    const timer = setInterval(refresh, OPS_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [refresh]);
+
+  const data = isObject(summary.data) ? summary.data : undefined;
+  const others = data ? Object.entries(data).filter(([key]) => !KNOWN.has(key)) : [];
+
+  return (
+    <Page
+      title="Operations"
+      ready={!summary.loading}
+      back={<Link to="/admin">← Administration</Link>}
+      actions={
+        <button type="button" className="button button-small" onClick={refresh}>
+          Refresh
+        </button>
+      }
+    >
+      {summary.loading ? (
+        <SkeletonRows count={6} label="Loading the operations summary" />
+      ) : !data ? (
+        <ErrorMessage message={summary.error ?? 'The server sent no summary'} onRetry={summary.reload} />
+      ) : (
+        <>
+          {summary.error && <ErrorMessage message={`Could not refresh: ${summary.error}`} />}
+          <p className="muted">
+            {str(data.version) && <>Version {str(data.version)} · </>}
+            {num(data.uptimeSeconds) !== undefined && <>up {duration(num(data.uptimeSeconds))} · </>}
+            as of {formatDateTime(str(data.generatedAt) ?? null)}; refreshes every 15 seconds.
+          </p>
+          <div className="ops-grid">
+            {isObject(data.http) && (
+              <Panel id="http" title="Traffic" wide>
+                <Traffic http={data.http} />
+              </Panel>
+            )}
+            {isObject(data.dependencies) && (
+              <Panel id="dependencies" title="Dependencies">
+                <Dependencies report={data.dependencies} />
+              </Panel>
+            )}
+            {Array.isArray(data.breakers) && (
+              <Panel id="breakers" title="Circuit breakers">
+                <Breakers breakers={objects(data.breakers)} />
+              </Panel>
+            )}
+            {isObject(data.jobs) && (
+              <Panel id="jobs" title="Background jobs" wide>
+                <Jobs jobs={data.jobs} />
+              </Panel>
+            )}
+            {Array.isArray(data.webVitals) && (
+              <Panel id="web-vitals" title="Web Vitals (p75, last hour)" wide>
+                <WebVitals vitals={objects(data.webVitals)} />
+              </Panel>
+            )}
+            {Array.isArray(data.alerts) && (
+              <Panel id="alerts" title="Alerts" wide>
+                <Alerts alerts={objects(data.alerts)} />
+              </Panel>
+            )}
+            {Array.isArray(data.recentErrors) && (
+              <Panel id="recent-errors" title="Latest errors" wide>
+                <RecentErrors lines={objects(data.recentErrors)} />
+              </Panel>
+            )}
+            {others.map(([key, value]) => (
+              <Panel key={key} id={key} title={humanize(key)}>
+                <DataView value={value} name={key} />
+              </Panel>
+            ))}
+          </div>
+        </>
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,80 @@
+/**
+ * /admin/requests: every request in the household, filtered by status
+ * (GET /api/v1/media/requests?status=), kept live by 'request.updated' and
+ * 'request.created'.
+ */
+import { useId } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
+import { api } from '../../api/client';
+import { readMediaRequestPage, REQUEST_STATUSES, type RequestStatus } from '../../api/types';
+import { requestStatusLabel } from '../../components/badges';
+import { EmptyState, ErrorMessage, SkeletonRows } from '../../components/feedback';
+import { Page } from '../../components/page';
+import { useApiData } from '../../hooks/use-api-data';
+import { useRealtimeEvent } from '../../realtime/socket';
+import { LiveIndicator } from '../dashboard-page';
+import { Pager, RequestRow, REQUESTS_PAGE_SIZE, useLiveRequestUpdates } from '../requests-page';
+
+function readStatus(value: string | null): RequestStatus | '' {
+  return value && (REQUEST_STATUSES as readonly string[]).includes(value) ? (value as RequestStatus) : '';
+}
+
+export function AdminRequestsPage() {
+  const [params, setParams] = useSearchParams();
+  const status = readStatus(params.get('status'));
+  const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
+  const filterId = useId();
+  const requests = useApiData(
+    async (signal) =>
+      readMediaRequestPage(await api.get<unknown>('/api/v1/media/requests', { status, page, pageSize: REQUESTS_PAGE_SIZE }, signal), page),
+    [status, page],
+  );
+  const announcement = useLiveRequestUpdates((update) =>
+    requests.setData((current) => (current ? { ...current, requests: update(current.requests) ?? [] } : current)),
+  );
+  // A new request appears for admins: fetch the list again quietly so it shows with all its fields.
+  useRealtimeEvent('request.created', (event) => {
+    if (!status || event.status === status) requests.refresh();
+  });
+
+  return (
+    <Page title="All requests" ready={!requests.loading} back={<Link to="/admin">← Administration</Link>} actions={<LiveIndicator />}>
+      <p className="visually-hidden" aria-live="polite">
+        {announcement}
+      </p>
+      <div className="filters">
+        <label htmlFor={filterId}>Status</label>
+        <select id={filterId} value={status} onChange={(e) => setParams(e.target.value ? { status: e.target.value } : {})}>
+          <option value="">All statuses</option>
+          {REQUEST_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {requestStatusLabel(s)}
+            </option>
+          ))}
+        </select>
+      </div>
+      {requests.loading ? (
+        <SkeletonRows count={5} label="Loading requests" />
+      ) : requests.error ? (
+        <ErrorMessage message={requests.error} onRetry={requests.reload} />
+      ) : !requests.data || requests.data.requests.length === 0 ? (
+        <EmptyState>{status ? `No ${requestStatusLabel(status).toLowerCase()} requests.` : 'No requests yet.'}</EmptyState>
+      ) : (
+        <>
+          {requests.data.total !== null && <p className="summary">{requests.data.total} requests</p>}
+          <ul className="rows">
+            {requests.data.requests.map((r) => (
+              <RequestRow key={r.id} request={r} showUser />
+            ))}
+          </ul>
+          <Pager
+            page={page}
+            totalPages={requests.data.totalPages}
+            onPage={(p) => setParams({ ...(status ? { status } : {}), page: String(p) })}
+            label="Request pages"
+          />
+        </>
+      )}
+    </Page>
+  );
+}

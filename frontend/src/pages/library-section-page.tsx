@@ -1,0 +1,48 @@
+/**
+ * /library/:key: one Plex library's titles, a page at a time
+ * (GET /api/v1/plex/libraries/:key/items?page=), titled from the library list.
+ */
+import { Link, useParams, useSearchParams } from 'react-router-dom';
+import { api } from '../api/client';
+import { readLibraries, readLibraryPage } from '../api/types';
+import { EmptyState, ErrorMessage, SkeletonCards } from '../components/feedback';
+import { Page } from '../components/page';
+import { useApiData } from '../hooks/use-api-data';
+import { LibraryItemCard } from './library-page';
+import { Pager } from './requests-page';
+
+export function LibrarySectionPage() {
+  const { key = '' } = useParams();
+  const [params, setParams] = useSearchParams();
+  const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
+  const items = useApiData(
+    async (signal) => readLibraryPage(await api.get<unknown>('/api/v1/plex/libraries/:key/items', { key, page }, signal), page),
+    [key, page],
+  );
+  // The library's name (the server caches the list); the page works without it.
+  const libraries = useApiData(async (signal) => readLibraries(await api.get<unknown>('/api/v1/plex/libraries', undefined, signal)), []);
+  const title = libraries.data?.find((l) => l.key === key)?.title ?? 'Library';
+
+  const data = items.data;
+  return (
+    <Page title={title} ready={!items.loading} back={<Link to="/library">← Library</Link>}>
+      {items.loading ? (
+        <SkeletonCards count={12} label="Loading titles" />
+      ) : items.error || !data ? (
+        <ErrorMessage message={items.error ?? 'Nothing to show'} onRetry={items.reload} />
+      ) : data.items.length === 0 ? (
+        <EmptyState>{page > 1 ? 'No more titles.' : 'This library is empty.'}</EmptyState>
+      ) : (
+        <>
+          {data.total !== null && <p className="summary">{data.total} titles</p>}
+          <ul className="card-grid">
+            {data.items.map((item) => (
+              <LibraryItemCard key={item.key} item={item} />
+            ))}
+          </ul>
+          <Pager page={page} totalPages={data.totalPages ?? page} onPage={(p) => setParams({ page: String(p) })} label="Library pages" />
+        </>
+      )}
+    </Page>
+  );
+}
