@@ -34,6 +34,18 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // `npm run drill`: production intervals, minutes long; not part of `npm test`.
+        test: {
+          ...common,
+          name: 'drill',
+          include: ['src/e2e/**/*.drill.ts'],
+          env: { MEDIANEST_TEST_MODE: 'services' },
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

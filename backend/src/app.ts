@@ -11,10 +11,18 @@ import type { Container } from './container';
 import { AppError } from './errors';
 import { authRouter } from './features/auth/auth.routes';
 import { authenticate } from './features/auth/middleware';
+import { plexLoginRouter } from './features/auth/plex-login.routes';
+import { mediaRouter } from './features/media/media.routes';
+import { plexRouter } from './features/plex/plex.routes';
+import { overseerrWebhookRouter } from './features/webhooks/overseerr-webhook.routes';
 import { adminUsersRouter } from './features/users/admin-users.routes';
+import { alertsRouter } from './features/alerts/alerts.routes';
+import { opsRouter } from './features/ops/ops.routes';
+import { adminServicesRouter, servicesRouter } from './features/services/services.routes';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { requestContextMiddleware } from './http/request-context';
 import { captureRouteTemplate, httpMetricsMiddleware } from './observability/http-metrics';
+import { browserMetricsRouter } from './observability/web-vitals';
 
 export const BODY_LIMIT = '100kb';
 export const FRONTEND_DIST = path.resolve(__dirname, '../../frontend/dist');
@@ -64,13 +72,25 @@ export function buildApp(c: Container): Express {
   app.get('/health/ready', ready);
   app.get('/health', ready);
 
+  // Their own body parsers, ahead of the API's: browser beacons may be text/plain (16 kB),
+  // Alertmanager groups may be up to 1 MB.
+  app.use('/api/v1/metrics', browserMetricsRouter(c.limiter, c.config.BROWSER_METRICS_RATE_LIMIT));
+  app.use('/api/v1/alerts', alertsRouter(c.alerts, c.config.ALERTS_WEBHOOK_TOKEN));
+
   const api = express.Router();
   api.use(['/', ''], requireJsonBody);
   api.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   api.use(authenticate(c.sessions, c.users));
 
+  api.use('/auth/plex', plexLoginRouter(c.plexLogin, c.auth, c.limiter));
   api.use('/auth', authRouter(c.auth));
+  api.use('/media', mediaRouter(c.media, c.requests));
+  api.use('/plex', plexRouter(c.library));
+  api.use('/webhooks', overseerrWebhookRouter(c.config.OVERSEERR_WEBHOOK_SECRET, c.requests));
   api.use('/admin/users', adminUsersRouter(c.users, c.sessions));
+  api.use('/services', servicesRouter(c.serviceStatus));
+  api.use('/admin/services', adminServicesRouter(c.serviceStatus.monitored));
+  api.use('/admin/observability', opsRouter({ health: c.health, jobs: c.jobs, alerts: c.alerts, version: c.config.version }));
 
   api.use(notFoundHandler);
   app.use('/api/v1', api);
@@ -79,8 +99,9 @@ export function buildApp(c: Container): Express {
   // The built web app, with client-side routes falling back to index.html.
   if (fs.existsSync(path.join(FRONTEND_DIST, 'index.html'))) {
     app.use(express.static(FRONTEND_DIST, { index: false, maxAge: '1h' }));
-    app.get(/^\/(?!api\/|health|socket\.io\/).*/, (req, res, next) => {
-      if (!req.accepts('html')) return next();
+    // A named wildcard, so the metrics and access log label these requests '/{*clientRoute}'.
+    app.get('/{*clientRoute}', (req, res, next) => {
+      if (/^\/(?:api|health|metrics|socket\.io)(?:\/|$)/.test(req.path) || !req.accepts('html')) return next();
       res.sendFile(path.join(FRONTEND_DIST, 'index.html'));
     });
   }

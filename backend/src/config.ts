@@ -83,9 +83,25 @@ export const envSchema = z.object({
   OVERSEERR_URL: httpUrl('your Overseerr, e.g. http://overseerr:5055'),
   OVERSEERR_API_KEY: optionalString,
   OVERSEERR_WEBHOOK_SECRET: optionalString,
+  /** Per-attempt timeout of every call to Plex, plex.tv and Overseerr. */
+  UPSTREAM_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(50).max(120_000).default(10_000),
+  /** Extra attempts for idempotent upstream calls (GET/HEAD) after a network error, 5xx or 429. */
+  UPSTREAM_RETRIES: z.coerce.number({ message: 'must be a number' }).int().min(0).max(5).default(2),
+  /** Base of the exponential backoff (full jitter) between upstream retries. */
+  UPSTREAM_RETRY_BASE_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(1).max(10_000).default(250),
+  /** How long an open circuit breaker waits before letting one trial call through. */
+  BREAKER_RESET_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(50).max(600_000).default(30_000),
+  /** Calls within the rolling window before an upstream breaker may open (then: more than 50 % failures opens it). */
+  BREAKER_VOLUME_THRESHOLD: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1000).default(5),
+  /** Interval of the Redis and database health probes that feed their breakers. */
+  HEALTH_PROBE_INTERVAL_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(50).max(600_000).default(5_000),
   ADMIN_USERNAME: z.string().min(1).max(64).default('admin'),
   ADMIN_PASSWORD: optionalString.refine((v) => v === undefined || v.length >= 8, 'must be at least 8 characters'),
   ALERTS_WEBHOOK_TOKEN: optionalString,
+  /** `all`: this process also runs the job processors (single-process households); `web`: only with REDIS_URL, leaves them to `node dist/worker.js`. */
+  JOBS_MODE: z.enum(['all', 'web'], { message: 'must be all or web' }).default('all'),
+  /** Browser metric posts (Web Vitals, custom) allowed per client IP per minute. */
+  BROWSER_METRICS_RATE_LIMIT: z.coerce.number({ message: 'must be a number' }).int().min(1).max(10_000_000).default(120),
   TRUST_PROXY: optionalString,
   SESSION_TTL_HOURS: z.coerce.number({ message: 'must be a number' }).positive().max(24 * 365).default(24 * 7),
   PUBLIC_URL: httpUrl('the URL users open, e.g. https://media.example.com'),

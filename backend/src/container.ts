@@ -8,6 +8,22 @@ import { openDatabase, type Database } from './db/client';
 import { AuthService } from './features/auth/auth.service';
 import { SessionStore } from './features/auth/sessions';
 import { UsersRepository } from './features/users/users.repository';
+import { AlertsRepository } from './features/alerts/alerts.repository';
+import { ServiceStatusService } from './features/services/service-status.service';
+import { createJobQueue, type JobQueue } from './jobs/job-queue';
+import { startEventRelay } from './realtime/event-relay';
+import { PlexLoginService } from './features/auth/plex-login.service';
+import { MediaService } from './features/media/media.service';
+import { OverseerrUserLinker } from './features/media/overseerr-users';
+import { MediaRequestsRepository } from './features/media/requests.repository';
+import { RequestsService } from './features/media/requests.service';
+import { LibraryService } from './features/plex/library.service';
+import { createIntegrations } from './integrations/integrations';
+import type { OverseerrClient } from './integrations/overseerr';
+import type { PlexClient } from './integrations/plex';
+import { resolvePlexClientIdentifier } from './integrations/plex-client-identifier';
+import type { PlexTvClient } from './integrations/plex-tv';
+import { BreakerRegistry, DEFAULT_BREAKER_SETTINGS, installRecoveryProcedures } from './observability/resilience';
 import { createRateLimiter, type RateLimiter } from './http/rate-limit';
 import { HealthService } from './observability/health';
 import { buildInfo } from './observability/metrics';
@@ -25,6 +41,22 @@ export interface Container {
   users: UsersRepository;
   sessions: SessionStore;
   auth: AuthService;
+  /** Circuit breakers (plex-api, plex-tv, overseerr, redis, database) and their recovery procedures. */
+  breakers: BreakerRegistry;
+  /** Present only when PLEX_URL is set. */
+  plex?: PlexClient;
+  /** Always present (PLEX_TV_URL defaults to https://plex.tv). */
+  plexTv: PlexTvClient;
+  /** Present only when OVERSEERR_URL and OVERSEERR_API_KEY are set. */
+  overseerr?: OverseerrClient;
+  media: MediaService;
+  requests: RequestsService;
+  library: LibraryService;
+  plexLogin: PlexLoginService;
+  /** Background jobs: BullMQ with Redis, in-process without (defined and started by server.ts / worker). */
+  jobs: JobQueue;
+  serviceStatus: ServiceStatusService;
+  alerts: AlertsRepository;
   /** Closes connections in reverse order of opening. */
   close(): Promise<void>;
 }
@@ -47,6 +79,40 @@ export async function createContainer(config: Config): Promise<Container> {
 
   const events = new EventBus();
 
+  // Upstreams: one breaker per service, clients on the one HTTP client, and the features on top.
+  const breakers = new BreakerRegistry({
+    ...DEFAULT_BREAKER_SETTINGS,
+    resetTimeoutMs: config.BREAKER_RESET_TIMEOUT_MS,
+    volumeThreshold: config.BREAKER_VOLUME_THRESHOLD,
+  });
+  const plexClientIdentifier = await resolvePlexClientIdentifier(database, config.PLEX_CLIENT_IDENTIFIER);
+  const { plex, plexTv, overseerr } = createIntegrations(config, breakers, plexClientIdentifier);
+  const mediaRequests = new MediaRequestsRepository(database);
+  const media = new MediaService(overseerr, mediaRequests, cache);
+  const overseerrUsers = overseerr ? new OverseerrUserLinker(overseerr, users) : undefined;
+  const requests = new RequestsService(mediaRequests, media, events, overseerr, overseerrUsers);
+  const library = new LibraryService(plex, cache);
+  const plexLogin = new PlexLoginService(plexTv, plex, users, cache, overseerrUsers);
+  installRecoveryProcedures(
+    breakers,
+    {
+      redis,
+      database,
+      plex: plex && {
+        refreshIdentity: () => plex.identity({ bypassBreaker: true }),
+        onIdentityChange: (listener) => plex.onIdentityChange(listener),
+        clearCaches: () => library.clearCaches(),
+      },
+    },
+    config.HEALTH_PROBE_INTERVAL_MS,
+  );
+
+  const jobs = createJobQueue(config, redis);
+  const serviceStatus = new ServiceStatusService(database, events, config);
+  const alerts = new AlertsRepository(database);
+  // With Redis, domain events cross processes (worker → web, replica → replica).
+  const eventRelay = redis ? startEventRelay(events, redis, config.REDIS_KEY_PREFIX) : undefined;
+
   buildInfo.set({ version: config.version, commit: config.commit, node_version: process.version }, 1);
 
   return {
@@ -60,7 +126,21 @@ export async function createContainer(config: Config): Promise<Container> {
     users,
     sessions,
     auth,
+    breakers,
+    plex,
+    plexTv,
+    overseerr,
+    media,
+    requests,
+    library,
+    plexLogin,
+    jobs,
+    serviceStatus,
+    alerts,
     async close() {
+      await jobs.close();
+      await eventRelay?.close();
+      breakers.close();
       await redis?.close();
       await database.close();
     },

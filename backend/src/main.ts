@@ -1,10 +1,17 @@
 /**
- * Process entry: config → logger → server; SIGTERM/SIGINT → graceful shutdown.
+ * Process entry: tracing → config → logger → server; SIGTERM/SIGINT → graceful
+ * shutdown, then the last spans and log lines are flushed within the budget.
  * A bad configuration prints one line naming the variable and exits 1.
  */
+// First import, on purpose: the OpenTelemetry SDK must be running before http, express, pg,
+// ioredis and undici are loaded, or they are not instrumented.
+import { shutdownTracing, tracing } from './tracing';
 import { ConfigError, loadConfig, type Config } from './config';
-import { createLogger, logger, setLogger } from './observability/logger';
-import { startServer } from './server';
+import { createProcessLogger, logger, processLoggerOptions, setLogger } from './observability/logger';
+import { SHUTDOWN_BUDGET_MS, startServer } from './server';
+
+/** Flushing spans and log lines gets whatever is left of the shutdown budget, but at least this. */
+const TELEMETRY_FLUSH_MIN_MS = 1_000;
 
 async function main(): Promise<void> {
   let config: Config;
@@ -17,7 +24,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  setLogger(createLogger({ level: config.LOG_LEVEL, version: config.version, environment: config.NODE_ENV }));
+  const logging = await createProcessLogger(processLoggerOptions(config));
+  setLogger(logging.logger);
   const started = Date.now();
   const running = await startServer(config, {
     onAdminPassword: (password) => {
@@ -35,21 +43,31 @@ async function main(): Promise<void> {
       metrics_port: running.metricsPort,
       database: running.container.database.kind,
       redis: config.REDIS_URL ? 'configured' : 'in-process',
+      tracing: tracing ? 'otlp' : 'off',
+      log_shipping: logging.loki ? 'loki' : 'off',
       startup_ms: Date.now() - started,
+      // Since the process began, including loading modules and starting tracing.
+      boot_ms: Math.round(process.uptime() * 1000),
     },
     `MediaNest is listening on http://localhost:${running.port}`,
   );
 
   const shutdown = (signal: string) => {
+    const began = Date.now();
     logger().info({ event: 'server.stopping', signal }, 'Shutting down');
+    const flushTelemetry = () => {
+      const left = Math.max(TELEMETRY_FLUSH_MIN_MS, SHUTDOWN_BUDGET_MS - (Date.now() - began));
+      return Promise.all([shutdownTracing(left), logging.close(left)]);
+    };
     running.stop().then(
-      () => {
-        logger().info({ event: 'server.stopped' }, 'Stopped');
-        logger().flush();
-        setTimeout(() => process.exit(0), 50);
+      async () => {
+        logger().info({ event: 'server.stopped', shutdown_ms: Date.now() - began }, 'Stopped');
+        await flushTelemetry();
+        process.exit(0);
       },
-      (err: unknown) => {
+      async (err: unknown) => {
         logger().error({ err }, 'Shutdown failed');
+        await flushTelemetry();
         process.exit(1);
       },
     );

@@ -1,13 +1,16 @@
 /**
- * Starts MediaNest: container → app → HTTP listener (+ metrics listener), and
- * stops it gracefully: stop accepting, let in-flight requests finish (up to
- * the budget), then close the database and Redis.
+ * Starts MediaNest: container → app → HTTP listener (+ metrics listener,
+ * Socket.IO, background jobs), and stops it gracefully: stop accepting,
+ * disconnect WebSocket clients, let in-flight requests finish (up to the
+ * budget), then close the job queues, the database and Redis.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app';
 import type { Config } from './config';
 import { createContainer, type Container } from './container';
+import { startBackgroundJobs } from './jobs/background-jobs';
+import { attachRealtime } from './realtime/socket';
 import { logger } from './observability/logger';
 import { createMetricsServer } from './observability/metrics-server';
 import { startDefaultMetrics } from './observability/metrics';
@@ -43,7 +46,9 @@ export async function startServer(config: Config, hooks: { onAdminPassword?: (pa
   const app = buildApp(container);
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;
+  const realtime = attachRealtime(server, container);
   const port = await listen(server, config.PORT, config.HOST);
+  await startBackgroundJobs(container, config.JOBS_MODE);
 
   let metricsServer: http.Server | undefined;
   let metricsPort: number | undefined;
@@ -57,6 +62,8 @@ export async function startServer(config: Config, hooks: { onAdminPassword?: (pa
     stopping ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // WebSocket connections would hold server.close() open until the budget runs out.
+      await realtime.close();
       let timer: NodeJS.Timeout | undefined;
       const budget = new Promise<void>((resolve) => {
         timer = setTimeout(() => {

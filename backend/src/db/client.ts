@@ -11,6 +11,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { databaseQueryDuration, setGaugeSource } from '../observability/metrics';
 import { logger } from '../observability/logger';
+import { traceStatement } from '../observability/trace';
 import * as schema from './schema';
 import { parseStatement, setKnownTables, statementShape } from './statement';
 
@@ -51,10 +52,14 @@ export function startQueryTimer(sql: string): (status: 'success' | 'error') => v
   };
 }
 
-export async function instrumentQuery<T>(sql: string, run: () => Promise<T>): Promise<T> {
+/**
+ * Times one query. With `traced`, the query also gets a child span of the active request's span;
+ * only the embedded database asks for it — on PostgreSQL the pg instrumentation makes that span.
+ */
+export async function instrumentQuery<T>(sql: string, run: () => Promise<T>, options: { traced?: boolean } = {}): Promise<T> {
   const done = startQueryTimer(sql);
   try {
-    const result = await run();
+    const result = await (options.traced ? traceStatement(sql, run) : run());
     done('success');
     return result;
   } catch (err) {
@@ -187,11 +192,15 @@ interface PgliteLike {
   transaction: <T>(fn: (tx: PgliteLike) => Promise<T>) => Promise<T>;
 }
 
+const TRACED = { traced: true };
+
 function wrapPgliteMethods(target: Pick<PgliteLike, 'query' | 'exec'>): void {
   const query = target.query.bind(target);
   const exec = target.exec.bind(target);
-  target.query = ((sql: string, ...rest: never[]) => instrumentQuery(sql, () => query(sql, ...rest))) as PgliteLike['query'];
-  target.exec = ((sql: string, ...rest: never[]) => instrumentQuery(sql, () => exec(sql, ...rest))) as PgliteLike['exec'];
+  target.query = ((sql: string, ...rest: never[]) =>
+    instrumentQuery(sql, () => query(sql, ...rest), TRACED)) as PgliteLike['query'];
+  target.exec = ((sql: string, ...rest: never[]) =>
+    instrumentQuery(sql, () => exec(sql, ...rest), TRACED)) as PgliteLike['exec'];
 }
 
 function instrumentPglite(client: unknown): void {

@@ -139,7 +139,12 @@ export const alerts = pgTable(
     endsAt: timestamp('ends_at', { withTimezone: true }),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('alerts_received_idx').on(t.receivedAt), index('alerts_fingerprint_idx').on(t.fingerprint)],
+  (t) => [
+    index('alerts_received_idx').on(t.receivedAt),
+    index('alerts_fingerprint_idx').on(t.fingerprint),
+    /** One row per alert occurrence: Alertmanager re-sends it (firing, then resolved) with the same pair. */
+    uniqueIndex('alerts_fingerprint_starts_idx').on(t.fingerprint, t.startsAt),
+  ],
 );
 
 /** Small key/value store for generated secrets and identifiers that must survive restarts. */

@@ -5,6 +5,7 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, isAppError } from '../errors';
+import { forgetRouteTemplate } from '../observability/http-metrics';
 import { logger } from '../observability/logger';
 
 interface BodyParserError {
@@ -54,5 +55,6 @@ export function errorHandler(err: unknown, req: Request, res: Response, _next: N
 }
 
 export function notFoundHandler(req: Request, _res: Response, next: NextFunction): void {
+  forgetRouteTemplate(req); // a route that matched and passed it on did not handle it
   next(AppError.notFound(`No route for ${req.method} ${req.path}`));
 }

@@ -1,13 +1,15 @@
 /**
  * Gives every request an id (a valid incoming X-Request-Id, else a new UUID),
  * echoes it in the response, runs the rest of the request inside the async
- * context the logger reads, and writes one access line when it ends.
+ * context the logger reads, and writes one access line when it ends (with the
+ * request's trace id when tracing is on).
  */
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { endpointOf, isProbe } from '../observability/http-metrics';
 import { logger } from '../observability/logger';
 import { requestContext } from '../observability/request-context';
+import { currentTraceIds } from '../observability/trace';
 
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -17,6 +19,8 @@ export function requestContextMiddleware(req: Request, res: Response, next: Next
   res.setHeader('X-Request-Id', requestId);
   const start = process.hrtime.bigint();
   const ctx = { requestId } as { requestId: string; userId?: string };
+  // Read while the request's SERVER span is active; the 'close' listener may run outside it.
+  const traceIds = currentTraceIds();
   res.on('close', () => {
     const durationMs = Number(process.hrtime.bigint() - start) / 1e6;
     const line = {
@@ -27,6 +31,7 @@ export function requestContextMiddleware(req: Request, res: Response, next: Next
       status: res.writableFinished ? res.statusCode : 499,
       duration_ms: Math.round(durationMs * 10) / 10,
       ...(ctx.userId ? { user_id: ctx.userId } : {}),
+      ...(traceIds ? { trace_id: traceIds.traceId, span_id: traceIds.spanId } : {}),
     };
     if (isProbe(req.path)) logger().debug(line, 'request');
     else logger().info(line, 'request');

@@ -3,11 +3,14 @@
  * metric and writes one structured log line. User ids go into the log line,
  * never into metric labels (no per-user series).
  */
-import { loginsTotal, mediaRequestsTotal } from './metrics';
+import { externalApiDuration, loginsTotal, mediaRequestsTotal } from './metrics';
 import { logger } from './logger';
 
 export type LoginMethod = 'local' | 'plex';
 export type MediaRequestSource = 'web' | 'webhook' | 'sync' | 'admin';
+
+/** External calls slower than this are logged (the document's threshold). */
+export const SLOW_EXTERNAL_CALL_MS = 5000;
 
 export const analytics = {
   trackLogin(method: LoginMethod, result: 'success' | 'failure', userId?: string): void {
@@ -21,6 +24,20 @@ export const analytics = {
   trackMediaRequest(userId: string, mediaType: string, source: MediaRequestSource, status: string): void {
     mediaRequestsTotal.inc({ type: mediaType, status, source });
     logger().info({ event: 'media.request.' + status, userId, mediaType, source, status }, 'Media request ' + status);
+  },
+
+  /**
+   * One finished call to Plex, plex.tv or Overseerr (integrations/http-client.ts calls this for
+   * every call, so features never do). `operation` is a fixed name, never a URL.
+   */
+  trackExternalApiCall(service: string, operation: string, durationMs: number, status: string): void {
+    externalApiDuration.observe({ service, operation, status }, durationMs / 1000);
+    if (durationMs > SLOW_EXTERNAL_CALL_MS) {
+      logger().warn(
+        { event: 'external.api.slow', service, operation, duration_ms: Math.round(durationMs), status },
+        'Slow external API call detected',
+      );
+    }
   },
 
   trackFeatureUsage(userId: string, feature: string, action: string): void {

@@ -214,4 +214,72 @@ export const loginsTotal = new prometheus.Counter({
   registers: [register],
 });
 
+// Browser metrics (strategy §2.2), bounded per DESIGN.md §3.12: allow-listed names, route
+// templates (observability/frontend-routes.ts) and a rating recomputed on the server.
+// Times arrive from the browser in milliseconds and are stored in seconds; CLS is unitless.
+const webVitalTimeBuckets = [0.1, 0.25, 0.5, 0.8, 1, 1.8, 2.5, 3, 4, 6, 10, 20];
+
+/** Addition: Largest Contentful Paint per SPA route template. */
+export const webVitalsLcp = new prometheus.Histogram({
+  name: 'medianest_web_vitals_lcp_seconds',
+  help: 'Largest Contentful Paint reported by browsers, in seconds',
+  labelNames: ['route', 'rating'] as const,
+  buckets: webVitalTimeBuckets,
+  registers: [register],
+});
+
+/** Addition: Interaction to Next Paint per SPA route template. */
+export const webVitalsInp = new prometheus.Histogram({
+  name: 'medianest_web_vitals_inp_seconds',
+  help: 'Interaction to Next Paint reported by browsers, in seconds',
+  labelNames: ['route', 'rating'] as const,
+  buckets: [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 2, 5],
+  registers: [register],
+});
+
+/** Addition: First Contentful Paint per SPA route template. */
+export const webVitalsFcp = new prometheus.Histogram({
+  name: 'medianest_web_vitals_fcp_seconds',
+  help: 'First Contentful Paint reported by browsers, in seconds',
+  labelNames: ['route', 'rating'] as const,
+  buckets: webVitalTimeBuckets,
+  registers: [register],
+});
+
+/** Addition: Time to First Byte per SPA route template. */
+export const webVitalsTtfb = new prometheus.Histogram({
+  name: 'medianest_web_vitals_ttfb_seconds',
+  help: 'Time to First Byte reported by browsers, in seconds',
+  labelNames: ['route', 'rating'] as const,
+  buckets: [0.05, 0.1, 0.2, 0.4, 0.8, 1.2, 1.8, 3, 5, 10],
+  registers: [register],
+});
+
+/** Addition: Cumulative Layout Shift per SPA route template (unitless). */
+export const webVitalsCls = new prometheus.Histogram({
+  name: 'medianest_web_vitals_cls',
+  help: 'Cumulative Layout Shift reported by browsers (unitless)',
+  labelNames: ['route', 'rating'] as const,
+  buckets: [0.01, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 2],
+  registers: [register],
+});
+
+/** Addition: client-side navigation time, by destination route template. */
+export const frontendNavigationDuration = new prometheus.Histogram({
+  name: 'medianest_frontend_navigation_duration_seconds',
+  help: 'Client-side navigation duration measured in the browser, in seconds',
+  labelNames: ['route'] as const,
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [register],
+});
+
+/** Addition: API call duration as the browser saw it, by API route template. */
+export const frontendApiRequestDuration = new prometheus.Histogram({
+  name: 'medianest_frontend_api_request_duration_seconds',
+  help: 'API request duration measured in the browser, in seconds',
+  labelNames: ['endpoint', 'method', 'status_class'] as const,
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  registers: [register],
+});
+
 export const getMetrics = async (): Promise<string> => register.metrics();

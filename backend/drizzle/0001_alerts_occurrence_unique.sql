@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "alerts_fingerprint_starts_idx" ON "alerts" USING btree ("fingerprint","starts_at");

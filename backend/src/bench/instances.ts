@@ -1,0 +1,153 @@
+/**
+ * MediaNest under test: each instance is `node dist/main.js` in a child
+ * process with its own data folder and loopback ports, and an environment
+ * built from scratch — nothing inherited from the shell can switch
+ * observability on or off behind the benchmark's back.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+export const BENCH_ADMIN_PASSWORD = 'bench-admin-password';
+const MAIN = path.resolve(__dirname, '../main.js');
+/** USER_HZ: Linux reports process CPU times in 1/100 s on every architecture Node supports. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+export interface InstanceSettings {
+  name: string;
+  dataDir: string;
+  /** true: metrics, info logs (to the log file and stdout), traces when `otlpEndpoint` is given. */
+  observability: boolean;
+  otlpEndpoint?: string;
+  databaseUrl?: string;
+  /** Write a V8 CPU profile of the instance into this folder on exit. */
+  cpuProfDir?: string;
+  /** Further variables, for experiments (e.g. OTEL_TRACES_SAMPLER_ARG=0 to separate instrumentation from export). */
+  extraEnv?: Record<string, string>;
+}
+
+export interface Instance {
+  name: string;
+  pid: number;
+  baseUrl: string;
+  metricsUrl?: string;
+  /** The admin's session cookie (`name=value`). */
+  cookie: string;
+  stdoutFile: string;
+  stop(): Promise<void>;
+}
+
+/** CPU time (user + system) the process has used so far, in milliseconds (Linux /proc). */
+export function cpuTimeMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may contain spaces) — utime and stime are the 14th and 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function environment(settings: InstanceSettings, port: number, metricsPort: number): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    METRICS_HOST: '127.0.0.1',
+    METRICS_PORT: String(metricsPort),
+    DATA_DIR: settings.dataDir,
+    ADMIN_USERNAME: 'admin',
+    ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD,
+    LOG_FORMAT: 'json',
+    PROMETHEUS_ENABLED: String(settings.observability),
+    LOG_LEVEL: settings.observability ? 'info' : 'warn',
+  };
+  if (settings.databaseUrl) env.DATABASE_URL = settings.databaseUrl;
+  if (settings.observability && settings.otlpEndpoint) {
+    env.OTEL_EXPORTER_OTLP_ENDPOINT = settings.otlpEndpoint;
+    env.OTEL_TRACES_SAMPLER_ARG = '1.0';
+  }
+  return { ...env, ...settings.extraEnv };
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+  });
+}
+
+async function waitUntilLive(baseUrl: string, child: ChildProcess, stdoutFile: string): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`MediaNest exited with ${child.exitCode} during start:\n${fs.readFileSync(stdoutFile, 'utf8').slice(-2000)}`);
+    }
+    try {
+      if ((await fetch(`${baseUrl}/health/live`)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`MediaNest at ${baseUrl} did not become live within 90 s`);
+}
+
+async function signIn(baseUrl: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: BENCH_ADMIN_PASSWORD }),
+  });
+  const cookie = res.headers.getSetCookie()[0]?.split(';')[0];
+  if (res.status !== 200 || !cookie) throw new Error(`signing in to ${baseUrl} failed: ${res.status} ${await res.text()}`);
+  const session = await fetch(`${baseUrl}/api/v1/auth/session`, { headers: { cookie } });
+  if (session.status !== 200) throw new Error(`the session cookie of ${baseUrl} is not accepted: ${session.status}`);
+  return cookie;
+}
+
+export async function startInstance(settings: InstanceSettings): Promise<Instance> {
+  fs.mkdirSync(settings.dataDir, { recursive: true });
+  const port = await freePort();
+  const metricsPort = await freePort();
+  const stdoutFile = path.join(settings.dataDir, 'stdout.log');
+  const out = fs.openSync(stdoutFile, 'a');
+  const args = settings.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfDir}`, `--cpu-prof-name=${settings.name}.cpuprofile`, MAIN] : [MAIN];
+  const child = spawn(process.execPath, args, { env: environment(settings, port, metricsPort), stdio: ['ignore', out, out] });
+  fs.closeSync(out);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exited(child);
+      clearTimeout(timer);
+    }
+  };
+  try {
+    await waitUntilLive(baseUrl, child, stdoutFile);
+    const cookie = await signIn(baseUrl);
+    return {
+      name: settings.name,
+      pid: child.pid!,
+      baseUrl,
+      metricsUrl: settings.observability ? `http://127.0.0.1:${metricsPort}/metrics` : undefined,
+      cookie,
+      stdoutFile,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

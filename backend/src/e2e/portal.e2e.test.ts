@@ -1,0 +1,421 @@
+/**
+ * The portal in a real browser (issue 6 "Done when"): Debian's Chromium,
+ * headless through playwright-core, against a MediaNest that serves the built
+ * web app and talks to the fake plex.tv, Plex and Overseerr.
+ *
+ * A household member signs in with Plex, searches, requests a title, watches
+ * its status change live when Overseerr's webhook arrives, and moves between
+ * pages; closing the page sends the Web Vitals, which must show up in the
+ * scraped /metrics under route templates (never raw paths). Every page is
+ * saved as a screenshot at desktop (1280×800) and phone (390×844) widths in
+ * artifacts/screenshots/ at the repository root (gitignored).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page, type Route } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/context';
+import { FAKE_WEBHOOK_SECRET, startUpstreams, type Upstreams } from '../test/fakes/upstreams';
+import { scrape, scrapedSum, type Sample } from '../test/metrics-helpers';
+import { ensureFrontendBuilt, REPO_ROOT } from './frontend-build';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+const ALICE_PLEX_TOKEN = 'e2e-plex-token-alice';
+const SCREENSHOTS = path.join(REPO_ROOT, 'artifacts/screenshots');
+const SPA_ROUTES = new Set([
+  '/',
+  '/login',
+  '/discover',
+  '/requests',
+  '/requests/:id',
+  '/library',
+  '/library/:key',
+  '/admin',
+  '/admin/users',
+  '/admin/requests',
+  '/admin/services',
+  '/admin/ops',
+  'other',
+]);
+
+/** A poster for every TMDB image (the browser must not reach the internet). */
+const POSTER_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="342" height="513" viewBox="0 0 342 513">' +
+  '<defs><linearGradient id="g" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#3b5b92"/><stop offset="1" stop-color="#141e30"/></linearGradient></defs>' +
+  '<rect width="342" height="513" fill="url(#g)"/><circle cx="171" cy="220" r="60" fill="#ffffff" fill-opacity="0.15"/></svg>';
+
+let upstreams: Upstreams;
+let server: TestServer;
+let browser: Browser;
+const pageErrors: string[] = [];
+
+/** Keeps every request on 127.0.0.1: TMDB posters and the Plex sign-in page are answered locally, anything else fails. */
+async function isolate(context: BrowserContext): Promise<void> {
+  await context.route('**/*', (route: Route) => {
+    const url = new URL(route.request().url());
+    if (url.hostname === '127.0.0.1') return route.continue();
+    if (url.hostname === 'image.tmdb.org') return route.fulfill({ status: 200, contentType: 'image/svg+xml', body: POSTER_SVG });
+    if (url.hostname === 'app.plex.tv') {
+      return route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Plex</title><h1>Sign in to Plex</h1>' });
+    }
+    return route.abort('addressunreachable');
+  });
+}
+
+async function newContext(viewport: { width: number; height: number }, storageState?: Awaited<ReturnType<BrowserContext['storageState']>>) {
+  const context = await browser.newContext({ viewport, baseURL: server.baseUrl, storageState });
+  await isolate(context);
+  context.on('page', (p) => p.on('pageerror', (err) => pageErrors.push(`${p.url()}: ${err.message}`)));
+  return context;
+}
+
+async function shot(page: Page, name: string, width: 'desktop' | 'phone'): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
+}
+
+/** The nav link in the header (opening the phone menu first when it is collapsed). */
+async function navigate(page: Page, label: string): Promise<void> {
+  const menu = page.getByRole('button', { name: 'Menu' });
+  if (await menu.isVisible()) await menu.click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
+}
+
+async function pollMetrics(predicate: (samples: Sample[]) => boolean, what: string, timeoutMs = 15_000): Promise<Sample[]> {
+  const deadline = Date.now() + timeoutMs;
+  let samples: Sample[] = [];
+  while (Date.now() < deadline) {
+    samples = await scrape(server.metricsUrl!);
+    if (predicate(samples)) return samples;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what} in /metrics`);
+}
+
+const VITALS = {
+  LCP: 'medianest_web_vitals_lcp_seconds_count',
+  FCP: 'medianest_web_vitals_fcp_seconds_count',
+  TTFB: 'medianest_web_vitals_ttfb_seconds_count',
+  CLS: 'medianest_web_vitals_cls_count',
+  INP: 'medianest_web_vitals_inp_seconds_count',
+} as const;
+
+/** Closes the page the way a user leaving does: visibility turns hidden, pagehide fires, beacons go out. */
+async function leave(page: Page): Promise<void> {
+  // INP is only final a moment after the last interaction (DESIGN.md §6).
+  await page.waitForTimeout(2000);
+  await page.close({ runBeforeUnload: true });
+}
+
+describe('the MediaNest web app in Chromium', () => {
+  beforeAll(async () => {
+    await ensureFrontendBuilt();
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    upstreams = await startUpstreams();
+    upstreams.plexTv.addAccount(ALICE_PLEX_TOKEN, 'alice', ['sharedServer', 'phone'], upstreams.plex.machineIdentifier);
+    server = await startTestServer(upstreams.env);
+    upstreams.overseerr.setWebhook(`${server.baseUrl}/api/v1/webhooks/overseerr`, FAKE_WEBHOOK_SECRET);
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.cleanup();
+    await upstreams?.stop();
+  });
+
+  it('signs in with Plex, requests a title, follows it live, and reports Web Vitals per route template', async () => {
+    const desktop = await newContext(DESKTOP);
+    const page = await desktop.newPage();
+
+    // Signed out: the dashboard sends us to the sign-in page.
+    await page.goto('/');
+    await page.waitForURL('**/login');
+    await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+    await shot(page, 'login', 'desktop');
+
+    // Sign in with Plex: a PIN, Plex's page in a new window, approval there, polling here.
+    const pinResponse = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/plex/pin') && r.request().method() === 'POST');
+    const popupOpened = desktop.waitForEvent('page');
+    await page.getByRole('button', { name: 'Sign in with Plex' }).click();
+    const pin = (await (await pinResponse).json()) as { id: number; authUrl: string };
+    const popup = await popupOpened;
+    await popup.waitForURL(/app\.plex\.tv/);
+    await page.getByText('Finish signing in on the Plex page').waitFor();
+    upstreams.plexTv.authorizePin(pin.id, ALICE_PLEX_TOKEN);
+    await popup.close();
+    await page.waitForURL(`${server.baseUrl}/`);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await page.getByText('Welcome back, alice.').waitFor();
+    await page.getByRole('heading', { name: 'Services' }).waitFor();
+    await page.getByText('Live', { exact: true }).waitFor();
+    await shot(page, 'dashboard', 'desktop');
+
+    // Keyboard: the first Tab reaches the skip link, which is then visible.
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Skip to content' });
+    await expect.poll(() => skip.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect((await skip.boundingBox())?.y ?? -1).toBeGreaterThanOrEqual(0);
+
+    // Search and request.
+    await navigate(page, 'Discover');
+    await page.waitForURL('**/discover');
+    await page.getByLabel('Search movies and shows').fill('matrix');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const revolutions = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'The Matrix Revolutions' }) });
+    await revolutions.waitFor();
+    const matrix = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'The Matrix', exact: true }) });
+    await matrix.getByText('Available', { exact: true }).waitFor();
+    expect(await matrix.getByRole('button').count()).toBe(0);
+    const reloaded = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'The Matrix Reloaded' }) });
+    await reloaded.getByText('Already requested').waitFor();
+    const posters = await page.locator('.poster-frame img').evaluateAll((imgs) =>
+      imgs.map((img) => ({ src: (img as HTMLImageElement).src, w: img.getAttribute('width'), h: img.getAttribute('height') })),
+    );
+    expect(posters.length).toBeGreaterThan(0);
+    for (const p of posters) {
+      expect(p.src).toMatch(/^https:\/\/image\.tmdb\.org\/t\/p\/w342\//);
+      expect([p.w, p.h]).toEqual(['342', '513']);
+    }
+    const created = page.waitForResponse((r) => r.url().endsWith('/api/v1/media/requests') && r.request().method() === 'POST');
+    await revolutions.getByRole('button', { name: 'Request The Matrix Revolutions' }).click();
+    const createdResponse = await created;
+    expect(createdResponse.status()).toBe(201);
+    const request = ((await createdResponse.json()) as { request: { id: number; overseerrId: number; status: string } }).request;
+    expect(request.status).toBe('pending');
+    await revolutions.getByText('Pending approval', { exact: true }).waitFor();
+    await shot(page, 'discover', 'desktop');
+
+    // Someone else requests Fight Club in Overseerr meanwhile: our Request button answers 409 → "Already requested".
+    await page.getByLabel('Search movies and shows').fill('fight club');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const fightClub = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Fight Club' }) });
+    await fightClub.getByRole('button', { name: 'Request Fight Club' }).waitFor();
+    const carol = await fetch(`${upstreams.overseerr.url}/api/v1/request`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Api-Key': upstreams.overseerr.apiKey, 'X-API-User': String(upstreams.overseerr.userId('carol@example.com')) },
+      body: JSON.stringify({ mediaType: 'movie', mediaId: 550 }),
+    });
+    expect(carol.status).toBe(201);
+    await fightClub.getByRole('button', { name: 'Request Fight Club' }).click();
+    await fightClub.getByText('Already requested').waitFor();
+
+    // Request Inception, open it and cancel it while it is still pending.
+    await page.getByLabel('Search movies and shows').fill('inception');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const inception = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Inception' }) });
+    await inception.getByRole('button', { name: 'Request Inception' }).click();
+    await inception.getByText('Pending approval', { exact: true }).waitFor();
+    await inception.getByRole('link', { name: 'View request' }).click();
+    await page.waitForURL(/\/requests\/\d+$/);
+    await page.getByRole('heading', { name: 'Inception' }).waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Cancel request' }).click();
+    await page.getByText('Cancelled', { exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: 'Cancel request' }).count()).toBe(0);
+
+    // My requests: the status changes live when Overseerr's webhook arrives.
+    await navigate(page, 'My requests');
+    await page.waitForURL('**/requests');
+    const row = page.getByRole('listitem').filter({ hasText: 'The Matrix Revolutions' });
+    await row.getByText('Pending approval', { exact: true }).waitFor();
+    await page.getByText('Live', { exact: true }).waitFor();
+    expect(await upstreams.overseerr.approve(request.overseerrId)).toBe(200);
+    await row.getByText('Processing', { exact: true }).waitFor();
+    expect(await upstreams.overseerr.markAvailable(request.overseerrId)).toBe(200);
+    await row.getByText('Available', { exact: true }).waitFor();
+    await shot(page, 'requests', 'desktop');
+
+    // One request, then the library and one of its sections, then home.
+    await row.getByRole('link', { name: 'The Matrix Revolutions' }).click();
+    await page.waitForURL(`**/requests/${request.id}`);
+    await page.getByRole('heading', { name: 'The Matrix Revolutions' }).waitFor();
+    await page.getByText('Available', { exact: true }).waitFor();
+    await shot(page, 'request', 'desktop');
+
+    await navigate(page, 'Library');
+    await page.waitForURL('**/library');
+    await page.getByRole('heading', { name: 'Recently added' }).waitFor();
+    const firstLibrary = page.getByRole('region', { name: 'Libraries' }).getByRole('link').first();
+    await firstLibrary.waitFor();
+    await page.locator('.card-grid .media-card').first().waitFor();
+    await shot(page, 'library', 'desktop');
+    const libraryName = (await firstLibrary.textContent()) ?? '';
+    await firstLibrary.click();
+    await page.waitForURL(/\/library\/\d+$/);
+    await page.getByRole('heading', { name: libraryName }).waitFor();
+    await page.locator('.card-grid .media-card').first().waitFor();
+    await shot(page, 'library-section', 'desktop');
+
+    await navigate(page, 'Dashboard');
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await leave(page);
+
+    // The first visit landed on / (then /login): its load metrics carry the landing template.
+    let samples = await pollMetrics(
+      (s) => scrapedSum(s, VITALS.TTFB, { route: '/' }) >= 1 && scrapedSum(s, VITALS.FCP, { route: '/' }) >= 1,
+      'TTFB and FCP for route "/"',
+    );
+    // Route-to-route navigations and API timings, labelled with templates.
+    samples = await pollMetrics(
+      (s) =>
+        ['/discover', '/requests', '/requests/:id', '/library', '/library/:key', '/'].every(
+          (route) => scrapedSum(s, 'medianest_frontend_navigation_duration_seconds_count', { route }) >= 1,
+        ),
+      'navigation_duration for every visited route',
+    );
+    expect(
+      scrapedSum(samples, 'medianest_frontend_api_request_duration_seconds_count', {
+        endpoint: '/api/v1/media/requests',
+        method: 'POST',
+        status_class: '2xx',
+      }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      scrapedSum(samples, 'medianest_frontend_api_request_duration_seconds_count', {
+        endpoint: '/api/v1/media/requests/:id',
+        method: 'GET',
+        status_class: '2xx',
+      }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      scrapedSum(samples, 'medianest_frontend_api_request_duration_seconds_count', { endpoint: '/api/v1/media/requests', status_class: '4xx' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(scrapedSum(samples, 'medianest_frontend_api_request_duration_seconds_count', { endpoint: '/api/v1/metrics/web-vitals' })).toBe(0);
+
+    // A fresh load straight onto a page with an id, one click, then leave: all five vitals for its template.
+    const detail = await desktop.newPage();
+    await detail.goto(`/requests/${request.id}`);
+    await detail.getByRole('heading', { name: 'The Matrix Revolutions' }).waitFor();
+    await detail.getByRole('heading', { name: 'The Matrix Revolutions' }).click();
+    await leave(detail);
+    samples = await pollMetrics(
+      (s) => Object.values(VITALS).every((name) => scrapedSum(s, name, { route: '/requests/:id' }) >= 1),
+      'LCP, FCP, TTFB, CLS and INP for route "/requests/:id"',
+    );
+
+    // Labels are templates only: no raw ids, no unknown routes.
+    for (const s of samples.filter((x) => x.name.startsWith('medianest_web_vitals_') || x.name.startsWith('medianest_frontend_navigation'))) {
+      expect(SPA_ROUTES, `${s.name} route="${s.labels.route}"`).toContain(s.labels.route);
+    }
+    for (const s of samples.filter((x) => x.name.startsWith('medianest_frontend_api_request_duration'))) {
+      expect(s.labels.endpoint, `${s.name} endpoint`).not.toMatch(/\/\d+(\/|$)/);
+    }
+
+    // The same pages on a phone, signed in as the same person.
+    const state = await desktop.storageState();
+    await desktop.close();
+    const phone = await newContext(PHONE, state);
+    const small = await phone.newPage();
+    const pages: [string, string, string][] = [
+      ['dashboard', '/', 'Dashboard'],
+      ['discover', '/discover?q=matrix', 'Discover'],
+      ['requests', '/requests', 'My requests'],
+      ['request', `/requests/${request.id}`, 'The Matrix Revolutions'],
+      ['library', '/library', 'Library'],
+      ['library-section', '/library/1', 'Movies'],
+    ];
+    for (const [name, url, heading] of pages) {
+      await small.goto(url);
+      await small.getByRole('heading', { name: heading, exact: true }).waitFor();
+      await small.locator('[aria-busy="true"]').first().waitFor({ state: 'detached' });
+      await shot(small, name, 'phone');
+      // Nothing may be wider than the phone's screen.
+      expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    }
+    await small.goto('/');
+    await small.getByRole('button', { name: 'Menu' }).click();
+    await small.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Discover' }).waitFor();
+    await shot(small, 'menu-open', 'phone');
+    await small.keyboard.press('Escape');
+    await small.getByRole('navigation', { name: 'Main' }).waitFor({ state: 'hidden' });
+    expect(await small.getByRole('button', { name: 'Menu' }).evaluate((el) => el === document.activeElement)).toBe(true);
+    await phone.close();
+
+    // Signed out, on a phone.
+    const anonymous = await newContext(PHONE);
+    const login = await anonymous.newPage();
+    await login.goto('/login');
+    await login.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+    await shot(login, 'login', 'phone');
+    await anonymous.close();
+
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+
+  it('shows the administrator pages at desktop and phone widths', async () => {
+    for (const [width, viewport] of [
+      ['desktop', DESKTOP],
+      ['phone', PHONE],
+    ] as const) {
+      const context = await newContext(viewport);
+      const page = await context.newPage();
+      await page.goto('/login');
+      await page.getByLabel('Username').fill('admin');
+      await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      await navigate(page, 'Admin');
+      await page.getByRole('heading', { name: 'Administration' }).waitFor();
+      await shot(page, 'admin', width);
+
+      await page.getByRole('link', { name: 'Users' }).click();
+      await page.getByRole('heading', { name: 'Users' }).waitFor();
+      const alice = page.getByRole('listitem').filter({ hasText: 'alice' });
+      await alice.waitFor();
+      if (width === 'desktop') {
+        await alice.getByRole('button', { name: 'Disable alice' }).click();
+        await alice.getByText('Disabled', { exact: true }).waitFor();
+        await alice.getByRole('button', { name: 'Enable alice' }).click();
+        await alice.getByRole('button', { name: 'Disable alice' }).waitFor();
+        await alice.getByLabel('Role of alice').selectOption('admin');
+        await expect.poll(() => alice.getByLabel('Role of alice').inputValue()).toBe('admin');
+        await alice.getByLabel('Role of alice').selectOption('user');
+        await expect.poll(() => alice.getByLabel('Role of alice').inputValue()).toBe('user');
+      }
+      await shot(page, 'admin-users', width);
+
+      await page.goto('/admin/requests');
+      await page.getByRole('heading', { name: 'All requests' }).waitFor();
+      await page.getByRole('listitem').filter({ hasText: 'The Matrix Revolutions' }).waitFor();
+      await page.getByLabel('Status').selectOption('pending');
+      await page.waitForURL('**/admin/requests?status=pending');
+      await page.getByText('No pending approval requests.').waitFor();
+      await page.getByLabel('Status').selectOption('');
+      await page.getByRole('listitem').filter({ hasText: 'The Matrix Revolutions' }).waitFor();
+      await shot(page, 'admin-requests', width);
+
+      await page.goto('/admin/services');
+      await page.getByRole('heading', { name: 'Monitored services' }).waitFor();
+      if (width === 'desktop') {
+        await page.getByLabel('Name').fill('Sonarr');
+        await page.getByLabel('URL').fill(`${upstreams.plex.url}/identity`);
+        await page.getByRole('button', { name: 'Add service' }).click();
+        await page.getByRole('listitem').filter({ hasText: 'Sonarr' }).waitFor();
+      }
+      await page.getByRole('listitem').filter({ hasText: 'Sonarr' }).waitFor();
+      await shot(page, 'admin-services', width);
+
+      await page.goto('/admin/ops');
+      await page.getByRole('heading', { name: 'Operations' }).waitFor();
+      await page.getByRole('heading', { name: 'Web Vitals (p75, last hour)' }).waitFor();
+      await page.getByRole('region', { name: 'Web Vitals p75 per route' }).getByText('/requests/:id').waitFor();
+      await shot(page, 'admin-ops', width);
+      if (width === 'phone') {
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+      }
+      await context.close();
+    }
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+});

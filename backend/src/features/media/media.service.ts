@@ -1,0 +1,246 @@
+/**
+ * Search and title details, proxied from Overseerr (cached briefly with the
+ * one cache) and marked for the caller: is it available, being processed,
+ * requested already (in Overseerr or through MediaNest), and the caller's own
+ * request id when there is one. People are left out of search results.
+ */
+import type { Cache } from '../../cache/cache';
+import type { MediaType, RequestStatus } from '../../db/schema';
+import { AppError } from '../../errors';
+import { upstreamFailureOf } from '../../integrations/http-client';
+import type { OverseerrClient, OverseerrMediaInfo, OverseerrMovie, OverseerrSearchResult, OverseerrTv } from '../../integrations/overseerr';
+import { MediaStatus } from '../../integrations/overseerr';
+import type { User } from '../users/users.repository';
+import { availabilityFromMediaInfo, combineAvailability, type Availability } from './request-status';
+import type { MediaRequestRow, MediaRequestsRepository } from './requests.repository';
+
+export const SEARCH_TTL_SECONDS = 60;
+export const DETAILS_TTL_SECONDS = 120;
+
+export interface MediaSummary {
+  mediaType: MediaType;
+  tmdbId: number;
+  title: string;
+  year: number | null;
+  releaseDate: string | null;
+  overview: string | null;
+  posterPath: string | null;
+  backdropPath: string | null;
+  voteAverage: number | null;
+  availability: Availability;
+  /** The caller's own standing request for this title, if any. */
+  requestId: number | null;
+  requestStatus: RequestStatus | null;
+}
+
+export interface SeasonSummary {
+  seasonNumber: number;
+  name: string | null;
+  episodeCount: number | null;
+  airDate: string | null;
+  availability: Availability;
+}
+
+export interface MediaDetails extends MediaSummary {
+  tagline: string | null;
+  runtime: number | null;
+  genres: string[];
+  status: string | null;
+  numberOfSeasons: number | null;
+  seasons: SeasonSummary[];
+}
+
+export interface SearchPage {
+  page: number;
+  totalPages: number;
+  totalResults: number;
+  results: MediaSummary[];
+}
+
+export type OverseerrDetails = { mediaType: 'movie'; movie: OverseerrMovie } | { mediaType: 'tv'; tv: OverseerrTv };
+
+function yearOf(date: string | null | undefined): number | null {
+  const m = date ? /^(\d{4})/.exec(date) : null;
+  return m ? Number(m[1]) : null;
+}
+
+function seasonAvailability(status: number | undefined): Availability {
+  switch (status) {
+    case MediaStatus.AVAILABLE:
+      return 'available';
+    case MediaStatus.PARTIALLY_AVAILABLE:
+      return 'partially_available';
+    case MediaStatus.PROCESSING:
+      return 'processing';
+    case MediaStatus.PENDING:
+      return 'requested';
+    default:
+      return 'none';
+  }
+}
+
+export class MediaService {
+  constructor(
+    private readonly overseerr: OverseerrClient | undefined,
+    private readonly requests: MediaRequestsRepository,
+    private readonly cache: Cache,
+  ) {}
+
+  async search(user: User, query: string, page: number): Promise<SearchPage> {
+    const overseerr = this.client();
+    const normalized = query.trim().replace(/\s+/g, ' ');
+    const raw = await this.cache.wrap(`overseerr:search:${page}:${normalized.toLowerCase()}`, SEARCH_TTL_SECONDS, () =>
+      overseerr.search(normalized, page),
+    );
+    const titles = raw.results.filter(
+      (r): r is OverseerrSearchResult & { mediaType: MediaType } => r.mediaType === 'movie' || r.mediaType === 'tv',
+    );
+    const ours = await this.requests.findActiveForTitles([...new Set(titles.map((t) => t.id))]);
+    return {
+      page: raw.page,
+      totalPages: raw.totalPages,
+      totalResults: raw.totalResults,
+      results: titles.map((t) =>
+        this.summary(user, t.mediaType, t.id, {
+          title: (t.mediaType === 'movie' ? t.title : t.name) ?? t.title ?? t.name ?? '',
+          date: t.mediaType === 'movie' ? t.releaseDate : t.firstAirDate,
+          overview: t.overview,
+          posterPath: t.posterPath,
+          backdropPath: t.backdropPath,
+          voteAverage: t.voteAverage,
+          mediaInfo: t.mediaInfo,
+          ours: ours.filter((r) => r.mediaType === t.mediaType && r.tmdbId === t.id),
+        }),
+      ),
+    };
+  }
+
+  async details(user: User, mediaType: MediaType, tmdbId: number): Promise<MediaDetails> {
+    const d = await this.overseerrDetails(mediaType, tmdbId);
+    const ours = await this.requests.findActiveForMedia(mediaType, tmdbId);
+    if (d.mediaType === 'movie') {
+      const m = d.movie;
+      return {
+        ...this.summary(user, 'movie', tmdbId, {
+          title: m.title,
+          date: m.releaseDate,
+          overview: m.overview,
+          posterPath: m.posterPath,
+          backdropPath: m.backdropPath,
+          voteAverage: m.voteAverage,
+          mediaInfo: m.mediaInfo,
+          ours,
+        }),
+        tagline: m.tagline ?? null,
+        runtime: m.runtime ?? null,
+        genres: (m.genres ?? []).map((g) => g.name),
+        status: m.status ?? null,
+        numberOfSeasons: null,
+        seasons: [],
+      };
+    }
+    const t = d.tv;
+    const seasonStatus = new Map((t.mediaInfo?.seasons ?? []).map((s) => [s.seasonNumber, s.status]));
+    const requestedSeasons = (n: number) => ours.some((r) => r.seasons === null || r.seasons.includes(n));
+    return {
+      ...this.summary(user, 'tv', tmdbId, {
+        title: t.name,
+        date: t.firstAirDate,
+        overview: t.overview,
+        posterPath: t.posterPath,
+        backdropPath: t.backdropPath,
+        voteAverage: t.voteAverage,
+        mediaInfo: t.mediaInfo,
+        ours,
+      }),
+      tagline: t.tagline ?? null,
+      runtime: null,
+      genres: (t.genres ?? []).map((g) => g.name),
+      status: t.status ?? null,
+      numberOfSeasons: t.numberOfSeasons ?? null,
+      seasons: t.seasons.map((s) => {
+        const fromOverseerr = seasonAvailability(seasonStatus.get(s.seasonNumber));
+        return {
+          seasonNumber: s.seasonNumber,
+          name: s.name ?? null,
+          episodeCount: s.episodeCount ?? null,
+          airDate: s.airDate ?? null,
+          availability: fromOverseerr === 'none' && requestedSeasons(s.seasonNumber) ? 'requested' : fromOverseerr,
+        };
+      }),
+    };
+  }
+
+  /**
+   * Overseerr's details of a title, cached. Overseerr answers 500 for an id
+   * TMDB does not know, so a 5xx here is explained to the user as "could not
+   * load this title", still a 503 (it is not our bug, and could be an outage).
+   */
+  async overseerrDetails(mediaType: MediaType, tmdbId: number): Promise<OverseerrDetails> {
+    const overseerr = this.client();
+    try {
+      return await this.cache.wrap(this.detailsKey(mediaType, tmdbId), DETAILS_TTL_SECONDS, async (): Promise<OverseerrDetails> =>
+        mediaType === 'movie'
+          ? { mediaType: 'movie', movie: await overseerr.movie(tmdbId) }
+          : { mediaType: 'tv', tv: await overseerr.tv(tmdbId) },
+      );
+    } catch (err) {
+      if (upstreamFailureOf(err) === 'server_error') {
+        throw new AppError(
+          503,
+          'UPSTREAM_UNAVAILABLE',
+          `Overseerr could not load ${mediaType === 'movie' ? 'movie' : 'show'} ${tmdbId}: it answered with an error. ` +
+            'The id may not exist on TMDB, or Overseerr is having trouble.',
+          { details: { service: 'overseerr', failure: 'server_error' }, headers: (err as AppError).headers, cause: err },
+        );
+      }
+      throw err;
+    }
+  }
+
+  /** Forgets the cached details of a title (after a request or a status change). */
+  async invalidate(mediaType: MediaType, tmdbId: number): Promise<void> {
+    await this.cache.delete(this.detailsKey(mediaType, tmdbId));
+  }
+
+  private detailsKey(mediaType: MediaType, tmdbId: number): string {
+    return `overseerr:${mediaType}:${tmdbId}`;
+  }
+
+  private client(): OverseerrClient {
+    if (!this.overseerr) throw AppError.notConfigured('Overseerr');
+    return this.overseerr;
+  }
+
+  private summary(
+    user: User,
+    mediaType: MediaType,
+    tmdbId: number,
+    t: {
+      title: string;
+      date: string | null | undefined;
+      overview: string | null | undefined;
+      posterPath: string | null | undefined;
+      backdropPath: string | null | undefined;
+      voteAverage: number | null | undefined;
+      mediaInfo: OverseerrMediaInfo | null | undefined;
+      ours: MediaRequestRow[];
+    },
+  ): MediaSummary {
+    const own = t.ours.find((r) => r.userId === user.id);
+    return {
+      mediaType,
+      tmdbId,
+      title: t.title,
+      year: yearOf(t.date),
+      releaseDate: t.date ?? null,
+      overview: t.overview ?? null,
+      posterPath: t.posterPath ?? null,
+      backdropPath: t.backdropPath ?? null,
+      voteAverage: t.voteAverage ?? null,
+      availability: combineAvailability(availabilityFromMediaInfo(t.mediaInfo), t.ours.map((r) => r.status)),
+      requestId: own?.id ?? null,
+      requestStatus: own?.status ?? null,
+    };
+  }
+}

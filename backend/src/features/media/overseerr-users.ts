@@ -1,0 +1,33 @@
+/**
+ * Links a MediaNest user to their Overseerr user (by Plex account id, else
+ * e-mail) and remembers it in users.overseerr_user_id, so requests can be
+ * made on their behalf (X-API-User).
+ */
+import type { OverseerrClient } from '../../integrations/overseerr';
+import { logger } from '../../observability/logger';
+import type { User, UsersRepository } from '../users/users.repository';
+
+export class OverseerrUserLinker {
+  constructor(
+    private readonly overseerr: OverseerrClient,
+    private readonly users: UsersRepository,
+  ) {}
+
+  /** The user's Overseerr id: the stored one, else looked up (and stored). Undefined when no Overseerr user matches. */
+  async link(user: User): Promise<number | undefined> {
+    if (user.overseerrUserId !== null) return user.overseerrUserId;
+    const plexId = user.plexId !== null && /^\d+$/.test(user.plexId) ? Number(user.plexId) : undefined;
+    if (plexId === undefined && !user.email) return undefined;
+    const match = await this.overseerr.findUser({ plexId, email: user.email });
+    if (!match) {
+      logger().info({ event: 'overseerr.user.unmatched', userId: user.id }, 'No Overseerr user matches this account');
+      return undefined;
+    }
+    await this.users.update(user.id, { overseerrUserId: match.id });
+    logger().info(
+      { event: 'overseerr.user.linked', userId: user.id, overseerrUserId: match.id, by: plexId !== undefined && match.plexId === plexId ? 'plex_id' : 'email' },
+      'Linked account to its Overseerr user',
+    );
+    return match.id;
+  }
+}

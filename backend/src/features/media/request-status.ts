@@ -1,0 +1,63 @@
+/**
+ * How Overseerr's numbers become MediaNest's words: a request's status
+ * (pending → approved → processing → available, or declined/failed/cancelled)
+ * and a title's availability as shown next to search results.
+ */
+import type { RequestStatus } from '../../db/schema';
+import { MediaRequestStatus, MediaStatus, type OverseerrMediaInfo, type OverseerrMediaRequest } from '../../integrations/overseerr';
+
+export const availabilities = ['available', 'partially_available', 'processing', 'requested', 'none'] as const;
+export type Availability = (typeof availabilities)[number];
+
+/**
+ * Our status for an Overseerr MediaRequest. An approved request follows its
+ * media: AVAILABLE → available, PROCESSING / PARTIALLY_AVAILABLE → processing
+ * (a TV request whose seasons are only partly there is still being filled;
+ * the MEDIA_AVAILABLE webhook marks it available).
+ */
+export function statusFromOverseerr(request: Pick<OverseerrMediaRequest, 'status' | 'media'>): RequestStatus {
+  switch (request.status) {
+    case MediaRequestStatus.PENDING:
+      return 'pending';
+    case MediaRequestStatus.DECLINED:
+      return 'declined';
+    case MediaRequestStatus.FAILED:
+      return 'failed';
+    case MediaRequestStatus.COMPLETED:
+      return 'available';
+    case MediaRequestStatus.APPROVED:
+    default:
+      if (request.media.status === MediaStatus.AVAILABLE) return 'available';
+      if (request.media.status === MediaStatus.PROCESSING || request.media.status === MediaStatus.PARTIALLY_AVAILABLE) {
+        return 'processing';
+      }
+      return 'approved';
+  }
+}
+
+/** Availability from Overseerr's media info (null when Overseerr has never seen the title). */
+export function availabilityFromMediaInfo(info: OverseerrMediaInfo | null | undefined): Availability {
+  switch (info?.status) {
+    case MediaStatus.AVAILABLE:
+      return 'available';
+    case MediaStatus.PARTIALLY_AVAILABLE:
+      return 'partially_available';
+    case MediaStatus.PROCESSING:
+      return 'processing';
+    case MediaStatus.PENDING:
+      return 'requested';
+    default: {
+      const open = info?.requests?.some((r) => r.status === MediaRequestStatus.PENDING || r.status === MediaRequestStatus.APPROVED);
+      return open ? 'requested' : 'none';
+    }
+  }
+}
+
+/** Combines Overseerr's view with requests in our own database (which may be newer than a cached answer). */
+export function combineAvailability(fromOverseerr: Availability, ourStatuses: RequestStatus[]): Availability {
+  if (fromOverseerr !== 'none' && fromOverseerr !== 'requested') return fromOverseerr;
+  if (ourStatuses.includes('available')) return 'available';
+  if (ourStatuses.includes('processing')) return 'processing';
+  if (ourStatuses.length > 0 || fromOverseerr === 'requested') return 'requested';
+  return 'none';
+}

@@ -1,0 +1,107 @@
+/** media_requests table access: MediaNest's own record of every request made through it. */
+import { and, count, desc, eq, inArray, isNotNull, notInArray, type SQL } from 'drizzle-orm';
+import type { Database } from '../../db/client';
+import {
+  finalRequestStatuses,
+  mediaRequests,
+  users,
+  type MediaType,
+  type RequestStatus,
+} from '../../db/schema';
+
+export type MediaRequestRow = typeof mediaRequests.$inferSelect;
+export type MediaRequestWithUser = MediaRequestRow & { requestedBy: { id: string; username: string } };
+
+/** Statuses in which a request still stands (a new request for the same title would be a duplicate). */
+export const ACTIVE_REQUEST_STATUSES: readonly RequestStatus[] = ['pending', 'approved', 'processing', 'available'];
+
+export class MediaRequestsRepository {
+  constructor(private readonly database: Database) {}
+
+  async create(values: Omit<typeof mediaRequests.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>): Promise<MediaRequestRow> {
+    const [row] = await this.database.db.insert(mediaRequests).values(values).returning();
+    return row!;
+  }
+
+  async findById(id: number): Promise<MediaRequestWithUser | undefined> {
+    const [row] = await this.selectWithUser().where(eq(mediaRequests.id, id)).limit(1);
+    return row ? withUser(row) : undefined;
+  }
+
+  async findByOverseerrId(overseerrId: number): Promise<MediaRequestRow | undefined> {
+    const [row] = await this.database.db.select().from(mediaRequests).where(eq(mediaRequests.overseerrId, overseerrId)).limit(1);
+    return row;
+  }
+
+  /** Requests that still stand for one title (any user). */
+  async findActiveForMedia(mediaType: MediaType, tmdbId: number): Promise<MediaRequestRow[]> {
+    return this.database.db
+      .select()
+      .from(mediaRequests)
+      .where(
+        and(
+          eq(mediaRequests.mediaType, mediaType),
+          eq(mediaRequests.tmdbId, tmdbId),
+          inArray(mediaRequests.status, [...ACTIVE_REQUEST_STATUSES]),
+        ),
+      )
+      .orderBy(desc(mediaRequests.id));
+  }
+
+  /** Requests that still stand for any of these titles (search marking). */
+  async findActiveForTitles(tmdbIds: number[]): Promise<MediaRequestRow[]> {
+    if (tmdbIds.length === 0) return [];
+    return this.database.db
+      .select()
+      .from(mediaRequests)
+      .where(and(inArray(mediaRequests.tmdbId, tmdbIds), inArray(mediaRequests.status, [...ACTIVE_REQUEST_STATUSES])))
+      .orderBy(desc(mediaRequests.id));
+  }
+
+  /** Requests Overseerr may still move (not available, declined or cancelled), for the sync job. */
+  async findUnsettled(limit: number): Promise<MediaRequestRow[]> {
+    return this.database.db
+      .select()
+      .from(mediaRequests)
+      .where(and(isNotNull(mediaRequests.overseerrId), notInArray(mediaRequests.status, [...finalRequestStatuses])))
+      .orderBy(mediaRequests.id)
+      .limit(limit);
+  }
+
+  async list(filter: { userId?: string; status?: RequestStatus; limit: number; offset: number }): Promise<{
+    rows: MediaRequestWithUser[];
+    total: number;
+  }> {
+    const conditions: SQL[] = [];
+    if (filter.userId) conditions.push(eq(mediaRequests.userId, filter.userId));
+    if (filter.status) conditions.push(eq(mediaRequests.status, filter.status));
+    const where = conditions.length ? and(...conditions) : undefined;
+    const [rows, [totals]] = await Promise.all([
+      this.selectWithUser().where(where).orderBy(desc(mediaRequests.createdAt), desc(mediaRequests.id)).limit(filter.limit).offset(filter.offset),
+      this.database.db.select({ n: count() }).from(mediaRequests).where(where),
+    ]);
+    return { rows: rows.map(withUser), total: totals?.n ?? 0 };
+  }
+
+  /** Sets the status; returns the updated row, or undefined when it does not exist. */
+  async updateStatus(id: number, status: RequestStatus): Promise<MediaRequestRow | undefined> {
+    const [row] = await this.database.db
+      .update(mediaRequests)
+      .set({ status, updatedAt: new Date() })
+      .where(eq(mediaRequests.id, id))
+      .returning();
+    return row;
+  }
+
+  private selectWithUser() {
+    return this.database.db
+      .select({ request: mediaRequests, userId: users.id, username: users.username })
+      .from(mediaRequests)
+      .innerJoin(users, eq(users.id, mediaRequests.userId))
+      .$dynamic();
+  }
+}
+
+function withUser(row: { request: MediaRequestRow; userId: string; username: string }): MediaRequestWithUser {
+  return { ...row.request, requestedBy: { id: row.userId, username: row.username } };
+}

@@ -1,0 +1,201 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../errors';
+import { createLogger, logger, setLogger } from '../observability/logger';
+import { circuitBreakerState, externalApiDuration } from '../observability/metrics';
+import { BreakerRegistry } from '../observability/resilience';
+import { FakeHttpServer, json } from '../test/fakes/fake-server';
+import { CALL_STATUSES, HttpClient, UpstreamClientError } from './http-client';
+
+const SECRET = 'sekret-api-key-that-must-not-leak';
+
+let fake: FakeHttpServer;
+let registry: BreakerRegistry;
+const lines: string[] = [];
+const previousLogger = logger();
+
+beforeAll(async () => {
+  fake = new FakeHttpServer('upstream');
+  fake.route('GET', '/ok', () => json(200, { hello: 'world' }));
+  fake.route('POST', '/ok', () => json(201, { created: true }));
+  fake.route('GET', '/missing', () => json(404, { message: 'Request not found.' }));
+  fake.route('GET', '/text', () => ({ status: 200, body: '<html>proxy login</html>' }));
+  let limited = 0;
+  fake.route('GET', '/limited-once', () => (limited++ === 0 ? json(429, { message: 'slow down' }, { 'Retry-After': '0' }) : json(200, { ok: true })));
+  fake.route('GET', '/limited-long', () => json(429, { message: 'slow down' }, { 'Retry-After': '120' }));
+  await fake.start();
+  setLogger(createLogger({ level: 'debug', version: 'test', environment: 'test', destination: { write: (s: string) => void lines.push(s) } }));
+});
+
+afterAll(async () => {
+  setLogger(previousLogger);
+  await fake.stop();
+});
+
+afterEach(() => {
+  fake.recover();
+  fake.clearRequests();
+  registry?.close();
+});
+
+function client(options: { resetTimeoutMs?: number; volumeThreshold?: number; timeoutMs?: number } = {}): HttpClient {
+  registry = new BreakerRegistry({
+    resetTimeoutMs: options.resetTimeoutMs ?? 60_000,
+    errorThresholdPercentage: 50,
+    volumeThreshold: options.volumeThreshold ?? 5,
+    rollingWindowMs: 10_000,
+  });
+  return new HttpClient({
+    service: 'overseerr',
+    displayName: 'Overseerr',
+    baseUrl: fake.url,
+    headers: { 'X-Api-Key': SECRET },
+    breaker: registry.get('overseerr'),
+    timeoutMs: options.timeoutMs ?? 2000,
+    retries: 2,
+    retryBaseDelayMs: 5,
+  });
+}
+
+async function failure(p: Promise<unknown>): Promise<AppError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof AppError) return err;
+    throw err;
+  }
+  throw new Error('expected the call to fail');
+}
+
+async function callsCounted(operation: string, status: string): Promise<number> {
+  const metric = await externalApiDuration.get();
+  return (
+    metric.values.find(
+      (v) => v.metricName === 'medianest_external_api_duration_seconds_count' && v.labels.operation === operation && v.labels.status === status,
+    )?.value ?? 0
+  );
+}
+
+async function breakerGauge(service: string): Promise<number | undefined> {
+  return (await circuitBreakerState.get()).values.find((v) => v.labels.service === service)?.value;
+}
+
+async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('the one HTTP client', () => {
+  it('sends credentials in headers and parses JSON', async () => {
+    const http = client();
+    expect(await http.json({ operation: 'okCall', path: '/ok', query: { q: 'x y' } })).toEqual({ hello: 'world' });
+    const [req] = fake.requestsTo('/ok');
+    expect(req!.headers['x-api-key']).toBe(SECRET);
+    expect(req!.headers.accept).toBe('application/json');
+    expect(req!.query).toEqual({ q: 'x y' });
+  });
+
+  it('retries a GET on 5xx with backoff, then answers 503 naming the service and reason', async () => {
+    const http = client();
+    fake.failWith(500);
+    const err = await failure(http.json({ operation: 'retriedGet', path: '/ok' }));
+    expect(err.status).toBe(503);
+    expect(err.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(err.message).toBe('Overseerr is unavailable right now (it answered 500)');
+    expect(fake.requestsTo('/ok', 'GET')).toHaveLength(3);
+    expect(await callsCounted('retriedGet', 'server_error')).toBe(1);
+  });
+
+  it('never retries a POST', async () => {
+    const http = client();
+    fake.failWith(502);
+    const err = await failure(http.json({ operation: 'createThing', method: 'POST', path: '/ok', json: { a: 1 } }));
+    expect(err.status).toBe(503);
+    expect(fake.requestsTo('/ok', 'POST')).toHaveLength(1);
+  });
+
+  it('retries a 429 when Retry-After is short and gives up when it is too long', async () => {
+    const http = client();
+    expect(await http.json({ operation: 'limitedOnce', path: '/limited-once' })).toEqual({ ok: true });
+    expect(fake.requestsTo('/limited-once')).toHaveLength(2);
+    const err = await failure(http.json({ operation: 'limitedLong', path: '/limited-long' }));
+    expect(err).toBeInstanceOf(UpstreamClientError);
+    expect(fake.requestsTo('/limited-long')).toHaveLength(1);
+  });
+
+  it('turns a hang into a timeout without retrying it', async () => {
+    const http = client({ timeoutMs: 150 });
+    fake.hang();
+    const err = await failure(http.json({ operation: 'hungCall', path: '/ok' }));
+    expect(err.status).toBe(503);
+    expect(err.message).toBe('Overseerr is unavailable right now (no answer within 150 ms)');
+    expect(fake.requestsTo('/ok')).toHaveLength(1);
+    expect(await callsCounted('hungCall', 'timeout')).toBe(1);
+  });
+
+  it('reports a non-JSON answer as the upstream’s fault', async () => {
+    const http = client();
+    const err = await failure(http.json({ operation: 'textCall', path: '/text', retries: 0 }));
+    expect(err.status).toBe(503);
+    expect(err.message).toMatch(/not JSON/);
+  });
+
+  it('does not count 4xx answers against the breaker', async () => {
+    const http = client({ volumeThreshold: 2 });
+    for (let i = 0; i < 10; i++) {
+      const err = await failure(http.json({ operation: 'missingCall', path: '/missing' }));
+      expect(err).toBeInstanceOf(UpstreamClientError);
+      expect((err as UpstreamClientError).upstreamStatus).toBe(404);
+      expect(err.status).toBe(502);
+      expect(err.message).toBe('Overseerr refused the request (404: Request not found.)');
+    }
+    expect(registry.get('overseerr').state).toBe('closed');
+    expect(fake.requestsTo('/missing')).toHaveLength(10); // 4xx is never retried
+    expect(await callsCounted('missingCall', 'client_error')).toBe(10);
+  });
+
+  it('opens the breaker on repeated failures, fails fast without network, and closes after recovery', async () => {
+    const http = client({ volumeThreshold: 3, resetTimeoutMs: 300 });
+    fake.failWith(500);
+    await failure(http.json({ operation: 'flaky', path: '/ok' })); // 3 attempts → 3 failures → open
+    expect(registry.get('overseerr').state).toBe('open');
+    expect(await breakerGauge('overseerr')).toBe(1);
+
+    const before = fake.requests.length;
+    const started = performance.now();
+    const err = await failure(http.json({ operation: 'flaky', path: '/ok' }));
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeLessThan(50);
+    expect(fake.requests.length).toBe(before);
+    expect(err.status).toBe(503);
+    expect(err.message).toBe('Overseerr is unavailable right now (it failed repeatedly; calls are paused for a moment)');
+    expect(await callsCounted('flaky', 'rejected')).toBe(1);
+    expect(lines.some((l) => l.includes('"event":"circuit_breaker.open"') && l.includes('"level":"warn"'))).toBe(true);
+
+    fake.recover();
+    await until(async () => (await breakerGauge('overseerr')) === 2, 'half-open');
+    expect(await http.json({ operation: 'flaky', path: '/ok' })).toEqual({ hello: 'world' });
+    expect(await breakerGauge('overseerr')).toBe(0);
+    expect(registry.get('overseerr').state).toBe('closed');
+    expect(lines.some((l) => l.includes('"event":"circuit_breaker.close"') && l.includes('"level":"info"'))).toBe(true);
+  });
+
+  it('labels durations with fixed operation names and a known status, never a URL', async () => {
+    const metric = await externalApiDuration.get();
+    const labels = metric.values.map((v) => v.labels);
+    expect(labels.length).toBeGreaterThan(0);
+    for (const l of labels) {
+      expect(String(l.operation)).toMatch(/^[A-Za-z]+$/);
+      expect(CALL_STATUSES).toContain(l.status);
+    }
+  });
+
+  it('never writes the API key to a log line', () => {
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.some((l) => l.includes('"event":"upstream.retry"'))).toBe(true);
+    expect(lines.some((l) => l.includes('"event":"upstream.failed"') && l.includes(`"url":"${fake.url}/ok"`))).toBe(true);
+    for (const l of lines) expect(l).not.toContain(SECRET);
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * Builds the upstream clients from the configuration, each on the one HTTP
+ * client with its own circuit breaker. Plex and Overseerr exist only when
+ * configured (PLEX_URL; OVERSEERR_URL + OVERSEERR_API_KEY); plex.tv always
+ * (PLEX_TV_URL defaults to https://plex.tv).
+ */
+import type { Config } from '../config';
+import type { BreakerRegistry } from '../observability/resilience';
+import { HttpClient, type UpstreamService } from './http-client';
+import { OverseerrClient } from './overseerr';
+import { PlexClient } from './plex';
+import { PLEX_PRODUCT, PlexTvClient } from './plex-tv';
+
+export interface Integrations {
+  plexTv: PlexTvClient;
+  plex?: PlexClient;
+  overseerr?: OverseerrClient;
+}
+
+export function createIntegrations(config: Config, breakers: BreakerRegistry, plexClientIdentifier: string): Integrations {
+  const http = (service: UpstreamService, displayName: string, baseUrl: string, headers: Record<string, string>) =>
+    new HttpClient({
+      service,
+      displayName,
+      baseUrl,
+      headers,
+      breaker: breakers.get(service),
+      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      retries: config.UPSTREAM_RETRIES,
+      retryBaseDelayMs: config.UPSTREAM_RETRY_BASE_MS,
+    });
+  const plexHeaders = {
+    'X-Plex-Client-Identifier': plexClientIdentifier,
+    'X-Plex-Product': PLEX_PRODUCT,
+    'X-Plex-Version': config.version,
+  };
+
+  const plexTv = new PlexTvClient(http('plex-tv', 'plex.tv', config.PLEX_TV_URL, plexHeaders), plexClientIdentifier);
+  const plex = config.PLEX_URL
+    ? new PlexClient(
+        http('plex-api', 'Plex', config.PLEX_URL, { ...plexHeaders, ...(config.PLEX_TOKEN ? { 'X-Plex-Token': config.PLEX_TOKEN } : {}) }),
+      )
+    : undefined;
+  const overseerr =
+    config.OVERSEERR_URL && config.OVERSEERR_API_KEY
+      ? new OverseerrClient(
+          // The client adds /api/v1 itself; accept an OVERSEERR_URL that already ends with it.
+          http('overseerr', 'Overseerr', config.OVERSEERR_URL.replace(/\/api\/v1\/?$/, ''), { 'X-Api-Key': config.OVERSEERR_API_KEY }),
+        )
+      : undefined;
+  return { plexTv, plex, overseerr };
+}

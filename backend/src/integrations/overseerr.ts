@@ -1,0 +1,261 @@
+/**
+ * Overseerr API v1 client (reference/upstream-apis.md §3), on the one
+ * instrumented HTTP client. Authenticates with `X-Api-Key`; requests are
+ * created ON BEHALF of the MediaNest user with `X-API-User` (DESIGN.md
+ * product rules), everything else acts as the API key's admin.
+ *
+ * `GET /user` is not in upstream-apis.md. Its shape was checked against
+ * sct/overseerr `server/routes/user/index.ts`: `?take=&skip=` paging, answer
+ * `{pageInfo:{pages,pageSize,results,page}, results:[User]}`, and a User
+ * carries `email` and `plexId` only when the acting user may manage users
+ * (true for the API key, which acts as user 1). Matching relies on that.
+ */
+import { z } from 'zod';
+import { AppError } from '../errors';
+import { HttpClient, parseUpstreamBody, UpstreamClientError, upstreamMessage } from './http-client';
+
+/** Overseerr's MediaStatus (server/constants/media.ts). */
+export const MediaStatus = { UNKNOWN: 1, PENDING: 2, PROCESSING: 3, PARTIALLY_AVAILABLE: 4, AVAILABLE: 5 } as const;
+/** Overseerr's MediaRequestStatus; COMPLETED only exists in Seerr. */
+export const MediaRequestStatus = { PENDING: 1, APPROVED: 2, DECLINED: 3, FAILED: 4, COMPLETED: 5 } as const;
+
+const nullableString = z.string().nullish();
+
+const requestSummarySchema = z.looseObject({
+  id: z.number(),
+  status: z.number(),
+  requestedBy: z.looseObject({ id: z.number() }).nullish(),
+});
+
+const mediaInfoSchema = z.looseObject({
+  id: z.number().optional(),
+  tmdbId: z.number().nullish(),
+  status: z.number(),
+  status4k: z.number().optional(),
+  seasons: z.array(z.looseObject({ seasonNumber: z.number(), status: z.number() })).optional(),
+  requests: z.array(requestSummarySchema).optional(),
+});
+export type OverseerrMediaInfo = z.infer<typeof mediaInfoSchema>;
+
+const searchResultSchema = z.looseObject({
+  id: z.number(),
+  mediaType: z.string(),
+  title: z.string().optional(),
+  name: z.string().optional(),
+  releaseDate: nullableString,
+  firstAirDate: nullableString,
+  overview: nullableString,
+  posterPath: nullableString,
+  backdropPath: nullableString,
+  voteAverage: z.number().nullish(),
+  mediaInfo: mediaInfoSchema.nullish(),
+});
+export type OverseerrSearchResult = z.infer<typeof searchResultSchema>;
+
+const searchPageSchema = z.looseObject({
+  page: z.number(),
+  totalPages: z.number(),
+  totalResults: z.number(),
+  results: z.array(searchResultSchema),
+});
+export type OverseerrSearchPage = z.infer<typeof searchPageSchema>;
+
+const movieSchema = z.looseObject({
+  id: z.number(),
+  title: z.string(),
+  releaseDate: nullableString,
+  overview: nullableString,
+  posterPath: nullableString,
+  backdropPath: nullableString,
+  runtime: z.number().nullish(),
+  status: nullableString,
+  tagline: nullableString,
+  genres: z.array(z.looseObject({ id: z.number(), name: z.string() })).optional(),
+  voteAverage: z.number().nullish(),
+  mediaInfo: mediaInfoSchema.nullish(),
+});
+export type OverseerrMovie = z.infer<typeof movieSchema>;
+
+const tvSchema = z.looseObject({
+  id: z.number(),
+  name: z.string(),
+  firstAirDate: nullableString,
+  lastAirDate: nullableString,
+  overview: nullableString,
+  posterPath: nullableString,
+  backdropPath: nullableString,
+  status: nullableString,
+  tagline: nullableString,
+  numberOfSeasons: z.number().nullish(),
+  numberOfEpisodes: z.number().nullish(),
+  genres: z.array(z.looseObject({ id: z.number(), name: z.string() })).optional(),
+  voteAverage: z.number().nullish(),
+  seasons: z
+    .array(
+      z.looseObject({
+        seasonNumber: z.number(),
+        episodeCount: z.number().nullish(),
+        name: nullableString,
+        airDate: nullableString,
+        posterPath: nullableString,
+      }),
+    )
+    .default([]),
+  mediaInfo: mediaInfoSchema.nullish(),
+});
+export type OverseerrTv = z.infer<typeof tvSchema>;
+
+const mediaRequestSchema = z.looseObject({
+  id: z.number(),
+  status: z.number(),
+  type: z.enum(['movie', 'tv']),
+  is4k: z.boolean().optional(),
+  seasons: z.array(z.looseObject({ seasonNumber: z.number(), status: z.number() })).optional(),
+  media: z.looseObject({ tmdbId: z.number().nullish(), status: z.number() }),
+  requestedBy: z.looseObject({ id: z.number() }).nullish(),
+});
+export type OverseerrMediaRequest = z.infer<typeof mediaRequestSchema>;
+
+const userSchema = z.looseObject({
+  id: z.number(),
+  email: nullableString,
+  plexId: z.number().nullish(),
+  plexUsername: nullableString,
+  username: nullableString,
+  displayName: nullableString,
+});
+export type OverseerrUser = z.infer<typeof userSchema>;
+
+const userPageSchema = z.looseObject({
+  pageInfo: z.looseObject({ pages: z.number(), page: z.number().optional(), results: z.number().optional() }),
+  results: z.array(userSchema),
+});
+
+const statusSchema = z.looseObject({ version: z.string() });
+
+export interface CreateOverseerrRequest {
+  mediaType: 'movie' | 'tv';
+  tmdbId: number;
+  /** TV only: season numbers; undefined asks for all seasons not requested yet. */
+  seasons?: number[];
+}
+
+/** Pages of users read when matching an account (100 each): households have far fewer. */
+const USER_PAGE_SIZE = 100;
+const MAX_USER_PAGES = 20;
+
+export class OverseerrClient {
+  constructor(private readonly http: HttpClient) {}
+
+  /** GET /status (public; used by health probes). */
+  async status(): Promise<{ version: string }> {
+    const body = await this.http.json<unknown>({ operation: 'status', path: '/api/v1/status' });
+    const { version } = parseUpstreamBody(statusSchema, body, this.http, 'status');
+    return { version };
+  }
+
+  async search(query: string, page: number): Promise<OverseerrSearchPage> {
+    const body = await this.http.json<unknown>({ operation: 'search', path: '/api/v1/search', query: { query, page } });
+    return parseUpstreamBody(searchPageSchema, body, this.http, 'search');
+  }
+
+  /**
+   * GET /movie/{id}. Overseerr answers 500 for an unknown id, so such a call
+   * is not retried (a retry cannot help and would only add breaker failures).
+   */
+  async movie(tmdbId: number): Promise<OverseerrMovie> {
+    const body = await this.http.json<unknown>({ operation: 'getMovie', path: `/api/v1/movie/${tmdbId}`, retries: 0 });
+    return parseUpstreamBody(movieSchema, body, this.http, 'getMovie');
+  }
+
+  async tv(tmdbId: number): Promise<OverseerrTv> {
+    const body = await this.http.json<unknown>({ operation: 'getTv', path: `/api/v1/tv/${tmdbId}`, retries: 0 });
+    return parseUpstreamBody(tvSchema, body, this.http, 'getTv');
+  }
+
+  /**
+   * POST /request as Overseerr user `actAsUserId` (X-API-User), so that
+   * user's approval rules and quotas apply. Never retried (not idempotent).
+   */
+  async createRequest(input: CreateOverseerrRequest, actAsUserId: number): Promise<OverseerrMediaRequest> {
+    let res;
+    try {
+      res = await this.http.request<unknown>({
+        operation: 'createRequest',
+        method: 'POST',
+        path: '/api/v1/request',
+        headers: { 'X-API-User': String(actAsUserId) },
+        json: {
+          mediaType: input.mediaType,
+          mediaId: input.tmdbId,
+          is4k: false,
+          ...(input.mediaType === 'tv' ? { seasons: input.seasons ?? 'all' } : {}),
+        },
+      });
+    } catch (err) {
+      if (err instanceof UpstreamClientError) {
+        const said = upstreamMessage(err.upstreamBody);
+        if (err.upstreamStatus === 409) {
+          throw AppError.conflict(`This title has already been requested in Overseerr${said ? ` (${said})` : ''}`, { reason: 'ALREADY_REQUESTED' });
+        }
+        if (err.upstreamStatus === 403) {
+          throw AppError.forbidden(`Overseerr refused the request${said ? `: ${said}` : ''}`);
+        }
+      }
+      throw err;
+    }
+    if (res.status === 202) {
+      // Overseerr's way of saying every requested season is already requested or available.
+      throw AppError.conflict(`Overseerr did not create a request: ${upstreamMessage(res.body) ?? 'nothing left to request'}`, {
+        reason: 'NOTHING_TO_REQUEST',
+      });
+    }
+    return parseUpstreamBody(mediaRequestSchema, res.body, this.http, 'createRequest');
+  }
+
+  /** GET /request/{id}; undefined when Overseerr no longer has it. */
+  async getRequest(id: number): Promise<OverseerrMediaRequest | undefined> {
+    try {
+      const body = await this.http.json<unknown>({ operation: 'getRequest', path: `/api/v1/request/${id}` });
+      return parseUpstreamBody(mediaRequestSchema, body, this.http, 'getRequest');
+    } catch (err) {
+      if (err instanceof UpstreamClientError && err.upstreamStatus === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** DELETE /request/{id} (as the API key's admin; MediaNest already checked who may cancel). False when it was already gone. */
+  async deleteRequest(id: number): Promise<boolean> {
+    try {
+      await this.http.request<unknown>({ operation: 'deleteRequest', method: 'DELETE', path: `/api/v1/request/${id}` });
+      return true;
+    } catch (err) {
+      if (err instanceof UpstreamClientError && err.upstreamStatus === 404) return false;
+      throw err;
+    }
+  }
+
+  /** One page of GET /user (as admin, so email and plexId are included). */
+  async listUsers(take: number, skip: number): Promise<{ pages: number; users: OverseerrUser[] }> {
+    const body = await this.http.json<unknown>({ operation: 'listUsers', path: '/api/v1/user', query: { take, skip } });
+    const page = parseUpstreamBody(userPageSchema, body, this.http, 'listUsers');
+    return { pages: page.pageInfo.pages, users: page.results };
+  }
+
+  /** The Overseerr user with this Plex account id, else with this e-mail (case-insensitive). */
+  async findUser(match: { plexId?: number; email?: string | null }): Promise<OverseerrUser | undefined> {
+    const all: OverseerrUser[] = [];
+    for (let page = 0; page < MAX_USER_PAGES; page++) {
+      const { pages, users } = await this.listUsers(USER_PAGE_SIZE, page * USER_PAGE_SIZE);
+      all.push(...users);
+      if (page + 1 >= pages || users.length === 0) break;
+    }
+    if (match.plexId !== undefined) {
+      const byPlex = all.find((u) => u.plexId === match.plexId);
+      if (byPlex) return byPlex;
+    }
+    const email = match.email?.trim().toLowerCase();
+    if (email) return all.find((u) => u.email?.trim().toLowerCase() === email);
+    return undefined;
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The one background-job abstraction (DESIGN.md §1, §7). With REDIS_URL set,
+ * jobs run on BullMQ (shared by every replica and by `node dist/worker.js`);
+ * without Redis, an in-process queue with the same behaviour runs them:
+ * concurrency 1 per queue, a bounded number of attempts with exponential
+ * backoff, and a job that keeps failing ends `failed` instead of looping.
+ *
+ * Every attempt is measured by construction in instrumented-run.ts; queue
+ * depth feeds medianest_background_jobs_waiting at scrape time.
+ */
+import type { Config } from '../config';
+import { setGaugeSource } from '../observability/metrics';
+import type { RedisConnection } from '../redis/client';
+import { BullmqJobQueue } from './bullmq-queue';
+import { InProcessJobQueue } from './in-process-queue';
+
+export interface JobSpec {
+  /** Queue name, also the `queue` label: one queue per kind of job. */
+  queue: string;
+  /** The `job_type` label of the duration histogram. */
+  jobType: string;
+  /** Runs every this many milliseconds (first run at start); omit for on-demand jobs. */
+  everyMs?: number;
+  /** Tries in total, the first included. */
+  attempts: number;
+  /** Delay before the first retry; each further retry waits twice as long. */
+  backoffMs: number;
+  run(): Promise<unknown>;
+}
+
+export interface QueueSnapshot {
+  queue: string;
+  jobType: string;
+  everyMs: number | null;
+  /** null when the backend cannot answer right now (Redis unreachable). */
+  waiting: number | null;
+  active: number | null;
+  /** Jobs waiting for a retry (or, on BullMQ, for their scheduled time). */
+  delayed: number | null;
+}
+
+export interface JobQueue {
+  readonly backend: 'bullmq' | 'in-process';
+  /** Registers a job; call before start(). */
+  define(spec: JobSpec): void;
+  /**
+   * Schedules the repeating jobs and, when `process` is true, runs processors
+   * in this process. Never waits for Redis: scheduling completes when it answers.
+   */
+  start(options: { process: boolean }): Promise<void>;
+  /** Whether this process runs processors (after start). */
+  readonly processing: boolean;
+  /** Adds one run of a defined job now. */
+  enqueue(queue: string): Promise<void>;
+  /** Waiting jobs per queue; rejects when the backend cannot answer. */
+  waiting(): Promise<Map<string, number>>;
+  snapshot(): Promise<QueueSnapshot[]>;
+  /** Stops scheduling, lets running jobs finish within `timeoutMs`, closes connections. */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+export const JOB_CLOSE_BUDGET_MS = 5_000;
+
+/** BullMQ keys live under the run's Redis key prefix, so parallel runs and installs never collide. */
+export function bullmqPrefix(config: Pick<Config, 'REDIS_KEY_PREFIX'>): string {
+  return `${config.REDIS_KEY_PREFIX}bull`;
+}
+
+export function createJobQueue(config: Pick<Config, 'REDIS_KEY_PREFIX'>, redis: RedisConnection | undefined): JobQueue {
+  const queue: JobQueue = redis ? new BullmqJobQueue(redis, bullmqPrefix(config)) : new InProcessJobQueue();
+  setGaugeSource('medianest_background_jobs_waiting', () => queue.waiting());
+  return queue;
+}

@@ -1,0 +1,26 @@
+/** Types for pino-roll 4 (the package ships none): the options we use and the SonicBoom it resolves to. */
+declare module 'pino-roll' {
+  interface PinoRollOptions {
+    file: string | (() => string);
+    size?: string | number;
+    frequency?: 'daily' | 'hourly' | number;
+    extension?: string;
+    symlink?: boolean;
+    limit?: { count?: number; removeOtherLogFiles?: boolean };
+    dateFormat?: string;
+    mkdir?: boolean;
+    sync?: boolean;
+    minLength?: number;
+    maxLength?: number;
+  }
+  interface RollingFileStream {
+    /** The file currently written. */
+    readonly file: string;
+    write(data: string): boolean;
+    flushSync(): void;
+    end(): void;
+    on(event: string, listener: (...args: unknown[]) => void): this;
+    once(event: string, listener: (...args: unknown[]) => void): this;
+  }
+  export default function pinoRoll(options: PinoRollOptions): Promise<RollingFileStream>;
+}

@@ -1,0 +1,147 @@
+/**
+ * Builds and starts the OpenTelemetry NodeSDK (the strategy document's
+ * tracing.ts, corrected per DESIGN.md §3.9/§3.13): OTLP/HTTP (JSON) to
+ * `{endpoint}/v1/traces`, batched; parent-based ratio sampling; only the
+ * instrumentations we use (http, express, pg, ioredis, undici/fetch) — not
+ * the auto bundle; health probes and the metrics listener are not traced;
+ * every span is sanitized before export (span-redaction.ts). No OTLP metrics
+ * or logs are started: Prometheus and Loki carry those.
+ *
+ * Loaded only by tracing.ts, and only when an endpoint is configured.
+ */
+import type { IncomingMessage } from 'node:http';
+import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { envDetector, hostDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
+import { isProbe } from './probes';
+import { SanitizingSpanExporter } from './span-redaction';
+import { SERVICE_INSTANCE_ID, SERVICE_NAME } from './trace';
+
+export interface TracingSettings {
+  /** OTLP/HTTP base URL (…:4318); `/v1/traces` is appended unless already there. */
+  endpoint: string;
+  /** Fraction of new traces recorded (parent-based: a sampled caller's trace is always continued). */
+  samplerRatio: number;
+  version: string;
+  environment: string;
+  /** The metrics listener's port: its scrapes are not traced. */
+  metricsPort?: number;
+  /** How long finished spans wait before a batch export (OTEL_BSP_SCHEDULE_DELAY). */
+  scheduledDelayMillis?: number;
+}
+
+export interface TracingHandle {
+  readonly tracesUrl: string;
+  /** Exports every finished span now. */
+  forceFlush(): Promise<void>;
+  /** Exports what is pending and stops, giving up after `timeoutMs`. */
+  shutdown(timeoutMs: number): Promise<void>;
+}
+
+export function tracesUrl(endpoint: string): string {
+  const base = endpoint.replace(/\/+$/, '');
+  return base.endsWith('/v1/traces') ? base : `${base}/v1/traces`;
+}
+
+/**
+ * OTel's own problems (an export that failed because Jaeger is down) go to our log, at most once
+ * a minute per message. The logger module is read at use time: it is configured after tracing starts.
+ */
+class RateLimitedDiagLogger implements DiagLogger {
+  private readonly lastLogged = new Map<string, number>();
+
+  private log(level: 'warn' | 'error', message: string, args: unknown[]): void {
+    const now = Date.now();
+    if ((this.lastLogged.get(message) ?? 0) > now - 60_000) return;
+    if (this.lastLogged.size > 100) this.lastLogged.clear();
+    this.lastLogged.set(message, now);
+    const detail = args.map((a) => (a instanceof Error ? a.message : typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { logger } = require('./logger') as typeof import('./logger');
+    logger()[level]({ event: 'tracing.problem', detail: detail.slice(0, 500) }, `OpenTelemetry: ${message}`);
+  }
+
+  error(message: string, ...args: unknown[]): void {
+    this.log('error', message, args);
+  }
+  warn(message: string, ...args: unknown[]): void {
+    this.log('warn', message, args);
+  }
+  info(): void {}
+  debug(): void {}
+  verbose(): void {}
+}
+
+function ignoredIncoming(metricsPort: number | undefined) {
+  return (request: IncomingMessage): boolean => {
+    if (metricsPort && request.socket?.localPort === metricsPort) return true;
+    const url = request.url ?? '/';
+    const q = url.indexOf('?');
+    return isProbe(q === -1 ? url : url.slice(0, q));
+  };
+}
+
+export function startTracing(settings: TracingSettings): TracingHandle {
+  diag.setLogger(new RateLimitedDiagLogger(), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+  const url = tracesUrl(settings.endpoint);
+  const exporter = new SanitizingSpanExporter(new OTLPTraceExporter({ url, timeoutMillis: 10_000 }));
+  const processor = new BatchSpanProcessor(exporter, {
+    scheduledDelayMillis: settings.scheduledDelayMillis ?? 5_000,
+    maxQueueSize: 4096,
+    maxExportBatchSize: 512,
+  });
+  const sdk = new NodeSDK({
+    resource: resourceFromAttributes({
+      'service.name': SERVICE_NAME,
+      'service.version': settings.version,
+      'service.instance.id': SERVICE_INSTANCE_ID,
+      'deployment.environment': settings.environment,
+      'deployment.environment.name': settings.environment,
+    }),
+    resourceDetectors: [envDetector, hostDetector],
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(settings.samplerRatio) }),
+    spanProcessors: [processor],
+    // Metrics go to Prometheus and logs to Loki: no OTLP metric reader or log processor.
+    metricReaders: [],
+    logRecordProcessors: [],
+    instrumentations: [
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: ignoredIncoming(settings.metricsPort),
+        // No request or response headers are recorded: they carry cookies and tokens.
+      }),
+      new ExpressInstrumentation({
+        // One span per route handler; per-middleware and router spans are noise and cost.
+        ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER],
+      }),
+      new PgInstrumentation({ requireParentSpan: true, enhancedDatabaseReporting: false }),
+      new IORedisInstrumentation({ requireParentSpan: true }),
+      new UndiciInstrumentation(),
+    ],
+  });
+  sdk.start();
+
+  let stopped: Promise<void> | undefined;
+  return {
+    tracesUrl: url,
+    forceFlush: () => processor.forceFlush(),
+    shutdown(timeoutMs) {
+      stopped ??= (async () => {
+        let timer: NodeJS.Timeout | undefined;
+        const budget = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, timeoutMs);
+          timer.unref();
+        });
+        await Promise.race([sdk.shutdown().catch(() => undefined), budget]);
+        clearTimeout(timer);
+      })();
+      return stopped;
+    },
+  };
+}

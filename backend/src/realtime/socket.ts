@@ -1,0 +1,93 @@
+/**
+ * Socket.IO on the API port (path /socket.io): live request and service
+ * status for the web app. Connections are authenticated by the session
+ * cookie exactly as HTTP requests are (no cookie, no connection). The domain
+ * event bus decides nothing about delivery; this module does:
+ * - `request.updated` → the owner's room `user:<id>`;
+ * - `request.created` → `role:admin`;
+ * - `service.status` → everyone.
+ * medianest_websocket_connections_active is incremented on connect and
+ * decremented on every disconnect, abrupt ones included.
+ */
+import type http from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import { readCookie, userForToken } from '../features/auth/middleware';
+import { SESSION_COOKIE, type SessionStore } from '../features/auth/sessions';
+import type { UsersRepository } from '../features/users/users.repository';
+import { logger } from '../observability/logger';
+import { activeConnections } from '../observability/metrics';
+import type { EventBus } from './events';
+
+export const SOCKET_PATH = '/socket.io';
+export const ADMIN_ROOM = 'role:admin';
+export const userRoom = (userId: string) => `user:${userId}`;
+
+export interface RealtimeDeps {
+  sessions: SessionStore;
+  users: UsersRepository;
+  events: EventBus;
+}
+
+export interface RealtimeServer {
+  readonly io: Server;
+  /** Disconnects every client and stops listening for events (the HTTP server is closed by its owner). */
+  close(): Promise<void>;
+}
+
+interface SocketUser {
+  id: string;
+  role: 'admin' | 'user';
+}
+
+export function attachRealtime(httpServer: http.Server, deps: RealtimeDeps): RealtimeServer {
+  const io = new Server(httpServer, {
+    path: SOCKET_PATH,
+    serveClient: false,
+    // Clients only listen; nothing they send needs more than a small frame.
+    maxHttpBufferSize: 16 * 1024,
+  });
+
+  io.use((socket, next) => {
+    const token = readCookie(socket.handshake.headers.cookie, SESSION_COOKIE);
+    userForToken(token, deps.sessions, deps.users).then(
+      (user) => {
+        if (!user) return next(new Error('UNAUTHENTICATED'));
+        (socket.data as { user?: SocketUser }).user = { id: user.id, role: user.role };
+        next();
+      },
+      (err: unknown) => {
+        logger().warn({ event: 'realtime.auth.failed', err: err instanceof Error ? err.message : String(err) }, 'Could not check a realtime session');
+        next(new Error('SERVICE_UNAVAILABLE'));
+      },
+    );
+  });
+
+  io.on('connection', (socket: Socket) => {
+    const user = (socket.data as { user: SocketUser }).user;
+    activeConnections.inc();
+    socket.once('disconnect', () => activeConnections.dec());
+    void socket.join(userRoom(user.id));
+    if (user.role === 'admin') void socket.join(ADMIN_ROOM);
+  });
+
+  const unsubscribe = [
+    deps.events.subscribe('request.updated', (payload) => {
+      io.to(userRoom(payload.userId)).emit('request.updated', payload);
+    }),
+    deps.events.subscribe('request.created', (payload) => {
+      io.to(ADMIN_ROOM).emit('request.created', payload);
+    }),
+    deps.events.subscribe('service.status', (payload) => {
+      io.emit('service.status', payload);
+    }),
+  ];
+
+  return {
+    io,
+    async close() {
+      for (const off of unsubscribe) off();
+      io.disconnectSockets(true);
+      io.engine.close();
+    },
+  };
+}

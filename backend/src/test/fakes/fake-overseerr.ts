@@ -1,0 +1,414 @@
+/**
+ * A fake Overseerr (reference/upstream-apis.md §3–§4): status, search,
+ * movie/tv details (500 for an unknown id, like sct/overseerr), requests
+ * (create as the X-API-User, get, list, delete), users, and the webhook it
+ * sends, rendered from the default template (every value a string).
+ *
+ * Test hooks move a request the way Overseerr would and send the matching
+ * webhook to `setWebhook(url, authorization)`: `approve`, `decline`,
+ * `markAvailable`, `failRequest`; `sendWebhook` posts any payload. Over HTTP:
+ * `POST /__test/webhook {url, authorization}`, `POST /__test/requests/:id/:action`.
+ */
+import moviesFixture from './fixtures/overseerr-movies.json';
+import searchFixture from './fixtures/overseerr-search.json';
+import statusFixture from './fixtures/overseerr-status.json';
+import tvFixture from './fixtures/overseerr-tv.json';
+import usersFixture from './fixtures/overseerr-users.json';
+import { FakeHttpServer, json, postJson, type FakeRequest, type FakeResponse } from './fake-server';
+
+export const MEDIA_STATUS_NAMES = ['', 'UNKNOWN', 'PENDING', 'PROCESSING', 'PARTIALLY_AVAILABLE', 'AVAILABLE'] as const;
+const Permission = { ADMIN: 2, MANAGE_USERS: 8, MANAGE_REQUESTS: 16, AUTO_APPROVE: 128 };
+
+type MediaType = 'movie' | 'tv';
+type FixtureUser = (typeof usersFixture)[number];
+
+interface MediaState {
+  id: number;
+  mediaType: MediaType;
+  tmdbId: number;
+  status: number;
+  seasons: { seasonNumber: number; status: number }[];
+}
+
+interface RequestState {
+  id: number;
+  status: number;
+  type: MediaType;
+  tmdbId: number;
+  seasons: number[];
+  requestedBy: number;
+  modifiedBy: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type WebhookType =
+  | 'MEDIA_PENDING'
+  | 'MEDIA_APPROVED'
+  | 'MEDIA_AUTO_APPROVED'
+  | 'MEDIA_AVAILABLE'
+  | 'MEDIA_DECLINED'
+  | 'MEDIA_FAILED'
+  | 'TEST_NOTIFICATION';
+
+const FORBIDDEN = { status: 403, error: 'You do not have permission to access this endpoint' };
+
+interface Details {
+  title?: string;
+  name?: string;
+  releaseDate?: string;
+  firstAirDate?: string;
+  overview?: string;
+  posterPath?: string | null;
+  seasons?: { seasonNumber: number }[];
+}
+
+export class FakeOverseerr extends FakeHttpServer {
+  private readonly media = new Map<string, MediaState>();
+  private readonly requestsById = new Map<number, RequestState>();
+  private readonly users: FixtureUser[] = usersFixture.map((u) => ({ ...u }));
+  private nextRequestId = 40;
+  private nextMediaId = 100;
+  private webhook: { url: string; authorization?: string } | undefined;
+  /** Like Overseerr: notify MEDIA_PENDING / MEDIA_AUTO_APPROVED right after creating a request. */
+  notifyOnCreate = false;
+  readonly webhookResults: { type: WebhookType; status: number }[] = [];
+
+  constructor(readonly apiKey: string) {
+    super('Overseerr');
+    for (const r of searchFixture) {
+      const info = (r as { mediaInfo?: { id: number; status: number; seasons?: { seasonNumber: number; status: number }[] } }).mediaInfo;
+      if (info && (r.mediaType === 'movie' || r.mediaType === 'tv')) {
+        this.media.set(`${r.mediaType}:${r.id}`, {
+          id: info.id,
+          mediaType: r.mediaType,
+          tmdbId: r.id,
+          status: info.status,
+          seasons: (info.seasons ?? []).map((s) => ({ seasonNumber: s.seasonNumber, status: s.status })),
+        });
+      }
+    }
+
+    this.route('GET', '/api/v1/status', () => json(200, statusFixture));
+    this.api('GET', '/api/v1/search', (req) => {
+      const q = req.query.query;
+      if (!q) return json(400, { message: 'query is required', errors: [{ path: '.query.query', message: "must have required property 'query'" }] });
+      const page = Math.max(1, Number(req.query.page ?? 1));
+      const matches = searchFixture.filter((r) => {
+        const t = ((r as { title?: string }).title ?? (r as { name?: string }).name ?? '').toLowerCase();
+        return t.includes(q.toLowerCase());
+      });
+      const results = matches.slice((page - 1) * 20, page * 20).map((r) => {
+        const state = this.media.get(`${r.mediaType}:${r.id}`);
+        const { mediaInfo: _fixtureInfo, ...rest } = r as typeof r & { mediaInfo?: unknown };
+        return state ? { ...rest, mediaInfo: this.mediaInfo(state, false) } : rest;
+      });
+      return json(200, { page, totalPages: Math.max(1, Math.ceil(matches.length / 20)), totalResults: matches.length, results });
+    });
+    this.api('GET', '/api/v1/movie/:id', (req) => this.details('movie', Number(req.params.id)));
+    this.api('GET', '/api/v1/tv/:id', (req) => this.details('tv', Number(req.params.id)));
+    this.api('POST', '/api/v1/request', (req, actor) => this.createRequest(req, actor));
+    this.api('GET', '/api/v1/request', (req) => {
+      const take = Number(req.query.take ?? 10);
+      const skip = Number(req.query.skip ?? 0);
+      const all = [...this.requestsById.values()].sort((a, b) => b.id - a.id);
+      return json(200, {
+        pageInfo: { pages: Math.ceil(all.length / take), pageSize: take, results: all.length, page: Math.ceil(skip / take) + 1 },
+        results: all.slice(skip, skip + take).map((r) => this.requestBody(r)),
+      });
+    });
+    this.api('GET', '/api/v1/request/:id', (req) => {
+      const r = this.requestsById.get(Number(req.params.id));
+      return r ? json(200, this.requestBody(r)) : json(404, { message: 'Request not found.' });
+    });
+    this.api('DELETE', '/api/v1/request/:id', (req) => {
+      const r = this.requestsById.get(Number(req.params.id));
+      if (!r) return json(404, { message: 'Request not found.' });
+      this.requestsById.delete(r.id);
+      const m = this.media.get(`${r.type}:${r.tmdbId}`);
+      if (m && m.status === 2 && ![...this.requestsById.values()].some((o) => o.type === r.type && o.tmdbId === r.tmdbId)) m.status = 1;
+      return { status: 204 };
+    });
+    this.api('GET', '/api/v1/user', (req, actor) => {
+      const take = Number(req.query.take ?? 10);
+      const skip = Number(req.query.skip ?? 0);
+      const showFiltered = (actor.permissions & (Permission.ADMIN | Permission.MANAGE_USERS)) !== 0;
+      return json(200, {
+        pageInfo: { pages: Math.ceil(this.users.length / take), pageSize: take, results: this.users.length, page: Math.ceil(skip / take) + 1 },
+        results: this.users.slice(skip, skip + take).map((u) => this.userBody(u, showFiltered)),
+      });
+    });
+
+    this.route('POST', '/__test/webhook', (req) => {
+      const body = req.body as { url?: string; authorization?: string };
+      if (!body?.url) return json(400, { message: 'url is required' });
+      this.setWebhook(body.url, body.authorization);
+      return json(200, { ok: true });
+    });
+    this.route('POST', '/__test/requests/:id/:action', async (req) => {
+      const id = Number(req.params.id);
+      const actions: Record<string, () => Promise<unknown>> = {
+        approve: () => this.approve(id),
+        decline: () => this.decline(id),
+        available: () => this.markAvailable(id),
+        fail: () => this.failRequest(id),
+      };
+      const action = actions[req.params.action!];
+      if (!action) return json(400, { message: 'action must be approve, decline, available or fail' });
+      await action();
+      return json(200, { ok: true });
+    });
+  }
+
+  setWebhook(url: string, authorization?: string): void {
+    this.webhook = { url, authorization };
+  }
+
+  userId(email: string): number {
+    const u = this.users.find((x) => x.email === email);
+    if (!u) throw new Error(`no Overseerr user ${email}`);
+    return u.id;
+  }
+
+  request(id: number): RequestState | undefined {
+    return this.requestsById.get(id);
+  }
+
+  /** Approves a pending request (media → PROCESSING) and sends MEDIA_APPROVED. */
+  async approve(id: number): Promise<number | undefined> {
+    const r = this.mustGet(id);
+    r.status = 2;
+    this.setMediaStatus(r, 3);
+    return this.notify('MEDIA_APPROVED', r);
+  }
+
+  async decline(id: number): Promise<number | undefined> {
+    const r = this.mustGet(id);
+    r.status = 3;
+    this.setMediaStatus(r, 1);
+    return this.notify('MEDIA_DECLINED', r);
+  }
+
+  /** A library scan found the title: media → AVAILABLE, MEDIA_AVAILABLE is sent. */
+  async markAvailable(id: number): Promise<number | undefined> {
+    const r = this.mustGet(id);
+    this.setMediaStatus(r, 5);
+    return this.notify('MEDIA_AVAILABLE', r);
+  }
+
+  async failRequest(id: number): Promise<number | undefined> {
+    const r = this.mustGet(id);
+    r.status = 4;
+    return this.notify('MEDIA_FAILED', r);
+  }
+
+  /** Changes a request without telling anyone (what a lost webhook looks like). */
+  silentlySet(id: number, status: number, mediaStatus?: number): void {
+    const r = this.mustGet(id);
+    r.status = status;
+    if (mediaStatus !== undefined) this.setMediaStatus(r, mediaStatus);
+  }
+
+  /** The webhook body Overseerr's default template renders for `type` (every value a string). */
+  webhookPayload(type: WebhookType, requestId?: number): Record<string, unknown> {
+    if (type === 'TEST_NOTIFICATION' || requestId === undefined) {
+      return {
+        notification_type: 'TEST_NOTIFICATION',
+        event: '',
+        subject: 'Test Notification',
+        message: 'Check check, 1, 2, 3. Are we coming in clear?',
+        image: '',
+        media: null,
+        request: null,
+        issue: null,
+        comment: null,
+        extra: [],
+      };
+    }
+    const r = this.mustGet(requestId);
+    const d = this.fixtureDetails(r.type, r.tmdbId)!;
+    const m = this.media.get(`${r.type}:${r.tmdbId}`);
+    const user = this.users.find((u) => u.id === r.requestedBy)!;
+    const kind = r.type === 'movie' ? 'Movie' : 'Series';
+    const events: Record<Exclude<WebhookType, 'TEST_NOTIFICATION'>, string> = {
+      MEDIA_PENDING: `New ${kind} Request`,
+      MEDIA_APPROVED: `${kind} Request Approved`,
+      MEDIA_AUTO_APPROVED: `${kind} Request Automatically Approved`,
+      MEDIA_AVAILABLE: `${kind} Request Now Available`,
+      MEDIA_DECLINED: `${kind} Request Declined`,
+      MEDIA_FAILED: `${kind} Request Failed`,
+    };
+    const date = d.releaseDate ?? d.firstAirDate ?? '';
+    return {
+      notification_type: type,
+      event: events[type],
+      subject: `${d.title ?? d.name} (${date.slice(0, 4)})`,
+      message: (d.overview ?? '').slice(0, 500),
+      image: d.posterPath ? `https://image.tmdb.org/t/p/w600_and_h900_bestv2${d.posterPath}` : '',
+      media: {
+        media_type: r.type,
+        tmdbId: String(r.tmdbId),
+        tvdbId: '',
+        status: MEDIA_STATUS_NAMES[m?.status ?? 1],
+        status4k: 'UNKNOWN',
+      },
+      request: {
+        request_id: String(r.id),
+        requestedBy_email: user.email,
+        requestedBy_username: user.displayName,
+        requestedBy_avatar: user.avatar,
+        requestedBy_settings_discordId: '',
+        requestedBy_settings_telegramChatId: '',
+      },
+      issue: null,
+      comment: null,
+      extra: r.type === 'tv' ? [{ name: 'Requested Seasons', value: r.seasons.join(', ') }] : [],
+    };
+  }
+
+  /** Posts a webhook the way Overseerr does (Authorization verbatim, no retries); resolves with the answer's status. */
+  async sendWebhook(payload: unknown, target = this.webhook): Promise<number> {
+    if (!target) throw new Error('no webhook target: call setWebhook(url, authorization) first');
+    const res = await postJson(target.url, payload, target.authorization ? { Authorization: target.authorization } : {});
+    return res.status;
+  }
+
+  private async notify(type: WebhookType, r: RequestState): Promise<number | undefined> {
+    if (!this.webhook) return undefined;
+    const status = await this.sendWebhook(this.webhookPayload(type, r.id));
+    this.webhookResults.push({ type, status });
+    return status;
+  }
+
+  private api(method: string, path: string, handler: (req: FakeRequest, actor: FixtureUser) => FakeResponse | Promise<FakeResponse>): void {
+    this.route(method, path, (req) => {
+      const key = Object.entries(req.headers).find(([k]) => k.toLowerCase() === 'x-api-key')?.[1];
+      if (key !== this.apiKey) return json(403, FORBIDDEN);
+      const actingAs = req.headers['x-api-user'];
+      const actor = this.users.find((u) => u.id === (actingAs ? Number(actingAs) : 1));
+      if (!actor) return json(403, FORBIDDEN);
+      return handler(req, actor);
+    });
+  }
+
+  private fixtureDetails(type: MediaType, tmdbId: number): Details | undefined {
+    const table = (type === 'movie' ? moviesFixture : tvFixture) as Record<string, Details>;
+    return table[String(tmdbId)];
+  }
+
+  private details(type: MediaType, tmdbId: number): FakeResponse {
+    const d = this.fixtureDetails(type, tmdbId);
+    if (!d) return json(500, { message: type === 'movie' ? 'Unable to retrieve movie.' : 'Unable to retrieve series.' });
+    const state = this.media.get(`${type}:${tmdbId}`);
+    const { mediaInfo: _fixtureInfo, ...rest } = d as Details & { mediaInfo?: unknown };
+    return json(200, state ? { ...rest, mediaInfo: this.mediaInfo(state, true) } : rest);
+  }
+
+  private mediaInfo(m: MediaState, withRequests: boolean): Record<string, unknown> {
+    const requests = [...this.requestsById.values()].filter((r) => r.type === m.mediaType && r.tmdbId === m.tmdbId);
+    return {
+      id: m.id,
+      mediaType: m.mediaType,
+      tmdbId: m.tmdbId,
+      tvdbId: null,
+      status: m.status,
+      status4k: 1,
+      createdAt: '2024-01-01T00:00:00.000Z',
+      updatedAt: new Date().toISOString(),
+      seasons: m.seasons.map((s, i) => ({ id: 1000 + i, ...s, status4k: 1 })),
+      ...(withRequests ? { requests: requests.map((r) => this.requestBody(r, false)), issues: [] } : {}),
+    };
+  }
+
+  private createRequest(req: FakeRequest, actor: FixtureUser): FakeResponse {
+    const body = req.body as { mediaType?: string; mediaId?: number; seasons?: number[] | 'all'; is4k?: boolean } | undefined;
+    if (!body || (body.mediaType !== 'movie' && body.mediaType !== 'tv') || typeof body.mediaId !== 'number') {
+      return json(400, { message: 'request.body.mediaType and mediaId are required', errors: [] });
+    }
+    const type = body.mediaType;
+    const details = this.fixtureDetails(type, body.mediaId);
+    if (!details) return json(500, { message: 'Unable to retrieve media.' });
+    const key = `${type}:${body.mediaId}`;
+    let media = this.media.get(key);
+    const standing = [...this.requestsById.values()].filter((r) => r.type === type && r.tmdbId === body.mediaId && r.status !== 3);
+    let seasons: number[] = [];
+    if (type === 'movie') {
+      if (standing.length || media?.status === 5) return json(409, { message: 'Request for this media already exists.' });
+    } else {
+      const all = (details.seasons ?? []).map((s) => s.seasonNumber).filter((n) => n > 0);
+      const wanted = body.seasons === 'all' || body.seasons === undefined ? all : body.seasons;
+      const taken = new Set([
+        ...standing.flatMap((r) => r.seasons),
+        ...(media?.seasons ?? []).filter((s) => s.status === 5).map((s) => s.seasonNumber),
+      ]);
+      seasons = wanted.filter((n) => !taken.has(n));
+      if (seasons.length === 0) return json(202, { message: 'No seasons available to request' });
+    }
+    const autoApprove = (actor.permissions & (Permission.ADMIN | Permission.MANAGE_REQUESTS | Permission.AUTO_APPROVE)) !== 0;
+    if (!media) {
+      media = { id: this.nextMediaId++, mediaType: type, tmdbId: body.mediaId, status: 1, seasons: [] };
+      this.media.set(key, media);
+    }
+    const now = new Date().toISOString();
+    const r: RequestState = {
+      id: this.nextRequestId++,
+      status: autoApprove ? 2 : 1,
+      type,
+      tmdbId: body.mediaId,
+      seasons,
+      requestedBy: actor.id,
+      modifiedBy: autoApprove ? actor.id : null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.requestsById.set(r.id, r);
+    this.setMediaStatus(r, autoApprove ? 3 : 2);
+    if (this.notifyOnCreate) void this.notify(autoApprove ? 'MEDIA_AUTO_APPROVED' : 'MEDIA_PENDING', r);
+    return json(201, this.requestBody(r));
+  }
+
+  private setMediaStatus(r: RequestState, status: number): void {
+    const m = this.media.get(`${r.type}:${r.tmdbId}`);
+    if (!m) return;
+    if (m.status !== 5 || status === 5) m.status = status;
+    for (const n of r.seasons) {
+      const season = m.seasons.find((s) => s.seasonNumber === n);
+      if (season) season.status = status;
+      else m.seasons.push({ seasonNumber: n, status });
+    }
+    r.updatedAt = new Date().toISOString();
+  }
+
+  private mustGet(id: number): RequestState {
+    const r = this.requestsById.get(id);
+    if (!r) throw new Error(`no Overseerr request ${id}`);
+    return r;
+  }
+
+  private requestBody(r: RequestState, withMedia = true): Record<string, unknown> {
+    const m = this.media.get(`${r.type}:${r.tmdbId}`);
+    const user = this.users.find((u) => u.id === r.requestedBy)!;
+    return {
+      id: r.id,
+      status: r.status,
+      type: r.type,
+      is4k: false,
+      isAutoRequest: false,
+      serverId: null,
+      profileId: null,
+      rootFolder: null,
+      createdAt: r.createdAt,
+      updatedAt: r.updatedAt,
+      seasonCount: r.seasons.length,
+      seasons: r.seasons.map((n, i) => ({ id: r.id * 100 + i, seasonNumber: n, status: r.status, createdAt: r.createdAt, updatedAt: r.updatedAt })),
+      ...(withMedia && m ? { media: { id: m.id, mediaType: m.mediaType, tmdbId: m.tmdbId, tvdbId: null, status: m.status, status4k: 1 } } : {}),
+      requestedBy: this.userBody(user, true),
+      modifiedBy: r.modifiedBy === null ? null : this.userBody(this.users.find((u) => u.id === r.modifiedBy)!, true),
+    };
+  }
+
+  private userBody(u: FixtureUser, showFiltered: boolean): Record<string, unknown> {
+    const { email, plexId, ...rest } = u;
+    return showFiltered ? { ...rest, email, plexId } : rest;
+  }
+}

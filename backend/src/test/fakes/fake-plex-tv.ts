@@ -1,0 +1,156 @@
+/**
+ * A fake plex.tv (reference/upstream-apis.md §1) for the PIN login: PIN
+ * creation and polling, the account behind a token, and its resources list.
+ * Test hooks: `authorizePin(id, token)` (what approving on app.plex.tv does),
+ * `expirePin(id)`, `addAccount(token, …)`; over HTTP
+ * `POST /__test/pins/:id/authorize {authToken}` and `POST /__test/pins/:id/expire`.
+ */
+import pinFixture from './fixtures/plex-tv-pin.json';
+import accountsFixture from './fixtures/plex-tv-accounts.json';
+import resourcesFixture from './fixtures/plex-tv-resources.json';
+import { FakeHttpServer, json, type FakeRequest } from './fake-server';
+
+interface Pin {
+  id: number;
+  code: string;
+  clientIdentifier: string;
+  createdAt: Date;
+  expiresAt: Date;
+  authToken: string | null;
+  expired: boolean;
+}
+
+interface Account {
+  user: Record<string, unknown>;
+  resources: Record<string, unknown>[];
+}
+
+export type FixtureAccount = keyof typeof accountsFixture;
+export type FixtureResource = keyof typeof resourcesFixture;
+
+const PLEX_ERROR_401 = { errors: [{ code: 1001, message: 'User could not be authenticated', status: 401 }] };
+const PIN_NOT_FOUND = { errors: [{ code: 1020, message: 'Code not found or expired' }] };
+
+function header(req: FakeRequest, name: string): string | undefined {
+  const fromHeader = req.headers[name.toLowerCase()];
+  if (typeof fromHeader === 'string') return fromHeader;
+  const fromQuery = req.query[name];
+  if (fromQuery) return fromQuery;
+  const body = req.body as Record<string, string> | undefined;
+  return typeof body === 'object' && body ? body[name] : undefined;
+}
+
+export class FakePlexTv extends FakeHttpServer {
+  private readonly pins = new Map<number, Pin>();
+  private readonly accounts = new Map<string, Account>();
+  private nextPinId = (pinFixture as { id: number }).id;
+  pinLifetimeSeconds = 900;
+
+  constructor() {
+    super('plex.tv');
+    this.route('POST', '/api/v2/pins', (req) => {
+      const clientIdentifier = header(req, 'X-Plex-Client-Identifier');
+      if (!clientIdentifier) {
+        return json(400, { errors: [{ code: 1000, message: 'X-Plex-Client-Identifier is missing', status: 400 }] });
+      }
+      const strong = header(req, 'strong') === 'true';
+      const now = new Date();
+      const pin: Pin = {
+        id: this.nextPinId++,
+        code: strong ? randomCode(25) : randomCode(4).toUpperCase(),
+        clientIdentifier,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + this.pinLifetimeSeconds * 1000),
+        authToken: null,
+        expired: false,
+      };
+      this.pins.set(pin.id, pin);
+      return json(201, this.pinBody(pin, header(req, 'X-Plex-Product')));
+    });
+    this.route('GET', '/api/v2/pins/:id', (req) => {
+      const pin = this.pins.get(Number(req.params.id));
+      if (!pin || pin.expired || pin.expiresAt.getTime() <= Date.now()) return json(404, PIN_NOT_FOUND);
+      return json(200, this.pinBody(pin, header(req, 'X-Plex-Product')));
+    });
+    this.route('GET', '/api/v2/user', (req) => {
+      const account = this.accountFor(req);
+      return account ? json(200, account.user) : json(401, PLEX_ERROR_401);
+    });
+    this.route('GET', '/api/v2/resources', (req) => {
+      const account = this.accountFor(req);
+      return account ? json(200, account.resources) : json(401, PLEX_ERROR_401);
+    });
+    this.route('POST', '/__test/pins/:id/authorize', (req) => {
+      const token = (req.body as { authToken?: string } | undefined)?.authToken;
+      if (!token) return json(400, { message: 'authToken is required' });
+      this.authorizePin(Number(req.params.id), token);
+      return json(200, { ok: true });
+    });
+    this.route('POST', '/__test/pins/:id/expire', (req) => {
+      this.expirePin(Number(req.params.id));
+      return json(200, { ok: true });
+    });
+  }
+
+  /**
+   * Registers an account: `token` signs in as the fixture account `who`, whose
+   * resources are the named fixture resources with `machineIdentifier` filled in.
+   */
+  addAccount(token: string, who: FixtureAccount, resources: FixtureResource[], machineIdentifier: string): void {
+    const user = { ...accountsFixture[who], authToken: token };
+    const list = resources.map((r) => {
+      const resource: Record<string, unknown> = { ...resourcesFixture[r] };
+      if (resource.clientIdentifier === '<machineIdentifier>') resource.clientIdentifier = machineIdentifier;
+      return resource;
+    });
+    this.accounts.set(token, { user, resources: list });
+  }
+
+  accountId(who: FixtureAccount): number {
+    return accountsFixture[who].id;
+  }
+
+  /** What the user approving the PIN on app.plex.tv does. */
+  authorizePin(id: number, token: string): void {
+    const pin = this.pins.get(id);
+    if (!pin) throw new Error(`no PIN ${id}`);
+    pin.authToken = token;
+  }
+
+  expirePin(id: number): void {
+    const pin = this.pins.get(id);
+    if (pin) pin.expired = true;
+  }
+
+  pin(id: number): Pin | undefined {
+    return this.pins.get(id);
+  }
+
+  private accountFor(req: FakeRequest): Account | undefined {
+    const token = header(req, 'X-Plex-Token');
+    return token ? this.accounts.get(token) : undefined;
+  }
+
+  private pinBody(pin: Pin, product: string | undefined): Record<string, unknown> {
+    const expiresIn = Math.max(0, Math.round((pin.expiresAt.getTime() - Date.now()) / 1000));
+    return {
+      ...pinFixture,
+      id: pin.id,
+      code: pin.code,
+      product: product ?? pinFixture.product,
+      qr: `https://plex.tv/api/v2/pins/qr/${pin.code}`,
+      clientIdentifier: pin.clientIdentifier,
+      expiresIn,
+      createdAt: pin.createdAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      expiresAt: pin.expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      authToken: pin.authToken,
+    };
+  }
+}
+
+function randomCode(length: number): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  let out = '';
+  for (let i = 0; i < length; i++) out += alphabet[Math.floor(Math.random() * alphabet.length)];
+  return out;
+}
