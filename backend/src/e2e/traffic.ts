@@ -8,9 +8,9 @@ import { FAKE_WEBHOOK_SECRET, type Upstreams } from '../test/fakes/upstreams';
 
 const PLEX_USER_TOKEN = 'stack-traffic-alice-token';
 
-function cookieOf(res: Response): string {
+async function cookieOf(res: Response): Promise<string> {
   const raw = res.headers.getSetCookie().find((c) => c.startsWith('medianest_session='));
-  if (!raw) throw new Error(`no session cookie (status ${res.status})`);
+  if (!raw) throw new Error(`no session cookie (status ${res.status}: ${await res.text()})`);
   return raw.split(';')[0]!;
 }
 
@@ -21,20 +21,23 @@ export async function signIn(baseUrl: string, username: string, password: string
     body: JSON.stringify({ username, password }),
   });
   if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
-  return cookieOf(res);
+  return await cookieOf(res);
 }
 
 /** Signs in through the Plex PIN flow against the fake plex.tv. */
 export async function signInWithPlex(baseUrl: string, upstreams: Upstreams): Promise<string> {
   upstreams.plexTv.addAccount(PLEX_USER_TOKEN, 'alice', ['sharedServer'], upstreams.plex.machineIdentifier);
-  const pin = (await (await fetch(`${baseUrl}/api/v1/auth/plex/pin`, { method: 'POST' })).json()) as { id: number };
+  const started = await fetch(`${baseUrl}/api/v1/auth/plex/pin`, { method: 'POST' });
+  const pin = (await started.json()) as { id: number };
+  // The PIN is bound to the browser that started it by a cookie.
+  const browserCookies = started.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   upstreams.plexTv.authorizePin(pin.id, PLEX_USER_TOKEN);
   const res = await fetch(`${baseUrl}/api/v1/auth/plex/verify`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', cookie: browserCookies },
     body: JSON.stringify({ id: pin.id }),
   });
-  return cookieOf(res);
+  return await cookieOf(res);
 }
 
 let householdCookie: string | undefined;
