@@ -5,7 +5,7 @@ import { HttpClient } from '../integrations/http-client';
 import { PlexClient } from '../integrations/plex';
 import { connectRedis, type RedisConnection } from '../redis/client';
 import { FakePlex } from '../test/fakes/fake-plex';
-import { TcpProxy } from '../test/fakes/tcp-proxy';
+import { startTcpProxy } from '../test/tcp-proxy';
 import { TEST_REDIS_URL } from '../test/context';
 import { createLogger, logger, setLogger } from './logger';
 import { circuitBreakerState } from './metrics';
@@ -45,10 +45,9 @@ function healthyDatabase() {
 describe('Redis breaker', () => {
   it('opens during a Redis outage (gauge 1), reconnects, serves the cache from memory, and closes when Redis is back', async () => {
     const target = new URL(TEST_REDIS_URL);
-    const proxy = new TcpProxy(target.hostname, Number(target.port || 6379));
-    const port = await proxy.start();
-    const redis: RedisConnection = connectRedis(`redis://127.0.0.1:${port}`, { keyPrefix: `mntest:resilience:${process.pid}:` });
-    cleanups.push(() => redis.close(), () => proxy.cut());
+    const proxy = await startTcpProxy(target.hostname, Number(target.port || 6379));
+    const redis: RedisConnection = connectRedis(proxy.url('redis'), { keyPrefix: `mntest:resilience:${process.pid}:` });
+    cleanups.push(() => redis.close(), () => proxy.close());
     let reconnects = 0;
     const reconnect = redis.reconnect.bind(redis);
     redis.reconnect = async () => {
@@ -65,7 +64,7 @@ describe('Redis breaker', () => {
     await until(() => registry.states().redis === 'closed', 'redis breaker');
     expect(await gauge('redis')).toBe(0);
 
-    await proxy.cut();
+    proxy.cut();
     await until(async () => (await gauge('redis')) === 1, 'redis breaker to open');
     expect(logged('circuit_breaker.open', 'redis')).toBe(true);
     await until(() => reconnects > 0, 'the reconnect recovery');
@@ -74,7 +73,7 @@ describe('Redis breaker', () => {
     await cache.set('during-outage', { ok: true }, 60);
     expect(await cache.get('during-outage')).toEqual({ ok: true });
 
-    await proxy.start();
+    proxy.restore();
     await until(async () => (await gauge('redis')) === 0, 'redis breaker to close');
     expect(registry.states().redis).toBe('closed');
     expect(logged('circuit_breaker.close', 'redis')).toBe(true);
