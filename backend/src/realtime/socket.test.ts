@@ -3,6 +3,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import type { Express } from 'express';
 import { buildApp } from '../app';
 import { createUser, loginCookie } from '../test/auth-helpers';
+import { SHUTDOWN_BUDGET_MS } from '../server';
 import { startTestServer, type TestServer } from '../test/context';
 import { registrySum } from '../test/metrics-helpers';
 import { startTcpProxy, waitFor, type TcpProxy } from '../test/tcp-proxy';
@@ -137,7 +138,7 @@ describe('Socket.IO', () => {
       await other.stop();
       expect(await disconnected).toBeTruthy();
       // WebSockets do not hold the shutdown open until its budget runs out.
-      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(Date.now() - started).toBeLessThan(SHUTDOWN_BUDGET_MS);
       expect(await connections()).toBe(before - 1);
     } finally {
       await other.cleanup();

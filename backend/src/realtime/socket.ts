@@ -10,13 +10,13 @@
  * decremented on every disconnect, abrupt ones included.
  */
 import type http from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server } from 'socket.io';
 import { readCookie, userForToken } from '../features/auth/middleware';
 import { SESSION_COOKIE, type SessionStore } from '../features/auth/sessions';
 import type { UsersRepository } from '../features/users/users.repository';
 import { logger } from '../observability/logger';
 import { activeConnections } from '../observability/metrics';
-import type { EventBus } from './events';
+import type { DomainEvents, EventBus } from './events';
 
 export const SOCKET_PATH = '/socket.io';
 export const ADMIN_ROOM = 'role:admin';
@@ -28,10 +28,11 @@ export interface RealtimeDeps {
   events: EventBus;
 }
 
-export interface RealtimeServer {
-  readonly io: Server;
-  /** Disconnects every client and stops listening for events (the HTTP server is closed by its owner). */
-  close(): Promise<void>;
+/** What the server sends; clients send nothing. */
+export interface ServerToClientEvents {
+  'request.created': (payload: DomainEvents['request.created']) => void;
+  'request.updated': (payload: DomainEvents['request.updated']) => void;
+  'service.status': (payload: DomainEvents['service.status']) => void;
 }
 
 interface SocketUser {
@@ -39,8 +40,21 @@ interface SocketUser {
   role: 'admin' | 'user';
 }
 
+interface SocketData {
+  user: SocketUser;
+}
+
+type NoEvents = Record<string, never>;
+type RealtimeIo = Server<NoEvents, ServerToClientEvents, NoEvents, SocketData>;
+
+export interface RealtimeServer {
+  readonly io: RealtimeIo;
+  /** Disconnects every client and stops listening for events (the HTTP server is closed by its owner). */
+  close(): Promise<void>;
+}
+
 export function attachRealtime(httpServer: http.Server, deps: RealtimeDeps): RealtimeServer {
-  const io = new Server(httpServer, {
+  const io: RealtimeIo = new Server(httpServer, {
     path: SOCKET_PATH,
     serveClient: false,
     // Clients only listen; nothing they send needs more than a small frame.
@@ -52,7 +66,7 @@ export function attachRealtime(httpServer: http.Server, deps: RealtimeDeps): Rea
     userForToken(token, deps.sessions, deps.users).then(
       (user) => {
         if (!user) return next(new Error('UNAUTHENTICATED'));
-        (socket.data as { user?: SocketUser }).user = { id: user.id, role: user.role };
+        socket.data.user = { id: user.id, role: user.role };
         next();
       },
       (err: unknown) => {
@@ -62,8 +76,8 @@ export function attachRealtime(httpServer: http.Server, deps: RealtimeDeps): Rea
     );
   });
 
-  io.on('connection', (socket: Socket) => {
-    const user = (socket.data as { user: SocketUser }).user;
+  io.on('connection', (socket) => {
+    const { user } = socket.data;
     activeConnections.inc();
     socket.once('disconnect', () => activeConnections.dec());
     void socket.join(userRoom(user.id));
