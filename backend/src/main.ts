@@ -10,8 +10,12 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { createProcessLogger, logger, processLoggerOptions, setLogger } from './observability/logger';
 import { SHUTDOWN_BUDGET_MS, startServer } from './server';
 
-/** Flushing spans and log lines gets whatever is left of the shutdown budget, but at least this. */
+/**
+ * Flushing spans and log lines gets what is left of the shutdown budget minus a margin (so the
+ * process is gone before a `docker stop` timeout of the same length kills it), but at least 1 s.
+ */
 const TELEMETRY_FLUSH_MIN_MS = 1_000;
+const EXIT_MARGIN_MS = 500;
 
 async function main(): Promise<void> {
   let config: Config;
@@ -56,7 +60,7 @@ async function main(): Promise<void> {
     const began = Date.now();
     logger().info({ event: 'server.stopping', signal }, 'Shutting down');
     const flushTelemetry = () => {
-      const left = Math.max(TELEMETRY_FLUSH_MIN_MS, SHUTDOWN_BUDGET_MS - (Date.now() - began));
+      const left = Math.max(TELEMETRY_FLUSH_MIN_MS, SHUTDOWN_BUDGET_MS - EXIT_MARGIN_MS - (Date.now() - began));
       return Promise.all([shutdownTracing(left), logging.close(left)]);
     };
     running.stop().then(

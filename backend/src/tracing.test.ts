@@ -200,23 +200,24 @@ describe('MediaNest with traces and Loki', () => {
         'deployment.environment': 'production',
         'service.instance.id': expect.any(String),
       });
-      await otlp.waitFor(
-        (spans) => spans.some((s) => isHttpClient(s) && isDescendant(s, server, spans)),
-        10_000,
-        'the CLIENT span to plex.tv',
-      );
+      // The upstream got W3C traceparent naming this trace and the CLIENT span of the call as parent.
+      const [pinCall] = plexTv.requestsTo('/api/v2/pins', 'POST');
+      const [version, sentTraceId, parentId, flags] = String(pinCall?.headers.traceparent).split('-');
+      expect([version, sentTraceId, flags]).toEqual(['00', server.traceId, '01']);
+      await otlp.waitFor((spans) => spans.some((s) => s.spanId === parentId), 10_000, 'the CLIENT span named in traceparent');
       const trace = otlp.spans.filter((s) => s.traceId === server.traceId);
+      const client = trace.find((s) => s.spanId === parentId)!;
+      expect(isHttpClient(client)).toBe(true);
+      expect(isDescendant(client, server, trace)).toBe(true);
+      expect(String(client.attributes['url.full'])).toContain('/api/v2/pins');
+      expect(client.attributes['http.response.status_code']).toBe(201);
+
       const dbSpans = trace.filter((s) => isDbStatement(s) && isDescendant(s, server, trace));
       expect(dbSpans.length, 'database child span (the session lookup)').toBeGreaterThan(0);
       expect(dbSpans.some((s) => String(s.attributes['db.query.text'] ?? s.attributes['db.statement']).includes('sessions'))).toBe(true);
       // One span per query: pg's instrumentation on PostgreSQL, ours on the embedded database — never both.
       const dbScopes = new Set(dbSpans.map((s) => s.scope));
       expect([...dbScopes]).toEqual([testMode === 'services' ? '@opentelemetry/instrumentation-pg' : 'medianest-backend']);
-
-      const client = trace.find((s) => isHttpClient(s) && isDescendant(s, server, trace))!;
-      expect(String(client.attributes['url.full'])).toContain('/api/v2/pins');
-      const [pinCall] = plexTv.requestsTo('/api/v2/pins', 'POST');
-      expect(pinCall?.headers.traceparent).toBe(`00-${server.traceId}-${client.spanId}-01`);
 
       // The login before it: its own trace, with its own database spans.
       const loginServer = otlp.spans.find(serverSpan('/api/v1/auth/login'));

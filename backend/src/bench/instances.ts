@@ -20,6 +20,8 @@ export interface InstanceSettings {
   /** true: metrics, info logs (to the log file and stdout), traces when `otlpEndpoint` is given. */
   observability: boolean;
   otlpEndpoint?: string;
+  /** OTEL_TRACES_SAMPLER_ARG when traces are on (default 1.0: every request). */
+  tracesSampler?: string;
   databaseUrl?: string;
   /** Write a V8 CPU profile of the instance into this folder on exit. */
   cpuProfDir?: string;
@@ -75,7 +77,7 @@ function environment(settings: InstanceSettings, port: number, metricsPort: numb
   if (settings.databaseUrl) env.DATABASE_URL = settings.databaseUrl;
   if (settings.observability && settings.otlpEndpoint) {
     env.OTEL_EXPORTER_OTLP_ENDPOINT = settings.otlpEndpoint;
-    env.OTEL_TRACES_SAMPLER_ARG = '1.0';
+    env.OTEL_TRACES_SAMPLER_ARG = settings.tracesSampler ?? '1.0';
   }
   return { ...env, ...settings.extraEnv };
 }

@@ -157,21 +157,25 @@ describe('the one HTTP client', () => {
   });
 
   it('opens the breaker on repeated failures, fails fast without network, and closes after recovery', async () => {
-    const http = client({ volumeThreshold: 3, resetTimeoutMs: 300 });
+    const http = client({ volumeThreshold: 3, resetTimeoutMs: 1000 });
     fake.failWith(500);
     await failure(http.json({ operation: 'flaky', path: '/ok' })); // 3 attempts → 3 failures → open
     expect(registry.get('overseerr').state).toBe('open');
     expect(await breakerGauge('overseerr')).toBe(1);
 
     const before = fake.requests.length;
-    const started = performance.now();
-    const err = await failure(http.json({ operation: 'flaky', path: '/ok' }));
-    const elapsed = performance.now() - started;
-    expect(elapsed).toBeLessThan(50);
+    const durations: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      const err = await failure(http.json({ operation: 'flaky', path: '/ok' }));
+      durations.push(performance.now() - started);
+      expect(err.status).toBe(503);
+      expect(err.message).toBe('Overseerr is unavailable right now (it failed repeatedly; calls are paused for a moment)');
+    }
+    // Fails fast: the median call (robust against one scheduling hiccup on a busy machine) is far below 50 ms.
+    expect(durations.sort((a, b) => a - b)[2]).toBeLessThan(50);
     expect(fake.requests.length).toBe(before);
-    expect(err.status).toBe(503);
-    expect(err.message).toBe('Overseerr is unavailable right now (it failed repeatedly; calls are paused for a moment)');
-    expect(await callsCounted('flaky', 'rejected')).toBe(1);
+    expect(await callsCounted('flaky', 'rejected')).toBe(5);
     expect(lines.some((l) => l.includes('"event":"circuit_breaker.open"') && l.includes('"level":"warn"'))).toBe(true);
 
     fake.recover();

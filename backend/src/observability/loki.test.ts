@@ -71,7 +71,7 @@ describe('LokiShipper', () => {
 
     for (let i = 300; i < 400; i++) shipper.write(line(i));
     loki.failWith(undefined);
-    await loki.waitFor((lines) => lines.length === 400);
+    await loki.waitFor(() => events.length === 2 && shipper.bufferedLines === 0, 10_000, 'delivery to resume');
     expect(loki.lines.map((l) => l.json?.n)).toEqual([...Array(400).keys()]);
     expect(events.map((e) => e.state)).toEqual(['failing', 'resumed']);
   });
@@ -83,8 +83,8 @@ describe('LokiShipper', () => {
     await new Promise((r) => setTimeout(r, 300)); // several refused attempts
     expect(shipper.bufferedLines).toBe(50);
     await loki.resume();
-    await loki.waitFor((lines) => lines.length === 50);
-    expect(shipper.delivered).toBe(50);
+    await loki.waitFor(() => shipper.delivered === 50, 10_000, 'all 50 lines acknowledged');
+    expect(loki.lines).toHaveLength(50);
   });
 
   it('drops lines beyond the buffer bound and counts them in medianest_log_lines_dropped_total', async () => {

@@ -38,8 +38,11 @@ const HEADER_PAIR = /\b(X-Plex-Token|X-Api-Key)(\s*[:=]\s*)(?!\[REDACTED\])[^\s,
 // Cookie: a=b; c=d — the whole header value.
 const COOKIE_HEADER = /\b((?:Set-)?Cookie)(\s*:\s*)(?!\[REDACTED\])[^"'\r\n\\]+/gi;
 
-/** Cheap pre-check: text without any of these fragments has nothing to scrub. */
-const MAYBE_SECRET = /passw|secret|token|api[-_.]?key|key=|auth|sig(?:nature)?=|cookie|session|bearer|basic\s|:\/\/[^\s/"']*@/i;
+/**
+ * Cheap pre-check: text without any of these fragments has nothing to scrub. Deliberately not
+ * "auth" or "session" alone, which every /api/v1/auth/session access line contains.
+ */
+const MAYBE_SECRET = /passw|secret|token|api[-_.]?key|key=|authoriz|auth=|sig(?:nature)?=|cookie|session(?:[-_.]?id|"\s*:|=)|bearer|basic\s|:\/\/[^\s/"']*@/i;
 
 /** The text with every embedded secret replaced by [REDACTED]. */
 export function redactText(text: string): string {

@@ -66,8 +66,7 @@ async function runInSpan<T>(name: string, options: TraceOptions, operation: (spa
   const tracer = trace.getTracer(TRACER_NAME);
   return tracer.startActiveSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes }, async (span) => {
     try {
-      const result = await operation(span);
-      return result;
+      return await operation(span);
     } catch (error) {
       recordError(span, error);
       throw error;

@@ -14,7 +14,7 @@ let searches = 0;
 
 beforeAll(async () => {
   up = await startUpstreams();
-  t = await createTestApp({ ...up.env, BREAKER_VOLUME_THRESHOLD: '3', BREAKER_RESET_TIMEOUT_MS: '300', UPSTREAM_TIMEOUT_MS: '300' });
+  t = await createTestApp({ ...up.env, BREAKER_VOLUME_THRESHOLD: '3', BREAKER_RESET_TIMEOUT_MS: '1500', UPSTREAM_TIMEOUT_MS: '1500' });
   alice = await createUser(t.app, t.container, 'alice', { email: 'alice@example.com' });
 });
 
@@ -44,24 +44,31 @@ describe('when Overseerr fails', () => {
     expect(await gauge()).toBe(0);
 
     up.overseerr.failWith(500, { message: 'Unable to retrieve search results.' });
-    const failed = await search();
-    expect(failed.status).toBe(503);
-    expect(failed.body.error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', message: 'Overseerr is unavailable right now (it answered 500)' });
-    expect(failed.headers['retry-after']).toBe('1'); // the breaker's reset timeout (300 ms), rounded up
-    await until(async () => (await gauge()) === 1, 'the breaker to open');
+    try {
+      const failed = await search();
+      expect(failed.status).toBe(503);
+      expect(failed.body.error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', message: 'Overseerr is unavailable right now (it answered 500)' });
+      expect(failed.headers['retry-after']).toBe('2'); // the breaker's reset timeout (1.5 s), rounded up
+      await until(async () => (await gauge()) === 1, 'the breaker to open');
 
-    const before = up.overseerr.requests.length;
-    const started = performance.now();
-    await expect(t.container.overseerr!.search('fast fail', 1)).rejects.toMatchObject({ status: 503, code: 'UPSTREAM_UNAVAILABLE' });
-    expect(performance.now() - started).toBeLessThan(50);
-    const fast = await search();
-    expect(fast.status).toBe(503);
-    expect(fast.body.error.message).toBe('Overseerr is unavailable right now (it failed repeatedly; calls are paused for a moment)');
-    const create = await request(t.app).post('/api/v1/media/requests').set('Cookie', alice.cookie).send({ mediaType: 'movie', tmdbId: 550 });
-    expect(create.status).toBe(503);
-    expect(up.overseerr.requests.length).toBe(before); // nothing reached Overseerr
-
-    up.overseerr.recover();
+      const before = up.overseerr.requests.length;
+      const durations: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const started = performance.now();
+        await expect(t.container.overseerr!.search('fast fail', 1)).rejects.toMatchObject({ status: 503, code: 'UPSTREAM_UNAVAILABLE' });
+        durations.push(performance.now() - started);
+      }
+      // The median call, robust against one scheduling hiccup on a busy machine.
+      expect(durations.sort((a, b) => a - b)[2]).toBeLessThan(50);
+      const fast = await search();
+      expect(fast.status).toBe(503);
+      expect(fast.body.error.message).toBe('Overseerr is unavailable right now (it failed repeatedly; calls are paused for a moment)');
+      const create = await request(t.app).post('/api/v1/media/requests').set('Cookie', alice.cookie).send({ mediaType: 'movie', tmdbId: 550 });
+      expect(create.status).toBe(503);
+      expect(up.overseerr.requests.length).toBe(before); // nothing reached Overseerr
+    } finally {
+      up.overseerr.recover();
+    }
     await until(async () => (await gauge()) === 2, 'the breaker to half-open');
     expect((await search()).status).toBe(200);
     expect(await gauge()).toBe(0);
@@ -73,7 +80,7 @@ describe('when Overseerr fails', () => {
       const before = up.overseerr.requestsTo('/api/v1/search').length;
       const res = await search();
       expect(res.status).toBe(503);
-      expect(res.body.error.message).toBe('Overseerr is unavailable right now (no answer within 300 ms)');
+      expect(res.body.error.message).toBe('Overseerr is unavailable right now (no answer within 1.5 s)');
       expect(up.overseerr.requestsTo('/api/v1/search').length).toBe(before + 1);
     } finally {
       up.overseerr.recover();

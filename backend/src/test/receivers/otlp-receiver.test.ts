@@ -26,7 +26,7 @@ async function post(body: Uint8Array, contentType: string, gzip = false): Promis
   const res = await fetch(`${receiver.url}/v1/traces`, {
     method: 'POST',
     headers: { 'content-type': contentType, ...(gzip ? { 'content-encoding': 'gzip' } : {}) },
-    body: gzip ? gzipSync(body) : body,
+    body: gzip ? gzipSync(body) : Buffer.from(body),
   });
   expect(res.status).toBe(200);
   return receiver.spans.slice(before);
