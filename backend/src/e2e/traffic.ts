@@ -72,20 +72,29 @@ export async function driveTraffic(
       body: JSON.stringify({ username: 'admin', password: 'wrong-password' }),
     }).then((r) => r.arrayBuffer()),
   ]);
-  // A new request each round, moved along by Overseerr's webhooks.
-  const created = await fetch(`${baseUrl}/api/v1/media/requests`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie: householdCookie },
-    body: JSON.stringify({ mediaType: 'movie', tmdbId: 550 + round * 7 }),
-  });
-  if (created.status === 201) {
-    const body = (await created.json()) as { request?: { overseerrId?: number }; overseerrId?: number };
-    const overseerrId = body.request?.overseerrId ?? body.overseerrId;
-    if (overseerrId !== undefined) {
-      await upstreams.overseerr.approve(overseerrId);
-      await upstreams.overseerr.markAvailable(overseerrId);
+  // Requests for titles the fake Overseerr knows: the first round follows one through
+  // Overseerr's webhooks to "available"; every round requests another and cancels it.
+  const requestMovie = async (tmdbId: number) => {
+    const res = await fetch(`${baseUrl}/api/v1/media/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: householdCookie! },
+      body: JSON.stringify({ mediaType: 'movie', tmdbId }),
+    });
+    if (res.status !== 201) {
+      await res.arrayBuffer();
+      return undefined;
+    }
+    return ((await res.json()) as { request: { id: number; overseerrId: number | null } }).request;
+  };
+  if (round === 1) {
+    const followed = await requestMovie(604);
+    if (followed?.overseerrId != null) {
+      await upstreams.overseerr.approve(followed.overseerrId);
+      await upstreams.overseerr.markAvailable(followed.overseerrId);
     }
   }
+  const cancelled = await requestMovie(605);
+  if (cancelled) await fetch(`${baseUrl}/api/v1/media/requests/${cancelled.id}`, { method: 'DELETE', headers: { cookie: householdCookie } });
   // What a browser's performance monitor sends.
   const beacon = (path: string, body: unknown) =>
     fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) =>
