@@ -5,29 +5,13 @@
  */
 // First import, on purpose: the OpenTelemetry SDK must be running before http, express, pg,
 // ioredis and undici are loaded, or they are not instrumented.
-import { shutdownTracing, tracing } from './tracing';
-import { ConfigError, loadConfig, type Config } from './config';
+import { tracing } from './tracing';
 import { createProcessLogger, logger, processLoggerOptions, setLogger } from './observability/logger';
+import { exitOnStartupFailure, loadConfigOrExit, stopOnSignals } from './process-lifecycle';
 import { SHUTDOWN_BUDGET_MS, startServer } from './server';
 
-/**
- * Flushing spans and log lines gets what is left of the shutdown budget minus a margin (so the
- * process is gone before a `docker stop` timeout of the same length kills it), but at least 1 s.
- */
-const TELEMETRY_FLUSH_MIN_MS = 1_000;
-const EXIT_MARGIN_MS = 500;
-
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`medianest: ${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit('medianest');
   const logging = await createProcessLogger(processLoggerOptions(config));
   setLogger(logging.logger);
   const started = Date.now();
@@ -56,32 +40,7 @@ async function main(): Promise<void> {
     `MediaNest is listening on http://localhost:${running.port}`,
   );
 
-  const shutdown = (signal: string) => {
-    const began = Date.now();
-    logger().info({ event: 'server.stopping', signal }, 'Shutting down');
-    const flushTelemetry = () => {
-      const left = Math.max(TELEMETRY_FLUSH_MIN_MS, SHUTDOWN_BUDGET_MS - EXIT_MARGIN_MS - (Date.now() - began));
-      return Promise.all([shutdownTracing(left), logging.close(left)]);
-    };
-    running.stop().then(
-      async () => {
-        logger().info({ event: 'server.stopped', shutdown_ms: Date.now() - began }, 'Stopped');
-        await flushTelemetry();
-        process.exit(0);
-      },
-      async (err: unknown) => {
-        logger().error({ err }, 'Shutdown failed');
-        await flushTelemetry();
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  stopOnSignals({ event: 'server', budgetMs: SHUTDOWN_BUDGET_MS, stop: () => running.stop(), logging });
 }
 
-main().catch((err: unknown) => {
-  const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`medianest: failed to start: ${message}\n`);
-  process.exit(1);
-});
+main().catch(exitOnStartupFailure('medianest'));
