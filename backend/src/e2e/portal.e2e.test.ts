@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/context';
 import { FAKE_WEBHOOK_SECRET, startUpstreams, type Upstreams } from '../test/fakes/upstreams';
 import { scrape, scrapedSum, type Sample } from '../test/metrics-helpers';
+import { OTHER_ROUTE, SPA_ROUTES } from '../observability/frontend-routes';
 import { ensureFrontendBuilt, REPO_ROOT } from './frontend-build';
 
 const CHROMIUM_ARGS = [
@@ -33,21 +34,8 @@ const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 const ALICE_PLEX_TOKEN = 'e2e-plex-token-alice';
 const SCREENSHOTS = path.join(REPO_ROOT, 'artifacts/screenshots');
-const SPA_ROUTES = new Set([
-  '/',
-  '/login',
-  '/discover',
-  '/requests',
-  '/requests/:id',
-  '/library',
-  '/library/:key',
-  '/admin',
-  '/admin/users',
-  '/admin/requests',
-  '/admin/services',
-  '/admin/ops',
-  'other',
-]);
+/** The route label values the backend allows: the web app's templates and `other`. */
+const SPA_ROUTE_LABELS = new Set<string>([...SPA_ROUTES, OTHER_ROUTE]);
 
 /** A poster for every TMDB image (the browser must not reach the internet). */
 const POSTER_SVG =
@@ -306,7 +294,7 @@ describe('the MediaNest web app in Chromium', () => {
 
     // Labels are templates only: no raw ids, no unknown routes.
     for (const s of samples.filter((x) => x.name.startsWith('medianest_web_vitals_') || x.name.startsWith('medianest_frontend_navigation'))) {
-      expect(SPA_ROUTES, `${s.name} route="${s.labels.route}"`).toContain(s.labels.route);
+      expect(SPA_ROUTE_LABELS, `${s.name} route="${s.labels.route}"`).toContain(s.labels.route);
     }
     for (const s of samples.filter((x) => x.name.startsWith('medianest_frontend_api_request_duration'))) {
       expect(s.labels.endpoint, `${s.name} endpoint`).not.toMatch(/\/\d+(\/|$)/);
