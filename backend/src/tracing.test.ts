@@ -300,6 +300,9 @@ describe('MediaNest with traces and Loki', () => {
       expect(otlp.spans.some((s) => s.kind === SPAN_KIND.SERVER && s.attributes['url.path'] === '/api/v1/no-such-route')).toBe(true);
       const noRoute = otlp.spans.find((s) => s.attributes['url.path'] === '/api/v1/no-such-route')!;
       expect(noRoute.attributes['url.query']).toBe('X-Plex-Token=[REDACTED]&other=1');
+      // Unmatched: no route template to name it by (never the raw path, never a router's mount path).
+      expect(noRoute.name).toBe('GET');
+      expect(noRoute.attributes['http.route']).toBeUndefined();
 
       const places = {
         'log files': logFiles(env.dataDir),

@@ -3,6 +3,7 @@
  * failures become 400/413/415; anything else is a logged 500 with no stack
  * trace sent to the client.
  */
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, isAppError } from '../errors';
 import { forgetRouteTemplate } from '../observability/http-metrics';
@@ -51,6 +52,12 @@ export function errorHandler(err: unknown, req: Request, res: Response, _next: N
     return;
   }
   logger().error({ event: 'request.error', err }, 'Unhandled error while handling request');
+  // The trace of a 500 shows the exception (the message is scrubbed by the span filter before export).
+  const span = trace.getActiveSpan();
+  if (span && err instanceof Error) {
+    span.recordException(err);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+  }
   res.status(500).json({ error: { code: 'INTERNAL', message: 'Something went wrong on our side' } });
 }
 

@@ -10,7 +10,8 @@
  * runs the operation: the API's no-op tracer costs next to nothing.
  */
 import os from 'node:os';
-import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Span } from '@opentelemetry/api';
+import { context, INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Span } from '@opentelemetry/api';
+import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import { parseStatement, statementShape } from '../db/statement';
 import { redactText, sanitizeUrl } from './redact';
 
@@ -76,6 +77,17 @@ async function runInSpan<T>(name: string, options: TraceOptions, operation: (spa
   });
 }
 
+/** What a database span carries: the statement's shape, never its values. */
+function databaseAttributes(operation: string, table: string, statement: string): Attributes {
+  return {
+    'db.system.name': 'postgresql',
+    'db.system': 'postgresql',
+    'db.operation.name': operation.toUpperCase(),
+    'db.collection.name': table,
+    'db.query.text': statementShape(statement),
+  };
+}
+
 export const TracingService = {
   /** Runs `operation` in an active INTERNAL span; a throw is recorded and the span marked ERROR. */
   traceAsyncOperation<T>(
@@ -120,22 +132,46 @@ export const TracingService = {
    * shape (literal values removed) — never the values. Only inside a traced request or job.
    */
   traceDatabaseOperation<T>(operation: string, table: string, statement: string, dbOperation: () => Promise<T>): Promise<T> {
-    const attributes: Attributes = {
-      'db.system.name': 'postgresql',
-      'db.system': 'postgresql',
-      'db.operation.name': operation.toUpperCase(),
-      'db.collection.name': table,
-      'db.query.text': statementShape(statement),
-    };
+    const attributes = databaseAttributes(operation, table, statement);
     return runInSpan(`${operation.toUpperCase()} ${table}`, { kind: SpanKind.CLIENT, attributes, requireParent: true }, () =>
       dbOperation(),
     );
   },
 };
 
-/** traceDatabaseOperation for a raw SQL statement: the operation and table are read from it. */
+/**
+ * traceDatabaseOperation for a raw SQL statement at the driver (the embedded database), with the
+ * operation and table read from it. The span is not made active: a statement has no child spans,
+ * and skipping the context switch keeps the per-query cost down.
+ */
 export function traceStatement<T>(sql: string, run: () => Promise<T>): Promise<T> {
   if (!trace.getActiveSpan()?.isRecording()) return run();
   const { operation, table } = parseStatement(sql);
-  return TracingService.traceDatabaseOperation(operation, table, sql, run);
+  const span = trace.getTracer(TRACER_NAME).startSpan(`${operation.toUpperCase()} ${table}`, {
+    kind: SpanKind.CLIENT,
+    attributes: databaseAttributes(operation, table, sql),
+  });
+  return run().then(
+    (result) => {
+      span.end();
+      return result;
+    },
+    (error: unknown) => {
+      recordError(span, error);
+      span.end();
+      throw error;
+    },
+  );
+}
+
+/**
+ * Names the current request's SERVER span after its route template (`http.route`, span name
+ * `GET /api/v1/media/:id`): the http instrumentation reads the route from the request's RPC
+ * metadata when the response ends. Called by the route capture in http-metrics.ts, which knows the
+ * full template the moment Express matches a route; undefined forgets it (the route passed the
+ * request on, so it ends unmatched and the span keeps the bare method as its name).
+ */
+export function nameRequestRoute(template: string | undefined): void {
+  const rpc = getRPCMetadata(context.active());
+  if (rpc?.type === RPCType.HTTP) rpc.route = template;
 }

@@ -21,8 +21,13 @@ export interface LokiReceiver {
   /** Base URL, what LOKI_URL would be. */
   readonly url: string;
   readonly port: number;
-  /** Lines accepted so far, in arrival order. */
+  /**
+   * Lines stored so far, in arrival order. Like Loki, an entry identical to one already stored
+   * (same stream, timestamp and line — a push retried after a timeout) is kept once.
+   */
   readonly lines: ReceivedLogLine[];
+  /** Entries received again and not stored twice. */
+  duplicates: number;
   /** Every accepted request body, decoded (for scanning for secrets). */
   readonly bodies: string[];
   /** Push requests answered with an error. */
@@ -53,6 +58,7 @@ function parseLine(line: string): Record<string, unknown> | undefined {
 export async function startLokiReceiver(): Promise<LokiReceiver> {
   const lines: ReceivedLogLine[] = [];
   const bodies: string[] = [];
+  const stored = new Set<string>();
   let failStatus: number | undefined;
   const sockets = new Set<import('node:net').Socket>();
 
@@ -90,8 +96,15 @@ export async function startLokiReceiver(): Promise<LokiReceiver> {
       }
       bodies.push(text);
       for (const stream of body.streams ?? []) {
+        const labels = stream.stream ?? {};
         for (const [timestampNs, line, metadata] of stream.values ?? []) {
-          lines.push({ labels: stream.stream ?? {}, timestampNs, line, json: parseLine(line), metadata });
+          const key = `${JSON.stringify(labels)}\n${timestampNs}\n${line}`;
+          if (stored.has(key)) {
+            receiver.duplicates++;
+            continue;
+          }
+          stored.add(key);
+          lines.push({ labels, timestampNs, line, json: parseLine(line), metadata });
         }
       }
       res.writeHead(204).end();
@@ -123,6 +136,7 @@ export async function startLokiReceiver(): Promise<LokiReceiver> {
     lines,
     bodies,
     rejectedPushes: 0,
+    duplicates: 0,
     failWith(status) {
       failStatus = status;
     },
