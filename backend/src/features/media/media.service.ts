@@ -11,7 +11,7 @@ import { upstreamFailureOf } from '../../integrations/http-client';
 import type { OverseerrClient, OverseerrMediaInfo, OverseerrMovie, OverseerrSearchResult, OverseerrTv } from '../../integrations/overseerr';
 import { MediaStatus } from '../../integrations/overseerr';
 import type { User } from '../users/users.repository';
-import { availabilityFromMediaInfo, combineAvailability, type Availability } from './request-status';
+import { availabilityFromMediaInfo, availabilityFromMediaStatus, combineAvailability, type Availability } from './request-status';
 import type { MediaRequestRow, MediaRequestsRepository } from './requests.repository';
 
 export const SEARCH_TTL_SECONDS = 60;
@@ -62,21 +62,6 @@ export type OverseerrDetails = { mediaType: 'movie'; movie: OverseerrMovie } | {
 function yearOf(date: string | null | undefined): number | null {
   const m = date ? /^(\d{4})/.exec(date) : null;
   return m ? Number(m[1]) : null;
-}
-
-function seasonAvailability(status: number | undefined): Availability {
-  switch (status) {
-    case MediaStatus.AVAILABLE:
-      return 'available';
-    case MediaStatus.PARTIALLY_AVAILABLE:
-      return 'partially_available';
-    case MediaStatus.PROCESSING:
-      return 'processing';
-    case MediaStatus.PENDING:
-      return 'requested';
-    default:
-      return 'none';
-  }
 }
 
 export class MediaService {
@@ -159,7 +144,7 @@ export class MediaService {
       status: t.status ?? null,
       numberOfSeasons: t.numberOfSeasons ?? null,
       seasons: t.seasons.map((s) => {
-        const fromOverseerr = seasonAvailability(seasonStatus.get(s.seasonNumber));
+        const fromOverseerr = availabilityFromMediaStatus(seasonStatus.get(s.seasonNumber));
         return {
           seasonNumber: s.seasonNumber,
           name: s.name ?? null,

@@ -37,7 +37,15 @@ export function statusFromOverseerr(request: Pick<OverseerrMediaRequest, 'status
 
 /** Availability from Overseerr's media info (null when Overseerr has never seen the title). */
 export function availabilityFromMediaInfo(info: OverseerrMediaInfo | null | undefined): Availability {
-  switch (info?.status) {
+  const fromStatus = availabilityFromMediaStatus(info?.status);
+  if (fromStatus !== 'none') return fromStatus;
+  const open = info?.requests?.some((r) => r.status === MediaRequestStatus.PENDING || r.status === MediaRequestStatus.APPROVED);
+  return open ? 'requested' : 'none';
+}
+
+/** Availability from an Overseerr MediaStatus number (a title's or one season's). */
+export function availabilityFromMediaStatus(status: number | undefined): Availability {
+  switch (status) {
     case MediaStatus.AVAILABLE:
       return 'available';
     case MediaStatus.PARTIALLY_AVAILABLE:
@@ -46,10 +54,8 @@ export function availabilityFromMediaInfo(info: OverseerrMediaInfo | null | unde
       return 'processing';
     case MediaStatus.PENDING:
       return 'requested';
-    default: {
-      const open = info?.requests?.some((r) => r.status === MediaRequestStatus.PENDING || r.status === MediaRequestStatus.APPROVED);
-      return open ? 'requested' : 'none';
-    }
+    default:
+      return 'none';
   }
 }
 
