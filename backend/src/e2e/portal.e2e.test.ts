@@ -206,7 +206,8 @@ describe('the MediaNest web app in Chromium', () => {
     await inception.getByText('Pending approval', { exact: true }).waitFor();
     await inception.getByRole('link', { name: 'View request' }).click();
     await page.waitForURL(/\/requests\/\d+$/);
-    await page.getByRole('heading', { name: 'Inception' }).waitFor();
+    // The request page's own <h1> (the search page may still be on screen for a moment).
+    await page.getByRole('heading', { level: 1, name: 'Inception', exact: true }).waitFor();
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Cancel request' }).click();
     await page.getByText('Cancelled', { exact: true }).waitFor();
@@ -227,7 +228,7 @@ describe('the MediaNest web app in Chromium', () => {
     // One request, then the library and one of its sections, then home.
     await row.getByRole('link', { name: 'The Matrix Revolutions' }).click();
     await page.waitForURL(`**/requests/${request.id}`);
-    await page.getByRole('heading', { name: 'The Matrix Revolutions' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'The Matrix Revolutions', exact: true }).waitFor();
     await page.getByText('Available', { exact: true }).waitFor();
     await shot(page, 'request', 'desktop');
 
