@@ -4,9 +4,8 @@
  * projects (the embedded one just uses PGlite for the database).
  */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, startTestServer, TEST_REDIS_URL, type TestServer } from '../test/context';
+import { ADMIN_PASSWORD, startTestServer, TEST_REDIS_URL, type TestServer, purgeRedisPrefix } from '../test/context';
 import { captureLogs, registrySum, type CapturedLog } from '../test/metrics-helpers';
 import { startTcpProxy, waitFor, type TcpProxy } from '../test/tcp-proxy';
 
@@ -29,14 +28,7 @@ afterAll(async () => {
   await s?.cleanup();
   logs?.restore();
   await proxy?.close();
-  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-  redis.disconnect();
+  await purgeRedisPrefix(prefix);
 });
 
 describe('BullMQ while Redis is unreachable', () => {

@@ -7,7 +7,6 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +14,7 @@ import { ConfigError, loadConfig } from '../config';
 import type { DomainEvents } from '../realtime/events';
 import { startServer, type RunningServer } from '../server';
 import { loginCookie } from '../test/auth-helpers';
-import { createTestApp, prepareTestEnv, TEST_PG_URL, TEST_REDIS_URL, type TestEnv } from '../test/context';
+import { createTestApp, prepareTestEnv, TEST_PG_URL, TEST_REDIS_URL, type TestEnv, purgeRedisPrefix } from '../test/context';
 import { waitFor } from '../test/tcp-proxy';
 import { buildApp } from '../app';
 import { startBackgroundJobs } from './background-jobs';
@@ -59,14 +58,7 @@ afterAll(async () => {
   await web?.stop();
   await env.cleanup();
   await adminPg((c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
-  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-  redis.disconnect();
+  await purgeRedisPrefix(prefix);
   upstream.closeAllConnections();
   await new Promise((r) => upstream.close(r));
 });

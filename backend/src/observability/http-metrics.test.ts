@@ -1,9 +1,10 @@
+import { loginOverHttp } from '../test/auth-helpers';
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../app';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/context';
+import { startTestServer, type TestServer } from '../test/context';
 import { registryLabelValues, registrySum } from '../test/metrics-helpers';
 
 const TOTAL = 'medianest_http_requests_total';
@@ -19,15 +20,7 @@ afterAll(() => server?.cleanup());
 const rand = () => randomBytes(6).toString('hex');
 const requests = (labels: Record<string, string>) => registrySum(TOTAL, labels);
 
-async function login(): Promise<string> {
-  const res = await fetch(`${server.baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-  });
-  expect(res.status).toBe(200);
-  return res.headers.getSetCookie()[0]!.split(';')[0]!;
-}
+const login = () => loginOverHttp(server.baseUrl);
 
 /** Sends a request with any method (fetch refuses some) and returns the status. */
 function send(method: string, path: string, headers: Record<string, string> = {}): Promise<number> {

@@ -1,9 +1,10 @@
+import { loginOverHttp } from '../test/auth-helpers';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SessionStore } from '../features/auth/sessions';
-import { ADMIN_PASSWORD, startTestServer, testMode, type TestServer } from '../test/context';
+import { startTestServer, testMode, type TestServer } from '../test/context';
 import { parseExposition, scrape, scrapedSum } from '../test/metrics-helpers';
 import * as metrics from './metrics';
 import { register } from './metrics';
@@ -98,15 +99,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.cleanup());
 
-async function login(): Promise<string> {
-  const res = await fetch(`${server.baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-  });
-  expect(res.status).toBe(200);
-  return res.headers.getSetCookie()[0]!.split(';')[0]!;
-}
+const login = () => loginOverHttp(server.baseUrl);
 
 describe('the metric catalog', () => {
   it.each(DOCUMENT_CATALOG)('$name is exactly as the strategy document defines it', async (expected) => {

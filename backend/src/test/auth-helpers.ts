@@ -30,3 +30,16 @@ export async function createUser(
   });
   return { id: user.id, cookie: await loginCookie(app, username, password) };
 }
+
+/** Signs in against a listening MediaNest over real HTTP; returns the session cookie pair. */
+export async function loginOverHttp(baseUrl: string, username = 'admin', password = ADMIN_PASSWORD): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('medianest_session='));
+  if (!cookie) throw new Error('sign-in set no session cookie');
+  return cookie.split(';')[0]!;
+}

@@ -39,6 +39,22 @@ async function withAdminPg<T>(fn: (client: pg.Client) => Promise<T>): Promise<T>
   }
 }
 
+/** Deletes every Redis key under `prefix` (a test run's keys). */
+export async function purgeRedisPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** Environment for one isolated MediaNest: data dir, database, Redis prefix. */
 export async function prepareTestEnv(extra: Record<string, string> = {}, mode: TestMode = testMode): Promise<TestEnv> {
   const id = randomBytes(5).toString('hex');
@@ -74,20 +90,7 @@ export async function prepareTestEnv(extra: Record<string, string> = {}, mode: T
     async cleanup() {
       if (dbName) {
         await withAdminPg((c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)).catch(() => undefined);
-        const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-        try {
-          await redis.connect();
-          let cursor = '0';
-          do {
-            const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 500);
-            cursor = next;
-            if (keys.length) await redis.del(...keys);
-          } while (cursor !== '0');
-        } catch {
-          // Redis may be down on purpose in an outage test.
-        } finally {
-          redis.disconnect();
-        }
+        await purgeRedisPrefix(redisPrefix).catch(() => undefined); // Redis may be down on purpose in an outage test
       }
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
