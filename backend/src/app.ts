@@ -22,6 +22,8 @@ import { adminServicesRouter, servicesRouter } from './features/services/service
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { requestContextMiddleware } from './http/request-context';
 import { captureRouteTemplate, httpMetricsMiddleware } from './observability/http-metrics';
+import { serverSpans } from './observability/http-tracing';
+import { tracingEnabled } from './observability/trace';
 import { browserMetricsRouter } from './observability/web-vitals';
 
 export const BODY_LIMIT = '100kb';
@@ -44,6 +46,8 @@ export function buildApp(c: Container): Express {
     app.set('trust proxy', v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v);
   }
 
+  // The SERVER span first: the request id, the access line and the metrics' exemplars read it.
+  if (tracingEnabled()) app.use(serverSpans());
   app.use(requestContextMiddleware);
   app.use(captureRouteTemplate);
   if (c.config.PROMETHEUS_ENABLED) app.use(httpMetricsMiddleware);

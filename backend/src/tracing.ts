@@ -1,6 +1,6 @@
 /**
  * OpenTelemetry bootstrap. main.ts imports this module first, so the SDK and
- * its instrumentations (http, express, pg, ioredis, undici) are in place
+ * its instrumentations (http, pg, ioredis, undici) are in place
  * before any of those modules is loaded. With no OTEL_EXPORTER_OTLP_ENDPOINT
  * (or its alias JAEGER_ENDPOINT) nothing is started and the SDK is not even
  * loaded, keeping start-up cheap. A bad configuration is left to main.ts to
@@ -9,9 +9,11 @@
 import { loadConfig, type Config } from './config';
 import type { TracingHandle } from './observability/tracing-sdk';
 
-function bspDelay(env: NodeJS.ProcessEnv): number | undefined {
-  const value = Number(env.OTEL_BSP_SCHEDULE_DELAY);
-  return env.OTEL_BSP_SCHEDULE_DELAY && Number.isFinite(value) && value >= 0 ? value : undefined;
+/** A standard OTEL_BSP_* setting, when it is a usable number. */
+function bspSetting(name: string, min: number): number | undefined {
+  const text = process.env[name];
+  const value = Number(text);
+  return text && Number.isInteger(value) && value >= min ? value : undefined;
 }
 
 function start(): TracingHandle | undefined {
@@ -30,8 +32,8 @@ function start(): TracingHandle | undefined {
     samplerRatio: config.OTEL_TRACES_SAMPLER_ARG,
     version: config.version,
     environment: config.NODE_ENV,
-    metricsPort: config.PROMETHEUS_ENABLED && config.METRICS_PORT !== 0 ? config.METRICS_PORT : undefined,
-    scheduledDelayMillis: bspDelay(process.env),
+    scheduledDelayMillis: bspSetting('OTEL_BSP_SCHEDULE_DELAY', 0),
+    maxExportBatchSize: bspSetting('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 1),
   });
 }
 

@@ -13,7 +13,7 @@ import { databaseQueryDuration, setGaugeSource } from '../observability/metrics'
 import { logger } from '../observability/logger';
 import { traceStatement } from '../observability/trace';
 import * as schema from './schema';
-import { parseStatement, setKnownTables, statementShape } from './statement';
+import { parseStatement, setKnownTables, statementShape, type ParsedStatement } from './statement';
 
 export type AppDb = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -37,10 +37,10 @@ setKnownTables(
 );
 
 /** Starts timing one query; the returned function records it (histogram, slow-query log with the shape only). */
-export function startQueryTimer(sql: string): (status: 'success' | 'error') => void {
+export function startQueryTimer(sql: string, parsed: ParsedStatement = parseStatement(sql)): (status: 'success' | 'error') => void {
   const start = process.hrtime.bigint();
+  const { operation, table } = parsed;
   return (status) => {
-    const { operation, table } = parseStatement(sql);
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     databaseQueryDuration.observe({ operation, table, status }, seconds);
     if (seconds * 1000 >= SLOW_QUERY_MS) {
@@ -57,9 +57,10 @@ export function startQueryTimer(sql: string): (status: 'success' | 'error') => v
  * only the embedded database asks for it — on PostgreSQL the pg instrumentation makes that span.
  */
 export async function instrumentQuery<T>(sql: string, run: () => Promise<T>, options: { traced?: boolean } = {}): Promise<T> {
-  const done = startQueryTimer(sql);
+  const parsed = parseStatement(sql); // once: Drizzle's statements are long, fresh strings
+  const done = startQueryTimer(sql, parsed);
   try {
-    const result = await (options.traced ? traceStatement(sql, run) : run());
+    const result = await (options.traced ? traceStatement(sql, run, parsed) : run());
     done('success');
     return result;
   } catch (err) {

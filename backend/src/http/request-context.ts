@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { endpointOf, isProbe } from '../observability/http-metrics';
 import { logger } from '../observability/logger';
-import { requestContext } from '../observability/request-context';
+import { runWithRequestContext } from '../observability/request-context';
 import { currentTraceIds } from '../observability/trace';
 
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -36,5 +36,5 @@ export function requestContextMiddleware(req: Request, res: Response, next: Next
     if (isProbe(req.path)) logger().debug(line, 'request');
     else logger().info(line, 'request');
   });
-  requestContext.run(ctx, next);
+  runWithRequestContext(ctx, next);
 }

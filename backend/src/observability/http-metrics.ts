@@ -11,7 +11,7 @@ import { httpRequestDuration, httpRequestsInFlight, httpRequestsTotal } from './
 import { httpOpsWindow } from './ops-window';
 import { rememberRouteTemplate } from './route-templates';
 import { isProbe } from './probes';
-import { currentTraceIds, nameRequestRoute } from './trace';
+import { currentTraceIds } from './trace';
 
 export const UNMATCHED = 'unmatched';
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -44,7 +44,6 @@ export function endpointOf(req: Request): string {
  */
 export function forgetRouteTemplate(req: Request): void {
   delete (req as TemplatedRequest)[routeTemplate];
-  nameRequestRoute(undefined);
 }
 
 /**
@@ -69,7 +68,6 @@ export function captureRouteTemplate(req: Request, _res: Response, next: NextFun
         const template = req.baseUrl.toLowerCase() + String(value.path);
         const normalized = template.length > 1 ? template.replace(/\/+$/, '') || '/' : '/';
         (req as TemplatedRequest)[routeTemplate] = normalized;
-        nameRequestRoute(normalized); // the trace's http.route is the same template as the metric's endpoint
       }
     },
   });

@@ -1,5 +1,3 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { context, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -7,7 +5,7 @@ import { createTestApp, testMode, type TestApp } from '../test/context';
 import { startInMemoryTracing, type InMemoryTracing } from '../test/in-memory-tracing';
 import { createLogger } from './logger';
 import { renderMetrics } from './metrics-server';
-import { requestContext } from './request-context';
+import { runWithRequestContext } from './request-context';
 import { currentTraceIds, traceStatement, TracingService } from './trace';
 
 let tracing: InMemoryTracing;
@@ -118,7 +116,7 @@ describe('log lines and traces', () => {
     });
     const log = createLogger({ level: 'info', version: '1.2.3', environment: 'test', destination: sink });
     let ids: { traceId: string; spanId: string } | undefined;
-    await requestContext.run({ requestId: 'req-12345678' }, () =>
+    await runWithRequestContext({ requestId: 'req-12345678' }, () =>
       tracer().startActiveSpan('request', async (span) => {
         ids = span.spanContext();
         await new Promise((r) => setTimeout(r, 1));
@@ -130,86 +128,5 @@ describe('log lines and traces', () => {
     expect(lines[0]).toMatchObject({ request_id: 'req-12345678', trace_id: ids!.traceId, span_id: ids!.spanId, message: 'inside the request' });
     expect(lines[1]).not.toHaveProperty('trace_id');
     expect(lines[1]).not.toHaveProperty('request_id');
-  });
-});
-
-describe('requests under tracing', () => {
-  let app: TestApp;
-  let server: http.Server;
-  let base: string;
-  let parentFlags = TraceFlags.SAMPLED;
-
-  beforeAll(async () => {
-    app = await createTestApp();
-    // What the http instrumentation does for a real request: run the handler inside the SERVER span's context.
-    server = http.createServer((req, res) => {
-      const remote = trace.setSpanContext(context.active(), {
-        traceId: 'a'.repeat(31) + String(Math.floor(Math.random() * 10)),
-        spanId: 'b'.repeat(16),
-        traceFlags: parentFlags,
-        isRemote: true,
-      });
-      context.with(remote, () => {
-        tracer().startActiveSpan('server', { kind: SpanKind.SERVER }, (span) => {
-          res.on('finish', () => span.end());
-          app.app(req, res);
-        });
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await app.cleanup();
-  });
-
-  const exemplarLines = async (endpoint: string) =>
-    (await renderMetrics(true)).body
-      .split('\n')
-      .filter((l) => l.startsWith('medianest_http_request_duration_seconds_bucket') && l.includes(`endpoint="${endpoint}"`) && l.includes('# {'));
-
-  it('link their latency observation to the trace (an OpenMetrics exemplar with trace_id)', async () => {
-    parentFlags = TraceFlags.SAMPLED;
-    tracing.reset();
-    const res = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: 'wrong-password' }),
-    });
-    expect(res.status).toBe(401);
-    const traceId = tracing.spans().find((s) => s.name === 'server')!.spanContext().traceId;
-    expect((await exemplarLines('/api/v1/auth/login')).some((l) => l.includes(`# {trace_id="${traceId}"}`))).toBe(true);
-  });
-
-  it('give no exemplar for a trace that is not sampled (it would lead nowhere)', async () => {
-    parentFlags = TraceFlags.NONE;
-    const res = await fetch(`${base}/api/v1/auth/session`);
-    expect(res.status).toBe(401);
-    expect(await exemplarLines('/api/v1/auth/session')).toEqual([]);
-  });
-
-  it(`have a database child span per query — ours on the embedded database, pg's instrumentation's on PostgreSQL (${testMode})`, async () => {
-    parentFlags = TraceFlags.SAMPLED;
-    tracing.reset();
-    const res = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: 'admin-password-1' }),
-    });
-    expect(res.status).toBe(200);
-    const server = tracing.spans().find((s) => s.name === 'server')!;
-    const ours = tracing.spans().filter((s) => s.attributes['db.system.name'] === 'postgresql');
-    if (testMode === 'embedded') {
-      expect(ours.map((s) => s.name)).toEqual(expect.arrayContaining(['SELECT users', 'INSERT sessions']));
-      for (const span of ours) {
-        expect(span.spanContext().traceId).toBe(server.spanContext().traceId);
-        expect(span.kind).toBe(SpanKind.CLIENT);
-        expect(String(span.attributes['db.query.text'])).not.toContain('admin-password-1');
-      }
-    } else {
-      // The pg driver path leaves spans to @opentelemetry/instrumentation-pg (not loaded in-process here): no duplicates.
-      expect(ours).toEqual([]);
-    }
   });
 });

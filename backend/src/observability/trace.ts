@@ -10,16 +10,25 @@
  * runs the operation: the API's no-op tracer costs next to nothing.
  */
 import os from 'node:os';
-import { context, INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Span } from '@opentelemetry/api';
-import { getRPCMetadata, RPCType } from '@opentelemetry/core';
-import { parseStatement, statementShape } from '../db/statement';
+import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Span } from '@opentelemetry/api';
+import { parseStatement, statementShape, type ParsedStatement } from '../db/statement';
 import { redactText, sanitizeUrl } from './redact';
 
 export const SERVICE_NAME = 'medianest-backend';
 /** One id per process, on every log line (`instance`) and span resource (`service.instance.id`). */
 export const SERVICE_INSTANCE_ID = `${os.hostname()}-${process.pid}`;
 
-const TRACER_NAME = 'medianest-backend';
+export const TRACER_NAME = 'medianest-backend';
+
+let sdkStarted = false;
+/** Called by the SDK bootstrap (tracing-sdk.ts) once spans are being recorded and exported. */
+export function markTracingStarted(): void {
+  sdkStarted = true;
+}
+/** Whether the OpenTelemetry SDK runs in this process (an OTLP endpoint is configured). */
+export function tracingEnabled(): boolean {
+  return sdkStarted;
+}
 
 export interface TraceIds {
   traceId: string;
@@ -33,7 +42,8 @@ export function currentTraceIds(): TraceIds | undefined {
   const span = trace.getActiveSpan();
   if (!span) return undefined;
   const ctx = span.spanContext();
-  if (!trace.isSpanContextValid(ctx)) return undefined;
+  // Ids come from the SDK's generator or a validated traceparent; only the all-zero ones are invalid.
+  if (ctx.traceId === INVALID_SPAN_CONTEXT.traceId || ctx.spanId === INVALID_SPAN_CONTEXT.spanId) return undefined;
   return { traceId: ctx.traceId, spanId: ctx.spanId, sampled: (ctx.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED };
 }
 
@@ -139,18 +149,25 @@ export const TracingService = {
   },
 };
 
+/** Span name and attributes per distinct statement (a statement's text always gives the same ones). */
+const statementSpans = new WeakMap<ParsedStatement, { name: string; attributes: Attributes }>();
+
 /**
  * traceDatabaseOperation for a raw SQL statement at the driver (the embedded database), with the
  * operation and table read from it. The span is not made active: a statement has no child spans,
  * and skipping the context switch keeps the per-query cost down.
  */
-export function traceStatement<T>(sql: string, run: () => Promise<T>): Promise<T> {
+export function traceStatement<T>(sql: string, run: () => Promise<T>, parsed: ParsedStatement = parseStatement(sql)): Promise<T> {
   if (!trace.getActiveSpan()?.isRecording()) return run();
-  const { operation, table } = parseStatement(sql);
-  const span = trace.getTracer(TRACER_NAME).startSpan(`${operation.toUpperCase()} ${table}`, {
-    kind: SpanKind.CLIENT,
-    attributes: databaseAttributes(operation, table, sql),
-  });
+  let template = statementSpans.get(parsed);
+  if (!template) {
+    template = {
+      name: `${parsed.operation.toUpperCase()} ${parsed.table}`,
+      attributes: databaseAttributes(parsed.operation, parsed.table, sql),
+    };
+    statementSpans.set(parsed, template);
+  }
+  const span = trace.getTracer(TRACER_NAME).startSpan(template.name, { kind: SpanKind.CLIENT, attributes: template.attributes });
   return run().then(
     (result) => {
       span.end();
@@ -162,16 +179,4 @@ export function traceStatement<T>(sql: string, run: () => Promise<T>): Promise<T
       throw error;
     },
   );
-}
-
-/**
- * Names the current request's SERVER span after its route template (`http.route`, span name
- * `GET /api/v1/media/:id`): the http instrumentation reads the route from the request's RPC
- * metadata when the response ends. Called by the route capture in http-metrics.ts, which knows the
- * full template the moment Express matches a route; undefined forgets it (the route passed the
- * request on, so it ends unmatched and the span keeps the bare method as its name).
- */
-export function nameRequestRoute(template: string | undefined): void {
-  const rpc = getRPCMetadata(context.active());
-  if (rpc?.type === RPCType.HTTP) rpc.route = template;
 }

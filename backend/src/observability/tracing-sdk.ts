@@ -2,14 +2,14 @@
  * Builds and starts the OpenTelemetry NodeSDK (the strategy document's
  * tracing.ts, corrected per DESIGN.md §3.9/§3.13): OTLP/HTTP (JSON) to
  * `{endpoint}/v1/traces`, batched; parent-based ratio sampling; only the
- * instrumentations we use (http, pg, ioredis, undici/fetch) — not the auto
- * bundle; health probes and the metrics listener are not traced;
- * every span is sanitized before export (span-redaction.ts). No OTLP metrics
+ * instrumentations we use (outgoing http, pg, ioredis, undici/fetch) — not the
+ * auto bundle; incoming requests get their SERVER span from the web app's
+ * first middleware (http-tracing.ts), which leaves health probes out, and the
+ * metrics listener is never traced; every span is sanitized before export (span-redaction.ts). No OTLP metrics
  * or logs are started: Prometheus and Loki carry those.
  *
  * Loaded only by tracing.ts, and only when an endpoint is configured.
  */
-import type { IncomingMessage } from 'node:http';
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
@@ -19,19 +19,16 @@ import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { envDetector, hostDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
-import { isProbe } from './probes';
 import { SanitizingSpanExporter } from './span-redaction';
-import { SERVICE_INSTANCE_ID, SERVICE_NAME } from './trace';
+import { markTracingStarted, SERVICE_INSTANCE_ID, SERVICE_NAME } from './trace';
 
 /*
- * Why no @opentelemetry/instrumentation-express: what it adds is `http.route` (the SERVER span's
- * name) and a "request handler" span. Our route capture (http-metrics.ts captureRouteTemplate)
- * already knows the full template when Express matches a route and names the SERVER span with it
- * (trace.ts nameRequestRoute) — the same string as the metrics' `endpoint` label, and no name at
- * all for unmatched requests, where the instrumentation reported the router's mount path. The
- * instrumentation wraps every layer of every request even when its spans are switched off:
- * measured here at 100–200 µs of CPU per request on the database route (7–9 %), for a span that
- * carries nothing the SERVER span does not.
+ * Incoming requests: the web app's first middleware makes their SERVER spans (http-tracing.ts),
+ * named after the matched route template. That replaces both @opentelemetry/instrumentation-express
+ * (which wraps every Express layer of every request for a "request handler" span) and the http
+ * instrumentation's server side (which binds the request and response emitters to the context);
+ * together they cost most of tracing's CPU on the bench — see docs/performance.md. The http
+ * instrumentation stays for outgoing node:http calls.
  */
 
 export interface TracingSettings {
@@ -41,10 +38,10 @@ export interface TracingSettings {
   samplerRatio: number;
   version: string;
   environment: string;
-  /** The metrics listener's port: its scrapes are not traced. */
-  metricsPort?: number;
   /** How long finished spans wait before a batch export (OTEL_BSP_SCHEDULE_DELAY). */
   scheduledDelayMillis?: number;
+  /** Spans per export request (OTEL_BSP_MAX_EXPORT_BATCH_SIZE); a full batch is sent at once. */
+  maxExportBatchSize?: number;
 }
 
 export interface TracingHandle {
@@ -89,15 +86,6 @@ class RateLimitedDiagLogger implements DiagLogger {
   verbose(): void {}
 }
 
-function ignoredIncoming(metricsPort: number | undefined) {
-  return (request: IncomingMessage): boolean => {
-    if (metricsPort && request.socket?.localPort === metricsPort) return true;
-    const url = request.url ?? '/';
-    const q = url.indexOf('?');
-    return isProbe(q === -1 ? url : url.slice(0, q));
-  };
-}
-
 export function startTracing(settings: TracingSettings): TracingHandle {
   diag.setLogger(new RateLimitedDiagLogger(), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
   const url = tracesUrl(settings.endpoint);
@@ -105,7 +93,7 @@ export function startTracing(settings: TracingSettings): TracingHandle {
   const processor = new BatchSpanProcessor(exporter, {
     scheduledDelayMillis: settings.scheduledDelayMillis ?? 5_000,
     maxQueueSize: 4096,
-    maxExportBatchSize: 512,
+    maxExportBatchSize: Math.min(settings.maxExportBatchSize ?? 512, 4096),
   });
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({
@@ -122,16 +110,15 @@ export function startTracing(settings: TracingSettings): TracingHandle {
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: [
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: ignoredIncoming(settings.metricsPort),
-        // No request or response headers are recorded: they carry cookies and tokens.
-      }),
+      // Outgoing node:http calls only; no request or response headers are recorded (they carry cookies and tokens).
+      new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
       new PgInstrumentation({ requireParentSpan: true, enhancedDatabaseReporting: false }),
       new IORedisInstrumentation({ requireParentSpan: true }),
       new UndiciInstrumentation(),
     ],
   });
   sdk.start();
+  markTracingStarted();
 
   let stopped: Promise<void> | undefined;
   return {

@@ -1,11 +1,13 @@
 /**
  * In-process tracing for unit tests: the NodeSDK with an async-context manager
- * and spans kept in memory (no instrumentations — vitest loads modules outside
- * require hooks; instrumented behaviour is tested on the built process in
- * tracing.test.ts). Tracing is process-global: use it from a test file of its
+ * and spans kept in memory (no library instrumentations — vitest loads modules
+ * outside require hooks; they are tested on the built process in
+ * tracing.test.ts). Apps built after it starts make SERVER spans
+ * (http-tracing.ts), as in production. Tracing is process-global: use it from a test file of its
  * own (vitest runs each file in its own process).
  */
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { markTracingStarted } from '../observability/trace';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 
 export interface InMemoryTracing {
@@ -24,6 +26,7 @@ export function startInMemoryTracing(wrap: (exporter: SpanExporter) => SpanExpor
     autoDetectResources: false,
   });
   sdk.start();
+  markTracingStarted(); // as the real bootstrap does: the web app mounts its SERVER span middleware
   return {
     spans: () => memory.getFinishedSpans(),
     reset: () => memory.reset(),
