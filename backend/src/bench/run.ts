@@ -15,7 +15,7 @@
  *    the steadier number when other work shares the machine.
  * 2. The time to render /metrics with the real catalog plus 10,000 extra series.
  *
- * Settings (environment): BENCH_ROUNDS (8), BENCH_SECONDS (4), BENCH_WARMUP_SECONDS (8),
+ * Settings (environment): BENCH_ROUNDS (8), BENCH_SECONDS (4), BENCH_WARMUP_SECONDS (15),
  * BENCH_CONNECTIONS (10), BENCH_DATABASE_URL (a PostgreSQL server to use instead of the
  * embedded database; a temporary database is created on it and dropped), BENCH_CPU_PROF
  * (a folder: write V8 CPU profiles of the instances), BENCH_JSON (write the results there),
@@ -43,7 +43,7 @@ const SETTLE_MS = 6000;
 const settings = {
   rounds: Number(process.env.BENCH_ROUNDS ?? 8),
   seconds: Number(process.env.BENCH_SECONDS ?? 4),
-  warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 8),
+  warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 15),
   connections: Number(process.env.BENCH_CONNECTIONS ?? 10),
   databaseUrl: process.env.BENCH_DATABASE_URL || undefined,
   cpuProfDir: process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined,

@@ -18,7 +18,14 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { envDetector, hostDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type Sampler,
+} from '@opentelemetry/sdk-trace-base';
 import { SanitizingSpanExporter } from './span-redaction';
 import { markTracingStarted, SERVICE_INSTANCE_ID, SERVICE_NAME } from './trace';
 
@@ -86,6 +93,13 @@ class RateLimitedDiagLogger implements DiagLogger {
   verbose(): void {}
 }
 
+/** New traces: all, none, or a ratio (the ratio sampler reads the trace id, which all/none need not). */
+function rootSampler(ratio: number): Sampler {
+  if (ratio >= 1) return new AlwaysOnSampler();
+  if (ratio <= 0) return new AlwaysOffSampler();
+  return new TraceIdRatioBasedSampler(ratio);
+}
+
 export function startTracing(settings: TracingSettings): TracingHandle {
   diag.setLogger(new RateLimitedDiagLogger(), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
   const url = tracesUrl(settings.endpoint);
@@ -104,7 +118,7 @@ export function startTracing(settings: TracingSettings): TracingHandle {
       'deployment.environment.name': settings.environment,
     }),
     resourceDetectors: [envDetector, hostDetector],
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(settings.samplerRatio) }),
+    sampler: new ParentBasedSampler({ root: rootSampler(settings.samplerRatio) }),
     spanProcessors: [processor],
     // Metrics go to Prometheus and logs to Loki: no OTLP metric reader or log processor.
     metricReaders: [],
