@@ -94,6 +94,8 @@ describe('the SERVER span middleware', () => {
       'url.scheme': 'http',
       'user_agent.original': 'household-tv/1.0',
       'client.address': '127.0.0.1',
+      'server.address': '127.0.0.1',
+      'server.port': Number(new URL(server.base).port),
     });
     expect(span!.status.code).toBe(SpanStatusCode.UNSET);
     // The handler ran inside the span, with its request id beside it.
@@ -121,6 +123,13 @@ describe('the SERVER span middleware', () => {
     expect(span!.attributes['http.route']).toBeUndefined();
     expect(span!.attributes['http.response.status_code']).toBe(404);
     expect(span!.status.code).toBe(SpanStatusCode.UNSET); // a 4xx is the client's problem, not an error of the server
+  });
+
+  it('names a request with a method outside the usual set "HTTP", keeping the method as an attribute', async () => {
+    expect((await fetch(`${server.base}/api/v1/items/3`, { method: 'PROPFIND' })).status).toBe(404);
+    const [span] = await waitForSpans(1);
+    expect(span!.name).toBe('HTTP');
+    expect(span!.attributes).toMatchObject({ 'http.request.method': '_OTHER', 'http.request.method_original': 'PROPFIND' });
   });
 
   it('marks a 500 as an error and keeps the exception the error handler recorded', async () => {

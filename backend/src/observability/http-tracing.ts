@@ -55,7 +55,8 @@ function requestAttributes(req: Request): Attributes {
     const bracket = host.lastIndexOf(']');
     if (colon > bracket && colon !== -1) {
       attributes['server.address'] = host.slice(0, colon);
-      attributes['server.port'] = Number(host.slice(colon + 1)) || undefined;
+      const port = Number(host.slice(colon + 1));
+      if (Number.isInteger(port) && port > 0 && port < 65536) attributes['server.port'] = port;
     } else {
       attributes['server.address'] = host;
     }
@@ -71,7 +72,9 @@ export function serverSpans(tracer: Tracer = trace.getTracer(TRACER_NAME)) {
     if (isProbe(req.path)) return next();
     // No traceparent, nothing to continue (we propagate no baggage): skip the propagators.
     const parent = req.headers.traceparent === undefined ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, req.headers);
-    const span = tracer.startSpan(req.method, { kind: SpanKind.SERVER }, parent);
+    // Span names stay low-cardinality: a method outside the known set is "HTTP" (semantic conventions).
+    const method = KNOWN_METHODS.has(req.method) ? req.method : 'HTTP';
+    const span = tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
     if (span.isRecording()) {
       // Built only for a recorded span: an unsampled request costs no attribute work.
       span.setAttributes(requestAttributes(req));
@@ -79,7 +82,7 @@ export function serverSpans(tracer: Tracer = trace.getTracer(TRACER_NAME)) {
         const route = endpointOf(req);
         if (route !== UNMATCHED) {
           span.setAttribute('http.route', route);
-          span.updateName(`${req.method} ${route}`);
+          span.updateName(`${method} ${route}`);
         }
         if (res.writableFinished) {
           span.setAttribute('http.response.status_code', res.statusCode);
