@@ -68,7 +68,8 @@ export async function createContainer(config: Config): Promise<Container> {
   const limiter = createRateLimiter(redis);
   const users = new UsersRepository(database);
   const sessionTtlMs = config.SESSION_TTL_HOURS * 3600_000;
-  const sessions = new SessionStore(database, sessionTtlMs);
+  const events = new EventBus();
+  const sessions = new SessionStore(database, sessionTtlMs, undefined, events);
   sessions.registerMetrics();
   const auth = new AuthService(users, sessions, limiter, sessionTtlMs);
 
@@ -77,7 +78,6 @@ export async function createContainer(config: Config): Promise<Container> {
   if (redis) health.register({ name: 'redis', critical: false, check: (t) => redis.ping(t) });
   else health.registerNotConfigured('redis');
 
-  const events = new EventBus();
 
   // Upstreams: one breaker per service, clients on the one HTTP client, and the features on top.
   const breakers = new BreakerRegistry({

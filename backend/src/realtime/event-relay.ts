@@ -13,7 +13,7 @@ import { logger } from '../observability/logger';
 import type { RedisConnection } from '../redis/client';
 import type { DomainEvents, EventBus } from './events';
 
-const RELAYED_EVENTS: readonly (keyof DomainEvents)[] = ['request.created', 'request.updated', 'service.status'];
+const RELAYED_EVENTS: readonly (keyof DomainEvents)[] = ['request.created', 'request.updated', 'service.status', 'session.revoked'];
 
 interface Envelope {
   origin: string;

@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { Express } from 'express';
@@ -124,6 +125,32 @@ describe('Socket.IO', () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  it("closes a session's connections when it ends: on sign-out that session's only, on disabling the account all of them", async () => {
+    const carol = await createUser(app, s.container, 'carol');
+    const carolPhone = await loginCookie(app, 'carol', 'carol-password');
+    const laptop = open(carol.cookie);
+    const phone = open(carolPhone);
+    const other = open(alice.cookie);
+    await Promise.all([laptop, phone, other].map(connected));
+    const closed = (socket: Socket) => new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
+
+    // Signing out on the laptop ends the laptop's connection; the phone keeps its own.
+    const laptopClosed = closed(laptop);
+    expect((await request(app).post('/api/v1/auth/logout').set('Cookie', carol.cookie)).status).toBeLessThan(300);
+    expect(await laptopClosed).toBe('io server disconnect');
+    expect(phone.connected).toBe(true);
+
+    // An admin disables the account: every connection of it ends, nobody else's.
+    const phoneClosed = closed(phone);
+    const res = await request(app).patch(`/api/v1/admin/users/${carol.id}`).set('Cookie', adminCookie).send({ enabled: false });
+    expect(res.status).toBe(200);
+    expect(await phoneClosed).toBe('io server disconnect');
+    expect(other.connected).toBe(true);
+
+    // And the revoked sessions cannot come back.
+    await expect(connected(open(carolPhone))).rejects.toThrow('UNAUTHENTICATED');
   });
 
   it('disconnects clients when the server stops', async () => {

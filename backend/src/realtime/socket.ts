@@ -12,7 +12,7 @@
 import type http from 'node:http';
 import { Server } from 'socket.io';
 import { readCookie, userForToken } from '../features/auth/middleware';
-import { SESSION_COOKIE, type SessionStore } from '../features/auth/sessions';
+import { hashToken, SESSION_COOKIE, type SessionStore } from '../features/auth/sessions';
 import type { UsersRepository } from '../features/users/users.repository';
 import { logger } from '../observability/logger';
 import { activeConnections } from '../observability/metrics';
@@ -42,6 +42,8 @@ interface SocketUser {
 
 interface SocketData {
   user: SocketUser;
+  /** The stored id of the session the connection signed in with. */
+  sessionId: string;
 }
 
 type NoEvents = Record<string, never>;
@@ -67,6 +69,7 @@ export function attachRealtime(httpServer: http.Server, deps: RealtimeDeps): Rea
       (user) => {
         if (!user) return next(new Error('UNAUTHENTICATED'));
         socket.data.user = { id: user.id, role: user.role };
+        socket.data.sessionId = hashToken(token!);
         next();
       },
       (err: unknown) => {
@@ -93,6 +96,13 @@ export function attachRealtime(httpServer: http.Server, deps: RealtimeDeps): Rea
     }),
     deps.events.subscribe('service.status', (payload) => {
       io.emit('service.status', payload);
+    }),
+    // Signing out, an admin disabling the account: its open connections end now, not at their next reconnect.
+    deps.events.subscribe('session.revoked', (revoked) => {
+      for (const socket of io.of('/').sockets.values()) {
+        const { user, sessionId } = socket.data;
+        if ('sessionId' in revoked ? sessionId === revoked.sessionId : user.id === revoked.userId) socket.disconnect(true);
+      }
     }),
   ];
 

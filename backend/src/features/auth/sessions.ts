@@ -7,6 +7,7 @@ import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { sessions } from '../../db/schema';
 import { setGaugeSource } from '../../observability/metrics';
+import type { EventBus } from '../../realtime/events';
 
 export const SESSION_COOKIE = 'medianest_session';
 const TOUCH_INTERVAL_MS = 5 * 60_000;
@@ -22,6 +23,8 @@ export class SessionStore {
     private readonly database: Database,
     private readonly ttlMs: number,
     private readonly now: () => Date = () => new Date(),
+    /** Told about revocations, so live connections of a revoked session end with it. */
+    private readonly events?: EventBus,
   ) {}
 
   /** medianest_user_sessions_active reads the store at scrape time. */
@@ -62,7 +65,9 @@ export class SessionStore {
   }
 
   async revoke(token: string): Promise<void> {
-    await this.database.db.update(sessions).set({ revokedAt: this.now() }).where(eq(sessions.id, hashToken(token)));
+    const sessionId = hashToken(token);
+    await this.database.db.update(sessions).set({ revokedAt: this.now() }).where(eq(sessions.id, sessionId));
+    this.events?.publish('session.revoked', { sessionId });
   }
 
   async revokeAllForUser(userId: string): Promise<void> {
@@ -70,6 +75,7 @@ export class SessionStore {
       .update(sessions)
       .set({ revokedAt: this.now() })
       .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+    this.events?.publish('session.revoked', { userId });
   }
 
   async countActive(): Promise<number> {
