@@ -13,7 +13,7 @@ import express from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { errorHandler, notFoundHandler } from '../http/error-handler';
 import { requestContextMiddleware } from '../http/request-context';
-import { createTestApp, testMode, type TestApp } from '../test/context';
+import { ADMIN_PASSWORD, createTestApp, testMode, type TestApp } from '../test/context';
 import { startInMemoryTracing, type InMemoryTracing } from '../test/in-memory-tracing';
 import { captureRouteTemplate } from './http-metrics';
 import { serverSpans } from './http-tracing';
@@ -174,18 +174,20 @@ describe('MediaNest requests under tracing', () => {
     await app.cleanup();
   });
 
+  const signIn = (password: string) =>
+    fetch(`${server.base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password }),
+    });
+
   const exemplarLines = async (endpoint: string) =>
     (await renderMetrics(true)).body
       .split('\n')
       .filter((l) => l.startsWith('medianest_http_request_duration_seconds_bucket') && l.includes(`endpoint="${endpoint}"`) && l.includes('# {'));
 
   it(`have a database child span per query — ours on the embedded database, pg's instrumentation's on PostgreSQL (${testMode})`, async () => {
-    const res = await fetch(`${server.base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: 'admin-password-1' }),
-    });
-    expect(res.status).toBe(200);
+    expect((await signIn(ADMIN_PASSWORD)).status).toBe(200);
     const [login] = await waitForSpans(1, (s) => s.kind === SpanKind.SERVER);
     expect(login!.name).toBe('POST /api/v1/auth/login');
     const queries = tracing.spans().filter((s) => s.attributes['db.system.name'] === 'postgresql');
@@ -195,7 +197,7 @@ describe('MediaNest requests under tracing', () => {
         expect(span.spanContext().traceId).toBe(login!.spanContext().traceId);
         expect(span.parentSpanContext?.spanId).toBe(login!.spanContext().spanId);
         expect(span.kind).toBe(SpanKind.CLIENT);
-        expect(String(span.attributes['db.query.text'])).not.toContain('admin-password-1');
+        expect(String(span.attributes['db.query.text'])).not.toContain(ADMIN_PASSWORD);
       }
     } else {
       // The pg driver path leaves spans to @opentelemetry/instrumentation-pg (not loaded in-process here): no duplicates.
@@ -204,12 +206,7 @@ describe('MediaNest requests under tracing', () => {
   });
 
   it('link their latency observation to the trace (an OpenMetrics exemplar with trace_id)', async () => {
-    const res = await fetch(`${server.base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: 'wrong-password' }),
-    });
-    expect(res.status).toBe(401);
+    expect((await signIn('wrong-password')).status).toBe(401);
     const [span] = await waitForSpans(1, (s) => s.kind === SpanKind.SERVER);
     expect((await exemplarLines('/api/v1/auth/login')).some((l) => l.includes(`# {trace_id="${span!.spanContext().traceId}"}`))).toBe(true);
   });
