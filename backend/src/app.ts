@@ -20,11 +20,11 @@ import { alertsRouter } from './features/alerts/alerts.routes';
 import { opsRouter } from './features/ops/ops.routes';
 import { adminServicesRouter, servicesRouter } from './features/services/services.routes';
 import { errorHandler, notFoundHandler } from './http/error-handler';
-import { requestContextMiddleware } from './http/request-context';
-import { captureRouteTemplate, httpMetricsMiddleware } from './observability/http-metrics';
-import { serverSpans } from './observability/http-tracing';
-import { tracingEnabled } from './observability/trace';
-import { browserMetricsRouter } from './observability/web-vitals';
+import { requestContextMiddleware } from './http/access-log';
+import { captureRouteTemplate, httpMetricsMiddleware } from './observability/metrics/http-metrics';
+import { serverSpans } from './observability/tracing/server-spans';
+import { tracingEnabled } from './observability/tracing/trace';
+import { browserMetricsRouter } from './features/browser-metrics/browser-metrics.routes';
 
 export const BODY_LIMIT = '100kb';
 export const FRONTEND_DIST = path.resolve(__dirname, '../../frontend/dist');

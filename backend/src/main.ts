@@ -6,7 +6,7 @@
 // First import, on purpose: the OpenTelemetry SDK must be running before http, express, pg,
 // ioredis and undici are loaded, or they are not instrumented.
 import { tracing } from './tracing';
-import { createProcessLogger, logger, processLoggerOptions, setLogger } from './observability/logger';
+import { createProcessLogger, logger, processLoggerOptions, setLogger } from './observability/logging/logger';
 import { exitOnStartupFailure, loadConfigOrExit, stopOnSignals } from './process-lifecycle';
 import { SHUTDOWN_BUDGET_MS, startServer } from './server';
 

@@ -5,7 +5,7 @@
  * and log lines within what is left of the shutdown budget, then exit.
  */
 import { ConfigError, loadConfig, type Config } from './config';
-import { logger } from './observability/logger';
+import { logger } from './observability/logging/logger';
 import { shutdownTracing } from './tracing';
 
 /**

@@ -9,11 +9,12 @@ import type { AddressInfo } from 'node:net';
 import { buildApp } from './app';
 import type { Config } from './config';
 import { createContainer, type Container } from './container';
-import { startBackgroundJobs } from './jobs/background-jobs';
+import { startBackgroundJobs } from './background-jobs';
+import { cookieIdentity } from './features/auth/middleware';
 import { attachRealtime } from './realtime/socket';
-import { logger } from './observability/logger';
-import { createMetricsServer } from './observability/metrics-server';
-import { startDefaultMetrics } from './observability/metrics';
+import { logger } from './observability/logging/logger';
+import { createMetricsServer } from './observability/metrics/metrics-server';
+import { startDefaultMetrics } from './observability/metrics/catalog';
 
 export const SHUTDOWN_BUDGET_MS = 10_000;
 
@@ -46,7 +47,7 @@ export async function startServer(config: Config, hooks: { onAdminPassword?: (pa
   const app = buildApp(container);
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;
-  const realtime = attachRealtime(server, container);
+  const realtime = attachRealtime(server, { events: container.events, identify: cookieIdentity(container.sessions, container.users) });
   const port = await listen(server, config.PORT, config.HOST);
   await startBackgroundJobs(container, config.JOBS_MODE);
 

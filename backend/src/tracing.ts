@@ -7,7 +7,7 @@
  * report.
  */
 import { loadConfig, type Config } from './config';
-import type { TracingHandle } from './observability/tracing-sdk';
+import type { TracingHandle } from './observability/tracing/sdk';
 
 /** A standard OTEL_BSP_* setting, when it is a usable number. */
 function bspSetting(name: string, min: number): number | undefined {
@@ -26,7 +26,7 @@ function start(): TracingHandle | undefined {
   if (!config.otlpEndpoint) return undefined;
   // Loaded only now: without an endpoint none of the SDK's modules are read.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { startTracing } = require('./observability/tracing-sdk') as typeof import('./observability/tracing-sdk');
+  const { startTracing } = require('./observability/tracing/sdk') as typeof import('./observability/tracing/sdk');
   return startTracing({
     endpoint: config.otlpEndpoint,
     samplerRatio: config.OTEL_TRACES_SAMPLER_ARG,

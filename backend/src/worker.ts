@@ -6,8 +6,8 @@
  */
 // First import, on purpose: instrumentations must be in place before ioredis, pg and undici load.
 import './tracing';
-import { startWorkerProcess, WORKER_SHUTDOWN_BUDGET_MS } from './jobs/worker-process';
-import { createProcessLogger, logger, processLoggerOptions, setLogger } from './observability/logger';
+import { startWorkerProcess, WORKER_SHUTDOWN_BUDGET_MS } from './worker-process';
+import { createProcessLogger, logger, processLoggerOptions, setLogger } from './observability/logging/logger';
 import { exitOnStartupFailure, loadConfigOrExit, stopOnSignals } from './process-lifecycle';
 
 async function main(): Promise<void> {

@@ -4,7 +4,7 @@
  * store instead, so a Redis outage degrades speed, never features. Hits and
  * misses feed medianest_cache_hit_ratio{cache_type="redis"|"memory"}.
  */
-import { setGaugeSource } from '../observability/metrics';
+import { setGaugeSource } from '../observability/metrics/catalog';
 import type { RedisConnection } from '../redis/client';
 import { HitRatioWindow } from './hit-ratio';
 import { MemoryStore } from './memory-cache';

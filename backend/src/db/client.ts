@@ -9,11 +9,11 @@ import path from 'node:path';
 import { getTableName, is, Table } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
-import { databaseQueryDuration, setGaugeSource } from '../observability/metrics';
-import { logger } from '../observability/logger';
-import { traceStatement } from '../observability/trace';
+import { databaseQueryDuration, setGaugeSource } from '../observability/metrics/catalog';
+import { logger } from '../observability/logging/logger';
+import { traceStatement } from '../observability/tracing/trace';
 import * as schema from './schema';
-import { parseStatement, setKnownTables, statementShape, type ParsedStatement } from './statement';
+import { parseStatement, setKnownTables, statementShape, type ParsedStatement } from '../observability/sql-statement';
 
 export type AppDb = PgDatabase<PgQueryResultHKT, typeof schema>;
 

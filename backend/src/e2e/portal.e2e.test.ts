@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/context';
 import { FAKE_WEBHOOK_SECRET, startUpstreams, type Upstreams } from '../test/fakes/upstreams';
 import { scrape, scrapedSum, type Sample } from '../test/metrics-helpers';
-import { OTHER_ROUTE, SPA_ROUTES } from '../observability/frontend-routes';
+import { OTHER_ROUTE, SPA_ROUTES } from '../observability/metrics/frontend-routes';
 import { ensureFrontendBuilt, REPO_ROOT } from './frontend-build';
 
 const CHROMIUM_ARGS = [

@@ -6,8 +6,8 @@
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, isAppError } from '../errors';
-import { forgetRouteTemplate } from '../observability/http-metrics';
-import { logger } from '../observability/logger';
+import { forgetRouteTemplate } from '../observability/metrics/http-metrics';
+import { logger } from '../observability/logging/logger';
 
 interface BodyParserError {
   type?: string;

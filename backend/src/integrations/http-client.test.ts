@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors';
-import { createLogger, logger, setLogger } from '../observability/logger';
-import { circuitBreakerState, externalApiDuration } from '../observability/metrics';
-import { BreakerRegistry } from '../observability/resilience';
+import { createLogger, logger, setLogger } from '../observability/logging/logger';
+import { circuitBreakerState, externalApiDuration } from '../observability/metrics/catalog';
+import { BreakerRegistry } from '../resilience/breakers';
 import { FakeHttpServer, json } from '../test/fakes/fake-server';
 import { CALL_STATUSES, HttpClient, UpstreamClientError } from './http-client';
 

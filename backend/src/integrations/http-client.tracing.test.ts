@@ -1,6 +1,6 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BreakerRegistry } from '../observability/resilience';
+import { BreakerRegistry } from '../resilience/breakers';
 import { FakeHttpServer, json } from '../test/fakes/fake-server';
 import { startInMemoryTracing, type InMemoryTracing } from '../test/in-memory-tracing';
 import { HttpClient } from './http-client';

@@ -5,13 +5,13 @@
  * - global `fetch` (undici), so the OpenTelemetry undici instrumentation
  *   makes a span per attempt and propagates `traceparent`, inside the
  *   document's `TracingService.traceExternalApiCall` span for the whole call
- *   (observability/trace.ts: URL without secrets);
+ *   (observability/tracing/trace.ts: URL without secrets);
  * - a per-attempt timeout (`AbortSignal.timeout`);
  * - retries with exponential backoff and full jitter for idempotent methods
  *   only (GET/HEAD), on network errors, 5xx and 429, honouring `Retry-After`
  *   up to `maxRetryDelayMs` (a longer wait is not retried). Timeouts are not
  *   retried: a hung upstream would only multiply the user's wait;
- * - the service's circuit breaker (observability/resilience.ts) around each
+ * - the service's circuit breaker (resilience/breakers.ts) around each
  *   attempt. Upstream 3xx/4xx answers are the caller's problem and are
  *   neutral for the breaker; an open breaker fails the call at once;
  * - `medianest_external_api_duration_seconds{service,operation,status}` for
@@ -30,11 +30,11 @@
 import { trace } from '@opentelemetry/api';
 import type { z } from 'zod';
 import { AppError } from '../errors';
-import { analytics } from '../observability/analytics';
-import { logger } from '../observability/logger';
+import { analytics } from '../observability/metrics/analytics';
+import { logger } from '../observability/logging/logger';
 import { sanitizeUrl } from '../observability/redact';
-import { BreakerOpenError, type NeutralForBreaker, type ServiceBreaker } from '../observability/resilience';
-import { TracingService } from '../observability/trace';
+import { BreakerOpenError, type NeutralForBreaker, type ServiceBreaker } from '../resilience/breakers';
+import { TracingService } from '../observability/tracing/trace';
 
 export type UpstreamService = 'plex-api' | 'plex-tv' | 'overseerr';
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -5,7 +5,7 @@
  * (PLEX_TV_URL defaults to https://plex.tv).
  */
 import type { Config } from '../config';
-import type { BreakerRegistry } from '../observability/resilience';
+import type { BreakerRegistry } from '../resilience/breakers';
 import { HttpClient, type UpstreamService } from './http-client';
 import { OverseerrClient } from './overseerr';
 import { PlexClient } from './plex';

@@ -10,7 +10,7 @@
  */
 import { Queue, Worker, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { logger } from '../observability/logger';
+import { logger } from '../observability/logging/logger';
 import type { RedisConnection } from '../redis/client';
 import { countJob, runAttempt } from './instrumented-run';
 import { JOB_CLOSE_BUDGET_MS, type JobQueue, type JobSpec, type QueueSnapshot } from './job-queue';

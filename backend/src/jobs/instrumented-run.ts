@@ -5,8 +5,8 @@
  * put on the queue, `active` per attempt, then `completed` or (after its last
  * attempt only) `failed` — and timed in medianest_background_job_duration_seconds.
  */
-import { backgroundJobDuration, backgroundJobsTotal } from '../observability/metrics';
-import { logger } from '../observability/logger';
+import { backgroundJobDuration, backgroundJobsTotal } from '../observability/metrics/catalog';
+import { logger } from '../observability/logging/logger';
 import type { JobSpec } from './job-queue';
 
 export type JobStatus = 'queued' | 'active' | 'completed' | 'failed';

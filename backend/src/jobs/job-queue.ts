@@ -1,19 +1,16 @@
 /**
- * The one background-job abstraction (DESIGN.md §1, §7). With REDIS_URL set,
- * jobs run on BullMQ (shared by every replica and by `node dist/worker.js`);
- * without Redis, an in-process queue with the same behaviour runs them:
- * concurrency 1 per queue, a bounded number of attempts with exponential
- * backoff, and a job that keeps failing ends `failed` instead of looping.
+ * The one background-job abstraction: what a job is, what a queue offers, and
+ * the budget a queue gets to close. Two backends implement it (bullmq-queue.ts
+ * with Redis, in-process-queue.ts without); create-job-queue.ts picks one.
+ * With REDIS_URL set, jobs run on BullMQ, shared by every replica and by the
+ * worker process; without Redis, the in-process queue gives the same
+ * behaviour: concurrency 1 per queue, a bounded number of attempts with
+ * exponential backoff, and a job that keeps failing ends `failed` instead of
+ * looping.
  *
  * Every attempt is measured by construction in instrumented-run.ts; queue
  * depth feeds medianest_background_jobs_waiting at scrape time.
  */
-import type { Config } from '../config';
-import { setGaugeSource } from '../observability/metrics';
-import type { RedisConnection } from '../redis/client';
-import { BullmqJobQueue } from './bullmq-queue';
-import { InProcessJobQueue } from './in-process-queue';
-
 export interface JobSpec {
   /** Queue name, also the `queue` label: one queue per kind of job. */
   queue: string;
@@ -60,14 +57,3 @@ export interface JobQueue {
 }
 
 export const JOB_CLOSE_BUDGET_MS = 5_000;
-
-/** BullMQ keys live under the run's Redis key prefix, so parallel runs and installs never collide. */
-export function bullmqPrefix(config: Pick<Config, 'REDIS_KEY_PREFIX'>): string {
-  return `${config.REDIS_KEY_PREFIX}bull`;
-}
-
-export function createJobQueue(config: Pick<Config, 'REDIS_KEY_PREFIX'>, redis: RedisConnection | undefined): JobQueue {
-  const queue: JobQueue = redis ? new BullmqJobQueue(redis, bullmqPrefix(config)) : new InProcessJobQueue();
-  setGaugeSource('medianest_background_jobs_waiting', () => queue.waiting());
-  return queue;
-}

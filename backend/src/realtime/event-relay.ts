@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { logger } from '../observability/logger';
+import { logger } from '../observability/logging/logger';
 import type { RedisConnection } from '../redis/client';
 import type { DomainEvents, EventBus } from './events';
 

@@ -11,20 +11,23 @@
  */
 import type http from 'node:http';
 import { Server } from 'socket.io';
-import { readCookie, userForToken } from '../features/auth/middleware';
-import { hashToken, SESSION_COOKIE, type SessionStore } from '../features/auth/sessions';
-import type { UsersRepository } from '../features/users/users.repository';
-import { logger } from '../observability/logger';
-import { activeConnections } from '../observability/metrics';
+import { logger } from '../observability/logging/logger';
+import { activeConnections } from '../observability/metrics/catalog';
 import type { DomainEvents, EventBus } from './events';
 
 export const SOCKET_PATH = '/socket.io';
 export const ADMIN_ROOM = 'role:admin';
 export const userRoom = (userId: string) => `user:${userId}`;
 
+/** Who a connection is: the user and the stored id of the session its Cookie header carries. */
+export interface ConnectionIdentity {
+  user: SocketUser;
+  sessionId: string;
+}
+
 export interface RealtimeDeps {
-  sessions: SessionStore;
-  users: UsersRepository;
+  /** Resolves a handshake's Cookie header to a signed-in, enabled user (undefined when it is not one). */
+  identify(cookieHeader: string | undefined): Promise<ConnectionIdentity | undefined>;
   events: EventBus;
 }
 
@@ -35,7 +38,7 @@ export interface ServerToClientEvents {
   'service.status': (payload: DomainEvents['service.status']) => void;
 }
 
-interface SocketUser {
+export interface SocketUser {
   id: string;
   role: 'admin' | 'user';
 }
@@ -64,12 +67,11 @@ export function attachRealtime(httpServer: http.Server, deps: RealtimeDeps): Rea
   });
 
   io.use((socket, next) => {
-    const token = readCookie(socket.handshake.headers.cookie, SESSION_COOKIE);
-    userForToken(token, deps.sessions, deps.users).then(
-      (user) => {
-        if (!user) return next(new Error('UNAUTHENTICATED'));
-        socket.data.user = { id: user.id, role: user.role };
-        socket.data.sessionId = hashToken(token!);
+    deps.identify(socket.handshake.headers.cookie).then(
+      (identity) => {
+        if (!identity) return next(new Error('UNAUTHENTICATED'));
+        socket.data.user = identity.user;
+        socket.data.sessionId = identity.sessionId;
         next();
       },
       (err: unknown) => {

@@ -6,8 +6,8 @@
  * itself and `reconnect()` forces a fresh connection (recovery procedure).
  */
 import { Redis } from 'ioredis';
-import { redisOperationDuration } from '../observability/metrics';
-import { logger } from '../observability/logger';
+import { redisOperationDuration } from '../observability/metrics/catalog';
+import { logger } from '../observability/logging/logger';
 
 export interface RedisConnection {
   readonly client: Redis;

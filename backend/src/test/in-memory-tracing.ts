@@ -3,11 +3,11 @@
  * and spans kept in memory (no library instrumentations — vitest loads modules
  * outside require hooks; they are tested on the built process in
  * tracing.test.ts). Apps built after it starts make SERVER spans
- * (http-tracing.ts), as in production. Tracing is process-global: use it from a test file of its
+ * (server-spans.ts), as in production. Tracing is process-global: use it from a test file of its
  * own (vitest runs each file in its own process).
  */
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { markTracingStarted } from '../observability/trace';
+import { markTracingStarted } from '../observability/tracing/trace';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 
 export interface InMemoryTracing {

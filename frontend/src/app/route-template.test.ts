@@ -1,6 +1,6 @@
 /** Route templates: the app's routes are exactly the templates the backend accepts as metric labels. */
 import { describe, expect, it } from 'vitest';
-import { OTHER_ROUTE, SPA_ROUTES } from '../../../backend/src/observability/frontend-routes';
+import { OTHER_ROUTE, SPA_ROUTES } from '../../../backend/src/observability/metrics/frontend-routes';
 import { registeredTemplates, registerRouteTemplates, templateOfMatches } from './route-template';
 import { routes } from './router';
 

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { AppError } from '../../errors';
 import { jsonBody } from '../../http/json-body';
 import { parse } from '../../http/validate';
-import { logger } from '../../observability/logger';
+import { logger } from '../../observability/logging/logger';
 import type { AlertsRepository, NewAlert } from './alerts.repository';
 
 export const ALERTS_BODY_LIMIT_BYTES = 1024 * 1024;

@@ -2,8 +2,8 @@
 import type { Request, Response } from 'express';
 import { AppError } from '../../errors';
 import type { RateLimiter, RateLimitRule } from '../../http/rate-limit';
-import { analytics } from '../../observability/analytics';
-import { logger } from '../../observability/logger';
+import { analytics } from '../../observability/metrics/analytics';
+import { logger } from '../../observability/logging/logger';
 import type { User, UsersRepository } from '../users/users.repository';
 import { generatePassword, hashPassword, verifyPassword } from './passwords';
 import { SESSION_COOKIE, type SessionStore } from './sessions';

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { register } from '../../observability/metrics';
+import { register } from '../../observability/metrics/catalog';
 import { ADMIN_PASSWORD, createTestApp, type TestApp } from '../../test/context';
 import { createUser, loginCookie } from '../../test/auth-helpers';
 import { SESSION_COOKIE, SessionStore } from './sessions';

@@ -1,9 +1,9 @@
 /** Reads the session cookie and attaches the signed-in user; guards for routes. */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AppError } from '../../errors';
-import { currentRequestContext } from '../../observability/request-context';
+import { currentRequestContext } from '../../observability/current-request';
 import type { User, UsersRepository } from '../users/users.repository';
-import { SESSION_COOKIE, type SessionStore } from './sessions';
+import { hashToken, SESSION_COOKIE, type SessionStore } from './sessions';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -66,3 +66,13 @@ export const requireAdmin: RequestHandler = (req, _res, next) => {
   if (!req.user) return next(AppError.unauthenticated());
   next(req.user.role === 'admin' ? undefined : AppError.forbidden('Only administrators can do this'));
 };
+
+/** The realtime layer's "who is this cookie": a signed-in, enabled user and the stored id of their session. */
+export function cookieIdentity(sessions: SessionStore, users: UsersRepository) {
+  return async (cookieHeader: string | undefined) => {
+    const token = readCookie(cookieHeader, SESSION_COOKIE);
+    const user = await userForToken(token, sessions, users);
+    if (!user || !token) return undefined;
+    return { user: { id: user.id, role: user.role }, sessionId: hashToken(token) };
+  };
+}

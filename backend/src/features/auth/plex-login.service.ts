@@ -21,8 +21,8 @@ import type { Cache } from '../../cache/cache';
 import { AppError } from '../../errors';
 import type { PlexClient } from '../../integrations/plex';
 import type { PlexAccount, PlexTvClient } from '../../integrations/plex-tv';
-import { analytics } from '../../observability/analytics';
-import { logger } from '../../observability/logger';
+import { analytics } from '../../observability/metrics/analytics';
+import { logger } from '../../observability/logging/logger';
 import type { OverseerrUserLinker } from '../media/overseerr-users';
 import type { User, UsersRepository } from '../users/users.repository';
 

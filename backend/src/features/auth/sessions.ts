@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { sessions } from '../../db/schema';
-import { setGaugeSource } from '../../observability/metrics';
+import { setGaugeSource } from '../../observability/metrics/catalog';
 import type { EventBus } from '../../realtime/events';
 
 export const SESSION_COOKIE = 'medianest_session';

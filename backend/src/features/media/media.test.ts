@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvents } from '../../realtime/events';
-import { mediaRequestsTotal } from '../../observability/metrics';
+import { mediaRequestsTotal } from '../../observability/metrics/catalog';
 import { createUser, loginCookie } from '../../test/auth-helpers';
 import { createTestApp, type TestApp } from '../../test/context';
 import { startUpstreams, type Upstreams } from '../../test/fakes/upstreams';

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { circuitBreakerState, externalApiDuration } from '../../observability/metrics';
+import { circuitBreakerState, externalApiDuration } from '../../observability/metrics/catalog';
 import { createUser } from '../../test/auth-helpers';
 import { createTestApp, type TestApp } from '../../test/context';
 import { startUpstreams, type Upstreams } from '../../test/fakes/upstreams';

@@ -4,7 +4,7 @@
  * made on their behalf (X-API-User).
  */
 import type { OverseerrClient } from '../../integrations/overseerr';
-import { logger } from '../../observability/logger';
+import { logger } from '../../observability/logging/logger';
 import type { User, UsersRepository } from '../users/users.repository';
 
 export class OverseerrUserLinker {

@@ -8,11 +8,11 @@
  */
 import { Router } from 'express';
 import type { JobQueue } from '../../jobs/job-queue';
-import type { HealthService } from '../../observability/health';
-import { backgroundJobsTotal, circuitBreakerState } from '../../observability/metrics';
-import { httpOpsWindow } from '../../observability/ops-window';
-import { recentErrors } from '../../observability/recent-errors';
-import { webVitalsP75 } from '../../observability/web-vitals';
+import type { HealthService } from '../../observability/health/health';
+import { backgroundJobsTotal, circuitBreakerState } from '../../observability/metrics/catalog';
+import { httpOpsWindow } from '../../observability/metrics/ops-window';
+import { recentErrors } from '../../observability/logging/recent-errors';
+import { webVitalsP75 } from '../browser-metrics/browser-metrics.routes';
 import { requireAdmin } from '../auth/middleware';
 import { toPublicAlert, type AlertsRepository } from '../alerts/alerts.repository';
 

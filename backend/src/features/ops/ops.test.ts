@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app';
-import { createProcessLogger, logger, setLogger, type Logger } from '../../observability/logger';
+import { createProcessLogger, logger, setLogger, type Logger } from '../../observability/logging/logger';
 import { createUser, loginCookie } from '../../test/auth-helpers';
 import { createTestApp, startTestServer, type TestServer } from '../../test/context';
 import { waitFor } from '../../test/tcp-proxy';

@@ -11,7 +11,7 @@
 import { AppError } from '../../errors';
 import type { CallStatus } from '../../integrations/http-client';
 import type { ServiceStatus } from '../../db/schema';
-import { externalApiDuration } from '../../observability/metrics';
+import { externalApiDuration } from '../../observability/metrics/catalog';
 import { monitoredServiceKey, type MonitoredService } from './monitored-services.repository';
 
 export const SLOW_AFTER_MS = 2_000;

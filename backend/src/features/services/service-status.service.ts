@@ -9,7 +9,7 @@ import { and, desc, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Config } from '../../config';
 import type { Database } from '../../db/client';
 import { serviceStatusHistory, type ServiceStatus } from '../../db/schema';
-import { logger } from '../../observability/logger';
+import { logger } from '../../observability/logging/logger';
 import type { EventBus } from '../../realtime/events';
 import { monitoredServiceKey, MonitoredServicesRepository } from './monitored-services.repository';
 import { runProbe, type ProbeResult, type ProbeTarget } from './service-probes';

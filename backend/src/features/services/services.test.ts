@@ -7,8 +7,8 @@ import type { DomainEvents } from '../../realtime/events';
 import { createUser, loginCookie } from '../../test/auth-helpers';
 import { createTestApp, type TestApp } from '../../test/context';
 import { registrySum } from '../../test/metrics-helpers';
-import { defineBackgroundJobs } from '../../jobs/background-jobs';
-import { createJobQueue } from '../../jobs/job-queue';
+import { defineBackgroundJobs } from '../../background-jobs';
+import { createJobQueue } from '../../jobs/create-job-queue';
 import { waitFor } from '../../test/tcp-proxy';
 import { probeTargets, SLOW_AFTER_MS } from './service-probes';
 

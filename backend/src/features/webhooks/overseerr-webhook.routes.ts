@@ -7,7 +7,7 @@
  */
 import { Router } from 'express';
 import { AppError } from '../../errors';
-import { logger } from '../../observability/logger';
+import { logger } from '../../observability/logging/logger';
 import type { RequestsService } from '../media/requests.service';
 import { actionFor, idFrom, webhookAuthorized, webhookPayloadSchema } from './overseerr-webhook';
 

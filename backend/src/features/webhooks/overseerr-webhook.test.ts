@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, logger, setLogger } from '../../observability/logger';
-import { mediaRequestsTotal } from '../../observability/metrics';
+import { createLogger, logger, setLogger } from '../../observability/logging/logger';
+import { mediaRequestsTotal } from '../../observability/metrics/catalog';
 import type { DomainEvents } from '../../realtime/events';
 import { createUser } from '../../test/auth-helpers';
 import { createTestApp, type TestApp } from '../../test/context';

@@ -1,0 +1,98 @@
+/**
+ * MediaNest's background jobs (DESIGN.md §1):
+ * - `request-sync` every 5 min: asks Overseerr about requests still in
+ *   progress (the safety net for Overseerr's never-retried webhooks);
+ * - `service-health` every 60 s: probes Plex, Overseerr and the admin's extra
+ *   URLs, records the results and announces status changes;
+ * - `plex-sync` every 15 min: refreshes the cached Plex library.
+ * The collaborators are typed here by the one call each job makes, so a job is
+ * defined exactly when the container provides its target.
+ */
+import type { ServiceStatusService } from './features/services/service-status.service';
+import { probeTargets, type ProbeSources } from './features/services/service-probes';
+import { logger } from './observability/logging/logger';
+import type { JobQueue } from './jobs/job-queue';
+
+export const REQUEST_SYNC_EVERY_MS = 5 * 60_000;
+export const SERVICE_HEALTH_EVERY_MS = 60_000;
+export const PLEX_SYNC_EVERY_MS = 15 * 60_000;
+
+/** The requests service's Overseerr reconciliation. */
+export interface RequestSyncTarget {
+  syncPending(): Promise<{ checked: number; updated: number }>;
+}
+
+/** The library service's cache refresh. */
+export interface LibraryCacheTarget {
+  refreshCaches(): Promise<void>;
+}
+
+export interface BackgroundJobDeps extends ProbeSources {
+  jobs: JobQueue;
+  serviceStatus: ServiceStatusService;
+  requests?: RequestSyncTarget;
+  library?: LibraryCacheTarget;
+}
+
+/** Defines the jobs whose targets exist; returns the queue names defined. */
+export function defineBackgroundJobs(deps: BackgroundJobDeps): string[] {
+  const { jobs, serviceStatus, requests, library } = deps;
+  const defined: string[] = [];
+
+  jobs.define({
+    queue: 'service-health',
+    jobType: 'probe-services',
+    everyMs: SERVICE_HEALTH_EVERY_MS,
+    attempts: 2,
+    backoffMs: 5_000,
+    run: async () => {
+      const monitored = await serviceStatus.monitored.listEnabled();
+      await serviceStatus.checkAll(probeTargets({ plex: deps.plex, overseerr: deps.overseerr }, monitored));
+    },
+  });
+  defined.push('service-health');
+
+  if (requests) {
+    jobs.define({
+      queue: 'request-sync',
+      jobType: 'sync-pending-requests',
+      everyMs: REQUEST_SYNC_EVERY_MS,
+      attempts: 3,
+      backoffMs: 10_000,
+      run: async () => {
+        const { checked, updated } = await requests.syncPending();
+        const log = updated > 0 ? 'info' : 'debug';
+        logger()[log]({ event: 'requests.synced', checked, updated }, `Request sync: ${updated} of ${checked} requests changed`);
+      },
+    });
+    defined.push('request-sync');
+  }
+
+  if (library) {
+    jobs.define({
+      queue: 'plex-sync',
+      jobType: 'refresh-library-caches',
+      everyMs: PLEX_SYNC_EVERY_MS,
+      attempts: 3,
+      backoffMs: 30_000,
+      run: () => library.refreshCaches(),
+    });
+    defined.push('plex-sync');
+  }
+  return defined;
+}
+
+/**
+ * Defines the jobs and starts them. Processors run in this process unless
+ * Redis is configured and JOBS_MODE=web (then `node dist/worker.js` runs them);
+ * without Redis nothing else could, so the in-process queue always processes.
+ */
+export async function startBackgroundJobs(deps: BackgroundJobDeps, jobsMode: 'all' | 'web' | 'worker'): Promise<void> {
+  const queues = defineBackgroundJobs(deps);
+  const process = deps.jobs.backend === 'in-process' || jobsMode !== 'web';
+  if (deps.jobs.backend === 'in-process' && jobsMode === 'web') {
+    logger().warn({ event: 'jobs.mode.ignored' }, 'JOBS_MODE=web needs REDIS_URL; without Redis this process runs the jobs itself');
+  }
+  await deps.jobs.start({ process });
+  logger().info({ event: 'jobs.started', backend: deps.jobs.backend, processing: process, queues }, 'Background jobs started');
+}

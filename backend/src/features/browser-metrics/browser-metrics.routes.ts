@@ -1,0 +1,213 @@
+/**
+ * Browser metrics ingestion (strategy §2.2, bounded per DESIGN.md §3.10/§3.12):
+ * POST /api/v1/metrics/web-vitals and POST /api/v1/metrics/custom.
+ *
+ * - Names are allow-listed: LCP, INP, CLS, FCP, TTFB (web-vitals ≥ 5, no FID);
+ *   `navigation_duration` and `api_request_duration` for custom metrics.
+ * - Units: the browser sends times in milliseconds (0–60 000) and CLS unitless
+ *   (0–10); histograms store seconds. NaN, negatives and huge values are 400s.
+ * - Labels are templates only: SPA routes from frontend-routes.ts, API
+ *   endpoints this server has routed (route-templates.ts), anything else
+ *   `other`; ratings are recomputed from the official web-vitals thresholds;
+ *   never a user agent or user.
+ * - At most 50 entries and 16 kB per post (413), rate-limited per IP by the
+ *   one rate limiter. A post is validated whole before anything is observed:
+ *   a bad post adds no series.
+ * - sendBeacon posts arrive as application/json or text/plain; both parse.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { AppError } from '../../errors';
+import { jsonBody } from '../../http/json-body';
+import { rateLimitByIp, type RateLimiter } from '../../http/rate-limit';
+import { parse } from '../../http/validate';
+import { spaRouteLabel } from '../../observability/metrics/frontend-routes';
+import {
+  frontendApiRequestDuration,
+  frontendNavigationDuration,
+  webVitalsCls,
+  webVitalsFcp,
+  webVitalsInp,
+  webVitalsLcp,
+  webVitalsTtfb,
+} from '../../observability/metrics/catalog';
+import { apiEndpointLabel } from '../../observability/metrics/route-templates';
+
+export const BROWSER_METRICS_BODY_LIMIT_BYTES = 16 * 1024;
+export const BROWSER_METRICS_MAX_ENTRIES = 50;
+/** Longest time accepted from a browser, in ms. */
+export const MAX_BROWSER_TIME_MS = 60_000;
+export const MAX_CLS = 10;
+
+export const WEB_VITAL_NAMES = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'] as const;
+export type WebVitalName = (typeof WEB_VITAL_NAMES)[number];
+export const CUSTOM_METRIC_NAMES = ['navigation_duration', 'api_request_duration'] as const;
+export type Rating = 'good' | 'needs-improvement' | 'poor';
+
+/** web-vitals' thresholds: [good up to, poor above], ms (CLS unitless). */
+export const RATING_THRESHOLDS: Record<WebVitalName, readonly [number, number]> = {
+  LCP: [2500, 4000],
+  INP: [200, 500],
+  CLS: [0.1, 0.25],
+  FCP: [1800, 3000],
+  TTFB: [800, 1800],
+};
+
+export function rate(name: WebVitalName, value: number): Rating {
+  const [good, poor] = RATING_THRESHOLDS[name];
+  return value <= good ? 'good' : value <= poor ? 'needs-improvement' : 'poor';
+}
+
+const HISTOGRAMS = { LCP: webVitalsLcp, INP: webVitalsInp, CLS: webVitalsCls, FCP: webVitalsFcp, TTFB: webVitalsTtfb } as const;
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+const NAVIGATION_TYPES = ['navigate', 'reload', 'back-forward', 'back-forward-cache', 'prerender', 'restore'] as const;
+
+const route = z.string().min(1).max(256);
+const milliseconds = z.number().finite().min(0).max(MAX_BROWSER_TIME_MS);
+const timestamp = z.number().finite().min(0).max(1e14);
+
+const vitalEntry = z
+  .object({
+    name: z.enum(WEB_VITAL_NAMES),
+    value: z.number().finite().min(0),
+    rating: z.enum(['good', 'needs-improvement', 'poor']).optional(),
+    route,
+    navigationType: z.enum(NAVIGATION_TYPES).optional(),
+    id: z.string().max(128).optional(),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    const max = m.name === 'CLS' ? MAX_CLS : MAX_BROWSER_TIME_MS;
+    if (m.value > max) ctx.addIssue({ code: 'custom', path: ['value'], message: `must be at most ${max} for ${m.name}` });
+  });
+
+const vitalsBody = z.object({ metrics: z.array(vitalEntry).min(1) }).strict();
+
+/** 0 or "network": the request never got an answer. */
+const statusCode = z.union([
+  z.literal('network'),
+  z.string().regex(/^(0|[2-5]\d\d)$/, 'must be 0, "network" or an HTTP status 200-599'),
+  z.number().int().refine((n) => n === 0 || (n >= 200 && n <= 599), 'must be 0 or an HTTP status 200-599'),
+]);
+
+const navigationEntry = z
+  .object({
+    name: z.literal('navigation_duration'),
+    value: milliseconds,
+    labels: z.union([z.object({ route }).strict(), z.object({ from_route: route.optional(), to_route: route }).strict()]),
+    timestamp: timestamp.optional(),
+  })
+  .strict();
+
+const apiEntry = z
+  .object({
+    name: z.literal('api_request_duration'),
+    value: milliseconds,
+    labels: z.object({ endpoint: route, method: z.enum(METHODS), status_code: statusCode }).strict(),
+    timestamp: timestamp.optional(),
+  })
+  .strict();
+
+const customEntry = z.discriminatedUnion('name', [navigationEntry, apiEntry]);
+const customBatch = z.object({ metrics: z.array(customEntry).min(1) }).strict();
+
+type VitalEntry = z.infer<typeof vitalEntry>;
+type CustomEntry = z.infer<typeof customEntry>;
+
+function statusClass(code: string | number): string {
+  const n = Number(code);
+  return code === 'network' || n === 0 ? 'network' : `${Math.floor(n / 100)}xx`;
+}
+
+/** A plain JSON object (not an array, not null). */
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function checkEntryCount(body: unknown): void {
+  if (isObject(body) && Array.isArray(body.metrics) && body.metrics.length > BROWSER_METRICS_MAX_ENTRIES) {
+    throw new AppError(413, 'PAYLOAD_TOO_LARGE', `At most ${BROWSER_METRICS_MAX_ENTRIES} metrics per post`);
+  }
+}
+
+// Recent samples per (vital, route) for the Ops page's p75: bounded by names × routes × SAMPLES_KEPT.
+const SAMPLES_KEPT = 200;
+const SAMPLE_MAX_AGE_MS = 3_600_000;
+const samples = new Map<string, { values: number[]; at: number[] }>();
+
+function keepSample(name: WebVitalName, routeLabel: string, value: number): void {
+  const key = `${name} ${routeLabel}`;
+  let s = samples.get(key);
+  if (!s) samples.set(key, (s = { values: [], at: [] }));
+  s.values.push(value);
+  s.at.push(Date.now());
+  if (s.values.length > SAMPLES_KEPT) {
+    s.values.shift();
+    s.at.shift();
+  }
+}
+
+export interface WebVitalP75 {
+  route: string;
+  metric: WebVitalName;
+  /** ms for times, unitless for CLS, as browsers report them. */
+  p75: number;
+  rating: Rating;
+  samples: number;
+}
+
+/** p75 per route and vital over the last hour (the value web-vitals' own assessment uses). */
+export function webVitalsP75(now = Date.now()): WebVitalP75[] {
+  const out: WebVitalP75[] = [];
+  for (const [key, s] of samples) {
+    const [metric, routeLabel] = key.split(' ') as [WebVitalName, string];
+    const recent = s.values.filter((_, i) => now - s.at[i]! <= SAMPLE_MAX_AGE_MS).sort((a, b) => a - b);
+    if (recent.length === 0) continue;
+    const p75 = recent[Math.min(recent.length - 1, Math.ceil(0.75 * recent.length) - 1)]!;
+    out.push({ route: routeLabel, metric, p75, rating: rate(metric, p75), samples: recent.length });
+  }
+  return out.sort((a, b) => a.route.localeCompare(b.route) || a.metric.localeCompare(b.metric));
+}
+
+function observeVital(m: VitalEntry): void {
+  const routeLabel = spaRouteLabel(m.route);
+  const rating = rate(m.name, m.value);
+  const value = m.name === 'CLS' ? m.value : m.value / 1000;
+  HISTOGRAMS[m.name].observe({ route: routeLabel, rating }, value);
+  keepSample(m.name, routeLabel, m.value);
+}
+
+function observeCustom(m: CustomEntry): void {
+  if (m.name === 'navigation_duration') {
+    const to = 'to_route' in m.labels ? m.labels.to_route : m.labels.route;
+    frontendNavigationDuration.observe({ route: spaRouteLabel(to) }, m.value / 1000);
+  } else {
+    frontendApiRequestDuration.observe(
+      { endpoint: apiEndpointLabel(m.labels.endpoint), method: m.labels.method, status_class: statusClass(m.labels.status_code) },
+      m.value / 1000,
+    );
+  }
+}
+
+export function browserMetricsRouter(limiter: RateLimiter, postsPerMinutePerIp: number): Router {
+  const router = Router();
+  const limit = rateLimitByIp(limiter, { name: 'browser-metrics', limit: postsPerMinutePerIp, windowSeconds: 60 });
+  const body = jsonBody({ limitBytes: BROWSER_METRICS_BODY_LIMIT_BYTES, types: ['application/json', 'text/plain'] });
+
+  router.post('/web-vitals', limit, body, (req, res) => {
+    checkEntryCount(req.body);
+    const { metrics } = parse(vitalsBody, req.body, 'Web Vitals body');
+    metrics.forEach(observeVital);
+    res.status(202).json({ accepted: metrics.length });
+  });
+
+  router.post('/custom', limit, body, (req, res) => {
+    checkEntryCount(req.body);
+    // The strategy document's sender posts one metric per request ({name, value, labels, timestamp}); batches are { metrics: [...] }.
+    const metrics = isObject(req.body) && 'metrics' in req.body ? parse(customBatch, req.body, 'custom metrics body').metrics : [parse(customEntry, req.body, 'custom metric')];
+    metrics.forEach(observeCustom);
+    res.status(202).json({ accepted: metrics.length });
+  });
+
+  return router;
+}

@@ -1,0 +1,40 @@
+/**
+ * Gives every request an id (a valid incoming X-Request-Id, else a new UUID),
+ * echoes it in the response, runs the rest of the request inside the async
+ * context the logger reads, and writes one access line when it ends (with the
+ * request's trace id when tracing is on).
+ */
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { endpointOf, isProbe } from '../observability/metrics/http-metrics';
+import { logger } from '../observability/logging/logger';
+import { runWithRequestContext } from '../observability/current-request';
+import { currentTraceIds } from '../observability/tracing/trace';
+
+const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+export function requestContextMiddleware(req: Request, res: Response, next: NextFunction): void {
+  const incoming = req.get('x-request-id');
+  const requestId = incoming && VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  res.setHeader('X-Request-Id', requestId);
+  const start = process.hrtime.bigint();
+  const ctx = { requestId } as { requestId: string; userId?: string };
+  // Read while the request's SERVER span is active; the 'close' listener may run outside it.
+  const traceIds = currentTraceIds();
+  res.on('close', () => {
+    const durationMs = Number(process.hrtime.bigint() - start) / 1e6;
+    const line = {
+      event: 'http.access',
+      request_id: requestId,
+      method: req.method,
+      route: endpointOf(req),
+      status: res.writableFinished ? res.statusCode : 499,
+      duration_ms: Math.round(durationMs * 10) / 10,
+      ...(ctx.userId ? { user_id: ctx.userId } : {}),
+      ...(traceIds ? { trace_id: traceIds.traceId, span_id: traceIds.spanId } : {}),
+    };
+    if (isProbe(req.path)) logger().debug(line, 'request');
+    else logger().info(line, 'request');
+  });
+  runWithRequestContext(ctx, next);
+}

@@ -1,0 +1,347 @@
+/**
+ * Structured logging (pino) — the strategy document's logger (§1.3) with the
+ * same outputs and fewer ways to lose or leak a line:
+ * - JSON lines with time, level, message, service, version, environment,
+ *   instance; full error stacks; request id, user id and trace/span ids mixed
+ *   in from the async context of the request (or job) being handled;
+ * - secrets removed twice: pino `redact` paths for the fields we know, and a
+ *   scrub of every serialized line (redact.ts) for secrets by name at any
+ *   depth and inside URLs or error messages — before any output sees it;
+ * - outputs (one multistream, each async and bounded): the console (readable
+ *   when a developer watches a terminal, JSON otherwise), daily-rotated files
+ *   in LOG_DIR (pino-roll: 20 MB, 14 files), and Loki when LOKI_URL is set.
+ *
+ * Modules call `logger()` at use time, so they see the configured logger.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import pino, { type Logger } from 'pino';
+import type { Config } from '../../config';
+import { recentErrorsStream } from './recent-errors';
+import { LokiShipper, type LokiDeliveryEvent, type LokiShipperOptions } from './loki';
+import { REDACTED, scrubJsonLine } from '../redact';
+import { currentRequestContext } from '../current-request';
+import { currentTraceIds, SERVICE_INSTANCE_ID, SERVICE_NAME } from '../tracing/trace';
+
+export type { Logger };
+
+/**
+ * Fields redacted by path (pino `redact`). Only fixed paths: wildcard paths (`*.password`) cost
+ * pino ~20 µs on every line, and the line scrub (redact.ts `scrubJsonLine`) already redacts a field
+ * named like a secret at any depth, so these are the cheap first line, not the only one.
+ */
+export const REDACT_PATHS = [
+  'password',
+  'newPassword',
+  'token',
+  'authToken',
+  'plexToken',
+  'apiKey',
+  'secret',
+  'webhookSecret',
+  'cookie',
+  'sessionId',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-plex-token"]',
+  'req.headers["x-api-key"]',
+  'headers.authorization',
+  'headers.cookie',
+  'headers["x-plex-token"]',
+  'headers["x-api-key"]',
+  'headers["set-cookie"]',
+  'res.headers["set-cookie"]',
+];
+
+/**
+ * Rotation of the log files in LOG_DIR (DESIGN.md §2): a new file each day or at 20 MB, whichever
+ * comes first (medianest.2025-01-31.1.log, .2.log, …); the 14 newest rotated files are kept besides
+ * the current one, including files left by earlier runs.
+ */
+export const LOG_FILE = { name: 'medianest', extension: '.log', size: '20m', keep: 14 } as const;
+/** Bound on bytes a stalled console or disk may hold in memory before lines are dropped. */
+const OUTPUT_BUFFER_BYTES = 16 * 1024 * 1024;
+
+export interface LoggerOptions {
+  level: string;
+  version: string;
+  environment: string;
+  destination?: pino.DestinationStream;
+}
+
+/** What every line carries from the context it was written in: request, user, trace. */
+function logContext(): Record<string, string> {
+  const ctx = currentRequestContext();
+  const ids = currentTraceIds();
+  const fields: Record<string, string> = {};
+  if (ctx) {
+    fields.request_id = ctx.requestId;
+    if (ctx.userId) fields.user_id = ctx.userId;
+  }
+  if (ids) {
+    fields.trace_id = ids.traceId;
+    fields.span_id = ids.spanId;
+  }
+  return fields;
+}
+
+function loggerOptions(options: Omit<LoggerOptions, 'destination'>): pino.LoggerOptions {
+  return {
+    level: options.level,
+    base: { service: SERVICE_NAME, version: options.version, environment: options.environment, instance: SERVICE_INSTANCE_ID },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    messageKey: 'message',
+    formatters: { level: (label) => ({ level: label }) },
+    serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+    redact: { paths: REDACT_PATHS, censor: REDACTED },
+    hooks: { streamWrite: scrubJsonLine },
+    mixin: logContext,
+  };
+}
+
+/** A logger writing JSON lines to one destination (stdout by default). Tests use this. */
+export function createLogger(options: LoggerOptions): Logger {
+  return pino(loggerOptions(options), options.destination ?? pino.destination({ dest: 1, sync: false }));
+}
+
+let root: Logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info', version: 'unknown', environment: process.env.NODE_ENV ?? 'development' });
+
+/** Replaces the process logger (main.ts does this once config is known). */
+export function setLogger(next: Logger): void {
+  root = next;
+}
+
+/** The process logger. Modules call this at use time, so they see the configured one. */
+export function logger(): Logger {
+  return root;
+}
+
+export interface ProcessLoggerOptions {
+  level: string;
+  version: string;
+  environment: string;
+  /** `pretty` for a developer's terminal, `json` for everything else. */
+  format: 'json' | 'pretty';
+  /** Rotated log files go here; undefined writes no files. */
+  logDir?: string;
+  /** Write to stdout (default true; tests turn it off). */
+  console?: boolean;
+  /** Ship to Loki (LOKI_URL). Labels are always service and environment. */
+  loki?: Omit<LokiShipperOptions, 'labels' | 'onDeliveryChange'>;
+}
+
+export interface ProcessLogger {
+  logger: Logger;
+  /** The Loki shipper, when LOKI_URL is set. */
+  loki?: LokiShipper;
+  /** The current log file, when files are written. */
+  file?: string;
+  /** Sends the last Loki batch and flushes the console and the file, within `timeoutMs`. */
+  close(timeoutMs: number): Promise<void>;
+}
+
+/** The process logger's settings from the configuration. */
+export function processLoggerOptions(config: Config): ProcessLoggerOptions {
+  const developerTerminal = config.NODE_ENV === 'development' && process.stdout.isTTY === true;
+  return {
+    level: config.LOG_LEVEL,
+    version: config.version,
+    environment: config.NODE_ENV,
+    format: config.LOG_FORMAT ?? (developerTerminal ? 'pretty' : 'json'),
+    logDir: config.logDir,
+    loki: config.LOKI_URL ? { url: config.LOKI_URL, maxBufferLines: config.LOKI_BUFFER_LINES } : undefined,
+  };
+}
+
+interface SonicBoomLike extends pino.DestinationStream {
+  file?: string | null;
+  flushSync?(): void;
+  end(): void;
+  once(event: string, listener: (...args: unknown[]) => void): unknown;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+}
+
+/**
+ * One output of the multistream. A failing output (disk full, file deleted, stdout closed) stops
+ * receiving lines and says so once on stderr; it never throws into the code that logged.
+ */
+class GuardedOutput implements pino.DestinationStream {
+  private broken = false;
+  private closed = false;
+  private dropping = false;
+
+  constructor(
+    private readonly name: string,
+    private readonly stream: SonicBoomLike,
+  ) {
+    stream.on('error', (err) => this.fail(err));
+    // SonicBoom drops lines rather than hold more than maxLength bytes for a disk or pipe that cannot keep up.
+    stream.on('drop', () => {
+      if (this.dropping) return;
+      this.dropping = true;
+      process.stderr.write(`medianest: log output ${this.name} cannot keep up; dropping lines\n`);
+    });
+    stream.on('drain', () => {
+      this.dropping = false;
+    });
+  }
+
+  write(line: string): void {
+    if (this.broken || this.closed) return;
+    try {
+      this.stream.write(line);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  /** Flushes and closes the underlying stream, giving up after `timeoutMs`. */
+  close(timeoutMs: number): Promise<void> {
+    this.closed = true;
+    if (this.broken) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      timer.unref();
+      this.stream.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      try {
+        this.stream.end();
+      } catch {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
+
+  /** Writes out what is buffered, synchronously (stdout at exit). */
+  flushSync(): void {
+    this.closed = true;
+    try {
+      this.stream.flushSync?.();
+    } catch {
+      // stdout not writable right now (EAGAIN); pino's exit handler tries again.
+    }
+  }
+
+  private fail(err: unknown): void {
+    if (this.broken) return;
+    this.broken = true;
+    process.stderr.write(`medianest: log output ${this.name} failed and is disabled: ${err instanceof Error ? err.message : String(err)}\n`);
+  }
+}
+
+async function openLogFile(logDir: string): Promise<SonicBoomLike> {
+  // Fail here, synchronously, rather than in SonicBoom's background open.
+  fs.mkdirSync(logDir, { recursive: true });
+  fs.accessSync(logDir, fs.constants.W_OK);
+  const { default: pinoRoll } = await import('pino-roll');
+  return (await pinoRoll({
+    file: path.join(logDir, LOG_FILE.name),
+    extension: LOG_FILE.extension,
+    frequency: 'daily',
+    dateFormat: 'yyyy-MM-dd',
+    size: LOG_FILE.size,
+    // removeOtherLogFiles: count files left by earlier runs too, or restarts would keep them forever.
+    limit: { count: LOG_FILE.keep, removeOtherLogFiles: true },
+    mkdir: true,
+    sync: false,
+    maxLength: OUTPUT_BUFFER_BYTES,
+  })) as SonicBoomLike;
+}
+
+function describeDelivery(log: Logger, event: LokiDeliveryEvent): void {
+  switch (event.state) {
+    case 'failing':
+      log.warn(
+        { event: 'loki.push.failing', error: event.error, buffered_lines: event.bufferedLines },
+        'Cannot ship logs to Loki; holding lines in memory and retrying',
+      );
+      break;
+    case 'resumed':
+      log.info({ event: 'loki.push.resumed', failed_attempts: event.failedAttempts }, 'Shipping logs to Loki again');
+      break;
+    case 'rejected':
+      log.error(
+        { event: 'loki.push.rejected', status: event.status, error: event.error, lines: event.lines },
+        'Loki refused a batch of log lines',
+      );
+      break;
+  }
+}
+
+/** The process logger with every configured output (console, rotated files, Loki). */
+export async function createProcessLogger(options: ProcessLoggerOptions): Promise<ProcessLogger> {
+  const level = options.level as pino.Level;
+  const streams: pino.StreamEntry[] = [];
+  const problems: Array<{ event: string; err: unknown; message: string }> = [];
+
+  let stdout: GuardedOutput | undefined;
+  if (options.console !== false) {
+    if (options.format === 'pretty') {
+      const { default: pretty } = await import('pino-pretty');
+      const prettyConsole = pretty({
+        colorize: true,
+        messageKey: 'message',
+        translateTime: 'SYS:HH:MM:ss.l',
+        ignore: 'service,version,environment,instance',
+        // A developer's terminal: synchronous, so the last lines before a crash are on screen.
+        sync: true,
+      }) as unknown as SonicBoomLike;
+      streams.push({ level, stream: new GuardedOutput('console', prettyConsole) });
+    } else {
+      const destination = pino.destination({ dest: 1, sync: false, maxLength: OUTPUT_BUFFER_BYTES }) as unknown as SonicBoomLike;
+      stdout = new GuardedOutput('stdout', destination);
+      streams.push({ level, stream: stdout });
+    }
+  }
+
+  let file: GuardedOutput | undefined;
+  let fileName: string | undefined;
+  if (options.logDir) {
+    try {
+      const opened = await openLogFile(options.logDir);
+      file = new GuardedOutput('file', opened);
+      fileName = opened.file ?? undefined;
+      streams.push({ level, stream: file });
+    } catch (err) {
+      // A read-only or missing LOG_DIR must not stop MediaNest: the console and Loki still get every line.
+      problems.push({ event: 'logging.file.unavailable', err, message: `Cannot write log files in ${options.logDir}` });
+    }
+  }
+
+  let log: Logger | undefined;
+  let loki: LokiShipper | undefined;
+  if (options.loki) {
+    loki = new LokiShipper({
+      ...options.loki,
+      labels: { service: SERVICE_NAME, environment: options.environment },
+      onDeliveryChange: (event) => {
+        if (log) describeDelivery(log, event);
+      },
+    });
+    streams.push({ level, stream: loki });
+  }
+
+  streams.push({ level: 'error', stream: recentErrorsStream }); // the admin Ops page's latest errors
+  log = pino(loggerOptions(options), pino.multistream(streams));
+  for (const problem of problems) log.warn({ event: problem.event, err: problem.err }, problem.message);
+
+  let closing: Promise<void> | undefined;
+  return {
+    logger: log,
+    loki,
+    file: fileName,
+    close(timeoutMs) {
+      // Loki first: lines written while it drains (its own "resumed" line) still reach the file.
+      closing ??= (async () => {
+        const deadline = Date.now() + timeoutMs;
+        await loki?.close(timeoutMs).catch(() => false);
+        await file?.close(Math.max(100, deadline - Date.now()));
+        stdout?.flushSync();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,269 @@
+/**
+ * Ships log lines to Loki's JSON push API (`POST {LOKI_URL}/loki/api/v1/push`)
+ * as a pino destination stream, so it receives exactly the redacted lines the
+ * console and the log file get.
+ *
+ * It never blocks or crashes the app: `write` only appends to a bounded
+ * in-memory buffer (lines beyond the bound are dropped and counted in
+ * medianest_log_lines_dropped_total); batches leave in the background every
+ * second or every 500 lines, gzipped, one request at a time; a failed batch
+ * (network error, timeout, 429, 5xx) is retried with capped exponential
+ * backoff until Loki answers again, and delivery resumes by itself. Stream
+ * labels are only the ones given (service and environment): request and trace
+ * ids stay inside the line, where they cost Loki no index.
+ */
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+import { context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import { logLinesDropped } from '../metrics/catalog';
+
+const gzip = promisify(gzipCallback);
+
+export const LOKI_PUSH_PATH = '/loki/api/v1/push';
+
+export type LokiDeliveryEvent =
+  | { state: 'failing'; error: string; bufferedLines: number }
+  | { state: 'resumed'; failedAttempts: number }
+  | { state: 'rejected'; status: number; error: string; lines: number };
+
+export interface LokiShipperOptions {
+  /** Loki base URL (the push path is appended). */
+  url: string;
+  /** Stream labels: keep them few and bounded (service, environment). */
+  labels: Record<string, string>;
+  /** Most lines held while Loki is slow or down; further lines are dropped and counted. */
+  maxBufferLines: number;
+  /** A batch leaves when it has this many lines… */
+  batchLines?: number;
+  /** …or this many bytes… */
+  batchBytes?: number;
+  /** …or when this much time has passed. */
+  flushIntervalMs?: number;
+  /** First retry delay after a failed push; doubles per failure up to retryMaxMs. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** One push request may take this long before it counts as failed. */
+  requestTimeoutMs?: number;
+  /** Extra request headers, e.g. X-Scope-OrgID for a multi-tenant Loki. */
+  headers?: Record<string, string>;
+  /** Told about delivery state changes (not about every failed attempt). */
+  onDeliveryChange?: (event: LokiDeliveryEvent) => void;
+}
+
+type Entry = [timestampNs: string, line: string];
+
+class PushFailure extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly status?: number,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+export class LokiShipper {
+  readonly pushUrl: string;
+  private readonly labels: Record<string, string>;
+  private readonly maxBufferLines: number;
+  private readonly batchLines: number;
+  private readonly batchBytes: number;
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+  private readonly requestTimeoutMs: number;
+  private readonly headers: Record<string, string>;
+  private readonly onDeliveryChange?: (event: LokiDeliveryEvent) => void;
+
+  /** Lines waiting for their first push attempt. */
+  private queue: Entry[] = [];
+  /** The batch being pushed, or waiting to be pushed again after a failure. */
+  private batch: Entry[] = [];
+  private sending: Promise<void> | undefined;
+  private failures = 0;
+  private retryAt = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly interval: NodeJS.Timeout;
+  private lastMs = 0;
+  private sameMsCount = 0;
+  private closed = false;
+  /** Lines accepted by Loki since start (for tests and diagnostics). */
+  delivered = 0;
+  /** Lines dropped because the buffer was full. */
+  dropped = 0;
+
+  constructor(options: LokiShipperOptions) {
+    this.pushUrl = options.url.replace(/\/+$/, '') + LOKI_PUSH_PATH;
+    this.labels = { ...options.labels };
+    this.maxBufferLines = Math.max(1, options.maxBufferLines);
+    this.batchLines = Math.max(1, Math.min(options.batchLines ?? 500, this.maxBufferLines));
+    this.batchBytes = options.batchBytes ?? 1024 * 1024;
+    this.retryBaseMs = options.retryBaseMs ?? 500;
+    this.retryMaxMs = options.retryMaxMs ?? 30_000;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 5_000;
+    this.headers = { ...options.headers };
+    this.onDeliveryChange = options.onDeliveryChange;
+    this.interval = setInterval(() => this.kick(), options.flushIntervalMs ?? 1_000);
+    this.interval.unref();
+  }
+
+  /** Lines buffered and not yet accepted by Loki. */
+  get bufferedLines(): number {
+    return this.queue.length + this.batch.length;
+  }
+
+  /** pino destination: one serialized line per call. Never blocks, never throws. */
+  write(chunk: string): boolean {
+    if (this.bufferedLines >= this.maxBufferLines) {
+      this.dropped++;
+      logLinesDropped.inc();
+      return true;
+    }
+    const line = chunk.endsWith('\n') ? chunk.slice(0, -1) : chunk;
+    this.queue.push([this.nextTimestamp(), line]);
+    if (this.queue.length >= this.batchLines && !this.closed) setImmediate(() => this.kick());
+    return true;
+  }
+
+  /**
+   * Sends everything buffered, retrying failed pushes, until the buffer is empty or `timeoutMs`
+   * has passed. Resolves true when every line was delivered.
+   */
+  async flush(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.bufferedLines > 0 && Date.now() < deadline) {
+      if (this.sending) {
+        await Promise.race([this.sending, sleep(Math.max(0, deadline - Date.now()))]);
+        continue;
+      }
+      const waitMs = Math.min(this.retryAt - Date.now(), this.retryBaseMs, deadline - Date.now());
+      if (waitMs > 0) await sleep(waitMs);
+      if (Date.now() >= deadline) break;
+      this.retryAt = 0;
+      await this.send(Math.max(1, Math.min(this.requestTimeoutMs, deadline - Date.now())));
+    }
+    return this.bufferedLines === 0;
+  }
+
+  /** Stops the background timer after a final flush bounded by `timeoutMs`. */
+  async close(timeoutMs: number): Promise<boolean> {
+    const done = await this.flush(timeoutMs);
+    this.closed = true;
+    clearInterval(this.interval);
+    clearTimeout(this.retryTimer);
+    return done;
+  }
+
+  /** Loki keeps lines of one stream in timestamp order: nanoseconds that never go backwards. */
+  private nextTimestamp(): string {
+    const now = Date.now();
+    if (now > this.lastMs) {
+      this.lastMs = now;
+      this.sameMsCount = 0;
+    } else if (this.sameMsCount < 999_999) {
+      this.sameMsCount++;
+    }
+    return `${this.lastMs}${String(this.sameMsCount).padStart(6, '0')}`;
+  }
+
+  /** Starts a push in the background when one is due and none is running. */
+  private kick(): void {
+    if (this.closed || this.sending || this.bufferedLines === 0) return;
+    if (Date.now() < this.retryAt) return;
+    void this.send(this.requestTimeoutMs);
+  }
+
+  private takeBatch(): void {
+    if (this.batch.length > 0) return;
+    let bytes = 0;
+    let count = 0;
+    while (count < this.queue.length && count < this.batchLines) {
+      bytes += this.queue[count]![1].length + 32;
+      if (count > 0 && bytes > this.batchBytes) break;
+      count++;
+    }
+    this.batch = this.queue.splice(0, count);
+  }
+
+  private send(timeoutMs: number): Promise<void> {
+    this.takeBatch();
+    const lines = this.batch.length;
+    if (lines === 0) return Promise.resolve();
+    const sending = this.push(this.batch, timeoutMs).then(
+      () => {
+        this.batch = [];
+        this.delivered += lines;
+        if (this.failures > 0) this.onDeliveryChange?.({ state: 'resumed', failedAttempts: this.failures });
+        this.failures = 0;
+        this.retryAt = 0;
+        if (this.queue.length >= this.batchLines) setImmediate(() => this.kick());
+      },
+      (err: unknown) => {
+        const failure = err instanceof PushFailure ? err : new PushFailure(String(err), true);
+        if (!failure.retryable) {
+          // Loki refused the batch itself (400 for a malformed or too old line, 401/403): sending it
+          // again cannot succeed, and holding it would stop every later line.
+          this.batch = [];
+          this.onDeliveryChange?.({ state: 'rejected', status: failure.status ?? 0, error: failure.message, lines });
+          return;
+        }
+        this.failures++;
+        if (this.failures === 1) {
+          this.onDeliveryChange?.({ state: 'failing', error: failure.message, bufferedLines: this.bufferedLines });
+        }
+        const backoff = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** Math.min(this.failures - 1, 20));
+        const jittered = backoff / 2 + Math.random() * (backoff / 2);
+        const delay = Math.min(this.retryMaxMs, Math.max(jittered, failure.retryAfterMs ?? 0));
+        this.retryAt = Date.now() + delay;
+        clearTimeout(this.retryTimer);
+        this.retryTimer = setTimeout(() => this.kick(), delay);
+        this.retryTimer.unref();
+      },
+    );
+    this.sending = sending.finally(() => {
+      this.sending = undefined;
+    });
+    return this.sending;
+  }
+
+  private async push(values: Entry[], timeoutMs: number): Promise<void> {
+    const body = await gzip(JSON.stringify({ streams: [{ stream: this.labels, values }] }));
+    // Our own pushes are not application traffic: no CLIENT spans for them, no traceparent.
+    const response = await context
+      .with(suppressTracing(context.active()), () =>
+        fetch(this.pushUrl, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', ...this.headers },
+          body,
+          signal: AbortSignal.timeout(timeoutMs),
+        }),
+      )
+      .catch((err: unknown) => {
+        const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+        throw new PushFailure(`${err instanceof Error ? err.message : String(err)}${cause}`, true);
+      });
+    if (response.ok) {
+      await response.body?.cancel().catch(() => undefined);
+      return;
+    }
+    const text = (await response.text().catch(() => '')).slice(0, 300);
+    const retryable = response.status === 429 || response.status >= 500;
+    throw new PushFailure(
+      `Loki answered ${response.status}${text ? `: ${text.trim()}` : ''}`,
+      retryable,
+      response.status,
+      retryAfterMs(response.headers.get('retry-after')),
+    );
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Business events (the document's AnalyticsService, §2.3): each event moves a
+ * metric and writes one structured log line. User ids go into the log line,
+ * never into metric labels (no per-user series).
+ */
+import { externalApiDuration, loginsTotal, mediaRequestsTotal } from './catalog';
+import { logger } from '../logging/logger';
+
+export type LoginMethod = 'local' | 'plex';
+export type MediaRequestSource = 'web' | 'webhook' | 'sync' | 'admin';
+
+/** External calls slower than this are logged (the document's threshold). */
+export const SLOW_EXTERNAL_CALL_MS = 5000;
+
+export const analytics = {
+  trackLogin(method: LoginMethod, result: 'success' | 'failure', userId?: string): void {
+    loginsTotal.inc({ method, result });
+    logger().info(
+      { event: result === 'success' ? 'user.login.success' : 'user.login.failure', loginMethod: method, userId },
+      result === 'success' ? 'User signed in' : 'Sign-in failed',
+    );
+  },
+
+  trackMediaRequest(userId: string, mediaType: string, source: MediaRequestSource, status: string): void {
+    mediaRequestsTotal.inc({ type: mediaType, status, source });
+    logger().info({ event: 'media.request.' + status, userId, mediaType, source, status }, 'Media request ' + status);
+  },
+
+  /**
+   * One finished call to Plex, plex.tv or Overseerr (integrations/http-client.ts calls this for
+   * every call, so features never do). `operation` is a fixed name, never a URL.
+   */
+  trackExternalApiCall(service: string, operation: string, durationMs: number, status: string): void {
+    externalApiDuration.observe({ service, operation, status }, durationMs / 1000);
+    if (durationMs > SLOW_EXTERNAL_CALL_MS) {
+      logger().warn(
+        { event: 'external.api.slow', service, operation, duration_ms: Math.round(durationMs), status },
+        'Slow external API call detected',
+      );
+    }
+  },
+
+  trackFeatureUsage(userId: string, feature: string, action: string): void {
+    logger().info({ event: 'feature.usage', userId, feature, action }, 'Feature used');
+  },
+
+  trackError(userId: string | undefined, errorType: string, error: unknown): void {
+    const err = error instanceof Error ? error : new Error(String(error));
+    logger().error({ event: 'application.error', userId, errorType, err }, 'Application error: ' + errorType);
+  },
+};

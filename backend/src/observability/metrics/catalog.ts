@@ -1,0 +1,285 @@
+/**
+ * The metric catalog of the observability strategy document (§1.1), names,
+ * help texts, label names and buckets exactly as written there, in one
+ * Registry. Additions beyond the document are marked as such.
+ *
+ * Metrics are module singletons so any module can import the one it measures;
+ * values that are a property of state (sessions, pool size, queue depth) are
+ * computed at scrape time through `collect` callbacks registered with
+ * `setGaugeSource`, never incremented by hand per request.
+ */
+import prometheus from 'prom-client';
+
+// Created as an OpenMetrics registry so histograms may carry exemplars; /metrics switches the
+// output format per scrape (metrics-server.ts) for scrapers that want the classic text format.
+const OpenMetricsRegistry = prometheus.Registry as unknown as new (
+  contentType: prometheus.OpenMetricsContentType,
+) => prometheus.Registry<prometheus.RegistryContentType>;
+export const register = new OpenMetricsRegistry(prometheus.Registry.OPENMETRICS_CONTENT_TYPE);
+
+let defaultMetricsStarted = false;
+/** Default Node/process metrics with the document's prefix and GC buckets. */
+export function startDefaultMetrics(): void {
+  if (defaultMetricsStarted) return;
+  defaultMetricsStarted = true;
+  prometheus.collectDefaultMetrics({
+    register,
+    prefix: 'medianest_',
+    gcDurationBuckets: [0.001, 0.01, 0.1, 1, 2, 5],
+  });
+  // prom-client also exposes the per-type gauges nodejs_active_{handles,requests,resources}
+  // as *_total sums; the exposition format reserves _total for counters (promtool rejects
+  // them), and the sums are sum() over the per-type gauges, so drop the duplicates.
+  for (const name of ['active_handles', 'active_requests', 'active_resources']) {
+    register.removeSingleMetric(`medianest_nodejs_${name}_total`);
+  }
+}
+
+type GaugeSource = () => number | Promise<number> | Map<string, number> | Promise<Map<string, number>>;
+const gaugeSources = new Map<string, GaugeSource>();
+
+/**
+ * Supplies the value of a state gauge at scrape time. A source returns a
+ * number (unlabelled gauge) or a map of label value → number for the gauge's
+ * single label. Registering again replaces the previous source (one app per
+ * process; tests build several).
+ */
+export function setGaugeSource(metricName: string, source: GaugeSource | undefined): void {
+  if (source) gaugeSources.set(metricName, source);
+  else gaugeSources.delete(metricName);
+}
+
+function stateGauge<L extends string>(config: { name: string; help: string; labelNames?: readonly L[] }) {
+  const labelName = config.labelNames?.[0];
+  return new prometheus.Gauge<L>({
+    ...config,
+    registers: [register],
+    async collect() {
+      const source = gaugeSources.get(config.name);
+      if (!source) return;
+      try {
+        const value = await source();
+        if (typeof value === 'number') {
+          this.set(value);
+        } else if (labelName) {
+          this.reset();
+          for (const [label, v] of value) this.set({ [labelName]: label } as Partial<Record<L, string>>, v);
+        }
+      } catch {
+        // A source that cannot answer (database down) leaves the last value; readiness reports the outage.
+      }
+    },
+  });
+}
+
+// HTTP Request metrics
+export const httpRequestDuration = new prometheus.Histogram({
+  name: 'medianest_http_request_duration_seconds',
+  help: 'Duration of HTTP requests in seconds',
+  labelNames: ['method', 'endpoint', 'status_code'] as const,
+  buckets: [0.01, 0.05, 0.1, 0.3, 0.5, 1, 2, 5],
+  enableExemplars: true,
+  registers: [register],
+});
+
+export const httpRequestsTotal = new prometheus.Counter({
+  name: 'medianest_http_requests_total',
+  help: 'Total number of HTTP requests',
+  labelNames: ['method', 'endpoint', 'status_code'] as const,
+  registers: [register],
+});
+
+/** Addition: requests currently being handled. */
+export const httpRequestsInFlight = new prometheus.Gauge({
+  name: 'medianest_http_requests_in_flight',
+  help: 'Number of HTTP requests currently being handled',
+  registers: [register],
+});
+
+export const activeConnections = new prometheus.Gauge({
+  name: 'medianest_websocket_connections_active',
+  help: 'Number of active WebSocket connections',
+  registers: [register],
+});
+
+// Database metrics
+export const databaseQueryDuration = new prometheus.Histogram({
+  name: 'medianest_database_query_duration_seconds',
+  help: 'Database query execution time',
+  labelNames: ['operation', 'table', 'status'] as const,
+  buckets: [0.001, 0.01, 0.05, 0.1, 0.5, 1, 2],
+  registers: [register],
+});
+
+export const databaseConnections = stateGauge({
+  name: 'medianest_database_connections_active',
+  help: 'Number of active database connections',
+});
+
+// Redis metrics
+export const redisOperationDuration = new prometheus.Histogram({
+  name: 'medianest_redis_operation_duration_seconds',
+  help: 'Redis operation execution time',
+  labelNames: ['command', 'status'] as const,
+  buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5],
+  registers: [register],
+});
+
+export const cacheHitRatio = stateGauge({
+  name: 'medianest_cache_hit_ratio',
+  help: 'Cache hit ratio',
+  labelNames: ['cache_type'] as const,
+});
+
+// Business metrics
+export const mediaRequestsTotal = new prometheus.Counter({
+  name: 'medianest_media_requests_total',
+  help: 'Total number of media requests',
+  labelNames: ['type', 'status', 'source'] as const,
+  registers: [register],
+});
+
+export const userSessionsActive = stateGauge({
+  name: 'medianest_user_sessions_active',
+  help: 'Number of active user sessions',
+});
+
+export const externalApiDuration = new prometheus.Histogram({
+  name: 'medianest_external_api_duration_seconds',
+  help: 'External API call duration',
+  labelNames: ['service', 'operation', 'status'] as const,
+  buckets: [0.1, 0.5, 1, 2, 5, 10, 30],
+  registers: [register],
+});
+
+// Circuit breaker metrics
+export const circuitBreakerState = new prometheus.Gauge({
+  name: 'medianest_circuit_breaker_state',
+  help: 'Circuit breaker state (0=closed, 1=open, 2=half-open)',
+  labelNames: ['service'] as const,
+  registers: [register],
+});
+
+// Background job metrics
+export const backgroundJobsTotal = new prometheus.Counter({
+  name: 'medianest_background_jobs_total',
+  help: 'Total number of background jobs',
+  labelNames: ['queue', 'status'] as const,
+  registers: [register],
+});
+
+export const backgroundJobDuration = new prometheus.Histogram({
+  name: 'medianest_background_job_duration_seconds',
+  help: 'Background job execution time',
+  labelNames: ['queue', 'job_type'] as const,
+  buckets: [1, 5, 10, 30, 60, 300, 900],
+  registers: [register],
+});
+
+/** Addition: jobs waiting to run, per queue (what BackgroundJobQueueBuildup alerts on). */
+export const backgroundJobsWaiting = stateGauge({
+  name: 'medianest_background_jobs_waiting',
+  help: 'Number of background jobs waiting to be processed',
+  labelNames: ['queue'] as const,
+});
+
+/** Addition: which build is running. */
+export const buildInfo = new prometheus.Gauge({
+  name: 'medianest_build_info',
+  help: 'MediaNest build information (value is always 1)',
+  labelNames: ['version', 'commit', 'node_version'] as const,
+  registers: [register],
+});
+
+/** Addition: 1 when a dependency answered the last readiness check, 0 when not. */
+export const dependencyUp = new prometheus.Gauge({
+  name: 'medianest_dependency_up',
+  help: 'Whether a dependency answered its last health check (1) or not (0)',
+  labelNames: ['dependency'] as const,
+  registers: [register],
+});
+
+/** Addition: log lines dropped because the Loki buffer was full. */
+export const logLinesDropped = new prometheus.Counter({
+  name: 'medianest_log_lines_dropped_total',
+  help: 'Log lines dropped because the shipping buffer was full',
+  registers: [register],
+});
+
+/** Addition: logins by method and result (no user labels). */
+export const loginsTotal = new prometheus.Counter({
+  name: 'medianest_logins_total',
+  help: 'Login attempts by method and result',
+  labelNames: ['method', 'result'] as const,
+  registers: [register],
+});
+
+// Browser metrics (strategy §2.2), bounded per DESIGN.md §3.12: allow-listed names, route
+// templates (metrics/frontend-routes.ts) and a rating recomputed on the server.
+// Times arrive from the browser in milliseconds and are stored in seconds; CLS is unitless.
+const webVitalTimeBuckets = [0.1, 0.25, 0.5, 0.8, 1, 1.8, 2.5, 3, 4, 6, 10, 20];
+
+/** Addition: Largest Contentful Paint per SPA route template. */
+export const webVitalsLcp = new prometheus.Histogram({
+  name: 'medianest_web_vitals_lcp_seconds',
+  help: 'Largest Contentful Paint reported by browsers, in seconds',
+  labelNames: ['route', 'rating'] as const,
+  buckets: webVitalTimeBuckets,
+  registers: [register],
+});
+
+/** Addition: Interaction to Next Paint per SPA route template. */
+export const webVitalsInp = new prometheus.Histogram({
+  name: 'medianest_web_vitals_inp_seconds',
+  help: 'Interaction to Next Paint reported by browsers, in seconds',
+  labelNames: ['route', 'rating'] as const,
+  buckets: [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 2, 5],
+  registers: [register],
+});
+
+/** Addition: First Contentful Paint per SPA route template. */
+export const webVitalsFcp = new prometheus.Histogram({
+  name: 'medianest_web_vitals_fcp_seconds',
+  help: 'First Contentful Paint reported by browsers, in seconds',
+  labelNames: ['route', 'rating'] as const,
+  buckets: webVitalTimeBuckets,
+  registers: [register],
+});
+
+/** Addition: Time to First Byte per SPA route template. */
+export const webVitalsTtfb = new prometheus.Histogram({
+  name: 'medianest_web_vitals_ttfb_seconds',
+  help: 'Time to First Byte reported by browsers, in seconds',
+  labelNames: ['route', 'rating'] as const,
+  buckets: [0.05, 0.1, 0.2, 0.4, 0.8, 1.2, 1.8, 3, 5, 10],
+  registers: [register],
+});
+
+/** Addition: Cumulative Layout Shift per SPA route template (unitless). */
+export const webVitalsCls = new prometheus.Histogram({
+  name: 'medianest_web_vitals_cls',
+  help: 'Cumulative Layout Shift reported by browsers (unitless)',
+  labelNames: ['route', 'rating'] as const,
+  buckets: [0.01, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 2],
+  registers: [register],
+});
+
+/** Addition: client-side navigation time, by destination route template. */
+export const frontendNavigationDuration = new prometheus.Histogram({
+  name: 'medianest_frontend_navigation_duration_seconds',
+  help: 'Client-side navigation duration measured in the browser, in seconds',
+  labelNames: ['route'] as const,
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [register],
+});
+
+/** Addition: API call duration as the browser saw it, by API route template. */
+export const frontendApiRequestDuration = new prometheus.Histogram({
+  name: 'medianest_frontend_api_request_duration_seconds',
+  help: 'API request duration measured in the browser, in seconds',
+  labelNames: ['endpoint', 'method', 'status_class'] as const,
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  registers: [register],
+});
+
+export const getMetrics = async (): Promise<string> => register.metrics();

@@ -1,0 +1,106 @@
+/**
+ * HTTP request metrics by construction (the document's metrics middleware,
+ * corrected per DESIGN.md §3.1): the `endpoint` label is the matched route
+ * template including its router's mount path, captured at the moment Express
+ * matches the route; anything that matched no route is `unmatched`; unknown
+ * methods are `OTHER`; a request the client aborted is recorded with status
+ * code 499. Health and metrics probes are not API traffic and are not counted.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import { httpRequestDuration, httpRequestsInFlight, httpRequestsTotal } from './catalog';
+import { httpOpsWindow } from './ops-window';
+import { rememberRouteTemplate } from './route-templates';
+import { isProbe } from '../probes';
+import { currentTraceIds } from '../tracing/trace';
+
+export const UNMATCHED = 'unmatched';
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+const routeTemplate = Symbol('routeTemplate');
+
+type TemplatedRequest = Request & { [routeTemplate]?: string };
+
+/** The trace id of the request's sampled span, if tracing is on: the exemplar linking a latency bucket to a trace. */
+function sampledTraceId(): string | undefined {
+  const ids = currentTraceIds();
+  return ids?.sampled ? ids.traceId : undefined;
+}
+
+/** Hook for exemplars: returns the current trace id, if tracing is on. */
+let exemplarSource: (() => string | undefined) | undefined = sampledTraceId;
+export function setExemplarSource(source: (() => string | undefined) | undefined): void {
+  exemplarSource = source;
+}
+
+export { isProbe } from '../probes';
+
+/** The route template of a finished request, e.g. /api/v1/admin/users/:id. */
+export function endpointOf(req: Request): string {
+  return (req as TemplatedRequest)[routeTemplate] ?? UNMATCHED;
+}
+
+/**
+ * Forgets the template of a route that matched but passed the request on (e.g. the SPA
+ * fallback for a non-HTML request): a request that ends in "no route" is unmatched.
+ */
+export function forgetRouteTemplate(req: Request): void {
+  delete (req as TemplatedRequest)[routeTemplate];
+}
+
+/**
+ * Records the matched route template on the request. Express assigns req.route when a
+ * route matches; at that moment req.baseUrl is the router's mount path, which is
+ * restored (lost) before an error reaches the error handler. Mounted first, always
+ * (the access log uses the template too, with or without metrics).
+ * req.baseUrl is the request's own text for the mount path, and mounts match
+ * case-insensitively, so it is case-folded: /API/V1/auth/session must not become a
+ * series of its own. (Mount paths are literals — http-metrics.test.ts checks — so
+ * the mount part never carries ids.)
+ */
+export function captureRouteTemplate(req: Request, _res: Response, next: NextFunction): void {
+  let route: unknown;
+  Object.defineProperty(req, 'route', {
+    configurable: true,
+    enumerable: true,
+    get: () => route,
+    set(value: { path?: unknown } | undefined) {
+      route = value;
+      if (value && value.path !== undefined) {
+        const template = req.baseUrl.toLowerCase() + String(value.path);
+        const normalized = template.length > 1 ? template.replace(/\/+$/, '') || '/' : '/';
+        (req as TemplatedRequest)[routeTemplate] = normalized;
+      }
+    },
+  });
+  next();
+}
+
+export function httpMetricsMiddleware(req: Request, res: Response, next: NextFunction): void {
+  if (isProbe(req.path)) return next();
+  const start = process.hrtime.bigint();
+  httpRequestsInFlight.inc();
+  // Read now, while the request's span is active: 'finish' may fire outside its context.
+  const traceId = exemplarSource?.();
+  let recorded = false;
+  const record = (statusCode: string) => {
+    if (recorded) return;
+    recorded = true;
+    httpRequestsInFlight.dec();
+    const labels = {
+      method: METHODS.has(req.method) ? req.method : 'OTHER',
+      endpoint: endpointOf(req),
+      status_code: statusCode,
+    };
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    // The histogram has exemplars enabled, so it only takes the object form.
+    // (prom-client types exemplar labels as the metric's own label names, which they are not.)
+    const exemplarLabels = traceId ? ({ trace_id: traceId } as unknown as typeof labels) : undefined;
+    httpRequestDuration.observe({ labels, value: seconds, ...(exemplarLabels ? { exemplarLabels } : {}) });
+    httpRequestsTotal.inc(labels);
+    // The admin Ops page's rolling window and the API templates browser timings may be labelled with.
+    httpOpsWindow.record(seconds, Number(statusCode));
+    rememberRouteTemplate(labels.endpoint);
+  };
+  res.on('finish', () => record(String(res.statusCode)));
+  res.on('close', () => record(res.writableFinished ? String(res.statusCode) : '499'));
+  next();
+}

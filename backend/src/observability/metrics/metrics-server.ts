@@ -1,0 +1,86 @@
+/**
+ * /metrics on its own listener (METRICS_PORT), never on the public port.
+ * Bearer-token protected when METRICS_TOKEN is set; OpenMetrics (with
+ * exemplars) when the scraper asks for it, Prometheus text otherwise.
+ */
+import http from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import { Registry } from 'prom-client';
+import { register } from './catalog';
+
+const OPENMETRICS = Registry.OPENMETRICS_CONTENT_TYPE;
+const PROMETHEUS = Registry.PROMETHEUS_CONTENT_TYPE;
+
+let renderQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * prom-client renders OpenMetrics by renaming each counter in place (dropping
+ * `_total`) and never renames it back, so every later Prometheus-text scrape
+ * would lose the suffix. The registered names are remembered and restored.
+ */
+const registeredNames = new WeakMap<object, string>();
+
+function rememberNames(): void {
+  for (const metric of register.getMetricsAsArray()) if (!registeredNames.has(metric)) registeredNames.set(metric, metric.name);
+}
+
+function restoreNames(): void {
+  for (const metric of register.getMetricsAsArray()) {
+    const name = registeredNames.get(metric);
+    if (name !== undefined && metric.name !== name) (metric as { name: string }).name = name;
+  }
+}
+
+/** Renders the registry in the requested format. Renders are serialised because the format is registry-wide. */
+export function renderMetrics(openMetrics: boolean): Promise<{ contentType: string; body: string }> {
+  const run = async () => {
+    const contentType = openMetrics ? OPENMETRICS : PROMETHEUS;
+    rememberNames();
+    register.setContentType(contentType);
+    try {
+      return { contentType, body: await register.metrics() };
+    } finally {
+      restoreNames();
+    }
+  };
+  const result = renderQueue.then(run, run);
+  renderQueue = result.catch(() => undefined);
+  return result;
+}
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const expected = Buffer.from(`Bearer ${token}`);
+  const given = Buffer.from(header ?? '');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+export function createMetricsServer(options: { token?: string }): http.Server {
+  return http.createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (url !== '/metrics' && !url.startsWith('/metrics?')) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":"NOT_FOUND","message":"Only /metrics is served here"}}');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'application/json' });
+      res.end('{"error":{"code":"BAD_REQUEST","message":"Use GET"}}');
+      return;
+    }
+    if (options.token && !tokenMatches(req.headers.authorization, options.token)) {
+      res.writeHead(401, { 'www-authenticate': 'Bearer realm="metrics"', 'content-type': 'application/json' });
+      res.end('{"error":{"code":"UNAUTHENTICATED","message":"A bearer token is required to scrape metrics"}}');
+      return;
+    }
+    const wantsOpenMetrics = (req.headers.accept ?? '').includes('application/openmetrics-text');
+    renderMetrics(wantsOpenMetrics).then(
+      ({ contentType, body }) => {
+        res.writeHead(200, { 'content-type': contentType });
+        res.end(req.method === 'HEAD' ? undefined : body);
+      },
+      (err: unknown) => {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(`# metrics collection failed: ${err instanceof Error ? err.message : 'unknown error'}\n`);
+      },
+    );
+  });
+}

@@ -1,0 +1,154 @@
+/**
+ * Builds and starts the OpenTelemetry NodeSDK (the strategy document's
+ * tracing.ts, corrected per DESIGN.md §3.9/§3.13): OTLP/HTTP (JSON) to
+ * `{endpoint}/v1/traces`, batched; parent-based ratio sampling; only the
+ * instrumentations we use (outgoing http, pg, ioredis, undici/fetch) — not the
+ * auto bundle; incoming requests get their SERVER span from the web app's
+ * first middleware (server-spans.ts), which leaves health probes out, and the
+ * metrics listener is never traced; every span is sanitized before export (span-redaction.ts). No OTLP metrics
+ * or logs are started: Prometheus and Loki carry those.
+ *
+ * Loaded only by tracing.ts, and only when an endpoint is configured.
+ */
+import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { envDetector, hostDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type Sampler,
+} from '@opentelemetry/sdk-trace-base';
+import { SanitizingSpanExporter } from './span-redaction';
+import { markTracingStarted, SERVICE_INSTANCE_ID, SERVICE_NAME } from './trace';
+
+/*
+ * Incoming requests: the web app's first middleware makes their SERVER spans (server-spans.ts),
+ * named after the matched route template. That replaces both @opentelemetry/instrumentation-express
+ * (which wraps every Express layer of every request for a "request handler" span) and the http
+ * instrumentation's server side (which binds the request and response emitters to the context);
+ * together they cost most of tracing's CPU on the bench — see docs/performance.md. The http
+ * instrumentation stays for outgoing node:http calls.
+ */
+
+export interface TracingSettings {
+  /** OTLP/HTTP base URL (…:4318); `/v1/traces` is appended unless already there. */
+  endpoint: string;
+  /** Fraction of new traces recorded (parent-based: a sampled caller's trace is always continued). */
+  samplerRatio: number;
+  version: string;
+  environment: string;
+  /** How long finished spans wait before a batch export (OTEL_BSP_SCHEDULE_DELAY). */
+  scheduledDelayMillis?: number;
+  /** Spans per export request (OTEL_BSP_MAX_EXPORT_BATCH_SIZE); a full batch is sent at once. */
+  maxExportBatchSize?: number;
+}
+
+export interface TracingHandle {
+  readonly tracesUrl: string;
+  /** Exports every finished span now. */
+  forceFlush(): Promise<void>;
+  /** Exports what is pending and stops, giving up after `timeoutMs`. */
+  shutdown(timeoutMs: number): Promise<void>;
+}
+
+export function tracesUrl(endpoint: string): string {
+  const base = endpoint.replace(/\/+$/, '');
+  return base.endsWith('/v1/traces') ? base : `${base}/v1/traces`;
+}
+
+/**
+ * OTel's own problems (an export that failed because Jaeger is down) go to our log, at most once
+ * a minute per message. The logger module is read at use time: it is configured after tracing starts.
+ */
+class RateLimitedDiagLogger implements DiagLogger {
+  private readonly lastLogged = new Map<string, number>();
+
+  private log(level: 'warn' | 'error', message: string, args: unknown[]): void {
+    const now = Date.now();
+    if ((this.lastLogged.get(message) ?? 0) > now - 60_000) return;
+    if (this.lastLogged.size > 100) this.lastLogged.clear();
+    this.lastLogged.set(message, now);
+    const detail = args.map((a) => (a instanceof Error ? a.message : typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { logger } = require('../logging/logger') as typeof import('../logging/logger');
+    logger()[level]({ event: 'tracing.problem', detail: detail.slice(0, 500) }, `OpenTelemetry: ${message}`);
+  }
+
+  error(message: string, ...args: unknown[]): void {
+    this.log('error', message, args);
+  }
+  warn(message: string, ...args: unknown[]): void {
+    this.log('warn', message, args);
+  }
+  info(): void {}
+  debug(): void {}
+  verbose(): void {}
+}
+
+/** New traces: all, none, or a ratio (the ratio sampler reads the trace id, which all/none need not). */
+function rootSampler(ratio: number): Sampler {
+  if (ratio >= 1) return new AlwaysOnSampler();
+  if (ratio <= 0) return new AlwaysOffSampler();
+  return new TraceIdRatioBasedSampler(ratio);
+}
+
+export function startTracing(settings: TracingSettings): TracingHandle {
+  diag.setLogger(new RateLimitedDiagLogger(), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+  const url = tracesUrl(settings.endpoint);
+  const exporter = new SanitizingSpanExporter(new OTLPTraceExporter({ url, timeoutMillis: 10_000 }));
+  const processor = new BatchSpanProcessor(exporter, {
+    scheduledDelayMillis: settings.scheduledDelayMillis ?? 5_000,
+    maxQueueSize: 4096,
+    maxExportBatchSize: Math.min(settings.maxExportBatchSize ?? 512, 4096),
+  });
+  const sdk = new NodeSDK({
+    resource: resourceFromAttributes({
+      'service.name': SERVICE_NAME,
+      'service.version': settings.version,
+      'service.instance.id': SERVICE_INSTANCE_ID,
+      'deployment.environment': settings.environment,
+      'deployment.environment.name': settings.environment,
+    }),
+    resourceDetectors: [envDetector, hostDetector],
+    sampler: new ParentBasedSampler({ root: rootSampler(settings.samplerRatio) }),
+    spanProcessors: [processor],
+    // Metrics go to Prometheus and logs to Loki: no OTLP metric reader or log processor.
+    metricReaders: [],
+    logRecordProcessors: [],
+    instrumentations: [
+      // Outgoing node:http calls only; no request or response headers are recorded (they carry cookies and tokens).
+      new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
+      new PgInstrumentation({ requireParentSpan: true, enhancedDatabaseReporting: false }),
+      new IORedisInstrumentation({ requireParentSpan: true }),
+      new UndiciInstrumentation(),
+    ],
+  });
+  sdk.start();
+  markTracingStarted();
+
+  let stopped: Promise<void> | undefined;
+  return {
+    tracesUrl: url,
+    forceFlush: () => processor.forceFlush(),
+    shutdown(timeoutMs) {
+      stopped ??= (async () => {
+        let timer: NodeJS.Timeout | undefined;
+        const budget = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, timeoutMs);
+          timer.unref();
+        });
+        await Promise.race([sdk.shutdown().catch(() => undefined), budget]);
+        clearTimeout(timer);
+      })();
+      return stopped;
+    },
+  };
+}

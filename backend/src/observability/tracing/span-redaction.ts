@@ -1,0 +1,74 @@
+/**
+ * The last stop before spans leave the process: every exported span passes
+ * through `SanitizingSpanExporter`, which removes secrets from span names,
+ * attributes, event attributes (exception messages and stacks), link
+ * attributes and status messages, and strips literal values from SQL
+ * statements. Doing it at the export boundary covers every instrumentation
+ * (http, express, pg, ioredis, undici) and our own spans in one place.
+ */
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import type { ExportResult } from '@opentelemetry/core';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { statementShape } from '../sql-statement';
+import { isSensitiveName, REDACTED, redactText } from '../redact';
+
+const STATEMENT_KEYS = new Set(['db.statement', 'db.query.text']);
+
+function sanitizeValue(key: string, value: AttributeValue | undefined): AttributeValue | undefined {
+  if (value === undefined || value === null) return value;
+  if (isSensitiveName(key)) return REDACTED;
+  if (typeof value === 'string') {
+    if (STATEMENT_KEYS.has(key)) return statementShape(redactText(value));
+    return redactText(value);
+  }
+  if (Array.isArray(value) && value.some((v) => typeof v === 'string')) {
+    return (value as (string | null | undefined)[]).map((v) => (typeof v === 'string' ? redactText(v) : v)) as AttributeValue;
+  }
+  return value;
+}
+
+export function sanitizeAttributes(attributes: Attributes): Attributes {
+  const out: Attributes = {};
+  for (const [key, value] of Object.entries(attributes)) out[key] = sanitizeValue(key, value);
+  return out;
+}
+
+/** A copy of the span with every secret removed. */
+export function sanitizeSpan(span: ReadableSpan): ReadableSpan {
+  return {
+    name: redactText(span.name),
+    kind: span.kind,
+    spanContext: () => span.spanContext(),
+    parentSpanContext: span.parentSpanContext,
+    startTime: span.startTime,
+    endTime: span.endTime,
+    duration: span.duration,
+    ended: span.ended,
+    resource: span.resource,
+    instrumentationScope: span.instrumentationScope,
+    droppedAttributesCount: span.droppedAttributesCount,
+    droppedEventsCount: span.droppedEventsCount,
+    droppedLinksCount: span.droppedLinksCount,
+    status: span.status.message === undefined ? span.status : { ...span.status, message: redactText(span.status.message) },
+    attributes: sanitizeAttributes(span.attributes),
+    links: span.links.map((link) => (link.attributes ? { ...link, attributes: sanitizeAttributes(link.attributes) } : link)),
+    events: span.events.map((event) => (event.attributes ? { ...event, attributes: sanitizeAttributes(event.attributes) } : event)),
+  };
+}
+
+/** Wraps the real exporter; spans are sanitized in the background export, never on the request path. */
+export class SanitizingSpanExporter implements SpanExporter {
+  constructor(private readonly inner: SpanExporter) {}
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    this.inner.export(spans.map(sanitizeSpan), resultCallback);
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush?.() ?? Promise.resolve();
+  }
+}

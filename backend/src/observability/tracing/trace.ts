@@ -1,0 +1,182 @@
+/**
+ * The strategy document's TracingService (§2.1 "Custom Instrumentation"),
+ * done right: external calls are real CLIENT spans (SpanKind in the span
+ * options, not an attribute), exceptions are recorded with status ERROR, URLs
+ * lose their tokens and SQL loses its literal values before they reach a span.
+ * Also the service identity shared by logs and traces, and `currentTraceIds()`
+ * for the logger mixin and the metric exemplars.
+ *
+ * Without a registered tracer provider (no OTLP endpoint) every helper just
+ * runs the operation: the API's no-op tracer costs next to nothing.
+ */
+import os from 'node:os';
+import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Span } from '@opentelemetry/api';
+import { parseStatement, statementShape, type ParsedStatement } from '../sql-statement';
+import { redactText, sanitizeUrl } from '../redact';
+
+export const SERVICE_NAME = 'medianest-backend';
+/** One id per process, on every log line (`instance`) and span resource (`service.instance.id`). */
+export const SERVICE_INSTANCE_ID = `${os.hostname()}-${process.pid}`;
+
+export const TRACER_NAME = 'medianest-backend';
+
+let sdkStarted = false;
+/** Called by the SDK bootstrap (sdk.ts) once spans are being recorded and exported. */
+export function markTracingStarted(): void {
+  sdkStarted = true;
+}
+/** Whether the OpenTelemetry SDK runs in this process (an OTLP endpoint is configured). */
+export function tracingEnabled(): boolean {
+  return sdkStarted;
+}
+
+export interface TraceIds {
+  traceId: string;
+  spanId: string;
+  /** Whether the trace is being recorded and exported (worth linking to). */
+  sampled: boolean;
+}
+
+/** The trace and span id of the active span, if there is one. */
+export function currentTraceIds(): TraceIds | undefined {
+  const span = trace.getActiveSpan();
+  if (!span) return undefined;
+  const ctx = span.spanContext();
+  // Ids come from the SDK's generator or a validated traceparent; only the all-zero ones are invalid.
+  if (ctx.traceId === INVALID_SPAN_CONTEXT.traceId || ctx.spanId === INVALID_SPAN_CONTEXT.spanId) return undefined;
+  return { traceId: ctx.traceId, spanId: ctx.spanId, sampled: (ctx.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED };
+}
+
+function errorMessage(error: unknown): string {
+  return redactText(error instanceof Error ? error.message : String(error));
+}
+
+function recordError(span: Span, error: unknown): void {
+  if (error instanceof Error) {
+    const safe = new Error(errorMessage(error));
+    safe.name = error.name;
+    if (error.stack) safe.stack = redactText(error.stack);
+    span.recordException(safe);
+  } else {
+    span.recordException(errorMessage(error));
+  }
+  span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
+}
+
+export interface TraceOptions {
+  kind?: SpanKind;
+  attributes?: Attributes;
+  /** Only create a span when a parent span is active (keeps background noise out of traces). */
+  requireParent?: boolean;
+}
+
+async function runInSpan<T>(name: string, options: TraceOptions, operation: (span: Span) => Promise<T>): Promise<T> {
+  if (options.requireParent && !trace.getActiveSpan()?.isRecording()) {
+    return operation(trace.wrapSpanContext(INVALID_SPAN_CONTEXT));
+  }
+  const tracer = trace.getTracer(TRACER_NAME);
+  return tracer.startActiveSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes }, async (span) => {
+    try {
+      return await operation(span);
+    } catch (error) {
+      recordError(span, error);
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/** What a database span carries: the statement's shape, never its values. */
+function databaseAttributes(operation: string, table: string, statement: string): Attributes {
+  return {
+    'db.system.name': 'postgresql',
+    'db.system': 'postgresql',
+    'db.operation.name': operation.toUpperCase(),
+    'db.collection.name': table,
+    'db.query.text': statementShape(statement),
+  };
+}
+
+export const TracingService = {
+  /** Runs `operation` in an active INTERNAL span; a throw is recorded and the span marked ERROR. */
+  traceAsyncOperation<T>(
+    operationName: string,
+    operation: () => Promise<T>,
+    attributes?: Record<string, string | number | boolean>,
+  ): Promise<T> {
+    return runInSpan(operationName, { attributes }, () => operation());
+  },
+
+  /**
+   * A CLIENT span for a call to another service, named `{service}.{operation}`, with the method,
+   * the URL without secrets and the upstream's status code. The instrumented fetch inside gets
+   * its own CLIENT span as a child (with traceparent propagation).
+   */
+  traceExternalApiCall<T>(
+    service: string,
+    operation: string,
+    url: string,
+    method: string,
+    apiCall: () => Promise<T>,
+  ): Promise<T> {
+    const attributes: Attributes = {
+      'http.request.method': method.toUpperCase(),
+      'url.full': sanitizeUrl(url),
+      'external.service': service,
+      'peer.service': service,
+    };
+    return runInSpan(`${service}.${operation}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      const result = await apiCall();
+      const status = (result as { status?: unknown } | undefined)?.status;
+      if (typeof status === 'number') {
+        span.setAttribute('http.response.status_code', status);
+        if (status >= 400) span.setStatus({ code: SpanStatusCode.ERROR, message: `upstream answered ${status}` });
+      }
+      return result;
+    });
+  },
+
+  /**
+   * A CLIENT span for one database statement, named `{operation} {table}`, carrying the statement's
+   * shape (literal values removed) — never the values. Only inside a traced request or job.
+   */
+  traceDatabaseOperation<T>(operation: string, table: string, statement: string, dbOperation: () => Promise<T>): Promise<T> {
+    const attributes = databaseAttributes(operation, table, statement);
+    return runInSpan(`${operation.toUpperCase()} ${table}`, { kind: SpanKind.CLIENT, attributes, requireParent: true }, () =>
+      dbOperation(),
+    );
+  },
+};
+
+/** Span name and attributes per distinct statement (a statement's text always gives the same ones). */
+const statementSpans = new WeakMap<ParsedStatement, { name: string; attributes: Attributes }>();
+
+/**
+ * traceDatabaseOperation for a raw SQL statement at the driver (the embedded database), with the
+ * operation and table read from it. The span is not made active: a statement has no child spans,
+ * and skipping the context switch keeps the per-query cost down.
+ */
+export function traceStatement<T>(sql: string, run: () => Promise<T>, parsed: ParsedStatement = parseStatement(sql)): Promise<T> {
+  if (!trace.getActiveSpan()?.isRecording()) return run();
+  let template = statementSpans.get(parsed);
+  if (!template) {
+    template = {
+      name: `${parsed.operation.toUpperCase()} ${parsed.table}`,
+      attributes: databaseAttributes(parsed.operation, parsed.table, sql),
+    };
+    statementSpans.set(parsed, template);
+  }
+  const span = trace.getTracer(TRACER_NAME).startSpan(template.name, { kind: SpanKind.CLIENT, attributes: template.attributes });
+  return run().then(
+    (result) => {
+      span.end();
+      return result;
+    },
+    (error: unknown) => {
+      recordError(span, error);
+      span.end();
+      throw error;
+    },
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * The worker process (DESIGN.md §1, §7): the container and the BullMQ
+ * processors, plus its own /metrics listener (job counters and durations live
+ * in the process that runs the jobs) — no HTTP API. Needs REDIS_URL and
+ * DATABASE_URL: without Redis the jobs run inside the web process, and the
+ * embedded database cannot be shared with another process.
+ */
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ConfigError, type Config } from './config';
+import { createContainer, type Container } from './container';
+import { createMetricsServer } from './observability/metrics/metrics-server';
+import { startDefaultMetrics } from './observability/metrics/catalog';
+import { startBackgroundJobs } from './background-jobs';
+
+/** Time for running jobs to finish and telemetry to flush after SIGTERM. */
+export const WORKER_SHUTDOWN_BUDGET_MS = 10_000;
+
+export interface RunningWorker {
+  container: Container;
+  metricsPort?: number;
+  /** Lets running jobs finish (within the job budget) and closes everything. Safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+export async function startWorkerProcess(config: Config): Promise<RunningWorker> {
+  if (!config.REDIS_URL) {
+    throw new ConfigError('Invalid configuration: REDIS_URL is required by the worker (without Redis, jobs run inside the web process)');
+  }
+  if (!config.DATABASE_URL) {
+    // An embedded database belongs to one process; a worker must share the web process's PostgreSQL.
+    throw new ConfigError('Invalid configuration: DATABASE_URL is required by the worker (the embedded database cannot be shared between processes)');
+  }
+  if (config.PROMETHEUS_ENABLED) startDefaultMetrics();
+  const container = await createContainer(config);
+  await startBackgroundJobs(container, 'worker');
+
+  let metricsServer: http.Server | undefined;
+  let metricsPort: number | undefined;
+  if (config.PROMETHEUS_ENABLED) {
+    const server = createMetricsServer({ token: config.METRICS_TOKEN });
+    metricsServer = server;
+    metricsPort = await new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.METRICS_PORT, config.METRICS_HOST, () => resolve((server.address() as AddressInfo).port));
+    });
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    container,
+    metricsPort,
+    stop() {
+      stopping ??= (async () => {
+        if (metricsServer) {
+          metricsServer.closeAllConnections();
+          await new Promise<void>((resolve) => metricsServer!.close(() => resolve()));
+        }
+        await container.close();
+      })();
+      return stopping;
+    },
+  };
+}
