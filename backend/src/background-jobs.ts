@@ -1,5 +1,6 @@
 /**
- * MediaNest's background jobs (DESIGN.md §1):
+ * MediaNest's background jobs (run by the web process, or by the separate
+ * worker process when JOBS_MODE=web splits them off):
  * - `request-sync` every 5 min: asks Overseerr about requests still in
  *   progress (the safety net for Overseerr's never-retried webhooks);
  * - `service-health` every 60 s: probes Plex, Overseerr and the admin's extra

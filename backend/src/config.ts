@@ -1,5 +1,6 @@
 /**
- * One zod schema for every environment variable MediaNest reads (DESIGN.md §2).
+ * One zod schema for every environment variable MediaNest reads; each one is
+ * documented, with its default, in /.env.example.
  * `loadConfig` never throws a stack trace at the operator: `ConfigError` carries
  * one line naming the variable and the problem, and main.ts prints it and exits 1.
  */

@@ -1,5 +1,5 @@
 /**
- * The split deployment (DESIGN.md §7): a web process with JOBS_MODE=web runs
+ * The split deployment, for installs that outgrow one process: a web process with JOBS_MODE=web runs
  * no processors; `worker` runs them against the same PostgreSQL and Redis, and
  * what its jobs publish reaches the browsers connected to the web process.
  * Both need Redis and PostgreSQL, so this file brings its own in either project.

@@ -1,5 +1,6 @@
 /**
- * The worker process (DESIGN.md §1, §7): the container and the BullMQ
+ * The worker process (`node dist/worker.js`, scaled apart from the web
+ * replicas): the container and the BullMQ
  * processors, plus its own /metrics listener (job counters and durations live
  * in the process that runs the jobs) — no HTTP API. Needs REDIS_URL and
  * DATABASE_URL: without Redis the jobs run inside the web process, and the

@@ -6,8 +6,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '../test/free-port';
 
 export const BENCH_ADMIN_PASSWORD = 'bench-admin-password';
 const MAIN = path.resolve(__dirname, '../main.js');
@@ -46,17 +46,6 @@ export function cpuTimeMs(pid: number): number {
   // Fields after the command name (which may contain spaces) — utime and stime are the 14th and 15th.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 function environment(settings: InstanceSettings, port: number, metricsPort: number): NodeJS.ProcessEnv {

@@ -1,6 +1,6 @@
 /**
  * How long /metrics takes to render: the real catalog (default metrics and
- * realistic traffic across the document's metrics) plus a number of extra
+ * realistic traffic across the catalog's fixed metrics) plus a number of extra
  * synthetic series, rendered with renderMetrics exactly as the metrics
  * listener does, in both exposition formats. Reports the median of many
  * renders after warm-up.

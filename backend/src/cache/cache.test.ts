@@ -1,7 +1,7 @@
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectRedis } from '../redis/client';
 import { createTestApp, testMode, type TestApp } from '../test/context';
+import { freePort } from '../test/free-port';
 import { registryLabelValues, registrySum } from '../test/metrics-helpers';
 import { createCache } from './cache';
 import { HitRatioWindow, WINDOW_MINUTES } from './hit-ratio';
@@ -77,12 +77,7 @@ describe(`cache hit ratio (${testMode})`, () => {
   });
 
   it('serves from memory, and reports it as memory, when Redis does not answer', async () => {
-    const closed = await new Promise<number>((resolve) => {
-      const probe = net.createServer().listen(0, '127.0.0.1', () => {
-        const { port } = probe.address() as net.AddressInfo;
-        probe.close(() => resolve(port));
-      });
-    });
+    const closed = await freePort();
     const down = connectRedis(`redis://127.0.0.1:${closed}`);
     try {
       const cache = createCache(down);

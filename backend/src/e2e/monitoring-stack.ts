@@ -8,9 +8,9 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../test/free-port';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 
@@ -35,17 +35,6 @@ export interface MonitoringStack {
   query(expr: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>>;
   targets(): Promise<Array<{ job: string; health: string; lastError: string }>>;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function which(binary: string): string {

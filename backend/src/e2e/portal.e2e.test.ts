@@ -100,7 +100,8 @@ const VITALS = {
 
 /** Closes the page the way a user leaving does: visibility turns hidden, pagehide fires, beacons go out. */
 async function leave(page: Page): Promise<void> {
-  // INP is only final a moment after the last interaction (DESIGN.md §6).
+  // web-vitals reports INP only once the page is hidden, and only for interactions it has
+  // finished measuring: leaving within ~2 s of the last click loses it.
   await page.waitForTimeout(2000);
   await page.close({ runBeforeUnload: true });
 }

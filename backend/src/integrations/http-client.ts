@@ -4,7 +4,7 @@
  *
  * - global `fetch` (undici), so the OpenTelemetry undici instrumentation
  *   makes a span per attempt and propagates `traceparent`, inside the
- *   document's `TracingService.traceExternalApiCall` span for the whole call
+ *   CLIENT span that `traceExternalApiCall` opens for the whole call
  *   (observability/tracing/trace.ts: URL without secrets);
  * - a per-attempt timeout (`AbortSignal.timeout`);
  * - retries with exponential backoff and full jitter for idempotent methods

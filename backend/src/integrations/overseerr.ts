@@ -1,10 +1,12 @@
 /**
- * Overseerr API v1 client (reference/upstream-apis.md §3), on the one
- * instrumented HTTP client. Authenticates with `X-Api-Key`; requests are
- * created ON BEHALF of the MediaNest user with `X-API-User` (DESIGN.md
- * product rules), everything else acts as the API key's admin.
+ * Overseerr API v1 client (`/api/v1`), on the one instrumented HTTP client.
+ * Authenticates with `X-Api-Key`; requests are created ON BEHALF of the
+ * MediaNest user with `X-API-User`: with the bare API key Overseerr would
+ * treat every request as the admin's and approve it at once, bypassing the
+ * owner's approval rules and quotas. Everything else acts as the API key's
+ * admin.
  *
- * `GET /user` is not in upstream-apis.md. Its shape was checked against
+ * `GET /user` is not in Overseerr's published API notes. Its shape was checked against
  * sct/overseerr `server/routes/user/index.ts`: `?take=&skip=` paging, answer
  * `{pageInfo:{pages,pageSize,results,page}, results:[User]}`, and a User
  * carries `email` and `plexId` only when the acting user may manage users

@@ -1,5 +1,5 @@
 /**
- * plex.tv API v2 client for the PIN login (reference/upstream-apis.md §1), on
+ * plex.tv API v2 client for the PIN login (`/api/v2/pins`, `/api/v2/user`, `/api/v2/resources`), on
  * the one instrumented HTTP client. Every call carries MediaNest's stable
  * `X-Plex-Client-Identifier` and product name; user tokens travel in the
  * `X-Plex-Token` header of the one call that needs them and are never

@@ -1,5 +1,5 @@
 /**
- * Plex Media Server client (reference/upstream-apis.md §2), on the one
+ * Plex Media Server client (its HTTP API on port 32400), on the one
  * instrumented HTTP client: JSON via `Accept: application/json`, the server
  * token in the `X-Plex-Token` header (never the URL), container paging in
  * `X-Plex-Container-Start`/`-Size` headers.

@@ -1,6 +1,7 @@
 /**
  * The in-process job queue for installs without Redis (the embedded,
- * single-process mode of DESIGN.md §7): timers schedule the repeating jobs,
+ * single-process mode; never used when REDIS_URL is set, so a second replica
+ * never depends on one process's memory): timers schedule the repeating jobs,
  * each queue runs one job at a time, failed attempts are retried with
  * exponential backoff until the attempts are used up. Like BullMQ's job
  * schedulers, a repeating job has at most one run waiting at a time, so a slow

@@ -1,5 +1,7 @@
 /**
- * Secret scrubbing shared by logs and spans (DESIGN.md §3.13). Structured
+ * Secret scrubbing shared by logs and spans: tokens, cookies, passwords and
+ * API keys must never reach a log line or a span (Plex URLs carry
+ * X-Plex-Token in their query). Structured
  * fields are redacted by name (pino `redact` paths, span attribute keys); free
  * text — URLs, error messages and stacks that embed a URL, a serialized log
  * line — goes through `redactText`, which removes sensitive query parameters

@@ -3,7 +3,8 @@
  * event published in one process reaches the Socket.IO clients of every
  * other: a request synced by `node dist/worker.js` updates the browsers
  * connected to the web process, and each web replica delivers every event
- * to its own clients (DESIGN.md §7). Without Redis there is one process and
+ * to its own clients, so web processes stay stateless and can be scaled out.
+ * Without Redis there is one process and
  * nothing to relay. Delivery is best effort: while Redis is unreachable,
  * events stay local to the process that published them.
  */

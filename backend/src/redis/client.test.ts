@@ -1,25 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { TEST_REDIS_URL, testMode } from '../test/context';
+import { freePort } from '../test/free-port';
 import { registryLabelValues, registrySum } from '../test/metrics-helpers';
 import { connectRedis, type RedisConnection } from './client';
 
 const OPS = 'medianest_redis_operation_duration_seconds';
 const ops = (labels: Record<string, string>) => registrySum(OPS, labels, `${OPS}_count`);
 
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 describe('Redis command metrics while Redis does not answer', () => {
   it('fails commands fast and records them with status "error"', async () => {
-    const redis = connectRedis(`redis://127.0.0.1:${await closedPort()}`);
+    const redis = connectRedis(`redis://127.0.0.1:${await freePort()}`);
     try {
       const before = await ops({ command: 'get', status: 'error' });
       const started = Date.now();
@@ -63,7 +54,7 @@ if (testMode === 'services') {
       expect(await ops({ command: 'set', status: 'success' })).toBe(before.set + 1);
       expect(await ops({ command: 'get', status: 'success' })).toBe(before.get + 2);
       expect(await ops({ command: 'incr', status: 'error' })).toBe(before.incrError + 1);
-      // Durations land in the document's buckets (a loopback GET is well under 0.5 s).
+      // Durations land in the catalog's fixed buckets (a loopback GET is well under 0.5 s).
       expect(await registrySum(OPS, { command: 'get', status: 'success', le: '0.5' }, `${OPS}_bucket`)).toBe(before.get + 2);
     });
 

@@ -1,7 +1,7 @@
 /**
- * Circuit breakers for everything MediaNest depends on, with real recovery
- * (the strategy document's §4.2 `AutoScalingService`, whose recovery
- * procedures were stubs — DESIGN.md §3.14).
+ * Circuit breakers for everything MediaNest depends on, with real recovery:
+ * opening a breaker starts a procedure that actually repairs the connection,
+ * not just a log line.
  *
  * - One opossum breaker per service: `plex-api`, `plex-tv`, `overseerr`
  *   (fed by every call of integrations/http-client.ts) and `redis`,
@@ -10,7 +10,7 @@
  * - Every transition sets `medianest_circuit_breaker_state{service}`
  *   (0 closed, 1 open, 2 half-open) and writes one log line (warn on open,
  *   info on half-open and close); opening is tracked as an application error
- *   and closing as the `service_recovery` feature, as the document does.
+ *   and closing as the `service_recovery` feature.
  * - Errors that mark themselves `neutralForBreaker` (an upstream 4xx: the
  *   caller's problem, not the upstream's health) never count as failures.
  * - Recovery procedures run when a breaker opens (and again each time a

@@ -5,6 +5,7 @@
  */
 import { humanize, isObject } from '../api/read';
 import { formatDateTime, formatMs } from './format';
+import { Table } from './table';
 
 const MAX_ROWS = 50;
 const MAX_DEPTH = 4;
@@ -38,44 +39,30 @@ function Cell({ name, value }: { name: string; value: unknown }) {
   return <>{formatValue(name, value)}</>;
 }
 
-function Table({ rows, caption }: { rows: Record<string, unknown>[]; caption: string }) {
+/** A list of objects as a table: one column per key, the first MAX_ROWS rows. */
+function ObjectTable({ rows, caption }: { rows: Record<string, unknown>[]; caption: string }) {
+  const shown = rows.slice(0, MAX_ROWS);
   const columns: string[] = [];
-  for (const row of rows.slice(0, MAX_ROWS)) {
+  for (const row of shown) {
     for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
   }
   return (
-    <div className="table-scroll" tabIndex={0} role="region" aria-label={caption}>
-      <table>
-        <thead>
-          <tr>
-            {columns.map((c) => (
-              <th key={c} scope="col">
-                {humanize(c)}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.slice(0, MAX_ROWS).map((row, i) => (
-            <tr key={i}>
-              {columns.map((c) => (
-                <td key={c}>
-                  <Cell name={c} value={row[c]} />
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+    <>
+      <Table
+        label={caption}
+        head={columns.map(humanize)}
+        rows={shown.map((row) => columns.map((c) => <Cell key={c} name={c} value={row[c]} />))}
+        rowHeaders={false}
+      />
       {rows.length > MAX_ROWS && <p className="muted">{rows.length - MAX_ROWS} more not shown</p>}
-    </div>
+    </>
   );
 }
 
 export function DataView({ value, name = '', depth = 0 }: { value: unknown; name?: string; depth?: number }) {
   if (Array.isArray(value)) {
     if (value.length === 0) return <span className="muted">none</span>;
-    if (value.every(isObject)) return <Table rows={value} caption={humanize(name || 'items')} />;
+    if (value.every(isObject)) return <ObjectTable rows={value} caption={humanize(name || 'items')} />;
     return <span>{value.map((v) => formatValue(name, v)).join(', ')}</span>;
   }
   if (isObject(value)) {
@@ -83,7 +70,7 @@ export function DataView({ value, name = '', depth = 0 }: { value: unknown; name
     if (entries.length === 0) return <span className="muted">none</span>;
     // A map of uniform objects (e.g. per-route or per-dependency) reads best as a table.
     if (entries.length > 1 && entries.every(([, v]) => isObject(v) && Object.values(v).every((x) => !isObject(x) && !Array.isArray(x)))) {
-      return <Table rows={entries.map(([k, v]) => ({ name: k, ...(v as Record<string, unknown>) }))} caption={humanize(name || 'items')} />;
+      return <ObjectTable rows={entries.map(([k, v]) => ({ name: k, ...(v as Record<string, unknown>) }))} caption={humanize(name || 'items')} />;
     }
     if (depth >= MAX_DEPTH) return <code className="json">{JSON.stringify(value)}</code>;
     return (

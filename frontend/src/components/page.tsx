@@ -1,5 +1,5 @@
 /**
- * The frame of every page: its <h1>, the document title, and the signal that
+ * The frame of every page: its <h1>, the browser tab's title, and the signal that
  * the page shows its content (which completes the navigation timing).
  */
 import { useEffect, type ReactNode } from 'react';

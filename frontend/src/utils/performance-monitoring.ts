@@ -1,6 +1,6 @@
 /**
- * Browser performance monitoring (strategy document §2.2, corrected per
- * DESIGN.md §3.10 and §3.12):
+ * Browser performance monitoring, sending only what the server's bounded
+ * ingestion endpoints accept:
  * - Core Web Vitals through the web-vitals v5 callbacks (LCP, INP, CLS, FCP,
  *   TTFB; FID is gone), each tagged with the route TEMPLATE (`/requests/:id`)
  *   that was showing when the measured event happened — never a raw path;

@@ -1,6 +1,7 @@
 /**
- * POST /api/v1/alerts/webhook: Alertmanager's webhook receiver
- * (reference/upstream-apis.md §5). Authenticated with
+ * POST /api/v1/alerts/webhook: Alertmanager's webhook receiver (its v4
+ * payload: `status`, `groupKey`, `alerts[]` with labels, annotations,
+ * `startsAt`/`endsAt` and `fingerprint`). Authenticated with
  * `Authorization: Bearer ALERTS_WEBHOOK_TOKEN` (503 NOT_CONFIGURED while no
  * token is set, 401 without the right one); each alert is stored by
  * fingerprint + start time. Mounted before the API's 100 kB body parser:

@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.cleanup());
 
-/** An Alertmanager notification as its webhook sends it (reference/upstream-apis.md §5). */
+/** An Alertmanager notification as its webhook sends it (payload version 4). */
 function notification(alertList: Record<string, unknown>[], status = 'firing') {
   return {
     version: '4',

@@ -61,7 +61,8 @@ export class AuthService {
       httpOnly: true,
       sameSite: 'lax',
       // Secure whenever the request came over HTTPS (directly or via a trusted proxy), not because of NODE_ENV:
-      // plain-http LAN installs must still be able to sign in (DESIGN.md §2).
+      // many households open MediaNest on plain http://192.168.x.x:4000, and an always-Secure cookie
+      // would silently break their sign-in.
       secure: req.secure,
       path: '/',
       maxAge: this.sessionTtlMs,

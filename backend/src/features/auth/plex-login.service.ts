@@ -1,5 +1,5 @@
 /**
- * Plex PIN sign-in (reference/upstream-apis.md §1): MediaNest asks plex.tv
+ * Plex PIN sign-in (plex.tv API v2, `/api/v2/pins`): MediaNest asks plex.tv
  * for a PIN, the browser opens app.plex.tv to approve it, and MediaNest polls
  * the PIN until it carries the user's token. The token is used for two
  * plex.tv calls (who is this, which servers can they reach) and dropped: it

@@ -1,5 +1,6 @@
 /**
- * DESIGN.md §3.12: one script must not be able to create series. 5,000
+ * The browser endpoints are public, so one script must not be able to create
+ * metric series (and with them Prometheus memory) at will. 5,000
  * malformed, oversized or hostile posts to the two browser endpoints: every
  * one is answered 4xx (never 5xx) and the scraped /metrics has exactly as many
  * series afterwards as before.

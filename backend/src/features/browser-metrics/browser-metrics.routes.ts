@@ -1,5 +1,6 @@
 /**
- * Browser metrics ingestion (strategy §2.2, bounded per DESIGN.md §3.10/§3.12):
+ * Browser metrics ingestion, bounded because anyone can post to it (an
+ * unchecked name or label would let one script create millions of series):
  * POST /api/v1/metrics/web-vitals and POST /api/v1/metrics/custom.
  *
  * - Names are allow-listed: LCP, INP, CLS, FCP, TTFB (web-vitals ≥ 5, no FID);
@@ -203,7 +204,7 @@ export function browserMetricsRouter(limiter: RateLimiter, postsPerMinutePerIp: 
 
   router.post('/custom', limit, body, (req, res) => {
     checkEntryCount(req.body);
-    // The strategy document's sender posts one metric per request ({name, value, labels, timestamp}); batches are { metrics: [...] }.
+    // A single metric is posted as {name, value, labels, timestamp}; a batch as { metrics: [...] }.
     const metrics = isObject(req.body) && 'metrics' in req.body ? parse(customBatch, req.body, 'custom metrics body').metrics : [parse(customEntry, req.body, 'custom metric')];
     metrics.forEach(observeCustom);
     res.status(202).json({ accepted: metrics.length });

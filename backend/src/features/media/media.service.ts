@@ -9,7 +9,6 @@ import type { MediaType, RequestStatus } from '../../db/schema';
 import { AppError } from '../../errors';
 import { upstreamFailureOf } from '../../integrations/http-client';
 import type { OverseerrClient, OverseerrMediaInfo, OverseerrMovie, OverseerrSearchResult, OverseerrTv } from '../../integrations/overseerr';
-import { MediaStatus } from '../../integrations/overseerr';
 import type { User } from '../users/users.repository';
 import { availabilityFromMediaInfo, availabilityFromMediaStatus, combineAvailability, type Availability } from './request-status';
 import type { MediaRequestRow, MediaRequestsRepository } from './requests.repository';

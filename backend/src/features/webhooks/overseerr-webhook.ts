@@ -1,5 +1,5 @@
 /**
- * Overseerr's webhook (reference/upstream-apis.md §4): who may send it and
+ * Overseerr's webhook (its "Webhook" notification agent): who may send it and
  * what it says. Overseerr sends its "Authorization Header" setting verbatim
  * (no "Bearer" added) and never retries; every template value is a string
  * ("request_id":"42", "status":"PROCESSING").

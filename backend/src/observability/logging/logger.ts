@@ -1,6 +1,6 @@
 /**
- * Structured logging (pino) — the strategy document's logger (§1.3) with the
- * same outputs and fewer ways to lose or leak a line:
+ * Structured logging (pino): console, rotating files and Loki, built so that
+ * a line is hard to lose and a secret hard to leak:
  * - JSON lines with time, level, message, service, version, environment,
  *   instance; full error stacks; request id, user id and trace/span ids mixed
  *   in from the async context of the request (or job) being handled;
@@ -54,7 +54,7 @@ export const REDACT_PATHS = [
 ];
 
 /**
- * Rotation of the log files in LOG_DIR (DESIGN.md §2): a new file each day or at 20 MB, whichever
+ * Rotation of the log files in LOG_DIR (default DATA_DIR/logs): a new file each day or at 20 MB, whichever
  * comes first (medianest.2025-01-31.1.log, .2.log, …); the 14 newest rotated files are kept besides
  * the current one, including files left by earlier runs.
  */

@@ -1,5 +1,5 @@
 /**
- * Business events (the document's AnalyticsService, §2.3): each event moves a
+ * Business events (logins, media requests, slow external calls): each event moves a
  * metric and writes one structured log line. User ids go into the log line,
  * never into metric labels (no per-user series).
  */
@@ -9,7 +9,7 @@ import { logger } from '../logging/logger';
 export type LoginMethod = 'local' | 'plex';
 export type MediaRequestSource = 'web' | 'webhook' | 'sync' | 'admin';
 
-/** External calls slower than this are logged (the document's threshold). */
+/** External calls slower than this are logged as a warning (5 s: well past any retry budget). */
 export const SLOW_EXTERNAL_CALL_MS = 5000;
 
 export const analytics = {

@@ -9,8 +9,13 @@ import { parseExposition, scrape, scrapedSum } from '../../test/metrics-helpers'
 import * as metrics from './catalog';
 import { register } from './catalog';
 
-/** The strategy document's catalog (§1.1), verbatim. */
-const DOCUMENT_CATALOG = [
+/**
+ * The fixed catalog: names, help texts, label names and buckets that the
+ * dashboards, alert rules and recording rules are written against. Changing
+ * any of them breaks an operator's panels and alerts, so this list is the
+ * contract, verbatim.
+ */
+const FIXED_CATALOG = [
   {
     name: 'medianest_http_request_duration_seconds',
     type: 'histogram',
@@ -61,7 +66,7 @@ const DOCUMENT_CATALOG = [
   },
 ] as const;
 
-/** Our additions (DESIGN.md §3): bounded labels only. */
+/** Metrics added beside the fixed catalog: bounded labels only. */
 const ADDITIONS = [
   { name: 'medianest_http_requests_in_flight', type: 'gauge', labelNames: [] },
   { name: 'medianest_background_jobs_waiting', type: 'gauge', labelNames: ['queue'] },
@@ -102,7 +107,7 @@ afterAll(() => server?.cleanup());
 const login = () => loginOverHttp(server.baseUrl);
 
 describe('the metric catalog', () => {
-  it.each(DOCUMENT_CATALOG)('$name is exactly as the strategy document defines it', async (expected) => {
+  it.each(FIXED_CATALOG)('$name keeps the name, help, labels and buckets dashboards and alerts rely on', async (expected) => {
     const actual = await shapeOf(expected.name);
     expect(actual.type).toBe(expected.type);
     expect(actual.help).toBe(expected.help);
@@ -110,7 +115,7 @@ describe('the metric catalog', () => {
     if ('buckets' in expected) expect(actual.buckets).toEqual(expected.buckets);
   });
 
-  it('exports every document metric under the document\'s variable name', () => {
+  it('exports every fixed metric under its established variable name', () => {
     const byVariable: Record<string, string> = {
       httpRequestDuration: 'medianest_http_request_duration_seconds',
       httpRequestsTotal: 'medianest_http_requests_total',
@@ -146,7 +151,7 @@ describe('the metric catalog', () => {
     }
   });
 
-  it('carries default metrics with the medianest_ prefix and the document\'s GC buckets', async () => {
+  it('carries default metrics with the medianest_ prefix and the fixed GC buckets', async () => {
     // startServer started them.
     for (const name of ['medianest_process_resident_memory_bytes', 'medianest_process_cpu_seconds_total', 'medianest_nodejs_eventloop_lag_seconds', 'medianest_nodejs_heap_size_used_bytes']) {
       expect(register.getSingleMetric(name), name).toBeDefined();

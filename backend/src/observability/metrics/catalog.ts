@@ -1,7 +1,9 @@
 /**
- * The metric catalog of the observability strategy document (§1.1), names,
- * help texts, label names and buckets exactly as written there, in one
- * Registry. Additions beyond the document are marked as such.
+ * MediaNest's metric catalog, in one Registry. The names, help texts, label
+ * names and buckets of the core metrics are fixed: the dashboards, alert
+ * rules and recording rules in infrastructure/ are written against them, and
+ * catalog.test.ts holds them verbatim. Metrics added later are marked
+ * "Addition" and carry bounded labels only.
  *
  * Metrics are module singletons so any module can import the one it measures;
  * values that are a property of state (sessions, pool size, queue depth) are
@@ -18,7 +20,7 @@ const OpenMetricsRegistry = prometheus.Registry as unknown as new (
 export const register = new OpenMetricsRegistry(prometheus.Registry.OPENMETRICS_CONTENT_TYPE);
 
 let defaultMetricsStarted = false;
-/** Default Node/process metrics with the document's prefix and GC buckets. */
+/** Default Node/process metrics with the medianest_ prefix and fixed GC buckets. */
 export function startDefaultMetrics(): void {
   if (defaultMetricsStarted) return;
   defaultMetricsStarted = true;
@@ -214,7 +216,7 @@ export const loginsTotal = new prometheus.Counter({
   registers: [register],
 });
 
-// Browser metrics (strategy §2.2), bounded per DESIGN.md §3.12: allow-listed names, route
+// Browser metrics, bounded because any browser may post them: allow-listed names, route
 // templates (metrics/frontend-routes.ts) and a rating recomputed on the server.
 // Times arrive from the browser in milliseconds and are stored in seconds; CLS is unitless.
 const webVitalTimeBuckets = [0.1, 0.25, 0.5, 0.8, 1, 1.8, 2.5, 3, 4, 6, 10, 20];

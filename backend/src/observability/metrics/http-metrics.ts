@@ -1,6 +1,7 @@
 /**
- * HTTP request metrics by construction (the document's metrics middleware,
- * corrected per DESIGN.md §3.1): the `endpoint` label is the matched route
+ * HTTP request metrics by construction, one middleware for every request.
+ * A raw path as a label (scanners, ids) would create unbounded series, so the
+ * `endpoint` label is the matched route
  * template including its router's mount path, captured at the moment Express
  * matches the route; anything that matched no route is `unmatched`; unknown
  * methods are `OTHER`; a request the client aborted is recorded with status

@@ -1,6 +1,6 @@
 /**
- * Builds and starts the OpenTelemetry NodeSDK (the strategy document's
- * tracing.ts, corrected per DESIGN.md §3.9/§3.13): OTLP/HTTP (JSON) to
+ * Builds and starts the OpenTelemetry NodeSDK: OTLP/HTTP (JSON) — which
+ * Jaeger ≥ 1.35 and Tempo take natively; the Jaeger exporter is deprecated — to
  * `{endpoint}/v1/traces`, batched; parent-based ratio sampling; only the
  * instrumentations we use (outgoing http, pg, ioredis, undici/fetch) — not the
  * auto bundle; incoming requests get their SERVER span from the web app's

@@ -1,10 +1,8 @@
 import { Writable } from 'node:stream';
-import { context, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, testMode, type TestApp } from '../../test/context';
 import { startInMemoryTracing, type InMemoryTracing } from '../../test/in-memory-tracing';
 import { createLogger } from '../logging/logger';
-import { renderMetrics } from '../metrics/metrics-server';
 import { runWithRequestContext } from '../current-request';
 import { currentTraceIds, traceStatement, TracingService } from './trace';
 

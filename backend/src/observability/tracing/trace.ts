@@ -1,6 +1,6 @@
 /**
- * The strategy document's TracingService (§2.1 "Custom Instrumentation"),
- * done right: external calls are real CLIENT spans (SpanKind in the span
+ * Custom spans around async operations, external calls and database work:
+ * external calls are real CLIENT spans (SpanKind in the span
  * options, not an attribute), exceptions are recorded with status ERROR, URLs
  * lose their tokens and SQL loses its literal values before they reach a span.
  * Also the service identity shared by logs and traces, and `currentTraceIds()`

@@ -1,5 +1,5 @@
 /**
- * A fake Overseerr (reference/upstream-apis.md §3–§4): status, search,
+ * A fake Overseerr (API v1 and its webhook agent): status, search,
  * movie/tv details (500 for an unknown id, like sct/overseerr), requests
  * (create as the X-API-User, get, list, delete), users, and the webhook it
  * sends, rendered from the default template (every value a string).

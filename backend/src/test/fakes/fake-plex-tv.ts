@@ -1,5 +1,5 @@
 /**
- * A fake plex.tv (reference/upstream-apis.md §1) for the PIN login: PIN
+ * A fake plex.tv (API v2) for the PIN login: PIN
  * creation and polling, the account behind a token, and its resources list.
  * Test hooks: `authorizePin(id, token)` (what approving on app.plex.tv does),
  * `expirePin(id)`, `addAccount(token, …)`; over HTTP

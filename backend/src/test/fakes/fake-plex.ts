@@ -1,5 +1,5 @@
 /**
- * A fake Plex Media Server (reference/upstream-apis.md §2): /identity, /,
+ * A fake Plex Media Server: /identity, /,
  * library sections, a section's items with container paging (headers or
  * query), recently added, hub search and poster images. JSON only when asked
  * with `Accept: application/json` (XML otherwise, like the real server); a

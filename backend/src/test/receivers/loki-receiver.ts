@@ -1,6 +1,6 @@
 /**
  * A stand-in for Loki's push endpoint (`POST /loki/api/v1/push`, JSON, optionally
- * gzipped — reference/upstream-apis.md §6.1) for tests. It records every stream
+ * gzipped: `{ streams: [{ stream: labels, values: [[ns, line]] }] }`) for tests. It records every stream
  * and line it accepts, and can be told to fail (answer 503, or stop listening
  * and come back on the same port) to exercise outages.
  */

@@ -1,7 +1,7 @@
 /**
  * A stand-in for an OTLP/HTTP trace collector (Jaeger ≥1.35, Tempo) for tests:
  * `POST /v1/traces` in JSON or protobuf (by Content-Type), optionally gzipped
- * (reference/upstream-apis.md §6.2). Spans are flattened to one record each,
+ * (ExportTraceServiceRequest). Spans are flattened to one record each,
  * with attributes as a plain object and the resource attributes alongside.
  */
 import http from 'node:http';

@@ -15,6 +15,7 @@ import { DataView } from '../../components/data-view';
 import { EmptyState, ErrorMessage, SkeletonRows } from '../../components/feedback';
 import { formatDateTime, formatMs } from '../../components/format';
 import { Page } from '../../components/page';
+import { Table } from '../../components/table';
 import { useApiData } from '../../hooks/use-api-data';
 
 export const OPS_REFRESH_MS = 15_000;
@@ -34,31 +35,6 @@ function Panel({ id, title, children, wide = false }: { id: string; title: strin
       <h2 id={`ops-${id}`}>{title}</h2>
       {children}
     </section>
-  );
-}
-
-function Table({ label, head, rows }: { label: string; head: string[]; rows: ReactNode[][] }) {
-  return (
-    <div className="table-scroll" tabIndex={0} role="region" aria-label={label}>
-      <table>
-        <thead>
-          <tr>
-            {head.map((h) => (
-              <th key={h} scope="col">
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((cells, i) => (
-            <tr key={i}>
-              {cells.map((cell, j) => (j === 0 ? <th key={j} scope="row">{cell}</th> : <td key={j}>{cell}</td>))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
   );
 }
 
