@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 /**
  * Every unit and integration test file runs twice: against the embedded
  * defaults (PGlite, no Redis) and against the real PostgreSQL and Redis of the
- * machine (DESIGN.md §4). End-to-end tests (browser, monitoring stack) start
+ * machine (127.0.0.1:5432 and :6379, each run in its own database and key
+ * prefix). End-to-end tests (browser, monitoring stack) start
  * whole systems and run once, in their own project.
  */
 const common = {
