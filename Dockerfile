@@ -1,9 +1,14 @@
 # syntax=docker/dockerfile:1
 # MediaNest: one image serving the API, the built SPA, Socket.IO (port 4000)
 # and /metrics (port 9090).
+#
+# Node 24, the current LTS line (Node 20 reached end of life in April 2026). `engines` in
+# package.json still allows >=20.19 because CI tests on Node 20; .ci/run smoke-tests Node 24.
+# Debian 13 (trixie) is the current Debian stable release.
+ARG NODE_IMAGE=node:24-trixie-slim
 
 # ---- build: install everything, compile backend and frontend ----------------
-FROM node:20-bookworm-slim AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 # manifests first so the dependency layer is cached across source changes
 COPY package.json package-lock.json ./
@@ -14,7 +19,7 @@ COPY . .
 RUN npm run build
 
 # ---- deps: production dependencies only --------------------------------------
-FROM node:20-bookworm-slim AS deps
+FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
@@ -23,7 +28,7 @@ COPY frontend/package.json frontend/
 RUN npm ci --omit=dev && npm cache clean --force
 
 # ---- runtime -----------------------------------------------------------------
-FROM node:20-bookworm-slim AS runtime
+FROM ${NODE_IMAGE} AS runtime
 WORKDIR /app
 ENV NODE_ENV=production \
     PORT=4000 \
