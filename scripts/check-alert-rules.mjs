@@ -6,7 +6,13 @@
 //     which case every firing case in the unit tests must show it;
 //   - annotations summary, description and runbook_url, where runbook_url is
 //     docs/runbooks.md#<alert name in lower case> and that heading exists;
-//   - tests/*.yml hold at least one firing and one non-firing case per alert.
+//   - tests/*.yml hold at least one firing and one non-firing case per alert;
+//   - every alert with a `for:` has it pinned by a test: in one test, the
+//     alert is pending (a promql_expr_test on ALERTS{alertname="...",
+//     alertstate="pending"} expecting a sample) and, at most half of `for:`
+//     later, firing (an alert_rule_test or ALERTS{alertstate="firing"} case
+//     expecting it). A shorter `for:` fires while the test expects pending, a
+//     longer one has not fired when the test expects it to.
 // Needs the `yaml` package. Exit code 1 on any problem.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,7 +40,7 @@ for (const group of YAML.parse(fs.readFileSync(path.join(promDir, 'alert_rules.y
     if (!rule.alert) continue;
     const name = rule.alert;
     if (alerts.has(name)) problem(`${name}: defined twice`);
-    alerts.set(name, { rule, firing: 0, quiet: 0, firingWithoutService: 0 });
+    alerts.set(name, { rule, firing: 0, quiet: 0, firingWithoutService: 0, pinned: false });
     const labels = rule.labels ?? {};
     const ann = rule.annotations ?? {};
     if (!SEVERITIES.has(labels.severity)) problem(`${name}: labels.severity must be one of ${[...SEVERITIES].join('|')}`);
@@ -50,10 +56,46 @@ for (const group of YAML.parse(fs.readFileSync(path.join(promDir, 'alert_rules.y
   }
 }
 
+/** Seconds in a Prometheus duration ("1m", "2m30s", "1h"); NaN when it is not one. */
+function seconds(duration) {
+  const text = String(duration ?? '');
+  const units = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
+  const parts = [...text.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) return Number.NaN;
+  return parts.reduce((sum, [, n, unit]) => sum + Number(n) * units[unit], 0);
+}
+
+/** { alertname, alertstate } of an expression that selects exactly ALERTS{...}, else undefined. */
+function alertsSelector(expr) {
+  const m = /^\s*ALERTS\s*\{([^}]*)\}\s*$/.exec(String(expr ?? ''));
+  if (!m) return undefined;
+  const labels = Object.fromEntries([...m[1].matchAll(/(\w+)\s*=\s*"([^"]*)"/g)].map((l) => [l[1], l[2]]));
+  return labels.alertname && labels.alertstate ? labels : undefined;
+}
+
 const testsDir = path.join(promDir, 'tests');
 for (const file of fs.readdirSync(testsDir).filter((f) => /\.ya?ml$/.test(f))) {
   const suite = YAML.parse(fs.readFileSync(path.join(testsDir, file), 'utf8'));
   for (const test of suite.tests ?? []) {
+    // Times (s) at which this test expects each alert pending / firing.
+    const pending = new Map();
+    const firing = new Map();
+    const at = (map, name, time) => map.set(name, [...(map.get(name) ?? []), seconds(time)]);
+    for (const c of test.promql_expr_test ?? []) {
+      const sel = alertsSelector(c.expr);
+      if (!sel || (c.exp_samples ?? []).length === 0) continue;
+      if (sel.alertstate === 'pending') at(pending, sel.alertname, c.eval_time);
+      if (sel.alertstate === 'firing') at(firing, sel.alertname, c.eval_time);
+    }
+    for (const c of test.alert_rule_test ?? []) {
+      if ((c.exp_alerts ?? []).length > 0) at(firing, c.alertname, c.eval_time);
+    }
+    for (const [name, times] of pending) {
+      const entry = alerts.get(name);
+      if (!entry || entry.rule.for === undefined) continue;
+      const window = seconds(entry.rule.for) / 2;
+      if (times.some((p) => (firing.get(name) ?? []).some((f) => f > p && f - p <= window))) entry.pinned = true;
+    }
     for (const c of test.alert_rule_test ?? []) {
       const entry = alerts.get(c.alertname);
       if (!entry) { problem(`tests/${file}: case for unknown alert ${c.alertname}`); continue; }
@@ -71,6 +113,10 @@ for (const [name, e] of alerts) {
   if (e.firing === 0) problem(`${name}: no unit test case where it fires`);
   if (e.quiet === 0) problem(`${name}: no unit test case where it stays quiet`);
   if (e.firingWithoutService > 0) problem(`${name}: a firing test case expects no service or severity label`);
+  if (e.rule.for !== undefined && Number.isNaN(seconds(e.rule.for))) problem(`${name}: for: ${e.rule.for} is not a duration`);
+  else if (e.rule.for !== undefined && !e.pinned) {
+    problem(`${name}: no test pins for: ${e.rule.for} (pending, then firing at most ${e.rule.for} / 2 later, in one test)`);
+  }
 }
 
 if (problems.length > 0) {
@@ -78,4 +124,4 @@ if (problems.length > 0) {
   console.error(`check-alert-rules: ${problems.length} problem(s)`);
   process.exit(1);
 }
-console.log(`check-alert-rules: ${alerts.size} alerts, each with severity, service, runbook and firing/quiet tests: OK`);
+console.log(`check-alert-rules: ${alerts.size} alerts, each with severity, service, runbook, firing/quiet tests and a pinned for:: OK`);

@@ -220,5 +220,8 @@ export async function openDatabase(options: { url?: string; dataDir: string; poo
     ? await openPostgres(options.url, options.poolMax ?? 10)
     : await openPglite(options.dataDir);
   setGaugeSource('medianest_database_connections_active', () => database.activeConnections());
+  // PGlite runs one query at a time: its "pool" holds one connection.
+  const maxConnections = options.url ? (options.poolMax ?? 10) : 1;
+  setGaugeSource('medianest_database_connections_max', () => maxConnections);
   return database;
 }

@@ -69,6 +69,7 @@ const FIXED_CATALOG = [
 /** Metrics added beside the fixed catalog: bounded labels only. */
 const ADDITIONS = [
   { name: 'medianest_http_requests_in_flight', type: 'gauge', labelNames: [] },
+  { name: 'medianest_database_connections_max', type: 'gauge', labelNames: [] },
   { name: 'medianest_background_jobs_waiting', type: 'gauge', labelNames: ['queue'] },
   { name: 'medianest_build_info', type: 'gauge', labelNames: ['version', 'commit', 'node_version'] },
   { name: 'medianest_dependency_up', type: 'gauge', labelNames: ['dependency'] },
@@ -112,7 +113,29 @@ describe('the metric catalog', () => {
     expect(actual.type).toBe(expected.type);
     expect(actual.help).toBe(expected.help);
     expect(actual.labelNames).toEqual(expected.labelNames);
-    if ('buckets' in expected) expect(actual.buckets).toEqual(expected.buckets);
+    if ('buckets' in expected) {
+      // Buckets may be added below the document's lowest one (latencies far below it), never above or between.
+      const added = actual.buckets!.slice(0, actual.buckets!.length - expected.buckets.length);
+      expect(actual.buckets!.slice(added.length)).toEqual(expected.buckets);
+      for (const bound of added) expect(bound).toBeLessThan(expected.buckets[0]);
+    }
+  });
+
+  // Jobs take tens of milliseconds and upstream calls a few: with the document's lowest buckets (1 s, 0.1 s)
+  // the p95 panels could only show an interpolated bucket edge (0.95 s for a 21 ms job).
+  it.each([
+    ['medianest_background_job_duration_seconds', 0.021],
+    ['medianest_external_api_duration_seconds', 0.004],
+  ])('%s resolves a %f s observation with a bucket below it within 2.5x', async (name, seconds) => {
+    const { buckets } = await shapeOf(name);
+    const upper = buckets!.find((b) => b >= seconds)!;
+    expect(upper / seconds).toBeLessThanOrEqual(2.5);
+  });
+
+  it('exposes the pool maximum next to the active connections', async () => {
+    const samples = await scrape(server.metricsUrl!);
+    expect(scrapedSum(samples, 'medianest_database_connections_max')).toBe(testMode === 'services' ? server.config.DATABASE_POOL_MAX : 1);
+    expect(scrapedSum(samples, 'medianest_database_connections_active')).toBeLessThanOrEqual(scrapedSum(samples, 'medianest_database_connections_max'));
   });
 
   it('exports every fixed metric under its established variable name', () => {
