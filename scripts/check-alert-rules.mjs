@@ -19,7 +19,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// --root DIR: check another copy of the repository (the tests break one on purpose).
+const rootArg = process.argv.indexOf('--root');
+const root = rootArg > 1 ? path.resolve(process.argv[rootArg + 1]) : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const promDir = path.join(root, 'infrastructure/prometheus');
 const runbooksFile = path.join(root, 'docs/runbooks.md');
 const SEVERITIES = new Set(['critical', 'warning', 'ticket']);

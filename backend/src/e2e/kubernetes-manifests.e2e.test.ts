@@ -46,45 +46,26 @@ describe('the Kubernetes base', () => {
     expect(status, output).toBe(0);
   });
 
-  it('fails when an alert rule changes and the generated PrometheusRule is not regenerated', () => {
-    const root = brokenCopy('infrastructure/prometheus/alert_rules.yml', (t) => t.replace('for: 15m', 'for: 20m'));
-    const { status, output } = check(root);
+  // [what breaks, file, edit, what the check must say]
+  const breakages: [string, string, (text: string) => string, string | RegExp][] = [
+    ['an alert rule changes and the generated PrometheusRule is not regenerated', 'infrastructure/prometheus/alert_rules.yml',
+      (t) => t.replace('for: 15m', 'for: 20m'), 'deploy/kubernetes/generated/prometheus-rule.yaml differs from its sources'],
+    ['a dashboard changes and its ConfigMap is not regenerated', 'infrastructure/grafana/dashboards/overview.json',
+      (t) => t.replace('"MediaNest / Overview"', '"MediaNest / Overview 2"'), 'grafana-dashboards.yaml differs from its sources'],
+    ['an object breaks its schema', 'deploy/kubernetes/web.yaml',
+      (t) => t.replace('minReplicas: 2', 'minReplicas: two'), /HorizontalPodAutoscaler\/medianest-web: .*minReplicas must be integer/],
+    ['a container may write its root filesystem', 'deploy/kubernetes/worker.yaml',
+      (t) => t.replace('readOnlyRootFilesystem: true', 'readOnlyRootFilesystem: false'),
+      'Deployment/medianest-worker container medianest: readOnlyRootFilesystem is not true'],
+    ['the metrics port is open to more than Prometheus', 'deploy/kubernetes/network-policy.yaml',
+      (t) => t.replace('          port: http\n', '          port: http\n        - protocol: TCP\n          port: metrics\n'),
+      'NetworkPolicy/medianest: opens the metrics port of Deployment/medianest-web to more than Prometheus'],
+    ['a secret is set inline', 'deploy/kubernetes/configmap.yaml',
+      (t) => `${t}  PLEX_TOKEN: not-a-reference\n`, 'ConfigMap/medianest-config holds the secret PLEX_TOKEN'],
+  ];
+  it.each(breakages)('fails when %s', (_what, file, edit, message) => {
+    const { status, output } = check(brokenCopy(file, edit));
     expect(status).toBe(1);
-    expect(output).toContain('deploy/kubernetes/generated/prometheus-rule.yaml differs from its sources');
-  });
-
-  it('fails when a dashboard changes and its ConfigMap is not regenerated', () => {
-    const root = brokenCopy('infrastructure/grafana/dashboards/overview.json', (t) => t.replace('"MediaNest / Overview"', '"MediaNest / Overview 2"'));
-    const { status, output } = check(root);
-    expect(status).toBe(1);
-    expect(output).toContain('grafana-dashboards.yaml differs from its sources');
-  });
-
-  it('fails on an object its schema rejects', () => {
-    const root = brokenCopy('deploy/kubernetes/web.yaml', (t) => t.replace('minReplicas: 2', 'minReplicas: two'));
-    const { status, output } = check(root);
-    expect(status).toBe(1);
-    expect(output).toMatch(/HorizontalPodAutoscaler\/medianest-web: .*minReplicas must be integer/);
-  });
-
-  it('fails when a container may write its root filesystem', () => {
-    const root = brokenCopy('deploy/kubernetes/worker.yaml', (t) => t.replace('readOnlyRootFilesystem: true', 'readOnlyRootFilesystem: false'));
-    const { status, output } = check(root);
-    expect(status).toBe(1);
-    expect(output).toContain('Deployment/medianest-worker container medianest: readOnlyRootFilesystem is not true');
-  });
-
-  it('fails when the metrics port is open to more than Prometheus', () => {
-    const root = brokenCopy('deploy/kubernetes/network-policy.yaml', (t) => t.replace('          port: http\n', '          port: http\n        - protocol: TCP\n          port: metrics\n'));
-    const { status, output } = check(root);
-    expect(status).toBe(1);
-    expect(output).toContain('NetworkPolicy/medianest: opens the metrics port of Deployment/medianest-web to more than Prometheus');
-  });
-
-  it('fails when a secret is set inline', () => {
-    const root = brokenCopy('deploy/kubernetes/configmap.yaml', (t) => `${t}  PLEX_TOKEN: not-a-reference\n`);
-    const { status, output } = check(root);
-    expect(status).toBe(1);
-    expect(output).toContain('ConfigMap/medianest-config holds the secret PLEX_TOKEN');
+    expect(output).toMatch(message);
   });
 });
