@@ -114,14 +114,14 @@ describe('the metric catalog', () => {
     expect(actual.help).toBe(expected.help);
     expect(actual.labelNames).toEqual(expected.labelNames);
     if ('buckets' in expected) {
-      // Buckets may be added below the document's lowest one (latencies far below it), never above or between.
+      // Buckets may be added below the fixed lowest one (latencies far below it), never above or between.
       const added = actual.buckets!.slice(0, actual.buckets!.length - expected.buckets.length);
       expect(actual.buckets!.slice(added.length)).toEqual(expected.buckets);
       for (const bound of added) expect(bound).toBeLessThan(expected.buckets[0]);
     }
   });
 
-  // Jobs take tens of milliseconds and upstream calls a few: with the document's lowest buckets (1 s, 0.1 s)
+  // Jobs take tens of milliseconds and upstream calls a few: with only the fixed buckets (lowest 1 s, 0.1 s)
   // the p95 panels could only show an interpolated bucket edge (0.95 s for a 21 ms job).
   it.each([
     ['medianest_background_job_duration_seconds', 0.021],

@@ -109,7 +109,7 @@ export const databaseQueryDuration = new prometheus.Histogram({
   name: 'medianest_database_query_duration_seconds',
   help: 'Database query execution time',
   labelNames: ['operation', 'table', 'status'] as const,
-  // Addition: 0.25 ms and 0.5 ms below the document's buckets; indexed reads take well under 1 ms.
+  // Addition: 0.25 ms and 0.5 ms below the fixed buckets; indexed reads take well under 1 ms.
   buckets: [0.00025, 0.0005, 0.001, 0.01, 0.05, 0.1, 0.5, 1, 2],
   registers: [register],
 });
@@ -130,7 +130,7 @@ export const redisOperationDuration = new prometheus.Histogram({
   name: 'medianest_redis_operation_duration_seconds',
   help: 'Redis operation execution time',
   labelNames: ['command', 'status'] as const,
-  // Addition: 0.1 ms - 0.5 ms below the document's buckets; a Redis command on a LAN takes a fraction of 1 ms.
+  // Addition: 0.1 ms - 0.5 ms below the fixed buckets; a Redis command on a LAN takes a fraction of 1 ms.
   buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5],
   registers: [register],
 });
@@ -158,7 +158,7 @@ export const externalApiDuration = new prometheus.Histogram({
   name: 'medianest_external_api_duration_seconds',
   help: 'External API call duration',
   labelNames: ['service', 'operation', 'status'] as const,
-  // Addition: 5 ms - 50 ms below the document's buckets; most calls end well under 0.1 s.
+  // Addition: 5 ms - 50 ms below the fixed buckets; most calls end well under 0.1 s.
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30],
   registers: [register],
 });
@@ -183,7 +183,7 @@ export const backgroundJobDuration = new prometheus.Histogram({
   name: 'medianest_background_job_duration_seconds',
   help: 'Background job execution time',
   labelNames: ['queue', 'job_type'] as const,
-  // Addition: 5 ms - 0.5 s below the document's buckets; most jobs take tens of milliseconds.
+  // Addition: 5 ms - 0.5 s below the fixed buckets; most jobs take tens of milliseconds.
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 10, 30, 60, 300, 900],
   registers: [register],
 });
