@@ -5,6 +5,7 @@
 import type { Config } from './config';
 import { createCache, type Cache } from './cache/cache';
 import { openDatabase, type Database } from './db/client';
+import { describeWriteFailure } from './db/write-health';
 import { AuthService } from './features/auth/auth.service';
 import { SessionStore } from './features/auth/sessions';
 import { UsersRepository } from './features/users/users.repository';
@@ -75,7 +76,15 @@ export async function createContainer(config: Config): Promise<Container> {
   const auth = new AuthService(users, sessions, limiter, sessionTtlMs);
 
   const health = new HealthService(config.version);
-  health.register({ name: 'database', critical: true, check: (t) => database.ping(t) });
+  health.register({
+    name: 'database',
+    critical: true,
+    check: async (t) => {
+      await database.ping(t);
+      const failing = database.writes.current();
+      if (failing) return { degraded: `${describeWriteFailure(failing.reason)} (${failing.message})` };
+    },
+  });
   if (redis) health.register({ name: 'redis', critical: false, check: (t) => redis.ping(t) });
   else health.registerNotConfigured('redis');
 

@@ -6,14 +6,13 @@
 // First import, on purpose: the OpenTelemetry SDK must be running before http, express, pg,
 // ioredis and undici are loaded, or they are not instrumented.
 import { tracing } from './tracing';
-import { createProcessLogger, logger, processLoggerOptions, setLogger } from './observability/logging/logger';
-import { exitOnStartupFailure, loadConfigOrExit, stopOnSignals } from './process-lifecycle';
+import { logger } from './observability/logging/logger';
+import { exitOnStartupFailure, loadConfigOrExit, openProcessLogging, stopOnSignals } from './process-lifecycle';
 import { SHUTDOWN_BUDGET_MS, startServer } from './server';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit('medianest');
-  const logging = await createProcessLogger(processLoggerOptions(config));
-  setLogger(logging.logger);
+  const logging = await openProcessLogging(config);
   const started = Date.now();
   const running = await startServer(config, {
     onAdminPassword: (password) => {

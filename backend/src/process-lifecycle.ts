@@ -5,7 +5,9 @@
  * and log lines within what is left of the shutdown budget, then exit.
  */
 import { ConfigError, loadConfig, type Config } from './config';
-import { logger } from './observability/logging/logger';
+import { createProcessLogger, logger, processLoggerOptions, setLogger, type ProcessLogger } from './observability/logging/logger';
+import { prepareDataDir } from './data-dir';
+import { describeError, StartupError } from './startup-error';
 import { shutdownTracing } from './tracing';
 
 /**
@@ -28,10 +30,30 @@ export function loadConfigOrExit(programName: string): Config {
   }
 }
 
+/**
+ * One line on stderr and exit code 1: `medianest: DATABASE_URL: ECONNREFUSED 127.0.0.1:5433`.
+ * A setting that cannot be used is named with its cause; anything else is "failed to start" with
+ * the innermost cause, never a stack trace or a multi-line driver message.
+ */
+/**
+ * Makes DATA_DIR private and checks it is writable (a StartupError otherwise), then opens the
+ * process logger (console, files, Loki) and makes it the one `logger()` returns.
+ */
+export async function openProcessLogging(config: Config): Promise<ProcessLogger> {
+  const { tightened } = prepareDataDir(config);
+  const logging = await createProcessLogger(processLoggerOptions(config));
+  setLogger(logging.logger);
+  if (tightened > 0) {
+    logger().info({ event: 'data_dir.permissions_tightened', entries: tightened }, `Made ${tightened} entries in DATA_DIR private to this account`);
+  }
+  return logging;
+}
+
 export function exitOnStartupFailure(programName: string) {
   return (err: unknown): never => {
-    const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`${programName}: ${err instanceof ConfigError ? message : `failed to start: ${message}`}\n`);
+    const named = err instanceof ConfigError || err instanceof StartupError;
+    const line = named ? err.message.replace(/\s+/g, ' ') : `failed to start: ${describeError(err)}`;
+    process.stderr.write(`${programName}: ${line}\n`);
     process.exit(1);
   };
 }

@@ -5,7 +5,6 @@
  * budget), then close the job queues, the database and Redis.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { buildApp } from './app';
 import type { Config } from './config';
 import { createContainer, type Container } from './container';
@@ -15,6 +14,7 @@ import { attachRealtime } from './realtime/socket';
 import { logger } from './observability/logging/logger';
 import { createMetricsServer } from './observability/metrics/metrics-server';
 import { startDefaultMetrics } from './observability/metrics/catalog';
+import { listen } from './http/listen';
 
 export const SHUTDOWN_BUDGET_MS = 10_000;
 
@@ -28,16 +28,6 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-function listen(server: http.Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
 export async function startServer(config: Config, hooks: { onAdminPassword?: (password: string) => void } = {}): Promise<RunningServer> {
   if (config.PROMETHEUS_ENABLED) startDefaultMetrics();
   const container = await createContainer(config);
@@ -48,14 +38,14 @@ export async function startServer(config: Config, hooks: { onAdminPassword?: (pa
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;
   const realtime = attachRealtime(server, { events: container.events, identify: cookieIdentity(container.sessions, container.users) });
-  const port = await listen(server, config.PORT, config.HOST);
+  const port = await listen(server, config.PORT, config.HOST, 'PORT');
   await startBackgroundJobs(container, config.JOBS_MODE);
 
   let metricsServer: http.Server | undefined;
   let metricsPort: number | undefined;
   if (config.PROMETHEUS_ENABLED) {
     metricsServer = createMetricsServer({ token: config.METRICS_TOKEN });
-    metricsPort = await listen(metricsServer, config.METRICS_PORT, config.METRICS_HOST);
+    metricsPort = await listen(metricsServer, config.METRICS_PORT, config.METRICS_HOST, 'METRICS_PORT');
   }
 
   let stopping: Promise<void> | undefined;

@@ -7,12 +7,12 @@
  * embedded database cannot be shared with another process.
  */
 import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ConfigError, type Config } from './config';
 import { createContainer, type Container } from './container';
 import { createMetricsServer } from './observability/metrics/metrics-server';
 import { startDefaultMetrics } from './observability/metrics/catalog';
 import { startBackgroundJobs } from './background-jobs';
+import { listen } from './http/listen';
 
 /** Time for running jobs to finish and telemetry to flush after SIGTERM. */
 export const WORKER_SHUTDOWN_BUDGET_MS = 10_000;
@@ -41,10 +41,7 @@ export async function startWorkerProcess(config: Config): Promise<RunningWorker>
   if (config.PROMETHEUS_ENABLED) {
     const server = createMetricsServer({ token: config.METRICS_TOKEN });
     metricsServer = server;
-    metricsPort = await new Promise<number>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.METRICS_PORT, config.METRICS_HOST, () => resolve((server.address() as AddressInfo).port));
-    });
+    metricsPort = await listen(server, config.METRICS_PORT, config.METRICS_HOST, 'METRICS_PORT');
   }
 
   let stopping: Promise<void> | undefined;

@@ -13,6 +13,9 @@ import { databaseQueryDuration, setGaugeSource } from '../observability/metrics/
 import { logger } from '../observability/logging/logger';
 import { traceStatement } from '../observability/tracing/trace';
 import * as schema from './schema';
+import { WriteHealth } from './write-health';
+import { restrictToOwner, PRIVATE_DIR_MODE } from '../data-dir';
+import { describeError, StartupError } from '../startup-error';
 import { parseStatement, setKnownTables, statementShape, type ParsedStatement } from '../observability/sql-statement';
 
 export type AppDb = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -26,11 +29,19 @@ export interface Database {
   /** Ends the pool and creates a new one (the database breaker's recovery procedure). */
   recreatePool(): Promise<void>;
   activeConnections(): number;
+  /** Whether writes succeed (a full disk or a read-only database fails writes while reads go on). */
+  readonly writes: WriteHealth;
   close(): Promise<void>;
 }
 
 export const MIGRATIONS_FOLDER = path.resolve(__dirname, '../../drizzle');
 export const SLOW_QUERY_MS = 1000;
+/** How often a heartbeat write is tried while writes fail, so the degraded state clears by itself. */
+export const WRITE_RETRY_INTERVAL_MS = 5_000;
+/** The heartbeat: one small row, rewritten. */
+const HEARTBEAT_SQL =
+  "INSERT INTO settings (key, value, updated_at) VALUES ('write_heartbeat', now()::text, now()) " +
+  'ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at';
 
 setKnownTables(
   (Object.values(schema) as unknown[]).filter((v): v is Table => is(v, Table)).map((t) => getTableName(t)),
@@ -56,17 +67,27 @@ export function startQueryTimer(sql: string, parsed: ParsedStatement = parseStat
  * Times one query. With `traced`, the query also gets a child span of the active request's span;
  * only the embedded database asks for it — on PostgreSQL the pg instrumentation makes that span.
  */
-export async function instrumentQuery<T>(sql: string, run: () => Promise<T>, options: { traced?: boolean } = {}): Promise<T> {
+export async function instrumentQuery<T>(
+  sql: string,
+  run: () => Promise<T>,
+  options: { traced?: boolean; writes?: WriteHealth } = {},
+): Promise<T> {
   const parsed = parseStatement(sql); // once: Drizzle's statements are long, fresh strings
   const done = startQueryTimer(sql, parsed);
   try {
     const result = await (options.traced ? traceStatement(sql, run, parsed) : run());
     done('success');
+    if (options.writes && isWrite(parsed)) options.writes.observeWriteSuccess();
     return result;
   } catch (err) {
     done('error');
+    options.writes?.observeError(err);
     throw err;
   }
+}
+
+function isWrite(parsed: ParsedStatement): boolean {
+  return parsed.operation === 'insert' || parsed.operation === 'update' || parsed.operation === 'delete';
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -87,6 +108,9 @@ function sqlText(arg: unknown): string {
 
 /** A pg Client whose every query is observed; the pool and Drizzle use it unchanged. */
 class InstrumentedClient extends pg.Client {
+  /** Set per database by `clientClass`. */
+  protected writes?: WriteHealth;
+
   // pg's query has many overloads; we observe the promise form Drizzle uses and pass the rest through.
   override query(...args: unknown[]): never {
     const original = super.query as unknown as (...a: unknown[]) => unknown;
@@ -96,27 +120,40 @@ class InstrumentedClient extends pg.Client {
     const callback = args[last];
     if (typeof callback === 'function') {
       // pg-pool's pool.query() uses the callback form.
-      const done = startQueryTimer(sqlText(args[0]));
+      const text = sqlText(args[0]);
+      const parsed = parseStatement(text);
+      const done = startQueryTimer(text, parsed);
       args[last] = (err: unknown, res: unknown) => {
         done(err ? 'error' : 'success');
+        if (err) this.writes?.observeError(err);
+        else if (isWrite(parsed)) this.writes?.observeWriteSuccess();
         (callback as (e: unknown, r: unknown) => void)(err, res);
       };
       return original.apply(this, args) as never;
     }
-    return instrumentQuery(sqlText(args[0]), () => original.apply(this, args) as Promise<unknown>) as never;
+    return instrumentQuery(sqlText(args[0]), () => original.apply(this, args) as Promise<unknown>, { writes: this.writes }) as never;
   }
+}
+
+/** The instrumented client class of one database, reporting to its write health. */
+function clientClass(writes: WriteHealth): typeof pg.Client {
+  return class extends InstrumentedClient {
+    protected override writes = writes;
+  };
 }
 
 async function openPostgres(url: string, poolMax: number): Promise<Database> {
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+  const writes = new WriteHealth(() => pool.query(HEARTBEAT_SQL), WRITE_RETRY_INTERVAL_MS);
+  const Client = clientClass(writes);
   const makePool = () => {
     const pool = new pg.Pool({
       connectionString: url,
       max: poolMax,
       connectionTimeoutMillis: 2000,
       idleTimeoutMillis: 30_000,
-      Client: InstrumentedClient,
+      Client,
     });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', (err) => logger().warn({ event: 'database.pool.error', err: err.message }, 'Database connection lost'));
@@ -124,9 +161,22 @@ async function openPostgres(url: string, poolMax: number): Promise<Database> {
   };
   let pool = makePool();
   let db = drizzle(pool, { schema }) as unknown as AppDb;
-  await migrate(drizzle(pool, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+  // Connect first, so an unreachable server or a missing database is said as such, not as the
+  // migrator's "Failed query: CREATE SCHEMA …".
+  for (const [step, run] of [
+    ['', () => pool.query('SELECT 1')],
+    ['cannot apply the schema migrations: ', () => migrate(drizzle(pool, { schema }), { migrationsFolder: MIGRATIONS_FOLDER })],
+  ] as const) {
+    try {
+      await run();
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw new StartupError('DATABASE_URL', step + describeError(err));
+    }
+  }
   const database: Database = {
     kind: 'postgres',
+    writes,
     get db() {
       return db;
     },
@@ -143,6 +193,7 @@ async function openPostgres(url: string, poolMax: number): Promise<Database> {
       return pool.totalCount - pool.idleCount;
     },
     async close() {
+      writes.close();
       await pool.end();
     },
   };
@@ -154,11 +205,24 @@ async function openPglite(dataDir: string): Promise<Database> {
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
   const dir = path.join(dataDir, 'db');
-  fs.mkdirSync(dir, { recursive: true });
-  const client = await PGlite.create(dir);
-  instrumentPglite(client);
+  let client: InstanceType<typeof PGlite>;
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    client = await PGlite.create(dir);
+  } catch (err) {
+    throw new StartupError('DATA_DIR', `the embedded database in ${dir} cannot be opened: ${describeError(err)}`);
+  }
+  // PGlite unpacks a new database with world-readable files (0666), the WAL included.
+  restrictToOwner(dir);
+  const writes = new WriteHealth(() => client.query(HEARTBEAT_SQL), WRITE_RETRY_INTERVAL_MS);
+  instrumentPglite(client, writes);
   const db = drizzle(client, { schema }) as unknown as AppDb;
-  await migrate(drizzle(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+  try {
+    await migrate(drizzle(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+  } catch (err) {
+    await client.close().catch(() => undefined);
+    throw new StartupError('DATA_DIR', `the embedded database in ${dir} cannot apply the schema migrations: ${describeError(err)}`);
+  }
   let inFlight = 0;
   const query = client.query.bind(client);
   client.query = (async (...args: Parameters<typeof query>) => {
@@ -172,6 +236,7 @@ async function openPglite(dataDir: string): Promise<Database> {
   return {
     kind: 'pglite',
     db,
+    writes,
     async ping(timeoutMs) {
       await withTimeout(client.query('SELECT 1'), timeoutMs, 'Embedded database');
     },
@@ -182,6 +247,7 @@ async function openPglite(dataDir: string): Promise<Database> {
       return inFlight > 0 ? 1 : 0;
     },
     async close() {
+      writes.close();
       await client.close();
     },
   };
@@ -195,22 +261,23 @@ interface PgliteLike {
 
 const TRACED = { traced: true };
 
-function wrapPgliteMethods(target: Pick<PgliteLike, 'query' | 'exec'>): void {
+function wrapPgliteMethods(target: Pick<PgliteLike, 'query' | 'exec'>, writes: WriteHealth): void {
   const query = target.query.bind(target);
   const exec = target.exec.bind(target);
+  const options = { ...TRACED, writes };
   target.query = ((sql: string, ...rest: never[]) =>
-    instrumentQuery(sql, () => query(sql, ...rest), TRACED)) as PgliteLike['query'];
+    instrumentQuery(sql, () => query(sql, ...rest), options)) as PgliteLike['query'];
   target.exec = ((sql: string, ...rest: never[]) =>
-    instrumentQuery(sql, () => exec(sql, ...rest), TRACED)) as PgliteLike['exec'];
+    instrumentQuery(sql, () => exec(sql, ...rest), options)) as PgliteLike['exec'];
 }
 
-function instrumentPglite(client: unknown): void {
+function instrumentPglite(client: unknown, writes: WriteHealth): void {
   const c = client as PgliteLike;
-  wrapPgliteMethods(c);
+  wrapPgliteMethods(c, writes);
   const transaction = c.transaction.bind(c);
   c.transaction = ((fn: (tx: PgliteLike) => Promise<unknown>) =>
     transaction((tx) => {
-      wrapPgliteMethods(tx);
+      wrapPgliteMethods(tx, writes);
       return fn(tx);
     })) as PgliteLike['transaction'];
 }
@@ -223,5 +290,6 @@ export async function openDatabase(options: { url?: string; dataDir: string; poo
   // PGlite runs one query at a time: its "pool" holds one connection.
   const maxConnections = options.url ? (options.poolMax ?? 10) : 1;
   setGaugeSource('medianest_database_connections_max', () => maxConnections);
+  setGaugeSource('medianest_database_writable', () => (database.writes.current() ? 0 : 1));
   return database;
 }

@@ -1,6 +1,7 @@
 /**
  * The one error handler: AppErrors keep their status and code; body-parser
- * failures become 400/413/415; anything else is a logged 500 with no stack
+ * failures become 400/413/415; a write the database cannot store (disk full,
+ * read-only) is a 503 that says so; anything else is a logged 500 with no stack
  * trace sent to the client.
  */
 import { SpanStatusCode, trace } from '@opentelemetry/api';
@@ -8,6 +9,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppError, isAppError } from '../errors';
 import { forgetRouteTemplate } from '../observability/metrics/http-metrics';
 import { logger } from '../observability/logging/logger';
+import { classifyWriteFailure, describeWriteFailure } from '../db/write-health';
 
 interface BodyParserError {
   type?: string;
@@ -31,8 +33,20 @@ function fromBodyParser(err: BodyParserError): AppError | undefined {
   }
 }
 
+/** A failed write because the disk is full or the database is read-only: not our bug, and temporary. */
+function fromWriteFailure(err: unknown): AppError | undefined {
+  const failure = classifyWriteFailure(err);
+  if (!failure) return undefined;
+  const what = describeWriteFailure(failure.reason);
+  return new AppError(503, 'SERVICE_UNAVAILABLE', `Your change was not saved: ${what}. Try again later.`, {
+    details: { reason: failure.reason },
+    headers: { 'Retry-After': '30' },
+    cause: err,
+  });
+}
+
 export function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
-  const appError = isAppError(err) ? err : fromBodyParser(err as BodyParserError);
+  const appError = isAppError(err) ? err : (fromBodyParser(err as BodyParserError) ?? fromWriteFailure(err));
   if (res.headersSent) {
     req.socket.destroy();
     return;

@@ -2,18 +2,23 @@
  * Liveness and readiness. Readiness runs every registered dependency check
  * with a timeout: a critical dependency (the database) that does not answer
  * makes MediaNest unavailable (503); any other that does not answer makes it
- * degraded (200, it still serves). Results also feed medianest_dependency_up.
+ * degraded (200, it still serves). A dependency that answers but reports a
+ * fault of its own (the database cannot store changes) is `degraded` with the
+ * reason. Results also feed medianest_dependency_up.
  */
 import { dependencyUp } from '../metrics/catalog';
 
-export type DependencyState = 'up' | 'down' | 'not_configured';
+export type DependencyState = 'up' | 'degraded' | 'down' | 'not_configured';
 
 export interface DependencyCheck {
   name: string;
   /** A critical dependency being down makes readiness fail (503). */
   critical: boolean;
-  /** Resolves when healthy, rejects with the reason otherwise. */
-  check(timeoutMs: number): Promise<void>;
+  /**
+   * Resolves when healthy, rejects with the reason otherwise. Resolves with `{ degraded }` when it
+   * answers but cannot do all of its job (it still serves, so readiness is degraded, not failed).
+   */
+  check(timeoutMs: number): Promise<void | { degraded: string }>;
 }
 
 export interface ReadinessReport {
@@ -52,13 +57,17 @@ export class HealthService {
         const start = performance.now();
         let timer: NodeJS.Timeout | undefined;
         try {
-          await Promise.race([
+          const answer = await Promise.race([
             c.check(this.timeoutMs),
             new Promise((_, reject) => {
               timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
             }),
           ]);
-          return { c, status: 'up' as const, latencyMs: Math.round(performance.now() - start) };
+          const latencyMs = Math.round(performance.now() - start);
+          if (answer && typeof answer === 'object' && 'degraded' in answer) {
+            return { c, status: 'degraded' as const, latencyMs, error: String(answer.degraded) };
+          }
+          return { c, status: 'up' as const, latencyMs };
         } catch (err) {
           return {
             c,
@@ -75,8 +84,10 @@ export class HealthService {
     let status: ReadinessReport['status'] = 'ok';
     for (const r of results) {
       checks[r.c.name] = { status: r.status, latencyMs: r.latencyMs, critical: r.c.critical, ...(r.error ? { error: r.error } : {}) };
-      dependencyUp.set({ dependency: r.c.name }, r.status === 'up' ? 1 : 0);
-      if (r.status === 'down') status = r.c.critical ? 'unavailable' : status === 'unavailable' ? status : 'degraded';
+      // It answers when degraded: up, as far as this gauge goes (the fault has its own metric).
+      dependencyUp.set({ dependency: r.c.name }, r.status === 'down' ? 0 : 1);
+      if (r.status === 'down' && r.c.critical) status = 'unavailable';
+      else if (r.status !== 'up' && status === 'ok') status = 'degraded';
     }
     for (const name of this.notConfigured) checks[name] = { status: 'not_configured', critical: false };
     this.last = { status, version: this.version, uptimeSeconds: Math.round(process.uptime()), checks };

@@ -211,6 +211,15 @@ export const dependencyUp = new prometheus.Gauge({
   registers: [register],
 });
 
+/**
+ * Addition: 1 while the database stores changes, 0 while writes fail for lack of disk space or a
+ * read-only database (reads still work, so medianest_dependency_up stays 1). Set at scrape time.
+ */
+export const databaseWritable = stateGauge({
+  name: 'medianest_database_writable',
+  help: 'Whether the database stores changes (1) or writes fail because the disk is full or it is read-only (0)',
+});
+
 /** Addition: log lines dropped because the Loki buffer was full. */
 export const logLinesDropped = new prometheus.Counter({
   name: 'medianest_log_lines_dropped_total',
