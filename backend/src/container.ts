@@ -64,7 +64,12 @@ export interface Container {
 }
 
 export async function createContainer(config: Config): Promise<Container> {
-  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir, poolMax: config.DATABASE_POOL_MAX });
+  const database = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.dataDir,
+    poolMax: config.DATABASE_POOL_MAX,
+    writeRetryIntervalMs: config.HEALTH_PROBE_INTERVAL_MS,
+  });
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX }) : undefined;
   const cache = createCache(redis);
   const limiter = createRateLimiter(redis);

@@ -36,8 +36,10 @@ export interface Database {
 
 export const MIGRATIONS_FOLDER = path.resolve(__dirname, '../../drizzle');
 export const SLOW_QUERY_MS = 1000;
-/** How often a heartbeat write is tried while writes fail, so the degraded state clears by itself. */
-export const WRITE_RETRY_INTERVAL_MS = 5_000;
+/** How often a heartbeat write is tried while writes fail (HEALTH_PROBE_INTERVAL_MS in the app). */
+const WRITE_RETRY_INTERVAL_MS = 5_000;
+/** Bytes written next to the embedded database to see whether its disk has room again. */
+const SPACE_PROBE_BYTES = 64 * 1024;
 /** The heartbeat: one small row, rewritten. */
 const HEARTBEAT_SQL =
   "INSERT INTO settings (key, value, updated_at) VALUES ('write_heartbeat', now()::text, now()) " +
@@ -142,10 +144,10 @@ function clientClass(writes: WriteHealth): typeof pg.Client {
   };
 }
 
-async function openPostgres(url: string, poolMax: number): Promise<Database> {
+async function openPostgres(url: string, poolMax: number, writeRetryMs: number): Promise<Database> {
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const { migrate } = await import('drizzle-orm/node-postgres/migrator');
-  const writes = new WriteHealth(() => pool.query(HEARTBEAT_SQL), WRITE_RETRY_INTERVAL_MS);
+  const writes = new WriteHealth(() => pool.query(HEARTBEAT_SQL), writeRetryMs);
   const Client = clientClass(writes);
   const makePool = () => {
     const pool = new pg.Pool({
@@ -200,7 +202,7 @@ async function openPostgres(url: string, poolMax: number): Promise<Database> {
   return database;
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, writeRetryMs: number): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
@@ -214,7 +216,18 @@ async function openPglite(dataDir: string): Promise<Database> {
   }
   // PGlite unpacks a new database with world-readable files (0666), the WAL included.
   restrictToOwner(dir);
-  const writes = new WriteHealth(() => client.query(HEARTBEAT_SQL), WRITE_RETRY_INTERVAL_MS);
+  // On a full disk a row can still be rewritten in place, so the heartbeat first writes a file on the
+  // database's disk: only when that has room again are writes considered restored.
+  const probeFile = path.join(dataDir, '.write-probe');
+  const heartbeat = async () => {
+    try {
+      await fs.promises.writeFile(probeFile, Buffer.alloc(SPACE_PROBE_BYTES), { mode: 0o600 });
+    } finally {
+      await fs.promises.rm(probeFile, { force: true });
+    }
+    await client.query(HEARTBEAT_SQL);
+  };
+  const writes = new WriteHealth(heartbeat, writeRetryMs);
   instrumentPglite(client, writes);
   const db = drizzle(client, { schema }) as unknown as AppDb;
   try {
@@ -282,10 +295,17 @@ function instrumentPglite(client: unknown, writes: WriteHealth): void {
     })) as PgliteLike['transaction'];
 }
 
-export async function openDatabase(options: { url?: string; dataDir: string; poolMax?: number }): Promise<Database> {
+export async function openDatabase(options: {
+  url?: string;
+  dataDir: string;
+  poolMax?: number;
+  /** How often a heartbeat write is tried while writes fail. */
+  writeRetryIntervalMs?: number;
+}): Promise<Database> {
+  const writeRetryMs = options.writeRetryIntervalMs ?? WRITE_RETRY_INTERVAL_MS;
   const database = options.url
-    ? await openPostgres(options.url, options.poolMax ?? 10)
-    : await openPglite(options.dataDir);
+    ? await openPostgres(options.url, options.poolMax ?? 10, writeRetryMs)
+    : await openPglite(options.dataDir, writeRetryMs);
   setGaugeSource('medianest_database_connections_active', () => database.activeConnections());
   // PGlite runs one query at a time: its "pool" holds one connection.
   const maxConnections = options.url ? (options.poolMax ?? 10) : 1;
