@@ -1,13 +1,14 @@
 /**
  * The real process, as an operator runs it: first start prints the generated
  * admin password once, data survives a restart, SIGTERM lets an in-flight
- * request finish and exits 0.
+ * request finish and exits 0, DATA_DIR is private to the account.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareTestEnv, type TestEnv } from './test/context';
+import { ADMIN_PASSWORD, prepareTestEnv, type TestEnv } from './test/context';
 
 const MAIN = path.resolve(__dirname, '../dist/main.js');
 
@@ -97,5 +98,65 @@ describe('the MediaNest process', () => {
     const code = await proc.exited;
     expect(response).toMatch(/^HTTP\/1\.1 401/);
     expect(code).toBe(0);
+  });
+
+  describe('DATA_DIR permissions', () => {
+    /** Every entry under `root` whose mode is not owner-only (0700 directories, 0600 files). */
+    function openEntries(root: string): string[] {
+      const open: string[] = [];
+      const visit = (p: string) => {
+        const stat = fs.lstatSync(p);
+        const mode = stat.mode & 0o777;
+        if (stat.isDirectory() ? mode !== 0o700 : stat.isFile() && mode !== 0o600) {
+          open.push(`${mode.toString(8)} ${path.relative(root, p) || '.'}`);
+        }
+        if (stat.isDirectory()) for (const name of fs.readdirSync(p)) visit(path.join(p, name));
+      };
+      visit(root);
+      return open;
+    }
+
+    function countFiles(root: string): number {
+      return fs.readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+    }
+
+    async function runAndStop(environment: Record<string, string>): Promise<string> {
+      const proc = await startProcess(environment);
+      expect(await login(proc.port, ADMIN_PASSWORD)).toBe(200); // a write: session row, WAL
+      proc.child.kill('SIGTERM');
+      expect(await proc.exited).toBe(0);
+      return proc.stdout();
+    }
+
+    it('creates a new DATA_DIR 0700 with every file in it 0600, the embedded database and the logs included', async () => {
+      const env2 = await prepareTestEnv();
+      try {
+        const dataDir = path.join(env2.dataDir, 'new-install');
+        await runAndStop({ ...env2.env, DATA_DIR: dataDir });
+        expect(countFiles(dataDir)).toBeGreaterThan(0);
+        expect(openEntries(dataDir)).toEqual([]);
+      } finally {
+        await env2.cleanup();
+      }
+    });
+
+    it('makes an existing install private at start (files left 0666 and directories 0777 by earlier versions)', async () => {
+      const env2 = await prepareTestEnv();
+      try {
+        fs.mkdirSync(path.join(env2.dataDir, 'logs'), { recursive: true });
+        fs.writeFileSync(path.join(env2.dataDir, 'logs', 'medianest.2020-01-01.1.log'), '{}\n');
+        for (const entry of fs.readdirSync(env2.dataDir, { recursive: true, withFileTypes: true })) {
+          const p = path.join(entry.parentPath, entry.name);
+          fs.chmodSync(p, entry.isDirectory() ? 0o777 : 0o666);
+        }
+        fs.chmodSync(env2.dataDir, 0o777);
+        expect(openEntries(env2.dataDir).length).toBeGreaterThan(1);
+        const out = await runAndStop(env2.env);
+        expect(out).toMatch(/"event":"data_dir.permissions_tightened"/);
+        expect(openEntries(env2.dataDir)).toEqual([]);
+      } finally {
+        await env2.cleanup();
+      }
+    });
   });
 });
