@@ -130,7 +130,7 @@ export class PlexLoginService {
           thumb: account.thumb,
           role: 'user',
         });
-    if (!existing) logger().info({ event: 'plex.user.created', userId: user.id }, 'Created a user for a new Plex account');
+    if (!existing) logger().info({ event: 'plex.user.created', user_id: user.id }, 'Created a user for a new Plex account');
     await this.linkOverseerr(user);
     return (await this.users.findById(user.id)) ?? user;
   }
@@ -153,7 +153,7 @@ export class PlexLoginService {
       await this.linker.link(user);
     } catch (err) {
       logger().warn(
-        { event: 'overseerr.user.link_failed', userId: user.id, err: err instanceof Error ? err.message : String(err) },
+        { event: 'overseerr.user.link_failed', user_id: user.id, err: err instanceof Error ? err.message : String(err) },
         'Could not match the Overseerr user at sign-in; will retry on the first request',
       );
     }

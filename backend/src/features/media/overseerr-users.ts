@@ -20,12 +20,12 @@ export class OverseerrUserLinker {
     if (plexId === undefined && !user.email) return undefined;
     const match = await this.overseerr.findUser({ plexId, email: user.email });
     if (!match) {
-      logger().info({ event: 'overseerr.user.unmatched', userId: user.id }, 'No Overseerr user matches this account');
+      logger().info({ event: 'overseerr.user.unmatched', user_id: user.id }, 'No Overseerr user matches this account');
       return undefined;
     }
     await this.users.update(user.id, { overseerrUserId: match.id });
     logger().info(
-      { event: 'overseerr.user.linked', userId: user.id, overseerrUserId: match.id, by: plexId !== undefined && match.plexId === plexId ? 'plex_id' : 'email' },
+      { event: 'overseerr.user.linked', user_id: user.id, overseerr_user_id: match.id, by: plexId !== undefined && match.plexId === plexId ? 'plex_id' : 'email' },
       'Linked account to its Overseerr user',
     );
     return match.id;

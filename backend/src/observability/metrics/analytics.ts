@@ -16,14 +16,14 @@ export const analytics = {
   trackLogin(method: LoginMethod, result: 'success' | 'failure', userId?: string): void {
     loginsTotal.inc({ method, result });
     logger().info(
-      { event: result === 'success' ? 'user.login.success' : 'user.login.failure', loginMethod: method, userId },
+      { event: result === 'success' ? 'user.login.success' : 'user.login.failure', loginMethod: method, user_id: userId },
       result === 'success' ? 'User signed in' : 'Sign-in failed',
     );
   },
 
   trackMediaRequest(userId: string, mediaType: string, source: MediaRequestSource, status: string): void {
     mediaRequestsTotal.inc({ type: mediaType, status, source });
-    logger().info({ event: 'media.request.' + status, userId, mediaType, source, status }, 'Media request ' + status);
+    logger().info({ event: 'media.request.' + status, user_id: userId, mediaType, source, status }, 'Media request ' + status);
   },
 
   /**
@@ -41,11 +41,11 @@ export const analytics = {
   },
 
   trackFeatureUsage(userId: string, feature: string, action: string): void {
-    logger().info({ event: 'feature.usage', userId, feature, action }, 'Feature used');
+    logger().info({ event: 'feature.usage', user_id: userId, feature, action }, 'Feature used');
   },
 
   trackError(userId: string | undefined, errorType: string, error: unknown): void {
     const err = error instanceof Error ? error : new Error(String(error));
-    logger().error({ event: 'application.error', userId, errorType, err }, 'Application error: ' + errorType);
+    logger().error({ event: 'application.error', user_id: userId, errorType, err }, 'Application error: ' + errorType);
   },
 };
