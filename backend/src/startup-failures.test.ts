@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareTestEnv, TEST_PG_URL, type TestEnv } from './test/context';
+import { freePort } from './test/free-port';
 
 const MAIN = path.resolve(__dirname, '../dist/main.js');
 const WORKER = path.resolve(__dirname, '../dist/worker.js');
@@ -45,15 +46,6 @@ function expectOneLine(outcome: Outcome, line: RegExp): void {
   expect(outcome.code).toBe(1);
 }
 
-/** A loopback port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 function pgUrl(changes: { port?: number; database?: string }): string {
   const url = new URL(TEST_PG_URL);
   if (changes.port !== undefined) url.port = String(changes.port);
@@ -81,7 +73,7 @@ describe('start-up failures', () => {
   });
 
   it('names DATABASE_URL with the refused address when PostgreSQL does not listen', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const outcome = await run(MAIN, { DATA_DIR: path.join(scratch, 'refused'), DATABASE_URL: pgUrl({ port, database: 'medianest' }) });
     expectOneLine(outcome, new RegExp(`^medianest: DATABASE_URL: ECONNREFUSED 127\\.0\\.0\\.1:${port}$`));
   });
@@ -93,7 +85,7 @@ describe('start-up failures', () => {
   });
 
   it('says the same for the worker process', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const outcome = await run(WORKER, {
       DATA_DIR: path.join(scratch, 'worker'),
       DATABASE_URL: pgUrl({ port, database: 'medianest' }),
