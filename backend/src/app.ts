@@ -87,11 +87,11 @@ export function buildApp(c: Container): Express {
   api.use(authenticate(c.sessions, c.users));
 
   api.use('/auth/plex', plexLoginRouter(c.plexLogin, c.auth, c.limiter));
-  api.use('/auth', authRouter(c.auth));
+  api.use('/auth', authRouter(c.auth, c.limiter));
   api.use('/media', mediaRouter(c.media, c.requests));
   api.use('/plex', plexRouter(c.library));
   api.use('/webhooks', overseerrWebhookRouter(c.config.OVERSEERR_WEBHOOK_SECRET, c.requests));
-  api.use('/admin/users', adminUsersRouter(c.users, c.sessions));
+  api.use('/admin/users', adminUsersRouter(c.users, c.sessions, c.auth, c.config.PUBLIC_URL));
   api.use('/services', servicesRouter(c.serviceStatus));
   api.use('/admin/services', adminServicesRouter(c.serviceStatus.monitored));
   api.use('/admin/observability', opsRouter({ health: c.health, jobs: c.jobs, alerts: c.alerts, version: c.config.version }));

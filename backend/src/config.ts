@@ -105,6 +105,8 @@ export const envSchema = z.object({
   BROWSER_METRICS_RATE_LIMIT: z.coerce.number({ message: 'must be a number' }).int().min(1).max(10_000_000).default(120),
   TRUST_PROXY: optionalString,
   SESSION_TTL_HOURS: z.coerce.number({ message: 'must be a number' }).positive().max(24 * 365).default(24 * 7),
+  /** How long a password reset link made by an administrator stays usable. */
+  PASSWORD_RESET_TTL_HOURS: z.coerce.number({ message: 'must be a number' }).positive().max(24 * 30).default(24),
   PUBLIC_URL: httpUrl('the URL users open, e.g. https://media.example.com'),
 });
 

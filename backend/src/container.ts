@@ -8,6 +8,8 @@ import { openDatabase, type Database } from './db/client';
 import { describeWriteFailure } from './db/write-health';
 import { AuthService } from './features/auth/auth.service';
 import { SessionStore } from './features/auth/sessions';
+import { KnownDevices, loadDeviceKey } from './features/auth/known-devices';
+import { PasswordResets } from './features/auth/password-resets';
 import { UsersRepository } from './features/users/users.repository';
 import { AlertsRepository } from './features/alerts/alerts.repository';
 import { ServiceStatusService } from './features/services/service-status.service';
@@ -78,7 +80,8 @@ export async function createContainer(config: Config): Promise<Container> {
   const events = new EventBus();
   const sessions = new SessionStore(database, sessionTtlMs, undefined, events);
   sessions.registerMetrics();
-  const auth = new AuthService(users, sessions, limiter, sessionTtlMs);
+  const passwordResets = new PasswordResets(database, config.PASSWORD_RESET_TTL_HOURS * 3600_000);
+  const auth = new AuthService(users, sessions, limiter, sessionTtlMs, new KnownDevices(await loadDeviceKey(database)), passwordResets);
 
   const health = new HealthService(config.version);
   health.register({

@@ -1,22 +1,43 @@
-/** /api/v1/auth: local login, logout, current session. */
+/** /api/v1/auth: local login, logout, current session, password change and reset links. */
 import { Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../errors';
+import { rateLimitByIp, type RateLimiter, type RateLimitRule } from '../../http/rate-limit';
 import { parse } from '../../http/validate';
 import { toPublicUser } from '../users/users.repository';
 import type { AuthService } from './auth.service';
+import { DEVICE_COOKIE } from './known-devices';
+import { readCookie, requireUser } from './middleware';
+import { MAX_PASSWORD_LENGTH, newPasswordSchema } from './passwords';
 
 const loginBody = z.object({
   username: z.string().trim().min(1, 'username is required').max(64),
-  password: z.string().min(1, 'password is required').max(256),
+  password: z.string().min(1, 'password is required').max(MAX_PASSWORD_LENGTH),
 });
 
-export function authRouter(auth: AuthService): Router {
+const changePasswordBody = z
+  .object({
+    currentPassword: z.string({ message: 'the current password is required' }).min(1, 'the current password is required').max(MAX_PASSWORD_LENGTH),
+    newPassword: newPasswordSchema,
+  })
+  .strict();
+
+const resetToken = z.string({ message: 'token is required' }).min(1, 'token is required').max(200);
+const inspectResetBody = z.object({ token: resetToken }).strict();
+const completeResetBody = z.object({ token: resetToken, newPassword: newPasswordSchema }).strict();
+
+/** Guessing reset tokens is hopeless (256 random bits), but a client gets only so many tries. */
+export const PASSWORD_RESET_IP_RULE: RateLimitRule = { name: 'password-reset-ip', limit: 30, windowSeconds: 15 * 60 };
+
+export function authRouter(auth: AuthService, limiter: RateLimiter): Router {
   const router = Router();
 
   router.post('/login', async (req, res) => {
     const body = parse(loginBody, req.body);
-    const user = await auth.loginLocal(body.username, body.password, req.ip ?? 'unknown');
+    const user = await auth.loginLocal(body.username, body.password, {
+      ip: req.ip ?? 'unknown',
+      deviceCookie: readCookie(req.headers.cookie, DEVICE_COOKIE),
+    });
     await auth.startSession(user, 'local', req, res);
     res.json({ user: toPublicUser(user) });
   });
@@ -29,6 +50,26 @@ export function authRouter(auth: AuthService): Router {
   router.get('/session', (req, res) => {
     if (!req.user) throw AppError.unauthenticated();
     res.json({ user: toPublicUser(req.user) });
+  });
+
+  router.post('/password', requireUser, async (req, res) => {
+    const body = parse(changePasswordBody, req.body);
+    await auth.changePassword(req.user!, body.currentPassword, body.newPassword, req, res);
+    res.json({ user: toPublicUser(req.user!), otherSessionsSignedOut: true });
+  });
+
+  const resetLimit = rateLimitByIp(limiter, PASSWORD_RESET_IP_RULE);
+
+  router.post('/password-reset/inspect', resetLimit, async (req, res) => {
+    const body = parse(inspectResetBody, req.body);
+    const { user, expiresAt } = await auth.inspectPasswordReset(body.token, req.ip ?? 'unknown');
+    res.json({ username: user.username, expiresAt: expiresAt.toISOString() });
+  });
+
+  router.post('/password-reset', resetLimit, async (req, res) => {
+    const body = parse(completeResetBody, req.body);
+    const user = await auth.completePasswordReset(body.token, body.newPassword, req.ip ?? 'unknown');
+    res.json({ username: user.username });
   });
 
   return router;

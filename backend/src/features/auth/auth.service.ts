@@ -1,15 +1,37 @@
-/** Local sign-in, first-run admin, and session issuing shared by every login method. */
+/** Local sign-in, first-run admin, passwords, and session issuing shared by every login method. */
 import type { Request, Response } from 'express';
 import { AppError } from '../../errors';
-import type { RateLimiter, RateLimitRule } from '../../http/rate-limit';
+import type { DelayRule, RateLimiter } from '../../http/rate-limit';
 import { analytics } from '../../observability/metrics/analytics';
+import type { AuthFailureReason } from '../../observability/metrics/catalog';
 import { logger } from '../../observability/logging/logger';
 import type { User, UsersRepository } from '../users/users.repository';
+import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_MS, type KnownDevices } from './known-devices';
+import { readCookie } from './middleware';
+import type { IssuedReset, PasswordResets } from './password-resets';
 import { generatePassword, hashPassword, verifyPassword } from './passwords';
 import { SESSION_COOKIE, type SessionStore } from './sessions';
 
-export const LOGIN_IP_RULE: RateLimitRule = { name: 'login-ip', limit: 30, windowSeconds: 15 * 60 };
-export const LOGIN_USER_RULE: RateLimitRule = { name: 'login-user', limit: 10, windowSeconds: 15 * 60 };
+/**
+ * Sign-in limits. Failures are counted per client IP (any username), per username and client, and per
+ * account; past the free failures each further one doubles the wait before the next attempt. The
+ * per-account count only slows down clients that never signed in to that account: a browser holding
+ * the account's known-device cookie is limited on its own (per device), so an attacker hammering the
+ * account cannot lock its owner out.
+ */
+export const LOGIN_IP_RULE: DelayRule = { name: 'login-ip', freeFailures: 30, baseDelaySeconds: 60, maxDelaySeconds: 15 * 60, windowSeconds: 15 * 60 };
+export const LOGIN_CLIENT_RULE: DelayRule = { name: 'login-client', freeFailures: 5, baseDelaySeconds: 10, maxDelaySeconds: 15 * 60, windowSeconds: 60 * 60 };
+export const LOGIN_ACCOUNT_RULE: DelayRule = { name: 'login-account', freeFailures: 10, baseDelaySeconds: 10, maxDelaySeconds: 15 * 60, windowSeconds: 60 * 60 };
+
+export interface LoginClient {
+  ip: string;
+  /** The medianest_device cookie, when the browser sent one. */
+  deviceCookie?: string;
+}
+
+export function normaliseUsername(username: string): string {
+  return username.trim().toLowerCase();
+}
 
 export class AuthService {
   constructor(
@@ -17,14 +39,20 @@ export class AuthService {
     private readonly sessions: SessionStore,
     private readonly limiter: RateLimiter,
     private readonly sessionTtlMs: number,
+    private readonly devices: KnownDevices,
+    private readonly resets: PasswordResets,
   ) {}
 
   /**
    * Creates the first admin when there is none. Returns the generated password
-   * (to be printed once by the caller) when none was configured.
+   * (to be printed once by the caller) when none was configured. When an admin
+   * exists, ADMIN_PASSWORD is not applied; a warning says so if it no longer matches.
    */
   async ensureAdmin(username: string, password: string | undefined): Promise<string | undefined> {
-    if ((await this.users.countAdmins()) > 0) return undefined;
+    if ((await this.users.countAdmins()) > 0) {
+      if (password !== undefined) await this.warnIfAdminPasswordDiffers(username, password);
+      return undefined;
+    }
     const plain = password ?? generatePassword();
     const existing = await this.users.findByUsername(username);
     if (existing) {
@@ -36,27 +64,70 @@ export class AuthService {
     return password === undefined ? plain : undefined;
   }
 
-  async loginLocal(username: string, password: string, ip: string): Promise<User> {
-    await this.limiter.consume(LOGIN_IP_RULE, ip);
-    await this.limiter.consume(LOGIN_USER_RULE, username.toLowerCase());
+  private async warnIfAdminPasswordDiffers(username: string, password: string): Promise<void> {
     const user = await this.users.findByUsername(username);
+    if (!user?.passwordHash || (await verifyPassword(password, user.passwordHash))) return;
+    logger().warn(
+      { event: 'auth.admin.password_mismatch', username },
+      `ADMIN_PASSWORD does not match the stored password of "${username}" and is ignored (it only sets the first password). ` +
+        `To change it: the Account page when signed in, or stop MediaNest and run \`npm run admin -- reset-password ${username}\` ` +
+        `(it sets ADMIN_PASSWORD from the environment, or prints a new one).`,
+    );
+  }
+
+  private refuse(reason: AuthFailureReason, client: LoginClient, username: string, userId?: string): never {
+    analytics.trackAuthFailure(reason, { ip: client.ip, username, userId, login: 'local' });
+    if (reason === 'disabled') throw AppError.forbidden('This account is disabled');
+    throw new AppError(401, 'INVALID_CREDENTIALS', 'Wrong username or password');
+  }
+
+  async loginLocal(username: string, password: string, client: LoginClient): Promise<User> {
+    const name = normaliseUsername(username);
+    const user = await this.users.findByUsername(name);
+    const deviceId = user ? this.devices.deviceFor(client.deviceCookie, user.id) : undefined;
+    // A known device is counted on its own; anyone else per IP, per username+IP, and per account.
+    const buckets: Array<[DelayRule, string]> = deviceId
+      ? [[LOGIN_CLIENT_RULE, `${name}|device:${deviceId}`]]
+      : [
+          [LOGIN_IP_RULE, client.ip],
+          [LOGIN_CLIENT_RULE, `${name}|${client.ip}`],
+          [LOGIN_ACCOUNT_RULE, name],
+        ];
+    const waits = await Promise.all(buckets.map(([rule, key]) => this.limiter.waitFor(rule, key)));
+    const waitMs = Math.max(...waits);
+    if (waitMs > 0) {
+      const retryAfterSeconds = Math.ceil(waitMs / 1000);
+      analytics.trackAuthFailure('throttled', { ip: client.ip, username: name, retryAfterSeconds });
+      throw AppError.rateLimited(retryAfterSeconds, 'Too many failed sign-ins; wait a moment and try again');
+    }
+
     const ok = await verifyPassword(password, user?.passwordHash);
     if (!user || !ok) {
-      analytics.trackLogin('local', 'failure');
-      throw new AppError(401, 'INVALID_CREDENTIALS', 'Wrong username or password');
+      await Promise.all(buckets.map(([rule, key]) => this.limiter.recordFailure(rule, key)));
+      this.refuse(user ? 'wrong_password' : 'unknown_user', client, name, user?.id);
     }
-    if (!user.enabled) {
-      analytics.trackLogin('local', 'failure');
-      throw AppError.forbidden('This account is disabled');
-    }
-    await this.limiter.reset(LOGIN_USER_RULE, username.toLowerCase());
+    if (!user.enabled) this.refuse('disabled', client, name, user.id);
+    await this.limiter.reset(LOGIN_CLIENT_RULE, buckets[deviceId ? 0 : 1]![1]);
     return user;
   }
 
-  /** Issues a session cookie for a user who has proven who they are. */
+  /** Issues a session cookie (and a known-device cookie) for a user who has proven who they are. */
   async startSession(user: User, method: 'local' | 'plex', req: Request, res: Response): Promise<void> {
     const { token } = await this.sessions.create(user.id, { ip: req.ip, userAgent: req.get('user-agent') });
     await this.users.recordLogin(user.id);
+    this.setSessionCookie(req, res, token);
+    const deviceId = this.devices.deviceFor(readCookie(req.headers.cookie, DEVICE_COOKIE), user.id);
+    res.cookie(DEVICE_COOKIE, this.devices.issue(user.id, deviceId), {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: req.secure,
+      path: '/api/v1/auth',
+      maxAge: DEVICE_COOKIE_MAX_AGE_MS,
+    });
+    analytics.trackLogin(method, 'success', user.id);
+  }
+
+  private setSessionCookie(req: Request, res: Response, token: string): void {
     res.cookie(SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: 'lax',
@@ -67,11 +138,83 @@ export class AuthService {
       path: '/',
       maxAge: this.sessionTtlMs,
     });
-    analytics.trackLogin(method, 'success', user.id);
   }
 
   async logout(req: Request, res: Response): Promise<void> {
     if (req.sessionToken) await this.sessions.revoke(req.sessionToken);
     res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: req.secure });
+  }
+
+  /**
+   * Changes the signed-in user's password. The current password is required (wrong answers are
+   * limited like sign-ins); every session of the user is revoked and the caller gets a fresh one,
+   * so this browser stays signed in and every other one is signed out.
+   */
+  async changePassword(user: User, current: string, next: string, req: Request, res: Response): Promise<void> {
+    if (!user.passwordHash) {
+      throw AppError.badRequest('This account signs in with Plex and has no MediaNest password to change');
+    }
+    const ip = req.ip ?? 'unknown';
+    const key = `${user.id}|session`;
+    const waitMs = await this.limiter.waitFor(LOGIN_CLIENT_RULE, key);
+    if (waitMs > 0) {
+      analytics.trackAuthFailure('throttled', { ip, username: normaliseUsername(user.username), userId: user.id });
+      throw AppError.rateLimited(waitMs / 1000, 'Too many wrong passwords; wait a moment and try again');
+    }
+    if (!(await verifyPassword(current, user.passwordHash))) {
+      await this.limiter.recordFailure(LOGIN_CLIENT_RULE, key);
+      analytics.trackAuthFailure('wrong_current_password', { ip, username: normaliseUsername(user.username), userId: user.id });
+      throw new AppError(400, 'VALIDATION_FAILED', 'The current password is not right', {
+        details: [{ path: 'currentPassword', message: 'does not match' }],
+      });
+    }
+    await this.limiter.reset(LOGIN_CLIENT_RULE, key);
+    await this.setPassword(user.id, next);
+    const { token } = await this.sessions.create(user.id, { ip: req.ip, userAgent: req.get('user-agent') });
+    this.setSessionCookie(req, res, token);
+    logger().info({ event: 'auth.password.changed', user_id: user.id }, 'Password changed; other sessions signed out');
+  }
+
+  /** Sets a password and signs the account out everywhere. */
+  async setPassword(userId: string, password: string): Promise<void> {
+    await this.users.update(userId, { passwordHash: await hashPassword(password) });
+    await this.sessions.revokeAllForUser(userId);
+  }
+
+  /** A one-time reset link for a local account (voiding older ones). */
+  async issuePasswordReset(target: User, admin: User | undefined): Promise<IssuedReset> {
+    if (target.plexId && !target.passwordHash) {
+      throw AppError.badRequest('This account signs in with Plex; it has no MediaNest password to reset');
+    }
+    const issued = await this.resets.issue(target.id, admin?.id);
+    logger().info(
+      { event: 'auth.password_reset.issued', user_id: target.id, by_user_id: admin?.id, expires_at: issued.expiresAt.toISOString() },
+      'Password reset link issued',
+    );
+    return issued;
+  }
+
+  /** Who a reset link is for, while it is usable. */
+  async inspectPasswordReset(token: string, ip: string): Promise<{ user: User; expiresAt: Date }> {
+    const found = await this.resets.inspect(token);
+    const user = found && (await this.users.findById(found.userId));
+    if (!found || !user) this.invalidReset(ip);
+    return { user, expiresAt: found.expiresAt };
+  }
+
+  /** Uses a reset link: sets the new password (signing the account out everywhere). */
+  async completePasswordReset(token: string, password: string, ip: string): Promise<User> {
+    const userId = await this.resets.consume(token);
+    const user = userId && (await this.users.findById(userId));
+    if (!user) this.invalidReset(ip);
+    await this.setPassword(user.id, password);
+    await this.limiter.reset(LOGIN_CLIENT_RULE, `${normaliseUsername(user.username)}|${ip}`);
+    logger().info({ event: 'auth.password_reset.used', user_id: user.id, client_ip: ip }, 'Password set through a reset link');
+    return user;
+  }
+
+  private invalidReset(ip: string): never {
+    analytics.trackAuthFailure('invalid_reset_token', { ip });
+    throw new AppError(410, 'GONE', 'This reset link is not valid any more (expired, used, or replaced by a newer one). Ask an administrator for a new one.');
   }
 }

@@ -1,5 +1,6 @@
 /** scrypt password hashes: `scrypt$N$r$p$salt$hash` (base64url), compared in constant time. */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { z } from 'zod';
 
 const N = 16384;
 const R = 8;
@@ -33,3 +34,12 @@ export async function verifyPassword(password: string, stored: string | null | u
 export function generatePassword(): string {
   return randomBytes(18).toString('base64url');
 }
+
+export const MIN_PASSWORD_LENGTH = 8;
+export const MAX_PASSWORD_LENGTH = 256;
+
+/** Rules for a password someone chooses (sign-up, change, reset, the admin CLI). */
+export const newPasswordSchema = z
+  .string({ message: 'a new password is required' })
+  .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(MAX_PASSWORD_LENGTH, `must be at most ${MAX_PASSWORD_LENGTH} characters`);

@@ -1,13 +1,17 @@
 /**
- * /api/v1/admin/users: list users, change role or enabled (admins only).
+ * /api/v1/admin/users: list users, create local accounts, change role or
+ * enabled, and make one-time password reset links (admins only).
  * Guards are route-level so the route template is known (for metrics and logs) even on a 401/403.
  */
+import type { Request } from 'express';
 import { Router } from 'express';
 import { z } from 'zod';
 import { userRoles } from '../../db/schema';
 import { AppError } from '../../errors';
 import { parse } from '../../http/validate';
+import type { AuthService } from '../auth/auth.service';
 import { requireAdmin } from '../auth/middleware';
+import type { IssuedReset } from '../auth/password-resets';
 import type { SessionStore } from '../auth/sessions';
 import { toPublicUser, type UsersRepository } from './users.repository';
 
@@ -16,11 +20,46 @@ const patchBody = z
   .strict()
   .refine((b) => b.role !== undefined || b.enabled !== undefined, 'give role or enabled');
 
-export function adminUsersRouter(users: UsersRepository, sessions: SessionStore): Router {
+const createBody = z
+  .object({
+    username: z
+      .string({ message: 'username is required' })
+      .trim()
+      .min(1, 'username is required')
+      .max(64, 'must be at most 64 characters')
+      .regex(/^[\p{L}\p{N}._@-]+$/u, 'use letters, digits, dots, dashes, underscores or @'),
+    email: z.email('must be an e-mail address').max(254).optional(),
+    role: z.enum(userRoles).default('user'),
+  })
+  .strict();
+
+/** The link the admin hands over: the token rides in the fragment, so it never reaches a server log or a Referer. */
+function resetLink(req: Request, publicUrl: string | undefined, issued: IssuedReset) {
+  const base = (publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`).replace(/\/+$/, '');
+  return { url: `${base}/reset-password#${issued.token}`, expiresAt: issued.expiresAt.toISOString() };
+}
+
+export function adminUsersRouter(
+  users: UsersRepository,
+  sessions: SessionStore,
+  auth: AuthService,
+  publicUrl: string | undefined,
+): Router {
   const router = Router();
 
   router.get('/', requireAdmin, async (_req, res) => {
     res.json({ users: (await users.list()).map(toPublicUser) });
+  });
+
+  /** Creates a local account without a password and answers with the one-time link to set it. */
+  router.post('/', requireAdmin, async (req, res) => {
+    const body = parse(createBody, req.body);
+    if (await users.findByUsername(body.username)) {
+      throw AppError.conflict('That username is taken', [{ path: 'username', message: 'is taken' }]);
+    }
+    const created = await users.create({ username: body.username, email: body.email ?? null, role: body.role, passwordHash: null });
+    const issued = await auth.issuePasswordReset(created, req.user);
+    res.status(201).json({ user: toPublicUser(created), resetLink: resetLink(req, publicUrl, issued) });
   });
 
   router.patch('/:id', requireAdmin, async (req, res) => {
@@ -34,6 +73,14 @@ export function adminUsersRouter(users: UsersRepository, sessions: SessionStore)
     const updated = await users.update(id, body);
     if (body.enabled === false) await sessions.revokeAllForUser(id);
     res.json({ user: toPublicUser(updated!) });
+  });
+
+  /** A one-time link that lets the member set a new password (older links for them stop working). */
+  router.post('/:id/password-reset', requireAdmin, async (req, res) => {
+    const target = await users.findById(String(req.params.id));
+    if (!target) throw AppError.notFound('No such user');
+    const issued = await auth.issuePasswordReset(target, req.user);
+    res.status(201).json({ resetLink: resetLink(req, publicUrl, issued) });
   });
 
   return router;

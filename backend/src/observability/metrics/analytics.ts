@@ -3,7 +3,7 @@
  * metric and writes one structured log line. User ids go into the log line,
  * never into metric labels (no per-user series).
  */
-import { externalApiDuration, loginsTotal, mediaRequestsTotal } from './catalog';
+import { authFailuresTotal, externalApiDuration, loginsTotal, mediaRequestsTotal, type AuthFailureReason } from './catalog';
 import { logger } from '../logging/logger';
 
 export type LoginMethod = 'local' | 'plex';
@@ -18,6 +18,29 @@ export const analytics = {
     logger().info(
       { event: result === 'success' ? 'user.login.success' : 'user.login.failure', loginMethod: method, user_id: userId },
       result === 'success' ? 'User signed in' : 'Sign-in failed',
+    );
+  },
+
+  /**
+   * A refused authentication attempt: counted by reason, and one warning line with the client IP and
+   * the normalised username (never the password). A refused sign-in also counts as a failed login.
+   */
+  trackAuthFailure(
+    reason: AuthFailureReason,
+    details: { ip: string; username?: string; userId?: string; login?: LoginMethod; retryAfterSeconds?: number },
+  ): void {
+    authFailuresTotal.inc({ reason });
+    if (details.login && reason !== 'throttled') loginsTotal.inc({ method: details.login, result: 'failure' });
+    logger().warn(
+      {
+        event: reason === 'throttled' ? 'auth.throttled' : 'auth.failure',
+        reason,
+        client_ip: details.ip,
+        username: details.username,
+        user_id: details.userId,
+        retry_after_s: details.retryAfterSeconds,
+      },
+      reason === 'throttled' ? 'Sign-in attempt throttled (429)' : 'Authentication refused',
     );
   },
 

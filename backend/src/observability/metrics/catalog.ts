@@ -235,6 +235,25 @@ export const loginsTotal = new prometheus.Counter({
   registers: [register],
 });
 
+/** Why an authentication attempt was refused (a fixed set; no user labels). */
+export const AUTH_FAILURE_REASONS = [
+  'unknown_user',
+  'wrong_password',
+  'disabled',
+  'throttled',
+  'wrong_current_password',
+  'invalid_reset_token',
+] as const;
+export type AuthFailureReason = (typeof AUTH_FAILURE_REASONS)[number];
+
+/** Addition: refused sign-ins, throttled attempts, bad current passwords and reset tokens, by reason. */
+export const authFailuresTotal = new prometheus.Counter({
+  name: 'medianest_auth_failures_total',
+  help: 'Refused authentication attempts by reason',
+  labelNames: ['reason'] as const,
+  registers: [register],
+});
+
 // Browser metrics, bounded because any browser may post them: allow-listed names, route
 // templates (metrics/frontend-routes.ts) and a rating recomputed on the server.
 // Times arrive from the browser in milliseconds and are stored in seconds; CLS is unitless.

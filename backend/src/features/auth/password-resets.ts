@@ -1,0 +1,72 @@
+/**
+ * One-time password reset links made by an administrator. The link carries a
+ * random token; the table holds only its SHA-256, when it expires and when it
+ * was used. A new link for a user voids that user's older unused ones.
+ */
+import { randomBytes } from 'node:crypto';
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import type { Database } from '../../db/client';
+import { passwordResetTokens } from '../../db/schema';
+import { hashToken } from './sessions';
+
+export interface IssuedReset {
+  token: string;
+  expiresAt: Date;
+}
+
+export class PasswordResets {
+  constructor(
+    private readonly database: Database,
+    private readonly ttlMs: number,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async issue(userId: string, createdBy: string | undefined): Promise<IssuedReset> {
+    const token = randomBytes(32).toString('base64url');
+    const now = this.now();
+    const expiresAt = new Date(now.getTime() + this.ttlMs);
+    await this.database.db
+      .update(passwordResetTokens)
+      .set({ usedAt: now })
+      .where(and(eq(passwordResetTokens.userId, userId), isNull(passwordResetTokens.usedAt)));
+    await this.database.db
+      .insert(passwordResetTokens)
+      .values({ id: hashToken(token), userId, createdBy: createdBy ?? null, createdAt: now, expiresAt });
+    return { token, expiresAt };
+  }
+
+  /** The user and expiry of a usable (unexpired, unused) token, or undefined. */
+  async inspect(token: string): Promise<{ userId: string; expiresAt: Date } | undefined> {
+    if (!token || token.length > 200) return undefined;
+    const [row] = await this.database.db
+      .select({ userId: passwordResetTokens.userId, expiresAt: passwordResetTokens.expiresAt })
+      .from(passwordResetTokens)
+      .where(
+        and(
+          eq(passwordResetTokens.id, hashToken(token)),
+          isNull(passwordResetTokens.usedAt),
+          gt(passwordResetTokens.expiresAt, this.now()),
+        ),
+      )
+      .limit(1);
+    return row;
+  }
+
+  /** Marks a usable token used and returns its user; undefined when it was unknown, expired or already used. */
+  async consume(token: string): Promise<string | undefined> {
+    if (!token || token.length > 200) return undefined;
+    // One UPDATE … RETURNING: of two concurrent uses, only one gets the row back.
+    const [row] = await this.database.db
+      .update(passwordResetTokens)
+      .set({ usedAt: this.now() })
+      .where(
+        and(
+          eq(passwordResetTokens.id, hashToken(token)),
+          isNull(passwordResetTokens.usedAt),
+          gt(passwordResetTokens.expiresAt, this.now()),
+        ),
+      )
+      .returning({ userId: passwordResetTokens.userId });
+    return row?.userId;
+  }
+}
