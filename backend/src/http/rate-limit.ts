@@ -15,7 +15,7 @@ export interface RateLimitRule {
   windowSeconds: number;
 }
 
-/** Failures counted per key; past `freeFailures`, each one makes the key wait base × 2^(n − free) seconds (capped). */
+/** Failures counted per key; from the `freeFailures`-th on, each one makes the key wait base × 2^(n − free) seconds (capped). */
 export interface DelayRule {
   /** Namespace of the counter, e.g. "login-client". */
   name: string;

@@ -20,8 +20,8 @@ import { SESSION_COOKIE, type SessionStore } from './sessions';
  * account cannot lock its owner out.
  */
 export const LOGIN_IP_RULE: DelayRule = { name: 'login-ip', freeFailures: 30, baseDelaySeconds: 60, maxDelaySeconds: 15 * 60, windowSeconds: 15 * 60 };
-export const LOGIN_CLIENT_RULE: DelayRule = { name: 'login-client', freeFailures: 5, baseDelaySeconds: 10, maxDelaySeconds: 15 * 60, windowSeconds: 60 * 60 };
-export const LOGIN_ACCOUNT_RULE: DelayRule = { name: 'login-account', freeFailures: 10, baseDelaySeconds: 10, maxDelaySeconds: 15 * 60, windowSeconds: 60 * 60 };
+export const LOGIN_CLIENT_RULE: DelayRule = { name: 'login-client', freeFailures: 5, baseDelaySeconds: 30, maxDelaySeconds: 15 * 60, windowSeconds: 60 * 60 };
+export const LOGIN_ACCOUNT_RULE: DelayRule = { name: 'login-account', freeFailures: 10, baseDelaySeconds: 30, maxDelaySeconds: 15 * 60, windowSeconds: 60 * 60 };
 
 export interface LoginClient {
   ip: string;

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register } from '../../observability/metrics/catalog';
+import { captureLogs, registrySum } from '../../test/metrics-helpers';
 import { ADMIN_PASSWORD, createTestApp, type TestApp } from '../../test/context';
 import { createUser, loginCookie } from '../../test/auth-helpers';
 import { SESSION_COOKIE, SessionStore } from './sessions';
@@ -95,6 +96,89 @@ describe('local sign-in', () => {
       expect(statuses[30]).toBe(429);
     } finally {
       await limited.cleanup();
+    }
+  });
+});
+
+describe('brute force against one account', () => {
+  const signIn = (app: TestApp['app'], ip: string, password: string, cookie?: string, username = 'admin') => {
+    const req = request(app).post('/api/v1/auth/login').set('X-Forwarded-For', ip);
+    if (cookie) req.set('Cookie', cookie);
+    return req.send({ username, password });
+  };
+
+  it('does not lock the owner out: a browser that signed in before keeps access while others are slowed down', async () => {
+    const proxied = await createTestApp({ TRUST_PROXY: 'loopback' });
+    try {
+      // The owner signed in from this browser last week: it holds the known-device cookie.
+      const first = await signIn(proxied.app, '10.0.0.5', ADMIN_PASSWORD);
+      expect(first.status).toBe(200);
+      const device = ([] as string[]).concat(first.headers['set-cookie'] ?? []).find((c) => c.startsWith('medianest_device='));
+      expect(device).toBeDefined();
+      const deviceCookie = device!.split(';')[0]!;
+
+      // An attacker hammers "admin" from one address, then from many.
+      const attacker: number[] = [];
+      for (let i = 0; i < 12; i++) attacker.push((await signIn(proxied.app, '10.6.6.6', `guess-${i}`)).status);
+      expect(attacker.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+      expect(attacker.slice(5).every((s) => s === 429)).toBe(true);
+      for (let i = 0; i < 12; i++) await signIn(proxied.app, `10.7.0.${i + 1}`, `guess-${i}`);
+
+      // Even the right password is refused to the attacker's client and to a never-seen client...
+      const attackerRight = await signIn(proxied.app, '10.6.6.6', ADMIN_PASSWORD);
+      expect(attackerRight.status).toBe(429);
+      expect(Number(attackerRight.headers['retry-after'])).toBeGreaterThan(0);
+      expect((await signIn(proxied.app, '10.8.8.8', ADMIN_PASSWORD)).status).toBe(429);
+      // ...but the owner's browser signs in, from home or from anywhere else.
+      expect((await signIn(proxied.app, '10.0.0.5', ADMIN_PASSWORD, deviceCookie)).status).toBe(200);
+      expect((await signIn(proxied.app, '10.9.9.9', ADMIN_PASSWORD, deviceCookie)).status).toBe(200);
+      // A device cookie only vouches for the account it was issued for, and cannot be forged.
+      await createUser(proxied.app, proxied.container, 'mallory', { password: 'mallory-password' });
+      const forged = deviceCookie.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+      expect((await signIn(proxied.app, '10.8.8.8', ADMIN_PASSWORD, forged)).status).toBe(429);
+    } finally {
+      await proxied.cleanup();
+    }
+  });
+
+  it('slows down a client after five failures without slowing down the rest of the household', async () => {
+    const proxied = await createTestApp({ TRUST_PROXY: 'loopback' });
+    try {
+      await createUser(proxied.app, proxied.container, 'henry', { password: 'henry-password' });
+      for (let i = 0; i < 5; i++) expect((await signIn(proxied.app, '10.1.1.1', 'nope-nope', undefined, 'henry')).status).toBe(401);
+      const limited = await signIn(proxied.app, '10.1.1.1', 'henry-password', undefined, 'henry');
+      expect(limited.status).toBe(429);
+      expect(limited.body.error.code).toBe('RATE_LIMITED');
+      // Another client of the same household is not slowed down by this one.
+      expect((await signIn(proxied.app, '10.1.1.2', 'henry-password', undefined, 'henry')).status).toBe(200);
+    } finally {
+      await proxied.cleanup();
+    }
+  });
+
+  it('logs failed sign-ins and 429s with the client IP and the normalised username, and counts them by reason', async () => {
+    const proxied = await createTestApp({ TRUST_PROXY: 'loopback' });
+    const logs = captureLogs('info');
+    try {
+      const wrongBefore = await registrySum('medianest_auth_failures_total', { reason: 'wrong_password' });
+      const unknownBefore = await registrySum('medianest_auth_failures_total', { reason: 'unknown_user' });
+      const throttledBefore = await registrySum('medianest_auth_failures_total', { reason: 'throttled' });
+      for (let i = 0; i < 6; i++) await signIn(proxied.app, '10.2.2.2', 'secret-guess-42', undefined, '  ADMIN ');
+      await signIn(proxied.app, '10.2.2.3', 'secret-guess-43', undefined, 'Nobody');
+      expect(await registrySum('medianest_auth_failures_total', { reason: 'wrong_password' })).toBe(wrongBefore + 5);
+      expect(await registrySum('medianest_auth_failures_total', { reason: 'unknown_user' })).toBe(unknownBefore + 1);
+      expect(await registrySum('medianest_auth_failures_total', { reason: 'throttled' })).toBe(throttledBefore + 1);
+
+      const failures = logs.lines.filter((l) => l.event === 'auth.failure');
+      expect(failures).toContainEqual(expect.objectContaining({ reason: 'wrong_password', client_ip: '10.2.2.2', username: 'admin', level: 'warn' }));
+      expect(failures).toContainEqual(expect.objectContaining({ reason: 'unknown_user', client_ip: '10.2.2.3', username: 'nobody' }));
+      expect(logs.lines).toContainEqual(
+        expect.objectContaining({ event: 'auth.throttled', client_ip: '10.2.2.2', username: 'admin', retry_after_s: expect.any(Number) }),
+      );
+      expect(logs.text()).not.toMatch(/secret-guess/);
+    } finally {
+      logs.restore();
+      await proxied.cleanup();
     }
   });
 });

@@ -1,0 +1,114 @@
+/**
+ * `npm run admin -- <command>`: owner commands that work without the web app.
+ *
+ *   reset-password <username>   sets the password from ADMIN_PASSWORD, or prints a newly
+ *                               generated one, and signs that account out everywhere.
+ *
+ * Runs without a terminal (no prompts), against the database the server uses: the embedded one in
+ * DATA_DIR, or PostgreSQL through DATABASE_URL. The embedded database can be opened by one process
+ * only, so with it MediaNest must be stopped first.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../config';
+import { openDatabase } from '../db/client';
+import { SessionStore } from '../features/auth/sessions';
+import { generatePassword, newPasswordSchema } from '../features/auth/passwords';
+import { AuthService } from '../features/auth/auth.service';
+import { KnownDevices, loadDeviceKey } from '../features/auth/known-devices';
+import { PasswordResets } from '../features/auth/password-resets';
+import { UsersRepository } from '../features/users/users.repository';
+import { createRateLimiter } from '../http/rate-limit';
+import { createLogger, setLogger } from '../observability/logging/logger';
+
+const USAGE = `Usage: npm run admin -- reset-password <username> [--force]
+
+  reset-password <username>  Sets the account's password to ADMIN_PASSWORD when it is set,
+                             otherwise to a newly generated one (printed once), enables the
+                             account and signs it out everywhere.
+  --force                    With the embedded database: go ahead although the database looks
+                             open (only after a crash, when you are sure MediaNest is stopped).
+`;
+
+class CliError extends Error {}
+
+/** PGlite keeps this file while a process has the embedded database open. */
+function embeddedDatabaseInUse(dataDir: string): string | undefined {
+  const pidFile = path.join(dataDir, 'db', 'postmaster.pid');
+  return fs.existsSync(pidFile) ? pidFile : undefined;
+}
+
+async function resetPassword(username: string, force: boolean): Promise<void> {
+  const config = loadConfig(process.env);
+  const password = process.env.ADMIN_PASSWORD ? process.env.ADMIN_PASSWORD : undefined;
+  if (password !== undefined) {
+    const checked = newPasswordSchema.safeParse(password);
+    if (!checked.success) throw new CliError(`ADMIN_PASSWORD ${checked.error.issues[0]?.message ?? 'is not valid'}`);
+  }
+  if (!config.DATABASE_URL) {
+    if (!fs.existsSync(path.join(config.dataDir, 'db'))) {
+      throw new CliError(`there is no embedded database in DATA_DIR (${config.dataDir}); set DATA_DIR (or DATABASE_URL) as for the server`);
+    }
+    const pidFile = embeddedDatabaseInUse(config.dataDir);
+    if (pidFile && !force) {
+      throw new CliError(
+        `the embedded database in ${config.dataDir} is in use (${pidFile} exists): MediaNest is probably running. ` +
+          `Stop it first, then run this again. If it is not running (it stopped uncleanly), add --force.`,
+      );
+    }
+  }
+
+  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir, poolMax: 2 });
+  try {
+    const users = new UsersRepository(database);
+    const user = await users.findByUsername(username);
+    if (!user) throw new CliError(`there is no account named "${username}"`);
+    const sessions = new SessionStore(database, config.SESSION_TTL_HOURS * 3600_000);
+    const auth = new AuthService(
+      users,
+      sessions,
+      createRateLimiter(),
+      config.SESSION_TTL_HOURS * 3600_000,
+      new KnownDevices(await loadDeviceKey(database)),
+      new PasswordResets(database, config.PASSWORD_RESET_TTL_HOURS * 3600_000),
+    );
+    const plain = password ?? generatePassword();
+    await auth.setPassword(user.id, plain);
+    if (!user.enabled) await users.update(user.id, { enabled: true });
+    process.stdout.write(
+      password === undefined
+        ? `Password of "${user.username}" reset. New password (shown only this once): ${plain}\n`
+        : `Password of "${user.username}" set to ADMIN_PASSWORD.\n`,
+    );
+    process.stdout.write(`All sessions of "${user.username}" were signed out.\n`);
+  } finally {
+    await database.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  // Only this command's own output: log lines of the modules it uses go nowhere.
+  setLogger(createLogger({ level: 'silent', version: 'cli', environment: 'cli' }));
+  const args = argv.filter((a) => !a.startsWith('--'));
+  const force = argv.includes('--force');
+  const [command, username] = args;
+  if (command === 'reset-password' && username && args.length === 2) {
+    await resetPassword(username, force);
+    return 0;
+  }
+  if (command === undefined || command === 'help' || argv.includes('--help')) {
+    process.stdout.write(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  process.stderr.write(USAGE);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    const message = err instanceof CliError || err instanceof ConfigError ? err.message : err instanceof Error ? err.message : String(err);
+    process.stderr.write(`medianest admin: ${message}\n`);
+    process.exit(1);
+  },
+);
