@@ -42,6 +42,35 @@ export function readUserResponse(value: unknown): User | undefined {
   return readUser(isObject(value) && isObject(value.user) ? value.user : value);
 }
 
+/** A one-time link an administrator hands to a member to set a password. */
+export interface ResetLink {
+  url: string;
+  expiresAt: string | null;
+}
+
+/** `{ resetLink: { url, expiresAt } }` from creating an account or asking for a reset link. */
+export function readResetLink(value: unknown): ResetLink | undefined {
+  const link = isObject(value) && isObject(value.resetLink) ? value.resetLink : undefined;
+  const url = link && str(link.url);
+  if (!link || !url) return undefined;
+  return { url, expiresAt: str(link.expiresAt) ?? null };
+}
+
+/** Who a reset link is for, and until when it works. */
+export interface ResetLinkInfo {
+  username: string;
+  expiresAt: string | null;
+}
+
+export function readResetLinkInfo(value: unknown): ResetLinkInfo | undefined {
+  if (!isObject(value)) return undefined;
+  const username = str(value.username);
+  return username ? { username, expiresAt: str(value.expiresAt) ?? null } : undefined;
+}
+
+/** The shortest password the server accepts. */
+export const MIN_PASSWORD_LENGTH = 8;
+
 export type MediaType = 'movie' | 'tv';
 
 export const REQUEST_STATUSES = ['pending', 'approved', 'declined', 'processing', 'available', 'failed', 'cancelled'] as const;

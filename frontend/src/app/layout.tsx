@@ -81,9 +81,9 @@ export function AppLayout() {
               ))}
             </ul>
             <div className="user-box">
-              <span className="user-name" title={user.email ?? undefined}>
+              <NavLink to="/account" className="user-name" title={user.email ? `Your account (${user.email})` : 'Your account'}>
                 {user.plexUsername ?? user.username}
-              </span>
+              </NavLink>
               <button type="button" className="button button-small button-quiet" onClick={onSignOut} disabled={signingOut}>
                 {signingOut ? 'Signing out…' : 'Sign out'}
               </button>

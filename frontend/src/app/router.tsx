@@ -50,6 +50,7 @@ export const routes: RouteObject[] = [
     hydrateFallbackElement: <SessionLoading />,
     children: [
       { id: 'login', path: '/login', element: <LoginPage /> },
+      { id: 'reset-password', path: '/reset-password', lazy: async () => ({ Component: (await import('../pages/reset-password-page')).ResetPasswordPage }) },
       {
         id: 'app',
         element: (
@@ -64,6 +65,7 @@ export const routes: RouteObject[] = [
           { id: 'request', path: '/requests/:id', element: <RequestPage /> },
           { id: 'library', path: '/library', element: <LibraryPage /> },
           { id: 'library-section', path: '/library/:key', element: <LibrarySectionPage /> },
+          { id: 'account', path: '/account', lazy: async () => ({ Component: (await import('../pages/account-page')).AccountPage }) },
           {
             id: 'admin',
             element: <RequireAdmin />,

@@ -7,6 +7,8 @@
 export const SPA_ROUTES = [
   '/',
   '/login',
+  '/reset-password',
+  '/account',
   '/discover',
   '/requests',
   '/requests/:id',

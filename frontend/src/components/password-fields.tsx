@@ -1,0 +1,64 @@
+/** A new password typed twice, with the server's minimum length checked as the member types. */
+import { useId } from 'react';
+import { MIN_PASSWORD_LENGTH } from '../api/types';
+
+export function passwordProblem(password: string, confirmation: string): string | undefined {
+  if (password.length < MIN_PASSWORD_LENGTH) return `Use at least ${MIN_PASSWORD_LENGTH} characters.`;
+  if (password !== confirmation) return 'The two passwords are not the same.';
+  return undefined;
+}
+
+export function NewPasswordFields({
+  password,
+  confirmation,
+  onPassword,
+  onConfirmation,
+  username,
+}: {
+  password: string;
+  confirmation: string;
+  onPassword: (value: string) => void;
+  onConfirmation: (value: string) => void;
+  /** Lets password managers file the new password under the right account. */
+  username?: string;
+}) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const mismatch = confirmation !== '' && password !== confirmation;
+  return (
+    <>
+      {username && <input type="text" name="username" autoComplete="username" value={username} readOnly hidden />}
+      <div className="field">
+        <label htmlFor={`${id}-new`}>New password</label>
+        <input
+          id={`${id}-new`}
+          name="new-password"
+          type="password"
+          autoComplete="new-password"
+          minLength={MIN_PASSWORD_LENGTH}
+          required
+          aria-describedby={hintId}
+          value={password}
+          onChange={(e) => onPassword(e.target.value)}
+        />
+        <span id={hintId} className="muted">
+          At least {MIN_PASSWORD_LENGTH} characters. A few unrelated words are easy to remember and hard to guess.
+        </span>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-confirm`}>New password again</label>
+        <input
+          id={`${id}-confirm`}
+          name="confirm-password"
+          type="password"
+          autoComplete="new-password"
+          required
+          aria-invalid={mismatch}
+          value={confirmation}
+          onChange={(e) => onConfirmation(e.target.value)}
+        />
+        {mismatch && <span className="field-error">The two passwords are not the same.</span>}
+      </div>
+    </>
+  );
+}
