@@ -5,6 +5,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { api, messageOf } from '../api/client';
 import { useUser } from '../app/session';
+import { reconnectRealtime } from '../realtime/socket';
 import { ErrorMessage, Notice } from '../components/feedback';
 import { Page } from '../components/page';
 import { NewPasswordFields, passwordProblem } from '../components/password-fields';
@@ -28,6 +29,8 @@ function ChangePasswordForm({ username }: { username: string }) {
     setDone(false);
     try {
       await api.post<unknown>('/api/v1/auth/password', { currentPassword: current, newPassword: password });
+      // Every session of the account ended (this browser got a fresh one): the live connection follows it.
+      reconnectRealtime();
       setCurrent('');
       setPassword('');
       setConfirmation('');
