@@ -76,6 +76,7 @@ const ADDITIONS = [
   { name: 'medianest_database_writable', type: 'gauge', labelNames: [] },
   { name: 'medianest_log_lines_dropped_total', type: 'counter', labelNames: [] },
   { name: 'medianest_logins_total', type: 'counter', labelNames: ['method', 'result'] },
+  { name: 'medianest_auth_failures_total', type: 'counter', labelNames: ['reason'] },
 ] as const;
 
 const GC_BUCKETS = [0.001, 0.01, 0.1, 1, 2, 5];
