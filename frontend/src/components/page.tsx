@@ -36,3 +36,18 @@ export function Page({ title, ready, actions, back, children }: PageProps) {
     </>
   );
 }
+
+/** The signed-out frame (sign-in, setting a password from a link): a centred card with the brand above the page. */
+export function SignedOutCard({ children }: { children: ReactNode }) {
+  return (
+    <main id="main" className="login">
+      <div className="login-card">
+        <p className="login-brand">
+          <img src="/favicon.svg" alt="" width={40} height={40} />
+          <span>MediaNest</span>
+        </p>
+        {children}
+      </div>
+    </main>
+  );
+}

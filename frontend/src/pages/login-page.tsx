@@ -10,7 +10,7 @@ import { isObject, num, str } from '../api/read';
 import { readUserResponse, type User } from '../api/types';
 import { useSession } from '../app/session';
 import { ErrorMessage, Notice } from '../components/feedback';
-import { Page } from '../components/page';
+import { Page, SignedOutCard } from '../components/page';
 
 export const PLEX_POLL_INTERVAL_MS = 2000;
 
@@ -129,83 +129,77 @@ export function LoginPage() {
   };
 
   return (
-    <main id="main" className="login">
-      <div className="login-card">
-        <p className="login-brand">
-          <img src="/favicon.svg" alt="" width={40} height={40} />
-          <span>MediaNest</span>
-        </p>
-        <Page title="Sign in" ready>
-          {state.expired && <Notice tone="warning">Your session has ended. Please sign in again.</Notice>}
+    <SignedOutCard>
+      <Page title="Sign in" ready>
+        {state.expired && <Notice tone="warning">Your session has ended. Please sign in again.</Notice>}
 
-          <section aria-labelledby="plex-heading" className="login-section">
-            <h2 id="plex-heading" className="visually-hidden">
-              Sign in with Plex
-            </h2>
-            {plex.phase === 'waiting' ? (
-              <div className="notice notice-info" role="status">
-                <p>Finish signing in on the Plex page. This page continues by itself.</p>
-                {plex.popupBlocked && (
-                  <p>
-                    <a href={plex.authUrl} target="_blank" rel="noopener noreferrer">
-                      Open the Plex sign-in page
-                    </a>
-                  </p>
-                )}
-                <button type="button" className="button button-small button-quiet" onClick={stopPlex}>
-                  Cancel
-                </button>
-              </div>
-            ) : (
-              <button
-                type="button"
-                className="button button-plex button-block"
-                onClick={startPlex}
-                disabled={plex.phase === 'starting'}
-              >
-                {plex.phase === 'starting' ? 'Contacting Plex…' : 'Sign in with Plex'}
+        <section aria-labelledby="plex-heading" className="login-section">
+          <h2 id="plex-heading" className="visually-hidden">
+            Sign in with Plex
+          </h2>
+          {plex.phase === 'waiting' ? (
+            <div className="notice notice-info" role="status">
+              <p>Finish signing in on the Plex page. This page continues by itself.</p>
+              {plex.popupBlocked && (
+                <p>
+                  <a href={plex.authUrl} target="_blank" rel="noopener noreferrer">
+                    Open the Plex sign-in page
+                  </a>
+                </p>
+              )}
+              <button type="button" className="button button-small button-quiet" onClick={stopPlex}>
+                Cancel
               </button>
-            )}
-            {plex.phase === 'failed' && <ErrorMessage message={plex.message} />}
-          </section>
-
-          <p className="divider">
-            <span>or with a MediaNest account</span>
-          </p>
-
-          <form className="form" onSubmit={onSubmit} noValidate>
-            <div className="field">
-              <label htmlFor="login-username">Username</label>
-              <input
-                id="login-username"
-                name="username"
-                autoComplete="username"
-                autoCapitalize="none"
-                spellCheck={false}
-                required
-                value={username}
-                onChange={(e) => setUsername(e.target.value)}
-              />
             </div>
-            <div className="field">
-              <label htmlFor="login-password">Password</label>
-              <input
-                id="login-password"
-                name="password"
-                type="password"
-                autoComplete="current-password"
-                required
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-              />
-            </div>
-            {error && <ErrorMessage message={error} />}
-            <button type="submit" className="button button-primary button-block" disabled={submitting || !username || !password}>
-              {submitting ? 'Signing in…' : 'Sign in'}
+          ) : (
+            <button
+              type="button"
+              className="button button-plex button-block"
+              onClick={startPlex}
+              disabled={plex.phase === 'starting'}
+            >
+              {plex.phase === 'starting' ? 'Contacting Plex…' : 'Sign in with Plex'}
             </button>
-          </form>
-        </Page>
-      </div>
-    </main>
+          )}
+          {plex.phase === 'failed' && <ErrorMessage message={plex.message} />}
+        </section>
+
+        <p className="divider">
+          <span>or with a MediaNest account</span>
+        </p>
+
+        <form className="form" onSubmit={onSubmit} noValidate>
+          <div className="field">
+            <label htmlFor="login-username">Username</label>
+            <input
+              id="login-username"
+              name="username"
+              autoComplete="username"
+              autoCapitalize="none"
+              spellCheck={false}
+              required
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="login-password">Password</label>
+            <input
+              id="login-password"
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          </div>
+          {error && <ErrorMessage message={error} />}
+          <button type="submit" className="button button-primary button-block" disabled={submitting || !username || !password}>
+            {submitting ? 'Signing in…' : 'Sign in'}
+          </button>
+        </form>
+      </Page>
+    </SignedOutCard>
   );
 }

@@ -10,7 +10,7 @@ import { api, ApiError, messageOf } from '../api/client';
 import { readResetLinkInfo, type ResetLinkInfo } from '../api/types';
 import { ErrorMessage, Notice, SkeletonRows } from '../components/feedback';
 import { formatDateTime } from '../components/format';
-import { Page } from '../components/page';
+import { Page, SignedOutCard } from '../components/page';
 import { NewPasswordFields, passwordProblem } from '../components/password-fields';
 
 type LinkState = { phase: 'checking' } | { phase: 'invalid'; message: string } | { phase: 'ready'; info: ResetLinkInfo } | { phase: 'done'; username: string };
@@ -67,55 +67,49 @@ export function ResetPasswordPage() {
   };
 
   return (
-    <main id="main" className="login">
-      <div className="login-card">
-        <p className="login-brand">
-          <img src="/favicon.svg" alt="" width={40} height={40} />
-          <span>MediaNest</span>
-        </p>
-        <Page title="Set your password" ready={state.phase !== 'checking'}>
-          {state.phase === 'checking' && <SkeletonRows count={2} label="Checking your link" />}
-          {state.phase === 'invalid' && (
-            <>
-              <ErrorMessage message={state.message} />
-              <p>
-                <Link to="/login">Go to sign-in</Link>
-              </p>
-            </>
-          )}
-          {state.phase === 'ready' && (
-            <form className="form" onSubmit={onSubmit} noValidate>
-              <p>
-                Choose a password for <strong>{state.info.username}</strong>.
-                {state.info.expiresAt && <span className="muted"> This link works once, until {formatDateTime(state.info.expiresAt)}.</span>}
-              </p>
-              <NewPasswordFields
-                password={password}
-                confirmation={confirmation}
-                onPassword={setPassword}
-                onConfirmation={setConfirmation}
-                username={state.info.username}
-              />
-              {error && <ErrorMessage message={error} />}
-              <button type="submit" className="button button-primary button-block" disabled={submitting || !password || !confirmation}>
-                {submitting ? 'Saving…' : 'Set password'}
-              </button>
-            </form>
-          )}
-          {state.phase === 'done' && (
-            <>
-              <Notice tone="success">
-                Your password is set{state.username ? ` for ${state.username}` : ''}. Any browser that was signed in to this account has been signed out.
-              </Notice>
-              <p>
-                <Link className="button button-primary button-block" to="/login">
-                  Sign in
-                </Link>
-              </p>
-            </>
-          )}
-        </Page>
-      </div>
-    </main>
+    <SignedOutCard>
+      <Page title="Set your password" ready={state.phase !== 'checking'}>
+        {state.phase === 'checking' && <SkeletonRows count={2} label="Checking your link" />}
+        {state.phase === 'invalid' && (
+          <>
+            <ErrorMessage message={state.message} />
+            <p>
+              <Link to="/login">Go to sign-in</Link>
+            </p>
+          </>
+        )}
+        {state.phase === 'ready' && (
+          <form className="form" onSubmit={onSubmit} noValidate>
+            <p>
+              Choose a password for <strong>{state.info.username}</strong>.
+              {state.info.expiresAt && <span className="muted"> This link works once, until {formatDateTime(state.info.expiresAt)}.</span>}
+            </p>
+            <NewPasswordFields
+              password={password}
+              confirmation={confirmation}
+              onPassword={setPassword}
+              onConfirmation={setConfirmation}
+              username={state.info.username}
+            />
+            {error && <ErrorMessage message={error} />}
+            <button type="submit" className="button button-primary button-block" disabled={submitting || !password || !confirmation}>
+              {submitting ? 'Saving…' : 'Set password'}
+            </button>
+          </form>
+        )}
+        {state.phase === 'done' && (
+          <>
+            <Notice tone="success">
+              Your password is set{state.username ? ` for ${state.username}` : ''}. Any browser that was signed in to this account has been signed out.
+            </Notice>
+            <p>
+              <Link className="button button-primary button-block" to="/login">
+                Sign in
+              </Link>
+            </p>
+          </>
+        )}
+      </Page>
+    </SignedOutCard>
   );
 }
