@@ -92,6 +92,7 @@ describe('npm run admin -- reset-password', () => {
     testEnv = await prepareTestEnv();
     const app = await open(testEnv.env);
     const before = await loginCookie(app);
+    const revoked = new Promise((resolve) => container!.events.subscribe('session.revoked', resolve));
     const run = await runCli(['reset-password', 'admin'], { ...testEnv.env, ADMIN_PASSWORD: 'owner-is-back-1' });
     if (testMode === 'embedded') {
       // Only one process may open an embedded database: the CLI must not touch it, and must say why.
@@ -102,6 +103,8 @@ describe('npm run admin -- reset-password', () => {
     } else {
       expect(run.code).toBe(0);
       expect((await request(app).get('/api/v1/auth/session').set('Cookie', before)).status).toBe(401);
+      // The running process heard it (through Redis), so it closes the account's open live connections too.
+      expect(await revoked).toEqual({ userId: (await container!.users.findByUsername('admin'))!.id });
       await loginCookie(app, 'admin', 'owner-is-back-1');
     }
   });

@@ -8,6 +8,7 @@
  * DATA_DIR, or PostgreSQL through DATABASE_URL. The embedded database can be opened by one process
  * only, so with it MediaNest must be stopped first.
  */
+import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../config';
@@ -20,6 +21,9 @@ import { PasswordResets } from '../features/auth/password-resets';
 import { UsersRepository } from '../features/users/users.repository';
 import { createRateLimiter } from '../http/rate-limit';
 import { createLogger, setLogger } from '../observability/logging/logger';
+import { startEventRelay } from '../realtime/event-relay';
+import { EventBus } from '../realtime/events';
+import { connectRedis, type RedisConnection } from '../redis/client';
 
 const USAGE = `Usage: npm run admin -- reset-password <username> [--force]
 
@@ -36,6 +40,15 @@ class CliError extends Error {}
 function embeddedDatabaseInUse(dataDir: string): string | undefined {
   const pidFile = path.join(dataDir, 'db', 'postmaster.pid');
   return fs.existsSync(pidFile) ? pidFile : undefined;
+}
+
+/** Waits (up to 5 s) for the connection; without it the command still works, running processes just hear nothing. */
+async function redisReady(redis: RedisConnection): Promise<boolean> {
+  if (redis.isReady()) return true;
+  return once(redis.client, 'ready', { signal: AbortSignal.timeout(5_000) }).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function resetPassword(username: string, force: boolean): Promise<void> {
@@ -59,11 +72,15 @@ async function resetPassword(username: string, force: boolean): Promise<void> {
   }
 
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir, poolMax: 2 });
+  // With Redis, running MediaNest processes hear about the revocation and close the account's open connections.
+  const events = new EventBus();
+  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX }) : undefined;
+  const relay = redis && (await redisReady(redis)) ? startEventRelay(events, redis, config.REDIS_KEY_PREFIX) : undefined;
   try {
     const users = new UsersRepository(database);
     const user = await users.findByUsername(username);
     if (!user) throw new CliError(`there is no account named "${username}"`);
-    const sessions = new SessionStore(database, config.SESSION_TTL_HOURS * 3600_000);
+    const sessions = new SessionStore(database, config.SESSION_TTL_HOURS * 3600_000, undefined, events);
     const auth = new AuthService(
       users,
       sessions,
@@ -81,7 +98,11 @@ async function resetPassword(username: string, force: boolean): Promise<void> {
         : `Password of "${user.username}" set to ADMIN_PASSWORD.\n`,
     );
     process.stdout.write(`All sessions of "${user.username}" were signed out.\n`);
+    // Commands on one connection run in order: once this answers, the revocation has been published.
+    if (relay) await redis!.ping(5_000).catch(() => undefined);
   } finally {
+    await relay?.close();
+    await redis?.close();
     await database.close();
   }
 }
