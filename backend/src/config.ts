@@ -86,6 +86,8 @@ export const envSchema = z.object({
   OVERSEERR_WEBHOOK_SECRET: optionalString,
   /** Per-attempt timeout of every call to Plex, plex.tv and Overseerr. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(50).max(120_000).default(10_000),
+  /** "The host is gone": longest wait for an upstream connection and the first byte of its answer (capped at UPSTREAM_TIMEOUT_MS). */
+  UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(50).max(120_000).default(4_000),
   /** Extra attempts for idempotent upstream calls (GET/HEAD) after a network error, 5xx or 429. */
   UPSTREAM_RETRIES: z.coerce.number({ message: 'must be a number' }).int().min(0).max(5).default(2),
   /** Base of the exponential backoff (full jitter) between upstream retries. */
@@ -94,7 +96,7 @@ export const envSchema = z.object({
   BREAKER_RESET_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(50).max(600_000).default(30_000),
   /** Calls within the rolling window before an upstream breaker may open (then: more than 50 % failures opens it). */
   BREAKER_VOLUME_THRESHOLD: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1000).default(5),
-  /** Interval of the Redis and database health probes that feed their breakers. */
+  /** Interval of the probes that feed every breaker and close it once its service is back (Redis, database, Plex, Overseerr; plex.tv only while its breaker is open). */
   HEALTH_PROBE_INTERVAL_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(50).max(600_000).default(5_000),
   ADMIN_USERNAME: z.string().min(1).max(64).default('admin'),
   ADMIN_PASSWORD: optionalString.refine((v) => v === undefined || v.length >= 8, 'must be at least 8 characters'),

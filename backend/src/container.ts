@@ -116,6 +116,7 @@ export async function createContainer(config: Config): Promise<Container> {
     {
       redis,
       database,
+      upstreams: { 'plex-api': plex, 'plex-tv': plexTv, overseerr },
       plex: plex && {
         refreshIdentity: () => plex.identity({ bypassBreaker: true }),
         onIdentityChange: (listener) => plex.onIdentityChange(listener),

@@ -6,7 +6,13 @@
  *   makes a span per attempt and propagates `traceparent`, inside the
  *   CLIENT span that `traceExternalApiCall` opens for the whole call
  *   (observability/tracing/trace.ts: URL without secrets);
- * - a per-attempt timeout (`AbortSignal.timeout`);
+ * - two timeouts per attempt: "the host is gone" — no connection, or not
+ *   one byte of the answer's head, within `connectTimeoutMs` (a few seconds;
+ *   an undici Agent's connect and headers timeouts) — and "the answer is
+ *   slow" — no complete answer within `timeoutMs` (`AbortSignal.timeout`).
+ *   A wedged host (the connection opens, nothing comes back) therefore costs
+ *   a member a few seconds, not the full timeout, and the breaker counts it
+ *   as a timeout like any other;
  * - retries with exponential backoff and full jitter for idempotent methods
  *   only (GET/HEAD), on network errors, 5xx and 429, honouring `Retry-After`
  *   up to `maxRetryDelayMs` (a longer wait is not retried). Timeouts are not
@@ -28,6 +34,7 @@
  * are never logged.
  */
 import { trace } from '@opentelemetry/api';
+import { Agent, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { AppError } from '../errors';
 import { analytics } from '../observability/metrics/analytics';
@@ -61,6 +68,10 @@ export interface HttpClientOptions {
   headers?: Record<string, string>;
   breaker: ServiceBreaker;
   timeoutMs: number;
+  /** Longest wait for the connection and the answer's first byte (headers); defaults to timeoutMs. */
+  connectTimeoutMs?: number;
+  /** The connection pool (tests inject one whose DNS lookup is simulated); built from connectTimeoutMs when absent. */
+  dispatcher?: Dispatcher;
   /** Extra attempts for idempotent calls. */
   retries: number;
   retryBaseDelayMs: number;
@@ -147,9 +158,20 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+function causeCode(err: unknown): string | undefined {
+  const cause = (err as { cause?: { code?: unknown } } | undefined)?.cause;
+  const code = cause?.code ?? (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** undici gave up waiting for the connection or for the answer's head: the host is gone or wedged. */
+function isConnectTimeout(err: unknown): boolean {
+  const code = causeCode(err);
+  return code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT';
+}
+
 function describeNetworkError(err: unknown): string {
-  const cause = (err as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
-  const code = typeof cause?.code === 'string' ? cause.code : undefined;
+  const code = causeCode(err);
   switch (code) {
     case 'ECONNREFUSED':
       return 'connection refused';
@@ -183,12 +205,29 @@ export class HttpClient {
   readonly displayName: string;
   private readonly baseUrl: string;
   private readonly maxRetryDelayMs: number;
+  private readonly connectTimeoutMs: number;
+  private readonly dispatcher: Dispatcher;
 
   constructor(private readonly options: HttpClientOptions) {
     this.service = options.service;
     this.displayName = options.displayName;
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 5000;
+    this.connectTimeoutMs = Math.min(options.connectTimeoutMs ?? options.timeoutMs, options.timeoutMs);
+    this.dispatcher =
+      options.dispatcher ??
+      // bodyTimeout stays off: the whole answer is bounded by the per-attempt AbortSignal.timeout.
+      new Agent({ connect: { timeout: this.connectTimeoutMs }, headersTimeout: this.connectTimeoutMs, bodyTimeout: 0 });
+  }
+
+  /**
+   * The breaker probe: one GET of `path`, outside the breaker and without
+   * retries (the probe itself runs through the breaker). Any answer below 500
+   * with a JSON (or empty) body means the service is up — a 401 from plex.tv
+   * to a probe without a token is a healthy plex.tv.
+   */
+  async probe(path: string): Promise<void> {
+    await this.request({ operation: 'probe', path, bypassBreaker: true, retries: 0 });
   }
 
   /** Calls the upstream and returns the parsed JSON body. */
@@ -232,7 +271,7 @@ export class HttpClient {
             logger().debug(
               {
                 event: 'upstream.retry',
-                service: this.service,
+                upstream: this.service,
                 operation: req.operation,
                 attempt,
                 delay_ms: Math.round(delay),
@@ -250,7 +289,7 @@ export class HttpClient {
         logger().warn(
           {
             event: 'upstream.failed',
-            service: this.service,
+            upstream: this.service,
             operation: req.operation,
             status,
             attempts: attempt,
@@ -290,9 +329,19 @@ export class HttpClient {
     let res: Response;
     try {
       // redirect: 'manual' — following a redirect to another host would carry our credential headers along.
-      res = await fetch(this.url(req), { method, headers, body, signal, redirect: 'manual' });
+      res = await fetch(this.url(req), {
+        method,
+        headers,
+        body,
+        signal,
+        redirect: 'manual',
+        dispatcher: this.dispatcher,
+      } as RequestInit);
     } catch (err) {
       if (isTimeout(err)) throw new UpstreamFailure('timeout', `no answer within ${formatSeconds(timeoutMs)}`);
+      if (isConnectTimeout(err)) {
+        throw new UpstreamFailure('timeout', `it did not respond within ${formatSeconds(this.connectTimeoutMs)}; the host may be down or hung`);
+      }
       throw new UpstreamFailure('network_error', describeNetworkError(err));
     }
     const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
@@ -386,7 +435,7 @@ export function parseUpstreamBody<S extends z.ZodType>(
     logger().warn(
       {
         event: 'upstream.unexpected_body',
-        service: client.service,
+        upstream: client.service,
         operation,
         issues: result.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`),
       },

@@ -26,6 +26,7 @@ export function createIntegrations(config: Config, breakers: BreakerRegistry, pl
       headers,
       breaker: breakers.get(service),
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
       retries: config.UPSTREAM_RETRIES,
       retryBaseDelayMs: config.UPSTREAM_RETRY_BASE_MS,
     });

@@ -150,6 +150,11 @@ export class OverseerrClient {
   constructor(private readonly http: HttpClient) {}
 
   /** GET /status (public; used by health probes). */
+  /** The breaker probe: does /api/v1/status answer? */
+  probe(): Promise<void> {
+    return this.http.probe('/api/v1/status');
+  }
+
   async status(): Promise<{ version: string }> {
     const body = await this.http.json<unknown>({ operation: 'status', path: '/api/v1/status' });
     const { version } = parseUpstreamBody(statusSchema, body, this.http, 'status');

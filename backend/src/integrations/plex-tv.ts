@@ -76,6 +76,11 @@ export class PlexTvClient {
     return `${PLEX_AUTH_APP_URL}#?${params}`;
   }
 
+  /** The breaker probe: GET /api/v2/user without a token — its 401 proves plex.tv answers. */
+  probe(): Promise<void> {
+    return this.http.probe('/api/v2/user');
+  }
+
   /** POST /api/v2/pins?strong=true. */
   async createPin(): Promise<PlexPin> {
     const body = await this.http.json<unknown>({

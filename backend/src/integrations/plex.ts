@@ -111,6 +111,11 @@ export class PlexClient {
     return { machineIdentifier, version };
   }
 
+  /** The breaker probe: does /identity answer? */
+  probe(): Promise<void> {
+    return this.http.probe('/identity');
+  }
+
   /** The server's machineIdentifier: the last one read, else read now. */
   async machineIdentifier(): Promise<string> {
     return this.knownIdentity?.machineIdentifier ?? (await this.identity()).machineIdentifier;

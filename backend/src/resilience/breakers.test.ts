@@ -36,7 +36,7 @@ async function until(check: () => Promise<boolean> | boolean, what: string, time
 }
 
 const logged = (event: string, service?: string) =>
-  lines.some((l) => l.includes(`"event":"${event}"`) && (!service || l.includes(`"service":"${service}"`)));
+  lines.some((l) => l.includes(`"event":"${event}"`) && (!service || l.includes(`"upstream":"${service}"`)));
 
 function healthyDatabase() {
   return { ping: async () => undefined, recreatePool: async () => undefined };

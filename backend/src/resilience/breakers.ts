@@ -5,8 +5,17 @@
  *
  * - One opossum breaker per service: `plex-api`, `plex-tv`, `overseerr`
  *   (fed by every call of integrations/http-client.ts) and `redis`,
- *   `database` (fed by a periodic health probe that runs through the breaker,
- *   `startProbe`, every HEALTH_PROBE_INTERVAL_MS).
+ *   `database`. Every breaker also has a periodic probe that runs through it
+ *   (`startProbe`, every HEALTH_PROBE_INTERVAL_MS): it feeds the breaker when
+ *   nobody calls the service, and it is the trial call that closes an open
+ *   breaker once the service is back — no member action (a sign-in, a search)
+ *   is needed for recovery.
+ * - A breaker opens on either of two signals: `consecutiveFailures` failed
+ *   calls in a row (a hung service times out one call at a time; a
+ *   percentage over a rolling window shorter than a few timeouts would never
+ *   see enough finished failures), or more than `errorThresholdPercentage` %
+ *   of at least `volumeThreshold` calls failing within the rolling window
+ *   (intermittent failures mixed with successes).
  * - Every transition sets `medianest_circuit_breaker_state{service}`
  *   (0 closed, 1 open, 2 half-open) and writes one log line (warn on open,
  *   info on half-open and close); opening is tracked as an application error
@@ -38,13 +47,17 @@ export interface BreakerSettings {
   volumeThreshold: number;
   /** Length of the rolling statistics window. */
   rollingWindowMs: number;
+  /** Failed calls in a row (successes reset the count) that open the breaker whatever the window says. */
+  consecutiveFailures: number;
 }
 
 export const DEFAULT_BREAKER_SETTINGS: BreakerSettings = {
   resetTimeoutMs: 30_000,
   errorThresholdPercentage: 50,
   volumeThreshold: 5,
-  rollingWindowMs: 10_000,
+  // Longer than several upstream timeouts, so slow failures still add up to a percentage.
+  rollingWindowMs: 60_000,
+  consecutiveFailures: 3,
 };
 
 /** Thrown instead of calling the service while its breaker is open (no network, immediate). */
@@ -71,6 +84,7 @@ type TransitionListener = (state: BreakerState, previous: BreakerState) => void;
 export class ServiceBreaker {
   private readonly breaker: CircuitBreaker<[Task], unknown>;
   private current: BreakerState = 'closed';
+  private failuresInARow = 0;
   private readonly listeners: TransitionListener[] = [];
 
   constructor(
@@ -93,6 +107,14 @@ export class ServiceBreaker {
     this.breaker.on('open', () => this.transition('open'));
     this.breaker.on('halfOpen', () => this.transition('half-open'));
     this.breaker.on('close', () => this.transition('closed'));
+    this.breaker.on('success', () => {
+      this.failuresInARow = 0;
+    });
+    this.breaker.on('failure', () => {
+      this.failuresInARow++;
+      // opossum only looks at the percentage; calls that time out one at a time never reach it.
+      if (this.breaker.closed && this.failuresInARow >= settings.consecutiveFailures) this.breaker.open();
+    });
     circuitBreakerState.set({ service }, BREAKER_STATE_VALUE.closed);
   }
 
@@ -146,7 +168,12 @@ export class BreakerRegistry {
   private readonly probes: NodeJS.Timeout[] = [];
   private closed = false;
 
-  constructor(private readonly settings: BreakerSettings = DEFAULT_BREAKER_SETTINGS) {}
+  private readonly settings: BreakerSettings;
+
+  /** Unset settings take DEFAULT_BREAKER_SETTINGS. */
+  constructor(settings: Partial<BreakerSettings> = {}) {
+    this.settings = { ...DEFAULT_BREAKER_SETTINGS, ...settings };
+  }
 
   /** The breaker of `service`, created on first use (with `overrides` applied then). */
   get(service: BreakerService, overrides: Partial<BreakerSettings> = {}): ServiceBreaker {
@@ -172,15 +199,18 @@ export class BreakerRegistry {
   /**
    * Probes `check` through the breaker of `service` every `intervalMs`, so a
    * dependency nobody calls right now (Redis behind a cache that falls back
-   * to memory) still opens its breaker when it goes away, and closes it when
-   * it is back. Two failed probes within three intervals open the breaker.
+   * to memory, Overseerr at night) still opens its breaker when it goes away,
+   * and closes it when it is back: while the breaker is open the probe is
+   * rejected at once, and once it turns half-open the probe is the trial call.
+   * With `onlyWhenTripped` the probe runs only while the breaker is not
+   * closed (plex.tv: a public service we do not poll while all is well).
    */
-  startProbe(service: BreakerService, check: () => Promise<void>, intervalMs: number): void {
+  startProbe(service: BreakerService, check: () => Promise<void>, intervalMs: number, options: { onlyWhenTripped?: boolean } = {}): void {
     if (this.closed) return;
     const breaker = this.get(service, { volumeThreshold: 2, rollingWindowMs: Math.max(intervalMs * 3, 1000) });
     let running = false;
     const timer = setInterval(() => {
-      if (running) return;
+      if (running || (options.onlyWhenTripped && breaker.state === 'closed')) return;
       running = true;
       breaker
         .run(check)
@@ -205,7 +235,7 @@ export class BreakerRegistry {
     if (this.closed) return;
     if (state === 'open') {
       logger().warn(
-        { event: 'circuit_breaker.open', service, previous_state: previous },
+        { event: 'circuit_breaker.open', upstream: service, previous_state: previous },
         previous === 'half-open'
           ? `Circuit breaker for ${service} opened again: the trial call failed`
           : `Circuit breaker for ${service} opened: calls fail fast until it recovers`,
@@ -213,9 +243,9 @@ export class BreakerRegistry {
       analytics.trackError('system', 'circuit_breaker_open', new Error(`Circuit breaker opened for ${service}`));
       this.runRecovery(service, 'onOpen');
     } else if (state === 'half-open') {
-      logger().info({ event: 'circuit_breaker.half_open', service }, `Circuit breaker for ${service} half-open: trying one call`);
+      logger().info({ event: 'circuit_breaker.half_open', upstream: service }, `Circuit breaker for ${service} half-open: trying one call`);
     } else {
-      logger().info({ event: 'circuit_breaker.close', service, previous_state: previous }, `Circuit breaker for ${service} closed: service recovered`);
+      logger().info({ event: 'circuit_breaker.close', upstream: service, previous_state: previous }, `Circuit breaker for ${service} closed: service recovered`);
       analytics.trackFeatureUsage('system', 'service_recovery', service);
       this.runRecovery(service, 'onClose');
     }
@@ -225,13 +255,13 @@ export class BreakerRegistry {
     const procedure = this.recoveries.get(service)?.[phase];
     if (!procedure || this.recovering.has(service)) return;
     this.recovering.add(service);
-    logger().info({ event: 'recovery.start', service, phase }, `Attempting ${service} recovery`);
+    logger().info({ event: 'recovery.start', upstream: service, phase }, `Attempting ${service} recovery`);
     procedure()
       .then(
-        () => logger().info({ event: 'recovery.done', service, phase }, `${service} recovery procedure finished`),
+        () => logger().info({ event: 'recovery.done', upstream: service, phase }, `${service} recovery procedure finished`),
         (err: unknown) =>
           logger().warn(
-            { event: 'recovery.failed', service, phase, err: err instanceof Error ? err.message : String(err) },
+            { event: 'recovery.failed', upstream: service, phase, err: err instanceof Error ? err.message : String(err) },
             `${service} recovery attempt failed; the breaker retries after its reset timeout`,
           ),
       )
@@ -241,6 +271,8 @@ export class BreakerRegistry {
 
 /** What the recovery procedures act on (structural, so observability imports no features). */
 export interface RecoveryTargets {
+  /** The upstreams' probes (one answer from the service, outside its breaker). plex.tv is probed only while its breaker is tripped. */
+  upstreams?: Partial<Record<'plex-api' | 'plex-tv' | 'overseerr', { probe(): Promise<void> }>>;
   redis?: { reconnect(): Promise<void>; ping(timeoutMs: number): Promise<void> };
   database: { recreatePool(): Promise<void>; ping(timeoutMs: number): Promise<void> };
   plex?: {
@@ -259,7 +291,11 @@ export interface RecoveryTargets {
  */
 export function installRecoveryProcedures(registry: BreakerRegistry, targets: RecoveryTargets, probeIntervalMs: number): void {
   const probeTimeoutMs = Math.max(50, Math.min(1000, probeIntervalMs));
-  const { redis, database, plex } = targets;
+  const { redis, database, plex, upstreams = {} } = targets;
+  for (const service of ['plex-api', 'overseerr', 'plex-tv'] as const) {
+    const upstream = upstreams[service];
+    if (upstream) registry.startProbe(service, () => upstream.probe(), probeIntervalMs, { onlyWhenTripped: service === 'plex-tv' });
+  }
   if (redis) {
     registry.setRecovery('redis', {
       // A fresh connection instead of waiting on a socket that may be half-dead; meanwhile the cache serves from memory.
