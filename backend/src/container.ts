@@ -22,7 +22,7 @@ import { OverseerrUserLinker } from './features/media/overseerr-users';
 import { MediaRequestsRepository } from './features/media/requests.repository';
 import { RequestsService } from './features/media/requests.service';
 import { LibraryService } from './features/plex/library.service';
-import { createIntegrations } from './integrations/integrations';
+import { createIntegrations, type IntegrationOptions } from './integrations/integrations';
 import type { OverseerrClient } from './integrations/overseerr';
 import type { PlexClient } from './integrations/plex';
 import { resolvePlexClientIdentifier } from './integrations/plex-client-identifier';
@@ -65,7 +65,7 @@ export interface Container {
   close(): Promise<void>;
 }
 
-export async function createContainer(config: Config): Promise<Container> {
+export async function createContainer(config: Config, options: IntegrationOptions = {}): Promise<Container> {
   const database = await openDatabase({
     url: config.DATABASE_URL,
     dataDir: config.dataDir,
@@ -104,7 +104,7 @@ export async function createContainer(config: Config): Promise<Container> {
     volumeThreshold: config.BREAKER_VOLUME_THRESHOLD,
   });
   const plexClientIdentifier = await resolvePlexClientIdentifier(database, config.PLEX_CLIENT_IDENTIFIER);
-  const { plex, plexTv, overseerr } = createIntegrations(config, breakers, plexClientIdentifier);
+  const { plex, plexTv, overseerr } = createIntegrations(config, breakers, plexClientIdentifier, options);
   const mediaRequests = new MediaRequestsRepository(database);
   const media = new MediaService(overseerr, mediaRequests, cache);
   const overseerrUsers = overseerr ? new OverseerrUserLinker(overseerr, users) : undefined;

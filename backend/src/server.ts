@@ -8,6 +8,7 @@ import http from 'node:http';
 import { buildApp } from './app';
 import type { Config } from './config';
 import { createContainer, type Container } from './container';
+import type { IntegrationOptions } from './integrations/integrations';
 import { startBackgroundJobs } from './background-jobs';
 import { cookieIdentity } from './features/auth/middleware';
 import { attachRealtime } from './realtime/socket';
@@ -28,9 +29,12 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(config: Config, hooks: { onAdminPassword?: (password: string) => void } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  hooks: { onAdminPassword?: (password: string) => void; integrations?: IntegrationOptions } = {},
+): Promise<RunningServer> {
   if (config.PROMETHEUS_ENABLED) startDefaultMetrics();
-  const container = await createContainer(config);
+  const container = await createContainer(config, hooks.integrations);
   const generated = await container.auth.ensureAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD);
   if (generated) hooks.onAdminPassword?.(generated);
 

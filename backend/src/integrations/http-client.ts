@@ -34,6 +34,7 @@
  * are never logged.
  */
 import { trace } from '@opentelemetry/api';
+import type { LookupFunction } from 'node:net';
 import { Agent, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { AppError } from '../errors';
@@ -70,7 +71,9 @@ export interface HttpClientOptions {
   timeoutMs: number;
   /** Longest wait for the connection and the answer's first byte (headers); defaults to timeoutMs. */
   connectTimeoutMs?: number;
-  /** The connection pool (tests inject one whose DNS lookup is simulated); built from connectTimeoutMs when absent. */
+  /** Host name resolution (default: the system's, dns.lookup); tests inject one that never leaves the machine. */
+  lookup?: LookupFunction;
+  /** The connection pool; built from connectTimeoutMs and lookup when absent. */
   dispatcher?: Dispatcher;
   /** Extra attempts for idempotent calls. */
   retries: number;
@@ -214,10 +217,16 @@ export class HttpClient {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 5000;
     this.connectTimeoutMs = Math.min(options.connectTimeoutMs ?? options.timeoutMs, options.timeoutMs);
+    // Only a connect timeout shorter than the full one is a separate signal; otherwise the AbortSignal decides alone.
+    const separate = this.connectTimeoutMs < options.timeoutMs;
     this.dispatcher =
       options.dispatcher ??
-      // bodyTimeout stays off: the whole answer is bounded by the per-attempt AbortSignal.timeout.
-      new Agent({ connect: { timeout: this.connectTimeoutMs }, headersTimeout: this.connectTimeoutMs, bodyTimeout: 0 });
+      new Agent({
+        connect: { timeout: this.connectTimeoutMs, ...(options.lookup ? { lookup: options.lookup } : {}) },
+        headersTimeout: separate ? this.connectTimeoutMs : 0,
+        // The whole answer is bounded by the per-attempt AbortSignal.timeout.
+        bodyTimeout: 0,
+      });
   }
 
   /**

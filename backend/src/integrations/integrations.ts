@@ -4,6 +4,7 @@
  * configured (PLEX_URL; OVERSEERR_URL + OVERSEERR_API_KEY); plex.tv always
  * (PLEX_TV_URL defaults to https://plex.tv).
  */
+import type { LookupFunction } from 'node:net';
 import type { Config } from '../config';
 import type { BreakerRegistry } from '../resilience/breakers';
 import { HttpClient, type UpstreamService } from './http-client';
@@ -17,7 +18,17 @@ export interface Integrations {
   overseerr?: OverseerrClient;
 }
 
-export function createIntegrations(config: Config, breakers: BreakerRegistry, plexClientIdentifier: string): Integrations {
+export interface IntegrationOptions {
+  /** Host name resolution for the upstreams (tests simulate an unresolvable host without a real DNS query). */
+  lookup?: LookupFunction;
+}
+
+export function createIntegrations(
+  config: Config,
+  breakers: BreakerRegistry,
+  plexClientIdentifier: string,
+  options: IntegrationOptions = {},
+): Integrations {
   const http = (service: UpstreamService, displayName: string, baseUrl: string, headers: Record<string, string>) =>
     new HttpClient({
       service,
@@ -27,6 +38,7 @@ export function createIntegrations(config: Config, breakers: BreakerRegistry, pl
       breaker: breakers.get(service),
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
       connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
+      lookup: options.lookup,
       retries: config.UPSTREAM_RETRIES,
       retryBaseDelayMs: config.UPSTREAM_RETRY_BASE_MS,
     });

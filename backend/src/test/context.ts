@@ -14,6 +14,7 @@ import { inject } from 'vitest';
 import { buildApp } from '../app';
 import { loadConfig, type Config } from '../config';
 import { createContainer, type Container } from '../container';
+import type { IntegrationOptions } from '../integrations/integrations';
 import { startServer, type RunningServer } from '../server';
 
 export const TEST_PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -105,10 +106,14 @@ export interface TestApp {
 }
 
 /** An app (for supertest) with an isolated database; no listeners. */
-export async function createTestApp(extra: Record<string, string> = {}, mode: TestMode = testMode): Promise<TestApp> {
+export async function createTestApp(
+  extra: Record<string, string> = {},
+  mode: TestMode = testMode,
+  integrations: IntegrationOptions = {},
+): Promise<TestApp> {
   const testEnv = await prepareTestEnv(extra, mode);
   const config = loadConfig(testEnv.env);
-  const container = await createContainer(config);
+  const container = await createContainer(config, integrations);
   await container.auth.ensureAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD);
   const app = buildApp(container);
   return {
@@ -130,10 +135,14 @@ export interface TestServer extends RunningServer {
 }
 
 /** A listening MediaNest (API port and metrics port on 127.0.0.1, ephemeral ports). */
-export async function startTestServer(extra: Record<string, string> = {}, mode: TestMode = testMode): Promise<TestServer> {
+export async function startTestServer(
+  extra: Record<string, string> = {},
+  mode: TestMode = testMode,
+  integrations: IntegrationOptions = {},
+): Promise<TestServer> {
   const testEnv = await prepareTestEnv(extra, mode);
   const config = loadConfig(testEnv.env);
-  const running = await startServer(config);
+  const running = await startServer(config, { integrations });
   return {
     ...running,
     config,

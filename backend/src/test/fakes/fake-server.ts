@@ -35,7 +35,10 @@ export type FakeHandler = (req: FakeRequest) => FakeResponse | Promise<FakeRespo
 export type Fault =
   | { mode: 'fail'; status: number; body?: unknown; retryAfter?: string }
   | { mode: 'hang' }
-  | { mode: 'slow'; delayMs: number };
+  | { mode: 'slow'; delayMs: number }
+  | { mode: 'trickle'; delayMs: number }
+  | { mode: 'reset' }
+  | { mode: 'malformed' };
 
 interface Route {
   method: string;
@@ -60,6 +63,9 @@ export class FakeHttpServer {
       if (body.mode === 'recover') this.recover();
       else if (body.mode === 'hang') this.hang();
       else if (body.mode === 'slow') this.slow(body.delayMs ?? 1000);
+      else if (body.mode === 'trickle') this.trickle(body.delayMs ?? 1000);
+      else if (body.mode === 'reset') this.resetMidResponse();
+      else if (body.mode === 'malformed') this.malformed();
       else this.failWith(body.status ?? 500);
       return json(200, { ok: true });
     });
@@ -116,6 +122,21 @@ export class FakeHttpServer {
     this.fault = { mode: 'slow', delayMs };
   }
 
+  /** Every request gets its status line and headers at once and the rest of its answer after `delayMs`. */
+  trickle(delayMs: number): void {
+    this.fault = { mode: 'trickle', delayMs };
+  }
+
+  /** Every answer starts (200, headers, the first bytes of the body) and the connection is then reset. */
+  resetMidResponse(): void {
+    this.fault = { mode: 'reset' };
+  }
+
+  /** Every request answers 200 with a JSON content type and a body cut off in the middle. */
+  malformed(): void {
+    this.fault = { mode: 'malformed' };
+  }
+
   recover(): void {
     this.fault = undefined;
   }
@@ -161,6 +182,21 @@ export class FakeHttpServer {
         send(res, json(fault.status, fault.body, fault.retryAfter ? { 'Retry-After': fault.retryAfter } : undefined));
         return;
       }
+      if (fault.mode === 'reset') {
+        res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': '4096' });
+        res.write('{"page":1,"results":[{"id":');
+        setTimeout(() => res.socket?.resetAndDestroy(), 20);
+        return;
+      }
+      if (fault.mode === 'malformed') {
+        send(res, { status: 200, body: '{"page":1,"totalPages":3,"results":[{"id":603,"mediaType":"mo', headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+        return;
+      }
+      if (fault.mode === 'trickle') {
+        // The head now (the first byte arrives in time), the body near the deadline.
+        res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
+        res.flushHeaders();
+      }
       await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
     }
 
@@ -199,7 +235,7 @@ function send(res: http.ServerResponse, r: FakeResponse): void {
   } else if (r.body !== undefined) {
     payload = r.body;
   }
-  res.writeHead(r.status, headers);
+  if (!res.headersSent) res.writeHead(r.status, headers); // a trickled answer sent its head already
   res.end(r.status === 204 ? undefined : payload);
 }
 

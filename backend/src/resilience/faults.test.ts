@@ -1,0 +1,299 @@
+/**
+ * The upstream fault suite: the shapes real outages take, one named case
+ * each, at compressed timings (connect/first-byte timeout 300 ms, full
+ * timeout 1 s, breaker reset 1.5 s, probes every 100 ms). For every case:
+ * what a member sees (status and message), what
+ * `medianest_circuit_breaker_state` says — the series ExternalServiceDown
+ * fires on while it is above 0 (infrastructure/prometheus/alert_rules.yml;
+ * the monitoring stack test proves the alert reaches Alertmanager's
+ * receiver) — and that MediaNest recovers by itself: the breaker's probe
+ * closes it once the upstream is back, with no member call and no restart.
+ *
+ * Overseerr sits behind a TCP proxy (hang, refuse) and is addressed by a
+ * host name that a simulated resolver answers (unresolvable host): no test
+ * here sends a packet off the machine.
+ */
+import request from 'supertest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { circuitBreakerState } from '../observability/metrics/catalog';
+import { createUser } from '../test/auth-helpers';
+import { createTestApp, type TestApp } from '../test/context';
+import { fakeDns, type FakeDns } from '../test/fakes/dns';
+import { startUpstreams, type Upstreams } from '../test/fakes/upstreams';
+import { startTcpProxy, waitFor, type TcpProxy } from '../test/tcp-proxy';
+
+const OVERSEERR_HOST = 'overseerr.test';
+const PAUSED = 'Overseerr is unavailable right now (it failed repeatedly; calls are paused for a moment)';
+/** Member calls, made one at a time, after which calls must fail fast. */
+const HANDFUL = 3;
+
+let up: Upstreams;
+let proxy: TcpProxy;
+let dns: FakeDns;
+let t: TestApp;
+let member: { id: string; cookie: string };
+let searches = 0;
+
+beforeAll(async () => {
+  up = await startUpstreams();
+  proxy = await startTcpProxy('127.0.0.1', Number(new URL(up.overseerr.url).port));
+  dns = fakeDns({ [OVERSEERR_HOST]: '127.0.0.1' });
+  t = await createTestApp(
+    {
+      ...up.env,
+      OVERSEERR_URL: `http://${OVERSEERR_HOST}:${proxy.port}`,
+      UPSTREAM_TIMEOUT_MS: '1000',
+      UPSTREAM_CONNECT_TIMEOUT_MS: '300',
+      BREAKER_RESET_TIMEOUT_MS: '1500',
+      HEALTH_PROBE_INTERVAL_MS: '100',
+    },
+    undefined,
+    { lookup: dns.lookup },
+  );
+  member = await createUser(t.app, t.container, 'faults-member', { email: 'faults-member@example.com' });
+});
+
+afterAll(async () => {
+  await t?.cleanup();
+  await proxy?.close();
+  await up?.stop();
+});
+
+afterEach(async () => {
+  // Every case ends healthy (each asserts its own recovery); this only keeps a failed case from leaking.
+  up.overseerr.recover();
+  dns.resolvable(OVERSEERR_HOST);
+  await proxy.restore();
+});
+
+/** A search nobody made before, so the cache cannot answer it. */
+const search = () => request(t.app).get('/api/v1/media/search').query({ q: `fault ${++searches}` }).set('Cookie', member.cookie);
+
+async function breakerState(service = 'overseerr'): Promise<number | undefined> {
+  return (await circuitBreakerState.get()).values.find((v) => v.labels.service === service)?.value;
+}
+
+/** The value ExternalServiceDown's expression sees: it fires while this stays above 0. */
+const externalServiceDownCondition = async (service = 'overseerr') => ((await breakerState(service)) ?? 0) > 0;
+
+/**
+ * Members search one at a time until a search fails fast (the open
+ * breaker's message). Returns the first failure a member saw and how many
+ * searches it took.
+ */
+async function searchUntilFailingFast(): Promise<{ first: request.Response; calls: number; fast: request.Response }> {
+  let first: request.Response | undefined;
+  for (let calls = 1; calls <= HANDFUL + 1; calls++) {
+    const res = await search();
+    expect(res.status, JSON.stringify(res.body)).toBe(503);
+    first ??= res;
+    if (res.body.error.message === PAUSED) return { first, calls, fast: res };
+  }
+  throw new Error(`searches still reach Overseerr after ${HANDFUL + 1} calls; the first said: ${JSON.stringify(first?.body)}`);
+}
+
+/** With the breaker open: the member's answer, and proof that Overseerr saw nothing of it. */
+async function expectFailFast(seen: () => number): Promise<void> {
+  // Between two reads of an open breaker no trial call ran, so whatever reached Overseerr came from the search.
+  for (;;) {
+    const before = seen();
+    const stateBefore = await breakerState();
+    const res = await search();
+    const stateAfter = await breakerState();
+    if (stateBefore !== 1 || stateAfter !== 1) continue; // a trial happened in between: look again
+    expect(res.status).toBe(503);
+    expect(res.body.error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', message: PAUSED, details: { service: 'overseerr', failure: 'rejected' } });
+    expect(res.headers['retry-after']).toBe('2'); // the breaker's reset timeout, 1.5 s, rounded up
+    expect(seen()).toBe(before);
+    return;
+  }
+}
+
+/** Recovery without anyone asking: the probe closes the breaker, then a member's search works. */
+async function expectRecoversByItself(): Promise<void> {
+  await waitFor(async () => (await breakerState()) === 0, 10_000, 25);
+  expect(await externalServiceDownCondition()).toBe(false);
+  const reached = up.overseerr.requestsTo('/api/v1/search').length;
+  const res = await search();
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  expect(Array.isArray(res.body.results)).toBe(true);
+  expect(up.overseerr.requestsTo('/api/v1/search').length).toBe(reached + 1); // answered by Overseerr itself, not a cache
+}
+
+const fakeRequests = () => up.overseerr.requests.length;
+
+describe('upstream fault suite (Overseerr)', () => {
+  it('starts healthy', async () => {
+    expect((await search()).status).toBe(200);
+    expect(await breakerState()).toBe(0);
+  });
+
+  it('hang: the host accepts and never answers — fails after the first-byte timeout, then fast, and recovers', async () => {
+    proxy.hang();
+    const { first, calls } = await searchUntilFailingFast();
+    expect(calls).toBeLessThanOrEqual(HANDFUL);
+    expect(first.body.error).toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      message: 'Overseerr is unavailable right now (it did not respond within 300 ms; the host may be down or hung)',
+      details: { service: 'overseerr', failure: 'timeout' },
+    });
+    expect(first.headers['retry-after']).toBe('2');
+    expect(await externalServiceDownCondition()).toBe(true);
+    await expectFailFast(() => proxy.connections);
+    await proxy.restore();
+    await expectRecoversByItself();
+  });
+
+  it('hang with no member traffic: the background probes alone open the breaker', async () => {
+    proxy.hang();
+    await waitFor(async () => (await breakerState()) === 1, 5000, 25);
+    expect(await externalServiceDownCondition()).toBe(true);
+    await expectFailFast(() => proxy.connections);
+    await proxy.restore();
+    await expectRecoversByItself();
+  });
+
+  it('slow: an answer that starts at once and completes near the timeout still reaches the member; only a later one fails', async () => {
+    up.overseerr.trickle(700);
+    const slow = await search();
+    expect(slow.status).toBe(200);
+    expect(Array.isArray(slow.body.results)).toBe(true);
+    expect(await breakerState()).toBe(0);
+    expect(await externalServiceDownCondition()).toBe(false);
+
+    up.overseerr.trickle(1500);
+    const tooSlow = await search();
+    expect(tooSlow.status).toBe(503);
+    expect(tooSlow.body.error.message).toBe('Overseerr is unavailable right now (no complete answer within 1 s)');
+    up.overseerr.recover();
+    await expectRecoversByItself();
+  });
+
+  it('refused: nothing listens on the port — fails at once, then fast, and recovers', async () => {
+    await proxy.refuse();
+    const { first, calls } = await searchUntilFailingFast();
+    expect(calls).toBeLessThanOrEqual(HANDFUL);
+    expect(first.body.error).toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      message: 'Overseerr is unavailable right now (connection refused)',
+      details: { failure: 'network_error' },
+    });
+    expect(await externalServiceDownCondition()).toBe(true);
+    await expectFailFast(fakeRequests);
+    await proxy.restore();
+    await expectRecoversByItself();
+  });
+
+  it('unresolvable host name: ENOTFOUND from the resolver — fails at once, then fast, and recovers when the name resolves again', async () => {
+    // The host is gone and so is its name (a removed container, a lapsed DNS record): open connections go with it.
+    await proxy.refuse();
+    dns.unresolvable(OVERSEERR_HOST);
+    const asked = dns.asked.length;
+    const { first, calls } = await searchUntilFailingFast();
+    expect(calls).toBeLessThanOrEqual(HANDFUL);
+    expect(dns.asked.length).toBeGreaterThan(asked); // it really went through name resolution
+    expect(first.body.error).toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      message: 'Overseerr is unavailable right now (host name not found)',
+      details: { failure: 'network_error' },
+    });
+    expect(await externalServiceDownCondition()).toBe(true);
+    await expectFailFast(() => dns.asked.length);
+    dns.resolvable(OVERSEERR_HOST);
+    await proxy.restore();
+    await expectRecoversByItself();
+  });
+
+  it('reset mid-response: the answer starts and the connection is reset — fails, then fast, and recovers', async () => {
+    up.overseerr.resetMidResponse();
+    const { first, calls } = await searchUntilFailingFast();
+    expect(calls).toBeLessThanOrEqual(HANDFUL);
+    expect(first.body.error).toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      message: 'Overseerr is unavailable right now (connection reset)',
+      details: { failure: 'network_error' },
+    });
+    expect(await externalServiceDownCondition()).toBe(true);
+    await expectFailFast(fakeRequests);
+    up.overseerr.recover();
+    await expectRecoversByItself();
+  });
+
+  it('200 with a malformed body: counted as a failure of the upstream, then fast, and recovers', async () => {
+    up.overseerr.malformed();
+    const { first, calls } = await searchUntilFailingFast();
+    expect(calls).toBeLessThanOrEqual(HANDFUL);
+    expect(first.body.error).toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      message: 'Overseerr is unavailable right now (it answered with something that is not JSON)',
+      details: { failure: 'server_error' },
+    });
+    expect(await externalServiceDownCondition()).toBe(true);
+    await expectFailFast(fakeRequests);
+    up.overseerr.recover();
+    await expectRecoversByItself();
+  });
+
+  it('a burst of 5xx: fails, then fast, and recovers when the burst ends', async () => {
+    up.overseerr.failWith(502, { message: 'Bad Gateway' });
+    const { first, calls } = await searchUntilFailingFast();
+    expect(calls).toBeLessThanOrEqual(HANDFUL);
+    expect(first.body.error).toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      message: 'Overseerr is unavailable right now (it answered 502)',
+      details: { failure: 'server_error' },
+    });
+    expect(await externalServiceDownCondition()).toBe(true);
+    await expectFailFast(fakeRequests);
+    up.overseerr.recover();
+    await expectRecoversByItself();
+  });
+
+  it('flapping: down and up every 400 ms — members only ever see results or a clear 503, and it settles by itself', async () => {
+    const statuses = new Map<number, number>();
+    const messages = new Set<string>();
+    let sawOpen = false;
+    let running = true;
+    const flapper = (async () => {
+      for (let i = 0; running && i < 10; i++) {
+        if (i % 2 === 0) await proxy.refuse();
+        else await proxy.restore();
+        await new Promise((r) => setTimeout(r, 400));
+      }
+      await proxy.restore();
+    })();
+    const started = Date.now();
+    while (Date.now() - started < 4000) {
+      const res = await search();
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      if (res.status !== 200) messages.add(`${res.body.error?.code}: ${res.body.error?.message}`);
+      if ((await breakerState()) === 1) sawOpen = true;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    running = false;
+    await flapper;
+    expect([...statuses.keys()].every((s) => s === 200 || s === 503)).toBe(true);
+    expect(statuses.get(503) ?? 0).toBeGreaterThan(0);
+    for (const m of messages) expect(m).toMatch(/^UPSTREAM_UNAVAILABLE: Overseerr is unavailable right now \((connection refused|connection reset|it failed repeatedly; calls are paused for a moment)\)$/);
+    expect(sawOpen).toBe(true);
+    await expectRecoversByItself();
+  });
+});
+
+describe('plex.tv breaker', () => {
+  it('closes by itself once plex.tv is back — no Plex sign-in needed', async () => {
+    up.plexTv.failWith(503, { errors: [{ code: 1, message: 'Service Unavailable' }] });
+    for (let i = 0; i < HANDFUL; i++) {
+      const res = await request(t.app).post('/api/v1/auth/plex/pin');
+      expect(res.status).toBe(503);
+      expect(res.body.error.message).toMatch(/^plex\.tv is unavailable right now \(/);
+    }
+    await waitFor(async () => (await breakerState('plex-tv')) === 1, 5000, 25);
+    expect(await externalServiceDownCondition('plex-tv')).toBe(true);
+    up.plexTv.recover();
+    const pinsBefore = up.plexTv.requestsTo('/api/v2/pins').length;
+    await waitFor(async () => (await breakerState('plex-tv')) === 0, 10_000, 25);
+    expect(await externalServiceDownCondition('plex-tv')).toBe(false);
+    expect(up.plexTv.requestsTo('/api/v2/pins').length).toBe(pinsBefore); // nobody signed in meanwhile
+  });
+});
