@@ -196,6 +196,19 @@ describe('the one HTTP client', () => {
     }
   });
 
+  it('names the upstream in its own field: one `service` key per line, the process itself', () => {
+    const aboutUpstream = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => ['upstream.retry', 'upstream.failed', 'circuit_breaker.open', 'circuit_breaker.close'].includes(String(l.event)));
+    expect(aboutUpstream.length).toBeGreaterThanOrEqual(4);
+    for (const line of aboutUpstream) {
+      expect(line.upstream).toBe('overseerr');
+      expect(line.service).toBe('medianest-backend');
+    }
+    // pino writes a duplicate key twice; JSON.parse would hide it, the raw line does not.
+    for (const raw of lines.filter((l) => l.includes('"upstream":'))) expect(raw.match(/"service":/g)).toHaveLength(1);
+  });
+
   it('never writes the API key to a log line', () => {
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.some((l) => l.includes('"event":"upstream.retry"'))).toBe(true);

@@ -6,10 +6,11 @@ import { PlexClient } from '../integrations/plex';
 import { connectRedis, type RedisConnection } from '../redis/client';
 import { FakePlex } from '../test/fakes/fake-plex';
 import { startTcpProxy } from '../test/tcp-proxy';
-import { TEST_REDIS_URL } from '../test/context';
+import { prepareTestEnv, TEST_REDIS_URL } from '../test/context';
+import { openDatabase } from '../db/client';
 import { createLogger, logger, setLogger } from '../observability/logging/logger';
 import { circuitBreakerState } from '../observability/metrics/catalog';
-import { BreakerRegistry, installRecoveryProcedures } from './breakers';
+import { BreakerRegistry, DEFAULT_BREAKER_SETTINGS, installRecoveryProcedures } from './breakers';
 
 const lines: string[] = [];
 const previousLogger = logger();
@@ -77,6 +78,75 @@ describe('Redis breaker', () => {
     await until(async () => (await gauge('redis')) === 0, 'redis breaker to close');
     expect(registry.states().redis).toBe('closed');
     expect(logged('circuit_breaker.close', 'redis')).toBe(true);
+  });
+});
+
+describe('hung Redis and PostgreSQL (the port accepts, nothing answers)', () => {
+  it('a hung Redis opens its breaker within a handful of probes, the cache serves from memory, and it closes once Redis answers', async () => {
+    const target = new URL(TEST_REDIS_URL);
+    const proxy = await startTcpProxy(target.hostname, Number(target.port || 6379));
+    const redis: RedisConnection = connectRedis(proxy.url('redis'), { keyPrefix: `mntest:resilience-hang:${process.pid}:` });
+    cleanups.push(() => redis.close(), () => proxy.close());
+    await until(() => redis.isReady(), 'Redis connection');
+    const registry = new BreakerRegistry({ resetTimeoutMs: 300 });
+    cleanups.push(() => registry.close());
+    installRecoveryProcedures(registry, { redis, database: healthyDatabase() }, 100);
+    const cache = createCache(redis);
+    await until(() => registry.states().redis === 'closed', 'redis breaker');
+
+    proxy.hang();
+    let probes = 0;
+    const ping = redis.ping.bind(redis);
+    redis.ping = (t: number) => {
+      probes++;
+      return ping(t);
+    };
+    await until(async () => (await gauge('redis')) === 1, 'redis breaker to open');
+    expect(probes).toBeLessThanOrEqual(DEFAULT_BREAKER_SETTINGS.consecutiveFailures); // a handful of hung probes, not a window's worth
+    await cache.set('during-hang', { ok: true }, 60);
+    expect(await cache.get('during-hang')).toEqual({ ok: true });
+
+    await proxy.restore();
+    await until(async () => (await gauge('redis')) === 0, 'redis breaker to close', 15_000);
+  });
+
+  it('a hung PostgreSQL opens the database breaker within a handful of probes and closes once it answers again', async () => {
+    const env = await prepareTestEnv({}, 'services');
+    cleanups.push(() => env.cleanup());
+    const target = new URL(env.env.DATABASE_URL!);
+    const proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
+    cleanups.push(() => proxy.close());
+    const proxied = new URL(target);
+    proxied.port = String(proxy.port);
+    const database = await openDatabase({ url: proxied.toString(), dataDir: env.env.DATA_DIR!, poolMax: 3 });
+    cleanups.push(() => Promise.race([database.close(), new Promise<void>((r) => setTimeout(r, 500))]));
+    const registry = new BreakerRegistry({ resetTimeoutMs: 300 });
+    cleanups.push(() => registry.close());
+    let probes = 0;
+    installRecoveryProcedures(
+      registry,
+      {
+        database: {
+          ping: (t) => {
+            probes++;
+            return database.ping(t);
+          },
+          recreatePool: () => database.recreatePool(),
+        },
+      },
+      100,
+    );
+    await until(() => registry.states().database === 'closed', 'database breaker');
+
+    proxy.hang();
+    probes = 0;
+    await until(async () => (await gauge('database')) === 1, 'database breaker to open');
+    expect(probes).toBeLessThanOrEqual(DEFAULT_BREAKER_SETTINGS.consecutiveFailures);
+    await until(() => logged('recovery.start', 'database'), 'the pool to be recreated');
+
+    await proxy.restore();
+    await until(async () => (await gauge('database')) === 0, 'database breaker to close', 15_000);
+    await database.ping(1000);
   });
 });
 
