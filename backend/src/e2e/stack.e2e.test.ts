@@ -3,33 +3,47 @@
  * Prometheus and Alertmanager from Debian's packages with the repository's
  * own configs (loopback targets, 1 s scrape and evaluation intervals), and
  * the PostgreSQL, Redis and node exporters. After some traffic every target
- * is up and every dashboard panel's query returns data; then a fault drill:
- * Overseerr starts failing, and ExternalServiceDown and HighErrorRate travel
- * Prometheus → Alertmanager → MediaNest's alert webhook.
+ * is up and every dashboard panel's query returns data; then the upstream
+ * fault suite (e2e/fault-cases.ts: hang, slow, refused, unresolvable host,
+ * reset mid-response, malformed 200, 5xx burst, flapping), each of which
+ * must bring ExternalServiceDown through Prometheus → Alertmanager →
+ * MediaNest's alert webhook and clear by itself; and a failing Overseerr
+ * that must bring HighErrorRate as well.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/context';
-import { startUpstreams, type Upstreams } from '../test/fakes/upstreams';
+import type { Upstreams } from '../test/fakes/upstreams';
 import { waitFor } from '../test/tcp-proxy';
+import { faultCases, memberTraffic, startFaultRig, type FaultRig } from './fault-cases';
 import { dashboardQueries, startMonitoringStack, type MonitoringStack } from './monitoring-stack';
 import { driveTraffic, readAlerts, signIn } from './traffic';
 
 const ALERTS_TOKEN = 'stack-test-alerts-token';
 const METRICS_TOKEN = 'stack-test-metrics-token';
 
+let rig: FaultRig;
 let upstreams: Upstreams;
 let app: TestServer;
 let stack: MonitoringStack;
 let admin: string;
 
 beforeAll(async () => {
-  upstreams = await startUpstreams();
-  app = await startTestServer({
-    ...upstreams.env,
-    ALERTS_WEBHOOK_TOKEN: ALERTS_TOKEN,
-    METRICS_TOKEN,
-    BREAKER_RESET_TIMEOUT_MS: '5000',
-  }, 'services'); // real PostgreSQL and Redis, so their panels have data
+  rig = await startFaultRig();
+  upstreams = rig.upstreams;
+  app = await startTestServer(
+    {
+      ...rig.env,
+      ALERTS_WEBHOOK_TOKEN: ALERTS_TOKEN,
+      METRICS_TOKEN,
+      // Production proportions, compressed: the reset timeout outlasts ExternalServiceDown's `for:` (15 s) as 30 s does.
+      BREAKER_RESET_TIMEOUT_MS: '20000',
+      UPSTREAM_TIMEOUT_MS: '3000',
+      UPSTREAM_CONNECT_TIMEOUT_MS: '1000',
+      HEALTH_PROBE_INTERVAL_MS: '1000',
+    },
+    'services', // real PostgreSQL and Redis, so their panels have data
+    { lookup: rig.dns.lookup },
+  );
   stack = await startMonitoringStack({
     medianestMetrics: `127.0.0.1:${app.metricsPort}`,
     medianestUrl: app.baseUrl,
@@ -44,7 +58,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
   await app?.cleanup();
-  await upstreams?.stop();
+  await rig?.stop();
 });
 
 describe('monitoring stack', () => {
@@ -71,6 +85,52 @@ describe('monitoring stack', () => {
     }, 90_000, 2000).catch(() => undefined);
     expect(empty).toEqual([]);
   });
+
+  it('delivers ExternalServiceDown for every upstream fault case, and every breaker closes again by itself', async () => {
+    const breakerOpen = async (upstream: string) =>
+      (await stack.query(`medianest_circuit_breaker_state{service="${upstream}"} > 0`)).length > 0;
+    const outcomes: Record<string, { received: boolean; memberStatuses: number[]; recovered: boolean }> = {};
+    for (const fault of faultCases(rig, { timeoutMs: 3000, flapMs: 13_000 })) {
+      // The previous case on this upstream has cleared by itself (no restart, no member action needed).
+      const recovered = await waitFor(async () => !(await breakerOpen(fault.upstream)), 90_000, 1000).then(
+        () => true,
+        () => false,
+      );
+      const faultAt = Date.now();
+      await fault.inject();
+      const memberStatuses = new Set<number>();
+      let rounds = 0;
+      const received = await waitFor(async () => {
+        // Sign-in attempts (plex.tv) are rate-limited per client: a few are enough to trip the breaker.
+        if (fault.upstream !== 'plex-tv' || rounds++ < 4) {
+          for (const s of await memberTraffic(app.baseUrl, admin, fault.upstream)) memberStatuses.add(s);
+        }
+        return (await readAlerts(app.baseUrl, admin)).some(
+          (a) =>
+            a.alertname === 'ExternalServiceDown' && a.status === 'firing' && a.labels.breaker === fault.upstream && Date.parse(a.receivedAt) >= faultAt,
+        );
+      }, 150_000, 1000).then(
+        () => true,
+        () => false,
+      );
+      await fault.restore();
+      outcomes[fault.name] = { received, memberStatuses: [...memberStatuses].sort(), recovered };
+    }
+    await waitFor(async () => {
+      for (const u of ['overseerr', 'plex-api', 'plex-tv']) if (await breakerOpen(u)) return false;
+      return true;
+    }, 90_000, 1000);
+    for (const [name, o] of Object.entries(outcomes)) {
+      expect(o.received, `${name}: ExternalServiceDown received`).toBe(true);
+      expect(o.recovered, `${name}: the upstream's previous fault cleared by itself`).toBe(true);
+      // Members only ever see a clear 503 (or, between flaps and for rate-limited sign-ins, a success or a 429): never a 500.
+      for (const status of o.memberStatuses) expect([200, 201, 429, 503], `${name}: member saw ${status}`).toContain(status);
+      expect(o.memberStatuses, `${name}: members saw the outage`).toContain(503);
+    }
+    // Members are served again once every breaker closed.
+    const search = await fetch(`${app.baseUrl}/api/v1/media/search?q=matrix`, { headers: { cookie: admin } });
+    expect(search.status).toBe(200);
+  }, 1_500_000);
 
   it('delivers ExternalServiceDown and HighErrorRate to MediaNest when Overseerr fails', async () => {
     const faultAt = Date.now();
