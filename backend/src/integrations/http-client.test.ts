@@ -135,6 +135,34 @@ describe('the one HTTP client', () => {
     expect(await callsCounted('hungCall', 'timeout')).toBe(1);
   });
 
+  it('opens on a hang even when each timed-out call outlasts the rolling window, calls arriving one at a time', async () => {
+    // Production proportions: a call gives up after as long as the whole statistics window (10 s and 10 s),
+    // so the window never holds more than one finished failure and a percentage alone never trips.
+    registry = new BreakerRegistry({ resetTimeoutMs: 60_000, errorThresholdPercentage: 50, volumeThreshold: 5, rollingWindowMs: 300 });
+    const http = new HttpClient({
+      service: 'overseerr',
+      displayName: 'Overseerr',
+      baseUrl: fake.url,
+      breaker: registry.get('overseerr'),
+      timeoutMs: 300,
+      retries: 2,
+      retryBaseDelayMs: 5,
+    });
+    fake.hang();
+    let timedOut = 0;
+    for (; timedOut < 10; timedOut++) {
+      const err = await failure(http.json({ operation: 'hungOneByOne', path: '/ok' }));
+      if (err.message === 'Overseerr is unavailable right now (it failed repeatedly; calls are paused for a moment)') break;
+      expect(err.message).toBe('Overseerr is unavailable right now (no answer within 300 ms)');
+    }
+    expect(timedOut).toBeLessThanOrEqual(3);
+    expect(await breakerGauge('overseerr')).toBe(1);
+    const before = fake.requests.length;
+    const fast = await failure(http.json({ operation: 'hungOneByOne', path: '/ok' }));
+    expect(fast.headers).toMatchObject({ 'Retry-After': '60' });
+    expect(fake.requests.length).toBe(before); // no call reached the hung upstream
+  });
+
   it('reports a non-JSON answer as the upstream’s fault', async () => {
     const http = client();
     const err = await failure(http.json({ operation: 'textCall', path: '/text', retries: 0 }));
