@@ -128,19 +128,87 @@ describe('upstream fault suite (Overseerr)', () => {
     expect(await breakerState()).toBe(0);
   });
 
-  it('hang: the host accepts and never answers — fails after the first-byte timeout, then fast, and recovers', async () => {
-    proxy.hang();
+  // Each case: the fault, what the first member to meet it reads, the breaker's failure kind, what "reached the upstream" means.
+  const cases: Array<{
+    name: string;
+    inject(): Promise<void> | void;
+    restore(): Promise<void> | void;
+    reason: string;
+    failure: string;
+    seen(): number;
+  }> = [
+    {
+      name: 'hang: the host accepts and never answers — fails after the first-byte timeout',
+      inject: () => proxy.hang(),
+      restore: () => proxy.restore(),
+      reason: 'it did not respond within 300 ms; the host may be down or hung',
+      failure: 'timeout',
+      seen: () => proxy.connections,
+    },
+    {
+      name: 'refused: nothing listens on the port — fails at once',
+      inject: () => proxy.refuse(),
+      restore: () => proxy.restore(),
+      reason: 'connection refused',
+      failure: 'network_error',
+      seen: () => dns.asked.length, // a refused port leaves no trace on the server; each connection attempt resolves the name first
+    },
+    {
+      name: 'unresolvable host name: ENOTFOUND from the resolver — fails at once, recovers when the name resolves again',
+      // The host is gone and so is its name (a removed container, a lapsed DNS record): open connections go with it.
+      inject: async () => {
+        await proxy.refuse();
+        dns.unresolvable(OVERSEERR_HOST);
+      },
+      restore: async () => {
+        dns.resolvable(OVERSEERR_HOST);
+        await proxy.restore();
+      },
+      reason: 'host name not found',
+      failure: 'network_error',
+      seen: () => dns.asked.length, // every attempt goes through name resolution first
+    },
+    {
+      name: 'reset mid-response: the answer starts and the connection is reset',
+      inject: () => up.overseerr.resetMidResponse(),
+      restore: () => up.overseerr.recover(),
+      reason: 'connection reset',
+      failure: 'network_error',
+      seen: fakeRequests,
+    },
+    {
+      name: '200 with a malformed body: counted as a failure of the upstream',
+      inject: () => up.overseerr.malformed(),
+      restore: () => up.overseerr.recover(),
+      reason: 'it answered with something that is not JSON',
+      failure: 'server_error',
+      seen: fakeRequests,
+    },
+    {
+      name: 'a burst of 5xx: recovers when the burst ends',
+      inject: () => up.overseerr.failWith(502, { message: 'Bad Gateway' }),
+      restore: () => up.overseerr.recover(),
+      reason: 'it answered 502',
+      failure: 'server_error',
+      seen: fakeRequests,
+    },
+  ];
+
+  it.each(cases)('$name; then fails fast after a handful of calls, and recovers by itself', async (fault) => {
+    await fault.inject();
+    const seenBefore = fault.seen();
     const { first, calls } = await searchUntilFailingFast();
     expect(calls).toBeLessThanOrEqual(HANDFUL);
-    expect(first.body.error).toMatchObject({
+    expect(fault.seen()).toBeGreaterThan(seenBefore); // the first calls really went out
+    expect(first.body.error).toEqual({
       code: 'UPSTREAM_UNAVAILABLE',
-      message: 'Overseerr is unavailable right now (it did not respond within 300 ms; the host may be down or hung)',
-      details: { service: 'overseerr', failure: 'timeout' },
+      message: `Overseerr is unavailable right now (${fault.reason})`,
+      details: { service: 'overseerr', failure: fault.failure },
     });
     expect(first.headers['retry-after']).toBe('2');
     expect(await externalServiceDownCondition()).toBe(true);
-    await expectFailFast(() => proxy.connections);
-    await proxy.restore();
+    await expectFailFast(fault.seen);
+    await fault.restore();
     await expectRecoversByItself();
   });
 
@@ -165,86 +233,6 @@ describe('upstream fault suite (Overseerr)', () => {
     const tooSlow = await search();
     expect(tooSlow.status).toBe(503);
     expect(tooSlow.body.error.message).toBe('Overseerr is unavailable right now (no complete answer within 1 s)');
-    up.overseerr.recover();
-    await expectRecoversByItself();
-  });
-
-  it('refused: nothing listens on the port — fails at once, then fast, and recovers', async () => {
-    await proxy.refuse();
-    const { first, calls } = await searchUntilFailingFast();
-    expect(calls).toBeLessThanOrEqual(HANDFUL);
-    expect(first.body.error).toMatchObject({
-      code: 'UPSTREAM_UNAVAILABLE',
-      message: 'Overseerr is unavailable right now (connection refused)',
-      details: { failure: 'network_error' },
-    });
-    expect(await externalServiceDownCondition()).toBe(true);
-    await expectFailFast(fakeRequests);
-    await proxy.restore();
-    await expectRecoversByItself();
-  });
-
-  it('unresolvable host name: ENOTFOUND from the resolver — fails at once, then fast, and recovers when the name resolves again', async () => {
-    // The host is gone and so is its name (a removed container, a lapsed DNS record): open connections go with it.
-    await proxy.refuse();
-    dns.unresolvable(OVERSEERR_HOST);
-    const asked = dns.asked.length;
-    const { first, calls } = await searchUntilFailingFast();
-    expect(calls).toBeLessThanOrEqual(HANDFUL);
-    expect(dns.asked.length).toBeGreaterThan(asked); // it really went through name resolution
-    expect(first.body.error).toMatchObject({
-      code: 'UPSTREAM_UNAVAILABLE',
-      message: 'Overseerr is unavailable right now (host name not found)',
-      details: { failure: 'network_error' },
-    });
-    expect(await externalServiceDownCondition()).toBe(true);
-    await expectFailFast(() => dns.asked.length);
-    dns.resolvable(OVERSEERR_HOST);
-    await proxy.restore();
-    await expectRecoversByItself();
-  });
-
-  it('reset mid-response: the answer starts and the connection is reset — fails, then fast, and recovers', async () => {
-    up.overseerr.resetMidResponse();
-    const { first, calls } = await searchUntilFailingFast();
-    expect(calls).toBeLessThanOrEqual(HANDFUL);
-    expect(first.body.error).toMatchObject({
-      code: 'UPSTREAM_UNAVAILABLE',
-      message: 'Overseerr is unavailable right now (connection reset)',
-      details: { failure: 'network_error' },
-    });
-    expect(await externalServiceDownCondition()).toBe(true);
-    await expectFailFast(fakeRequests);
-    up.overseerr.recover();
-    await expectRecoversByItself();
-  });
-
-  it('200 with a malformed body: counted as a failure of the upstream, then fast, and recovers', async () => {
-    up.overseerr.malformed();
-    const { first, calls } = await searchUntilFailingFast();
-    expect(calls).toBeLessThanOrEqual(HANDFUL);
-    expect(first.body.error).toMatchObject({
-      code: 'UPSTREAM_UNAVAILABLE',
-      message: 'Overseerr is unavailable right now (it answered with something that is not JSON)',
-      details: { failure: 'server_error' },
-    });
-    expect(await externalServiceDownCondition()).toBe(true);
-    await expectFailFast(fakeRequests);
-    up.overseerr.recover();
-    await expectRecoversByItself();
-  });
-
-  it('a burst of 5xx: fails, then fast, and recovers when the burst ends', async () => {
-    up.overseerr.failWith(502, { message: 'Bad Gateway' });
-    const { first, calls } = await searchUntilFailingFast();
-    expect(calls).toBeLessThanOrEqual(HANDFUL);
-    expect(first.body.error).toMatchObject({
-      code: 'UPSTREAM_UNAVAILABLE',
-      message: 'Overseerr is unavailable right now (it answered 502)',
-      details: { failure: 'server_error' },
-    });
-    expect(await externalServiceDownCondition()).toBe(true);
-    await expectFailFast(fakeRequests);
     up.overseerr.recover();
     await expectRecoversByItself();
   });
