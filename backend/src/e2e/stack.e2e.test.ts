@@ -35,8 +35,9 @@ beforeAll(async () => {
       ...rig.env,
       ALERTS_WEBHOOK_TOKEN: ALERTS_TOKEN,
       METRICS_TOKEN,
-      // Production proportions, compressed: the reset timeout outlasts ExternalServiceDown's `for:` (15 s) as 30 s does.
-      BREAKER_RESET_TIMEOUT_MS: '20000',
+      // As in production: a tripped breaker stays open longer than ExternalServiceDown's `for:` (15 s) plus
+      // Alertmanager's group_wait (10 s), so even a flapping upstream's alert reaches the receiver.
+      BREAKER_RESET_TIMEOUT_MS: '30000',
       UPSTREAM_TIMEOUT_MS: '3000',
       UPSTREAM_CONNECT_TIMEOUT_MS: '1000',
       HEALTH_PROBE_INTERVAL_MS: '1000',
@@ -90,9 +91,18 @@ describe('monitoring stack', () => {
     const breakerOpen = async (upstream: string) =>
       (await stack.query(`medianest_circuit_breaker_state{service="${upstream}"} > 0`)).length > 0;
     const outcomes: Record<string, { received: boolean; memberStatuses: number[]; recovered: boolean }> = {};
-    for (const fault of faultCases(rig, { timeoutMs: 3000, flapMs: 13_000 })) {
-      // The previous case on this upstream has cleared by itself (no restart, no member action needed).
-      const recovered = await waitFor(async () => !(await breakerOpen(fault.upstream)), 90_000, 1000).then(
+    for (const fault of faultCases(rig, { timeoutMs: 3000, flapMs: 20_000 })) {
+      // The previous case on this upstream has cleared by itself (no restart, no member action needed): its breaker
+      // closed and the alert's resolution reached the webhook, so Alertmanager starts a fresh group for this one.
+      const recovered = await waitFor(
+        async () =>
+          !(await breakerOpen(fault.upstream)) &&
+          !(await readAlerts(app.baseUrl, admin)).some(
+            (a) => a.alertname === 'ExternalServiceDown' && a.status === 'firing' && a.labels.breaker === fault.upstream,
+          ),
+        180_000,
+        1000,
+      ).then(
         () => true,
         () => false,
       );
