@@ -69,7 +69,7 @@ export class ServiceStatusService {
       const name = targets.find((t) => t.key === r.service)?.name ?? r.service;
       const log = r.status === 'down' ? 'warn' : 'info';
       logger()[log](
-        { event: 'service.status.changed', service: r.service, status: r.status, previous_status: previous ?? null, error: r.error },
+        { event: 'service.status.changed', upstream: r.service, status: r.status, previous_status: previous ?? null, error: r.error },
         `${name} is ${r.status}`,
       );
       this.events.publish('service.status', {
