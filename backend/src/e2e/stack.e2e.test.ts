@@ -4,11 +4,12 @@
  * own configs (loopback targets, 1 s scrape and evaluation intervals), and
  * the PostgreSQL, Redis and node exporters. After some traffic every target
  * is up and every dashboard panel's query returns data; then the upstream
- * fault suite (e2e/fault-cases.ts: hang, slow, refused, unresolvable host,
- * reset mid-response, malformed 200, 5xx burst, flapping), each of which
- * must bring ExternalServiceDown through Prometheus → Alertmanager →
- * MediaNest's alert webhook and clear by itself; and a failing Overseerr
- * that must bring HighErrorRate as well.
+ * failing Overseerr that must bring ExternalServiceDown and HighErrorRate
+ * through Prometheus → Alertmanager → MediaNest's alert webhook; then the
+ * upstream fault suite (e2e/fault-cases.ts: hang, slow, refused,
+ * unresolvable host, reset mid-response, malformed 200, 5xx burst,
+ * flapping), each of which must bring ExternalServiceDown the same way and
+ * clear by itself.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/context';
@@ -87,6 +88,28 @@ describe('monitoring stack', () => {
     expect(empty).toEqual([]);
   });
 
+  it('delivers ExternalServiceDown and HighErrorRate to MediaNest when Overseerr fails', async () => {
+    const faultAt = Date.now();
+    upstreams.overseerr.failWith(500);
+    const received = new Map<string, number>();
+    await waitFor(async () => {
+      // Users keep searching while Overseerr is down: they get 503s, the breaker opens.
+      await driveTraffic(app.baseUrl, admin, upstreams, { searchesOnly: true });
+      for (const a of await readAlerts(app.baseUrl, admin)) {
+        // This fault's alerts only (the fault suite before it paged for other breakers).
+        const ours = Date.parse(a.receivedAt) >= faultAt && (a.alertname !== 'ExternalServiceDown' || a.labels.breaker === 'overseerr');
+        if (a.status === 'firing' && ours && !received.has(a.alertname)) received.set(a.alertname, Date.now() - faultAt);
+      }
+      return received.has('ExternalServiceDown') && received.has('HighErrorRate');
+    }, 240_000, 1000).catch(() => undefined);
+    expect([...received.keys()]).toEqual(expect.arrayContaining(['ExternalServiceDown', 'HighErrorRate']));
+    const alerts = await readAlerts(app.baseUrl, admin);
+    const down = alerts.find((a) => a.alertname === 'ExternalServiceDown' && a.status === 'firing' && a.labels.breaker === 'overseerr')!;
+    expect(down.labels).toMatchObject({ service: 'overseerr', severity: 'critical' });
+    expect(down.annotations.runbook_url).toMatch(/runbooks\.md#/);
+    upstreams.overseerr.recover();
+  });
+
   it('delivers ExternalServiceDown for every upstream fault case, and every breaker closes again by itself', async () => {
     const breakerOpen = async (upstream: string) =>
       (await stack.query(`medianest_circuit_breaker_state{service="${upstream}"} > 0`)).length > 0;
@@ -141,26 +164,4 @@ describe('monitoring stack', () => {
     const search = await fetch(`${app.baseUrl}/api/v1/media/search?q=matrix`, { headers: { cookie: admin } });
     expect(search.status).toBe(200);
   }, 1_500_000);
-
-  it('delivers ExternalServiceDown and HighErrorRate to MediaNest when Overseerr fails', async () => {
-    const faultAt = Date.now();
-    upstreams.overseerr.failWith(500);
-    const received = new Map<string, number>();
-    await waitFor(async () => {
-      // Users keep searching while Overseerr is down: they get 503s, the breaker opens.
-      await driveTraffic(app.baseUrl, admin, upstreams, { searchesOnly: true });
-      for (const a of await readAlerts(app.baseUrl, admin)) {
-        // This fault's alerts only (the fault suite before it paged for other breakers).
-        const ours = Date.parse(a.receivedAt) >= faultAt && (a.alertname !== 'ExternalServiceDown' || a.labels.breaker === 'overseerr');
-        if (a.status === 'firing' && ours && !received.has(a.alertname)) received.set(a.alertname, Date.now() - faultAt);
-      }
-      return received.has('ExternalServiceDown') && received.has('HighErrorRate');
-    }, 240_000, 1000).catch(() => undefined);
-    expect([...received.keys()]).toEqual(expect.arrayContaining(['ExternalServiceDown', 'HighErrorRate']));
-    const alerts = await readAlerts(app.baseUrl, admin);
-    const down = alerts.find((a) => a.alertname === 'ExternalServiceDown' && a.status === 'firing' && a.labels.breaker === 'overseerr')!;
-    expect(down.labels).toMatchObject({ service: 'overseerr', severity: 'critical' });
-    expect(down.annotations.runbook_url).toMatch(/runbooks\.md#/);
-    upstreams.overseerr.recover();
-  });
 });
