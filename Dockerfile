@@ -7,11 +7,12 @@
 # Debian 13 (trixie) is the current Debian stable release.
 ARG NODE_IMAGE=node:24-trixie-slim
 
-# ---- build: install everything, compile backend and frontend ----------------
+# ---- build: install everything, compile contracts, backend and frontend ------
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 # manifests first so the dependency layer is cached across source changes
 COPY package.json package-lock.json ./
+COPY packages/contracts/package.json packages/contracts/
 COPY backend/package.json backend/
 COPY frontend/package.json frontend/
 RUN npm ci
@@ -23,6 +24,7 @@ FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
+COPY packages/contracts/package.json packages/contracts/
 COPY backend/package.json backend/
 COPY frontend/package.json frontend/
 RUN npm ci --omit=dev && npm cache clean --force
@@ -36,6 +38,9 @@ ENV NODE_ENV=production \
     DATA_DIR=/data
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=deps --chown=node:node /app/package.json ./package.json
+# The contract's compiled request schemas (the backend requires them at run time)
+COPY --from=build --chown=node:node /app/packages/contracts/package.json ./packages/contracts/package.json
+COPY --from=build --chown=node:node /app/packages/contracts/dist ./packages/contracts/dist
 COPY --from=build --chown=node:node /app/backend/package.json ./backend/package.json
 COPY --from=build --chown=node:node /app/backend/dist ./backend/dist
 # SQL migrations, applied at start-up (MIGRATIONS_FOLDER = backend/drizzle)

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -16,6 +17,8 @@ const common = {
 };
 
 export default defineConfig({
+  // The contract's TypeScript source, so tests never run against a stale packages/contracts/dist.
+  resolve: { alias: { '@medianest/contracts': fileURLToPath(new URL('../packages/contracts/src/index.ts', import.meta.url)) } },
   test: {
     projects: [
       {

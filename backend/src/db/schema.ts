@@ -14,9 +14,12 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { mediaTypes, requestStatuses, serviceStatuses, userRoles, type RequestStatus } from '@medianest/contracts';
 
-export const userRoles = ['admin', 'user'] as const;
-export type UserRole = (typeof userRoles)[number];
+// The enums are the contract's words: the web app and the database agree on them.
+export { mediaTypes, requestStatuses, serviceStatuses, userRoles };
+export type { MediaType, RequestStatus, ServiceStatus, UserRole } from '@medianest/contracts';
+
 
 export const users = pgTable(
   'users',
@@ -77,18 +80,6 @@ export const passwordResetTokens = pgTable(
   (t) => [index('password_reset_tokens_user_idx').on(t.userId)],
 );
 
-export const mediaTypes = ['movie', 'tv'] as const;
-export type MediaType = (typeof mediaTypes)[number];
-export const requestStatuses = [
-  'pending',
-  'approved',
-  'declined',
-  'processing',
-  'available',
-  'failed',
-  'cancelled',
-] as const;
-export type RequestStatus = (typeof requestStatuses)[number];
 export const finalRequestStatuses: readonly RequestStatus[] = ['available', 'declined', 'cancelled'];
 
 export const mediaRequests = pgTable(
@@ -124,8 +115,6 @@ export const monitoredServices = pgTable('monitored_services', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
-export const serviceStatuses = ['up', 'down', 'degraded'] as const;
-export type ServiceStatus = (typeof serviceStatuses)[number];
 
 export const serviceStatusHistory = pgTable(
   'service_status_history',

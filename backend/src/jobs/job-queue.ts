@@ -1,3 +1,6 @@
+import type { QueueSnapshot } from '@medianest/contracts';
+
+export type { QueueSnapshot };
 /**
  * The one background-job abstraction: what a job is, what a queue offers, and
  * the budget a queue gets to close. Two backends implement it (bullmq-queue.ts
@@ -23,17 +26,6 @@ export interface JobSpec {
   /** Delay before the first retry; each further retry waits twice as long. */
   backoffMs: number;
   run(): Promise<unknown>;
-}
-
-export interface QueueSnapshot {
-  queue: string;
-  jobType: string;
-  everyMs: number | null;
-  /** null when the backend cannot answer right now (Redis unreachable). */
-  waiting: number | null;
-  active: number | null;
-  /** Jobs waiting for a retry (or, on BullMQ, for their scheduled time). */
-  delayed: number | null;
 }
 
 export interface JobQueue {

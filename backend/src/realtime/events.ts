@@ -4,15 +4,10 @@
  * never import Socket.IO.
  */
 import { EventEmitter } from 'node:events';
-import type { MediaType, RequestStatus, ServiceStatus } from '../db/schema';
+import type { RealtimeEvents } from '@medianest/contracts';
 
-export interface DomainEvents {
-  /** A media request was created (admins are told). */
-  'request.created': { requestId: number; userId: string; mediaType: MediaType; tmdbId: number; title: string; status: RequestStatus };
-  /** A media request changed status (its owner is told). */
-  'request.updated': { requestId: number; userId: string; mediaType: MediaType; tmdbId: number; title: string; status: RequestStatus; previousStatus: RequestStatus };
-  /** A monitored service changed state (everyone is told). */
-  'service.status': { service: string; status: ServiceStatus; previousStatus: ServiceStatus | undefined; responseTimeMs: number | null; checkedAt: string };
+/** The events the web app receives (their payloads are the contract's), and the server-only ones. */
+export interface DomainEvents extends RealtimeEvents {
   /** Sessions ended before their time: one (its stored id), or all of a user's. Open sockets of them are closed. */
   'session.revoked': { sessionId: string } | { userId: string };
 }

@@ -10,10 +10,11 @@
  * decremented on every disconnect, abrupt ones included.
  */
 import type http from 'node:http';
+import type { ServerToClientEvents } from '@medianest/contracts';
 import { Server } from 'socket.io';
 import { logger } from '../observability/logging/logger';
 import { activeConnections } from '../observability/metrics/catalog';
-import type { DomainEvents, EventBus } from './events';
+import type { EventBus } from './events';
 
 export const SOCKET_PATH = '/socket.io';
 export const ADMIN_ROOM = 'role:admin';
@@ -29,13 +30,6 @@ export interface RealtimeDeps {
   /** Resolves a handshake's Cookie header to a signed-in, enabled user (undefined when it is not one). */
   identify(cookieHeader: string | undefined): Promise<ConnectionIdentity | undefined>;
   events: EventBus;
-}
-
-/** What the server sends; clients send nothing. */
-export interface ServerToClientEvents {
-  'request.created': (payload: DomainEvents['request.created']) => void;
-  'request.updated': (payload: DomainEvents['request.updated']) => void;
-  'service.status': (payload: DomainEvents['service.status']) => void;
 }
 
 export interface SocketUser {

@@ -6,22 +6,10 @@
 import { desc, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { alerts } from '../../db/schema';
+import type { PublicAlert } from '@medianest/contracts';
 
 export type StoredAlert = typeof alerts.$inferSelect;
 export type NewAlert = Omit<typeof alerts.$inferInsert, 'id'>;
-
-export interface PublicAlert {
-  fingerprint: string;
-  alertname: string;
-  status: 'firing' | 'resolved';
-  severity: string | null;
-  summary: string | null;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  startsAt: string | null;
-  endsAt: string | null;
-  receivedAt: string;
-}
 
 export function toPublicAlert(a: StoredAlert): PublicAlert {
   return {

@@ -1,19 +1,16 @@
 /** /api/v1/auth: local login, logout, current session, password change and reset links. */
+import { loginBody } from '@medianest/contracts';
 import { Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import { rateLimitByIp, type RateLimiter, type RateLimitRule } from '../../http/rate-limit';
+import type { ApiRes } from '../../http/api-response';
 import { parse } from '../../http/validate';
 import { toPublicUser } from '../users/users.repository';
 import type { AuthService } from './auth.service';
 import { DEVICE_COOKIE } from './known-devices';
 import { readCookie, requireUser } from './middleware';
 import { MAX_PASSWORD_LENGTH, newPasswordSchema } from './passwords';
-
-const loginBody = z.object({
-  username: z.string().trim().min(1, 'username is required').max(64),
-  password: z.string().min(1, 'password is required').max(MAX_PASSWORD_LENGTH),
-});
 
 const changePasswordBody = z
   .object({
@@ -32,7 +29,7 @@ export const PASSWORD_RESET_IP_RULE: RateLimitRule = { name: 'password-reset-ip'
 export function authRouter(auth: AuthService, limiter: RateLimiter): Router {
   const router = Router();
 
-  router.post('/login', async (req, res) => {
+  router.post('/login', async (req, res: ApiRes<'POST /api/v1/auth/login'>) => {
     const body = parse(loginBody, req.body);
     const user = await auth.loginLocal(body.username, body.password, {
       ip: req.ip ?? 'unknown',
@@ -47,7 +44,7 @@ export function authRouter(auth: AuthService, limiter: RateLimiter): Router {
     res.status(204).end();
   });
 
-  router.get('/session', (req, res) => {
+  router.get('/session', (req, res: ApiRes<'GET /api/v1/auth/session'>) => {
     if (!req.user) throw AppError.unauthenticated();
     res.json({ user: toPublicUser(req.user) });
   });

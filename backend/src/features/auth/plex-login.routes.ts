@@ -4,8 +4,9 @@
  * - POST /verify {id} → 202 {status:'pending'} until approved, then 200 {user} with the session cookie;
  *   410 when the PIN expired or plex.tv no longer knows it; 403 for an account that may not sign in.
  */
-import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
+import { plexVerifyBody } from '@medianest/contracts';
+import { Router, type Request } from 'express';
+import type { ApiRes } from '../../http/api-response';
 import { parse } from '../../http/validate';
 import { rateLimitByIp, type RateLimiter, type RateLimitRule } from '../../http/rate-limit';
 import { toPublicUser } from '../users/users.repository';
@@ -21,8 +22,6 @@ export const PLEX_PIN_RULE: RateLimitRule = { name: 'plex-pin-ip', limit: 20, wi
 /** The browser polls about once a second while the user approves. */
 export const PLEX_VERIFY_RULE: RateLimitRule = { name: 'plex-verify-ip', limit: 240, windowSeconds: 60 };
 
-const verifyBody = z.object({ id: z.number({ message: 'id must be the PIN id (a number)' }).int().positive() }).strict();
-
 function cookieOptions(req: Request, maxAgeMs?: number) {
   return { httpOnly: true, sameSite: 'lax' as const, secure: req.secure, path: COOKIE_PATH, ...(maxAgeMs !== undefined ? { maxAge: maxAgeMs } : {}) };
 }
@@ -30,14 +29,14 @@ function cookieOptions(req: Request, maxAgeMs?: number) {
 export function plexLoginRouter(plexLogin: PlexLoginService, auth: AuthService, limiter: RateLimiter): Router {
   const router = Router();
 
-  router.post('/pin', rateLimitByIp(limiter, PLEX_PIN_RULE), async (req: Request, res: Response) => {
+  router.post('/pin', rateLimitByIp(limiter, PLEX_PIN_RULE), async (req: Request, res: ApiRes<'POST /api/v1/auth/plex/pin'>) => {
     const pin = await plexLogin.start();
     res.cookie(PLEX_PIN_COOKIE, `${pin.id}.${pin.nonce}`, cookieOptions(req, Math.max(0, Date.parse(pin.expiresAt) - Date.now())));
     res.status(201).json({ id: pin.id, code: pin.code, authUrl: pin.authUrl, expiresAt: pin.expiresAt });
   });
 
-  router.post('/verify', rateLimitByIp(limiter, PLEX_VERIFY_RULE), async (req: Request, res: Response) => {
-    const { id } = parse(verifyBody, req.body);
+  router.post('/verify', rateLimitByIp(limiter, PLEX_VERIFY_RULE), async (req: Request, res: ApiRes<'POST /api/v1/auth/plex/verify'>) => {
+    const { id } = parse(plexVerifyBody, req.body);
     const cookie = readCookie(req.headers.cookie, PLEX_PIN_COOKIE);
     const [cookieId, nonce] = cookie?.split('.') ?? [];
     const result = await plexLogin.verify(id, cookieId === String(id) ? nonce : undefined);

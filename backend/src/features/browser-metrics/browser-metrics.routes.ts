@@ -33,6 +33,7 @@ import {
   webVitalsTtfb,
 } from '../../observability/metrics/catalog';
 import { apiEndpointLabel } from '../../observability/metrics/route-templates';
+import { webVitalNames, type WebVitalName, type WebVitalP75, type WebVitalRating } from '@medianest/contracts';
 
 export const BROWSER_METRICS_BODY_LIMIT_BYTES = 16 * 1024;
 export const BROWSER_METRICS_MAX_ENTRIES = 50;
@@ -40,10 +41,10 @@ export const BROWSER_METRICS_MAX_ENTRIES = 50;
 export const MAX_BROWSER_TIME_MS = 60_000;
 export const MAX_CLS = 10;
 
-export const WEB_VITAL_NAMES = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'] as const;
-export type WebVitalName = (typeof WEB_VITAL_NAMES)[number];
+export const WEB_VITAL_NAMES = webVitalNames;
+export type { WebVitalName };
 export const CUSTOM_METRIC_NAMES = ['navigation_duration', 'api_request_duration'] as const;
-export type Rating = 'good' | 'needs-improvement' | 'poor';
+export type Rating = WebVitalRating;
 
 /** web-vitals' thresholds: [good up to, poor above], ms (CLS unitless). */
 export const RATING_THRESHOLDS: Record<WebVitalName, readonly [number, number]> = {
@@ -146,15 +147,6 @@ function keepSample(name: WebVitalName, routeLabel: string, value: number): void
     s.values.shift();
     s.at.shift();
   }
-}
-
-export interface WebVitalP75 {
-  route: string;
-  metric: WebVitalName;
-  /** ms for times, unitless for CLS, as browsers report them. */
-  p75: number;
-  rating: Rating;
-  samples: number;
 }
 
 /** p75 per route and vital over the last hour (the value web-vitals' own assessment uses). */

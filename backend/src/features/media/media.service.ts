@@ -5,56 +5,17 @@
  * request id when there is one. People are left out of search results.
  */
 import type { Cache } from '../../cache/cache';
-import type { MediaType, RequestStatus } from '../../db/schema';
+import type { MediaType } from '../../db/schema';
 import { AppError } from '../../errors';
 import { upstreamFailureOf } from '../../integrations/http-client';
 import type { OverseerrClient, OverseerrMediaInfo, OverseerrMovie, OverseerrSearchResult, OverseerrTv } from '../../integrations/overseerr';
 import type { User } from '../users/users.repository';
-import { availabilityFromMediaInfo, availabilityFromMediaStatus, combineAvailability, type Availability } from './request-status';
+import { availabilityFromMediaInfo, availabilityFromMediaStatus, combineAvailability } from './request-status';
 import type { MediaRequestRow, MediaRequestsRepository } from './requests.repository';
+import type { MediaDetails, MediaSummary, SearchPage } from '@medianest/contracts';
 
 export const SEARCH_TTL_SECONDS = 60;
 export const DETAILS_TTL_SECONDS = 120;
-
-export interface MediaSummary {
-  mediaType: MediaType;
-  tmdbId: number;
-  title: string;
-  year: number | null;
-  releaseDate: string | null;
-  overview: string | null;
-  posterPath: string | null;
-  backdropPath: string | null;
-  voteAverage: number | null;
-  availability: Availability;
-  /** The caller's own standing request for this title, if any. */
-  requestId: number | null;
-  requestStatus: RequestStatus | null;
-}
-
-export interface SeasonSummary {
-  seasonNumber: number;
-  name: string | null;
-  episodeCount: number | null;
-  airDate: string | null;
-  availability: Availability;
-}
-
-export interface MediaDetails extends MediaSummary {
-  tagline: string | null;
-  runtime: number | null;
-  genres: string[];
-  status: string | null;
-  numberOfSeasons: number | null;
-  seasons: SeasonSummary[];
-}
-
-export interface SearchPage {
-  page: number;
-  totalPages: number;
-  totalResults: number;
-  results: MediaSummary[];
-}
 
 export type OverseerrDetails = { mediaType: 'movie'; movie: OverseerrMovie } | { mediaType: 'tv'; tv: OverseerrTv };
 

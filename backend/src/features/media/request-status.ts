@@ -6,8 +6,7 @@
 import type { RequestStatus } from '../../db/schema';
 import { MediaRequestStatus, MediaStatus, type OverseerrMediaInfo, type OverseerrMediaRequest } from '../../integrations/overseerr';
 
-export const availabilities = ['available', 'partially_available', 'processing', 'requested', 'none'] as const;
-export type Availability = (typeof availabilities)[number];
+import type { Availability } from '@medianest/contracts';
 
 /**
  * Our status for an Overseerr MediaRequest. An approved request follows its

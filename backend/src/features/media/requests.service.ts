@@ -18,21 +18,7 @@ import type { MediaService } from './media.service';
 import type { OverseerrUserLinker } from './overseerr-users';
 import { statusFromOverseerr } from './request-status';
 import type { MediaRequestRow, MediaRequestsRepository, MediaRequestWithUser } from './requests.repository';
-
-export interface PublicMediaRequest {
-  id: number;
-  mediaType: MediaType;
-  tmdbId: number;
-  title: string;
-  posterPath: string | null;
-  /** TV: the requested seasons; null means every season. */
-  seasons: number[] | null;
-  status: RequestStatus;
-  overseerrId: number | null;
-  requestedBy: { id: string; username: string };
-  createdAt: string;
-  updatedAt: string;
-}
+import type { PublicMediaRequest, RequestPage } from '@medianest/contracts';
 
 export function toPublicRequest(r: MediaRequestWithUser): PublicMediaRequest {
   return {
@@ -54,14 +40,6 @@ export interface CreateRequestInput {
   mediaType: MediaType;
   tmdbId: number;
   seasons?: number[];
-}
-
-export interface RequestPage {
-  requests: PublicMediaRequest[];
-  page: number;
-  pageSize: number;
-  total: number;
-  totalPages: number;
 }
 
 /** The forward path of a request; declined, failed and cancelled sit outside it. */

@@ -6,7 +6,9 @@
  * the latest alerts from Alertmanager (firing first) and the latest error log
  * lines with their trace ids.
  */
+import { breakerStates as BREAKER_STATES, jobStatuses as JOB_STATUSES, type BreakerState, type JobCounts } from '@medianest/contracts';
 import { Router } from 'express';
+import type { ApiRes } from '../../http/api-response';
 import type { JobQueue } from '../../jobs/job-queue';
 import type { HealthService } from '../../observability/health/health';
 import { backgroundJobsTotal, circuitBreakerState } from '../../observability/metrics/catalog';
@@ -16,9 +18,6 @@ import { webVitalsP75 } from '../browser-metrics/browser-metrics.routes';
 import { requireAdmin } from '../auth/middleware';
 import { toPublicAlert, type AlertsRepository } from '../alerts/alerts.repository';
 
-const BREAKER_STATES = ['closed', 'open', 'half-open'] as const;
-const JOB_STATUSES = ['queued', 'active', 'completed', 'failed'] as const;
-type JobCounts = Record<(typeof JOB_STATUSES)[number], number>;
 
 export interface OpsDeps {
   health: HealthService;
@@ -27,7 +26,7 @@ export interface OpsDeps {
   version: string;
 }
 
-async function breakerStates(): Promise<{ service: string; state: (typeof BREAKER_STATES)[number] | 'unknown' }[]> {
+async function breakerStates(): Promise<{ service: string; state: BreakerState | 'unknown' }[]> {
   const { values } = await circuitBreakerState.get();
   return values
     .map((v) => ({ service: String(v.labels.service), state: BREAKER_STATES[v.value] ?? ('unknown' as const) }))
@@ -51,7 +50,7 @@ async function jobCounts(): Promise<Map<string, JobCounts>> {
 
 export function opsRouter(deps: OpsDeps): Router {
   const router = Router();
-  router.get('/', requireAdmin, async (_req, res) => {
+  router.get('/', requireAdmin, async (_req, res: ApiRes<'GET /api/v1/admin/observability'>) => {
     const [dependencies, breakers, queues, counts, alerts] = await Promise.all([
       deps.health.readiness(),
       breakerStates(),

@@ -9,6 +9,7 @@
 import type { Cache } from '../../cache/cache';
 import { AppError } from '../../errors';
 import type { PlexClient, PlexMetadata, PlexSection } from '../../integrations/plex';
+import type { Library, LibraryItem, LibraryPage } from '@medianest/contracts';
 
 export const LIBRARIES_TTL_SECONDS = 600;
 export const ITEMS_TTL_SECONDS = 120;
@@ -18,41 +19,6 @@ export const PAGE_SIZE = 50;
 export const RECENT_SIZE = 30;
 const GENERATION_KEY = 'plex:generation';
 const GENERATION_TTL_SECONDS = 30 * 86_400;
-
-export interface LibraryItem {
-  ratingKey: string;
-  type: string;
-  title: string;
-  year: number | null;
-  summary: string | null;
-  /** Poster through MediaNest's image proxy (the Plex token stays on the server). */
-  thumbUrl: string | null;
-  addedAt: string | null;
-  durationMs: number | null;
-  tmdbId: number | null;
-  librarySectionId: number | null;
-  /** Episodes: the show's title; seasons: the show's title. */
-  showTitle: string | null;
-  seasonNumber: number | null;
-  episodeNumber: number | null;
-  leafCount: number | null;
-}
-
-export interface Library {
-  key: string;
-  type: string;
-  title: string;
-  updatedAt: string | null;
-  scannedAt: string | null;
-}
-
-export interface LibraryPage {
-  items: LibraryItem[];
-  page: number;
-  pageSize: number;
-  total: number;
-  totalPages: number;
-}
 
 /** Plex image paths MediaNest proxies: posters and art of library items. */
 export const PLEX_IMAGE_PATH = /^\/library\/metadata\/\d+\/(thumb|art)(\/\d+)?$/;

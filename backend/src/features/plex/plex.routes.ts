@@ -3,38 +3,36 @@
  * library's items (paged), search, recently added, and the image proxy that
  * keeps the Plex token on the server. 503 NOT_CONFIGURED without PLEX_URL.
  */
+import { libraryPageQuery, librarySearchQuery } from '@medianest/contracts';
 import { Router } from 'express';
 import { z } from 'zod';
+import type { ApiRes } from '../../http/api-response';
 import { parse } from '../../http/validate';
 import { requireUser } from '../auth/middleware';
 import type { LibraryService } from './library.service';
 
 const keyParams = z.object({ key: z.string().regex(/^\d{1,10}$/, 'key must be a Plex library key (a number)') });
-const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(10_000).default(1) });
-const searchQuery = z.object({
-  q: z.string().trim().min(1, 'q (what to search for) is required').max(100, 'q is at most 100 characters'),
-});
 const imageQuery = z.object({ path: z.string().min(1, 'path is required').max(200) });
 
 export function plexRouter(library: LibraryService): Router {
   const router = Router();
 
-  router.get('/libraries', requireUser, async (_req, res) => {
+  router.get('/libraries', requireUser, async (_req, res: ApiRes<'GET /api/v1/plex/libraries'>) => {
     res.json({ libraries: await library.libraries() });
   });
 
-  router.get('/libraries/:key/items', requireUser, async (req, res) => {
+  router.get('/libraries/:key/items', requireUser, async (req, res: ApiRes<'GET /api/v1/plex/libraries/:key/items'>) => {
     const { key } = parse(keyParams, req.params, 'library key');
-    const { page } = parse(pageQuery, req.query, 'query');
+    const { page } = parse(libraryPageQuery, req.query, 'query');
     res.json(await library.items(key, page));
   });
 
-  router.get('/search', requireUser, async (req, res) => {
-    const { q } = parse(searchQuery, req.query, 'query');
+  router.get('/search', requireUser, async (req, res: ApiRes<'GET /api/v1/plex/search'>) => {
+    const { q } = parse(librarySearchQuery, req.query, 'query');
     res.json({ results: await library.search(q) });
   });
 
-  router.get('/recently-added', requireUser, async (_req, res) => {
+  router.get('/recently-added', requireUser, async (_req, res: ApiRes<'GET /api/v1/plex/recently-added'>) => {
     res.json({ items: await library.recentlyAdded() });
   });
 

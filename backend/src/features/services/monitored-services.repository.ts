@@ -6,17 +6,9 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { monitoredServices, serviceStatusHistory } from '../../db/schema';
+import type { PublicMonitoredService } from '@medianest/contracts';
 
 export type MonitoredService = typeof monitoredServices.$inferSelect;
-
-export interface PublicMonitoredService {
-  id: number;
-  key: string;
-  name: string;
-  url: string;
-  enabled: boolean;
-  createdAt: string;
-}
 
 /** The key a monitored service's status history is stored under. */
 export function monitoredServiceKey(id: number): string {

@@ -13,24 +13,11 @@ import { logger } from '../../observability/logging/logger';
 import type { EventBus } from '../../realtime/events';
 import { monitoredServiceKey, MonitoredServicesRepository } from './monitored-services.repository';
 import { runProbe, type ProbeResult, type ProbeTarget } from './service-probes';
+import type { ServiceStatusEntry } from '@medianest/contracts';
 
 export const HISTORY_RETENTION_MS = 7 * 86_400_000;
 const PRUNE_EVERY_MS = 3_600_000;
 const UPTIME_WINDOW_MS = 86_400_000;
-
-export interface ServiceStatusEntry {
-  /** Stable key (`plex`, `overseerr`, `monitored:<id>`), as in `service.status` events. */
-  service: string;
-  name: string;
-  kind: 'plex' | 'overseerr' | 'monitored';
-  /** `unknown` until the first check. */
-  status: ServiceStatus | 'unknown';
-  responseTimeMs: number | null;
-  lastCheckedAt: string | null;
-  /** Share of checks in the last 24 hours that got an answer (up or degraded), 0–100; null without checks. */
-  uptime24h: number | null;
-  checks24h: number;
-}
 
 export class ServiceStatusService {
   readonly monitored: MonitoredServicesRepository;

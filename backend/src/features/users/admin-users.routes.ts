@@ -3,22 +3,19 @@
  * enabled, and make one-time password reset links (admins only).
  * Guards are route-level so the route template is known (for metrics and logs) even on a 401/403.
  */
+import { adminUserPatchBody } from '@medianest/contracts';
 import type { Request } from 'express';
 import { Router } from 'express';
 import { z } from 'zod';
 import { userRoles } from '../../db/schema';
 import { AppError } from '../../errors';
+import type { ApiRes } from '../../http/api-response';
 import { parse } from '../../http/validate';
 import type { AuthService } from '../auth/auth.service';
 import { requireAdmin } from '../auth/middleware';
 import type { IssuedReset } from '../auth/password-resets';
 import type { SessionStore } from '../auth/sessions';
 import { toPublicUser, type UsersRepository } from './users.repository';
-
-const patchBody = z
-  .object({ role: z.enum(userRoles).optional(), enabled: z.boolean().optional() })
-  .strict()
-  .refine((b) => b.role !== undefined || b.enabled !== undefined, 'give role or enabled');
 
 const createBody = z
   .object({
@@ -47,7 +44,7 @@ export function adminUsersRouter(
 ): Router {
   const router = Router();
 
-  router.get('/', requireAdmin, async (_req, res) => {
+  router.get('/', requireAdmin, async (_req, res: ApiRes<'GET /api/v1/admin/users'>) => {
     res.json({ users: (await users.list()).map(toPublicUser) });
   });
 
@@ -62,8 +59,8 @@ export function adminUsersRouter(
     res.status(201).json({ user: toPublicUser(created), resetLink: resetLink(req, publicUrl, issued) });
   });
 
-  router.patch('/:id', requireAdmin, async (req, res) => {
-    const body = parse(patchBody, req.body);
+  router.patch('/:id', requireAdmin, async (req, res: ApiRes<'PATCH /api/v1/admin/users/:id'>) => {
+    const body = parse(adminUserPatchBody, req.body);
     const id = String(req.params.id);
     const target = await users.findById(id);
     if (!target) throw AppError.notFound('No such user');

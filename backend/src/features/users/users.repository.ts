@@ -2,22 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
-import { users, type UserRole } from '../../db/schema';
+import { users } from '../../db/schema';
+import type { PublicUser } from '@medianest/contracts';
 
 export type User = typeof users.$inferSelect;
-
-/** What the API shows of a user: never the password hash. */
-export interface PublicUser {
-  id: string;
-  username: string;
-  email: string | null;
-  role: UserRole;
-  enabled: boolean;
-  plexUsername: string | null;
-  thumb: string | null;
-  createdAt: string;
-  lastLoginAt: string | null;
-}
 
 export function toPublicUser(u: User): PublicUser {
   return {

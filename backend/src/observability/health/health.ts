@@ -7,8 +7,9 @@
  * reason. Results also feed medianest_dependency_up.
  */
 import { dependencyUp } from '../metrics/catalog';
+import type { DependencyState, ReadinessReport } from '@medianest/contracts';
 
-export type DependencyState = 'up' | 'degraded' | 'down' | 'not_configured';
+export type { DependencyState };
 
 export interface DependencyCheck {
   name: string;
@@ -19,13 +20,6 @@ export interface DependencyCheck {
    * answers but cannot do all of its job (it still serves, so readiness is degraded, not failed).
    */
   check(timeoutMs: number): Promise<void | { degraded: string }>;
-}
-
-export interface ReadinessReport {
-  status: 'ok' | 'degraded' | 'unavailable';
-  version: string;
-  uptimeSeconds: number;
-  checks: Record<string, { status: DependencyState; latencyMs?: number; critical: boolean; error?: string }>;
 }
 
 export class HealthService {

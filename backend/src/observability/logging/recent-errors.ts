@@ -5,21 +5,11 @@
  * anything can also `recordLogLine` a serialized JSON line directly.
  */
 import { Writable } from 'node:stream';
+import type { RecentErrorLine } from '@medianest/contracts';
 
 export const RECENT_ERRORS_KEPT = 50;
 const MAX_TEXT = 2_000;
 const ERROR_LEVEL = 50;
-
-export interface RecentErrorLine {
-  time: string;
-  level: 'error' | 'fatal';
-  message: string;
-  event: string | null;
-  traceId: string | null;
-  spanId: string | null;
-  requestId: string | null;
-  error: string | null;
-}
 
 const lines: RecentErrorLine[] = [];
 

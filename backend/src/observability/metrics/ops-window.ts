@@ -5,6 +5,7 @@
  * metrics middleware. p95 is interpolated inside the histogram bucket, as
  * Prometheus' histogram_quantile does.
  */
+import type { WindowSummary } from '@medianest/contracts';
 
 /** Upper bounds (ms) of the latency buckets; one more bucket holds everything slower. */
 const LATENCY_BOUNDS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
@@ -15,16 +16,6 @@ interface MinuteBucket {
   requests: number;
   serverErrors: number;
   latency: number[];
-}
-
-export interface WindowSummary {
-  windowMinutes: number;
-  requests: number;
-  requestsPerSecond: number;
-  /** Share (0–1) of requests answered with a 5xx; null without requests. */
-  errorRate: number | null;
-  /** 95th percentile latency in ms; null without requests. */
-  p95Ms: number | null;
 }
 
 export class OpsWindow {

@@ -1,0 +1,11 @@
+/**
+ * A route handler's `res`, typed by the contract: `res.json(body)` only
+ * accepts the body the web app expects for that route, so a handler and the
+ * web app cannot drift apart without the type check saying so.
+ *
+ *   router.get('/session', (req, res: ApiRes<'GET /api/v1/auth/session'>) => …)
+ */
+import type { ApiResponse, ApiRoute } from '@medianest/contracts';
+import type { Response } from 'express';
+
+export type ApiRes<R extends ApiRoute> = Response<ApiResponse<R>>;

@@ -1,0 +1,306 @@
+/**
+ * What the server answers: the JSON body of every API route the web app
+ * calls, and the route map that ties each `METHOD /template` to its body.
+ * The server types its handlers' answers with `ApiResponse<'GET /api/v1/…'>`,
+ * and the web app's API client returns the same type for the same template,
+ * so a change here fails the type check of whichever side no longer agrees.
+ * Errors are always `ApiErrorBody`.
+ */
+import type { Availability, MediaType, RequestStatus, ServiceStatus, UserRole } from './domain';
+
+/** Every non-2xx answer. */
+export interface ApiErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+/** What the API shows of a user: never the password hash. */
+export interface PublicUser {
+  id: string;
+  username: string;
+  email: string | null;
+  role: UserRole;
+  enabled: boolean;
+  plexUsername: string | null;
+  thumb: string | null;
+  createdAt: string;
+  lastLoginAt: string | null;
+}
+
+export interface UserResponse {
+  user: PublicUser;
+}
+
+export interface PlexPinResponse {
+  id: number;
+  code: string;
+  /** Where the browser sends the user to approve the PIN (app.plex.tv). */
+  authUrl: string;
+  expiresAt: string;
+}
+
+/** 202 while the PIN waits for approval; 200 `UserResponse` once approved. */
+export interface PlexPinPendingResponse {
+  status: 'pending';
+  expiresAt: string;
+}
+
+export interface MediaSummary {
+  mediaType: MediaType;
+  tmdbId: number;
+  title: string;
+  year: number | null;
+  releaseDate: string | null;
+  overview: string | null;
+  posterPath: string | null;
+  backdropPath: string | null;
+  voteAverage: number | null;
+  availability: Availability;
+  /** The caller's own standing request for this title, if any. */
+  requestId: number | null;
+  requestStatus: RequestStatus | null;
+}
+
+export interface SeasonSummary {
+  seasonNumber: number;
+  name: string | null;
+  episodeCount: number | null;
+  airDate: string | null;
+  availability: Availability;
+}
+
+export interface MediaDetails extends MediaSummary {
+  tagline: string | null;
+  runtime: number | null;
+  genres: string[];
+  status: string | null;
+  numberOfSeasons: number | null;
+  seasons: SeasonSummary[];
+}
+
+export interface SearchPage {
+  page: number;
+  totalPages: number;
+  totalResults: number;
+  results: MediaSummary[];
+}
+
+export interface PublicMediaRequest {
+  id: number;
+  mediaType: MediaType;
+  tmdbId: number;
+  title: string;
+  posterPath: string | null;
+  /** TV: the requested seasons; null means every season. */
+  seasons: number[] | null;
+  status: RequestStatus;
+  overseerrId: number | null;
+  requestedBy: { id: string; username: string };
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface MediaRequestResponse {
+  request: PublicMediaRequest;
+}
+
+export interface RequestPage {
+  requests: PublicMediaRequest[];
+  page: number;
+  pageSize: number;
+  total: number;
+  totalPages: number;
+}
+
+export interface ServiceStatusEntry {
+  /** Stable key (`plex`, `overseerr`, `monitored:<id>`), as in `service.status` events. */
+  service: string;
+  name: string;
+  kind: 'plex' | 'overseerr' | 'monitored';
+  /** `unknown` until the first check. */
+  status: ServiceStatus | 'unknown';
+  responseTimeMs: number | null;
+  lastCheckedAt: string | null;
+  /** Share of checks in the last 24 hours that got an answer (up or degraded), 0–100; null without checks. */
+  uptime24h: number | null;
+  checks24h: number;
+}
+
+export interface PublicMonitoredService {
+  id: number;
+  /** The key its status is reported under (`monitored:<id>`). */
+  key: string;
+  name: string;
+  /** The probed URL, any password in it masked. */
+  url: string;
+  enabled: boolean;
+  createdAt: string;
+}
+
+export interface MonitoredServiceResponse {
+  service: PublicMonitoredService;
+}
+
+export interface Library {
+  key: string;
+  type: string;
+  title: string;
+  updatedAt: string | null;
+  scannedAt: string | null;
+}
+
+export interface LibraryItem {
+  ratingKey: string;
+  type: string;
+  title: string;
+  year: number | null;
+  summary: string | null;
+  /** Poster through MediaNest's image proxy (the Plex token stays on the server). */
+  thumbUrl: string | null;
+  addedAt: string | null;
+  durationMs: number | null;
+  tmdbId: number | null;
+  librarySectionId: number | null;
+  /** Episodes and seasons: the show's title. */
+  showTitle: string | null;
+  seasonNumber: number | null;
+  episodeNumber: number | null;
+  leafCount: number | null;
+}
+
+export interface LibraryPage {
+  items: LibraryItem[];
+  page: number;
+  pageSize: number;
+  total: number;
+  totalPages: number;
+}
+
+/** Routes the web app calls, `METHOD /template` → the JSON body of a 2xx answer (`undefined`: 204, no body). */
+export interface ApiRoutes {
+  'POST /api/v1/auth/login': UserResponse;
+  'POST /api/v1/auth/logout': undefined;
+  'GET /api/v1/auth/session': UserResponse;
+  'POST /api/v1/auth/plex/pin': PlexPinResponse;
+  'POST /api/v1/auth/plex/verify': UserResponse | PlexPinPendingResponse;
+  'GET /api/v1/admin/users': { users: PublicUser[] };
+  'PATCH /api/v1/admin/users/:id': UserResponse;
+  'GET /api/v1/services/status': { services: ServiceStatusEntry[] };
+  'GET /api/v1/admin/services': { services: PublicMonitoredService[] };
+  'POST /api/v1/admin/services': MonitoredServiceResponse;
+  'PATCH /api/v1/admin/services/:id': MonitoredServiceResponse;
+  'DELETE /api/v1/admin/services/:id': undefined;
+  'GET /api/v1/media/search': SearchPage;
+  'GET /api/v1/media/:type/:tmdbId': MediaDetails;
+  'GET /api/v1/media/requests': RequestPage;
+  'POST /api/v1/media/requests': MediaRequestResponse;
+  'GET /api/v1/media/requests/:id': MediaRequestResponse;
+  'DELETE /api/v1/media/requests/:id': MediaRequestResponse;
+  'GET /api/v1/plex/libraries': { libraries: Library[] };
+  'GET /api/v1/plex/libraries/:key/items': LibraryPage;
+  'GET /api/v1/plex/search': { results: LibraryItem[] };
+  'GET /api/v1/plex/recently-added': { items: LibraryItem[] };
+  'GET /api/v1/admin/observability': OpsSummary;
+}
+
+export type ApiRoute = keyof ApiRoutes;
+/** The JSON body of a 2xx answer of `route`. */
+export type ApiResponse<R extends ApiRoute> = ApiRoutes[R];
+type MethodOf<R> = R extends `${infer M} ${string}` ? M : never;
+/** The templates of the routes that answer `method`, e.g. `ApiPath<'GET'>`. */
+export type ApiPath<M extends MethodOf<ApiRoute>> = {
+  [R in ApiRoute]: R extends `${M} ${infer P}` ? P : never;
+}[ApiRoute];
+
+// ---- the admin Ops page -------------------------------------------------------
+
+export type DependencyState = 'up' | 'degraded' | 'down' | 'not_configured';
+
+export interface ReadinessReport {
+  status: 'ok' | 'degraded' | 'unavailable';
+  version: string;
+  uptimeSeconds: number;
+  checks: Record<string, { status: DependencyState; latencyMs?: number; critical: boolean; error?: string }>;
+}
+
+/** Requests this process answered over a window of minutes. */
+export interface WindowSummary {
+  windowMinutes: number;
+  requests: number;
+  requestsPerSecond: number;
+  /** Share (0–1) of requests answered with a 5xx; null without requests. */
+  errorRate: number | null;
+  /** 95th percentile latency in ms; null without requests. */
+  p95Ms: number | null;
+}
+
+export const breakerStates = ['closed', 'open', 'half-open'] as const;
+export type BreakerState = (typeof breakerStates)[number];
+
+export interface QueueSnapshot {
+  queue: string;
+  jobType: string;
+  everyMs: number | null;
+  /** null when the backend cannot answer right now (Redis unreachable). */
+  waiting: number | null;
+  active: number | null;
+  /** Jobs waiting for a retry (or, on BullMQ, for their scheduled time). */
+  delayed: number | null;
+}
+
+export const jobStatuses = ['queued', 'active', 'completed', 'failed'] as const;
+export type JobCounts = Record<(typeof jobStatuses)[number], number>;
+
+export const webVitalNames = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'] as const;
+export type WebVitalName = (typeof webVitalNames)[number];
+export type WebVitalRating = 'good' | 'needs-improvement' | 'poor';
+
+export interface WebVitalP75 {
+  route: string;
+  metric: WebVitalName;
+  /** ms for times, unitless for CLS, as browsers report them. */
+  p75: number;
+  rating: WebVitalRating;
+  samples: number;
+}
+
+export interface PublicAlert {
+  fingerprint: string;
+  alertname: string;
+  status: 'firing' | 'resolved';
+  severity: string | null;
+  summary: string | null;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string | null;
+  endsAt: string | null;
+  receivedAt: string;
+}
+
+export interface RecentErrorLine {
+  time: string;
+  level: 'error' | 'fatal';
+  message: string;
+  event: string | null;
+  traceId: string | null;
+  spanId: string | null;
+  requestId: string | null;
+  error: string | null;
+}
+
+/** GET /api/v1/admin/observability: everything the Ops page shows, from this process alone. */
+export interface OpsSummary {
+  generatedAt: string;
+  version: string;
+  uptimeSeconds: number;
+  http: { last5m: WindowSummary; last60m: WindowSummary };
+  dependencies: ReadinessReport;
+  breakers: { service: string; state: BreakerState | 'unknown' }[];
+  jobs: {
+    backend: 'bullmq' | 'in-process';
+    processing: boolean;
+    queues: (QueueSnapshot & { counts: JobCounts })[];
+  };
+  webVitals: WebVitalP75[];
+  alerts: PublicAlert[];
+  recentErrors: RecentErrorLine[];
+}

@@ -1,0 +1,94 @@
+/**
+ * What the web app sends: the zod schemas the server validates request bodies
+ * and query strings with. The server parses with them (a failure is a 400
+ * VALIDATION_FAILED naming each issue); the web app types what it sends with
+ * their input types.
+ */
+import { z } from 'zod';
+import { mediaTypes, requestStatuses, userRoles } from './domain';
+
+/** POST /api/v1/auth/login */
+export const loginBody = z.object({
+  username: z.string().trim().min(1, 'username is required').max(64),
+  password: z.string().min(1, 'password is required').max(256),
+});
+export type LoginBody = z.input<typeof loginBody>;
+
+/** POST /api/v1/auth/plex/verify */
+export const plexVerifyBody = z.object({ id: z.number({ message: 'id must be the PIN id (a number)' }).int().positive() }).strict();
+export type PlexVerifyBody = z.input<typeof plexVerifyBody>;
+
+/** PATCH /api/v1/admin/users/:id */
+export const adminUserPatchBody = z
+  .object({ role: z.enum(userRoles).optional(), enabled: z.boolean().optional() })
+  .strict()
+  .refine((b) => b.role !== undefined || b.enabled !== undefined, 'give role or enabled');
+export type AdminUserPatchBody = z.input<typeof adminUserPatchBody>;
+
+const serviceName = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+const serviceUrl = z
+  .string()
+  .trim()
+  .max(2048, 'must be at most 2048 characters')
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'must be an http:// or https:// URL');
+
+/** POST /api/v1/admin/services */
+export const monitoredServiceCreateBody = z.object({ name: serviceName, url: serviceUrl, enabled: z.boolean().default(true) }).strict();
+export type MonitoredServiceCreateBody = z.input<typeof monitoredServiceCreateBody>;
+
+/** PATCH /api/v1/admin/services/:id */
+export const monitoredServicePatchBody = z
+  .object({ name: serviceName.optional(), url: serviceUrl.optional(), enabled: z.boolean().optional() })
+  .strict()
+  .refine((b) => b.name !== undefined || b.url !== undefined || b.enabled !== undefined, 'give name, url or enabled');
+export type MonitoredServicePatchBody = z.input<typeof monitoredServicePatchBody>;
+
+const tmdbId = z.number({ message: 'tmdbId must be a number' }).int().positive().max(2_147_483_647);
+
+/** POST /api/v1/media/requests */
+export const mediaRequestCreateBody = z
+  .object({
+    mediaType: z.enum(mediaTypes, { message: 'mediaType must be movie or tv' }),
+    tmdbId,
+    seasons: z
+      .array(z.number().int().min(0).max(1000))
+      .min(1, 'seasons, when given, lists at least one season')
+      .max(200)
+      .refine((s) => new Set(s).size === s.length, 'seasons must not repeat')
+      .optional(),
+  })
+  .strict()
+  .refine((b) => b.mediaType === 'tv' || b.seasons === undefined, { message: 'seasons only apply to tv', path: ['seasons'] });
+export type MediaRequestCreateBody = z.input<typeof mediaRequestCreateBody>;
+
+/** GET /api/v1/media/search?q&page */
+export const mediaSearchQuery = z.object({
+  q: z.string().trim().min(1, 'q (what to search for) is required').max(100, 'q is at most 100 characters'),
+  page: z.coerce.number().int().min(1).max(500).default(1),
+});
+export type MediaSearchQuery = z.input<typeof mediaSearchQuery>;
+
+/** GET /api/v1/media/requests?status&page&pageSize */
+export const mediaRequestListQuery = z.object({
+  status: z.enum(requestStatuses).optional(),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type MediaRequestListQuery = z.input<typeof mediaRequestListQuery>;
+
+/** GET /api/v1/plex/libraries/:key/items?page */
+export const libraryPageQuery = z.object({ page: z.coerce.number().int().min(1).max(10_000).default(1) });
+export type LibraryPageQuery = z.input<typeof libraryPageQuery>;
+
+/** GET /api/v1/plex/search?q */
+export const librarySearchQuery = z.object({
+  q: z.string().trim().min(1, 'q (what to search for) is required').max(100, 'q is at most 100 characters'),
+});
+export type LibrarySearchQuery = z.input<typeof librarySearchQuery>;

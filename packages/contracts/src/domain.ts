@@ -1,0 +1,19 @@
+/** The words both sides use: roles, media types, request statuses, service states, availability. */
+
+export const userRoles = ['admin', 'user'] as const;
+export type UserRole = (typeof userRoles)[number];
+
+export const mediaTypes = ['movie', 'tv'] as const;
+export type MediaType = (typeof mediaTypes)[number];
+
+/** A request's life: pending → approved → processing → available, or declined / failed / cancelled. */
+export const requestStatuses = ['pending', 'approved', 'declined', 'processing', 'available', 'failed', 'cancelled'] as const;
+export type RequestStatus = (typeof requestStatuses)[number];
+
+/** What a health check of a media service found. */
+export const serviceStatuses = ['up', 'down', 'degraded'] as const;
+export type ServiceStatus = (typeof serviceStatuses)[number];
+
+/** Where a title stands in the household's library, as shown next to a search result. */
+export const availabilities = ['available', 'partially_available', 'processing', 'requested', 'none'] as const;
+export type Availability = (typeof availabilities)[number];

@@ -1,0 +1,11 @@
+/**
+ * @medianest/contracts: the one contract between the MediaNest server and its
+ * web app. Response bodies and the route map (api.ts), request bodies as zod
+ * schemas (bodies.ts), Socket.IO events (socket.ts), and the shared words
+ * (domain.ts). The web app imports types only (its bundle never carries zod);
+ * the server also imports the schemas, at run time, from the compiled dist/.
+ */
+export * from './domain';
+export * from './bodies';
+export * from './api';
+export * from './socket';
