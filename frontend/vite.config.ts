@@ -3,6 +3,7 @@
  * backend serves with an SPA fallback; `npm run dev` proxies the API, health checks and
  * Socket.IO to a backend on 127.0.0.1:4000.
  */
+import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
@@ -10,6 +11,8 @@ const backend = 'http://127.0.0.1:4000';
 
 export default defineConfig({
   plugins: [react()],
+  // The shared contract as TypeScript source (no build step); only what the app uses is bundled.
+  resolve: { alias: { '@medianest/contracts': fileURLToPath(new URL('../packages/contracts/src/index.ts', import.meta.url)) } },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -2,9 +2,13 @@
  * The one way the web app talks to the MediaNest API: every call names its
  * route template (`api.get('/api/v1/media/requests/:id', { id })`), so the
  * timing it reports carries a bounded `endpoint` label, never a raw path.
+ * The answer is typed by the shared contract for that template (`ApiRoutes`
+ * in @medianest/contracts), and so is the body sent.
  * Errors come back as ApiError with the server's `{ error: { code, message } }`.
  * `postBeacon` is the page-unload-safe sender used for the browser metrics.
  */
+
+import type { ApiBody, ApiPath, ApiResponse as ApiAnswer, ApiRoute } from '@medianest/contracts';
 
 export type ParamValue = string | number | boolean | null | undefined;
 export type Params = Record<string, ParamValue>;
@@ -156,15 +160,30 @@ export async function call<T>(method: HttpMethod, template: string, options: Cal
   return { status: res.status, data: body as T };
 }
 
+/** The contract's answer to `METHOD template`. */
+type Answer<M extends HttpMethod, P extends string> = `${M} ${P}` extends infer R extends ApiRoute ? ApiAnswer<R> : never;
+/** The contract's request body of `METHOD template` (undefined for routes that take none). */
+type BodyOf<M extends HttpMethod, P extends string> = `${M} ${P}` extends infer R extends ApiRoute ? ApiBody<R> : never;
+
+/** Calls `METHOD template` with the contract's body type, returning the status and the contract's answer type. */
+export async function callRoute<M extends 'POST' | 'PATCH', P extends ApiPath<M>>(
+  method: M,
+  template: P,
+  body: BodyOf<M, P>,
+  params?: Params,
+): Promise<ApiResponse<Answer<M, P>>> {
+  return call<Answer<M, P>>(method, template, { body, params });
+}
+
 export const api = {
-  get: async <T>(template: string, params?: Params, signal?: AbortSignal): Promise<T> =>
-    (await call<T>('GET', template, { params, signal })).data,
-  post: async <T>(template: string, body?: unknown, params?: Params): Promise<T> =>
-    (await call<T>('POST', template, { body, params })).data,
-  patch: async <T>(template: string, body: unknown, params?: Params): Promise<T> =>
-    (await call<T>('PATCH', template, { body, params })).data,
-  delete: async <T>(template: string, params?: Params): Promise<T> =>
-    (await call<T>('DELETE', template, { params })).data,
+  get: async <P extends ApiPath<'GET'>>(template: P, params?: Params, signal?: AbortSignal): Promise<Answer<'GET', P>> =>
+    (await call<Answer<'GET', P>>('GET', template, { params, signal })).data,
+  post: async <P extends ApiPath<'POST'>>(template: P, body: BodyOf<'POST', P>, params?: Params): Promise<Answer<'POST', P>> =>
+    (await call<Answer<'POST', P>>('POST', template, { body, params })).data,
+  patch: async <P extends ApiPath<'PATCH'>>(template: P, body: BodyOf<'PATCH', P>, params?: Params): Promise<Answer<'PATCH', P>> =>
+    (await call<Answer<'PATCH', P>>('PATCH', template, { body, params })).data,
+  delete: async <P extends ApiPath<'DELETE'>>(template: P, params?: Params): Promise<Answer<'DELETE', P>> =>
+    (await call<Answer<'DELETE', P>>('DELETE', template, { params })).data,
 };
 
 /**

@@ -21,10 +21,6 @@ export function num(value: unknown): number | undefined {
   return undefined;
 }
 
-export function bool(value: unknown): boolean | undefined {
-  return typeof value === 'boolean' ? value : undefined;
-}
-
 /** The first of `keys` present on the object. */
 export function field(obj: JsonObject, ...keys: string[]): unknown {
   for (const key of keys) {

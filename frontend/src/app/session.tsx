@@ -5,7 +5,7 @@
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, ApiError, messageOf, setUnauthenticatedListener } from '../api/client';
-import { readUserResponse, type User } from '../api/types';
+import type { User } from '../api/types';
 import { connectRealtime, disconnectRealtime, reconnectRealtime } from '../realtime/socket';
 
 export type SessionState =
@@ -30,16 +30,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     const controller = new AbortController();
-    api.get<unknown>('/api/v1/auth/session', undefined, controller.signal).then(
+    api.get('/api/v1/auth/session', undefined, controller.signal).then(
       (body) => {
         if (controller.signal.aborted) return;
-        const user = readUserResponse(body);
-        if (user) {
-          connectRealtime();
-          setSession({ status: 'signed-in', user });
-        } else {
-          setSession({ status: 'anonymous', expired: false });
-        }
+        connectRealtime();
+        setSession({ status: 'signed-in', user: body.user });
       },
       (err: unknown) => {
         if (controller.signal.aborted) return;
@@ -66,7 +61,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signOut = useCallback(async () => {
     try {
-      await api.post('/api/v1/auth/logout');
+      await api.post('/api/v1/auth/logout', undefined);
     } finally {
       disconnectRealtime();
       setSession({ status: 'anonymous', expired: false });

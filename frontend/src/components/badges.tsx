@@ -38,17 +38,17 @@ export function ServiceBadge({ status }: { status: ServiceState }) {
 
 const AVAILABILITY_LABELS: Record<Availability, string> = {
   available: 'Available',
-  'partially-available': 'Partly available',
+  partially_available: 'Partly available',
   processing: 'Processing',
   requested: 'Requested',
-  unknown: 'Not in library',
+  none: 'Not in library',
 };
 const AVAILABILITY_TONES: Record<Availability, string> = {
   available: 'success',
-  'partially-available': 'info',
+  partially_available: 'info',
   processing: 'info',
   requested: 'warning',
-  unknown: 'muted',
+  none: 'muted',
 };
 
 export function AvailabilityBadge({ availability }: { availability: Availability }) {

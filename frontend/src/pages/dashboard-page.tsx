@@ -4,7 +4,6 @@
  */
 import { Link } from 'react-router-dom';
 import { api } from '../api/client';
-import { readServiceStatuses, readServiceState } from '../api/types';
 import { useUser } from '../app/session';
 import { ServiceBadge } from '../components/badges';
 import { EmptyState, ErrorMessage, SkeletonRows } from '../components/feedback';
@@ -26,7 +25,7 @@ export function LiveIndicator() {
 
 export function DashboardPage() {
   const user = useUser();
-  const services = useApiData(async (signal) => readServiceStatuses(await api.get<unknown>('/api/v1/services/status', undefined, signal)), []);
+  const services = useApiData(async (signal) => (await api.get('/api/v1/services/status', undefined, signal)).services, []);
 
   useRealtimeEvent('service.status', (event) => {
     const known = services.data?.some((s) => s.service === event.service);
@@ -35,7 +34,7 @@ export function DashboardPage() {
     services.setData((current) =>
       current?.map((s) =>
         s.service === event.service
-          ? { ...s, status: readServiceState(event.status), responseTimeMs: event.responseTimeMs, checkedAt: event.checkedAt }
+          ? { ...s, status: event.status, responseTimeMs: event.responseTimeMs, lastCheckedAt: event.checkedAt }
           : s,
       ),
     );
@@ -81,10 +80,9 @@ export function DashboardPage() {
                 <li key={s.service} className="row">
                   <span className="row-main">
                     <strong>{s.name}</strong>
-                    {s.error && <span className="muted row-sub">{s.error}</span>}
                   </span>
                   <span className="row-meta muted">
-                    {s.checkedAt ? `${formatMs(s.responseTimeMs)} · checked ${formatAgo(s.checkedAt)}` : 'Not checked yet'}
+                    {s.lastCheckedAt ? `${formatMs(s.responseTimeMs)} · checked ${formatAgo(s.lastCheckedAt)}` : 'Not checked yet'}
                     {s.uptime24h !== null && ` · ${s.uptime24h.toFixed(s.uptime24h === 100 ? 0 : 1)}% up (24 h)`}
                   </span>
                   <ServiceBadge status={s.status} />

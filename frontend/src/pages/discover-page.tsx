@@ -7,7 +7,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, ApiError, messageOf } from '../api/client';
 import { isObject, num } from '../api/read';
-import { posterUrl, readMediaRequest, readSearchPage, type RequestStatus, type SearchPage, type SearchResult } from '../api/types';
+import { posterUrl, type RequestStatus, type SearchPage, type SearchResult } from '../api/types';
 import { AvailabilityBadge, RequestStatusBadge } from '../components/badges';
 import { EmptyState, ErrorMessage, SkeletonCards } from '../components/feedback';
 import { Page } from '../components/page';
@@ -59,9 +59,8 @@ function RequestControl({ result, state, setState }: { result: SearchResult; sta
   const send = async () => {
     setState({ kind: 'sending' });
     try {
-      const body = await api.post<unknown>('/api/v1/media/requests', { mediaType: result.mediaType, tmdbId: result.tmdbId });
-      const created = readMediaRequest(body);
-      setState({ kind: 'requested', status: created?.status ?? 'pending', requestId: created?.id ?? null });
+      const { request } = await api.post('/api/v1/media/requests', { mediaType: result.mediaType, tmdbId: result.tmdbId });
+      setState({ kind: 'requested', status: request.status, requestId: request.id });
     } catch (err) {
       const conflict = err instanceof ApiError && err.status === 409 ? conflictOf(err) : undefined;
       setState(conflict ?? { kind: 'failed', message: messageOf(err) });
@@ -136,7 +135,7 @@ function Results({ query, page, search, onPage }: { query: string; page: number;
       ) : (
         <>
           <p className="summary" role="status">
-            {search.data.totalResults ?? search.data.results.length} results for “{query}”
+            {search.data.totalResults} results for “{query}”
           </p>
           <ul className="card-grid">
             {search.data.results.map((r) => (
@@ -187,7 +186,7 @@ export function DiscoverPage() {
   const query = (params.get('q') ?? '').trim();
   const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
   const search = useApiData<SearchPage | null>(
-    async (signal) => (query ? readSearchPage(await api.get<unknown>('/api/v1/media/search', { q: query, page }, signal), page) : null),
+    async (signal) => (query ? api.get('/api/v1/media/search', { q: query, page }, signal) : null),
     [query, page],
   );
 

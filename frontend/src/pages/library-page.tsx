@@ -4,7 +4,7 @@
  */
 import { Link } from 'react-router-dom';
 import { api } from '../api/client';
-import { readLibraries, readLibraryPage, type LibraryItem } from '../api/types';
+import { toLibraryItems, type LibraryItem } from '../api/types';
 import { EmptyState, ErrorMessage, SkeletonCards, SkeletonRows } from '../components/feedback';
 import { formatAgo } from '../components/format';
 import { Page } from '../components/page';
@@ -29,8 +29,8 @@ export function LibraryItemCard({ item }: { item: LibraryItem }) {
 }
 
 export function LibraryPage() {
-  const libraries = useApiData(async (signal) => readLibraries(await api.get<unknown>('/api/v1/plex/libraries', undefined, signal)), []);
-  const recent = useApiData(async (signal) => readLibraryPage(await api.get<unknown>('/api/v1/plex/recently-added', undefined, signal)).items, []);
+  const libraries = useApiData(async (signal) => (await api.get('/api/v1/plex/libraries', undefined, signal)).libraries, []);
+  const recent = useApiData(async (signal) => toLibraryItems(await api.get('/api/v1/plex/recently-added', undefined, signal)), []);
 
   return (
     <Page title="Library" ready={!libraries.loading && !recent.loading}>
@@ -54,7 +54,6 @@ export function LibraryPage() {
                     <span className="muted row-sub">{LIBRARY_TYPES[lib.type] ?? lib.type}</span>
                   )}
                 </span>
-                {lib.count !== null && <span className="row-meta muted">{lib.count} items</span>}
                 {lib.scannedAt && <span className="row-meta muted">scanned {formatAgo(lib.scannedAt)}</span>}
               </li>
             ))}

@@ -4,7 +4,7 @@
  */
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { api } from '../api/client';
-import { readLibraries, readLibraryPage } from '../api/types';
+import { toLibraryItems } from '../api/types';
 import { EmptyState, ErrorMessage, SkeletonCards } from '../components/feedback';
 import { Page } from '../components/page';
 import { useApiData } from '../hooks/use-api-data';
@@ -16,11 +16,14 @@ export function LibrarySectionPage() {
   const [params, setParams] = useSearchParams();
   const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
   const items = useApiData(
-    async (signal) => readLibraryPage(await api.get<unknown>('/api/v1/plex/libraries/:key/items', { key, page }, signal), page),
+    async (signal) => {
+      const body = await api.get('/api/v1/plex/libraries/:key/items', { key, page }, signal);
+      return { items: toLibraryItems(body), total: body.total, totalPages: body.totalPages };
+    },
     [key, page],
   );
   // The library's name (the server caches the list); the page works without it.
-  const libraries = useApiData(async (signal) => readLibraries(await api.get<unknown>('/api/v1/plex/libraries', undefined, signal)), []);
+  const libraries = useApiData(async (signal) => (await api.get('/api/v1/plex/libraries', undefined, signal)).libraries, []);
   const title = libraries.data?.find((l) => l.key === key)?.title ?? 'Library';
 
   const data = items.data;
@@ -34,13 +37,13 @@ export function LibrarySectionPage() {
         <EmptyState>{page > 1 ? 'No more titles.' : 'This library is empty.'}</EmptyState>
       ) : (
         <>
-          {data.total !== null && <p className="summary">{data.total} titles</p>}
+          <p className="summary">{data.total} titles</p>
           <ul className="card-grid">
             {data.items.map((item) => (
               <LibraryItemCard key={item.key} item={item} />
             ))}
           </ul>
-          <Pager page={page} totalPages={data.totalPages ?? page} onPage={(p) => setParams({ page: String(p) })} label="Library pages" />
+          <Pager page={page} totalPages={data.totalPages} onPage={(p) => setParams({ page: String(p) })} label="Library pages" />
         </>
       )}
     </Page>

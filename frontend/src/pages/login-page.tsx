@@ -5,9 +5,8 @@
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
-import { api, ApiError, call, messageOf } from '../api/client';
-import { isObject, num, str } from '../api/read';
-import { readUserResponse, type User } from '../api/types';
+import { api, ApiError, callRoute, messageOf } from '../api/client';
+import type { User } from '../api/types';
 import { useSession } from '../app/session';
 import { ErrorMessage, Notice } from '../components/feedback';
 import { Page, SignedOutCard } from '../components/page';
@@ -64,10 +63,7 @@ export function LoginPage() {
     setSubmitting(true);
     setError(undefined);
     try {
-      const body = await api.post<unknown>('/api/v1/auth/login', { username, password });
-      const user = readUserResponse(body);
-      if (!user) throw new Error('The server did not return the signed-in user');
-      finish(user);
+      finish((await api.post('/api/v1/auth/login', { username, password })).user);
     } catch (err) {
       setError(messageOf(err));
       setSubmitting(false);
@@ -79,11 +75,11 @@ export function LoginPage() {
     setPlex({ phase: 'idle' });
   };
 
-  const poll = (id: number | string, expiresAt: number | undefined) => {
+  const poll = (id: number, expiresAt: number | undefined) => {
     pollTimer.current = setTimeout(async () => {
       if (cancelled.current) return;
       try {
-        const res = await call<unknown>('POST', '/api/v1/auth/plex/verify', { body: { id } });
+        const res = await callRoute('POST', '/api/v1/auth/plex/verify', { id });
         if (cancelled.current) return;
         if (res.status === 202) {
           if (expiresAt !== undefined && Date.now() > expiresAt) {
@@ -93,9 +89,8 @@ export function LoginPage() {
           poll(id, expiresAt);
           return;
         }
-        const user = readUserResponse(res.data);
-        if (!user) throw new Error('The server did not return the signed-in user');
-        finish(user);
+        if (!('user' in res.data)) throw new Error('The server did not return the signed-in user');
+        finish(res.data.user);
       } catch (err) {
         if (cancelled.current) return;
         let message = messageOf(err);
@@ -112,13 +107,9 @@ export function LoginPage() {
     // Open the window now, inside the click, so popup blockers allow it; point it at Plex once we know where.
     const popup = window.open('about:blank', 'medianest-plex-login', 'popup,width=600,height=720');
     try {
-      const body = await api.post<unknown>('/api/v1/auth/plex/pin');
-      const data = isObject(body) ? body : {};
-      const id = num(data.id) ?? str(data.id);
-      const authUrl = str(data.authUrl);
-      if (id === undefined || !authUrl || !/^https?:\/\//.test(authUrl)) throw new Error('The server did not return a Plex sign-in link');
-      const expiresAtText = str(data.expiresAt);
-      const expiresAt = expiresAtText ? Date.parse(expiresAtText) : undefined;
+      const { id, authUrl, expiresAt: expiresAtText } = await api.post('/api/v1/auth/plex/pin', undefined);
+      if (!/^https?:\/\//.test(authUrl)) throw new Error('The server did not return a Plex sign-in link');
+      const expiresAt = Date.parse(expiresAtText);
       if (popup && !popup.closed) popup.location.href = authUrl;
       setPlex({ phase: 'waiting', authUrl, popupBlocked: !popup });
       poll(id, Number.isNaN(expiresAt) ? undefined : expiresAt);

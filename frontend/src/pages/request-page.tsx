@@ -5,7 +5,7 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, messageOf } from '../api/client';
-import { posterUrl, readMediaRequest, type MediaRequest } from '../api/types';
+import { posterUrl, type MediaRequest } from '../api/types';
 import { RequestStatusBadge } from '../components/badges';
 import { ErrorMessage, SkeletonRows } from '../components/feedback';
 import { formatDateTime } from '../components/format';
@@ -17,11 +17,7 @@ import { useLiveRequestUpdates } from './requests-page';
 
 export function RequestPage() {
   const { id = '' } = useParams();
-  const request = useApiData(async (signal) => {
-    const found = readMediaRequest(await api.get<unknown>('/api/v1/media/requests/:id', { id }, signal));
-    if (!found) throw new Error('The server sent an unreadable request');
-    return found;
-  }, [id]);
+  const request = useApiData(async (signal) => (await api.get('/api/v1/media/requests/:id', { id }, signal)).request, [id]);
   const announcement = useLiveRequestUpdates(
     (update) => request.setData((current) => (current ? update([current])?.[0] : current)),
     Number(id),
@@ -34,9 +30,7 @@ export function RequestPage() {
     setCancelling(true);
     setCancelError(undefined);
     try {
-      const body = await api.delete<unknown>('/api/v1/media/requests/:id', { id: r.id });
-      const updated = readMediaRequest(body);
-      request.setData(updated ?? { ...r, status: 'cancelled' });
+      request.setData((await api.delete('/api/v1/media/requests/:id', { id: r.id })).request);
     } catch (err) {
       setCancelError(messageOf(err));
     } finally {
@@ -78,12 +72,8 @@ export function RequestPage() {
                   <dd>{r.seasons.join(', ')}</dd>
                 </>
               )}
-              {r.username && (
-                <>
-                  <dt>Requested by</dt>
-                  <dd>{r.username}</dd>
-                </>
-              )}
+              <dt>Requested by</dt>
+              <dd>{r.requestedBy.username}</dd>
               <dt>Requested</dt>
               <dd>{formatDateTime(r.createdAt)}</dd>
               <dt>Last change</dt>

@@ -5,7 +5,7 @@
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api } from '../api/client';
-import { posterUrl, readMediaRequestPage, type MediaRequest } from '../api/types';
+import { posterUrl, type MediaRequest } from '../api/types';
 import { useUser } from '../app/session';
 import { RequestStatusBadge, requestStatusLabel } from '../components/badges';
 import { EmptyState, ErrorMessage, SkeletonRows } from '../components/feedback';
@@ -44,7 +44,7 @@ export function RequestRow({ request, showUser = false }: { request: MediaReques
         </Link>
         <span className="muted row-sub">
           {request.mediaType === 'tv' ? 'TV show' : 'Movie'}
-          {showUser && request.username ? ` · ${request.username}` : ''} · requested {formatAgo(request.createdAt)}
+          {showUser ? ` · ${request.requestedBy.username}` : ''} · requested {formatAgo(request.createdAt)}
         </span>
       </span>
       <RequestStatusBadge status={request.status} />
@@ -76,15 +76,14 @@ export function RequestsPage() {
   const [params, setParams] = useSearchParams();
   const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
   const requests = useApiData(
-    async (signal) =>
-      readMediaRequestPage(await api.get<unknown>('/api/v1/media/requests', { page, pageSize: REQUESTS_PAGE_SIZE }, signal), page),
+    async (signal) => api.get('/api/v1/media/requests', { page, pageSize: REQUESTS_PAGE_SIZE }, signal),
     [page],
   );
   const announcement = useLiveRequestUpdates((update) =>
     requests.setData((current) => (current ? { ...current, requests: update(current.requests) ?? [] } : current)),
   );
   // Administrators get everyone's requests from the API; this page is about their own.
-  const mine = requests.data?.requests.filter((r) => r.userId === null || r.userId === me.id) ?? [];
+  const mine = requests.data?.requests.filter((r) => r.requestedBy.id === me.id) ?? [];
 
   return (
     <Page title="My requests" ready={!requests.loading} actions={<LiveIndicator />}>

@@ -5,34 +5,9 @@
  */
 import { useEffect, useRef, useSyncExternalStore } from 'react';
 import type { Socket } from 'socket.io-client';
-import type { MediaType, RequestStatus, ServiceState } from '../api/types';
+import type { RealtimeEvents } from '@medianest/contracts';
 
-export interface RealtimeEvents {
-  'request.updated': {
-    requestId: number;
-    userId: string;
-    mediaType: MediaType;
-    tmdbId: number;
-    title: string;
-    status: RequestStatus;
-    previousStatus: RequestStatus;
-  };
-  'request.created': {
-    requestId: number;
-    userId: string;
-    mediaType: MediaType;
-    tmdbId: number;
-    title: string;
-    status: RequestStatus;
-  };
-  'service.status': {
-    service: string;
-    status: ServiceState;
-    previousStatus: ServiceState | undefined;
-    responseTimeMs: number | null;
-    checkedAt: string;
-  };
-}
+export type { RealtimeEvents };
 
 export type ConnectionState = 'offline' | 'connecting' | 'connected';
 

@@ -6,6 +6,14 @@
  * so a change here fails the type check of whichever side no longer agrees.
  * Errors are always `ApiErrorBody`.
  */
+import type {
+  AdminUserPatchBody,
+  LoginBody,
+  MediaRequestCreateBody,
+  MonitoredServiceCreateBody,
+  MonitoredServicePatchBody,
+  PlexVerifyBody,
+} from './bodies';
 import type { Availability, MediaType, RequestStatus, ServiceStatus, UserRole } from './domain';
 
 /** Every non-2xx answer. */
@@ -202,7 +210,19 @@ export interface ApiRoutes {
   'GET /api/v1/admin/observability': OpsSummary;
 }
 
+/** The JSON bodies routes take (the input types of the zod schemas the server parses them with). */
+export interface ApiBodies {
+  'POST /api/v1/auth/login': LoginBody;
+  'POST /api/v1/auth/plex/verify': PlexVerifyBody;
+  'PATCH /api/v1/admin/users/:id': AdminUserPatchBody;
+  'POST /api/v1/admin/services': MonitoredServiceCreateBody;
+  'PATCH /api/v1/admin/services/:id': MonitoredServicePatchBody;
+  'POST /api/v1/media/requests': MediaRequestCreateBody;
+}
+
 export type ApiRoute = keyof ApiRoutes;
+/** The JSON body `route` takes; `undefined` for routes that take none. */
+export type ApiBody<R extends ApiRoute> = R extends keyof ApiBodies ? ApiBodies[R] : undefined;
 /** The JSON body of a 2xx answer of `route`. */
 export type ApiResponse<R extends ApiRoute> = ApiRoutes[R];
 type MethodOf<R> = R extends `${infer M} ${string}` ? M : never;

@@ -253,7 +253,7 @@ function RecentErrors({ lines }: { lines: JsonObject[] }) {
 }
 
 export function AdminOpsPage() {
-  const summary = useApiData(async (signal) => api.get<unknown>('/api/v1/admin/observability', undefined, signal), []);
+  const summary = useApiData(async (signal) => api.get('/api/v1/admin/observability', undefined, signal), []);
   const { refresh } = summary;
   useEffect(() => {
     const timer = setInterval(refresh, OPS_REFRESH_MS);

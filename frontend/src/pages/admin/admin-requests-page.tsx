@@ -6,7 +6,7 @@
 import { useId } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api } from '../../api/client';
-import { readMediaRequestPage, REQUEST_STATUSES, type RequestStatus } from '../../api/types';
+import { REQUEST_STATUSES, type RequestStatus } from '../../api/types';
 import { requestStatusLabel } from '../../components/badges';
 import { EmptyState, ErrorMessage, SkeletonRows } from '../../components/feedback';
 import { Page } from '../../components/page';
@@ -25,8 +25,7 @@ export function AdminRequestsPage() {
   const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
   const filterId = useId();
   const requests = useApiData(
-    async (signal) =>
-      readMediaRequestPage(await api.get<unknown>('/api/v1/media/requests', { status, page, pageSize: REQUESTS_PAGE_SIZE }, signal), page),
+    async (signal) => api.get('/api/v1/media/requests', { status, page, pageSize: REQUESTS_PAGE_SIZE }, signal),
     [status, page],
   );
   const announcement = useLiveRequestUpdates((update) =>

@@ -6,7 +6,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { api, messageOf } from '../../api/client';
-import { readMonitoredService, readMonitoredServices, type MonitoredService } from '../../api/types';
+import type { MonitoredService } from '../../api/types';
 import { EmptyState, ErrorMessage, SkeletonRows } from '../../components/feedback';
 import { Page } from '../../components/page';
 import { useApiData } from '../../hooks/use-api-data';
@@ -67,8 +67,8 @@ function ServiceRow({ service, onSaved, onDeleted }: { service: MonitoredService
     setBusy(true);
     setError(undefined);
     try {
-      const body = await api.patch<unknown>('/api/v1/admin/services/:id', draft, { id: service.id });
-      onSaved(readMonitoredService(body) ?? { ...service, ...draft });
+      const body = await api.patch('/api/v1/admin/services/:id', draft, { id: service.id });
+      onSaved(body.service);
       setEditing(false);
     } catch (err) {
       setError(messageOf(err));
@@ -151,9 +151,7 @@ function AddService({ onAdded }: { onAdded: (s: MonitoredService) => void }) {
     setBusy(true);
     setError(undefined);
     try {
-      const created = readMonitoredService(await api.post<unknown>('/api/v1/admin/services', draft));
-      if (!created) throw new Error('The server did not return the new service');
-      onAdded(created);
+      onAdded((await api.post('/api/v1/admin/services', draft)).service);
       setDraft(empty);
     } catch (err) {
       setError(messageOf(err));
@@ -180,7 +178,7 @@ function AddService({ onAdded }: { onAdded: (s: MonitoredService) => void }) {
 
 export function AdminServicesPage() {
   const services = useApiData(
-    async (signal) => readMonitoredServices(await api.get<unknown>('/api/v1/admin/services', undefined, signal)),
+    async (signal) => (await api.get('/api/v1/admin/services', undefined, signal)).services,
     [],
   );
   const update = (fn: (list: MonitoredService[]) => MonitoredService[]) => services.setData((list) => (list ? fn(list) : list));

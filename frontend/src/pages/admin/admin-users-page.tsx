@@ -142,8 +142,7 @@ function UserRow({ user, isSelf, onChange }: { user: User; isSelf: boolean; onCh
     setBusy(true);
     setError(undefined);
     try {
-      const updated = readUserResponse(await api.patch<unknown>('/api/v1/admin/users/:id', change, { id: user.id }));
-      onChange(updated ?? { ...user, ...change });
+      onChange((await api.patch('/api/v1/admin/users/:id', change, { id: user.id })).user);
     } catch (err) {
       setError(messageOf(err));
     } finally {
@@ -206,10 +205,7 @@ function UserRow({ user, isSelf, onChange }: { user: User; isSelf: boolean; onCh
 export function AdminUsersPage() {
   const me = useUser();
   const users = useApiData(
-    async (signal) =>
-      objects(await api.get<unknown>('/api/v1/admin/users', undefined, signal), 'users')
-        .map(readUser)
-        .filter((u): u is User => u !== undefined),
+    async (signal) => (await api.get('/api/v1/admin/users', undefined, signal)).users,
     [],
   );
   const replace = (u: User) => users.setData((list) => list?.map((x) => (x.id === u.id ? u : x)));
