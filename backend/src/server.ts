@@ -71,7 +71,7 @@ export async function startServer(
       clearTimeout(timer);
       if (metricsServer) {
         metricsServer.closeAllConnections();
-        await new Promise<void>((resolve) => metricsServer!.close(() => resolve()));
+        await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       }
       await container.close();
     })();

@@ -209,12 +209,15 @@ describe('MediaNest with traces and Loki', () => {
       const client = trace.find((s) => s.spanId === parentId)!;
       expect(isHttpClient(client)).toBe(true);
       expect(isDescendant(client, server, trace)).toBe(true);
-      expect(String(client.attributes['url.full'])).toContain('/api/v2/pins');
+      expect(client.attributes['url.full']).toContain('/api/v2/pins');
       expect(client.attributes['http.response.status_code']).toBe(201);
 
       const dbSpans = trace.filter((s) => isDbStatement(s) && isDescendant(s, server, trace));
       expect(dbSpans.length, 'database child span (the session lookup)').toBeGreaterThan(0);
-      expect(dbSpans.some((s) => String(s.attributes['db.query.text'] ?? s.attributes['db.statement']).includes('sessions'))).toBe(true);
+      expect(dbSpans.some((s) => {
+          const text = s.attributes['db.query.text'] ?? s.attributes['db.statement'];
+          return typeof text === 'string' && text.includes('sessions');
+        })).toBe(true);
       // One span per query: pg's instrumentation on PostgreSQL, ours on the embedded database — never both.
       const dbScopes = new Set(dbSpans.map((s) => s.scope));
       expect([...dbScopes]).toEqual([testMode === 'services' ? '@opentelemetry/instrumentation-pg' : 'medianest-backend']);

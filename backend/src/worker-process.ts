@@ -52,7 +52,7 @@ export async function startWorkerProcess(config: Config): Promise<RunningWorker>
       stopping ??= (async () => {
         if (metricsServer) {
           metricsServer.closeAllConnections();
-          await new Promise<void>((resolve) => metricsServer!.close(() => resolve()));
+          await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
         }
         await container.close();
       })();

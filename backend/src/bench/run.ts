@@ -126,7 +126,7 @@ interface Sink {
 
 async function startSink(): Promise<Sink> {
   const child = spawn(process.execPath, [path.join(__dirname, 'otlp-sink.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = readline.createInterface({ input: child.stdout! });
+  const lines = readline.createInterface({ input: child.stdout });
   const port = await new Promise<number>((resolve, reject) => {
     lines.once('line', (line) => resolve(Number(/^listening (\d+)$/.exec(line)?.[1])));
     child.once('exit', (code) => reject(new Error(`the OTLP sink exited with ${code}`)));
@@ -207,13 +207,13 @@ async function main(): Promise<void> {
   let sink: Sink | undefined;
   const instances = new Map<Mode, Instance>();
   const bursts = new Map<string, Burst[]>(); // `${route}/${mode}`
-  let notes: string[] = [];
+  let notes: string[];
   try {
     let databaseUrl: string | undefined;
     if (settings.databaseUrl) {
       const temporary = await preparePostgres(settings.databaseUrl);
       databaseUrl = temporary.url;
-      dropDatabase = temporary.drop;
+      dropDatabase = () => temporary.drop();
     } else {
       await prepareEmbedded(root, modes);
     }

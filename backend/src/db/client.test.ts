@@ -71,7 +71,7 @@ describe(`database query metrics (${testMode}: ${testMode === 'services' ? 'Post
     try {
       const secret = `secret-${randomUUID()}`;
       const result = await database.db.execute(sql`select pg_sleep(${1.1}), ${secret} as "value", 'literal-secret' as "other"`);
-      expect((result as unknown as { rows: unknown[] }).rows[0]).toMatchObject({ value: secret });
+      expect((result as { rows: unknown[] }).rows[0]).toMatchObject({ value: secret });
 
       const slowLines = log.lines.filter((l) => l.event === 'database.query.slow');
       expect(slowLines).toHaveLength(1);

@@ -102,7 +102,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 
 function sqlText(arg: unknown): string {
   if (typeof arg === 'string') return arg;
-  if (arg && typeof arg === 'object' && 'text' in arg && typeof (arg as { text: unknown }).text === 'string') {
+  if (arg && typeof arg === 'object' && 'text' in arg && typeof (arg).text === 'string') {
     return (arg as { text: string }).text;
   }
   return '';
@@ -115,6 +115,7 @@ class InstrumentedClient extends pg.Client {
 
   // pg's query has many overloads; we observe the promise form Drizzle uses and pass the rest through.
   override query(...args: unknown[]): never {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with .apply(this, args), so `this` is this client
     const original = super.query as unknown as (...a: unknown[]) => unknown;
     const first = args[0] as { submit?: unknown } | undefined;
     if (first && typeof first.submit === 'function') return original.apply(this, args) as never; // cursors, streams
@@ -279,9 +280,9 @@ function wrapPgliteMethods(target: Pick<PgliteLike, 'query' | 'exec'>, writes: W
   const exec = target.exec.bind(target);
   const options = { ...TRACED, writes };
   target.query = ((sql: string, ...rest: never[]) =>
-    instrumentQuery(sql, () => query(sql, ...rest), options)) as PgliteLike['query'];
+    instrumentQuery(sql, () => query(sql, ...rest), options));
   target.exec = ((sql: string, ...rest: never[]) =>
-    instrumentQuery(sql, () => exec(sql, ...rest), options)) as PgliteLike['exec'];
+    instrumentQuery(sql, () => exec(sql, ...rest), options));
 }
 
 function instrumentPglite(client: unknown, writes: WriteHealth): void {

@@ -81,9 +81,8 @@ async function navigate(page: Page, label: string): Promise<void> {
 
 async function pollMetrics(predicate: (samples: Sample[]) => boolean, what: string, timeoutMs = 15_000): Promise<Sample[]> {
   const deadline = Date.now() + timeoutMs;
-  let samples: Sample[] = [];
   while (Date.now() < deadline) {
-    samples = await scrape(server.metricsUrl!);
+    const samples = await scrape(server.metricsUrl!);
     if (predicate(samples)) return samples;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -252,12 +251,12 @@ describe('the MediaNest web app in Chromium', () => {
     await leave(page);
 
     // The first visit landed on / (then /login): its load metrics carry the landing template.
-    let samples = await pollMetrics(
+    await pollMetrics(
       (s) => scrapedSum(s, VITALS.TTFB, { route: '/' }) >= 1 && scrapedSum(s, VITALS.FCP, { route: '/' }) >= 1,
       'TTFB and FCP for route "/"',
     );
     // Route-to-route navigations and API timings, labelled with templates.
-    samples = await pollMetrics(
+    let samples = await pollMetrics(
       (s) =>
         ['/discover', '/requests', '/requests/:id', '/library', '/library/:key', '/'].every(
           (route) => scrapedSum(s, 'medianest_frontend_navigation_duration_seconds_count', { route }) >= 1,

@@ -269,6 +269,7 @@ export class HttpClient {
             if (err instanceof BreakerOpenError && lastFailure !== undefined) {
               attempt -= 1;
               span?.setAttributes({ 'external.status': this.classify(lastFailure), 'external.attempts': attempt });
+              // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows the previous attempt's own failure, unchanged
               throw lastFailure;
             }
             lastFailure = err;

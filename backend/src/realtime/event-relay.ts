@@ -48,7 +48,7 @@ export function startEventRelay(events: EventBus, redis: RedisConnection, keyPre
     }
     if (envelope.origin === origin || !RELAYED_EVENTS.includes(envelope.event) || typeof envelope.payload !== 'object' || envelope.payload === null) return;
     fromElsewhere.add(envelope.payload);
-    events.publish(envelope.event, envelope.payload as never);
+    events.publish(envelope.event, envelope.payload);
   });
 
   const unsubscribe = RELAYED_EVENTS.map((event) =>

@@ -8,7 +8,7 @@ import { SHUTDOWN_BUDGET_MS } from '../server';
 import { startTestServer, type TestServer } from '../test/context';
 import { registrySum } from '../test/metrics-helpers';
 import { startTcpProxy, waitFor, type TcpProxy } from '../test/tcp-proxy';
-import type { DomainEvents } from './events';
+import type { RealtimeEvents } from '@medianest/contracts';
 
 let s: TestServer;
 let app: Express;
@@ -50,13 +50,17 @@ function connected(socket: Socket): Promise<void> {
   });
 }
 
-function collect<K extends keyof DomainEvents>(socket: Socket, event: K): DomainEvents[K][] {
-  const got: DomainEvents[K][] = [];
-  socket.on(event as string, (payload: DomainEvents[K]) => got.push(payload));
+/** Collects what a browser receives of `event`, typed by the shared contract. */
+function collect<K extends keyof RealtimeEvents>(socket: Socket, event: K): RealtimeEvents[K][] {
+  const got: RealtimeEvents[K][] = [];
+  const name: string = event;
+  socket.on(name, (payload: RealtimeEvents[K]) => {
+    got.push(payload);
+  });
   return got;
 }
 
-const update = (userId: string, requestId: number): DomainEvents['request.updated'] => ({
+const update = (userId: string, requestId: number): RealtimeEvents['request.updated'] => ({
   requestId,
   userId,
   mediaType: 'movie',

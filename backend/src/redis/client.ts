@@ -28,7 +28,7 @@ const KNOWN_COMMANDS = new Set([
 type SendCommand = Redis['sendCommand'];
 
 function instrument(client: Redis): void {
-  const send = client.sendCommand.bind(client) as SendCommand;
+  const send: SendCommand = client.sendCommand.bind(client);
   client.sendCommand = ((command: Parameters<SendCommand>[0], stream?: Parameters<SendCommand>[1]) => {
     const name = String(command.name).toLowerCase();
     const label = KNOWN_COMMANDS.has(name) ? name : 'other';
@@ -38,7 +38,7 @@ function instrument(client: Redis): void {
       () => end({ status: 'error' }),
     );
     return send(command, stream);
-  }) as SendCommand;
+  });
 }
 
 export function connectRedis(url: string, options: { keyPrefix?: string } = {}): RedisConnection {

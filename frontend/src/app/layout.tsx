@@ -43,7 +43,7 @@ export function AppLayout() {
       await signOut();
     } finally {
       setSigningOut(false);
-      navigate('/login', { replace: true });
+      void navigate('/login', { replace: true });
     }
   };
 

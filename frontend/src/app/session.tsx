@@ -17,9 +17,9 @@ export type SessionState =
 interface SessionContextValue {
   session: SessionState;
   /** Call after a successful login with the user the server returned. */
-  signedIn(user: User): void;
-  signOut(): Promise<void>;
-  retry(): void;
+  signedIn: (user: User) => void;
+  signOut: () => Promise<void>;
+  retry: () => void;
 }
 
 const SessionContext = createContext<SessionContextValue | undefined>(undefined);

@@ -12,8 +12,8 @@ export interface ApiData<T> {
   error: string | undefined;
   /** True while the first load (or a reload after an error) is in flight. */
   loading: boolean;
-  reload(): void;
-  refresh(): void;
+  reload: () => void;
+  refresh: () => void;
   setData: Dispatch<SetStateAction<T | undefined>>;
 }
 

@@ -55,7 +55,7 @@ export function LoginPage() {
 
   const finish = (user: User) => {
     signedIn(user);
-    navigate(returnTo, { replace: true });
+    void navigate(returnTo, { replace: true });
   };
 
   const onSubmit = async (event: FormEvent) => {

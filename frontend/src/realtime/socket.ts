@@ -91,9 +91,11 @@ export function useRealtimeEvent<K extends keyof RealtimeEvents>(event: K, handl
   useEffect(() => {
     if (!s) return;
     const listener = (payload: RealtimeEvents[K]) => latest.current(payload);
-    s.on(event as string, listener);
+    // The client socket is untyped: a plain string name, the payload typed by the contract above.
+    const name: string = event;
+    s.on(name, listener);
     return () => {
-      s.off(event as string, listener);
+      s.off(name, listener);
     };
   }, [s, event]);
 }

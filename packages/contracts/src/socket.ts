@@ -20,7 +20,13 @@ export interface RealtimeEvents {
     previousStatus: RequestStatus;
   };
   /** A monitored service changed state. */
-  'service.status': { service: string; status: ServiceStatus; previousStatus: ServiceStatus | undefined; responseTimeMs: number | null; checkedAt: string };
+  'service.status': {
+    service: string;
+    status: ServiceStatus;
+    previousStatus: ServiceStatus | undefined;
+    responseTimeMs: number | null;
+    checkedAt: string;
+  };
 }
 
 /** Socket.IO's event map of the server → client direction (`Server<…, ServerToClientEvents>`, `Socket<ServerToClientEvents>`). */

@@ -49,7 +49,7 @@ function hostilePosts(n: number): Post[] {
   const r = random(20240611);
   const json = (path: Post['path'], value: unknown, what: string): Post => ({ path, contentType: 'application/json', body: JSON.stringify(value), what });
   const withId = () => r.pick([`/requests/${r.int(1e9)}`, `/library/${r.word(12)}`, `/admin/users/${r.int(1e6)}`, `/${r.word()}/${r.int(1e6)}`]);
-  const hugeNumber = () => r.pick([1e308, 60_001 + r.int(1e9), -1 - r.int(1e6), 1e21, -0.0001, 9007199254740993]);
+  const hugeNumber = () => r.pick([1e308, 60_001 + r.int(1e9), -1 - r.int(1e6), 1e21, -0.0001, Number.MAX_SAFE_INTEGER + 2]);
   const nanString = () => r.pick(['NaN', 'Infinity', '-Infinity', '1e400', '12', null, true, [], {}]);
   const nested = (depth: number): unknown => (depth === 0 ? r.word() : { [r.word(3)]: nested(depth - 1), arr: [nested(depth - 1)] });
   const deep = () => nested(2 + r.int(4));

@@ -231,6 +231,7 @@ export class RequestsService {
       }
     };
     await Promise.all(Array.from({ length: Math.min(SYNC_CONCURRENCY, rows.length) }, worker));
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what a worker caught, unchanged
     if (failure !== undefined) throw failure;
     return { checked, updated };
   }

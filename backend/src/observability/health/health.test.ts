@@ -48,7 +48,7 @@ describe('readiness through PostgreSQL and Redis outages', () => {
     pgProxy = await startTcpProxy('127.0.0.1', 5432);
     redisProxy = await startTcpProxy('127.0.0.1', 6379);
     const env = await prepareTestEnv({}, 'services');
-    cleanupEnv = env.cleanup;
+    cleanupEnv = () => env.cleanup();
     const dbUrl = new URL(env.env.DATABASE_URL!);
     dbUrl.port = String(pgProxy.port);
     const config = loadConfig({ ...env.env, DATABASE_URL: dbUrl.toString(), REDIS_URL: redisProxy.url('redis') });

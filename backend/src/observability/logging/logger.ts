@@ -248,7 +248,7 @@ async function openLogFile(logDir: string): Promise<SonicBoomLike> {
     mkdir: true,
     sync: false,
     maxLength: OUTPUT_BUFFER_BYTES,
-  })) as SonicBoomLike;
+  }));
 }
 
 function describeDelivery(log: Logger, event: LokiDeliveryEvent): void {

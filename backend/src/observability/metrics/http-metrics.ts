@@ -65,8 +65,8 @@ export function captureRouteTemplate(req: Request, _res: Response, next: NextFun
     get: () => route,
     set(value: { path?: unknown } | undefined) {
       route = value;
-      if (value && value.path !== undefined) {
-        const template = req.baseUrl.toLowerCase() + String(value.path);
+      if (value && typeof value.path === 'string') {
+        const template = req.baseUrl.toLowerCase() + value.path;
         const normalized = template.length > 1 ? template.replace(/\/+$/, '') || '/' : '/';
         (req as TemplatedRequest)[routeTemplate] = normalized;
       }

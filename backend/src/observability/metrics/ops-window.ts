@@ -19,7 +19,7 @@ interface MinuteBucket {
 }
 
 export class OpsWindow {
-  private readonly buckets: (MinuteBucket | undefined)[] = new Array(MINUTES_KEPT).fill(undefined);
+  private readonly buckets: (MinuteBucket | undefined)[] = new Array<MinuteBucket | undefined>(MINUTES_KEPT).fill(undefined);
   private readonly startedAt: number;
 
   constructor(private readonly now: () => number = Date.now) {
@@ -31,7 +31,7 @@ export class OpsWindow {
     const slot = minute % MINUTES_KEPT;
     let bucket = this.buckets[slot];
     if (!bucket || bucket.minute !== minute) {
-      bucket = { minute, requests: 0, serverErrors: 0, latency: new Array(LATENCY_BOUNDS_MS.length + 1).fill(0) };
+      bucket = { minute, requests: 0, serverErrors: 0, latency: new Array<number>(LATENCY_BOUNDS_MS.length + 1).fill(0) };
       this.buckets[slot] = bucket;
     }
     bucket.requests++;

@@ -22,7 +22,7 @@ function sanitizeValue(key: string, value: AttributeValue | undefined): Attribut
     return redactText(value);
   }
   if (Array.isArray(value) && value.some((v) => typeof v === 'string')) {
-    return (value as (string | null | undefined)[]).map((v) => (typeof v === 'string' ? redactText(v) : v)) as AttributeValue;
+    return (value as (string | null | undefined)[]).map((v) => (typeof v === 'string' ? redactText(v) : v));
   }
   return value;
 }

@@ -44,7 +44,7 @@ export function currentTraceIds(): TraceIds | undefined {
   const ctx = span.spanContext();
   // Ids come from the SDK's generator or a validated traceparent; only the all-zero ones are invalid.
   if (ctx.traceId === INVALID_SPAN_CONTEXT.traceId || ctx.spanId === INVALID_SPAN_CONTEXT.spanId) return undefined;
-  return { traceId: ctx.traceId, spanId: ctx.spanId, sampled: (ctx.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED };
+  return { traceId: ctx.traceId, spanId: ctx.spanId, sampled: (ctx.traceFlags & TraceFlags.SAMPLED) !== 0 };
 }
 
 function errorMessage(error: unknown): string {

@@ -100,7 +100,7 @@ export class FakeOverseerr extends FakeHttpServer {
       });
       const results = matches.slice((page - 1) * 20, page * 20).map((r) => {
         const state = this.media.get(`${r.mediaType}:${r.id}`);
-        const { mediaInfo: _fixtureInfo, ...rest } = r as typeof r & { mediaInfo?: unknown };
+        const { mediaInfo: _fixtureInfo, ...rest } = r;
         return state ? { ...rest, mediaInfo: this.mediaInfo(state, false) } : rest;
       });
       return json(200, { page, totalPages: Math.max(1, Math.ceil(matches.length / 20)), totalResults: matches.length, results });

@@ -1,0 +1,88 @@
+// One lint configuration for the whole repository (ESLint flat config).
+// TypeScript: typescript-eslint's recommended type-checked rules, with each file's own tsconfig
+// (backend, frontend, packages/contracts). Imports: no cycles anywhere, and the layering rule
+// that observability/ is a ground floor (features import it, never the reverse).
+// Formatting is Prettier's job (.prettierrc), so no stylistic rules here.
+import js from '@eslint/js';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'artifacts/**', 'coverage/**', '.tmp/**', 'backend/drizzle/**'],
+  },
+  js.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['backend/vitest.config.mts', 'backend/drizzle.config.ts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.mts', '.js', '.mjs', '.json'] })],
+    },
+    rules: {
+      // Unused code fails here as it does in tsc; a leading underscore marks a deliberately unused parameter.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      // Express handlers and React event props take async functions by design (Express 5 forwards rejections).
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+      // `${n}` of numbers and booleans is clear; objects and unknowns in templates are still errors.
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      // An async function without an await still answers with a promise and turns a throw into a rejection:
+      // that is what the Promise-returning interfaces it implements ask for.
+      '@typescript-eslint/require-await': 'off',
+      // A variable read by a callback before its one assignment (a logger handed to its own transport) stays `let`.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-self-import': 'error',
+    },
+  },
+  {
+    // Tests read response bodies from supertest and fetch, typed `any` by those libraries; the assertions
+    // that follow are the check. Everything else (floating promises, unused code, cycles) still applies.
+    files: ['**/*.test.ts', 'backend/src/test/**/*.ts', 'backend/src/e2e/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+    },
+  },
+  {
+    // The ground floor: observability/ never imports features (or the composition roots that wire them).
+    files: ['backend/src/observability/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)(features|integrations|realtime|jobs)(/|$)|^\\.\\./\\.\\./(app|container|server|worker|worker-process|main)$',
+              message: 'observability/ is imported by features and the app, never the reverse: move the shared piece down, or inject it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Plain JavaScript: the repository scripts and this file (Node ESM), linted without type information.
+    files: ['**/*.mjs', '**/*.js'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        fetch: 'readonly',
+        setTimeout: 'readonly',
+        AbortSignal: 'readonly',
+      },
+    },
+  },
+);
