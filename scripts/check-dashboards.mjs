@@ -58,9 +58,9 @@ function provisionedDatasources(file) {
   let item = null;
   const flush = () => { if (item?.uid) types.set(item.uid, item.type); };
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    const start = line.match(/^  - (.*)$/);
+    const start = line.match(/^ {2}- (.*)$/);
     if (start) { flush(); item = {}; }
-    const m = (start ? start[1] : line.match(/^    (\S.*)$/)?.[1])?.match(/^(uid|type):\s*["']?([\w-]+)["']?\s*(#.*)?$/);
+    const m = (start ? start[1] : line.match(/^ {4}(\S.*)$/)?.[1])?.match(/^(uid|type):\s*["']?([\w-]+)["']?\s*(#.*)?$/);
     if (item && m) item[m[1]] = m[2];
   }
   flush();

@@ -131,7 +131,7 @@ export class ConfigError extends Error {
 
 function readVersion(): string {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- package.json sits outside src/, so it is read at run time rather than compiled in
     return (require('../package.json') as { version: string }).version;
   } catch {
     return '0.0.0';

@@ -25,7 +25,7 @@ function start(): TracingHandle | undefined {
   }
   if (!config.otlpEndpoint) return undefined;
   // Loaded only now: without an endpoint none of the SDK's modules are read.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only with an endpoint set, after the config is read: a static import would load the SDK for everyone
   const { startTracing } = require('./observability/tracing/sdk') as typeof import('./observability/tracing/sdk');
   return startTracing({
     endpoint: config.otlpEndpoint,

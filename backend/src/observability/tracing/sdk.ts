@@ -77,7 +77,7 @@ class RateLimitedDiagLogger implements DiagLogger {
     if (this.lastLogged.size > 100) this.lastLogged.clear();
     this.lastLogged.set(message, now);
     const detail = args.map((a) => (a instanceof Error ? a.message : typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- read at use time: the logger is configured after tracing starts
     const { logger } = require('../logging/logger') as typeof import('../logging/logger');
     logger()[level]({ event: 'tracing.problem', detail: detail.slice(0, 500) }, `OpenTelemetry: ${message}`);
   }
