@@ -31,12 +31,14 @@ function oneLine(text: string): string {
 /** What one error (without its causes) says, or '' when it says nothing useful. */
 function describeOne(err: unknown): string {
   if (err === null || err === undefined) return '';
-  if (typeof err !== 'object') return oneLine(String(err));
+  if (typeof err === 'string') return oneLine(err);
+  if (typeof err === 'number' || typeof err === 'boolean' || typeof err === 'bigint') return String(err);
+  if (typeof err !== 'object') return ''; // a symbol or a function says nothing useful
   const e = err as ErrorLike;
   const code = typeof e.code === 'string' ? e.code : '';
   // A socket error: `ECONNREFUSED 127.0.0.1:5433`, the code and where, not Node's "connect …" prose.
   if (/^E[A-Z]+$/.test(code) && typeof e.address === 'string') {
-    return `${code} ${e.address}${e.port !== undefined ? `:${String(e.port)}` : ''}`;
+    return `${code} ${e.address}${typeof e.port === 'number' || typeof e.port === 'string' ? `:${e.port}` : ''}`;
   }
   const message = typeof e.message === 'string' ? oneLine(e.message) : '';
   if (message) return message;

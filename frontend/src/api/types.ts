@@ -15,7 +15,11 @@ import type {
   ServiceStatusEntry,
 } from '@medianest/contracts';
 
-export type { Availability, Library, MediaType, RequestStatus, SearchPage } from '@medianest/contracts';
+export type { Availability, Library, MediaType, RequestStatus, ResetLink, SearchPage } from '@medianest/contracts';
+/** Who a password reset link is for, and until when it works. */
+export type ResetLinkInfo = ApiResponse<'POST /api/v1/auth/password-reset/inspect'>;
+/** The shortest password the server accepts. */
+export { MIN_PASSWORD_LENGTH } from '@medianest/contracts';
 export type User = PublicUser;
 export type Role = PublicUser['role'];
 export type SearchResult = MediaSummary;

@@ -28,7 +28,7 @@ function ChangePasswordForm({ username }: { username: string }) {
     setError(undefined);
     setDone(false);
     try {
-      await api.post<unknown>('/api/v1/auth/password', { currentPassword: current, newPassword: password });
+      await api.post('/api/v1/auth/password', { currentPassword: current, newPassword: password });
       // Every session of the account ended (this browser got a fresh one): the live connection follows it.
       reconnectRealtime();
       setCurrent('');

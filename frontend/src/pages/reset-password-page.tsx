@@ -7,7 +7,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { api, ApiError, messageOf } from '../api/client';
-import { readResetLinkInfo, type ResetLinkInfo } from '../api/types';
+import type { ResetLinkInfo } from '../api/types';
 import { ErrorMessage, Notice, SkeletonRows } from '../components/feedback';
 import { formatDateTime } from '../components/format';
 import { Page, SignedOutCard } from '../components/page';
@@ -32,11 +32,10 @@ export function ResetPasswordPage() {
   useEffect(() => {
     if (!token) return;
     let active = true;
-    api.post<unknown>('/api/v1/auth/password-reset/inspect', { token }).then(
-      (body) => {
+    api.post('/api/v1/auth/password-reset/inspect', { token }).then(
+      (info) => {
         if (!active) return;
-        const info = readResetLinkInfo(body);
-        setState(info ? { phase: 'ready', info } : { phase: 'invalid', message: INVALID });
+        setState({ phase: 'ready', info });
       },
       (err: unknown) => {
         if (!active) return;
@@ -55,10 +54,10 @@ export function ResetPasswordPage() {
     setSubmitting(true);
     setError(undefined);
     try {
-      const body = readResetLinkInfo(await api.post<unknown>('/api/v1/auth/password-reset', { token, newPassword: password }));
+      const body = await api.post('/api/v1/auth/password-reset', { token, newPassword: password });
       // Keep the used token out of the address bar and the history.
       window.history.replaceState(null, '', window.location.pathname);
-      setState({ phase: 'done', username: body?.username ?? (state.phase === 'ready' ? state.info.username : '') });
+      setState({ phase: 'done', username: body.username });
     } catch (err) {
       if (err instanceof ApiError && err.status === 410) setState({ phase: 'invalid', message: INVALID });
       else setError(messageOf(err));
@@ -82,7 +81,7 @@ export function ResetPasswordPage() {
           <form className="form" onSubmit={onSubmit} noValidate>
             <p>
               Choose a password for <strong>{state.info.username}</strong>.
-              {state.info.expiresAt && <span className="muted"> This link works once, until {formatDateTime(state.info.expiresAt)}.</span>}
+              <span className="muted"> This link works once, until {formatDateTime(state.info.expiresAt)}.</span>
             </p>
             <NewPasswordFields
               password={password}

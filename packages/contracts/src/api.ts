@@ -7,8 +7,12 @@
  * Errors are always `ApiErrorBody`.
  */
 import type {
+  AdminUserCreateBody,
   AdminUserPatchBody,
+  ChangePasswordBody,
   LoginBody,
+  PasswordResetCompleteBody,
+  PasswordResetInspectBody,
   MediaRequestCreateBody,
   MonitoredServiceCreateBody,
   MonitoredServicePatchBody,
@@ -36,6 +40,12 @@ export interface PublicUser {
 
 export interface UserResponse {
   user: PublicUser;
+}
+
+/** A one-time link an administrator hands to a member to set a password (the token rides in the fragment). */
+export interface ResetLink {
+  url: string;
+  expiresAt: string;
 }
 
 export interface PlexPinResponse {
@@ -188,10 +198,15 @@ export interface ApiRoutes {
   'POST /api/v1/auth/login': UserResponse;
   'POST /api/v1/auth/logout': undefined;
   'GET /api/v1/auth/session': UserResponse;
+  'POST /api/v1/auth/password': UserResponse & { otherSessionsSignedOut: true };
+  'POST /api/v1/auth/password-reset/inspect': { username: string; expiresAt: string };
+  'POST /api/v1/auth/password-reset': { username: string };
   'POST /api/v1/auth/plex/pin': PlexPinResponse;
   'POST /api/v1/auth/plex/verify': UserResponse | PlexPinPendingResponse;
   'GET /api/v1/admin/users': { users: PublicUser[] };
+  'POST /api/v1/admin/users': UserResponse & { resetLink: ResetLink };
   'PATCH /api/v1/admin/users/:id': UserResponse;
+  'POST /api/v1/admin/users/:id/password-reset': { resetLink: ResetLink };
   'GET /api/v1/services/status': { services: ServiceStatusEntry[] };
   'GET /api/v1/admin/services': { services: PublicMonitoredService[] };
   'POST /api/v1/admin/services': MonitoredServiceResponse;
@@ -213,6 +228,10 @@ export interface ApiRoutes {
 /** The JSON bodies routes take (the input types of the zod schemas the server parses them with). */
 export interface ApiBodies {
   'POST /api/v1/auth/login': LoginBody;
+  'POST /api/v1/auth/password': ChangePasswordBody;
+  'POST /api/v1/auth/password-reset/inspect': PasswordResetInspectBody;
+  'POST /api/v1/auth/password-reset': PasswordResetCompleteBody;
+  'POST /api/v1/admin/users': AdminUserCreateBody;
   'POST /api/v1/auth/plex/verify': PlexVerifyBody;
   'PATCH /api/v1/admin/users/:id': AdminUserPatchBody;
   'POST /api/v1/admin/services': MonitoredServiceCreateBody;

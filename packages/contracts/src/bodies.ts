@@ -7,12 +7,53 @@
 import { z } from 'zod';
 import { mediaTypes, requestStatuses, userRoles } from './domain';
 
+export const MIN_PASSWORD_LENGTH = 8;
+export const MAX_PASSWORD_LENGTH = 256;
+
+/** Rules for a password someone chooses (change, reset, the admin CLI). */
+export const newPasswordSchema = z
+  .string({ message: 'a new password is required' })
+  .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(MAX_PASSWORD_LENGTH, `must be at most ${MAX_PASSWORD_LENGTH} characters`);
+
 /** POST /api/v1/auth/login */
 export const loginBody = z.object({
   username: z.string().trim().min(1, 'username is required').max(64),
-  password: z.string().min(1, 'password is required').max(256),
+  password: z.string().min(1, 'password is required').max(MAX_PASSWORD_LENGTH),
 });
 export type LoginBody = z.input<typeof loginBody>;
+
+/** POST /api/v1/auth/password: the signed-in user changes their password. */
+export const changePasswordBody = z
+  .object({
+    currentPassword: z.string({ message: 'the current password is required' }).min(1, 'the current password is required').max(MAX_PASSWORD_LENGTH),
+    newPassword: newPasswordSchema,
+  })
+  .strict();
+export type ChangePasswordBody = z.input<typeof changePasswordBody>;
+
+const resetToken = z.string({ message: 'token is required' }).min(1, 'token is required').max(200);
+/** POST /api/v1/auth/password-reset/inspect: whom a reset link is for. */
+export const passwordResetInspectBody = z.object({ token: resetToken }).strict();
+export type PasswordResetInspectBody = z.input<typeof passwordResetInspectBody>;
+/** POST /api/v1/auth/password-reset: set the password with a reset link. */
+export const passwordResetCompleteBody = z.object({ token: resetToken, newPassword: newPasswordSchema }).strict();
+export type PasswordResetCompleteBody = z.input<typeof passwordResetCompleteBody>;
+
+/** POST /api/v1/admin/users: a local account, without a password (the answer carries the link to set one). */
+export const adminUserCreateBody = z
+  .object({
+    username: z
+      .string({ message: 'username is required' })
+      .trim()
+      .min(1, 'username is required')
+      .max(64, 'must be at most 64 characters')
+      .regex(/^[\p{L}\p{N}._@-]+$/u, 'use letters, digits, dots, dashes, underscores or @'),
+    email: z.email('must be an e-mail address').max(254).optional(),
+    role: z.enum(userRoles).default('user'),
+  })
+  .strict();
+export type AdminUserCreateBody = z.input<typeof adminUserCreateBody>;
 
 /** POST /api/v1/auth/plex/verify */
 export const plexVerifyBody = z.object({ id: z.number({ message: 'id must be the PIN id (a number)' }).int().positive() }).strict();

@@ -1,7 +1,6 @@
 /** /api/v1/auth: local login, logout, current session, password change and reset links. */
-import { loginBody } from '@medianest/contracts';
+import { changePasswordBody, loginBody, passwordResetCompleteBody, passwordResetInspectBody } from '@medianest/contracts';
 import { Router } from 'express';
-import { z } from 'zod';
 import { AppError } from '../../errors';
 import { rateLimitByIp, type RateLimiter, type RateLimitRule } from '../../http/rate-limit';
 import type { ApiRes } from '../../http/api-response';
@@ -10,18 +9,6 @@ import { toPublicUser } from '../users/users.repository';
 import type { AuthService } from './auth.service';
 import { DEVICE_COOKIE } from './known-devices';
 import { readCookie, requireUser } from './middleware';
-import { MAX_PASSWORD_LENGTH, newPasswordSchema } from './passwords';
-
-const changePasswordBody = z
-  .object({
-    currentPassword: z.string({ message: 'the current password is required' }).min(1, 'the current password is required').max(MAX_PASSWORD_LENGTH),
-    newPassword: newPasswordSchema,
-  })
-  .strict();
-
-const resetToken = z.string({ message: 'token is required' }).min(1, 'token is required').max(200);
-const inspectResetBody = z.object({ token: resetToken }).strict();
-const completeResetBody = z.object({ token: resetToken, newPassword: newPasswordSchema }).strict();
 
 /** Guessing reset tokens is hopeless (256 random bits), but a client gets only so many tries. */
 export const PASSWORD_RESET_IP_RULE: RateLimitRule = { name: 'password-reset-ip', limit: 30, windowSeconds: 15 * 60 };
@@ -49,7 +36,7 @@ export function authRouter(auth: AuthService, limiter: RateLimiter): Router {
     res.json({ user: toPublicUser(req.user) });
   });
 
-  router.post('/password', requireUser, async (req, res) => {
+  router.post('/password', requireUser, async (req, res: ApiRes<'POST /api/v1/auth/password'>) => {
     const body = parse(changePasswordBody, req.body);
     await auth.changePassword(req.user!, body.currentPassword, body.newPassword, req, res);
     res.json({ user: toPublicUser(req.user!), otherSessionsSignedOut: true });
@@ -57,14 +44,14 @@ export function authRouter(auth: AuthService, limiter: RateLimiter): Router {
 
   const resetLimit = rateLimitByIp(limiter, PASSWORD_RESET_IP_RULE);
 
-  router.post('/password-reset/inspect', resetLimit, async (req, res) => {
-    const body = parse(inspectResetBody, req.body);
+  router.post('/password-reset/inspect', resetLimit, async (req, res: ApiRes<'POST /api/v1/auth/password-reset/inspect'>) => {
+    const body = parse(passwordResetInspectBody, req.body);
     const { user, expiresAt } = await auth.inspectPasswordReset(body.token, req.ip ?? 'unknown');
     res.json({ username: user.username, expiresAt: expiresAt.toISOString() });
   });
 
-  router.post('/password-reset', resetLimit, async (req, res) => {
-    const body = parse(completeResetBody, req.body);
+  router.post('/password-reset', resetLimit, async (req, res: ApiRes<'POST /api/v1/auth/password-reset'>) => {
+    const body = parse(passwordResetCompleteBody, req.body);
     const user = await auth.completePasswordReset(body.token, body.newPassword, req.ip ?? 'unknown');
     res.json({ username: user.username });
   });

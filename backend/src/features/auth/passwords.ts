@@ -1,6 +1,5 @@
 /** scrypt password hashes: `scrypt$N$r$p$salt$hash` (base64url), compared in constant time. */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { z } from 'zod';
 
 const N = 16384;
 const R = 8;
@@ -35,11 +34,5 @@ export function generatePassword(): string {
   return randomBytes(18).toString('base64url');
 }
 
-export const MIN_PASSWORD_LENGTH = 8;
-export const MAX_PASSWORD_LENGTH = 256;
-
-/** Rules for a password someone chooses (sign-up, change, reset, the admin CLI). */
-export const newPasswordSchema = z
-  .string({ message: 'a new password is required' })
-  .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
-  .max(MAX_PASSWORD_LENGTH, `must be at most ${MAX_PASSWORD_LENGTH} characters`);
+// The password rules are the contract's: the web app shows the same limits the server enforces.
+export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, newPasswordSchema } from '@medianest/contracts';

@@ -3,11 +3,9 @@
  * enabled, and make one-time password reset links (admins only).
  * Guards are route-level so the route template is known (for metrics and logs) even on a 401/403.
  */
-import { adminUserPatchBody } from '@medianest/contracts';
+import { adminUserCreateBody, adminUserPatchBody, type ResetLink } from '@medianest/contracts';
 import type { Request } from 'express';
 import { Router } from 'express';
-import { z } from 'zod';
-import { userRoles } from '../../db/schema';
 import { AppError } from '../../errors';
 import type { ApiRes } from '../../http/api-response';
 import { parse } from '../../http/validate';
@@ -17,21 +15,8 @@ import type { IssuedReset } from '../auth/password-resets';
 import type { SessionStore } from '../auth/sessions';
 import { toPublicUser, type UsersRepository } from './users.repository';
 
-const createBody = z
-  .object({
-    username: z
-      .string({ message: 'username is required' })
-      .trim()
-      .min(1, 'username is required')
-      .max(64, 'must be at most 64 characters')
-      .regex(/^[\p{L}\p{N}._@-]+$/u, 'use letters, digits, dots, dashes, underscores or @'),
-    email: z.email('must be an e-mail address').max(254).optional(),
-    role: z.enum(userRoles).default('user'),
-  })
-  .strict();
-
 /** The link the admin hands over: the token rides in the fragment, so it never reaches a server log or a Referer. */
-function resetLink(req: Request, publicUrl: string | undefined, issued: IssuedReset) {
+function resetLink(req: Request, publicUrl: string | undefined, issued: IssuedReset): ResetLink {
   const base = (publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`).replace(/\/+$/, '');
   return { url: `${base}/reset-password#${issued.token}`, expiresAt: issued.expiresAt.toISOString() };
 }
@@ -49,8 +34,8 @@ export function adminUsersRouter(
   });
 
   /** Creates a local account without a password and answers with the one-time link to set it. */
-  router.post('/', requireAdmin, async (req, res) => {
-    const body = parse(createBody, req.body);
+  router.post('/', requireAdmin, async (req, res: ApiRes<'POST /api/v1/admin/users'>) => {
+    const body = parse(adminUserCreateBody, req.body);
     if (await users.findByUsername(body.username)) {
       throw AppError.conflict('That username is taken', [{ path: 'username', message: 'is taken' }]);
     }
@@ -73,7 +58,7 @@ export function adminUsersRouter(
   });
 
   /** A one-time link that lets the member set a new password (older links for them stop working). */
-  router.post('/:id/password-reset', requireAdmin, async (req, res) => {
+  router.post('/:id/password-reset', requireAdmin, async (req, res: ApiRes<'POST /api/v1/admin/users/:id/password-reset'>) => {
     const target = await users.findById(String(req.params.id));
     if (!target) throw AppError.notFound('No such user');
     const issued = await auth.issuePasswordReset(target, req.user);

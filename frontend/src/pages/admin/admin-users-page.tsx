@@ -7,8 +7,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { api, messageOf } from '../../api/client';
-import { objects } from '../../api/read';
-import { readResetLink, readUser, readUserResponse, type ResetLink, type Role, type User } from '../../api/types';
+import type { ResetLink, Role, User } from '../../api/types';
 import { useUser } from '../../app/session';
 import { EmptyState, ErrorMessage, Notice, SkeletonRows } from '../../components/feedback';
 import { formatAgo, formatDateTime } from '../../components/format';
@@ -31,7 +30,7 @@ function ResetLinkNotice({ link, username, created }: { link: ResetLink; usernam
     <Notice tone="success">
       <p>
         {created ? `Account ${username} created. ` : ''}Give {username} this link to set {created ? 'a' : 'a new'} password. It works once
-        {link.expiresAt ? `, until ${formatDateTime(link.expiresAt)}` : ''}; a newer link replaces it.
+        {`, until ${formatDateTime(link.expiresAt)}`}; a newer link replaces it.
       </p>
       <div className="copy-field">
         <label htmlFor={inputId} className="visually-hidden">
@@ -61,12 +60,9 @@ function NewUserForm({ onCreated }: { onCreated: (u: User) => void }) {
     setError(undefined);
     setCreated(undefined);
     try {
-      const body = await api.post<unknown>('/api/v1/admin/users', { username: username.trim(), email: email.trim() || undefined, role });
-      const user = readUserResponse(body);
-      const link = readResetLink(body);
-      if (!user || !link) throw new Error('The server did not return the new account');
+      const { user, resetLink } = await api.post('/api/v1/admin/users', { username: username.trim(), email: email.trim() || undefined, role });
       onCreated(user);
-      setCreated({ username: user.username, link });
+      setCreated({ username: user.username, link: resetLink });
       setUsername('');
       setEmail('');
       setRole('user');
@@ -128,9 +124,7 @@ function UserRow({ user, isSelf, onChange }: { user: User; isSelf: boolean; onCh
     setBusy(true);
     setError(undefined);
     try {
-      const made = readResetLink(await api.post<unknown>('/api/v1/admin/users/:id/password-reset', undefined, { id: user.id }));
-      if (!made) throw new Error('The server did not return a link');
-      setLink(made);
+      setLink((await api.post('/api/v1/admin/users/:id/password-reset', undefined, { id: user.id })).resetLink);
     } catch (err) {
       setError(messageOf(err));
     } finally {
