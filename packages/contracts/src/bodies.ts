@@ -26,7 +26,10 @@ export type LoginBody = z.input<typeof loginBody>;
 /** POST /api/v1/auth/password: the signed-in user changes their password. */
 export const changePasswordBody = z
   .object({
-    currentPassword: z.string({ message: 'the current password is required' }).min(1, 'the current password is required').max(MAX_PASSWORD_LENGTH),
+    currentPassword: z
+      .string({ message: 'the current password is required' })
+      .min(1, 'the current password is required')
+      .max(MAX_PASSWORD_LENGTH),
     newPassword: newPasswordSchema,
   })
   .strict();
