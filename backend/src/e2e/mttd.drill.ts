@@ -93,7 +93,7 @@ async function measure(fault: string, alert: string, match: Record<string, strin
 it('detects every upstream fault case within a minute and recovers by itself', async () => {
   for (const fault of faultCases(rig, { timeoutMs: 10_000, flapMs: (RESET_MS * 2) / 3 })) {
     let pins = 0;
-    await measure(`${fault.upstream}: ${fault.name}`, 'ExternalServiceDown', { breaker: fault.upstream }, fault.inject, async () => {
+    await measure(`${fault.upstream}: ${fault.name}`, 'ExternalServiceDown', { breaker: fault.upstream }, () => fault.inject(), async () => {
       // Sign-in attempts (plex.tv) are rate-limited per client: a few are enough to trip the breaker.
       if (fault.upstream !== 'plex-tv' || pins++ < 4) await memberTraffic(app.baseUrl, admin, fault.upstream);
     });

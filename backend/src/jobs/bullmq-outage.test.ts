@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  proxy.restore();
+  await proxy.restore();
   await s?.cleanup();
   logs?.restore();
   await proxy?.close();
@@ -70,7 +70,7 @@ describe('BullMQ while Redis is unreachable', () => {
     await scrape.text();
     expect(logs.lines.some((l) => l.event === 'jobs.redis.lost' && l.level === 'warn')).toBe(true);
 
-    proxy.restore();
+    await proxy.restore();
     await enqueued;
     await waitFor(async () => (await completed()) > completedDuringOutage, 30_000);
     await waitFor(() => logs.lines.some((l) => l.event === 'jobs.redis.restored'), 10_000);

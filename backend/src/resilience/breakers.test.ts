@@ -74,7 +74,7 @@ describe('Redis breaker', () => {
     await cache.set('during-outage', { ok: true }, 60);
     expect(await cache.get('during-outage')).toEqual({ ok: true });
 
-    proxy.restore();
+    await proxy.restore();
     await until(async () => (await gauge('redis')) === 0, 'redis breaker to close');
     expect(registry.states().redis).toBe('closed');
     expect(logged('circuit_breaker.close', 'redis')).toBe(true);

@@ -207,7 +207,7 @@ describe('upstream fault suite (Overseerr)', () => {
     });
     expect(first.headers['retry-after']).toBe('2');
     expect(await externalServiceDownCondition()).toBe(true);
-    await expectFailFast(fault.seen);
+    await expectFailFast(() => fault.seen());
     await fault.restore();
     await expectRecoversByItself();
   });

@@ -57,8 +57,8 @@ describe('readiness through PostgreSQL and Redis outages', () => {
     t = { config, container, app: buildApp(container), cleanup: async () => undefined };
   });
   afterAll(async () => {
-    pgProxy.restore();
-    redisProxy.restore();
+    await pgProxy.restore();
+    await redisProxy.restore();
     await t.container.close();
     await cleanupEnv();
     await pgProxy.close();
@@ -80,7 +80,7 @@ describe('readiness through PostgreSQL and Redis outages', () => {
     expect(body!.checks.database!.status).toBe('down');
     expect(await dependencyUp('database')).toBe(0);
 
-    pgProxy.restore();
+    await pgProxy.restore();
     await waitFor(async () => (await request(t.app).get('/health/ready')).status === 200, 10_000);
     expect(await dependencyUp('database')).toBe(1);
   });
@@ -105,7 +105,7 @@ describe('readiness through PostgreSQL and Redis outages', () => {
     await t.container.cache.set('outage-key', { v: 1 }, 60);
     expect(await t.container.cache.get('outage-key')).toEqual({ v: 1 });
 
-    redisProxy.restore();
+    await redisProxy.restore();
     await waitFor(async () => {
       const res = await request(t.app).get('/health/ready');
       return res.body.status === 'ok';
