@@ -71,7 +71,7 @@ export function buildApp(c: Container): Express {
   });
   const ready = async (_req: Request, res: Response) => {
     const report = await c.health.readiness();
-    res.status(report.status === 'unavailable' ? 503 : 200).json(report);
+    res.status(report.status === 'unavailable' || report.status === 'draining' ? 503 : 200).json(report);
   };
   app.get('/health/ready', ready);
   app.get('/health', ready);

@@ -15,7 +15,6 @@ import { AlertsRepository } from './features/alerts/alerts.repository';
 import { ServiceStatusService } from './features/services/service-status.service';
 import { createJobQueue } from './jobs/create-job-queue';
 import type { JobQueue } from './jobs/job-queue';
-import { startEventRelay } from './realtime/event-relay';
 import { PlexLoginService } from './features/auth/plex-login.service';
 import { MediaService } from './features/media/media.service';
 import { OverseerrUserLinker } from './features/media/overseerr-users';
@@ -129,8 +128,6 @@ export async function createContainer(config: Config, options: IntegrationOption
   const jobs = createJobQueue(config, redis);
   const serviceStatus = new ServiceStatusService(database, events, config);
   const alerts = new AlertsRepository(database);
-  // With Redis, domain events cross processes (worker → web, replica → replica).
-  const eventRelay = redis ? startEventRelay(events, redis, config.REDIS_KEY_PREFIX) : undefined;
 
   buildInfo.set({ version: config.version, commit: config.commit, node_version: process.version }, 1);
 
@@ -158,7 +155,6 @@ export async function createContainer(config: Config, options: IntegrationOption
     alerts,
     async close() {
       await jobs.close();
-      await eventRelay?.close();
       breakers.close();
       await redis?.close();
       await database.close();

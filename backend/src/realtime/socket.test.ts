@@ -153,6 +153,40 @@ describe('Socket.IO', () => {
     await expect(connected(open(carolPhone))).rejects.toThrow('UNAUTHENTICATED');
   });
 
+  it('gives a client that lost its connection the events it missed once it reconnects, and tells it so', async () => {
+    const socket = connect(s.baseUrl, {
+      path: '/socket.io',
+      transports: ['websocket'],
+      reconnectionDelay: 100,
+      reconnectionDelayMax: 200,
+      extraHeaders: { cookie: alice.cookie },
+    });
+    clients.push(socket);
+    const ready = new Promise<void>((resolve) => socket.once('realtime.ready', () => resolve()));
+    await connected(socket);
+    // The first event gives the client its position in the event stream.
+    await ready;
+    const updates = collect(socket, 'request.updated');
+
+    // The network drops the connection (no close frame from the client); events go on meanwhile.
+    const reconnected = new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.io.engine.close();
+    s.container.events.publish('request.updated', update(alice.id, 31));
+    s.container.events.publish('request.updated', update(bob.id, 32));
+    s.container.events.publish('request.updated', update(alice.id, 33));
+    await reconnected;
+    expect(socket.recovered).toBe(true);
+    await waitFor(() => updates.length === 2, 5_000);
+    expect(updates.map((u) => u.requestId)).toEqual([31, 33]);
+
+    // A client whose state cannot be recovered (gone too long, or its stored state lost) starts afresh and is told so.
+    const fresh = open(alice.cookie);
+    await connected(fresh);
+    expect(fresh.recovered).toBe(false);
+    socket.disconnect();
+    fresh.disconnect();
+  });
+
   it('disconnects clients when the server stops', async () => {
     const other = await startTestServer();
     try {

@@ -5,19 +5,38 @@
  * event bus decides nothing about delivery; this module does:
  * - `request.updated` → the owner's room `user:<id>`;
  * - `request.created` → `role:admin`;
- * - `service.status` → everyone.
+ * - `service.status` → everyone;
+ * - `session.revoked` → the connections of that session (room `session:<stored id>`) or of that user are closed.
+ *
+ * Across processes: with Redis, every process (web replicas and the worker) runs a Socket.IO server on the
+ * Redis Streams adapter, so an emit or a room operation (disconnectSockets, socketsJoin, socketsLeave) made
+ * in any process reaches the matching connections on every replica. The worker's server has no HTTP
+ * listener: it only publishes. The stream keeps what was published while a reader was away, and commands
+ * are queued while Redis is unreachable, so a Redis blip delays events instead of losing them.
+ *
+ * Connection state recovery: a client that reconnects within RECOVERY_WINDOW_MS (to any replica) gets its
+ * rooms back and receives every event it missed; the session check runs again first. A client whose state
+ * could not be recovered is told by `socket.recovered === false` and refetches what it shows.
+ *
  * medianest_websocket_connections_active is incremented on connect and
  * decremented on every disconnect, abrupt ones included.
  */
 import type http from 'node:http';
-import { Server } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { Redis } from 'ioredis';
+import { Server, type ServerOptions } from 'socket.io';
 import { logger } from '../observability/logging/logger';
 import { activeConnections } from '../observability/metrics/catalog';
+import type { RedisConnection } from '../redis/client';
 import type { DomainEvents, EventBus } from './events';
 
 export const SOCKET_PATH = '/socket.io';
 export const ADMIN_ROOM = 'role:admin';
 export const userRoom = (userId: string) => `user:${userId}`;
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+const QUIT_WAIT_MS = 3_000;
+/** How long a disconnected client's rooms and missed events are kept for it. */
+export const RECOVERY_WINDOW_MS = 2 * 60_000;
 
 /** Who a connection is: the user and the stored id of the session its Cookie header carries. */
 export interface ConnectionIdentity {
@@ -25,10 +44,17 @@ export interface ConnectionIdentity {
   sessionId: string;
 }
 
-export interface RealtimeDeps {
+/** What every process needs to deliver domain events, on its own or through Redis to every other. */
+export interface BroadcastDeps {
+  events: EventBus;
+  /** With Redis, delivery spans every process on the same Redis and key prefix. */
+  redis?: RedisConnection;
+  keyPrefix?: string;
+}
+
+export interface RealtimeDeps extends BroadcastDeps {
   /** Resolves a handshake's Cookie header to a signed-in, enabled user (undefined when it is not one). */
   identify(cookieHeader: string | undefined): Promise<ConnectionIdentity | undefined>;
-  events: EventBus;
 }
 
 /** What the server sends; clients send nothing. */
@@ -36,6 +62,8 @@ export interface ServerToClientEvents {
   'request.created': (payload: DomainEvents['request.created']) => void;
   'request.updated': (payload: DomainEvents['request.updated']) => void;
   'service.status': (payload: DomainEvents['service.status']) => void;
+  /** Sent once to a new (not recovered) connection, so the client holds a position in the event stream to recover from. */
+  'realtime.ready': () => void;
 }
 
 export interface SocketUser {
@@ -54,17 +82,89 @@ type RealtimeIo = Server<NoEvents, ServerToClientEvents, NoEvents, SocketData>;
 
 export interface RealtimeServer {
   readonly io: RealtimeIo;
-  /** Disconnects every client and stops listening for events (the HTTP server is closed by its owner). */
+  /**
+   * Closes every connection as a server shutdown (clients reconnect, to another replica when there is
+   * one, and recover their state), stops listening for events and closes the Redis connection.
+   * The HTTP server is closed by its owner.
+   */
   close(): Promise<void>;
 }
 
+function createIo(deps: BroadcastDeps, options: Partial<ServerOptions>, httpServer?: http.Server): { io: RealtimeIo; publisher?: Redis } {
+  let publisher: Redis | undefined;
+  if (deps.redis) {
+    publisher = deps.redis.queueing();
+    const prefix = deps.keyPrefix ?? '';
+    options.adapter = createAdapter(publisher, {
+      streamName: `${prefix}socket.io`,
+      channelPrefix: `${prefix}socket.io`,
+      sessionKeyPrefix: `${prefix}socket.io:session:`,
+      // Long enough for RECOVERY_WINDOW_MS of events in a busy household; trimming older entries only costs recovery.
+      maxLen: 10_000,
+    }) as ServerOptions['adapter'];
+  }
+  const serverOptions: Partial<ServerOptions> = {
+    ...options,
+    connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
+  };
+  const io: RealtimeIo = httpServer ? new Server(httpServer, serverOptions) : new Server(serverOptions);
+  return { io, publisher };
+}
+
+/** Hands domain events of this process to Socket.IO, which delivers them wherever the rooms' connections are. */
+function deliverDomainEvents(io: RealtimeIo, events: EventBus): () => void {
+  const unsubscribe = [
+    events.subscribe('request.updated', (payload) => {
+      io.to(userRoom(payload.userId)).emit('request.updated', payload);
+    }),
+    events.subscribe('request.created', (payload) => {
+      io.to(ADMIN_ROOM).emit('request.created', payload);
+    }),
+    events.subscribe('service.status', (payload) => {
+      io.emit('service.status', payload);
+    }),
+    // Signing out, an admin disabling the account: its open connections end now, on every replica.
+    // A server-side disconnect is not recoverable: the client does not come back with the old state.
+    events.subscribe('session.revoked', (revoked) => {
+      io.in('sessionId' in revoked ? sessionRoom(revoked.sessionId) : userRoom(revoked.userId)).disconnectSockets(true);
+    }),
+  ];
+  return () => {
+    for (const off of unsubscribe) off();
+  };
+}
+
+async function closeIo(io: RealtimeIo, publisher: Redis | undefined, stopDelivery: () => void): Promise<void> {
+  stopDelivery();
+  if (io.engine) {
+    // Every connection ends as "server shutting down": recoverable, so its state is kept (in Redis) first.
+    // Resolves once the connections are closed; the HTTP server's own close is left to its owner.
+    await io.close();
+  } else {
+    // Without HTTP listener there are no connections, only the adapter to stop.
+    await io.of('/').adapter.close();
+  }
+  // QUIT after what is queued (the recovery sessions just persisted) has been sent; while Redis is
+  // unreachable that cannot happen, so the connection is dropped after a bounded wait.
+  if (publisher) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([publisher.quit().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, QUIT_WAIT_MS)))]);
+    clearTimeout(timer);
+    publisher.disconnect();
+  }
+}
+
 export function attachRealtime(httpServer: http.Server, deps: RealtimeDeps): RealtimeServer {
-  const io: RealtimeIo = new Server(httpServer, {
-    path: SOCKET_PATH,
-    serveClient: false,
-    // Clients only listen; nothing they send needs more than a small frame.
-    maxHttpBufferSize: 16 * 1024,
-  });
+  const { io, publisher } = createIo(
+    deps,
+    {
+      path: SOCKET_PATH,
+      serveClient: false,
+      // Clients only listen; nothing they send needs more than a small frame.
+      maxHttpBufferSize: 16 * 1024,
+    },
+    httpServer,
+  );
 
   io.use((socket, next) => {
     deps.identify(socket.handshake.headers.cookie).then(
@@ -82,38 +182,26 @@ export function attachRealtime(httpServer: http.Server, deps: RealtimeDeps): Rea
   });
 
   io.on('connection', (socket) => {
-    const { user } = socket.data;
+    const { user, sessionId } = socket.data;
     activeConnections.inc();
     socket.once('disconnect', () => activeConnections.dec());
-    void socket.join(userRoom(user.id));
+    // A recovered connection comes back with its old rooms; the identity was checked again just now.
+    void socket.join([userRoom(user.id), sessionRoom(sessionId)]);
     if (user.role === 'admin') void socket.join(ADMIN_ROOM);
+    else void socket.leave(ADMIN_ROOM);
+    if (!socket.recovered) io.to(socket.id).emit('realtime.ready');
   });
 
-  const unsubscribe = [
-    deps.events.subscribe('request.updated', (payload) => {
-      io.to(userRoom(payload.userId)).emit('request.updated', payload);
-    }),
-    deps.events.subscribe('request.created', (payload) => {
-      io.to(ADMIN_ROOM).emit('request.created', payload);
-    }),
-    deps.events.subscribe('service.status', (payload) => {
-      io.emit('service.status', payload);
-    }),
-    // Signing out, an admin disabling the account: its open connections end now, not at their next reconnect.
-    deps.events.subscribe('session.revoked', (revoked) => {
-      for (const socket of io.of('/').sockets.values()) {
-        const { user, sessionId } = socket.data;
-        if ('sessionId' in revoked ? sessionId === revoked.sessionId : user.id === revoked.userId) socket.disconnect(true);
-      }
-    }),
-  ];
+  const stopDelivery = deliverDomainEvents(io, deps.events);
+  return { io, close: () => closeIo(io, publisher, stopDelivery) };
+}
 
-  return {
-    io,
-    async close() {
-      for (const off of unsubscribe) off();
-      io.disconnectSockets(true);
-      io.engine.close();
-    },
-  };
+/**
+ * A Socket.IO server without HTTP listener, for a process that serves no browsers (the worker): what its
+ * jobs publish on the domain event bus reaches the web replicas' connections through the Redis adapter.
+ */
+export function startRealtimeBroadcaster(deps: BroadcastDeps & { redis: RedisConnection }): RealtimeServer {
+  const { io, publisher } = createIo(deps, {});
+  const stopDelivery = deliverDomainEvents(io, deps.events);
+  return { io, close: () => closeIo(io, publisher, stopDelivery) };
 }

@@ -22,7 +22,8 @@ export interface DependencyCheck {
 }
 
 export interface ReadinessReport {
-  status: 'ok' | 'degraded' | 'unavailable';
+  /** `draining`: shutting down after SIGTERM; still serving, but a load balancer should send nothing new (503). */
+  status: 'ok' | 'degraded' | 'unavailable' | 'draining';
   version: string;
   uptimeSeconds: number;
   checks: Record<string, { status: DependencyState; latencyMs?: number; critical: boolean; error?: string }>;
@@ -45,6 +46,13 @@ export class HealthService {
   /** Lists a dependency the operator did not configure (shown, never failing). */
   registerNotConfigured(name: string): void {
     this.notConfigured.add(name);
+  }
+
+  private draining = false;
+
+  /** From now on readiness answers `draining` (503), whatever the dependencies say. */
+  drain(): void {
+    this.draining = true;
   }
 
   lastReport(): ReadinessReport | undefined {
@@ -90,6 +98,7 @@ export class HealthService {
       else if (r.status !== 'up' && status === 'ok') status = 'degraded';
     }
     for (const name of this.notConfigured) checks[name] = { status: 'not_configured', critical: false };
+    if (this.draining) status = 'draining';
     this.last = { status, version: this.version, uptimeSeconds: Math.round(process.uptime()), checks };
     return this.last;
   }
