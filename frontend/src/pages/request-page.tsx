@@ -14,6 +14,7 @@ import { Poster } from '../components/poster';
 import { useApiData } from '../hooks/use-api-data';
 import { LiveIndicator } from './dashboard-page';
 import { useLiveRequestUpdates } from './requests-page';
+import { useRealtimeResync } from '../realtime/socket';
 
 export function RequestPage() {
   const { id = '' } = useParams();
@@ -26,6 +27,8 @@ export function RequestPage() {
     (update) => request.setData((current) => (current ? update([current])?.[0] : current)),
     Number(id),
   );
+  // Back from a connection loss without the missed updates: read the request again.
+  useRealtimeResync(() => request.refresh());
   const [cancelling, setCancelling] = useState(false);
   const [cancelError, setCancelError] = useState<string | undefined>(undefined);
 

@@ -13,7 +13,7 @@ import { formatAgo } from '../components/format';
 import { Page } from '../components/page';
 import { Poster } from '../components/poster';
 import { useApiData } from '../hooks/use-api-data';
-import { useRealtimeEvent } from '../realtime/socket';
+import { useRealtimeEvent, useRealtimeResync } from '../realtime/socket';
 import { LiveIndicator } from './dashboard-page';
 
 /** Applies live status changes to a list of requests and returns the latest announcement for screen readers. */
@@ -83,6 +83,8 @@ export function RequestsPage() {
   const announcement = useLiveRequestUpdates((update) =>
     requests.setData((current) => (current ? { ...current, requests: update(current.requests) ?? [] } : current)),
   );
+  // Back from a connection loss without the missed updates: read the list again.
+  useRealtimeResync(() => requests.refresh());
   // Administrators get everyone's requests from the API; this page is about their own.
   const mine = requests.data?.requests.filter((r) => r.userId === null || r.userId === me.id) ?? [];
 
