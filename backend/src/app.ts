@@ -94,7 +94,7 @@ export function buildApp(c: Container): Express {
   api.use('/admin/users', adminUsersRouter(c.users, c.sessions, c.auth, c.config.PUBLIC_URL));
   api.use('/services', servicesRouter(c.serviceStatus));
   api.use('/admin/services', adminServicesRouter(c.serviceStatus.monitored));
-  api.use('/admin/observability', opsRouter({ health: c.health, jobs: c.jobs, alerts: c.alerts, version: c.config.version }));
+  api.use('/admin/observability', opsRouter({ health: c.health, jobs: c.jobs, alerts: c.alerts, ops: c.ops, version: c.config.version }));
 
   api.use(notFoundHandler);
   app.use('/api/v1', api);

@@ -31,6 +31,7 @@ import { createRateLimiter, type RateLimiter } from './http/rate-limit';
 import { HealthService } from './observability/health/health';
 import { buildInfo } from './observability/metrics/catalog';
 import { EventBus } from './realtime/events';
+import { ClusterOps } from './features/ops/cluster-ops';
 import { connectRedis, type RedisConnection } from './redis/client';
 
 export interface Container {
@@ -60,6 +61,8 @@ export interface Container {
   jobs: JobQueue;
   serviceStatus: ServiceStatusService;
   alerts: AlertsRepository;
+  /** This process's Ops figures, published for the cluster-wide Ops page (started by server.ts / the worker). */
+  ops: ClusterOps;
   /** Closes connections in reverse order of opening. */
   close(): Promise<void>;
 }
@@ -129,6 +132,8 @@ export async function createContainer(config: Config, options: IntegrationOption
   const serviceStatus = new ServiceStatusService(database, events, config);
   const alerts = new AlertsRepository(database);
 
+  const ops = new ClusterOps(redis, { instance: config.instance, role: config.JOBS_MODE, version: config.version });
+
   buildInfo.set({ version: config.version, commit: config.commit, node_version: process.version }, 1);
 
   return {
@@ -153,8 +158,10 @@ export async function createContainer(config: Config, options: IntegrationOption
     jobs,
     serviceStatus,
     alerts,
+    ops,
     async close() {
       await jobs.close();
+      await ops.stop();
       breakers.close();
       await redis?.close();
       await database.close();

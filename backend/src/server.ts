@@ -52,6 +52,7 @@ export async function startServer(
   });
   const port = await listen(server, config.PORT, config.HOST, 'PORT');
   await startBackgroundJobs(container, config.JOBS_MODE);
+  container.ops.start();
 
   let metricsServer: http.Server | undefined;
   let metricsPort: number | undefined;

@@ -36,10 +36,11 @@ export async function startWorkerProcess(config: Config): Promise<RunningWorker>
     throw new ConfigError('Invalid configuration: DATABASE_URL is required by the worker (the embedded database cannot be shared between processes)');
   }
   if (config.PROMETHEUS_ENABLED) startDefaultMetrics();
-  const container = await createContainer(config);
+  const container = await createContainer({ ...config, JOBS_MODE: 'worker' });
   // What the jobs publish (service status, request updates) reaches the web replicas' browsers through Redis.
   const realtime = startRealtimeBroadcaster({ events: container.events, redis: container.redis!, keyPrefix: config.REDIS_KEY_PREFIX });
   await startBackgroundJobs(container, 'worker');
+  container.ops.start();
 
   let metricsServer: http.Server | undefined;
   let metricsPort: number | undefined;
