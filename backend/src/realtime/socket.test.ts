@@ -187,6 +187,31 @@ describe('Socket.IO', () => {
     fresh.disconnect();
   });
 
+  it('closes a recovered connection whose session ended while it was away', async () => {
+    const dave = await createUser(app, s.container, 'dave');
+    const socket = connect(s.baseUrl, {
+      path: '/socket.io',
+      transports: ['websocket'],
+      reconnectionDelay: 300,
+      reconnectionDelayMax: 300,
+      extraHeaders: { cookie: dave.cookie },
+    });
+    clients.push(socket);
+    const ready = new Promise<void>((resolve) => socket.once('realtime.ready', () => resolve()));
+    await connected(socket);
+    await ready;
+    const closedByServer = new Promise<string>((resolve) => socket.on('disconnect', (reason) => reason === 'io server disconnect' && resolve(reason)));
+    const before = await connections();
+    // Held back until the sign-out below is done.
+    socket.io.reconnectionDelay(2_000).reconnectionDelayMax(2_000);
+    socket.io.engine.close();
+    await waitFor(async () => (await connections()) === before - 1, 5_000);
+    // Signed out elsewhere while this connection was down.
+    expect((await request(app).post('/api/v1/auth/logout').set('Cookie', dave.cookie)).status).toBeLessThan(300);
+    expect(await closedByServer).toBe('io server disconnect');
+    socket.disconnect();
+  });
+
   it('disconnects clients when the server stops', async () => {
     const other = await startTestServer();
     try {

@@ -15,8 +15,10 @@
  * are queued while Redis is unreachable, so a Redis blip delays events instead of losing them.
  *
  * Connection state recovery: a client that reconnects within RECOVERY_WINDOW_MS (to any replica) gets its
- * rooms back and receives every event it missed; the session check runs again first. A client whose state
- * could not be recovered is told by `socket.recovered === false` and refetches what it shows.
+ * rooms back and receives every event it missed. It is connected without the handshake check (an async
+ * check between the replay and the connection would lose the events arriving meanwhile); its session is
+ * checked right after, and a session that ended meanwhile closes it. A client whose state could not be
+ * recovered is told by `socket.recovered === false` and refetches what it shows.
  *
  * medianest_websocket_connections_active is incremented on connect and
  * decremented on every disconnect, abrupt ones included.
@@ -24,7 +26,7 @@
 import type http from 'node:http';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Redis } from 'ioredis';
-import { Server, type ServerOptions } from 'socket.io';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
 import { logger } from '../observability/logging/logger';
 import { activeConnections } from '../observability/metrics/catalog';
 import type { RedisConnection } from '../redis/client';
@@ -79,6 +81,7 @@ interface SocketData {
 
 type NoEvents = Record<string, never>;
 type RealtimeIo = Server<NoEvents, ServerToClientEvents, NoEvents, SocketData>;
+type RealtimeSocket = Socket<NoEvents, ServerToClientEvents, NoEvents, SocketData>;
 
 export interface RealtimeServer {
   readonly io: RealtimeIo;
@@ -105,7 +108,7 @@ function createIo(deps: BroadcastDeps, options: Partial<ServerOptions>, httpServ
   }
   const serverOptions: Partial<ServerOptions> = {
     ...options,
-    connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
+    connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: true },
   };
   const io: RealtimeIo = httpServer ? new Server(httpServer, serverOptions) : new Server(serverOptions);
   return { io, publisher };
@@ -181,15 +184,33 @@ export function attachRealtime(httpServer: http.Server, deps: RealtimeDeps): Rea
     );
   });
 
+  const joinRooms = (socket: RealtimeSocket, identity: ConnectionIdentity) => {
+    socket.data.user = identity.user;
+    socket.data.sessionId = identity.sessionId;
+    void socket.join([userRoom(identity.user.id), sessionRoom(identity.sessionId)]);
+    if (identity.user.role === 'admin') void socket.join(ADMIN_ROOM);
+    else void socket.leave(ADMIN_ROOM);
+  };
+
   io.on('connection', (socket) => {
-    const { user, sessionId } = socket.data;
     activeConnections.inc();
     socket.once('disconnect', () => activeConnections.dec());
-    // A recovered connection comes back with its old rooms; the identity was checked again just now.
-    void socket.join([userRoom(user.id), sessionRoom(sessionId)]);
-    if (user.role === 'admin') void socket.join(ADMIN_ROOM);
-    else void socket.leave(ADMIN_ROOM);
-    if (!socket.recovered) io.to(socket.id).emit('realtime.ready');
+    if (!socket.recovered) {
+      joinRooms(socket, { user: socket.data.user, sessionId: socket.data.sessionId });
+      io.to(socket.id).emit('realtime.ready');
+      return;
+    }
+    // Recovered: connected at once with its old rooms (a handshake check in between would drop the
+    // events that arrive during it). The session is checked now: ended → closed, role changed → rooms fixed.
+    deps.identify(socket.handshake.headers.cookie).then(
+      (identity) => {
+        if (!identity || identity.sessionId !== socket.data.sessionId) socket.disconnect(true);
+        else joinRooms(socket, identity);
+      },
+      (err: unknown) => {
+        logger().warn({ event: 'realtime.auth.failed', err: err instanceof Error ? err.message : String(err) }, 'Could not check a recovered realtime session');
+      },
+    );
   });
 
   const stopDelivery = deliverDomainEvents(io, deps.events);
