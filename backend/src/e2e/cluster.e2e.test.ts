@@ -165,6 +165,7 @@ backend web
 `,
   );
   const check = spawnSync('haproxy', ['-c', '-f', cfg], { encoding: 'utf8' });
+  if (check.error) throw new Error(`haproxy is not installed (apt-get install haproxy); .ci/run installs it: ${check.error.message}`);
   if (check.status !== 0) throw new Error(`haproxy config invalid: ${check.stdout}${check.stderr}`);
   haproxy = spawn('haproxy', ['-db', '-f', cfg], { stdio: ['ignore', 'pipe', 'pipe'] });
   haproxy.stdout!.on('data', (d: Buffer) => (haproxyLog = (haproxyLog + d.toString()).slice(-20_000)));
