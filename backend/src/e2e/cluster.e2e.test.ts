@@ -18,7 +18,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
+import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -28,6 +28,7 @@ import { ADMIN_PASSWORD, purgeRedisPrefix, TEST_PG_URL, TEST_REDIS_URL } from '.
 import { loginOverHttp } from '../test/auth-helpers';
 import { DIST_MAIN, assertBuilt } from '../test/app-process';
 import { waitFor } from '../test/tcp-proxy';
+import { freePort } from '../test/free-port';
 import { startMonitoringStack, type MonitoringStack } from './monitoring-stack';
 
 const id = randomBytes(4).toString('hex');
@@ -47,17 +48,6 @@ async function adminPg<T>(fn: (c: pg.Client) => Promise<T>, database?: string): 
   } finally {
     await c.end();
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 interface Proc {

@@ -50,6 +50,25 @@ function connected(socket: Socket): Promise<void> {
   });
 }
 
+/**
+ * A connection that reconnects by itself after `delayMs`, as the web app's does, once it holds a
+ * position in the event stream (the `realtime.ready` event every new connection gets) to recover from.
+ */
+async function openRecoverable(cookie: string, delayMs: number): Promise<Socket> {
+  const socket = connect(s.baseUrl, {
+    path: '/socket.io',
+    transports: ['websocket'],
+    reconnectionDelay: delayMs,
+    reconnectionDelayMax: delayMs,
+    extraHeaders: { cookie },
+  });
+  clients.push(socket);
+  const ready = new Promise<void>((resolve) => socket.once('realtime.ready', () => resolve()));
+  await connected(socket);
+  await ready;
+  return socket;
+}
+
 function collect<K extends keyof DomainEvents>(socket: Socket, event: K): DomainEvents[K][] {
   const got: DomainEvents[K][] = [];
   socket.on(event as string, (payload: DomainEvents[K]) => got.push(payload));
@@ -154,18 +173,7 @@ describe('Socket.IO', () => {
   });
 
   it('gives a client that lost its connection the events it missed once it reconnects, and tells it so', async () => {
-    const socket = connect(s.baseUrl, {
-      path: '/socket.io',
-      transports: ['websocket'],
-      reconnectionDelay: 100,
-      reconnectionDelayMax: 200,
-      extraHeaders: { cookie: alice.cookie },
-    });
-    clients.push(socket);
-    const ready = new Promise<void>((resolve) => socket.once('realtime.ready', () => resolve()));
-    await connected(socket);
-    // The first event gives the client its position in the event stream.
-    await ready;
+    const socket = await openRecoverable(alice.cookie, 100);
     const updates = collect(socket, 'request.updated');
 
     // The network drops the connection (no close frame from the client); events go on meanwhile.
@@ -189,17 +197,7 @@ describe('Socket.IO', () => {
 
   it('closes a recovered connection whose session ended while it was away', async () => {
     const dave = await createUser(app, s.container, 'dave');
-    const socket = connect(s.baseUrl, {
-      path: '/socket.io',
-      transports: ['websocket'],
-      reconnectionDelay: 300,
-      reconnectionDelayMax: 300,
-      extraHeaders: { cookie: dave.cookie },
-    });
-    clients.push(socket);
-    const ready = new Promise<void>((resolve) => socket.once('realtime.ready', () => resolve()));
-    await connected(socket);
-    await ready;
+    const socket = await openRecoverable(dave.cookie, 300);
     const closedByServer = new Promise<string>((resolve) => socket.on('disconnect', (reason) => reason === 'io server disconnect' && resolve(reason)));
     const before = await connections();
     // Held back until the sign-out below is done.
