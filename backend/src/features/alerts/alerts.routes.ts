@@ -8,12 +8,12 @@
  * alert groups may be up to 1 MB here. Alertmanager treats any 4xx as
  * permanent and retries 5xx, so a malformed body is a 400.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import { jsonBody } from '../../http/json-body';
 import { parse } from '../../http/validate';
+import { bearerMatches } from '../../secret-compare';
 import { logger } from '../../observability/logging/logger';
 import type { AlertsRepository, NewAlert } from './alerts.repository';
 
@@ -59,9 +59,7 @@ function endTime(d: Date | undefined): Date | null {
 function requireWebhookToken(token: string | undefined) {
   return (req: Request, _res: Response, next: NextFunction) => {
     if (!token) return next(AppError.notConfigured('The alert webhook (ALERTS_WEBHOOK_TOKEN)'));
-    const expected = Buffer.from(`Bearer ${token}`);
-    const given = Buffer.from(req.headers.authorization ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    if (!bearerMatches(req.headers.authorization, token)) {
       return next(
         new AppError(401, 'UNAUTHENTICATED', 'A valid bearer token is required', { headers: { 'WWW-Authenticate': 'Bearer realm="alerts"' } }),
       );
