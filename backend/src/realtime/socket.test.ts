@@ -138,7 +138,7 @@ describe('Socket.IO', () => {
 
     // Signing out on the laptop ends the laptop's connection; the phone keeps its own.
     const laptopClosed = closed(laptop);
-    expect((await request(app).post('/api/v1/auth/logout').set('Cookie', carol.cookie)).status).toBeLessThan(300);
+    expect((await request(app).post('/api/v1/auth/logout').set('Cookie', carol.cookie).set('X-Requested-With', 'XMLHttpRequest')).status).toBeLessThan(300);
     expect(await laptopClosed).toBe('io server disconnect');
     expect(phone.connected).toBe(true);
 

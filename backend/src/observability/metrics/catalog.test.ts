@@ -246,7 +246,7 @@ describe('metrics move when their event happens (scraped from /metrics)', () => 
     const cookie = await login();
     expect(await active()).toBe(start + 1);
 
-    const out = await fetch(`${server.baseUrl}/api/v1/auth/logout`, { method: 'POST', headers: { cookie } });
+    const out = await fetch(`${server.baseUrl}/api/v1/auth/logout`, { method: 'POST', headers: { cookie, 'x-requested-with': 'XMLHttpRequest' } });
     expect(out.status).toBe(204);
     expect(await active()).toBe(start);
 
