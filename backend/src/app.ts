@@ -92,7 +92,7 @@ export function buildApp(c: Container): Express {
   api.use('/media', mediaRouter(c.media, c.requests));
   api.use('/plex', plexRouter(c.library));
   api.use('/webhooks', overseerrWebhookRouter(c.config.OVERSEERR_WEBHOOK_SECRET, c.requests));
-  api.use('/admin/users', adminUsersRouter(c.users, c.sessions, c.auth, c.config.PUBLIC_URL));
+  api.use('/admin/users', adminUsersRouter(c.users, c.sessions, c.auth, c.config.PUBLIC_URL, c.events));
   api.use('/services', servicesRouter(c.serviceStatus));
   api.use('/admin/services', adminServicesRouter(c.serviceStatus.monitored));
   api.use('/admin/observability', opsRouter({ health: c.health, jobs: c.jobs, alerts: c.alerts, version: c.config.version }));

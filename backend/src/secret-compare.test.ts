@@ -9,7 +9,13 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import request from 'supertest';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { alertsRouter } from './features/alerts/alerts.routes';
+import { webhookAuthorized } from './features/webhooks/overseerr-webhook';
+import { errorHandler } from './http/error-handler';
+import { createMetricsServer } from './observability/metrics/metrics-server';
+import { bearerMatches, secretsEqual } from './secret-compare';
 
+// vi.mock is hoisted above the imports, so the modules under test get the observed comparison.
 const compared = vi.hoisted(() => ({ lengths: [] as [number, number][] }));
 vi.mock('node:crypto', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:crypto')>();
@@ -20,11 +26,6 @@ vi.mock('node:crypto', async (importOriginal) => {
   return { ...actual, default: { ...actual, timingSafeEqual }, timingSafeEqual };
 });
 
-const { bearerMatches, secretsEqual } = await import('./secret-compare');
-const { createMetricsServer } = await import('./observability/metrics/metrics-server');
-const { alertsRouter } = await import('./features/alerts/alerts.routes');
-const { webhookAuthorized } = await import('./features/webhooks/overseerr-webhook');
-const { errorHandler } = await import('./http/error-handler');
 
 const TOKEN = 'correct-horse-battery-staple-0123456789';
 const GUESSES = ['', 'x', `Bearer ${TOKEN.slice(0, 5)}`, `Bearer ${TOKEN}${'z'.repeat(40)}`, `Bearer ${'y'.repeat(TOKEN.length)}`];

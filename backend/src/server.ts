@@ -43,7 +43,11 @@ export async function startServer(
   const app = buildApp(container);
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;
-  const realtime = attachRealtime(server, { events: container.events, identify: cookieIdentity(container.sessions, container.users) });
+  const realtime = attachRealtime(server, {
+    events: container.events,
+    identify: cookieIdentity(container.sessions, container.users),
+    publicUrl: config.PUBLIC_URL,
+  });
   const port = await listen(server, config.PORT, config.HOST, 'PORT');
   await startBackgroundJobs(container, config.JOBS_MODE);
 

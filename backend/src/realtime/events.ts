@@ -13,6 +13,8 @@ export interface DomainEvents {
   'request.updated': { requestId: number; userId: string; mediaType: MediaType; tmdbId: number; title: string; status: RequestStatus; previousStatus: RequestStatus };
   /** A monitored service changed state (everyone is told). */
   'service.status': { service: string; status: ServiceStatus; previousStatus: ServiceStatus | undefined; responseTimeMs: number | null; checkedAt: string };
+  /** An account's role or enabled flag changed: its open sockets are re-evaluated (admin room left or joined, disabled → closed). */
+  'user.updated': { userId: string };
   /** Sessions ended before their time: one (its stored id), or all of a user's. Open sockets of them are closed. */
   'session.revoked': { sessionId: string } | { userId: string };
 }

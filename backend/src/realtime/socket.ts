@@ -6,11 +6,18 @@
  * - `request.updated` → the owner's room `user:<id>`;
  * - `request.created` → `role:admin`;
  * - `service.status` → everyone.
+ * A browser page may connect only from this server's own origin (PUBLIC_URL's
+ * when set, else the Host it connected to): another site cannot ride a
+ * member's cookie. When an account's role or enabled flag changes
+ * (`user.updated`, relayed to every process), its sockets are re-evaluated
+ * against the stored session and user: the admin room is left or joined,
+ * and a disabled account's sockets are closed.
  * medianest_websocket_connections_active is incremented on connect and
  * decremented on every disconnect, abrupt ones included.
  */
 import type http from 'node:http';
 import { Server } from 'socket.io';
+import { originAllowed } from '../http/public-url';
 import { logger } from '../observability/logging/logger';
 import { activeConnections } from '../observability/metrics/catalog';
 import type { DomainEvents, EventBus } from './events';
@@ -29,6 +36,8 @@ export interface RealtimeDeps {
   /** Resolves a handshake's Cookie header to a signed-in, enabled user (undefined when it is not one). */
   identify(cookieHeader: string | undefined): Promise<ConnectionIdentity | undefined>;
   events: EventBus;
+  /** PUBLIC_URL: when set, the only origin browser pages may connect from. */
+  publicUrl?: string;
 }
 
 /** What the server sends; clients send nothing. */
@@ -51,6 +60,7 @@ interface SocketData {
 
 type NoEvents = Record<string, never>;
 type RealtimeIo = Server<NoEvents, ServerToClientEvents, NoEvents, SocketData>;
+type RealtimeSocket = Parameters<Parameters<RealtimeIo['on']>[1]>[0];
 
 export interface RealtimeServer {
   readonly io: RealtimeIo;
@@ -64,6 +74,15 @@ export function attachRealtime(httpServer: http.Server, deps: RealtimeDeps): Rea
     serveClient: false,
     // Clients only listen; nothing they send needs more than a small frame.
     maxHttpBufferSize: 16 * 1024,
+  });
+
+  io.use((socket, next) => {
+    const { origin, host } = socket.handshake.headers;
+    if (!originAllowed(origin, host, deps.publicUrl)) {
+      logger().warn({ event: 'realtime.origin.refused', origin: String(origin).slice(0, 200) }, 'Refused a realtime connection from another origin');
+      return next(new Error('FORBIDDEN_ORIGIN'));
+    }
+    next();
   });
 
   io.use((socket, next) => {
@@ -89,6 +108,25 @@ export function attachRealtime(httpServer: http.Server, deps: RealtimeDeps): Rea
     if (user.role === 'admin') void socket.join(ADMIN_ROOM);
   });
 
+  /** Checks one socket's session and user again: gone or disabled → closed; the admin room follows the role. */
+  const reevaluate = async (socket: RealtimeSocket) => {
+    let identity: ConnectionIdentity | undefined;
+    try {
+      identity = await deps.identify(socket.handshake.headers.cookie);
+    } catch (err) {
+      // Cannot tell whether the account may still listen: fail closed, the client reconnects and is checked then.
+      logger().warn({ event: 'realtime.reevaluate.failed', err: err instanceof Error ? err.message : String(err) }, 'Could not re-check a realtime session');
+      identity = undefined;
+    }
+    if (!identity || identity.user.id !== socket.data.user.id) {
+      socket.disconnect(true);
+      return;
+    }
+    socket.data.user = identity.user;
+    if (identity.user.role === 'admin') void socket.join(ADMIN_ROOM);
+    else void socket.leave(ADMIN_ROOM);
+  };
+
   const unsubscribe = [
     deps.events.subscribe('request.updated', (payload) => {
       io.to(userRoom(payload.userId)).emit('request.updated', payload);
@@ -98,6 +136,14 @@ export function attachRealtime(httpServer: http.Server, deps: RealtimeDeps): Rea
     }),
     deps.events.subscribe('service.status', (payload) => {
       io.emit('service.status', payload);
+    }),
+    deps.events.subscribe('user.updated', ({ userId }) => {
+      for (const socket of io.of('/').sockets.values()) {
+        if (socket.data.user.id !== userId) continue;
+        // Until the check answers, nothing admin-only reaches a socket whose role may have just been taken away.
+        if (socket.rooms.has(ADMIN_ROOM)) void socket.leave(ADMIN_ROOM);
+        void reevaluate(socket);
+      }
     }),
     // Signing out, an admin disabling the account: its open connections end now, not at their next reconnect.
     deps.events.subscribe('session.revoked', (revoked) => {
