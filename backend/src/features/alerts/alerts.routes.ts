@@ -2,7 +2,7 @@
  * POST /api/v1/alerts/webhook: Alertmanager's webhook receiver (its v4
  * payload: `status`, `groupKey`, `alerts[]` with labels, annotations,
  * `startsAt`/`endsAt` and `fingerprint`). Authenticated with
- * `Authorization: Bearer ALERTS_WEBHOOK_TOKEN` (503 NOT_CONFIGURED while no
+ * `Authorization: Bearer ALERTS_WEBHOOK_TOKEN` (404 NOT_CONFIGURED while no
  * token is set, 401 without the right one); each alert is stored by
  * fingerprint + start time. Mounted before the API's 100 kB body parser:
  * alert groups may be up to 1 MB here. Alertmanager treats any 4xx as
@@ -58,7 +58,8 @@ function endTime(d: Date | undefined): Date | null {
 
 function requireWebhookToken(token: string | undefined) {
   return (req: Request, _res: Response, next: NextFunction) => {
-    if (!token) return next(AppError.notConfigured('The alert webhook (ALERTS_WEBHOOK_TOKEN)'));
+    // 404, not 503: anyone can post here, and an install that never set a token must not count their posts as its own failures.
+    if (!token) return next(new AppError(404, 'NOT_CONFIGURED', 'The alert webhook is not enabled on this server (ALERTS_WEBHOOK_TOKEN)'));
     if (!bearerMatches(req.headers.authorization, token)) {
       return next(
         new AppError(401, 'UNAUTHENTICATED', 'A valid bearer token is required', { headers: { 'WWW-Authenticate': 'Bearer realm="alerts"' } }),
