@@ -38,7 +38,7 @@ describe('client mistakes', () => {
   ])('%s (%s) with broken percent-encoding is a 400 naming the problem', async (path, method) => {
     logs = captureLogs('debug');
     try {
-      const res = await request(t.app)[method.toLowerCase() as 'get' | 'patch'](path).set('accept', 'text/html,application/json');
+      const res = await request(t.app)[method.toLowerCase() as 'get' | 'patch'](path).set('accept', 'text/html,application/json').set('X-Requested-With', 'XMLHttpRequest');
       // Outside /api the web app's fallback route decodes the path when the web app is built; without it, nothing matches.
       const webAppBuilt = fs.existsSync(path_.join(FRONTEND_DIST, 'index.html'));
       expect(res.status).toBe(path.startsWith('/api/') || webAppBuilt ? 400 : 404);
