@@ -15,7 +15,7 @@ import { createUser, loginCookie } from '../test/auth-helpers';
 import { startTestServer, type TestServer } from '../test/context';
 import { startUpstreams, type Upstreams } from '../test/fakes/upstreams';
 import { listRoutes, outside4xx, random, runAll, sendRaw, type Random, type RouteInfo, type StatusTally } from '../test/fuzz';
-import { captureLogs, scrape, scrapedSum, type CapturedLog } from '../test/metrics-helpers';
+import { captureLogs, scrape, type CapturedLog } from '../test/metrics-helpers';
 
 const ALERTS_TOKEN = 'fuzz-alerts-token-7c1e';
 let up: Upstreams;
