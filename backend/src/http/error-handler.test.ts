@@ -120,6 +120,19 @@ describe('errors that carry an HTTP status (http-errors style)', () => {
     }
   });
 
+  it("answers Node's HTTP parser errors (a request cut off mid-body) with a 400, logged below error level", async () => {
+    logs = captureLogs('debug');
+    try {
+      const err = Object.assign(new Error('Parse Error'), { code: 'HPE_INVALID_EOF_STATE', reason: 'Invalid EOF state' });
+      const res = await request(appWith(err)).get('/x');
+      expect(res.status).toBe(400);
+      expect(res.body.error).toEqual({ code: 'BAD_REQUEST', message: 'The request could not be parsed as HTTP' });
+      expect(errorLines(logs)).toEqual([]);
+    } finally {
+      logs.restore();
+    }
+  });
+
   it('leaves AppErrors as they are', async () => {
     const res = await request(appWith(AppError.conflict('taken'))).get('/x');
     expect(res.status).toBe(409);

@@ -52,7 +52,20 @@ function fromClientError(err: BodyParserError): AppError | undefined {
   return new AppError(status, CODE_FOR_STATUS[status] ?? 'BAD_REQUEST', message);
 }
 
+/**
+ * Node's HTTP parser failing on what the client sent (codes `HPE_*`, e.g. a
+ * request cut off mid-body: `HPE_INVALID_EOF_STATE`), reaching us through the
+ * body stream: the client's mistake, whose connection is usually gone already.
+ */
+function fromHttpParser(err: unknown): AppError | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !code.startsWith('HPE_')) return undefined;
+  return new AppError(400, 'BAD_REQUEST', 'The request could not be parsed as HTTP');
+}
+
 function fromBodyParser(err: BodyParserError): AppError | undefined {
+  const parserError = fromHttpParser(err);
+  if (parserError) return parserError;
   switch (err.type) {
     case 'entity.too.large':
       return new AppError(413, 'PAYLOAD_TOO_LARGE', 'Request body is too large (limit 100 kB)');
