@@ -1,0 +1,76 @@
+/**
+ * Download progress as MediaNest shows it, read from the queue records
+ * Overseerr attaches to a request's media (`downloadStatus`), and the Play on
+ * Plex link for a title in the library.
+ */
+import type { DownloadItem, DownloadProgress } from '../../db/schema';
+import { MediaStatus, type OverseerrMediaRequest } from '../../integrations/overseerr';
+
+type SeasonState = DownloadProgress['seasons'][number]['state'];
+
+function seasonState(mediaStatus: number | undefined): SeasonState {
+  switch (mediaStatus) {
+    case MediaStatus.AVAILABLE:
+      return 'available';
+    case MediaStatus.PARTIALLY_AVAILABLE:
+      return 'partially_available';
+    case MediaStatus.PROCESSING:
+      return 'processing';
+    default:
+      return 'pending';
+  }
+}
+
+function percentOf(size: number, sizeLeft: number): number {
+  if (!(size > 0)) return 0;
+  const done = Math.min(size, Math.max(0, size - sizeLeft));
+  return Math.round((done / size) * 1000) / 10;
+}
+
+function isoOrNull(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
+/**
+ * The progress of one Overseerr request: one item per queue record (per
+ * episode for TV), overall percent weighted by size, the latest ETA, and for
+ * TV each requested season's state. Null for a movie with nothing queued. (Overseerr sends `[]` when nothing is queued; older
+ * versions and restarts may omit the field.)
+ */
+export function progressFromOverseerr(request: Pick<OverseerrMediaRequest, 'type' | 'seasons' | 'media'>): DownloadProgress | null {
+  const queue = request.media.downloadStatus ?? [];
+  const items: DownloadItem[] = queue
+    .map((q) => ({
+      title: q.title,
+      status: q.status,
+      size: q.size,
+      sizeLeft: q.sizeLeft,
+      percent: percentOf(q.size, q.sizeLeft),
+      estimatedCompletionAt: isoOrNull(q.estimatedCompletionTime),
+      seasonNumber: q.episode?.seasonNumber ?? null,
+      episodeNumber: q.episode?.episodeNumber ?? null,
+    }))
+    .sort((a, b) => (a.seasonNumber ?? 0) - (b.seasonNumber ?? 0) || (a.episodeNumber ?? 0) - (b.episodeNumber ?? 0));
+  const seasons = seasonStates(request);
+  if (items.length === 0 && seasons.length === 0) return null;
+  const size = items.reduce((n, i) => n + i.size, 0);
+  const left = items.reduce((n, i) => n + i.sizeLeft, 0);
+  const etas = items.map((i) => i.estimatedCompletionAt).filter((e): e is string => e !== null).sort();
+  return { percent: percentOf(size, left), estimatedCompletionAt: etas.at(-1) ?? null, items, seasons };
+}
+
+/** TV: each requested season's state, also when nothing is downloading. */
+export function seasonStates(request: Pick<OverseerrMediaRequest, 'type' | 'seasons' | 'media'>): DownloadProgress['seasons'] {
+  if (request.type !== 'tv') return [];
+  return (request.seasons ?? []).map((s) => ({
+    seasonNumber: s.seasonNumber,
+    state: seasonState(request.media.seasons?.find((m) => m.seasonNumber === s.seasonNumber)?.status),
+  }));
+}
+
+/** Opens an item of the household's Plex server in Plex Web (app.plex.tv), which hands over to the server it names. */
+export function plexPlayUrl(machineIdentifier: string, ratingKey: string): string {
+  return `https://app.plex.tv/desktop#!/server/${encodeURIComponent(machineIdentifier)}/details?key=${encodeURIComponent(`/library/metadata/${ratingKey}`)}`;
+}
