@@ -14,7 +14,7 @@ import { logger } from '../observability/logging/logger';
 import type { RedisConnection } from '../redis/client';
 import type { DomainEvents, EventBus } from './events';
 
-const RELAYED_EVENTS: readonly (keyof DomainEvents)[] = ['request.created', 'request.updated', 'service.status', 'session.revoked', 'user.updated'];
+const RELAYED_EVENTS: readonly (keyof DomainEvents)[] = ['request.created', 'request.updated', 'request.progress', 'service.status', 'session.revoked', 'user.updated'];
 
 interface Envelope {
   origin: string;

@@ -4,6 +4,8 @@
  * cookie exactly as HTTP requests are (no cookie, no connection). The domain
  * event bus decides nothing about delivery; this module does:
  * - `request.updated` → the owner's room `user:<id>`;
+ * - `request.progress` → the owner's room, as a `request.updated` whose
+ *   status did not change (one event for the page to follow);
  * - `request.created` → `role:admin`;
  * - `service.status` → everyone.
  * A browser page may connect only from this server's own origin (PUBLIC_URL's
@@ -130,6 +132,9 @@ export function attachRealtime(httpServer: http.Server, deps: RealtimeDeps): Rea
   const unsubscribe = [
     deps.events.subscribe('request.updated', (payload) => {
       io.to(userRoom(payload.userId)).emit('request.updated', payload);
+    }),
+    deps.events.subscribe('request.progress', (payload) => {
+      io.to(userRoom(payload.userId)).emit('request.updated', { ...payload, previousStatus: payload.status });
     }),
     deps.events.subscribe('request.created', (payload) => {
       io.to(ADMIN_ROOM).emit('request.created', payload);

@@ -1,7 +1,6 @@
 /**
  * Download progress as MediaNest shows it, read from the queue records
- * Overseerr attaches to a request's media (`downloadStatus`), and the Play on
- * Plex link for a title in the library.
+ * Overseerr attaches to a request's media (`downloadStatus`).
  */
 import type { DownloadItem, DownloadProgress } from '../../db/schema';
 import { MediaStatus, type OverseerrMediaRequest } from '../../integrations/overseerr';
@@ -68,9 +67,4 @@ export function seasonStates(request: Pick<OverseerrMediaRequest, 'type' | 'seas
     seasonNumber: s.seasonNumber,
     state: seasonState(request.media.seasons?.find((m) => m.seasonNumber === s.seasonNumber)?.status),
   }));
-}
-
-/** Opens an item of the household's Plex server in Plex Web (app.plex.tv), which hands over to the server it names. */
-export function plexPlayUrl(machineIdentifier: string, ratingKey: string): string {
-  return `https://app.plex.tv/desktop#!/server/${encodeURIComponent(machineIdentifier)}/details?key=${encodeURIComponent(`/library/metadata/${ratingKey}`)}`;
 }
