@@ -35,11 +35,16 @@ function isoOrNull(value: string | null | undefined): string | null {
 /**
  * The progress of one Overseerr request: one item per queue record (per
  * episode for TV), overall percent weighted by size, the latest ETA, and for
- * TV each requested season's state. Null for a movie with nothing queued. (Overseerr sends `[]` when nothing is queued; older
+ * TV each requested season's state (episodes of other requests' seasons of the
+ * same show are left out). Null for a movie with nothing queued. (Overseerr sends `[]` when nothing is queued; older
  * versions and restarts may omit the field.)
  */
 export function progressFromOverseerr(request: Pick<OverseerrMediaRequest, 'type' | 'seasons' | 'media'>): DownloadProgress | null {
-  const queue = request.media.downloadStatus ?? [];
+  // The queue belongs to the media, not the request: a TV request shows only its own seasons' episodes.
+  const requested = new Set((request.seasons ?? []).map((s) => s.seasonNumber));
+  const queue = (request.media.downloadStatus ?? []).filter(
+    (q) => request.type !== 'tv' || requested.size === 0 || (q.episode != null && requested.has(q.episode.seasonNumber)),
+  );
   const items: DownloadItem[] = queue
     .map((q) => ({
       title: q.title,

@@ -6,6 +6,7 @@
  * request-sync job). Every change publishes a domain event and counts in
  * medianest_media_requests_total.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { DownloadProgress, MediaType, RequestStatus, TimelineStep } from '../../db/schema';
 import { AppError } from '../../errors';
 import type { OverseerrClient, OverseerrMediaRequest } from '../../integrations/overseerr';
@@ -281,12 +282,12 @@ export class RequestsService {
             continue;
           }
           const status = statusFromOverseerr(upstream);
-          const before = JSON.stringify([row.status, row.download ?? null, row.plexRatingKey]);
+          const before = [row.status, row.download ?? null, row.plexRatingKey];
           const after =
             status !== row.status
               ? await this.applyStatus(row, status, 'sync', overseerrName(upstream.modifiedBy), upstream)
               : await this.applyProgress(row, upstream);
-          if (JSON.stringify([after.status, after.download ?? null, after.plexRatingKey]) !== before) changed++;
+          if (!isDeepStrictEqual([after.status, after.download ?? null, after.plexRatingKey], before)) changed++;
         } catch (err) {
           if (err instanceof AppError && err.code === 'UPSTREAM_UNAVAILABLE') {
             failure = err;
@@ -425,7 +426,8 @@ export class RequestsService {
   private async applyProgress(row: MediaRequestRow, upstream: OverseerrMediaRequest): Promise<MediaRequestRow> {
     const download = progressFromOverseerr(upstream);
     const plexRatingKey = upstream.media.ratingKey ?? row.plexRatingKey ?? null;
-    if (JSON.stringify(download) === JSON.stringify(row.download ?? null) && plexRatingKey === row.plexRatingKey) return row;
+    // Stored JSON comes back with its keys reordered, so compare values, not text.
+    if (isDeepStrictEqual(download, row.download ?? null) && plexRatingKey === row.plexRatingKey) return row;
     const updated = (await this.repo.updateProgress(row.id, { download, plexRatingKey })) ?? row;
     if (!row.download?.items.length && download?.items.length) await this.repo.addEvent(row.id, 'downloading', null);
     this.events.publish('request.progress', {
