@@ -111,6 +111,25 @@ describe('Socket.IO', () => {
     for (const c of [a, b, admin]) c.disconnect();
   });
 
+  it('sends download progress to the request owner as a request.updated whose status did not change', async () => {
+    const a = open(alice.cookie);
+    const b = open(bob.cookie);
+    await Promise.all([connected(a), connected(b)]);
+    const aUpdates = collect(a, 'request.updated');
+    const bUpdates = collect(b, 'request.updated');
+    const download = {
+      percent: 40,
+      estimatedCompletionAt: '2030-01-01T12:00:00.000Z',
+      items: [{ title: 'The.Matrix.2160p', status: 'downloading', size: 100, sizeLeft: 60, percent: 40, estimatedCompletionAt: '2030-01-01T12:00:00.000Z', seasonNumber: null, episodeNumber: null }],
+      seasons: [],
+    };
+    s.container.events.publish('request.progress', { ...update(alice.id, 7), status: 'processing', download, stalled: false });
+    await waitFor(() => aUpdates.length === 1, 5_000);
+    expect(aUpdates[0]).toMatchObject({ requestId: 7, status: 'processing', previousStatus: 'processing', download, stalled: false });
+    expect(bUpdates).toEqual([]);
+    for (const c of [a, b]) c.disconnect();
+  });
+
   it('counts connections exactly, abrupt disconnects included', async () => {
     await waitFor(async () => (await connections()) === 0, 5_000);
     const before = await connections();
