@@ -3,21 +3,15 @@
  * Overseerr attaches to a request's media (`downloadStatus`).
  */
 import type { DownloadItem, DownloadProgress } from '../../db/schema';
-import { MediaStatus, type OverseerrMediaRequest } from '../../integrations/overseerr';
+import type { OverseerrMediaRequest } from '../../integrations/overseerr';
+import { availabilityFromMediaStatus } from './request-status';
 
 type SeasonState = DownloadProgress['seasons'][number]['state'];
 
+/** A season's state from its Overseerr MediaStatus (not yet requested or unknown reads as waiting). */
 function seasonState(mediaStatus: number | undefined): SeasonState {
-  switch (mediaStatus) {
-    case MediaStatus.AVAILABLE:
-      return 'available';
-    case MediaStatus.PARTIALLY_AVAILABLE:
-      return 'partially_available';
-    case MediaStatus.PROCESSING:
-      return 'processing';
-    default:
-      return 'pending';
-  }
+  const availability = availabilityFromMediaStatus(mediaStatus);
+  return availability === 'requested' || availability === 'none' ? 'pending' : availability;
 }
 
 function percentOf(size: number, sizeLeft: number): number {

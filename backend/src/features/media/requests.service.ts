@@ -269,39 +269,22 @@ export class RequestsService {
     const rows = await this.repo.findDownloading(SYNC_BATCH);
     let checked = 0;
     let changed = 0;
-    let failure: unknown;
-    const queue = [...rows];
-    const worker = async () => {
-      for (let row = queue.shift(); row && failure === undefined; row = queue.shift()) {
-        try {
-          const upstream = await overseerr.getRequest(row.overseerrId!);
-          checked++;
-          if (!upstream) {
-            await this.applyStatus(row, 'cancelled', 'sync');
-            changed++;
-            continue;
-          }
-          const status = statusFromOverseerr(upstream);
-          const before = [row.status, row.download ?? null, row.plexRatingKey];
-          const after =
-            status !== row.status
-              ? await this.applyStatus(row, status, 'sync', overseerrName(upstream.modifiedBy), upstream)
-              : await this.applyProgress(row, upstream);
-          if (!isDeepStrictEqual([after.status, after.download ?? null, after.plexRatingKey], before)) changed++;
-        } catch (err) {
-          if (err instanceof AppError && err.code === 'UPSTREAM_UNAVAILABLE') {
-            failure = err;
-            return;
-          }
-          logger().warn(
-            { event: 'request_progress.item_failed', requestId: row.id, err: err instanceof Error ? err.message : String(err) },
-            'Could not refresh one media request',
-          );
-        }
+    await this.forEachRequest(rows, 'request_progress.item_failed', async (row) => {
+      const upstream = await overseerr.getRequest(row.overseerrId!);
+      checked++;
+      if (!upstream) {
+        await this.applyStatus(row, 'cancelled', 'sync');
+        changed++;
+        return;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(SYNC_CONCURRENCY, rows.length) }, worker));
-    if (failure !== undefined) throw failure;
+      const status = statusFromOverseerr(upstream);
+      const before = [row.status, row.download ?? null, row.plexRatingKey];
+      const after =
+        status !== row.status
+          ? await this.applyStatus(row, status, 'sync', overseerrName(upstream.modifiedBy), upstream)
+          : await this.applyProgress(row, upstream);
+      if (!isDeepStrictEqual([after.status, after.download ?? null, after.plexRatingKey], before)) changed++;
+    });
     return { checked, changed };
   }
 
@@ -366,25 +349,37 @@ export class RequestsService {
     const rows = await this.repo.findUnsettled(SYNC_BATCH);
     let checked = 0;
     let updated = 0;
+    await this.forEachRequest(rows, 'request_sync.item_failed', async (row) => {
+      const upstream = await overseerr.getRequest(row.overseerrId!);
+      checked++;
+      const status: RequestStatus = upstream ? statusFromOverseerr(upstream) : 'cancelled';
+      if (status !== row.status) {
+        await this.applyStatus(row, status, 'sync', overseerrName(upstream?.modifiedBy), upstream);
+        updated++;
+      }
+    });
+    return { checked, updated };
+  }
+
+  /**
+   * Runs `handle` over `rows`, SYNC_CONCURRENCY at a time. A failure of one
+   * request is logged as `failedEvent` and skipped; Overseerr being
+   * unavailable stops the run and is rethrown (the job retries later).
+   */
+  private async forEachRequest(rows: MediaRequestRow[], failedEvent: string, handle: (row: MediaRequestRow) => Promise<void>): Promise<void> {
     let failure: unknown;
     const queue = [...rows];
     const worker = async () => {
       for (let row = queue.shift(); row && failure === undefined; row = queue.shift()) {
         try {
-          const upstream = await overseerr.getRequest(row.overseerrId!);
-          checked++;
-          const status: RequestStatus = upstream ? statusFromOverseerr(upstream) : 'cancelled';
-          if (status !== row.status) {
-            await this.applyStatus(row, status, 'sync', overseerrName(upstream?.modifiedBy), upstream);
-            updated++;
-          }
+          await handle(row);
         } catch (err) {
           if (err instanceof AppError && err.code === 'UPSTREAM_UNAVAILABLE') {
             failure = err;
             return;
           }
           logger().warn(
-            { event: 'request_sync.item_failed', requestId: row.id, err: err instanceof Error ? err.message : String(err) },
+            { event: failedEvent, requestId: row.id, err: err instanceof Error ? err.message : String(err) },
             'Could not sync one media request',
           );
         }
@@ -392,7 +387,6 @@ export class RequestsService {
     };
     await Promise.all(Array.from({ length: Math.min(SYNC_CONCURRENCY, rows.length) }, worker));
     if (failure !== undefined) throw failure;
-    return { checked, updated };
   }
 
   private async visible(user: User, id: number): Promise<MediaRequestWithUser> {
