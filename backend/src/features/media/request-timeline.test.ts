@@ -1,12 +1,16 @@
 import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defineBackgroundJobs } from '../../background-jobs';
 import { mediaRequests } from '../../db/schema';
+import { createJobQueue } from '../../jobs/create-job-queue';
 import { requestsStalled } from '../../observability/metrics/catalog';
 import type { DomainEvents } from '../../realtime/events';
 import { createUser, loginCookie } from '../../test/auth-helpers';
 import { createTestApp, type TestApp } from '../../test/context';
 import { FAKE_WEBHOOK_SECRET, listen, startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
+import { registrySum } from '../../test/metrics-helpers';
+import { waitFor } from '../../test/tcp-proxy';
 
 let up: Upstreams;
 let t: TestApp;
@@ -147,6 +151,22 @@ describe('request timeline', () => {
       { seasonNumber: 1, state: 'processing' },
       { seasonNumber: 2, state: 'processing' },
     ]);
+
+    // The same, done by the request-progress background job rather than by hand.
+    up.overseerr.advanceDownload(made.overseerrId, 0.75);
+    const jobs = createJobQueue(t.config, t.container.redis);
+    try {
+      expect(defineBackgroundJobs({ ...t.container, jobs })).toContain('request-progress');
+      const before = await registrySum('medianest_background_jobs_total', { queue: 'request-progress', status: 'completed' });
+      await jobs.start({ process: true });
+      await waitFor(
+        async () => (await registrySum('medianest_background_jobs_total', { queue: 'request-progress', status: 'completed' })) > before,
+        15_000,
+      );
+    } finally {
+      await jobs.close(2_000);
+    }
+    expect((await show(made.id, carol.cookie)).download!.percent).toBe(75);
   });
 
   it('says who declined a request', async () => {
