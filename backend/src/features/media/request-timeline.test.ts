@@ -215,7 +215,7 @@ describe('stalled requests', () => {
   it('lets an administrator retry a stalled request in Overseerr, which restarts the clock', async () => {
     const made = await ask(alice, { mediaType: 'tv', tmdbId: 1399, seasons: [3] });
     await up.overseerr.approve(made.overseerrId, 1);
-    const notStalled = await request(t.app).post(`/api/v1/media/requests/${made.id}/retry`).set('Cookie', admin);
+    const notStalled = await request(t.app).post(`/api/v1/media/requests/${made.id}/retry`).set('Cookie', admin).set('X-Requested-With', 'XMLHttpRequest');
     expect(notStalled.status).toBe(409);
     expect(notStalled.body.error.details.reason).toBe('NOT_RETRYABLE');
 
@@ -223,12 +223,12 @@ describe('stalled requests', () => {
     expect((await show(made.id)).stalled).toBe(true);
     const gaugeBefore = await stalledGauge();
     // Members may not retry; a bad id is a 400 naming it.
-    expect((await request(t.app).post(`/api/v1/media/requests/${made.id}/retry`).set('Cookie', alice.cookie)).status).toBe(403);
-    const bad = await request(t.app).post('/api/v1/media/requests/abc/retry').set('Cookie', admin);
+    expect((await request(t.app).post(`/api/v1/media/requests/${made.id}/retry`).set('Cookie', alice.cookie).set('X-Requested-With', 'XMLHttpRequest')).status).toBe(403);
+    const bad = await request(t.app).post('/api/v1/media/requests/abc/retry').set('Cookie', admin).set('X-Requested-With', 'XMLHttpRequest');
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/id/);
 
-    const retried = await request(t.app).post(`/api/v1/media/requests/${made.id}/retry`).set('Cookie', admin);
+    const retried = await request(t.app).post(`/api/v1/media/requests/${made.id}/retry`).set('Cookie', admin).set('X-Requested-With', 'XMLHttpRequest');
     expect(retried.status).toBe(200);
     expect(up.overseerr.retried).toEqual([made.overseerrId]);
     expect(retried.body.request.stalled).toBe(false);
@@ -241,7 +241,7 @@ describe('stalled requests', () => {
     await up.overseerr.approve(made.overseerrId, 1);
     await up.overseerr.failRequest(made.overseerrId);
     expect((await show(made.id)).status).toBe('failed');
-    const retried = await request(t.app).post(`/api/v1/media/requests/${made.id}/retry`).set('Cookie', admin);
+    const retried = await request(t.app).post(`/api/v1/media/requests/${made.id}/retry`).set('Cookie', admin).set('X-Requested-With', 'XMLHttpRequest');
     expect(retried.status).toBe(200);
     expect(retried.body.request.status).toBe('processing');
     expect(retried.body.request.timeline.map((e: { step: string }) => e.step).slice(-3)).toEqual(['failed', 'retried', 'processing']);
