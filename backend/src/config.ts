@@ -85,6 +85,8 @@ export const envSchema = z.object({
   OVERSEERR_URL: httpUrl('your Overseerr, e.g. http://overseerr:5055'),
   OVERSEERR_API_KEY: optionalString,
   OVERSEERR_WEBHOOK_SECRET: optionalString,
+  /** An approved request with nothing downloading and not available this many hours after approval is marked stalled. */
+  REQUEST_STALLED_AFTER_HOURS: z.coerce.number({ message: 'must be a number of hours' }).positive().max(24 * 365).default(24),
   /** Per-attempt timeout of every call to Plex, plex.tv and Overseerr. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(50).max(120_000).default(10_000),
   /** "The host is gone": longest wait for an upstream connection and the first byte of its answer (capped at UPSTREAM_TIMEOUT_MS). */

@@ -21,6 +21,7 @@ import { OverseerrUserLinker } from './features/media/overseerr-users';
 import { MediaRequestsRepository } from './features/media/requests.repository';
 import { RequestsService } from './features/media/requests.service';
 import { LibraryService } from './features/plex/library.service';
+import { PlayLinks } from './features/plex/play-links';
 import { createIntegrations, type IntegrationOptions } from './integrations/integrations';
 import type { OverseerrClient } from './integrations/overseerr';
 import type { PlexClient } from './integrations/plex';
@@ -110,8 +111,9 @@ export async function createContainer(config: Config, options: IntegrationOption
   const mediaRequests = new MediaRequestsRepository(database);
   const media = new MediaService(overseerr, mediaRequests, cache);
   const overseerrUsers = overseerr ? new OverseerrUserLinker(overseerr, users) : undefined;
-  const requests = new RequestsService(mediaRequests, media, events, overseerr, overseerrUsers);
-  const library = new LibraryService(plex, cache);
+  const playLinks = new PlayLinks(plex);
+  const requests = new RequestsService(mediaRequests, media, events, overseerr, overseerrUsers, playLinks, config.REQUEST_STALLED_AFTER_HOURS * 3_600_000);
+  const library = new LibraryService(plex, cache, playLinks);
   const plexLogin = new PlexLoginService(plexTv, plex, users, cache, overseerrUsers);
   installRecoveryProcedures(
     breakers,

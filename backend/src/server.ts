@@ -14,6 +14,7 @@ import { createContainer, type Container } from './container';
 import type { IntegrationOptions } from './integrations/integrations';
 import { startBackgroundJobs } from './background-jobs';
 import { cookieIdentity } from './features/auth/middleware';
+import { warnIfTrustingEveryProxy } from './http/trust-proxy';
 import { attachRealtime } from './realtime/socket';
 import { logger } from './observability/logging/logger';
 import { createMetricsServer } from './observability/metrics/metrics-server';
@@ -37,6 +38,7 @@ export async function startServer(
   hooks: { onAdminPassword?: (password: string) => void; integrations?: IntegrationOptions } = {},
 ): Promise<RunningServer> {
   if (config.PROMETHEUS_ENABLED) startDefaultMetrics();
+  warnIfTrustingEveryProxy(config.TRUST_PROXY);
   const container = await createContainer(config, hooks.integrations);
   const generated = await container.auth.ensureAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD);
   if (generated) hooks.onAdminPassword?.(generated);
@@ -49,6 +51,7 @@ export async function startServer(
     identify: cookieIdentity(container.sessions, container.users),
     redis: container.redis,
     keyPrefix: config.REDIS_KEY_PREFIX,
+    publicUrl: config.PUBLIC_URL,
   });
   const port = await listen(server, config.PORT, config.HOST, 'PORT');
   await startBackgroundJobs(container, config.JOBS_MODE);

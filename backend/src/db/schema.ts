@@ -105,6 +105,12 @@ export const mediaRequests = pgTable(
     seasons: jsonb('seasons').$type<number[] | null>(),
     status: text('status', { enum: requestStatuses }).notNull().default('pending'),
     overseerrId: integer('overseerr_id'),
+    /** When the request was last approved (or retried): the stall clock starts here. */
+    approvedAt: timestamp('approved_at', { withTimezone: true }),
+    /** The last download progress read from Overseerr (null: nothing in the download queue). */
+    download: jsonb('download').$type<DownloadProgress | null>(),
+    /** The Plex rating key Overseerr reports once the title is in the library. */
+    plexRatingKey: text('plex_rating_key'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -114,6 +120,50 @@ export const mediaRequests = pgTable(
     index('media_requests_tmdb_idx').on(t.mediaType, t.tmdbId),
     uniqueIndex('media_requests_overseerr_idx').on(t.overseerrId),
   ],
+);
+
+/** One download in the queue (a movie, or one episode of a show). */
+export interface DownloadItem {
+  title: string;
+  status: string;
+  size: number;
+  sizeLeft: number;
+  /** 0–100. */
+  percent: number;
+  /** The downloader's own estimate (ISO time), when it has one. */
+  estimatedCompletionAt: string | null;
+  seasonNumber: number | null;
+  episodeNumber: number | null;
+}
+
+export interface DownloadProgress {
+  /** 0–100 over all items, weighted by size. */
+  percent: number;
+  /** The latest estimated completion among the items, when any has one. */
+  estimatedCompletionAt: string | null;
+  items: DownloadItem[];
+  /** TV: each requested season's state. */
+  seasons: { seasonNumber: number; state: 'pending' | 'processing' | 'partially_available' | 'available' }[];
+}
+
+/** Steps of a request's timeline; statuses plus what happens in between. */
+export const timelineSteps = [...requestStatuses, 'requested', 'downloading', 'retried'] as const;
+export type TimelineStep = (typeof timelineSteps)[number];
+
+/** A request's history, kept by MediaNest because Overseerr keeps none. */
+export const mediaRequestEvents = pgTable(
+  'media_request_events',
+  {
+    id: serial('id').primaryKey(),
+    requestId: integer('request_id')
+      .notNull()
+      .references(() => mediaRequests.id, { onDelete: 'cascade' }),
+    step: text('step', { enum: timelineSteps }).notNull(),
+    /** Who did it, when known (the requester, the approving or declining Overseerr user, the retrying admin). */
+    actor: text('actor'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('media_request_events_request_idx').on(t.requestId, t.at)],
 );
 
 export const monitoredServices = pgTable('monitored_services', {

@@ -4,6 +4,8 @@
  * cookie exactly as HTTP requests are (no cookie, no connection). The domain
  * event bus decides nothing about delivery; this module does:
  * - `request.updated` → the owner's room `user:<id>`;
+ * - `request.progress` → the owner's room, as a `request.updated` whose
+ *   status did not change (one event for the page to follow);
  * - `request.created` → `role:admin`;
  * - `service.status` → everyone;
  * - `session.revoked` → the connections of that session (room `session:<stored id>`) or of that user are closed.
@@ -20,6 +22,13 @@
  * checked right after, and a session that ended meanwhile closes it. A client whose state could not be
  * recovered is told by `socket.recovered === false` and refetches what it shows.
  *
+ * A browser page may connect only from this server's own origin (PUBLIC_URL's
+ * when set, else the Host it connected to): another site cannot ride a
+ * member's cookie. When an account's role or enabled flag changes
+ * (`user.updated`), its sockets on every process leave the admin room at once
+ * and are re-evaluated against the stored session and user: the admin room is
+ * joined again for an admin, and a disabled account's sockets are closed.
+ *
  * medianest_websocket_connections_active is incremented on connect and
  * decremented on every disconnect, abrupt ones included.
  */
@@ -27,6 +36,7 @@ import type http from 'node:http';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Redis } from 'ioredis';
 import { Server, type ServerOptions, type Socket } from 'socket.io';
+import { originAllowed } from '../http/public-url';
 import { logger } from '../observability/logging/logger';
 import { activeConnections } from '../observability/metrics/catalog';
 import type { RedisConnection } from '../redis/client';
@@ -57,6 +67,8 @@ export interface BroadcastDeps {
 export interface RealtimeDeps extends BroadcastDeps {
   /** Resolves a handshake's Cookie header to a signed-in, enabled user (undefined when it is not one). */
   identify(cookieHeader: string | undefined): Promise<ConnectionIdentity | undefined>;
+  /** PUBLIC_URL: when set, the only origin browser pages may connect from. */
+  publicUrl?: string;
 }
 
 /** What the server sends; clients send nothing. */
@@ -80,8 +92,12 @@ interface SocketData {
 }
 
 type NoEvents = Record<string, never>;
-type RealtimeIo = Server<NoEvents, ServerToClientEvents, NoEvents, SocketData>;
-type RealtimeSocket = Socket<NoEvents, ServerToClientEvents, NoEvents, SocketData>;
+/** Between the servers of a cluster (serverSideEmit). */
+interface InterServerEvents {
+  'user.updated': (userId: string) => void;
+}
+type RealtimeIo = Server<NoEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type RealtimeSocket = Socket<NoEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 export interface RealtimeServer {
   readonly io: RealtimeIo;
@@ -115,13 +131,23 @@ function createIo(deps: BroadcastDeps, options: Partial<ServerOptions>, httpServ
 }
 
 /** Hands domain events of this process to Socket.IO, which delivers them wherever the rooms' connections are. */
-function deliverDomainEvents(io: RealtimeIo, events: EventBus): () => void {
+function deliverDomainEvents(io: RealtimeIo, events: EventBus, hasCluster: boolean): () => void {
   const unsubscribe = [
     events.subscribe('request.updated', (payload) => {
       io.to(userRoom(payload.userId)).emit('request.updated', payload);
     }),
+    // Download progress reaches the page as a request.updated whose status did not change.
+    events.subscribe('request.progress', (payload) => {
+      io.to(userRoom(payload.userId)).emit('request.updated', { ...payload, previousStatus: payload.status });
+    }),
     events.subscribe('request.created', (payload) => {
       io.to(ADMIN_ROOM).emit('request.created', payload);
+    }),
+    // A role change or a disable: that user's connections on every replica leave the admin room now
+    // (a room operation, carried by the adapter's stream), and every other server re-checks them.
+    events.subscribe('user.updated', ({ userId }) => {
+      io.in(userRoom(userId)).socketsLeave(ADMIN_ROOM);
+      if (hasCluster) io.serverSideEmit('user.updated', userId);
     }),
     events.subscribe('service.status', (payload) => {
       io.emit('service.status', payload);
@@ -170,6 +196,15 @@ export function attachRealtime(httpServer: http.Server, deps: RealtimeDeps): Rea
   );
 
   io.use((socket, next) => {
+    const { origin, host } = socket.handshake.headers;
+    if (!originAllowed(origin, host, deps.publicUrl)) {
+      logger().warn({ event: 'realtime.origin.refused', origin: String(origin).slice(0, 200) }, 'Refused a realtime connection from another origin');
+      return next(new Error('FORBIDDEN_ORIGIN'));
+    }
+    next();
+  });
+
+  io.use((socket, next) => {
     deps.identify(socket.handshake.headers.cookie).then(
       (identity) => {
         if (!identity) return next(new Error('UNAUTHENTICATED'));
@@ -213,8 +248,43 @@ export function attachRealtime(httpServer: http.Server, deps: RealtimeDeps): Rea
     );
   });
 
-  const stopDelivery = deliverDomainEvents(io, deps.events);
-  return { io, close: () => closeIo(io, publisher, stopDelivery) };
+  /** Checks one socket's session and user again: gone or disabled → closed; the admin room follows the role. */
+  const reevaluate = async (socket: RealtimeSocket) => {
+    let identity: ConnectionIdentity | undefined;
+    try {
+      identity = await deps.identify(socket.handshake.headers.cookie);
+    } catch (err) {
+      // Cannot tell whether the account may still listen: fail closed, the client reconnects and is checked then.
+      logger().warn({ event: 'realtime.reevaluate.failed', err: err instanceof Error ? err.message : String(err) }, 'Could not re-check a realtime session');
+      identity = undefined;
+    }
+    if (!identity || identity.user.id !== socket.data.user.id) {
+      socket.disconnect(true);
+      return;
+    }
+    joinRooms(socket, identity);
+  };
+  const reevaluateUser = (userId: string) => {
+    for (const socket of io.of('/').sockets.values()) {
+      if (socket.data.user.id !== userId) continue;
+      // Until the check answers, nothing admin-only reaches a socket whose role may have just been taken away.
+      if (socket.rooms.has(ADMIN_ROOM)) void socket.leave(ADMIN_ROOM);
+      void reevaluate(socket);
+    }
+  };
+  // A role change or a disable made through another process (its delivery asks every server to re-check).
+  io.on('user.updated', reevaluateUser);
+  const offUserUpdated = deps.events.subscribe('user.updated', ({ userId }) => reevaluateUser(userId));
+
+  const stopDelivery = deliverDomainEvents(io, deps.events, publisher !== undefined);
+  return {
+    io,
+    close: () =>
+      closeIo(io, publisher, () => {
+        offUserUpdated();
+        stopDelivery();
+      }),
+  };
 }
 
 /**
@@ -223,6 +293,6 @@ export function attachRealtime(httpServer: http.Server, deps: RealtimeDeps): Rea
  */
 export function startRealtimeBroadcaster(deps: BroadcastDeps & { redis: RedisConnection }): RealtimeServer {
   const { io, publisher } = createIo(deps, {});
-  const stopDelivery = deliverDomainEvents(io, deps.events);
+  const stopDelivery = deliverDomainEvents(io, deps.events, publisher !== undefined);
   return { io, close: () => closeIo(io, publisher, stopDelivery) };
 }

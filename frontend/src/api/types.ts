@@ -167,6 +167,31 @@ export function readSearchPage(value: unknown, requestedPage: number): SearchPag
   };
 }
 
+/** One download in the queue: a movie, or one episode of a show. */
+export interface DownloadItem {
+  title: string;
+  status: string;
+  percent: number;
+  estimatedCompletionAt: string | null;
+  seasonNumber: number | null;
+  episodeNumber: number | null;
+}
+
+export type SeasonState = 'pending' | 'processing' | 'partially_available' | 'available';
+
+export interface DownloadProgress {
+  percent: number;
+  estimatedCompletionAt: string | null;
+  items: DownloadItem[];
+  seasons: { seasonNumber: number; state: SeasonState }[];
+}
+
+export interface TimelineEntry {
+  step: string;
+  actor: string | null;
+  at: string | null;
+}
+
 export interface MediaRequest {
   id: number;
   userId: string | null;
@@ -179,6 +204,44 @@ export interface MediaRequest {
   status: RequestStatus;
   createdAt: string | null;
   updatedAt: string | null;
+  /** Approved long ago with nothing downloading and not available. */
+  stalled: boolean;
+  download: DownloadProgress | null;
+  /** Only on a single request: its history, oldest first. */
+  timeline: TimelineEntry[];
+  /** Only on a single available request: opens it in Plex. */
+  playUrl: string | null;
+}
+
+const SEASON_STATES: readonly SeasonState[] = ['pending', 'processing', 'partially_available', 'available'];
+
+function readDownload(value: unknown): DownloadProgress | null {
+  if (!isObject(value)) return null;
+  const items = (Array.isArray(value.items) ? value.items : []).filter(isObject).map((i) => ({
+    title: str(i.title) ?? '',
+    status: str(i.status) ?? '',
+    percent: Math.min(100, Math.max(0, num(i.percent) ?? 0)),
+    estimatedCompletionAt: str(i.estimatedCompletionAt) ?? null,
+    seasonNumber: num(i.seasonNumber) ?? null,
+    episodeNumber: num(i.episodeNumber) ?? null,
+  }));
+  const seasons = (Array.isArray(value.seasons) ? value.seasons : []).filter(isObject).flatMap((x) => {
+    const seasonNumber = num(x.seasonNumber);
+    const state = str(x.state) as SeasonState | undefined;
+    return seasonNumber === undefined || !state || !SEASON_STATES.includes(state) ? [] : [{ seasonNumber, state }];
+  });
+  return {
+    percent: Math.min(100, Math.max(0, num(value.percent) ?? 0)),
+    estimatedCompletionAt: str(value.estimatedCompletionAt) ?? null,
+    items,
+    seasons,
+  };
+}
+
+/** Only Plex Web links: anything else from the server is dropped rather than rendered as a link. */
+export function safePlayUrl(value: unknown): string | null {
+  const url = str(value);
+  return url && url.startsWith('https://app.plex.tv/') ? url : null;
 }
 
 export function readMediaRequest(value: unknown): MediaRequest | undefined {
@@ -200,6 +263,14 @@ export function readMediaRequest(value: unknown): MediaRequest | undefined {
     status: readRequestStatus(o.status),
     createdAt: str(o.createdAt) ?? null,
     updatedAt: str(o.updatedAt) ?? null,
+    stalled: bool(o.stalled) ?? false,
+    download: readDownload(o.download),
+    timeline: (Array.isArray(o.timeline) ? o.timeline : []).filter(isObject).map((e) => ({
+      step: str(e.step) ?? 'unknown',
+      actor: str(e.actor) ?? null,
+      at: str(e.at) ?? null,
+    })),
+    playUrl: safePlayUrl(o.playUrl),
   };
 }
 
@@ -321,6 +392,8 @@ export interface LibraryItem {
   addedAt: string | null;
   /** Episodes and seasons: the show and the season / episode numbers. */
   subtitle: string | null;
+  /** Opens the item in Plex. */
+  playUrl: string | null;
 }
 
 function safeImage(o: JsonObject): string | null {
@@ -358,6 +431,7 @@ export function readLibraryItem(o: JsonObject): LibraryItem | undefined {
     image: safeImage(o),
     addedAt: dateOf(o.addedAt),
     subtitle: subtitleOf(o),
+    playUrl: safePlayUrl(o.playUrl),
   };
 }
 

@@ -25,8 +25,14 @@ export function useLiveRequestUpdates(
   useRealtimeEvent('request.updated', (event) => {
     if (onlyRequestId !== undefined && event.requestId !== onlyRequestId) return;
     setRequests((current) =>
-      current?.map((r) => (r.id === event.requestId ? { ...r, status: event.status, updatedAt: new Date().toISOString() } : r)),
+      current?.map((r) =>
+        r.id === event.requestId
+          ? { ...r, status: event.status, stalled: event.stalled ?? r.stalled, updatedAt: event.status !== event.previousStatus ? new Date().toISOString() : r.updatedAt }
+          : r,
+      ),
     );
+    // Download progress arrives every minute; only a status change is announced.
+    if (event.status === event.previousStatus) return;
     setAnnouncement(`“${event.title}” is now ${requestStatusLabel(event.status).toLowerCase()}.`);
   });
   return announcement;
@@ -47,6 +53,7 @@ export function RequestRow({ request, showUser = false }: { request: MediaReques
           {showUser && request.username ? ` · ${request.username}` : ''} · requested {formatAgo(request.createdAt)}
         </span>
       </span>
+      {request.stalled && <span className="badge badge-warning">Stalled</span>}
       <RequestStatusBadge status={request.status} />
     </li>
   );

@@ -22,7 +22,9 @@ export interface RealtimeEvents {
     tmdbId: number;
     title: string;
     status: RequestStatus;
+    /** Equal to `status` when only the download progress changed. */
     previousStatus: RequestStatus;
+    stalled?: boolean;
   };
   'request.created': {
     requestId: number;

@@ -6,6 +6,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { secureCookies } from '../../http/public-url';
 import { parse } from '../../http/validate';
 import { rateLimitByIp, type RateLimiter, type RateLimitRule } from '../../http/rate-limit';
 import { toPublicUser } from '../users/users.repository';
@@ -24,7 +25,7 @@ export const PLEX_VERIFY_RULE: RateLimitRule = { name: 'plex-verify-ip', limit: 
 const verifyBody = z.object({ id: z.number({ message: 'id must be the PIN id (a number)' }).int().positive() }).strict();
 
 function cookieOptions(req: Request, maxAgeMs?: number) {
-  return { httpOnly: true, sameSite: 'lax' as const, secure: req.secure, path: COOKIE_PATH, ...(maxAgeMs !== undefined ? { maxAge: maxAgeMs } : {}) };
+  return { httpOnly: true, sameSite: 'lax' as const, secure: secureCookies(req), path: COOKIE_PATH, ...(maxAgeMs !== undefined ? { maxAge: maxAgeMs } : {}) };
 }
 
 export function plexLoginRouter(plexLogin: PlexLoginService, auth: AuthService, limiter: RateLimiter): Router {

@@ -7,7 +7,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { mediaTypes, requestStatuses } from '../../db/schema';
 import { parse } from '../../http/validate';
-import { requireUser } from '../auth/middleware';
+import { requireAdmin, requireUser } from '../auth/middleware';
 import type { MediaService } from './media.service';
 import type { RequestsService } from './requests.service';
 
@@ -70,6 +70,12 @@ export function mediaRouter(media: MediaService, requests: RequestsService): Rou
   router.delete('/requests/:id', requireUser, async (req, res) => {
     const { id } = parse(idParams, req.params, 'request id');
     res.json({ request: await requests.cancel(req.user!, id) });
+  });
+
+  // Administrators: send a stalled or failed request to Radarr/Sonarr again (Overseerr's retry).
+  router.post('/requests/:id/retry', requireAdmin, async (req, res) => {
+    const { id } = parse(idParams, req.params, 'request id');
+    res.json({ request: await requests.retry(req.user!, id) });
   });
 
   // Last: /:type/:tmdbId would also match /requests/<id>.

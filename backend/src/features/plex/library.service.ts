@@ -9,6 +9,7 @@
 import type { Cache } from '../../cache/cache';
 import { AppError } from '../../errors';
 import type { PlexClient, PlexMetadata, PlexSection } from '../../integrations/plex';
+import type { PlayLinks } from './play-links';
 
 export const LIBRARIES_TTL_SECONDS = 600;
 export const ITEMS_TTL_SECONDS = 120;
@@ -38,6 +39,9 @@ export interface LibraryItem {
   leafCount: number | null;
 }
 
+/** A library item as served: with its Play on Plex link (null while the server's identity is unknown). */
+export type PlayableLibraryItem = LibraryItem & { playUrl: string | null };
+
 export interface Library {
   key: string;
   type: string;
@@ -47,7 +51,7 @@ export interface Library {
 }
 
 export interface LibraryPage {
-  items: LibraryItem[];
+  items: PlayableLibraryItem[];
   page: number;
   pageSize: number;
   total: number;
@@ -90,6 +94,7 @@ export class LibraryService {
   constructor(
     private readonly plex: PlexClient | undefined,
     private readonly cache: Cache,
+    private readonly playLinks: PlayLinks,
   ) {}
 
   get configured(): boolean {
@@ -109,20 +114,22 @@ export class LibraryService {
       const p = await plex.sectionItems(key, (page - 1) * PAGE_SIZE, PAGE_SIZE);
       return { items: p.items.map(toLibraryItem), total: p.totalSize };
     });
-    return { ...result, page, pageSize: PAGE_SIZE, totalPages: Math.ceil(result.total / PAGE_SIZE) };
+    return { ...result, items: await this.playLinks.attach(result.items), page, pageSize: PAGE_SIZE, totalPages: Math.ceil(result.total / PAGE_SIZE) };
   }
 
-  async search(query: string): Promise<LibraryItem[]> {
+  async search(query: string): Promise<PlayableLibraryItem[]> {
     const plex = this.client();
     const normalized = query.trim().replace(/\s+/g, ' ');
-    return this.cache.wrap(await this.key(`search:${normalized.toLowerCase()}`), SEARCH_TTL_SECONDS, async () =>
+    const items = await this.cache.wrap(await this.key(`search:${normalized.toLowerCase()}`), SEARCH_TTL_SECONDS, async () =>
       (await plex.search(normalized, 20)).map(toLibraryItem),
     );
+    return this.playLinks.attach(items);
   }
 
-  async recentlyAdded(): Promise<LibraryItem[]> {
+  async recentlyAdded(): Promise<PlayableLibraryItem[]> {
     const plex = this.client();
-    return this.cache.wrap(await this.key('recent'), RECENT_TTL_SECONDS, async () => (await plex.recentlyAdded(RECENT_SIZE)).map(toLibraryItem));
+    const items = await this.cache.wrap(await this.key('recent'), RECENT_TTL_SECONDS, async () => (await plex.recentlyAdded(RECENT_SIZE)).map(toLibraryItem));
+    return this.playLinks.attach(items);
   }
 
   async image(path: string): Promise<{ contentType: string; bytes: Buffer }> {
