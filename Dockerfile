@@ -53,4 +53,7 @@ VOLUME ["/data"]
 EXPOSE 4000 9090
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:4000/health/live', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# One image for every role, chosen by JOBS_MODE: all (default: web + job processors), web (HTTP API,
+# web app and Socket.IO only), worker (only the job processors; no port 4000, so give it its own health
+# check on the metrics port). See docs/scaling.md.
 CMD ["node", "backend/dist/main.js"]

@@ -6,7 +6,7 @@
 // Used by live stack tests and drills so they exercise the real rules.
 //
 //   node scripts/render-local-monitoring.mjs --out DIR \
-//     --target medianest-backend=127.0.0.1:9090 [--target prometheus=127.0.0.1:19091 ...] \
+//     --target medianest-backend=127.0.0.1:9090[,127.0.0.1:9091 ...] [--target prometheus=127.0.0.1:19091 ...] \
 //     [--alertmanager 127.0.0.1:19093] \
 //     [--webhook-url http://127.0.0.1:4000/api/v1/alerts/webhook --webhook-token-file FILE] \
 //     [--metrics-token-file FILE] [--scrape-interval 5s --evaluation-interval 5s]
@@ -37,7 +37,7 @@ if (!opts.out) {
 }
 const targets = new Map(opts.target.map((t) => {
   const [job, address] = t.split('=');
-  if (!job || !/^[\w.-]+:\d+$/.test(address ?? '')) throw new Error(`--target must be JOB=HOST:PORT, got ${t}`);
+  if (!job || !(address ?? '').split(',').every((a) => /^[\w.-]+:\d+$/.test(a))) throw new Error(`--target must be JOB=HOST:PORT[,HOST:PORT...], got ${t}`);
   return [job, address];
 }));
 const readable = (file, what) => {
@@ -55,7 +55,7 @@ const dropped = [];
 prom.scrape_configs = prom.scrape_configs.filter((job) => {
   const address = targets.get(job.job_name);
   if (!address) { dropped.push(job.job_name); return false; }
-  job.static_configs = [{ targets: [address] }];
+  job.static_configs = [{ targets: address.split(',') }];
   if (opts['scrape-interval'] && job.scrape_interval) job.scrape_interval = opts['scrape-interval'];
   if (job.job_name === 'medianest-backend' && opts['metrics-token-file']) {
     job.authorization = { type: 'Bearer', credentials_file: readable(opts['metrics-token-file'], 'metrics token file') };

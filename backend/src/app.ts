@@ -19,6 +19,9 @@ import { adminUsersRouter } from './features/users/admin-users.routes';
 import { alertsRouter } from './features/alerts/alerts.routes';
 import { opsRouter } from './features/ops/ops.routes';
 import { adminServicesRouter, servicesRouter } from './features/services/services.routes';
+import { requireApiClient } from './http/api-client-guard';
+import { isHttpsUrl, setHttpsOnly } from './http/public-url';
+import { trustProxySetting } from './http/trust-proxy';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { requestContextMiddleware } from './http/access-log';
 import { captureRouteTemplate, httpMetricsMiddleware } from './observability/metrics/http-metrics';
@@ -41,10 +44,8 @@ function requireJsonBody(req: Request, _res: Response, next: NextFunction): void
 export function buildApp(c: Container): Express {
   const app = express();
   app.disable('x-powered-by');
-  if (c.config.TRUST_PROXY !== undefined) {
-    const v = c.config.TRUST_PROXY;
-    app.set('trust proxy', v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v);
-  }
+  if (c.config.TRUST_PROXY !== undefined) app.set('trust proxy', trustProxySetting(c.config.TRUST_PROXY));
+  setHttpsOnly(app, c.config.PUBLIC_URL);
 
   // The SERVER span first: the request id, the access line and the metrics' exemplars read it.
   if (tracingEnabled()) app.use(serverSpans());
@@ -60,8 +61,8 @@ export function buildApp(c: Container): Express {
           'upgrade-insecure-requests': null,
         },
       },
-      // Plain-http LAN installs are normal for a household server; HSTS only makes sense behind HTTPS.
-      strictTransportSecurity: false,
+      // Plain-http LAN installs are normal for a household server; HSTS only when PUBLIC_URL says the site is https.
+      strictTransportSecurity: isHttpsUrl(c.config.PUBLIC_URL) ? { maxAge: 180 * 24 * 60 * 60, includeSubDomains: false } : false,
     }),
   );
 
@@ -71,7 +72,7 @@ export function buildApp(c: Container): Express {
   });
   const ready = async (_req: Request, res: Response) => {
     const report = await c.health.readiness();
-    res.status(report.status === 'unavailable' ? 503 : 200).json(report);
+    res.status(report.status === 'unavailable' || report.status === 'draining' ? 503 : 200).json(report);
   };
   app.get('/health/ready', ready);
   app.get('/health', ready);
@@ -82,7 +83,7 @@ export function buildApp(c: Container): Express {
   app.use('/api/v1/alerts', alertsRouter(c.alerts, c.config.ALERTS_WEBHOOK_TOKEN));
 
   const api = express.Router();
-  api.use(['/', ''], requireJsonBody);
+  api.use(['/', ''], requireJsonBody, requireApiClient);
   api.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   api.use(authenticate(c.sessions, c.users));
 
@@ -91,10 +92,10 @@ export function buildApp(c: Container): Express {
   api.use('/media', mediaRouter(c.media, c.requests));
   api.use('/plex', plexRouter(c.library));
   api.use('/webhooks', overseerrWebhookRouter(c.config.OVERSEERR_WEBHOOK_SECRET, c.requests));
-  api.use('/admin/users', adminUsersRouter(c.users, c.sessions, c.auth, c.config.PUBLIC_URL));
+  api.use('/admin/users', adminUsersRouter(c.users, c.sessions, c.auth, c.config.PUBLIC_URL, c.events));
   api.use('/services', servicesRouter(c.serviceStatus));
   api.use('/admin/services', adminServicesRouter(c.serviceStatus.monitored));
-  api.use('/admin/observability', opsRouter({ health: c.health, jobs: c.jobs, alerts: c.alerts, version: c.config.version }));
+  api.use('/admin/observability', opsRouter({ health: c.health, jobs: c.jobs, alerts: c.alerts, ops: c.ops, version: c.config.version }));
 
   api.use(notFoundHandler);
   app.use('/api/v1', api);

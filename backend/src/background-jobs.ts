@@ -3,6 +3,9 @@
  * worker process when JOBS_MODE=web splits them off):
  * - `request-sync` every 5 min: asks Overseerr about requests still in
  *   progress (the safety net for Overseerr's never-retried webhooks);
+ * - `request-progress` every 60 s (the pace at which Overseerr itself reads
+ *   the Radarr/Sonarr queues): download progress, approvals with who made
+ *   them, availability with the Plex item, pushed to browsers on change;
  * - `service-health` every 60 s: probes Plex, Overseerr and the admin's extra
  *   URLs, records the results and announces status changes;
  * - `plex-sync` every 15 min: refreshes the cached Plex library.
@@ -15,12 +18,14 @@ import { logger } from './observability/logging/logger';
 import type { JobQueue } from './jobs/job-queue';
 
 export const REQUEST_SYNC_EVERY_MS = 5 * 60_000;
+export const REQUEST_PROGRESS_EVERY_MS = 60_000;
 export const SERVICE_HEALTH_EVERY_MS = 60_000;
 export const PLEX_SYNC_EVERY_MS = 15 * 60_000;
 
 /** The requests service's Overseerr reconciliation. */
 export interface RequestSyncTarget {
   syncPending(): Promise<{ checked: number; updated: number }>;
+  refreshProgress(): Promise<{ checked: number; changed: number }>;
 }
 
 /** The library service's cache refresh. */
@@ -67,6 +72,19 @@ export function defineBackgroundJobs(deps: BackgroundJobDeps): string[] {
       },
     });
     defined.push('request-sync');
+
+    jobs.define({
+      queue: 'request-progress',
+      jobType: 'refresh-request-progress',
+      everyMs: REQUEST_PROGRESS_EVERY_MS,
+      attempts: 1,
+      backoffMs: 10_000,
+      run: async () => {
+        const { checked, changed } = await requests.refreshProgress();
+        logger().debug({ event: 'requests.progress_refreshed', checked, changed }, `Request progress: ${changed} of ${checked} requests changed`);
+      },
+    });
+    defined.push('request-progress');
   }
 
   if (library) {

@@ -4,6 +4,7 @@
  * `loadConfig` never throws a stack trace at the operator: `ConfigError` carries
  * one line naming the variable and the problem, and main.ts prints it and exits 1.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -84,6 +85,8 @@ export const envSchema = z.object({
   OVERSEERR_URL: httpUrl('your Overseerr, e.g. http://overseerr:5055'),
   OVERSEERR_API_KEY: optionalString,
   OVERSEERR_WEBHOOK_SECRET: optionalString,
+  /** An approved request with nothing downloading and not available this many hours after approval is marked stalled. */
+  REQUEST_STALLED_AFTER_HOURS: z.coerce.number({ message: 'must be a number of hours' }).positive().max(24 * 365).default(24),
   /** Per-attempt timeout of every call to Plex, plex.tv and Overseerr. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(50).max(120_000).default(10_000),
   /** "The host is gone": longest wait for an upstream connection and the first byte of its answer (capped at UPSTREAM_TIMEOUT_MS). */
@@ -101,8 +104,16 @@ export const envSchema = z.object({
   ADMIN_USERNAME: z.string().min(1).max(64).default('admin'),
   ADMIN_PASSWORD: optionalString.refine((v) => v === undefined || v.length >= 8, 'must be at least 8 characters'),
   ALERTS_WEBHOOK_TOKEN: optionalString,
-  /** `all`: this process also runs the job processors (single-process households); `web`: only with REDIS_URL, leaves them to `node dist/worker.js`. */
-  JOBS_MODE: z.enum(['all', 'web'], { message: 'must be all or web' }).default('all'),
+  /**
+   * The process's role. `all`: web and job processors in one process (single-process households);
+   * `web`: only with REDIS_URL, serves HTTP and Socket.IO and leaves the processors to worker processes;
+   * `worker`: only the processors (`node dist/main.js` then runs what `node dist/worker.js` runs).
+   */
+  JOBS_MODE: z.enum(['all', 'web', 'worker'], { message: 'must be all, web or worker' }).default('all'),
+  /** After SIGTERM, how long a web process answers /health/ready with 503 while still serving, so a load balancer stops sending it traffic. */
+  SHUTDOWN_DRAIN_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(0).max(300_000).default(0),
+  /** This process's name on the Ops page (per-replica figures); defaults to the host name and process id. */
+  INSTANCE_NAME: optionalString,
   /** Browser metric posts (Web Vitals, custom) allowed per client IP per minute. */
   BROWSER_METRICS_RATE_LIMIT: z.coerce.number({ message: 'must be a number' }).int().min(1).max(10_000_000).default(120),
   TRUST_PROXY: optionalString,
@@ -115,6 +126,8 @@ export const envSchema = z.object({
 export type Env = z.infer<typeof envSchema>;
 
 export interface Config extends Env {
+  /** INSTANCE_NAME, or `<hostname>:<pid>`. */
+  instance: string;
   dataDir: string;
   logDir: string;
   otlpEndpoint: string | undefined;
@@ -149,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     ...e,
+    instance: e.INSTANCE_NAME ?? `${os.hostname()}:${process.pid}`,
     dataDir,
     logDir: path.resolve(e.LOG_DIR ?? path.join(dataDir, 'logs')),
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? e.JAEGER_ENDPOINT,

@@ -15,13 +15,13 @@ import { AlertsRepository } from './features/alerts/alerts.repository';
 import { ServiceStatusService } from './features/services/service-status.service';
 import { createJobQueue } from './jobs/create-job-queue';
 import type { JobQueue } from './jobs/job-queue';
-import { startEventRelay } from './realtime/event-relay';
 import { PlexLoginService } from './features/auth/plex-login.service';
 import { MediaService } from './features/media/media.service';
 import { OverseerrUserLinker } from './features/media/overseerr-users';
 import { MediaRequestsRepository } from './features/media/requests.repository';
 import { RequestsService } from './features/media/requests.service';
 import { LibraryService } from './features/plex/library.service';
+import { PlayLinks } from './features/plex/play-links';
 import { createIntegrations, type IntegrationOptions } from './integrations/integrations';
 import type { OverseerrClient } from './integrations/overseerr';
 import type { PlexClient } from './integrations/plex';
@@ -32,6 +32,7 @@ import { createRateLimiter, type RateLimiter } from './http/rate-limit';
 import { HealthService } from './observability/health/health';
 import { buildInfo } from './observability/metrics/catalog';
 import { EventBus } from './realtime/events';
+import { ClusterOps } from './features/ops/cluster-ops';
 import { connectRedis, type RedisConnection } from './redis/client';
 
 export interface Container {
@@ -61,6 +62,8 @@ export interface Container {
   jobs: JobQueue;
   serviceStatus: ServiceStatusService;
   alerts: AlertsRepository;
+  /** This process's Ops figures, published for the cluster-wide Ops page (started by server.ts / the worker). */
+  ops: ClusterOps;
   /** Closes connections in reverse order of opening. */
   close(): Promise<void>;
 }
@@ -108,8 +111,9 @@ export async function createContainer(config: Config, options: IntegrationOption
   const mediaRequests = new MediaRequestsRepository(database);
   const media = new MediaService(overseerr, mediaRequests, cache);
   const overseerrUsers = overseerr ? new OverseerrUserLinker(overseerr, users) : undefined;
-  const requests = new RequestsService(mediaRequests, media, events, overseerr, overseerrUsers);
-  const library = new LibraryService(plex, cache);
+  const playLinks = new PlayLinks(plex);
+  const requests = new RequestsService(mediaRequests, media, events, overseerr, overseerrUsers, playLinks, config.REQUEST_STALLED_AFTER_HOURS * 3_600_000);
+  const library = new LibraryService(plex, cache, playLinks);
   const plexLogin = new PlexLoginService(plexTv, plex, users, cache, overseerrUsers);
   installRecoveryProcedures(
     breakers,
@@ -129,8 +133,8 @@ export async function createContainer(config: Config, options: IntegrationOption
   const jobs = createJobQueue(config, redis);
   const serviceStatus = new ServiceStatusService(database, events, config);
   const alerts = new AlertsRepository(database);
-  // With Redis, domain events cross processes (worker → web, replica → replica).
-  const eventRelay = redis ? startEventRelay(events, redis, config.REDIS_KEY_PREFIX) : undefined;
+
+  const ops = new ClusterOps(redis, { instance: config.instance, role: config.JOBS_MODE, version: config.version });
 
   buildInfo.set({ version: config.version, commit: config.commit, node_version: process.version }, 1);
 
@@ -156,9 +160,10 @@ export async function createContainer(config: Config, options: IntegrationOption
     jobs,
     serviceStatus,
     alerts,
+    ops,
     async close() {
       await jobs.close();
-      await eventRelay?.close();
+      await ops.stop();
       breakers.close();
       await redis?.close();
       await database.close();

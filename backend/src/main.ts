@@ -9,9 +9,12 @@ import { tracing } from './tracing';
 import { logger } from './observability/logging/logger';
 import { exitOnStartupFailure, loadConfigOrExit, openProcessLogging, stopOnSignals } from './process-lifecycle';
 import { SHUTDOWN_BUDGET_MS, startServer } from './server';
+import { runWorker } from './worker-process';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit('medianest');
+  // One image, three roles: JOBS_MODE=worker makes this process a worker (what `node dist/worker.js` runs).
+  if (config.JOBS_MODE === 'worker') return runWorker(config);
   const logging = await openProcessLogging(config);
   const started = Date.now();
   const running = await startServer(config, {
@@ -32,6 +35,8 @@ async function main(): Promise<void> {
       redis: config.REDIS_URL ? 'configured' : 'in-process',
       tracing: tracing ? 'otlp' : 'off',
       log_shipping: logging.loki ? 'loki' : 'off',
+      jobs_mode: config.JOBS_MODE,
+      instance: config.instance,
       startup_ms: Date.now() - started,
       // Since the process began, including loading modules and starting tracing.
       boot_ms: Math.round(process.uptime() * 1000),
@@ -39,7 +44,7 @@ async function main(): Promise<void> {
     `MediaNest is listening on http://localhost:${running.port}`,
   );
 
-  stopOnSignals({ event: 'server', budgetMs: SHUTDOWN_BUDGET_MS, stop: () => running.stop(), logging });
+  stopOnSignals({ event: 'server', budgetMs: config.SHUTDOWN_DRAIN_MS + SHUTDOWN_BUDGET_MS, stop: () => running.stop(), logging });
 }
 
 main().catch(exitOnStartupFailure('medianest'));

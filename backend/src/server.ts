@@ -1,8 +1,11 @@
 /**
  * Starts MediaNest: container → app → HTTP listener (+ metrics listener,
- * Socket.IO, background jobs), and stops it gracefully: stop accepting,
- * disconnect WebSocket clients, let in-flight requests finish (up to the
- * budget), then close the job queues, the database and Redis.
+ * Socket.IO, background jobs), and stops it gracefully: answer /health/ready
+ * with 503 for SHUTDOWN_DRAIN_MS while still serving (a load balancer takes
+ * the replica out of rotation), stop accepting, close WebSocket connections
+ * as a server shutdown (clients reconnect elsewhere and recover their state),
+ * let in-flight requests finish (up to the budget), then close the job
+ * queues, the database and Redis.
  */
 import http from 'node:http';
 import { buildApp } from './app';
@@ -11,6 +14,7 @@ import { createContainer, type Container } from './container';
 import type { IntegrationOptions } from './integrations/integrations';
 import { startBackgroundJobs } from './background-jobs';
 import { cookieIdentity } from './features/auth/middleware';
+import { warnIfTrustingEveryProxy } from './http/trust-proxy';
 import { attachRealtime } from './realtime/socket';
 import { logger } from './observability/logging/logger';
 import { createMetricsServer } from './observability/metrics/metrics-server';
@@ -34,6 +38,7 @@ export async function startServer(
   hooks: { onAdminPassword?: (password: string) => void; integrations?: IntegrationOptions } = {},
 ): Promise<RunningServer> {
   if (config.PROMETHEUS_ENABLED) startDefaultMetrics();
+  warnIfTrustingEveryProxy(config.TRUST_PROXY);
   const container = await createContainer(config, hooks.integrations);
   const generated = await container.auth.ensureAdmin(config.ADMIN_USERNAME, config.ADMIN_PASSWORD);
   if (generated) hooks.onAdminPassword?.(generated);
@@ -41,9 +46,16 @@ export async function startServer(
   const app = buildApp(container);
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;
-  const realtime = attachRealtime(server, { events: container.events, identify: cookieIdentity(container.sessions, container.users) });
+  const realtime = attachRealtime(server, {
+    events: container.events,
+    identify: cookieIdentity(container.sessions, container.users),
+    redis: container.redis,
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    publicUrl: config.PUBLIC_URL,
+  });
   const port = await listen(server, config.PORT, config.HOST, 'PORT');
   await startBackgroundJobs(container, config.JOBS_MODE);
+  container.ops.start();
 
   let metricsServer: http.Server | undefined;
   let metricsPort: number | undefined;
@@ -55,6 +67,11 @@ export async function startServer(
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      if (config.SHUTDOWN_DRAIN_MS > 0) {
+        container.health.drain();
+        logger().info({ event: 'shutdown.draining', drain_ms: config.SHUTDOWN_DRAIN_MS }, 'Draining: readiness answers 503 while requests are still served');
+        await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DRAIN_MS));
+      }
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       // WebSocket connections would hold server.close() open until the budget runs out.

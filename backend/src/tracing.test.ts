@@ -185,7 +185,7 @@ describe('MediaNest with traces and Loki', () => {
       expect(signedIn.status).toBe(200);
       const cookie = signedIn.headers.getSetCookie()[0]!.split(';')[0]!;
 
-      const res = await fetch(`${proc.baseUrl}/api/v1/auth/plex/pin`, { method: 'POST', headers: { cookie } });
+      const res = await fetch(`${proc.baseUrl}/api/v1/auth/plex/pin`, { method: 'POST', headers: { cookie, 'x-requested-with': 'XMLHttpRequest' } });
       expect(res.status).toBe(201);
       const requestId = res.headers.get('x-request-id');
 

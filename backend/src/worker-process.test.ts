@@ -91,7 +91,7 @@ describe('worker process', () => {
     worker = await startWorkerProcess(loadConfig(env.env));
     expect(worker.container.jobs.processing).toBe(true);
 
-    // The worker's service-health run probes the router and publishes the change; the web process relays it.
+    // The worker's service-health run probes the router and publishes the change; it reaches the web process's browsers through Redis.
     await waitFor(() => statuses.some((e) => e.service === key && e.status === 'up'), 20_000);
     const res = await fetch(`${baseUrl}/api/v1/services/status`, { headers: { cookie } });
     const body = (await res.json()) as { services: { service: string; status: string }[] };

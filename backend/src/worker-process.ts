@@ -13,6 +13,9 @@ import { createMetricsServer } from './observability/metrics/metrics-server';
 import { startDefaultMetrics } from './observability/metrics/catalog';
 import { startBackgroundJobs } from './background-jobs';
 import { listen } from './http/listen';
+import { startRealtimeBroadcaster } from './realtime/socket';
+import { logger } from './observability/logging/logger';
+import { openProcessLogging, stopOnSignals } from './process-lifecycle';
 
 /** Time for running jobs to finish and telemetry to flush after SIGTERM. */
 export const WORKER_SHUTDOWN_BUDGET_MS = 10_000;
@@ -33,8 +36,11 @@ export async function startWorkerProcess(config: Config): Promise<RunningWorker>
     throw new ConfigError('Invalid configuration: DATABASE_URL is required by the worker (the embedded database cannot be shared between processes)');
   }
   if (config.PROMETHEUS_ENABLED) startDefaultMetrics();
-  const container = await createContainer(config);
+  const container = await createContainer({ ...config, JOBS_MODE: 'worker' });
+  // What the jobs publish (service status, request updates) reaches the web replicas' browsers through Redis.
+  const realtime = startRealtimeBroadcaster({ events: container.events, redis: container.redis!, keyPrefix: config.REDIS_KEY_PREFIX });
   await startBackgroundJobs(container, 'worker');
+  container.ops.start();
 
   let metricsServer: http.Server | undefined;
   let metricsPort: number | undefined;
@@ -54,9 +60,20 @@ export async function startWorkerProcess(config: Config): Promise<RunningWorker>
           metricsServer.closeAllConnections();
           await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
         }
+        await container.jobs.close();
+        await realtime.close();
         await container.close();
       })();
       return stopping;
     },
   };
+}
+
+/** The worker as a process (`node dist/worker.js`, or `node dist/main.js` with JOBS_MODE=worker): logger, processors, stop on signals. */
+export async function runWorker(config: Config): Promise<void> {
+  const logging = await openProcessLogging(config);
+  // A worker without Redis and PostgreSQL is a configuration error (ConfigError): one line, exit 1.
+  const running = await startWorkerProcess(config);
+  logger().info({ event: 'worker.started', metrics_port: running.metricsPort, instance: config.instance }, 'MediaNest worker is processing background jobs');
+  stopOnSignals({ event: 'worker', budgetMs: WORKER_SHUTDOWN_BUDGET_MS, stop: () => running.stop(), logging });
 }

@@ -6,18 +6,7 @@
  */
 // First import, on purpose: instrumentations must be in place before ioredis, pg and undici load.
 import './tracing';
-import { startWorkerProcess, WORKER_SHUTDOWN_BUDGET_MS } from './worker-process';
-import { logger } from './observability/logging/logger';
-import { exitOnStartupFailure, loadConfigOrExit, openProcessLogging, stopOnSignals } from './process-lifecycle';
+import { runWorker } from './worker-process';
+import { exitOnStartupFailure, loadConfigOrExit } from './process-lifecycle';
 
-async function main(): Promise<void> {
-  const config = loadConfigOrExit('medianest-worker');
-  const logging = await openProcessLogging(config);
-  // A worker without Redis and PostgreSQL is a configuration error (ConfigError): one line, exit 1.
-  const running = await startWorkerProcess(config);
-  logger().info({ event: 'worker.started', metrics_port: running.metricsPort }, 'MediaNest worker is processing background jobs');
-
-  stopOnSignals({ event: 'worker', budgetMs: WORKER_SHUTDOWN_BUDGET_MS, stop: () => running.stop(), logging });
-}
-
-main().catch(exitOnStartupFailure('medianest-worker'));
+runWorker(loadConfigOrExit('medianest-worker')).catch(exitOnStartupFailure('medianest-worker'));

@@ -11,6 +11,8 @@ import { loadConfig } from '../config';
 import { createContainer, type Container } from '../container';
 import { loginCookie } from '../test/auth-helpers';
 import { ADMIN_PASSWORD, prepareTestEnv, testMode, type TestEnv } from '../test/context';
+import { io as connect } from 'socket.io-client';
+import { startServer, type RunningServer } from '../server';
 
 const CLI = path.resolve(__dirname, '../../dist/cli/admin.js');
 
@@ -29,7 +31,10 @@ function runCli(args: string[], env: Record<string, string>): Promise<{ code: nu
 
 let testEnv: TestEnv | undefined;
 let container: Container | undefined;
+let running: RunningServer | undefined;
 afterEach(async () => {
+  await running?.stop();
+  running = undefined;
   await container?.close();
   container = undefined;
   await testEnv?.cleanup();
@@ -88,24 +93,35 @@ describe('npm run admin -- reset-password', () => {
     expect(usage.stderr).toMatch(/Usage: npm run admin -- reset-password <username>/);
   });
 
-  it(`while MediaNest is running: ${testMode === 'embedded' ? 'refuses the open embedded database, saying to stop it' : 'works against PostgreSQL'}`, async () => {
+  it(`while MediaNest is running: ${testMode === 'embedded' ? 'refuses the open embedded database, saying to stop it' : 'works against PostgreSQL, and the account’s live connections close'}`, async () => {
     testEnv = await prepareTestEnv();
-    const app = await open(testEnv.env);
+    running = await startServer(loadConfig(testEnv.env));
+    const app = buildApp(running.container);
     const before = await loginCookie(app);
-    const revoked = new Promise((resolve) => container!.events.subscribe('session.revoked', resolve));
-    const run = await runCli(['reset-password', 'admin'], { ...testEnv.env, ADMIN_PASSWORD: 'owner-is-back-1' });
-    if (testMode === 'embedded') {
-      // Only one process may open an embedded database: the CLI must not touch it, and must say why.
-      expect(run.code).toBe(1);
-      expect(run.stderr).toMatch(/is in use .*MediaNest is probably running\. Stop it first/);
-      expect((await request(app).get('/api/v1/auth/session').set('Cookie', before)).status).toBe(200);
-      await loginCookie(app, 'admin', ADMIN_PASSWORD);
-    } else {
-      expect(run.code).toBe(0);
-      expect((await request(app).get('/api/v1/auth/session').set('Cookie', before)).status).toBe(401);
-      // The running process heard it (through Redis), so it closes the account's open live connections too.
-      expect(await revoked).toEqual({ userId: (await container!.users.findByUsername('admin'))!.id });
-      await loginCookie(app, 'admin', 'owner-is-back-1');
+    const socket = connect(`http://127.0.0.1:${running.port}`, { path: '/socket.io', transports: ['websocket'], reconnection: false, extraHeaders: { cookie: before } });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('connect_error', reject);
+    });
+    const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+    try {
+      const run = await runCli(['reset-password', 'admin'], { ...testEnv.env, ADMIN_PASSWORD: 'owner-is-back-1' });
+      if (testMode === 'embedded') {
+        // Only one process may open an embedded database: the CLI must not touch it, and must say why.
+        expect(run.code).toBe(1);
+        expect(run.stderr).toMatch(/is in use .*MediaNest is probably running\. Stop it first/);
+        expect((await request(app).get('/api/v1/auth/session').set('Cookie', before)).status).toBe(200);
+        expect(socket.connected).toBe(true);
+        await loginCookie(app, 'admin', ADMIN_PASSWORD);
+      } else {
+        expect(run.code).toBe(0);
+        expect((await request(app).get('/api/v1/auth/session').set('Cookie', before)).status).toBe(401);
+        // The running process's connections of that account were closed through Redis.
+        expect(await closed).toBe('io server disconnect');
+        await loginCookie(app, 'admin', 'owner-is-back-1');
+      }
+    } finally {
+      socket.disconnect();
     }
   });
 });

@@ -21,8 +21,8 @@ import { PasswordResets } from '../features/auth/password-resets';
 import { UsersRepository } from '../features/users/users.repository';
 import { createRateLimiter } from '../http/rate-limit';
 import { createLogger, setLogger } from '../observability/logging/logger';
-import { startEventRelay } from '../realtime/event-relay';
 import { EventBus } from '../realtime/events';
+import { startRealtimeBroadcaster } from '../realtime/socket';
 import { connectRedis, type RedisConnection } from '../redis/client';
 
 const USAGE = `Usage: npm run admin -- reset-password <username> [--force]
@@ -75,7 +75,9 @@ async function resetPassword(username: string, force: boolean): Promise<void> {
   // With Redis, running MediaNest processes hear about the revocation and close the account's open connections.
   const events = new EventBus();
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX }) : undefined;
-  const relay = redis && (await redisReady(redis)) ? startEventRelay(events, redis, config.REDIS_KEY_PREFIX) : undefined;
+  // A Socket.IO server without listener on the same Redis adapter as the running processes: closing the
+  // account's connections reaches every replica.
+  const realtime = redis && (await redisReady(redis)) ? startRealtimeBroadcaster({ events, redis, keyPrefix: config.REDIS_KEY_PREFIX }) : undefined;
   try {
     const users = new UsersRepository(database);
     const user = await users.findByUsername(username);
@@ -98,10 +100,9 @@ async function resetPassword(username: string, force: boolean): Promise<void> {
         : `Password of "${user.username}" set to ADMIN_PASSWORD.\n`,
     );
     process.stdout.write(`All sessions of "${user.username}" were signed out.\n`);
-    // Commands on one connection run in order: once this answers, the revocation has been published.
-    if (relay) await redis!.ping(5_000).catch(() => undefined);
   } finally {
-    await relay?.close();
+    // Sends what is queued (the revocation) before it closes.
+    await realtime?.close();
     await redis?.close();
     await database.close();
   }

@@ -14,11 +14,11 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import { mediaTypes, requestStatuses, serviceStatuses, userRoles, type RequestStatus } from '@medianest/contracts';
+import { mediaTypes, requestStatuses, serviceStatuses, timelineSteps, userRoles, type DownloadProgress, type RequestStatus } from '@medianest/contracts';
 
 // The enums are the contract's words: the web app and the database agree on them.
-export { mediaTypes, requestStatuses, serviceStatuses, userRoles };
-export type { MediaType, RequestStatus, ServiceStatus, UserRole } from '@medianest/contracts';
+export { mediaTypes, requestStatuses, serviceStatuses, timelineSteps, userRoles };
+export type { DownloadItem, DownloadProgress, MediaType, RequestStatus, ServiceStatus, TimelineStep, UserRole } from '@medianest/contracts';
 
 
 export const users = pgTable(
@@ -96,6 +96,12 @@ export const mediaRequests = pgTable(
     seasons: jsonb('seasons').$type<number[] | null>(),
     status: text('status', { enum: requestStatuses }).notNull().default('pending'),
     overseerrId: integer('overseerr_id'),
+    /** When the request was last approved (or retried): the stall clock starts here. */
+    approvedAt: timestamp('approved_at', { withTimezone: true }),
+    /** The last download progress read from Overseerr (null: nothing in the download queue). */
+    download: jsonb('download').$type<DownloadProgress | null>(),
+    /** The Plex rating key Overseerr reports once the title is in the library. */
+    plexRatingKey: text('plex_rating_key'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -105,6 +111,22 @@ export const mediaRequests = pgTable(
     index('media_requests_tmdb_idx').on(t.mediaType, t.tmdbId),
     uniqueIndex('media_requests_overseerr_idx').on(t.overseerrId),
   ],
+);
+
+/** A request's history, kept by MediaNest because Overseerr keeps none. */
+export const mediaRequestEvents = pgTable(
+  'media_request_events',
+  {
+    id: serial('id').primaryKey(),
+    requestId: integer('request_id')
+      .notNull()
+      .references(() => mediaRequests.id, { onDelete: 'cascade' }),
+    step: text('step', { enum: timelineSteps }).notNull(),
+    /** Who did it, when known (the requester, the approving or declining Overseerr user, the retrying admin). */
+    actor: text('actor'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('media_request_events_request_idx').on(t.requestId, t.at)],
 );
 
 export const monitoredServices = pgTable('monitored_services', {

@@ -221,16 +221,40 @@ describe('the MediaNest web app in Chromium', () => {
     await page.getByText('Live', { exact: true }).waitFor();
     expect(await upstreams.overseerr.approve(request.overseerrId)).toBe(200);
     await row.getByText('Processing', { exact: true }).waitFor();
-    expect(await upstreams.overseerr.markAvailable(request.overseerrId)).toBe(200);
-    await row.getByText('Available', { exact: true }).waitFor();
     await shot(page, 'requests', 'desktop');
 
-    // One request, then the library and one of its sections, then home.
+    // The request page follows it live: approved by Overseerr's owner, then the download
+    // (each run of the request-progress job is what its 60 s timer would do), then Plex.
     await row.getByRole('link', { name: 'The Matrix Revolutions' }).click();
     await page.waitForURL(`**/requests/${request.id}`);
     await page.getByRole('heading', { level: 1, name: 'The Matrix Revolutions', exact: true }).waitFor();
-    await page.getByText('Available', { exact: true }).waitFor();
+    const timeline = page.getByRole('region', { name: 'Timeline' });
+    await timeline.getByText('Requested by alice').waitFor();
+    await timeline.getByText('Approved by owner').waitFor();
+    upstreams.overseerr.startDownload(request.overseerrId, { size: 4_000_000_000 });
+    await server.container.requests.refreshProgress();
+    const download = page.getByRole('region', { name: 'Download' });
+    await download.getByText('0 %').waitFor();
+    await timeline.getByText('Downloading', { exact: true }).waitFor();
+    upstreams.overseerr.advanceDownload(request.overseerrId, 0.6);
+    await server.container.requests.refreshProgress();
+    await download.getByText('60 %').waitFor();
+    expect(await download.getByRole('progressbar', { name: 'Downloaded' }).getAttribute('value')).toBe('60');
+    await download.getByText(/min left/).waitFor();
+    await shot(page, 'request-downloading', 'desktop');
+    upstreams.overseerr.finishDownload(request.overseerrId);
+    expect(await upstreams.overseerr.markAvailable(request.overseerrId, '1021')).toBe(200);
+    await page.getByText('Available', { exact: true }).first().waitFor();
+    const play = page.getByRole('link', { name: 'Play The Matrix Revolutions on Plex' });
+    await play.waitFor();
+    expect(await play.getAttribute('href')).toBe(
+      `https://app.plex.tv/desktop#!/server/${upstreams.plex.machineIdentifier}/details?key=%2Flibrary%2Fmetadata%2F1021`,
+    );
+    await timeline.getByText('Available in Plex').waitFor();
+    expect(await download.count()).toBe(0);
     await shot(page, 'request', 'desktop');
+
+    // The library and one of its sections, then home.
 
     await navigate(page, 'Library');
     await page.waitForURL('**/library');
@@ -244,6 +268,10 @@ describe('the MediaNest web app in Chromium', () => {
     await page.waitForURL(/\/library\/\d+$/);
     await page.getByRole('heading', { name: libraryName }).waitFor();
     await page.locator('.card-grid .media-card').first().waitFor();
+    const playLinks = page.locator('.card-grid .media-card').getByRole('link', { name: /^Play .* on Plex$/ });
+    expect(await playLinks.first().getAttribute('href')).toMatch(
+      new RegExp(`^https://app\\.plex\\.tv/desktop#!/server/${upstreams.plex.machineIdentifier}/details\\?key=%2Flibrary%2Fmetadata%2F\\d+$`),
+    );
     await shot(page, 'library-section', 'desktop');
 
     await navigate(page, 'Dashboard');

@@ -27,7 +27,7 @@ export async function signIn(baseUrl: string, username: string, password: string
 /** Signs in through the Plex PIN flow against the fake plex.tv. */
 export async function signInWithPlex(baseUrl: string, upstreams: Upstreams): Promise<string> {
   upstreams.plexTv.addAccount(PLEX_USER_TOKEN, 'alice', ['sharedServer'], upstreams.plex.machineIdentifier);
-  const started = await fetch(`${baseUrl}/api/v1/auth/plex/pin`, { method: 'POST' });
+  const started = await fetch(`${baseUrl}/api/v1/auth/plex/pin`, { method: 'POST', headers: { 'x-requested-with': 'XMLHttpRequest' } });
   const pin = (await started.json()) as { id: number };
   // The PIN is bound to the browser that started it by a cookie.
   const browserCookies = started.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
@@ -94,7 +94,7 @@ export async function driveTraffic(
     }
   }
   const cancelled = await requestMovie(605);
-  if (cancelled) await fetch(`${baseUrl}/api/v1/media/requests/${cancelled.id}`, { method: 'DELETE', headers: { cookie: householdCookie } });
+  if (cancelled) await fetch(`${baseUrl}/api/v1/media/requests/${cancelled.id}`, { method: 'DELETE', headers: { cookie: householdCookie, 'x-requested-with': 'XMLHttpRequest' } });
   // What a browser's performance monitor sends.
   const beacon = (path: string, body: unknown) =>
     fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) =>

@@ -107,14 +107,47 @@ const tvSchema = z.looseObject({
 });
 export type OverseerrTv = z.infer<typeof tvSchema>;
 
+/**
+ * One record of Radarr's or Sonarr's download queue as Overseerr attaches it
+ * to a media (`downloadStatus`). Overseerr refreshes these every 60 s from the
+ * first 10 queue records only, keeps them in memory (empty after its
+ * restart), and sends `[]`, not null, when nothing is queued.
+ */
+const downloadingItemSchema = z.looseObject({
+  size: z.number().catch(0),
+  sizeLeft: z.number().catch(0),
+  status: z.string().catch('unknown'),
+  timeLeft: z.string().nullish(),
+  estimatedCompletionTime: z.string().nullish(),
+  title: z.string().catch(''),
+  episode: z.looseObject({ seasonNumber: z.number(), episodeNumber: z.number() }).nullish(),
+});
+export type OverseerrDownloadingItem = z.infer<typeof downloadingItemSchema>;
+
+const overseerrPersonSchema = z.looseObject({
+  id: z.number(),
+  displayName: nullableString,
+  username: nullableString,
+  plexUsername: nullableString,
+  email: nullableString,
+});
+
 const mediaRequestSchema = z.looseObject({
   id: z.number(),
   status: z.number(),
   type: z.enum(['movie', 'tv']),
   is4k: z.boolean().optional(),
   seasons: z.array(z.looseObject({ seasonNumber: z.number(), status: z.number() })).optional(),
-  media: z.looseObject({ tmdbId: z.number().nullish(), status: z.number() }),
-  requestedBy: z.looseObject({ id: z.number() }).nullish(),
+  media: z.looseObject({
+    tmdbId: z.number().nullish(),
+    status: z.number(),
+    ratingKey: z.union([z.string(), z.number()]).transform(String).nullish(),
+    seasons: z.array(z.looseObject({ seasonNumber: z.number(), status: z.number() })).optional(),
+    downloadStatus: z.array(downloadingItemSchema).nullish(),
+  }),
+  requestedBy: overseerrPersonSchema.nullish(),
+  /** Who last approved or declined it (null while pending, or auto-approved requests in some versions). */
+  modifiedBy: overseerrPersonSchema.nullish(),
 });
 export type OverseerrMediaRequest = z.infer<typeof mediaRequestSchema>;
 
@@ -225,6 +258,17 @@ export class OverseerrClient {
     try {
       const body = await this.http.json<unknown>({ operation: 'getRequest', path: `/api/v1/request/${id}` });
       return parseUpstreamBody(mediaRequestSchema, body, this.http, 'getRequest');
+    } catch (err) {
+      if (err instanceof UpstreamClientError && err.upstreamStatus === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** POST /request/{id}/retry (as the API key's admin): sends an approved request to Radarr/Sonarr again. Undefined when Overseerr no longer has it. */
+  async retryRequest(id: number): Promise<OverseerrMediaRequest | undefined> {
+    try {
+      const res = await this.http.request<unknown>({ operation: 'retryRequest', method: 'POST', path: `/api/v1/request/${id}/retry` });
+      return parseUpstreamBody(mediaRequestSchema, res.body, this.http, 'retryRequest');
     } catch (err) {
       if (err instanceof UpstreamClientError && err.upstreamStatus === 404) return undefined;
       throw err;

@@ -4,10 +4,16 @@
  * never import Socket.IO.
  */
 import { EventEmitter } from 'node:events';
-import type { RealtimeEvents } from '@medianest/contracts';
+import type { DownloadProgress, RealtimeEvents, RequestEventBase } from '@medianest/contracts';
+
+export type { RequestEventBase } from '@medianest/contracts';
 
 /** The events the web app receives (their payloads are the contract's), and the server-only ones. */
 export interface DomainEvents extends RealtimeEvents {
+  /** A request's download progress (or Plex item) changed without a status change (its owner is told, as a `request.updated`). */
+  'request.progress': RequestEventBase & { download: DownloadProgress | null; stalled: boolean };
+  /** An account's role or enabled flag changed: its open sockets are re-evaluated (admin room left or joined, disabled → closed). */
+  'user.updated': { userId: string };
   /** Sessions ended before their time: one (its stored id), or all of a user's. Open sockets of them are closed. */
   'session.revoked': { sessionId: string } | { userId: string };
 }

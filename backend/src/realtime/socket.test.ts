@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -5,10 +7,14 @@ import type { Express } from 'express';
 import { buildApp } from '../app';
 import { createUser, loginCookie } from '../test/auth-helpers';
 import { SHUTDOWN_BUDGET_MS } from '../server';
-import { startTestServer, type TestServer } from '../test/context';
+import { loadConfig } from '../config';
+import { startServer } from '../server';
+import { prepareTestEnv, startTestServer, type TestServer } from '../test/context';
 import { registrySum } from '../test/metrics-helpers';
 import { startTcpProxy, waitFor, type TcpProxy } from '../test/tcp-proxy';
 import type { RealtimeEvents } from '@medianest/contracts';
+import { EventBus } from './events';
+import { attachRealtime } from './socket';
 
 let s: TestServer;
 let app: Express;
@@ -32,12 +38,12 @@ afterAll(async () => {
 const connections = () => registrySum('medianest_websocket_connections_active');
 
 /** Connects like the web app does: same origin, the session cookie, path /socket.io. */
-function open(cookie: string | undefined, url = s.baseUrl): Socket {
+function open(cookie: string | undefined, url = s.baseUrl, origin?: string): Socket {
   const socket = connect(url, {
     path: '/socket.io',
     transports: ['websocket'],
     reconnection: false,
-    extraHeaders: cookie ? { cookie } : {},
+    extraHeaders: { ...(cookie ? { cookie } : {}), ...(origin ? { origin } : {}) },
   });
   clients.push(socket);
   return socket;
@@ -48,6 +54,25 @@ function connected(socket: Socket): Promise<void> {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
   });
+}
+
+/**
+ * A connection that reconnects by itself after `delayMs`, as the web app's does, once it holds a
+ * position in the event stream (the `realtime.ready` event every new connection gets) to recover from.
+ */
+async function openRecoverable(cookie: string, delayMs: number): Promise<Socket> {
+  const socket = connect(s.baseUrl, {
+    path: '/socket.io',
+    transports: ['websocket'],
+    reconnectionDelay: delayMs,
+    reconnectionDelayMax: delayMs,
+    extraHeaders: { cookie },
+  });
+  clients.push(socket);
+  const ready = new Promise<void>((resolve) => socket.once('realtime.ready', () => resolve()));
+  await connected(socket);
+  await ready;
+  return socket;
 }
 
 /** Collects what a browser receives of `event`, typed by the shared contract. */
@@ -110,6 +135,25 @@ describe('Socket.IO', () => {
     for (const c of [a, b, admin]) c.disconnect();
   });
 
+  it('sends download progress to the request owner as a request.updated whose status did not change', async () => {
+    const a = open(alice.cookie);
+    const b = open(bob.cookie);
+    await Promise.all([connected(a), connected(b)]);
+    const aUpdates = collect(a, 'request.updated');
+    const bUpdates = collect(b, 'request.updated');
+    const download = {
+      percent: 40,
+      estimatedCompletionAt: '2030-01-01T12:00:00.000Z',
+      items: [{ title: 'The.Matrix.2160p', status: 'downloading', size: 100, sizeLeft: 60, percent: 40, estimatedCompletionAt: '2030-01-01T12:00:00.000Z', seasonNumber: null, episodeNumber: null }],
+      seasons: [],
+    };
+    s.container.events.publish('request.progress', { ...update(alice.id, 7), status: 'processing', download, stalled: false });
+    await waitFor(() => aUpdates.length === 1, 5_000);
+    expect(aUpdates[0]).toMatchObject({ requestId: 7, status: 'processing', previousStatus: 'processing', download, stalled: false });
+    expect(bUpdates).toEqual([]);
+    for (const c of [a, b]) c.disconnect();
+  });
+
   it('counts connections exactly, abrupt disconnects included', async () => {
     await waitFor(async () => (await connections()) === 0, 5_000);
     const before = await connections();
@@ -142,7 +186,7 @@ describe('Socket.IO', () => {
 
     // Signing out on the laptop ends the laptop's connection; the phone keeps its own.
     const laptopClosed = closed(laptop);
-    expect((await request(app).post('/api/v1/auth/logout').set('Cookie', carol.cookie)).status).toBeLessThan(300);
+    expect((await request(app).post('/api/v1/auth/logout').set('Cookie', carol.cookie).set('X-Requested-With', 'XMLHttpRequest')).status).toBeLessThan(300);
     expect(await laptopClosed).toBe('io server disconnect');
     expect(phone.connected).toBe(true);
 
@@ -155,6 +199,44 @@ describe('Socket.IO', () => {
 
     // And the revoked sessions cannot come back.
     await expect(connected(open(carolPhone))).rejects.toThrow('UNAUTHENTICATED');
+  });
+
+  it('gives a client that lost its connection the events it missed once it reconnects, and tells it so', async () => {
+    const socket = await openRecoverable(alice.cookie, 100);
+    const updates = collect(socket, 'request.updated');
+
+    // The network drops the connection (no close frame from the client); events go on meanwhile.
+    const reconnected = new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.io.engine.close();
+    s.container.events.publish('request.updated', update(alice.id, 31));
+    s.container.events.publish('request.updated', update(bob.id, 32));
+    s.container.events.publish('request.updated', update(alice.id, 33));
+    await reconnected;
+    expect(socket.recovered).toBe(true);
+    await waitFor(() => updates.length === 2, 5_000);
+    expect(updates.map((u) => u.requestId)).toEqual([31, 33]);
+
+    // A client whose state cannot be recovered (gone too long, or its stored state lost) starts afresh and is told so.
+    const fresh = open(alice.cookie);
+    await connected(fresh);
+    expect(fresh.recovered).toBe(false);
+    socket.disconnect();
+    fresh.disconnect();
+  });
+
+  it('closes a recovered connection whose session ended while it was away', async () => {
+    const dora = await createUser(app, s.container, 'dora');
+    const socket = await openRecoverable(dora.cookie, 300);
+    const closedByServer = new Promise<string>((resolve) => socket.on('disconnect', (reason) => reason === 'io server disconnect' && resolve(reason)));
+    const before = await connections();
+    // Held back until the sign-out below is done.
+    socket.io.reconnectionDelay(2_000).reconnectionDelayMax(2_000);
+    socket.io.engine.close();
+    await waitFor(async () => (await connections()) === before - 1, 5_000);
+    // Signed out elsewhere while this connection was down.
+    expect((await request(app).post('/api/v1/auth/logout').set('Cookie', dora.cookie).set('X-Requested-With', 'XMLHttpRequest')).status).toBeLessThan(300);
+    expect(await closedByServer).toBe('io server disconnect');
+    socket.disconnect();
   });
 
   it('disconnects clients when the server stops', async () => {
@@ -173,6 +255,100 @@ describe('Socket.IO', () => {
       expect(await connections()).toBe(before - 1);
     } finally {
       await other.cleanup();
+    }
+  });
+});
+
+/**
+ * Admin-only events reach `socket` while `publish` can deliver them: publishes a request.created and then a
+ * service.status marker (delivered in order on one connection), and tells whether the creation arrived before the marker.
+ */
+async function receivesAdminEvents(socket: Socket, events: EventBus, userId: string): Promise<boolean> {
+  const marker = `marker-${Math.random().toString(36).slice(2)}`;
+  const requestId = Math.floor(Math.random() * 1e9);
+  const created = collect(socket, 'request.created');
+  const statuses = collect(socket, 'service.status');
+  events.publish('request.created', { ...update(userId, requestId), status: 'pending' });
+  events.publish('service.status', { service: marker, status: 'up', previousStatus: undefined, responseTimeMs: 1, checkedAt: new Date().toISOString() });
+  await waitFor(() => statuses.some((e) => e.service === marker), 5_000, 20);
+  socket.off('request.created');
+  socket.off('service.status');
+  return created.some((e) => e.requestId === requestId);
+}
+
+describe('Socket.IO browser-session checks', () => {
+  it('refuses pages from another origin; accepts its own', async () => {
+    const evil = open(alice.cookie, s.baseUrl, 'http://evil.example');
+    await expect(connected(evil)).rejects.toThrow('FORBIDDEN_ORIGIN');
+    const lookalike = open(alice.cookie, s.baseUrl, `http://127.0.0.1:${s.port + 1}`);
+    await expect(connected(lookalike)).rejects.toThrow('FORBIDDEN_ORIGIN');
+    const own = open(alice.cookie, s.baseUrl, s.baseUrl);
+    await connected(own);
+    own.disconnect();
+  });
+
+  it('with PUBLIC_URL, accepts only that origin', async () => {
+    const server = http.createServer();
+    const realtime = attachRealtime(server, {
+      events: new EventBus(),
+      identify: async () => ({ user: { id: 'u1', role: 'user' }, sessionId: 's1' }),
+      publicUrl: 'https://media.example.com',
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      await expect(connected(open('x=1', url, url))).rejects.toThrow('FORBIDDEN_ORIGIN');
+      await expect(connected(open('x=1', url, 'http://media.example.com'))).rejects.toThrow('FORBIDDEN_ORIGIN');
+      const proxied = open('x=1', url, 'https://media.example.com');
+      await connected(proxied);
+      proxied.disconnect();
+    } finally {
+      await realtime.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('a demoted admin stops receiving admin-only events at once; a promoted user starts', async () => {
+    const dave = await createUser(app, s.container, 'dave', { role: 'admin' });
+    const socket = open(dave.cookie);
+    await connected(socket);
+    expect(await receivesAdminEvents(socket, s.container.events, dave.id)).toBe(true);
+
+    const demote = await request(app).patch(`/api/v1/admin/users/${dave.id}`).set('Cookie', adminCookie).send({ role: 'user' });
+    expect(demote.status).toBe(200);
+    // Right after the answer: nothing admin-only reaches the still-open socket.
+    expect(await receivesAdminEvents(socket, s.container.events, dave.id)).toBe(false);
+    expect(socket.connected).toBe(true);
+
+    await request(app).patch(`/api/v1/admin/users/${dave.id}`).set('Cookie', adminCookie).send({ role: 'admin' });
+    await waitFor(() => receivesAdminEvents(socket, s.container.events, dave.id), 5_000);
+    socket.disconnect();
+  });
+
+  it('a role change or a disable made on one process reaches the sockets on another', async () => {
+    // Two web processes sharing one PostgreSQL and one Redis (their own, in either test project).
+    const env = await prepareTestEnv({ PROMETHEUS_ENABLED: 'false' }, 'services');
+    const one = await startServer(loadConfig(env.env));
+    const two = await startServer(loadConfig(env.env));
+    try {
+      const appOne = buildApp(one.container);
+      const owner = await loginCookie(appOne);
+      const erin = await createUser(appOne, one.container, 'erin', { role: 'admin' });
+      const onTwo = open(erin.cookie, `http://127.0.0.1:${two.port}`);
+      await connected(onTwo);
+      expect(await receivesAdminEvents(onTwo, two.container.events, erin.id)).toBe(true);
+
+      expect((await request(appOne).patch(`/api/v1/admin/users/${erin.id}`).set('Cookie', owner).send({ role: 'user' })).status).toBe(200);
+      await waitFor(async () => !(await receivesAdminEvents(onTwo, two.container.events, erin.id)), 10_000);
+      expect(onTwo.connected).toBe(true);
+
+      const closed = new Promise<string>((resolve) => onTwo.once('disconnect', resolve));
+      expect((await request(appOne).patch(`/api/v1/admin/users/${erin.id}`).set('Cookie', owner).send({ enabled: false })).status).toBe(200);
+      expect(await closed).toBe('io server disconnect');
+    } finally {
+      await two.stop();
+      await one.stop();
+      await env.cleanup();
     }
   });
 });

@@ -14,15 +14,20 @@ export interface RedisConnection {
   isReady(): boolean;
   ping(timeoutMs: number): Promise<void>;
   reconnect(): Promise<void>;
-  /** A second connection for blocking consumers (BullMQ workers, Socket.IO adapter). */
+  /** A second connection for blocking consumers (BullMQ workers). */
   duplicate(): Redis;
+  /**
+   * A separate, instrumented connection without key prefix that queues commands while Redis is
+   * away and sends them when it is back (the Socket.IO adapter: nothing published during a blip is lost).
+   */
+  queueing(): Redis;
   close(): Promise<void>;
 }
 
 const KNOWN_COMMANDS = new Set([
   'get', 'set', 'del', 'mget', 'incr', 'pexpire', 'expire', 'ttl', 'pttl', 'ping', 'eval', 'evalsha', 'exists',
   'hget', 'hset', 'hgetall', 'hdel', 'publish', 'subscribe', 'scan', 'zadd', 'zrange', 'zrem', 'lpush', 'rpush',
-  'lrange', 'multi', 'exec', 'info', 'setex', 'psetex', 'unlink', 'keys', 'script',
+  'lrange', 'multi', 'exec', 'info', 'setex', 'psetex', 'unlink', 'keys', 'script', 'xadd', 'xrange', 'getdel',
 ]);
 
 type SendCommand = Redis['sendCommand'];
@@ -88,6 +93,12 @@ export function connectRedis(url: string, options: { keyPrefix?: string } = {}):
     },
     duplicate() {
       return new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(200 * times, 2000) });
+    },
+    queueing() {
+      const queued = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(200 * times, 2000) });
+      instrument(queued);
+      queued.on('error', (err: Error) => logger().debug({ event: 'redis.error', err: err.message }, 'Redis error'));
+      return queued;
     },
     async close() {
       client.disconnect();

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCache } from '../cache/cache';
 import { LibraryService } from '../features/plex/library.service';
+import { PlayLinks } from '../features/plex/play-links';
 import { HttpClient } from '../integrations/http-client';
 import { PlexClient } from '../integrations/plex';
 import { connectRedis, type RedisConnection } from '../redis/client';
@@ -200,7 +201,7 @@ describe('Plex breaker', () => {
         retryBaseDelayMs: 5,
       }),
     );
-    const library = new LibraryService(client, createCache());
+    const library = new LibraryService(client, createCache(), new PlayLinks(client));
     installRecoveryProcedures(
       registry,
       {

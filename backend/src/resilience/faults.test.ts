@@ -272,7 +272,7 @@ describe('plex.tv breaker', () => {
   it('closes by itself once plex.tv is back — no Plex sign-in needed', async () => {
     up.plexTv.failWith(503, { errors: [{ code: 1, message: 'Service Unavailable' }] });
     for (let i = 0; i < HANDFUL; i++) {
-      const res = await request(t.app).post('/api/v1/auth/plex/pin');
+      const res = await request(t.app).post('/api/v1/auth/plex/pin').set('X-Requested-With', 'XMLHttpRequest');
       expect(res.status).toBe(503);
       expect(res.body.error.message).toMatch(/^plex\.tv is unavailable right now \(/);
     }

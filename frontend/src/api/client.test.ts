@@ -51,6 +51,19 @@ describe('the API client', () => {
     expect(timings[0]).toMatchObject({ endpoint: '/api/v1/media/requests', method: 'POST', status: 409 });
   });
 
+  it('marks every call, bodiless ones included, as coming from the app (the server refuses bodiless state changes without it)', async () => {
+    const fetchMock = vi.fn(async (_url: string, _init: RequestInit) => new Response(null, { status: 204 }));
+    vi.stubGlobal('fetch', fetchMock);
+    await api.post('/api/v1/auth/logout', undefined);
+    await api.delete('/api/v1/media/requests/:id', { id: 3 });
+    await api.get('/api/v1/auth/session');
+    expect(fetchMock).toHaveBeenCalledTimes(3);
+    for (const [, init] of fetchMock.mock.calls) {
+      expect(init.headers).toMatchObject({ 'X-Requested-With': 'XMLHttpRequest' });
+      expect(init.body).toBeUndefined();
+    }
+  });
+
   it('reports an unreachable server as status 0 with a readable message', async () => {
     vi.stubGlobal('fetch', async () => {
       throw new TypeError('Failed to fetch');

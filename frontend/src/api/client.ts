@@ -5,6 +5,9 @@
  * The answer is typed by the shared contract for that template (`ApiRoutes`
  * in @medianest/contracts), and so is the body sent.
  * Errors come back as ApiError with the server's `{ error: { code, message } }`.
+ * Every call carries `X-Requested-With`: the server refuses a state-changing
+ * request that has neither that header nor a JSON body, so a form on another
+ * page cannot act for a signed-in member (a bodiless sign-out, a delete).
  * `postBeacon` is the page-unload-safe sender used for the browser metrics.
  */
 
@@ -52,6 +55,8 @@ export function setUnauthenticatedListener(listener: UnauthenticatedListener | u
 }
 
 const METRICS_PREFIX = '/api/v1/metrics/';
+/** Proves a call comes from this app's own scripts (another page's form cannot set it). */
+export const API_CLIENT_HEADER = 'X-Requested-With';
 
 /**
  * Fills `:name` placeholders from params; what is left becomes the query string
@@ -122,7 +127,7 @@ export interface ApiResponse<T> {
 /** One API call: returns the status and parsed body on 2xx, throws ApiError otherwise. */
 export async function call<T>(method: HttpMethod, template: string, options: CallOptions = {}): Promise<ApiResponse<T>> {
   const url = buildUrl(template, options.params);
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: 'application/json', [API_CLIENT_HEADER]: 'XMLHttpRequest' };
   const init: RequestInit = { method, headers, credentials: 'same-origin', signal: options.signal };
   if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json';

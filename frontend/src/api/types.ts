@@ -6,8 +6,9 @@
  */
 import type {
   ApiResponse,
-  LibraryItem as LibraryItemBody,
+  MediaRequestDetail as MediaRequestDetailBody,
   MediaSummary,
+  PlayableLibraryItem,
   PublicMediaRequest,
   PublicMonitoredService,
   PublicUser,
@@ -15,7 +16,18 @@ import type {
   ServiceStatusEntry,
 } from '@medianest/contracts';
 
-export type { Availability, Library, MediaType, RequestStatus, ResetLink, SearchPage } from '@medianest/contracts';
+export type {
+  Availability,
+  DownloadItem,
+  DownloadProgress,
+  Library,
+  MediaType,
+  RequestStatus,
+  ResetLink,
+  SearchPage,
+  SeasonState,
+  TimelineEntry,
+} from '@medianest/contracts';
 /** Who a password reset link is for, and until when it works. */
 export type ResetLinkInfo = ApiResponse<'POST /api/v1/auth/password-reset/inspect'>;
 /** The shortest password the server accepts. */
@@ -24,6 +36,8 @@ export type User = PublicUser;
 export type Role = PublicUser['role'];
 export type SearchResult = MediaSummary;
 export type MediaRequest = PublicMediaRequest;
+/** One request with its timeline and, once available, its Play on Plex link. */
+export type MediaRequestDetail = MediaRequestDetailBody;
 export type MediaRequestPage = RequestPage;
 export type ServiceStatus = ServiceStatusEntry;
 export type ServiceState = ServiceStatusEntry['status'];
@@ -39,9 +53,16 @@ export interface LibraryItem {
   addedAt: string | null;
   /** Episodes and seasons: the show and the season / episode numbers. */
   subtitle: string | null;
+  /** Opens the item in Plex. */
+  playUrl: string | null;
 }
 
-function subtitleOf(item: LibraryItemBody): string | null {
+/** Only Plex Web links: anything else from the server is dropped rather than rendered as a link. */
+export function safePlayUrl(url: string | null | undefined): string | null {
+  return url?.startsWith('https://app.plex.tv/') ? url : null;
+}
+
+function subtitleOf(item: PlayableLibraryItem): string | null {
   const show = item.showTitle;
   if (!show) return null;
   if (item.seasonNumber !== null && item.episodeNumber !== null) return `${show} · S${item.seasonNumber} E${item.episodeNumber}`;
@@ -49,10 +70,18 @@ function subtitleOf(item: LibraryItemBody): string | null {
   return show;
 }
 
-export function toLibraryItem(item: LibraryItemBody): LibraryItem {
+export function toLibraryItem(item: PlayableLibraryItem): LibraryItem {
   // Only same-origin API URLs: a raw Plex thumb path would break the CSP or leak a token.
   const image = item.thumbUrl?.startsWith('/api/') ? item.thumbUrl : null;
-  return { key: item.ratingKey, title: item.title, year: item.year, image, addedAt: item.addedAt, subtitle: subtitleOf(item) };
+  return {
+    key: item.ratingKey,
+    title: item.title,
+    year: item.year,
+    image,
+    addedAt: item.addedAt,
+    subtitle: subtitleOf(item),
+    playUrl: safePlayUrl(item.playUrl),
+  };
 }
 
 export function toLibraryItems(body: ApiResponse<'GET /api/v1/plex/recently-added'> | ApiResponse<'GET /api/v1/plex/libraries/:key/items'>): LibraryItem[] {

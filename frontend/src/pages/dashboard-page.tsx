@@ -10,11 +10,11 @@ import { EmptyState, ErrorMessage, SkeletonRows } from '../components/feedback';
 import { formatAgo, formatMs } from '../components/format';
 import { Page } from '../components/page';
 import { useApiData } from '../hooks/use-api-data';
-import { useConnectionState, useRealtimeEvent } from '../realtime/socket';
+import { useConnectionState, useRealtimeEvent, useRealtimeResync } from '../realtime/socket';
 
 export function LiveIndicator() {
   const state = useConnectionState();
-  const label = state === 'connected' ? 'Live' : state === 'connecting' ? 'Reconnecting…' : 'Offline';
+  const label = state === 'connected' ? 'Live' : state === 'reconnecting' ? 'Reconnecting…' : state === 'connecting' ? 'Connecting…' : 'Offline';
   return (
     <span className={`live live-${state}`} role="status">
       <span className="live-dot" aria-hidden="true" />
@@ -27,6 +27,8 @@ export function DashboardPage() {
   const user = useUser();
   const services = useApiData(async (signal) => (await api.get('/api/v1/services/status', undefined, signal)).services, []);
 
+  // Back from a connection loss without the missed changes: read the statuses again.
+  useRealtimeResync(() => services.refresh());
   useRealtimeEvent('service.status', (event) => {
     const known = services.data?.some((s) => s.service === event.service);
     // A service we have not listed yet (just added by an admin): fetch the list again for its name.

@@ -13,6 +13,15 @@ import { useApiData } from '../hooks/use-api-data';
 
 const LIBRARY_TYPES: Record<string, string> = { movie: 'Movies', show: 'TV shows', artist: 'Music', photo: 'Photos' };
 
+/** Opens the item in Plex Web, which plays it from the household's server. */
+export function PlayOnPlexLink({ url, title, small = false }: { url: string; title: string; small?: boolean }) {
+  return (
+    <a className={`button button-plex${small ? ' button-small' : ''}`} href={url} target="_blank" rel="noopener noreferrer" aria-label={`Play ${title} on Plex`}>
+      ▶ Play on Plex
+    </a>
+  );
+}
+
 export function LibraryItemCard({ item }: { item: LibraryItem }) {
   return (
     <li className="media-card">
@@ -24,6 +33,7 @@ export function LibraryItemCard({ item }: { item: LibraryItem }) {
         {item.year && item.addedAt ? ' · ' : ''}
         {item.addedAt ? `added ${formatAgo(item.addedAt)}` : ''}
       </p>
+      {item.playUrl && <PlayOnPlexLink url={item.playUrl} title={item.title} small />}
     </li>
   );
 }

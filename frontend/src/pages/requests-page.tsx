@@ -13,20 +13,26 @@ import { formatAgo } from '../components/format';
 import { Page } from '../components/page';
 import { Poster } from '../components/poster';
 import { useApiData } from '../hooks/use-api-data';
-import { useRealtimeEvent } from '../realtime/socket';
+import { useRealtimeEvent, useRealtimeResync } from '../realtime/socket';
 import { LiveIndicator } from './dashboard-page';
 
 /** Applies live status changes to a list of requests and returns the latest announcement for screen readers. */
-export function useLiveRequestUpdates(
-  setRequests: (update: (current: MediaRequest[] | undefined) => MediaRequest[] | undefined) => void,
+export function useLiveRequestUpdates<R extends MediaRequest>(
+  setRequests: (update: (current: R[] | undefined) => R[] | undefined) => void,
   onlyRequestId?: number,
 ) {
   const [announcement, setAnnouncement] = useState('');
   useRealtimeEvent('request.updated', (event) => {
     if (onlyRequestId !== undefined && event.requestId !== onlyRequestId) return;
     setRequests((current) =>
-      current?.map((r) => (r.id === event.requestId ? { ...r, status: event.status, updatedAt: new Date().toISOString() } : r)),
+      current?.map((r) =>
+        r.id === event.requestId
+          ? { ...r, status: event.status, stalled: event.stalled ?? r.stalled, updatedAt: event.status !== event.previousStatus ? new Date().toISOString() : r.updatedAt }
+          : r,
+      ),
     );
+    // Download progress arrives every minute; only a status change is announced.
+    if (event.status === event.previousStatus) return;
     setAnnouncement(`“${event.title}” is now ${requestStatusLabel(event.status).toLowerCase()}.`);
   });
   return announcement;
@@ -47,6 +53,7 @@ export function RequestRow({ request, showUser = false }: { request: MediaReques
           {showUser ? ` · ${request.requestedBy.username}` : ''} · requested {formatAgo(request.createdAt)}
         </span>
       </span>
+      {request.stalled && <span className="badge badge-warning">Stalled</span>}
       <RequestStatusBadge status={request.status} />
     </li>
   );
@@ -82,6 +89,8 @@ export function RequestsPage() {
   const announcement = useLiveRequestUpdates((update) =>
     requests.setData((current) => (current ? { ...current, requests: update(current.requests) ?? [] } : current)),
   );
+  // Back from a connection loss without the missed updates: read the list again.
+  useRealtimeResync(() => requests.refresh());
   // Administrators get everyone's requests from the API; this page is about their own.
   const mine = requests.data?.requests.filter((r) => r.requestedBy.id === me.id) ?? [];
 

@@ -1,7 +1,14 @@
 /**
  * The one Socket.IO connection (same origin, path /socket.io, authenticated by
- * the session cookie), opened while someone is signed in, and a hook to
- * listen to its events from a page.
+ * the session cookie), opened while someone is signed in, and hooks to listen
+ * to its events from a page.
+ *
+ * WebSocket first (no load balancer stickiness needed), long-polling only when
+ * WebSockets are blocked. When the connection drops, the state is
+ * `reconnecting`; the server keeps a dropped connection's state for two
+ * minutes, on whichever replica it reconnects to, and replays the events it
+ * missed. When that recovery was not possible (away longer, or the server's
+ * state was lost), pages refetch what they show (`useRealtimeResync`).
  */
 import { useEffect, useRef, useSyncExternalStore } from 'react';
 import type { Socket } from 'socket.io-client';
@@ -9,7 +16,7 @@ import type { RealtimeEvents } from '@medianest/contracts';
 
 export type { RealtimeEvents };
 
-export type ConnectionState = 'offline' | 'connecting' | 'connected';
+export type ConnectionState = 'offline' | 'connecting' | 'connected' | 'reconnecting';
 
 let socket: Socket | undefined;
 let state: ConnectionState = 'offline';
@@ -30,6 +37,13 @@ function subscribe(onChange: () => void): () => void {
   return () => stateListeners.delete(onChange);
 }
 
+const resyncListeners = new Set<() => void>();
+
+/** A connection came back without its missed events: whatever a page shows from events may be stale. */
+function resync(): void {
+  for (const listener of resyncListeners) listener();
+}
+
 /** Bumped on every connect/disconnect, so a slow import cannot resurrect a closed connection. */
 let generation = 0;
 let wanted = false;
@@ -47,10 +61,24 @@ export function connectRealtime(): void {
   import('socket.io-client').then(
     ({ io }) => {
       if (mine !== generation) return;
-      const s = io({ path: '/socket.io', withCredentials: true, reconnectionDelayMax: 10_000 });
-      s.on('connect', () => setState('connected'));
-      s.on('disconnect', () => setState('connecting'));
-      s.on('connect_error', () => setState('connecting'));
+      const s = io({ path: '/socket.io', withCredentials: true, transports: ['websocket', 'polling'], reconnectionDelayMax: 10_000 });
+      let everConnected = false;
+      s.on('connect', () => {
+        // The first connection has nothing to catch up on; a later one has, unless its state was recovered.
+        if (everConnected && !s.recovered) resync();
+        everConnected = true;
+        setState('connected');
+      });
+      s.on('disconnect', (reason) => {
+        setState(everConnected ? 'reconnecting' : 'connecting');
+        // The server closed it on purpose (session ended, account changed): the client does not retry by itself.
+        // Try once more; a connection that is no longer allowed fails its handshake and stays closed.
+        if (reason === 'io server disconnect') setTimeout(() => mine === generation && s.connect(), 1_000);
+      });
+      s.on('connect_error', (err) => {
+        if (err.message === 'UNAUTHENTICATED') setState('offline');
+        else setState(everConnected ? 'reconnecting' : 'connecting');
+      });
       socket = s;
       notify();
     },
@@ -77,8 +105,32 @@ export function reconnectRealtime(): void {
   connectRealtime();
 }
 
+export function getConnectionState(): ConnectionState {
+  return state;
+}
+
 export function useConnectionState(): ConnectionState {
-  return useSyncExternalStore(subscribe, () => state);
+  return useSyncExternalStore(subscribe, getConnectionState);
+}
+
+/** Calls `listener` whenever the connection came back without the events it missed; returns the unsubscribe. */
+export function onRealtimeResync(listener: () => void): () => void {
+  resyncListeners.add(listener);
+  return () => resyncListeners.delete(listener);
+}
+
+/** Calls `refetch` whenever the connection came back without the events it missed (while the component is mounted). */
+export function useRealtimeResync(refetch: () => void): void {
+  const latest = useRef(refetch);
+  useEffect(() => {
+    latest.current = refetch;
+  });
+  useEffect(() => {
+    const off = onRealtimeResync(() => latest.current());
+    return () => {
+      off();
+    };
+  }, []);
 }
 
 /** Calls `handler` for every `event` while the component is mounted. */

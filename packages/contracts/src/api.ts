@@ -18,7 +18,7 @@ import type {
   MonitoredServicePatchBody,
   PlexVerifyBody,
 } from './bodies';
-import type { Availability, MediaType, RequestStatus, ServiceStatus, UserRole } from './domain';
+import type { Availability, MediaType, RequestStatus, SeasonState, ServiceStatus, TimelineStep, UserRole } from './domain';
 
 /** Every non-2xx answer. */
 export interface ApiErrorBody {
@@ -115,10 +115,55 @@ export interface PublicMediaRequest {
   requestedBy: { id: string; username: string };
   createdAt: string;
   updatedAt: string;
+  /** What is downloading (per episode for TV) and, for TV, each season's state; null when nothing is known. */
+  download: DownloadProgress | null;
+  /** Approved long enough ago with nothing downloading and not available. */
+  stalled: boolean;
+}
+
+/** One download in the queue (a movie, or one episode of a show). */
+export interface DownloadItem {
+  title: string;
+  status: string;
+  size: number;
+  sizeLeft: number;
+  /** 0–100. */
+  percent: number;
+  /** The downloader's own estimate (ISO time), when it has one. */
+  estimatedCompletionAt: string | null;
+  seasonNumber: number | null;
+  episodeNumber: number | null;
+}
+
+export interface DownloadProgress {
+  /** 0–100 over all items, weighted by size. */
+  percent: number;
+  /** The latest estimated completion among the items, when any has one. */
+  estimatedCompletionAt: string | null;
+  items: DownloadItem[];
+  /** TV: each requested season's state. */
+  seasons: { seasonNumber: number; state: SeasonState }[];
+}
+
+export interface TimelineEntry {
+  step: TimelineStep;
+  /** Who did it, when known. */
+  actor: string | null;
+  at: string;
+}
+
+/** One request as its page shows it: with its history and, once available, the Play on Plex link. */
+export interface MediaRequestDetail extends PublicMediaRequest {
+  timeline: TimelineEntry[];
+  playUrl: string | null;
 }
 
 export interface MediaRequestResponse {
   request: PublicMediaRequest;
+}
+
+export interface MediaRequestDetailResponse {
+  request: MediaRequestDetail;
 }
 
 export interface RequestPage {
@@ -185,8 +230,11 @@ export interface LibraryItem {
   leafCount: number | null;
 }
 
+/** A library item as served: with its Play on Plex link (null while the server's identity is unknown). */
+export type PlayableLibraryItem = LibraryItem & { playUrl: string | null };
+
 export interface LibraryPage {
-  items: LibraryItem[];
+  items: PlayableLibraryItem[];
   page: number;
   pageSize: number;
   total: number;
@@ -216,12 +264,13 @@ export interface ApiRoutes {
   'GET /api/v1/media/:type/:tmdbId': MediaDetails;
   'GET /api/v1/media/requests': RequestPage;
   'POST /api/v1/media/requests': MediaRequestResponse;
-  'GET /api/v1/media/requests/:id': MediaRequestResponse;
+  'GET /api/v1/media/requests/:id': MediaRequestDetailResponse;
+  'POST /api/v1/media/requests/:id/retry': MediaRequestDetailResponse;
   'DELETE /api/v1/media/requests/:id': MediaRequestResponse;
   'GET /api/v1/plex/libraries': { libraries: Library[] };
   'GET /api/v1/plex/libraries/:key/items': LibraryPage;
-  'GET /api/v1/plex/search': { results: LibraryItem[] };
-  'GET /api/v1/plex/recently-added': { items: LibraryItem[] };
+  'GET /api/v1/plex/search': { results: PlayableLibraryItem[] };
+  'GET /api/v1/plex/recently-added': { items: PlayableLibraryItem[] };
   'GET /api/v1/admin/observability': OpsSummary;
 }
 
@@ -255,13 +304,14 @@ export type ApiPath<M extends MethodOf<ApiRoute>> = {
 export type DependencyState = 'up' | 'degraded' | 'down' | 'not_configured';
 
 export interface ReadinessReport {
-  status: 'ok' | 'degraded' | 'unavailable';
+  /** `draining`: shutting down after SIGTERM; still serving, but a load balancer should send nothing new (503). */
+  status: 'ok' | 'degraded' | 'unavailable' | 'draining';
   version: string;
   uptimeSeconds: number;
   checks: Record<string, { status: DependencyState; latencyMs?: number; critical: boolean; error?: string }>;
 }
 
-/** Requests this process answered over a window of minutes. */
+/** Requests answered over a window of minutes. */
 export interface WindowSummary {
   windowMinutes: number;
   requests: number;
@@ -272,8 +322,22 @@ export interface WindowSummary {
   p95Ms: number | null;
 }
 
+/** One minute of the last hour, for a chart. */
+export interface MinutePoint {
+  /** Start of the minute, seconds since the epoch. */
+  t: number;
+  requestsPerSecond: number;
+  errorRate: number | null;
+  p95Ms: number | null;
+}
+
 export const breakerStates = ['closed', 'open', 'half-open'] as const;
 export type BreakerState = (typeof breakerStates)[number];
+/** One circuit breaker's state as a process reports it (`unknown`: a state the process did not recognise). */
+export interface BreakerStatus {
+  service: string;
+  state: BreakerState | 'unknown';
+}
 
 export interface QueueSnapshot {
   queue: string;
@@ -326,14 +390,39 @@ export interface RecentErrorLine {
   error: string | null;
 }
 
-/** GET /api/v1/admin/observability: everything the Ops page shows, from this process alone. */
+export const processRoles = ['all', 'web', 'worker'] as const;
+export type ProcessRole = (typeof processRoles)[number];
+
+/** One process of the cluster as the Ops page lists it. */
+export interface OpsInstance {
+  instance: string;
+  role: ProcessRole;
+  version: string;
+  /** Published its figures recently and has not stopped. */
+  live: boolean;
+  lastSeen: string;
+  uptimeSeconds: number;
+  http: { last5m: WindowSummary; last60m: WindowSummary };
+  breakers: BreakerStatus[];
+}
+
+/**
+ * GET /api/v1/admin/observability: everything the Ops page shows. `scope`
+ * `cluster`: traffic, breakers and job runs of every process added up (with
+ * Redis); `process`: this process alone.
+ */
 export interface OpsSummary {
   generatedAt: string;
   version: string;
   uptimeSeconds: number;
-  http: { last5m: WindowSummary; last60m: WindowSummary };
+  scope: 'cluster' | 'process';
+  /** The process that answered. */
+  instance: string;
+  http: { last5m: WindowSummary; last60m: WindowSummary; series: MinutePoint[] };
+  instances: OpsInstance[];
   dependencies: ReadinessReport;
-  breakers: { service: string; state: BreakerState | 'unknown' }[];
+  /** The answering process's breakers. */
+  breakers: BreakerStatus[];
   jobs: {
     backend: 'bullmq' | 'in-process';
     processing: boolean;

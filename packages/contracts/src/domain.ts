@@ -17,3 +17,11 @@ export type ServiceStatus = (typeof serviceStatuses)[number];
 /** Where a title stands in the household's library, as shown next to a search result. */
 export const availabilities = ['available', 'partially_available', 'processing', 'requested', 'none'] as const;
 export type Availability = (typeof availabilities)[number];
+
+/** Steps of a request's timeline: its statuses plus what happens in between. */
+export const timelineSteps = [...requestStatuses, 'requested', 'downloading', 'retried'] as const;
+export type TimelineStep = (typeof timelineSteps)[number];
+
+/** Where one requested season of a show stands. */
+export const seasonStates = ['pending', 'processing', 'partially_available', 'available'] as const;
+export type SeasonState = (typeof seasonStates)[number];

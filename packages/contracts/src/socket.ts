@@ -1,23 +1,37 @@
 /**
  * Socket.IO (path /socket.io): what the server pushes. Clients send nothing.
  * - `request.created` → admins;
- * - `request.updated` → the request's owner;
- * - `service.status` → everyone signed in.
+ * - `request.updated` → the request's owner (also for download progress without a status change);
+ * - `service.status` → everyone signed in;
+ * - `realtime.ready` → a new (not recovered) connection, once.
  */
+import type { DownloadProgress } from './api';
 import type { MediaType, RequestStatus, ServiceStatus } from './domain';
+
+/** What every request event says about the request. */
+export interface RequestEventBase {
+  requestId: number;
+  userId: string;
+  mediaType: MediaType;
+  tmdbId: number;
+  title: string;
+  status: RequestStatus;
+}
 
 export interface RealtimeEvents {
   /** A media request was created. */
-  'request.created': { requestId: number; userId: string; mediaType: MediaType; tmdbId: number; title: string; status: RequestStatus };
-  /** A media request changed status. */
-  'request.updated': {
-    requestId: number;
-    userId: string;
-    mediaType: MediaType;
-    tmdbId: number;
-    title: string;
-    status: RequestStatus;
+  'request.created': RequestEventBase;
+  /**
+   * A media request changed status, or its download progress changed (then
+   * `status` equals `previousStatus`). `actor` is who made the change when
+   * known (the approving or declining Overseerr user); `download` and
+   * `stalled` are its progress after the change.
+   */
+  'request.updated': RequestEventBase & {
     previousStatus: RequestStatus;
+    actor?: string | null;
+    download?: DownloadProgress | null;
+    stalled?: boolean;
   };
   /** A monitored service changed state. */
   'service.status': {
@@ -30,4 +44,7 @@ export interface RealtimeEvents {
 }
 
 /** Socket.IO's event map of the server → client direction (`Server<…, ServerToClientEvents>`, `Socket<ServerToClientEvents>`). */
-export type ServerToClientEvents = { [K in keyof RealtimeEvents]: (payload: RealtimeEvents[K]) => void };
+export type ServerToClientEvents = { [K in keyof RealtimeEvents]: (payload: RealtimeEvents[K]) => void } & {
+  /** Sent once to a new (not recovered) connection, so the client holds a position in the event stream to recover from. */
+  'realtime.ready': () => void;
+};

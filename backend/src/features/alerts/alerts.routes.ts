@@ -2,18 +2,18 @@
  * POST /api/v1/alerts/webhook: Alertmanager's webhook receiver (its v4
  * payload: `status`, `groupKey`, `alerts[]` with labels, annotations,
  * `startsAt`/`endsAt` and `fingerprint`). Authenticated with
- * `Authorization: Bearer ALERTS_WEBHOOK_TOKEN` (503 NOT_CONFIGURED while no
+ * `Authorization: Bearer ALERTS_WEBHOOK_TOKEN` (404 NOT_CONFIGURED while no
  * token is set, 401 without the right one); each alert is stored by
  * fingerprint + start time. Mounted before the API's 100 kB body parser:
  * alert groups may be up to 1 MB here. Alertmanager treats any 4xx as
  * permanent and retries 5xx, so a malformed body is a 400.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import { jsonBody } from '../../http/json-body';
 import { parse } from '../../http/validate';
+import { bearerMatches } from '../../secret-compare';
 import { logger } from '../../observability/logging/logger';
 import type { AlertsRepository, NewAlert } from './alerts.repository';
 
@@ -58,10 +58,9 @@ function endTime(d: Date | undefined): Date | null {
 
 function requireWebhookToken(token: string | undefined) {
   return (req: Request, _res: Response, next: NextFunction) => {
-    if (!token) return next(AppError.notConfigured('The alert webhook (ALERTS_WEBHOOK_TOKEN)'));
-    const expected = Buffer.from(`Bearer ${token}`);
-    const given = Buffer.from(req.headers.authorization ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    // 404, not 503: anyone can post here, and an install that never set a token must not count their posts as its own failures.
+    if (!token) return next(new AppError(404, 'NOT_CONFIGURED', 'The alert webhook is not enabled on this server (ALERTS_WEBHOOK_TOKEN)'));
+    if (!bearerMatches(req.headers.authorization, token)) {
       return next(
         new AppError(401, 'UNAUTHENTICATED', 'A valid bearer token is required', { headers: { 'WWW-Authenticate': 'Bearer realm="alerts"' } }),
       );

@@ -100,21 +100,21 @@ describe('accounts made by an administrator', () => {
     expect(bad.body.error.details).toEqual([expect.objectContaining({ path: 'username' })]);
     const kim = await createUser(t.app, t.container, 'kim');
     expect((await request(t.app).post('/api/v1/admin/users').set('Cookie', kim.cookie).send({ username: 'kim2' })).status).toBe(403);
-    expect((await request(t.app).post(`/api/v1/admin/users/${kim.id}/password-reset`).set('Cookie', kim.cookie)).status).toBe(403);
+    expect((await request(t.app).post(`/api/v1/admin/users/${kim.id}/password-reset`).set('Cookie', kim.cookie).set('X-Requested-With', 'XMLHttpRequest')).status).toBe(403);
   });
 
   it('resets a password through a link that signs the member out everywhere and voids older links', async () => {
     const admin = await loginCookie(t.app);
     const leo = await createUser(t.app, t.container, 'leo', { password: 'leo-password' });
-    const first = await request(t.app).post(`/api/v1/admin/users/${leo.id}/password-reset`).set('Cookie', admin);
+    const first = await request(t.app).post(`/api/v1/admin/users/${leo.id}/password-reset`).set('Cookie', admin).set('X-Requested-With', 'XMLHttpRequest');
     expect(first.status).toBe(201);
-    const second = await request(t.app).post(`/api/v1/admin/users/${leo.id}/password-reset`).set('Cookie', admin);
+    const second = await request(t.app).post(`/api/v1/admin/users/${leo.id}/password-reset`).set('Cookie', admin).set('X-Requested-With', 'XMLHttpRequest');
     expect((await request(t.app).post('/api/v1/auth/password-reset').send({ token: tokenOf(first.body.resetLink.url), newPassword: 'leo-password-2' })).status).toBe(410);
     const done = await request(t.app).post('/api/v1/auth/password-reset').send({ token: tokenOf(second.body.resetLink.url), newPassword: 'leo-password-2' });
     expect(done.status).toBe(200);
     expect((await session(leo.cookie)).status).toBe(401);
     expect((await login('leo', 'leo-password-2')).status).toBe(200);
-    expect((await request(t.app).post('/api/v1/admin/users/nobody/password-reset').set('Cookie', admin)).status).toBe(404);
+    expect((await request(t.app).post('/api/v1/admin/users/nobody/password-reset').set('Cookie', admin).set('X-Requested-With', 'XMLHttpRequest')).status).toBe(404);
   });
 
   it('lets a link expire after its lifetime (PASSWORD_RESET_TTL_HOURS)', async () => {

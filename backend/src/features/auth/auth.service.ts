@@ -1,6 +1,7 @@
 /** Local sign-in, first-run admin, passwords, and session issuing shared by every login method. */
 import type { Request, Response } from 'express';
 import { AppError } from '../../errors';
+import { secureCookies } from '../../http/public-url';
 import type { DelayRule, RateLimiter } from '../../http/rate-limit';
 import { analytics } from '../../observability/metrics/analytics';
 import type { AuthFailureReason } from '../../observability/metrics/catalog';
@@ -120,7 +121,7 @@ export class AuthService {
     res.cookie(DEVICE_COOKIE, this.devices.issue(user.id, deviceId), {
       httpOnly: true,
       sameSite: 'lax',
-      secure: req.secure,
+      secure: secureCookies(req),
       path: '/api/v1/auth',
       maxAge: DEVICE_COOKIE_MAX_AGE_MS,
     });
@@ -131,10 +132,10 @@ export class AuthService {
     res.cookie(SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: 'lax',
-      // Secure whenever the request came over HTTPS (directly or via a trusted proxy), not because of NODE_ENV:
+      // Secure over HTTPS (directly, via a trusted proxy, or an https PUBLIC_URL), not because of NODE_ENV:
       // many households open MediaNest on plain http://192.168.x.x:4000, and an always-Secure cookie
       // would silently break their sign-in.
-      secure: req.secure,
+      secure: secureCookies(req),
       path: '/',
       maxAge: this.sessionTtlMs,
     });
@@ -142,7 +143,7 @@ export class AuthService {
 
   async logout(req: Request, res: Response): Promise<void> {
     if (req.sessionToken) await this.sessions.revoke(req.sessionToken);
-    res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: req.secure });
+    res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookies(req) });
   }
 
   /**

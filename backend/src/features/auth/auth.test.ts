@@ -191,7 +191,7 @@ describe('sessions', () => {
     expect(before.body.user.username).toBe('admin');
 
     const activeBefore = await sessionsActive();
-    const out = await request(t.app).post('/api/v1/auth/logout').set('Cookie', cookie);
+    const out = await request(t.app).post('/api/v1/auth/logout').set('Cookie', cookie).set('X-Requested-With', 'XMLHttpRequest');
     expect(out.status).toBe(204);
     expect(String(out.headers['set-cookie'])).toMatch(new RegExp(`${SESSION_COOKIE}=;`));
     expect(await sessionsActive()).toBe(activeBefore - 1);

@@ -16,13 +16,14 @@
  * Consequence: once a Plex user has signed in, their row exists and stays
  * enabled; to shut them out after unsharing the server, disable the account.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Cache } from '../../cache/cache';
 import { AppError } from '../../errors';
 import type { PlexClient } from '../../integrations/plex';
 import type { PlexAccount, PlexTvClient } from '../../integrations/plex-tv';
 import { analytics } from '../../observability/metrics/analytics';
 import { logger } from '../../observability/logging/logger';
+import { secretsEqual } from '../../secret-compare';
 import type { OverseerrUserLinker } from '../media/overseerr-users';
 import type { User, UsersRepository } from '../users/users.repository';
 
@@ -48,9 +49,7 @@ function hash(value: string): string {
 }
 
 function sameHash(a: string, b: string): boolean {
-  const x = Buffer.from(hash(a));
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+  return secretsEqual(hash(a), b);
 }
 
 const gone = () => new AppError(410, 'GONE', 'This Plex sign-in has expired or is unknown; start again');

@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 async function startPin(agent = request.agent(t.app)) {
-  const res = await agent.post('/api/v1/auth/plex/pin');
+  const res = await agent.post('/api/v1/auth/plex/pin').set('X-Requested-With', 'XMLHttpRequest');
   expect(res.status).toBe(201);
   return { agent, pin: res.body as { id: number; code: string; authUrl: string; expiresAt: string }, res };
 }
@@ -140,7 +140,7 @@ describe('Plex PIN sign-in', () => {
   it('answers 503 when plex.tv cannot be reached', async () => {
     up.plexTv.failWith(500);
     try {
-      const res = await request(t.app).post('/api/v1/auth/plex/pin');
+      const res = await request(t.app).post('/api/v1/auth/plex/pin').set('X-Requested-With', 'XMLHttpRequest');
       expect(res.status).toBe(503);
       expect(res.body.error.message).toMatch(/^plex\.tv is unavailable right now/);
     } finally {

@@ -8,7 +8,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiRes } from '../../http/api-response';
 import { parse } from '../../http/validate';
-import { requireUser } from '../auth/middleware';
+import { requireAdmin, requireUser } from '../auth/middleware';
 import type { MediaService } from './media.service';
 import type { RequestsService } from './requests.service';
 
@@ -46,6 +46,12 @@ export function mediaRouter(media: MediaService, requests: RequestsService): Rou
   router.delete('/requests/:id', requireUser, async (req, res: ApiRes<'DELETE /api/v1/media/requests/:id'>) => {
     const { id } = parse(idParams, req.params, 'request id');
     res.json({ request: await requests.cancel(req.user!, id) });
+  });
+
+  // Administrators: send a stalled or failed request to Radarr/Sonarr again (Overseerr's retry).
+  router.post('/requests/:id/retry', requireAdmin, async (req, res: ApiRes<'POST /api/v1/media/requests/:id/retry'>) => {
+    const { id } = parse(idParams, req.params, 'request id');
+    res.json({ request: await requests.retry(req.user!, id) });
   });
 
   // Last: /:type/:tmdbId would also match /requests/<id>.

@@ -205,18 +205,18 @@ describe('requests', () => {
     expect((await request(t.app).get(`/api/v1/media/requests/${aliceRequestId}`).set('Cookie', admin)).status).toBe(200);
     const other = await request(t.app).get(`/api/v1/media/requests/${aliceRequestId}`).set('Cookie', carol.cookie);
     expect(other.status).toBe(404);
-    expect((await request(t.app).delete(`/api/v1/media/requests/${aliceRequestId}`).set('Cookie', carol.cookie)).status).toBe(404);
+    expect((await request(t.app).delete(`/api/v1/media/requests/${aliceRequestId}`).set('Cookie', carol.cookie).set('X-Requested-With', 'XMLHttpRequest')).status).toBe(404);
     expect((await request(t.app).get('/api/v1/media/requests/0').set('Cookie', alice.cookie)).status).toBe(400);
   });
 
   it('cancels a pending request in Overseerr; a request that is no longer pending cannot be cancelled', async () => {
-    const res = await request(t.app).delete(`/api/v1/media/requests/${aliceRequestId}`).set('Cookie', alice.cookie);
+    const res = await request(t.app).delete(`/api/v1/media/requests/${aliceRequestId}`).set('Cookie', alice.cookie).set('X-Requested-With', 'XMLHttpRequest');
     expect(res.status).toBe(200);
     expect(res.body.request.status).toBe('cancelled');
     const overseerrId = res.body.request.overseerrId as number;
     expect(up.overseerr.requestsTo(`/api/v1/request/${overseerrId}`, 'DELETE')).toHaveLength(1);
     expect(up.overseerr.request(overseerrId)).toBeUndefined();
-    const again = await request(t.app).delete(`/api/v1/media/requests/${aliceRequestId}`).set('Cookie', alice.cookie);
+    const again = await request(t.app).delete(`/api/v1/media/requests/${aliceRequestId}`).set('Cookie', alice.cookie).set('X-Requested-With', 'XMLHttpRequest');
     expect(again.status).toBe(409);
     // Cancelled requests no longer block a new one.
     const renewed = await request(t.app).post('/api/v1/media/requests').set('Cookie', alice.cookie).send({ mediaType: 'movie', tmdbId: 605 });

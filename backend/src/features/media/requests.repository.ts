@@ -1,16 +1,23 @@
 /** media_requests table access: MediaNest's own record of every request made through it. */
-import { and, count, desc, eq, inArray, isNotNull, notInArray, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import {
   finalRequestStatuses,
+  mediaRequestEvents,
   mediaRequests,
   users,
+  type DownloadProgress,
   type MediaType,
   type RequestStatus,
+  type TimelineStep,
 } from '../../db/schema';
 
 export type MediaRequestRow = typeof mediaRequests.$inferSelect;
+export type MediaRequestEventRow = typeof mediaRequestEvents.$inferSelect;
 export type MediaRequestWithUser = MediaRequestRow & { requestedBy: { id: string; username: string } };
+
+/** Statuses in which a request waits for its download: approved, or being processed by Radarr/Sonarr. */
+export const DOWNLOADING_STATUSES: readonly RequestStatus[] = ['approved', 'processing'];
 
 /** Statuses in which a request still stands (a new request for the same title would be a duplicate). */
 export const ACTIVE_REQUEST_STATUSES: readonly RequestStatus[] = ['pending', 'approved', 'processing', 'available'];
@@ -83,14 +90,71 @@ export class MediaRequestsRepository {
     return { rows: rows.map(withUser), total: totals?.n ?? 0 };
   }
 
-  /** Sets the status; returns the updated row, or undefined when it does not exist. */
-  async updateStatus(id: number, status: RequestStatus): Promise<MediaRequestRow | undefined> {
+  /** Sets the status (and other fields that change with it); returns the updated row, or undefined when it does not exist. */
+  async updateStatus(
+    id: number,
+    status: RequestStatus,
+    extra: Partial<Pick<MediaRequestRow, 'approvedAt' | 'download' | 'plexRatingKey'>> = {},
+  ): Promise<MediaRequestRow | undefined> {
     const [row] = await this.database.db
       .update(mediaRequests)
-      .set({ status, updatedAt: new Date() })
+      .set({ status, ...extra, updatedAt: new Date() })
       .where(eq(mediaRequests.id, id))
       .returning();
     return row;
+  }
+
+  /** Stores the last download progress and Plex rating key read from Overseerr (not a status change: updatedAt stays). */
+  async updateProgress(id: number, values: { download: DownloadProgress | null; plexRatingKey: string | null }): Promise<MediaRequestRow | undefined> {
+    const [row] = await this.database.db.update(mediaRequests).set(values).where(eq(mediaRequests.id, id)).returning();
+    return row;
+  }
+
+  /** Restarts the stall clock (an administrator retried the request). */
+  async restartStallClock(id: number, at: Date): Promise<void> {
+    await this.database.db.update(mediaRequests).set({ approvedAt: at, updatedAt: at }).where(eq(mediaRequests.id, id));
+  }
+
+  /** Approved or processing requests known to Overseerr, oldest first (the request-progress job). */
+  async findDownloading(limit: number): Promise<MediaRequestRow[]> {
+    return this.database.db
+      .select()
+      .from(mediaRequests)
+      .where(and(isNotNull(mediaRequests.overseerrId), inArray(mediaRequests.status, [...DOWNLOADING_STATUSES])))
+      .orderBy(mediaRequests.id)
+      .limit(limit);
+  }
+
+  /**
+   * Requests approved before `approvedBefore` that still have nothing in the
+   * download queue and are not available: stalled.
+   */
+  async countStalled(approvedBefore: Date): Promise<number> {
+    const [row] = await this.database.db
+      .select({ n: count() })
+      .from(mediaRequests)
+      .where(
+        and(
+          inArray(mediaRequests.status, [...DOWNLOADING_STATUSES]),
+          lt(mediaRequests.approvedAt, approvedBefore),
+          or(isNull(mediaRequests.download), sql`coalesce(jsonb_array_length(${mediaRequests.download}->'items'), 0) = 0`),
+        ),
+      );
+    return row?.n ?? 0;
+  }
+
+  async addEvent(requestId: number, step: TimelineStep, actor: string | null, at = new Date()): Promise<MediaRequestEventRow> {
+    const [row] = await this.database.db.insert(mediaRequestEvents).values({ requestId, step, actor, at }).returning();
+    return row!;
+  }
+
+  /** A request's history, oldest first. */
+  async events(requestId: number): Promise<MediaRequestEventRow[]> {
+    return this.database.db
+      .select()
+      .from(mediaRequestEvents)
+      .where(eq(mediaRequestEvents.requestId, requestId))
+      .orderBy(asc(mediaRequestEvents.at), asc(mediaRequestEvents.id));
   }
 
   private selectWithUser() {

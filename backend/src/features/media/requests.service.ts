@@ -6,21 +6,35 @@
  * request-sync job). Every change publishes a domain event and counts in
  * medianest_media_requests_total.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { MediaType, RequestStatus } from '../../db/schema';
 import { AppError } from '../../errors';
-import type { OverseerrClient } from '../../integrations/overseerr';
+import type { OverseerrClient, OverseerrMediaRequest } from '../../integrations/overseerr';
 import { MediaStatus } from '../../integrations/overseerr';
 import { analytics, type MediaRequestSource } from '../../observability/metrics/analytics';
+import { setGaugeSource } from '../../observability/metrics/catalog';
 import { logger } from '../../observability/logging/logger';
 import type { EventBus } from '../../realtime/events';
+import type { PlayLinks } from '../plex/play-links';
 import type { User } from '../users/users.repository';
 import type { MediaService } from './media.service';
 import type { OverseerrUserLinker } from './overseerr-users';
+import { progressFromOverseerr } from './request-progress';
 import { statusFromOverseerr } from './request-status';
-import type { MediaRequestRow, MediaRequestsRepository, MediaRequestWithUser } from './requests.repository';
-import type { PublicMediaRequest, RequestPage } from '@medianest/contracts';
+import { DOWNLOADING_STATUSES, type MediaRequestRow, type MediaRequestsRepository, type MediaRequestWithUser } from './requests.repository';
+import type { MediaRequestDetail, PublicMediaRequest, RequestPage, TimelineEntry } from '@medianest/contracts';
 
-export function toPublicRequest(r: MediaRequestWithUser): PublicMediaRequest {
+/** Whether a request has stalled: approved more than `stalledAfterMs` ago, nothing downloading, not available. */
+export function isStalled(r: Pick<MediaRequestRow, 'status' | 'approvedAt' | 'download'>, stalledAfterMs: number, now = Date.now()): boolean {
+  return (
+    DOWNLOADING_STATUSES.includes(r.status) &&
+    r.approvedAt !== null &&
+    r.approvedAt.getTime() < now - stalledAfterMs &&
+    (r.download?.items.length ?? 0) === 0
+  );
+}
+
+export function toPublicRequest(r: MediaRequestWithUser, stalledAfterMs = Number.POSITIVE_INFINITY): PublicMediaRequest {
   return {
     id: r.id,
     mediaType: r.mediaType,
@@ -33,7 +47,14 @@ export function toPublicRequest(r: MediaRequestWithUser): PublicMediaRequest {
     requestedBy: r.requestedBy,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
+    download: r.download ?? null,
+    stalled: isStalled(r, stalledAfterMs),
   };
+}
+
+/** How Overseerr names a user (its displayName rule: username, else Plex username, else e-mail). */
+function overseerrName(person: OverseerrMediaRequest['modifiedBy']): string | null {
+  return person?.displayName || person?.username || person?.plexUsername || person?.email || null;
 }
 
 export interface CreateRequestInput {
@@ -56,7 +77,12 @@ export class RequestsService {
     private readonly events: EventBus,
     private readonly overseerr: OverseerrClient | undefined,
     private readonly linker: OverseerrUserLinker | undefined,
-  ) {}
+    private readonly playLinks: PlayLinks,
+    /** REQUEST_STALLED_AFTER_HOURS in milliseconds. */
+    private readonly stalledAfterMs: number,
+  ) {
+    setGaugeSource('medianest_requests_stalled', () => this.repo.countStalled(new Date(Date.now() - this.stalledAfterMs)));
+  }
 
   async create(user: User, input: CreateRequestInput): Promise<PublicMediaRequest> {
     const overseerr = this.overseerr;
@@ -104,6 +130,7 @@ export class RequestsService {
       overseerrUserId,
     );
     const status = statusFromOverseerr(created);
+    const approved = DOWNLOADING_STATUSES.includes(status) || status === 'available';
     const row = await this.repo.create({
       userId: user.id,
       mediaType: input.mediaType,
@@ -113,7 +140,11 @@ export class RequestsService {
       seasons: input.mediaType === 'tv' ? (input.seasons ?? null) : null,
       status,
       overseerrId: created.id,
+      approvedAt: approved ? new Date() : null,
     });
+    await this.repo.addEvent(row.id, 'requested', user.username, row.createdAt);
+    // Approved at once (the member may auto-approve): the approver is the member themself in Overseerr's eyes.
+    if (approved) await this.repo.addEvent(row.id, 'approved', overseerrName(created.modifiedBy) ?? user.username, row.createdAt);
     await this.media.invalidate(input.mediaType, input.tmdbId);
     this.events.publish('request.created', {
       requestId: row.id,
@@ -124,7 +155,7 @@ export class RequestsService {
       status: row.status,
     });
     analytics.trackMediaRequest(user.id, row.mediaType, 'web', status);
-    return toPublicRequest({ ...row, requestedBy: { id: user.id, username: user.username } });
+    return toPublicRequest({ ...row, requestedBy: { id: user.id, username: user.username } }, this.stalledAfterMs);
   }
 
   /** Own requests; administrators see everyone's. */
@@ -136,7 +167,7 @@ export class RequestsService {
       offset: (filter.page - 1) * filter.pageSize,
     });
     return {
-      requests: rows.map(toPublicRequest),
+      requests: rows.map((r) => toPublicRequest(r, this.stalledAfterMs)),
       page: filter.page,
       pageSize: filter.pageSize,
       total,
@@ -144,9 +175,78 @@ export class RequestsService {
     };
   }
 
-  /** One request, for its owner or an administrator (others get the same 404 as for a missing one). */
-  async get(user: User, id: number): Promise<PublicMediaRequest> {
-    return toPublicRequest(await this.visible(user, id));
+  /**
+   * One request with its timeline, for its owner or an administrator (others
+   * get the same 404 as for a missing one). An available request whose Plex
+   * rating key is not known yet (it became available by a webhook, which
+   * carries none) asks Overseerr for it once, best effort.
+   */
+  async get(user: User, id: number): Promise<MediaRequestDetail> {
+    let row = await this.visible(user, id);
+    if (row.status === 'available' && !row.plexRatingKey && row.overseerrId !== null) {
+      const upstream = await this.tryGetUpstream(row.overseerrId);
+      const ratingKey = upstream?.media.ratingKey ?? null;
+      if (ratingKey) row = { ...row, ...(await this.repo.updateProgress(row.id, { download: row.download ?? null, plexRatingKey: ratingKey })) };
+    }
+    return this.detail(row);
+  }
+
+  /**
+   * Asks Overseerr to send a stalled or failed request to Radarr/Sonarr again
+   * (administrators; the route checks the role). The retry is recorded on the
+   * timeline and restarts the stall clock.
+   */
+  async retry(admin: User, id: number): Promise<MediaRequestDetail> {
+    const row = await this.visible(admin, id);
+    if (row.status !== 'failed' && !isStalled(row, this.stalledAfterMs)) {
+      throw AppError.conflict(`Only failed or stalled requests can be retried; this one is ${row.status}`, { reason: 'NOT_RETRYABLE' });
+    }
+    if (row.overseerrId === null) throw AppError.conflict('This request was never sent to Overseerr', { reason: 'NOT_IN_OVERSEERR' });
+    if (!this.overseerr) throw AppError.notConfigured('Overseerr');
+    const upstream = await this.overseerr.retryRequest(row.overseerrId);
+    if (!upstream) throw AppError.conflict('Overseerr no longer has this request', { reason: 'NOT_IN_OVERSEERR' });
+    const now = new Date();
+    await this.repo.addEvent(row.id, 'retried', admin.username, now);
+    await this.repo.restartStallClock(row.id, now);
+    const fresh = { ...row, approvedAt: now, updatedAt: now };
+    const status = statusFromOverseerr(upstream);
+    const updated =
+      status !== row.status
+        ? await this.applyStatus(fresh, status, 'admin', overseerrName(upstream.modifiedBy))
+        : await this.applyProgress(fresh, upstream);
+    logger().info({ event: 'request.retried', requestId: row.id, user_id: admin.id, overseerr_request_id: row.overseerrId }, 'Request retried in Overseerr');
+    return this.detail({ ...updated, requestedBy: row.requestedBy });
+  }
+
+  /**
+   * The request-progress job (every 60 s, Overseerr's own download-sync
+   * pace): reads each approved or processing request from Overseerr, applies
+   * a status change with who made it, and stores the download progress and
+   * Plex rating key. Only a change is published to the browser.
+   */
+  async refreshProgress(): Promise<{ checked: number; changed: number }> {
+    const overseerr = this.overseerr;
+    if (!overseerr) return { checked: 0, changed: 0 };
+    const rows = await this.repo.findDownloading(SYNC_BATCH);
+    let checked = 0;
+    let changed = 0;
+    await this.forEachRequest(rows, 'request_progress.item_failed', async (row) => {
+      const upstream = await overseerr.getRequest(row.overseerrId!);
+      checked++;
+      if (!upstream) {
+        await this.applyStatus(row, 'cancelled', 'sync');
+        changed++;
+        return;
+      }
+      const status = statusFromOverseerr(upstream);
+      const before = [row.status, row.download ?? null, row.plexRatingKey];
+      const after =
+        status !== row.status
+          ? await this.applyStatus(row, status, 'sync', overseerrName(upstream.modifiedBy), upstream)
+          : await this.applyProgress(row, upstream);
+      if (!isDeepStrictEqual([after.status, after.download ?? null, after.plexRatingKey], before)) changed++;
+    });
+    return { checked, changed };
   }
 
   /** Cancels a pending request: deleted in Overseerr, kept here as `cancelled`. */
@@ -159,7 +259,7 @@ export class RequestsService {
       if (!this.overseerr) throw AppError.notConfigured('Overseerr');
       await this.overseerr.deleteRequest(row.overseerrId);
     }
-    const updated = await this.applyStatus(row, 'cancelled', user.role === 'admin' && row.userId !== user.id ? 'admin' : 'web');
+    const updated = await this.applyStatus(row, 'cancelled', user.role === 'admin' && row.userId !== user.id ? 'admin' : 'web', user.username);
     return toPublicRequest({ ...updated, requestedBy: row.requestedBy });
   }
 
@@ -172,11 +272,15 @@ export class RequestsService {
   async applyOverseerrStatuses(overseerrId: number, statuses: RequestStatus[], source: MediaRequestSource): Promise<boolean> {
     let row = await this.repo.findByOverseerrId(overseerrId);
     if (!row) return false;
-    for (const status of statuses) {
-      const from = PROGRESS.indexOf(row.status);
+    const steps = statuses.filter((status) => {
+      const from = PROGRESS.indexOf(row!.status);
       const to = PROGRESS.indexOf(status);
-      if (from !== -1 && to !== -1 && to <= from) continue;
-      row = await this.applyStatus(row, status, source);
+      return !(from !== -1 && to !== -1 && to <= from) && status !== row!.status;
+    });
+    // The notification names no approver and no Plex item: ask Overseerr, best effort, when it matters.
+    const upstream = steps.some((s) => s === 'approved' || s === 'declined' || s === 'available') ? await this.tryGetUpstream(overseerrId) : undefined;
+    for (const status of steps) {
+      row = await this.applyStatus(row, status, source, overseerrName(upstream?.modifiedBy), upstream);
     }
     return true;
   }
@@ -206,25 +310,37 @@ export class RequestsService {
     const rows = await this.repo.findUnsettled(SYNC_BATCH);
     let checked = 0;
     let updated = 0;
+    await this.forEachRequest(rows, 'request_sync.item_failed', async (row) => {
+      const upstream = await overseerr.getRequest(row.overseerrId!);
+      checked++;
+      const status: RequestStatus = upstream ? statusFromOverseerr(upstream) : 'cancelled';
+      if (status !== row.status) {
+        await this.applyStatus(row, status, 'sync', overseerrName(upstream?.modifiedBy), upstream);
+        updated++;
+      }
+    });
+    return { checked, updated };
+  }
+
+  /**
+   * Runs `handle` over `rows`, SYNC_CONCURRENCY at a time. A failure of one
+   * request is logged as `failedEvent` and skipped; Overseerr being
+   * unavailable stops the run and is rethrown (the job retries later).
+   */
+  private async forEachRequest(rows: MediaRequestRow[], failedEvent: string, handle: (row: MediaRequestRow) => Promise<void>): Promise<void> {
     let failure: unknown;
     const queue = [...rows];
     const worker = async () => {
       for (let row = queue.shift(); row && failure === undefined; row = queue.shift()) {
         try {
-          const upstream = await overseerr.getRequest(row.overseerrId!);
-          checked++;
-          const status: RequestStatus = upstream ? statusFromOverseerr(upstream) : 'cancelled';
-          if (status !== row.status) {
-            await this.applyStatus(row, status, 'sync');
-            updated++;
-          }
+          await handle(row);
         } catch (err) {
           if (err instanceof AppError && err.code === 'UPSTREAM_UNAVAILABLE') {
             failure = err;
             return;
           }
           logger().warn(
-            { event: 'request_sync.item_failed', requestId: row.id, err: err instanceof Error ? err.message : String(err) },
+            { event: failedEvent, requestId: row.id, err: err instanceof Error ? err.message : String(err) },
             'Could not sync one media request',
           );
         }
@@ -233,7 +349,6 @@ export class RequestsService {
     await Promise.all(Array.from({ length: Math.min(SYNC_CONCURRENCY, rows.length) }, worker));
     // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what a worker caught, unchanged
     if (failure !== undefined) throw failure;
-    return { checked, updated };
   }
 
   private async visible(user: User, id: number): Promise<MediaRequestWithUser> {
@@ -242,9 +357,75 @@ export class RequestsService {
     return row;
   }
 
-  private async applyStatus(row: MediaRequestRow, status: RequestStatus, source: MediaRequestSource): Promise<MediaRequestRow> {
+  private async detail(row: MediaRequestWithUser): Promise<MediaRequestDetail> {
+    const events = await this.repo.events(row.id);
+    const timeline: TimelineEntry[] = events.map((e) => ({ step: e.step, actor: e.actor, at: e.at.toISOString() }));
+    // Requests made before MediaNest kept a history still start with who asked, and when.
+    if (!events.some((e) => e.step === 'requested')) {
+      timeline.unshift({ step: 'requested', actor: row.requestedBy.username, at: row.createdAt.toISOString() });
+    }
+    const playUrl = row.status === 'available' ? await this.playLinks.forRatingKey(row.plexRatingKey) : null;
+    return { ...toPublicRequest(row, this.stalledAfterMs), timeline, playUrl };
+  }
+
+  private async tryGetUpstream(overseerrId: number): Promise<OverseerrMediaRequest | undefined> {
+    if (!this.overseerr) return undefined;
+    try {
+      return await this.overseerr.getRequest(overseerrId);
+    } catch (err) {
+      logger().debug({ event: 'request.upstream_read_failed', overseerr_request_id: overseerrId, err: err instanceof Error ? err.message : String(err) }, 'Could not read a request from Overseerr');
+      return undefined;
+    }
+  }
+
+  /** Stores progress and rating key read from Overseerr; publishes `request.progress` only when they changed. */
+  private async applyProgress(row: MediaRequestRow, upstream: OverseerrMediaRequest): Promise<MediaRequestRow> {
+    const download = progressFromOverseerr(upstream);
+    const plexRatingKey = upstream.media.ratingKey ?? row.plexRatingKey ?? null;
+    // Stored JSON comes back with its keys reordered, so compare values, not text.
+    if (isDeepStrictEqual(download, row.download ?? null) && plexRatingKey === row.plexRatingKey) return row;
+    const updated = (await this.repo.updateProgress(row.id, { download, plexRatingKey })) ?? row;
+    if (!row.download?.items.length && download?.items.length) await this.repo.addEvent(row.id, 'downloading', null);
+    this.events.publish('request.progress', {
+      requestId: row.id,
+      userId: row.userId,
+      mediaType: row.mediaType,
+      tmdbId: row.tmdbId,
+      title: row.title,
+      status: updated.status,
+      download,
+      stalled: isStalled(updated, this.stalledAfterMs),
+    });
+    return updated;
+  }
+
+  /**
+   * Moves a request to `status`, records the step (and the approval a jump
+   * from pending implies) on its timeline with who made it, and publishes
+   * `request.updated`. With Overseerr's view of the request, its progress
+   * and Plex rating key are stored too.
+   */
+  private async applyStatus(
+    row: MediaRequestRow,
+    status: RequestStatus,
+    source: MediaRequestSource,
+    actor: string | null = null,
+    upstream?: OverseerrMediaRequest,
+  ): Promise<MediaRequestRow> {
     if (row.status === status || row.status === 'cancelled') return row;
-    const updated = (await this.repo.updateStatus(row.id, status)) ?? row;
+    const now = new Date();
+    const reachesApproval = status === 'approved' || (row.status === 'pending' && (status === 'processing' || status === 'available'));
+    const download = upstream ? progressFromOverseerr(upstream) : (row.download ?? null);
+    const plexRatingKey = upstream?.media.ratingKey ?? row.plexRatingKey ?? null;
+    const updated =
+      (await this.repo.updateStatus(row.id, status, {
+        ...(reachesApproval ? { approvedAt: now } : {}),
+        download: status === 'available' ? null : download,
+        plexRatingKey,
+      })) ?? row;
+    if (reachesApproval && status !== 'approved') await this.repo.addEvent(row.id, 'approved', actor, now);
+    await this.repo.addEvent(row.id, status, status === 'approved' || status === 'declined' || status === 'cancelled' ? actor : null, now);
+    if (!row.download?.items.length && download?.items.length && status !== 'available') await this.repo.addEvent(row.id, 'downloading', null, now);
     await this.media.invalidate(row.mediaType, row.tmdbId);
     this.events.publish('request.updated', {
       requestId: row.id,
@@ -254,6 +435,9 @@ export class RequestsService {
       title: row.title,
       status,
       previousStatus: row.status,
+      actor,
+      download: updated.download ?? null,
+      stalled: isStalled(updated, this.stalledAfterMs),
     });
     analytics.trackMediaRequest(row.userId, row.mediaType, source, status);
     return updated;

@@ -1,49 +1,43 @@
 /**
- * GET /api/v1/admin/observability (admins): the admin Ops page's data, from
- * this process alone so it works with no Prometheus, Loki or Jaeger running:
- * request rate, 5xx share and p95 latency over 5 and 60 minutes, dependency
- * health and circuit breaker states, job queues, Web Vitals p75 per route,
- * the latest alerts from Alertmanager (firing first) and the latest error log
- * lines with their trace ids.
+ * GET /api/v1/admin/observability (admins): the admin Ops page's data, with
+ * no Prometheus, Loki or Jaeger running: request rate, 5xx share and p95
+ * latency over 5 and 60 minutes plus one point per minute of the last hour,
+ * dependency health and circuit breaker states, job queues, Web Vitals p75 per
+ * route, the latest alerts from Alertmanager (firing first) and the latest
+ * error log lines with their trace ids. With Redis the traffic, breakers and
+ * job runs are the cluster's: every process's published figures added up,
+ * with a per-instance breakdown (cluster-ops.ts); queue depths come from
+ * BullMQ in Redis. Without Redis, or while it cannot answer, they are this
+ * process's alone (`scope: "process"`).
  */
-import { breakerStates as BREAKER_STATES, jobStatuses as JOB_STATUSES, type BreakerState, type JobCounts } from '@medianest/contracts';
+import type { JobCounts } from '@medianest/contracts';
 import { Router } from 'express';
 import type { ApiRes } from '../../http/api-response';
 import type { JobQueue } from '../../jobs/job-queue';
 import type { HealthService } from '../../observability/health/health';
-import { backgroundJobsTotal, circuitBreakerState } from '../../observability/metrics/catalog';
-import { httpOpsWindow } from '../../observability/metrics/ops-window';
+import { mergeMinutes, perMinute, summarize } from '../../observability/metrics/ops-window';
 import { recentErrors } from '../../observability/logging/recent-errors';
 import { webVitalsP75 } from '../browser-metrics/browser-metrics.routes';
 import { requireAdmin } from '../auth/middleware';
 import { toPublicAlert, type AlertsRepository } from '../alerts/alerts.repository';
-
+import { emptyJobCounts, JOB_STATUSES, LIVE_WITHIN_MS, type ClusterOps, type InstanceSnapshot } from './cluster-ops';
 
 export interface OpsDeps {
   health: HealthService;
   jobs: JobQueue;
   alerts: AlertsRepository;
+  ops: ClusterOps;
   version: string;
 }
 
-async function breakerStates(): Promise<{ service: string; state: BreakerState | 'unknown' }[]> {
-  const { values } = await circuitBreakerState.get();
-  return values
-    .map((v) => ({ service: String(v.labels.service), state: BREAKER_STATES[v.value] ?? ('unknown' as const) }))
-    .sort((a, b) => a.service.localeCompare(b.service));
-}
-
-/** Jobs this process has counted since it started, per queue and status. */
-async function jobCounts(): Promise<Map<string, JobCounts>> {
-  const { values } = await backgroundJobsTotal.get();
+function sumJobs(instances: InstanceSnapshot[]): Map<string, JobCounts> {
   const byQueue = new Map<string, JobCounts>();
-  for (const v of values) {
-    const queue = String(v.labels.queue);
-    const status = String(v.labels.status) as keyof JobCounts;
-    if (!JOB_STATUSES.includes(status)) continue;
-    let counts = byQueue.get(queue);
-    if (!counts) byQueue.set(queue, (counts = { queued: 0, active: 0, completed: 0, failed: 0 }));
-    counts[status] += v.value;
+  for (const i of instances) {
+    for (const [queue, counts] of Object.entries(i.jobs)) {
+      let sum = byQueue.get(queue);
+      if (!sum) byQueue.set(queue, (sum = emptyJobCounts()));
+      for (const status of JOB_STATUSES) sum[status] += Number(counts[status]) || 0;
+    }
   }
   return byQueue;
 }
@@ -51,25 +45,45 @@ async function jobCounts(): Promise<Map<string, JobCounts>> {
 export function opsRouter(deps: OpsDeps): Router {
   const router = Router();
   router.get('/', requireAdmin, async (_req, res: ApiRes<'GET /api/v1/admin/observability'>) => {
-    const [dependencies, breakers, queues, counts, alerts] = await Promise.all([
+    const [dependencies, queues, cluster, alerts] = await Promise.all([
       deps.health.readiness(),
-      breakerStates(),
       deps.jobs.snapshot(),
-      jobCounts(),
+      deps.ops.cluster(),
       deps.alerts.latest(50),
     ]);
-    const none: JobCounts = { queued: 0, active: 0, completed: 0, failed: 0 };
+    const self = cluster?.find((i) => i.instance === deps.ops.self.instance) ?? (await deps.ops.local());
+    const instances = cluster ?? [self];
+    const now = Date.now();
+    const minutes = mergeMinutes(instances.map((i) => i.minutes));
+    const startedAt = Math.min(...instances.map((i) => i.startedAt));
+    const counts = sumJobs(instances);
     res.json({
-      generatedAt: new Date().toISOString(),
+      generatedAt: new Date(now).toISOString(),
       version: deps.version,
       uptimeSeconds: Math.round(process.uptime()),
-      http: { last5m: httpOpsWindow.summary(5), last60m: httpOpsWindow.summary(60) },
+      scope: cluster ? 'cluster' : 'process',
+      instance: deps.ops.self.instance,
+      http: {
+        last5m: summarize(minutes, 5, now, startedAt),
+        last60m: summarize(minutes, 60, now, startedAt),
+        series: perMinute(minutes, now),
+      },
+      instances: instances.map((i) => ({
+        instance: i.instance,
+        role: i.role,
+        version: i.version,
+        live: !i.stopped && now - i.publishedAt <= LIVE_WITHIN_MS,
+        lastSeen: new Date(i.publishedAt).toISOString(),
+        uptimeSeconds: Math.round((i.publishedAt - i.startedAt) / 1000),
+        http: { last5m: summarize(i.minutes, 5, now, i.startedAt), last60m: summarize(i.minutes, 60, now, i.startedAt) },
+        breakers: i.breakers,
+      })),
       dependencies,
-      breakers,
+      breakers: self.breakers,
       jobs: {
         backend: deps.jobs.backend,
         processing: deps.jobs.processing,
-        queues: queues.map((q) => ({ ...q, counts: counts.get(q.queue) ?? none })),
+        queues: queues.map((q) => ({ ...q, counts: counts.get(q.queue) ?? emptyJobCounts() })),
       },
       webVitals: webVitalsP75(),
       alerts: alerts.map(toPublicAlert),

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app';
 import { createProcessLogger, logger, setLogger, type Logger } from '../../observability/logging/logger';
 import { createUser, loginCookie } from '../../test/auth-helpers';
-import { createTestApp, startTestServer, type TestServer } from '../../test/context';
+import { startTestServer, type TestServer } from '../../test/context';
 import { waitFor } from '../../test/tcp-proxy';
+import { ClusterOps } from './cluster-ops';
 
 const TOKEN = 'ops-alert-token';
 let s: TestServer;
@@ -32,8 +33,12 @@ afterAll(async () => {
 const api = (path: string, init: RequestInit & { cookie?: string } = {}) =>
   fetch(s.baseUrl + path, { ...init, headers: { ...(init.headers as Record<string, string>), ...(init.cookie ? { cookie: init.cookie } : {}) } });
 
+type Summary = { requests: number; requestsPerSecond: number; errorRate: number | null; p95Ms: number | null };
 interface OpsBody {
-  http: Record<'last5m' | 'last60m', { requests: number; requestsPerSecond: number; errorRate: number | null; p95Ms: number | null }>;
+  scope: 'cluster' | 'process';
+  instance: string;
+  http: Record<'last5m' | 'last60m', Summary> & { series: { t: number; requestsPerSecond: number; errorRate: number | null; p95Ms: number | null }[] };
+  instances: { instance: string; role: string; live: boolean; http: Record<'last5m' | 'last60m', Summary>; breakers: { service: string; state: string }[] }[];
   dependencies: { status: string; checks: Record<string, { status: string }> };
   breakers: { service: string; state: string }[];
   jobs: { backend: string; processing: boolean; queues: { queue: string; waiting: number | null; counts: Record<string, number> }[] };
@@ -55,15 +60,9 @@ describe('GET /api/v1/admin/observability', () => {
   });
 
   it("shows the process's own traffic, dependencies, breakers and jobs", async () => {
-    // Some traffic, including 5xx answers (an app with no alert token answers 503 NOT_CONFIGURED).
+    // Some traffic, including 5xx answers (a member's search on a server without Overseerr answers 503 NOT_CONFIGURED).
     for (let i = 0; i < 5; i++) await api('/api/v1/auth/session');
-    const unconfigured = await createTestApp();
-    try {
-      const { default: request } = await import('supertest');
-      for (let i = 0; i < 3; i++) expect((await request(unconfigured.app).post('/api/v1/alerts/webhook').send({})).status).toBe(503);
-    } finally {
-      await unconfigured.cleanup();
-    }
+    for (let i = 0; i < 3; i++) expect((await api('/api/v1/media/search?q=matrix', { cookie: viewer })).status).toBe(503);
     // Jobs started with the server: wait for the first service-health run.
     await waitFor(async () => ((await ops()).jobs.queues.find((q) => q.queue === 'service-health')?.counts.completed ?? 0) >= 1, 20_000);
 
@@ -121,5 +120,37 @@ describe('GET /api/v1/admin/observability', () => {
     expect(body.alerts.map((a) => a.fingerprint)).toEqual(['f1', 'r1']);
     expect(body.recentErrors[0]).toMatchObject({ message: 'Something broke while testing', traceId });
     expect(body.recentErrors.some((e) => e.event === 'ops.test.warning')).toBe(false);
+  });
+
+  it('adds up every instance with Redis (per-instance breakdown, gone ones marked), shows this process alone without', async () => {
+    for (let i = 0; i < 3; i++) await api('/api/v1/auth/session');
+    const alone = await ops();
+    // One point per minute of the last hour, for the charts.
+    expect(alone.http.series).toHaveLength(60);
+    expect(alone.http.series.at(-1)!.requestsPerSecond).toBeGreaterThan(0);
+    if (!s.container.redis) {
+      expect(alone.scope).toBe('process');
+      expect(alone.instances).toEqual([expect.objectContaining({ instance: alone.instance, live: true })]);
+      return;
+    }
+    expect(alone.scope).toBe('cluster');
+
+    // A second instance on the same Redis and key prefix (in this test it reads the same in-process figures).
+    const other = new ClusterOps(s.container.redis, { instance: 'replica-b', role: 'worker', version: 'test' });
+    other.start();
+    try {
+      await waitFor(async () => (await ops()).instances.length === 2, 10_000);
+      const both = await ops();
+      const names = both.instances.map((i) => i.instance);
+      expect(names).toContain('replica-b');
+      expect(names).toContain(both.instance);
+      const sum = both.instances.reduce((n, i) => n + i.http.last60m.requests, 0);
+      expect(both.http.last60m.requests).toBe(sum);
+      expect(both.instances.find((i) => i.instance === 'replica-b')).toMatchObject({ role: 'worker', live: true, breakers: expect.any(Array) });
+    } finally {
+      await other.stop();
+    }
+    // A stopped instance is shown as gone at once.
+    expect((await ops()).instances.find((i) => i.instance === 'replica-b')?.live).toBe(false);
   });
 });

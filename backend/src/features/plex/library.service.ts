@@ -9,7 +9,8 @@
 import type { Cache } from '../../cache/cache';
 import { AppError } from '../../errors';
 import type { PlexClient, PlexMetadata, PlexSection } from '../../integrations/plex';
-import type { Library, LibraryItem, LibraryPage } from '@medianest/contracts';
+import type { Library, LibraryItem, LibraryPage, PlayableLibraryItem } from '@medianest/contracts';
+import type { PlayLinks } from './play-links';
 
 export const LIBRARIES_TTL_SECONDS = 600;
 export const ITEMS_TTL_SECONDS = 120;
@@ -56,6 +57,7 @@ export class LibraryService {
   constructor(
     private readonly plex: PlexClient | undefined,
     private readonly cache: Cache,
+    private readonly playLinks: PlayLinks,
   ) {}
 
   get configured(): boolean {
@@ -75,20 +77,22 @@ export class LibraryService {
       const p = await plex.sectionItems(key, (page - 1) * PAGE_SIZE, PAGE_SIZE);
       return { items: p.items.map(toLibraryItem), total: p.totalSize };
     });
-    return { ...result, page, pageSize: PAGE_SIZE, totalPages: Math.ceil(result.total / PAGE_SIZE) };
+    return { ...result, items: await this.playLinks.attach(result.items), page, pageSize: PAGE_SIZE, totalPages: Math.ceil(result.total / PAGE_SIZE) };
   }
 
-  async search(query: string): Promise<LibraryItem[]> {
+  async search(query: string): Promise<PlayableLibraryItem[]> {
     const plex = this.client();
     const normalized = query.trim().replace(/\s+/g, ' ');
-    return this.cache.wrap(await this.key(`search:${normalized.toLowerCase()}`), SEARCH_TTL_SECONDS, async () =>
+    const items = await this.cache.wrap(await this.key(`search:${normalized.toLowerCase()}`), SEARCH_TTL_SECONDS, async () =>
       (await plex.search(normalized, 20)).map(toLibraryItem),
     );
+    return this.playLinks.attach(items);
   }
 
-  async recentlyAdded(): Promise<LibraryItem[]> {
+  async recentlyAdded(): Promise<PlayableLibraryItem[]> {
     const plex = this.client();
-    return this.cache.wrap(await this.key('recent'), RECENT_TTL_SECONDS, async () => (await plex.recentlyAdded(RECENT_SIZE)).map(toLibraryItem));
+    const items = await this.cache.wrap(await this.key('recent'), RECENT_TTL_SECONDS, async () => (await plex.recentlyAdded(RECENT_SIZE)).map(toLibraryItem));
+    return this.playLinks.attach(items);
   }
 
   async image(path: string): Promise<{ contentType: string; bytes: Buffer }> {

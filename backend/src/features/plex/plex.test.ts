@@ -40,6 +40,20 @@ describe('Plex library', () => {
     expect(JSON.stringify(call.query)).not.toContain(FAKE_PLEX_TOKEN);
   });
 
+  it('gives every library item a Play on Plex link to this server (machine identifier from /identity, the item by rating key)', async () => {
+    const server = up.plex.machineIdentifier;
+    const page = await get('/api/v1/plex/libraries/1/items?page=1');
+    expect(page.status).toBe(200);
+    expect(page.body.items.length).toBeGreaterThan(0);
+    for (const item of page.body.items as { ratingKey: string; playUrl: string }[]) {
+      expect(item.playUrl).toBe(`https://app.plex.tv/desktop#!/server/${server}/details?key=%2Flibrary%2Fmetadata%2F${item.ratingKey}`);
+    }
+    const recent = await get('/api/v1/plex/recently-added');
+    expect(recent.body.items.find((i: { ratingKey: string }) => i.ratingKey === '58683').playUrl).toContain(`/server/${server}/details?key=%2Flibrary%2Fmetadata%2F58683`);
+    const found = await get('/api/v1/plex/search?q=matrix');
+    expect(found.body.results[0].playUrl).toContain(`/server/${server}/`);
+  });
+
   it('pages a library with container headers and exposes TMDB ids and proxied posters', async () => {
     const res = await get('/api/v1/plex/libraries/1/items?page=1');
     expect(res.status).toBe(200);

@@ -64,8 +64,8 @@ describe('admin: monitored services', () => {
     expect(patched.status).toBe(200);
     expect(patched.body.service).toMatchObject({ enabled: false, url: 'http://backup:***@nas.local:5000/' });
 
-    expect((await request(t.app).delete(`/api/v1/admin/services/${id}`).set('Cookie', admin)).status).toBe(204);
-    expect((await request(t.app).delete(`/api/v1/admin/services/${id}`).set('Cookie', admin)).status).toBe(404);
+    expect((await request(t.app).delete(`/api/v1/admin/services/${id}`).set('Cookie', admin).set('X-Requested-With', 'XMLHttpRequest')).status).toBe(204);
+    expect((await request(t.app).delete(`/api/v1/admin/services/${id}`).set('Cookie', admin).set('X-Requested-With', 'XMLHttpRequest')).status).toBe(404);
     expect((await request(t.app).patch(`/api/v1/admin/services/abc`).set('Cookie', admin).send({ enabled: true })).status).toBe(404);
   });
 

@@ -1,6 +1,8 @@
 /**
  * /api/v1/admin/users: list users, create local accounts, change role or
- * enabled, and make one-time password reset links (admins only).
+ * enabled, and make one-time password reset links (admins only). A role or
+ * enabled change publishes `user.updated`, so the account's open sockets are
+ * re-evaluated on every process.
  * Guards are route-level so the route template is known (for metrics and logs) even on a 401/403.
  */
 import { adminUserCreateBody, adminUserPatchBody, type ResetLink } from '@medianest/contracts';
@@ -13,6 +15,7 @@ import type { AuthService } from '../auth/auth.service';
 import { requireAdmin } from '../auth/middleware';
 import type { IssuedReset } from '../auth/password-resets';
 import type { SessionStore } from '../auth/sessions';
+import type { EventBus } from '../../realtime/events';
 import { toPublicUser, type UsersRepository } from './users.repository';
 
 /** The link the admin hands over: the token rides in the fragment, so it never reaches a server log or a Referer. */
@@ -26,6 +29,7 @@ export function adminUsersRouter(
   sessions: SessionStore,
   auth: AuthService,
   publicUrl: string | undefined,
+  events: EventBus,
 ): Router {
   const router = Router();
 
@@ -54,6 +58,8 @@ export function adminUsersRouter(
     }
     const updated = await users.update(id, body);
     if (body.enabled === false) await sessions.revokeAllForUser(id);
+    // Open realtime connections of the account follow at once, on every process (a demoted admin stops getting admin events).
+    events.publish('user.updated', { userId: id });
     res.json({ user: toPublicUser(updated!) });
   });
 

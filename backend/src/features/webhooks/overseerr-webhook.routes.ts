@@ -1,6 +1,6 @@
 /**
  * POST /api/v1/webhooks/overseerr: Overseerr tells us a request moved.
- * 503 NOT_CONFIGURED without OVERSEERR_WEBHOOK_SECRET, 401 without the
+ * 404 NOT_CONFIGURED without OVERSEERR_WEBHOOK_SECRET, 401 without the
  * secret, 400 (and a log line) for a payload we do not understand, 200
  * otherwise — including requests not made through MediaNest, so Overseerr
  * does not log failures for them.
@@ -15,7 +15,8 @@ export function overseerrWebhookRouter(secret: string | undefined, requests: Req
   const router = Router();
 
   router.post('/overseerr', async (req, res) => {
-    if (!secret) throw AppError.notConfigured('The Overseerr webhook (OVERSEERR_WEBHOOK_SECRET)');
+    // 404, not 503: anyone can post here, and an install that never set a secret must not count their posts as its own failures.
+    if (!secret) throw new AppError(404, 'NOT_CONFIGURED', 'The Overseerr webhook is not enabled on this server (OVERSEERR_WEBHOOK_SECRET)');
     if (!webhookAuthorized(req.get('authorization'), secret)) {
       logger().warn({ event: 'webhook.overseerr.unauthorized', ip: req.ip }, 'Overseerr webhook with a wrong or missing Authorization header');
       throw AppError.unauthenticated('Wrong or missing webhook secret in the Authorization header');

@@ -148,12 +148,12 @@ describe('Overseerr webhook', () => {
     expect(lines.some((l) => l.includes('"event":"webhook.overseerr.unknown_type"'))).toBe(true);
   });
 
-  it('is 503 NOT_CONFIGURED without OVERSEERR_WEBHOOK_SECRET', async () => {
+  it('is 404 NOT_CONFIGURED without OVERSEERR_WEBHOOK_SECRET (a post from anyone is not our failure)', async () => {
     const { OVERSEERR_WEBHOOK_SECRET: _secret, ...env } = up.env;
     const bare = await createTestApp(env);
     try {
       const res = await request(bare.app).post('/api/v1/webhooks/overseerr').set('Authorization', 'anything').send({ notification_type: 'TEST_NOTIFICATION' });
-      expect(res.status).toBe(503);
+      expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('NOT_CONFIGURED');
     } finally {
       await bare.cleanup();

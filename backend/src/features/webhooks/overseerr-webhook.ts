@@ -4,17 +4,16 @@
  * (no "Bearer" added) and never retries; every template value is a string
  * ("request_id":"42", "status":"PROCESSING").
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { RequestStatus } from '../../db/schema';
+import { bearerMatches, secretsEqual } from '../../secret-compare';
 
 /** Constant-time check of the Authorization header: the secret itself, or `Bearer <secret>`. */
 export function webhookAuthorized(header: string | undefined, secret: string): boolean {
   if (!header) return false;
-  const digest = (v: string) => createHash('sha256').update(v).digest();
-  const given = digest(header.trim());
-  const plain = timingSafeEqual(given, digest(secret));
-  const bearer = timingSafeEqual(given, digest(`Bearer ${secret}`));
+  const given = header.trim();
+  const plain = secretsEqual(given, secret);
+  const bearer = bearerMatches(given, secret);
   return plain || bearer;
 }
 

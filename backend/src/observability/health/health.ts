@@ -41,6 +41,13 @@ export class HealthService {
     this.notConfigured.add(name);
   }
 
+  private draining = false;
+
+  /** From now on readiness answers `draining` (503), whatever the dependencies say. */
+  drain(): void {
+    this.draining = true;
+  }
+
   lastReport(): ReadinessReport | undefined {
     return this.last;
   }
@@ -84,6 +91,7 @@ export class HealthService {
       else if (r.status !== 'up' && status === 'ok') status = 'degraded';
     }
     for (const name of this.notConfigured) checks[name] = { status: 'not_configured', critical: false };
+    if (this.draining) status = 'draining';
     this.last = { status, version: this.version, uptimeSeconds: Math.round(process.uptime()), checks };
     return this.last;
   }

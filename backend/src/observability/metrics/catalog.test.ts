@@ -74,6 +74,7 @@ const ADDITIONS = [
   { name: 'medianest_build_info', type: 'gauge', labelNames: ['version', 'commit', 'node_version'] },
   { name: 'medianest_dependency_up', type: 'gauge', labelNames: ['dependency'] },
   { name: 'medianest_database_writable', type: 'gauge', labelNames: [] },
+  { name: 'medianest_requests_stalled', type: 'gauge', labelNames: [] },
   { name: 'medianest_log_lines_dropped_total', type: 'counter', labelNames: [] },
   { name: 'medianest_logins_total', type: 'counter', labelNames: ['method', 'result'] },
   { name: 'medianest_auth_failures_total', type: 'counter', labelNames: ['reason'] },
@@ -246,7 +247,7 @@ describe('metrics move when their event happens (scraped from /metrics)', () => 
     const cookie = await login();
     expect(await active()).toBe(start + 1);
 
-    const out = await fetch(`${server.baseUrl}/api/v1/auth/logout`, { method: 'POST', headers: { cookie } });
+    const out = await fetch(`${server.baseUrl}/api/v1/auth/logout`, { method: 'POST', headers: { cookie, 'x-requested-with': 'XMLHttpRequest' } });
     expect(out.status).toBe(204);
     expect(await active()).toBe(start);
 

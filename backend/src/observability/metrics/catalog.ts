@@ -220,6 +220,15 @@ export const databaseWritable = stateGauge({
   help: 'Whether the database stores changes (1) or writes fail because the disk is full or it is read-only (0)',
 });
 
+/**
+ * Addition: approved requests with nothing in the download queue and not available
+ * REQUEST_STALLED_AFTER_HOURS after approval (counted in the database at scrape time).
+ */
+export const requestsStalled = stateGauge({
+  name: 'medianest_requests_stalled',
+  help: 'Approved media requests with no download progress and not available after the configured time',
+});
+
 /** Addition: log lines dropped because the Loki buffer was full. */
 export const logLinesDropped = new prometheus.Counter({
   name: 'medianest_log_lines_dropped_total',

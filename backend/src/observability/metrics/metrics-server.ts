@@ -4,8 +4,8 @@
  * exemplars) when the scraper asks for it, Prometheus text otherwise.
  */
 import http from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
 import { Registry } from 'prom-client';
+import { bearerMatches } from '../../secret-compare';
 import { register } from './catalog';
 
 const OPENMETRICS = Registry.OPENMETRICS_CONTENT_TYPE;
@@ -48,12 +48,6 @@ export function renderMetrics(openMetrics: boolean): Promise<{ contentType: stri
   return result;
 }
 
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const expected = Buffer.from(`Bearer ${token}`);
-  const given = Buffer.from(header ?? '');
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
 export function createMetricsServer(options: { token?: string }): http.Server {
   return http.createServer((req, res) => {
     const url = req.url ?? '/';
@@ -66,7 +60,7 @@ export function createMetricsServer(options: { token?: string }): http.Server {
       res.end('{"error":{"code":"BAD_REQUEST","message":"Use GET"}}');
       return;
     }
-    if (options.token && !tokenMatches(req.headers.authorization, options.token)) {
+    if (options.token && !bearerMatches(req.headers.authorization, options.token)) {
       res.writeHead(401, { 'www-authenticate': 'Bearer realm="metrics"', 'content-type': 'application/json' });
       res.end('{"error":{"code":"UNAUTHENTICATED","message":"A bearer token is required to scrape metrics"}}');
       return;

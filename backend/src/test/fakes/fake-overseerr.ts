@@ -8,6 +8,15 @@
  * webhook to `setWebhook(url, authorization)`: `approve`, `decline`,
  * `markAvailable`, `failRequest`; `sendWebhook` posts any payload. Over HTTP:
  * `POST /__test/webhook {url, authorization}`, `POST /__test/requests/:id/:action`.
+ *
+ * Downloads: `startDownload`, `advanceDownload` and `finishDownload` move the
+ * Radarr/Sonarr queue records Overseerr attaches to a media as
+ * `downloadStatus` (one record per episode for TV, raw *arr strings for
+ * `status` and `timeLeft`, sizes in bytes). Like Overseerr, `downloadStatus`
+ * and `downloadStatus4k` are `[]` (never null) when nothing is queued, the
+ * queue is cleared once the download is imported, and `ratingKey` appears on
+ * the media when it becomes available. `POST /request/:id/retry` sends a
+ * request to the *arr again (status APPROVED, media PROCESSING).
  */
 import moviesFixture from './fixtures/overseerr-movies.json';
 import searchFixture from './fixtures/overseerr-search.json';
@@ -22,12 +31,28 @@ const Permission = { ADMIN: 2, MANAGE_USERS: 8, MANAGE_REQUESTS: 16, AUTO_APPROV
 type MediaType = 'movie' | 'tv';
 type FixtureUser = (typeof usersFixture)[number];
 
+/** One Radarr/Sonarr queue record as Overseerr's download tracker keeps it. */
+export interface FakeDownloadingItem {
+  mediaType: MediaType;
+  externalId: number;
+  size: number;
+  sizeLeft: number;
+  status: string;
+  timeLeft: string;
+  estimatedCompletionTime: string | null;
+  title: string;
+  episode?: { seasonNumber: number; episodeNumber: number; absoluteEpisodeNumber: number; id: number; title: string };
+}
+
 interface MediaState {
   id: number;
   mediaType: MediaType;
   tmdbId: number;
   status: number;
   seasons: { seasonNumber: number; status: number }[];
+  downloadStatus?: FakeDownloadingItem[];
+  ratingKey?: string | null;
+  mediaAddedAt?: string | null;
 }
 
 interface RequestState {
@@ -51,6 +76,13 @@ export type WebhookType =
   | 'MEDIA_FAILED'
   | 'TEST_NOTIFICATION';
 
+/** *arr's "HH:MM:SS" time left for `sizeLeft` bytes at 8 MB/s. */
+function arrTimeLeft(sizeLeft: number): string {
+  const seconds = Math.round(sizeLeft / 8_000_000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(Math.floor(seconds / 3600))}:${pad(Math.floor(seconds / 60) % 60)}:${pad(seconds % 60)}`;
+}
+
 const FORBIDDEN = { status: 403, error: 'You do not have permission to access this endpoint' };
 
 interface Details {
@@ -72,6 +104,8 @@ export class FakeOverseerr extends FakeHttpServer {
   private webhook: { url: string; authorization?: string } | undefined;
   /** Like Overseerr: notify MEDIA_PENDING / MEDIA_AUTO_APPROVED right after creating a request. */
   notifyOnCreate = false;
+  /** Overseerr request ids retried through the API, in order. */
+  readonly retried: number[] = [];
   readonly webhookResults: { type: WebhookType; status: number }[] = [];
 
   constructor(readonly apiKey: string) {
@@ -121,6 +155,16 @@ export class FakeOverseerr extends FakeHttpServer {
       const r = this.requestsById.get(Number(req.params.id));
       return r ? json(200, this.requestBody(r)) : json(404, { message: 'Request not found.' });
     });
+    this.api('POST', '/api/v1/request/:id/retry', (req, actor) => {
+      if ((actor.permissions & (Permission.ADMIN | Permission.MANAGE_REQUESTS)) === 0) return json(403, FORBIDDEN);
+      const r = this.requestsById.get(Number(req.params.id));
+      if (!r) return json(404, { message: 'Request not found.' });
+      this.retried.push(r.id);
+      r.status = 2;
+      r.modifiedBy = actor.id;
+      this.setMediaStatus(r, 3);
+      return json(200, this.requestBody(r));
+    });
     this.api('DELETE', '/api/v1/request/:id', (req) => {
       const r = this.requestsById.get(Number(req.params.id));
       if (!r) return json(404, { message: 'Request not found.' });
@@ -152,9 +196,14 @@ export class FakeOverseerr extends FakeHttpServer {
         decline: () => this.decline(id),
         available: () => this.markAvailable(id),
         fail: () => this.failRequest(id),
+        'download-start': async () => this.startDownload(id),
+        'download-progress': async () => this.advanceDownload(id, Number((req.body as { fraction?: number } | undefined)?.fraction ?? 0.5)),
+        'download-done': async () => this.finishDownload(id),
       };
       const action = actions[req.params.action!];
-      if (!action) return json(400, { message: 'action must be approve, decline, available or fail' });
+      if (!action) {
+        return json(400, { message: 'action must be approve, decline, available, fail, download-start, download-progress or download-done' });
+      }
       await action();
       return json(200, { ok: true });
     });
@@ -174,26 +223,93 @@ export class FakeOverseerr extends FakeHttpServer {
     return this.requestsById.get(id);
   }
 
-  /** Approves a pending request (media → PROCESSING) and sends MEDIA_APPROVED. */
-  async approve(id: number): Promise<number | undefined> {
+  /** Approves a pending request as Overseerr user `by` (modifiedBy; the owner by default): media → PROCESSING, MEDIA_APPROVED is sent. */
+  async approve(id: number, by = 1): Promise<number | undefined> {
     const r = this.mustGet(id);
     r.status = 2;
+    r.modifiedBy = by;
     this.setMediaStatus(r, 3);
     return this.notify('MEDIA_APPROVED', r);
   }
 
-  async decline(id: number): Promise<number | undefined> {
+  async decline(id: number, by = 1): Promise<number | undefined> {
     const r = this.mustGet(id);
     r.status = 3;
+    r.modifiedBy = by;
     this.setMediaStatus(r, 1);
     return this.notify('MEDIA_DECLINED', r);
   }
 
-  /** A library scan found the title: media → AVAILABLE, MEDIA_AVAILABLE is sent. */
-  async markAvailable(id: number): Promise<number | undefined> {
+  /**
+   * A library scan found the title: media → AVAILABLE with its Plex
+   * `ratingKey`, the download queue is empty, MEDIA_AVAILABLE is sent.
+   */
+  async markAvailable(id: number, ratingKey = String(50_000 + id)): Promise<number | undefined> {
     const r = this.mustGet(id);
     this.setMediaStatus(r, 5);
+    const m = this.mediaOf(r);
+    m.ratingKey = ratingKey;
+    m.mediaAddedAt = new Date().toISOString();
+    m.downloadStatus = [];
     return this.notify('MEDIA_AVAILABLE', r);
+  }
+
+  /**
+   * Radarr/Sonarr grabbed a release: one queue record for a movie, one per
+   * episode of each requested season for TV (`episodes` per season, 2 by
+   * default), nothing downloaded yet. No webhook: Overseerr sends none for
+   * downloads; it shows up in `downloadStatus` at its next download-sync.
+   */
+  startDownload(id: number, options: { size?: number; episodes?: number; estimatedCompletion?: boolean } = {}): void {
+    const r = this.mustGet(id);
+    const m = this.mediaOf(r);
+    const size = options.size ?? (r.type === 'movie' ? 4_700_000_000 : 1_200_000_000);
+    const name = (this.fixtureDetails(r.type, r.tmdbId)?.title ?? this.fixtureDetails(r.type, r.tmdbId)?.name ?? 'Release').replace(/[^A-Za-z0-9]+/g, '.');
+    const record = (title: string, episode?: FakeDownloadingItem['episode']): FakeDownloadingItem => ({
+      mediaType: r.type,
+      externalId: 700 + m.id,
+      size,
+      sizeLeft: size,
+      status: 'downloading',
+      timeLeft: arrTimeLeft(size),
+      estimatedCompletionTime: options.estimatedCompletion === false ? null : new Date(Date.now() + (size / 8_000_000) * 1000).toISOString(),
+      title,
+      ...(episode ? { episode } : {}),
+    });
+    if (r.type === 'movie') {
+      m.downloadStatus = [record(`${name}.2160p.WEB-DL.DDP5.1.x265-GROUP`)];
+      return;
+    }
+    let absolute = 0;
+    m.downloadStatus = r.seasons.flatMap((seasonNumber) =>
+      Array.from({ length: options.episodes ?? 2 }, (_, i) => {
+        absolute++;
+        const tag = `S${String(seasonNumber).padStart(2, '0')}E${String(i + 1).padStart(2, '0')}`;
+        return record(`${name}.${tag}.1080p.WEB.h264-GROUP`, {
+          seasonNumber,
+          episodeNumber: i + 1,
+          absoluteEpisodeNumber: absolute,
+          id: 9000 + seasonNumber * 100 + i + 1,
+          title: `Episode ${i + 1}`,
+        });
+      }),
+    );
+  }
+
+  /** Every queue record of the request is `fraction` (0–1) downloaded; the ETA and *arr's time left shrink with it. */
+  advanceDownload(id: number, fraction: number): void {
+    const m = this.mediaOf(this.mustGet(id));
+    for (const item of m.downloadStatus ?? []) {
+      item.sizeLeft = Math.round(item.size * (1 - Math.min(1, Math.max(0, fraction))));
+      item.timeLeft = arrTimeLeft(item.sizeLeft);
+      if (item.estimatedCompletionTime !== null) item.estimatedCompletionTime = new Date(Date.now() + (item.sizeLeft / 8_000_000) * 1000).toISOString();
+      if (item.sizeLeft === 0) item.status = 'completed';
+    }
+  }
+
+  /** The download was imported: the queue records are gone (`[]`), the media is not available until a library scan. */
+  finishDownload(id: number): void {
+    this.mediaOf(this.mustGet(id)).downloadStatus = [];
   }
 
   async failRequest(id: number): Promise<number | undefined> {
@@ -304,8 +420,8 @@ export class FakeOverseerr extends FakeHttpServer {
     return json(200, state ? { ...rest, mediaInfo: this.mediaInfo(state, true) } : rest);
   }
 
-  private mediaInfo(m: MediaState, withRequests: boolean): Record<string, unknown> {
-    const requests = [...this.requestsById.values()].filter((r) => r.type === m.mediaType && r.tmdbId === m.tmdbId);
+  /** A serialised Media: download queues are `[]` when empty, never null. */
+  private mediaBody(m: MediaState): Record<string, unknown> {
     return {
       id: m.id,
       mediaType: m.mediaType,
@@ -315,7 +431,19 @@ export class FakeOverseerr extends FakeHttpServer {
       status4k: 1,
       createdAt: '2024-01-01T00:00:00.000Z',
       updatedAt: new Date().toISOString(),
+      mediaAddedAt: m.mediaAddedAt ?? null,
+      ratingKey: m.ratingKey ?? null,
+      ratingKey4k: null,
       seasons: m.seasons.map((s, i) => ({ id: 1000 + i, ...s, status4k: 1 })),
+      downloadStatus: (m.downloadStatus ?? []).map((d) => ({ ...d, ...(d.episode ? { episode: { ...d.episode } } : {}) })),
+      downloadStatus4k: [],
+    };
+  }
+
+  private mediaInfo(m: MediaState, withRequests: boolean): Record<string, unknown> {
+    const requests = [...this.requestsById.values()].filter((r) => r.type === m.mediaType && r.tmdbId === m.tmdbId);
+    return {
+      ...this.mediaBody(m),
       ...(withRequests ? { requests: requests.map((r) => this.requestBody(r, false)), issues: [] } : {}),
     };
   }
@@ -379,6 +507,12 @@ export class FakeOverseerr extends FakeHttpServer {
     r.updatedAt = new Date().toISOString();
   }
 
+  private mediaOf(r: RequestState): MediaState {
+    const m = this.media.get(`${r.type}:${r.tmdbId}`);
+    if (!m) throw new Error(`no Overseerr media for request ${r.id}`);
+    return m;
+  }
+
   private mustGet(id: number): RequestState {
     const r = this.requestsById.get(id);
     if (!r) throw new Error(`no Overseerr request ${id}`);
@@ -401,7 +535,7 @@ export class FakeOverseerr extends FakeHttpServer {
       updatedAt: r.updatedAt,
       seasonCount: r.seasons.length,
       seasons: r.seasons.map((n, i) => ({ id: r.id * 100 + i, seasonNumber: n, status: r.status, createdAt: r.createdAt, updatedAt: r.updatedAt })),
-      ...(withMedia && m ? { media: { id: m.id, mediaType: m.mediaType, tmdbId: m.tmdbId, tvdbId: null, status: m.status, status4k: 1 } } : {}),
+      ...(withMedia && m ? { media: this.mediaBody(m) } : {}),
       requestedBy: this.userBody(user, true),
       modifiedBy: r.modifiedBy === null ? null : this.userBody(this.users.find((u) => u.id === r.modifiedBy)!, true),
     };

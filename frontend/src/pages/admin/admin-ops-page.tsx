@@ -1,12 +1,14 @@
 /**
  * /admin/ops: the operator's summary from GET /api/v1/admin/observability —
- * request rate, error rate and p95 over 5 and 60 minutes, dependency health
+ * request rate, error rate and p95 over 5 and 60 minutes and as charts of the
+ * last hour, for the whole cluster with a per-instance breakdown when there
+ * are several processes, dependency health
  * and circuit breakers, job queues, Web Vitals p75 per route, alerts received
  * and the latest errors with trace ids. Known sections get their own view;
  * any other field the server sends is still shown, generically. Refreshed
  * every 15 s.
  */
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useMemo, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '../../api/client';
 import { field, humanize, isObject, num, objects, str, type JsonObject } from '../../api/read';
@@ -16,12 +18,13 @@ import { EmptyState, ErrorMessage, SkeletonRows } from '../../components/feedbac
 import { formatDateTime, formatMs } from '../../components/format';
 import { Page } from '../../components/page';
 import { Table } from '../../components/table';
+import { TimeSeriesChart } from '../../components/time-series-chart';
 import { useApiData } from '../../hooks/use-api-data';
 
 export const OPS_REFRESH_MS = 15_000;
 
 /** Top-level fields with a dedicated view (or shown in the header line). */
-const KNOWN = new Set(['generatedAt', 'version', 'uptimeSeconds', 'http', 'dependencies', 'breakers', 'jobs', 'webVitals', 'alerts', 'recentErrors']);
+const KNOWN = new Set(['generatedAt', 'version', 'uptimeSeconds', 'scope', 'instance', 'instances', 'http', 'dependencies', 'breakers', 'jobs', 'webVitals', 'alerts', 'recentErrors']);
 
 type Tone = 'success' | 'warning' | 'danger' | 'info' | 'muted';
 
@@ -71,6 +74,75 @@ function Traffic({ http }: { http: JsonObject }) {
   );
 }
 
+const perSecond = (v: number) => v.toFixed(v < 10 ? 2 : 0);
+const asPercent = (v: number) => `${(v * 100).toFixed(v < 0.01 ? 2 : 1)} %`;
+const asMs = (v: number) => `${Math.round(v)} ms`;
+
+/** The last hour, one point per minute: request rate, 5xx share and p95, next to the tables. */
+function TrafficCharts({ series }: { series: JsonObject[] }) {
+  const columns = useMemo(() => {
+    const times: number[] = [];
+    const rate: (number | null)[] = [];
+    const errors: (number | null)[] = [];
+    const p95: (number | null)[] = [];
+    for (const p of series) {
+      const t = num(p.t);
+      if (t === undefined) continue;
+      times.push(t);
+      rate.push(num(p.requestsPerSecond) ?? null);
+      errors.push(num(p.errorRate) ?? null);
+      p95.push(num(p.p95Ms) ?? null);
+    }
+    return { times, rate, errors, p95 };
+  }, [series]);
+  if (columns.times.length === 0) return null;
+  return (
+    <div className="ops-charts">
+      <TimeSeriesChart title="Requests per second" times={columns.times} values={columns.rate} format={perSecond} />
+      <TimeSeriesChart title="Error rate (5xx)" times={columns.times} values={columns.errors} format={asPercent} />
+      <TimeSeriesChart title="p95 latency" times={columns.times} values={columns.p95} format={asMs} />
+    </div>
+  );
+}
+
+/** One row per process: its role, whether it still reports, its own traffic and its breakers. */
+function Instances({ instances, self }: { instances: JsonObject[]; self: string | undefined }) {
+  return (
+    <Table
+      label="Instances"
+      head={['Instance', 'Role', 'State', 'Per second (5 min)', 'Error rate (5 min)', 'p95 (5 min)', 'Circuit breakers']}
+      rows={instances.map((i) => {
+        const name = str(i.instance) ?? '—';
+        const http = isObject(i.http) && isObject(i.http.last5m) ? i.http.last5m : {};
+        const breakers = objects(i, 'breakers');
+        const notClosed = breakers.filter((b) => str(b.state) !== 'closed');
+        return [
+          <>
+            {name}
+            {name === self && <span className="muted"> (this page)</span>}
+          </>,
+          str(i.role) ?? '—',
+          i.live === true ? <Badge tone="success">live</Badge> : <Badge tone="muted">gone since {formatDateTime(str(i.lastSeen) ?? null)}</Badge>,
+          num(http.requestsPerSecond)?.toFixed(2) ?? '—',
+          percent(num(http.errorRate)),
+          formatMs(num(http.p95Ms)),
+          breakers.length === 0 ? (
+            <span className="muted">none used</span>
+          ) : notClosed.length === 0 ? (
+            <Badge tone="success">all closed</Badge>
+          ) : (
+            notClosed.map((b) => (
+              <Badge key={str(b.service)} tone={stateTone(str(b.state))}>
+                {str(b.service)}: {str(b.state)}
+              </Badge>
+            ))
+          ),
+        ];
+      })}
+    />
+  );
+}
+
 function stateTone(state: string | undefined): Tone {
   switch (state) {
     case 'up':
@@ -84,6 +156,7 @@ function stateTone(state: string | undefined): Tone {
       return 'warning';
     case 'down':
     case 'unavailable':
+    case 'draining':
     case 'open':
     case 'firing':
     case 'critical':
@@ -261,6 +334,8 @@ export function AdminOpsPage() {
   }, [refresh]);
 
   const data = isObject(summary.data) ? summary.data : undefined;
+  const instances = data ? objects(data, 'instances') : [];
+  const cluster = str(data?.scope) === 'cluster';
   const others = data ? Object.entries(data).filter(([key]) => !KNOWN.has(key)) : [];
 
   return (
@@ -285,11 +360,22 @@ export function AdminOpsPage() {
             {str(data.version) && <>Version {str(data.version)} · </>}
             {num(data.uptimeSeconds) !== undefined && <>up {duration(num(data.uptimeSeconds))} · </>}
             as of {formatDateTime(str(data.generatedAt) ?? null)}; refreshes every 15 seconds.
+            {cluster
+              ? ` Traffic, breakers and job runs of all ${instances.length} instances sharing this Redis, summed; served by ${str(data.instance) ?? 'this instance'}.`
+              : str(data.scope) === 'process'
+                ? ' Figures of this process only.'
+                : ''}
           </p>
           <div className="ops-grid">
             {isObject(data.http) && (
-              <Panel id="http" title="Traffic" wide>
+              <Panel id="http" title={cluster ? 'Traffic (all instances)' : 'Traffic'} wide>
                 <Traffic http={data.http} />
+                {Array.isArray(data.http.series) && <TrafficCharts series={objects(data.http.series)} />}
+              </Panel>
+            )}
+            {instances.length > 1 && (
+              <Panel id="instances" title="Instances" wide>
+                <Instances instances={instances} self={str(data.instance)} />
               </Panel>
             )}
             {isObject(data.dependencies) && (
@@ -298,7 +384,7 @@ export function AdminOpsPage() {
               </Panel>
             )}
             {Array.isArray(data.breakers) && (
-              <Panel id="breakers" title="Circuit breakers">
+              <Panel id="breakers" title={instances.length > 1 ? 'Circuit breakers (this instance)' : 'Circuit breakers'}>
                 <Breakers breakers={objects(data.breakers)} />
               </Panel>
             )}

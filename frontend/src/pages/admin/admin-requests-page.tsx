@@ -11,7 +11,7 @@ import { requestStatusLabel } from '../../components/badges';
 import { EmptyState, ErrorMessage, SkeletonRows } from '../../components/feedback';
 import { Page } from '../../components/page';
 import { useApiData } from '../../hooks/use-api-data';
-import { useRealtimeEvent } from '../../realtime/socket';
+import { useRealtimeEvent, useRealtimeResync } from '../../realtime/socket';
 import { LiveIndicator } from '../dashboard-page';
 import { Pager, RequestRow, REQUESTS_PAGE_SIZE, useLiveRequestUpdates } from '../requests-page';
 
@@ -31,6 +31,8 @@ export function AdminRequestsPage() {
   const announcement = useLiveRequestUpdates((update) =>
     requests.setData((current) => (current ? { ...current, requests: update(current.requests) ?? [] } : current)),
   );
+  // Back from a connection loss without the missed updates: read the list again.
+  useRealtimeResync(() => requests.refresh());
   // A new request appears for admins: fetch the list again quietly so it shows with all its fields.
   useRealtimeEvent('request.created', (event) => {
     if (!status || event.status === status) requests.refresh();
