@@ -1,0 +1,72 @@
+/**
+ * /api/v1/admin/notifications: channels (list, create, change, delete, send a test) — admins only.
+ * /api/v1/notifications: a member's choices per channel, and "notify me too" on a request.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { notificationChannelKinds } from '../../db/schema';
+import { parse } from '../../http/validate';
+import { requireAdmin, requireUser } from '../auth/middleware';
+import { NOTIFICATION_EVENTS, type NotificationsService } from './notifications.service';
+
+const id = z.coerce.number().int().positive().max(2_147_483_647);
+const idParam = (value: unknown, what: string) => parse(id, value, what);
+
+const channelBody = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    kind: z.enum(notificationChannelKinds).optional(),
+    enabled: z.boolean().optional(),
+    settings: z.record(z.string(), z.unknown()).optional(),
+    secrets: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+const preferenceBody = z
+  .object({
+    events: z.array(z.enum(NOTIFICATION_EVENTS)).max(NOTIFICATION_EVENTS.length),
+    address: z.string().trim().max(320).nullable().optional(),
+  })
+  .strict();
+
+export function adminNotificationsRouter(notifications: NotificationsService): Router {
+  const router = Router();
+  router.get('/channels', requireAdmin, async (_req, res) => {
+    res.json({ channels: await notifications.listChannels() });
+  });
+  router.post('/channels', requireAdmin, async (req, res) => {
+    res.status(201).json({ channel: await notifications.createChannel(parse(channelBody, req.body)) });
+  });
+  router.patch('/channels/:id', requireAdmin, async (req, res) => {
+    res.json({ channel: await notifications.updateChannel(idParam(req.params.id, 'channel id'), parse(channelBody, req.body)) });
+  });
+  router.delete('/channels/:id', requireAdmin, async (req, res) => {
+    await notifications.deleteChannel(idParam(req.params.id, 'channel id'));
+    res.status(204).end();
+  });
+  router.post('/channels/:id/test', requireAdmin, async (req, res) => {
+    res.json({ result: await notifications.sendTest(idParam(req.params.id, 'channel id'), req.user!) });
+  });
+  return router;
+}
+
+export function notificationsRouter(notifications: NotificationsService): Router {
+  const router = Router();
+  router.get('/preferences', requireUser, async (req, res) => {
+    res.json(await notifications.preferences(req.user!));
+  });
+  router.put('/preferences/:channelId', requireUser, async (req, res) => {
+    const body = parse(preferenceBody, req.body);
+    res.json(await notifications.setPreference(req.user!, idParam(req.params.channelId, 'channel id'), body.events, body.address ?? null));
+  });
+  router.get('/follows/:requestId', requireUser, async (req, res) => {
+    res.json(await notifications.followState(req.user!, idParam(req.params.requestId, 'request id')));
+  });
+  router.put('/follows/:requestId', requireUser, async (req, res) => {
+    res.json(await notifications.follow(req.user!, idParam(req.params.requestId, 'request id'), true));
+  });
+  router.delete('/follows/:requestId', requireUser, async (req, res) => {
+    res.json(await notifications.follow(req.user!, idParam(req.params.requestId, 'request id'), false));
+  });
+  return router;
+}
