@@ -110,6 +110,18 @@ export function signWebhook(secret: string, timestamp: string, body: string): st
   return 'sha256=' + createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
 }
 
+/** A webhook URL's secret is its path and query (the host is not): logs keep the host for the operator. */
+function secretPart(value: string): string {
+  if (!/^https?:\/\//i.test(value)) return value;
+  try {
+    const url = new URL(value);
+    const rest = url.pathname + url.search;
+    return rest.length >= 8 ? rest : value;
+  } catch {
+    return value;
+  }
+}
+
 const DISPLAY: Record<NotificationChannelKind, string> = { ntfy: 'ntfy', discord: 'Discord', slack: 'Slack', webhook: 'Webhook', email: 'SMTP server' };
 
 export class ChannelSender {
@@ -120,7 +132,7 @@ export class ChannelSender {
 
   /** Sends one message; resolves when the channel accepted it, rejects (AppError) otherwise. */
   async send(channel: ChannelConfig, message: Message, recipient: Recipient): Promise<void> {
-    for (const value of Object.values(channel.secrets)) registerSecret(value);
+    for (const value of Object.values(channel.secrets)) registerSecret(secretPart(value));
     const s = channel.settings;
     switch (channel.kind) {
       case 'ntfy': {
