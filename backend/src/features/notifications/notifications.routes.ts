@@ -55,14 +55,14 @@ export function notificationsRouter(notifications: NotificationsService): Router
   router.get('/preferences', requireUser, async (req, res) => {
     res.json(await notifications.preferences(req.user!));
   });
-  router.put('/preferences/:channelId', requireUser, async (req, res) => {
+  router.patch('/preferences/:channelId', requireUser, async (req, res) => {
     const body = parse(preferenceBody, req.body);
     res.json(await notifications.setPreference(req.user!, idParam(req.params.channelId, 'channel id'), body.events, body.address ?? null));
   });
   router.get('/follows/:requestId', requireUser, async (req, res) => {
     res.json(await notifications.followState(req.user!, idParam(req.params.requestId, 'request id')));
   });
-  router.put('/follows/:requestId', requireUser, async (req, res) => {
+  router.post('/follows/:requestId', requireUser, async (req, res) => {
     res.json(await notifications.follow(req.user!, idParam(req.params.requestId, 'request id'), true));
   });
   router.delete('/follows/:requestId', requireUser, async (req, res) => {

@@ -79,7 +79,7 @@ const allDelivered = async (n: number) => {
   return rows.length === n && rows.every((r) => r.status === 'delivered');
 };
 const prefs = (cookie: string, channel: string, events: string[], address: string | null = null) =>
-  request(t.app).put(`/api/v1/notifications/preferences/${channelIds[channel]}`).set('Cookie', cookie).send({ events, address });
+  request(t.app).patch(`/api/v1/notifications/preferences/${channelIds[channel]}`).set('Cookie', cookie).send({ events, address });
 
 async function ask(tmdbId: number) {
   const res = await request(t.app).post('/api/v1/media/requests').set('Cookie', alice.cookie).send({ mediaType: 'movie', tmdbId });
@@ -188,12 +188,12 @@ describe('member choices, follows and delivery', () => {
     for (const member of [bob, carol]) {
       const state = await request(t.app).get(`/api/v1/notifications/follows/${ours.id}`).set('Cookie', member.cookie);
       expect(state.body).toMatchObject({ following: false, request: { title: 'Inception', requestedBy: 'alice', mine: false } });
-      const followed = await request(t.app).put(`/api/v1/notifications/follows/${ours.id}`).set('Cookie', member.cookie);
+      const followed = await request(t.app).post(`/api/v1/notifications/follows/${ours.id}`).set('Cookie', member.cookie);
       expect(followed.body).toMatchObject({ following: true });
     }
-    await request(t.app).put(`/api/v1/notifications/follows/${ours.id}`).set('Cookie', bob.cookie); // twice is still once
+    await request(t.app).post(`/api/v1/notifications/follows/${ours.id}`).set('Cookie', bob.cookie); // twice is still once
     expect((await request(t.app).get(`/api/v1/notifications/follows/${ours.id}`).set('Cookie', bob.cookie)).body.followers).toBe(2);
-    expect((await request(t.app).put('/api/v1/notifications/follows/99999').set('Cookie', bob.cookie)).status).toBe(404);
+    expect((await request(t.app).post('/api/v1/notifications/follows/99999').set('Cookie', bob.cookie)).status).toBe(404);
 
     expect(await up.overseerr.approve(ours.overseerrId)).toBe(200);
     await waitFor(() => allDelivered(5), 20_000);
