@@ -1,14 +1,18 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../app';
 import { startBackgroundJobs } from '../../background-jobs';
+import { createContainer } from '../../container';
+import { InProcessJobQueue } from '../../jobs/in-process-queue';
+import { BreakerRegistry } from '../../resilience/breakers';
 import { notificationChannels, notificationDeliveries } from '../../db/schema';
 import { createUser, loginCookie } from '../../test/auth-helpers';
-import { createTestApp, type TestApp } from '../../test/context';
+import { createTestApp, testMode, type TestApp } from '../../test/context';
 import { FAKE_WEBHOOK_SECRET, listen, startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
 import { captureLogs, registrySum, type CapturedLog } from '../../test/metrics-helpers';
 import { HttpReceivers, SmtpSink } from '../../test/receivers/notification-receivers';
 import { waitFor } from '../../test/tcp-proxy';
-import { NOTIFICATION_EVENTS } from './notifications.service';
+import { createNotifications, NOTIFICATION_EVENTS } from './notifications.service';
 
 const SIGNING_SECRET = 'whsec-5b7e1c0d9a8f4e3b2a1c';
 const DISCORD_TOKEN = 'discord-token-Zx81yQ4nW2vP0tLk';
@@ -20,6 +24,7 @@ const SECRETS = [SIGNING_SECRET, DISCORD_TOKEN, SLACK_PATH, NTFY_TOKEN, SMTP.pas
 let up: Upstreams;
 let t: TestApp;
 let server: { url: string; close(): Promise<void> };
+let webhookUrl: string;
 let hooks: HttpReceivers;
 let smtp: SmtpSink;
 let logs: CapturedLog;
@@ -43,7 +48,8 @@ beforeAll(async () => {
     BREAKER_RESET_TIMEOUT_MS: '200',
   });
   server = await listen(t.app);
-  up.overseerr.setWebhook(`${server.url}/api/v1/webhooks/overseerr`, FAKE_WEBHOOK_SECRET);
+  webhookUrl = `${server.url}/api/v1/webhooks/overseerr`;
+  up.overseerr.setWebhook(webhookUrl, FAKE_WEBHOOK_SECRET);
   await startBackgroundJobs(t.container, 'all');
   admin = await loginCookie(t.app);
   alice = await createUser(t.app, t.container, 'alice', { email: 'alice@example.com' });
@@ -85,6 +91,42 @@ async function ask(tmdbId: number) {
   const res = await request(t.app).post('/api/v1/media/requests').set('Cookie', alice.cookie).send({ mediaType: 'movie', tmdbId });
   expect(res.status).toBe(201);
   return res.body.request as { id: number; overseerrId: number };
+}
+
+/**
+ * A second MediaNest on the same database. With PostgreSQL and Redis: a whole
+ * second container (own pool, own BullMQ workers on the shared queues) behind
+ * its own listener. Embedded (one process by design): a second planner with
+ * its own job queue on the same database, hearing the same events.
+ */
+async function startReplica(): Promise<{ webhookUrl: string; settle(): Promise<void>; close(): Promise<void> }> {
+  if (testMode === 'services') {
+    const second = await createContainer(t.config);
+    await startBackgroundJobs(second, 'all');
+    const listening = await listen(buildApp(second));
+    return {
+      webhookUrl: `${listening.url}/api/v1/webhooks/overseerr`,
+      settle: () => new Promise((r) => setTimeout(r, 500)),
+      async close() {
+        await listening.close();
+        await second.close();
+      },
+    };
+  }
+  const jobs = new InProcessJobQueue();
+  const breakers = new BreakerRegistry();
+  const planner = createNotifications({ config: t.config, database: t.container.database, breakers, jobs });
+  await startBackgroundJobs({ jobs, serviceStatus: t.container.serviceStatus, notifications: planner }, 'all');
+  const stop = planner.listen(t.container.events);
+  return {
+    webhookUrl,
+    settle: () => new Promise((r) => setTimeout(r, 500)),
+    async close() {
+      stop();
+      await jobs.close();
+      breakers.close();
+    },
+  };
 }
 
 describe('notification channels (admin)', () => {
@@ -259,6 +301,30 @@ describe('member choices, follows and delivery', () => {
     await waitFor(() => allDelivered(before + 5), 40_000);
     expect(hooks.of('ntfy').length + hooks.of('discord').length + hooks.of('slack').length + hooks.of('webhook').length).toBe(4);
     expect(smtp.received.map((m) => m.subject)).toEqual(['Declined: Fight Club']);
+  });
+
+  it('sends one message per member and channel when two replicas race on a repeated webhook', async () => {
+    const replica = await startReplica();
+    try {
+      hooks.received.length = 0;
+      smtp.received.length = 0;
+      const before = (await deliveries()).length;
+      const failed = await ask(155);
+      // The request fails in Overseerr; its webhook then reaches both replicas at once, twice each.
+      up.overseerr.silentlySet(failed.overseerrId, 4);
+      const payload = up.overseerr.webhookPayload('MEDIA_FAILED', failed.overseerrId);
+      const answers = await Promise.all(
+        [webhookUrl, replica.webhookUrl, webhookUrl, replica.webhookUrl].map((url) => up.overseerr.sendWebhook(payload, { url, authorization: FAKE_WEBHOOK_SECRET })),
+      );
+      expect(answers).toEqual([200, 200, 200, 200]);
+      await waitFor(() => allDelivered(before + 5), 20_000);
+      await replica.settle();
+      expect((await deliveries()).length).toBe(before + 5);
+      for (const kind of ['ntfy', 'discord', 'slack', 'webhook'] as const) expect(hooks.of(kind).map((m) => m.channel), kind).toEqual([kind]);
+      expect(smtp.received.map((m) => m.subject)).toEqual(['Failed: The Dark Knight']);
+    } finally {
+      await replica.close();
+    }
   });
 
   it('counts deliveries and their latency per channel kind', async () => {
