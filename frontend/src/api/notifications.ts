@@ -1,4 +1,5 @@
 /** Shapes of the notification endpoints (/api/v1/notifications, /api/v1/admin/notifications), read defensively. */
+import { isObject } from './read';
 
 export const CHANNEL_KINDS = ['ntfy', 'discord', 'slack', 'webhook', 'email'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
@@ -38,8 +39,6 @@ export interface FollowState {
   following: boolean;
   followers: number;
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function readChannel(v: unknown): NotificationChannel | undefined {
   if (!isObject(v) || typeof v.id !== 'number' || typeof v.name !== 'string' || !CHANNEL_KINDS.includes(v.kind as ChannelKind)) return undefined;
