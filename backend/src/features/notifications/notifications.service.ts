@@ -303,6 +303,11 @@ export class NotificationsService {
     const found = await this.repo.findDelivery(deliveryId);
     if (!found || found.delivery.status !== 'pending') return; // done already, or the channel was deleted
     const { delivery, channel } = found;
+    if (!channel.enabled) {
+      // Turned off after the message was queued: it is not sent, now or later.
+      await this.repo.recordAttempt(delivery.id, { status: 'failed', error: 'The channel was turned off' });
+      return;
+    }
     const address =
       (await this.repo.addressOf(delivery.userId, channel.id)) ?? (MEMBER_ADDRESS[channel.kind] === 'email' ? found.email : null);
     const message = { ...(delivery.payload as Omit<Message, 'id' | 'event'>), id: String(delivery.id), event: delivery.event } as Message;

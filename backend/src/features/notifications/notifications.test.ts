@@ -327,6 +327,33 @@ describe('member choices, follows and delivery', () => {
     }
   });
 
+  it('drops a queued message when the admin turns its channel off before it went out', async () => {
+    hooks.received.length = 0;
+    hooks.setDown(true);
+    const before = (await deliveries()).length;
+    const summary = await request(t.app).get('/api/v1/media/requests').set('Cookie', alice.cookie);
+    const darkKnight = (summary.body.requests as { id: number; title: string }[]).find((r) => r.title === 'The Dark Knight')!;
+    const planned = await t.container.notifications.plan({
+      requestId: darkKnight.id,
+      userId: alice.id,
+      mediaType: 'movie',
+      tmdbId: 155,
+      title: 'The Dark Knight',
+      status: 'approved',
+      previousStatus: 'pending',
+    });
+    expect(planned).toBe(5);
+    const discordRow = async () => (await deliveries()).slice(before).find((d) => d.channelId === channelIds.discord)!;
+    await waitFor(async () => (await discordRow()).attempts >= 1, 20_000);
+    expect((await request(t.app).patch(`/api/v1/admin/notifications/channels/${channelIds.discord}`).set('Cookie', admin).send({ enabled: false })).status).toBe(200);
+    hooks.setDown(false);
+    await waitFor(async () => (await discordRow()).status === 'failed', 20_000);
+    expect((await discordRow()).lastError).toBe('The channel was turned off');
+    await waitFor(async () => (await deliveries()).slice(before).filter((d) => d.status === 'delivered').length === 4, 20_000);
+    expect(hooks.of('discord')).toEqual([]);
+    await request(t.app).patch(`/api/v1/admin/notifications/channels/${channelIds.discord}`).set('Cookie', admin).send({ enabled: true });
+  });
+
   it('counts deliveries and their latency per channel kind', async () => {
     for (const channel of ['ntfy', 'discord', 'slack', 'webhook', 'email']) {
       expect(await registrySum('medianest_notifications_total', { channel, outcome: 'delivered' }), channel).toBeGreaterThanOrEqual(3);
