@@ -369,7 +369,7 @@ describe('member choices, follows and delivery', () => {
     const text = logs.text();
     expect(text).toContain('notifications.delivery.failed');
     // The failed Discord call was logged with its URL — minus the token in its path.
-    const discordFailure = logs.lines.find((l) => l.event === 'upstream.failed' && l.service === 'notify-discord');
+    const discordFailure = logs.lines.find((l) => l.event === 'upstream.failed' && l.upstream === 'notify-discord');
     expect(String(discordFailure?.url)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\[REDACTED\]$/);
     for (const secret of SECRETS) expect(text).not.toContain(secret);
   });
