@@ -157,7 +157,7 @@ describe('notification channels (admin)', () => {
       .send({ ...channelInputs().ntfy, name: 'spare' });
     const cleared = await request(t.app).patch(`/api/v1/admin/notifications/channels/${created.body.channel.id}`).set('Cookie', admin).send({ secrets: { token: null } });
     expect(cleared.body.channel.secrets).toEqual({ token: { set: false } });
-    expect((await request(t.app).delete(`/api/v1/admin/notifications/channels/${created.body.channel.id}`).set('Cookie', admin)).status).toBe(204);
+    expect((await request(t.app).delete(`/api/v1/admin/notifications/channels/${created.body.channel.id}`).set('X-Requested-With', 'MediaNest').set('Cookie', admin)).status).toBe(204);
   });
 
   it('answers bad input with a 4xx naming the problem, and members with 403', async () => {
@@ -180,7 +180,7 @@ describe('notification channels (admin)', () => {
     // The admin's own address for e-mail.
     expect((await prefs(admin, 'email', [], 'owner@example.com')).status).toBe(200);
     for (const kind of ['ntfy', 'discord', 'slack', 'webhook', 'email']) {
-      const res = await request(t.app).post(`/api/v1/admin/notifications/channels/${channelIds[kind]}/test`).set('Cookie', admin);
+      const res = await request(t.app).post(`/api/v1/admin/notifications/channels/${channelIds[kind]}/test`).set('X-Requested-With', 'MediaNest').set('Cookie', admin);
       expect(res.status).toBe(200);
       expect(res.body.result, kind).toMatchObject({ delivered: true });
     }
@@ -199,11 +199,11 @@ describe('notification channels (admin)', () => {
       .post('/api/v1/admin/notifications/channels')
       .set('Cookie', admin)
       .send({ name: 'Wrong secret', kind: 'webhook', settings: {}, secrets: { url: `${hooks.url}/hook`, signingSecret: 'another-secret-0123456789' } });
-    const res = await request(t.app).post(`/api/v1/admin/notifications/channels/${broken.body.channel.id}/test`).set('Cookie', admin);
+    const res = await request(t.app).post(`/api/v1/admin/notifications/channels/${broken.body.channel.id}/test`).set('X-Requested-With', 'MediaNest').set('Cookie', admin);
     expect(res.body.result.delivered).toBe(false);
     expect(res.body.result.error).toContain('401');
     expect(hooks.refused).toEqual(['bad signature']);
-    await request(t.app).delete(`/api/v1/admin/notifications/channels/${broken.body.channel.id}`).set('Cookie', admin);
+    await request(t.app).delete(`/api/v1/admin/notifications/channels/${broken.body.channel.id}`).set('X-Requested-With', 'MediaNest').set('Cookie', admin);
   });
 });
 
@@ -230,12 +230,12 @@ describe('member choices, follows and delivery', () => {
     for (const member of [bob, carol]) {
       const state = await request(t.app).get(`/api/v1/notifications/follows/${ours.id}`).set('Cookie', member.cookie);
       expect(state.body).toMatchObject({ following: false, request: { title: 'Inception', requestedBy: 'alice', mine: false } });
-      const followed = await request(t.app).post(`/api/v1/notifications/follows/${ours.id}`).set('Cookie', member.cookie);
+      const followed = await request(t.app).post(`/api/v1/notifications/follows/${ours.id}`).set('X-Requested-With', 'MediaNest').set('Cookie', member.cookie);
       expect(followed.body).toMatchObject({ following: true });
     }
-    await request(t.app).post(`/api/v1/notifications/follows/${ours.id}`).set('Cookie', bob.cookie); // twice is still once
+    await request(t.app).post(`/api/v1/notifications/follows/${ours.id}`).set('X-Requested-With', 'MediaNest').set('Cookie', bob.cookie); // twice is still once
     expect((await request(t.app).get(`/api/v1/notifications/follows/${ours.id}`).set('Cookie', bob.cookie)).body.followers).toBe(2);
-    expect((await request(t.app).post('/api/v1/notifications/follows/99999').set('Cookie', bob.cookie)).status).toBe(404);
+    expect((await request(t.app).post('/api/v1/notifications/follows/99999').set('X-Requested-With', 'MediaNest').set('Cookie', bob.cookie)).status).toBe(404);
 
     expect(await up.overseerr.approve(ours.overseerrId)).toBe(200);
     await waitFor(() => allDelivered(5), 20_000);
