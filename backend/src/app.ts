@@ -28,6 +28,7 @@ import { captureRouteTemplate, httpMetricsMiddleware } from './observability/met
 import { serverSpans } from './observability/tracing/server-spans';
 import { tracingEnabled } from './observability/tracing/trace';
 import { browserMetricsRouter } from './features/browser-metrics/browser-metrics.routes';
+import { adminNotificationsRouter, notificationsRouter } from './features/notifications/notifications.routes';
 
 export const BODY_LIMIT = '100kb';
 export const FRONTEND_DIST = path.resolve(__dirname, '../../frontend/dist');
@@ -95,6 +96,8 @@ export function buildApp(c: Container): Express {
   api.use('/admin/users', adminUsersRouter(c.users, c.sessions, c.auth, c.config.PUBLIC_URL, c.events));
   api.use('/services', servicesRouter(c.serviceStatus));
   api.use('/admin/services', adminServicesRouter(c.serviceStatus.monitored));
+  api.use('/admin/notifications', adminNotificationsRouter(c.notifications));
+  api.use('/notifications', notificationsRouter(c.notifications));
   api.use('/admin/observability', opsRouter({ health: c.health, jobs: c.jobs, alerts: c.alerts, ops: c.ops, version: c.config.version }));
 
   api.use(notFoundHandler);

@@ -8,19 +8,24 @@
  *   them, availability with the Plex item, pushed to browsers on change;
  * - `service-health` every 60 s: probes Plex, Overseerr and the admin's extra
  *   URLs, records the results and announces status changes;
- * - `plex-sync` every 15 min: refreshes the cached Plex library.
+ * - `plex-sync` every 15 min: refreshes the cached Plex library;
+ * - `notify-<kind>` on demand: one notification delivery each, retried with
+ *   backoff; `notify-sweep` every 60 s queues again deliveries whose job was lost.
  * The collaborators are typed here by the one call each job makes, so a job is
  * defined exactly when the container provides its target.
  */
 import type { ServiceStatusService } from './features/services/service-status.service';
 import { probeTargets, type ProbeSources } from './features/services/service-probes';
 import { logger } from './observability/logging/logger';
-import type { JobQueue } from './jobs/job-queue';
+import type { AttemptInfo, JobQueue } from './jobs/job-queue';
+import { notificationChannelKinds } from './db/schema';
+import { deliveryQueue } from './features/notifications/notifications.service';
 
 export const REQUEST_SYNC_EVERY_MS = 5 * 60_000;
 export const REQUEST_PROGRESS_EVERY_MS = 60_000;
 export const SERVICE_HEALTH_EVERY_MS = 60_000;
 export const PLEX_SYNC_EVERY_MS = 15 * 60_000;
+export const NOTIFY_SWEEP_EVERY_MS = 60_000;
 
 /** The requests service's Overseerr reconciliation. */
 export interface RequestSyncTarget {
@@ -33,16 +38,24 @@ export interface LibraryCacheTarget {
   refreshCaches(): Promise<void>;
 }
 
+/** The notifications feature's delivery and its safety net. */
+export interface NotificationDeliveryTarget {
+  deliver(deliveryId: number, attempt: AttemptInfo): Promise<void>;
+  sweep(olderThanMs: number): Promise<number>;
+  readonly jobOptions: { attempts: number; backoffMs: number };
+}
+
 export interface BackgroundJobDeps extends ProbeSources {
   jobs: JobQueue;
   serviceStatus: ServiceStatusService;
   requests?: RequestSyncTarget;
   library?: LibraryCacheTarget;
+  notifications?: NotificationDeliveryTarget;
 }
 
 /** Defines the jobs whose targets exist; returns the queue names defined. */
 export function defineBackgroundJobs(deps: BackgroundJobDeps): string[] {
-  const { jobs, serviceStatus, requests, library } = deps;
+  const { jobs, serviceStatus, requests, library, notifications } = deps;
   const defined: string[] = [];
 
   jobs.define({
@@ -97,6 +110,29 @@ export function defineBackgroundJobs(deps: BackgroundJobDeps): string[] {
       run: () => library.refreshCaches(),
     });
     defined.push('plex-sync');
+  }
+
+  if (notifications) {
+    // One queue per channel kind: an SMTP outage retrying in the background never holds up a Discord message.
+    for (const kind of notificationChannelKinds) {
+      jobs.define({
+        queue: deliveryQueue(kind),
+        jobType: 'deliver-notification',
+        ...notifications.jobOptions,
+        run: (data, attempt) => notifications.deliver(Number(data.deliveryId), attempt),
+      });
+      defined.push(deliveryQueue(kind));
+    }
+    // Deliveries whose job was lost (Redis unreachable when queued, or a restart without Redis) are queued again.
+    jobs.define({
+      queue: 'notify-sweep',
+      jobType: 'requeue-pending-notifications',
+      everyMs: NOTIFY_SWEEP_EVERY_MS,
+      attempts: 1,
+      backoffMs: 1_000,
+      run: () => notifications.sweep(NOTIFY_SWEEP_EVERY_MS),
+    });
+    defined.push('notify-sweep');
   }
   return defined;
 }

@@ -121,6 +121,14 @@ export const envSchema = z.object({
   /** How long a password reset link made by an administrator stays usable. */
   PASSWORD_RESET_TTL_HOURS: z.coerce.number({ message: 'must be a number' }).positive().max(24 * 30).default(24),
   PUBLIC_URL: httpUrl('the URL users open, e.g. https://media.example.com'),
+  /** 32-byte key (64 hex digits or base64) sealing notification channel secrets; unset: generated once into DATA_DIR/notifications.key. */
+  NOTIFICATIONS_SECRET_KEY: optionalString.refine(
+    (v) => v === undefined || /^[\da-f]{64}$/i.test(v) || Buffer.from(v, 'base64').length === 32,
+    'must be 32 bytes as 64 hex digits or base64 (e.g. openssl rand -hex 32)',
+  ),
+  /** Tries per notification delivery, the first included; retries back off exponentially from NOTIFICATIONS_RETRY_BASE_MS. */
+  NOTIFICATIONS_ATTEMPTS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(30).default(10),
+  NOTIFICATIONS_RETRY_BASE_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(10).max(600_000).default(5_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -33,6 +33,7 @@ import { HealthService } from './observability/health/health';
 import { buildInfo } from './observability/metrics/catalog';
 import { EventBus } from './realtime/events';
 import { ClusterOps } from './features/ops/cluster-ops';
+import { createNotifications, type NotificationsService } from './features/notifications/notifications.service';
 import { connectRedis, type RedisConnection } from './redis/client';
 
 export interface Container {
@@ -64,6 +65,8 @@ export interface Container {
   alerts: AlertsRepository;
   /** This process's Ops figures, published for the cluster-wide Ops page (started by server.ts / the worker). */
   ops: ClusterOps;
+  /** Channels, members' choices, follows; plans deliveries on request status changes. */
+  notifications: NotificationsService;
   /** Closes connections in reverse order of opening. */
   close(): Promise<void>;
 }
@@ -135,6 +138,8 @@ export async function createContainer(config: Config, options: IntegrationOption
   const alerts = new AlertsRepository(database);
 
   const ops = new ClusterOps(redis, { instance: config.instance, role: config.JOBS_MODE, version: config.version });
+  const notifications = createNotifications({ config, database, breakers, jobs });
+  const stopNotifications = notifications.listen(events);
 
   buildInfo.set({ version: config.version, commit: config.commit, node_version: process.version }, 1);
 
@@ -161,7 +166,9 @@ export async function createContainer(config: Config, options: IntegrationOption
     serviceStatus,
     alerts,
     ops,
+    notifications,
     async close() {
+      stopNotifications();
       await jobs.close();
       await ops.stop();
       breakers.close();

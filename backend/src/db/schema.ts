@@ -14,7 +14,18 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import { mediaTypes, requestStatuses, serviceStatuses, timelineSteps, userRoles, type DownloadProgress, type RequestStatus } from '@medianest/contracts';
+import {
+  mediaTypes,
+  notificationChannelKinds,
+  requestStatuses,
+  serviceStatuses,
+  timelineSteps,
+  userRoles,
+  type DownloadProgress,
+  type NotificationChannelKind,
+  type NotificationEvent,
+  type RequestStatus,
+} from '@medianest/contracts';
 
 // The enums are the contract's words: the web app and the database agree on them.
 export { mediaTypes, requestStatuses, serviceStatuses, timelineSteps, userRoles };
@@ -180,3 +191,88 @@ export const settings = pgTable('settings', {
   value: text('value').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+// ── Notifications ────────────────────────────────────────────────────────────
+
+export { notificationChannelKinds };
+export type { NotificationChannelKind };
+
+/** A delivery channel the admin set up. Secrets (tokens, webhook URLs, SMTP password) live only in `secrets`, encrypted. */
+export const notificationChannels = pgTable('notification_channels', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull(),
+  kind: text('kind', { enum: notificationChannelKinds }).notNull(),
+  enabled: boolean('enabled').notNull().default(true),
+  /** The channel's settings that are not secret (ntfy server and topic, SMTP host, sender). */
+  settings: jsonb('settings').$type<Record<string, unknown>>().notNull(),
+  /** AES-256-GCM sealed JSON of the secret settings (see features/notifications/secret-box.ts). */
+  secrets: text('secrets'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** What a member wants from one channel: the events, and their own address (e-mail) or ntfy topic. */
+export const notificationPreferences = pgTable(
+  'notification_preferences',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    channelId: integer('channel_id')
+      .notNull()
+      .references(() => notificationChannels.id, { onDelete: 'cascade' }),
+    events: jsonb('events').$type<NotificationEvent[]>().notNull(),
+    address: text('address'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('notification_preferences_user_channel_idx').on(t.userId, t.channelId), index('notification_preferences_channel_idx').on(t.channelId)],
+);
+
+/** "Notify me too": members following a request someone else (or they) made. */
+export const requestFollowers = pgTable(
+  'request_followers',
+  {
+    requestId: integer('request_id')
+      .notNull()
+      .references(() => mediaRequests.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('request_followers_request_user_idx').on(t.requestId, t.userId), index('request_followers_user_idx').on(t.userId)],
+);
+
+export const notificationDeliveryStatuses = ['pending', 'delivered', 'failed'] as const;
+export type NotificationDeliveryStatus = (typeof notificationDeliveryStatuses)[number];
+
+/**
+ * One message to one member on one channel for one event. The unique
+ * (event_key, user_id, channel_id) is what makes a message go out once, however
+ * many replicas see the event and however often Overseerr's webhook repeats it.
+ */
+export const notificationDeliveries = pgTable(
+  'notification_deliveries',
+  {
+    id: serial('id').primaryKey(),
+    eventKey: text('event_key').notNull(),
+    event: text('event').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    channelId: integer('channel_id')
+      .notNull()
+      .references(() => notificationChannels.id, { onDelete: 'cascade' }),
+    /** The message as composed when the event happened (title, body, link, request facts). */
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    status: text('status', { enum: notificationDeliveryStatuses }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('notification_deliveries_once_idx').on(t.eventKey, t.userId, t.channelId),
+    index('notification_deliveries_status_idx').on(t.status, t.createdAt),
+  ],
+);

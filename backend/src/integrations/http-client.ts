@@ -41,10 +41,10 @@ import { AppError } from '../errors';
 import { analytics } from '../observability/metrics/analytics';
 import { logger } from '../observability/logging/logger';
 import { sanitizeUrl } from '../observability/redact';
-import { BreakerOpenError, type NeutralForBreaker, type ServiceBreaker } from '../resilience/breakers';
+import { BreakerOpenError, type NeutralForBreaker, type NotificationBreakerService, type ServiceBreaker } from '../resilience/breakers';
 import { TracingService } from '../observability/tracing/trace';
 
-export type UpstreamService = 'plex-api' | 'plex-tv' | 'overseerr';
+export type UpstreamService = 'plex-api' | 'plex-tv' | 'overseerr' | Exclude<NotificationBreakerService, 'notify-email'>;
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**

@@ -13,7 +13,7 @@ import type { Redis } from 'ioredis';
 import { logger } from '../observability/logging/logger';
 import type { RedisConnection } from '../redis/client';
 import { countJob, runAttempt } from './instrumented-run';
-import { JOB_CLOSE_BUDGET_MS, type JobQueue, type JobSpec, type QueueSnapshot } from './job-queue';
+import { JOB_CLOSE_BUDGET_MS, type EnqueueOptions, type JobData, type JobQueue, type JobSpec, type QueueSnapshot } from './job-queue';
 
 /** How long a scrape or the Ops page waits for queue counts before reporting them unknown. */
 const COUNT_TIMEOUT_MS = 1_000;
@@ -104,7 +104,7 @@ export class BullmqJobQueue implements JobQueue {
   private async process(spec: JobSpec, job: Job): Promise<void> {
     // A scheduler's run is put on the queue by BullMQ itself; it is counted when first picked up.
     if (job.repeatJobKey && job.attemptsMade === 0 && job.attemptsStarted <= 1) countJob(spec.queue, 'queued');
-    await runAttempt(spec, job.attemptsMade + 1, job.opts.attempts ?? 1);
+    await runAttempt(spec, job.attemptsMade + 1, job.opts.attempts ?? 1, (job.data ?? {}) as JobData);
   }
 
   private watch(client: Redis): void {
@@ -134,11 +134,11 @@ export class BullmqJobQueue implements JobQueue {
     return this.connection?.status === 'ready';
   }
 
-  async enqueue(queueName: string): Promise<void> {
+  async enqueue(queueName: string, options: EnqueueOptions = {}): Promise<void> {
     const spec = this.specs.get(queueName);
     const queue = this.queues.get(queueName);
     if (!spec || !queue) throw new Error(`unknown or not started job queue ${queueName}`);
-    await queue.add(spec.jobType, {}, jobOptions(spec));
+    await queue.add(spec.jobType, options.data ?? {}, { ...jobOptions(spec), ...(options.jobId !== undefined ? { jobId: options.jobId } : {}) });
     countJob(queueName, 'queued');
   }
 

@@ -8,17 +8,20 @@
  * dependency never piles runs up. Nothing survives a restart.
  */
 import { countJob, retryDelayMs, runAttempt } from './instrumented-run';
-import { JOB_CLOSE_BUDGET_MS, type JobQueue, type JobSpec, type QueueSnapshot } from './job-queue';
+import { JOB_CLOSE_BUDGET_MS, type EnqueueOptions, type JobData, type JobQueue, type JobSpec, type QueueSnapshot } from './job-queue';
 
 interface PendingRun {
   attempt: number;
   scheduled: boolean;
+  data: JobData;
+  jobId?: string;
 }
 
 class Lane {
   readonly waitingRuns: PendingRun[] = [];
   readonly delayedRuns = new Map<NodeJS.Timeout, PendingRun>();
   running: Promise<void> | undefined;
+  private current: PendingRun | undefined;
   interval: NodeJS.Timeout | undefined;
   stopped = false;
 
@@ -26,34 +29,46 @@ class Lane {
 
   add(run: PendingRun): void {
     if (this.stopped) return;
+    if (run.jobId !== undefined && this.has(run.jobId)) return;
     countJob(this.spec.queue, 'queued');
     this.waitingRuns.push(run);
     this.pump();
+  }
+
+  /** Whether a run with this id is waiting, running or waiting for its retry. */
+  private has(jobId: string): boolean {
+    return (
+      this.current?.jobId === jobId ||
+      this.waitingRuns.some((r) => r.jobId === jobId) ||
+      [...this.delayedRuns.values()].some((r) => r.jobId === jobId)
+    );
   }
 
   /** Adds the next scheduled run unless one is already waiting or retrying. */
   tick(): void {
     const pendingScheduled =
       this.waitingRuns.some((r) => r.scheduled) || [...this.delayedRuns.values()].some((r) => r.scheduled);
-    if (!pendingScheduled) this.add({ attempt: 1, scheduled: true });
+    if (!pendingScheduled) this.add({ attempt: 1, scheduled: true, data: {} });
   }
 
   private pump(): void {
     if (this.running || this.stopped) return;
     const next = this.waitingRuns.shift();
     if (!next) return;
+    this.current = next;
     this.running = this.execute(next).finally(() => {
       this.running = undefined;
+      this.current = undefined;
       this.pump();
     });
   }
 
   private async execute(run: PendingRun): Promise<void> {
     try {
-      await runAttempt(this.spec, run.attempt, this.spec.attempts);
+      await runAttempt(this.spec, run.attempt, this.spec.attempts, run.data);
     } catch {
       if (run.attempt >= this.spec.attempts || this.stopped) return;
-      const retry: PendingRun = { attempt: run.attempt + 1, scheduled: run.scheduled };
+      const retry: PendingRun = { ...run, attempt: run.attempt + 1 };
       const timer = setTimeout(() => {
         this.delayedRuns.delete(timer);
         if (this.stopped) return;
@@ -102,10 +117,10 @@ export class InProcessJobQueue implements JobQueue {
     }
   }
 
-  async enqueue(queue: string): Promise<void> {
+  async enqueue(queue: string, options: EnqueueOptions = {}): Promise<void> {
     const lane = this.lanes.get(queue);
     if (!lane) throw new Error(`unknown job queue ${queue}`);
-    lane.add({ attempt: 1, scheduled: false });
+    lane.add({ attempt: 1, scheduled: false, data: options.data ?? {}, jobId: options.jobId });
   }
 
   async waiting(): Promise<Map<string, number>> {

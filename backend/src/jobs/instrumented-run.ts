@@ -7,7 +7,7 @@
  */
 import { backgroundJobDuration, backgroundJobsTotal } from '../observability/metrics/catalog';
 import { logger } from '../observability/logging/logger';
-import type { JobSpec } from './job-queue';
+import type { JobData, JobSpec } from './job-queue';
 
 export type JobStatus = 'queued' | 'active' | 'completed' | 'failed';
 
@@ -23,12 +23,12 @@ function reason(err: unknown): string {
  * Runs one attempt (1-based) of a job. Rethrows the job's error so the queue
  * can schedule the retry; the final failure is counted and logged at error level.
  */
-export async function runAttempt(spec: JobSpec, attempt: number, maxAttempts: number): Promise<void> {
+export async function runAttempt(spec: JobSpec, attempt: number, maxAttempts: number, data: JobData = {}): Promise<void> {
   countJob(spec.queue, 'active');
   const endTimer = backgroundJobDuration.startTimer({ queue: spec.queue, job_type: spec.jobType });
   const started = performance.now();
   try {
-    await spec.run();
+    await spec.run(data, { attempt, maxAttempts });
     endTimer();
     countJob(spec.queue, 'completed');
     logger().debug(

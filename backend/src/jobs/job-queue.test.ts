@@ -29,7 +29,7 @@ const jobs = (queue: string, status: string) => registrySum('medianest_backgroun
 const durations = (queue: string) =>
   registrySum('medianest_background_job_duration_seconds', { queue }, 'medianest_background_job_duration_seconds_count');
 
-function spec(queue: string, run: () => Promise<unknown>, overrides: Partial<JobSpec> = {}): JobSpec {
+function spec(queue: string, run: JobSpec['run'], overrides: Partial<JobSpec> = {}): JobSpec {
   return { queue, jobType: 'test-job', attempts: 3, backoffMs: 20, run, ...overrides };
 }
 
@@ -56,6 +56,26 @@ describe(`job queue (${testMode}: ${testMode === 'services' ? 'BullMQ' : 'in-pro
     expect(await jobs(name, 'active')).toBe(1);
     expect(await jobs(name, 'failed')).toBe(0);
     expect(await durations(name)).toBe(1);
+  });
+
+  it('hands each run its data and attempt number, and adds a job id only once while it is known', async () => {
+    const q = newQueue();
+    const name = uniqueName('data');
+    const seen: string[] = [];
+    q.define(
+      spec(name, async (data, attempt) => {
+        seen.push(`${String(data.deliveryId)}@${attempt.attempt}/${attempt.maxAttempts}`);
+        if (data.deliveryId === 2 && attempt.attempt === 1) throw new Error('first attempt fails');
+      }, { attempts: 2, backoffMs: 50 }),
+    );
+    await q.start({ process: true });
+    await q.enqueue(name, { data: { deliveryId: 1 }, jobId: 'delivery-1' });
+    await q.enqueue(name, { data: { deliveryId: 2 }, jobId: 'delivery-2' });
+    await q.enqueue(name, { data: { deliveryId: 2 }, jobId: 'delivery-2' }); // already queued: ignored
+    await waitFor(async () => (await jobs(name, 'completed')) === 2, 15_000);
+    await waitFor(() => idle(q, name), 5_000);
+    expect(seen.sort()).toEqual(['1@1/2', '2@1/2', '2@2/2']);
+    expect(await jobs(name, 'failed')).toBe(0);
   });
 
   it('retries with backoff and counts failed once when every attempt fails — it does not loop', async () => {

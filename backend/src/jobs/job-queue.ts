@@ -25,7 +25,22 @@ export interface JobSpec {
   attempts: number;
   /** Delay before the first retry; each further retry waits twice as long. */
   backoffMs: number;
-  run(): Promise<unknown>;
+  /** One attempt. `data` is what `enqueue` was given (repeating jobs get `{}`); `attempt` is 1-based. */
+  run(data: JobData, attempt: AttemptInfo): Promise<unknown>;
+}
+
+/** A job's payload: small, JSON-serialisable (BullMQ stores it in Redis). */
+export type JobData = Record<string, string | number | boolean | null>;
+
+export interface AttemptInfo {
+  attempt: number;
+  maxAttempts: number;
+}
+
+export interface EnqueueOptions {
+  data?: JobData;
+  /** Jobs with the same id are added once while the first is still known to the queue. */
+  jobId?: string;
 }
 
 export interface JobQueue {
@@ -40,7 +55,7 @@ export interface JobQueue {
   /** Whether this process runs processors (after start). */
   readonly processing: boolean;
   /** Adds one run of a defined job now. */
-  enqueue(queue: string): Promise<void>;
+  enqueue(queue: string, options?: EnqueueOptions): Promise<void>;
   /** Waiting jobs per queue; rejects when the backend cannot answer. */
   waiting(): Promise<Map<string, number>>;
   snapshot(): Promise<QueueSnapshot[]>;

@@ -46,8 +46,27 @@ const COOKIE_HEADER = /\b((?:Set-)?Cookie)(\s*:\s*)(?!\[REDACTED\])[^"'\r\n\\]+/
  */
 const MAYBE_SECRET = /passw|secret|token|api[-_.]?key|key=|authoriz|auth=|sig(?:nature)?=|cookie|session(?:[-_.]?id|"\s*:|=)|bearer|basic\s|:\/\/[^\s/"']*@/i;
 
+/**
+ * Secrets that have no recognisable shape — a Discord or Slack webhook URL's path, a signing
+ * secret, an SMTP password — registered by whoever decrypts them, so any text that later
+ * contains one (an undici span's url.full, an error message) loses it.
+ */
+const knownSecrets = new Set<string>();
+
+/** Registers a secret literal (8 characters or more) to be removed from every log line and span. */
+export function registerSecret(value: string): void {
+  if (value.length >= 8) knownSecrets.add(value);
+}
+
+function removeKnownSecrets(text: string): string {
+  let out = text;
+  for (const secret of knownSecrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  return out;
+}
+
 /** The text with every embedded secret replaced by [REDACTED]. */
 export function redactText(text: string): string {
+  if (knownSecrets.size > 0) text = removeKnownSecrets(text);
   if (!MAYBE_SECRET.test(text)) return text;
   return text
     .replace(SENSITIVE_QUERY_PARAM, `$1${REDACTED}`)
@@ -78,6 +97,7 @@ const JSON_SENSITIVE_MEMBER = new RegExp(
  * (an upstream error's config.headers, a URL in an error message, a token in a stack trace).
  */
 export function scrubJsonLine(line: string): string {
+  if (knownSecrets.size > 0) line = removeKnownSecrets(line);
   if (!MAYBE_SECRET.test(line)) return line;
   return redactText(line.replace(JSON_SENSITIVE_MEMBER, `$1"${REDACTED}"`));
 }

@@ -4,8 +4,9 @@
  * not just a log line.
  *
  * - One opossum breaker per service: `plex-api`, `plex-tv`, `overseerr`
- *   (fed by every call of integrations/http-client.ts) and `redis`,
- *   `database`. Every breaker also has a periodic probe that runs through it
+ *   (fed by every call of integrations/http-client.ts), one per notification
+ *   channel kind (`notify-ntfy`, … `notify-email`; fed by deliveries only),
+ *   and `redis`, `database`. Every other breaker also has a periodic probe that runs through it
  *   (`startProbe`, every HEALTH_PROBE_INTERVAL_MS): it feeds the breaker when
  *   nobody calls the service, and it is the trial call that closes an open
  *   breaker once the service is back — no member action (a sign-in, a search)
@@ -33,7 +34,9 @@ import { analytics } from '../observability/metrics/analytics';
 import { logger } from '../observability/logging/logger';
 import { circuitBreakerState } from '../observability/metrics/catalog';
 
-export type BreakerService = 'plex-api' | 'plex-tv' | 'overseerr' | 'redis' | 'database';
+/** One breaker per notification channel kind: an ntfy outage must not pause Discord deliveries. */
+export type NotificationBreakerService = 'notify-ntfy' | 'notify-discord' | 'notify-slack' | 'notify-webhook' | 'notify-email';
+export type BreakerService = 'plex-api' | 'plex-tv' | 'overseerr' | 'redis' | 'database' | NotificationBreakerService;
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
 export const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, open: 1, 'half-open': 2 };

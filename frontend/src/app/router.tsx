@@ -66,6 +66,7 @@ export const routes: RouteObject[] = [
           { id: 'library', path: '/library', element: <LibraryPage /> },
           { id: 'library-section', path: '/library/:key', element: <LibrarySectionPage /> },
           { id: 'account', path: '/account', lazy: async () => ({ Component: (await import('../pages/account-page')).AccountPage }) },
+          { id: 'notifications', path: '/notifications', lazy: async () => ({ Component: (await import('../pages/notifications-page')).NotificationsPage }) },
           {
             id: 'admin',
             element: <RequireAdmin />,
@@ -74,6 +75,11 @@ export const routes: RouteObject[] = [
               { id: 'admin-users', path: '/admin/users', lazy: async () => ({ Component: (await import('../pages/admin/admin-users-page')).AdminUsersPage }) },
               { id: 'admin-requests', path: '/admin/requests', lazy: async () => ({ Component: (await import('../pages/admin/admin-requests-page')).AdminRequestsPage }) },
               { id: 'admin-services', path: '/admin/services', lazy: async () => ({ Component: (await import('../pages/admin/admin-services-page')).AdminServicesPage }) },
+              {
+                id: 'admin-notifications',
+                path: '/admin/notifications',
+                lazy: async () => ({ Component: (await import('../pages/admin/admin-notifications-page')).AdminNotificationsPage }),
+              },
               { id: 'admin-ops', path: '/admin/ops', lazy: async () => ({ Component: (await import('../pages/admin/admin-ops-page')).AdminOpsPage }) },
             ],
           },

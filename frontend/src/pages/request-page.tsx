@@ -4,7 +4,8 @@
  * downloading with progress and ETA — per episode and per season for TV —,
  * available with a Play on Plex link, or failed), kept live by
  * 'request.updated'; cancel (DELETE) while it is still pending; a stalled
- * mark, and Retry for administrators (POST …/retry).
+ * mark, and Retry for administrators (POST …/retry); "Notify me too" for
+ * members following someone else's request.
  */
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
@@ -14,6 +15,7 @@ import { useUser } from '../app/session';
 import { RequestStatusBadge } from '../components/badges';
 import { ErrorMessage, SkeletonRows } from '../components/feedback';
 import { formatAgo, formatDateTime } from '../components/format';
+import { FollowRequest } from '../components/follow-request';
 import { Page } from '../components/page';
 import { Poster } from '../components/poster';
 import { useApiData } from '../hooks/use-api-data';
@@ -83,7 +85,8 @@ export function RequestPage() {
       {request.loading ? (
         <SkeletonRows count={3} label="Loading the request" />
       ) : request.error || !r ? (
-        <ErrorMessage message={request.error ?? 'Request not found'} onRetry={request.reload} />
+        // Someone else's request: members may not read it in full, but may follow it.
+        <FollowRequest requestId={id} summary fallbackError={request.error ?? 'Request not found'} />
       ) : (
         <article className="detail">
           <div className="detail-poster">
@@ -139,6 +142,7 @@ export function RequestPage() {
               </p>
             )}
             {cancelError && <ErrorMessage message={cancelError} />}
+            <FollowRequest requestId={id} />
           </div>
         </article>
       )}

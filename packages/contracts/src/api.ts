@@ -16,9 +16,21 @@ import type {
   MediaRequestCreateBody,
   MonitoredServiceCreateBody,
   MonitoredServicePatchBody,
+  NotificationChannelBody,
+  NotificationPreferenceBody,
   PlexVerifyBody,
 } from './bodies';
-import type { Availability, MediaType, RequestStatus, SeasonState, ServiceStatus, TimelineStep, UserRole } from './domain';
+import type {
+  Availability,
+  MediaType,
+  NotificationChannelKind,
+  NotificationEvent,
+  RequestStatus,
+  SeasonState,
+  ServiceStatus,
+  TimelineStep,
+  UserRole,
+} from './domain';
 
 /** Every non-2xx answer. */
 export interface ApiErrorBody {
@@ -241,6 +253,65 @@ export interface LibraryPage {
   totalPages: number;
 }
 
+/** A notification channel as administrators see it: which secrets are set, never their values. */
+export interface NotificationChannel {
+  id: number;
+  name: string;
+  kind: NotificationChannelKind;
+  enabled: boolean;
+  settings: Record<string, unknown>;
+  secrets: Record<string, { set: boolean }>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NotificationChannelResponse {
+  channel: NotificationChannel;
+}
+
+/** The outcome of a test message sent through a channel. */
+export interface NotificationTestResult {
+  delivered: boolean;
+  durationMs: number;
+  error?: string;
+}
+
+/** A member's choices on one enabled channel. */
+export interface NotificationChannelPreference {
+  channelId: number;
+  name: string;
+  kind: NotificationChannelKind;
+  /** What the member may give as their own address on this channel (e-mail, ntfy topic); null: none. */
+  addressKind: 'email' | 'topic' | null;
+  /** Where messages go without an own address. */
+  defaultAddress: string | null;
+  events: NotificationEvent[];
+  address: string | null;
+}
+
+export interface NotificationPreferences {
+  /** Every event a member can choose. */
+  events: readonly NotificationEvent[];
+  channels: NotificationChannelPreference[];
+}
+
+/** Whether the caller follows a request (is told when it becomes available). */
+export interface FollowState {
+  request: {
+    id: number;
+    title: string;
+    mediaType: MediaType;
+    tmdbId: number;
+    posterPath: string | null;
+    status: RequestStatus;
+    requestedBy: string;
+    /** The caller's own request. */
+    mine: boolean;
+  };
+  following: boolean;
+  followers: number;
+}
+
 /** Routes the web app calls, `METHOD /template` → the JSON body of a 2xx answer (`undefined`: 204, no body). */
 export interface ApiRoutes {
   'POST /api/v1/auth/login': UserResponse;
@@ -272,6 +343,16 @@ export interface ApiRoutes {
   'GET /api/v1/plex/search': { results: PlayableLibraryItem[] };
   'GET /api/v1/plex/recently-added': { items: PlayableLibraryItem[] };
   'GET /api/v1/admin/observability': OpsSummary;
+  'GET /api/v1/admin/notifications/channels': { channels: NotificationChannel[] };
+  'POST /api/v1/admin/notifications/channels': NotificationChannelResponse;
+  'PATCH /api/v1/admin/notifications/channels/:id': NotificationChannelResponse;
+  'DELETE /api/v1/admin/notifications/channels/:id': undefined;
+  'POST /api/v1/admin/notifications/channels/:id/test': { result: NotificationTestResult };
+  'GET /api/v1/notifications/preferences': NotificationPreferences;
+  'PATCH /api/v1/notifications/preferences/:channelId': NotificationPreferences;
+  'GET /api/v1/notifications/follows/:requestId': FollowState;
+  'POST /api/v1/notifications/follows/:requestId': FollowState;
+  'DELETE /api/v1/notifications/follows/:requestId': FollowState;
 }
 
 /** The JSON bodies routes take (the input types of the zod schemas the server parses them with). */
@@ -286,6 +367,9 @@ export interface ApiBodies {
   'POST /api/v1/admin/services': MonitoredServiceCreateBody;
   'PATCH /api/v1/admin/services/:id': MonitoredServicePatchBody;
   'POST /api/v1/media/requests': MediaRequestCreateBody;
+  'POST /api/v1/admin/notifications/channels': NotificationChannelBody;
+  'PATCH /api/v1/admin/notifications/channels/:id': NotificationChannelBody;
+  'PATCH /api/v1/notifications/preferences/:channelId': NotificationPreferenceBody;
 }
 
 export type ApiRoute = keyof ApiRoutes;

@@ -5,7 +5,7 @@
  * their input types.
  */
 import { z } from 'zod';
-import { mediaTypes, requestStatuses, userRoles } from './domain';
+import { mediaTypes, notificationChannelKinds, notificationEvents, requestStatuses, userRoles } from './domain';
 
 export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 256;
@@ -136,3 +136,28 @@ export const librarySearchQuery = z.object({
   q: z.string().trim().min(1, 'q (what to search for) is required').max(100, 'q is at most 100 characters'),
 });
 export type LibrarySearchQuery = z.input<typeof librarySearchQuery>;
+
+/**
+ * POST /api/v1/admin/notifications/channels and PATCH …/channels/:id. The
+ * kind's own settings and secrets are checked by the server per kind; an
+ * omitted secret keeps its stored value, null clears an optional one.
+ */
+export const notificationChannelBody = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    kind: z.enum(notificationChannelKinds).optional(),
+    enabled: z.boolean().optional(),
+    settings: z.record(z.string(), z.unknown()).optional(),
+    secrets: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+export type NotificationChannelBody = z.input<typeof notificationChannelBody>;
+
+/** PATCH /api/v1/notifications/preferences/:channelId: the events a member wants on a channel, and their address there. */
+export const notificationPreferenceBody = z
+  .object({
+    events: z.array(z.enum(notificationEvents)).max(notificationEvents.length),
+    address: z.string().trim().max(320).nullable().optional(),
+  })
+  .strict();
+export type NotificationPreferenceBody = z.input<typeof notificationPreferenceBody>;

@@ -25,3 +25,11 @@ export type TimelineStep = (typeof timelineSteps)[number];
 /** Where one requested season of a show stands. */
 export const seasonStates = ['pending', 'processing', 'partially_available', 'available'] as const;
 export type SeasonState = (typeof seasonStates)[number];
+
+/** Where notifications go: a channel an administrator sets up is one of these. */
+export const notificationChannelKinds = ['ntfy', 'discord', 'slack', 'webhook', 'email'] as const;
+export type NotificationChannelKind = (typeof notificationChannelKinds)[number];
+
+/** What a member can be notified of: their own requests' outcomes, and followed requests becoming available. */
+export const notificationEvents = ['request.approved', 'request.available', 'request.declined', 'request.failed', 'followed.available'] as const;
+export type NotificationEvent = (typeof notificationEvents)[number];

@@ -78,6 +78,8 @@ const ADDITIONS = [
   { name: 'medianest_log_lines_dropped_total', type: 'counter', labelNames: [] },
   { name: 'medianest_logins_total', type: 'counter', labelNames: ['method', 'result'] },
   { name: 'medianest_auth_failures_total', type: 'counter', labelNames: ['reason'] },
+  { name: 'medianest_notifications_total', type: 'counter', labelNames: ['channel', 'event', 'outcome'] },
+  { name: 'medianest_notification_delivery_seconds', type: 'histogram', labelNames: ['channel'] },
 ] as const;
 
 const GC_BUCKETS = [0.001, 0.01, 0.1, 1, 2, 5];

@@ -196,6 +196,27 @@ export const backgroundJobsWaiting = stateGauge({
 });
 
 /** Addition: which build is running. */
+/**
+ * Addition: notification messages per attempt outcome. `channel` is the channel kind (ntfy, discord,
+ * slack, webhook, email), never the admin's name for it; `event` is one of the notification events;
+ * `outcome` is delivered | retrying (this attempt failed, another follows) | failed (last attempt failed).
+ */
+export const notificationsTotal = new prometheus.Counter({
+  name: 'medianest_notifications_total',
+  help: 'Notification delivery attempts by channel kind, event and outcome',
+  labelNames: ['channel', 'event', 'outcome'] as const,
+  registers: [register],
+});
+
+/** Addition: time of one delivery attempt to the channel (HTTP call or SMTP session), whatever its outcome. */
+export const notificationDeliveryDuration = new prometheus.Histogram({
+  name: 'medianest_notification_delivery_seconds',
+  help: 'Notification delivery attempt duration by channel kind',
+  labelNames: ['channel'] as const,
+  buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  registers: [register],
+});
+
 export const buildInfo = new prometheus.Gauge({
   name: 'medianest_build_info',
   help: 'MediaNest build information (value is always 1)',

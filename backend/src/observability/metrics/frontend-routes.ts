@@ -14,10 +14,12 @@ export const SPA_ROUTES = [
   '/requests/:id',
   '/library',
   '/library/:key',
+  '/notifications',
   '/admin',
   '/admin/users',
   '/admin/requests',
   '/admin/services',
+  '/admin/notifications',
   '/admin/ops',
 ] as const;
 

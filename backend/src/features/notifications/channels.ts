@@ -1,0 +1,226 @@
+/**
+ * The channel kinds: what the admin configures for each (settings in clear,
+ * secrets sealed), and how one message reaches it. HTTP kinds go through the
+ * one instrumented HTTP client with the kind's breaker (`notify-<kind>`);
+ * e-mail goes through nodemailer's SMTP transport with the `notify-email`
+ * breaker. Secret values are registered with the log/span scrubber before
+ * they are used, so a URL or password never reaches a log line or span.
+ */
+import { createHmac } from 'node:crypto';
+import nodemailer from 'nodemailer';
+import { z } from 'zod';
+import type { NotificationChannelKind } from '../../db/schema';
+import { AppError } from '../../errors';
+import { HttpClient } from '../../integrations/http-client';
+import { registerSecret } from '../../observability/redact';
+import { TracingService } from '../../observability/tracing/trace';
+import type { BreakerRegistry } from '../../resilience/breakers';
+
+const httpUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine((v) => {
+    try {
+      return ['http:', 'https:'].includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, 'must be an http:// or https:// URL');
+
+const topic = z.string().trim().regex(/^[\w-]{1,64}$/, 'must be 1-64 letters, digits, - or _');
+
+/** Per kind: the settings stored in clear and the secrets stored sealed. */
+export const CHANNEL_SCHEMAS = {
+  ntfy: {
+    settings: z.object({ serverUrl: httpUrl, topic }).strict(),
+    secrets: z.object({ token: z.string().min(1).max(500).nullable().optional() }).strict(),
+    requiredSecrets: [] as string[],
+  },
+  discord: {
+    settings: z.object({}).strict(),
+    secrets: z.object({ webhookUrl: httpUrl.optional() }).strict(),
+    requiredSecrets: ['webhookUrl'],
+  },
+  slack: {
+    settings: z.object({}).strict(),
+    secrets: z.object({ webhookUrl: httpUrl.optional() }).strict(),
+    requiredSecrets: ['webhookUrl'],
+  },
+  webhook: {
+    settings: z.object({}).strict(),
+    secrets: z.object({ url: httpUrl.optional(), signingSecret: z.string().min(16, 'must be at least 16 characters').max(500).optional() }).strict(),
+    requiredSecrets: ['url', 'signingSecret'],
+  },
+  email: {
+    settings: z
+      .object({
+        host: z.string().trim().min(1).max(255),
+        port: z.number().int().min(1).max(65535),
+        /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
+        secure: z.boolean().default(false),
+        username: z.string().max(255).optional(),
+        from: z.string().trim().min(3).max(320),
+      })
+      .strict(),
+    secrets: z.object({ password: z.string().min(1).max(500).nullable().optional() }).strict(),
+    requiredSecrets: [] as string[],
+  },
+} satisfies Record<NotificationChannelKind, { settings: z.ZodType; secrets: z.ZodType; requiredSecrets: string[] }>;
+
+/** Which kinds take a member's own address, and what it is. */
+export const MEMBER_ADDRESS: Partial<Record<NotificationChannelKind, 'email' | 'topic'>> = { email: 'email', ntfy: 'topic' };
+
+export function validateMemberAddress(kind: NotificationChannelKind, address: string | null): string | null {
+  if (address === null || address === '') return null;
+  if (MEMBER_ADDRESS[kind] === 'topic' && !topic.safeParse(address).success) throw AppError.badRequest('An ntfy topic is 1-64 letters, digits, - or _');
+  if (MEMBER_ADDRESS[kind] === 'email' && !z.email().safeParse(address).success) throw AppError.badRequest('That is not an e-mail address');
+  if (!MEMBER_ADDRESS[kind]) throw AppError.badRequest(`A ${kind} channel has no per-member address`);
+  return address;
+}
+
+export interface Message {
+  /** Delivery id (the webhook's X-MediaNest-Delivery), or `test-…` for a test message. */
+  id: string;
+  event: string;
+  title: string;
+  body: string;
+  link: string | null;
+  occurredAt: string;
+  request: { id: number; title: string; mediaType: string; status: string } | null;
+}
+
+export interface Recipient {
+  username: string;
+  /** The member's e-mail address or ntfy topic, when the channel kind uses one. */
+  address: string | null;
+}
+
+export interface ChannelConfig {
+  kind: NotificationChannelKind;
+  settings: Record<string, unknown>;
+  secrets: Record<string, string>;
+}
+
+export const SIGNATURE_HEADER = 'X-MediaNest-Signature';
+export const TIMESTAMP_HEADER = 'X-MediaNest-Timestamp';
+
+/** `sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">`, what a webhook receiver recomputes. */
+export function signWebhook(secret: string, timestamp: string, body: string): string {
+  return 'sha256=' + createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+}
+
+/** A webhook URL's secret is its path and query (the host is not): logs keep the host for the operator. */
+function secretPart(value: string): string {
+  if (!/^https?:\/\//i.test(value)) return value;
+  try {
+    const url = new URL(value);
+    const rest = url.pathname + url.search;
+    return rest.length >= 8 ? rest : value;
+  } catch {
+    return value;
+  }
+}
+
+const DISPLAY: Record<NotificationChannelKind, string> = { ntfy: 'ntfy', discord: 'Discord', slack: 'Slack', webhook: 'Webhook', email: 'SMTP server' };
+
+export class ChannelSender {
+  constructor(
+    private readonly breakers: BreakerRegistry,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** Sends one message; resolves when the channel accepted it, rejects (AppError) otherwise. */
+  async send(channel: ChannelConfig, message: Message, recipient: Recipient): Promise<void> {
+    for (const value of Object.values(channel.secrets)) registerSecret(secretPart(value));
+    const s = channel.settings;
+    switch (channel.kind) {
+      case 'ntfy': {
+        const headers: Record<string, string> = {};
+        if (channel.secrets.token) headers.Authorization = `Bearer ${channel.secrets.token}`;
+        await this.post('ntfy', String(s.serverUrl), headers, {
+          topic: recipient.address ?? String(s.topic),
+          title: message.title,
+          message: message.body,
+          tags: ['movie_camera'],
+          ...(message.link ? { click: message.link } : {}),
+        });
+        return;
+      }
+      case 'discord':
+        await this.post('discord', channel.secrets.webhookUrl!, {}, {
+          username: 'MediaNest',
+          content: `**${message.title}**\n${message.body}`,
+          ...(message.link ? { embeds: [{ title: message.title, url: message.link }] } : {}),
+        });
+        return;
+      case 'slack':
+        await this.post('slack', channel.secrets.webhookUrl!, {}, {
+          text: `*${message.title}*\n${message.body}${message.link ? `\n<${message.link}|Open in MediaNest>` : ''}`,
+        });
+        return;
+      case 'webhook': {
+        const body = { ...message, recipient: { username: recipient.username } };
+        const raw = JSON.stringify(body);
+        const timestamp = String(Math.floor(Date.now() / 1000));
+        await this.post('webhook', channel.secrets.url!, {
+          'X-MediaNest-Event': message.event,
+          'X-MediaNest-Delivery': message.id,
+          [TIMESTAMP_HEADER]: timestamp,
+          [SIGNATURE_HEADER]: signWebhook(channel.secrets.signingSecret!, timestamp, raw),
+        }, body);
+        return;
+      }
+      case 'email':
+        await this.email(channel, message, recipient);
+        return;
+    }
+  }
+
+  private async post(kind: Exclude<NotificationChannelKind, 'email'>, target: string, headers: Record<string, string>, json: unknown): Promise<void> {
+    const url = new URL(target);
+    const client = new HttpClient({
+      service: `notify-${kind}`,
+      displayName: DISPLAY[kind],
+      baseUrl: url.origin,
+      breaker: this.breakers.get(`notify-${kind}`),
+      timeoutMs: this.timeoutMs,
+      retries: 0, // the delivery job retries, with backoff measured in seconds
+      retryBaseDelayMs: 1,
+    });
+    // 'bytes': receivers answer 204, "ok" (Slack) or JSON (ntfy); only the status matters.
+    await client.request({ operation: 'send', method: 'POST', path: url.pathname + url.search, headers, json, responseType: 'bytes' });
+  }
+
+  private async email(channel: ChannelConfig, message: Message, recipient: Recipient): Promise<void> {
+    const s = channel.settings as { host: string; port: number; secure: boolean; username?: string; from: string };
+    if (!recipient.address) throw AppError.badRequest(`${recipient.username} has no e-mail address`);
+    const breaker = this.breakers.get('notify-email');
+    await TracingService.traceExternalApiCall('notify-email', 'send', `smtp://${s.host}:${s.port}`, 'SMTP', () =>
+      breaker.run(async () => {
+        const transport = nodemailer.createTransport({
+          host: s.host,
+          port: s.port,
+          secure: s.secure,
+          auth: s.username ? { user: s.username, pass: channel.secrets.password ?? '' } : undefined,
+          connectionTimeout: this.timeoutMs,
+          greetingTimeout: this.timeoutMs,
+          socketTimeout: this.timeoutMs,
+        });
+        try {
+          await transport.sendMail({
+            from: s.from,
+            to: recipient.address!,
+            subject: message.title,
+            text: `${message.body}${message.link ? `\n\n${message.link}` : ''}\n`,
+            headers: { 'X-MediaNest-Event': message.event, 'X-MediaNest-Delivery': message.id },
+          });
+        } catch (err) {
+          throw AppError.upstreamUnavailable('The SMTP server', err instanceof Error ? err.message : String(err), err);
+        } finally {
+          transport.close();
+        }
+      }),
+    );
+  }
+}

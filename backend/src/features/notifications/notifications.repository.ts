@@ -1,0 +1,188 @@
+/**
+ * Notification tables: channels (secrets sealed), members' preferences,
+ * request followers and deliveries (one row per event, member and channel —
+ * the unique key that makes each message go out once).
+ */
+import type { NotificationEvent } from '@medianest/contracts';
+import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
+import type { Database } from '../../db/client';
+import {
+  mediaRequests,
+  notificationChannels,
+  notificationDeliveries,
+  notificationPreferences,
+  requestFollowers,
+  users,
+  type NotificationChannelKind,
+} from '../../db/schema';
+
+export type ChannelRow = typeof notificationChannels.$inferSelect;
+export type PreferenceRow = typeof notificationPreferences.$inferSelect;
+export type DeliveryRow = typeof notificationDeliveries.$inferSelect;
+export type NewDelivery = Pick<typeof notificationDeliveries.$inferInsert, 'eventKey' | 'event' | 'userId' | 'channelId' | 'payload'>;
+
+export interface Subscriber {
+  userId: string;
+  username: string;
+  email: string | null;
+  channelId: number;
+  kind: NotificationChannelKind;
+  address: string | null;
+}
+
+export class NotificationsRepository {
+  constructor(private readonly database: Database) {}
+
+  private get db() {
+    return this.database.db;
+  }
+
+  listChannels(): Promise<ChannelRow[]> {
+    return this.db.select().from(notificationChannels).orderBy(asc(notificationChannels.id));
+  }
+
+  async findChannel(id: number): Promise<ChannelRow | undefined> {
+    const [row] = await this.db.select().from(notificationChannels).where(eq(notificationChannels.id, id));
+    return row;
+  }
+
+  async createChannel(values: Pick<ChannelRow, 'name' | 'kind' | 'enabled' | 'settings' | 'secrets'>): Promise<ChannelRow> {
+    const [row] = await this.db.insert(notificationChannels).values(values).returning();
+    return row!;
+  }
+
+  async updateChannel(id: number, values: Partial<Pick<ChannelRow, 'name' | 'enabled' | 'settings' | 'secrets'>>): Promise<ChannelRow | undefined> {
+    const [row] = await this.db
+      .update(notificationChannels)
+      .set({ ...values, updatedAt: new Date() })
+      .where(eq(notificationChannels.id, id))
+      .returning();
+    return row;
+  }
+
+  async deleteChannel(id: number): Promise<boolean> {
+    const rows = await this.db.delete(notificationChannels).where(eq(notificationChannels.id, id)).returning({ id: notificationChannels.id });
+    return rows.length > 0;
+  }
+
+  preferencesOf(userId: string): Promise<PreferenceRow[]> {
+    return this.db.select().from(notificationPreferences).where(eq(notificationPreferences.userId, userId));
+  }
+
+  async setPreference(userId: string, channelId: number, events: NotificationEvent[], address: string | null): Promise<void> {
+    await this.db
+      .insert(notificationPreferences)
+      .values({ userId, channelId, events, address })
+      .onConflictDoUpdate({
+        target: [notificationPreferences.userId, notificationPreferences.channelId],
+        set: { events, address, updatedAt: new Date() },
+      });
+  }
+
+  /** The enabled channels on which `userId` wants `event`, with the member's address there. */
+  subscribersOf(userIds: string[], event: string): Promise<Subscriber[]> {
+    if (userIds.length === 0) return Promise.resolve([]);
+    return this.db
+      .select({
+        userId: users.id,
+        username: users.username,
+        email: users.email,
+        channelId: notificationChannels.id,
+        kind: notificationChannels.kind,
+        address: notificationPreferences.address,
+      })
+      .from(notificationPreferences)
+      .innerJoin(users, eq(users.id, notificationPreferences.userId))
+      .innerJoin(notificationChannels, eq(notificationChannels.id, notificationPreferences.channelId))
+      .where(
+        and(
+          inArray(notificationPreferences.userId, userIds),
+          eq(notificationChannels.enabled, true),
+          eq(users.enabled, true),
+          sql`${notificationPreferences.events} @> ${JSON.stringify([event])}::jsonb`,
+        ),
+      );
+  }
+
+  async follow(requestId: number, userId: string): Promise<void> {
+    await this.db.insert(requestFollowers).values({ requestId, userId }).onConflictDoNothing();
+  }
+
+  async unfollow(requestId: number, userId: string): Promise<void> {
+    await this.db.delete(requestFollowers).where(and(eq(requestFollowers.requestId, requestId), eq(requestFollowers.userId, userId)));
+  }
+
+  async followers(requestId: number): Promise<string[]> {
+    const rows = await this.db.select({ userId: requestFollowers.userId }).from(requestFollowers).where(eq(requestFollowers.requestId, requestId));
+    return rows.map((r) => r.userId);
+  }
+
+  async requestSummary(requestId: number) {
+    const [row] = await this.db
+      .select({
+        id: mediaRequests.id,
+        title: mediaRequests.title,
+        mediaType: mediaRequests.mediaType,
+        tmdbId: mediaRequests.tmdbId,
+        posterPath: mediaRequests.posterPath,
+        status: mediaRequests.status,
+        userId: mediaRequests.userId,
+        requestedBy: users.username,
+      })
+      .from(mediaRequests)
+      .innerJoin(users, eq(users.id, mediaRequests.userId))
+      .where(eq(mediaRequests.id, requestId));
+    return row;
+  }
+
+  /** Inserts the deliveries not made yet; returns only the new ones (a repeated event returns none). */
+  async insertDeliveries(rows: NewDelivery[]): Promise<{ id: number; channelId: number }[]> {
+    if (rows.length === 0) return [];
+    return this.db
+      .insert(notificationDeliveries)
+      .values(rows)
+      .onConflictDoNothing({ target: [notificationDeliveries.eventKey, notificationDeliveries.userId, notificationDeliveries.channelId] })
+      .returning({ id: notificationDeliveries.id, channelId: notificationDeliveries.channelId });
+  }
+
+  async findDelivery(id: number) {
+    const [row] = await this.db
+      .select({ delivery: notificationDeliveries, channel: notificationChannels, username: users.username, email: users.email })
+      .from(notificationDeliveries)
+      .innerJoin(notificationChannels, eq(notificationChannels.id, notificationDeliveries.channelId))
+      .innerJoin(users, eq(users.id, notificationDeliveries.userId))
+      .where(eq(notificationDeliveries.id, id));
+    return row;
+  }
+
+  async addressOf(userId: string, channelId: number): Promise<string | null> {
+    const [row] = await this.db
+      .select({ address: notificationPreferences.address })
+      .from(notificationPreferences)
+      .where(and(eq(notificationPreferences.userId, userId), eq(notificationPreferences.channelId, channelId)));
+    return row?.address ?? null;
+  }
+
+  async recordAttempt(id: number, outcome: { status: DeliveryRow['status']; error: string | null }): Promise<void> {
+    await this.db
+      .update(notificationDeliveries)
+      .set({
+        status: outcome.status,
+        lastError: outcome.error,
+        attempts: sql`${notificationDeliveries.attempts} + 1`,
+        deliveredAt: outcome.status === 'delivered' ? new Date() : null,
+      })
+      .where(eq(notificationDeliveries.id, id));
+  }
+
+  /** Deliveries still pending (for re-enqueueing after a restart or a lost enqueue). */
+  async pendingDeliveries(olderThan: Date, limit: number): Promise<{ id: number; kind: NotificationChannelKind }[]> {
+    return this.db
+      .select({ id: notificationDeliveries.id, kind: notificationChannels.kind })
+      .from(notificationDeliveries)
+      .innerJoin(notificationChannels, eq(notificationChannels.id, notificationDeliveries.channelId))
+      .where(and(eq(notificationDeliveries.status, 'pending'), lt(notificationDeliveries.createdAt, olderThan)))
+      .orderBy(asc(notificationDeliveries.id))
+      .limit(limit);
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * /api/v1/admin/notifications: channels (list, create, change, delete, send a test) — admins only.
+ * /api/v1/notifications: a member's choices per channel, and "notify me too" on a request.
+ */
+import { notificationChannelBody as channelBody, notificationPreferenceBody as preferenceBody } from '@medianest/contracts';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { ApiRes } from '../../http/api-response';
+import { parse } from '../../http/validate';
+import { requireAdmin, requireUser } from '../auth/middleware';
+import type { NotificationsService } from './notifications.service';
+
+const id = z.coerce.number().int().positive().max(2_147_483_647);
+const idParam = (value: unknown, what: string) => parse(id, value, what);
+
+export function adminNotificationsRouter(notifications: NotificationsService): Router {
+  const router = Router();
+  router.get('/channels', requireAdmin, async (_req, res: ApiRes<'GET /api/v1/admin/notifications/channels'>) => {
+    res.json({ channels: await notifications.listChannels() });
+  });
+  router.post('/channels', requireAdmin, async (req, res: ApiRes<'POST /api/v1/admin/notifications/channels'>) => {
+    res.status(201).json({ channel: await notifications.createChannel(parse(channelBody, req.body)) });
+  });
+  router.patch('/channels/:id', requireAdmin, async (req, res: ApiRes<'PATCH /api/v1/admin/notifications/channels/:id'>) => {
+    res.json({ channel: await notifications.updateChannel(idParam(req.params.id, 'channel id'), parse(channelBody, req.body)) });
+  });
+  router.delete('/channels/:id', requireAdmin, async (req, res) => {
+    await notifications.deleteChannel(idParam(req.params.id, 'channel id'));
+    res.status(204).end();
+  });
+  router.post('/channels/:id/test', requireAdmin, async (req, res: ApiRes<'POST /api/v1/admin/notifications/channels/:id/test'>) => {
+    res.json({ result: await notifications.sendTest(idParam(req.params.id, 'channel id'), req.user!) });
+  });
+  return router;
+}
+
+export function notificationsRouter(notifications: NotificationsService): Router {
+  const router = Router();
+  router.get('/preferences', requireUser, async (req, res: ApiRes<'GET /api/v1/notifications/preferences'>) => {
+    res.json(await notifications.preferences(req.user!));
+  });
+  router.patch('/preferences/:channelId', requireUser, async (req, res: ApiRes<'PATCH /api/v1/notifications/preferences/:channelId'>) => {
+    const body = parse(preferenceBody, req.body);
+    res.json(await notifications.setPreference(req.user!, idParam(req.params.channelId, 'channel id'), body.events, body.address ?? null));
+  });
+  router.get('/follows/:requestId', requireUser, async (req, res: ApiRes<'GET /api/v1/notifications/follows/:requestId'>) => {
+    res.json(await notifications.followState(req.user!, idParam(req.params.requestId, 'request id')));
+  });
+  router.post('/follows/:requestId', requireUser, async (req, res: ApiRes<'POST /api/v1/notifications/follows/:requestId'>) => {
+    res.json(await notifications.follow(req.user!, idParam(req.params.requestId, 'request id'), true));
+  });
+  router.delete('/follows/:requestId', requireUser, async (req, res: ApiRes<'DELETE /api/v1/notifications/follows/:requestId'>) => {
+    res.json(await notifications.follow(req.user!, idParam(req.params.requestId, 'request id'), false));
+  });
+  return router;
+}

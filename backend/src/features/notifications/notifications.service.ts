@@ -1,0 +1,380 @@
+/**
+ * Notifications: the admin's channels, members' choices, "notify me too",
+ * and delivery.
+ *
+ * On the request path (and in the Overseerr webhook) nothing is sent: a
+ * request status change becomes delivery rows — one per event, member and
+ * channel, deduplicated by the database's unique key, so a retried webhook or
+ * a second replica seeing the same event adds nothing — and one background job
+ * per new row on the channel kind's queue (`notify-<kind>`). The job sends
+ * through the kind's breaker, retries with exponential backoff, and counts
+ * every attempt in medianest_notifications_total{channel,event,outcome} and
+ * medianest_notification_delivery_seconds{channel}.
+ */
+import {
+  notificationEvents as NOTIFICATION_EVENTS,
+  type FollowState,
+  type NotificationChannel,
+  type NotificationEvent,
+  type NotificationPreferences,
+  type NotificationTestResult,
+} from '@medianest/contracts';
+import type { NotificationChannelKind, RequestStatus } from '../../db/schema';
+import { notificationChannelKinds } from '../../db/schema';
+import { AppError } from '../../errors';
+import type { JobQueue } from '../../jobs/job-queue';
+import { logger } from '../../observability/logging/logger';
+import { notificationDeliveryDuration, notificationsTotal } from '../../observability/metrics/catalog';
+import { redactText } from '../../observability/redact';
+import type { DomainEvents, EventBus } from '../../realtime/events';
+import type { User } from '../users/users.repository';
+import type { Config } from '../../config';
+import type { Database } from '../../db/client';
+import type { BreakerRegistry } from '../../resilience/breakers';
+import { CHANNEL_SCHEMAS, ChannelSender, MEMBER_ADDRESS, validateMemberAddress, type ChannelConfig, type Message, type Recipient } from './channels';
+import { NotificationsRepository, type ChannelRow, type Subscriber } from './notifications.repository';
+import { loadOrCreateKey, SecretBox } from './secret-box';
+
+/** What a member can choose to hear about. */
+export { NOTIFICATION_EVENTS };
+export type { NotificationEvent };
+
+const EVENT_FOR_STATUS: Partial<Record<RequestStatus, NotificationEvent>> = {
+  approved: 'request.approved',
+  available: 'request.available',
+  declined: 'request.declined',
+  failed: 'request.failed',
+};
+
+export const deliveryQueue = (kind: NotificationChannelKind) => `notify-${kind}`;
+
+/** A channel as administrators see it (which secrets are set; their values never leave the server). */
+export type PublicChannel = NotificationChannel;
+
+export interface ChannelInput {
+  name?: string;
+  kind?: NotificationChannelKind;
+  enabled?: boolean;
+  settings?: unknown;
+  /** Omitted fields keep their stored value; null clears an optional secret. */
+  secrets?: Record<string, unknown>;
+}
+
+export type TestResult = NotificationTestResult;
+
+function errorText(err: unknown): string {
+  return redactText(err instanceof Error ? err.message : String(err)).slice(0, 500);
+}
+
+export class NotificationsService {
+  constructor(
+    private readonly repo: NotificationsRepository,
+    private readonly box: SecretBox,
+    private readonly sender: ChannelSender,
+    private readonly jobs: JobQueue,
+    private readonly options: { publicUrl?: string; attempts: number; retryBaseMs: number },
+  ) {}
+
+  // ── Channels (admin) ─────────────────────────────────────────────────────
+
+  private secretsOf(row: ChannelRow): Record<string, string> {
+    if (!row.secrets) return {};
+    try {
+      return JSON.parse(this.box.open(row.secrets)) as Record<string, string>;
+    } catch {
+      throw new AppError(500, 'INTERNAL', `The secrets of channel "${row.name}" cannot be decrypted: was NOTIFICATIONS_SECRET_KEY changed?`);
+    }
+  }
+
+  toPublic(row: ChannelRow): PublicChannel {
+    let stored: Record<string, string> = {};
+    try {
+      stored = this.secretsOf(row);
+    } catch {
+      // Listed with nothing set: the admin re-enters the secrets.
+    }
+    const fields = Object.keys(CHANNEL_SCHEMAS[row.kind].secrets.shape);
+    return {
+      id: row.id,
+      name: row.name,
+      kind: row.kind,
+      enabled: row.enabled,
+      settings: row.settings,
+      secrets: Object.fromEntries(fields.map((f) => [f, { set: typeof stored[f] === 'string' && stored[f] !== '' }])),
+      createdAt: row.createdAt.toISOString(),
+      updatedAt: row.updatedAt.toISOString(),
+    };
+  }
+
+  async listChannels(): Promise<PublicChannel[]> {
+    return (await this.repo.listChannels()).map((r) => this.toPublic(r));
+  }
+
+  private parseKindInput(kind: NotificationChannelKind, input: ChannelInput, previous: Record<string, string>) {
+    const schema = CHANNEL_SCHEMAS[kind];
+    const settings = schema.settings.safeParse(input.settings ?? {});
+    if (!settings.success) throw invalid('settings', settings.error.issues);
+    const secretsIn = schema.secrets.safeParse(input.secrets ?? {});
+    if (!secretsIn.success) throw invalid('secrets', secretsIn.error.issues);
+    const secrets: Record<string, string> = { ...previous };
+    for (const [key, value] of Object.entries(secretsIn.data as Record<string, string | null | undefined>)) {
+      if (value === null) delete secrets[key];
+      else if (value !== undefined) secrets[key] = value;
+    }
+    const missing = schema.requiredSecrets.filter((k) => !secrets[k]);
+    if (missing.length > 0) throw AppError.badRequest(`A ${kind} channel needs ${missing.join(' and ')}`, missing.map((m) => ({ path: `secrets.${m}`, message: 'required' })));
+    return { settings: settings.data as Record<string, unknown>, secrets: Object.keys(secrets).length > 0 ? this.box.seal(JSON.stringify(secrets)) : null };
+  }
+
+  async createChannel(input: ChannelInput): Promise<PublicChannel> {
+    if (!input.kind || !notificationChannelKinds.includes(input.kind)) throw AppError.badRequest(`kind must be one of ${notificationChannelKinds.join(', ')}`);
+    if (!input.name) throw AppError.badRequest('name is required');
+    const { settings, secrets } = this.parseKindInput(input.kind, input, {});
+    const row = await this.repo.createChannel({ name: input.name, kind: input.kind, enabled: input.enabled ?? true, settings, secrets });
+    logger().info({ event: 'notifications.channel.created', channel_id: row.id, kind: row.kind }, 'Notification channel created');
+    return this.toPublic(row);
+  }
+
+  async updateChannel(id: number, input: ChannelInput): Promise<PublicChannel> {
+    const row = await this.repo.findChannel(id);
+    if (!row) throw AppError.notFound('No such channel');
+    if (input.kind !== undefined && input.kind !== row.kind) throw AppError.badRequest('The kind of a channel cannot change; create a new channel');
+    const changes: Parameters<NotificationsRepository['updateChannel']>[1] = {};
+    if (input.name !== undefined) changes.name = input.name;
+    if (input.enabled !== undefined) changes.enabled = input.enabled;
+    if (input.settings !== undefined || input.secrets !== undefined) {
+      let previous: Record<string, string> = {};
+      try {
+        previous = this.secretsOf(row);
+      } catch {
+        // Unreadable with this key: the new input must bring every secret again.
+      }
+      const parsed = this.parseKindInput(row.kind, { settings: input.settings ?? row.settings, secrets: input.secrets }, previous);
+      changes.settings = parsed.settings;
+      changes.secrets = parsed.secrets;
+    }
+    const updated = await this.repo.updateChannel(id, changes);
+    if (!updated) throw AppError.notFound('No such channel');
+    return this.toPublic(updated);
+  }
+
+  async deleteChannel(id: number): Promise<void> {
+    if (!(await this.repo.deleteChannel(id))) throw AppError.notFound('No such channel');
+  }
+
+  /** Sends a test message to the admin who asked, now, and reports what happened. */
+  async sendTest(id: number, admin: User): Promise<TestResult> {
+    const row = await this.repo.findChannel(id);
+    if (!row) throw AppError.notFound('No such channel');
+    const address = (await this.repo.addressOf(admin.id, id)) ?? (MEMBER_ADDRESS[row.kind] === 'email' ? admin.email : null);
+    const message: Message = {
+      id: `test-${Date.now()}`,
+      event: 'test',
+      title: 'MediaNest test notification',
+      body: `This is a test of the channel "${row.name}". If you can read it, the channel works.`,
+      link: this.options.publicUrl ?? null,
+      occurredAt: new Date().toISOString(),
+      request: null,
+    };
+    const started = performance.now();
+    try {
+      await this.sendMeasured(row, message, { username: admin.username, address }, 'test', true);
+      return { delivered: true, durationMs: Math.round(performance.now() - started) };
+    } catch (err) {
+      return { delivered: false, durationMs: Math.round(performance.now() - started), error: errorText(err) };
+    }
+  }
+
+  // ── Members ──────────────────────────────────────────────────────────────
+
+  async preferences(user: User): Promise<NotificationPreferences> {
+    const [channels, prefs] = await Promise.all([this.repo.listChannels(), this.repo.preferencesOf(user.id)]);
+    return {
+      events: NOTIFICATION_EVENTS,
+      channels: channels
+        .filter((c) => c.enabled)
+        .map((c) => {
+          const pref = prefs.find((p) => p.channelId === c.id);
+          return {
+            channelId: c.id,
+            name: c.name,
+            kind: c.kind,
+            addressKind: MEMBER_ADDRESS[c.kind] ?? null,
+            defaultAddress: MEMBER_ADDRESS[c.kind] === 'email' ? user.email : MEMBER_ADDRESS[c.kind] === 'topic' ? String(c.settings.topic ?? '') : null,
+            events: pref?.events ?? [],
+            address: pref?.address ?? null,
+          };
+        }),
+    };
+  }
+
+  async setPreference(user: User, channelId: number, events: NotificationEvent[], address: string | null): Promise<NotificationPreferences> {
+    const channel = await this.repo.findChannel(channelId);
+    if (!channel || !channel.enabled) throw AppError.notFound('No such channel');
+    await this.repo.setPreference(user.id, channelId, [...new Set(events)], validateMemberAddress(channel.kind, address));
+    return this.preferences(user);
+  }
+
+  async followState(user: User, requestId: number): Promise<FollowState> {
+    const summary = await this.repo.requestSummary(requestId);
+    if (!summary) throw AppError.notFound('No such request');
+    const followers = await this.repo.followers(requestId);
+    const { userId, ...rest } = summary;
+    return { request: { ...rest, mine: userId === user.id }, following: followers.includes(user.id), followers: followers.length };
+  }
+
+  async follow(user: User, requestId: number, on: boolean): Promise<FollowState> {
+    if (!(await this.repo.requestSummary(requestId))) throw AppError.notFound('No such request');
+    if (on) await this.repo.follow(requestId, user.id);
+    else await this.repo.unfollow(requestId, user.id);
+    return this.followState(user, requestId);
+  }
+
+  // ── Planning (request path) ──────────────────────────────────────────────
+
+  /** Subscribes to request status changes; returns the unsubscribe. */
+  listen(events: EventBus): () => void {
+    return events.subscribe('request.updated', (payload) => {
+      // Never awaited by the publisher: a slow database here must not slow the webhook or the request.
+      this.plan(payload).catch((err: unknown) =>
+        logger().error({ event: 'notifications.plan.failed', request_id: payload.requestId, err: errorText(err) }, 'Could not plan notifications'),
+      );
+    });
+  }
+
+  /** Turns one status change into delivery rows (once) and delivery jobs. Returns how many were new. */
+  async plan(change: DomainEvents['request.updated']): Promise<number> {
+    const event = EVENT_FOR_STATUS[change.status];
+    if (!event) return 0;
+    const eventKey = `request:${change.requestId}:${change.status}`;
+    const request = { id: change.requestId, title: change.title, mediaType: change.mediaType, status: change.status };
+    const link = this.options.publicUrl ? `${this.options.publicUrl}/requests/${change.requestId}` : null;
+    const occurredAt = new Date().toISOString();
+    const owners = await this.repo.subscribersOf([change.userId], event);
+    let followers: Subscriber[] = [];
+    if (change.status === 'available') {
+      const ids = (await this.repo.followers(change.requestId)).filter((id) => id !== change.userId);
+      followers = await this.repo.subscribersOf(ids, 'followed.available');
+    }
+    const rows = [
+      ...owners.map((s) => ({ s, e: event as NotificationEvent })),
+      ...followers.map((s) => ({ s, e: 'followed.available' as NotificationEvent })),
+    ].map(({ s, e }) => ({
+      eventKey,
+      event: e,
+      userId: s.userId,
+      channelId: s.channelId,
+      payload: { ...compose(e, change.title, change.mediaType), link, occurredAt, request } as Record<string, unknown>,
+    }));
+    const created = await this.repo.insertDeliveries(rows);
+    const kinds = new Map([...owners, ...followers].map((s) => [s.channelId, s.kind]));
+    await Promise.all(created.map((d) => this.enqueue(d.id, kinds.get(d.channelId)!)));
+    if (created.length > 0) {
+      logger().info({ event: 'notifications.planned', request_id: change.requestId, status: change.status, deliveries: created.length }, 'Notifications queued');
+    }
+    return created.length;
+  }
+
+  private async enqueue(deliveryId: number, kind: NotificationChannelKind): Promise<void> {
+    try {
+      await this.jobs.enqueue(deliveryQueue(kind), { data: { deliveryId }, jobId: `delivery-${deliveryId}` });
+    } catch (err) {
+      // The row stays pending; the sweep job enqueues it again.
+      logger().warn({ event: 'notifications.enqueue.failed', delivery_id: deliveryId, err: errorText(err) }, 'Could not queue a notification; it will be retried');
+    }
+  }
+
+  /** Re-enqueues deliveries still pending after `olderThanMs` (a lost enqueue, a restart without Redis). */
+  async sweep(olderThanMs: number): Promise<number> {
+    const pending = await this.repo.pendingDeliveries(new Date(Date.now() - olderThanMs), 500);
+    await Promise.all(pending.map((p) => this.enqueue(p.id, p.kind)));
+    return pending.length;
+  }
+
+  // ── Delivery (background job) ────────────────────────────────────────────
+
+  /** One attempt of one delivery; throws to have the queue retry it. */
+  async deliver(deliveryId: number, attempt: { attempt: number; maxAttempts: number }): Promise<void> {
+    const found = await this.repo.findDelivery(deliveryId);
+    if (!found || found.delivery.status !== 'pending') return; // done already, or the channel was deleted
+    const { delivery, channel } = found;
+    if (!channel.enabled) {
+      // Turned off after the message was queued: it is not sent, now or later.
+      await this.repo.recordAttempt(delivery.id, { status: 'failed', error: 'The channel was turned off' });
+      return;
+    }
+    const address =
+      (await this.repo.addressOf(delivery.userId, channel.id)) ?? (MEMBER_ADDRESS[channel.kind] === 'email' ? found.email : null);
+    const message = { ...(delivery.payload as Omit<Message, 'id' | 'event'>), id: String(delivery.id), event: delivery.event } as Message;
+    const last = attempt.attempt >= attempt.maxAttempts;
+    try {
+      await this.sendMeasured(channel, message, { username: found.username, address }, delivery.event, last);
+      await this.repo.recordAttempt(delivery.id, { status: 'delivered', error: null });
+    } catch (err) {
+      await this.repo.recordAttempt(delivery.id, { status: last ? 'failed' : 'pending', error: errorText(err) });
+      throw err;
+    }
+  }
+
+  private async sendMeasured(channel: ChannelRow, message: Message, recipient: Recipient, event: string, last: boolean): Promise<void> {
+    const config: ChannelConfig = { kind: channel.kind, settings: channel.settings, secrets: this.secretsOf(channel) };
+    const end = notificationDeliveryDuration.startTimer({ channel: channel.kind });
+    try {
+      await this.sender.send(config, message, recipient);
+      notificationsTotal.inc({ channel: channel.kind, event, outcome: 'delivered' });
+    } catch (err) {
+      notificationsTotal.inc({ channel: channel.kind, event, outcome: last ? 'failed' : 'retrying' });
+      logger()[last ? 'error' : 'warn'](
+        { event: 'notifications.delivery.failed', channel_id: channel.id, channel: channel.kind, notification: event, final: last, err: errorText(err) },
+        `Notification over ${channel.kind} failed${last ? '' : '; it will be retried'}`,
+      );
+      throw err;
+    } finally {
+      end();
+    }
+  }
+
+  get jobOptions() {
+    return { attempts: this.options.attempts, backoffMs: this.options.retryBaseMs };
+  }
+}
+
+function invalid(what: string, issues: { path: PropertyKey[]; message: string }[]) {
+  return new AppError(400, 'VALIDATION_FAILED', `Invalid channel ${what}`, {
+    details: issues.map((i) => ({ path: [what, ...i.path.map(String)].join('.'), message: i.message })),
+  });
+}
+
+/** The words of each message. */
+function compose(event: NotificationEvent, title: string, mediaType: string): { title: string; body: string } {
+  const what = mediaType === 'tv' ? 'show' : 'movie';
+  switch (event) {
+    case 'request.approved':
+      return { title: `Approved: ${title}`, body: `Your request for the ${what} "${title}" was approved. You will hear when it is ready to watch.` };
+    case 'request.available':
+      return { title: `Ready to watch: ${title}`, body: `"${title}", which you requested, is now available on Plex.` };
+    case 'request.declined':
+      return { title: `Declined: ${title}`, body: `Your request for the ${what} "${title}" was declined.` };
+    case 'request.failed':
+      return { title: `Failed: ${title}`, body: `Your request for the ${what} "${title}" could not be fulfilled. Ask the server owner about it.` };
+    case 'followed.available':
+      return { title: `Ready to watch: ${title}`, body: `"${title}", a request you follow, is now available on Plex.` };
+  }
+}
+
+/** Builds the notifications feature from the process's parts. */
+export function createNotifications(parts: {
+  config: Pick<Config, 'NOTIFICATIONS_SECRET_KEY' | 'dataDir' | 'UPSTREAM_TIMEOUT_MS' | 'PUBLIC_URL' | 'NOTIFICATIONS_ATTEMPTS' | 'NOTIFICATIONS_RETRY_BASE_MS'>;
+  database: Database;
+  breakers: BreakerRegistry;
+  jobs: JobQueue;
+}): NotificationsService {
+  const { config } = parts;
+  return new NotificationsService(
+    new NotificationsRepository(parts.database),
+    new SecretBox(loadOrCreateKey(config.NOTIFICATIONS_SECRET_KEY, config.dataDir)),
+    new ChannelSender(parts.breakers, config.UPSTREAM_TIMEOUT_MS),
+    parts.jobs,
+    { publicUrl: config.PUBLIC_URL, attempts: config.NOTIFICATIONS_ATTEMPTS, retryBaseMs: config.NOTIFICATIONS_RETRY_BASE_MS },
+  );
+}
