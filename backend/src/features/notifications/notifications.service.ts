@@ -200,7 +200,7 @@ export class NotificationsService {
             name: c.name,
             kind: c.kind,
             addressKind: MEMBER_ADDRESS[c.kind] ?? null,
-            defaultAddress: MEMBER_ADDRESS[c.kind] === 'email' ? user.email : MEMBER_ADDRESS[c.kind] === 'topic' ? String(c.settings.topic ?? '') : null,
+            defaultAddress: MEMBER_ADDRESS[c.kind] === 'email' ? user.email : MEMBER_ADDRESS[c.kind] === 'topic' ? (typeof c.settings.topic === 'string' ? c.settings.topic : '') : null,
             events: pref?.events ?? [],
             address: pref?.address ?? null,
           };
@@ -257,14 +257,14 @@ export class NotificationsService {
       followers = await this.repo.subscribersOf(ids, 'followed.available');
     }
     const rows = [
-      ...owners.map((s) => ({ s, e: event as NotificationEvent })),
-      ...followers.map((s) => ({ s, e: 'followed.available' as NotificationEvent })),
+      ...owners.map((s) => ({ s, e: event })),
+      ...followers.map((s) => ({ s, e: 'followed.available' as const })),
     ].map(({ s, e }) => ({
       eventKey,
       event: e,
       userId: s.userId,
       channelId: s.channelId,
-      payload: { ...compose(e, change.title, change.mediaType), link, occurredAt, request } as Record<string, unknown>,
+      payload: { ...compose(e, change.title, change.mediaType), link, occurredAt, request },
     }));
     const created = await this.repo.insertDeliveries(rows);
     const kinds = new Map([...owners, ...followers].map((s) => [s.channelId, s.kind]));
@@ -305,7 +305,7 @@ export class NotificationsService {
     }
     const address =
       (await this.repo.addressOf(delivery.userId, channel.id)) ?? (MEMBER_ADDRESS[channel.kind] === 'email' ? found.email : null);
-    const message = { ...(delivery.payload as Omit<Message, 'id' | 'event'>), id: String(delivery.id), event: delivery.event } as Message;
+    const message = { ...(delivery.payload as Omit<Message, 'id' | 'event'>), id: String(delivery.id), event: delivery.event };
     const last = attempt.attempt >= attempt.maxAttempts;
     try {
       await this.sendMeasured(channel, message, { username: found.username, address }, delivery.event, last);

@@ -55,7 +55,7 @@ function initialValues(kind: ChannelKind, channel?: NotificationChannel): Values
   const values: Values = {};
   for (const f of FIELDS[kind]) {
     const stored = channel && !f.secret ? channel.settings[f.key] : undefined;
-    values[f.key] = f.type === 'checkbox' ? stored === true : stored === undefined || stored === null ? '' : String(stored);
+    values[f.key] = f.type === 'checkbox' ? stored === true : typeof stored === 'string' || typeof stored === 'number' ? String(stored) : '';
   }
   return values;
 }
