@@ -66,6 +66,7 @@ export const envSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: url(['postgres:', 'postgresql:'], 'e.g. postgres://user:pass@host:5432/db; unset for the embedded database'),
   DATABASE_POOL_MAX: z.coerce.number({ message: 'must be a number' }).int().min(1).max(200).default(10),
+  DATABASE_QUERY_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(100).max(600_000).default(10_000),
   REDIS_URL: url(['redis:', 'rediss:'], 'e.g. redis://host:6379; unset for in-process cache'),
   REDIS_KEY_PREFIX: z.string().default('medianest:'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {

@@ -77,6 +77,7 @@ export async function createContainer(config: Config, options: IntegrationOption
     dataDir: config.dataDir,
     poolMax: config.DATABASE_POOL_MAX,
     writeRetryIntervalMs: config.HEALTH_PROBE_INTERVAL_MS,
+    queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS,
   });
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX }) : undefined;
   const cache = createCache(redis);
@@ -118,6 +119,8 @@ export async function createContainer(config: Config, options: IntegrationOption
   const requests = new RequestsService(mediaRequests, media, events, overseerr, overseerrUsers, playLinks, config.REQUEST_STALLED_AFTER_HOURS * 3_600_000);
   const library = new LibraryService(plex, cache, playLinks);
   const plexLogin = new PlexLoginService(plexTv, plex, users, cache, overseerrUsers);
+  // While the database breaker is open, members get a 503 at once instead of waiting on a database that does not answer.
+  database.failFastWhen(() => breakers.states().database === 'open');
   installRecoveryProcedures(
     breakers,
     {

@@ -16,6 +16,7 @@ import * as schema from './schema';
 import { WriteHealth } from './write-health';
 import { restrictToOwner, PRIVATE_DIR_MODE } from '../data-dir';
 import { describeError, StartupError } from '../startup-error';
+import { databaseUnavailable } from './availability';
 import { parseStatement, setKnownTables, statementShape, type ParsedStatement } from '../observability/sql-statement';
 
 export type AppDb = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -31,6 +32,11 @@ export interface Database {
   activeConnections(): number;
   /** Whether writes succeed (a full disk or a read-only database fails writes while reads go on). */
   readonly writes: WriteHealth;
+  /**
+   * While `isDown()` says so (the database breaker is open), reading `db` throws a 503 at once instead
+   * of queueing behind a database that does not answer; `ping` still reaches it, so the probe can close it.
+   */
+  failFastWhen(isDown: () => boolean): void;
   close(): Promise<void>;
 }
 
@@ -38,6 +44,28 @@ export const MIGRATIONS_FOLDER = path.resolve(__dirname, '../../drizzle');
 export const SLOW_QUERY_MS = 1000;
 /** How often a heartbeat write is tried while writes fail (HEALTH_PROBE_INTERVAL_MS in the app). */
 const WRITE_RETRY_INTERVAL_MS = 5_000;
+/** DATABASE_QUERY_TIMEOUT_MS's default. */
+export const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
+
+/** `database`, whose `db` fails fast (503) while its breaker says the database is down. */
+function withFailFast(database: Omit<Database, 'failFastWhen'>): Database {
+  let isDown = () => false;
+  return {
+    kind: database.kind,
+    get db() {
+      if (isDown()) throw databaseUnavailable('breaker_open');
+      return database.db;
+    },
+    writes: database.writes,
+    ping: (timeoutMs) => database.ping(timeoutMs),
+    recreatePool: () => database.recreatePool(),
+    activeConnections: () => database.activeConnections(),
+    failFastWhen(check) {
+      isDown = check;
+    },
+    close: () => database.close(),
+  };
+}
 /** Bytes written next to the embedded database to see whether its disk has room again. */
 const SPACE_PROBE_BYTES = 64 * 1024;
 /** The heartbeat: one small row, rewritten. */
@@ -145,25 +173,27 @@ function clientClass(writes: WriteHealth): typeof pg.Client {
   };
 }
 
-async function openPostgres(url: string, poolMax: number, writeRetryMs: number): Promise<Database> {
+async function openPostgres(url: string, poolMax: number, writeRetryMs: number, queryTimeoutMs: number): Promise<Omit<Database, 'failFastWhen'>> {
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const { migrate } = await import('drizzle-orm/node-postgres/migrator');
   const writes = new WriteHealth(() => pool.query(HEARTBEAT_SQL), writeRetryMs);
   const Client = clientClass(writes);
-  const makePool = () => {
+  // Serving queries give up after queryTimeoutMs (a wedged server must not hold members forever);
+  // the start-up connection and the migrations run on a pool of their own without that limit.
+  const makePool = (queryTimeout = queryTimeoutMs) => {
     const pool = new pg.Pool({
       connectionString: url,
       max: poolMax,
       connectionTimeoutMillis: 2000,
       idleTimeoutMillis: 30_000,
+      ...(queryTimeout > 0 ? { query_timeout: queryTimeout } : {}),
       Client,
     });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', (err) => logger().warn({ event: 'database.pool.error', err: err.message }, 'Database connection lost'));
     return pool;
   };
-  let pool = makePool();
-  let db = drizzle(pool, { schema }) as unknown as AppDb;
+  let pool = makePool(0);
   // Connect first, so an unreachable server or a missing database is said as such, not as the
   // migrator's "Failed query: CREATE SCHEMA …".
   for (const [step, run] of [
@@ -177,7 +207,10 @@ async function openPostgres(url: string, poolMax: number, writeRetryMs: number):
       throw new StartupError('DATABASE_URL', step + describeError(err));
     }
   }
-  const database: Database = {
+  await pool.end();
+  pool = makePool();
+  let db = drizzle(pool, { schema }) as unknown as AppDb;
+  const database: Omit<Database, 'failFastWhen'> = {
     kind: 'postgres',
     writes,
     get db() {
@@ -203,7 +236,7 @@ async function openPostgres(url: string, poolMax: number, writeRetryMs: number):
   return database;
 }
 
-async function openPglite(dataDir: string, writeRetryMs: number): Promise<Database> {
+async function openPglite(dataDir: string, writeRetryMs: number): Promise<Omit<Database, 'failFastWhen'>> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
@@ -302,11 +335,14 @@ export async function openDatabase(options: {
   poolMax?: number;
   /** How often a heartbeat write is tried while writes fail. */
   writeRetryIntervalMs?: number;
+  /** PostgreSQL: how long one query may take before it fails (0: no limit). */
+  queryTimeoutMs?: number;
 }): Promise<Database> {
   const writeRetryMs = options.writeRetryIntervalMs ?? WRITE_RETRY_INTERVAL_MS;
-  const database = options.url
-    ? await openPostgres(options.url, options.poolMax ?? 10, writeRetryMs)
+  const opened = options.url
+    ? await openPostgres(options.url, options.poolMax ?? 10, writeRetryMs, options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS)
     : await openPglite(options.dataDir, writeRetryMs);
+  const database = withFailFast(opened);
   setGaugeSource('medianest_database_connections_active', () => database.activeConnections());
   // PGlite runs one query at a time: its "pool" holds one connection.
   const maxConnections = options.url ? (options.poolMax ?? 10) : 1;

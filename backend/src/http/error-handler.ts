@@ -4,7 +4,8 @@
  * its own (http-errors style `status`/`statusCode`, as Express, its router and
  * body parsers raise for a path that cannot be decoded or a body that cannot be
  * inflated) is the client's mistake and keeps that status; a write the
- * database cannot store (disk full, read-only) is a 503 that says so; anything
+ * database cannot store (disk full, read-only) or a database that does not
+ * answer is a 503 that says so; anything
  * else is a logged 500 with no stack trace sent to the client.
  */
 import { SpanStatusCode, trace } from '@opentelemetry/api';
@@ -12,6 +13,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppError, isAppError, type ErrorCode } from '../errors';
 import { forgetRouteTemplate } from '../observability/metrics/http-metrics';
 import { logger } from '../observability/logging/logger';
+import { classifyDatabaseOutage, databaseUnavailable } from '../db/availability';
 import { classifyWriteFailure, describeWriteFailure } from '../db/write-health';
 
 interface BodyParserError {
@@ -99,8 +101,14 @@ function fromWriteFailure(err: unknown): AppError | undefined {
   });
 }
 
+/** The database did not answer (timeout, connection lost or refused): temporary and not the member's doing. */
+function fromDatabaseOutage(err: unknown): AppError | undefined {
+  const reason = classifyDatabaseOutage(err);
+  return reason ? databaseUnavailable(reason, err) : undefined;
+}
+
 export function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
-  const appError = isAppError(err) ? err : (fromBodyParser(err as BodyParserError) ?? fromWriteFailure(err));
+  const appError = isAppError(err) ? err : (fromBodyParser(err as BodyParserError) ?? fromWriteFailure(err) ?? fromDatabaseOutage(err));
   if (res.headersSent) {
     req.socket.destroy();
     return;
