@@ -31,5 +31,11 @@ export const notificationChannelKinds = ['ntfy', 'discord', 'slack', 'webhook', 
 export type NotificationChannelKind = (typeof notificationChannelKinds)[number];
 
 /** What a member can be notified of: their own requests' outcomes, and followed requests becoming available. */
-export const notificationEvents = ['request.approved', 'request.available', 'request.declined', 'request.failed', 'followed.available'] as const;
+export const notificationEvents = [
+  'request.approved',
+  'request.available',
+  'request.declined',
+  'request.failed',
+  'followed.available',
+] as const;
 export type NotificationEvent = (typeof notificationEvents)[number];
