@@ -81,4 +81,24 @@ describe('metrics exposition', () => {
     counter.reset();
     expect(await renderRegistry(registry, false)).not.toContain('demo_changes_total{');
   });
+
+  it('stays identical to prom-client as series are added, replaced and removed between renders', async () => {
+    const registry = populated();
+    await renderRegistry(registry, true);
+    const histogram = registry.getSingleMetric('demo_seconds') as Histogram<string>;
+    const gauge = registry.getSingleMetric('demo_gauge') as Gauge<string>;
+    const counter = registry.getSingleMetric('demo_requests_total') as Counter<string>;
+    histogram.observe({ labels: { route: '/c' }, value: 0.4 });
+    histogram.observe({ labels: { route: '/a' }, value: 0.05 });
+    gauge.set({ kind: 'set' }, 3);
+    counter.remove({ route: '/a', status: '200' });
+    counter.inc({ route: '/d', status: '201' });
+    expect(await renderRegistry(registry, false)).toBe(await promClientRender(registry, false));
+    expect(await renderRegistry(registry, true)).toBe(await promClientRender(registry, true));
+    histogram.reset();
+    histogram.observe({ labels: { route: '/e' }, value: 1 });
+    expect(await renderRegistry(registry, false)).toBe(await promClientRender(registry, false));
+    expect(await renderRegistry(registry, false)).toContain('demo_seconds_count{route="/e"} 1');
+    expect(await renderRegistry(registry, false)).not.toContain('route="/c"');
+  });
 });

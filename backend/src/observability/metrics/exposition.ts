@@ -9,6 +9,15 @@
  *   (escaping, quoting, joining) was most of the cost;
  * - label values are escaped only when they contain a character that needs it;
  * - one string is built per family, no per-sample arrays;
+ * - a metric's series are listed from a remembered array, rebuilt only when a
+ *   series is added, replaced or removed: prom-client keeps series in a plain
+ *   object keyed by label hash, and listing 10,000 keys of such an object
+ *   (`Object.values`, which its `get()` does on every scrape) cost more than
+ *   everything else together. The object is watched through a Proxy installed
+ *   at the first render (set and delete traps only; increments of an
+ *   existing series change the entry in place and are read at render);
+ * - histogram bucket lines are written from the series' counts directly,
+ *   without prom-client's per-bucket label objects;
  * - OpenMetrics counter names get `_total` in the output only: prom-client
  *   renames each counter in place for OpenMetrics, which here never happens,
  *   so a later Prometheus-text scrape keeps `_total` by construction.
@@ -35,9 +44,83 @@ interface Family {
 }
 
 interface Renderable {
+  type: string;
+  name: string;
+  help: string;
   get(): Promise<Family> | Family;
   getForPromString?: () => Promise<Family> | Family;
+  collect?: () => unknown;
+  hashMap?: Record<string, unknown>;
+  upperBounds?: number[];
 }
+
+/** One series as prom-client keeps it (counter, gauge). */
+interface ValueEntry {
+  value: number;
+  labels: Labels;
+  exemplar?: Sample['exemplar'];
+}
+
+/** One histogram series as prom-client keeps it. */
+interface HistogramEntry {
+  labels: Labels;
+  bucketValues: Record<string, number>;
+  sum: number;
+  count: number;
+  bucketExemplars?: Record<string, Sample['exemplar']> | null;
+}
+
+/** The series of one metric, listed once per change instead of once per scrape. */
+const seriesLists = new WeakMap<object, () => unknown[]>();
+
+function seriesOf(metric: Renderable): unknown[] {
+  let list = seriesLists.get(metric);
+  if (!list) {
+    let cached: unknown[] | undefined;
+    let target = metric.hashMap ?? {};
+    const watch = (map: Record<string, unknown>) =>
+      new Proxy(map, {
+        set(t, key, value) {
+          if (t[key as string] !== value) cached = undefined;
+          t[key as string] = value;
+          return true;
+        },
+        deleteProperty(t, key) {
+          cached = undefined;
+          delete t[key as string];
+          return true;
+        },
+      });
+    let watched = watch(target);
+    Object.defineProperty(metric, 'hashMap', {
+      configurable: true,
+      enumerable: true,
+      get: () => watched,
+      set: (map: Record<string, unknown>) => {
+        target = map;
+        watched = watch(map);
+        cached = undefined;
+      },
+    });
+    list = () => (cached ??= Object.values(target));
+    seriesLists.set(metric, list);
+  }
+  return list();
+}
+
+async function collected(metric: Renderable): Promise<void> {
+  if (!metric.collect) return;
+  const v = metric.collect();
+  if (v instanceof Promise) await v;
+}
+
+/** Counters and gauges: prom-client's `get()` without re-listing the series. */
+async function valueFamily(metric: Renderable): Promise<Family> {
+  await collected(metric);
+  return { name: metric.name, help: metric.help, type: metric.type, values: seriesOf(metric) as ValueEntry[] };
+}
+
+const leLabels = new WeakMap<number[], string[]>();
 
 const NEEDS_ESCAPE = /[\\\n"]/;
 
@@ -116,12 +199,56 @@ function renderFamily(family: Family, openMetrics: boolean, defaultLabels: Label
   return out;
 }
 
+function exemplarText(e: Sample['exemplar'], openMetrics: boolean): string {
+  return openMetrics && e ? ` # {${formatLabels(e.labelSet)}} ${formatValue(e.value)} ${e.timestamp}` : '';
+}
+
+/** A histogram's lines from its series' counts (prom-client's order: `le` first, then the series' labels). */
+function renderHistogram(metric: Renderable, entries: HistogramEntry[], openMetrics: boolean): string {
+  const name = escapeHelp(metric.name);
+  const bounds = metric.upperBounds!;
+  let le = leLabels.get(bounds);
+  if (!le) {
+    le = bounds.map((b) => `le="${escapeLabelValue(b)}"`);
+    leLabels.set(bounds, le);
+  }
+  let out = `# HELP ${name} ${escapeHelp(metric.help)}\n# TYPE ${name} histogram`;
+  for (const entry of entries) {
+    const shared = formatPersistent(entry.labels);
+    const suffix = shared ? `,${shared}}` : '}';
+    const exemplars = openMetrics ? entry.bucketExemplars : undefined;
+    let cumulative = 0;
+    for (let i = 0; i < bounds.length; i++) {
+      cumulative += entry.bucketValues[bounds[i]!]!;
+      out += `\n${name}_bucket{${le[i]}${suffix} ${formatValue(cumulative)}${exemplars ? exemplarText(exemplars[bounds[i]!], true) : ''}`;
+    }
+    out += `\n${name}_bucket{le="+Inf"${suffix} ${formatValue(entry.count)}${exemplars ? exemplarText(exemplars['-1'], true) : ''}`;
+    const labels = shared ? `{${shared}}` : '';
+    out += `\n${name}_sum${labels} ${formatValue(entry.sum)}\n${name}_count${labels} ${formatValue(entry.count)}`;
+  }
+  return out;
+}
+
+/** Whether the metric is one of prom-client's own classes, whose internals the fast paths read. */
+function plain(metric: Renderable, type: string): boolean {
+  const proto = Object.getPrototypeOf(metric) as { constructor?: { name?: string } };
+  return metric.type === type && proto?.constructor?.name === { counter: 'Counter', gauge: 'Gauge', histogram: 'Histogram' }[type] && typeof metric.hashMap === 'object';
+}
+
 /** The registry in the Prometheus text format, or OpenMetrics (ending in `# EOF`). */
 export async function renderRegistry(registry: Registry<RegistryContentType>, openMetrics: boolean): Promise<string> {
   const metrics = registry.getMetricsAsArray() as unknown as Renderable[];
-  const families = await Promise.all(metrics.map((m) => (m.getForPromString ? m.getForPromString() : m.get())));
   const defaults = (registry as unknown as { _defaultLabels?: Labels })._defaultLabels;
   const defaultLabels = defaults && Object.keys(defaults).length > 0 ? defaults : undefined;
-  const rendered = families.map((f) => renderFamily(f, openMetrics, defaultLabels));
+  const rendered = await Promise.all(
+    metrics.map(async (m) => {
+      if (!defaultLabels && plain(m, 'histogram') && m.upperBounds) {
+        await collected(m);
+        return renderHistogram(m, seriesOf(m) as HistogramEntry[], openMetrics);
+      }
+      if (plain(m, 'counter') || plain(m, 'gauge')) return renderFamily(await valueFamily(m), openMetrics, defaultLabels);
+      return renderFamily(await (m.getForPromString ? m.getForPromString() : m.get()), openMetrics, defaultLabels);
+    }),
+  );
   return openMetrics ? `${rendered.join('\n')}\n# EOF\n` : `${rendered.join('\n\n')}\n`;
 }
