@@ -3,17 +3,18 @@
  *
  * 1. MediaNest instances run side by side in child processes and are loaded
  *    ALTERNATELY with autocannon over loopback, several rounds after a warm-up,
- *    on a database-backed route (GET /api/v1/auth/session with a session
- *    cookie: reads the session and the user) and on /health/live:
+ *    on the authenticated route (GET /api/v1/auth/session with a session
+ *    cookie: served from the session and user cache), a database-backed route
+ *    (GET /api/v1/media/requests: two queries every time) and /health/live:
  *    - OFF: PROMETHEUS_ENABLED=false, no OTLP endpoint, no LOKI_URL, LOG_LEVEL=warn;
- *    - ON: metrics, info logs (log file and stdout) and, when tracing is built
- *      in, every trace (OTEL_TRACES_SAMPLER_ARG=1.0) sent to a local OTLP sink;
+ *    - ON: metrics, info logs (log file, stdout and a local Loki sink) and,
+ *      when tracing is built in, every trace (OTEL_TRACES_SAMPLER_ARG=1.0) sent
+ *      to a local OTLP sink;
  *    - when tracing is built in, also "metrics + logs": ON without traces, so
  *      the report can tell the two costs apart.
  *    Each burst reports throughput and latency, and the instance's CPU time per
  *    request (from /proc, counting work it deferred such as span export) —
  *    the steadier number when other work shares the machine.
- *    ON also ships its info logs to a local Loki sink, as production would.
  * 2. The time to render /metrics with the real catalog plus 10,000 extra series.
  * 3. Footprint (footprint.ts): first start and restart → ready, RSS idle after
  *    each and after 15 s of load; and p50/p95/p99 at a steady 200 req/s.
@@ -24,7 +25,9 @@
  * embedded database; a temporary database is created on it and dropped), BENCH_CPU_PROF
  * (a folder: write V8 CPU profiles of the instances), BENCH_JSON (write the results there),
  * BENCH_TRACES_SAMPLER (OTEL_TRACES_SAMPLER_ARG of the ON instance, default 1.0),
- * BENCH_STRICT=1 (exit 1 when a target is missed).
+ * BENCH_STEADY_SECONDS (20: the steady 200 req/s phase), BENCH_STRICT=1 (exit 1 when a goal is missed).
+ * The run fails outright when a mode did not do what it claims (ON counted no requests, shipped no
+ * log lines or exported no spans; OFF had a metrics listener).
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -329,7 +332,8 @@ async function main(): Promise<void> {
   const rows: [string, string, string, boolean][] = [
     [`RSS idle ${IDLE_MS / 1000} s after first start`, `${footprint.firstStartRssMb.toFixed(0)} MB`, embedded ? '< 200 MB' : '< 150 MB', footprint.firstStartRssMb < (embedded ? 200 : 150)],
     [`RSS idle ${IDLE_MS / 1000} s after a restart`, `${footprint.restartRssMb.toFixed(0)} MB`, embedded ? '< 200 MB' : '< 150 MB', footprint.restartRssMb < (embedded ? 200 : 150)],
-    [`RSS after ${LOAD_SECONDS} s of load`, `${footprint.afterLoadRssMb.toFixed(0)} MB`, '< 200 MB', footprint.afterLoadRssMb < 200],
+    // The goal after load is PostgreSQL's; the embedded figure is reported for comparison.
+    [`RSS after ${LOAD_SECONDS} s of load`, `${footprint.afterLoadRssMb.toFixed(0)} MB`, embedded ? '—' : '< 200 MB', embedded || footprint.afterLoadRssMb < 200],
     ['first start → ready', `${fmt(footprint.firstStartReadyMs)} ms`, '< 1,500 ms', footprint.firstStartReadyMs < 1500],
     ['restart → ready', `${fmt(footprint.restartReadyMs)} ms`, '< 1,000 ms', footprint.restartReadyMs < 1000],
     ['GET /api/v1/auth/session, OFF, req/s', fmt(sessionRate), embedded ? '≥ 1,500' : '≥ 3,000', sessionRate >= (embedded ? 1500 : 3000)],
@@ -342,7 +346,7 @@ async function main(): Promise<void> {
   log(`Against the goals (${embedded ? 'embedded database' : 'PostgreSQL'}):`);
   log('| what | measured | goal | verdict |');
   log('|---|---:|---:|---|');
-  for (const [what, measured, goal, ok] of rows) log(`| ${what} | ${measured} | ${goal} | ${verdict(ok)} |`);
+  for (const [what, measured, goal, ok] of rows) log(`| ${what} | ${measured} | ${goal} | ${goal === '—' ? '—' : verdict(ok)} |`);
   log();
   log(`steady ${STEADY_RATE} req/s: ${fmt(steady.requests)} requests, p50 ${steady.p50Ms.toFixed(1)} ms, p95 ${steady.p95Ms.toFixed(1)} ms, p99 ${steady.p99Ms.toFixed(1)} ms, max ${steady.maxMs.toFixed(1)} ms`);
   log(`load average at the end: ${loadAverage()} (other work on the machine makes the numbers noisier)`);

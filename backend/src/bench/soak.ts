@@ -6,7 +6,7 @@
  * session checks, media search, library, the requests list, static assets and
  * browser beacons. Reports p50/p95/p99, errors, RSS every 30 s, the event
  * loop's p99 delay per 30 s window (the process's own
- * nodejs_eventloop_lag_p99_seconds) and the heap after a full GC at the end.
+ * medianest_nodejs_eventloop_lag_p99_seconds) and the heap after a full GC at the end.
  * It fails when the instance did not export spans or ship log lines.
  */
 import fs from 'node:fs';
@@ -68,7 +68,7 @@ function routeMix(cookie: string): SteadyRequest[] {
 }
 
 function eventLoopP99(scrape: string): number | undefined {
-  const line = scrape.split('\n').find((l) => l.startsWith('nodejs_eventloop_lag_p99_seconds'));
+  const line = scrape.split('\n').find((l) => l.startsWith('medianest_nodejs_eventloop_lag_p99_seconds'));
   return line ? Number(line.split(' ').pop()) * 1000 : undefined;
 }
 
@@ -128,6 +128,7 @@ export async function runSoak(root: string, options: { seconds: number; rate: nu
     await sleep(6000); // the last span batch and log push leave
     const [spans, lines] = await Promise.all([otlp.stats(), loki.stats()]);
     if (spans.exports === 0) throw new Error('soak: full observability claimed, but no spans reached the OTLP sink');
+    if (eventLoopP99Ms.length === 0) throw new Error('soak: the instance reported no event-loop delay (medianest_nodejs_eventloop_lag_p99_seconds)');
     if (lines.lines === 0) throw new Error('soak: full observability claimed, but no log lines reached the Loki sink');
     return { seconds: options.seconds, rate: options.rate, result, rssMb, eventLoopP99Ms, heapAfterGcMb, spanBatches: spans.exports, lokiLines: lines.lines };
   } finally {
