@@ -83,9 +83,11 @@ export async function createContainer(config: Config, options: IntegrationOption
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX }) : undefined;
   const cache = createCache(redis);
   const limiter = createRateLimiter(redis);
-  // Sessions and users are cached in process; invalidations reach every process through Redis.
-  const coherence = new CacheCoherence(redis, config.REDIS_KEY_PREFIX);
-  coherence.start();
+  // Sessions and users are cached in process; invalidations reach every process through Redis. On
+  // PostgreSQL without Redis other processes (a replica, the admin CLI) could change them unheard, so
+  // nothing is cached there; the embedded database is only ever open in one process.
+  const coherence = redis || !config.DATABASE_URL ? new CacheCoherence(redis, config.REDIS_KEY_PREFIX) : undefined;
+  coherence?.start();
   const users = new UsersRepository(database, coherence);
   const sessionTtlMs = config.SESSION_TTL_HOURS * 3600_000;
   const events = new EventBus();
@@ -178,7 +180,7 @@ export async function createContainer(config: Config, options: IntegrationOption
       stopNotifications();
       await jobs.close();
       await ops.stop();
-      await coherence.close();
+      await coherence?.close();
       breakers.close();
       await redis?.close();
       await database.close();
