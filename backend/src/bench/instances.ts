@@ -24,6 +24,8 @@ export interface InstanceSettings {
   /** OTEL_TRACES_SAMPLER_ARG when traces are on (default 1.0: every request). */
   tracesSampler?: string;
   databaseUrl?: string;
+  /** REDIS_URL and REDIS_KEY_PREFIX (the bench's own prefix, removed afterwards). */
+  redis?: { url: string; keyPrefix: string };
   /** Write a V8 CPU profile of the instance into this folder on exit. */
   cpuProfDir?: string;
   /** LOKI_URL when observability is on: info logs are shipped there too, as production would. */
@@ -79,6 +81,10 @@ function environment(settings: InstanceSettings, port: number, metricsPort: numb
     LOG_LEVEL: settings.observability ? 'info' : 'warn',
   };
   if (settings.databaseUrl) env.DATABASE_URL = settings.databaseUrl;
+  if (settings.redis) {
+    env.REDIS_URL = settings.redis.url;
+    env.REDIS_KEY_PREFIX = settings.redis.keyPrefix;
+  }
   if (settings.observability && settings.lokiUrl) env.LOKI_URL = settings.lokiUrl;
   if (settings.observability && settings.otlpEndpoint) {
     env.OTEL_EXPORTER_OTLP_ENDPOINT = settings.otlpEndpoint;

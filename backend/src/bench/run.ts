@@ -25,6 +25,8 @@
  * embedded database; a temporary database is created on it and dropped), BENCH_CPU_PROF
  * (a folder: write V8 CPU profiles of the instances), BENCH_JSON (write the results there),
  * BENCH_TRACES_SAMPLER (OTEL_TRACES_SAMPLER_ARG of the ON instance, default 1.0),
+ * BENCH_REDIS_URL (a Redis server for the instances, under a key prefix of the bench's own that is
+ * deleted afterwards: PostgreSQL deployments run with Redis, and the session cache needs it there),
  * BENCH_STEADY_SECONDS (20: the steady 200 req/s phase), BENCH_STRICT=1 (exit 1 when a goal is missed).
  * The run fails outright when a mode did not do what it claims (ON counted no requests, shipped no
  * log lines or exported no spans; OFF had a metrics listener).
@@ -33,6 +35,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { openDatabase } from '../db/client';
 import { measureFootprint, IDLE_MS, LOAD_SECONDS, type Footprint } from './footprint';
@@ -57,9 +60,33 @@ const settings = {
   warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 15),
   connections: Number(process.env.BENCH_CONNECTIONS ?? 10),
   databaseUrl: process.env.BENCH_DATABASE_URL || undefined,
+  redisUrl: process.env.BENCH_REDIS_URL || undefined,
   cpuProfDir: process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined,
   tracesSampler: process.env.BENCH_TRACES_SAMPLER ?? '1.0',
 };
+
+/** The bench's own Redis key prefix, and how to delete what the instances left under it. */
+function benchRedis(): { settings?: { url: string; keyPrefix: string }; purge(): Promise<void> } {
+  if (!settings.redisUrl) return { purge: async () => undefined };
+  const keyPrefix = `medianest-bench-${randomBytes(4).toString('hex')}:`;
+  return {
+    settings: { url: settings.redisUrl, keyPrefix },
+    async purge() {
+      const redis = new Redis(settings.redisUrl!, { lazyConnect: true, maxRetriesPerRequest: 1 });
+      try {
+        await redis.connect();
+        let cursor = '0';
+        do {
+          const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 500);
+          cursor = next;
+          if (keys.length) await redis.del(...keys);
+        } while (cursor !== '0');
+      } finally {
+        redis.disconnect();
+      }
+    },
+  };
+}
 
 interface Mode {
   key: string;
@@ -195,10 +222,11 @@ async function main(): Promise<void> {
 
   log(`MediaNest benchmark — node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), load average ${loadAverage()}`);
   log(`${settings.rounds} alternating rounds × ${settings.seconds} s per route and mode, ${settings.connections} connections, warm-up ${settings.warmupSeconds} s`);
-  log(`database: ${settings.databaseUrl ? 'PostgreSQL (BENCH_DATABASE_URL)' : 'embedded PGlite'}; ON ${tracingBuilt ? `sends traces (sampler ratio ${settings.tracesSampler}) to a local OTLP sink` : 'has no tracing (not built in)'}`);
+  log(`database: ${settings.databaseUrl ? 'PostgreSQL (BENCH_DATABASE_URL)' : 'embedded PGlite'}${settings.redisUrl ? ' + Redis (BENCH_REDIS_URL)' : ''}; ON ${tracingBuilt ? `sends traces (sampler ratio ${settings.tracesSampler}) to a local OTLP sink` : 'has no tracing (not built in)'}`);
 
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'medianest-bench-'));
-  const drops: (() => Promise<void>)[] = [];
+  const redis = benchRedis();
+  const drops: (() => Promise<void>)[] = [redis.purge];
   let sink: Sink<OtlpStats> | undefined;
   let loki: Sink<LokiStats> | undefined;
   const instances = new Map<Mode, Instance>();
@@ -215,7 +243,7 @@ async function main(): Promise<void> {
       drops.push(temporary.drop);
     }
     log('footprint: first start, idle, restart, idle, load …');
-    footprint = await measureFootprint(root, footprintUrl);
+    footprint = await measureFootprint(root, footprintUrl, redis.settings);
 
     let databaseUrl: string | undefined;
     if (settings.databaseUrl) {
@@ -238,6 +266,7 @@ async function main(): Promise<void> {
           lokiUrl: loki.url,
           tracesSampler: settings.tracesSampler,
           databaseUrl,
+          redis: redis.settings,
           cpuProfDir: settings.cpuProfDir,
         }),
       );
@@ -366,7 +395,8 @@ async function soak(duration: string): Promise<void> {
   log(`MediaNest soak — node ${process.version}, ${os.cpus().length} CPUs, load average ${loadAverage()}`);
   log(`database: ${settings.databaseUrl ? 'PostgreSQL (BENCH_DATABASE_URL)' : 'embedded PGlite'}; every request traced and exported, info logs shipped to a local Loki, metrics on`);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'medianest-soak-'));
-  const drops: (() => Promise<void>)[] = [];
+  const redis = benchRedis();
+  const drops: (() => Promise<void>)[] = [redis.purge];
   try {
     let databaseUrl: string | undefined;
     if (settings.databaseUrl) {
@@ -374,7 +404,7 @@ async function soak(duration: string): Promise<void> {
       databaseUrl = temporary.url;
       drops.push(temporary.drop);
     }
-    const report = await runSoak(root, { seconds, rate: STEADY_RATE, databaseUrl, log });
+    const report = await runSoak(root, { seconds, rate: STEADY_RATE, databaseUrl, redis: redis.settings, log });
     const r = report.result;
     const first = report.rssMb[0]!.mb;
     const last = report.rssMb[report.rssMb.length - 1]!.mb;

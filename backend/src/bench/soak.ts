@@ -72,7 +72,10 @@ function eventLoopP99(scrape: string): number | undefined {
   return line ? Number(line.split(' ').pop()) * 1000 : undefined;
 }
 
-export async function runSoak(root: string, options: { seconds: number; rate: number; databaseUrl?: string; log: (line: string) => void }): Promise<SoakReport> {
+export async function runSoak(
+  root: string,
+  options: { seconds: number; rate: number; databaseUrl?: string; redis?: { url: string; keyPrefix: string }; log: (line: string) => void },
+): Promise<SoakReport> {
   const upstreams = await startUpstreams();
   const otlp = await startOtlpSink();
   const loki = await startLokiSink();
@@ -86,6 +89,7 @@ export async function runSoak(root: string, options: { seconds: number; rate: nu
       otlpEndpoint: otlp.url,
       lokiUrl: loki.url,
       databaseUrl: options.databaseUrl,
+      redis: options.redis,
       // Beacons come from many browsers in real life; one load generator must not hit the per-IP limit.
       extraEnv: { ...upstreams.env, BROWSER_METRICS_RATE_LIMIT: '10000000' },
       nodeArgs: ['--expose-gc', '--require', GC_PROBE],
