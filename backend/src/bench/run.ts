@@ -35,9 +35,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { openDatabase } from '../db/client';
+import { purgeRedisKeys } from '../redis/purge-prefix';
 import { measureFootprint, IDLE_MS, LOAD_SECONDS, type Footprint } from './footprint';
 import { cpuTimeMs, startInstance, type Instance } from './instances';
 import { median, runLoad, type LoadResult } from './load';
@@ -71,20 +71,7 @@ function benchRedis(): { settings?: { url: string; keyPrefix: string }; purge():
   const keyPrefix = `medianest-bench-${randomBytes(4).toString('hex')}:`;
   return {
     settings: { url: settings.redisUrl, keyPrefix },
-    async purge() {
-      const redis = new Redis(settings.redisUrl!, { lazyConnect: true, maxRetriesPerRequest: 1 });
-      try {
-        await redis.connect();
-        let cursor = '0';
-        do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 500);
-          cursor = next;
-          if (keys.length) await redis.del(...keys);
-        } while (cursor !== '0');
-      } finally {
-        redis.disconnect();
-      }
-    },
+    purge: () => purgeRedisKeys(settings.redisUrl!, keyPrefix),
   };
 }
 
@@ -137,6 +124,14 @@ async function prepareEmbedded(root: string, modes: Mode[]): Promise<void> {
   const db = await openDatabase({ dataDir: template });
   await db.close();
   for (const mode of modes) fs.cpSync(path.join(template, 'db'), path.join(root, mode.key, 'db'), { recursive: true });
+}
+
+/** With BENCH_DATABASE_URL: a temporary database (dropped with `drops`); undefined for the embedded one. */
+async function temporaryDatabase(drops: (() => Promise<void>)[]): Promise<string | undefined> {
+  if (!settings.databaseUrl) return undefined;
+  const temporary = await preparePostgres(settings.databaseUrl);
+  drops.push(temporary.drop);
+  return temporary.url;
 }
 
 /** A temporary database on BENCH_DATABASE_URL's server; returns its URL and how to drop it. */
@@ -236,23 +231,12 @@ async function main(): Promise<void> {
   let steady: Awaited<ReturnType<typeof steadyLoad>>;
   try {
     // Footprint first, on a quiet machine: a fresh folder (or database) of its own.
-    let footprintUrl: string | undefined;
-    if (settings.databaseUrl) {
-      const temporary = await preparePostgres(settings.databaseUrl);
-      footprintUrl = temporary.url;
-      drops.push(temporary.drop);
-    }
+    const footprintUrl = await temporaryDatabase(drops);
     log('footprint: first start, idle, restart, idle, load …');
     footprint = await measureFootprint(root, footprintUrl, redis.settings);
 
-    let databaseUrl: string | undefined;
-    if (settings.databaseUrl) {
-      const temporary = await preparePostgres(settings.databaseUrl);
-      databaseUrl = temporary.url;
-      drops.push(temporary.drop);
-    } else {
-      await prepareEmbedded(root, modes);
-    }
+    const databaseUrl = await temporaryDatabase(drops);
+    if (!databaseUrl) await prepareEmbedded(root, modes);
     if (tracingBuilt) sink = await startOtlpSink();
     loki = await startLokiSink();
     for (const mode of modes) {
@@ -398,12 +382,7 @@ async function soak(duration: string): Promise<void> {
   const redis = benchRedis();
   const drops: (() => Promise<void>)[] = [redis.purge];
   try {
-    let databaseUrl: string | undefined;
-    if (settings.databaseUrl) {
-      const temporary = await preparePostgres(settings.databaseUrl);
-      databaseUrl = temporary.url;
-      drops.push(temporary.drop);
-    }
+    const databaseUrl = await temporaryDatabase(drops);
     const report = await runSoak(root, { seconds, rate: STEADY_RATE, databaseUrl, redis: redis.settings, log });
     const r = report.result;
     const first = report.rssMb[0]!.mb;
