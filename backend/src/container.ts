@@ -4,6 +4,7 @@
  */
 import type { Config } from './config';
 import { createCache, type Cache } from './cache/cache';
+import { CacheCoherence } from './cache/coherence';
 import { openDatabase, type Database } from './db/client';
 import { describeWriteFailure } from './db/write-health';
 import { AuthService } from './features/auth/auth.service';
@@ -82,10 +83,15 @@ export async function createContainer(config: Config, options: IntegrationOption
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX }) : undefined;
   const cache = createCache(redis);
   const limiter = createRateLimiter(redis);
-  const users = new UsersRepository(database);
+  // Sessions and users are cached in process; invalidations reach every process through Redis. On
+  // PostgreSQL without Redis other processes (a replica, the admin CLI) could change them unheard, so
+  // nothing is cached there; the embedded database is only ever open in one process.
+  const coherence = redis || !config.DATABASE_URL ? new CacheCoherence(redis, config.REDIS_KEY_PREFIX) : undefined;
+  coherence?.start();
+  const users = new UsersRepository(database, coherence);
   const sessionTtlMs = config.SESSION_TTL_HOURS * 3600_000;
   const events = new EventBus();
-  const sessions = new SessionStore(database, sessionTtlMs, undefined, events);
+  const sessions = new SessionStore(database, sessionTtlMs, undefined, events, coherence);
   sessions.registerMetrics();
   const passwordResets = new PasswordResets(database, config.PASSWORD_RESET_TTL_HOURS * 3600_000);
   const auth = new AuthService(users, sessions, limiter, sessionTtlMs, new KnownDevices(await loadDeviceKey(database)), passwordResets);
@@ -174,6 +180,7 @@ export async function createContainer(config: Config, options: IntegrationOption
       stopNotifications();
       await jobs.close();
       await ops.stop();
+      await coherence?.close();
       breakers.close();
       await redis?.close();
       await database.close();

@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { freePort } from '../test/free-port';
 
 export const BENCH_ADMIN_PASSWORD = 'bench-admin-password';
@@ -23,10 +24,18 @@ export interface InstanceSettings {
   /** OTEL_TRACES_SAMPLER_ARG when traces are on (default 1.0: every request). */
   tracesSampler?: string;
   databaseUrl?: string;
+  /** REDIS_URL and REDIS_KEY_PREFIX (the bench's own prefix, removed afterwards). */
+  redis?: { url: string; keyPrefix: string };
   /** Write a V8 CPU profile of the instance into this folder on exit. */
   cpuProfDir?: string;
+  /** LOKI_URL when observability is on: info logs are shipped there too, as production would. */
+  lokiUrl?: string;
   /** Further variables, for experiments (e.g. OTEL_TRACES_SAMPLER_ARG=0 to separate instrumentation from export). */
   extraEnv?: Record<string, string>;
+  /** Node options before the script (e.g. the soak's GC probe). */
+  nodeArgs?: string[];
+  /** Skip signing in (footprint measurements want the idle process untouched). */
+  noSignIn?: boolean;
 }
 
 export interface Instance {
@@ -34,10 +43,18 @@ export interface Instance {
   pid: number;
   baseUrl: string;
   metricsUrl?: string;
-  /** The admin's session cookie (`name=value`). */
+  /** The admin's session cookie (`name=value`; empty with `noSignIn`). */
   cookie: string;
   stdoutFile: string;
+  /** From spawning the process to the first 200 of /health/ready. */
+  readyMs: number;
   stop(): Promise<void>;
+}
+
+/** Resident set size of a process, in bytes (Linux /proc). */
+export function rssBytes(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN) * 1024;
 }
 
 /** CPU time (user + system) the process has used so far, in milliseconds (Linux /proc). */
@@ -64,6 +81,11 @@ function environment(settings: InstanceSettings, port: number, metricsPort: numb
     LOG_LEVEL: settings.observability ? 'info' : 'warn',
   };
   if (settings.databaseUrl) env.DATABASE_URL = settings.databaseUrl;
+  if (settings.redis) {
+    env.REDIS_URL = settings.redis.url;
+    env.REDIS_KEY_PREFIX = settings.redis.keyPrefix;
+  }
+  if (settings.observability && settings.lokiUrl) env.LOKI_URL = settings.lokiUrl;
   if (settings.observability && settings.otlpEndpoint) {
     env.OTEL_EXPORTER_OTLP_ENDPOINT = settings.otlpEndpoint;
     env.OTEL_TRACES_SAMPLER_ARG = settings.tracesSampler ?? '1.0';
@@ -78,20 +100,20 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
-async function waitUntilLive(baseUrl: string, child: ChildProcess, stdoutFile: string): Promise<void> {
+async function waitUntilReady(baseUrl: string, child: ChildProcess, stdoutFile: string): Promise<void> {
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
       throw new Error(`MediaNest exited with ${child.exitCode} during start:\n${fs.readFileSync(stdoutFile, 'utf8').slice(-2000)}`);
     }
     try {
-      if ((await fetch(`${baseUrl}/health/live`)).status === 200) return;
+      if ((await fetch(`${baseUrl}/health/ready`)).status === 200) return;
     } catch {
       // not listening yet
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 20));
   }
-  throw new Error(`MediaNest at ${baseUrl} did not become live within 90 s`);
+  throw new Error(`MediaNest at ${baseUrl} did not become ready within 90 s`);
 }
 
 async function signIn(baseUrl: string): Promise<string> {
@@ -113,7 +135,9 @@ export async function startInstance(settings: InstanceSettings): Promise<Instanc
   const metricsPort = await freePort();
   const stdoutFile = path.join(settings.dataDir, 'stdout.log');
   const out = fs.openSync(stdoutFile, 'a');
-  const args = settings.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfDir}`, `--cpu-prof-name=${settings.name}.cpuprofile`, MAIN] : [MAIN];
+  const profile = settings.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfDir}`, `--cpu-prof-name=${settings.name}.cpuprofile`] : [];
+  const args = [...(settings.nodeArgs ?? []), ...profile, MAIN];
+  const spawnedAt = performance.now();
   const child = spawn(process.execPath, args, { env: environment(settings, port, metricsPort), stdio: ['ignore', out, out] });
   fs.closeSync(out);
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -126,8 +150,9 @@ export async function startInstance(settings: InstanceSettings): Promise<Instanc
     }
   };
   try {
-    await waitUntilLive(baseUrl, child, stdoutFile);
-    const cookie = await signIn(baseUrl);
+    await waitUntilReady(baseUrl, child, stdoutFile);
+    const readyMs = performance.now() - spawnedAt;
+    const cookie = settings.noSignIn ? '' : await signIn(baseUrl);
     return {
       name: settings.name,
       pid: child.pid!,
@@ -135,6 +160,7 @@ export async function startInstance(settings: InstanceSettings): Promise<Instanc
       metricsUrl: settings.observability ? `http://127.0.0.1:${metricsPort}/metrics` : undefined,
       cookie,
       stdoutFile,
+      readyMs,
       stop,
     };
   } catch (err) {

@@ -11,6 +11,7 @@
 import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
+import { CacheCoherence } from '../cache/coherence';
 import { ConfigError, loadConfig } from '../config';
 import { openDatabase } from '../db/client';
 import { SessionStore } from '../features/auth/sessions';
@@ -78,11 +79,13 @@ async function resetPassword(username: string, force: boolean): Promise<void> {
   // A Socket.IO server without listener on the same Redis adapter as the running processes: closing the
   // account's connections reaches every replica.
   const realtime = redis && (await redisReady(redis)) ? startRealtimeBroadcaster({ events, redis, keyPrefix: config.REDIS_KEY_PREFIX }) : undefined;
+  // With Redis, running processes also drop their cached sessions and user at once (cache/coherence.ts).
+  const coherence = realtime ? new CacheCoherence(redis, config.REDIS_KEY_PREFIX) : undefined;
   try {
-    const users = new UsersRepository(database);
+    const users = new UsersRepository(database, coherence);
     const user = await users.findByUsername(username);
     if (!user) throw new CliError(`there is no account named "${username}"`);
-    const sessions = new SessionStore(database, config.SESSION_TTL_HOURS * 3600_000, undefined, events);
+    const sessions = new SessionStore(database, config.SESSION_TTL_HOURS * 3600_000, undefined, events, coherence);
     const auth = new AuthService(
       users,
       sessions,

@@ -12,6 +12,7 @@ import pg from 'pg';
 import { databaseQueryDuration, setGaugeSource } from '../observability/metrics/catalog';
 import { logger } from '../observability/logging/logger';
 import { traceStatement } from '../observability/tracing/trace';
+import { openEmbeddedClient } from './embedded';
 import * as schema from './schema';
 import { WriteHealth } from './write-health';
 import { restrictToOwner, PRIVATE_DIR_MODE } from '../data-dir';
@@ -237,14 +238,13 @@ async function openPostgres(url: string, poolMax: number, writeRetryMs: number, 
 }
 
 async function openPglite(dataDir: string, writeRetryMs: number): Promise<Omit<Database, 'failFastWhen'>> {
-  const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
   const dir = path.join(dataDir, 'db');
-  let client: InstanceType<typeof PGlite>;
+  let client: Awaited<ReturnType<typeof openEmbeddedClient>>;
   try {
     fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
-    client = await PGlite.create(dir);
+    client = await openEmbeddedClient(dir);
   } catch (err) {
     throw new StartupError('DATA_DIR', `the embedded database in ${dir} cannot be opened: ${describeError(err)}`);
   }

@@ -9,12 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
 import pg from 'pg';
-import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { buildApp } from '../app';
 import { loadConfig, type Config } from '../config';
 import { createContainer, type Container } from '../container';
 import type { IntegrationOptions } from '../integrations/integrations';
+import { purgeRedisKeys } from '../redis/purge-prefix';
 import { startServer, type RunningServer } from '../server';
 
 export const TEST_PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -41,19 +41,8 @@ async function withAdminPg<T>(fn: (client: pg.Client) => Promise<T>): Promise<T>
 }
 
 /** Deletes every Redis key under `prefix` (a test run's keys). */
-export async function purgeRedisPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+export function purgeRedisPrefix(prefix: string): Promise<void> {
+  return purgeRedisKeys(TEST_REDIS_URL, prefix);
 }
 
 /** Environment for one isolated MediaNest: data dir, database, Redis prefix. */

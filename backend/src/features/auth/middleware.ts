@@ -36,9 +36,10 @@ export async function userForToken(
   users: UsersRepository,
 ): Promise<User | undefined> {
   if (!token || token.length > 200) return undefined;
-  const session = await sessions.resolve(token);
+  const ticket = await sessions.sync(); // one check of the invalidation generation serves both lookups
+  const session = await sessions.resolve(token, ticket);
   if (!session) return undefined;
-  const user = await users.findById(session.userId);
+  const user = await users.findById(session.userId, ticket);
   return user?.enabled ? user : undefined;
 }
 

@@ -1,10 +1,16 @@
 /**
  * Sessions live in the database (the source of truth), so a Redis outage logs
  * nobody out. The cookie holds a random token; the table holds its SHA-256.
+ *
+ * Looked-up sessions are cached in process (cache/coherence.ts): an
+ * authenticated request usually costs no query. Every way a session ends
+ * (sign-out, revoking all of a user's sessions) goes through this store, which
+ * invalidates the cache on every process after the database change.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
-import type { Database } from '../../db/client';
+import type { AppDb, Database } from '../../db/client';
+import { CoherentMap, type CacheCoherence, type Ticket } from '../../cache/coherence';
 import { sessions } from '../../db/schema';
 import { setGaugeSource } from '../../observability/metrics/catalog';
 import type { EventBus } from '../../realtime/events';
@@ -18,14 +24,46 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }
 
+/** Cache tags: a session entry is dropped by its own tag or its user's. */
+export const sessionTag = (sessionId: string) => `session:${sessionId}`;
+export const userTag = (userId: string) => `user:${userId}`;
+
+function prepareLookup(db: AppDb) {
+  return db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.id, sql.placeholder('id')), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql.placeholder('now'))))
+    .limit(1)
+    .prepare('medianest_session_by_id');
+}
+
 export class SessionStore {
+  private readonly cache?: CoherentMap<Session>;
+  private lookup?: { db: AppDb; query: ReturnType<typeof prepareLookup> };
+
   constructor(
     private readonly database: Database,
     private readonly ttlMs: number,
     private readonly now: () => Date = () => new Date(),
     /** Told about revocations, so live connections of a revoked session end with it. */
     private readonly events?: EventBus,
-  ) {}
+    /** Caches looked-up sessions in process, invalidated on every process (absent: no cache). */
+    private readonly coherence?: CacheCoherence,
+  ) {
+    if (coherence) this.cache = new CoherentMap<Session>(coherence, { maxEntries: 10_000, ttlMs: 60_000 });
+  }
+
+  /** Starts a lookup: what the cache may serve (undefined: read the database). See cache/coherence.ts. */
+  sync(): Promise<Ticket | undefined> {
+    return this.coherence ? this.coherence.sync() : Promise.resolve(undefined);
+  }
+
+  /** The prepared lookup, prepared again when the database handle changes (pool recreated). */
+  private lookupQuery() {
+    const db = this.database.db;
+    if (this.lookup?.db !== db) this.lookup = { db, query: prepareLookup(db) };
+    return this.lookup.query;
+  }
 
   /** medianest_user_sessions_active reads the store at scrape time. */
   registerMetrics(): void {
@@ -50,16 +88,24 @@ export class SessionStore {
     return { token, session: session! };
   }
 
-  /** The live session for a cookie token, or undefined when unknown, expired or revoked. */
-  async resolve(token: string): Promise<Session | undefined> {
+  /**
+   * The live session for a cookie token, or undefined when unknown, expired or revoked.
+   * With a ticket from `sync()`, served from the cache when possible.
+   */
+  async resolve(token: string, ticket?: Ticket): Promise<Session | undefined> {
     const now = this.now();
-    const [session] = await this.database.db
-      .select()
-      .from(sessions)
-      .where(and(eq(sessions.id, hashToken(token)), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
-      .limit(1);
-    if (session && now.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+    const id = hashToken(token);
+    let session = this.cache?.get(id, ticket);
+    if (session && (session.revokedAt !== null || session.expiresAt.getTime() <= now.getTime())) session = undefined;
+    if (!session) {
+      const [row] = await this.lookupQuery().execute({ id, now: now.toISOString() });
+      if (!row) return undefined;
+      session = row;
+      this.cache?.set(id, session, [sessionTag(id), userTag(session.userId)], ticket);
+    }
+    if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
       await this.database.db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, session.id));
+      session.lastSeenAt = now;
     }
     return session;
   }
@@ -67,6 +113,7 @@ export class SessionStore {
   async revoke(token: string): Promise<void> {
     const sessionId = hashToken(token);
     await this.database.db.update(sessions).set({ revokedAt: this.now() }).where(eq(sessions.id, sessionId));
+    await this.coherence?.invalidate([sessionTag(sessionId)]);
     this.events?.publish('session.revoked', { sessionId });
   }
 
@@ -75,6 +122,7 @@ export class SessionStore {
       .update(sessions)
       .set({ revokedAt: this.now() })
       .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+    await this.coherence?.invalidate([userTag(userId)]);
     this.events?.publish('session.revoked', { userId });
   }
 

@@ -1,9 +1,22 @@
-/** Users table access. */
+/**
+ * Users table access. Users looked up by id (every authenticated request) are
+ * cached in process; every write goes through this repository, which
+ * invalidates the cached user on every process after the change
+ * (cache/coherence.ts), so a disabled account or a changed role is seen by the
+ * very next request.
+ */
 import { randomUUID } from 'node:crypto';
 import { asc, eq, sql } from 'drizzle-orm';
-import type { Database } from '../../db/client';
+import { CoherentMap, type CacheCoherence, type Ticket } from '../../cache/coherence';
+import type { AppDb, Database } from '../../db/client';
 import { users } from '../../db/schema';
 import type { PublicUser } from '@medianest/contracts';
+
+const userTag = (id: string) => `user:${id}`;
+
+function prepareById(db: AppDb) {
+  return db.select().from(users).where(eq(users.id, sql.placeholder('id'))).limit(1).prepare('medianest_user_by_id');
+}
 
 export type User = typeof users.$inferSelect;
 
@@ -22,11 +35,30 @@ export function toPublicUser(u: User): PublicUser {
 }
 
 export class UsersRepository {
-  constructor(private readonly database: Database) {}
+  private readonly cache?: CoherentMap<User>;
+  private byId?: { db: AppDb; query: ReturnType<typeof prepareById> };
 
-  async findById(id: string): Promise<User | undefined> {
-    const [row] = await this.database.db.select().from(users).where(eq(users.id, id)).limit(1);
+  constructor(
+    private readonly database: Database,
+    /** Caches users looked up by id, invalidated on every process (absent: no cache). */
+    private readonly coherence?: CacheCoherence,
+  ) {
+    if (coherence) this.cache = new CoherentMap<User>(coherence, { maxEntries: 10_000, ttlMs: 60_000 });
+  }
+
+  /** With a ticket from the coherence layer's `sync()`, served from the cache when possible. */
+  async findById(id: string, ticket?: Ticket): Promise<User | undefined> {
+    const cached = this.cache?.get(id, ticket);
+    if (cached) return cached;
+    const db = this.database.db;
+    if (this.byId?.db !== db) this.byId = { db, query: prepareById(db) };
+    const [row] = await this.byId.query.execute({ id });
+    if (row) this.cache?.set(id, row, [userTag(id)], ticket);
     return row;
+  }
+
+  private async invalidate(id: string): Promise<void> {
+    await this.coherence?.invalidate([userTag(id)]);
   }
 
   async findByUsername(username: string): Promise<User | undefined> {
@@ -69,10 +101,12 @@ export class UsersRepository {
       .set({ ...values, updatedAt: new Date() })
       .where(eq(users.id, id))
       .returning();
+    await this.invalidate(id);
     return row;
   }
 
   async recordLogin(id: string): Promise<void> {
     await this.database.db.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, id));
+    await this.invalidate(id);
   }
 }

@@ -7,45 +7,17 @@ import http from 'node:http';
 import { Registry } from 'prom-client';
 import { bearerMatches } from '../../secret-compare';
 import { register } from './catalog';
+import { renderRegistry } from './exposition';
 
 const OPENMETRICS = Registry.OPENMETRICS_CONTENT_TYPE;
 const PROMETHEUS = Registry.PROMETHEUS_CONTENT_TYPE;
 
-let renderQueue: Promise<unknown> = Promise.resolve();
-
 /**
- * prom-client renders OpenMetrics by renaming each counter in place (dropping
- * `_total`) and never renames it back, so every later Prometheus-text scrape
- * would lose the suffix. The registered names are remembered and restored.
+ * Renders the registry in the requested format (exposition.ts: prom-client's output, built
+ * without its per-sample garbage and without renaming counters for OpenMetrics).
  */
-const registeredNames = new WeakMap<object, string>();
-
-function rememberNames(): void {
-  for (const metric of register.getMetricsAsArray()) if (!registeredNames.has(metric)) registeredNames.set(metric, metric.name);
-}
-
-function restoreNames(): void {
-  for (const metric of register.getMetricsAsArray()) {
-    const name = registeredNames.get(metric);
-    if (name !== undefined && metric.name !== name) (metric as { name: string }).name = name;
-  }
-}
-
-/** Renders the registry in the requested format. Renders are serialised because the format is registry-wide. */
-export function renderMetrics(openMetrics: boolean): Promise<{ contentType: string; body: string }> {
-  const run = async () => {
-    const contentType = openMetrics ? OPENMETRICS : PROMETHEUS;
-    rememberNames();
-    register.setContentType(contentType);
-    try {
-      return { contentType, body: await register.metrics() };
-    } finally {
-      restoreNames();
-    }
-  };
-  const result = renderQueue.then(run, run);
-  renderQueue = result.catch(() => undefined);
-  return result;
+export async function renderMetrics(openMetrics: boolean): Promise<{ contentType: string; body: string }> {
+  return { contentType: openMetrics ? OPENMETRICS : PROMETHEUS, body: await renderRegistry(register, openMetrics) };
 }
 
 export function createMetricsServer(options: { token?: string }): http.Server {
