@@ -66,7 +66,7 @@ const settings = {
 };
 
 /** The bench's own Redis key prefix, and how to delete what the instances left under it. */
-function benchRedis(): { settings?: { url: string; keyPrefix: string }; purge(): Promise<void> } {
+function benchRedis(): { settings?: { url: string; keyPrefix: string }; purge: () => Promise<void> } {
   if (!settings.redisUrl) return { purge: async () => undefined };
   const keyPrefix = `medianest-bench-${randomBytes(4).toString('hex')}:`;
   return {
@@ -130,7 +130,7 @@ async function prepareEmbedded(root: string, modes: Mode[]): Promise<void> {
 async function temporaryDatabase(drops: (() => Promise<void>)[]): Promise<string | undefined> {
   if (!settings.databaseUrl) return undefined;
   const temporary = await preparePostgres(settings.databaseUrl);
-  drops.push(temporary.drop);
+  drops.push(() => temporary.drop());
   return temporary.url;
 }
 
@@ -226,7 +226,7 @@ async function main(): Promise<void> {
   let loki: Sink<LokiStats> | undefined;
   const instances = new Map<Mode, Instance>();
   const bursts = new Map<string, Burst[]>(); // `${route}/${mode}`
-  let notes: string[] = [];
+  let notes: string[];
   let footprint: Footprint;
   let steady: Awaited<ReturnType<typeof steadyLoad>>;
   try {

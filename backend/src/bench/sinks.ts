@@ -27,7 +27,7 @@ export interface LokiStats {
 
 async function startSink<Stats>(script: string): Promise<Sink<Stats>> {
   const child = spawn(process.execPath, [path.join(__dirname, script)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = readline.createInterface({ input: child.stdout! });
+  const lines = readline.createInterface({ input: child.stdout });
   const port = await new Promise<number>((resolve, reject) => {
     lines.once('line', (line) => resolve(Number(/^listening (\d+)$/.exec(line)?.[1])));
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));

@@ -53,7 +53,7 @@ export class CoherentMap<V> {
     private readonly coherence: CacheCoherence,
     private readonly options: { maxEntries: number; ttlMs: number; now?: () => number },
   ) {
-    coherence.attach(this as CoherentMap<unknown>);
+    coherence.attach(this);
   }
 
   private now(): number {

@@ -117,7 +117,7 @@ export async function initialiseInChildProcess(dir: string, startParams: string[
     env: { PATH: process.env.PATH ?? '' },
   });
   let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     if (stderr.length < 4000) stderr += chunk;
   });
   const code = await new Promise<number | null>((resolve, reject) => {

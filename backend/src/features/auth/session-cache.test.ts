@@ -103,7 +103,7 @@ describe('two replicas sharing PostgreSQL and Redis', () => {
   beforeAll(async () => {
     env = await prepareTestEnv({}, 'services');
     a = await createContainer(loadConfig(env.env));
-    await a.auth.ensureAdmin('admin', env.env.ADMIN_PASSWORD!);
+    await a.auth.ensureAdmin('admin', env.env.ADMIN_PASSWORD);
     b = await createContainer(loadConfig(env.env));
     appA = buildApp(a);
     appB = buildApp(b);
