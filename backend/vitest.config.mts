@@ -22,10 +22,22 @@ export default defineConfig({
   test: {
     projects: [
       {
-        test: { ...common, name: 'embedded', include: ['src/**/*.test.ts'], exclude: ['src/e2e/**'], env: { MEDIANEST_TEST_MODE: 'embedded' } },
+        test: {
+          ...common,
+          name: 'embedded',
+          include: ['src/**/*.test.ts'],
+          exclude: ['src/e2e/**'],
+          env: { MEDIANEST_TEST_MODE: 'embedded' },
+        },
       },
       {
-        test: { ...common, name: 'services', include: ['src/**/*.test.ts'], exclude: ['src/e2e/**'], env: { MEDIANEST_TEST_MODE: 'services' } },
+        test: {
+          ...common,
+          name: 'services',
+          include: ['src/**/*.test.ts'],
+          exclude: ['src/e2e/**'],
+          env: { MEDIANEST_TEST_MODE: 'services' },
+        },
       },
       {
         test: {

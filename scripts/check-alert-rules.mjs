@@ -29,9 +29,16 @@ const problems = [];
 const problem = (msg) => problems.push(msg);
 
 // GitHub's heading anchors: lower case, punctuation dropped, spaces to "-".
-const slug = (heading) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+const slug = (heading) =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
 const anchors = new Set(
-  fs.readFileSync(runbooksFile, 'utf8').split('\n')
+  fs
+    .readFileSync(runbooksFile, 'utf8')
+    .split('\n')
     .filter((l) => /^#{1,6}\s/.test(l))
     .map((l) => slug(l.replace(/^#+\s*/, ''))),
 );
@@ -100,7 +107,10 @@ for (const file of fs.readdirSync(testsDir).filter((f) => /\.ya?ml$/.test(f))) {
     }
     for (const c of test.alert_rule_test ?? []) {
       const entry = alerts.get(c.alertname);
-      if (!entry) { problem(`tests/${file}: case for unknown alert ${c.alertname}`); continue; }
+      if (!entry) {
+        problem(`tests/${file}: case for unknown alert ${c.alertname}`);
+        continue;
+      }
       const exp = c.exp_alerts ?? [];
       if (exp.length === 0) entry.quiet += 1;
       else entry.firing += 1;

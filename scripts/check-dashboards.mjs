@@ -36,13 +36,35 @@ function option(name, fallback) {
 const flag = (name) => args.includes(`--${name}`);
 
 const dashboardsDir = path.resolve(option('dir', path.join(root, 'infrastructure/grafana/dashboards')));
-const datasourcesFile = path.resolve(option('datasources', path.join(root, 'infrastructure/grafana/provisioning/datasources/datasources.yml')));
+const datasourcesFile = path.resolve(
+  option('datasources', path.join(root, 'infrastructure/grafana/provisioning/datasources/datasources.yml')),
+);
 const builtins = {
   __rate_interval: option('rate-interval', '1m'),
   __interval: option('interval', '15s'),
   __range: option('range', '1h'),
 };
-const MODERN_TYPES = new Set(['timeseries', 'stat', 'gauge', 'bargauge', 'table', 'text', 'row', 'state-timeline', 'status-history', 'heatmap', 'piechart', 'logs', 'barchart', 'histogram', 'traces', 'nodeGraph', 'alertlist', 'dashlist', 'news']);
+const MODERN_TYPES = new Set([
+  'timeseries',
+  'stat',
+  'gauge',
+  'bargauge',
+  'table',
+  'text',
+  'row',
+  'state-timeline',
+  'status-history',
+  'heatmap',
+  'piechart',
+  'logs',
+  'barchart',
+  'histogram',
+  'traces',
+  'nodeGraph',
+  'alertlist',
+  'dashlist',
+  'news',
+]);
 const NO_QUERY_TYPES = new Set(['row', 'text', 'alertlist', 'dashlist', 'news']);
 const GRID_COLUMNS = 24;
 
@@ -56,10 +78,15 @@ const problem = (where, message) => problems.push(`${where}: ${message}`);
 function provisionedDatasources(file) {
   const types = new Map();
   let item = null;
-  const flush = () => { if (item?.uid) types.set(item.uid, item.type); };
+  const flush = () => {
+    if (item?.uid) types.set(item.uid, item.type);
+  };
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
     const start = line.match(/^ {2}- (.*)$/);
-    if (start) { flush(); item = {}; }
+    if (start) {
+      flush();
+      item = {};
+    }
     const m = (start ? start[1] : line.match(/^ {4}(\S.*)$/)?.[1])?.match(/^(uid|type):\s*["']?([\w-]+)["']?\s*(#.*)?$/);
     if (item && m) item[m[1]] = m[2];
   }
@@ -89,7 +116,10 @@ function substitute(expr, variables, where) {
 const datasourceUids = provisionedDatasources(datasourcesFile);
 if (datasourceUids.size === 0) problem(datasourcesFile, 'no datasource uid found');
 
-const files = fs.readdirSync(dashboardsDir).filter((f) => f.endsWith('.json')).sort();
+const files = fs
+  .readdirSync(dashboardsDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 if (files.length === 0) problem(dashboardsDir, 'no dashboard JSON files');
 const seenUids = new Map();
 const seenTitles = new Map();
@@ -104,13 +134,21 @@ for (const file of files) {
     problem(where, `invalid JSON: ${err.message}`);
     continue;
   }
-  if (dash === null || typeof dash !== 'object' || Array.isArray(dash)) { problem(where, 'not a JSON object'); continue; }
-  if ('dashboard' in dash) problem(where, 'wrapped in {"dashboard": ...} (HTTP API format); file provisioning needs the bare dashboard model');
-  if (typeof dash.uid !== 'string' || !/^[a-zA-Z0-9_-]{1,40}$/.test(dash.uid)) problem(where, 'uid must be 1-40 characters of [a-zA-Z0-9_-]');
+  if (dash === null || typeof dash !== 'object' || Array.isArray(dash)) {
+    problem(where, 'not a JSON object');
+    continue;
+  }
+  if ('dashboard' in dash)
+    problem(where, 'wrapped in {"dashboard": ...} (HTTP API format); file provisioning needs the bare dashboard model');
+  if (typeof dash.uid !== 'string' || !/^[a-zA-Z0-9_-]{1,40}$/.test(dash.uid))
+    problem(where, 'uid must be 1-40 characters of [a-zA-Z0-9_-]');
   if (typeof dash.title !== 'string' || dash.title.trim() === '') problem(where, 'title missing');
   if ('id' in dash && dash.id !== null) problem(where, 'dashboard "id" must be null or absent in provisioned files (Grafana assigns it)');
   if (typeof dash.schemaVersion !== 'number' || dash.schemaVersion < 36) problem(where, 'schemaVersion missing or older than 36');
-  if (!Array.isArray(dash.panels) || dash.panels.length === 0) { problem(where, 'panels missing or empty'); continue; }
+  if (!Array.isArray(dash.panels) || dash.panels.length === 0) {
+    problem(where, 'panels missing or empty');
+    continue;
+  }
   if (seenUids.has(dash.uid)) problem(where, `uid "${dash.uid}" also used by ${seenUids.get(dash.uid)}`);
   seenUids.set(dash.uid, where);
   if (seenTitles.has(dash.title)) problem(where, `title "${dash.title}" also used by ${seenTitles.get(dash.title)}`);
@@ -145,7 +183,10 @@ for (const file of files) {
       boxes.push({ ...gp, title: panel.title });
     }
     if (NO_QUERY_TYPES.has(panel.type)) continue;
-    if (!Array.isArray(panel.targets) || panel.targets.length === 0) { problem(pw, 'no targets'); continue; }
+    if (!Array.isArray(panel.targets) || panel.targets.length === 0) {
+      problem(pw, 'no targets');
+      continue;
+    }
     const refIds = new Set();
     for (const t of panel.targets) {
       const tw = `${pw} target ${t.refId ?? '?'}`;
@@ -154,10 +195,20 @@ for (const file of files) {
       refIds.add(t.refId);
       const ds = t.datasource ?? panel.datasource;
       const uid = typeof ds === 'object' && ds !== null ? ds.uid : undefined;
-      if (typeof uid !== 'string') { problem(tw, 'datasource must be referenced as {"type", "uid"}'); continue; }
-      if (!datasourceUids.has(uid)) { problem(tw, `datasource uid "${uid}" is not provisioned in ${path.relative(root, datasourcesFile)}`); continue; }
-      if (ds.type && datasourceUids.get(uid) && ds.type !== datasourceUids.get(uid)) problem(tw, `datasource type "${ds.type}" does not match provisioned type "${datasourceUids.get(uid)}"`);
-      if (typeof t.expr !== 'string' || t.expr.trim() === '') { problem(tw, 'expr missing'); continue; }
+      if (typeof uid !== 'string') {
+        problem(tw, 'datasource must be referenced as {"type", "uid"}');
+        continue;
+      }
+      if (!datasourceUids.has(uid)) {
+        problem(tw, `datasource uid "${uid}" is not provisioned in ${path.relative(root, datasourcesFile)}`);
+        continue;
+      }
+      if (ds.type && datasourceUids.get(uid) && ds.type !== datasourceUids.get(uid))
+        problem(tw, `datasource type "${ds.type}" does not match provisioned type "${datasourceUids.get(uid)}"`);
+      if (typeof t.expr !== 'string' || t.expr.trim() === '') {
+        problem(tw, 'expr missing');
+        continue;
+      }
       if (datasourceUids.get(uid) === 'prometheus' || ds.type === 'prometheus') {
         queries.push({
           dashboard: dash.uid,
@@ -174,7 +225,10 @@ for (const file of files) {
 const rulesFile = option('promtool-rules');
 if (rulesFile) {
   // One recording rule per query: `promtool check rules` then parses each expr.
-  const rules = queries.map((q, i) => `      - record: dashboard_query_${i + 1}\n        # ${q.dashboard} / ${q.panel.replace(/\n/g, ' ')} / ${q.refId}\n        expr: ${JSON.stringify(q.expr)}`);
+  const rules = queries.map(
+    (q, i) =>
+      `      - record: dashboard_query_${i + 1}\n        # ${q.dashboard} / ${q.panel.replace(/\n/g, ' ')} / ${q.refId}\n        expr: ${JSON.stringify(q.expr)}`,
+  );
   fs.writeFileSync(rulesFile, `groups:\n  - name: dashboard-queries\n    rules:\n${rules.join('\n')}\n`);
 }
 
@@ -184,8 +238,12 @@ if (problems.length > 0) {
   process.exit(1);
 }
 if (flag('list-queries')) {
-  process.stdout.on('error', (err) => { if (err.code !== 'EPIPE') throw err; });
+  process.stdout.on('error', (err) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
   process.stdout.write(queries.map((q) => `${JSON.stringify(q)}\n`).join(''));
 } else {
-  console.log(`check-dashboards: ${files.length} dashboards, ${queries.length} Prometheus queries, datasources ${[...datasourceUids.keys()].join(', ')}: OK`);
+  console.log(
+    `check-dashboards: ${files.length} dashboards, ${queries.length} Prometheus queries, datasources ${[...datasourceUids.keys()].join(', ')}: OK`,
+  );
 }

@@ -37,26 +37,40 @@ const finish = () => {
 };
 
 // Settings the app reads as secrets: never inline, always a secretKeyRef.
-const SECRET_SETTINGS = ['DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN', 'PLEX_TOKEN', 'OVERSEERR_API_KEY',
-  'OVERSEERR_WEBHOOK_SECRET', 'ALERTS_WEBHOOK_TOKEN', 'ADMIN_PASSWORD'];
+const SECRET_SETTINGS = [
+  'DATABASE_URL',
+  'REDIS_URL',
+  'METRICS_TOKEN',
+  'PLEX_TOKEN',
+  'OVERSEERR_API_KEY',
+  'OVERSEERR_WEBHOOK_SECRET',
+  'ALERTS_WEBHOOK_TOKEN',
+  'ADMIN_PASSWORD',
+];
 
 // 1. generated files
 for (const file of drift(root)) problem(`${file} differs from its sources: run node scripts/generate-kubernetes.mjs`);
 
 // 2. render
-const rendered = spawnSync('kubectl', ['kustomize', path.join(root, 'deploy/kubernetes')], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+const rendered = spawnSync('kubectl', ['kustomize', path.join(root, 'deploy/kubernetes')], {
+  encoding: 'utf8',
+  maxBuffer: 64 * 1024 * 1024,
+});
 if (rendered.error || rendered.status !== 0) {
   problem(`kubectl kustomize failed: ${rendered.error?.message ?? rendered.stderr.trim()}`);
   finish();
 }
-const objects = YAML.parseAllDocuments(rendered.stdout).map((d) => d.toJS()).filter(Boolean);
+const objects = YAML.parseAllDocuments(rendered.stdout)
+  .map((d) => d.toJS())
+  .filter(Boolean);
 
 // 3. schemas
 async function modelFor(apiVersion, kind) {
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
-  const spec = group === 'monitoring.coreos.com'
-    ? `@kubernetes-models/prometheus-operator/${apiVersion}/${kind}`
-    : `kubernetes-models/${group ? `${group}/` : ''}${version}/${kind}`;
+  const spec =
+    group === 'monitoring.coreos.com'
+      ? `@kubernetes-models/prometheus-operator/${apiVersion}/${kind}`
+      : `kubernetes-models/${group ? `${group}/` : ''}${version}/${kind}`;
   try {
     return (await import(spec))[kind];
   } catch {
@@ -66,7 +80,10 @@ async function modelFor(apiVersion, kind) {
 const id = (o) => `${o.kind}/${o.metadata?.name}`;
 for (const o of objects) {
   const Model = await modelFor(String(o.apiVersion), String(o.kind));
-  if (!Model) { problem(`${id(o)}: no schema for ${o.apiVersion} ${o.kind}`); continue; }
+  if (!Model) {
+    problem(`${id(o)}: no schema for ${o.apiVersion} ${o.kind}`);
+    continue;
+  }
   try {
     new Model(o).validate();
   } catch (e) {
@@ -108,13 +125,17 @@ for (const d of deployments) {
     const logDir = valueOf(c, 'LOG_DIR');
     if (!dataDir || !path.isAbsolute(dataDir)) problem(`${where}: DATA_DIR must be an absolute path`);
     for (const dir of [dataDir, logDir, '/tmp'].filter(Boolean)) {
-      if (!Object.keys(mounts).some((p) => dir === p || dir.startsWith(`${p}/`))) problem(`${where}: ${dir} is written to but not on a writable volume`);
+      if (!Object.keys(mounts).some((p) => dir === p || dir.startsWith(`${p}/`)))
+        problem(`${where}: ${dir} is written to but not on a writable volume`);
     }
     for (const e of c.env ?? []) {
-      if (SECRET_SETTINGS.includes(e.name) && !e.valueFrom?.secretKeyRef) problem(`${where}: ${e.name} must come from a Secret (secretKeyRef)`);
+      if (SECRET_SETTINGS.includes(e.name) && !e.valueFrom?.secretKeyRef)
+        problem(`${where}: ${e.name} must come from a Secret (secretKeyRef)`);
     }
-    for (const key of ['DATABASE_URL', 'REDIS_URL']) if (!envOf(c)[key]?.valueFrom?.secretKeyRef) problem(`${where}: ${key} must come from the connection Secret`);
-    if (!envOf(c).METRICS_TOKEN?.valueFrom?.secretKeyRef) problem(`${where}: METRICS_TOKEN must come from a Secret (the ServiceMonitor sends it)`);
+    for (const key of ['DATABASE_URL', 'REDIS_URL'])
+      if (!envOf(c)[key]?.valueFrom?.secretKeyRef) problem(`${where}: ${key} must come from the connection Secret`);
+    if (!envOf(c).METRICS_TOKEN?.valueFrom?.secretKeyRef)
+      problem(`${where}: METRICS_TOKEN must come from a Secret (the ServiceMonitor sends it)`);
   }
 }
 
@@ -132,7 +153,9 @@ if (web) {
   const probe = (p, route) => p?.httpGet?.path === route && (p.httpGet.port === http?.name || p.httpGet.port === port);
   if (!probe(c.livenessProbe, '/health/live')) problem('Deployment/medianest-web: livenessProbe must GET /health/live on the app port');
   if (!probe(c.readinessProbe, '/health/ready')) problem('Deployment/medianest-web: readinessProbe must GET /health/ready on the app port');
-  const hpa = ofKind('HorizontalPodAutoscaler').find((h) => h.spec.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === 'medianest-web');
+  const hpa = ofKind('HorizontalPodAutoscaler').find(
+    (h) => h.spec.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === 'medianest-web',
+  );
   if (!hpa) problem('no HorizontalPodAutoscaler scales Deployment/medianest-web');
   else if (hpa.spec.minReplicas < 2) problem(`${id(hpa)}: minReplicas below 2`);
   const pdb = ofKind('PodDisruptionBudget').find((p) => matches(p.spec.selector.matchLabels, web.spec.template.metadata.labels));
@@ -141,7 +164,8 @@ if (web) {
 if (worker) {
   const c = worker.spec.template.spec.containers[0];
   const argv = [...(c.command ?? []), ...(c.args ?? [])];
-  if (!(argv[0] === 'node' && argv.at(-1)?.endsWith('dist/worker.js'))) problem(`Deployment/medianest-worker: runs ${argv.join(' ')}, want node .../dist/worker.js`);
+  if (!(argv[0] === 'node' && argv.at(-1)?.endsWith('dist/worker.js')))
+    problem(`Deployment/medianest-worker: runs ${argv.join(' ')}, want node .../dist/worker.js`);
   if (!fs.existsSync(path.join(root, 'backend/src/worker.ts'))) problem('backend/src/worker.ts (dist/worker.js) does not exist');
   if (!c.livenessProbe) problem('Deployment/medianest-worker: no livenessProbe');
 }
@@ -153,7 +177,9 @@ for (const s of ofKind('Service')) {
   if (pods.length === 0) problem(`${id(s)}: selects no pods`);
   for (const p of s.spec.ports) {
     for (const d of pods) {
-      const has = d.spec.template.spec.containers.some((c) => (c.ports ?? []).some((cp) => cp.name === p.targetPort || cp.containerPort === p.targetPort));
+      const has = d.spec.template.spec.containers.some((c) =>
+        (c.ports ?? []).some((cp) => cp.name === p.targetPort || cp.containerPort === p.targetPort),
+      );
       if (!has) problem(`${id(s)}: port ${p.name} targets ${p.targetPort}, which ${id(d)} does not have`);
     }
   }
@@ -166,17 +192,22 @@ const policies = ofKind('NetworkPolicy');
 for (const d of deployments) {
   const labels = d.spec.template.metadata.labels;
   const mine = policies.filter((np) => matches(np.spec.podSelector.matchLabels, labels) && (np.spec.policyTypes ?? []).includes('Ingress'));
-  if (mine.length === 0) { problem(`${id(d)}: no NetworkPolicy restricts its ingress`); continue; }
+  if (mine.length === 0) {
+    problem(`${id(d)}: no NetworkPolicy restricts its ingress`);
+    continue;
+  }
   const mp = metricsPort(d);
   const opensMetrics = (rule) => !rule.ports || rule.ports.some((p) => p.port === mp?.name || p.port === mp?.containerPort);
   for (const np of mine) {
     for (const rule of np.spec.ingress ?? []) {
       if (!opensMetrics(rule)) continue;
-      const onlyPrometheus = (rule.from ?? []).length > 0 && rule.from.every((f) => f.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'prometheus');
+      const onlyPrometheus =
+        (rule.from ?? []).length > 0 && rule.from.every((f) => f.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'prometheus');
       if (!onlyPrometheus) problem(`${id(np)}: opens the metrics port of ${id(d)} to more than Prometheus`);
     }
   }
-  if (!mine.some((np) => (np.spec.ingress ?? []).some((r) => opensMetrics(r)))) problem(`${id(d)}: Prometheus cannot reach its metrics port`);
+  if (!mine.some((np) => (np.spec.ingress ?? []).some((r) => opensMetrics(r))))
+    problem(`${id(d)}: Prometheus cannot reach its metrics port`);
 }
 
 // Scraping: a ServiceMonitor (or PodMonitor) reaching every process as job medianest-backend.
@@ -184,11 +215,16 @@ const monitors = [...ofKind('ServiceMonitor'), ...ofKind('PodMonitor')];
 if (monitors.length === 0) problem('no ServiceMonitor or PodMonitor');
 for (const m of ofKind('ServiceMonitor')) {
   const services = ofKind('Service').filter((s) => matches(m.spec.selector.matchLabels, s.metadata.labels));
-  if (services.length === 0) { problem(`${id(m)}: selects no Service`); continue; }
+  if (services.length === 0) {
+    problem(`${id(m)}: selects no Service`);
+    continue;
+  }
   for (const ep of m.spec.endpoints) {
-    if (!services.every((s) => s.spec.ports.some((p) => p.name === ep.port))) problem(`${id(m)}: port ${ep.port} is not a port of the selected Services`);
+    if (!services.every((s) => s.spec.ports.some((p) => p.name === ep.port)))
+      problem(`${id(m)}: port ${ep.port} is not a port of the selected Services`);
     const job = (ep.relabelings ?? []).find((r) => r.targetLabel === 'job');
-    if (job?.replacement !== 'medianest-backend') problem(`${id(m)}: the job label must be medianest-backend (the alert rules and dashboards use it)`);
+    if (job?.replacement !== 'medianest-backend')
+      problem(`${id(m)}: the job label must be medianest-backend (the alert rules and dashboards use it)`);
     if (ep.authorization?.credentials?.key !== 'METRICS_TOKEN') problem(`${id(m)}: scrapes without the METRICS_TOKEN bearer token`);
   }
   const scraped = deployments.filter((d) => services.some((s) => matches(s.spec.selector, d.spec.template.metadata.labels)));
@@ -198,15 +234,23 @@ for (const m of ofKind('ServiceMonitor')) {
 // Rules and dashboards equal to their one source.
 const readYaml = (file) => YAML.parse(fs.readFileSync(path.join(root, file), 'utf8'));
 const rules = ofKind('PrometheusRule');
-const wantGroups = [...readYaml('infrastructure/prometheus/recording_rules.yml').groups, ...readYaml('infrastructure/prometheus/alert_rules.yml').groups];
+const wantGroups = [
+  ...readYaml('infrastructure/prometheus/recording_rules.yml').groups,
+  ...readYaml('infrastructure/prometheus/alert_rules.yml').groups,
+];
 if (rules.length !== 1) problem(`want one PrometheusRule, got ${rules.length}`);
-else if (!isDeepStrictEqual(rules[0].spec.groups, wantGroups)) problem(`${id(rules[0])}: groups differ from infrastructure/prometheus/*_rules.yml`);
+else if (!isDeepStrictEqual(rules[0].spec.groups, wantGroups))
+  problem(`${id(rules[0])}: groups differ from infrastructure/prometheus/*_rules.yml`);
 const dashDir = path.join(root, 'infrastructure/grafana/dashboards');
 const dashboardMaps = ofKind('ConfigMap').filter((c) => c.metadata.labels?.grafana_dashboard === '1');
 for (const file of fs.readdirSync(dashDir).filter((f) => f.endsWith('.json'))) {
   const cm = dashboardMaps.find((c) => file in (c.data ?? {}));
-  if (!cm) { problem(`dashboard ${file}: no ConfigMap labelled grafana_dashboard: "1" carries it`); continue; }
-  if (!isDeepStrictEqual(JSON.parse(cm.data[file]), JSON.parse(fs.readFileSync(path.join(dashDir, file), 'utf8')))) problem(`${id(cm)}: ${file} differs from its source`);
+  if (!cm) {
+    problem(`dashboard ${file}: no ConfigMap labelled grafana_dashboard: "1" carries it`);
+    continue;
+  }
+  if (!isDeepStrictEqual(JSON.parse(cm.data[file]), JSON.parse(fs.readFileSync(path.join(dashDir, file), 'utf8'))))
+    problem(`${id(cm)}: ${file} differs from its source`);
 }
 
 finish();

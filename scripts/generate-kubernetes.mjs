@@ -33,17 +33,21 @@ export function generate(root) {
   };
 
   const dashDir = path.join(root, 'infrastructure/grafana/dashboards');
-  const dashboards = fs.readdirSync(dashDir).filter((f) => f.endsWith('.json')).sort().map((file) => ({
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: {
-      name: `medianest-dashboard-${path.basename(file, '.json')}`,
-      labels: { grafana_dashboard: '1' },
-      // the folder the Grafana sidecar files it under (its folderAnnotation setting)
-      annotations: { grafana_folder: 'MediaNest' },
-    },
-    data: { [file]: fs.readFileSync(path.join(dashDir, file), 'utf8') },
-  }));
+  const dashboards = fs
+    .readdirSync(dashDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((file) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: `medianest-dashboard-${path.basename(file, '.json')}`,
+        labels: { grafana_dashboard: '1' },
+        // the folder the Grafana sidecar files it under (its folderAnnotation setting)
+        annotations: { grafana_folder: 'MediaNest' },
+      },
+      data: { [file]: fs.readFileSync(path.join(dashDir, file), 'utf8') },
+    }));
 
   return {
     'prometheus-rule.yaml': HEADER('infrastructure/prometheus/recording_rules.yml and alert_rules.yml') + dump([rule]),
@@ -74,6 +78,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const dir = path.join(root, 'deploy/kubernetes/generated');
     fs.mkdirSync(dir, { recursive: true });
     for (const [file, content] of Object.entries(generate(root))) fs.writeFileSync(path.join(dir, file), content);
-    console.log(`wrote ${Object.keys(generate(root)).map((f) => `deploy/kubernetes/generated/${f}`).join(', ')}`);
+    console.log(
+      `wrote ${Object.keys(generate(root))
+        .map((f) => `deploy/kubernetes/generated/${f}`)
+        .join(', ')}`,
+    );
   }
 }

@@ -35,11 +35,14 @@ if (!opts.out) {
   console.error('usage: render-local-monitoring.mjs --out DIR --target JOB=HOST:PORT ... (see the header of this file)');
   process.exit(2);
 }
-const targets = new Map(opts.target.map((t) => {
-  const [job, address] = t.split('=');
-  if (!job || !(address ?? '').split(',').every((a) => /^[\w.-]+:\d+$/.test(a))) throw new Error(`--target must be JOB=HOST:PORT[,HOST:PORT...], got ${t}`);
-  return [job, address];
-}));
+const targets = new Map(
+  opts.target.map((t) => {
+    const [job, address] = t.split('=');
+    if (!job || !(address ?? '').split(',').every((a) => /^[\w.-]+:\d+$/.test(a)))
+      throw new Error(`--target must be JOB=HOST:PORT[,HOST:PORT...], got ${t}`);
+    return [job, address];
+  }),
+);
 const readable = (file, what) => {
   const abs = path.resolve(file);
   if (!fs.existsSync(abs)) throw new Error(`${what} ${abs} does not exist`);
@@ -54,7 +57,10 @@ if (opts['evaluation-interval']) prom.global.evaluation_interval = opts['evaluat
 const dropped = [];
 prom.scrape_configs = prom.scrape_configs.filter((job) => {
   const address = targets.get(job.job_name);
-  if (!address) { dropped.push(job.job_name); return false; }
+  if (!address) {
+    dropped.push(job.job_name);
+    return false;
+  }
   job.static_configs = [{ targets: address.split(',') }];
   if (opts['scrape-interval'] && job.scrape_interval) job.scrape_interval = opts['scrape-interval'];
   if (job.job_name === 'medianest-backend' && opts['metrics-token-file']) {
@@ -73,7 +79,8 @@ const am = YAML.parse(fs.readFileSync(path.join(root, 'infrastructure/alertmanag
 for (const receiver of am.receivers) {
   for (const hook of receiver.webhook_configs ?? []) {
     if (opts['webhook-url']) hook.url = opts['webhook-url'];
-    if (opts['webhook-token-file']) hook.http_config.authorization.credentials_file = readable(opts['webhook-token-file'], 'webhook token file');
+    if (opts['webhook-token-file'])
+      hook.http_config.authorization.credentials_file = readable(opts['webhook-token-file'], 'webhook token file');
     else delete hook.http_config;
   }
 }

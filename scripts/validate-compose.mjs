@@ -60,9 +60,17 @@ function interpolate(text, where) {
   let i = 0;
   while (i < text.length) {
     const c = text[i];
-    if (c !== '$') { out += c; i += 1; continue; }
+    if (c !== '$') {
+      out += c;
+      i += 1;
+      continue;
+    }
     const next = text[i + 1];
-    if (next === '$') { out += '$'; i += 2; continue; }
+    if (next === '$') {
+      out += '$';
+      i += 2;
+      continue;
+    }
     if (next === '{') {
       let depth = 1;
       let j = i + 2;
@@ -71,13 +79,20 @@ function interpolate(text, where) {
         else if (text[j] === '}') depth -= 1;
         j += 1;
       }
-      if (depth !== 0) { error(where, `unterminated variable in ${JSON.stringify(text)}`); return text; }
+      if (depth !== 0) {
+        error(where, `unterminated variable in ${JSON.stringify(text)}`);
+        return text;
+      }
       out += expand(text.slice(i + 2, j - 1), where);
       i = j;
       continue;
     }
     const m = text.slice(i + 1).match(/^[A-Za-z_][A-Za-z0-9_]*/);
-    if (m) { out += env[m[0]] ?? ''; i += 1 + m[0].length; continue; }
+    if (m) {
+      out += env[m[0]] ?? '';
+      i += 1 + m[0].length;
+      continue;
+    }
     error(where, `invalid "$" in ${JSON.stringify(text)} (write "$$" for a literal dollar)`);
     out += c;
     i += 1;
@@ -86,23 +101,32 @@ function interpolate(text, where) {
 }
 function expand(body, where) {
   const m = body.match(/^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([\s\S]*))?$/);
-  if (!m) { error(where, `invalid variable \${${body}}`); return ''; }
+  if (!m) {
+    error(where, `invalid variable \${${body}}`);
+    return '';
+  }
   const [, name, op, arg = ''] = m;
   const value = env[name];
   const set = value !== undefined;
   const nonEmpty = set && value !== '';
   switch (op) {
-    case undefined: return value ?? '';
-    case ':-': return nonEmpty ? value : interpolate(arg, where);
-    case '-': return set ? value : interpolate(arg, where);
-    case ':+': return nonEmpty ? interpolate(arg, where) : '';
-    case '+': return set ? interpolate(arg, where) : '';
+    case undefined:
+      return value ?? '';
+    case ':-':
+      return nonEmpty ? value : interpolate(arg, where);
+    case '-':
+      return set ? value : interpolate(arg, where);
+    case ':+':
+      return nonEmpty ? interpolate(arg, where) : '';
+    case '+':
+      return set ? interpolate(arg, where) : '';
     case ':?':
     case '?':
       if (op === ':?' ? nonEmpty : set) return value;
       missingRequired.set(name, interpolate(arg, where) || `${name} is required`);
       return `placeholder-for-${name}`;
-    default: return '';
+    default:
+      return '';
   }
 }
 function interpolateTree(node, where) {
@@ -127,7 +151,13 @@ const schemaFile = path.join(root, 'scripts/schemas/compose-spec.json');
 const validateCompose = compileSchema(JSON.parse(fs.readFileSync(schemaFile, 'utf8')), { formats });
 
 const toMap = (v) => {
-  if (Array.isArray(v)) return Object.fromEntries(v.map((e) => { const i = String(e).indexOf('='); return i === -1 ? [e, null] : [e.slice(0, i), e.slice(i + 1)]; }));
+  if (Array.isArray(v))
+    return Object.fromEntries(
+      v.map((e) => {
+        const i = String(e).indexOf('=');
+        return i === -1 ? [e, null] : [e.slice(0, i), e.slice(i + 1)];
+      }),
+    );
   return { ...(v ?? {}) };
 };
 // ------------------------------------------------------------ 1. each file
@@ -180,13 +210,14 @@ for (const [name, svc] of Object.entries(services)) {
   const where = `${M} service ${name}`;
   if (!svc.image && !svc.build) error(where, 'has neither image nor build');
   if (svc.build) {
-    const ctx = typeof svc.build === 'string' ? svc.build : svc.build.context ?? '.';
+    const ctx = typeof svc.build === 'string' ? svc.build : (svc.build.context ?? '.');
     const dockerfile = path.join(root, ctx, typeof svc.build === 'object' && svc.build.dockerfile ? svc.build.dockerfile : 'Dockerfile');
     if (!fs.existsSync(dockerfile)) error(where, `build file ${path.relative(root, dockerfile)} does not exist`);
   }
   for (const dep of Object.keys(svc.depends_on)) if (!services[dep]) error(where, `depends_on unknown service "${dep}"`);
   for (const [dep, spec] of Object.entries(svc.depends_on)) {
-    if (spec?.condition === 'service_healthy' && services[dep] && !services[dep].healthcheck) error(where, `waits for ${dep} to be healthy, but ${dep} has no healthcheck`);
+    if (spec?.condition === 'service_healthy' && services[dep] && !services[dep].healthcheck)
+      error(where, `waits for ${dep} to be healthy, but ${dep} has no healthcheck`);
   }
   if (svc.network_mode === undefined) {
     if (svc.networks.length === 0) error(where, 'joins no network');
@@ -228,7 +259,10 @@ function hostPathFor(service, containerPath) {
   return undefined;
 }
 for (const [name, svc] of Object.entries(services)) {
-  const strings = [...(Array.isArray(svc.command) ? svc.command : typeof svc.command === 'string' ? svc.command.split(/\s+/) : []), ...Object.values(svc.environment).filter((v) => typeof v === 'string')];
+  const strings = [
+    ...(Array.isArray(svc.command) ? svc.command : typeof svc.command === 'string' ? svc.command.split(/\s+/) : []),
+    ...Object.values(svc.environment).filter((v) => typeof v === 'string'),
+  ];
   for (const s of strings) {
     for (const p of s.match(/\/[\w./-]+/g) ?? []) {
       const host = hostPathFor(name, p);
@@ -239,13 +273,25 @@ for (const [name, svc] of Object.entries(services)) {
 
 // ------------------------------------------------ 3. monitoring references
 function expectService(where, host, what) {
-  if (!host) { error(where, `cannot read a host from ${what}`); return; }
+  if (!host) {
+    error(where, `cannot read a host from ${what}`);
+    return;
+  }
   if (!services[host]) error(where, `${what} points at "${host}", which no compose service provides`);
 }
-const hostOf = (url) => { try { return new URL(url).hostname; } catch { return undefined; } };
+const hostOf = (url) => {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return undefined;
+  }
+};
 function expectSecretMount(where, service, file) {
   const m = /^\/run\/secrets\/([^/]+)$/.exec(file);
-  if (!m) { error(where, `credentials_file ${file} is not a compose secret (/run/secrets/<name>)`); return; }
+  if (!m) {
+    error(where, `credentials_file ${file} is not a compose secret (/run/secrets/<name>)`);
+    return;
+  }
   const mounted = (services[service]?.secrets ?? []).map((s) => (typeof s === 'string' ? s : s.source));
   if (!mounted.includes(m[1])) error(where, `reads ${file}, but service ${service} does not mount secret "${m[1]}"`);
 }
@@ -267,7 +313,8 @@ if (interpolated && services.prometheus) {
     if (cred) expectSecretMount(`${where} job ${job.job_name}`, 'prometheus', cred);
   }
   for (const am of prom.alerting?.alertmanagers ?? []) {
-    for (const sc of am.static_configs ?? []) for (const t of sc.targets ?? []) expectService(`${where} alerting`, t.split(':')[0], `alertmanager ${t}`);
+    for (const sc of am.static_configs ?? [])
+      for (const t of sc.targets ?? []) expectService(`${where} alerting`, t.split(':')[0], `alertmanager ${t}`);
   }
   for (const rf of prom.rule_files ?? []) {
     if (!fs.existsSync(path.join(root, 'infrastructure/prometheus', rf))) error(where, `rule file ${rf} does not exist`);
@@ -299,7 +346,8 @@ if (interpolated) {
     for (const key of keys) {
       const value = services[svc].environment[key];
       if (value === undefined || value === null) {
-        if (svc !== 'app' || files.length > 1 || !['LOKI_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT'].includes(key)) error(`${M} service ${svc}`, `${key} is not set`);
+        if (svc !== 'app' || files.length > 1 || !['LOKI_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT'].includes(key))
+          error(`${M} service ${svc}`, `${key} is not set`);
         continue;
       }
       expectService(`${M} service ${svc}`, hostOf(value), `${key}`);

@@ -94,7 +94,10 @@ export function defineBackgroundJobs(deps: BackgroundJobDeps): string[] {
       backoffMs: 10_000,
       run: async () => {
         const { checked, changed } = await requests.refreshProgress();
-        logger().debug({ event: 'requests.progress_refreshed', checked, changed }, `Request progress: ${changed} of ${checked} requests changed`);
+        logger().debug(
+          { event: 'requests.progress_refreshed', checked, changed },
+          `Request progress: ${changed} of ${checked} requests changed`,
+        );
       },
     });
     defined.push('request-progress');

@@ -69,9 +69,11 @@ export const envSchema = z.object({
   DATABASE_QUERY_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(100).max(600_000).default(10_000),
   REDIS_URL: url(['redis:', 'rediss:'], 'e.g. redis://host:6379; unset for in-process cache'),
   REDIS_KEY_PREFIX: z.string().default('medianest:'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-    message: 'must be one of fatal, error, warn, info, debug, trace, silent',
-  }).default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
   LOG_DIR: optionalString,
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   LOKI_URL: httpUrl('the Loki base URL, e.g. http://loki:3100'),
@@ -87,7 +89,11 @@ export const envSchema = z.object({
   OVERSEERR_API_KEY: optionalString,
   OVERSEERR_WEBHOOK_SECRET: optionalString,
   /** An approved request with nothing downloading and not available this many hours after approval is marked stalled. */
-  REQUEST_STALLED_AFTER_HOURS: z.coerce.number({ message: 'must be a number of hours' }).positive().max(24 * 365).default(24),
+  REQUEST_STALLED_AFTER_HOURS: z.coerce
+    .number({ message: 'must be a number of hours' })
+    .positive()
+    .max(24 * 365)
+    .default(24),
   /** Per-attempt timeout of every call to Plex, plex.tv and Overseerr. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(50).max(120_000).default(10_000),
   /** "The host is gone": longest wait for an upstream connection and the first byte of its answer (capped at UPSTREAM_TIMEOUT_MS). */
@@ -118,9 +124,17 @@ export const envSchema = z.object({
   /** Browser metric posts (Web Vitals, custom) allowed per client IP per minute. */
   BROWSER_METRICS_RATE_LIMIT: z.coerce.number({ message: 'must be a number' }).int().min(1).max(10_000_000).default(120),
   TRUST_PROXY: optionalString,
-  SESSION_TTL_HOURS: z.coerce.number({ message: 'must be a number' }).positive().max(24 * 365).default(24 * 7),
+  SESSION_TTL_HOURS: z.coerce
+    .number({ message: 'must be a number' })
+    .positive()
+    .max(24 * 365)
+    .default(24 * 7),
   /** How long a password reset link made by an administrator stays usable. */
-  PASSWORD_RESET_TTL_HOURS: z.coerce.number({ message: 'must be a number' }).positive().max(24 * 30).default(24),
+  PASSWORD_RESET_TTL_HOURS: z.coerce
+    .number({ message: 'must be a number' })
+    .positive()
+    .max(24 * 30)
+    .default(24),
   PUBLIC_URL: httpUrl('the URL users open, e.g. https://media.example.com'),
   /** 32-byte key (64 hex digits or base64) sealing notification channel secrets; unset: generated once into DATA_DIR/notifications.key. */
   NOTIFICATIONS_SECRET_KEY: optionalString.refine(

@@ -109,7 +109,6 @@ export async function createContainer(config: Config, options: IntegrationOption
   if (redis) health.register({ name: 'redis', critical: false, check: (t) => redis.ping(t) });
   else health.registerNotConfigured('redis');
 
-
   // Upstreams: one breaker per service, clients on the one HTTP client, and the features on top.
   const breakers = new BreakerRegistry({
     ...DEFAULT_BREAKER_SETTINGS,
@@ -122,7 +121,15 @@ export async function createContainer(config: Config, options: IntegrationOption
   const media = new MediaService(overseerr, mediaRequests, cache);
   const overseerrUsers = overseerr ? new OverseerrUserLinker(overseerr, users) : undefined;
   const playLinks = new PlayLinks(plex);
-  const requests = new RequestsService(mediaRequests, media, events, overseerr, overseerrUsers, playLinks, config.REQUEST_STALLED_AFTER_HOURS * 3_600_000);
+  const requests = new RequestsService(
+    mediaRequests,
+    media,
+    events,
+    overseerr,
+    overseerrUsers,
+    playLinks,
+    config.REQUEST_STALLED_AFTER_HOURS * 3_600_000,
+  );
   const library = new LibraryService(plex, cache, playLinks);
   const plexLogin = new PlexLoginService(plexTv, plex, users, cache, overseerrUsers);
   // While the database breaker is open, members get a 503 at once instead of waiting on a database that does not answer.

@@ -62,7 +62,10 @@ describe('the MediaNest process', () => {
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
     // The password reached the terminal only: no log line carries it.
-    const logLines = first.stdout().split('\n').filter((l) => l.startsWith('{'));
+    const logLines = first
+      .stdout()
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
     expect(logLines.length).toBeGreaterThan(0);
     expect(logLines.some((l) => l.includes(password))).toBe(false);
 

@@ -44,7 +44,10 @@ export async function openProcessLogging(config: Config): Promise<ProcessLogger>
   const logging = await createProcessLogger(processLoggerOptions(config));
   setLogger(logging.logger);
   if (tightened > 0) {
-    logger().info({ event: 'data_dir.permissions_tightened', entries: tightened }, `Made ${tightened} entries in DATA_DIR private to this account`);
+    logger().info(
+      { event: 'data_dir.permissions_tightened', entries: tightened },
+      `Made ${tightened} entries in DATA_DIR private to this account`,
+    );
   }
   return logging;
 }

@@ -26,7 +26,6 @@ vi.mock('node:crypto', async (importOriginal) => {
   return { ...actual, default: { ...actual, timingSafeEqual }, timingSafeEqual };
 });
 
-
 const TOKEN = 'correct-horse-battery-staple-0123456789';
 const GUESSES = ['', 'x', `Bearer ${TOKEN.slice(0, 5)}`, `Bearer ${TOKEN}${'z'.repeat(40)}`, `Bearer ${'y'.repeat(TOKEN.length)}`];
 
@@ -85,4 +84,3 @@ describe('token checks compare in constant time, length included', () => {
     expectConstantTimeFor(GUESSES.length - 1);
   });
 });
-

@@ -69,7 +69,10 @@ export async function startServer(
     stopping ??= (async () => {
       if (config.SHUTDOWN_DRAIN_MS > 0) {
         container.health.drain();
-        logger().info({ event: 'shutdown.draining', drain_ms: config.SHUTDOWN_DRAIN_MS }, 'Draining: readiness answers 503 while requests are still served');
+        logger().info(
+          { event: 'shutdown.draining', drain_ms: config.SHUTDOWN_DRAIN_MS },
+          'Draining: readiness answers 503 while requests are still served',
+        );
         await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DRAIN_MS));
       }
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -23,7 +23,15 @@ interface Outcome {
 
 function run(script: string, env: Record<string, string>): Promise<Outcome> {
   const child = spawn(process.execPath, [script], {
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', PORT: '0', METRICS_PORT: '0', HOST: '127.0.0.1', METRICS_HOST: '127.0.0.1', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      PORT: '0',
+      METRICS_PORT: '0',
+      HOST: '127.0.0.1',
+      METRICS_HOST: '127.0.0.1',
+      ...env,
+    },
   });
   let stdout = '';
   let stderr = '';

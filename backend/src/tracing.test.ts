@@ -185,7 +185,10 @@ describe('MediaNest with traces and Loki', () => {
       expect(signedIn.status).toBe(200);
       const cookie = signedIn.headers.getSetCookie()[0]!.split(';')[0]!;
 
-      const res = await fetch(`${proc.baseUrl}/api/v1/auth/plex/pin`, { method: 'POST', headers: { cookie, 'x-requested-with': 'XMLHttpRequest' } });
+      const res = await fetch(`${proc.baseUrl}/api/v1/auth/plex/pin`, {
+        method: 'POST',
+        headers: { cookie, 'x-requested-with': 'XMLHttpRequest' },
+      });
       expect(res.status).toBe(201);
       const requestId = res.headers.get('x-request-id');
 
@@ -214,10 +217,12 @@ describe('MediaNest with traces and Loki', () => {
 
       const dbSpans = trace.filter((s) => isDbStatement(s) && isDescendant(s, server, trace));
       expect(dbSpans.length, 'database child span (the session lookup)').toBeGreaterThan(0);
-      expect(dbSpans.some((s) => {
+      expect(
+        dbSpans.some((s) => {
           const text = s.attributes['db.query.text'] ?? s.attributes['db.statement'];
           return typeof text === 'string' && text.includes('sessions');
-        })).toBe(true);
+        }),
+      ).toBe(true);
       // One span per query: pg's instrumentation on PostgreSQL, ours on the embedded database — never both.
       const dbScopes = new Set(dbSpans.map((s) => s.scope));
       expect([...dbScopes]).toEqual([testMode === 'services' ? '@opentelemetry/instrumentation-pg' : 'medianest-backend']);

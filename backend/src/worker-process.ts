@@ -33,7 +33,9 @@ export async function startWorkerProcess(config: Config): Promise<RunningWorker>
   }
   if (!config.DATABASE_URL) {
     // An embedded database belongs to one process; a worker must share the web process's PostgreSQL.
-    throw new ConfigError('Invalid configuration: DATABASE_URL is required by the worker (the embedded database cannot be shared between processes)');
+    throw new ConfigError(
+      'Invalid configuration: DATABASE_URL is required by the worker (the embedded database cannot be shared between processes)',
+    );
   }
   if (config.PROMETHEUS_ENABLED) startDefaultMetrics();
   const container = await createContainer({ ...config, JOBS_MODE: 'worker' });
@@ -74,6 +76,9 @@ export async function runWorker(config: Config): Promise<void> {
   const logging = await openProcessLogging(config);
   // A worker without Redis and PostgreSQL is a configuration error (ConfigError): one line, exit 1.
   const running = await startWorkerProcess(config);
-  logger().info({ event: 'worker.started', metrics_port: running.metricsPort, instance: config.instance }, 'MediaNest worker is processing background jobs');
+  logger().info(
+    { event: 'worker.started', metrics_port: running.metricsPort, instance: config.instance },
+    'MediaNest worker is processing background jobs',
+  );
   stopOnSignals({ event: 'worker', budgetMs: WORKER_SHUTDOWN_BUDGET_MS, stop: () => running.stop(), logging });
 }

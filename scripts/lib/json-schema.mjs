@@ -6,20 +6,76 @@
 // swapping in a newer schema cannot quietly weaken validation. $ref supports
 // local JSON pointers ("#/definitions/x"). Formats are checked only when a
 // checker is passed in `formats`; an unknown format is an error too.
-const ANNOTATIONS = new Set(['$schema', 'id', '$id', 'title', 'description', 'deprecated', 'default', 'examples', '$comment', 'definitions', '$defs', 'readOnly', 'writeOnly']);
-const KEYWORDS = new Set(['type', 'enum', 'const', 'properties', 'patternProperties', 'additionalProperties', 'required', 'propertyNames', 'minProperties', 'maxProperties', 'items', 'additionalItems', 'uniqueItems', 'minItems', 'maxItems', 'contains', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minLength', 'maxLength', 'pattern', 'format', 'oneOf', 'anyOf', 'allOf', 'not', 'if', 'then', 'else', 'dependencies', '$ref']);
+const ANNOTATIONS = new Set([
+  '$schema',
+  'id',
+  '$id',
+  'title',
+  'description',
+  'deprecated',
+  'default',
+  'examples',
+  '$comment',
+  'definitions',
+  '$defs',
+  'readOnly',
+  'writeOnly',
+]);
+const KEYWORDS = new Set([
+  'type',
+  'enum',
+  'const',
+  'properties',
+  'patternProperties',
+  'additionalProperties',
+  'required',
+  'propertyNames',
+  'minProperties',
+  'maxProperties',
+  'items',
+  'additionalItems',
+  'uniqueItems',
+  'minItems',
+  'maxItems',
+  'contains',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format',
+  'oneOf',
+  'anyOf',
+  'allOf',
+  'not',
+  'if',
+  'then',
+  'else',
+  'dependencies',
+  '$ref',
+]);
 
 const typeOf = (v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 function matchesType(value, type) {
   switch (type) {
-    case 'integer': return Number.isInteger(value);
-    case 'number': return typeof value === 'number' && Number.isFinite(value);
-    default: return typeOf(value) === type;
+    case 'integer':
+      return Number.isInteger(value);
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    default:
+      return typeOf(value) === type;
   }
 }
 function canonical(v) {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v);
 }
 const pointerPart = (s) => String(s).replace(/~/g, '~0').replace(/\//g, '~1');
@@ -58,7 +114,9 @@ export function compileSchema(root, { formats = {} } = {}) {
         sub.forEach((s, i) => audit(s, `${where}/items/${i}`));
       } else if (['oneOf', 'anyOf', 'allOf'].includes(key)) {
         sub.forEach((s, i) => audit(s, `${where}/${key}/${i}`));
-      } else if (['items', 'additionalProperties', 'additionalItems', 'not', 'propertyNames', 'contains', 'if', 'then', 'else'].includes(key)) {
+      } else if (
+        ['items', 'additionalProperties', 'additionalItems', 'not', 'propertyNames', 'contains', 'if', 'then', 'else'].includes(key)
+      ) {
         audit(sub, `${where}/${key}`);
       }
     }
@@ -66,7 +124,10 @@ export function compileSchema(root, { formats = {} } = {}) {
 
   function validate(schema, value, path, errors) {
     if (schema === true) return;
-    if (schema === false) { errors.push({ path, message: 'is not allowed here' }); return; }
+    if (schema === false) {
+      errors.push({ path, message: 'is not allowed here' });
+      return;
+    }
     if (schema.$ref) validate(resolve(schema.$ref), value, path, errors);
 
     if (schema.type !== undefined) {
@@ -79,19 +140,28 @@ export function compileSchema(root, { formats = {} } = {}) {
     if (schema.enum && !schema.enum.some((e) => canonical(e) === canonical(value))) {
       errors.push({ path, message: `must be one of ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}` });
     }
-    if ('const' in schema && canonical(schema.const) !== canonical(value)) errors.push({ path, message: `must be ${JSON.stringify(schema.const)}` });
+    if ('const' in schema && canonical(schema.const) !== canonical(value))
+      errors.push({ path, message: `must be ${JSON.stringify(schema.const)}` });
 
     if (typeOf(value) === 'object') {
       const keys = Object.keys(value);
       for (const req of schema.required ?? []) if (!(req in value)) errors.push({ path, message: `is missing required property "${req}"` });
-      if (schema.minProperties !== undefined && keys.length < schema.minProperties) errors.push({ path, message: `needs at least ${schema.minProperties} properties` });
-      if (schema.maxProperties !== undefined && keys.length > schema.maxProperties) errors.push({ path, message: `allows at most ${schema.maxProperties} properties` });
+      if (schema.minProperties !== undefined && keys.length < schema.minProperties)
+        errors.push({ path, message: `needs at least ${schema.minProperties} properties` });
+      if (schema.maxProperties !== undefined && keys.length > schema.maxProperties)
+        errors.push({ path, message: `allows at most ${schema.maxProperties} properties` });
       for (const key of keys) {
         const sub = `${path}/${pointerPart(key)}`;
         let matched = false;
-        if (schema.properties && key in schema.properties) { matched = true; validate(schema.properties[key], value[key], sub, errors); }
+        if (schema.properties && key in schema.properties) {
+          matched = true;
+          validate(schema.properties[key], value[key], sub, errors);
+        }
         for (const [pattern, s] of Object.entries(schema.patternProperties ?? {})) {
-          if (regex(pattern).test(key)) { matched = true; validate(s, value[key], sub, errors); }
+          if (regex(pattern).test(key)) {
+            matched = true;
+            validate(s, value[key], sub, errors);
+          }
         }
         if (!matched && schema.additionalProperties !== undefined) {
           if (schema.additionalProperties === false) errors.push({ path: sub, message: 'is not an allowed property' });
@@ -101,8 +171,9 @@ export function compileSchema(root, { formats = {} } = {}) {
       }
       for (const [key, dep] of Object.entries(schema.dependencies ?? {})) {
         if (!(key in value)) continue;
-        if (Array.isArray(dep)) { for (const d of dep) if (!(d in value)) errors.push({ path, message: `"${key}" requires "${d}"` }); }
-        else validate(dep, value, path, errors);
+        if (Array.isArray(dep)) {
+          for (const d of dep) if (!(d in value)) errors.push({ path, message: `"${key}" requires "${d}"` });
+        } else validate(dep, value, path, errors);
       }
     }
 
@@ -115,13 +186,18 @@ export function compileSchema(root, { formats = {} } = {}) {
       } else if (schema.items !== undefined) {
         value.forEach((v, i) => validate(schema.items, v, `${path}/${i}`, errors));
       }
-      if (schema.minItems !== undefined && value.length < schema.minItems) errors.push({ path, message: `needs at least ${schema.minItems} items` });
-      if (schema.maxItems !== undefined && value.length > schema.maxItems) errors.push({ path, message: `allows at most ${schema.maxItems} items` });
+      if (schema.minItems !== undefined && value.length < schema.minItems)
+        errors.push({ path, message: `needs at least ${schema.minItems} items` });
+      if (schema.maxItems !== undefined && value.length > schema.maxItems)
+        errors.push({ path, message: `allows at most ${schema.maxItems} items` });
       if (schema.uniqueItems) {
         const seen = new Set();
         for (const v of value) {
           const c = canonical(v);
-          if (seen.has(c)) { errors.push({ path, message: `has duplicate item ${c}` }); break; }
+          if (seen.has(c)) {
+            errors.push({ path, message: `has duplicate item ${c}` });
+            break;
+          }
           seen.add(c);
         }
       }
@@ -133,34 +209,50 @@ export function compileSchema(root, { formats = {} } = {}) {
     if (typeof value === 'number') {
       if (schema.minimum !== undefined && value < schema.minimum) errors.push({ path, message: `must be >= ${schema.minimum}` });
       if (schema.maximum !== undefined && value > schema.maximum) errors.push({ path, message: `must be <= ${schema.maximum}` });
-      if (typeof schema.exclusiveMinimum === 'number' && value <= schema.exclusiveMinimum) errors.push({ path, message: `must be > ${schema.exclusiveMinimum}` });
-      if (typeof schema.exclusiveMaximum === 'number' && value >= schema.exclusiveMaximum) errors.push({ path, message: `must be < ${schema.exclusiveMaximum}` });
-      if (schema.multipleOf !== undefined && Math.abs(value / schema.multipleOf - Math.round(value / schema.multipleOf)) > 1e-9) errors.push({ path, message: `must be a multiple of ${schema.multipleOf}` });
+      if (typeof schema.exclusiveMinimum === 'number' && value <= schema.exclusiveMinimum)
+        errors.push({ path, message: `must be > ${schema.exclusiveMinimum}` });
+      if (typeof schema.exclusiveMaximum === 'number' && value >= schema.exclusiveMaximum)
+        errors.push({ path, message: `must be < ${schema.exclusiveMaximum}` });
+      if (schema.multipleOf !== undefined && Math.abs(value / schema.multipleOf - Math.round(value / schema.multipleOf)) > 1e-9)
+        errors.push({ path, message: `must be a multiple of ${schema.multipleOf}` });
     }
 
     if (typeof value === 'string') {
       const length = [...value].length;
-      if (schema.minLength !== undefined && length < schema.minLength) errors.push({ path, message: `must be at least ${schema.minLength} characters` });
-      if (schema.maxLength !== undefined && length > schema.maxLength) errors.push({ path, message: `must be at most ${schema.maxLength} characters` });
-      if (schema.pattern !== undefined && !regex(schema.pattern).test(value)) errors.push({ path, message: `must match ${schema.pattern}` });
-      if (schema.format !== undefined && !formats[schema.format](value)) errors.push({ path, message: `${JSON.stringify(value)} is not a valid ${schema.format}` });
+      if (schema.minLength !== undefined && length < schema.minLength)
+        errors.push({ path, message: `must be at least ${schema.minLength} characters` });
+      if (schema.maxLength !== undefined && length > schema.maxLength)
+        errors.push({ path, message: `must be at most ${schema.maxLength} characters` });
+      if (schema.pattern !== undefined && !regex(schema.pattern).test(value))
+        errors.push({ path, message: `must match ${schema.pattern}` });
+      if (schema.format !== undefined && !formats[schema.format](value))
+        errors.push({ path, message: `${JSON.stringify(value)} is not a valid ${schema.format}` });
     }
 
     if (schema.allOf) for (const s of schema.allOf) validate(s, value, path, errors);
     if (schema.anyOf) {
-      const branches = schema.anyOf.map((s) => { const e = []; validate(s, value, path, e); return e; });
+      const branches = schema.anyOf.map((s) => {
+        const e = [];
+        validate(s, value, path, e);
+        return e;
+      });
       if (!branches.some((e) => e.length === 0)) errors.push(...closest(branches, path, 'does not match any allowed form'));
     }
     if (schema.oneOf) {
-      const branches = schema.oneOf.map((s) => { const e = []; validate(s, value, path, e); return e; });
+      const branches = schema.oneOf.map((s) => {
+        const e = [];
+        validate(s, value, path, e);
+        return e;
+      });
       const passing = branches.filter((e) => e.length === 0).length;
       if (passing === 0) errors.push(...closest(branches, path, 'does not match any allowed form'));
       else if (passing > 1) errors.push({ path, message: `matches ${passing} forms where exactly one is allowed` });
     }
     if (schema.not !== undefined && isValid(schema.not, value)) errors.push({ path, message: 'matches a form that is not allowed' });
     if (schema.if !== undefined) {
-      if (isValid(schema.if, value)) { if (schema.then !== undefined) validate(schema.then, value, path, errors); }
-      else if (schema.else !== undefined) validate(schema.else, value, path, errors);
+      if (isValid(schema.if, value)) {
+        if (schema.then !== undefined) validate(schema.then, value, path, errors);
+      } else if (schema.else !== undefined) validate(schema.else, value, path, errors);
     }
   }
   function isValid(schema, value) {
@@ -173,7 +265,8 @@ export function compileSchema(root, { formats = {} } = {}) {
   function closest(branches, path, fallback) {
     const typeFailure = (e) => e.length === 1 && e[0].path === path && e[0].message.startsWith('must be ');
     const candidates = branches.filter((e) => !typeFailure(e));
-    if (candidates.length === 0) return [{ path, message: `${fallback} (${branches.map((e) => e[0].message.replace(/, got .*/, '')).join('; ')})` }];
+    if (candidates.length === 0)
+      return [{ path, message: `${fallback} (${branches.map((e) => e[0].message.replace(/, got .*/, '')).join('; ')})` }];
     const depth = (e) => Math.max(...e.map((x) => x.path.split('/').length));
     candidates.sort((a, b) => depth(b) - depth(a) || a.length - b.length);
     return candidates[0];

@@ -28,7 +28,11 @@ export interface Footprint {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const mb = (bytes: number) => bytes / 1024 / 1024;
 
-export async function measureFootprint(root: string, databaseUrl: string | undefined, redis?: { url: string; keyPrefix: string }): Promise<Footprint> {
+export async function measureFootprint(
+  root: string,
+  databaseUrl: string | undefined,
+  redis?: { url: string; keyPrefix: string },
+): Promise<Footprint> {
   const dataDir = path.join(root, 'footprint');
   fs.rmSync(dataDir, { recursive: true, force: true });
   const settings = { name: 'footprint', dataDir, observability: true, databaseUrl, redis, noSignIn: true };

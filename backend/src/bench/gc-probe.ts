@@ -9,5 +9,7 @@ process.on('SIGUSR2', () => {
   gc?.();
   gc?.();
   const m = process.memoryUsage();
-  process.stdout.write(`gc-probe ${JSON.stringify({ heapUsed: m.heapUsed, heapTotal: m.heapTotal, rss: m.rss, external: m.external, collected: Boolean(gc) })}\n`);
+  process.stdout.write(
+    `gc-probe ${JSON.stringify({ heapUsed: m.heapUsed, heapTotal: m.heapTotal, rss: m.rss, external: m.external, collected: Boolean(gc) })}\n`,
+  );
 });

@@ -135,7 +135,9 @@ export async function startInstance(settings: InstanceSettings): Promise<Instanc
   const metricsPort = await freePort();
   const stdoutFile = path.join(settings.dataDir, 'stdout.log');
   const out = fs.openSync(stdoutFile, 'a');
-  const profile = settings.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfDir}`, `--cpu-prof-name=${settings.name}.cpuprofile`] : [];
+  const profile = settings.cpuProfDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfDir}`, `--cpu-prof-name=${settings.name}.cpuprofile`]
+    : [];
   const args = [...(settings.nodeArgs ?? []), ...profile, MAIN];
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, args, { env: environment(settings, port, metricsPort), stdio: ['ignore', out, out] });

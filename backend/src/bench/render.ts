@@ -32,7 +32,12 @@ const SYNTHETIC = 'medianest_bench_synthetic';
 function populateCatalog(): void {
   const templates = Array.from({ length: 24 }, (_, i) => `/api/v1/feature${i % 6}/route${i}/:id`);
   for (const endpoint of templates) {
-    for (const [method, status_code] of [['GET', '200'], ['GET', '404'], ['POST', '201'], ['GET', '401']] as const) {
+    for (const [method, status_code] of [
+      ['GET', '200'],
+      ['GET', '404'],
+      ['POST', '201'],
+      ['GET', '401'],
+    ] as const) {
       const labels = { method, endpoint, status_code };
       for (let i = 0; i < 20; i++) httpRequestDuration.observe({ labels, value: Math.random() * 0.4 });
       httpRequestsTotal.inc(labels, 20);
@@ -67,7 +72,12 @@ async function timeRenders(openMetrics: boolean, renders: number): Promise<numbe
 
 /** Adds `series` synthetic series as one counter family (one sample per label value). */
 function addCounterSeries(series: number): void {
-  const counter = new prometheus.Counter({ name: `${SYNTHETIC}_total`, help: 'Benchmark: synthetic series', labelNames: ['series'], registers: [register] });
+  const counter = new prometheus.Counter({
+    name: `${SYNTHETIC}_total`,
+    help: 'Benchmark: synthetic series',
+    labelNames: ['series'],
+    registers: [register],
+  });
   for (let i = 0; i < series; i++) counter.inc({ series: `s${i}` }, i);
 }
 

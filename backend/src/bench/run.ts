@@ -111,7 +111,10 @@ function fmt(n: number, digits = 0): string {
 }
 
 function loadAverage(): string {
-  return os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  return os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 }
 
 function settle(): Promise<void> {
@@ -196,7 +199,9 @@ async function sanityCheck(instances: Map<Mode, Instance>, sink: Sink<OtlpStats>
     if (counted === 0) throw new Error(`${mode.label} did not count the benchmark requests; the comparison would be meaningless`);
     const logDir = path.join(path.dirname(instance.stdoutFile), 'logs');
     const logBytes = fs.existsSync(logDir) ? fs.readdirSync(logDir).reduce((s, f) => s + fs.statSync(path.join(logDir, f)).size, 0) : 0;
-    notes.push(`${mode.label}: counted ${fmt(counted)} requests to /api/v1/media/requests; wrote ${(logBytes / 1e6).toFixed(1)} MB of info logs to its log file (and stdout)`);
+    notes.push(
+      `${mode.label}: counted ${fmt(counted)} requests to /api/v1/media/requests; wrote ${(logBytes / 1e6).toFixed(1)} MB of info logs to its log file (and stdout)`,
+    );
   }
   if (sink) {
     const stats = await sink.stats();
@@ -206,18 +211,28 @@ async function sanityCheck(instances: Map<Mode, Instance>, sink: Sink<OtlpStats>
   const shipped = await loki.stats();
   if (shipped.lines === 0) throw new Error('ON ships logs to Loki, but no log lines reached the Loki sink');
   if (shipped.rejected > 0) throw new Error(`the Loki sink could not read ${shipped.rejected} pushes`);
-  notes.push(`ON: shipped ${fmt(shipped.lines)} log lines in ${fmt(shipped.pushes)} gzipped pushes (${(shipped.bytes / 1e6).toFixed(1)} MB) to the local Loki sink`);
+  notes.push(
+    `ON: shipped ${fmt(shipped.lines)} log lines in ${fmt(shipped.pushes)} gzipped pushes (${(shipped.bytes / 1e6).toFixed(1)} MB) to the local Loki sink`,
+  );
   return notes;
 }
 
 async function main(): Promise<void> {
   const tracingBuilt = fs.existsSync(path.resolve(__dirname, '../tracing.js'));
   const on: Mode = { key: 'on', label: 'ON', observability: true, traces: tracingBuilt };
-  const modes: Mode[] = tracingBuilt ? [OFF, on, { key: 'metrics-logs', label: 'metrics + logs', observability: true, traces: false }] : [OFF, on];
+  const modes: Mode[] = tracingBuilt
+    ? [OFF, on, { key: 'metrics-logs', label: 'metrics + logs', observability: true, traces: false }]
+    : [OFF, on];
 
-  log(`MediaNest benchmark — node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), load average ${loadAverage()}`);
-  log(`${settings.rounds} alternating rounds × ${settings.seconds} s per route and mode, ${settings.connections} connections, warm-up ${settings.warmupSeconds} s`);
-  log(`database: ${settings.databaseUrl ? 'PostgreSQL (BENCH_DATABASE_URL)' : 'embedded PGlite'}${settings.redisUrl ? ' + Redis (BENCH_REDIS_URL)' : ''}; ON ${tracingBuilt ? `sends traces (sampler ratio ${settings.tracesSampler}) to a local OTLP sink` : 'has no tracing (not built in)'}`);
+  log(
+    `MediaNest benchmark — node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), load average ${loadAverage()}`,
+  );
+  log(
+    `${settings.rounds} alternating rounds × ${settings.seconds} s per route and mode, ${settings.connections} connections, warm-up ${settings.warmupSeconds} s`,
+  );
+  log(
+    `database: ${settings.databaseUrl ? 'PostgreSQL (BENCH_DATABASE_URL)' : 'embedded PGlite'}${settings.redisUrl ? ' + Redis (BENCH_REDIS_URL)' : ''}; ON ${tracingBuilt ? `sends traces (sampler ratio ${settings.tracesSampler}) to a local OTLP sink` : 'has no tracing (not built in)'}`,
+  );
 
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'medianest-bench-'));
   const redis = benchRedis();
@@ -276,7 +291,9 @@ async function main(): Promise<void> {
           open.set(mode, { burst, cpuMs });
           const key = `${route.name}/${mode.key}`;
           bursts.set(key, [...(bursts.get(key) ?? []), burst]);
-          log(`round ${round} ${route.label.padEnd(36)} ${mode.label.padEnd(14)} ${fmt(burst.requestsPerSecond).padStart(6)} req/s  p50 ${burst.p50Ms} ms  p99 ${burst.p99Ms} ms`);
+          log(
+            `round ${round} ${route.label.padEnd(36)} ${mode.label.padEnd(14)} ${fmt(burst.requestsPerSecond).padStart(6)} req/s  p50 ${burst.p50Ms} ms  p99 ${burst.p99Ms} ms`,
+          );
         }
       }
     }
@@ -288,10 +305,14 @@ async function main(): Promise<void> {
     const onInstance = instances.get(on)!;
     const authenticated = { cookie: onInstance.cookie };
     log(`steady ${STEADY_RATE} req/s for ${STEADY_SECONDS} s on ON, GET /api/v1/auth/session …`);
-    steady = await steadyLoad(onInstance.baseUrl, [{ name: 'session', method: 'GET', path: '/api/v1/auth/session', headers: authenticated }], {
-      rate: STEADY_RATE,
-      seconds: STEADY_SECONDS,
-    });
+    steady = await steadyLoad(
+      onInstance.baseUrl,
+      [{ name: 'session', method: 'GET', path: '/api/v1/auth/session', headers: authenticated }],
+      {
+        rate: STEADY_RATE,
+        seconds: STEADY_SECONDS,
+      },
+    );
     if (steady.errors > 0) throw new Error(`steady load: ${steady.errors} errors (${steady.errorSamples.join('; ')})`);
   } finally {
     await Promise.all([...instances.values()].map((i) => i.stop()));
@@ -312,7 +333,11 @@ async function main(): Promise<void> {
       const s = summarize(modeBursts);
       const throughput = pairedRatios(modeBursts, offBursts, (b, off) => b.requestsPerSecond / off.requestsPerSecond);
       const cpu = pairedRatios(modeBursts, offBursts, (b, off) => (off.cpuMsPerRequest ?? NaN) / (b.cpuMsPerRequest ?? NaN));
-      const ratio = { throughput: median(throughput), cpu: median(cpu), throughputRange: [Math.min(...throughput), Math.max(...throughput)] as [number, number] };
+      const ratio = {
+        throughput: median(throughput),
+        cpu: median(cpu),
+        throughputRange: [Math.min(...throughput), Math.max(...throughput)] as [number, number],
+      };
       ratios[`${route.name}/${mode.key}`] = ratio;
       log(
         `| ${route.label} | ${mode.label} | ${fmt(s.requestsPerSecond)} | ${s.p50Ms} | ${s.p99Ms} | ${s.cpuMsPerRequest.toFixed(3)} | ${mode === OFF ? '—' : ratio.throughput.toFixed(2)} | ${mode === OFF ? '—' : ratio.cpu.toFixed(2)} |`,
@@ -320,10 +345,12 @@ async function main(): Promise<void> {
     }
   }
   log();
-  log('Ratios are medians over the rounds of each round\'s mode ÷ OFF (the two bursts ran within seconds of each other).');
+  log("Ratios are medians over the rounds of each round's mode ÷ OFF (the two bursts ran within seconds of each other).");
   for (const mode of modes.filter((m) => m !== OFF)) {
     const r = ratios[`database/${mode.key}`]!;
-    log(`- database route, ${mode.label} ÷ OFF throughput per round: ${r.throughputRange[0].toFixed(2)}–${r.throughputRange[1].toFixed(2)} (median ${r.throughput.toFixed(2)})`);
+    log(
+      `- database route, ${mode.label} ÷ OFF throughput per round: ${r.throughputRange[0].toFixed(2)}–${r.throughputRange[1].toFixed(2)} (median ${r.throughput.toFixed(2)})`,
+    );
   }
   log();
   for (const note of notes) log(`- ${note}`);
@@ -334,7 +361,9 @@ async function main(): Promise<void> {
   log('| registry | samples in output | size | Prometheus text ms | OpenMetrics ms |');
   log('|---|---:|---:|---:|---:|');
   for (const r of render) {
-    log(`| ${r.shape} | ${fmt(r.seriesInOutput)} | ${fmt(r.bytes / 1024)} KiB | ${r.prometheusMs.toFixed(1)} | ${r.openMetricsMs.toFixed(1)} |`);
+    log(
+      `| ${r.shape} | ${fmt(r.seriesInOutput)} | ${fmt(r.bytes / 1024)} KiB | ${r.prometheusMs.toFixed(1)} | ${r.openMetricsMs.toFixed(1)} |`,
+    );
   }
 
   const dbRatio = ratios[`database/${on.key}`]!.throughput;
@@ -343,15 +372,40 @@ async function main(): Promise<void> {
   const embedded = !settings.databaseUrl;
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
   const rows: [string, string, string, boolean][] = [
-    [`RSS idle ${IDLE_MS / 1000} s after first start`, `${footprint.firstStartRssMb.toFixed(0)} MB`, embedded ? '< 200 MB' : '< 150 MB', footprint.firstStartRssMb < (embedded ? 200 : 150)],
-    [`RSS idle ${IDLE_MS / 1000} s after a restart`, `${footprint.restartRssMb.toFixed(0)} MB`, embedded ? '< 200 MB' : '< 150 MB', footprint.restartRssMb < (embedded ? 200 : 150)],
+    [
+      `RSS idle ${IDLE_MS / 1000} s after first start`,
+      `${footprint.firstStartRssMb.toFixed(0)} MB`,
+      embedded ? '< 200 MB' : '< 150 MB',
+      footprint.firstStartRssMb < (embedded ? 200 : 150),
+    ],
+    [
+      `RSS idle ${IDLE_MS / 1000} s after a restart`,
+      `${footprint.restartRssMb.toFixed(0)} MB`,
+      embedded ? '< 200 MB' : '< 150 MB',
+      footprint.restartRssMb < (embedded ? 200 : 150),
+    ],
     // The goal after load is PostgreSQL's; the embedded figure is reported for comparison.
-    [`RSS after ${LOAD_SECONDS} s of load`, `${footprint.afterLoadRssMb.toFixed(0)} MB`, embedded ? '—' : '< 200 MB', embedded || footprint.afterLoadRssMb < 200],
+    [
+      `RSS after ${LOAD_SECONDS} s of load`,
+      `${footprint.afterLoadRssMb.toFixed(0)} MB`,
+      embedded ? '—' : '< 200 MB',
+      embedded || footprint.afterLoadRssMb < 200,
+    ],
     ['first start → ready', `${fmt(footprint.firstStartReadyMs)} ms`, '< 1,500 ms', footprint.firstStartReadyMs < 1500],
     ['restart → ready', `${fmt(footprint.restartReadyMs)} ms`, '< 1,000 ms', footprint.restartReadyMs < 1000],
     ['GET /api/v1/auth/session, OFF, req/s', fmt(sessionRate), embedded ? '≥ 1,500' : '≥ 3,000', sessionRate >= (embedded ? 1500 : 3000)],
-    ['full observability ÷ none, database route (throughput, paired rounds)', dbRatio.toFixed(2), `≥ ${TARGET_RATIO}`, dbRatio >= TARGET_RATIO],
-    [`/metrics render, catalog + ${fmt(EXTRA_SERIES)} series (slowest median)`, `${worstRender.toFixed(1)} ms`, `< ${TARGET_RENDER_MS} ms`, worstRender < TARGET_RENDER_MS],
+    [
+      'full observability ÷ none, database route (throughput, paired rounds)',
+      dbRatio.toFixed(2),
+      `≥ ${TARGET_RATIO}`,
+      dbRatio >= TARGET_RATIO,
+    ],
+    [
+      `/metrics render, catalog + ${fmt(EXTRA_SERIES)} series (slowest median)`,
+      `${worstRender.toFixed(1)} ms`,
+      `< ${TARGET_RENDER_MS} ms`,
+      worstRender < TARGET_RENDER_MS,
+    ],
     [`p95 at a steady ${STEADY_RATE} req/s (ON, session route)`, `${steady.p95Ms.toFixed(1)} ms`, '< 15 ms', steady.p95Ms < 15],
     [`p99 at a steady ${STEADY_RATE} req/s (ON, session route)`, `${steady.p99Ms.toFixed(1)} ms`, '< 30 ms', steady.p99Ms < 30],
   ];
@@ -361,13 +415,31 @@ async function main(): Promise<void> {
   log('|---|---:|---:|---|');
   for (const [what, measured, goal, ok] of rows) log(`| ${what} | ${measured} | ${goal} | ${goal === '—' ? '—' : verdict(ok)} |`);
   log();
-  log(`steady ${STEADY_RATE} req/s: ${fmt(steady.requests)} requests, p50 ${steady.p50Ms.toFixed(1)} ms, p95 ${steady.p95Ms.toFixed(1)} ms, p99 ${steady.p99Ms.toFixed(1)} ms, max ${steady.maxMs.toFixed(1)} ms`);
+  log(
+    `steady ${STEADY_RATE} req/s: ${fmt(steady.requests)} requests, p50 ${steady.p50Ms.toFixed(1)} ms, p95 ${steady.p95Ms.toFixed(1)} ms, p99 ${steady.p99Ms.toFixed(1)} ms, max ${steady.maxMs.toFixed(1)} ms`,
+  );
   log(`load average at the end: ${loadAverage()} (other work on the machine makes the numbers noisier)`);
   if (process.env.BENCH_JSON) {
     const results = Object.fromEntries(bursts);
     fs.writeFileSync(
       process.env.BENCH_JSON,
-      JSON.stringify({ settings, cpus: os.cpus().length, node: process.version, loadAverage: os.loadavg(), modes, results, ratios, render, notes, footprint, steady }, null, 2),
+      JSON.stringify(
+        {
+          settings,
+          cpus: os.cpus().length,
+          node: process.version,
+          loadAverage: os.loadavg(),
+          modes,
+          results,
+          ratios,
+          render,
+          notes,
+          footprint,
+          steady,
+        },
+        null,
+        2,
+      ),
     );
   }
   const missed = rows.some(([, , , ok]) => !ok);
@@ -377,7 +449,9 @@ async function main(): Promise<void> {
 async function soak(duration: string): Promise<void> {
   const seconds = parseDuration(duration);
   log(`MediaNest soak — node ${process.version}, ${os.cpus().length} CPUs, load average ${loadAverage()}`);
-  log(`database: ${settings.databaseUrl ? 'PostgreSQL (BENCH_DATABASE_URL)' : 'embedded PGlite'}; every request traced and exported, info logs shipped to a local Loki, metrics on`);
+  log(
+    `database: ${settings.databaseUrl ? 'PostgreSQL (BENCH_DATABASE_URL)' : 'embedded PGlite'}; every request traced and exported, info logs shipped to a local Loki, metrics on`,
+  );
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'medianest-soak-'));
   const redis = benchRedis();
   const drops: (() => Promise<void>)[] = [redis.purge];
@@ -398,8 +472,12 @@ async function soak(duration: string): Promise<void> {
     log('|---|---:|---:|---|');
     log(`| requests | ${fmt(r.requests)} at ${report.rate} req/s | — | — |`);
     log(`| errors | ${fmt(r.errors)} | 0 | ${r.errors === 0 ? 'met' : 'MISSED'} |`);
-    log(`| latency p50 / p95 / p99 | ${r.p50Ms.toFixed(1)} / ${r.p95Ms.toFixed(1)} / ${r.p99Ms.toFixed(1)} ms | p95 < 15, p99 < 30 ms | ${r.p95Ms < 15 && r.p99Ms < 30 ? 'met' : 'MISSED'} |`);
-    log(`| RSS growth (${first.toFixed(0)} → ${last.toFixed(0)} MB) | ${(growth * 100).toFixed(1)} % | < 10 % | ${growth < 0.1 ? 'met' : 'MISSED'} |`);
+    log(
+      `| latency p50 / p95 / p99 | ${r.p50Ms.toFixed(1)} / ${r.p95Ms.toFixed(1)} / ${r.p99Ms.toFixed(1)} ms | p95 < 15, p99 < 30 ms | ${r.p95Ms < 15 && r.p99Ms < 30 ? 'met' : 'MISSED'} |`,
+    );
+    log(
+      `| RSS growth (${first.toFixed(0)} → ${last.toFixed(0)} MB) | ${(growth * 100).toFixed(1)} % | < 10 % | ${growth < 0.1 ? 'met' : 'MISSED'} |`,
+    );
     log(`| event-loop delay p99 (worst 30 s window) | ${lagP99.toFixed(1)} ms | < 20 ms | ${lagP99 < 20 ? 'met' : 'MISSED'} |`);
     log(`| heap after a full GC at the end | ${report.heapAfterGcMb.toFixed(1)} MB | — | — |`);
     log();

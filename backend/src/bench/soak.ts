@@ -37,13 +37,14 @@ const mb = (bytes: number) => bytes / 1024 / 1024;
 export function parseDuration(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(text.trim());
   if (!m) throw new Error(`--soak wants a duration like 10m or 90s, not "${text}"`);
-  return Number(m[1]) * ({ s: 1, m: 60, h: 3600 }[(m[2] ?? 's') as 's' | 'm' | 'h']);
+  return Number(m[1]) * { s: 1, m: 60, h: 3600 }[(m[2] ?? 's') as 's' | 'm' | 'h'];
 }
 
 function staticAsset(): string {
   const assets = path.join(FRONTEND_DIST, 'assets');
   const file = fs.existsSync(assets) ? fs.readdirSync(assets).find((f) => f.endsWith('.js')) : undefined;
-  if (!file) throw new Error(`static assets are part of the soak mix, but ${FRONTEND_DIST} has no built assets: run \`npm run build\` first`);
+  if (!file)
+    throw new Error(`static assets are part of the soak mix, but ${FRONTEND_DIST} has no built assets: run \`npm run build\` first`);
   return `/assets/${file}`;
 }
 
@@ -61,10 +62,36 @@ function routeMix(cookie: string): SteadyRequest[] {
     method: 'POST',
     path: '/api/v1/metrics/web-vitals',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ metrics: [{ name: 'LCP', value: 1200, route: '/' }, { name: 'TTFB', value: 80, route: '/' }] }),
+    body: JSON.stringify({
+      metrics: [
+        { name: 'LCP', value: 1200, route: '/' },
+        { name: 'TTFB', value: 80, route: '/' },
+      ],
+    }),
   };
   // 20 requests: 6 session, 3 search, 3 library, 4 requests list, 2 static, 2 beacons.
-  return [session, requests, search, session, library, assetReq, requests, session, beacon, search, session, library, requests, page, session, search, requests, beacon, session, library];
+  return [
+    session,
+    requests,
+    search,
+    session,
+    library,
+    assetReq,
+    requests,
+    session,
+    beacon,
+    search,
+    session,
+    library,
+    requests,
+    page,
+    session,
+    search,
+    requests,
+    beacon,
+    session,
+    library,
+  ];
 }
 
 function eventLoopP99(scrape: string): number | undefined {
@@ -113,7 +140,9 @@ export async function runSoak(
         rssMb.push(sample);
         const lag = eventLoopP99(await (await fetch(metricsUrl)).text());
         if (lag !== undefined) eventLoopP99Ms.push(lag);
-        options.log(`  ${String(sample.atSeconds).padStart(5)} s  RSS ${sample.mb.toFixed(0)} MB  event-loop p99 ${lag?.toFixed(1) ?? '?'} ms`);
+        options.log(
+          `  ${String(sample.atSeconds).padStart(5)} s  RSS ${sample.mb.toFixed(0)} MB  event-loop p99 ${lag?.toFixed(1) ?? '?'} ms`,
+        );
       },
     });
     rssMb.push({ atSeconds: options.seconds, mb: mb(rssBytes(pid)) });
@@ -132,9 +161,19 @@ export async function runSoak(
     await sleep(6000); // the last span batch and log push leave
     const [spans, lines] = await Promise.all([otlp.stats(), loki.stats()]);
     if (spans.exports === 0) throw new Error('soak: full observability claimed, but no spans reached the OTLP sink');
-    if (eventLoopP99Ms.length === 0) throw new Error('soak: the instance reported no event-loop delay (medianest_nodejs_eventloop_lag_p99_seconds)');
+    if (eventLoopP99Ms.length === 0)
+      throw new Error('soak: the instance reported no event-loop delay (medianest_nodejs_eventloop_lag_p99_seconds)');
     if (lines.lines === 0) throw new Error('soak: full observability claimed, but no log lines reached the Loki sink');
-    return { seconds: options.seconds, rate: options.rate, result, rssMb, eventLoopP99Ms, heapAfterGcMb, spanBatches: spans.exports, lokiLines: lines.lines };
+    return {
+      seconds: options.seconds,
+      rate: options.rate,
+      result,
+      rssMb,
+      eventLoopP99Ms,
+      heapAfterGcMb,
+      spanBatches: spans.exports,
+      lokiLines: lines.lines,
+    };
   } finally {
     await instance?.stop();
     otlp.stop();

@@ -122,7 +122,9 @@ export class CacheCoherence {
     if (!this.redis || this.subscriber) return;
     const sub = this.redis.duplicate();
     this.subscriber = sub;
-    sub.on('error', (err: Error) => logger().debug({ event: 'cache.coherence.error', err: err.message }, 'Cache invalidation channel error'));
+    sub.on('error', (err: Error) =>
+      logger().debug({ event: 'cache.coherence.error', err: err.message }, 'Cache invalidation channel error'),
+    );
     // Messages lost while unsubscribed show up as unapplied generations, and sync() then drops everything.
     sub.on('ready', () => {
       sub.subscribe(this.channel).then(

@@ -19,7 +19,10 @@ const CLI = path.resolve(__dirname, '../../dist/cli/admin.js');
 function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     // No terminal: stdin is closed, so any prompt would hang or fail.
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -98,7 +101,12 @@ describe('npm run admin -- reset-password', () => {
     running = await startServer(loadConfig(testEnv.env));
     const app = buildApp(running.container);
     const before = await loginCookie(app);
-    const socket = connect(`http://127.0.0.1:${running.port}`, { path: '/socket.io', transports: ['websocket'], reconnection: false, extraHeaders: { cookie: before } });
+    const socket = connect(`http://127.0.0.1:${running.port}`, {
+      path: '/socket.io',
+      transports: ['websocket'],
+      reconnection: false,
+      extraHeaders: { cookie: before },
+    });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('connect_error', reject);

@@ -78,7 +78,8 @@ async function resetPassword(username: string, force: boolean): Promise<void> {
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX }) : undefined;
   // A Socket.IO server without listener on the same Redis adapter as the running processes: closing the
   // account's connections reaches every replica.
-  const realtime = redis && (await redisReady(redis)) ? startRealtimeBroadcaster({ events, redis, keyPrefix: config.REDIS_KEY_PREFIX }) : undefined;
+  const realtime =
+    redis && (await redisReady(redis)) ? startRealtimeBroadcaster({ events, redis, keyPrefix: config.REDIS_KEY_PREFIX }) : undefined;
   // With Redis, running processes also drop their cached sessions and user at once (cache/coherence.ts).
   const coherence = realtime ? new CacheCoherence(redis, config.REDIS_KEY_PREFIX) : undefined;
   try {

@@ -24,7 +24,10 @@ let app: Express;
 beforeAll(async () => {
   // Probes every 1.5 s (3 failures open the breaker), queries give up after 1 s: the first member
   // request after the hang meets the query timeout, later ones the open breaker.
-  env = await prepareTestEnv({ HEALTH_PROBE_INTERVAL_MS: '1500', DATABASE_QUERY_TIMEOUT_MS: '1000', BREAKER_RESET_TIMEOUT_MS: '500' }, 'services');
+  env = await prepareTestEnv(
+    { HEALTH_PROBE_INTERVAL_MS: '1500', DATABASE_QUERY_TIMEOUT_MS: '1000', BREAKER_RESET_TIMEOUT_MS: '500' },
+    'services',
+  );
   const target = new URL(env.env.DATABASE_URL!);
   proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
   target.port = String(proxy.port);
@@ -74,8 +77,12 @@ it('answers a clear 503 instead of hanging, fails fast once the breaker opens, a
 it('recognises the shapes a lost database takes, and nothing else', () => {
   expect(classifyDatabaseOutage(new Error('Query read timeout'))).toBe('not_answering');
   expect(classifyDatabaseOutage(new Error('timeout exceeded when trying to connect'))).toBe('not_answering');
-  expect(classifyDatabaseOutage(new Error('Failed query', { cause: new Error('Connection terminated unexpectedly') }))).toBe('not_answering');
-  expect(classifyDatabaseOutage(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5433'), { code: 'ECONNREFUSED' }))).toBe('unreachable');
+  expect(classifyDatabaseOutage(new Error('Failed query', { cause: new Error('Connection terminated unexpectedly') }))).toBe(
+    'not_answering',
+  );
+  expect(classifyDatabaseOutage(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5433'), { code: 'ECONNREFUSED' }))).toBe(
+    'unreachable',
+  );
   expect(classifyDatabaseOutage(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBeUndefined();
   expect(classifyDatabaseOutage(new Error('something else'))).toBeUndefined();
 });

@@ -13,7 +13,10 @@ import { openEmbeddedClient, pgliteVersion, TEMPLATE_DIR, TEMPLATE_MARKER, usabl
 
 function migrationsHash(): string {
   const hash = createHash('sha256');
-  for (const file of fs.readdirSync(MIGRATIONS_FOLDER).filter((f) => f.endsWith('.sql')).sort()) {
+  for (const file of fs
+    .readdirSync(MIGRATIONS_FOLDER)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
     hash.update(file).update(fs.readFileSync(path.join(MIGRATIONS_FOLDER, file)));
   }
   return hash.digest('hex').slice(0, 16);
@@ -36,7 +39,11 @@ export async function buildEmbeddedTemplate(target = TEMPLATE_DIR): Promise<'bui
   } finally {
     await client.close();
   }
-  const marker: TemplateMarker & { migrations: string } = { pgliteVersion: pgliteVersion(), createdAt: new Date().toISOString(), migrations };
+  const marker: TemplateMarker & { migrations: string } = {
+    pgliteVersion: pgliteVersion(),
+    createdAt: new Date().toISOString(),
+    migrations,
+  };
   fs.writeFileSync(path.join(staging, TEMPLATE_MARKER), `${JSON.stringify(marker, null, 2)}\n`);
   fs.rmSync(target, { recursive: true, force: true });
   fs.renameSync(staging, target);
@@ -46,7 +53,10 @@ export async function buildEmbeddedTemplate(target = TEMPLATE_DIR): Promise<'bui
 if (require.main === module) {
   const started = Date.now();
   buildEmbeddedTemplate().then(
-    (result) => process.stdout.write(`embedded database template ${result} (${path.relative(process.cwd(), TEMPLATE_DIR)}, ${Date.now() - started} ms)\n`),
+    (result) =>
+      process.stdout.write(
+        `embedded database template ${result} (${path.relative(process.cwd(), TEMPLATE_DIR)}, ${Date.now() - started} ms)\n`,
+      ),
     (err: unknown) => {
       process.stderr.write(`building the embedded database template failed: ${err instanceof Error ? err.message : String(err)}\n`);
       process.exit(1);

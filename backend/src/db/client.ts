@@ -74,9 +74,7 @@ const HEARTBEAT_SQL =
   "INSERT INTO settings (key, value, updated_at) VALUES ('write_heartbeat', now()::text, now()) " +
   'ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at';
 
-setKnownTables(
-  (Object.values(schema) as unknown[]).filter((v): v is Table => is(v, Table)).map((t) => getTableName(t)),
-);
+setKnownTables((Object.values(schema) as unknown[]).filter((v): v is Table => is(v, Table)).map((t) => getTableName(t)));
 
 /** Starts timing one query; the returned function records it (histogram, slow-query log with the shape only). */
 export function startQueryTimer(sql: string, parsed: ParsedStatement = parseStatement(sql)): (status: 'success' | 'error') => void {
@@ -131,7 +129,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 
 function sqlText(arg: unknown): string {
   if (typeof arg === 'string') return arg;
-  if (arg && typeof arg === 'object' && 'text' in arg && typeof (arg).text === 'string') {
+  if (arg && typeof arg === 'object' && 'text' in arg && typeof arg.text === 'string') {
     return (arg as { text: string }).text;
   }
   return '';
@@ -174,7 +172,12 @@ function clientClass(writes: WriteHealth): typeof pg.Client {
   };
 }
 
-async function openPostgres(url: string, poolMax: number, writeRetryMs: number, queryTimeoutMs: number): Promise<Omit<Database, 'failFastWhen'>> {
+async function openPostgres(
+  url: string,
+  poolMax: number,
+  writeRetryMs: number,
+  queryTimeoutMs: number,
+): Promise<Omit<Database, 'failFastWhen'>> {
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const { migrate } = await import('drizzle-orm/node-postgres/migrator');
   const writes = new WriteHealth(() => pool.query(HEARTBEAT_SQL), writeRetryMs);
@@ -312,10 +315,8 @@ function wrapPgliteMethods(target: Pick<PgliteLike, 'query' | 'exec'>, writes: W
   const query = target.query.bind(target);
   const exec = target.exec.bind(target);
   const options = { ...TRACED, writes };
-  target.query = ((sql: string, ...rest: never[]) =>
-    instrumentQuery(sql, () => query(sql, ...rest), options));
-  target.exec = ((sql: string, ...rest: never[]) =>
-    instrumentQuery(sql, () => exec(sql, ...rest), options));
+  target.query = (sql: string, ...rest: never[]) => instrumentQuery(sql, () => query(sql, ...rest), options);
+  target.exec = (sql: string, ...rest: never[]) => instrumentQuery(sql, () => exec(sql, ...rest), options);
 }
 
 function instrumentPglite(client: unknown, writes: WriteHealth): void {

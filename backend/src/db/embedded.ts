@@ -112,10 +112,14 @@ PGlite.create(process.argv[2], { startParams: JSON.parse(process.argv[3]) })
 /** Runs initdb for `dir` in a short-lived child process. */
 export async function initialiseInChildProcess(dir: string, startParams: string[]): Promise<void> {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const child = spawn(process.execPath, [...EMBEDDED_V8_FLAGS, '-e', INITDB_PROGRAM, require.resolve('@electric-sql/pglite'), dir, JSON.stringify(startParams)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { PATH: process.env.PATH ?? '' },
-  });
+  const child = spawn(
+    process.execPath,
+    [...EMBEDDED_V8_FLAGS, '-e', INITDB_PROGRAM, require.resolve('@electric-sql/pglite'), dir, JSON.stringify(startParams)],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { PATH: process.env.PATH ?? '' },
+    },
+  );
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     if (stderr.length < 4000) stderr += chunk;

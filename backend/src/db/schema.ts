@@ -3,17 +3,7 @@
  * the embedded PGlite database and PostgreSQL.
  */
 import { sql } from 'drizzle-orm';
-import {
-  boolean,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  serial,
-  text,
-  timestamp,
-  uniqueIndex,
-} from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import {
   mediaTypes,
   notificationChannelKinds,
@@ -30,7 +20,6 @@ import {
 // The enums are the contract's words: the web app and the database agree on them.
 export { mediaTypes, requestStatuses, serviceStatuses, timelineSteps, userRoles };
 export type { DownloadItem, DownloadProgress, MediaType, RequestStatus, ServiceStatus, TimelineStep, UserRole } from '@medianest/contracts';
-
 
 export const users = pgTable(
   'users',
@@ -51,10 +40,7 @@ export const users = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
   },
-  (t) => [
-    uniqueIndex('users_username_lower_idx').on(sql`lower(${t.username})`),
-    uniqueIndex('users_plex_id_idx').on(t.plexId),
-  ],
+  (t) => [uniqueIndex('users_username_lower_idx').on(sql`lower(${t.username})`), uniqueIndex('users_plex_id_idx').on(t.plexId)],
 );
 
 export const sessions = pgTable(
@@ -148,7 +134,6 @@ export const monitoredServices = pgTable('monitored_services', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
-
 export const serviceStatusHistory = pgTable(
   'service_status_history',
   {
@@ -225,7 +210,10 @@ export const notificationPreferences = pgTable(
     address: text('address'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('notification_preferences_user_channel_idx').on(t.userId, t.channelId), index('notification_preferences_channel_idx').on(t.channelId)],
+  (t) => [
+    uniqueIndex('notification_preferences_user_channel_idx').on(t.userId, t.channelId),
+    index('notification_preferences_channel_idx').on(t.channelId),
+  ],
 );
 
 /** "Notify me too": members following a request someone else (or they) made. */

@@ -25,7 +25,10 @@ async function login(server: TestServer): Promise<Response> {
 
 async function readiness(server: TestServer) {
   const res = await fetch(`${server.baseUrl}/health/ready`);
-  return { httpStatus: res.status, body: (await res.json()) as { status: string; checks: Record<string, { status: string; error?: string }> } };
+  return {
+    httpStatus: res.status,
+    body: (await res.json()) as { status: string; checks: Record<string, { status: string; error?: string }> },
+  };
 }
 
 async function writableGauge(server: TestServer): Promise<number> {
@@ -54,7 +57,10 @@ async function expectDegraded(server: TestServer, reason: RegExp): Promise<void>
 
 async function expectRecovered(server: TestServer): Promise<void> {
   // No request and no restart needed: the heartbeat write clears it.
-  await vi.waitFor(async () => expect((await readiness(server)).body.checks.database!.status).toBe('up'), { timeout: 15_000, interval: 100 });
+  await vi.waitFor(async () => expect((await readiness(server)).body.checks.database!.status).toBe('up'), {
+    timeout: 15_000,
+    interval: 100,
+  });
   expect((await readiness(server)).body.status).toBe('ok');
   expect(await writableGauge(server)).toBe(1);
   expect((await login(server)).status).toBe(200);
@@ -132,7 +138,9 @@ if (testMode === 'services') {
 
     /** Applies a database setting to new sessions and ends the pool's current ones, so it takes effect. */
     async function setReadOnly(on: boolean): Promise<void> {
-      await admin.query(`ALTER DATABASE "${dbName}" ${on ? 'SET default_transaction_read_only = on' : 'RESET default_transaction_read_only'}`);
+      await admin.query(
+        `ALTER DATABASE "${dbName}" ${on ? 'SET default_transaction_read_only = on' : 'RESET default_transaction_read_only'}`,
+      );
       await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [dbName]);
       await vi.waitFor(() => server.container.database.ping(1000), { timeout: 10_000, interval: 100 });
     }

@@ -201,7 +201,10 @@ async function seedRequests(from: number, count: number): Promise<void> {
 
 /** The stored id of the request with this Overseerr id (what `request.updated` carries). */
 async function storedIds(): Promise<Map<number, number>> {
-  const rows = await adminPg(async (c) => (await c.query<{ id: number; overseerr_id: number }>('SELECT id, overseerr_id FROM media_requests')).rows, dbName);
+  const rows = await adminPg(
+    async (c) => (await c.query<{ id: number; overseerr_id: number }>('SELECT id, overseerr_id FROM media_requests')).rows,
+    dbName,
+  );
   return new Map(rows.map((r) => [r.overseerr_id - 100_000, r.id]));
 }
 
@@ -209,7 +212,12 @@ async function approve(baseUrl: string, overseerrId: number): Promise<boolean> {
   const res = await fetch(`${baseUrl}/api/v1/webhooks/overseerr`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: WEBHOOK_SECRET },
-    body: JSON.stringify({ notification_type: 'MEDIA_APPROVED', subject: 'x', request: { request_id: String(100_000 + overseerrId) }, media: null }),
+    body: JSON.stringify({
+      notification_type: 'MEDIA_APPROVED',
+      subject: 'x',
+      request: { request_id: String(100_000 + overseerrId) },
+      media: null,
+    }),
   }).catch(() => undefined);
   if (!res?.ok) return false;
   const body = (await res.json()) as { matched?: boolean };
@@ -230,12 +238,22 @@ beforeAll(async () => {
   url.pathname = `/${dbName}`;
   databaseUrl = url.toString();
 
-  const [a, b, aMetrics, bMetrics, workerMetrics, lbPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const [a, b, aMetrics, bMetrics, workerMetrics, lbPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   webPorts = { a, b, aMetrics, bMetrics, workerMetrics };
   lbUrl = `http://127.0.0.1:${lbPort}`;
   // The first replica creates the schema and the administrator; then the others start.
   await startNode('web-a', 'web', { port: a, metricsPort: aMetrics });
-  await Promise.all([startNode('web-b', 'web', { port: b, metricsPort: bMetrics }), startNode('worker', 'worker', { metricsPort: workerMetrics })]);
+  await Promise.all([
+    startNode('web-b', 'web', { port: b, metricsPort: bMetrics }),
+    startNode('worker', 'worker', { metricsPort: workerMetrics }),
+  ]);
   await startHaproxy(lbPort);
 });
 
@@ -389,7 +407,9 @@ describe('two web replicas and a worker behind HAProxy', () => {
     const perPeriod = new Map<number, number>();
     for (const t of probes) perPeriod.set(Math.floor(t / PERIOD_MS), (perPeriod.get(Math.floor(t / PERIOD_MS)) ?? 0) + 1);
     const complete = [first + 1].map((p) => perPeriod.get(p) ?? 0);
-    console.log(`cluster scheduled job: runs per period ${JSON.stringify([...perPeriod.entries()].sort((x, y) => x[0] - y[0]).map(([, n]) => n))}`);
+    console.log(
+      `cluster scheduled job: runs per period ${JSON.stringify([...perPeriod.entries()].sort((x, y) => x[0] - y[0]).map(([, n]) => n))}`,
+    );
     // Every period has at most one run (the first, partial one included) and every complete period exactly one.
     expect([...perPeriod.values()].every((n) => n <= 1)).toBe(true);
     expect(complete).toEqual([1]);
@@ -406,11 +426,15 @@ describe('two web replicas and a worker behind HAProxy', () => {
     });
     await waitFor(async () => (await stack!.query('up{job="medianest-backend"} == 1')).length === 3, 30_000);
     // Traffic while Prometheus watches, until its rate shows.
-    await waitFor(async () => {
-      for (let i = 0; i < 10; i++) await fetch(`${lbUrl}/api/v1/auth/session`, { headers: { cookie } });
-      const [rate] = await stack!.query('sum(rate(medianest_http_requests_total[1m]))');
-      return Number(rate?.value[1] ?? 0) > 0;
-    }, 60_000, 1_000);
+    await waitFor(
+      async () => {
+        for (let i = 0; i < 10; i++) await fetch(`${lbUrl}/api/v1/auth/session`, { headers: { cookie } });
+        const [rate] = await stack!.query('sum(rate(medianest_http_requests_total[1m]))');
+        return Number(rate?.value[1] ?? 0) > 0;
+      },
+      60_000,
+      1_000,
+    );
     const up = await stack.query('up{job="medianest-backend"}');
     expect(new Set(up.map((s) => s.metric.instance)).size).toBe(3);
     // Both web replicas served traffic.

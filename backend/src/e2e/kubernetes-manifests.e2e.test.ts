@@ -48,20 +48,42 @@ describe('the Kubernetes base', () => {
 
   // [what breaks, file, edit, what the check must say]
   const breakages: [string, string, (text: string) => string, string | RegExp][] = [
-    ['an alert rule changes and the generated PrometheusRule is not regenerated', 'infrastructure/prometheus/alert_rules.yml',
-      (t) => t.replace('for: 15m', 'for: 20m'), 'deploy/kubernetes/generated/prometheus-rule.yaml differs from its sources'],
-    ['a dashboard changes and its ConfigMap is not regenerated', 'infrastructure/grafana/dashboards/overview.json',
-      (t) => t.replace('"MediaNest / Overview"', '"MediaNest / Overview 2"'), 'grafana-dashboards.yaml differs from its sources'],
-    ['an object breaks its schema', 'deploy/kubernetes/web.yaml',
-      (t) => t.replace('minReplicas: 2', 'minReplicas: two'), /HorizontalPodAutoscaler\/medianest-web: .*minReplicas must be integer/],
-    ['a container may write its root filesystem', 'deploy/kubernetes/worker.yaml',
+    [
+      'an alert rule changes and the generated PrometheusRule is not regenerated',
+      'infrastructure/prometheus/alert_rules.yml',
+      (t) => t.replace('for: 15m', 'for: 20m'),
+      'deploy/kubernetes/generated/prometheus-rule.yaml differs from its sources',
+    ],
+    [
+      'a dashboard changes and its ConfigMap is not regenerated',
+      'infrastructure/grafana/dashboards/overview.json',
+      (t) => t.replace('"MediaNest / Overview"', '"MediaNest / Overview 2"'),
+      'grafana-dashboards.yaml differs from its sources',
+    ],
+    [
+      'an object breaks its schema',
+      'deploy/kubernetes/web.yaml',
+      (t) => t.replace('minReplicas: 2', 'minReplicas: two'),
+      /HorizontalPodAutoscaler\/medianest-web: .*minReplicas must be integer/,
+    ],
+    [
+      'a container may write its root filesystem',
+      'deploy/kubernetes/worker.yaml',
       (t) => t.replace('readOnlyRootFilesystem: true', 'readOnlyRootFilesystem: false'),
-      'Deployment/medianest-worker container medianest: readOnlyRootFilesystem is not true'],
-    ['the metrics port is open to more than Prometheus', 'deploy/kubernetes/network-policy.yaml',
+      'Deployment/medianest-worker container medianest: readOnlyRootFilesystem is not true',
+    ],
+    [
+      'the metrics port is open to more than Prometheus',
+      'deploy/kubernetes/network-policy.yaml',
       (t) => t.replace('          port: http\n', '          port: http\n        - protocol: TCP\n          port: metrics\n'),
-      'NetworkPolicy/medianest: opens the metrics port of Deployment/medianest-web to more than Prometheus'],
-    ['a secret is set inline', 'deploy/kubernetes/configmap.yaml',
-      (t) => `${t}  PLEX_TOKEN: not-a-reference\n`, 'ConfigMap/medianest-config holds the secret PLEX_TOKEN'],
+      'NetworkPolicy/medianest: opens the metrics port of Deployment/medianest-web to more than Prometheus',
+    ],
+    [
+      'a secret is set inline',
+      'deploy/kubernetes/configmap.yaml',
+      (t) => `${t}  PLEX_TOKEN: not-a-reference\n`,
+      'ConfigMap/medianest-config holds the secret PLEX_TOKEN',
+    ],
   ];
   it.each(breakages)('fails when %s', (_what, file, edit, message) => {
     const { status, output } = check(brokenCopy(file, edit));

@@ -77,7 +77,13 @@ export async function startMonitoringStack(options: MonitoringStackOptions): Pro
   };
 
   try {
-    const [promPort, amPort, pgExpPort, redisExpPort, nodeExpPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const [promPort, amPort, pgExpPort, redisExpPort, nodeExpPort] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
     const webhookTokenFile = path.join(dir, 'alerts_webhook_token');
     fs.writeFileSync(webhookTokenFile, options.alertsWebhookToken);
     const targets = [
@@ -86,15 +92,23 @@ export async function startMonitoringStack(options: MonitoringStackOptions): Pro
       `alertmanager=127.0.0.1:${amPort}`,
     ];
     if (options.exporters !== false) {
-      targets.push(`postgres-exporter=127.0.0.1:${pgExpPort}`, `redis-exporter=127.0.0.1:${redisExpPort}`, `node-exporter=127.0.0.1:${nodeExpPort}`);
+      targets.push(
+        `postgres-exporter=127.0.0.1:${pgExpPort}`,
+        `redis-exporter=127.0.0.1:${redisExpPort}`,
+        `node-exporter=127.0.0.1:${nodeExpPort}`,
+      );
     }
     const renderArgs = [
       path.join(REPO_ROOT, 'scripts/render-local-monitoring.mjs'),
-      '--out', dir,
+      '--out',
+      dir,
       ...targets.flatMap((t) => ['--target', t]),
-      '--alertmanager', `127.0.0.1:${amPort}`,
-      '--webhook-url', `${options.medianestUrl}/api/v1/alerts/webhook`,
-      '--webhook-token-file', webhookTokenFile,
+      '--alertmanager',
+      `127.0.0.1:${amPort}`,
+      '--webhook-url',
+      `${options.medianestUrl}/api/v1/alerts/webhook`,
+      '--webhook-token-file',
+      webhookTokenFile,
     ];
     if (options.metricsToken) {
       const metricsTokenFile = path.join(dir, 'metrics_token');
@@ -109,7 +123,10 @@ export async function startMonitoringStack(options: MonitoringStackOptions): Pro
       launch('postgres-exporter', 'prometheus-postgres-exporter', [`--web.listen-address=127.0.0.1:${pgExpPort}`], {
         DATA_SOURCE_NAME: 'postgresql://postgres@127.0.0.1:5432/test?sslmode=disable',
       });
-      launch('redis-exporter', 'prometheus-redis-exporter', [`-web.listen-address=127.0.0.1:${redisExpPort}`, '-redis.addr=redis://127.0.0.1:6379']);
+      launch('redis-exporter', 'prometheus-redis-exporter', [
+        `-web.listen-address=127.0.0.1:${redisExpPort}`,
+        '-redis.addr=redis://127.0.0.1:6379',
+      ]);
       launch('node-exporter', 'prometheus-node-exporter', [`--web.listen-address=127.0.0.1:${nodeExpPort}`]);
     }
     const am = launch('alertmanager', 'prometheus-alertmanager', [
@@ -141,7 +158,9 @@ export async function startMonitoringStack(options: MonitoringStackOptions): Pro
       },
       async targets() {
         const res = await fetch(`${prometheusUrl}/api/v1/targets?state=active`);
-        const body = (await res.json()) as { data: { activeTargets: Array<{ labels: { job: string }; health: string; lastError: string }> } };
+        const body = (await res.json()) as {
+          data: { activeTargets: Array<{ labels: { job: string }; health: string; lastError: string }> };
+        };
         return body.data.activeTargets.map((t) => ({ job: t.labels.job, health: t.health, lastError: t.lastError }));
       },
       async stop() {
@@ -175,7 +194,9 @@ async function stopAll(procs: Array<{ proc: ChildProcess }>): Promise<void> {
 
 /** Every Prometheus query of the provisioned dashboards (scripts/check-dashboards.mjs). */
 export function dashboardQueries(): Array<{ dashboard: string; panel: string; expr: string }> {
-  const out = execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts/check-dashboards.mjs'), '--list-queries'], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts/check-dashboards.mjs'), '--list-queries'], {
+    encoding: 'utf8',
+  });
   return out
     .split('\n')
     .filter((l) => l.startsWith('{'))

@@ -74,39 +74,63 @@ const firing = async (alert: string, match: Record<string, string>) =>
     (a) => a.alertname === alert && a.status === 'firing' && Object.entries(match).every(([k, v]) => a.labels[k] === v),
   );
 
-async function measure(fault: string, alert: string, match: Record<string, string>, inject: () => Promise<void> | void, traffic: () => Promise<void>) {
+async function measure(
+  fault: string,
+  alert: string,
+  match: Record<string, string>,
+  inject: () => Promise<void> | void,
+  traffic: () => Promise<void>,
+) {
   // The previous alert about this service has cleared by itself: a fresh Alertmanager group, as for a first fault.
   await waitFor(async () => !(await firing(alert, match)), 10 * 60_000, 2000);
   const faultAt = Date.now();
   await inject();
   let mttdMs: number | undefined;
-  await waitFor(async () => {
-    await traffic();
-    const a = await firing(alert, match);
-    if (a && Date.parse(a.receivedAt) >= faultAt) mttdMs = Date.parse(a.receivedAt) - faultAt;
-    return mttdMs !== undefined;
-  }, 4 * TARGET_MS, 1000).catch(() => undefined);
+  await waitFor(
+    async () => {
+      await traffic();
+      const a = await firing(alert, match);
+      if (a && Date.parse(a.receivedAt) >= faultAt) mttdMs = Date.parse(a.receivedAt) - faultAt;
+      return mttdMs !== undefined;
+    },
+    4 * TARGET_MS,
+    1000,
+  ).catch(() => undefined);
   results.push({ fault, alert, mttdMs });
   return mttdMs;
 }
 
-it('detects every upstream fault case within a minute and recovers by itself', async () => {
-  for (const fault of faultCases(rig, { timeoutMs: 10_000, flapMs: (RESET_MS * 2) / 3 })) {
-    let pins = 0;
-    await measure(`${fault.upstream}: ${fault.name}`, 'ExternalServiceDown', { breaker: fault.upstream }, () => fault.inject(), async () => {
-      // Sign-in attempts (plex.tv) are rate-limited per client: a few are enough to trip the breaker.
-      if (fault.upstream !== 'plex-tv' || pins++ < 4) await memberTraffic(app.baseUrl, admin, fault.upstream);
-    });
-    await fault.restore();
-  }
-  for (const r of results) expect(r.mttdMs, `${r.fault}: ${r.alert}`).toBeLessThanOrEqual(TARGET_MS);
-}, 60 * 60_000);
+it(
+  'detects every upstream fault case within a minute and recovers by itself',
+  async () => {
+    for (const fault of faultCases(rig, { timeoutMs: 10_000, flapMs: (RESET_MS * 2) / 3 })) {
+      let pins = 0;
+      await measure(
+        `${fault.upstream}: ${fault.name}`,
+        'ExternalServiceDown',
+        { breaker: fault.upstream },
+        () => fault.inject(),
+        async () => {
+          // Sign-in attempts (plex.tv) are rate-limited per client: a few are enough to trip the breaker.
+          if (fault.upstream !== 'plex-tv' || pins++ < 4) await memberTraffic(app.baseUrl, admin, fault.upstream);
+        },
+      );
+      await fault.restore();
+    }
+    for (const r of results) expect(r.mttdMs, `${r.fault}: ${r.alert}`).toBeLessThanOrEqual(TARGET_MS);
+  },
+  60 * 60_000,
+);
 
-it('detects Redis becoming unreachable and hanging', async () => {
-  const traffic = () => driveTraffic(app.baseUrl, admin, rig.upstreams, { searchesOnly: true });
-  await measure('redis: unreachable', 'DependencyNotReady', { dependency: 'redis' }, () => redisProxy.cut(), traffic);
-  await redisProxy.restore();
-  await measure('redis: hang', 'ExternalServiceDown', { breaker: 'redis' }, () => redisProxy.hang(), traffic);
-  await redisProxy.restore();
-  for (const r of results.filter((x) => x.fault.startsWith('redis'))) expect(r.mttdMs, r.fault).toBeLessThanOrEqual(2 * TARGET_MS);
-}, 30 * 60_000);
+it(
+  'detects Redis becoming unreachable and hanging',
+  async () => {
+    const traffic = () => driveTraffic(app.baseUrl, admin, rig.upstreams, { searchesOnly: true });
+    await measure('redis: unreachable', 'DependencyNotReady', { dependency: 'redis' }, () => redisProxy.cut(), traffic);
+    await redisProxy.restore();
+    await measure('redis: hang', 'ExternalServiceDown', { breaker: 'redis' }, () => redisProxy.hang(), traffic);
+    await redisProxy.restore();
+    for (const r of results.filter((x) => x.fault.startsWith('redis'))) expect(r.mttdMs, r.fault).toBeLessThanOrEqual(2 * TARGET_MS);
+  },
+  30 * 60_000,
+);

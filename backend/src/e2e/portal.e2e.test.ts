@@ -167,9 +167,11 @@ describe('the MediaNest web app in Chromium', () => {
     expect(await matrix.getByRole('button').count()).toBe(0);
     const reloaded = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'The Matrix Reloaded' }) });
     await reloaded.getByText('Already requested').waitFor();
-    const posters = await page.locator('.poster-frame img').evaluateAll((imgs) =>
-      imgs.map((img) => ({ src: (img as HTMLImageElement).src, w: img.getAttribute('width'), h: img.getAttribute('height') })),
-    );
+    const posters = await page
+      .locator('.poster-frame img')
+      .evaluateAll((imgs) =>
+        imgs.map((img) => ({ src: (img as HTMLImageElement).src, w: img.getAttribute('width'), h: img.getAttribute('height') })),
+      );
     expect(posters.length).toBeGreaterThan(0);
     for (const p of posters) {
       expect(p.src).toMatch(/^https:\/\/image\.tmdb\.org\/t\/p\/w342\//);
@@ -191,7 +193,11 @@ describe('the MediaNest web app in Chromium', () => {
     await fightClub.getByRole('button', { name: 'Request Fight Club' }).waitFor();
     const carol = await fetch(`${upstreams.overseerr.url}/api/v1/request`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Api-Key': upstreams.overseerr.apiKey, 'X-API-User': String(upstreams.overseerr.userId('carol@example.com')) },
+      headers: {
+        'Content-Type': 'application/json',
+        'X-Api-Key': upstreams.overseerr.apiKey,
+        'X-API-User': String(upstreams.overseerr.userId('carol@example.com')),
+      },
       body: JSON.stringify({ mediaType: 'movie', mediaId: 550 }),
     });
     expect(carol.status).toBe(201);
@@ -270,7 +276,9 @@ describe('the MediaNest web app in Chromium', () => {
     await page.locator('.card-grid .media-card').first().waitFor();
     const playLinks = page.locator('.card-grid .media-card').getByRole('link', { name: /^Play .* on Plex$/ });
     expect(await playLinks.first().getAttribute('href')).toMatch(
-      new RegExp(`^https://app\\.plex\\.tv/desktop#!/server/${upstreams.plex.machineIdentifier}/details\\?key=%2Flibrary%2Fmetadata%2F\\d+$`),
+      new RegExp(
+        `^https://app\\.plex\\.tv/desktop#!/server/${upstreams.plex.machineIdentifier}/details\\?key=%2Flibrary%2Fmetadata%2F\\d+$`,
+      ),
     );
     await shot(page, 'library-section', 'desktop');
 
@@ -306,9 +314,14 @@ describe('the MediaNest web app in Chromium', () => {
       }),
     ).toBeGreaterThanOrEqual(1);
     expect(
-      scrapedSum(samples, 'medianest_frontend_api_request_duration_seconds_count', { endpoint: '/api/v1/media/requests', status_class: '4xx' }),
+      scrapedSum(samples, 'medianest_frontend_api_request_duration_seconds_count', {
+        endpoint: '/api/v1/media/requests',
+        status_class: '4xx',
+      }),
     ).toBeGreaterThanOrEqual(1);
-    expect(scrapedSum(samples, 'medianest_frontend_api_request_duration_seconds_count', { endpoint: '/api/v1/metrics/web-vitals' })).toBe(0);
+    expect(scrapedSum(samples, 'medianest_frontend_api_request_duration_seconds_count', { endpoint: '/api/v1/metrics/web-vitals' })).toBe(
+      0,
+    );
 
     // A fresh load straight onto a page with an id, one click, then leave: all five vitals for its template.
     const detail = await desktop.newPage();
@@ -322,7 +335,9 @@ describe('the MediaNest web app in Chromium', () => {
     );
 
     // Labels are templates only: no raw ids, no unknown routes.
-    for (const s of samples.filter((x) => x.name.startsWith('medianest_web_vitals_') || x.name.startsWith('medianest_frontend_navigation'))) {
+    for (const s of samples.filter(
+      (x) => x.name.startsWith('medianest_web_vitals_') || x.name.startsWith('medianest_frontend_navigation'),
+    )) {
       expect(SPA_ROUTE_LABELS, `${s.name} route="${s.labels.route}"`).toContain(s.labels.route);
     }
     for (const s of samples.filter((x) => x.name.startsWith('medianest_frontend_api_request_duration'))) {

@@ -65,10 +65,14 @@ afterAll(async () => {
 
 describe('monitoring stack', () => {
   it('scrapes every target and every dashboard panel returns data', async () => {
-    await waitFor(async () => {
-      const targets = await stack.targets();
-      return targets.length === 6 && targets.every((t) => t.health === 'up');
-    }, 30_000, 500).catch(async (err: unknown) => {
+    await waitFor(
+      async () => {
+        const targets = await stack.targets();
+        return targets.length === 6 && targets.every((t) => t.health === 'up');
+      },
+      30_000,
+      500,
+    ).catch(async (err: unknown) => {
       throw new Error(`targets not all up: ${JSON.stringify(await stack.targets())} (${String(err)})`);
     });
 
@@ -76,15 +80,19 @@ describe('monitoring stack', () => {
     expect(queries.length).toBeGreaterThan(30);
     let empty: string[] = [];
     // Rates need a couple of scrapes of the traffic; keep the traffic coming while polling.
-    await waitFor(async () => {
-      await driveTraffic(app.baseUrl, admin, upstreams);
-      empty = [];
-      for (const q of queries) {
-        const result = await stack.query(q.expr);
-        if (result.length === 0) empty.push(`${q.dashboard} / ${q.panel}: ${q.expr}`);
-      }
-      return empty.length === 0;
-    }, 90_000, 2000).catch(() => undefined);
+    await waitFor(
+      async () => {
+        await driveTraffic(app.baseUrl, admin, upstreams);
+        empty = [];
+        for (const q of queries) {
+          const result = await stack.query(q.expr);
+          if (result.length === 0) empty.push(`${q.dashboard} / ${q.panel}: ${q.expr}`);
+        }
+        return empty.length === 0;
+      },
+      90_000,
+      2000,
+    ).catch(() => undefined);
     expect(empty).toEqual([]);
   });
 
@@ -92,16 +100,20 @@ describe('monitoring stack', () => {
     const faultAt = Date.now();
     upstreams.overseerr.failWith(500);
     const received = new Map<string, number>();
-    await waitFor(async () => {
-      // Users keep searching while Overseerr is down: they get 503s, the breaker opens.
-      await driveTraffic(app.baseUrl, admin, upstreams, { searchesOnly: true });
-      for (const a of await readAlerts(app.baseUrl, admin)) {
-        // This fault's alerts only (the fault suite before it paged for other breakers).
-        const ours = Date.parse(a.receivedAt) >= faultAt && (a.alertname !== 'ExternalServiceDown' || a.labels.breaker === 'overseerr');
-        if (a.status === 'firing' && ours && !received.has(a.alertname)) received.set(a.alertname, Date.now() - faultAt);
-      }
-      return received.has('ExternalServiceDown') && received.has('HighErrorRate');
-    }, 240_000, 1000).catch(() => undefined);
+    await waitFor(
+      async () => {
+        // Users keep searching while Overseerr is down: they get 503s, the breaker opens.
+        await driveTraffic(app.baseUrl, admin, upstreams, { searchesOnly: true });
+        for (const a of await readAlerts(app.baseUrl, admin)) {
+          // This fault's alerts only (the fault suite before it paged for other breakers).
+          const ours = Date.parse(a.receivedAt) >= faultAt && (a.alertname !== 'ExternalServiceDown' || a.labels.breaker === 'overseerr');
+          if (a.status === 'firing' && ours && !received.has(a.alertname)) received.set(a.alertname, Date.now() - faultAt);
+        }
+        return received.has('ExternalServiceDown') && received.has('HighErrorRate');
+      },
+      240_000,
+      1000,
+    ).catch(() => undefined);
     expect([...received.keys()]).toEqual(expect.arrayContaining(['ExternalServiceDown', 'HighErrorRate']));
     const alerts = await readAlerts(app.baseUrl, admin);
     const down = alerts.find((a) => a.alertname === 'ExternalServiceDown' && a.status === 'firing' && a.labels.breaker === 'overseerr')!;
@@ -133,26 +145,37 @@ describe('monitoring stack', () => {
       await fault.inject();
       const memberStatuses = new Set<number>();
       let rounds = 0;
-      const received = await waitFor(async () => {
-        // Sign-in attempts (plex.tv) are rate-limited per client: a few are enough to trip the breaker.
-        if (fault.upstream !== 'plex-tv' || rounds++ < 4) {
-          for (const s of await memberTraffic(app.baseUrl, admin, fault.upstream)) memberStatuses.add(s);
-        }
-        return (await readAlerts(app.baseUrl, admin)).some(
-          (a) =>
-            a.alertname === 'ExternalServiceDown' && a.status === 'firing' && a.labels.breaker === fault.upstream && Date.parse(a.receivedAt) >= faultAt,
-        );
-      }, 150_000, 1000).then(
+      const received = await waitFor(
+        async () => {
+          // Sign-in attempts (plex.tv) are rate-limited per client: a few are enough to trip the breaker.
+          if (fault.upstream !== 'plex-tv' || rounds++ < 4) {
+            for (const s of await memberTraffic(app.baseUrl, admin, fault.upstream)) memberStatuses.add(s);
+          }
+          return (await readAlerts(app.baseUrl, admin)).some(
+            (a) =>
+              a.alertname === 'ExternalServiceDown' &&
+              a.status === 'firing' &&
+              a.labels.breaker === fault.upstream &&
+              Date.parse(a.receivedAt) >= faultAt,
+          );
+        },
+        150_000,
+        1000,
+      ).then(
         () => true,
         () => false,
       );
       await fault.restore();
       outcomes[fault.name] = { received, memberStatuses: [...memberStatuses].sort(), recovered };
     }
-    await waitFor(async () => {
-      for (const u of ['overseerr', 'plex-api', 'plex-tv']) if (await breakerOpen(u)) return false;
-      return true;
-    }, 90_000, 1000);
+    await waitFor(
+      async () => {
+        for (const u of ['overseerr', 'plex-api', 'plex-tv']) if (await breakerOpen(u)) return false;
+        return true;
+      },
+      90_000,
+      1000,
+    );
     for (const [name, o] of Object.entries(outcomes)) {
       expect(o.received, `${name}: ExternalServiceDown received`).toBe(true);
       expect(o.recovered, `${name}: the upstream's previous fault cleared by itself`).toBe(true);

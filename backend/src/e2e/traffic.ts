@@ -30,7 +30,10 @@ export async function signInWithPlex(baseUrl: string, upstreams: Upstreams): Pro
   const started = await fetch(`${baseUrl}/api/v1/auth/plex/pin`, { method: 'POST', headers: { 'x-requested-with': 'XMLHttpRequest' } });
   const pin = (await started.json()) as { id: number };
   // The PIN is bound to the browser that started it by a cookie.
-  const browserCookies = started.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const browserCookies = started.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   upstreams.plexTv.authorizePin(pin.id, PLEX_USER_TOKEN);
   const res = await fetch(`${baseUrl}/api/v1/auth/plex/verify`, {
     method: 'POST',
@@ -52,7 +55,11 @@ export async function driveTraffic(
   const get = (path: string, cookie = adminCookie) => fetch(`${baseUrl}${path}`, { headers: { cookie } }).then((r) => r.arrayBuffer());
   round++;
   if (options.searchesOnly) {
-    await Promise.all([get(`/api/v1/media/search?q=matrix${round}`), get(`/api/v1/media/search?q=alien${round}`), get('/api/v1/services/status')]);
+    await Promise.all([
+      get(`/api/v1/media/search?q=matrix${round}`),
+      get(`/api/v1/media/search?q=alien${round}`),
+      get('/api/v1/services/status'),
+    ]);
     return;
   }
   householdCookie ??= await signInWithPlex(baseUrl, upstreams);
@@ -94,7 +101,11 @@ export async function driveTraffic(
     }
   }
   const cancelled = await requestMovie(605);
-  if (cancelled) await fetch(`${baseUrl}/api/v1/media/requests/${cancelled.id}`, { method: 'DELETE', headers: { cookie: householdCookie, 'x-requested-with': 'XMLHttpRequest' } });
+  if (cancelled)
+    await fetch(`${baseUrl}/api/v1/media/requests/${cancelled.id}`, {
+      method: 'DELETE',
+      headers: { cookie: householdCookie, 'x-requested-with': 'XMLHttpRequest' },
+    });
   // What a browser's performance monitor sends.
   const beacon = (path: string, body: unknown) =>
     fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) =>

@@ -62,7 +62,10 @@ describe('state-changing API requests from another page', () => {
       .send(JSON.stringify({ version: '4', status: 'firing', receiver: 'medianest', alerts: [] }));
     expect(alert.status).toBe(200);
     // Not configured here: the answer is about the secret, not about the request's shape.
-    const overseerr = await request(t.app).post('/api/v1/webhooks/overseerr').set('Content-Type', 'application/json').send('{"notification_type":"TEST_NOTIFICATION"}');
+    const overseerr = await request(t.app)
+      .post('/api/v1/webhooks/overseerr')
+      .set('Content-Type', 'application/json')
+      .send('{"notification_type":"TEST_NOTIFICATION"}');
     expect(overseerr.body.error.code).toBe('NOT_CONFIGURED');
   });
 });
@@ -75,7 +78,10 @@ describe('PUBLIC_URL', () => {
       expect(res.status).toBe(200);
       expect(String(res.headers['set-cookie'])).toMatch(/; Secure/);
       expect(res.headers['strict-transport-security']).toMatch(/max-age=\d{6,}/);
-      const out = await request(https.app).post('/api/v1/auth/logout').set('X-Requested-With', 'XMLHttpRequest').set('Cookie', String(res.headers['set-cookie']).split(';')[0]!);
+      const out = await request(https.app)
+        .post('/api/v1/auth/logout')
+        .set('X-Requested-With', 'XMLHttpRequest')
+        .set('Cookie', String(res.headers['set-cookie']).split(';')[0]!);
       expect(String(out.headers['set-cookie'])).toMatch(/; Secure/);
       const pin = await request(https.app).get('/health/live');
       expect(pin.headers['strict-transport-security']).toBeDefined();

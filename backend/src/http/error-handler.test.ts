@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 function errorLines(log: CapturedLog) {
-  return log.lines.filter((l) => typeof l.level === 'number' ? l.level >= 50 : l.level === 'error' || l.level === 'fatal');
+  return log.lines.filter((l) => (typeof l.level === 'number' ? l.level >= 50 : l.level === 'error' || l.level === 'fatal'));
 }
 
 describe('client mistakes', () => {
@@ -38,7 +38,9 @@ describe('client mistakes', () => {
   ])('%s (%s) with broken percent-encoding is a 400 naming the problem', async (path, method) => {
     logs = captureLogs('debug');
     try {
-      const res = await request(t.app)[method.toLowerCase() as 'get' | 'patch'](path).set('accept', 'text/html,application/json').set('X-Requested-With', 'XMLHttpRequest');
+      const agent = request(t.app);
+      const send = method === 'PATCH' ? agent.patch(path) : agent.get(path);
+      const res = await send.set('accept', 'text/html,application/json').set('X-Requested-With', 'XMLHttpRequest');
       // Outside /api the web app's fallback route decodes the path when the web app is built; without it, nothing matches.
       const webAppBuilt = fs.existsSync(path_.join(FRONTEND_DIST, 'index.html'));
       expect(res.status).toBe(path.startsWith('/api/') || webAppBuilt ? 400 : 404);
@@ -75,7 +77,11 @@ describe('client mistakes', () => {
   });
 
   it('an unknown content encoding is a 415', async () => {
-    const res = await request(t.app).post('/api/v1/auth/login').set('content-type', 'application/json').set('content-encoding', 'zstd-ish').send('{}');
+    const res = await request(t.app)
+      .post('/api/v1/auth/login')
+      .set('content-type', 'application/json')
+      .set('content-encoding', 'zstd-ish')
+      .send('{}');
     expect(res.status).toBe(415);
     expect(res.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
@@ -107,7 +113,11 @@ describe('errors that carry an HTTP status (http-errors style)', () => {
   });
 
   it('still answers a status of 5xx, or none, with a generic 500', async () => {
-    for (const err of [Object.assign(new Error('boom'), { status: 502, expose: false }), new Error('plain'), Object.assign(new Error('odd'), { status: 99 })]) {
+    for (const err of [
+      Object.assign(new Error('boom'), { status: 502, expose: false }),
+      new Error('plain'),
+      Object.assign(new Error('odd'), { status: 99 }),
+    ]) {
       logs = captureLogs('debug');
       try {
         const res = await request(appWith(err)).get('/x');

@@ -82,8 +82,17 @@ function fromBodyParser(err: BodyParserError): AppError | undefined {
       return new AppError(400, 'BAD_REQUEST', 'Request body is shorter or longer than its Content-Length');
     default:
       // e.g. a body declared gzip that is not: zlib's own message says what was wrong with it.
-      if (err.status === 400 && err.type === undefined && typeof err.message === 'string' && /incorrect header|invalid|unexpected end|decompress|zlib|brotli/i.test(err.message)) {
-        return new AppError(400, 'BAD_REQUEST', `Request body could not be decoded as its Content-Encoding says (${err.message.slice(0, 100)})`);
+      if (
+        err.status === 400 &&
+        err.type === undefined &&
+        typeof err.message === 'string' &&
+        /incorrect header|invalid|unexpected end|decompress|zlib|brotli/i.test(err.message)
+      ) {
+        return new AppError(
+          400,
+          'BAD_REQUEST',
+          `Request body could not be decoded as its Content-Encoding says (${err.message.slice(0, 100)})`,
+        );
       }
       return fromClientError(err);
   }

@@ -38,7 +38,22 @@ interface Junk {
   truncated?: boolean;
 }
 
-const BAD_ENCODINGS = ['%zz', '%', '%E0%A4%A', '%00', '%C0%AF', '%ED%A0%80', '%uD800', '%2e%2e%2f%2e%2e%2fetc%2fpasswd', '%%32%65', '%FF%FE', '%0d%0aX-Injected:%201', '%25zz', '..%2f..%2f', '%E2%82'];
+const BAD_ENCODINGS = [
+  '%zz',
+  '%',
+  '%E0%A4%A',
+  '%00',
+  '%C0%AF',
+  '%ED%A0%80',
+  '%uD800',
+  '%2e%2e%2f%2e%2e%2fetc%2fpasswd',
+  '%%32%65',
+  '%FF%FE',
+  '%0d%0aX-Injected:%201',
+  '%25zz',
+  '..%2f..%2f',
+  '%E2%82',
+];
 const BAD_QUERIES = [
   'q=%zz',
   'page=%FF',
@@ -70,7 +85,18 @@ const ODD_TYPES = [
   'image/png',
   '*/*',
 ];
-const ODD_BODIES = ['{', 'null', '[]', '"\\ud800"', '{"__proto__":{"polluted":"yes"}}', '{"a":' + '['.repeat(3000) + ']'.repeat(3000) + '}', '\u0000\u0001\u0002', '1e99999', 'true', '{"id":"%zz","tmdbId":"%00"}'];
+const ODD_BODIES = [
+  '{',
+  'null',
+  '[]',
+  '"\\ud800"',
+  '{"__proto__":{"polluted":"yes"}}',
+  '{"a":' + '['.repeat(3000) + ']'.repeat(3000) + '}',
+  '\u0000\u0001\u0002',
+  '1e99999',
+  'true',
+  '{"id":"%zz","tmdbId":"%00"}',
+];
 
 function fill(template: string, value: () => string): string {
   return template.replace(/:[A-Za-z_]\w*/g, () => value()).replace(/\{\*\w+\}|\*/g, () => `${value()}/${value()}`);
@@ -84,12 +110,16 @@ const garbage = (r: Random, n = 64) => Buffer.from(Array.from({ length: n }, () 
 
 function junkFor(route: RouteInfo, r: Random): Junk[] {
   const method = methodFor(route, r);
-  const json = Buffer.from(JSON.stringify({ username: 'admin', password: 'x', mediaType: 'movie', tmdbId: 603, role: 'user', enabled: true }));
+  const json = Buffer.from(
+    JSON.stringify({ username: 'admin', password: 'x', mediaType: 'movie', tmdbId: 603, role: 'user', enabled: true }),
+  );
   const plain = () => fill(route.template, () => r.pick(['1', '603', r.word(6)]));
   const encodedPath = () => {
     if (/:|\*/.test(route.template)) return fill(route.template, () => r.pick(BAD_ENCODINGS));
     // No parameter: break the last segment, or encode one of its letters (a valid but unusual spelling).
-    return r.next() < 0.5 ? `${route.template}${r.pick(BAD_ENCODINGS)}` : route.template.replace(/[a-z](?=[^/]*$)/, (c) => `%${c.charCodeAt(0).toString(16)}`);
+    return r.next() < 0.5
+      ? `${route.template}${r.pick(BAD_ENCODINGS)}`
+      : route.template.replace(/[a-z](?=[^/]*$)/, (c) => `%${c.charCodeAt(0).toString(16)}`);
   };
   const compressed = (): { encoding: string; body: Buffer } => {
     const encoding = r.pick(['gzip', 'deflate', 'br', 'gzip, br', 'x-gzip', 'identity, gzip', 'compress', 'gzip, gzip']);
@@ -115,11 +145,17 @@ function junkFor(route: RouteInfo, r: Random): Junk[] {
       () => [['X-Request-Id', r.pick(['D'.repeat(9_000), '../../etc', '\u00ff'])]],
       () => [['X-Forwarded-For', r.pick(['not-an-ip', '1.2.3.4, ' + 'x'.repeat(3_000), '::ffff:zz'])]],
       () => [['Range', r.pick(['bytes=abc', 'bytes=9-1', 'lines=1-2', 'bytes=' + '0-1,'.repeat(500)])]],
-      () => [['If-Modified-Since', 'yesterday'], ['If-None-Match', '"\u00ff"']],
+      () => [
+        ['If-Modified-Since', 'yesterday'],
+        ['If-None-Match', '"\u00ff"'],
+      ],
       () => [['Content-Length', r.pick(['-1', 'abc', '1, 2', '99999999999999999999'])]],
       () => [['Transfer-Encoding', r.pick(['gzip', 'chunked, gzip', 'identity', 'x'])]],
       () => [['Expect', r.pick(['100-continue', 'something-else'])]],
-      () => [['Origin', 'http://evil.example'], ['Referer', '%zz']],
+      () => [
+        ['Origin', 'http://evil.example'],
+        ['Referer', '%zz'],
+      ],
       () => [['Content-Type', 'application/json; charset=' + 'x'.repeat(2_000)]],
     ])();
 
@@ -128,12 +164,26 @@ function junkFor(route: RouteInfo, r: Random): Junk[] {
     { what: `${method} ${route.template}: odd query`, method, target: `${plain()}?${r.pick(BAD_QUERIES)}`, headers: [] },
     (() => {
       const headers = badHeader();
-      return { what: `${route.template}: bad header ${headers.map(([k, v]) => `${k}: ${v.slice(0, 24)}`).join(', ')}`, method, target: plain(), headers };
+      return {
+        what: `${route.template}: bad header ${headers.map(([k, v]) => `${k}: ${v.slice(0, 24)}`).join(', ')}`,
+        method,
+        target: plain(),
+        headers,
+      };
     })(),
     { what: `${route.template}: odd method`, method: r.pick(ODD_METHODS), target: plain(), headers: [] },
     (() => {
       const { encoding, body } = compressed();
-      return { what: `${route.template}: body declared ${encoding} that is not`, method: r.pick([method, 'POST', 'PATCH']), target: plain(), headers: [['Content-Type', 'application/json'], ['Content-Encoding', encoding]], body };
+      return {
+        what: `${route.template}: body declared ${encoding} that is not`,
+        method: r.pick([method, 'POST', 'PATCH']),
+        target: plain(),
+        headers: [
+          ['Content-Type', 'application/json'],
+          ['Content-Encoding', encoding],
+        ],
+        body,
+      };
     })(),
     {
       what: `${route.template}: odd content type`,
@@ -143,10 +193,51 @@ function junkFor(route: RouteInfo, r: Random): Junk[] {
       body: Buffer.from(r.pick(ODD_BODIES)),
     },
     r.pick<() => Junk>([
-      () => ({ what: `${route.template}: body shorter than its Content-Length`, method: r.pick([method, 'POST']), target: plain(), headers: [['Content-Type', 'application/json'], ['Content-Length', '400']], raw: Buffer.from('{"username":"adm'), truncated: true }),
-      () => ({ what: `${route.template}: chunked body cut mid-chunk`, method: r.pick([method, 'POST']), target: plain(), headers: [['Content-Type', 'application/json'], ['Transfer-Encoding', 'chunked']], raw: Buffer.from('40\r\n{"username":"a'), truncated: true }),
-      () => ({ what: `${route.template}: bad chunk size`, method: r.pick([method, 'POST']), target: plain(), headers: [['Content-Type', 'application/json'], ['Transfer-Encoding', 'chunked']], raw: Buffer.from('zz\r\n{}\r\n0\r\n\r\n'), truncated: true }),
-      () => ({ what: `${route.template}: gzip body cut short`, method: r.pick([method, 'POST']), target: plain(), headers: [['Content-Type', 'application/json'], ['Content-Encoding', 'gzip'], ['Content-Length', '500']], raw: gzipSync(json).subarray(0, 15), truncated: true }),
+      () => ({
+        what: `${route.template}: body shorter than its Content-Length`,
+        method: r.pick([method, 'POST']),
+        target: plain(),
+        headers: [
+          ['Content-Type', 'application/json'],
+          ['Content-Length', '400'],
+        ],
+        raw: Buffer.from('{"username":"adm'),
+        truncated: true,
+      }),
+      () => ({
+        what: `${route.template}: chunked body cut mid-chunk`,
+        method: r.pick([method, 'POST']),
+        target: plain(),
+        headers: [
+          ['Content-Type', 'application/json'],
+          ['Transfer-Encoding', 'chunked'],
+        ],
+        raw: Buffer.from('40\r\n{"username":"a'),
+        truncated: true,
+      }),
+      () => ({
+        what: `${route.template}: bad chunk size`,
+        method: r.pick([method, 'POST']),
+        target: plain(),
+        headers: [
+          ['Content-Type', 'application/json'],
+          ['Transfer-Encoding', 'chunked'],
+        ],
+        raw: Buffer.from('zz\r\n{}\r\n0\r\n\r\n'),
+        truncated: true,
+      }),
+      () => ({
+        what: `${route.template}: gzip body cut short`,
+        method: r.pick([method, 'POST']),
+        target: plain(),
+        headers: [
+          ['Content-Type', 'application/json'],
+          ['Content-Encoding', 'gzip'],
+          ['Content-Length', '500'],
+        ],
+        raw: gzipSync(json).subarray(0, 15),
+        truncated: true,
+      }),
     ])(),
   ];
   return items;
@@ -171,7 +262,11 @@ async function serverErrorsCounted(s: TestServer): Promise<{ prometheus: number;
 }
 
 describe.each([
-  { install: 'a configured install (upstreams, webhook secrets), junk from anonymous clients, a member and an admin', configured: true, seed: 20261130 },
+  {
+    install: 'a configured install (upstreams, webhook secrets), junk from anonymous clients, a member and an admin',
+    configured: true,
+    seed: 20261130,
+  },
   { install: 'a default install (no Plex, Overseerr or webhook secrets), junk from anonymous clients', configured: false, seed: 20261201 },
 ])('every route of $install', ({ configured, seed }) => {
   let s: TestServer;
@@ -195,7 +290,13 @@ describe.each([
   it('answers no 5xx, logs no error and leaves the 5xx counters unchanged', async () => {
     expect(routes.length).toBeGreaterThan(20);
     // The routes the rest of this file relies on really were found.
-    for (const t of ['/api/v1/auth/login', '/api/v1/admin/users/:id', '/api/v1/webhooks/overseerr', '/api/v1/alerts/webhook', '/health/ready']) {
+    for (const t of [
+      '/api/v1/auth/login',
+      '/api/v1/admin/users/:id',
+      '/api/v1/webhooks/overseerr',
+      '/api/v1/alerts/webhook',
+      '/health/ready',
+    ]) {
       expect(routes.map((x) => x.template)).toContain(t);
     }
     const r = random(seed);

@@ -22,7 +22,8 @@ export function jsonBody(options: { limitBytes: number; types: string[] }): Requ
     parser(req, res, (err?: unknown) => {
       if (err === undefined || err === null) return next();
       const type = (err as { type?: string }).type;
-      if (type === 'entity.too.large') return next(new AppError(413, 'PAYLOAD_TOO_LARGE', `Request body is too large (limit ${limitText})`));
+      if (type === 'entity.too.large')
+        return next(new AppError(413, 'PAYLOAD_TOO_LARGE', `Request body is too large (limit ${limitText})`));
       next(err);
     });
   };

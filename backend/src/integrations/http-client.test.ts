@@ -20,10 +20,14 @@ beforeAll(async () => {
   fake.route('GET', '/missing', () => json(404, { message: 'Request not found.' }));
   fake.route('GET', '/text', () => ({ status: 200, body: '<html>proxy login</html>' }));
   let limited = 0;
-  fake.route('GET', '/limited-once', () => (limited++ === 0 ? json(429, { message: 'slow down' }, { 'Retry-After': '0' }) : json(200, { ok: true })));
+  fake.route('GET', '/limited-once', () =>
+    limited++ === 0 ? json(429, { message: 'slow down' }, { 'Retry-After': '0' }) : json(200, { ok: true }),
+  );
   fake.route('GET', '/limited-long', () => json(429, { message: 'slow down' }, { 'Retry-After': '120' }));
   await fake.start();
-  setLogger(createLogger({ level: 'debug', version: 'test', environment: 'test', destination: { write: (s: string) => void lines.push(s) } }));
+  setLogger(
+    createLogger({ level: 'debug', version: 'test', environment: 'test', destination: { write: (s: string) => void lines.push(s) } }),
+  );
 });
 
 afterAll(async () => {
@@ -70,7 +74,8 @@ async function callsCounted(operation: string, status: string): Promise<number> 
   const metric = await externalApiDuration.get();
   return (
     metric.values.find(
-      (v) => v.metricName === 'medianest_external_api_duration_seconds_count' && v.labels.operation === operation && v.labels.status === status,
+      (v) =>
+        v.metricName === 'medianest_external_api_duration_seconds_count' && v.labels.operation === operation && v.labels.status === status,
     )?.value ?? 0
   );
 }

@@ -45,7 +45,12 @@ describe('spans of upstream calls', () => {
     expect(spans).toHaveLength(2);
     const [ok, failed] = spans;
     expect(ok!.kind).toBe(SpanKind.CLIENT);
-    expect(ok!.attributes).toMatchObject({ 'external.service': 'plex-api', 'external.status': 'success', 'external.attempts': 1, 'http.request.method': 'GET' });
+    expect(ok!.attributes).toMatchObject({
+      'external.service': 'plex-api',
+      'external.status': 'success',
+      'external.attempts': 1,
+      'http.request.method': 'GET',
+    });
     expect(failed!.attributes).toMatchObject({ 'external.status': 'server_error', 'external.attempts': 3 });
     expect(failed!.status.code).toBe(SpanStatusCode.ERROR);
     const everything = JSON.stringify(spans.map((s) => ({ attributes: s.attributes, events: s.events, status: s.status })));

@@ -350,7 +350,10 @@ export class HttpClient {
     } catch (err) {
       if (isTimeout(err)) throw new UpstreamFailure('timeout', `no answer within ${formatSeconds(timeoutMs)}`);
       if (isConnectTimeout(err)) {
-        throw new UpstreamFailure('timeout', `it did not respond within ${formatSeconds(this.connectTimeoutMs)}; the host may be down or hung`);
+        throw new UpstreamFailure(
+          'timeout',
+          `it did not respond within ${formatSeconds(this.connectTimeoutMs)}; the host may be down or hung`,
+        );
       }
       throw new UpstreamFailure('network_error', describeNetworkError(err));
     }

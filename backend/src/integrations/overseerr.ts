@@ -236,7 +236,9 @@ export class OverseerrClient {
       if (err instanceof UpstreamClientError) {
         const said = upstreamMessage(err.upstreamBody);
         if (err.upstreamStatus === 409) {
-          throw AppError.conflict(`This title has already been requested in Overseerr${said ? ` (${said})` : ''}`, { reason: 'ALREADY_REQUESTED' });
+          throw AppError.conflict(`This title has already been requested in Overseerr${said ? ` (${said})` : ''}`, {
+            reason: 'ALREADY_REQUESTED',
+          });
         }
         if (err.upstreamStatus === 403) {
           throw AppError.forbidden(`Overseerr refused the request${said ? `: ${said}` : ''}`);

@@ -71,7 +71,8 @@ export class PlexTvClient {
 
   /** The app.plex.tv page where the user approves `code` (parameters in the fragment, so no server sees them). */
   authUrl(code: string): string {
-    const params = `clientID=${encodeURIComponent(this.clientIdentifier)}&code=${encodeURIComponent(code)}` +
+    const params =
+      `clientID=${encodeURIComponent(this.clientIdentifier)}&code=${encodeURIComponent(code)}` +
       `&context%5Bdevice%5D%5Bproduct%5D=${encodeURIComponent(PLEX_PRODUCT)}`;
     return `${PLEX_AUTH_APP_URL}#?${params}`;
   }

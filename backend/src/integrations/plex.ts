@@ -173,9 +173,10 @@ export class PlexClient {
   private page(body: unknown, headers: Headers, offset: number, operation: string): PlexPage {
     const container = parseUpstreamBody(metadataContainerSchema, body, this.http, operation).MediaContainer;
     const headerTotal = Number(headers.get('x-plex-container-total-size'));
-    const totalSize = Number.isFinite(headerTotal) && headers.has('x-plex-container-total-size')
-      ? headerTotal
-      : (container.totalSize ?? container.size ?? container.Metadata.length);
+    const totalSize =
+      Number.isFinite(headerTotal) && headers.has('x-plex-container-total-size')
+        ? headerTotal
+        : (container.totalSize ?? container.size ?? container.Metadata.length);
     return { items: container.Metadata, offset: container.offset ?? offset, totalSize };
   }
 }

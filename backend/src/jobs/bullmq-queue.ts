@@ -83,7 +83,8 @@ export class BullmqJobQueue implements JobQueue {
         queue
           .upsertJobScheduler(spec.queue, { every: spec.everyMs }, { name: spec.jobType, opts: jobOptions(spec) })
           .catch((err: unknown) => {
-            if (!this.closing) logger().warn({ event: 'jobs.schedule.failed', queue: spec.queue, err: message(err) }, 'Could not schedule a repeating job');
+            if (!this.closing)
+              logger().warn({ event: 'jobs.schedule.failed', queue: spec.queue, err: message(err) }, 'Could not schedule a repeating job');
           });
       }
       if (options.process) {
@@ -138,7 +139,10 @@ export class BullmqJobQueue implements JobQueue {
     const spec = this.specs.get(queueName);
     const queue = this.queues.get(queueName);
     if (!spec || !queue) throw new Error(`unknown or not started job queue ${queueName}`);
-    await queue.add(spec.jobType, options.data ?? {}, { ...jobOptions(spec), ...(options.jobId !== undefined ? { jobId: options.jobId } : {}) });
+    await queue.add(spec.jobType, options.data ?? {}, {
+      ...jobOptions(spec),
+      ...(options.jobId !== undefined ? { jobId: options.jobId } : {}),
+    });
     countJob(queueName, 'queued');
   }
 

@@ -46,8 +46,7 @@ class Lane {
 
   /** Adds the next scheduled run unless one is already waiting or retrying. */
   tick(): void {
-    const pendingScheduled =
-      this.waitingRuns.some((r) => r.scheduled) || [...this.delayedRuns.values()].some((r) => r.scheduled);
+    const pendingScheduled = this.waitingRuns.some((r) => r.scheduled) || [...this.delayedRuns.values()].some((r) => r.scheduled);
     if (!pendingScheduled) this.add({ attempt: 1, scheduled: true, data: {} });
   }
 
@@ -69,12 +68,15 @@ class Lane {
     } catch {
       if (run.attempt >= this.spec.attempts || this.stopped) return;
       const retry: PendingRun = { ...run, attempt: run.attempt + 1 };
-      const timer = setTimeout(() => {
-        this.delayedRuns.delete(timer);
-        if (this.stopped) return;
-        this.waitingRuns.push(retry);
-        this.pump();
-      }, retryDelayMs(this.spec.backoffMs, run.attempt));
+      const timer = setTimeout(
+        () => {
+          this.delayedRuns.delete(timer);
+          if (this.stopped) return;
+          this.waitingRuns.push(retry);
+          this.pump();
+        },
+        retryDelayMs(this.spec.backoffMs, run.attempt),
+      );
       timer.unref();
       this.delayedRuns.set(timer, retry);
     }

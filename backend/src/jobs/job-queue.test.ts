@@ -63,10 +63,14 @@ describe(`job queue (${testMode}: ${testMode === 'services' ? 'BullMQ' : 'in-pro
     const name = uniqueName('data');
     const seen: string[] = [];
     q.define(
-      spec(name, async (data, attempt) => {
-        seen.push(`${String(data.deliveryId)}@${attempt.attempt}/${attempt.maxAttempts}`);
-        if (data.deliveryId === 2 && attempt.attempt === 1) throw new Error('first attempt fails');
-      }, { attempts: 2, backoffMs: 50 }),
+      spec(
+        name,
+        async (data, attempt) => {
+          seen.push(`${String(data.deliveryId)}@${attempt.attempt}/${attempt.maxAttempts}`);
+          if (data.deliveryId === 2 && attempt.attempt === 1) throw new Error('first attempt fails');
+        },
+        { attempts: 2, backoffMs: 50 },
+      ),
     );
     await q.start({ process: true });
     await q.enqueue(name, { data: { deliveryId: 1 }, jobId: 'delivery-1' });
@@ -83,10 +87,14 @@ describe(`job queue (${testMode}: ${testMode === 'services' ? 'BullMQ' : 'in-pro
     const name = uniqueName('fail');
     const attemptsAt: number[] = [];
     q.define(
-      spec(name, async () => {
-        attemptsAt.push(Date.now());
-        throw new Error('upstream said no');
-      }, { attempts: 3, backoffMs: 100 }),
+      spec(
+        name,
+        async () => {
+          attemptsAt.push(Date.now());
+          throw new Error('upstream said no');
+        },
+        { attempts: 3, backoffMs: 100 },
+      ),
     );
     await q.start({ process: true });
     await q.enqueue(name);
@@ -172,11 +180,15 @@ describe(`job queue (${testMode}: ${testMode === 'services' ? 'BullMQ' : 'in-pro
     let finished = 0;
     let started = 0;
     q.define(
-      spec(name, async () => {
-        started++;
-        await new Promise((r) => setTimeout(r, 300));
-        finished++;
-      }, { everyMs: 100 }),
+      spec(
+        name,
+        async () => {
+          started++;
+          await new Promise((r) => setTimeout(r, 300));
+          finished++;
+        },
+        { everyMs: 100 },
+      ),
     );
     await q.start({ process: true });
     await waitFor(() => started === 1, 10_000);

@@ -7,7 +7,10 @@ describe('sanitizeUrl', () => {
     ['http://plex:32400/a?type=1&X-Plex-Token=abc123&sort=title', 'http://plex:32400/a?type=1&X-Plex-Token=[REDACTED]&sort=title'],
     ['/api/v1/status?x-plex-token=lower', '/api/v1/status?x-plex-token=[REDACTED]'],
     ['https://overseerr/api?apiKey=k1&api_key=k2', 'https://overseerr/api?apiKey=[REDACTED]&api_key=[REDACTED]'],
-    ['http://h/x?token=t&access_token=t2&password=p&sig=s', 'http://h/x?token=[REDACTED]&access_token=[REDACTED]&password=[REDACTED]&sig=[REDACTED]'],
+    [
+      'http://h/x?token=t&access_token=t2&password=p&sig=s',
+      'http://h/x?token=[REDACTED]&access_token=[REDACTED]&password=[REDACTED]&sig=[REDACTED]',
+    ],
     ['postgres://medianest:hunter22@db:5432/medianest', 'postgres://medianest:[REDACTED]@db:5432/medianest'],
     ['X-Plex-Token=bare-query&x=1', 'X-Plex-Token=[REDACTED]&x=1'],
     ['http://plex:32400/library/sections/1/all?type=1', 'http://plex:32400/library/sections/1/all?type=1'],
@@ -72,9 +75,21 @@ describe('scrubJsonLine', () => {
 });
 
 describe('isSensitiveName', () => {
-  it.each(['password', 'newPassword', 'x-plex-token', 'authToken', 'X-Api-Key', 'apiKey', 'webhookSecret', 'cookie', 'set-cookie', 'sessionId', 'medianest_session', 'http.request.header.authorization'])(
-    '%s is sensitive',
-    (name) => expect(isSensitiveName(name)).toBe(true),
+  it.each([
+    'password',
+    'newPassword',
+    'x-plex-token',
+    'authToken',
+    'X-Api-Key',
+    'apiKey',
+    'webhookSecret',
+    'cookie',
+    'set-cookie',
+    'sessionId',
+    'medianest_session',
+    'http.request.header.authorization',
+  ])('%s is sensitive', (name) => expect(isSensitiveName(name)).toBe(true));
+  it.each(['username', 'tokens_used', 'route', 'session_count', 'cacheKey'])('%s is not', (name) =>
+    expect(isSensitiveName(name)).toBe(false),
   );
-  it.each(['username', 'tokens_used', 'route', 'session_count', 'cacheKey'])('%s is not', (name) => expect(isSensitiveName(name)).toBe(false));
 });

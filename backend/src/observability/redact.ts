@@ -44,7 +44,8 @@ const COOKIE_HEADER = /\b((?:Set-)?Cookie)(\s*:\s*)(?!\[REDACTED\])[^"'\r\n\\]+/
  * Cheap pre-check: text without any of these fragments has nothing to scrub. Deliberately not
  * "auth" or "session" alone, which every /api/v1/auth/session access line contains.
  */
-const MAYBE_SECRET = /passw|secret|token|api[-_.]?key|key=|authoriz|auth=|sig(?:nature)?=|cookie|session(?:[-_.]?id|"\s*:|=)|bearer|basic\s|:\/\/[^\s/"']*@/i;
+const MAYBE_SECRET =
+  /passw|secret|token|api[-_.]?key|key=|authoriz|auth=|sig(?:nature)?=|cookie|session(?:[-_.]?id|"\s*:|=)|bearer|basic\s|:\/\/[^\s/"']*@/i;
 
 /**
  * Secrets that have no recognisable shape — a Discord or Slack webhook URL's path, a signing

@@ -52,17 +52,13 @@ describe('statementShape', () => {
   });
 
   it('removes escaped, E-prefixed and dollar-quoted strings whole', () => {
-    const shape = statementShape(
-      `select 'it''s secret', E'hunter\\'2', $$dollar secret$$, $tag$tagged secret$tag$ from "t1"`,
-    );
+    const shape = statementShape(`select 'it''s secret', E'hunter\\'2', $$dollar secret$$, $tag$tagged secret$tag$ from "t1"`);
     expect(shape).toBe('select ?, ?, ?, ? from "t1"');
     expect(shape).not.toMatch(/secret|hunter/);
   });
 
   it('drops comments, which may carry values', () => {
-    expect(statementShape(`select 1 -- token abc123\nfrom x /* password=hunter2 */ where y = 'a--b'`)).toBe(
-      'select ? from x where y = ?',
-    );
+    expect(statementShape(`select 1 -- token abc123\nfrom x /* password=hunter2 */ where y = 'a--b'`)).toBe('select ? from x where y = ?');
   });
 
   it('collapses lists of values and placeholders', () => {

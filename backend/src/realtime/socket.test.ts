@@ -144,7 +144,18 @@ describe('Socket.IO', () => {
     const download = {
       percent: 40,
       estimatedCompletionAt: '2030-01-01T12:00:00.000Z',
-      items: [{ title: 'The.Matrix.2160p', status: 'downloading', size: 100, sizeLeft: 60, percent: 40, estimatedCompletionAt: '2030-01-01T12:00:00.000Z', seasonNumber: null, episodeNumber: null }],
+      items: [
+        {
+          title: 'The.Matrix.2160p',
+          status: 'downloading',
+          size: 100,
+          sizeLeft: 60,
+          percent: 40,
+          estimatedCompletionAt: '2030-01-01T12:00:00.000Z',
+          seasonNumber: null,
+          episodeNumber: null,
+        },
+      ],
       seasons: [],
     };
     s.container.events.publish('request.progress', { ...update(alice.id, 7), status: 'processing', download, stalled: false });
@@ -186,7 +197,9 @@ describe('Socket.IO', () => {
 
     // Signing out on the laptop ends the laptop's connection; the phone keeps its own.
     const laptopClosed = closed(laptop);
-    expect((await request(app).post('/api/v1/auth/logout').set('Cookie', carol.cookie).set('X-Requested-With', 'XMLHttpRequest')).status).toBeLessThan(300);
+    expect(
+      (await request(app).post('/api/v1/auth/logout').set('Cookie', carol.cookie).set('X-Requested-With', 'XMLHttpRequest')).status,
+    ).toBeLessThan(300);
     expect(await laptopClosed).toBe('io server disconnect');
     expect(phone.connected).toBe(true);
 
@@ -227,14 +240,18 @@ describe('Socket.IO', () => {
   it('closes a recovered connection whose session ended while it was away', async () => {
     const dora = await createUser(app, s.container, 'dora');
     const socket = await openRecoverable(dora.cookie, 300);
-    const closedByServer = new Promise<string>((resolve) => socket.on('disconnect', (reason) => reason === 'io server disconnect' && resolve(reason)));
+    const closedByServer = new Promise<string>((resolve) =>
+      socket.on('disconnect', (reason) => reason === 'io server disconnect' && resolve(reason)),
+    );
     const before = await connections();
     // Held back until the sign-out below is done.
     socket.io.reconnectionDelay(2_000).reconnectionDelayMax(2_000);
     socket.io.engine.close();
     await waitFor(async () => (await connections()) === before - 1, 5_000);
     // Signed out elsewhere while this connection was down.
-    expect((await request(app).post('/api/v1/auth/logout').set('Cookie', dora.cookie).set('X-Requested-With', 'XMLHttpRequest')).status).toBeLessThan(300);
+    expect(
+      (await request(app).post('/api/v1/auth/logout').set('Cookie', dora.cookie).set('X-Requested-With', 'XMLHttpRequest')).status,
+    ).toBeLessThan(300);
     expect(await closedByServer).toBe('io server disconnect');
     socket.disconnect();
   });
@@ -269,7 +286,13 @@ async function receivesAdminEvents(socket: Socket, events: EventBus, userId: str
   const created = collect(socket, 'request.created');
   const statuses = collect(socket, 'service.status');
   events.publish('request.created', { ...update(userId, requestId), status: 'pending' });
-  events.publish('service.status', { service: marker, status: 'up', previousStatus: undefined, responseTimeMs: 1, checkedAt: new Date().toISOString() });
+  events.publish('service.status', {
+    service: marker,
+    status: 'up',
+    previousStatus: undefined,
+    responseTimeMs: 1,
+    checkedAt: new Date().toISOString(),
+  });
   await waitFor(() => statuses.some((e) => e.service === marker), 5_000, 20);
   socket.off('request.created');
   socket.off('service.status');
@@ -343,7 +366,9 @@ describe('Socket.IO browser-session checks', () => {
       expect(onTwo.connected).toBe(true);
 
       const closed = new Promise<string>((resolve) => onTwo.once('disconnect', resolve));
-      expect((await request(appOne).patch(`/api/v1/admin/users/${erin.id}`).set('Cookie', owner).send({ enabled: false })).status).toBe(200);
+      expect((await request(appOne).patch(`/api/v1/admin/users/${erin.id}`).set('Cookie', owner).send({ enabled: false })).status).toBe(
+        200,
+      );
       expect(await closed).toBe('io server disconnect');
     } finally {
       await two.stop();

@@ -190,7 +190,10 @@ export function attachRealtime(httpServer: http.Server, deps: RealtimeDeps): Rea
   io.use((socket, next) => {
     const { origin, host } = socket.handshake.headers;
     if (!originAllowed(origin, host, deps.publicUrl)) {
-      logger().warn({ event: 'realtime.origin.refused', origin: String(origin).slice(0, 200) }, 'Refused a realtime connection from another origin');
+      logger().warn(
+        { event: 'realtime.origin.refused', origin: String(origin).slice(0, 200) },
+        'Refused a realtime connection from another origin',
+      );
       return next(new Error('FORBIDDEN_ORIGIN'));
     }
     next();
@@ -205,7 +208,10 @@ export function attachRealtime(httpServer: http.Server, deps: RealtimeDeps): Rea
         next();
       },
       (err: unknown) => {
-        logger().warn({ event: 'realtime.auth.failed', err: err instanceof Error ? err.message : String(err) }, 'Could not check a realtime session');
+        logger().warn(
+          { event: 'realtime.auth.failed', err: err instanceof Error ? err.message : String(err) },
+          'Could not check a realtime session',
+        );
         next(new Error('SERVICE_UNAVAILABLE'));
       },
     );
@@ -235,7 +241,10 @@ export function attachRealtime(httpServer: http.Server, deps: RealtimeDeps): Rea
         else joinRooms(socket, identity);
       },
       (err: unknown) => {
-        logger().warn({ event: 'realtime.auth.failed', err: err instanceof Error ? err.message : String(err) }, 'Could not check a recovered realtime session');
+        logger().warn(
+          { event: 'realtime.auth.failed', err: err instanceof Error ? err.message : String(err) },
+          'Could not check a recovered realtime session',
+        );
       },
     );
   });
@@ -247,7 +256,10 @@ export function attachRealtime(httpServer: http.Server, deps: RealtimeDeps): Rea
       identity = await deps.identify(socket.handshake.headers.cookie);
     } catch (err) {
       // Cannot tell whether the account may still listen: fail closed, the client reconnects and is checked then.
-      logger().warn({ event: 'realtime.reevaluate.failed', err: err instanceof Error ? err.message : String(err) }, 'Could not re-check a realtime session');
+      logger().warn(
+        { event: 'realtime.reevaluate.failed', err: err instanceof Error ? err.message : String(err) },
+        'Could not re-check a realtime session',
+      );
       identity = undefined;
     }
     if (!identity || identity.user.id !== socket.data.user.id) {

@@ -25,16 +25,50 @@ export interface RedisConnection {
 }
 
 const KNOWN_COMMANDS = new Set([
-  'get', 'set', 'del', 'mget', 'incr', 'pexpire', 'expire', 'ttl', 'pttl', 'ping', 'eval', 'evalsha', 'exists',
-  'hget', 'hset', 'hgetall', 'hdel', 'publish', 'subscribe', 'scan', 'zadd', 'zrange', 'zrem', 'lpush', 'rpush',
-  'lrange', 'multi', 'exec', 'info', 'setex', 'psetex', 'unlink', 'keys', 'script', 'xadd', 'xrange', 'getdel',
+  'get',
+  'set',
+  'del',
+  'mget',
+  'incr',
+  'pexpire',
+  'expire',
+  'ttl',
+  'pttl',
+  'ping',
+  'eval',
+  'evalsha',
+  'exists',
+  'hget',
+  'hset',
+  'hgetall',
+  'hdel',
+  'publish',
+  'subscribe',
+  'scan',
+  'zadd',
+  'zrange',
+  'zrem',
+  'lpush',
+  'rpush',
+  'lrange',
+  'multi',
+  'exec',
+  'info',
+  'setex',
+  'psetex',
+  'unlink',
+  'keys',
+  'script',
+  'xadd',
+  'xrange',
+  'getdel',
 ]);
 
 type SendCommand = Redis['sendCommand'];
 
 function instrument(client: Redis): void {
   const send: SendCommand = client.sendCommand.bind(client);
-  client.sendCommand = ((command: Parameters<SendCommand>[0], stream?: Parameters<SendCommand>[1]) => {
+  client.sendCommand = (command: Parameters<SendCommand>[0], stream?: Parameters<SendCommand>[1]) => {
     const name = String(command.name).toLowerCase();
     const label = KNOWN_COMMANDS.has(name) ? name : 'other';
     const end = redisOperationDuration.startTimer({ command: label });
@@ -43,7 +77,7 @@ function instrument(client: Redis): void {
       () => end({ status: 'error' }),
     );
     return send(command, stream);
-  });
+  };
 }
 
 export function connectRedis(url: string, options: { keyPrefix?: string } = {}): RedisConnection {

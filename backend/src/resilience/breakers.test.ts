@@ -18,7 +18,9 @@ const previousLogger = logger();
 const cleanups: (() => Promise<void> | void)[] = [];
 
 beforeAll(() => {
-  setLogger(createLogger({ level: 'debug', version: 'test', environment: 'test', destination: { write: (s: string) => void lines.push(s) } }));
+  setLogger(
+    createLogger({ level: 'debug', version: 'test', environment: 'test', destination: { write: (s: string) => void lines.push(s) } }),
+  );
 });
 afterAll(() => setLogger(previousLogger));
 afterEach(async () => {
@@ -49,7 +51,10 @@ describe('Redis breaker', () => {
     const target = new URL(TEST_REDIS_URL);
     const proxy = await startTcpProxy(target.hostname, Number(target.port || 6379));
     const redis: RedisConnection = connectRedis(proxy.url('redis'), { keyPrefix: `mntest:resilience:${process.pid}:` });
-    cleanups.push(() => redis.close(), () => proxy.close());
+    cleanups.push(
+      () => redis.close(),
+      () => proxy.close(),
+    );
     let reconnects = 0;
     const reconnect = redis.reconnect.bind(redis);
     redis.reconnect = async () => {
@@ -58,7 +63,12 @@ describe('Redis breaker', () => {
     };
     await until(() => redis.isReady(), 'Redis connection');
 
-    const registry = new BreakerRegistry({ resetTimeoutMs: 300, errorThresholdPercentage: 50, volumeThreshold: 5, rollingWindowMs: 10_000 });
+    const registry = new BreakerRegistry({
+      resetTimeoutMs: 300,
+      errorThresholdPercentage: 50,
+      volumeThreshold: 5,
+      rollingWindowMs: 10_000,
+    });
     cleanups.push(() => registry.close());
     installRecoveryProcedures(registry, { redis, database: healthyDatabase() }, 100);
     const cache = createCache(redis);
@@ -87,7 +97,10 @@ describe('hung Redis and PostgreSQL (the port accepts, nothing answers)', () => 
     const target = new URL(TEST_REDIS_URL);
     const proxy = await startTcpProxy(target.hostname, Number(target.port || 6379));
     const redis: RedisConnection = connectRedis(proxy.url('redis'), { keyPrefix: `mntest:resilience-hang:${process.pid}:` });
-    cleanups.push(() => redis.close(), () => proxy.close());
+    cleanups.push(
+      () => redis.close(),
+      () => proxy.close(),
+    );
     await until(() => redis.isReady(), 'Redis connection');
     const registry = new BreakerRegistry({ resetTimeoutMs: 300 });
     cleanups.push(() => registry.close());
@@ -163,7 +176,12 @@ describe('database breaker', () => {
         recreated++;
       },
     };
-    const registry = new BreakerRegistry({ resetTimeoutMs: 200, errorThresholdPercentage: 50, volumeThreshold: 5, rollingWindowMs: 10_000 });
+    const registry = new BreakerRegistry({
+      resetTimeoutMs: 200,
+      errorThresholdPercentage: 50,
+      volumeThreshold: 5,
+      rollingWindowMs: 10_000,
+    });
     cleanups.push(() => registry.close());
     installRecoveryProcedures(registry, { database }, 50);
     await until(() => registry.states().database === 'closed', 'database breaker');
@@ -187,7 +205,12 @@ describe('Plex breaker', () => {
   afterAll(() => plex.stop());
 
   it('re-resolves the server identity and clears the Plex caches when the server behind PLEX_URL changed', async () => {
-    const registry = new BreakerRegistry({ resetTimeoutMs: 200, errorThresholdPercentage: 50, volumeThreshold: 2, rollingWindowMs: 10_000 });
+    const registry = new BreakerRegistry({
+      resetTimeoutMs: 200,
+      errorThresholdPercentage: 50,
+      volumeThreshold: 2,
+      rollingWindowMs: 10_000,
+    });
     cleanups.push(() => registry.close());
     const client = new PlexClient(
       new HttpClient({

@@ -248,7 +248,10 @@ export class BreakerRegistry {
     } else if (state === 'half-open') {
       logger().info({ event: 'circuit_breaker.half_open', upstream: service }, `Circuit breaker for ${service} half-open: trying one call`);
     } else {
-      logger().info({ event: 'circuit_breaker.close', upstream: service, previous_state: previous }, `Circuit breaker for ${service} closed: service recovered`);
+      logger().info(
+        { event: 'circuit_breaker.close', upstream: service, previous_state: previous },
+        `Circuit breaker for ${service} closed: service recovered`,
+      );
       analytics.trackFeatureUsage('system', 'service_recovery', service);
       this.runRecovery(service, 'onClose');
     }
@@ -315,9 +318,14 @@ export function installRecoveryProcedures(registry: BreakerRegistry, targets: Re
         { event: 'plex.server.changed', previous_machine_identifier: previous, machine_identifier: current },
         'The Plex server behind PLEX_URL changed; clearing the Plex caches',
       );
-      plex.clearCaches().catch((err: unknown) =>
-        logger().warn({ event: 'plex.cache.clear_failed', err: err instanceof Error ? err.message : String(err) }, 'Could not clear the Plex caches'),
-      );
+      plex
+        .clearCaches()
+        .catch((err: unknown) =>
+          logger().warn(
+            { event: 'plex.cache.clear_failed', err: err instanceof Error ? err.message : String(err) },
+            'Could not clear the Plex caches',
+          ),
+        );
     });
     // Re-resolve the server when Plex stops answering (it may be a reinstalled or replaced server)
     // and once more when it answers again; a changed machineIdentifier clears the caches above.

@@ -67,7 +67,11 @@ afterEach(async () => {
 });
 
 /** A search nobody made before, so the cache cannot answer it. */
-const search = () => request(t.app).get('/api/v1/media/search').query({ q: `fault ${++searches}` }).set('Cookie', member.cookie);
+const search = () =>
+  request(t.app)
+    .get('/api/v1/media/search')
+    .query({ q: `fault ${++searches}` })
+    .set('Cookie', member.cookie);
 
 async function breakerState(service = 'overseerr'): Promise<number | undefined> {
   return (await circuitBreakerState.get()).values.find((v) => v.labels.service === service)?.value;
@@ -102,7 +106,11 @@ async function expectFailFast(seen: () => number): Promise<void> {
     const stateAfter = await breakerState();
     if (stateBefore !== 1 || stateAfter !== 1) continue; // a trial happened in between: look again
     expect(res.status).toBe(503);
-    expect(res.body.error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', message: PAUSED, details: { service: 'overseerr', failure: 'rejected' } });
+    expect(res.body.error).toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      message: PAUSED,
+      details: { service: 'overseerr', failure: 'rejected' },
+    });
     expect(res.headers['retry-after']).toBe('2'); // the breaker's reset timeout, 1.5 s, rounded up
     expect(seen()).toBe(before);
     return;
@@ -262,7 +270,10 @@ describe('upstream fault suite (Overseerr)', () => {
     await flapper;
     expect([...statuses.keys()].every((s) => s === 200 || s === 503)).toBe(true);
     expect(statuses.get(503) ?? 0).toBeGreaterThan(0);
-    for (const m of messages) expect(m).toMatch(/^UPSTREAM_UNAVAILABLE: Overseerr is unavailable right now \((connection refused|connection reset|it failed repeatedly; calls are paused for a moment)\)$/);
+    for (const m of messages)
+      expect(m).toMatch(
+        /^UPSTREAM_UNAVAILABLE: Overseerr is unavailable right now \((connection refused|connection reset|it failed repeatedly; calls are paused for a moment)\)$/,
+      );
     expect(sawOpen).toBe(true);
     await expectRecoversByItself();
   });

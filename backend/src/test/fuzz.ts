@@ -28,7 +28,11 @@ export type Random = ReturnType<typeof random>;
 export type StatusTally = Map<number, string[]>;
 
 /** Sends every item with `concurrency` workers; tallies each answer's status with the item's description. */
-export async function runAll<T extends { what: string }>(items: readonly T[], send: (item: T) => Promise<number>, concurrency = 16): Promise<StatusTally> {
+export async function runAll<T extends { what: string }>(
+  items: readonly T[],
+  send: (item: T) => Promise<number>,
+  concurrency = 16,
+): Promise<StatusTally> {
   const statuses: StatusTally = new Map();
   let next = 0;
   await Promise.all(
@@ -72,11 +76,16 @@ export function listRoutes(app: unknown): RouteInfo[] {
       if (layer.route) {
         for (const path of ([] as unknown[]).concat(layer.route.path)) {
           for (const [method, on] of Object.entries(layer.route.methods)) {
-            if (on) routes.push({ method: method === '_all' ? 'ALL' : method.toUpperCase(), template: `${prefix}${String(path)}`.replace(/\/+$/, '') || '/' });
+            if (on)
+              routes.push({
+                method: method === '_all' ? 'ALL' : method.toUpperCase(),
+                template: `${prefix}${String(path)}`.replace(/\/+$/, '') || '/',
+              });
           }
         }
       } else if (layer.handle.stack) {
-        for (const mount of ([] as unknown[]).concat(layer.rawPath ?? '')) walk(layer.handle.stack, prefix + String(mount).replace(/\/+$/, ''));
+        for (const mount of ([] as unknown[]).concat(layer.rawPath ?? ''))
+          walk(layer.handle.stack, prefix + String(mount).replace(/\/+$/, ''));
       }
     }
   };

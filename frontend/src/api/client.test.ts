@@ -37,17 +37,29 @@ describe('the API client', () => {
     const fetchMock = vi.fn(async () => jsonResponse(200, { request: { id: 7 } }));
     vi.stubGlobal('fetch', fetchMock);
     await expect(api.get('/api/v1/media/requests/:id', { id: 7 })).resolves.toEqual({ request: { id: 7 } });
-    expect(fetchMock).toHaveBeenCalledWith('/api/v1/media/requests/7', expect.objectContaining({ method: 'GET', credentials: 'same-origin' }));
+    expect(fetchMock).toHaveBeenCalledWith(
+      '/api/v1/media/requests/7',
+      expect.objectContaining({ method: 'GET', credentials: 'same-origin' }),
+    );
     expect(timings).toHaveLength(1);
     expect(timings[0]).toMatchObject({ endpoint: '/api/v1/media/requests/:id', method: 'GET', status: 200 });
     expect(timings[0]!.durationMs).toBeGreaterThanOrEqual(0);
   });
 
   it("throws the server's error message and code, and still reports the timing", async () => {
-    vi.stubGlobal('fetch', async () => jsonResponse(409, { error: { code: 'CONFLICT', message: 'You already requested Inception', details: { reason: 'DUPLICATE_REQUEST' } } }));
+    vi.stubGlobal('fetch', async () =>
+      jsonResponse(409, {
+        error: { code: 'CONFLICT', message: 'You already requested Inception', details: { reason: 'DUPLICATE_REQUEST' } },
+      }),
+    );
     const err = await api.post('/api/v1/media/requests', { mediaType: 'movie', tmdbId: 27205 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
-    expect(err).toMatchObject({ status: 409, code: 'CONFLICT', message: 'You already requested Inception', details: { reason: 'DUPLICATE_REQUEST' } });
+    expect(err).toMatchObject({
+      status: 409,
+      code: 'CONFLICT',
+      message: 'You already requested Inception',
+      details: { reason: 'DUPLICATE_REQUEST' },
+    });
     expect(timings[0]).toMatchObject({ endpoint: '/api/v1/media/requests', method: 'POST', status: 409 });
   });
 
@@ -74,14 +86,21 @@ describe('the API client', () => {
 
   it('returns the status for flows that need it (202 pending vs 200 signed in)', async () => {
     vi.stubGlobal('fetch', async () => jsonResponse(202, { status: 'pending' }));
-    await expect(call('POST', '/api/v1/auth/plex/verify', { body: { id: 1 } })).resolves.toEqual({ status: 202, data: { status: 'pending' } });
+    await expect(call('POST', '/api/v1/auth/plex/verify', { body: { id: 1 } })).resolves.toEqual({
+      status: 202,
+      data: { status: 'pending' },
+    });
   });
 
   it('tells the session when the server says it is gone, but not for a wrong password', async () => {
     const gone = vi.fn();
     setUnauthenticatedListener(gone);
-    vi.stubGlobal('fetch', async () => jsonResponse(401, { error: { code: 'INVALID_CREDENTIALS', message: 'Wrong username or password' } }));
-    await expect(api.post('/api/v1/auth/login', { username: 'a', password: 'b' })).rejects.toMatchObject({ message: 'Wrong username or password' });
+    vi.stubGlobal('fetch', async () =>
+      jsonResponse(401, { error: { code: 'INVALID_CREDENTIALS', message: 'Wrong username or password' } }),
+    );
+    await expect(api.post('/api/v1/auth/login', { username: 'a', password: 'b' })).rejects.toMatchObject({
+      message: 'Wrong username or password',
+    });
     expect(gone).not.toHaveBeenCalled();
     vi.stubGlobal('fetch', async () => jsonResponse(401, { error: { code: 'UNAUTHENTICATED', message: 'Sign in first' } }));
     await expect(api.get('/api/v1/media/requests')).rejects.toBeInstanceOf(ApiError);

@@ -84,7 +84,9 @@ export function toLibraryItem(item: PlayableLibraryItem): LibraryItem {
   };
 }
 
-export function toLibraryItems(body: ApiResponse<'GET /api/v1/plex/recently-added'> | ApiResponse<'GET /api/v1/plex/libraries/:key/items'>): LibraryItem[] {
+export function toLibraryItems(
+  body: ApiResponse<'GET /api/v1/plex/recently-added'> | ApiResponse<'GET /api/v1/plex/libraries/:key/items'>,
+): LibraryItem[] {
   return body.items.map(toLibraryItem);
 }
 

@@ -13,9 +13,9 @@ describe('route templates', () => {
 
   it('name the deepest matched route, never the path', () => {
     expect(templateOfMatches([{ route: { id: 'root' } }, { route: { id: 'app' } }, { route: { id: 'request' } }])).toBe('/requests/:id');
-    expect(templateOfMatches([{ route: { id: 'root' } }, { route: { id: 'app' } }, { route: { id: 'admin' } }, { route: { id: 'admin-ops' } }])).toBe(
-      '/admin/ops',
-    );
+    expect(
+      templateOfMatches([{ route: { id: 'root' } }, { route: { id: 'app' } }, { route: { id: 'admin' } }, { route: { id: 'admin-ops' } }]),
+    ).toBe('/admin/ops');
     expect(templateOfMatches([{ id: 'root' }, { id: 'app' }, { id: 'not-found' }])).toBe(OTHER_ROUTE);
     expect(templateOfMatches([])).toBe(OTHER_ROUTE);
   });

@@ -19,7 +19,11 @@ import { SessionProvider } from './session';
 
 function RouteError() {
   const error = useRouteError();
-  const message = isRouteErrorResponse(error) ? `${error.status} ${error.statusText}` : error instanceof Error ? error.message : 'Unknown error';
+  const message = isRouteErrorResponse(error)
+    ? `${error.status} ${error.statusText}`
+    : error instanceof Error
+      ? error.message
+      : 'Unknown error';
   return (
     <main id="main" className="narrow">
       <h1>Something went wrong</h1>
@@ -50,7 +54,11 @@ export const routes: RouteObject[] = [
     hydrateFallbackElement: <SessionLoading />,
     children: [
       { id: 'login', path: '/login', element: <LoginPage /> },
-      { id: 'reset-password', path: '/reset-password', lazy: async () => ({ Component: (await import('../pages/reset-password-page')).ResetPasswordPage }) },
+      {
+        id: 'reset-password',
+        path: '/reset-password',
+        lazy: async () => ({ Component: (await import('../pages/reset-password-page')).ResetPasswordPage }),
+      },
       {
         id: 'app',
         element: (
@@ -66,21 +74,45 @@ export const routes: RouteObject[] = [
           { id: 'library', path: '/library', element: <LibraryPage /> },
           { id: 'library-section', path: '/library/:key', element: <LibrarySectionPage /> },
           { id: 'account', path: '/account', lazy: async () => ({ Component: (await import('../pages/account-page')).AccountPage }) },
-          { id: 'notifications', path: '/notifications', lazy: async () => ({ Component: (await import('../pages/notifications-page')).NotificationsPage }) },
+          {
+            id: 'notifications',
+            path: '/notifications',
+            lazy: async () => ({ Component: (await import('../pages/notifications-page')).NotificationsPage }),
+          },
           {
             id: 'admin',
             element: <RequireAdmin />,
             children: [
-              { id: 'admin-home', path: '/admin', lazy: async () => ({ Component: (await import('../pages/admin/admin-home-page')).AdminHomePage }) },
-              { id: 'admin-users', path: '/admin/users', lazy: async () => ({ Component: (await import('../pages/admin/admin-users-page')).AdminUsersPage }) },
-              { id: 'admin-requests', path: '/admin/requests', lazy: async () => ({ Component: (await import('../pages/admin/admin-requests-page')).AdminRequestsPage }) },
-              { id: 'admin-services', path: '/admin/services', lazy: async () => ({ Component: (await import('../pages/admin/admin-services-page')).AdminServicesPage }) },
+              {
+                id: 'admin-home',
+                path: '/admin',
+                lazy: async () => ({ Component: (await import('../pages/admin/admin-home-page')).AdminHomePage }),
+              },
+              {
+                id: 'admin-users',
+                path: '/admin/users',
+                lazy: async () => ({ Component: (await import('../pages/admin/admin-users-page')).AdminUsersPage }),
+              },
+              {
+                id: 'admin-requests',
+                path: '/admin/requests',
+                lazy: async () => ({ Component: (await import('../pages/admin/admin-requests-page')).AdminRequestsPage }),
+              },
+              {
+                id: 'admin-services',
+                path: '/admin/services',
+                lazy: async () => ({ Component: (await import('../pages/admin/admin-services-page')).AdminServicesPage }),
+              },
               {
                 id: 'admin-notifications',
                 path: '/admin/notifications',
                 lazy: async () => ({ Component: (await import('../pages/admin/admin-notifications-page')).AdminNotificationsPage }),
               },
-              { id: 'admin-ops', path: '/admin/ops', lazy: async () => ({ Component: (await import('../pages/admin/admin-ops-page')).AdminOpsPage }) },
+              {
+                id: 'admin-ops',
+                path: '/admin/ops',
+                lazy: async () => ({ Component: (await import('../pages/admin/admin-ops-page')).AdminOpsPage }),
+              },
             ],
           },
           { id: 'not-found', path: '*', element: <NotFoundPage /> },

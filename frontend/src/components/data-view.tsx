@@ -70,7 +70,9 @@ export function DataView({ value, name = '', depth = 0 }: { value: unknown; name
     if (entries.length === 0) return <span className="muted">none</span>;
     // A map of uniform objects (e.g. per-route or per-dependency) reads best as a table.
     if (entries.length > 1 && entries.every(([, v]) => isObject(v) && Object.values(v).every((x) => !isObject(x) && !Array.isArray(x)))) {
-      return <ObjectTable rows={entries.map(([k, v]) => ({ name: k, ...(v as Record<string, unknown>) }))} caption={humanize(name || 'items')} />;
+      return (
+        <ObjectTable rows={entries.map(([k, v]) => ({ name: k, ...(v as Record<string, unknown>) }))} caption={humanize(name || 'items')} />
+      );
     }
     if (depth >= MAX_DEPTH) return <code className="json">{JSON.stringify(value)}</code>;
     return (

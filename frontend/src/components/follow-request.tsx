@@ -9,7 +9,15 @@ import { api, messageOf } from '../api/client';
 import { useApiData } from '../hooks/use-api-data';
 import { ErrorMessage } from './feedback';
 
-export function FollowRequest({ requestId, summary = false, fallbackError }: { requestId: string; summary?: boolean; fallbackError?: string }) {
+export function FollowRequest({
+  requestId,
+  summary = false,
+  fallbackError,
+}: {
+  requestId: string;
+  summary?: boolean;
+  fallbackError?: string;
+}) {
   const state = useApiData(async (signal) => api.get('/api/v1/notifications/follows/:requestId', { requestId }, signal), [requestId]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
@@ -39,11 +47,18 @@ export function FollowRequest({ requestId, summary = false, fallbackError }: { r
     <div className="panel">
       {summary && (
         <p>
-          <strong>{s.request.title}</strong> ({s.request.mediaType === 'tv' ? 'TV show' : 'movie'}), requested by {s.request.requestedBy}: {s.request.status}.
+          <strong>{s.request.title}</strong> ({s.request.mediaType === 'tv' ? 'TV show' : 'movie'}), requested by {s.request.requestedBy}:{' '}
+          {s.request.status}.
         </p>
       )}
       <p>
-        <button type="button" className={s.following ? 'button' : 'button button-primary'} onClick={toggle} disabled={busy} aria-pressed={s.following}>
+        <button
+          type="button"
+          className={s.following ? 'button' : 'button button-primary'}
+          onClick={toggle}
+          disabled={busy}
+          aria-pressed={s.following}
+        >
           {s.following ? 'Stop notifying me' : 'Notify me too'}
         </button>{' '}
         <span className="muted">

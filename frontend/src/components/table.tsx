@@ -5,7 +5,17 @@
  */
 import type { ReactNode } from 'react';
 
-export function Table({ label, head, rows, rowHeaders = true }: { label: string; head: string[]; rows: ReactNode[][]; rowHeaders?: boolean }) {
+export function Table({
+  label,
+  head,
+  rows,
+  rowHeaders = true,
+}: {
+  label: string;
+  head: string[];
+  rows: ReactNode[][];
+  rowHeaders?: boolean;
+}) {
   return (
     <div className="table-scroll" tabIndex={0} role="region" aria-label={label}>
       <table>

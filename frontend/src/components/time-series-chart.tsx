@@ -47,7 +47,10 @@ export function TimeSeriesChart({ title, times, values, format, height = 140 }: 
         scales: { x: { time: true }, y: { range: (_u, min, max) => [0, Math.max(max, min, 0) * 1.1 || 1] } },
         axes: [{}, { values: (_u, ticks) => ticks.map((t) => format(t)), size: 72 }],
         // Points too: a minute between two minutes without requests has no line to draw.
-        series: [{}, { label: title, stroke: '#e5a00d', width: 2, fill: 'rgba(229, 160, 13, 0.12)', spanGaps: false, points: { show: true, size: 4 } }],
+        series: [
+          {},
+          { label: title, stroke: '#e5a00d', width: 2, fill: 'rgba(229, 160, 13, 0.12)', spanGaps: false, points: { show: true, size: 4 } },
+        ],
       },
       data,
       el,

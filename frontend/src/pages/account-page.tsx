@@ -57,7 +57,13 @@ function ChangePasswordForm({ username }: { username: string }) {
           onChange={(e) => setCurrent(e.target.value)}
         />
       </div>
-      <NewPasswordFields password={password} confirmation={confirmation} onPassword={setPassword} onConfirmation={setConfirmation} username={username} />
+      <NewPasswordFields
+        password={password}
+        confirmation={confirmation}
+        onPassword={setPassword}
+        onConfirmation={setConfirmation}
+        username={username}
+      />
       {error && <ErrorMessage message={error} />}
       {done && <Notice tone="success">Password changed. You are still signed in here; every other browser has been signed out.</Notice>}
       <div className="form-buttons">

@@ -14,7 +14,8 @@ import { useConnectionState, useRealtimeEvent, useRealtimeResync } from '../real
 
 export function LiveIndicator() {
   const state = useConnectionState();
-  const label = state === 'connected' ? 'Live' : state === 'reconnecting' ? 'Reconnecting…' : state === 'connecting' ? 'Connecting…' : 'Offline';
+  const label =
+    state === 'connected' ? 'Live' : state === 'reconnecting' ? 'Reconnecting…' : state === 'connecting' ? 'Connecting…' : 'Offline';
   return (
     <span className={`live live-${state}`} role="status">
       <span className="live-dot" aria-hidden="true" />
@@ -94,7 +95,6 @@ export function DashboardPage() {
           </>
         )}
       </section>
-
     </Page>
   );
 }

@@ -52,7 +52,11 @@ function initialState(result: SearchResult): RequestState {
  */
 function RequestControl({ result, state, setState }: { result: SearchResult; state: RequestState; setState: (s: RequestState) => void }) {
   if (result.availability === 'available') return null;
-  if (state.kind === 'idle' && result.mediaType === 'movie' && (result.availability === 'requested' || result.availability === 'processing')) {
+  if (
+    state.kind === 'idle' &&
+    result.mediaType === 'movie' &&
+    (result.availability === 'requested' || result.availability === 'processing')
+  ) {
     return <p className="card-note">Already requested</p>;
   }
 
@@ -113,14 +117,28 @@ function ResultCard({ result }: { result: SearchResult }) {
         {result.year ?? 'Year unknown'} · {result.mediaType === 'tv' ? 'TV show' : 'Movie'}
       </p>
       <p className="card-badges" role="status">
-        {state.kind === 'requested' ? <RequestStatusBadge status={state.status} /> : <AvailabilityBadge availability={result.availability} />}
+        {state.kind === 'requested' ? (
+          <RequestStatusBadge status={state.status} />
+        ) : (
+          <AvailabilityBadge availability={result.availability} />
+        )}
       </p>
       <RequestControl result={result} state={state} setState={setState} />
     </li>
   );
 }
 
-function Results({ query, page, search, onPage }: { query: string; page: number; search: ApiData<SearchPage | null>; onPage: (page: number) => void }) {
+function Results({
+  query,
+  page,
+  search,
+  onPage,
+}: {
+  query: string;
+  page: number;
+  search: ApiData<SearchPage | null>;
+  onPage: (page: number) => void;
+}) {
   return (
     <section aria-labelledby="results-heading" aria-busy={search.loading}>
       <h2 id="results-heading" className="visually-hidden">

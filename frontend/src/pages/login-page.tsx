@@ -95,7 +95,8 @@ export function LoginPage() {
         if (cancelled.current) return;
         let message = messageOf(err);
         if (err instanceof ApiError && err.status === 410) message = 'The Plex sign-in expired before it was finished. Please start again.';
-        else if (err instanceof ApiError && err.status === 403) message = err.message || 'Your Plex account does not have access to this server.';
+        else if (err instanceof ApiError && err.status === 403)
+          message = err.message || 'Your Plex account does not have access to this server.';
         setPlex({ phase: 'failed', message });
       }
     }, PLEX_POLL_INTERVAL_MS);
@@ -143,12 +144,7 @@ export function LoginPage() {
               </button>
             </div>
           ) : (
-            <button
-              type="button"
-              className="button button-plex button-block"
-              onClick={startPlex}
-              disabled={plex.phase === 'starting'}
-            >
+            <button type="button" className="button button-plex button-block" onClick={startPlex} disabled={plex.phase === 'starting'}>
               {plex.phase === 'starting' ? 'Contacting Plex…' : 'Sign in with Plex'}
             </button>
           )}

@@ -10,7 +10,15 @@ import { EmptyState, ErrorMessage, Notice, SkeletonRows } from '../components/fe
 import { Page } from '../components/page';
 import { useApiData } from '../hooks/use-api-data';
 
-function ChannelChoices({ pref, events, onSaved }: { pref: ChannelPreference; events: readonly NotificationEvent[]; onSaved: (p: ChannelPreference) => void }) {
+function ChannelChoices({
+  pref,
+  events,
+  onSaved,
+}: {
+  pref: ChannelPreference;
+  events: readonly NotificationEvent[];
+  onSaved: (p: ChannelPreference) => void;
+}) {
   const [chosen, setChosen] = useState<NotificationEvent[]>(pref.events);
   const [address, setAddress] = useState(pref.address ?? '');
   const [busy, setBusy] = useState(false);
@@ -24,7 +32,11 @@ function ChannelChoices({ pref, events, onSaved }: { pref: ChannelPreference; ev
     setError(undefined);
     setSaved(false);
     try {
-      const body = await api.patch('/api/v1/notifications/preferences/:channelId', { events: chosen, address: address.trim() || null }, { channelId: pref.channelId });
+      const body = await api.patch(
+        '/api/v1/notifications/preferences/:channelId',
+        { events: chosen, address: address.trim() || null },
+        { channelId: pref.channelId },
+      );
       onSaved(body.channels.find((c) => c.channelId === pref.channelId) ?? { ...pref, events: chosen, address: address.trim() || null });
       setSaved(true);
     } catch (err) {
@@ -56,7 +68,9 @@ function ChannelChoices({ pref, events, onSaved }: { pref: ChannelPreference; ev
         </fieldset>
         {pref.addressKind && (
           <div className="field field-wide">
-            <label htmlFor={`${idPrefix}-address`}>{pref.addressKind === 'email' ? 'Send to this e-mail address' : 'My own ntfy topic'}</label>
+            <label htmlFor={`${idPrefix}-address`}>
+              {pref.addressKind === 'email' ? 'Send to this e-mail address' : 'My own ntfy topic'}
+            </label>
             <input
               id={`${idPrefix}-address`}
               type={pref.addressKind === 'email' ? 'email' : 'text'}
@@ -88,8 +102,8 @@ export function NotificationsPage() {
   return (
     <Page title="Notifications" ready={!prefs.loading}>
       <Notice>
-        Choose what you hear about on each channel. Nothing is sent until you tick something. To hear about someone else's request, open it and
-        choose “Notify me too”.
+        Choose what you hear about on each channel. Nothing is sent until you tick something. To hear about someone else's request, open it
+        and choose “Notify me too”.
       </Notice>
       {prefs.loading ? (
         <SkeletonRows count={3} label="Loading your notification settings" />
@@ -103,7 +117,9 @@ export function NotificationsPage() {
             key={c.channelId}
             pref={c}
             events={data.events}
-            onSaved={(saved) => prefs.setData((d) => (d ? { ...d, channels: d.channels.map((x) => (x.channelId === saved.channelId ? saved : x)) } : d))}
+            onSaved={(saved) =>
+              prefs.setData((d) => (d ? { ...d, channels: d.channels.map((x) => (x.channelId === saved.channelId ? saved : x)) } : d))
+            }
           />
         ))
       )}

@@ -10,7 +10,15 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, messageOf } from '../api/client';
-import { posterUrl, safePlayUrl, type DownloadProgress, type MediaRequest, type MediaRequestDetail, type SeasonState, type TimelineEntry } from '../api/types';
+import {
+  posterUrl,
+  safePlayUrl,
+  type DownloadProgress,
+  type MediaRequest,
+  type MediaRequestDetail,
+  type SeasonState,
+  type TimelineEntry,
+} from '../api/types';
 import { useUser } from '../app/session';
 import { RequestStatusBadge } from '../components/badges';
 import { ErrorMessage, SkeletonRows } from '../components/feedback';
@@ -225,7 +233,11 @@ function Download({ progress }: { progress: DownloadProgress }) {
               {progress.items.map((item, i) => (
                 <li key={`${item.title}-${i}`}>
                   <span>{episodeTag(item.seasonNumber, item.episodeNumber) ?? item.title}</span>{' '}
-                  <progress max={100} value={item.percent} aria-label={`${episodeTag(item.seasonNumber, item.episodeNumber) ?? item.title} downloaded`} />{' '}
+                  <progress
+                    max={100}
+                    value={item.percent}
+                    aria-label={`${episodeTag(item.seasonNumber, item.episodeNumber) ?? item.title} downloaded`}
+                  />{' '}
                   <span className="muted">
                     {item.percent.toFixed(0)} % · {eta(item.estimatedCompletionAt)}
                   </span>

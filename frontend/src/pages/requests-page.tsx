@@ -27,7 +27,12 @@ export function useLiveRequestUpdates<R extends MediaRequest>(
     setRequests((current) =>
       current?.map((r) =>
         r.id === event.requestId
-          ? { ...r, status: event.status, stalled: event.stalled ?? r.stalled, updatedAt: event.status !== event.previousStatus ? new Date().toISOString() : r.updatedAt }
+          ? {
+              ...r,
+              status: event.status,
+              stalled: event.stalled ?? r.stalled,
+              updatedAt: event.status !== event.previousStatus ? new Date().toISOString() : r.updatedAt,
+            }
           : r,
       ),
     );
@@ -61,7 +66,17 @@ export function RequestRow({ request, showUser = false }: { request: MediaReques
 
 export const REQUESTS_PAGE_SIZE = 50;
 
-export function Pager({ page, totalPages, onPage, label }: { page: number; totalPages: number; onPage: (page: number) => void; label: string }) {
+export function Pager({
+  page,
+  totalPages,
+  onPage,
+  label,
+}: {
+  page: number;
+  totalPages: number;
+  onPage: (page: number) => void;
+  label: string;
+}) {
   if (totalPages <= 1) return null;
   return (
     <nav className="pager" aria-label={label}>
@@ -82,10 +97,7 @@ export function RequestsPage() {
   const me = useUser();
   const [params, setParams] = useSearchParams();
   const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
-  const requests = useApiData(
-    async (signal) => api.get('/api/v1/media/requests', { page, pageSize: REQUESTS_PAGE_SIZE }, signal),
-    [page],
-  );
+  const requests = useApiData(async (signal) => api.get('/api/v1/media/requests', { page, pageSize: REQUESTS_PAGE_SIZE }, signal), [page]);
   const announcement = useLiveRequestUpdates((update) =>
     requests.setData((current) => (current ? { ...current, requests: update(current.requests) ?? [] } : current)),
   );
@@ -114,7 +126,12 @@ export function RequestsPage() {
               <RequestRow key={r.id} request={r} />
             ))}
           </ul>
-          <Pager page={page} totalPages={requests.data?.totalPages ?? 1} onPage={(p) => setParams({ page: String(p) })} label="Request pages" />
+          <Pager
+            page={page}
+            totalPages={requests.data?.totalPages ?? 1}
+            onPage={(p) => setParams({ page: String(p) })}
+            label="Request pages"
+          />
         </>
       )}
     </Page>

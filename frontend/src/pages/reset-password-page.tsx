@@ -13,9 +13,14 @@ import { formatDateTime } from '../components/format';
 import { Page, SignedOutCard } from '../components/page';
 import { NewPasswordFields, passwordProblem } from '../components/password-fields';
 
-type LinkState = { phase: 'checking' } | { phase: 'invalid'; message: string } | { phase: 'ready'; info: ResetLinkInfo } | { phase: 'done'; username: string };
+type LinkState =
+  | { phase: 'checking' }
+  | { phase: 'invalid'; message: string }
+  | { phase: 'ready'; info: ResetLinkInfo }
+  | { phase: 'done'; username: string };
 
-const INVALID = 'This link does not work any more: it was used, it expired, or a newer link replaced it. Ask an administrator for a new one.';
+const INVALID =
+  'This link does not work any more: it was used, it expired, or a newer link replaced it. Ask an administrator for a new one.';
 
 function tokenFromLocation(): string {
   return decodeURIComponent(window.location.hash.replace(/^#/, ''));
@@ -23,7 +28,11 @@ function tokenFromLocation(): string {
 
 export function ResetPasswordPage() {
   const [token] = useState(tokenFromLocation);
-  const [state, setState] = useState<LinkState>(token ? { phase: 'checking' } : { phase: 'invalid', message: 'This page needs the whole link you were given (it ends with a long code after #).' });
+  const [state, setState] = useState<LinkState>(
+    token
+      ? { phase: 'checking' }
+      : { phase: 'invalid', message: 'This page needs the whole link you were given (it ends with a long code after #).' },
+  );
   const [password, setPassword] = useState('');
   const [confirmation, setConfirmation] = useState('');
   const [submitting, setSubmitting] = useState(false);
@@ -99,7 +108,8 @@ export function ResetPasswordPage() {
         {state.phase === 'done' && (
           <>
             <Notice tone="success">
-              Your password is set{state.username ? ` for ${state.username}` : ''}. Any browser that was signed in to this account has been signed out.
+              Your password is set{state.username ? ` for ${state.username}` : ''}. Any browser that was signed in to this account has been
+              signed out.
             </Notice>
             <p>
               <Link className="button button-primary button-block" to="/login">

@@ -1,7 +1,14 @@
 /** PerformanceMonitor: route attribution, navigation timing, batching and the bounds the ingestion endpoints enforce. */
 import type { MetricType } from 'web-vitals';
 import { describe, expect, it } from 'vitest';
-import { batches, CUSTOM_METRICS_ENDPOINT, MAX_BATCH, MAX_BATCH_BYTES, PerformanceMonitor, WEB_VITALS_ENDPOINT } from './performance-monitoring';
+import {
+  batches,
+  CUSTOM_METRICS_ENDPOINT,
+  MAX_BATCH,
+  MAX_BATCH_BYTES,
+  PerformanceMonitor,
+  WEB_VITALS_ENDPOINT,
+} from './performance-monitoring';
 
 interface Sent {
   endpoint: string;

@@ -20,11 +20,12 @@ import type { AlertsRepository, NewAlert } from './alerts.repository';
 export const ALERTS_BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Label and annotation names as Prometheus allows them, minus the reserved `__` prefix. */
-const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,199}$/, 'must be a label name').refine((k) => !k.startsWith('__'), 'must not start with __');
+const labelName = z
+  .string()
+  .regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,199}$/, 'must be a label name')
+  .refine((k) => !k.startsWith('__'), 'must not start with __');
 const stringMap = (valueMax: number) =>
-  z
-    .record(labelName, z.string().max(valueMax))
-    .refine((m) => Object.keys(m).length <= 100, 'must have at most 100 entries');
+  z.record(labelName, z.string().max(valueMax)).refine((m) => Object.keys(m).length <= 100, 'must have at most 100 entries');
 
 const time = z
   .string()
@@ -62,7 +63,9 @@ function requireWebhookToken(token: string | undefined) {
     if (!token) return next(new AppError(404, 'NOT_CONFIGURED', 'The alert webhook is not enabled on this server (ALERTS_WEBHOOK_TOKEN)'));
     if (!bearerMatches(req.headers.authorization, token)) {
       return next(
-        new AppError(401, 'UNAUTHENTICATED', 'A valid bearer token is required', { headers: { 'WWW-Authenticate': 'Bearer realm="alerts"' } }),
+        new AppError(401, 'UNAUTHENTICATED', 'A valid bearer token is required', {
+          headers: { 'WWW-Authenticate': 'Bearer realm="alerts"' },
+        }),
       );
     }
     next();
@@ -92,7 +95,12 @@ export function alertsRouter(repository: AlertsRepository, token: string | undef
       }));
       await repository.upsert(rows);
       logger().info(
-        { event: 'alerts.received', group_status: body.status, alerts: rows.length, firing: rows.filter((r) => r.status === 'firing').length },
+        {
+          event: 'alerts.received',
+          group_status: body.status,
+          alerts: rows.length,
+          firing: rows.filter((r) => r.status === 'firing').length,
+        },
         'Alertmanager notification received',
       );
       res.json({ received: rows.length });

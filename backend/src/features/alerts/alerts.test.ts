@@ -52,7 +52,9 @@ async function stored(fingerprint: string) {
 
 describe('POST /api/v1/alerts/webhook', () => {
   it('stores each alert of a notification', async () => {
-    const res = await post(notification([alert('1a30ba71cca2921f', 'firing'), alert('2b41cb82ddb3a32a', 'firing', { startsAt: '2023-02-06T14:00:00Z' })]));
+    const res = await post(
+      notification([alert('1a30ba71cca2921f', 'firing'), alert('2b41cb82ddb3a32a', 'firing', { startsAt: '2023-02-06T14:00:00Z' })]),
+    );
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ received: 2 });
     const [row] = await stored('1a30ba71cca2921f');
@@ -99,7 +101,10 @@ describe('POST /api/v1/alerts/webhook', () => {
   it('answers 404 NOT_CONFIGURED while no token is configured (a post from anyone is not our failure)', async () => {
     const unconfigured = await createTestApp();
     try {
-      const res = await request(unconfigured.app).post('/api/v1/alerts/webhook').set('Authorization', 'Bearer anything').send(notification([]));
+      const res = await request(unconfigured.app)
+        .post('/api/v1/alerts/webhook')
+        .set('Authorization', 'Bearer anything')
+        .send(notification([]));
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('NOT_CONFIGURED');
     } finally {
@@ -121,7 +126,11 @@ describe('POST /api/v1/alerts/webhook', () => {
   });
 
   it('rejects non-JSON with 415 and invalid JSON with 400', async () => {
-    const text = await request(t.app).post('/api/v1/alerts/webhook').set('Authorization', `Bearer ${TOKEN}`).type('text/plain').send('hello');
+    const text = await request(t.app)
+      .post('/api/v1/alerts/webhook')
+      .set('Authorization', `Bearer ${TOKEN}`)
+      .type('text/plain')
+      .send('hello');
     expect(text.status).toBe(415);
     const broken = await request(t.app)
       .post('/api/v1/alerts/webhook')

@@ -40,7 +40,9 @@ describe('changing your own password', () => {
       .set('Cookie', here.cookie)
       .send({ currentPassword: 'ivy-password', newPassword: 'short' });
     expect(short.status).toBe(400);
-    expect(short.body.error.details).toEqual([expect.objectContaining({ path: 'newPassword', message: expect.stringMatching(/at least 8/) })]);
+    expect(short.body.error.details).toEqual([
+      expect.objectContaining({ path: 'newPassword', message: expect.stringMatching(/at least 8/) }),
+    ]);
 
     const changed = await request(t.app)
       .post('/api/v1/auth/password')
@@ -65,7 +67,10 @@ describe('changing your own password', () => {
 describe('accounts made by an administrator', () => {
   it('creates a local account whose member sets the password through a one-time link', async () => {
     const admin = await loginCookie(t.app);
-    const created = await request(t.app).post('/api/v1/admin/users').set('Cookie', admin).send({ username: 'Jules', email: 'jules@example.com' });
+    const created = await request(t.app)
+      .post('/api/v1/admin/users')
+      .set('Cookie', admin)
+      .send({ username: 'Jules', email: 'jules@example.com' });
     expect(created.status).toBe(201);
     expect(created.body.user).toMatchObject({ username: 'Jules', role: 'user', enabled: true, email: 'jules@example.com' });
     expect(created.body.resetLink.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/reset-password#[A-Za-z0-9_-]{40,}$/);
@@ -100,21 +105,49 @@ describe('accounts made by an administrator', () => {
     expect(bad.body.error.details).toEqual([expect.objectContaining({ path: 'username' })]);
     const kim = await createUser(t.app, t.container, 'kim');
     expect((await request(t.app).post('/api/v1/admin/users').set('Cookie', kim.cookie).send({ username: 'kim2' })).status).toBe(403);
-    expect((await request(t.app).post(`/api/v1/admin/users/${kim.id}/password-reset`).set('Cookie', kim.cookie).set('X-Requested-With', 'XMLHttpRequest')).status).toBe(403);
+    expect(
+      (
+        await request(t.app)
+          .post(`/api/v1/admin/users/${kim.id}/password-reset`)
+          .set('Cookie', kim.cookie)
+          .set('X-Requested-With', 'XMLHttpRequest')
+      ).status,
+    ).toBe(403);
   });
 
   it('resets a password through a link that signs the member out everywhere and voids older links', async () => {
     const admin = await loginCookie(t.app);
     const leo = await createUser(t.app, t.container, 'leo', { password: 'leo-password' });
-    const first = await request(t.app).post(`/api/v1/admin/users/${leo.id}/password-reset`).set('Cookie', admin).set('X-Requested-With', 'XMLHttpRequest');
+    const first = await request(t.app)
+      .post(`/api/v1/admin/users/${leo.id}/password-reset`)
+      .set('Cookie', admin)
+      .set('X-Requested-With', 'XMLHttpRequest');
     expect(first.status).toBe(201);
-    const second = await request(t.app).post(`/api/v1/admin/users/${leo.id}/password-reset`).set('Cookie', admin).set('X-Requested-With', 'XMLHttpRequest');
-    expect((await request(t.app).post('/api/v1/auth/password-reset').send({ token: tokenOf(first.body.resetLink.url), newPassword: 'leo-password-2' })).status).toBe(410);
-    const done = await request(t.app).post('/api/v1/auth/password-reset').send({ token: tokenOf(second.body.resetLink.url), newPassword: 'leo-password-2' });
+    const second = await request(t.app)
+      .post(`/api/v1/admin/users/${leo.id}/password-reset`)
+      .set('Cookie', admin)
+      .set('X-Requested-With', 'XMLHttpRequest');
+    expect(
+      (
+        await request(t.app)
+          .post('/api/v1/auth/password-reset')
+          .send({ token: tokenOf(first.body.resetLink.url), newPassword: 'leo-password-2' })
+      ).status,
+    ).toBe(410);
+    const done = await request(t.app)
+      .post('/api/v1/auth/password-reset')
+      .send({ token: tokenOf(second.body.resetLink.url), newPassword: 'leo-password-2' });
     expect(done.status).toBe(200);
     expect((await session(leo.cookie)).status).toBe(401);
     expect((await login('leo', 'leo-password-2')).status).toBe(200);
-    expect((await request(t.app).post('/api/v1/admin/users/nobody/password-reset').set('Cookie', admin).set('X-Requested-With', 'XMLHttpRequest')).status).toBe(404);
+    expect(
+      (
+        await request(t.app)
+          .post('/api/v1/admin/users/nobody/password-reset')
+          .set('Cookie', admin)
+          .set('X-Requested-With', 'XMLHttpRequest')
+      ).status,
+    ).toBe(404);
   });
 
   it('lets a link expire after its lifetime (PASSWORD_RESET_TTL_HOURS)', async () => {
@@ -129,7 +162,9 @@ describe('accounts made by an administrator', () => {
   });
 
   it('answers 410 for an unknown token and 400 for a missing one', async () => {
-    expect((await request(t.app).post('/api/v1/auth/password-reset').send({ token: 'made-up', newPassword: 'whatever-123' })).status).toBe(410);
+    expect((await request(t.app).post('/api/v1/auth/password-reset').send({ token: 'made-up', newPassword: 'whatever-123' })).status).toBe(
+      410,
+    );
     const missing = await request(t.app).post('/api/v1/auth/password-reset/inspect').send({});
     expect(missing.status).toBe(400);
     expect(missing.body.error.details).toEqual([expect.objectContaining({ path: 'token' })]);

@@ -20,9 +20,27 @@ import { SESSION_COOKIE, type SessionStore } from './sessions';
  * the account's known-device cookie is limited on its own (per device), so an attacker hammering the
  * account cannot lock its owner out.
  */
-export const LOGIN_IP_RULE: DelayRule = { name: 'login-ip', freeFailures: 30, baseDelaySeconds: 60, maxDelaySeconds: 15 * 60, windowSeconds: 15 * 60 };
-export const LOGIN_CLIENT_RULE: DelayRule = { name: 'login-client', freeFailures: 5, baseDelaySeconds: 30, maxDelaySeconds: 15 * 60, windowSeconds: 60 * 60 };
-export const LOGIN_ACCOUNT_RULE: DelayRule = { name: 'login-account', freeFailures: 10, baseDelaySeconds: 30, maxDelaySeconds: 15 * 60, windowSeconds: 60 * 60 };
+export const LOGIN_IP_RULE: DelayRule = {
+  name: 'login-ip',
+  freeFailures: 30,
+  baseDelaySeconds: 60,
+  maxDelaySeconds: 15 * 60,
+  windowSeconds: 15 * 60,
+};
+export const LOGIN_CLIENT_RULE: DelayRule = {
+  name: 'login-client',
+  freeFailures: 5,
+  baseDelaySeconds: 30,
+  maxDelaySeconds: 15 * 60,
+  windowSeconds: 60 * 60,
+};
+export const LOGIN_ACCOUNT_RULE: DelayRule = {
+  name: 'login-account',
+  freeFailures: 10,
+  baseDelaySeconds: 30,
+  maxDelaySeconds: 15 * 60,
+  windowSeconds: 60 * 60,
+};
 
 export interface LoginClient {
   ip: string;
@@ -216,6 +234,10 @@ export class AuthService {
 
   private invalidReset(ip: string): never {
     analytics.trackAuthFailure('invalid_reset_token', { ip });
-    throw new AppError(410, 'GONE', 'This reset link is not valid any more (expired, used, or replaced by a newer one). Ask an administrator for a new one.');
+    throw new AppError(
+      410,
+      'GONE',
+      'This reset link is not valid any more (expired, used, or replaced by a newer one). Ask an administrator for a new one.',
+    );
   }
 }

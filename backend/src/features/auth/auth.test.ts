@@ -89,7 +89,9 @@ describe('local sign-in', () => {
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 31; i++) {
-        const res = await request(limited.app).post('/api/v1/auth/login').send({ username: `user${i}`, password: 'x' });
+        const res = await request(limited.app)
+          .post('/api/v1/auth/login')
+          .send({ username: `user${i}`, password: 'x' });
         statuses.push(res.status);
       }
       expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true);
@@ -170,7 +172,9 @@ describe('brute force against one account', () => {
       expect(await registrySum('medianest_auth_failures_total', { reason: 'throttled' })).toBe(throttledBefore + 1);
 
       const failures = logs.lines.filter((l) => l.event === 'auth.failure');
-      expect(failures).toContainEqual(expect.objectContaining({ reason: 'wrong_password', client_ip: '10.2.2.2', username: 'admin', level: 'warn' }));
+      expect(failures).toContainEqual(
+        expect.objectContaining({ reason: 'wrong_password', client_ip: '10.2.2.2', username: 'admin', level: 'warn' }),
+      );
       expect(failures).toContainEqual(expect.objectContaining({ reason: 'unknown_user', client_ip: '10.2.2.3', username: 'nobody' }));
       expect(logs.lines).toContainEqual(
         expect.objectContaining({ event: 'auth.throttled', client_ip: '10.2.2.2', username: 'admin', retry_after_s: expect.any(Number) }),

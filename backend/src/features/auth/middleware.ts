@@ -30,11 +30,7 @@ export function readCookie(header: string | undefined, name: string): string | u
 }
 
 /** Resolves the user behind a session token, or undefined. Shared by HTTP and Socket.IO. */
-export async function userForToken(
-  token: string | undefined,
-  sessions: SessionStore,
-  users: UsersRepository,
-): Promise<User | undefined> {
+export async function userForToken(token: string | undefined, sessions: SessionStore, users: UsersRepository): Promise<User | undefined> {
   if (!token || token.length > 200) return undefined;
   const ticket = await sessions.sync(); // one check of the invalidation generation serves both lookups
   const session = await sessions.resolve(token, ticket);

@@ -24,7 +24,13 @@ export const PLEX_PIN_RULE: RateLimitRule = { name: 'plex-pin-ip', limit: 20, wi
 export const PLEX_VERIFY_RULE: RateLimitRule = { name: 'plex-verify-ip', limit: 240, windowSeconds: 60 };
 
 function cookieOptions(req: Request, maxAgeMs?: number) {
-  return { httpOnly: true, sameSite: 'lax' as const, secure: secureCookies(req), path: COOKIE_PATH, ...(maxAgeMs !== undefined ? { maxAge: maxAgeMs } : {}) };
+  return {
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: secureCookies(req),
+    path: COOKIE_PATH,
+    ...(maxAgeMs !== undefined ? { maxAge: maxAgeMs } : {}),
+  };
 }
 
 export function plexLoginRouter(plexLogin: PlexLoginService, auth: AuthService, limiter: RateLimiter): Router {

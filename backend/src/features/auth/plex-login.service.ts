@@ -141,7 +141,12 @@ export class PlexLoginService {
     }
     const [machineIdentifier, resources] = await Promise.all([this.plex.machineIdentifier(), this.plexTv.resources(token)]);
     return resources.some(
-      (r) => r.clientIdentifier === machineIdentifier && r.provides.split(',').map((p) => p.trim()).includes('server'),
+      (r) =>
+        r.clientIdentifier === machineIdentifier &&
+        r.provides
+          .split(',')
+          .map((p) => p.trim())
+          .includes('server'),
     );
   }
 

@@ -17,7 +17,9 @@ const lines: string[] = [];
 const previousLogger = logger();
 
 beforeAll(async () => {
-  setLogger(createLogger({ level: 'debug', version: 'test', environment: 'test', destination: { write: (s: string) => void lines.push(s) } }));
+  setLogger(
+    createLogger({ level: 'debug', version: 'test', environment: 'test', destination: { write: (s: string) => void lines.push(s) } }),
+  );
   up = await startUpstreams();
   up.plexTv.addAccount(ALICE_TOKEN, 'alice', ['sharedServer', 'phone'], up.plex.machineIdentifier);
   // Mallory's only entry with this server's identifier is a phone, which does not provide "server".

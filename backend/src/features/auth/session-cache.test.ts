@@ -42,7 +42,9 @@ describe(`session and user cache (${testMode})`, () => {
   it('refuses a signed-out session on the very next request', async () => {
     const { cookie } = await createUser(t.app, t.container, 'signs-out');
     for (let i = 0; i < 3; i++) expect((await request(t.app).get('/api/v1/auth/session').set('cookie', cookie)).status).toBe(200);
-    expect((await request(t.app).post('/api/v1/auth/logout').set('cookie', cookie).set('x-requested-with', 'XMLHttpRequest')).status).toBeLessThan(300);
+    expect(
+      (await request(t.app).post('/api/v1/auth/logout').set('cookie', cookie).set('x-requested-with', 'XMLHttpRequest')).status,
+    ).toBeLessThan(300);
     const after = await request(t.app).get('/api/v1/auth/session').set('cookie', cookie);
     expect(after.status).toBe(401);
   });
@@ -130,7 +132,9 @@ describe('two replicas sharing PostgreSQL and Redis', () => {
   it('a session signed out on one replica is refused on the very next request to the other, every time', async () => {
     for (let i = 0; i < 10; i++) {
       const { cookie } = await signedInEverywhere(`replica-${i}`);
-      expect((await request(appA).post('/api/v1/auth/logout').set('cookie', cookie).set('x-requested-with', 'XMLHttpRequest')).status).toBeLessThan(300);
+      expect(
+        (await request(appA).post('/api/v1/auth/logout').set('cookie', cookie).set('x-requested-with', 'XMLHttpRequest')).status,
+      ).toBeLessThan(300);
       expect((await request(appB).get('/api/v1/auth/session').set('cookie', cookie)).status).toBe(401);
     }
   });
@@ -146,7 +150,10 @@ describe('two replicas sharing PostgreSQL and Redis', () => {
     const { cookie } = await signedInEverywhere('replica-lagging-message');
     // A revocation whose announcement is still in flight: the database changed and the generation
     // moved on, but no message was delivered to B.
-    await a.database.db.update(sessionsTable).set({ revokedAt: new Date() }).where(eq(sessionsTable.id, hashToken(tokenOf(cookie))));
+    await a.database.db
+      .update(sessionsTable)
+      .set({ revokedAt: new Date() })
+      .where(eq(sessionsTable.id, hashToken(tokenOf(cookie))));
     await a.redis!.client.incr(GENERATION_KEY);
     expect((await request(appB).get('/api/v1/auth/session').set('cookie', cookie)).status).toBe(401);
   });

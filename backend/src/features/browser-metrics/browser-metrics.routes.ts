@@ -89,7 +89,10 @@ const vitalsBody = z.object({ metrics: z.array(vitalEntry).min(1) }).strict();
 const statusCode = z.union([
   z.literal('network'),
   z.string().regex(/^(0|[2-5]\d\d)$/, 'must be 0, "network" or an HTTP status 200-599'),
-  z.number().int().refine((n) => n === 0 || (n >= 200 && n <= 599), 'must be 0 or an HTTP status 200-599'),
+  z
+    .number()
+    .int()
+    .refine((n) => n === 0 || (n >= 200 && n <= 599), 'must be 0 or an HTTP status 200-599'),
 ]);
 
 const navigationEntry = z
@@ -197,7 +200,10 @@ export function browserMetricsRouter(limiter: RateLimiter, postsPerMinutePerIp: 
   router.post('/custom', limit, body, (req, res) => {
     checkEntryCount(req.body);
     // A single metric is posted as {name, value, labels, timestamp}; a batch as { metrics: [...] }.
-    const metrics = isObject(req.body) && 'metrics' in req.body ? parse(customBatch, req.body, 'custom metrics body').metrics : [parse(customEntry, req.body, 'custom metric')];
+    const metrics =
+      isObject(req.body) && 'metrics' in req.body
+        ? parse(customBatch, req.body, 'custom metrics body').metrics
+        : [parse(customEntry, req.body, 'custom metric')];
     metrics.forEach(observeCustom);
     res.status(202).json({ accepted: metrics.length });
   });

@@ -17,7 +17,10 @@ const sum = (metric: string, labels: Record<string, string>) => registrySum(metr
 describe('POST /api/v1/metrics/web-vitals', () => {
   it('observes each vital in seconds (CLS unitless) by route template, with the rating recomputed', async () => {
     const lcp = { route: '/discover', rating: 'poor' };
-    const before = { lcp: await count('medianest_web_vitals_lcp_seconds', lcp), lcpSum: await sum('medianest_web_vitals_lcp_seconds', lcp) };
+    const before = {
+      lcp: await count('medianest_web_vitals_lcp_seconds', lcp),
+      lcpSum: await sum('medianest_web_vitals_lcp_seconds', lcp),
+    };
     const res = await request(t.app)
       .post('/api/v1/metrics/web-vitals')
       .send({
@@ -36,7 +39,9 @@ describe('POST /api/v1/metrics/web-vitals', () => {
     expect(await sum('medianest_web_vitals_lcp_seconds', lcp)).toBeCloseTo(before.lcpSum + 4.5, 6);
     expect(await count('medianest_web_vitals_lcp_seconds', { route: '/discover', rating: 'good' })).toBe(0);
     expect(await count('medianest_web_vitals_cls', { route: '/requests/:id', rating: 'good' })).toBeGreaterThanOrEqual(1);
-    expect(await count('medianest_web_vitals_inp_seconds', { route: '/library/:key', rating: 'needs-improvement' })).toBeGreaterThanOrEqual(1);
+    expect(await count('medianest_web_vitals_inp_seconds', { route: '/library/:key', rating: 'needs-improvement' })).toBeGreaterThanOrEqual(
+      1,
+    );
     expect(await count('medianest_web_vitals_fcp_seconds', { route: '/admin/ops', rating: 'good' })).toBeGreaterThanOrEqual(1);
     expect(await count('medianest_web_vitals_ttfb_seconds', { route: 'other', rating: 'poor' })).toBeGreaterThanOrEqual(1);
     // The Ops page's p75 keeps the browser's units.
@@ -68,7 +73,9 @@ describe('POST /api/v1/metrics/web-vitals', () => {
     const before = await count('medianest_web_vitals_lcp_seconds', { route: '/' });
     // A valid entry first: a post is all or nothing.
     const withValid = { metrics: [{ name: 'LCP', value: 1000, route: '/' }, ...body.metrics] };
-    const res = await request(t.app).post('/api/v1/metrics/web-vitals').send(body.metrics.length ? withValid : body);
+    const res = await request(t.app)
+      .post('/api/v1/metrics/web-vitals')
+      .send(body.metrics.length ? withValid : body);
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: expect.any(Array) });
     expect(await count('medianest_web_vitals_lcp_seconds', { route: '/' })).toBe(before);
@@ -91,7 +98,12 @@ describe('POST /api/v1/metrics/custom', () => {
     const before = await count('medianest_frontend_navigation_duration_seconds', { route: '/requests/:id' });
     const single = await request(t.app)
       .post('/api/v1/metrics/custom')
-      .send({ name: 'navigation_duration', value: 250, labels: { from_route: '/requests', to_route: '/requests/7' }, timestamp: Date.now() });
+      .send({
+        name: 'navigation_duration',
+        value: 250,
+        labels: { from_route: '/requests', to_route: '/requests/7' },
+        timestamp: Date.now(),
+      });
     expect(single.status).toBe(202);
     const batch = await request(t.app)
       .post('/api/v1/metrics/custom')
@@ -122,7 +134,10 @@ describe('POST /api/v1/metrics/custom', () => {
   it.each([
     ['an unknown name', { name: 'page_views', value: 1, labels: {} }],
     ['an unknown label', { name: 'navigation_duration', value: 1, labels: { to_route: '/', user_id: '7' } }],
-    ['an unknown method', { name: 'api_request_duration', value: 1, labels: { endpoint: '/api/v1/x', method: 'TRACE', status_code: '200' } }],
+    [
+      'an unknown method',
+      { name: 'api_request_duration', value: 1, labels: { endpoint: '/api/v1/x', method: 'TRACE', status_code: '200' } },
+    ],
     ['a made-up status', { name: 'api_request_duration', value: 1, labels: { endpoint: '/api/v1/x', method: 'GET', status_code: '99' } }],
     ['an hour-long duration', { name: 'navigation_duration', value: 3_600_000, labels: { to_route: '/' } }],
   ])('rejects %s with 400', async (_what, body) => {

@@ -183,7 +183,10 @@ export class MediaService {
       posterPath: t.posterPath ?? null,
       backdropPath: t.backdropPath ?? null,
       voteAverage: t.voteAverage ?? null,
-      availability: combineAvailability(availabilityFromMediaInfo(t.mediaInfo), t.ours.map((r) => r.status)),
+      availability: combineAvailability(
+        availabilityFromMediaInfo(t.mediaInfo),
+        t.ours.map((r) => r.status),
+      ),
       requestId: own?.id ?? null,
       requestStatus: own?.status ?? null,
     };

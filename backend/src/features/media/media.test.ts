@@ -32,7 +32,10 @@ afterAll(async () => {
 
 async function requestsCounted(labels: { type: string; status: string; source: string }): Promise<number> {
   const m = await mediaRequestsTotal.get();
-  return m.values.find((v) => v.labels.type === labels.type && v.labels.status === labels.status && v.labels.source === labels.source)?.value ?? 0;
+  return (
+    m.values.find((v) => v.labels.type === labels.type && v.labels.status === labels.status && v.labels.source === labels.source)?.value ??
+    0
+  );
 }
 
 type Summary = { tmdbId: number; mediaType: string; title: string; availability: string; requestId: number | null };
@@ -129,7 +132,12 @@ describe('requests', () => {
 
   it('marks the title as requested in search: with the request id for its requester only', async () => {
     const mine = await request(t.app).get('/api/v1/media/search?q=revolutions').set('Cookie', alice.cookie);
-    expect(mine.body.results[0]).toMatchObject({ tmdbId: 605, availability: 'requested', requestId: aliceRequestId, requestStatus: 'pending' });
+    expect(mine.body.results[0]).toMatchObject({
+      tmdbId: 605,
+      availability: 'requested',
+      requestId: aliceRequestId,
+      requestStatus: 'pending',
+    });
     const theirs = await request(t.app).get('/api/v1/media/movie/605').set('Cookie', carol.cookie);
     expect(theirs.body).toMatchObject({ availability: 'requested', requestId: null });
   });
@@ -141,7 +149,10 @@ describe('requests', () => {
     const other = await request(t.app).post('/api/v1/media/requests').set('Cookie', carol.cookie).send({ mediaType: 'movie', tmdbId: 605 });
     expect(other.status).toBe(409);
     expect(other.body.error.details.reason).toBe('ALREADY_REQUESTED');
-    const available = await request(t.app).post('/api/v1/media/requests').set('Cookie', carol.cookie).send({ mediaType: 'movie', tmdbId: 603 });
+    const available = await request(t.app)
+      .post('/api/v1/media/requests')
+      .set('Cookie', carol.cookie)
+      .send({ mediaType: 'movie', tmdbId: 603 });
     expect(available.status).toBe(409);
     expect(available.body.error.details.reason).toBe('ALREADY_AVAILABLE');
   });
@@ -168,19 +179,28 @@ describe('requests', () => {
       const res = await request(t.app).post('/api/v1/media/requests').set('Cookie', carol.cookie).send(body);
       expect(res.status, JSON.stringify(body)).toBe(400);
     }
-    const noSuchSeason = await request(t.app).post('/api/v1/media/requests').set('Cookie', carol.cookie).send({ mediaType: 'tv', tmdbId: 1399, seasons: [9] });
+    const noSuchSeason = await request(t.app)
+      .post('/api/v1/media/requests')
+      .set('Cookie', carol.cookie)
+      .send({ mediaType: 'tv', tmdbId: 1399, seasons: [9] });
     expect(noSuchSeason.status).toBe(400);
     expect(noSuchSeason.body.error.message).toBe('Game of Thrones has no season 9');
   });
 
   it('requests chosen seasons of a show, and overlapping seasons are duplicates', async () => {
-    const res = await request(t.app).post('/api/v1/media/requests').set('Cookie', carol.cookie).send({ mediaType: 'tv', tmdbId: 1399, seasons: [1, 2] });
+    const res = await request(t.app)
+      .post('/api/v1/media/requests')
+      .set('Cookie', carol.cookie)
+      .send({ mediaType: 'tv', tmdbId: 1399, seasons: [1, 2] });
     expect(res.status).toBe(201);
     expect(res.body.request).toMatchObject({ mediaType: 'tv', seasons: [1, 2], status: 'pending', requestedBy: { username: 'carol' } });
     const sent = up.overseerr.requestsTo('/api/v1/request', 'POST').at(-1)!;
     expect(sent.headers['x-api-user']).toBe(String(up.overseerr.userId('carol@example.com')));
     expect(sent.body).toEqual({ mediaType: 'tv', mediaId: 1399, is4k: false, seasons: [1, 2] });
-    const overlap = await request(t.app).post('/api/v1/media/requests').set('Cookie', alice.cookie).send({ mediaType: 'tv', tmdbId: 1399, seasons: [2, 3] });
+    const overlap = await request(t.app)
+      .post('/api/v1/media/requests')
+      .set('Cookie', alice.cookie)
+      .send({ mediaType: 'tv', tmdbId: 1399, seasons: [2, 3] });
     expect(overlap.status).toBe(409);
     const details = await request(t.app).get('/api/v1/media/tv/1399').set('Cookie', alice.cookie);
     expect(details.body.seasons.map((s: { availability: string }) => s.availability)).toEqual(['none', 'requested', 'requested', 'none']);
@@ -205,21 +225,37 @@ describe('requests', () => {
     expect((await request(t.app).get(`/api/v1/media/requests/${aliceRequestId}`).set('Cookie', admin)).status).toBe(200);
     const other = await request(t.app).get(`/api/v1/media/requests/${aliceRequestId}`).set('Cookie', carol.cookie);
     expect(other.status).toBe(404);
-    expect((await request(t.app).delete(`/api/v1/media/requests/${aliceRequestId}`).set('Cookie', carol.cookie).set('X-Requested-With', 'XMLHttpRequest')).status).toBe(404);
+    expect(
+      (
+        await request(t.app)
+          .delete(`/api/v1/media/requests/${aliceRequestId}`)
+          .set('Cookie', carol.cookie)
+          .set('X-Requested-With', 'XMLHttpRequest')
+      ).status,
+    ).toBe(404);
     expect((await request(t.app).get('/api/v1/media/requests/0').set('Cookie', alice.cookie)).status).toBe(400);
   });
 
   it('cancels a pending request in Overseerr; a request that is no longer pending cannot be cancelled', async () => {
-    const res = await request(t.app).delete(`/api/v1/media/requests/${aliceRequestId}`).set('Cookie', alice.cookie).set('X-Requested-With', 'XMLHttpRequest');
+    const res = await request(t.app)
+      .delete(`/api/v1/media/requests/${aliceRequestId}`)
+      .set('Cookie', alice.cookie)
+      .set('X-Requested-With', 'XMLHttpRequest');
     expect(res.status).toBe(200);
     expect(res.body.request.status).toBe('cancelled');
     const overseerrId = res.body.request.overseerrId as number;
     expect(up.overseerr.requestsTo(`/api/v1/request/${overseerrId}`, 'DELETE')).toHaveLength(1);
     expect(up.overseerr.request(overseerrId)).toBeUndefined();
-    const again = await request(t.app).delete(`/api/v1/media/requests/${aliceRequestId}`).set('Cookie', alice.cookie).set('X-Requested-With', 'XMLHttpRequest');
+    const again = await request(t.app)
+      .delete(`/api/v1/media/requests/${aliceRequestId}`)
+      .set('Cookie', alice.cookie)
+      .set('X-Requested-With', 'XMLHttpRequest');
     expect(again.status).toBe(409);
     // Cancelled requests no longer block a new one.
-    const renewed = await request(t.app).post('/api/v1/media/requests').set('Cookie', alice.cookie).send({ mediaType: 'movie', tmdbId: 605 });
+    const renewed = await request(t.app)
+      .post('/api/v1/media/requests')
+      .set('Cookie', alice.cookie)
+      .send({ mediaType: 'movie', tmdbId: 605 });
     expect(renewed.status).toBe(201);
   });
 
@@ -233,7 +269,9 @@ describe('requests', () => {
       const result = await t.container.requests.syncPending();
       expect(result.checked).toBeGreaterThanOrEqual(3);
       expect(result.updated).toBe(1);
-      expect(updates).toEqual([expect.objectContaining({ requestId: ours.id, userId: carol.id, status: 'available', previousStatus: 'pending' })]);
+      expect(updates).toEqual([
+        expect.objectContaining({ requestId: ours.id, userId: carol.id, status: 'available', previousStatus: 'pending' }),
+      ]);
       const after = await request(t.app).get(`/api/v1/media/requests/${ours.id}`).set('Cookie', carol.cookie);
       expect(after.body.request.status).toBe('available');
       expect(await requestsCounted({ type: 'movie', status: 'available', source: 'sync' })).toBeGreaterThanOrEqual(1);

@@ -24,7 +24,11 @@ afterAll(async () => {
 });
 
 /** A search nobody made before, so the cache cannot answer it. */
-const search = () => request(t.app).get('/api/v1/media/search').query({ q: `matrix ${++searches}` }).set('Cookie', alice.cookie);
+const search = () =>
+  request(t.app)
+    .get('/api/v1/media/search')
+    .query({ q: `matrix ${++searches}` })
+    .set('Cookie', alice.cookie);
 
 async function gauge(): Promise<number | undefined> {
   return (await circuitBreakerState.get()).values.find((v) => v.labels.service === 'overseerr')?.value;
@@ -47,7 +51,10 @@ describe('when Overseerr fails', () => {
     try {
       const failed = await search();
       expect(failed.status).toBe(503);
-      expect(failed.body.error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', message: 'Overseerr is unavailable right now (it answered 500)' });
+      expect(failed.body.error).toMatchObject({
+        code: 'UPSTREAM_UNAVAILABLE',
+        message: 'Overseerr is unavailable right now (it answered 500)',
+      });
       expect(failed.headers['retry-after']).toBe('2'); // the breaker's reset timeout (1.5 s), rounded up
       await until(async () => (await gauge()) === 1, 'the breaker to open');
 
@@ -63,7 +70,10 @@ describe('when Overseerr fails', () => {
       const fast = await search();
       expect(fast.status).toBe(503);
       expect(fast.body.error.message).toBe('Overseerr is unavailable right now (it failed repeatedly; calls are paused for a moment)');
-      const create = await request(t.app).post('/api/v1/media/requests').set('Cookie', alice.cookie).send({ mediaType: 'movie', tmdbId: 550 });
+      const create = await request(t.app)
+        .post('/api/v1/media/requests')
+        .set('Cookie', alice.cookie)
+        .send({ mediaType: 'movie', tmdbId: 550 });
       expect(create.status).toBe(503);
       expect(up.overseerr.requests.length).toBe(before); // nothing reached Overseerr
     } finally {

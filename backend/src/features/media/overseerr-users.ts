@@ -25,7 +25,12 @@ export class OverseerrUserLinker {
     }
     await this.users.update(user.id, { overseerrUserId: match.id });
     logger().info(
-      { event: 'overseerr.user.linked', user_id: user.id, overseerr_user_id: match.id, by: plexId !== undefined && match.plexId === plexId ? 'plex_id' : 'email' },
+      {
+        event: 'overseerr.user.linked',
+        user_id: user.id,
+        overseerr_user_id: match.id,
+        by: plexId !== undefined && match.plexId === plexId ? 'plex_id' : 'email',
+      },
       'Linked account to its Overseerr user',
     );
     return match.id;

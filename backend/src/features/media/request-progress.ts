@@ -55,7 +55,10 @@ export function progressFromOverseerr(request: Pick<OverseerrMediaRequest, 'type
   if (items.length === 0 && seasons.length === 0) return null;
   const size = items.reduce((n, i) => n + i.size, 0);
   const left = items.reduce((n, i) => n + i.sizeLeft, 0);
-  const etas = items.map((i) => i.estimatedCompletionAt).filter((e): e is string => e !== null).sort();
+  const etas = items
+    .map((i) => i.estimatedCompletionAt)
+    .filter((e): e is string => e !== null)
+    .sort();
   return { percent: percentOf(size, left), estimatedCompletionAt: etas.at(-1) ?? null, items, seasons };
 }
 

@@ -46,7 +46,14 @@ interface Detail {
   download: {
     percent: number;
     estimatedCompletionAt: string | null;
-    items: { title: string; percent: number; status: string; seasonNumber: number | null; episodeNumber: number | null; estimatedCompletionAt: string | null }[];
+    items: {
+      title: string;
+      percent: number;
+      status: string;
+      seasonNumber: number | null;
+      episodeNumber: number | null;
+      estimatedCompletionAt: string | null;
+    }[];
     seasons: { seasonNumber: number; state: string }[];
   } | null;
 }
@@ -100,7 +107,10 @@ describe('request timeline', () => {
       up.overseerr.startDownload(made.overseerrId, { size: 4_000_000_000 });
       expect(await t.container.requests.refreshProgress()).toMatchObject({ changed: 1 });
       d = await show(made.id);
-      expect(d.download).toMatchObject({ percent: 0, items: [{ title: 'The.Dark.Knight.2160p.WEB-DL.DDP5.1.x265-GROUP', status: 'downloading', percent: 0 }] });
+      expect(d.download).toMatchObject({
+        percent: 0,
+        items: [{ title: 'The.Dark.Knight.2160p.WEB-DL.DDP5.1.x265-GROUP', status: 'downloading', percent: 0 }],
+      });
       expect(Date.parse(d.download!.estimatedCompletionAt!)).toBeGreaterThan(Date.now());
       expect(steps(d)).toEqual(['requested by alice', 'approved by owner', 'processing', 'downloading']);
       expect(progress).toHaveLength(1);
@@ -126,7 +136,9 @@ describe('request timeline', () => {
     expect(done.status).toBe('available');
     expect(done.download).toBeNull();
     expect(steps(done)).toEqual(['requested by alice', 'approved by owner', 'processing', 'downloading', 'available']);
-    expect(done.playUrl).toBe(`https://app.plex.tv/desktop#!/server/${up.plex.machineIdentifier}/details?key=%2Flibrary%2Fmetadata%2F58683`);
+    expect(done.playUrl).toBe(
+      `https://app.plex.tv/desktop#!/server/${up.plex.machineIdentifier}/details?key=%2Flibrary%2Fmetadata%2F58683`,
+    );
     // Each step carries its time, in order.
     const times = done.timeline.map((e) => Date.parse(e.at));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
@@ -215,7 +227,10 @@ describe('stalled requests', () => {
   it('lets an administrator retry a stalled request in Overseerr, which restarts the clock', async () => {
     const made = await ask(alice, { mediaType: 'tv', tmdbId: 1399, seasons: [3] });
     await up.overseerr.approve(made.overseerrId, 1);
-    const notStalled = await request(t.app).post(`/api/v1/media/requests/${made.id}/retry`).set('Cookie', admin).set('X-Requested-With', 'XMLHttpRequest');
+    const notStalled = await request(t.app)
+      .post(`/api/v1/media/requests/${made.id}/retry`)
+      .set('Cookie', admin)
+      .set('X-Requested-With', 'XMLHttpRequest');
     expect(notStalled.status).toBe(409);
     expect(notStalled.body.error.details.reason).toBe('NOT_RETRYABLE');
 
@@ -223,12 +238,25 @@ describe('stalled requests', () => {
     expect((await show(made.id)).stalled).toBe(true);
     const gaugeBefore = await stalledGauge();
     // Members may not retry; a bad id is a 400 naming it.
-    expect((await request(t.app).post(`/api/v1/media/requests/${made.id}/retry`).set('Cookie', alice.cookie).set('X-Requested-With', 'XMLHttpRequest')).status).toBe(403);
-    const bad = await request(t.app).post('/api/v1/media/requests/abc/retry').set('Cookie', admin).set('X-Requested-With', 'XMLHttpRequest');
+    expect(
+      (
+        await request(t.app)
+          .post(`/api/v1/media/requests/${made.id}/retry`)
+          .set('Cookie', alice.cookie)
+          .set('X-Requested-With', 'XMLHttpRequest')
+      ).status,
+    ).toBe(403);
+    const bad = await request(t.app)
+      .post('/api/v1/media/requests/abc/retry')
+      .set('Cookie', admin)
+      .set('X-Requested-With', 'XMLHttpRequest');
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/id/);
 
-    const retried = await request(t.app).post(`/api/v1/media/requests/${made.id}/retry`).set('Cookie', admin).set('X-Requested-With', 'XMLHttpRequest');
+    const retried = await request(t.app)
+      .post(`/api/v1/media/requests/${made.id}/retry`)
+      .set('Cookie', admin)
+      .set('X-Requested-With', 'XMLHttpRequest');
     expect(retried.status).toBe(200);
     expect(up.overseerr.retried).toEqual([made.overseerrId]);
     expect(retried.body.request.stalled).toBe(false);
@@ -241,7 +269,10 @@ describe('stalled requests', () => {
     await up.overseerr.approve(made.overseerrId, 1);
     await up.overseerr.failRequest(made.overseerrId);
     expect((await show(made.id)).status).toBe('failed');
-    const retried = await request(t.app).post(`/api/v1/media/requests/${made.id}/retry`).set('Cookie', admin).set('X-Requested-With', 'XMLHttpRequest');
+    const retried = await request(t.app)
+      .post(`/api/v1/media/requests/${made.id}/retry`)
+      .set('Cookie', admin)
+      .set('X-Requested-With', 'XMLHttpRequest');
     expect(retried.status).toBe(200);
     expect(retried.body.request.status).toBe('processing');
     expect(retried.body.request.timeline.map((e: { step: string }) => e.step).slice(-3)).toEqual(['failed', 'retried', 'processing']);

@@ -84,7 +84,11 @@ export class MediaRequestsRepository {
     if (filter.status) conditions.push(eq(mediaRequests.status, filter.status));
     const where = conditions.length ? and(...conditions) : undefined;
     const [rows, [totals]] = await Promise.all([
-      this.selectWithUser().where(where).orderBy(desc(mediaRequests.createdAt), desc(mediaRequests.id)).limit(filter.limit).offset(filter.offset),
+      this.selectWithUser()
+        .where(where)
+        .orderBy(desc(mediaRequests.createdAt), desc(mediaRequests.id))
+        .limit(filter.limit)
+        .offset(filter.offset),
       this.database.db.select({ n: count() }).from(mediaRequests).where(where),
     ]);
     return { rows: rows.map(withUser), total: totals?.n ?? 0 };
@@ -105,7 +109,10 @@ export class MediaRequestsRepository {
   }
 
   /** Stores the last download progress and Plex rating key read from Overseerr (not a status change: updatedAt stays). */
-  async updateProgress(id: number, values: { download: DownloadProgress | null; plexRatingKey: string | null }): Promise<MediaRequestRow | undefined> {
+  async updateProgress(
+    id: number,
+    values: { download: DownloadProgress | null; plexRatingKey: string | null },
+  ): Promise<MediaRequestRow | undefined> {
     const [row] = await this.database.db.update(mediaRequests).set(values).where(eq(mediaRequests.id, id)).returning();
     return row;
   }

@@ -25,7 +25,11 @@ import { DOWNLOADING_STATUSES, type MediaRequestRow, type MediaRequestsRepositor
 import type { MediaRequestDetail, PublicMediaRequest, RequestPage, TimelineEntry } from '@medianest/contracts';
 
 /** Whether a request has stalled: approved more than `stalledAfterMs` ago, nothing downloading, not available. */
-export function isStalled(r: Pick<MediaRequestRow, 'status' | 'approvedAt' | 'download'>, stalledAfterMs: number, now = Date.now()): boolean {
+export function isStalled(
+  r: Pick<MediaRequestRow, 'status' | 'approvedAt' | 'download'>,
+  stalledAfterMs: number,
+  now = Date.now(),
+): boolean {
   return (
     DOWNLOADING_STATUSES.includes(r.status) &&
     r.approvedAt !== null &&
@@ -186,7 +190,8 @@ export class RequestsService {
     if (row.status === 'available' && !row.plexRatingKey && row.overseerrId !== null) {
       const upstream = await this.tryGetUpstream(row.overseerrId);
       const ratingKey = upstream?.media.ratingKey ?? null;
-      if (ratingKey) row = { ...row, ...(await this.repo.updateProgress(row.id, { download: row.download ?? null, plexRatingKey: ratingKey })) };
+      if (ratingKey)
+        row = { ...row, ...(await this.repo.updateProgress(row.id, { download: row.download ?? null, plexRatingKey: ratingKey })) };
     }
     return this.detail(row);
   }
@@ -214,7 +219,10 @@ export class RequestsService {
       status !== row.status
         ? await this.applyStatus(fresh, status, 'admin', overseerrName(upstream.modifiedBy))
         : await this.applyProgress(fresh, upstream);
-    logger().info({ event: 'request.retried', requestId: row.id, user_id: admin.id, overseerr_request_id: row.overseerrId }, 'Request retried in Overseerr');
+    logger().info(
+      { event: 'request.retried', requestId: row.id, user_id: admin.id, overseerr_request_id: row.overseerrId },
+      'Request retried in Overseerr',
+    );
     return this.detail({ ...updated, requestedBy: row.requestedBy });
   }
 
@@ -259,7 +267,12 @@ export class RequestsService {
       if (!this.overseerr) throw AppError.notConfigured('Overseerr');
       await this.overseerr.deleteRequest(row.overseerrId);
     }
-    const updated = await this.applyStatus(row, 'cancelled', user.role === 'admin' && row.userId !== user.id ? 'admin' : 'web', user.username);
+    const updated = await this.applyStatus(
+      row,
+      'cancelled',
+      user.role === 'admin' && row.userId !== user.id ? 'admin' : 'web',
+      user.username,
+    );
     return toPublicRequest({ ...updated, requestedBy: row.requestedBy });
   }
 
@@ -278,7 +291,9 @@ export class RequestsService {
       return !(from !== -1 && to !== -1 && to <= from) && status !== row!.status;
     });
     // The notification names no approver and no Plex item: ask Overseerr, best effort, when it matters.
-    const upstream = steps.some((s) => s === 'approved' || s === 'declined' || s === 'available') ? await this.tryGetUpstream(overseerrId) : undefined;
+    const upstream = steps.some((s) => s === 'approved' || s === 'declined' || s === 'available')
+      ? await this.tryGetUpstream(overseerrId)
+      : undefined;
     for (const status of steps) {
       row = await this.applyStatus(row, status, source, overseerrName(upstream?.modifiedBy), upstream);
     }
@@ -327,7 +342,11 @@ export class RequestsService {
    * request is logged as `failedEvent` and skipped; Overseerr being
    * unavailable stops the run and is rethrown (the job retries later).
    */
-  private async forEachRequest(rows: MediaRequestRow[], failedEvent: string, handle: (row: MediaRequestRow) => Promise<void>): Promise<void> {
+  private async forEachRequest(
+    rows: MediaRequestRow[],
+    failedEvent: string,
+    handle: (row: MediaRequestRow) => Promise<void>,
+  ): Promise<void> {
     let failure: unknown;
     const queue = [...rows];
     const worker = async () => {
@@ -373,7 +392,10 @@ export class RequestsService {
     try {
       return await this.overseerr.getRequest(overseerrId);
     } catch (err) {
-      logger().debug({ event: 'request.upstream_read_failed', overseerr_request_id: overseerrId, err: err instanceof Error ? err.message : String(err) }, 'Could not read a request from Overseerr');
+      logger().debug(
+        { event: 'request.upstream_read_failed', overseerr_request_id: overseerrId, err: err instanceof Error ? err.message : String(err) },
+        'Could not read a request from Overseerr',
+      );
       return undefined;
     }
   }
@@ -425,7 +447,8 @@ export class RequestsService {
       })) ?? row;
     if (reachesApproval && status !== 'approved') await this.repo.addEvent(row.id, 'approved', actor, now);
     await this.repo.addEvent(row.id, status, status === 'approved' || status === 'declined' || status === 'cancelled' ? actor : null, now);
-    if (!row.download?.items.length && download?.items.length && status !== 'available') await this.repo.addEvent(row.id, 'downloading', null, now);
+    if (!row.download?.items.length && download?.items.length && status !== 'available')
+      await this.repo.addEvent(row.id, 'downloading', null, now);
     await this.media.invalidate(row.mediaType, row.tmdbId);
     this.events.publish('request.updated', {
       requestId: row.id,

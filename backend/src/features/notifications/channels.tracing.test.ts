@@ -48,7 +48,11 @@ const everything = (spans: ReadableSpan[]) =>
 
 describe('spans of notification deliveries', () => {
   it('record each delivery, delivered or failed, without the channel secrets', async () => {
-    const discord = { kind: 'discord' as const, settings: {}, secrets: { webhookUrl: `${hooks.url}/discord/api/webhooks/99/${DISCORD_TOKEN}` } };
+    const discord = {
+      kind: 'discord' as const,
+      settings: {},
+      secrets: { webhookUrl: `${hooks.url}/discord/api/webhooks/99/${DISCORD_TOKEN}` },
+    };
     await sender.send(discord, message, { username: 'alice', address: null });
     hooks.setDown(true);
     await expect(sender.send(discord, message, { username: 'alice', address: null })).rejects.toThrow(/503/);
@@ -63,7 +67,9 @@ describe('spans of notification deliveries', () => {
       secrets: { password: SMTP.password },
     };
     await sender.send(email, message, { username: 'alice', address: 'alice@example.com' });
-    await expect(sender.send({ ...email, secrets: { password: 'wrong-password-123' } }, message, { username: 'alice', address: 'alice@example.com' })).rejects.toThrow();
+    await expect(
+      sender.send({ ...email, secrets: { password: 'wrong-password-123' } }, message, { username: 'alice', address: 'alice@example.com' }),
+    ).rejects.toThrow();
 
     expect(hooks.of('discord')).toHaveLength(1);
     expect(hooks.of('webhook')).toHaveLength(1);

@@ -28,7 +28,10 @@ const httpUrl = z
     }
   }, 'must be an http:// or https:// URL');
 
-const topic = z.string().trim().regex(/^[\w-]{1,64}$/, 'must be 1-64 letters, digits, - or _');
+const topic = z
+  .string()
+  .trim()
+  .regex(/^[\w-]{1,64}$/, 'must be 1-64 letters, digits, - or _');
 
 /** Per kind: the settings stored in clear and the secrets stored sealed. */
 export const CHANNEL_SCHEMAS = {
@@ -49,7 +52,9 @@ export const CHANNEL_SCHEMAS = {
   },
   webhook: {
     settings: z.object({}).strict(),
-    secrets: z.object({ url: httpUrl.optional(), signingSecret: z.string().min(16, 'must be at least 16 characters').max(500).optional() }).strict(),
+    secrets: z
+      .object({ url: httpUrl.optional(), signingSecret: z.string().min(16, 'must be at least 16 characters').max(500).optional() })
+      .strict(),
     requiredSecrets: ['url', 'signingSecret'],
   },
   email: {
@@ -73,7 +78,8 @@ export const MEMBER_ADDRESS: Partial<Record<NotificationChannelKind, 'email' | '
 
 export function validateMemberAddress(kind: NotificationChannelKind, address: string | null): string | null {
   if (address === null || address === '') return null;
-  if (MEMBER_ADDRESS[kind] === 'topic' && !topic.safeParse(address).success) throw AppError.badRequest('An ntfy topic is 1-64 letters, digits, - or _');
+  if (MEMBER_ADDRESS[kind] === 'topic' && !topic.safeParse(address).success)
+    throw AppError.badRequest('An ntfy topic is 1-64 letters, digits, - or _');
   if (MEMBER_ADDRESS[kind] === 'email' && !z.email().safeParse(address).success) throw AppError.badRequest('That is not an e-mail address');
   if (!MEMBER_ADDRESS[kind]) throw AppError.badRequest(`A ${kind} channel has no per-member address`);
   return address;
@@ -122,7 +128,13 @@ function secretPart(value: string): string {
   }
 }
 
-const DISPLAY: Record<NotificationChannelKind, string> = { ntfy: 'ntfy', discord: 'Discord', slack: 'Slack', webhook: 'Webhook', email: 'SMTP server' };
+const DISPLAY: Record<NotificationChannelKind, string> = {
+  ntfy: 'ntfy',
+  discord: 'Discord',
+  slack: 'Slack',
+  webhook: 'Webhook',
+  email: 'SMTP server',
+};
 
 export class ChannelSender {
   constructor(
@@ -148,27 +160,42 @@ export class ChannelSender {
         return;
       }
       case 'discord':
-        await this.post('discord', channel.secrets.webhookUrl!, {}, {
-          username: 'MediaNest',
-          content: `**${message.title}**\n${message.body}`,
-          ...(message.link ? { embeds: [{ title: message.title, url: message.link }] } : {}),
-        });
+        await this.post(
+          'discord',
+          channel.secrets.webhookUrl!,
+          {},
+          {
+            username: 'MediaNest',
+            content: `**${message.title}**\n${message.body}`,
+            ...(message.link ? { embeds: [{ title: message.title, url: message.link }] } : {}),
+          },
+        );
         return;
       case 'slack':
-        await this.post('slack', channel.secrets.webhookUrl!, {}, {
-          text: `*${message.title}*\n${message.body}${message.link ? `\n<${message.link}|Open in MediaNest>` : ''}`,
-        });
+        await this.post(
+          'slack',
+          channel.secrets.webhookUrl!,
+          {},
+          {
+            text: `*${message.title}*\n${message.body}${message.link ? `\n<${message.link}|Open in MediaNest>` : ''}`,
+          },
+        );
         return;
       case 'webhook': {
         const body = { ...message, recipient: { username: recipient.username } };
         const raw = JSON.stringify(body);
         const timestamp = String(Math.floor(Date.now() / 1000));
-        await this.post('webhook', channel.secrets.url!, {
-          'X-MediaNest-Event': message.event,
-          'X-MediaNest-Delivery': message.id,
-          [TIMESTAMP_HEADER]: timestamp,
-          [SIGNATURE_HEADER]: signWebhook(channel.secrets.signingSecret!, timestamp, raw),
-        }, body);
+        await this.post(
+          'webhook',
+          channel.secrets.url!,
+          {
+            'X-MediaNest-Event': message.event,
+            'X-MediaNest-Delivery': message.id,
+            [TIMESTAMP_HEADER]: timestamp,
+            [SIGNATURE_HEADER]: signWebhook(channel.secrets.signingSecret!, timestamp, raw),
+          },
+          body,
+        );
         return;
       }
       case 'email':
@@ -177,7 +204,12 @@ export class ChannelSender {
     }
   }
 
-  private async post(kind: Exclude<NotificationChannelKind, 'email'>, target: string, headers: Record<string, string>, json: unknown): Promise<void> {
+  private async post(
+    kind: Exclude<NotificationChannelKind, 'email'>,
+    target: string,
+    headers: Record<string, string>,
+    json: unknown,
+  ): Promise<void> {
     const url = new URL(target);
     const client = new HttpClient({
       service: `notify-${kind}`,

@@ -51,7 +51,10 @@ export class NotificationsRepository {
     return row!;
   }
 
-  async updateChannel(id: number, values: Partial<Pick<ChannelRow, 'name' | 'enabled' | 'settings' | 'secrets'>>): Promise<ChannelRow | undefined> {
+  async updateChannel(
+    id: number,
+    values: Partial<Pick<ChannelRow, 'name' | 'enabled' | 'settings' | 'secrets'>>,
+  ): Promise<ChannelRow | undefined> {
     const [row] = await this.db
       .update(notificationChannels)
       .set({ ...values, updatedAt: new Date() })
@@ -61,7 +64,10 @@ export class NotificationsRepository {
   }
 
   async deleteChannel(id: number): Promise<boolean> {
-    const rows = await this.db.delete(notificationChannels).where(eq(notificationChannels.id, id)).returning({ id: notificationChannels.id });
+    const rows = await this.db
+      .delete(notificationChannels)
+      .where(eq(notificationChannels.id, id))
+      .returning({ id: notificationChannels.id });
     return rows.length > 0;
   }
 
@@ -113,7 +119,10 @@ export class NotificationsRepository {
   }
 
   async followers(requestId: number): Promise<string[]> {
-    const rows = await this.db.select({ userId: requestFollowers.userId }).from(requestFollowers).where(eq(requestFollowers.requestId, requestId));
+    const rows = await this.db
+      .select({ userId: requestFollowers.userId })
+      .from(requestFollowers)
+      .where(eq(requestFollowers.requestId, requestId));
     return rows.map((r) => r.userId);
   }
 

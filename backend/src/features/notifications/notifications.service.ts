@@ -31,7 +31,15 @@ import type { User } from '../users/users.repository';
 import type { Config } from '../../config';
 import type { Database } from '../../db/client';
 import type { BreakerRegistry } from '../../resilience/breakers';
-import { CHANNEL_SCHEMAS, ChannelSender, MEMBER_ADDRESS, validateMemberAddress, type ChannelConfig, type Message, type Recipient } from './channels';
+import {
+  CHANNEL_SCHEMAS,
+  ChannelSender,
+  MEMBER_ADDRESS,
+  validateMemberAddress,
+  type ChannelConfig,
+  type Message,
+  type Recipient,
+} from './channels';
 import { NotificationsRepository, type ChannelRow, type Subscriber } from './notifications.repository';
 import { loadOrCreateKey, SecretBox } from './secret-box';
 
@@ -82,7 +90,11 @@ export class NotificationsService {
     try {
       return JSON.parse(this.box.open(row.secrets)) as Record<string, string>;
     } catch {
-      throw new AppError(500, 'INTERNAL', `The secrets of channel "${row.name}" cannot be decrypted: was NOTIFICATIONS_SECRET_KEY changed?`);
+      throw new AppError(
+        500,
+        'INTERNAL',
+        `The secrets of channel "${row.name}" cannot be decrypted: was NOTIFICATIONS_SECRET_KEY changed?`,
+      );
     }
   }
 
@@ -122,12 +134,20 @@ export class NotificationsService {
       else if (value !== undefined) secrets[key] = value;
     }
     const missing = schema.requiredSecrets.filter((k) => !secrets[k]);
-    if (missing.length > 0) throw AppError.badRequest(`A ${kind} channel needs ${missing.join(' and ')}`, missing.map((m) => ({ path: `secrets.${m}`, message: 'required' })));
-    return { settings: settings.data as Record<string, unknown>, secrets: Object.keys(secrets).length > 0 ? this.box.seal(JSON.stringify(secrets)) : null };
+    if (missing.length > 0)
+      throw AppError.badRequest(
+        `A ${kind} channel needs ${missing.join(' and ')}`,
+        missing.map((m) => ({ path: `secrets.${m}`, message: 'required' })),
+      );
+    return {
+      settings: settings.data as Record<string, unknown>,
+      secrets: Object.keys(secrets).length > 0 ? this.box.seal(JSON.stringify(secrets)) : null,
+    };
   }
 
   async createChannel(input: ChannelInput): Promise<PublicChannel> {
-    if (!input.kind || !notificationChannelKinds.includes(input.kind)) throw AppError.badRequest(`kind must be one of ${notificationChannelKinds.join(', ')}`);
+    if (!input.kind || !notificationChannelKinds.includes(input.kind))
+      throw AppError.badRequest(`kind must be one of ${notificationChannelKinds.join(', ')}`);
     if (!input.name) throw AppError.badRequest('name is required');
     const { settings, secrets } = this.parseKindInput(input.kind, input, {});
     const row = await this.repo.createChannel({ name: input.name, kind: input.kind, enabled: input.enabled ?? true, settings, secrets });
@@ -138,7 +158,8 @@ export class NotificationsService {
   async updateChannel(id: number, input: ChannelInput): Promise<PublicChannel> {
     const row = await this.repo.findChannel(id);
     if (!row) throw AppError.notFound('No such channel');
-    if (input.kind !== undefined && input.kind !== row.kind) throw AppError.badRequest('The kind of a channel cannot change; create a new channel');
+    if (input.kind !== undefined && input.kind !== row.kind)
+      throw AppError.badRequest('The kind of a channel cannot change; create a new channel');
     const changes: Parameters<NotificationsRepository['updateChannel']>[1] = {};
     if (input.name !== undefined) changes.name = input.name;
     if (input.enabled !== undefined) changes.enabled = input.enabled;
@@ -200,7 +221,14 @@ export class NotificationsService {
             name: c.name,
             kind: c.kind,
             addressKind: MEMBER_ADDRESS[c.kind] ?? null,
-            defaultAddress: MEMBER_ADDRESS[c.kind] === 'email' ? user.email : MEMBER_ADDRESS[c.kind] === 'topic' ? (typeof c.settings.topic === 'string' ? c.settings.topic : '') : null,
+            defaultAddress:
+              MEMBER_ADDRESS[c.kind] === 'email'
+                ? user.email
+                : MEMBER_ADDRESS[c.kind] === 'topic'
+                  ? typeof c.settings.topic === 'string'
+                    ? c.settings.topic
+                    : ''
+                  : null,
             events: pref?.events ?? [],
             address: pref?.address ?? null,
           };
@@ -208,7 +236,12 @@ export class NotificationsService {
     };
   }
 
-  async setPreference(user: User, channelId: number, events: NotificationEvent[], address: string | null): Promise<NotificationPreferences> {
+  async setPreference(
+    user: User,
+    channelId: number,
+    events: NotificationEvent[],
+    address: string | null,
+  ): Promise<NotificationPreferences> {
     const channel = await this.repo.findChannel(channelId);
     if (!channel || !channel.enabled) throw AppError.notFound('No such channel');
     await this.repo.setPreference(user.id, channelId, [...new Set(events)], validateMemberAddress(channel.kind, address));
@@ -237,7 +270,10 @@ export class NotificationsService {
     return events.subscribe('request.updated', (payload) => {
       // Never awaited by the publisher: a slow database here must not slow the webhook or the request.
       this.plan(payload).catch((err: unknown) =>
-        logger().error({ event: 'notifications.plan.failed', request_id: payload.requestId, err: errorText(err) }, 'Could not plan notifications'),
+        logger().error(
+          { event: 'notifications.plan.failed', request_id: payload.requestId, err: errorText(err) },
+          'Could not plan notifications',
+        ),
       );
     });
   }
@@ -256,21 +292,23 @@ export class NotificationsService {
       const ids = (await this.repo.followers(change.requestId)).filter((id) => id !== change.userId);
       followers = await this.repo.subscribersOf(ids, 'followed.available');
     }
-    const rows = [
-      ...owners.map((s) => ({ s, e: event })),
-      ...followers.map((s) => ({ s, e: 'followed.available' as const })),
-    ].map(({ s, e }) => ({
-      eventKey,
-      event: e,
-      userId: s.userId,
-      channelId: s.channelId,
-      payload: { ...compose(e, change.title, change.mediaType), link, occurredAt, request },
-    }));
+    const rows = [...owners.map((s) => ({ s, e: event })), ...followers.map((s) => ({ s, e: 'followed.available' as const }))].map(
+      ({ s, e }) => ({
+        eventKey,
+        event: e,
+        userId: s.userId,
+        channelId: s.channelId,
+        payload: { ...compose(e, change.title, change.mediaType), link, occurredAt, request },
+      }),
+    );
     const created = await this.repo.insertDeliveries(rows);
     const kinds = new Map([...owners, ...followers].map((s) => [s.channelId, s.kind]));
     await Promise.all(created.map((d) => this.enqueue(d.id, kinds.get(d.channelId)!)));
     if (created.length > 0) {
-      logger().info({ event: 'notifications.planned', request_id: change.requestId, status: change.status, deliveries: created.length }, 'Notifications queued');
+      logger().info(
+        { event: 'notifications.planned', request_id: change.requestId, status: change.status, deliveries: created.length },
+        'Notifications queued',
+      );
     }
     return created.length;
   }
@@ -280,7 +318,10 @@ export class NotificationsService {
       await this.jobs.enqueue(deliveryQueue(kind), { data: { deliveryId }, jobId: `delivery-${deliveryId}` });
     } catch (err) {
       // The row stays pending; the sweep job enqueues it again.
-      logger().warn({ event: 'notifications.enqueue.failed', delivery_id: deliveryId, err: errorText(err) }, 'Could not queue a notification; it will be retried');
+      logger().warn(
+        { event: 'notifications.enqueue.failed', delivery_id: deliveryId, err: errorText(err) },
+        'Could not queue a notification; it will be retried',
+      );
     }
   }
 
@@ -325,7 +366,14 @@ export class NotificationsService {
     } catch (err) {
       notificationsTotal.inc({ channel: channel.kind, event, outcome: last ? 'failed' : 'retrying' });
       logger()[last ? 'error' : 'warn'](
-        { event: 'notifications.delivery.failed', channel_id: channel.id, channel: channel.kind, notification: event, final: last, err: errorText(err) },
+        {
+          event: 'notifications.delivery.failed',
+          channel_id: channel.id,
+          channel: channel.kind,
+          notification: event,
+          final: last,
+          err: errorText(err),
+        },
         `Notification over ${channel.kind} failed${last ? '' : '; it will be retried'}`,
       );
       throw err;
@@ -350,13 +398,19 @@ function compose(event: NotificationEvent, title: string, mediaType: string): { 
   const what = mediaType === 'tv' ? 'show' : 'movie';
   switch (event) {
     case 'request.approved':
-      return { title: `Approved: ${title}`, body: `Your request for the ${what} "${title}" was approved. You will hear when it is ready to watch.` };
+      return {
+        title: `Approved: ${title}`,
+        body: `Your request for the ${what} "${title}" was approved. You will hear when it is ready to watch.`,
+      };
     case 'request.available':
       return { title: `Ready to watch: ${title}`, body: `"${title}", which you requested, is now available on Plex.` };
     case 'request.declined':
       return { title: `Declined: ${title}`, body: `Your request for the ${what} "${title}" was declined.` };
     case 'request.failed':
-      return { title: `Failed: ${title}`, body: `Your request for the ${what} "${title}" could not be fulfilled. Ask the server owner about it.` };
+      return {
+        title: `Failed: ${title}`,
+        body: `Your request for the ${what} "${title}" could not be fulfilled. Ask the server owner about it.`,
+      };
     case 'followed.available':
       return { title: `Ready to watch: ${title}`, body: `"${title}", a request you follow, is now available on Plex.` };
   }
@@ -364,7 +418,10 @@ function compose(event: NotificationEvent, title: string, mediaType: string): { 
 
 /** Builds the notifications feature from the process's parts. */
 export function createNotifications(parts: {
-  config: Pick<Config, 'NOTIFICATIONS_SECRET_KEY' | 'dataDir' | 'UPSTREAM_TIMEOUT_MS' | 'PUBLIC_URL' | 'NOTIFICATIONS_ATTEMPTS' | 'NOTIFICATIONS_RETRY_BASE_MS'>;
+  config: Pick<
+    Config,
+    'NOTIFICATIONS_SECRET_KEY' | 'dataDir' | 'UPSTREAM_TIMEOUT_MS' | 'PUBLIC_URL' | 'NOTIFICATIONS_ATTEMPTS' | 'NOTIFICATIONS_RETRY_BASE_MS'
+  >;
   database: Database;
   breakers: BreakerRegistry;
   jobs: JobQueue;

@@ -67,8 +67,18 @@ afterAll(async () => {
 });
 
 const channelInputs = () => ({
-  ntfy: { name: 'Household ntfy', kind: 'ntfy', settings: { serverUrl: `${hooks.url}/ntfy`, topic: 'medianest-house' }, secrets: { token: NTFY_TOKEN } },
-  discord: { name: 'Family Discord', kind: 'discord', settings: {}, secrets: { webhookUrl: `${hooks.url}/discord/api/webhooks/1234/${DISCORD_TOKEN}` } },
+  ntfy: {
+    name: 'Household ntfy',
+    kind: 'ntfy',
+    settings: { serverUrl: `${hooks.url}/ntfy`, topic: 'medianest-house' },
+    secrets: { token: NTFY_TOKEN },
+  },
+  discord: {
+    name: 'Family Discord',
+    kind: 'discord',
+    settings: {},
+    secrets: { webhookUrl: `${hooks.url}/discord/api/webhooks/1234/${DISCORD_TOKEN}` },
+  },
   slack: { name: 'Slack', kind: 'slack', settings: {}, secrets: { webhookUrl: `${hooks.url}/slack/services/${SLACK_PATH}` } },
   webhook: { name: 'Home Assistant', kind: 'webhook', settings: {}, secrets: { url: `${hooks.url}/hook`, signingSecret: SIGNING_SECRET } },
   email: {
@@ -149,15 +159,28 @@ describe('notification channels (admin)', () => {
   });
 
   it('keeps a secret that a change leaves out, and clears an optional one given null', async () => {
-    const renamed = await request(t.app).patch(`/api/v1/admin/notifications/channels/${channelIds.discord}`).set('Cookie', admin).send({ name: 'Discord #movies' });
+    const renamed = await request(t.app)
+      .patch(`/api/v1/admin/notifications/channels/${channelIds.discord}`)
+      .set('Cookie', admin)
+      .send({ name: 'Discord #movies' });
     expect(renamed.body.channel).toMatchObject({ name: 'Discord #movies', secrets: { webhookUrl: { set: true } } });
     const created = await request(t.app)
       .post('/api/v1/admin/notifications/channels')
       .set('Cookie', admin)
       .send({ ...channelInputs().ntfy, name: 'spare' });
-    const cleared = await request(t.app).patch(`/api/v1/admin/notifications/channels/${created.body.channel.id}`).set('Cookie', admin).send({ secrets: { token: null } });
+    const cleared = await request(t.app)
+      .patch(`/api/v1/admin/notifications/channels/${created.body.channel.id}`)
+      .set('Cookie', admin)
+      .send({ secrets: { token: null } });
     expect(cleared.body.channel.secrets).toEqual({ token: { set: false } });
-    expect((await request(t.app).delete(`/api/v1/admin/notifications/channels/${created.body.channel.id}`).set('X-Requested-With', 'MediaNest').set('Cookie', admin)).status).toBe(204);
+    expect(
+      (
+        await request(t.app)
+          .delete(`/api/v1/admin/notifications/channels/${created.body.channel.id}`)
+          .set('X-Requested-With', 'MediaNest')
+          .set('Cookie', admin)
+      ).status,
+    ).toBe(204);
   });
 
   it('answers bad input with a 4xx naming the problem, and members with 403', async () => {
@@ -170,17 +193,27 @@ describe('notification channels (admin)', () => {
     const badUrl = await post({ name: 'x', kind: 'ntfy', settings: { serverUrl: 'ftp://x', topic: 't' } });
     expect(badUrl.status).toBe(400);
     expect(badUrl.body.error.details[0].path).toBe('settings.serverUrl');
-    const shortSecret = await post({ name: 'x', kind: 'webhook', settings: {}, secrets: { url: `${hooks.url}/hook`, signingSecret: 'short' } });
+    const shortSecret = await post({
+      name: 'x',
+      kind: 'webhook',
+      settings: {},
+      secrets: { url: `${hooks.url}/hook`, signingSecret: 'short' },
+    });
     expect(shortSecret.status).toBe(400);
     expect((await request(t.app).get('/api/v1/admin/notifications/channels').set('Cookie', alice.cookie)).status).toBe(403);
-    expect((await request(t.app).patch('/api/v1/admin/notifications/channels/999999').set('Cookie', admin).send({ name: 'y' })).status).toBe(404);
+    expect(
+      (await request(t.app).patch('/api/v1/admin/notifications/channels/999999').set('Cookie', admin).send({ name: 'y' })).status,
+    ).toBe(404);
   });
 
   it('sends a test message per channel and answers with the result', async () => {
     // The admin's own address for e-mail.
     expect((await prefs(admin, 'email', [], 'owner@example.com')).status).toBe(200);
     for (const kind of ['ntfy', 'discord', 'slack', 'webhook', 'email']) {
-      const res = await request(t.app).post(`/api/v1/admin/notifications/channels/${channelIds[kind]}/test`).set('X-Requested-With', 'MediaNest').set('Cookie', admin);
+      const res = await request(t.app)
+        .post(`/api/v1/admin/notifications/channels/${channelIds[kind]}/test`)
+        .set('X-Requested-With', 'MediaNest')
+        .set('Cookie', admin);
       expect(res.status).toBe(200);
       expect(res.body.result, kind).toMatchObject({ delivered: true });
     }
@@ -198,12 +231,23 @@ describe('notification channels (admin)', () => {
     const broken = await request(t.app)
       .post('/api/v1/admin/notifications/channels')
       .set('Cookie', admin)
-      .send({ name: 'Wrong secret', kind: 'webhook', settings: {}, secrets: { url: `${hooks.url}/hook`, signingSecret: 'another-secret-0123456789' } });
-    const res = await request(t.app).post(`/api/v1/admin/notifications/channels/${broken.body.channel.id}/test`).set('X-Requested-With', 'MediaNest').set('Cookie', admin);
+      .send({
+        name: 'Wrong secret',
+        kind: 'webhook',
+        settings: {},
+        secrets: { url: `${hooks.url}/hook`, signingSecret: 'another-secret-0123456789' },
+      });
+    const res = await request(t.app)
+      .post(`/api/v1/admin/notifications/channels/${broken.body.channel.id}/test`)
+      .set('X-Requested-With', 'MediaNest')
+      .set('Cookie', admin);
     expect(res.body.result.delivered).toBe(false);
     expect(res.body.result.error).toContain('401');
     expect(hooks.refused).toEqual(['bad signature']);
-    await request(t.app).delete(`/api/v1/admin/notifications/channels/${broken.body.channel.id}`).set('X-Requested-With', 'MediaNest').set('Cookie', admin);
+    await request(t.app)
+      .delete(`/api/v1/admin/notifications/channels/${broken.body.channel.id}`)
+      .set('X-Requested-With', 'MediaNest')
+      .set('Cookie', admin);
   });
 });
 
@@ -211,8 +255,13 @@ describe('member choices, follows and delivery', () => {
   it('lets a member choose events per channel, with their own address where it applies', async () => {
     const initial = await request(t.app).get('/api/v1/notifications/preferences').set('Cookie', alice.cookie);
     expect(initial.body.events).toEqual([...NOTIFICATION_EVENTS]);
-    expect(initial.body.channels.find((c: { kind: string }) => c.kind === 'email')).toMatchObject({ addressKind: 'email', defaultAddress: 'alice@example.com', events: [] });
-    for (const kind of ['ntfy', 'discord', 'slack', 'webhook', 'email']) expect((await prefs(alice.cookie, kind, [...NOTIFICATION_EVENTS])).status).toBe(200);
+    expect(initial.body.channels.find((c: { kind: string }) => c.kind === 'email')).toMatchObject({
+      addressKind: 'email',
+      defaultAddress: 'alice@example.com',
+      events: [],
+    });
+    for (const kind of ['ntfy', 'discord', 'slack', 'webhook', 'email'])
+      expect((await prefs(alice.cookie, kind, [...NOTIFICATION_EVENTS])).status).toBe(200);
     expect((await prefs(bob.cookie, 'ntfy', ['followed.available'], 'bob-private')).status).toBe(200);
     expect((await prefs(bob.cookie, 'email', ['followed.available'])).status).toBe(200);
     expect((await prefs(carol.cookie, 'discord', ['followed.available'])).status).toBe(200);
@@ -230,12 +279,18 @@ describe('member choices, follows and delivery', () => {
     for (const member of [bob, carol]) {
       const state = await request(t.app).get(`/api/v1/notifications/follows/${ours.id}`).set('Cookie', member.cookie);
       expect(state.body).toMatchObject({ following: false, request: { title: 'Inception', requestedBy: 'alice', mine: false } });
-      const followed = await request(t.app).post(`/api/v1/notifications/follows/${ours.id}`).set('X-Requested-With', 'MediaNest').set('Cookie', member.cookie);
+      const followed = await request(t.app)
+        .post(`/api/v1/notifications/follows/${ours.id}`)
+        .set('X-Requested-With', 'MediaNest')
+        .set('Cookie', member.cookie);
       expect(followed.body).toMatchObject({ following: true });
     }
     await request(t.app).post(`/api/v1/notifications/follows/${ours.id}`).set('X-Requested-With', 'MediaNest').set('Cookie', bob.cookie); // twice is still once
     expect((await request(t.app).get(`/api/v1/notifications/follows/${ours.id}`).set('Cookie', bob.cookie)).body.followers).toBe(2);
-    expect((await request(t.app).post('/api/v1/notifications/follows/99999').set('X-Requested-With', 'MediaNest').set('Cookie', bob.cookie)).status).toBe(404);
+    expect(
+      (await request(t.app).post('/api/v1/notifications/follows/99999').set('X-Requested-With', 'MediaNest').set('Cookie', bob.cookie))
+        .status,
+    ).toBe(404);
 
     expect(await up.overseerr.approve(ours.overseerrId)).toBe(200);
     await waitFor(() => allDelivered(5), 20_000);
@@ -260,14 +315,25 @@ describe('member choices, follows and delivery', () => {
     expect((await deliveries()).length).toBe(13);
 
     const ntfy = hooks.of('ntfy');
-    expect(ntfy.filter((m) => m.body.topic === 'medianest-house').map((m) => m.body.title)).toEqual(['Approved: Inception', 'Ready to watch: Inception']);
-    expect(ntfy.filter((m) => m.body.topic === 'bob-private').map((m) => m.body.message)).toEqual(['"Inception", a request you follow, is now available on Plex.']);
+    expect(ntfy.filter((m) => m.body.topic === 'medianest-house').map((m) => m.body.title)).toEqual([
+      'Approved: Inception',
+      'Ready to watch: Inception',
+    ]);
+    expect(ntfy.filter((m) => m.body.topic === 'bob-private').map((m) => m.body.message)).toEqual([
+      '"Inception", a request you follow, is now available on Plex.',
+    ]);
     expect(ntfy.every((m) => m.body.click === `http://127.0.0.1:4000/requests/${ours.id}`)).toBe(true);
     expect(hooks.of('discord').length).toBe(3); // Alice ×2, Carol ×1
-    expect(hooks.of('slack').map((m) => String(m.body.text).split('\n')[0])).toEqual(['*Approved: Inception*', '*Ready to watch: Inception*']);
+    expect(hooks.of('slack').map((m) => String(m.body.text).split('\n')[0])).toEqual([
+      '*Approved: Inception*',
+      '*Ready to watch: Inception*',
+    ]);
     const signed = hooks.of('webhook');
     expect(signed.map((m) => m.body.event)).toEqual(['request.approved', 'request.available']);
-    expect(signed[1]!.body).toMatchObject({ request: { id: ours.id, title: 'Inception', status: 'available' }, recipient: { username: 'alice' } });
+    expect(signed[1]!.body).toMatchObject({
+      request: { id: ours.id, title: 'Inception', status: 'available' },
+      recipient: { username: 'alice' },
+    });
     expect(new Set(signed.map((m) => m.headers['x-medianest-delivery'])).size).toBe(2);
     expect(smtp.received.map((m) => `${m.to} ${m.subject}`).sort()).toEqual([
       'alice@example.com Approved: Inception',
@@ -314,13 +380,19 @@ describe('member choices, follows and delivery', () => {
       up.overseerr.silentlySet(failed.overseerrId, 4);
       const payload = up.overseerr.webhookPayload('MEDIA_FAILED', failed.overseerrId);
       const answers = await Promise.all(
-        [webhookUrl, replica.webhookUrl, webhookUrl, replica.webhookUrl].map((url) => up.overseerr.sendWebhook(payload, { url, authorization: FAKE_WEBHOOK_SECRET })),
+        [webhookUrl, replica.webhookUrl, webhookUrl, replica.webhookUrl].map((url) =>
+          up.overseerr.sendWebhook(payload, { url, authorization: FAKE_WEBHOOK_SECRET }),
+        ),
       );
       expect(answers).toEqual([200, 200, 200, 200]);
       await waitFor(() => allDelivered(before + 5), 20_000);
       await replica.settle();
       expect((await deliveries()).length).toBe(before + 5);
-      for (const kind of ['ntfy', 'discord', 'slack', 'webhook'] as const) expect(hooks.of(kind).map((m) => m.channel), kind).toEqual([kind]);
+      for (const kind of ['ntfy', 'discord', 'slack', 'webhook'] as const)
+        expect(
+          hooks.of(kind).map((m) => m.channel),
+          kind,
+        ).toEqual([kind]);
       expect(smtp.received.map((m) => m.subject)).toEqual(['Failed: The Dark Knight']);
     } finally {
       await replica.close();
@@ -345,7 +417,14 @@ describe('member choices, follows and delivery', () => {
     expect(planned).toBe(5);
     const discordRow = async () => (await deliveries()).slice(before).find((d) => d.channelId === channelIds.discord)!;
     await waitFor(async () => (await discordRow()).attempts >= 1, 20_000);
-    expect((await request(t.app).patch(`/api/v1/admin/notifications/channels/${channelIds.discord}`).set('Cookie', admin).send({ enabled: false })).status).toBe(200);
+    expect(
+      (
+        await request(t.app)
+          .patch(`/api/v1/admin/notifications/channels/${channelIds.discord}`)
+          .set('Cookie', admin)
+          .send({ enabled: false })
+      ).status,
+    ).toBe(200);
     hooks.setDown(false);
     await waitFor(async () => (await discordRow()).status === 'failed', 20_000);
     expect((await discordRow()).lastError).toBe('The channel was turned off');
@@ -362,7 +441,9 @@ describe('member choices, follows and delivery', () => {
         channel,
       ).toBeGreaterThanOrEqual(3);
     }
-    expect(await registrySum('medianest_notifications_total', { channel: 'discord', event: 'followed.available', outcome: 'delivered' })).toBe(1);
+    expect(
+      await registrySum('medianest_notifications_total', { channel: 'discord', event: 'followed.available', outcome: 'delivered' }),
+    ).toBe(1);
   });
 
   it('never writes a channel secret to a log line', () => {

@@ -136,7 +136,10 @@ export class ClusterOps {
       await redis.client.hset(HASH_KEY, this.self.instance, JSON.stringify(snapshot));
       await redis.client.pexpire(HASH_KEY, KEPT_MS);
     } catch (err) {
-      logger().debug({ event: 'ops.publish_failed', err: err instanceof Error ? err.message : String(err) }, 'Could not publish ops figures');
+      logger().debug(
+        { event: 'ops.publish_failed', err: err instanceof Error ? err.message : String(err) },
+        'Could not publish ops figures',
+      );
     }
   }
 

@@ -31,14 +31,25 @@ afterAll(async () => {
 });
 
 const api = (path: string, init: RequestInit & { cookie?: string } = {}) =>
-  fetch(s.baseUrl + path, { ...init, headers: { ...(init.headers as Record<string, string>), ...(init.cookie ? { cookie: init.cookie } : {}) } });
+  fetch(s.baseUrl + path, {
+    ...init,
+    headers: { ...(init.headers as Record<string, string>), ...(init.cookie ? { cookie: init.cookie } : {}) },
+  });
 
 type Summary = { requests: number; requestsPerSecond: number; errorRate: number | null; p95Ms: number | null };
 interface OpsBody {
   scope: 'cluster' | 'process';
   instance: string;
-  http: Record<'last5m' | 'last60m', Summary> & { series: { t: number; requestsPerSecond: number; errorRate: number | null; p95Ms: number | null }[] };
-  instances: { instance: string; role: string; live: boolean; http: Record<'last5m' | 'last60m', Summary>; breakers: { service: string; state: string }[] }[];
+  http: Record<'last5m' | 'last60m', Summary> & {
+    series: { t: number; requestsPerSecond: number; errorRate: number | null; p95Ms: number | null }[];
+  };
+  instances: {
+    instance: string;
+    role: string;
+    live: boolean;
+    http: Record<'last5m' | 'last60m', Summary>;
+    breakers: { service: string; state: string }[];
+  }[];
   dependencies: { status: string; checks: Record<string, { status: string }> };
   breakers: { service: string; state: string }[];
   jobs: { backend: string; processing: boolean; queues: { queue: string; waiting: number | null; counts: Record<string, number> }[] };
@@ -100,14 +111,24 @@ describe('GET /api/v1/admin/observability', () => {
     const webhook = await api('/api/v1/alerts/webhook', {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      body: JSON.stringify({ version: '4', status: 'firing', receiver: 'medianest', alerts: [alert('f1', 'firing', '2024-01-01T00:00:00Z')] }),
+      body: JSON.stringify({
+        version: '4',
+        status: 'firing',
+        receiver: 'medianest',
+        alerts: [alert('f1', 'firing', '2024-01-01T00:00:00Z')],
+      }),
     });
     expect(webhook.status).toBe(200);
     // Received later, but resolved: listed after the firing one.
     await api('/api/v1/alerts/webhook', {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      body: JSON.stringify({ version: '4', status: 'resolved', receiver: 'medianest', alerts: [alert('r1', 'resolved', '2024-01-01T00:00:00Z')] }),
+      body: JSON.stringify({
+        version: '4',
+        status: 'resolved',
+        receiver: 'medianest',
+        alerts: [alert('r1', 'resolved', '2024-01-01T00:00:00Z')],
+      }),
     });
 
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -146,7 +167,11 @@ describe('GET /api/v1/admin/observability', () => {
       expect(names).toContain(both.instance);
       const sum = both.instances.reduce((n, i) => n + i.http.last60m.requests, 0);
       expect(both.http.last60m.requests).toBe(sum);
-      expect(both.instances.find((i) => i.instance === 'replica-b')).toMatchObject({ role: 'worker', live: true, breakers: expect.any(Array) });
+      expect(both.instances.find((i) => i.instance === 'replica-b')).toMatchObject({
+        role: 'worker',
+        live: true,
+        breakers: expect.any(Array),
+      });
     } finally {
       await other.stop();
     }

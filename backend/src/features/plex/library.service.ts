@@ -77,7 +77,13 @@ export class LibraryService {
       const p = await plex.sectionItems(key, (page - 1) * PAGE_SIZE, PAGE_SIZE);
       return { items: p.items.map(toLibraryItem), total: p.totalSize };
     });
-    return { ...result, items: await this.playLinks.attach(result.items), page, pageSize: PAGE_SIZE, totalPages: Math.ceil(result.total / PAGE_SIZE) };
+    return {
+      ...result,
+      items: await this.playLinks.attach(result.items),
+      page,
+      pageSize: PAGE_SIZE,
+      totalPages: Math.ceil(result.total / PAGE_SIZE),
+    };
   }
 
   async search(query: string): Promise<PlayableLibraryItem[]> {
@@ -91,7 +97,9 @@ export class LibraryService {
 
   async recentlyAdded(): Promise<PlayableLibraryItem[]> {
     const plex = this.client();
-    const items = await this.cache.wrap(await this.key('recent'), RECENT_TTL_SECONDS, async () => (await plex.recentlyAdded(RECENT_SIZE)).map(toLibraryItem));
+    const items = await this.cache.wrap(await this.key('recent'), RECENT_TTL_SECONDS, async () =>
+      (await plex.recentlyAdded(RECENT_SIZE)).map(toLibraryItem),
+    );
     return this.playLinks.attach(items);
   }
 

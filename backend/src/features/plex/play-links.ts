@@ -20,7 +20,10 @@ export class PlayLinks {
     try {
       return await this.plex.machineIdentifier();
     } catch (err) {
-      logger().debug({ event: 'plex.play_link.unavailable', err: err instanceof Error ? err.message : String(err) }, 'No Play on Plex link: the server identity is unknown');
+      logger().debug(
+        { event: 'plex.play_link.unavailable', err: err instanceof Error ? err.message : String(err) },
+        'No Play on Plex link: the server identity is unknown',
+      );
       return undefined;
     }
   }

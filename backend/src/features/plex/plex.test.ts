@@ -12,7 +12,9 @@ const lines: string[] = [];
 const previousLogger = logger();
 
 beforeAll(async () => {
-  setLogger(createLogger({ level: 'debug', version: 'test', environment: 'test', destination: { write: (s: string) => void lines.push(s) } }));
+  setLogger(
+    createLogger({ level: 'debug', version: 'test', environment: 'test', destination: { write: (s: string) => void lines.push(s) } }),
+  );
   up = await startUpstreams();
   t = await createTestApp(up.env);
   user = await createUser(t.app, t.container, 'erin');
@@ -49,7 +51,9 @@ describe('Plex library', () => {
       expect(item.playUrl).toBe(`https://app.plex.tv/desktop#!/server/${server}/details?key=%2Flibrary%2Fmetadata%2F${item.ratingKey}`);
     }
     const recent = await get('/api/v1/plex/recently-added');
-    expect(recent.body.items.find((i: { ratingKey: string }) => i.ratingKey === '58683').playUrl).toContain(`/server/${server}/details?key=%2Flibrary%2Fmetadata%2F58683`);
+    expect(recent.body.items.find((i: { ratingKey: string }) => i.ratingKey === '58683').playUrl).toContain(
+      `/server/${server}/details?key=%2Flibrary%2Fmetadata%2F58683`,
+    );
     const found = await get('/api/v1/plex/search?q=matrix');
     expect(found.body.results[0].playUrl).toContain(`/server/${server}/`);
   });
@@ -93,7 +97,13 @@ describe('Plex library', () => {
     expect(found.body.results).toEqual([expect.objectContaining({ ratingKey: '1021', title: 'The Matrix', year: 1999 })]);
     const recent = await get('/api/v1/plex/recently-added');
     expect(recent.status).toBe(200);
-    expect(recent.body.items[0]).toMatchObject({ type: 'episode', title: 'Cold Harbor', showTitle: 'Severance', seasonNumber: 2, episodeNumber: 10 });
+    expect(recent.body.items[0]).toMatchObject({
+      type: 'episode',
+      title: 'Cold Harbor',
+      showTitle: 'Severance',
+      seasonNumber: 2,
+      episodeNumber: 10,
+    });
   });
 
   it('refreshes libraries and recently added into the cache (plex-sync job)', async () => {
@@ -109,7 +119,12 @@ describe('Plex library', () => {
   });
 
   it('is for signed-in users only', async () => {
-    for (const path of ['/api/v1/plex/libraries', '/api/v1/plex/libraries/1/items', '/api/v1/plex/search?q=x', '/api/v1/plex/recently-added']) {
+    for (const path of [
+      '/api/v1/plex/libraries',
+      '/api/v1/plex/libraries/1/items',
+      '/api/v1/plex/search?q=x',
+      '/api/v1/plex/recently-added',
+    ]) {
       expect((await request(t.app).get(path)).status).toBe(401);
     }
   });

@@ -45,11 +45,7 @@ export class MonitoredServicesRepository {
   }
 
   listEnabled(): Promise<MonitoredService[]> {
-    return this.database.db
-      .select()
-      .from(monitoredServices)
-      .where(eq(monitoredServices.enabled, true))
-      .orderBy(asc(monitoredServices.id));
+    return this.database.db.select().from(monitoredServices).where(eq(monitoredServices.enabled, true)).orderBy(asc(monitoredServices.id));
   }
 
   async findById(id: number): Promise<MonitoredService | undefined> {
@@ -69,7 +65,10 @@ export class MonitoredServicesRepository {
 
   /** Deletes the service and its status history; false when there was no such service. */
   async delete(id: number): Promise<boolean> {
-    const rows = await this.database.db.delete(monitoredServices).where(eq(monitoredServices.id, id)).returning({ id: monitoredServices.id });
+    const rows = await this.database.db
+      .delete(monitoredServices)
+      .where(eq(monitoredServices.id, id))
+      .returning({ id: monitoredServices.id });
     if (rows.length === 0) return false;
     await this.database.db.delete(serviceStatusHistory).where(eq(serviceStatusHistory.service, monitoredServiceKey(id)));
     return true;

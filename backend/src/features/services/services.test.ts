@@ -64,8 +64,12 @@ describe('admin: monitored services', () => {
     expect(patched.status).toBe(200);
     expect(patched.body.service).toMatchObject({ enabled: false, url: 'http://backup:***@nas.local:5000/' });
 
-    expect((await request(t.app).delete(`/api/v1/admin/services/${id}`).set('Cookie', admin).set('X-Requested-With', 'XMLHttpRequest')).status).toBe(204);
-    expect((await request(t.app).delete(`/api/v1/admin/services/${id}`).set('Cookie', admin).set('X-Requested-With', 'XMLHttpRequest')).status).toBe(404);
+    expect(
+      (await request(t.app).delete(`/api/v1/admin/services/${id}`).set('Cookie', admin).set('X-Requested-With', 'XMLHttpRequest')).status,
+    ).toBe(204);
+    expect(
+      (await request(t.app).delete(`/api/v1/admin/services/${id}`).set('Cookie', admin).set('X-Requested-With', 'XMLHttpRequest')).status,
+    ).toBe(404);
     expect((await request(t.app).patch(`/api/v1/admin/services/abc`).set('Cookie', admin).send({ enabled: true })).status).toBe(404);
   });
 
@@ -86,7 +90,9 @@ describe('admin: monitored services', () => {
   it('is for admins only', async () => {
     expect((await request(t.app).get('/api/v1/admin/services')).status).toBe(401);
     expect((await request(t.app).get('/api/v1/admin/services').set('Cookie', user)).status).toBe(403);
-    expect((await request(t.app).post('/api/v1/admin/services').set('Cookie', user).send({ name: 'x', url: 'http://a.local' })).status).toBe(403);
+    expect(
+      (await request(t.app).post('/api/v1/admin/services').set('Cookie', user).send({ name: 'x', url: 'http://a.local' })).status,
+    ).toBe(403);
   });
 });
 
@@ -118,7 +124,13 @@ describe('service health checks', () => {
     expect(by.has(disabled.key)).toBe(false);
     // Credentials in a URL travel as Basic auth, never in the request line.
     expect(upstreamHits).toContain(`/200/0 Basic ${Buffer.from('probe:s3cret').toString('base64')}`);
-    expect(await registrySum('medianest_external_api_duration_seconds', { service: 'monitored' }, 'medianest_external_api_duration_seconds_count')).toBeGreaterThanOrEqual(5);
+    expect(
+      await registrySum(
+        'medianest_external_api_duration_seconds',
+        { service: 'monitored' },
+        'medianest_external_api_duration_seconds_count',
+      ),
+    ).toBeGreaterThanOrEqual(5);
 
     // First check: every service changed from "unknown".
     expect(published.map((e) => e.service).sort()).toEqual([...by.keys()].sort());
@@ -129,11 +141,12 @@ describe('service health checks', () => {
     await check();
     expect(published).toEqual([]);
 
-    await request(t.app).patch(`/api/v1/admin/services/${fast.id}`).set('Cookie', admin).send({ url: `${upstreamUrl}/500` });
+    await request(t.app)
+      .patch(`/api/v1/admin/services/${fast.id}`)
+      .set('Cookie', admin)
+      .send({ url: `${upstreamUrl}/500` });
     await check();
-    expect(published).toEqual([
-      expect.objectContaining({ service: fast.key, status: 'down', previousStatus: 'up', responseTimeMs: null }),
-    ]);
+    expect(published).toEqual([expect.objectContaining({ service: fast.key, status: 'down', previousStatus: 'up', responseTimeMs: null })]);
     off();
   });
 

@@ -15,7 +15,12 @@ import type { PublicUser } from '@medianest/contracts';
 const userTag = (id: string) => `user:${id}`;
 
 function prepareById(db: AppDb) {
-  return db.select().from(users).where(eq(users.id, sql.placeholder('id'))).limit(1).prepare('medianest_user_by_id');
+  return db
+    .select()
+    .from(users)
+    .where(eq(users.id, sql.placeholder('id')))
+    .limit(1)
+    .prepare('medianest_user_by_id');
 }
 
 export type User = typeof users.$inferSelect;

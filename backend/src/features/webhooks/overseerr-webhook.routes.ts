@@ -16,9 +16,13 @@ export function overseerrWebhookRouter(secret: string | undefined, requests: Req
 
   router.post('/overseerr', async (req, res) => {
     // 404, not 503: anyone can post here, and an install that never set a secret must not count their posts as its own failures.
-    if (!secret) throw new AppError(404, 'NOT_CONFIGURED', 'The Overseerr webhook is not enabled on this server (OVERSEERR_WEBHOOK_SECRET)');
+    if (!secret)
+      throw new AppError(404, 'NOT_CONFIGURED', 'The Overseerr webhook is not enabled on this server (OVERSEERR_WEBHOOK_SECRET)');
     if (!webhookAuthorized(req.get('authorization'), secret)) {
-      logger().warn({ event: 'webhook.overseerr.unauthorized', ip: req.ip }, 'Overseerr webhook with a wrong or missing Authorization header');
+      logger().warn(
+        { event: 'webhook.overseerr.unauthorized', ip: req.ip },
+        'Overseerr webhook with a wrong or missing Authorization header',
+      );
       throw AppError.unauthenticated('Wrong or missing webhook secret in the Authorization header');
     }
     const parsed = webhookPayloadSchema.safeParse(req.body);
@@ -38,7 +42,10 @@ export function overseerrWebhookRouter(secret: string | undefined, requests: Req
         res.json({ ok: true, ignored: payload.notification_type });
         return;
       case 'unknown':
-        logger().warn({ event: 'webhook.overseerr.unknown_type', notification_type: payload.notification_type.slice(0, 64) }, 'Unknown Overseerr notification type');
+        logger().warn(
+          { event: 'webhook.overseerr.unknown_type', notification_type: payload.notification_type.slice(0, 64) },
+          'Unknown Overseerr notification type',
+        );
         throw AppError.badRequest(`Unknown notification_type ${payload.notification_type.slice(0, 64)}`);
     }
 
@@ -60,7 +67,10 @@ export function overseerrWebhookRouter(secret: string | undefined, requests: Req
       res.json({ ok: true, matched: updated > 0 });
       return;
     }
-    logger().warn({ event: 'webhook.overseerr.malformed', notification_type: payload.notification_type }, 'Overseerr webhook without a request id');
+    logger().warn(
+      { event: 'webhook.overseerr.malformed', notification_type: payload.notification_type },
+      'Overseerr webhook without a request id',
+    );
     throw AppError.badRequest('The payload names no request (request.request_id) or media (media.tmdbId)');
   });
 

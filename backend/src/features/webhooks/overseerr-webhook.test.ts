@@ -16,7 +16,9 @@ const lines: string[] = [];
 const previousLogger = logger();
 
 beforeAll(async () => {
-  setLogger(createLogger({ level: 'info', version: 'test', environment: 'test', destination: { write: (s: string) => void lines.push(s) } }));
+  setLogger(
+    createLogger({ level: 'info', version: 'test', environment: 'test', destination: { write: (s: string) => void lines.push(s) } }),
+  );
   up = await startUpstreams();
   t = await createTestApp(up.env);
   server = await listen(t.app);
@@ -69,7 +71,8 @@ describe('Overseerr webhook', () => {
       ['approved', 'processing'],
       ['processing', 'available'],
     ]);
-    for (const u of updates) expect(u).toMatchObject({ requestId: ours.id, userId: alice.id, mediaType: 'movie', tmdbId: 27205, title: 'Inception' });
+    for (const u of updates)
+      expect(u).toMatchObject({ requestId: ours.id, userId: alice.id, mediaType: 'movie', tmdbId: 27205, title: 'Inception' });
     expect(await counted('available')).toBe(availableBefore + 1);
     // The title now reads as available in search.
     const details = await request(t.app).get('/api/v1/media/movie/27205').set('Cookie', alice.cookie);
@@ -101,7 +104,11 @@ describe('Overseerr webhook', () => {
   });
 
   it('answers 200 for requests not made through MediaNest and for issue notifications', async () => {
-    const payload = { ...up.overseerr.webhookPayload('TEST_NOTIFICATION'), notification_type: 'MEDIA_APPROVED', request: { request_id: '99999' } };
+    const payload = {
+      ...up.overseerr.webhookPayload('TEST_NOTIFICATION'),
+      notification_type: 'MEDIA_APPROVED',
+      request: { request_id: '99999' },
+    };
     const res = await request(t.app).post('/api/v1/webhooks/overseerr').set('Authorization', FAKE_WEBHOOK_SECRET).send(payload);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ ok: true, matched: false });
@@ -152,7 +159,10 @@ describe('Overseerr webhook', () => {
     const { OVERSEERR_WEBHOOK_SECRET: _secret, ...env } = up.env;
     const bare = await createTestApp(env);
     try {
-      const res = await request(bare.app).post('/api/v1/webhooks/overseerr').set('Authorization', 'anything').send({ notification_type: 'TEST_NOTIFICATION' });
+      const res = await request(bare.app)
+        .post('/api/v1/webhooks/overseerr')
+        .set('Authorization', 'anything')
+        .send({ notification_type: 'TEST_NOTIFICATION' });
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('NOT_CONFIGURED');
     } finally {

@@ -41,11 +41,7 @@ export type WebhookPayload = z.infer<typeof webhookPayloadSchema>;
  * through, in order (an approval whose media is already PROCESSING is
  * `approved` then `processing`); `ignore` for types we do not track (issues).
  */
-export type WebhookAction =
-  | { kind: 'status'; statuses: RequestStatus[] }
-  | { kind: 'test' }
-  | { kind: 'ignore' }
-  | { kind: 'unknown' };
+export type WebhookAction = { kind: 'status'; statuses: RequestStatus[] } | { kind: 'test' } | { kind: 'ignore' } | { kind: 'unknown' };
 
 const IGNORED_TYPES = new Set(['ISSUE_CREATED', 'ISSUE_COMMENT', 'ISSUE_RESOLVED', 'ISSUE_REOPENED', 'MEDIA_AUTO_REQUESTED']);
 

@@ -7,7 +7,15 @@ import { loadConfig } from '../../config';
 import { loginCookie } from '../../test/auth-helpers';
 import { createTestApp, type TestApp } from '../../test/context';
 import { startLokiReceiver, type LokiReceiver } from '../../test/receivers/loki-receiver';
-import { createLogger, createProcessLogger, logger, processLoggerOptions, setLogger, type ProcessLogger, type ProcessLoggerOptions } from './logger';
+import {
+  createLogger,
+  createProcessLogger,
+  logger,
+  processLoggerOptions,
+  setLogger,
+  type ProcessLogger,
+  type ProcessLoggerOptions,
+} from './logger';
 import { register } from '../metrics/catalog';
 
 const FAST_LOKI = { flushIntervalMs: 50, retryBaseMs: 20, retryMaxMs: 200, requestTimeoutMs: 1_000 };
@@ -77,25 +85,54 @@ describe('the process logger', () => {
       items: 3,
     });
     expect(new Date(String(info!.time)).toISOString()).toBe(info!.time);
-    expect(error).toMatchObject({ level: 'error', err: { type: 'TypeError', message: 'kaboom', stack: expect.stringContaining('logger.test.ts') } });
-    expect(loki.lines.every((l) => JSON.stringify(l.labels) === JSON.stringify({ service: 'medianest-backend', environment: 'production' }))).toBe(true);
+    expect(error).toMatchObject({
+      level: 'error',
+      err: { type: 'TypeError', message: 'kaboom', stack: expect.stringContaining('logger.test.ts') },
+    });
+    expect(
+      loki.lines.every((l) => JSON.stringify(l.labels) === JSON.stringify({ service: 'medianest-backend', environment: 'production' })),
+    ).toBe(true);
   });
 
   it('keeps secrets out of the file and the shipped batches, whatever shape they are logged in', async () => {
     const p = await open();
-    const secrets = ['pw-1a2b3c', 'cookie-4d5e6f', 'bearer-7a8b9c0d', 'plexhdr-1d2e3f', 'plexqry-4a5b6c', 'apikey-7d8e9f', 'hook-1f2e3d', 'sess-4c5b6a'];
+    const secrets = [
+      'pw-1a2b3c',
+      'cookie-4d5e6f',
+      'bearer-7a8b9c0d',
+      'plexhdr-1d2e3f',
+      'plexqry-4a5b6c',
+      'apikey-7d8e9f',
+      'hook-1f2e3d',
+      'sess-4c5b6a',
+    ];
     p.logger.info({ password: secrets[0], body: { password: secrets[0] } }, 'login attempt');
     p.logger.info(
       {
         req: {
           url: `/api/v1/plex/x?X-Plex-Token=${secrets[4]}`,
-          headers: { cookie: `medianest_session=${secrets[1]}`, authorization: `Bearer ${secrets[2]}`, 'x-plex-token': secrets[3], 'x-api-key': secrets[5] },
+          headers: {
+            cookie: `medianest_session=${secrets[1]}`,
+            authorization: `Bearer ${secrets[2]}`,
+            'x-plex-token': secrets[3],
+            'x-api-key': secrets[5],
+          },
         },
       },
       'incoming',
     );
-    p.logger.warn({ upstream: { config: { headers: { 'X-Plex-Token': secrets[3], 'X-Api-Key': secrets[5] } } }, webhook_secret: secrets[6], sessionId: secrets[7] }, 'deep');
-    p.logger.error({ err: new Error(`GET http://plex:32400/status?X-Plex-Token=${secrets[4]} failed`) }, `Plex said no to http://plex:32400/?X-Plex-Token=${secrets[4]}`);
+    p.logger.warn(
+      {
+        upstream: { config: { headers: { 'X-Plex-Token': secrets[3], 'X-Api-Key': secrets[5] } } },
+        webhook_secret: secrets[6],
+        sessionId: secrets[7],
+      },
+      'deep',
+    );
+    p.logger.error(
+      { err: new Error(`GET http://plex:32400/status?X-Plex-Token=${secrets[4]} failed`) },
+      `Plex said no to http://plex:32400/?X-Plex-Token=${secrets[4]}`,
+    );
     await loki.waitFor((lines) => lines.length === 4);
     await p.close(2_000);
 
@@ -175,7 +212,15 @@ describe('request logging with Loki down', () => {
   };
 
   it('writes one access line per request with its id, route template, status, duration and user; probes only at debug', async () => {
-    const p = await createProcessLogger({ level: 'info', version: 't', environment: 'test', format: 'json', console: false, logDir, loki: { url: loki.url, maxBufferLines: 1_000, ...FAST_LOKI } });
+    const p = await createProcessLogger({
+      level: 'info',
+      version: 't',
+      environment: 'test',
+      format: 'json',
+      console: false,
+      logDir,
+      loki: { url: loki.url, maxBufferLines: 1_000, ...FAST_LOKI },
+    });
     setLogger(p.logger);
     const res = await request(app.app).get('/api/v1/auth/session').set('Cookie', cookie).set('X-Request-Id', 'client-chosen-id-1');
     expect(res.headers['x-request-id']).toBe('client-chosen-id-1');
@@ -201,7 +246,15 @@ describe('request logging with Loki down', () => {
   });
 
   it('answers every request while Loki is down, and ships every buffered line once it is back', async () => {
-    const p = await createProcessLogger({ level: 'info', version: 't', environment: 'test', format: 'json', console: false, logDir, loki: { url: loki.url, maxBufferLines: 1_000, ...FAST_LOKI } });
+    const p = await createProcessLogger({
+      level: 'info',
+      version: 't',
+      environment: 'test',
+      format: 'json',
+      console: false,
+      logDir,
+      loki: { url: loki.url, maxBufferLines: 1_000, ...FAST_LOKI },
+    });
     setLogger(p.logger);
     loki.failWith(503);
     const ids = await traffic(40);
@@ -222,7 +275,15 @@ describe('request logging with Loki down', () => {
   });
 
   it('drops lines beyond LOKI_BUFFER_LINES while Loki is down, counts them, and delivers the rest', async () => {
-    const p = await createProcessLogger({ level: 'info', version: 't', environment: 'test', format: 'json', console: false, logDir, loki: { url: loki.url, maxBufferLines: 100, ...FAST_LOKI } });
+    const p = await createProcessLogger({
+      level: 'info',
+      version: 't',
+      environment: 'test',
+      format: 'json',
+      console: false,
+      logDir,
+      loki: { url: loki.url, maxBufferLines: 100, ...FAST_LOKI },
+    });
     setLogger(p.logger);
     const before = await droppedTotal();
     await loki.goDown();
@@ -260,7 +321,9 @@ describe('processLoggerOptions', () => {
 
   it('ships to Loki only when LOKI_URL is set, with the configured buffer bound, and writes files in LOG_DIR', () => {
     expect(processLoggerOptions(loadConfig({})).loki).toBeUndefined();
-    const options = processLoggerOptions(loadConfig({ LOKI_URL: 'http://loki:3100/', LOKI_BUFFER_LINES: '500', LOG_DIR: '/var/log/medianest' }));
+    const options = processLoggerOptions(
+      loadConfig({ LOKI_URL: 'http://loki:3100/', LOKI_BUFFER_LINES: '500', LOG_DIR: '/var/log/medianest' }),
+    );
     expect(options.loki).toEqual({ url: 'http://loki:3100', maxBufferLines: 500 });
     expect(options.logDir).toBe('/var/log/medianest');
   });
@@ -269,7 +332,12 @@ describe('processLoggerOptions', () => {
 describe('createLogger', () => {
   it('keeps working for code that builds its own logger (tests, tools)', () => {
     const lines: string[] = [];
-    const log = createLogger({ level: 'info', version: '1', environment: 'test', destination: { write: (s: string) => void lines.push(s) } });
+    const log = createLogger({
+      level: 'info',
+      version: '1',
+      environment: 'test',
+      destination: { write: (s: string) => void lines.push(s) },
+    });
     log.info({ token: 'abc-secret-1', url: '/x?X-Plex-Token=abc-secret-2' }, 'hello');
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toMatch(/abc-secret/);

@@ -104,7 +104,11 @@ export function createLogger(options: LoggerOptions): Logger {
   return pino(loggerOptions(options), options.destination ?? pino.destination({ dest: 1, sync: false }));
 }
 
-let root: Logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info', version: 'unknown', environment: process.env.NODE_ENV ?? 'development' });
+let root: Logger = createLogger({
+  level: process.env.LOG_LEVEL ?? 'info',
+  version: 'unknown',
+  environment: process.env.NODE_ENV ?? 'development',
+});
 
 /** Replaces the process logger (main.ts does this once config is known). */
 export function setLogger(next: Logger): void {
@@ -228,7 +232,9 @@ class GuardedOutput implements pino.DestinationStream {
   private fail(err: unknown): void {
     if (this.broken) return;
     this.broken = true;
-    process.stderr.write(`medianest: log output ${this.name} failed and is disabled: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(
+      `medianest: log output ${this.name} failed and is disabled: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
   }
 }
 
@@ -237,7 +243,7 @@ async function openLogFile(logDir: string): Promise<SonicBoomLike> {
   fs.mkdirSync(logDir, { recursive: true });
   fs.accessSync(logDir, fs.constants.W_OK);
   const { default: pinoRoll } = await import('pino-roll');
-  return (await pinoRoll({
+  return await pinoRoll({
     file: path.join(logDir, LOG_FILE.name),
     extension: LOG_FILE.extension,
     frequency: 'daily',
@@ -248,7 +254,7 @@ async function openLogFile(logDir: string): Promise<SonicBoomLike> {
     mkdir: true,
     sync: false,
     maxLength: OUTPUT_BUFFER_BYTES,
-  }));
+  });
 }
 
 function describeDelivery(log: Logger, event: LokiDeliveryEvent): void {

@@ -23,7 +23,12 @@ const FIXED_CATALOG = [
     labelNames: ['method', 'endpoint', 'status_code'],
     buckets: [0.01, 0.05, 0.1, 0.3, 0.5, 1, 2, 5],
   },
-  { name: 'medianest_http_requests_total', type: 'counter', help: 'Total number of HTTP requests', labelNames: ['method', 'endpoint', 'status_code'] },
+  {
+    name: 'medianest_http_requests_total',
+    type: 'counter',
+    help: 'Total number of HTTP requests',
+    labelNames: ['method', 'endpoint', 'status_code'],
+  },
   { name: 'medianest_websocket_connections_active', type: 'gauge', help: 'Number of active WebSocket connections', labelNames: [] },
   {
     name: 'medianest_database_query_duration_seconds',
@@ -41,7 +46,12 @@ const FIXED_CATALOG = [
     buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5],
   },
   { name: 'medianest_cache_hit_ratio', type: 'gauge', help: 'Cache hit ratio', labelNames: ['cache_type'] },
-  { name: 'medianest_media_requests_total', type: 'counter', help: 'Total number of media requests', labelNames: ['type', 'status', 'source'] },
+  {
+    name: 'medianest_media_requests_total',
+    type: 'counter',
+    help: 'Total number of media requests',
+    labelNames: ['type', 'status', 'source'],
+  },
   { name: 'medianest_user_sessions_active', type: 'gauge', help: 'Number of active user sessions', labelNames: [] },
   {
     name: 'medianest_external_api_duration_seconds',
@@ -100,7 +110,11 @@ async function shapeOf(name: string): Promise<MetricShape & { type: string }> {
 
 /** Finds promtool the way CI installs it (Debian's prometheus package); a missing promtool fails the test. */
 function findPromtool(): string | undefined {
-  const candidates = [process.env.PROMTOOL, ...(process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'promtool')), '/usr/bin/promtool'];
+  const candidates = [
+    process.env.PROMTOOL,
+    ...(process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'promtool')),
+    '/usr/bin/promtool',
+  ];
   return candidates.find((c): c is string => !!c && fs.existsSync(c));
 }
 
@@ -140,7 +154,9 @@ describe('the metric catalog', () => {
   it('exposes the pool maximum next to the active connections', async () => {
     const samples = await scrape(server.metricsUrl!);
     expect(scrapedSum(samples, 'medianest_database_connections_max')).toBe(testMode === 'services' ? server.config.DATABASE_POOL_MAX : 1);
-    expect(scrapedSum(samples, 'medianest_database_connections_active')).toBeLessThanOrEqual(scrapedSum(samples, 'medianest_database_connections_max'));
+    expect(scrapedSum(samples, 'medianest_database_connections_active')).toBeLessThanOrEqual(
+      scrapedSum(samples, 'medianest_database_connections_max'),
+    );
   });
 
   it('exports every fixed metric under its established variable name', () => {
@@ -181,7 +197,12 @@ describe('the metric catalog', () => {
 
   it('carries default metrics with the medianest_ prefix and the fixed GC buckets', async () => {
     // startServer started them.
-    for (const name of ['medianest_process_resident_memory_bytes', 'medianest_process_cpu_seconds_total', 'medianest_nodejs_eventloop_lag_seconds', 'medianest_nodejs_heap_size_used_bytes']) {
+    for (const name of [
+      'medianest_process_resident_memory_bytes',
+      'medianest_process_cpu_seconds_total',
+      'medianest_nodejs_eventloop_lag_seconds',
+      'medianest_nodejs_heap_size_used_bytes',
+    ]) {
       expect(register.getSingleMetric(name), name).toBeDefined();
     }
     const gc = await shapeOf('medianest_nodejs_gc_duration_seconds');
@@ -196,7 +217,11 @@ describe('the metric catalog', () => {
     // Traffic first, so labelled series (histograms with buckets, 404s, unmatched) are in the output.
     const cookie = await login();
     await fetch(`${server.baseUrl}/api/v1/auth/session`, { headers: { cookie } });
-    await fetch(`${server.baseUrl}/api/v1/admin/users/nobody`, { method: 'PATCH', headers: { cookie, 'content-type': 'application/json' }, body: '{"role":"user"}' });
+    await fetch(`${server.baseUrl}/api/v1/admin/users/nobody`, {
+      method: 'PATCH',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: '{"role":"user"}',
+    });
     await fetch(`${server.baseUrl}/wp-login.php`);
     await server.container.cache.wrap('promtool-check', 60, async () => 1);
     await server.container.cache.get('promtool-check');
@@ -206,7 +231,9 @@ describe('the metric catalog', () => {
     const res = await fetch(server.metricsUrl!);
     expect(res.status).toBe(200);
     const body = await res.text();
-    expect(body).toContain('medianest_http_request_duration_seconds_bucket{le="0.01",method="PATCH",endpoint="/api/v1/admin/users/:id",status_code="404"}');
+    expect(body).toContain(
+      'medianest_http_request_duration_seconds_bucket{le="0.01",method="PATCH",endpoint="/api/v1/admin/users/:id",status_code="404"}',
+    );
     const check = spawnSync(promtool!, ['check', 'metrics'], { input: body, encoding: 'utf8' });
     expect({ status: check.status, output: `${check.stdout}${check.stderr}`.trim() }).toEqual({ status: 0, output: '' });
   });
@@ -249,7 +276,10 @@ describe('metrics move when their event happens (scraped from /metrics)', () => 
     const cookie = await login();
     expect(await active()).toBe(start + 1);
 
-    const out = await fetch(`${server.baseUrl}/api/v1/auth/logout`, { method: 'POST', headers: { cookie, 'x-requested-with': 'XMLHttpRequest' } });
+    const out = await fetch(`${server.baseUrl}/api/v1/auth/logout`, {
+      method: 'POST',
+      headers: { cookie, 'x-requested-with': 'XMLHttpRequest' },
+    });
     expect(out.status).toBe(204);
     expect(await active()).toBe(start);
 

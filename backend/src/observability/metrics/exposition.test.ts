@@ -18,13 +18,24 @@ const AnyRegistry = Registry as unknown as new (contentType?: RegistryContentTyp
 
 function populated(): Registry<RegistryContentType> {
   const registry = new AnyRegistry(Registry.OPENMETRICS_CONTENT_TYPE);
-  const requests = new Counter({ name: 'demo_requests_total', help: 'Requests\nby route \\ status', labelNames: ['route', 'status'], registers: [registry] });
+  const requests = new Counter({
+    name: 'demo_requests_total',
+    help: 'Requests\nby route \\ status',
+    labelNames: ['route', 'status'],
+    registers: [registry],
+  });
   requests.inc({ route: '/a', status: '200' }, 3);
   requests.inc({ route: 'with "quotes" and \\ and\nnewline', status: '500' });
   new Counter({ name: 'demo_plain_total', help: 'No labels', registers: [registry] }).inc(2);
-  const gauge = new Gauge({ name: 'demo_gauge', help: 'A gauge read at scrape time', labelNames: ['kind'], registers: [registry], collect() {
-    this.set({ kind: 'collected' }, 7);
-  } });
+  const gauge = new Gauge({
+    name: 'demo_gauge',
+    help: 'A gauge read at scrape time',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      this.set({ kind: 'collected' }, 7);
+    },
+  });
   gauge.set({ kind: 'set' }, Number.POSITIVE_INFINITY);
   gauge.set({ kind: 'nan' }, Number.NaN);
   const histogram = new Histogram<string>({
@@ -37,9 +48,21 @@ function populated(): Registry<RegistryContentType> {
   });
   histogram.observe({ labels: { route: '/a' }, value: 0.2, exemplarLabels: { trace_id: 'abc', span_id: 'def' } });
   histogram.observe({ labels: { route: '/b' }, value: 2 });
-  const exemplarCounter = new Counter<string>({ name: 'demo_exemplars_total', help: 'With exemplars', labelNames: ['x'], enableExemplars: true, registers: [registry] });
+  const exemplarCounter = new Counter<string>({
+    name: 'demo_exemplars_total',
+    help: 'With exemplars',
+    labelNames: ['x'],
+    enableExemplars: true,
+    registers: [registry],
+  });
   exemplarCounter.inc({ labels: { x: '1' }, value: 1, exemplarLabels: { trace_id: 'abc' } });
-  const summary = new Summary({ name: 'demo_summary', help: 'A summary', labelNames: ['q'], percentiles: [0.5, 0.9], registers: [registry] });
+  const summary = new Summary({
+    name: 'demo_summary',
+    help: 'A summary',
+    labelNames: ['q'],
+    percentiles: [0.5, 0.9],
+    registers: [registry],
+  });
   for (let i = 0; i < 10; i++) summary.observe({ q: 'x' }, i);
   return registry;
 }

@@ -232,7 +232,11 @@ function renderHistogram(metric: Renderable, entries: HistogramEntry[], openMetr
 /** Whether the metric is one of prom-client's own classes, whose internals the fast paths read. */
 function plain(metric: Renderable, type: string): boolean {
   const proto = Object.getPrototypeOf(metric) as { constructor?: { name?: string } };
-  return metric.type === type && proto?.constructor?.name === { counter: 'Counter', gauge: 'Gauge', histogram: 'Histogram' }[type] && typeof metric.hashMap === 'object';
+  return (
+    metric.type === type &&
+    proto?.constructor?.name === { counter: 'Counter', gauge: 'Gauge', histogram: 'Histogram' }[type] &&
+    typeof metric.hashMap === 'object'
+  );
 }
 
 /** The registry in the Prometheus text format, or OpenMetrics (ending in `# EOF`). */

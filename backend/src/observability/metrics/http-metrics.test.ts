@@ -64,7 +64,11 @@ describe('endpoint label: the route template, never the raw path', () => {
 
     const invalid = { method: 'POST', endpoint: '/api/v1/auth/login', status_code: '400' };
     const beforeInvalid = await requests(invalid);
-    const res = await fetch(`${server.baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`${server.baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status).toBe(400);
     expect(await requests(invalid)).toBe(beforeInvalid + 1);
   });
@@ -202,7 +206,9 @@ describe('request lifecycle', () => {
 
   it('returns the in-flight gauge to 0 after many concurrent requests', async () => {
     const cookie = await login();
-    await Promise.all(Array.from({ length: 50 }, () => fetch(`${server.baseUrl}/api/v1/auth/session`, { headers: { cookie } }).then((r) => r.text())));
+    await Promise.all(
+      Array.from({ length: 50 }, () => fetch(`${server.baseUrl}/api/v1/auth/session`, { headers: { cookie } }).then((r) => r.text())),
+    );
     await vi.waitFor(async () => expect(await registrySum(IN_FLIGHT)).toBe(0), { timeout: 2000 });
   });
 

@@ -6,7 +6,8 @@ import { registryLabelValues, registrySum } from '../../test/metrics-helpers';
 import { register } from './catalog';
 
 const TOKEN = 'scrape-token-7f3c9a';
-const OPENMETRICS_ACCEPT = 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+const OPENMETRICS_ACCEPT =
+  'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 
 function connects(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -71,7 +72,13 @@ describe('the metrics listener', () => {
   });
 
   it('answers 401 without a bearer token or with a wrong one', async () => {
-    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer wrong-token' }, { authorization: `Bearer ${TOKEN}x` }, { authorization: TOKEN }, { authorization: `Basic ${TOKEN}` }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer wrong-token' },
+      { authorization: `Bearer ${TOKEN}x` },
+      { authorization: TOKEN },
+      { authorization: `Basic ${TOKEN}` },
+    ];
     for (const headers of attempts) {
       const res = await fetch(server.metricsUrl!, { headers });
       expect(res.status, JSON.stringify(headers)).toBe(401);

@@ -24,7 +24,9 @@ export function createMetricsServer(options: { token?: string }): http.Server {
   return http.createServer((req, res) => {
     const url = req.url ?? '/';
     if (url !== '/metrics' && !url.startsWith('/metrics?')) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":"NOT_FOUND","message":"Only /metrics is served here"}}');
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end('{"error":{"code":"NOT_FOUND","message":"Only /metrics is served here"}}');
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {

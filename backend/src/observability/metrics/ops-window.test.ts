@@ -45,7 +45,18 @@ describe('recent error log lines', () => {
   it('keeps error and fatal lines with their trace ids, newest first, bounded', () => {
     recordLogLine(JSON.stringify({ level: 'info', message: 'fine' }));
     recordLogLine('not json at all');
-    recordLogLine(JSON.stringify({ level: 'error', time: '2024-01-01T00:00:00.000Z', message: 'Boom', event: 'x.failed', trace_id: 'a'.repeat(32), span_id: 'b'.repeat(16), request_id: 'req-1', err: { type: 'Error', message: 'kaput' } }));
+    recordLogLine(
+      JSON.stringify({
+        level: 'error',
+        time: '2024-01-01T00:00:00.000Z',
+        message: 'Boom',
+        event: 'x.failed',
+        trace_id: 'a'.repeat(32),
+        span_id: 'b'.repeat(16),
+        request_id: 'req-1',
+        err: { type: 'Error', message: 'kaput' },
+      }),
+    );
     recordLogLine(JSON.stringify({ level: 60, time: 1_704_067_200_000, msg: 'Dying' }));
     const [fatal, error] = recentErrors();
     expect(fatal).toMatchObject({ level: 'fatal', message: 'Dying', time: '2024-01-01T00:00:00.000Z', traceId: null });

@@ -69,7 +69,11 @@ export function mergeMinutes(sources: MinuteBucket[][]): MinuteBucket[] {
   for (const source of sources) {
     for (const b of source) {
       let sum = byMinute.get(b.minute);
-      if (!sum) byMinute.set(b.minute, (sum = { minute: b.minute, requests: 0, serverErrors: 0, latency: new Array<number>(LATENCY_BOUNDS_MS.length + 1).fill(0) }));
+      if (!sum)
+        byMinute.set(
+          b.minute,
+          (sum = { minute: b.minute, requests: 0, serverErrors: 0, latency: new Array<number>(LATENCY_BOUNDS_MS.length + 1).fill(0) }),
+        );
       sum.requests += b.requests;
       sum.serverErrors += b.serverErrors;
       b.latency.forEach((n, i) => (sum.latency[i]! += n));

@@ -184,7 +184,9 @@ describe('MediaNest requests under tracing', () => {
   const exemplarLines = async (endpoint: string) =>
     (await renderMetrics(true)).body
       .split('\n')
-      .filter((l) => l.startsWith('medianest_http_request_duration_seconds_bucket') && l.includes(`endpoint="${endpoint}"`) && l.includes('# {'));
+      .filter(
+        (l) => l.startsWith('medianest_http_request_duration_seconds_bucket') && l.includes(`endpoint="${endpoint}"`) && l.includes('# {'),
+      );
 
   it(`have a database child span per query — ours on the embedded database, pg's instrumentation's on PostgreSQL (${testMode})`, async () => {
     expect((await signIn(ADMIN_PASSWORD)).status).toBe(200);

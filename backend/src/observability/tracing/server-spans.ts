@@ -19,16 +19,7 @@
  * http instrumentation still traces outgoing node:http calls; undici/fetch,
  * pg and ioredis keep their own instrumentations (sdk.ts).
  */
-import {
-  context,
-  propagation,
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-  type Attributes,
-  type Tracer,
-} from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Tracer } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { NextFunction, Request, Response } from 'express';
 import { endpointOf, UNMATCHED } from '../metrics/http-metrics';

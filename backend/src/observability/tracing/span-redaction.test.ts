@@ -33,8 +33,26 @@ describe('SanitizingSpanExporter', () => {
     span.end();
 
     const [exported] = tracing.spans();
-    const text = JSON.stringify({ name: exported!.name, attributes: exported!.attributes, events: exported!.events, status: exported!.status });
-    for (const secret of ['name-secret', 'url-secret', 'query-secret', 'target-secret', 'header-secret', 'plex-header-secret', 'cookie-secret', 'hash-secret', 'db-password', 'event-secret', 'exception-secret', 'status-secret-1']) {
+    const text = JSON.stringify({
+      name: exported!.name,
+      attributes: exported!.attributes,
+      events: exported!.events,
+      status: exported!.status,
+    });
+    for (const secret of [
+      'name-secret',
+      'url-secret',
+      'query-secret',
+      'target-secret',
+      'header-secret',
+      'plex-header-secret',
+      'cookie-secret',
+      'hash-secret',
+      'db-password',
+      'event-secret',
+      'exception-secret',
+      'status-secret-1',
+    ]) {
       expect(text, secret).not.toContain(secret);
     }
     expect(exported!.attributes).toMatchObject({

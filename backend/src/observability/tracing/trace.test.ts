@@ -56,10 +56,14 @@ describe('TracingService', () => {
   });
 
   it('traceAsyncOperation runs the operation in an active INTERNAL span that children attach to', async () => {
-    const value = await TracingService.traceAsyncOperation('jobs.request-sync', async () => {
-      await tracer().startActiveSpan('child', async (child) => child.end());
-      return 42;
-    }, { queue: 'request-sync' });
+    const value = await TracingService.traceAsyncOperation(
+      'jobs.request-sync',
+      async () => {
+        await tracer().startActiveSpan('child', async (child) => child.end());
+        return 42;
+      },
+      { queue: 'request-sync' },
+    );
     expect(value).toBe(42);
     const parent = tracing.spans().find((s) => s.name === 'jobs.request-sync')!;
     const child = tracing.spans().find((s) => s.name === 'child')!;
@@ -82,7 +86,12 @@ describe('TracingService', () => {
     expect(db.kind).toBe(SpanKind.CLIENT);
     expect(db.attributes).toMatchObject({ 'db.system.name': 'postgresql', 'db.operation.name': 'SELECT', 'db.collection.name': 'users' });
     expect(db.attributes['db.query.text']).toBe('select * from users where username = ? and age > ?');
-    expect(db.parentSpanContext?.spanId).toBe(tracing.spans().find((s) => s.name === 'request')!.spanContext().spanId);
+    expect(db.parentSpanContext?.spanId).toBe(
+      tracing
+        .spans()
+        .find((s) => s.name === 'request')!
+        .spanContext().spanId,
+    );
   });
 
   it('makes no database span outside a traced request (no orphan root spans from background queries)', async () => {
@@ -123,7 +132,12 @@ describe('log lines and traces', () => {
       }),
     );
     log.info('outside');
-    expect(lines[0]).toMatchObject({ request_id: 'req-12345678', trace_id: ids!.traceId, span_id: ids!.spanId, message: 'inside the request' });
+    expect(lines[0]).toMatchObject({
+      request_id: 'req-12345678',
+      trace_id: ids!.traceId,
+      span_id: ids!.spanId,
+      message: 'inside the request',
+    });
     expect(lines[1]).not.toHaveProperty('trace_id');
     expect(lines[1]).not.toHaveProperty('request_id');
   });

@@ -113,13 +113,7 @@ export const TracingService = {
    * the URL without secrets and the upstream's status code. The instrumented fetch inside gets
    * its own CLIENT span as a child (with traceparent propagation).
    */
-  traceExternalApiCall<T>(
-    service: string,
-    operation: string,
-    url: string,
-    method: string,
-    apiCall: () => Promise<T>,
-  ): Promise<T> {
+  traceExternalApiCall<T>(service: string, operation: string, url: string, method: string, apiCall: () => Promise<T>): Promise<T> {
     const attributes: Attributes = {
       'http.request.method': method.toUpperCase(),
       'url.full': sanitizeUrl(url),

@@ -68,13 +68,7 @@ interface RequestState {
 }
 
 export type WebhookType =
-  | 'MEDIA_PENDING'
-  | 'MEDIA_APPROVED'
-  | 'MEDIA_AUTO_APPROVED'
-  | 'MEDIA_AVAILABLE'
-  | 'MEDIA_DECLINED'
-  | 'MEDIA_FAILED'
-  | 'TEST_NOTIFICATION';
+  'MEDIA_PENDING' | 'MEDIA_APPROVED' | 'MEDIA_AUTO_APPROVED' | 'MEDIA_AVAILABLE' | 'MEDIA_DECLINED' | 'MEDIA_FAILED' | 'TEST_NOTIFICATION';
 
 /** *arr's "HH:MM:SS" time left for `sizeLeft` bytes at 8 MB/s. */
 function arrTimeLeft(sizeLeft: number): string {
@@ -126,7 +120,11 @@ export class FakeOverseerr extends FakeHttpServer {
     this.route('GET', '/api/v1/status', () => json(200, statusFixture));
     this.api('GET', '/api/v1/search', (req) => {
       const q = req.query.query;
-      if (!q) return json(400, { message: 'query is required', errors: [{ path: '.query.query', message: "must have required property 'query'" }] });
+      if (!q)
+        return json(400, {
+          message: 'query is required',
+          errors: [{ path: '.query.query', message: "must have required property 'query'" }],
+        });
       const page = Math.max(1, Number(req.query.page ?? 1));
       const matches = searchFixture.filter((r) => {
         const t = ((r as { title?: string }).title ?? (r as { name?: string }).name ?? '').toLowerCase();
@@ -178,7 +176,12 @@ export class FakeOverseerr extends FakeHttpServer {
       const skip = Number(req.query.skip ?? 0);
       const showFiltered = (actor.permissions & (Permission.ADMIN | Permission.MANAGE_USERS)) !== 0;
       return json(200, {
-        pageInfo: { pages: Math.ceil(this.users.length / take), pageSize: take, results: this.users.length, page: Math.ceil(skip / take) + 1 },
+        pageInfo: {
+          pages: Math.ceil(this.users.length / take),
+          pageSize: take,
+          results: this.users.length,
+          page: Math.ceil(skip / take) + 1,
+        },
         results: this.users.slice(skip, skip + take).map((u) => this.userBody(u, showFiltered)),
       });
     });
@@ -202,7 +205,9 @@ export class FakeOverseerr extends FakeHttpServer {
       };
       const action = actions[req.params.action!];
       if (!action) {
-        return json(400, { message: 'action must be approve, decline, available, fail, download-start, download-progress or download-done' });
+        return json(400, {
+          message: 'action must be approve, decline, available, fail, download-start, download-progress or download-done',
+        });
       }
       await action();
       return json(200, { ok: true });
@@ -264,7 +269,10 @@ export class FakeOverseerr extends FakeHttpServer {
     const r = this.mustGet(id);
     const m = this.mediaOf(r);
     const size = options.size ?? (r.type === 'movie' ? 4_700_000_000 : 1_200_000_000);
-    const name = (this.fixtureDetails(r.type, r.tmdbId)?.title ?? this.fixtureDetails(r.type, r.tmdbId)?.name ?? 'Release').replace(/[^A-Za-z0-9]+/g, '.');
+    const name = (this.fixtureDetails(r.type, r.tmdbId)?.title ?? this.fixtureDetails(r.type, r.tmdbId)?.name ?? 'Release').replace(
+      /[^A-Za-z0-9]+/g,
+      '.',
+    );
     const record = (title: string, episode?: FakeDownloadingItem['episode']): FakeDownloadingItem => ({
       mediaType: r.type,
       externalId: 700 + m.id,
@@ -272,7 +280,8 @@ export class FakeOverseerr extends FakeHttpServer {
       sizeLeft: size,
       status: 'downloading',
       timeLeft: arrTimeLeft(size),
-      estimatedCompletionTime: options.estimatedCompletion === false ? null : new Date(Date.now() + (size / 8_000_000) * 1000).toISOString(),
+      estimatedCompletionTime:
+        options.estimatedCompletion === false ? null : new Date(Date.now() + (size / 8_000_000) * 1000).toISOString(),
       title,
       ...(episode ? { episode } : {}),
     });
@@ -302,7 +311,8 @@ export class FakeOverseerr extends FakeHttpServer {
     for (const item of m.downloadStatus ?? []) {
       item.sizeLeft = Math.round(item.size * (1 - Math.min(1, Math.max(0, fraction))));
       item.timeLeft = arrTimeLeft(item.sizeLeft);
-      if (item.estimatedCompletionTime !== null) item.estimatedCompletionTime = new Date(Date.now() + (item.sizeLeft / 8_000_000) * 1000).toISOString();
+      if (item.estimatedCompletionTime !== null)
+        item.estimatedCompletionTime = new Date(Date.now() + (item.sizeLeft / 8_000_000) * 1000).toISOString();
       if (item.sizeLeft === 0) item.status = 'completed';
     }
   }
@@ -534,10 +544,22 @@ export class FakeOverseerr extends FakeHttpServer {
       createdAt: r.createdAt,
       updatedAt: r.updatedAt,
       seasonCount: r.seasons.length,
-      seasons: r.seasons.map((n, i) => ({ id: r.id * 100 + i, seasonNumber: n, status: r.status, createdAt: r.createdAt, updatedAt: r.updatedAt })),
+      seasons: r.seasons.map((n, i) => ({
+        id: r.id * 100 + i,
+        seasonNumber: n,
+        status: r.status,
+        createdAt: r.createdAt,
+        updatedAt: r.updatedAt,
+      })),
       ...(withMedia && m ? { media: this.mediaBody(m) } : {}),
       requestedBy: this.userBody(user, true),
-      modifiedBy: r.modifiedBy === null ? null : this.userBody(this.users.find((u) => u.id === r.modifiedBy)!, true),
+      modifiedBy:
+        r.modifiedBy === null
+          ? null
+          : this.userBody(
+              this.users.find((u) => u.id === r.modifiedBy)!,
+              true,
+            ),
     };
   }
 

@@ -14,10 +14,7 @@ import sectionsFixture from './fixtures/plex-sections.json';
 import { FakeHttpServer, json, type FakeRequest, type FakeResponse } from './fake-server';
 
 /** A 1×1 PNG, the poster every item gets. */
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
-  'base64',
-);
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 export class FakePlex extends FakeHttpServer {
   machineIdentifier = identityFixture.MediaContainer.machineIdentifier;
@@ -79,14 +76,22 @@ export class FakePlex extends FakeHttpServer {
   }
 
   private unauthorized(): FakeResponse {
-    return { status: 401, body: '<html><head><title>Unauthorized</title></head><body><h1>401 Unauthorized</h1></body></html>', headers: { 'Content-Type': 'text/html' } };
+    return {
+      status: 401,
+      body: '<html><head><title>Unauthorized</title></head><body><h1>401 Unauthorized</h1></body></html>',
+      headers: { 'Content-Type': 'text/html' },
+    };
   }
 
   private answer(req: FakeRequest, body: unknown, needsToken = true, headers?: Record<string, string>): FakeResponse {
     if (needsToken && !this.authorized(req)) return this.unauthorized();
     if (!String(req.headers.accept ?? '').includes('application/json')) {
       // The real server speaks XML unless asked for JSON.
-      return { status: 200, body: '<?xml version="1.0" encoding="UTF-8"?>\n<MediaContainer size="0"/>', headers: { 'Content-Type': 'text/xml', ...headers } };
+      return {
+        status: 200,
+        body: '<?xml version="1.0" encoding="UTF-8"?>\n<MediaContainer size="0"/>',
+        headers: { 'Content-Type': 'text/xml', ...headers },
+      };
     }
     return json(200, body, headers);
   }

@@ -189,7 +189,11 @@ export class FakeHttpServer {
         return;
       }
       if (fault.mode === 'malformed') {
-        send(res, { status: 200, body: '{"page":1,"totalPages":3,"results":[{"id":603,"mediaType":"mo', headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+        send(res, {
+          status: 200,
+          body: '{"page":1,"totalPages":3,"results":[{"id":603,"mediaType":"mo',
+          headers: { 'Content-Type': 'application/json; charset=utf-8' },
+        });
         return;
       }
       if (fault.mode === 'trickle') {

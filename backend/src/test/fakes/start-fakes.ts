@@ -15,8 +15,10 @@ async function main(): Promise<void> {
   upstreams.plexTv.addAccount('fake-user-token-alice', 'alice', ['sharedServer', 'phone'], upstreams.plex.machineIdentifier);
   upstreams.plexTv.addAccount('fake-user-token-mallory', 'mallory', ['otherServer'], upstreams.plex.machineIdentifier);
   for (const [k, v] of Object.entries(upstreams.env)) process.stdout.write(`${k}=${v}\n`);
-  process.stdout.write('# authorize a PIN: curl -XPOST -H "content-type: application/json" ' +
-    `-d '{"authToken":"fake-user-token-alice"}' ${upstreams.plexTv.url}/__test/pins/<id>/authorize\n`);
+  process.stdout.write(
+    '# authorize a PIN: curl -XPOST -H "content-type: application/json" ' +
+      `-d '{"authToken":"fake-user-token-alice"}' ${upstreams.plexTv.url}/__test/pins/<id>/authorize\n`,
+  );
   const stop = () => void upstreams.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -31,7 +31,13 @@ export interface ReceivedMail {
 }
 
 /** What a webhook receiver checks before trusting a MediaNest call; returns the reason it refuses, or null. */
-export function verifySignedWebhook(secret: string, headers: http.IncomingHttpHeaders, rawBody: string, nowSeconds: number, toleranceSeconds = 300): string | null {
+export function verifySignedWebhook(
+  secret: string,
+  headers: http.IncomingHttpHeaders,
+  rawBody: string,
+  nowSeconds: number,
+  toleranceSeconds = 300,
+): string | null {
   const timestamp = headers['x-medianest-timestamp'];
   const signature = headers['x-medianest-signature'];
   if (typeof timestamp !== 'string' || !/^\d+$/.test(timestamp)) return 'missing timestamp';
@@ -87,7 +93,9 @@ export class HttpReceivers {
     if (req.method === 'POST' && path === '/ntfy') {
       if (typeof body.topic !== 'string' || typeof body.message !== 'string') return void res.writeHead(400).end();
       record('ntfy');
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `m${this.received.length}`, event: 'message', topic: body.topic }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ id: `m${this.received.length}`, event: 'message', topic: body.topic }));
     } else if (req.method === 'POST' && path.startsWith('/discord/api/webhooks/')) {
       record('discord');
       res.writeHead(204).end();
@@ -129,7 +137,8 @@ export class SmtpSink {
       authMethods: ['PLAIN', 'LOGIN'],
       logger: false,
       onAuth: (auth, _session, callback) => {
-        if (auth.username === this.credentials.username && auth.password === this.credentials.password) return callback(null, { user: auth.username });
+        if (auth.username === this.credentials.username && auth.password === this.credentials.password)
+          return callback(null, { user: auth.username });
         callback(new Error('Invalid username or password'));
       },
       onData: (stream, _session, callback) => {

@@ -10,7 +10,10 @@ type Json = Record<string, unknown>;
 
 class Reader {
   pos = 0;
-  constructor(private readonly buf: Buffer, private readonly end = buf.length) {}
+  constructor(
+    private readonly buf: Buffer,
+    private readonly end = buf.length,
+  ) {}
 
   get done(): boolean {
     return this.pos >= this.end;

@@ -35,13 +35,20 @@ async function post(body: Uint8Array, contentType: string, gzip = false): Promis
 describe('OTLP test receiver', () => {
   it('decodes protobuf and JSON requests to the same spans', async () => {
     const tracer = trace.getTracer('receiver-test', '1.0.0');
-    tracer.startActiveSpan('parent', { kind: SpanKind.SERVER, attributes: { 'http.route': '/x', 'http.response.status_code': 200 } }, (parent) => {
-      const child = tracer.startSpan('child', { kind: SpanKind.CLIENT, attributes: { ratio: 0.5, ok: true, tags: ['a', 'b'], count: -3 } });
-      child.recordException(new Error('boom'));
-      child.setStatus({ code: SpanStatusCode.ERROR, message: 'bad' });
-      child.end();
-      parent.end();
-    });
+    tracer.startActiveSpan(
+      'parent',
+      { kind: SpanKind.SERVER, attributes: { 'http.route': '/x', 'http.response.status_code': 200 } },
+      (parent) => {
+        const child = tracer.startSpan('child', {
+          kind: SpanKind.CLIENT,
+          attributes: { ratio: 0.5, ok: true, tags: ['a', 'b'], count: -3 },
+        });
+        child.recordException(new Error('boom'));
+        child.setStatus({ code: SpanStatusCode.ERROR, message: 'bad' });
+        child.end();
+        parent.end();
+      },
+    );
     const spans = tracing.spans();
     const json = await post(JsonTraceSerializer.serializeRequest(spans)!, 'application/json');
     const protobuf = await post(ProtobufTraceSerializer.serializeRequest(spans)!, 'application/x-protobuf');

@@ -82,7 +82,10 @@ function flatten(request: Json): ReceivedSpan[] {
           name: typeof s.name === 'string' ? s.name : '',
           kind: Number(s.kind ?? 0),
           attributes: attributes(s.attributes),
-          events: ((s.events as Json[] | undefined) ?? []).map((e) => ({ name: typeof e.name === 'string' ? e.name : '', attributes: attributes(e.attributes) })),
+          events: ((s.events as Json[] | undefined) ?? []).map((e) => ({
+            name: typeof e.name === 'string' ? e.name : '',
+            attributes: attributes(e.attributes),
+          })),
           status: { code: Number(status.code ?? 0), ...(typeof status.message === 'string' ? { message: status.message } : {}) },
           resource,
           scope: typeof scope === 'string' ? scope : undefined,

@@ -6,7 +6,11 @@ const TOOLS = [
   { to: '/admin/users', title: 'Users', text: 'Who can sign in, and who is an administrator.' },
   { to: '/admin/requests', title: 'All requests', text: 'Every request in the household, by status.' },
   { to: '/admin/services', title: 'Monitored services', text: 'The services shown on the dashboard.' },
-  { to: '/admin/notifications', title: 'Notification channels', text: 'ntfy, Discord, Slack, signed webhooks and e-mail, with a test button.' },
+  {
+    to: '/admin/notifications',
+    title: 'Notification channels',
+    text: 'ntfy, Discord, Slack, signed webhooks and e-mail, with a test button.',
+  },
   { to: '/admin/ops', title: 'Operations', text: 'Traffic, errors, latency, dependencies, queues, Web Vitals and alerts.' },
 ];
 

@@ -7,13 +7,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { api, messageOf } from '../../api/client';
-import {
-  CHANNEL_KINDS,
-  KIND_LABELS,
-  type ChannelKind,
-  type NotificationChannel,
-  type TestResult,
-} from '../../api/notifications';
+import { CHANNEL_KINDS, KIND_LABELS, type ChannelKind, type NotificationChannel, type TestResult } from '../../api/notifications';
 import { EmptyState, ErrorMessage, Notice, SkeletonRows } from '../../components/feedback';
 import { Page } from '../../components/page';
 import { useApiData } from '../../hooks/use-api-data';
@@ -33,10 +27,35 @@ const FIELDS: Record<ChannelKind, FieldSpec[]> = {
     { key: 'topic', label: 'Household topic', secret: false, type: 'text', required: true, placeholder: 'medianest-family' },
     { key: 'token', label: 'Access token (optional)', secret: true, type: 'password' },
   ],
-  discord: [{ key: 'webhookUrl', label: 'Webhook URL', secret: true, type: 'password', required: true, placeholder: 'https://discord.com/api/webhooks/…' }],
-  slack: [{ key: 'webhookUrl', label: 'Incoming webhook URL', secret: true, type: 'password', required: true, placeholder: 'https://hooks.slack.com/services/…' }],
+  discord: [
+    {
+      key: 'webhookUrl',
+      label: 'Webhook URL',
+      secret: true,
+      type: 'password',
+      required: true,
+      placeholder: 'https://discord.com/api/webhooks/…',
+    },
+  ],
+  slack: [
+    {
+      key: 'webhookUrl',
+      label: 'Incoming webhook URL',
+      secret: true,
+      type: 'password',
+      required: true,
+      placeholder: 'https://hooks.slack.com/services/…',
+    },
+  ],
   webhook: [
-    { key: 'url', label: 'Receiver URL', secret: true, type: 'password', required: true, placeholder: 'https://receiver.example/medianest' },
+    {
+      key: 'url',
+      label: 'Receiver URL',
+      secret: true,
+      type: 'password',
+      required: true,
+      placeholder: 'https://receiver.example/medianest',
+    },
     { key: 'signingSecret', label: 'Signing secret (16+ characters)', secret: true, type: 'password', required: true },
   ],
   email: [
@@ -55,7 +74,8 @@ function initialValues(kind: ChannelKind, channel?: NotificationChannel): Values
   const values: Values = {};
   for (const f of FIELDS[kind]) {
     const stored = channel && !f.secret ? channel.settings[f.key] : undefined;
-    values[f.key] = f.type === 'checkbox' ? stored === true : typeof stored === 'string' || typeof stored === 'number' ? String(stored) : '';
+    values[f.key] =
+      f.type === 'checkbox' ? stored === true : typeof stored === 'string' || typeof stored === 'number' ? String(stored) : '';
   }
   return values;
 }
@@ -75,7 +95,17 @@ function bodyOf(kind: ChannelKind, values: Values) {
   return { settings, secrets };
 }
 
-function KindFields({ kind, values, onChange, channel }: { kind: ChannelKind; values: Values; onChange: (v: Values) => void; channel?: NotificationChannel }) {
+function KindFields({
+  kind,
+  values,
+  onChange,
+  channel,
+}: {
+  kind: ChannelKind;
+  values: Values;
+  onChange: (v: Values) => void;
+  channel?: NotificationChannel;
+}) {
   const idPrefix = useId();
   return (
     <>
@@ -85,7 +115,12 @@ function KindFields({ kind, values, onChange, channel }: { kind: ChannelKind; va
         if (f.type === 'checkbox') {
           return (
             <div className="field field-check" key={f.key}>
-              <input id={id} type="checkbox" checked={values[f.key] === true} onChange={(e) => onChange({ ...values, [f.key]: e.target.checked })} />
+              <input
+                id={id}
+                type="checkbox"
+                checked={values[f.key] === true}
+                onChange={(e) => onChange({ ...values, [f.key]: e.target.checked })}
+              />
               <label htmlFor={id}>{f.label}</label>
             </div>
           );
@@ -109,7 +144,15 @@ function KindFields({ kind, values, onChange, channel }: { kind: ChannelKind; va
   );
 }
 
-function ChannelRow({ channel, onSaved, onDeleted }: { channel: NotificationChannel; onSaved: (c: NotificationChannel) => void; onDeleted: (id: number) => void }) {
+function ChannelRow({
+  channel,
+  onSaved,
+  onDeleted,
+}: {
+  channel: NotificationChannel;
+  onSaved: (c: NotificationChannel) => void;
+  onDeleted: (id: number) => void;
+}) {
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(channel.name);
   const [values, setValues] = useState<Values>(() => initialValues(channel.kind, channel));
@@ -133,14 +176,22 @@ function ChannelRow({ channel, onSaved, onDeleted }: { channel: NotificationChan
   const save = (event: FormEvent) => {
     event.preventDefault();
     void run(async () => {
-      const { channel: saved } = await api.patch('/api/v1/admin/notifications/channels/:id', { name, ...bodyOf(channel.kind, values) }, { id: channel.id });
+      const { channel: saved } = await api.patch(
+        '/api/v1/admin/notifications/channels/:id',
+        { name, ...bodyOf(channel.kind, values) },
+        { id: channel.id },
+      );
       onSaved(saved);
       setEditing(false);
     });
   };
   const toggle = () =>
     run(async () => {
-      const { channel: saved } = await api.patch('/api/v1/admin/notifications/channels/:id', { enabled: !channel.enabled }, { id: channel.id });
+      const { channel: saved } = await api.patch(
+        '/api/v1/admin/notifications/channels/:id',
+        { enabled: !channel.enabled },
+        { id: channel.id },
+      );
       onSaved(saved);
     });
   const remove = () => {
@@ -196,7 +247,13 @@ function ChannelRow({ channel, onSaved, onDeleted }: { channel: NotificationChan
       </span>
       {!channel.enabled && <span className="badge badge-muted">Off</span>}
       <span className="row-controls">
-        <button type="button" className="button button-small" onClick={sendTest} disabled={busy} aria-label={`Send a test message on ${channel.name}`}>
+        <button
+          type="button"
+          className="button button-small"
+          onClick={sendTest}
+          disabled={busy}
+          aria-label={`Send a test message on ${channel.name}`}
+        >
           Send test
         </button>
         <button type="button" className="button button-small" onClick={toggle} disabled={busy}>
@@ -205,7 +262,13 @@ function ChannelRow({ channel, onSaved, onDeleted }: { channel: NotificationChan
         <button type="button" className="button button-small" onClick={() => setEditing(true)} aria-label={`Edit ${channel.name}`}>
           Edit
         </button>
-        <button type="button" className="button button-small button-danger" onClick={remove} disabled={busy} aria-label={`Remove ${channel.name}`}>
+        <button
+          type="button"
+          className="button button-small button-danger"
+          onClick={remove}
+          disabled={busy}
+          aria-label={`Remove ${channel.name}`}
+        >
           Remove
         </button>
       </span>
@@ -226,7 +289,11 @@ function AddChannel({ onAdded }: { onAdded: (c: NotificationChannel) => void }) 
     setBusy(true);
     setError(undefined);
     try {
-      const { channel: created } = await api.post('/api/v1/admin/notifications/channels', { name: name.trim(), kind, ...bodyOf(kind, values) });
+      const { channel: created } = await api.post('/api/v1/admin/notifications/channels', {
+        name: name.trim(),
+        kind,
+        ...bodyOf(kind, values),
+      });
       onAdded(created);
       setName('');
       setValues(initialValues(kind));
@@ -261,7 +328,14 @@ function AddChannel({ onAdded }: { onAdded: (c: NotificationChannel) => void }) 
         </div>
         <div className="field">
           <label htmlFor={`${idPrefix}-name`}>Name</label>
-          <input id={`${idPrefix}-name`} value={name} required maxLength={100} placeholder="Family Discord" onChange={(e) => setName(e.target.value)} />
+          <input
+            id={`${idPrefix}-name`}
+            value={name}
+            required
+            maxLength={100}
+            placeholder="Family Discord"
+            onChange={(e) => setName(e.target.value)}
+          />
         </div>
         <KindFields kind={kind} values={values} onChange={setValues} />
         <div className="form-buttons">
@@ -282,8 +356,8 @@ export function AdminNotificationsPage() {
   return (
     <Page title="Notification channels" ready={!channels.loading} back={<Link to="/admin">← Administration</Link>}>
       <Notice>
-        Members choose on their <Link to="/notifications">Notifications</Link> page which events they want on which channel. Secrets are stored
-        encrypted and are never shown again; leave a secret field empty to keep it.
+        Members choose on their <Link to="/notifications">Notifications</Link> page which events they want on which channel. Secrets are
+        stored encrypted and are never shown again; leave a secret field empty to keep it.
       </Notice>
       <AddChannel onAdded={(created) => update((list) => [...list, created])} />
       <section aria-labelledby="channels-heading" className="panel">

@@ -24,7 +24,21 @@ import { useApiData } from '../../hooks/use-api-data';
 export const OPS_REFRESH_MS = 15_000;
 
 /** Top-level fields with a dedicated view (or shown in the header line). */
-const KNOWN = new Set(['generatedAt', 'version', 'uptimeSeconds', 'scope', 'instance', 'instances', 'http', 'dependencies', 'breakers', 'jobs', 'webVitals', 'alerts', 'recentErrors']);
+const KNOWN = new Set([
+  'generatedAt',
+  'version',
+  'uptimeSeconds',
+  'scope',
+  'instance',
+  'instances',
+  'http',
+  'dependencies',
+  'breakers',
+  'jobs',
+  'webVitals',
+  'alerts',
+  'recentErrors',
+]);
 
 type Tone = 'success' | 'warning' | 'danger' | 'info' | 'muted';
 
@@ -122,7 +136,11 @@ function Instances({ instances, self }: { instances: JsonObject[]; self: string 
             {name === self && <span className="muted"> (this page)</span>}
           </>,
           str(i.role) ?? '—',
-          i.live === true ? <Badge tone="success">live</Badge> : <Badge tone="muted">gone since {formatDateTime(str(i.lastSeen) ?? null)}</Badge>,
+          i.live === true ? (
+            <Badge tone="success">live</Badge>
+          ) : (
+            <Badge tone="muted">gone since {formatDateTime(str(i.lastSeen) ?? null)}</Badge>
+          ),
           num(http.requestsPerSecond)?.toFixed(2) ?? '—',
           percent(num(http.errorRate)),
           formatMs(num(http.p95Ms)),
@@ -190,7 +208,11 @@ function Dependencies({ report }: { report: JsonObject }) {
             const state = str(c.status);
             return [
               name,
-              state === 'up' || state === 'down' || state === 'degraded' ? <ServiceBadge status={state} /> : <Badge tone="muted">{state ?? '—'}</Badge>,
+              state === 'up' || state === 'down' || state === 'degraded' ? (
+                <ServiceBadge status={state} />
+              ) : (
+                <Badge tone="muted">{state ?? '—'}</Badge>
+              ),
               formatMs(num(c.latencyMs)),
               c.critical === true ? 'yes' : 'no',
               str(c.error) ?? '',

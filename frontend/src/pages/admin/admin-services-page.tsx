@@ -55,7 +55,15 @@ function ServiceFields({ draft, onChange, idPrefix }: { draft: ServiceDraft; onC
   );
 }
 
-function ServiceRow({ service, onSaved, onDeleted }: { service: MonitoredService; onSaved: (s: MonitoredService) => void; onDeleted: (id: number) => void }) {
+function ServiceRow({
+  service,
+  onSaved,
+  onDeleted,
+}: {
+  service: MonitoredService;
+  onSaved: (s: MonitoredService) => void;
+  onDeleted: (id: number) => void;
+}) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState<ServiceDraft>({ name: service.name, url: service.url, enabled: service.enabled });
   const [busy, setBusy] = useState(false);
@@ -131,7 +139,13 @@ function ServiceRow({ service, onSaved, onDeleted }: { service: MonitoredService
         <button type="button" className="button button-small" onClick={() => setEditing(true)} aria-label={`Edit ${service.name}`}>
           Edit
         </button>
-        <button type="button" className="button button-small button-danger" onClick={remove} disabled={busy} aria-label={`Remove ${service.name}`}>
+        <button
+          type="button"
+          className="button button-small button-danger"
+          onClick={remove}
+          disabled={busy}
+          aria-label={`Remove ${service.name}`}
+        >
           Remove
         </button>
       </span>
@@ -177,10 +191,7 @@ function AddService({ onAdded }: { onAdded: (s: MonitoredService) => void }) {
 }
 
 export function AdminServicesPage() {
-  const services = useApiData(
-    async (signal) => (await api.get('/api/v1/admin/services', undefined, signal)).services,
-    [],
-  );
+  const services = useApiData(async (signal) => (await api.get('/api/v1/admin/services', undefined, signal)).services, []);
   const update = (fn: (list: MonitoredService[]) => MonitoredService[]) => services.setData((list) => (list ? fn(list) : list));
 
   return (

@@ -60,7 +60,11 @@ function NewUserForm({ onCreated }: { onCreated: (u: User) => void }) {
     setError(undefined);
     setCreated(undefined);
     try {
-      const { user, resetLink } = await api.post('/api/v1/admin/users', { username: username.trim(), email: email.trim() || undefined, role });
+      const { user, resetLink } = await api.post('/api/v1/admin/users', {
+        username: username.trim(),
+        email: email.trim() || undefined,
+        role,
+      });
       onCreated(user);
       setCreated({ username: user.username, link: resetLink });
       setUsername('');
@@ -186,7 +190,13 @@ function UserRow({ user, isSelf, onChange }: { user: User; isSelf: boolean; onCh
           {user.enabled ? 'Disable' : 'Enable'}
         </button>
         {local && !isSelf && (
-          <button type="button" className="button button-small" disabled={busy} onClick={makeResetLink} aria-label={`Password reset link for ${user.username}`}>
+          <button
+            type="button"
+            className="button button-small"
+            disabled={busy}
+            onClick={makeResetLink}
+            aria-label={`Password reset link for ${user.username}`}
+          >
             Reset link
           </button>
         )}
@@ -198,10 +208,7 @@ function UserRow({ user, isSelf, onChange }: { user: User; isSelf: boolean; onCh
 
 export function AdminUsersPage() {
   const me = useUser();
-  const users = useApiData(
-    async (signal) => (await api.get('/api/v1/admin/users', undefined, signal)).users,
-    [],
-  );
+  const users = useApiData(async (signal) => (await api.get('/api/v1/admin/users', undefined, signal)).users, []);
   const replace = (u: User) => users.setData((list) => list?.map((x) => (x.id === u.id ? u : x)));
   const add = (u: User) => users.setData((list) => [...(list ?? []), u]);
 
