@@ -6,9 +6,10 @@
  */
 import { useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import { api, messageOf } from '../../api/client';
+import { api } from '../../api/client';
 import { CHANNEL_KINDS, KIND_LABELS, type ChannelKind, type NotificationChannel, type TestResult } from '../../api/notifications';
-import { EmptyState, ErrorMessage, Notice, SkeletonRows } from '../../components/feedback';
+import { Notice } from '../../components/feedback';
+import { AddRowPanel, EditableRowsPanel, EditRowForm, RowActions, RowError, useRowAction } from '../../components/editable-row';
 import { Page } from '../../components/page';
 import { useApiData } from '../../hooks/use-api-data';
 
@@ -156,22 +157,9 @@ function ChannelRow({
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(channel.name);
   const [values, setValues] = useState<Values>(() => initialValues(channel.kind, channel));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>(undefined);
+  const { busy, error, run } = useRowAction();
   const [test, setTest] = useState<TestResult | undefined>(undefined);
   const nameId = useId();
-
-  const run = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await work();
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const save = (event: FormEvent) => {
     event.preventDefault();
@@ -209,24 +197,13 @@ function ChannelRow({
 
   if (editing) {
     return (
-      <li className="row row-edit">
-        <form className="form form-inline" onSubmit={save} aria-label={`Edit ${channel.name}`}>
-          <div className="field">
-            <label htmlFor={nameId}>Name</label>
-            <input id={nameId} value={name} required maxLength={100} onChange={(e) => setName(e.target.value)} />
-          </div>
-          <KindFields kind={channel.kind} values={values} onChange={setValues} channel={channel} />
-          <div className="form-buttons">
-            <button type="submit" className="button button-primary button-small" disabled={busy}>
-              {busy ? 'Saving…' : 'Save'}
-            </button>
-            <button type="button" className="button button-small button-quiet" onClick={() => setEditing(false)}>
-              Cancel
-            </button>
-          </div>
-          {error && <ErrorMessage message={error} />}
-        </form>
-      </li>
+      <EditRowForm label={`Edit ${channel.name}`} busy={busy} error={error} onSubmit={save} onCancel={() => setEditing(false)}>
+        <div className="field">
+          <label htmlFor={nameId}>Name</label>
+          <input id={nameId} value={name} required maxLength={100} onChange={(e) => setName(e.target.value)} />
+        </div>
+        <KindFields kind={channel.kind} values={values} onChange={setValues} channel={channel} />
+      </EditRowForm>
     );
   }
   return (
@@ -239,14 +216,10 @@ function ChannelRow({
             {test.delivered ? `Test message delivered (${test.durationMs} ms)` : `Test failed: ${test.error ?? 'unknown error'}`}
           </span>
         )}
-        {error && (
-          <span className="field-error" role="alert">
-            {error}
-          </span>
-        )}
+        <RowError error={error} />
       </span>
       {!channel.enabled && <span className="badge badge-muted">Off</span>}
-      <span className="row-controls">
+      <RowActions name={channel.name} busy={busy} onEdit={() => setEditing(true)} onRemove={remove}>
         <button
           type="button"
           className="button button-small"
@@ -259,19 +232,7 @@ function ChannelRow({
         <button type="button" className="button button-small" onClick={toggle} disabled={busy}>
           {channel.enabled ? 'Turn off' : 'Turn on'}
         </button>
-        <button type="button" className="button button-small" onClick={() => setEditing(true)} aria-label={`Edit ${channel.name}`}>
-          Edit
-        </button>
-        <button
-          type="button"
-          className="button button-small button-danger"
-          onClick={remove}
-          disabled={busy}
-          aria-label={`Remove ${channel.name}`}
-        >
-          Remove
-        </button>
-      </span>
+      </RowActions>
     </li>
   );
 }
@@ -280,15 +241,12 @@ function AddChannel({ onAdded }: { onAdded: (c: NotificationChannel) => void }) 
   const [kind, setKind] = useState<ChannelKind>('ntfy');
   const [name, setName] = useState('');
   const [values, setValues] = useState<Values>(() => initialValues('ntfy'));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>(undefined);
+  const { busy, error, run } = useRowAction();
   const idPrefix = useId();
 
-  const add = async (event: FormEvent) => {
+  const add = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    void run(async () => {
       const { channel: created } = await api.post('/api/v1/admin/notifications/channels', {
         name: name.trim(),
         kind,
@@ -297,61 +255,54 @@ function AddChannel({ onAdded }: { onAdded: (c: NotificationChannel) => void }) 
       onAdded(created);
       setName('');
       setValues(initialValues(kind));
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <section aria-labelledby="add-channel-heading" className="panel">
-      <h2 id="add-channel-heading">Add a channel</h2>
-      <form className="form form-inline" onSubmit={add}>
-        <div className="field">
-          <label htmlFor={`${idPrefix}-kind`}>Kind</label>
-          <select
-            id={`${idPrefix}-kind`}
-            value={kind}
-            onChange={(e) => {
-              const next = e.target.value as ChannelKind;
-              setKind(next);
-              setValues(initialValues(next));
-            }}
-          >
-            {CHANNEL_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {KIND_LABELS[k]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${idPrefix}-name`}>Name</label>
-          <input
-            id={`${idPrefix}-name`}
-            value={name}
-            required
-            maxLength={100}
-            placeholder="Family Discord"
-            onChange={(e) => setName(e.target.value)}
-          />
-        </div>
-        <KindFields kind={kind} values={values} onChange={setValues} />
-        <div className="form-buttons">
-          <button type="submit" className="button button-primary" disabled={busy || !name.trim()}>
-            {busy ? 'Adding…' : 'Add channel'}
-          </button>
-        </div>
-        {error && <ErrorMessage message={error} />}
-      </form>
-    </section>
+    <AddRowPanel
+      heading="Add a channel"
+      submitLabel="Add channel"
+      busy={busy}
+      canSubmit={Boolean(name.trim())}
+      error={error}
+      onSubmit={add}
+    >
+      <div className="field">
+        <label htmlFor={`${idPrefix}-kind`}>Kind</label>
+        <select
+          id={`${idPrefix}-kind`}
+          value={kind}
+          onChange={(e) => {
+            const next = e.target.value as ChannelKind;
+            setKind(next);
+            setValues(initialValues(next));
+          }}
+        >
+          {CHANNEL_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {KIND_LABELS[k]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={`${idPrefix}-name`}>Name</label>
+        <input
+          id={`${idPrefix}-name`}
+          value={name}
+          required
+          maxLength={100}
+          placeholder="Family Discord"
+          onChange={(e) => setName(e.target.value)}
+        />
+      </div>
+      <KindFields kind={kind} values={values} onChange={setValues} />
+    </AddRowPanel>
   );
 }
 
 export function AdminNotificationsPage() {
   const channels = useApiData(async (signal) => (await api.get('/api/v1/admin/notifications/channels', undefined, signal)).channels, []);
-  const update = (fn: (list: NotificationChannel[]) => NotificationChannel[]) => channels.setData((list) => (list ? fn(list) : list));
 
   return (
     <Page title="Notification channels" ready={!channels.loading} back={<Link to="/admin">← Administration</Link>}>
@@ -359,28 +310,14 @@ export function AdminNotificationsPage() {
         Members choose on their <Link to="/notifications">Notifications</Link> page which events they want on which channel. Secrets are
         stored encrypted and are never shown again; leave a secret field empty to keep it.
       </Notice>
-      <AddChannel onAdded={(created) => update((list) => [...list, created])} />
-      <section aria-labelledby="channels-heading" className="panel">
-        <h2 id="channels-heading">Channels</h2>
-        {channels.loading ? (
-          <SkeletonRows count={3} label="Loading channels" />
-        ) : channels.error ? (
-          <ErrorMessage message={channels.error} onRetry={channels.reload} />
-        ) : !channels.data || channels.data.length === 0 ? (
-          <EmptyState>No channels yet. Add one above, then send a test.</EmptyState>
-        ) : (
-          <ul className="rows">
-            {channels.data.map((c) => (
-              <ChannelRow
-                key={c.id}
-                channel={c}
-                onSaved={(saved) => update((list) => list.map((x) => (x.id === saved.id ? saved : x)))}
-                onDeleted={(id) => update((list) => list.filter((x) => x.id !== id))}
-              />
-            ))}
-          </ul>
-        )}
-      </section>
+      <AddChannel onAdded={(created) => channels.setData((list) => (list ? [...list, created] : list))} />
+      <EditableRowsPanel
+        heading="Channels"
+        list={channels}
+        loadingLabel="Loading channels"
+        empty="No channels yet. Add one above, then send a test."
+        row={(c, onSaved, onDeleted) => <ChannelRow key={c.id} channel={c} onSaved={onSaved} onDeleted={onDeleted} />}
+      />
     </Page>
   );
 }

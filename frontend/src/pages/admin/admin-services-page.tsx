@@ -5,9 +5,9 @@
  */
 import { useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import { api, messageOf } from '../../api/client';
+import { api } from '../../api/client';
 import type { MonitoredService } from '../../api/types';
-import { EmptyState, ErrorMessage, SkeletonRows } from '../../components/feedback';
+import { AddRowPanel, EditableRowsPanel, EditRowForm, RowActions, RowError, useRowAction } from '../../components/editable-row';
 import { Page } from '../../components/page';
 import { useApiData } from '../../hooks/use-api-data';
 
@@ -66,61 +66,40 @@ function ServiceRow({
 }) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState<ServiceDraft>({ name: service.name, url: service.url, enabled: service.enabled });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>(undefined);
+  const { busy, error, run } = useRowAction();
   const idPrefix = useId();
 
-  const save = async (event: FormEvent) => {
+  const save = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    void run(async () => {
       const body = await api.patch('/api/v1/admin/services/:id', draft, { id: service.id });
       onSaved(body.service);
       setEditing(false);
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
-  const remove = async () => {
+  const remove = () => {
     if (!window.confirm(`Stop monitoring “${service.name}” and remove it?`)) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    void run(async () => {
       await api.delete('/api/v1/admin/services/:id', { id: service.id });
       onDeleted(service.id);
-    } catch (err) {
-      setError(messageOf(err));
-      setBusy(false);
-    }
+    });
   };
 
   if (editing) {
     return (
-      <li className="row row-edit">
-        <form className="form form-inline" onSubmit={save} aria-label={`Edit ${service.name}`}>
-          <ServiceFields draft={draft} onChange={setDraft} idPrefix={idPrefix} />
-          <div className="form-buttons">
-            <button type="submit" className="button button-primary button-small" disabled={busy}>
-              {busy ? 'Saving…' : 'Save'}
-            </button>
-            <button
-              type="button"
-              className="button button-small button-quiet"
-              onClick={() => {
-                setDraft({ name: service.name, url: service.url, enabled: service.enabled });
-                setEditing(false);
-              }}
-            >
-              Cancel
-            </button>
-          </div>
-          {error && <ErrorMessage message={error} />}
-        </form>
-      </li>
+      <EditRowForm
+        label={`Edit ${service.name}`}
+        busy={busy}
+        error={error}
+        onSubmit={save}
+        onCancel={() => {
+          setDraft({ name: service.name, url: service.url, enabled: service.enabled });
+          setEditing(false);
+        }}
+      >
+        <ServiceFields draft={draft} onChange={setDraft} idPrefix={idPrefix} />
+      </EditRowForm>
     );
   }
   return (
@@ -128,27 +107,10 @@ function ServiceRow({
       <span className="row-main">
         <strong>{service.name}</strong>
         <span className="muted row-sub url">{service.url}</span>
-        {error && (
-          <span className="field-error" role="alert">
-            {error}
-          </span>
-        )}
+        <RowError error={error} />
       </span>
       {!service.enabled && <span className="badge badge-muted">Not monitored</span>}
-      <span className="row-controls">
-        <button type="button" className="button button-small" onClick={() => setEditing(true)} aria-label={`Edit ${service.name}`}>
-          Edit
-        </button>
-        <button
-          type="button"
-          className="button button-small button-danger"
-          onClick={remove}
-          disabled={busy}
-          aria-label={`Remove ${service.name}`}
-        >
-          Remove
-        </button>
-      </span>
+      <RowActions name={service.name} busy={busy} onEdit={() => setEditing(true)} onRemove={remove} />
     </li>
   );
 }
@@ -156,68 +118,44 @@ function ServiceRow({
 function AddService({ onAdded }: { onAdded: (s: MonitoredService) => void }) {
   const empty: ServiceDraft = { name: '', url: '', enabled: true };
   const [draft, setDraft] = useState<ServiceDraft>(empty);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>(undefined);
+  const { busy, error, run } = useRowAction();
   const idPrefix = useId();
 
-  const add = async (event: FormEvent) => {
+  const add = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    void run(async () => {
       onAdded((await api.post('/api/v1/admin/services', draft)).service);
       setDraft(empty);
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <section aria-labelledby="add-service-heading" className="panel">
-      <h2 id="add-service-heading">Add a service</h2>
-      <form className="form form-inline" onSubmit={add}>
-        <ServiceFields draft={draft} onChange={setDraft} idPrefix={idPrefix} />
-        <div className="form-buttons">
-          <button type="submit" className="button button-primary" disabled={busy || !draft.name.trim() || !draft.url.trim()}>
-            {busy ? 'Adding…' : 'Add service'}
-          </button>
-        </div>
-        {error && <ErrorMessage message={error} />}
-      </form>
-    </section>
+    <AddRowPanel
+      heading="Add a service"
+      submitLabel="Add service"
+      busy={busy}
+      canSubmit={Boolean(draft.name.trim() && draft.url.trim())}
+      error={error}
+      onSubmit={add}
+    >
+      <ServiceFields draft={draft} onChange={setDraft} idPrefix={idPrefix} />
+    </AddRowPanel>
   );
 }
 
 export function AdminServicesPage() {
   const services = useApiData(async (signal) => (await api.get('/api/v1/admin/services', undefined, signal)).services, []);
-  const update = (fn: (list: MonitoredService[]) => MonitoredService[]) => services.setData((list) => (list ? fn(list) : list));
 
   return (
     <Page title="Monitored services" ready={!services.loading} back={<Link to="/admin">← Administration</Link>}>
-      <AddService onAdded={(created) => update((list) => [...list, created])} />
-      <section aria-labelledby="services-list-heading" className="panel">
-        <h2 id="services-list-heading">Services</h2>
-        {services.loading ? (
-          <SkeletonRows count={3} label="Loading services" />
-        ) : services.error ? (
-          <ErrorMessage message={services.error} onRetry={services.reload} />
-        ) : !services.data || services.data.length === 0 ? (
-          <EmptyState>No extra services are monitored yet. Add one above.</EmptyState>
-        ) : (
-          <ul className="rows">
-            {services.data.map((s) => (
-              <ServiceRow
-                key={s.id}
-                service={s}
-                onSaved={(saved) => update((list) => list.map((x) => (x.id === saved.id ? saved : x)))}
-                onDeleted={(id) => update((list) => list.filter((x) => x.id !== id))}
-              />
-            ))}
-          </ul>
-        )}
-      </section>
+      <AddService onAdded={(created) => services.setData((list) => (list ? [...list, created] : list))} />
+      <EditableRowsPanel
+        heading="Services"
+        list={services}
+        loadingLabel="Loading services"
+        empty="No extra services are monitored yet. Add one above."
+        row={(s, onSaved, onDeleted) => <ServiceRow key={s.id} service={s} onSaved={onSaved} onDeleted={onDeleted} />}
+      />
     </Page>
   );
 }

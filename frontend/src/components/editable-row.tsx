@@ -1,0 +1,152 @@
+/**
+ * The pieces of an admin list row that can be edited in place and removed
+ * (monitored services, notification channels): the inline edit form with
+ * Save/Cancel, the Edit/Remove buttons, and the busy/error state of the
+ * actions behind them.
+ */
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { messageOf } from '../api/client';
+import type { ApiData } from '../hooks/use-api-data';
+import { EmptyState, ErrorMessage, SkeletonRows } from './feedback';
+
+/** Runs one action at a time: `busy` while it runs, its failure in `error`. */
+export function useRowAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const run = async (work: () => Promise<void>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await work();
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, run };
+}
+
+/** The row in edit mode: the fields, Save and Cancel, and the last error. */
+export function EditRowForm(props: {
+  label: string;
+  busy: boolean;
+  error?: string;
+  onSubmit: (event: FormEvent) => void;
+  onCancel: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <li className="row row-edit">
+      <form className="form form-inline" onSubmit={props.onSubmit} aria-label={props.label}>
+        {props.children}
+        <div className="form-buttons">
+          <button type="submit" className="button button-primary button-small" disabled={props.busy}>
+            {props.busy ? 'Saving…' : 'Save'}
+          </button>
+          <button type="button" className="button button-small button-quiet" onClick={props.onCancel}>
+            Cancel
+          </button>
+        </div>
+        {props.error && <ErrorMessage message={props.error} />}
+      </form>
+    </li>
+  );
+}
+
+/** A row action's failure, under the row's name. */
+export function RowError({ error }: { error?: string }) {
+  if (!error) return null;
+  return (
+    <span className="field-error" role="alert">
+      {error}
+    </span>
+  );
+}
+
+/** The row's buttons: any of its own first, then Edit and Remove. */
+export function RowActions(props: { name: string; busy: boolean; onEdit: () => void; onRemove: () => void; children?: ReactNode }) {
+  return (
+    <span className="row-controls">
+      {props.children}
+      <button type="button" className="button button-small" onClick={props.onEdit} aria-label={`Edit ${props.name}`}>
+        Edit
+      </button>
+      <button
+        type="button"
+        className="button button-small button-danger"
+        onClick={props.onRemove}
+        disabled={props.busy}
+        aria-label={`Remove ${props.name}`}
+      >
+        Remove
+      </button>
+    </span>
+  );
+}
+
+/**
+ * A panel listing editable rows: skeleton while loading, the error with a retry,
+ * `empty` when there are none. `row` renders one item with the callbacks that
+ * replace it in the list after a save or drop it after a removal.
+ */
+export function EditableRowsPanel<T extends { id: number }>(props: {
+  heading: string;
+  list: ApiData<T[]>;
+  loadingLabel: string;
+  empty: ReactNode;
+  row: (item: T, onSaved: (saved: T) => void, onDeleted: (id: number) => void) => ReactNode;
+}) {
+  const headingId = useId();
+  const { list } = props;
+  const update = (fn: (items: T[]) => T[]) => list.setData((items) => (items ? fn(items) : items));
+  return (
+    <section aria-labelledby={headingId} className="panel">
+      <h2 id={headingId}>{props.heading}</h2>
+      {list.loading ? (
+        <SkeletonRows count={3} label={props.loadingLabel} />
+      ) : list.error ? (
+        <ErrorMessage message={list.error} onRetry={list.reload} />
+      ) : !list.data || list.data.length === 0 ? (
+        <EmptyState>{props.empty}</EmptyState>
+      ) : (
+        <ul className="rows">
+          {list.data.map((item) =>
+            props.row(
+              item,
+              (saved) => update((items) => items.map((x) => (x.id === saved.id ? saved : x))),
+              (id) => update((items) => items.filter((x) => x.id !== id)),
+            ),
+          )}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/** The panel that adds a row: its fields, one submit button and the last error. */
+export function AddRowPanel(props: {
+  heading: string;
+  submitLabel: string;
+  busy: boolean;
+  canSubmit: boolean;
+  error?: string;
+  onSubmit: (event: FormEvent) => void;
+  children: ReactNode;
+}) {
+  const headingId = useId();
+  return (
+    <section aria-labelledby={headingId} className="panel">
+      <h2 id={headingId}>{props.heading}</h2>
+      <form className="form form-inline" onSubmit={props.onSubmit}>
+        {props.children}
+        <div className="form-buttons">
+          <button type="submit" className="button button-primary" disabled={props.busy || !props.canSubmit}>
+            {props.busy ? 'Adding…' : props.submitLabel}
+          </button>
+        </div>
+        {props.error && <ErrorMessage message={props.error} />}
+      </form>
+    </section>
+  );
+}
