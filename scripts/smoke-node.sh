@@ -9,7 +9,10 @@ node_bin=${1:?usage: scripts/smoke-node.sh /path/to/node}
 version=$("$node_bin" --version)
 
 echo "== smoke test on Node $version: build"
+# The same steps as the backend's build script: the shared contract, the backend, the embedded database template.
+"$node_bin" node_modules/typescript/bin/tsc -p packages/contracts/tsconfig.build.json
 "$node_bin" node_modules/typescript/bin/tsc -p backend/tsconfig.build.json
+"$node_bin" backend/dist/db/build-embedded-template.js
 
 data_dir=$(mktemp -d)
 log="$data_dir/medianest.out"
