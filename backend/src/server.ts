@@ -65,6 +65,10 @@ export async function startServer(
   }
 
   let stopping: Promise<void> | undefined;
+  let closing = false;
+  server.prependListener('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (closing) res.setHeader('Connection', 'close');
+  });
   const stop = () => {
     stopping ??= (async () => {
       if (config.SHUTDOWN_DRAIN_MS > 0) {
@@ -75,10 +79,11 @@ export async function startServer(
         );
         await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DRAIN_MS));
       }
+      // From now on every response asks its client to close the connection: a keep-alive client that
+      // keeps sending would otherwise hold server.close() open for as long as it keeps sending.
+      closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      // WebSocket connections would hold server.close() open until the budget runs out.
-      await realtime.close();
       let timer: NodeJS.Timeout | undefined;
       const budget = new Promise<void>((resolve) => {
         timer = setTimeout(() => {
@@ -87,6 +92,9 @@ export async function startServer(
           resolve();
         }, SHUTDOWN_BUDGET_MS);
       });
+      // WebSocket connections would hold server.close() open: they end first, as a recoverable shutdown.
+      // (Socket.IO's close also waits for the HTTP server to close, so it runs inside the same budget.)
+      await Promise.race([realtime.close(), budget]);
       await Promise.race([closed, budget]);
       clearTimeout(timer);
       if (metricsServer) {

@@ -101,10 +101,30 @@ export interface RealtimeServer {
   close(): Promise<void>;
 }
 
+/**
+ * The adapter subscribes on a duplicate of the publishing connection and drops the reply; a shutdown
+ * that comes before the subscription completed (a process stopped right after it started) would
+ * reject it with nobody listening. Its outcome shows in the adapter anyway, so it is marked handled.
+ */
+function settleSubscriptions(publisher: Redis): void {
+  const duplicate = publisher.duplicate.bind(publisher);
+  publisher.duplicate = (...args: Parameters<Redis['duplicate']>) => {
+    const client = duplicate(...args);
+    const subscribe = client.subscribe.bind(client) as (...channels: string[]) => Promise<unknown>;
+    client.subscribe = ((...channels: string[]) => {
+      const reply = subscribe(...channels);
+      reply.catch(() => undefined);
+      return reply;
+    }) as unknown as Redis['subscribe'];
+    return client;
+  };
+}
+
 function createIo(deps: BroadcastDeps, options: Partial<ServerOptions>, httpServer?: http.Server): { io: RealtimeIo; publisher?: Redis } {
   let publisher: Redis | undefined;
   if (deps.redis) {
     publisher = deps.redis.queueing();
+    settleSubscriptions(publisher);
     const prefix = deps.keyPrefix ?? '';
     options.adapter = createAdapter(publisher, {
       streamName: `${prefix}socket.io`,
