@@ -145,7 +145,7 @@ export async function memberTraffic(baseUrl: string, cookie: string, upstream: U
         ? await fetch(`${baseUrl}/api/v1/media/search?q=matrix${round}`, { headers: { cookie } })
         : upstream === 'plex-api'
           ? await fetch(`${baseUrl}/api/v1/plex/search?q=matrix${round}`, { headers: { cookie } })
-          : await fetch(`${baseUrl}/api/v1/auth/plex/pin`, { method: 'POST' });
+          : await fetch(`${baseUrl}/api/v1/auth/plex/pin`, { method: 'POST', headers: { 'x-requested-with': 'XMLHttpRequest' } });
     await res.arrayBuffer();
     statuses.push(res.status);
     if (upstream === 'plex-tv') break; // sign-in attempts are rate-limited per client; one per round is plenty
