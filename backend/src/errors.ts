@@ -81,3 +81,16 @@ export class AppError extends Error {
 export function isAppError(err: unknown): err is AppError {
   return err instanceof AppError;
 }
+
+/**
+ * `err` and the errors of its `cause` chain (drivers and ORMs wrap the real reason), at most 8 deep,
+ * each with its `code` and `message` as strings ('' when absent).
+ */
+export function causeChain(err: unknown): Array<{ code: string; message: string }> {
+  const chain: Array<{ code: string; message: string }> = [];
+  for (let e: unknown = err; e && typeof e === 'object' && chain.length < 8; e = (e as { cause?: unknown }).cause) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    chain.push({ code: typeof code === 'string' ? code : '', message: typeof message === 'string' ? message : '' });
+  }
+  return chain;
+}

@@ -5,7 +5,7 @@
  * Retry-After, and while the database breaker is open it does so at once,
  * without touching the database, until the breaker's probe finds it back.
  */
-import { AppError } from '../errors';
+import { AppError, causeChain } from '../errors';
 
 export type DatabaseOutageReason = 'not_answering' | 'unreachable' | 'breaker_open';
 
@@ -27,12 +27,10 @@ const CONNECTIVITY_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '
 
 /** The database outage `err` (or one of its causes) says, or undefined for any other error. */
 export function classifyDatabaseOutage(err: unknown): DatabaseOutageReason | undefined {
-  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
-    const { code, message } = e as { code?: unknown; message?: unknown };
-    const text = typeof message === 'string' ? message : '';
+  for (const { code, message } of causeChain(err)) {
     // node-postgres: query_timeout, pool connect timeout, a connection that died under a query.
-    if (/^Query read timeout$|timeout exceeded when trying to connect|Connection terminated/i.test(text)) return 'not_answering';
-    if (typeof code === 'string' && CONNECTIVITY_CODES.has(code)) return 'unreachable';
+    if (/^Query read timeout$|timeout exceeded when trying to connect|Connection terminated/i.test(message)) return 'not_answering';
+    if (CONNECTIVITY_CODES.has(code)) return 'unreachable';
   }
   return undefined;
 }

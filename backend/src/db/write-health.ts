@@ -7,6 +7,7 @@
  * readiness and in `medianest_database_writable`, and a small heartbeat write
  * is retried on an interval until one succeeds, which clears both by itself.
  */
+import { causeChain } from '../errors';
 import { logger } from '../observability/logging/logger';
 
 export type WriteFailureReason = 'disk_full' | 'read_only';
@@ -23,10 +24,8 @@ const READ_ONLY_CODES = new Set(['EROFS', '25006']);
 
 /** The write failure `err` (or one of its causes) is, or undefined for any other error. */
 export function classifyWriteFailure(err: unknown): { reason: WriteFailureReason; message: string } | undefined {
-  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
-    const { code, message } = e as { code?: unknown; message?: unknown };
-    const text = typeof message === 'string' ? message.replace(/\s+/g, ' ').trim() : '';
-    const c = typeof code === 'string' ? code : '';
+  for (const { code: c, message } of causeChain(err)) {
+    const text = message.replace(/\s+/g, ' ').trim();
     if (DISK_FULL_CODES.has(c) || /could not extend file|no space left on device|disk quota exceeded/i.test(text)) {
       return { reason: 'disk_full', message: text || c };
     }
