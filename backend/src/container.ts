@@ -133,7 +133,7 @@ export async function createContainer(config: Config, options: IntegrationOption
   const library = new LibraryService(plex, cache, playLinks);
   const plexLogin = new PlexLoginService(plexTv, plex, users, cache, overseerrUsers);
   // While the database breaker is open, members get a 503 at once instead of waiting on a database that does not answer.
-  database.failFastWhen(() => breakers.states().database === 'open');
+  database.failFastWhen(() => breakers.stateOf('database') === 'open');
   installRecoveryProcedures(
     breakers,
     {

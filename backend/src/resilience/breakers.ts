@@ -189,6 +189,11 @@ export class BreakerRegistry {
     return breaker;
   }
 
+  /** The state of one breaker, without creating it (undefined while it does not exist yet). */
+  stateOf(service: BreakerService): BreakerState | undefined {
+    return this.breakers.get(service)?.state;
+  }
+
   states(): Partial<Record<BreakerService, BreakerState>> {
     const out: Partial<Record<BreakerService, BreakerState>> = {};
     for (const [service, breaker] of this.breakers) out[service] = breaker.state;
