@@ -9,8 +9,12 @@
 //     --target medianest-backend=127.0.0.1:9090[,127.0.0.1:9091 ...] [--target prometheus=127.0.0.1:19091 ...] \
 //     [--alertmanager 127.0.0.1:19093] \
 //     [--webhook-url http://127.0.0.1:4000/api/v1/alerts/webhook --webhook-token-file FILE] \
-//     [--metrics-token-file FILE] [--scrape-interval 5s --evaluation-interval 5s]
+//     [--metrics-token-file FILE] [--scrape-interval 5s --evaluation-interval 5s] [--group-interval 5s]
 //
+// --group-interval replaces every route's group_interval (how long Alertmanager
+// waits before it tells a group's news, a resolution included): the stack test
+// runs fault after fault on one upstream and needs each resolution within
+// seconds; the drill keeps the production value.
 // Writes DIR/prometheus.yml and DIR/alertmanager.yml. Scrape jobs without a
 // --target are dropped (listed on stderr), so a partial stack has no
 // permanently-down targets. Needs the `yaml` package.
@@ -83,6 +87,14 @@ for (const receiver of am.receivers) {
       hook.http_config.authorization.credentials_file = readable(opts['webhook-token-file'], 'webhook token file');
     else delete hook.http_config;
   }
+}
+
+if (opts['group-interval']) {
+  const shorten = (route) => {
+    if (route.group_interval) route.group_interval = opts['group-interval'];
+    for (const child of route.routes ?? []) shorten(child);
+  };
+  shorten(am.route);
 }
 
 fs.mkdirSync(opts.out, { recursive: true });

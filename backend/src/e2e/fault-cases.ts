@@ -9,7 +9,9 @@
  *
  * Consecutive cases hit different upstreams, so that Alertmanager's
  * grouping (by alertname and service) never holds one case's notification
- * back behind the previous case's.
+ * back behind the previous case's. The stack test runs each upstream's
+ * cases in order and the three upstreams side by side; the drill runs them
+ * all in order.
  */
 import { fakeDns, type FakeDns } from '../test/fakes/dns';
 import { startUpstreams, type Upstreams } from '../test/fakes/upstreams';

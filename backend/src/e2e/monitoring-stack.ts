@@ -24,6 +24,8 @@ export interface MonitoringStackOptions {
   /** Override scrape/evaluation intervals (the stack test); the drill keeps production values. */
   scrapeInterval?: string;
   evaluationInterval?: string;
+  /** Override Alertmanager's group_interval on every route (the stack test: resolutions within seconds). */
+  groupInterval?: string;
   /** Start the PostgreSQL, Redis and node exporters against the local servers. */
   exporters?: boolean;
 }
@@ -117,6 +119,7 @@ export async function startMonitoringStack(options: MonitoringStackOptions): Pro
     }
     if (options.scrapeInterval) renderArgs.push('--scrape-interval', options.scrapeInterval);
     if (options.evaluationInterval) renderArgs.push('--evaluation-interval', options.evaluationInterval);
+    if (options.groupInterval) renderArgs.push('--group-interval', options.groupInterval);
     execFileSync(process.execPath, renderArgs, { stdio: 'pipe' });
 
     if (options.exporters !== false) {

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/context';
 import type { Upstreams } from '../test/fakes/upstreams';
 import { waitFor } from '../test/tcp-proxy';
-import { faultCases, memberTraffic, startFaultRig, type FaultRig } from './fault-cases';
+import { faultCases, memberTraffic, startFaultRig, type FaultCase, type FaultRig } from './fault-cases';
 import { dashboardQueries, startMonitoringStack, type MonitoringStack } from './monitoring-stack';
 import { driveTraffic, readAlerts, signIn } from './traffic';
 
@@ -53,6 +53,9 @@ beforeAll(async () => {
     metricsToken: METRICS_TOKEN,
     scrapeInterval: '1s',
     evaluationInterval: '1s',
+    // Each upstream meets several faults in a row: the previous fault's resolution must arrive within seconds,
+    // not at the production group_interval (1 m for pages).
+    groupInterval: '5s',
   });
   admin = await signIn(app.baseUrl, 'admin', ADMIN_PASSWORD);
 });
@@ -126,7 +129,7 @@ describe('monitoring stack', () => {
     const breakerOpen = async (upstream: string) =>
       (await stack.query(`medianest_circuit_breaker_state{service="${upstream}"} > 0`)).length > 0;
     const outcomes: Record<string, { received: boolean; memberStatuses: number[]; recovered: boolean }> = {};
-    for (const fault of faultCases(rig, { timeoutMs: 3000, flapMs: 20_000 })) {
+    const runCase = async (fault: FaultCase) => {
       // The previous case on this upstream has cleared by itself (no restart, no member action needed): its breaker
       // closed and the alert's resolution reached the webhook, so Alertmanager starts a fresh group for this one.
       const recovered = await waitFor(
@@ -167,7 +170,16 @@ describe('monitoring stack', () => {
       );
       await fault.restore();
       outcomes[fault.name] = { received, memberStatuses: [...memberStatuses].sort(), recovered };
-    }
+    };
+    // The three upstreams fail independently (Alertmanager groups by alertname and service, and each upstream has
+    // its own breaker and routes), so each upstream's cases run one after another while the upstreams run side by side.
+    const cases = faultCases(rig, { timeoutMs: 3000, flapMs: 20_000 });
+    await Promise.all(
+      (['overseerr', 'plex-api', 'plex-tv'] as const).map(async (upstream) => {
+        for (const fault of cases.filter((c) => c.upstream === upstream)) await runCase(fault);
+      }),
+    );
+    expect(Object.keys(outcomes).sort()).toEqual(cases.map((c) => c.name).sort());
     await waitFor(
       async () => {
         for (const u of ['overseerr', 'plex-api', 'plex-tv']) if (await breakerOpen(u)) return false;
