@@ -35,6 +35,7 @@
 import type http from 'node:http';
 import type { ServerToClientEvents } from '@medianest/contracts';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { closeRecoveryGap } from './recovery-gap';
 import type { Redis } from 'ioredis';
 import { Server, type ServerOptions, type Socket } from 'socket.io';
 import { originAllowed } from '../http/public-url';
@@ -126,13 +127,21 @@ function createIo(deps: BroadcastDeps, options: Partial<ServerOptions>, httpServ
     publisher = deps.redis.queueing();
     settleSubscriptions(publisher);
     const prefix = deps.keyPrefix ?? '';
-    options.adapter = createAdapter(publisher, {
-      streamName: `${prefix}socket.io`,
+    const streamName = `${prefix}socket.io`;
+    const makeAdapter = createAdapter(publisher, {
+      streamName,
       channelPrefix: `${prefix}socket.io`,
       sessionKeyPrefix: `${prefix}socket.io:session:`,
       // Long enough for RECOVERY_WINDOW_MS of events in a busy household; trimming older entries only costs recovery.
       maxLen: 10_000,
-    }) as ServerOptions['adapter'];
+    });
+    const redis = publisher;
+    // Socket.IO calls `new adapter(nsp)`: a plain function (not an arrow) that returns the instance.
+    options.adapter = function recoveringAdapter(nsp: Parameters<typeof makeAdapter>[0]) {
+      const adapter = makeAdapter(nsp);
+      closeRecoveryGap(adapter as unknown as Parameters<typeof closeRecoveryGap>[0], redis, streamName);
+      return adapter;
+    };
   }
   const serverOptions: Partial<ServerOptions> = {
     ...options,
