@@ -611,15 +611,24 @@ describe('the MediaNest web app in Chromium', () => {
         )
         .toEqual([{ title: 'MediaNest test notification', body: pushed!.payload.body, data: { link: pushed!.payload.link ?? '/' } }]);
 
-      // The same page on a phone.
+      // The same member on a phone, a device without push yet: the desktop is listed, not "this device".
       const phone = await newContext(PHONE, await context.storageState());
-      await phone.addInitScript(stubPushManager, browserSubscription);
+      // Never the real PushManager, even if a permission slipped through (it would reach FCM).
+      await phone.addInitScript(stubPushManager, pushService.subscribe());
       const small = await phone.newPage();
       await small.goto('/notifications');
-      await small.getByRole('region', { name: /Browsers/ }).getByRole('list', { name: 'Devices receiving push notifications' }).waitFor();
+      const phoneSection = small.getByRole('region', { name: /Browsers/ });
+      await phoneSection.getByRole('button', { name: 'Enable push notifications on this device' }).waitFor();
+      await phoneSection.getByRole('button', { name: 'Remove Chrome on Linux' }).waitFor();
+      expect(await phoneSection.getByText('(this device)').count()).toBe(0);
       await small.locator('[aria-busy="true"]').first().waitFor({ state: 'detached' });
       await shot(small, 'notifications', 'phone');
       expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+      // This browser was not given permission to show notifications: it says so, and subscribes nothing.
+      await phoneSection.getByRole('button', { name: 'Enable push notifications on this device' }).click();
+      await expect.poll(() => phoneSection.getByRole('alert').textContent()).toMatch(/did not allow notifications|blocked/);
+      expect(await small.evaluate(() => (window as unknown as { __push: { calls: unknown[] } }).__push.calls)).toEqual([]);
+      await shot(small, 'notifications-push-refused', 'phone');
       await phone.close();
 
       // Turning it off unsubscribes the browser and removes the device.

@@ -32,5 +32,5 @@ export const KIND_LABELS: Record<ChannelKind, string> = {
   slack: 'Slack-compatible webhook',
   webhook: 'Signed JSON webhook',
   email: 'E-mail (SMTP)',
-  webpush: 'Web Push (browsers and installed app)',
+  webpush: 'Web Push',
 };

@@ -131,12 +131,16 @@ function PushDevices() {
         <Notice tone="warning">Push notifications are turned off on this server.</Notice>
       ) : (
         <div className="form-buttons">
-          {subscribed ? (
+          {thisDevice === undefined ? (
+            <span className="muted" role="status">
+              Checking this device…
+            </span>
+          ) : subscribed ? (
             <button type="button" className="button" disabled={busy} onClick={() => void disable()}>
               Turn off push notifications on this device
             </button>
           ) : (
-            <button type="button" className="button button-primary" disabled={busy || thisDevice === undefined} onClick={() => void enable()}>
+            <button type="button" className="button button-primary" disabled={busy} onClick={() => void enable()}>
               Enable push notifications on this device
             </button>
           )}
