@@ -386,18 +386,26 @@ export class NotificationsService {
       await this.sender.send(config, message, recipient);
       notificationsTotal.inc({ channel: channel.kind, event, outcome: 'delivered' });
     } catch (err) {
-      const final = last || isFinalPushFailure(err);
-      notificationsTotal.inc({ channel: channel.kind, event, outcome: final ? 'failed' : 'retrying' });
-      logger()[final ? 'error' : 'warn'](
+      if (isFinalPushFailure(err)) {
+        // The member's browsers are all gone: like a member who never subscribed, not a failing channel.
+        notificationsTotal.inc({ channel: channel.kind, event, outcome: 'expired' });
+        logger().info(
+          { event: 'notifications.push.no_device', channel_id: channel.id, notification: event, err: errorText(err) },
+          'Nothing to push to: no subscribed browser is left',
+        );
+        throw err;
+      }
+      notificationsTotal.inc({ channel: channel.kind, event, outcome: last ? 'failed' : 'retrying' });
+      logger()[last ? 'error' : 'warn'](
         {
           event: 'notifications.delivery.failed',
           channel_id: channel.id,
           channel: channel.kind,
           notification: event,
-          final,
+          final: last,
           err: errorText(err),
         },
-        `Notification over ${channel.kind} failed${final ? '' : '; it will be retried'}`,
+        `Notification over ${channel.kind} failed${last ? '' : '; it will be retried'}`,
       );
       throw err;
     } finally {

@@ -240,8 +240,10 @@ describe('delivery through the push service', () => {
     expect((await state(alice.cookie)).body.devices.map((d: { label: string }) => d.label)).toEqual(['Chrome on Linux']);
     expect(logs.lines.some((l) => l.event === 'notifications.push.expired' && l.user_id === alice.id)).toBe(true);
 
-    // The last device goes too: the message fails at once, after one attempt, and is not retried.
+    // The last device goes too: the message fails at once, after one attempt, and is not retried. It is
+    // counted as expired, not failed: the channel works, the member just has no browser left.
     const failedBefore = await registrySum('medianest_notifications_total', { channel: 'webpush', outcome: 'failed' });
+    const expiredBefore = await registrySum('medianest_notifications_total', { channel: 'webpush', outcome: 'expired' });
     push.expire(browsers.laptop.endpoint);
     const last = (await deliveries()).length;
     expect(await change(9004, 'approved', 'Heat')).toBe(1);
@@ -251,7 +253,8 @@ describe('delivery through the push service', () => {
     expect(row).toMatchObject({ status: 'failed', attempts: 1 });
     expect(row!.lastError).toContain('expired');
     expect((await state(alice.cookie)).body.devices).toEqual([]);
-    expect(await registrySum('medianest_notifications_total', { channel: 'webpush', outcome: 'failed' })).toBe(failedBefore + 1);
+    expect(await registrySum('medianest_notifications_total', { channel: 'webpush', outcome: 'expired' })).toBe(expiredBefore + 1);
+    expect(await registrySum('medianest_notifications_total', { channel: 'webpush', outcome: 'failed' })).toBe(failedBefore);
   });
 
   it('removes the device a member unsubscribes in their browser', async () => {
