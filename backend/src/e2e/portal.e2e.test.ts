@@ -69,7 +69,11 @@ function stubPushManager(subscription: BrowserSubscription): void {
   const w = window as unknown as { __push: { calls: { userVisibleOnly: boolean; key: string }[]; unsubscribed: number } };
   w.__push = { calls: [], unsubscribed: 0 };
   const remembered = () => localStorage.getItem('stub-push-key');
-  const toBase64Url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const toBase64Url = (bytes: Uint8Array) =>
+    btoa(String.fromCharCode(...bytes))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '');
   const fromBase64Url = (text: string) => Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
   const make = (key: string) => ({
     endpoint: subscription.endpoint,
@@ -88,11 +92,11 @@ function stubPushManager(subscription: BrowserSubscription): void {
     const key = toBase64Url(new Uint8Array(raw instanceof ArrayBuffer ? raw : (raw as Uint8Array).buffer));
     w.__push.calls.push({ userVisibleOnly: options?.userVisibleOnly === true, key });
     localStorage.setItem('stub-push-key', key);
-    return make(key) as unknown as PushSubscription;
+    return make(key);
   };
   PushManager.prototype.getSubscription = async function () {
     const key = remembered();
-    return (key ? make(key) : null) as unknown as PushSubscription | null;
+    return key ? make(key) : null;
   };
 }
 
@@ -118,6 +122,14 @@ async function newContext(viewport: { width: number; height: number }, storageSt
 
 async function shot(page: Page, name: string, width: 'desktop' | 'phone'): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
+}
+
+async function signInAsAdmin(page: Page): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Username').fill('admin');
+  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
 }
 
 /** The nav link in the header (opening the phone menu first when it is collapsed). */
@@ -440,11 +452,7 @@ describe('the MediaNest web app in Chromium', () => {
     ] as const) {
       const context = await newContext(viewport);
       const page = await context.newPage();
-      await page.goto('/login');
-      await page.getByLabel('Username').fill('admin');
-      await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      await signInAsAdmin(page);
       await navigate(page, 'Admin');
       await page.getByRole('heading', { name: 'Administration' }).waitFor();
       await shot(page, 'admin', width);
@@ -508,11 +516,7 @@ describe('the MediaNest web app in Chromium', () => {
       await context.grantPermissions(['notifications'], { origin: server.baseUrl });
       await context.addInitScript(stubPushManager, browserSubscription);
       const page = await context.newPage();
-      await page.goto('/login');
-      await page.getByLabel('Username').fill('admin');
-      await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      await signInAsAdmin(page);
 
       // Installable: the manifest the page links to, its icons real PNGs of the sizes it states.
       const manifestHref = await page.locator('link[rel="manifest"]').getAttribute('href');
@@ -606,7 +610,11 @@ describe('the MediaNest web app in Chromium', () => {
       await expect
         .poll(() =>
           page.evaluate(async () =>
-            (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, data: n.data as unknown })),
+            (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
+              title: n.title,
+              body: n.body,
+              data: n.data as unknown,
+            })),
           ),
         )
         .toEqual([{ title: 'MediaNest test notification', body: pushed!.payload.body, data: { link: pushed!.payload.link ?? '/' } }]);

@@ -36,12 +36,7 @@ import { circuitBreakerState } from '../observability/metrics/catalog';
 
 /** One breaker per notification channel kind: an ntfy outage must not pause Discord deliveries. */
 export type NotificationBreakerService =
-  | 'notify-ntfy'
-  | 'notify-discord'
-  | 'notify-slack'
-  | 'notify-webhook'
-  | 'notify-email'
-  | 'notify-webpush';
+  'notify-ntfy' | 'notify-discord' | 'notify-slack' | 'notify-webhook' | 'notify-email' | 'notify-webpush';
 export type BreakerService = 'plex-api' | 'plex-tv' | 'overseerr' | 'redis' | 'database' | NotificationBreakerService;
 export type BreakerState = 'closed' | 'open' | 'half-open';
 

@@ -24,7 +24,8 @@ import {
 /** Why the browser would not subscribe, in words. */
 function refusalMessage(err: unknown): string {
   const name = err instanceof DOMException ? err.name : '';
-  if (name === 'NotAllowedError') return 'Your browser did not allow notifications for MediaNest. Allow them in the site settings, then try again.';
+  if (name === 'NotAllowedError')
+    return 'Your browser did not allow notifications for MediaNest. Allow them in the site settings, then try again.';
   if (name === 'AbortError' || name === 'NotSupportedError')
     return `Your browser could not reach its push service (${messageOf(err)}). Try again later.`;
   return messageOf(err);
@@ -63,7 +64,6 @@ function PushDevices() {
     return () => {
       cancelled = true;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- once the key is known
   }, [support, publicKey]);
 
   const act = async (what: () => Promise<PushState & { device?: { id: number } }>, message: string) => {
@@ -106,7 +106,7 @@ function PushDevices() {
       const subscription = await currentSubscription();
       if (subscription) await subscription.unsubscribe();
       setThisDevice(null);
-      if (!subscription) return (await api.get('/api/v1/notifications/push')) as PushState;
+      if (!subscription) return api.get('/api/v1/notifications/push');
       return api.post('/api/v1/notifications/push/unsubscribe', { endpoint: subscription.endpoint });
     }, 'Push notifications are off for this device.');
 

@@ -187,7 +187,7 @@ export const pushSubscriptionBody = z
         } catch {
           return false;
         }
-      }, 'must be the push service\'s https:// URL'),
+      }, "must be the push service's https:// URL"),
     expirationTime: z.number().nullable().optional(),
     keys: z.object({ p256dh: base64url(65, 'keys.p256dh'), auth: base64url(16, 'keys.auth') }).strict(),
     label: z.string().trim().max(100).optional(),

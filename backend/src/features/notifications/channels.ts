@@ -239,7 +239,14 @@ export class ChannelSender {
   ): Promise<void> {
     const url = new URL(target);
     // 'bytes': receivers answer 204, "ok" (Slack) or JSON (ntfy); only the status matters.
-    await this.client(kind, url).request({ operation: 'send', method: 'POST', path: url.pathname + url.search, headers, json, responseType: 'bytes' });
+    await this.client(kind, url).request({
+      operation: 'send',
+      method: 'POST',
+      path: url.pathname + url.search,
+      headers,
+      json,
+      responseType: 'bytes',
+    });
   }
 
   private async email(channel: ChannelConfig, message: Message, recipient: Recipient): Promise<void> {

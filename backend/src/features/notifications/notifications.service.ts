@@ -422,7 +422,9 @@ export class NotificationsService {
         const keys = generateVapidKeys();
         return JSON.stringify({ publicKey: keys.publicKey, privateKey: this.box.seal(keys.privateKey) });
       };
-      const stored = JSON.parse((await this.repo.setting(VAPID_SETTING)) ?? (await this.repo.settingOnce(VAPID_SETTING, fresh()))) as VapidKeys;
+      const stored = JSON.parse(
+        (await this.repo.setting(VAPID_SETTING)) ?? (await this.repo.settingOnce(VAPID_SETTING, fresh())),
+      ) as VapidKeys;
       try {
         const privateKey = this.box.open(stored.privateKey);
         registerSecret(privateKey);

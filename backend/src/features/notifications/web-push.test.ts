@@ -186,7 +186,10 @@ describe('delivery through the push service', () => {
           .send({ events: ['request.approved', 'request.available', 'request.declined', 'request.failed'], address: null })
       ).status,
     ).toBe(200);
-    const asked = await request(t.app).post('/api/v1/media/requests').set('Cookie', alice.cookie).send({ mediaType: 'movie', tmdbId: 27205 });
+    const asked = await request(t.app)
+      .post('/api/v1/media/requests')
+      .set('Cookie', alice.cookie)
+      .send({ mediaType: 'movie', tmdbId: 27205 });
     expect(asked.status).toBe(201);
     expect(await up.overseerr.approve(asked.body.request.overseerrId)).toBe(200);
     await waitFor(async () => (await deliveries()).some((d) => d.status === 'delivered'), 20_000);
@@ -263,18 +266,17 @@ describe('delivery through the push service', () => {
     // Alice cannot unsubscribe Bob's browser by its endpoint.
     await request(t.app).post('/api/v1/notifications/push/unsubscribe').set('Cookie', alice.cookie).send({ endpoint: fresh.endpoint });
     expect((await state(bob.cookie)).body.devices).toHaveLength(1);
-    const gone = await request(t.app).post('/api/v1/notifications/push/unsubscribe').set('Cookie', bob.cookie).send({ endpoint: fresh.endpoint });
+    const gone = await request(t.app)
+      .post('/api/v1/notifications/push/unsubscribe')
+      .set('Cookie', bob.cookie)
+      .send({ endpoint: fresh.endpoint });
     expect(gone.body.devices).toEqual([]);
   });
 
   it('counts deliveries and their latency for the webpush kind, and calls through its breaker', async () => {
     expect(await registrySum('medianest_notifications_total', { channel: 'webpush', outcome: 'delivered' })).toBeGreaterThanOrEqual(5);
     expect(
-      await registrySum(
-        'medianest_notification_delivery_seconds',
-        { channel: 'webpush' },
-        'medianest_notification_delivery_seconds_count',
-      ),
+      await registrySum('medianest_notification_delivery_seconds', { channel: 'webpush' }, 'medianest_notification_delivery_seconds_count'),
     ).toBeGreaterThanOrEqual(5);
     expect(
       await registrySum(
@@ -312,7 +314,11 @@ describe('delivery through the push service', () => {
 
 /** The headers web-push computed, minus Content-Length (fetch sets it). */
 const withoutLength = (headers: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'content-length').map(([k, v]) => [k, String(v)]));
+  Object.fromEntries(
+    Object.entries(headers)
+      .filter(([k]) => k.toLowerCase() !== 'content-length')
+      .map(([k, v]) => [k, String(v)]),
+  );
 
 describe('the test push service', () => {
   it('refuses a message it cannot decrypt or whose VAPID signature does not match its key', async () => {
@@ -321,16 +327,13 @@ describe('the test push service', () => {
     const vapid = webpush.generateVAPIDKeys();
     const options = { vapidDetails: { subject: SUBJECT, ...vapid }, contentEncoding: 'aes128gcm' as const };
     const send = async (endpoint: string, details: ReturnType<typeof webpush.generateRequestDetails>) =>
-      (await fetch(endpoint, { method: "POST", headers: withoutLength(details.headers), body: new Uint8Array(details.body!) })).status;
+      (await fetch(endpoint, { method: 'POST', headers: withoutLength(details.headers), body: new Uint8Array(details.body!) })).status;
     // Encrypted for another browser.
     expect(await send(two.endpoint, webpush.generateRequestDetails(one, '{"title":"x"}', options))).toBe(400);
     // Signed by another key than the one named in k=.
     const forged = webpush.generateRequestDetails(one, '{"title":"x"}', options);
     const other = webpush.generateVAPIDKeys();
-    forged.headers.Authorization = String(forged.headers.Authorization).replace(
-      /k=[\w-]+/,
-      `k=${other.publicKey}`,
-    );
+    forged.headers.Authorization = String(forged.headers.Authorization).replace(/k=[\w-]+/, `k=${other.publicKey}`);
     expect(await send(one.endpoint, forged)).toBe(401);
     expect(push.refused.slice(-2)).toEqual([expect.stringContaining('cannot decrypt'), 'bad jwt signature']);
     // And accepts what web-push sends.

@@ -83,8 +83,7 @@ export async function pushToDevices(
   post: (target: URL, request: UpstreamRequest) => Promise<unknown>,
 ): Promise<void> {
   const push = recipient.push;
-  if (!push || push.devices.length === 0)
-    throw noDevice(`${recipient.username} has no device subscribed to push notifications`);
+  if (!push || push.devices.length === 0) throw noDevice(`${recipient.username} has no device subscribed to push notifications`);
   const payload: PushPayload = { id: message.id, event: message.event, title: message.title, body: message.body, link: message.link };
   const failures: unknown[] = [];
   let delivered = 0;
@@ -131,6 +130,5 @@ export async function pushToDevices(
     }),
   );
   if (failures.length > 0) throw failures[0] as Error;
-  if (delivered === 0)
-    throw noDevice(`The push subscriptions of ${recipient.username} have expired; nothing was sent`);
+  if (delivered === 0) throw noDevice(`The push subscriptions of ${recipient.username} have expired; nothing was sent`);
 }

@@ -72,7 +72,12 @@ export function verifyVapid(
     key: { kty: 'EC', crv: 'P-256', x: b64url(point.subarray(1, 33)), y: b64url(point.subarray(33, 65)) },
     format: 'jwk',
   });
-  const signed = verify('sha256', Buffer.from(`${header}.${body}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'));
+  const signed = verify(
+    'sha256',
+    Buffer.from(`${header}.${body}`),
+    { key, dsaEncoding: 'ieee-p1363' },
+    Buffer.from(signature, 'base64url'),
+  );
   if (!signed) return 'bad jwt signature';
   const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as VapidClaims;
   if (claims.aud !== new URL(endpoint).origin) return `aud ${claims.aud} is not the endpoint's origin`;
