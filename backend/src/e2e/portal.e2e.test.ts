@@ -589,6 +589,7 @@ describe('the MediaNest web app in Chromium', () => {
       await page.goto('/admin/notifications');
       await channelRow.getByRole('button', { name: 'Send a test message on Browsers' }).click();
       await channelRow.getByText(/Test message delivered/).waitFor();
+      await shot(page, 'admin-notifications', 'desktop');
       const [pushed] = pushService.to(browserSubscription.endpoint);
       expect(pushed!.payload).toMatchObject({ title: 'MediaNest test notification', event: 'test' });
       expect(pushed!.vapidPublicKey).toBe(publicKey);

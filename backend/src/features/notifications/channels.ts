@@ -4,8 +4,9 @@
  * one instrumented HTTP client with the kind's breaker (`notify-<kind>`);
  * e-mail goes through nodemailer's SMTP transport with the `notify-email`
  * breaker; Web Push is encrypted by web-push (web-push.ts) and posted through
- * the same HTTP client with the `notify-webpush` breaker. Secret values are registered with the log/span scrubber before
- * they are used, so a URL or password never reaches a log line or span.
+ * the same HTTP client with the `notify-webpush` breaker. Secret values are
+ * registered with the log/span scrubber before they are used, so a URL or
+ * password never reaches a log line or span.
  */
 import { createHmac } from 'node:crypto';
 import nodemailer from 'nodemailer';
