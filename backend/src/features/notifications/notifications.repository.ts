@@ -212,6 +212,20 @@ export class NotificationsRepository {
     return (await this.setting(key))!;
   }
 
+  /** Replaces the value only if it is still `expected`; returns what is stored afterwards (another writer may have won). */
+  async replaceSetting(key: string, expected: string, value: string): Promise<string> {
+    await this.db
+      .update(settings)
+      .set({ value, updatedAt: new Date() })
+      .where(and(eq(settings.key, key), eq(settings.value, expected)));
+    return (await this.setting(key))!;
+  }
+
+  /** Forgets every browser subscription (they were made for a key pair that is gone). */
+  async deleteAllPushSubscriptions(): Promise<number> {
+    return (await this.db.delete(pushSubscriptions).returning({ id: pushSubscriptions.id })).length;
+  }
+
   pushSubscriptionsOf(userId: string): Promise<PushSubscriptionRow[]> {
     return this.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, userId)).orderBy(asc(pushSubscriptions.id));
   }

@@ -415,32 +415,55 @@ export class NotificationsService {
 
   // ── Web Push ─────────────────────────────────────────────────────────────
 
-  /** The server's VAPID key pair: generated and stored (private key sealed) on first use, the same for every replica. */
+  /**
+   * The server's VAPID key pair: generated and stored (private key sealed) on first use, the same for
+   * every replica. A stored key this process cannot open (NOTIFICATIONS_SECRET_KEY was changed) is
+   * replaced by a new pair, and the browsers' subscriptions — made for the old public key, their keys
+   * sealed with the old secret key — are forgotten: members enable push again.
+   */
   private vapid(): Promise<VapidKeys> {
     this.vapidKeys ??= (async () => {
       const fresh = () => {
         const keys = generateVapidKeys();
         return JSON.stringify({ publicKey: keys.publicKey, privateKey: this.box.seal(keys.privateKey) });
       };
-      const stored = JSON.parse(
-        (await this.repo.setting(VAPID_SETTING)) ?? (await this.repo.settingOnce(VAPID_SETTING, fresh())),
-      ) as VapidKeys;
-      try {
-        const privateKey = this.box.open(stored.privateKey);
-        registerSecret(privateKey);
-        return { publicKey: stored.publicKey, privateKey };
-      } catch {
-        throw new AppError(500, 'INTERNAL', 'The Web Push private key cannot be decrypted: was NOTIFICATIONS_SECRET_KEY changed?');
+      let stored = (await this.repo.setting(VAPID_SETTING)) ?? (await this.repo.settingOnce(VAPID_SETTING, fresh()));
+      let keys = this.openVapid(stored);
+      if (!keys) {
+        const replacement = fresh();
+        stored = await this.repo.replaceSetting(VAPID_SETTING, stored, replacement);
+        keys = this.openVapid(stored);
+        if (!keys) throw new AppError(500, 'INTERNAL', 'The Web Push key pair cannot be decrypted with NOTIFICATIONS_SECRET_KEY');
+        // Only the replica whose pair was stored clears the subscriptions (never one a member just made for it).
+        if (stored === replacement) {
+          const forgotten = await this.repo.deleteAllPushSubscriptions();
+          logger().error(
+            { event: 'notifications.push.keys_replaced', subscriptions_removed: forgotten },
+            'The Web Push private key could not be decrypted (was NOTIFICATIONS_SECRET_KEY changed?): a new key pair was made; members must enable push again',
+          );
+        }
       }
+      registerSecret(keys.privateKey);
+      return keys;
     })();
     this.vapidKeys.catch(() => (this.vapidKeys = undefined));
     return this.vapidKeys;
   }
 
+  private openVapid(stored: string): VapidKeys | undefined {
+    try {
+      const { publicKey, privateKey } = JSON.parse(stored) as VapidKeys;
+      return { publicKey, privateKey: this.box.open(privateKey) };
+    } catch {
+      return undefined;
+    }
+  }
+
   /** What a browser needs to subscribe (null while no Web Push channel is enabled), and the member's devices. */
   async pushState(user: User): Promise<PushState> {
-    const [enabled, rows] = await Promise.all([this.repo.hasEnabledChannel('webpush'), this.repo.pushSubscriptionsOf(user.id)]);
-    return { publicKey: enabled ? (await this.vapid()).publicKey : null, devices: rows.map(toDevice) };
+    // The key first: replacing an unreadable one forgets the devices listed next.
+    const publicKey = (await this.repo.hasEnabledChannel('webpush')) ? (await this.vapid()).publicKey : null;
+    return { publicKey, devices: (await this.repo.pushSubscriptionsOf(user.id)).map(toDevice) };
   }
 
   async subscribePush(user: User, body: PushSubscriptionBody): Promise<PushState & { device: PushDevice }> {

@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import webpush from 'web-push';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackgroundJobs } from '../../background-jobs';
+import { InProcessJobQueue } from '../../jobs/in-process-queue';
+import { BreakerRegistry } from '../../resilience/breakers';
 import { notificationDeliveries, pushSubscriptions, settings } from '../../db/schema';
 import { createUser, loginCookie } from '../../test/auth-helpers';
 import { createTestApp, type TestApp } from '../../test/context';
@@ -9,6 +12,7 @@ import { FAKE_WEBHOOK_SECRET, listen, startUpstreams, type Upstreams } from '../
 import { captureLogs, registrySum, type CapturedLog } from '../../test/metrics-helpers';
 import { WebPushReceiver, type BrowserSubscription } from '../../test/receivers/web-push-receiver';
 import { waitFor } from '../../test/tcp-proxy';
+import { createNotifications } from './notifications.service';
 import { loadOrCreateKey, SecretBox } from './secret-box';
 
 const PUBLIC_URL = 'http://127.0.0.1:4000';
@@ -339,5 +343,33 @@ describe('the test push service', () => {
     // And accepts what web-push sends.
     expect(await send(one.endpoint, webpush.generateRequestDetails(one, '{"title":"ok"}', options))).toBe(201);
     expect(push.to(one.endpoint).map((m) => m.payload)).toEqual([{ title: 'ok' }]);
+  });
+});
+
+describe('a changed NOTIFICATIONS_SECRET_KEY', () => {
+  it('replaces the key pair it cannot decrypt and forgets the subscriptions made for the old one', async () => {
+    expect((await subscribe(bob.cookie, push.subscribe(), 'Firefox on Linux')).status).toBe(201);
+    const jobs = new InProcessJobQueue();
+    const breakers = new BreakerRegistry();
+    const rekeyed = createNotifications({
+      config: { ...t.config, NOTIFICATIONS_SECRET_KEY: randomBytes(32).toString('hex') },
+      database: t.container.database,
+      breakers,
+      jobs,
+    });
+    try {
+      const bobUser = (await t.container.users.findById(bob.id))!;
+      const after = await rekeyed.pushState(bobUser);
+      expect(after.devices).toEqual([]);
+      expect(after.publicKey).not.toBe(publicKey);
+      expect(Buffer.from(after.publicKey!, 'base64url')).toHaveLength(65);
+      expect((await rekeyed.pushState(bobUser)).publicKey).toBe(after.publicKey);
+      // Bob's browser and the admin's desktop, once.
+      expect(logs.lines.filter((l) => l.event === 'notifications.push.keys_replaced').map((l) => l.subscriptions_removed)).toEqual([2]);
+      expect(await t.container.database.db.select().from(pushSubscriptions)).toEqual([]);
+    } finally {
+      await jobs.close();
+      breakers.close();
+    }
   });
 });
