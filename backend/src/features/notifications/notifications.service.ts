@@ -81,6 +81,9 @@ export type TestResult = NotificationTestResult;
 /** The settings row holding the VAPID key pair: `{ publicKey, privateKey }`, the private key sealed. */
 const VAPID_SETTING = 'notifications.webpush.vapid';
 
+/** Browsers one member may subscribe (each is one more request per message). */
+export const MAX_PUSH_DEVICES = 10;
+
 const toDevice = (row: PushSubscriptionRow): PushDevice => ({ id: row.id, label: row.label, createdAt: row.createdAt.toISOString() });
 
 function errorText(err: unknown): string {
@@ -469,6 +472,9 @@ export class NotificationsService {
   async subscribePush(user: User, body: PushSubscriptionBody): Promise<PushState & { device: PushDevice }> {
     if (!(await this.repo.hasEnabledChannel('webpush')))
       throw AppError.conflict('Push notifications are not set up on this server: the admin adds a Web Push channel first');
+    const devices = await this.repo.pushSubscriptionsOf(user.id);
+    if (devices.length >= MAX_PUSH_DEVICES && !devices.some((d) => d.endpoint === body.endpoint))
+      throw AppError.conflict(`You already get push notifications on ${MAX_PUSH_DEVICES} devices: remove one first`);
     const row = await this.repo.savePushSubscription({
       userId: user.id,
       endpoint: body.endpoint,

@@ -12,7 +12,7 @@ import { FAKE_WEBHOOK_SECRET, listen, startUpstreams, type Upstreams } from '../
 import { captureLogs, registrySum, type CapturedLog } from '../../test/metrics-helpers';
 import { WebPushReceiver, type BrowserSubscription } from '../../test/receivers/web-push-receiver';
 import { waitFor } from '../../test/tcp-proxy';
-import { createNotifications } from './notifications.service';
+import { createNotifications, MAX_PUSH_DEVICES } from './notifications.service';
 import { loadOrCreateKey, SecretBox } from './secret-box';
 
 const PUBLIC_URL = 'http://127.0.0.1:4000';
@@ -158,6 +158,16 @@ describe('subscribing browsers', () => {
     expect(await bad({ ...fresh, keys: { ...fresh.keys, p256dh: fresh.keys.auth } })).toEqual(['keys.p256dh']);
     expect(await bad({ ...fresh, keys: { p256dh: fresh.keys.p256dh } })).toEqual(['keys.auth']);
     expect((await state(bob.cookie)).body.devices).toEqual([]);
+  });
+
+  it('refuses an 11th device, but not a browser subscribing again', async () => {
+    const carol = await createUser(t.app, t.container, 'carol', { email: 'carol@example.com' });
+    const first = push.subscribe();
+    for (let i = 0; i < MAX_PUSH_DEVICES; i++) expect((await subscribe(carol.cookie, i === 0 ? first : push.subscribe())).status).toBe(201);
+    const more = await subscribe(carol.cookie, push.subscribe());
+    expect(more.status).toBe(409);
+    expect(more.body.error.message).toContain('remove one first');
+    expect((await subscribe(carol.cookie, first)).status).toBe(201);
   });
 });
 
@@ -349,6 +359,7 @@ describe('the test push service', () => {
 describe('a changed NOTIFICATIONS_SECRET_KEY', () => {
   it('replaces the key pair it cannot decrypt and forgets the subscriptions made for the old one', async () => {
     expect((await subscribe(bob.cookie, push.subscribe(), 'Firefox on Linux')).status).toBe(201);
+    const stored = (await t.container.database.db.select().from(pushSubscriptions)).length;
     const jobs = new InProcessJobQueue();
     const breakers = new BreakerRegistry();
     const rekeyed = createNotifications({
@@ -364,8 +375,10 @@ describe('a changed NOTIFICATIONS_SECRET_KEY', () => {
       expect(after.publicKey).not.toBe(publicKey);
       expect(Buffer.from(after.publicKey!, 'base64url')).toHaveLength(65);
       expect((await rekeyed.pushState(bobUser)).publicKey).toBe(after.publicKey);
-      // Bob's browser and the admin's desktop, once.
-      expect(logs.lines.filter((l) => l.event === 'notifications.push.keys_replaced').map((l) => l.subscriptions_removed)).toEqual([2]);
+      // Every stored subscription, by the one process that replaced the pair.
+      expect(logs.lines.filter((l) => l.event === 'notifications.push.keys_replaced').map((l) => l.subscriptions_removed)).toEqual([
+        stored,
+      ]);
       expect(await t.container.database.db.select().from(pushSubscriptions)).toEqual([]);
     } finally {
       await jobs.close();
