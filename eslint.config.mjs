@@ -88,4 +88,9 @@ export default tseslint.config(
       },
     },
   },
+  {
+    // The web app's service worker runs in the browser's ServiceWorkerGlobalScope.
+    files: ['frontend/public/sw.js'],
+    languageOptions: { globals: { self: 'readonly', URL: 'readonly' } },
+  },
 );

@@ -32,6 +32,8 @@ import { adminNotificationsRouter, notificationsRouter } from './features/notifi
 
 export const BODY_LIMIT = '100kb';
 export const FRONTEND_DIST = path.resolve(__dirname, '../../frontend/dist');
+/** Served with Cache-Control: no-cache (revalidated on every load) instead of the hour other static files get. */
+const NO_CACHE_FILES = new Set(['sw.js', 'manifest.webmanifest']);
 
 /** JSON routes take JSON: a body of another type is a 415, not a silent empty body. */
 function requireJsonBody(req: Request, _res: Response, next: NextFunction): void {
@@ -59,6 +61,9 @@ export function buildApp(c: Container): Express {
         directives: {
           'img-src': ["'self'", 'data:', 'https://image.tmdb.org', 'https://plex.tv', 'https://*.plex.tv'],
           'connect-src': ["'self'", 'ws:', 'wss:'],
+          // The service worker (/sw.js) and the web app manifest come from this origin only.
+          'worker-src': ["'self'"],
+          'manifest-src': ["'self'"],
           'upgrade-insecure-requests': null,
         },
       },
@@ -106,7 +111,17 @@ export function buildApp(c: Container): Express {
 
   // The built web app, with client-side routes falling back to index.html.
   if (fs.existsSync(path.join(FRONTEND_DIST, 'index.html'))) {
-    app.use(express.static(FRONTEND_DIST, { index: false, maxAge: '1h' }));
+    app.use(
+      express.static(FRONTEND_DIST, {
+        index: false,
+        maxAge: '1h',
+        setHeaders(res, file) {
+          // The service worker and the manifest are checked for a new version on every visit: a
+          // cached sw.js would keep an old worker running for as long as the cache lasts.
+          if (NO_CACHE_FILES.has(path.basename(file))) res.setHeader('Cache-Control', 'no-cache');
+        },
+      }),
+    );
     // A named wildcard, so the metrics and access log label these requests '/{*clientRoute}'.
     app.get('/{*clientRoute}', (req, res, next) => {
       if (/^\/(?:api|health|metrics|socket\.io)(?:\/|$)/.test(req.path) || !req.accepts('html')) return next();

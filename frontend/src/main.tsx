@@ -1,10 +1,11 @@
-/** Entry point: start performance monitoring, then render the app. */
+/** Entry point: start performance monitoring, render the app, then register the service worker (installable app, push). */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router-dom';
 import { createAppRouter } from './app/router';
 import './styles.css';
 import { performanceMonitor } from './utils/performance-monitoring';
+import { registerServiceWorker } from './utils/web-push';
 
 performanceMonitor.init();
 const router = createAppRouter();
@@ -16,3 +17,9 @@ createRoot(container).render(
     <RouterProvider router={router} />
   </StrictMode>,
 );
+
+// After the page has loaded, so the worker never competes with the first paint. Only in a
+// secure context (https:// or localhost), the only place browsers allow service workers.
+if ('serviceWorker' in navigator && window.isSecureContext) {
+  window.addEventListener('load', () => void registerServiceWorker().catch(() => undefined), { once: true });
+}

@@ -264,3 +264,25 @@ export const notificationDeliveries = pgTable(
     index('notification_deliveries_status_idx').on(t.status, t.createdAt),
   ],
 );
+
+/**
+ * A browser a member subscribed to Web Push: the push service's endpoint and
+ * the browser's keys (P-256 public key and auth secret, sealed like channel
+ * secrets). One member may subscribe several devices; an endpoint belongs to
+ * one member (the last to subscribe on that browser).
+ */
+export const pushSubscriptions = pgTable(
+  'push_subscriptions',
+  {
+    id: serial('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    endpoint: text('endpoint').notNull(),
+    /** AES-256-GCM sealed JSON `{ p256dh, auth }`. */
+    keys: text('keys').notNull(),
+    label: text('label').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('push_subscriptions_endpoint_idx').on(t.endpoint), index('push_subscriptions_user_idx').on(t.userId)],
+);

@@ -9,6 +9,17 @@
  * scraped /metrics under route templates (never raw paths). Every page is
  * saved as a screenshot at desktop (1280×800) and phone (390×844) widths in
  * artifacts/screenshots/ at the repository root (gitignored).
+ *
+ * The installable web app and Web Push: the manifest and its icons, the
+ * service worker, and a member enabling push on the Notifications page. A real
+ * `pushManager.subscribe` in Chromium registers with Google's push service
+ * (FCM) over the internet, which a test must never reach: the page's
+ * PushManager is replaced (addInitScript) by one returning a subscription on
+ * the local push service (test/receivers/web-push-receiver.ts), so everything
+ * up to and after the browser's own call is real — permission, the VAPID key
+ * handed to subscribe, the server storing the subscription, the encrypted push
+ * the local service decrypts, and the service worker showing it (delivered
+ * through the DevTools protocol, as a push service would).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,6 +28,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/context';
 import { FAKE_WEBHOOK_SECRET, startUpstreams, type Upstreams } from '../test/fakes/upstreams';
 import { scrape, scrapedSum, type Sample } from '../test/metrics-helpers';
+import { WebPushReceiver, type BrowserSubscription } from '../test/receivers/web-push-receiver';
 import { OTHER_ROUTE, SPA_ROUTES } from '../observability/metrics/frontend-routes';
 import { ensureFrontendBuilt, REPO_ROOT } from './frontend-build';
 
@@ -48,6 +60,46 @@ let server: TestServer;
 let browser: Browser;
 const pageErrors: string[] = [];
 
+/**
+ * Stands in for the browser's PushManager (see the file comment): subscribe()
+ * records what the page asked for and answers with `subscription`, on the local
+ * push service; getSubscription() and unsubscribe() behave as the real ones.
+ */
+function stubPushManager(subscription: BrowserSubscription): void {
+  const w = window as unknown as { __push: { calls: { userVisibleOnly: boolean; key: string }[]; unsubscribed: number } };
+  w.__push = { calls: [], unsubscribed: 0 };
+  const remembered = () => localStorage.getItem('stub-push-key');
+  const toBase64Url = (bytes: Uint8Array) =>
+    btoa(String.fromCharCode(...bytes))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '');
+  const fromBase64Url = (text: string) => Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+  const make = (key: string) => ({
+    endpoint: subscription.endpoint,
+    expirationTime: null,
+    options: { userVisibleOnly: true, applicationServerKey: fromBase64Url(key).buffer },
+    getKey: () => null,
+    toJSON: () => ({ endpoint: subscription.endpoint, expirationTime: null, keys: subscription.keys }),
+    unsubscribe: async () => {
+      localStorage.removeItem('stub-push-key');
+      w.__push.unsubscribed += 1;
+      return true;
+    },
+  });
+  PushManager.prototype.subscribe = async function (options?: PushSubscriptionOptionsInit) {
+    const raw = options?.applicationServerKey;
+    const key = toBase64Url(new Uint8Array(raw instanceof ArrayBuffer ? raw : (raw as Uint8Array).buffer));
+    w.__push.calls.push({ userVisibleOnly: options?.userVisibleOnly === true, key });
+    localStorage.setItem('stub-push-key', key);
+    return make(key);
+  };
+  PushManager.prototype.getSubscription = async function () {
+    const key = remembered();
+    return key ? make(key) : null;
+  };
+}
+
 /** Keeps every request on 127.0.0.1: TMDB posters and the Plex sign-in page are answered locally, anything else fails. */
 async function isolate(context: BrowserContext): Promise<void> {
   await context.route('**/*', (route: Route) => {
@@ -70,6 +122,14 @@ async function newContext(viewport: { width: number; height: number }, storageSt
 
 async function shot(page: Page, name: string, width: 'desktop' | 'phone'): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
+}
+
+async function signInAsAdmin(page: Page): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Username').fill('admin');
+  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
 }
 
 /** The nav link in the header (opening the phone menu first when it is collapsed). */
@@ -392,11 +452,7 @@ describe('the MediaNest web app in Chromium', () => {
     ] as const) {
       const context = await newContext(viewport);
       const page = await context.newPage();
-      await page.goto('/login');
-      await page.getByLabel('Username').fill('admin');
-      await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      await signInAsAdmin(page);
       await navigate(page, 'Admin');
       await page.getByRole('heading', { name: 'Administration' }).waitFor();
       await shot(page, 'admin', width);
@@ -447,6 +503,152 @@ describe('the MediaNest web app in Chromium', () => {
         expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
       }
       await context.close();
+    }
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it('installs as a web app and lets a member turn on push notifications on this device', async () => {
+    const pushService = new WebPushReceiver();
+    await pushService.start();
+    try {
+      const browserSubscription = pushService.subscribe();
+      const context = await newContext(DESKTOP);
+      await context.grantPermissions(['notifications'], { origin: server.baseUrl });
+      await context.addInitScript(stubPushManager, browserSubscription);
+      const page = await context.newPage();
+      await signInAsAdmin(page);
+
+      // Installable: the manifest the page links to, its icons real PNGs of the sizes it states.
+      const manifestHref = await page.locator('link[rel="manifest"]').getAttribute('href');
+      const manifestResponse = await page.request.get(manifestHref!);
+      expect(manifestResponse.headers()['content-type']).toContain('application/manifest+json');
+      expect(manifestResponse.headers()['cache-control']).toBe('no-cache');
+      const manifest = (await manifestResponse.json()) as {
+        name: string;
+        short_name: string;
+        start_url: string;
+        display: string;
+        theme_color: string;
+        icons: { src: string; sizes: string; type: string; purpose: string }[];
+      };
+      expect(manifest).toMatchObject({ name: 'MediaNest', short_name: 'MediaNest', start_url: '/', display: 'standalone' });
+      expect(manifest.theme_color).toMatch(/^#[\da-f]{6}$/i);
+      expect(manifest.icons.map((i) => `${i.sizes} ${i.purpose}`).sort()).toEqual(['192x192 any', '512x512 any', '512x512 maskable']);
+      const appleTouchIcon = await page.locator('link[rel="apple-touch-icon"]').getAttribute('href');
+      for (const icon of [...manifest.icons, { src: appleTouchIcon!, sizes: '180x180', type: 'image/png' }]) {
+        const response = await page.request.get(icon.src);
+        expect(response.headers()['content-type'], icon.src).toBe('image/png');
+        const decoded = await page.evaluate(async (src) => {
+          const image = new Image();
+          image.src = src;
+          await image.decode();
+          return `${image.naturalWidth}x${image.naturalHeight}`;
+        }, icon.src);
+        expect(decoded, icon.src).toBe(icon.sizes);
+      }
+
+      // The service worker: served fresh with a JavaScript type, registered for the whole site.
+      const worker = await page.request.get('/sw.js');
+      expect(worker.headers()['content-type']).toContain('javascript');
+      expect(worker.headers()['cache-control']).toBe('no-cache');
+      const registration = await page.evaluate(async () => {
+        const ready = await navigator.serviceWorker.ready;
+        return { scope: ready.scope, script: ready.active?.scriptURL };
+      });
+      expect(registration).toEqual({ scope: `${server.baseUrl}/`, script: `${server.baseUrl}/sw.js` });
+
+      // The admin adds a Web Push channel with its VAPID contact.
+      await page.goto('/admin/notifications');
+      await page.getByRole('heading', { name: 'Notification channels' }).waitFor();
+      await page.getByLabel('Kind').selectOption('webpush');
+      await page.getByLabel('Name').fill('Browsers');
+      await page.getByLabel('Contact for push services (VAPID subject)').fill('mailto:owner@example.com');
+      await page.getByRole('button', { name: 'Add channel' }).click();
+      const channelRow = page.getByRole('listitem').filter({ hasText: 'Browsers' });
+      await channelRow.waitFor();
+
+      // On the Notifications page: enable push on this device, then choose what to hear.
+      await page.goto('/notifications');
+      const section = page.getByRole('region', { name: /Browsers/ });
+      const enable = section.getByRole('button', { name: 'Enable push notifications on this device' });
+      await expect.poll(() => enable.isEnabled()).toBe(true);
+      await shot(page, 'notifications-push-off', 'desktop');
+      await enable.click();
+      await section.getByText('Push notifications are on for this device.').waitFor();
+      await section.getByRole('list', { name: 'Devices receiving push notifications' }).getByText('(this device)').waitFor();
+      const { publicKey } = (await (await page.request.get('/api/v1/notifications/push')).json()) as { publicKey: string };
+      expect(await page.evaluate(() => (window as unknown as { __push: { calls: unknown[] } }).__push.calls)).toEqual([
+        { userVisibleOnly: true, key: publicKey },
+      ]);
+      await section.getByLabel('My request was approved').check();
+      await section.getByRole('button', { name: 'Save' }).click();
+      await section.getByText('Saved').waitFor();
+      await shot(page, 'notifications', 'desktop');
+
+      // Send test: the server encrypts for this browser's keys; the local push service decrypts it.
+      await page.goto('/admin/notifications');
+      await channelRow.getByRole('button', { name: 'Send a test message on Browsers' }).click();
+      await channelRow.getByText(/Test message delivered/).waitFor();
+      await shot(page, 'admin-notifications', 'desktop');
+      const [pushed] = pushService.to(browserSubscription.endpoint);
+      expect(pushed!.payload).toMatchObject({ title: 'MediaNest test notification', event: 'test' });
+      expect(pushed!.vapidPublicKey).toBe(publicKey);
+
+      // What the push service would hand the browser, delivered to the service worker: it shows the notification.
+      const cdp = await context.newCDPSession(page);
+      const registrationId = new Promise<string>((resolve) =>
+        cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+          const found = registrations.find((r) => r.scopeURL === `${server.baseUrl}/` && !r.isDeleted);
+          if (found) resolve(found.registrationId);
+        }),
+      );
+      await cdp.send('ServiceWorker.enable');
+      await cdp.send('ServiceWorker.deliverPushMessage', {
+        origin: server.baseUrl,
+        registrationId: await registrationId,
+        data: JSON.stringify(pushed!.payload),
+      });
+      await expect
+        .poll(() =>
+          page.evaluate(async () =>
+            (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
+              title: n.title,
+              body: n.body,
+              data: n.data as unknown,
+            })),
+          ),
+        )
+        .toEqual([{ title: 'MediaNest test notification', body: pushed!.payload.body, data: { link: pushed!.payload.link ?? '/' } }]);
+
+      // The same member on a phone, a device without push yet: the desktop is listed, not "this device".
+      const phone = await newContext(PHONE, await context.storageState());
+      // Never the real PushManager, even if a permission slipped through (it would reach FCM).
+      await phone.addInitScript(stubPushManager, pushService.subscribe());
+      const small = await phone.newPage();
+      await small.goto('/notifications');
+      const phoneSection = small.getByRole('region', { name: /Browsers/ });
+      await phoneSection.getByRole('button', { name: 'Enable push notifications on this device' }).waitFor();
+      await phoneSection.getByRole('button', { name: 'Remove Chrome on Linux' }).waitFor();
+      expect(await phoneSection.getByText('(this device)').count()).toBe(0);
+      await small.locator('[aria-busy="true"]').first().waitFor({ state: 'detached' });
+      await shot(small, 'notifications', 'phone');
+      expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+      // This browser was not given permission to show notifications: it says so, and subscribes nothing.
+      await phoneSection.getByRole('button', { name: 'Enable push notifications on this device' }).click();
+      await expect.poll(() => phoneSection.getByRole('alert').textContent()).toMatch(/did not allow notifications|blocked/);
+      expect(await small.evaluate(() => (window as unknown as { __push: { calls: unknown[] } }).__push.calls)).toEqual([]);
+      await shot(small, 'notifications-push-refused', 'phone');
+      await phone.close();
+
+      // Turning it off unsubscribes the browser and removes the device.
+      await page.goto('/notifications');
+      await section.getByRole('button', { name: 'Turn off push notifications on this device' }).click();
+      await section.getByText('Push notifications are off for this device.').waitFor();
+      expect(await page.evaluate(() => (window as unknown as { __push: { unsubscribed: number } }).__push.unsubscribed)).toBe(1);
+      expect(((await (await page.request.get('/api/v1/notifications/push')).json()) as { devices: unknown[] }).devices).toEqual([]);
+      await context.close();
+    } finally {
+      await pushService.stop();
     }
     expect(pageErrors).toEqual([]);
   }, 120_000);

@@ -93,6 +93,8 @@ export interface UpstreamRequest {
   headers?: Record<string, string>;
   /** JSON request body. */
   json?: unknown;
+  /** A raw request body instead (an encrypted Web Push message); its Content-Type goes in `headers`. */
+  body?: Uint8Array;
   timeoutMs?: number;
   /** Overrides the client's retry count for this call (idempotent methods only; others never retry). */
   retries?: number;
@@ -331,7 +333,7 @@ export class HttpClient {
       ...this.options.headers,
       ...req.headers,
     };
-    let body: string | undefined;
+    let body: string | Uint8Array | undefined = req.body;
     if (req.json !== undefined) {
       headers['Content-Type'] = 'application/json';
       body = JSON.stringify(req.json);

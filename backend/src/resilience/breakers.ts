@@ -5,7 +5,7 @@
  *
  * - One opossum breaker per service: `plex-api`, `plex-tv`, `overseerr`
  *   (fed by every call of integrations/http-client.ts), one per notification
- *   channel kind (`notify-ntfy`, … `notify-email`; fed by deliveries only),
+ *   channel kind (`notify-ntfy`, … `notify-email`, `notify-webpush`; fed by deliveries only),
  *   and `redis`, `database`. Every other breaker also has a periodic probe that runs through it
  *   (`startProbe`, every HEALTH_PROBE_INTERVAL_MS): it feeds the breaker when
  *   nobody calls the service, and it is the trial call that closes an open
@@ -35,7 +35,8 @@ import { logger } from '../observability/logging/logger';
 import { circuitBreakerState } from '../observability/metrics/catalog';
 
 /** One breaker per notification channel kind: an ntfy outage must not pause Discord deliveries. */
-export type NotificationBreakerService = 'notify-ntfy' | 'notify-discord' | 'notify-slack' | 'notify-webhook' | 'notify-email';
+export type NotificationBreakerService =
+  'notify-ntfy' | 'notify-discord' | 'notify-slack' | 'notify-webhook' | 'notify-email' | 'notify-webpush';
 export type BreakerService = 'plex-api' | 'plex-tv' | 'overseerr' | 'redis' | 'database' | NotificationBreakerService;
 export type BreakerState = 'closed' | 'open' | 'half-open';
 

@@ -13,6 +13,8 @@ export type {
   NotificationEvent,
   NotificationPreferences as Preferences,
   NotificationTestResult as TestResult,
+  PushDevice,
+  PushState,
 } from '@medianest/contracts';
 export type ChannelKind = NotificationChannelKind;
 
@@ -30,4 +32,5 @@ export const KIND_LABELS: Record<ChannelKind, string> = {
   slack: 'Slack-compatible webhook',
   webhook: 'Signed JSON webhook',
   email: 'E-mail (SMTP)',
+  webpush: 'Web Push',
 };

@@ -18,6 +18,8 @@ import type {
   MonitoredServicePatchBody,
   NotificationChannelBody,
   NotificationPreferenceBody,
+  PushSubscriptionBody,
+  PushUnsubscribeBody,
   PlexVerifyBody,
 } from './bodies';
 import type {
@@ -312,6 +314,20 @@ export interface FollowState {
   followers: number;
 }
 
+/** A browser a member subscribed to push notifications (its endpoint and keys never leave the server). */
+export interface PushDevice {
+  id: number;
+  label: string;
+  createdAt: string;
+}
+
+/** GET /api/v1/notifications/push: what a browser needs to subscribe, and the member's subscribed devices. */
+export interface PushState {
+  /** The VAPID public key (base64url) for `pushManager.subscribe`; null while no Web Push channel is enabled. */
+  publicKey: string | null;
+  devices: PushDevice[];
+}
+
 /** Routes the web app calls, `METHOD /template` → the JSON body of a 2xx answer (`undefined`: 204, no body). */
 export interface ApiRoutes {
   'POST /api/v1/auth/login': UserResponse;
@@ -353,6 +369,10 @@ export interface ApiRoutes {
   'GET /api/v1/notifications/follows/:requestId': FollowState;
   'POST /api/v1/notifications/follows/:requestId': FollowState;
   'DELETE /api/v1/notifications/follows/:requestId': FollowState;
+  'GET /api/v1/notifications/push': PushState;
+  'POST /api/v1/notifications/push/subscriptions': PushState & { device: PushDevice };
+  'POST /api/v1/notifications/push/unsubscribe': PushState;
+  'DELETE /api/v1/notifications/push/subscriptions/:id': PushState;
 }
 
 /** The JSON bodies routes take (the input types of the zod schemas the server parses them with). */
@@ -370,6 +390,8 @@ export interface ApiBodies {
   'POST /api/v1/admin/notifications/channels': NotificationChannelBody;
   'PATCH /api/v1/admin/notifications/channels/:id': NotificationChannelBody;
   'PATCH /api/v1/notifications/preferences/:channelId': NotificationPreferenceBody;
+  'POST /api/v1/notifications/push/subscriptions': PushSubscriptionBody;
+  'POST /api/v1/notifications/push/unsubscribe': PushUnsubscribeBody;
 }
 
 export type ApiRoute = keyof ApiRoutes;

@@ -161,3 +161,40 @@ export const notificationPreferenceBody = z
   })
   .strict();
 export type NotificationPreferenceBody = z.input<typeof notificationPreferenceBody>;
+
+const base64url = (bytes: number, what: string) =>
+  z
+    .string()
+    .regex(/^[\w-]+=*$/, `${what} must be base64url`)
+    .refine((v) => Math.floor((v.replace(/=+$/, '').length * 6) / 8) === bytes, `${what} must be ${bytes} bytes`);
+
+/**
+ * POST /api/v1/notifications/push/subscriptions: a browser's PushSubscription
+ * (`subscription.toJSON()`) and a name for the device. The endpoint is the push
+ * service's https address (plain http only on this machine's loopback, for a
+ * local push service); p256dh is the browser's P-256 public key, auth its
+ * 16-byte secret.
+ */
+export const pushSubscriptionBody = z
+  .object({
+    endpoint: z
+      .string()
+      .max(2000)
+      .refine((v) => {
+        try {
+          const url = new URL(v);
+          return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname));
+        } catch {
+          return false;
+        }
+      }, "must be the push service's https:// URL"),
+    expirationTime: z.number().nullable().optional(),
+    keys: z.object({ p256dh: base64url(65, 'keys.p256dh'), auth: base64url(16, 'keys.auth') }).strict(),
+    label: z.string().trim().max(100).optional(),
+  })
+  .strict();
+export type PushSubscriptionBody = z.input<typeof pushSubscriptionBody>;
+
+/** POST /api/v1/notifications/push/unsubscribe: this browser's endpoint, after it unsubscribed. */
+export const pushUnsubscribeBody = z.object({ endpoint: z.string().max(2000) }).strict();
+export type PushUnsubscribeBody = z.input<typeof pushUnsubscribeBody>;

@@ -27,7 +27,7 @@ export const seasonStates = ['pending', 'processing', 'partially_available', 'av
 export type SeasonState = (typeof seasonStates)[number];
 
 /** Where notifications go: a channel an administrator sets up is one of these. */
-export const notificationChannelKinds = ['ntfy', 'discord', 'slack', 'webhook', 'email'] as const;
+export const notificationChannelKinds = ['ntfy', 'discord', 'slack', 'webhook', 'email', 'webpush'] as const;
 export type NotificationChannelKind = (typeof notificationChannelKinds)[number];
 
 /** What a member can be notified of: their own requests' outcomes, and followed requests becoming available. */

@@ -4,7 +4,9 @@ import { SanitizingSpanExporter } from '../../observability/tracing/span-redacti
 import { BreakerRegistry } from '../../resilience/breakers';
 import { startInMemoryTracing, type InMemoryTracing } from '../../test/in-memory-tracing';
 import { HttpReceivers, SmtpSink } from '../../test/receivers/notification-receivers';
+import { WebPushReceiver } from '../../test/receivers/web-push-receiver';
 import { ChannelSender, type Message } from './channels';
+import { generateVapidKeys } from './web-push';
 
 const DISCORD_TOKEN = 'span-discord-token-Hq72Lm0pZ';
 const SIGNING_SECRET = 'span-signing-secret-0123456789';
@@ -13,6 +15,7 @@ const SMTP = { username: 'mailer', password: 'span-smtp-password-9x' };
 let tracing: InMemoryTracing;
 let hooks: HttpReceivers;
 let smtp: SmtpSink;
+let pushService: WebPushReceiver;
 let breakers: BreakerRegistry;
 let sender: ChannelSender;
 
@@ -31,7 +34,8 @@ beforeAll(async () => {
   tracing = startInMemoryTracing((exporter) => new SanitizingSpanExporter(exporter));
   hooks = new HttpReceivers(SIGNING_SECRET);
   smtp = new SmtpSink(SMTP);
-  await Promise.all([hooks.start(), smtp.start()]);
+  pushService = new WebPushReceiver();
+  await Promise.all([hooks.start(), smtp.start(), pushService.start()]);
   breakers = new BreakerRegistry();
   sender = new ChannelSender(breakers, 2000);
 });
@@ -40,6 +44,7 @@ afterAll(async () => {
   breakers.close();
   await hooks.stop();
   await smtp.stop();
+  await pushService.stop();
   await tracing.shutdown();
 });
 
@@ -81,5 +86,39 @@ describe('spans of notification deliveries', () => {
     const text = everything(spans);
     for (const secret of [DISCORD_TOKEN, SIGNING_SECRET, SMTP.password, 'wrong-password-123']) expect(text).not.toContain(secret);
     expect(text).toContain(hooks.url.replace('http://', '')); // the host stays, for the operator
+  });
+
+  it('record each Web Push call without the VAPID key or token, the endpoint path or the browser keys', async () => {
+    const vapid = generateVapidKeys();
+    const [phone, laptop] = [pushService.subscribe(), pushService.subscribe()];
+    const outcomes: string[] = [];
+    const recipient = {
+      username: 'alice',
+      address: null,
+      push: {
+        vapid,
+        devices: [phone, laptop].map((s, i) => ({ id: i + 1, endpoint: s.endpoint, ...s.keys })),
+        onDevice: (id: number, outcome: string) => Promise.resolve(void outcomes.push(`${id} ${outcome}`)),
+      },
+    };
+    const channel = { kind: 'webpush' as const, settings: { subject: 'mailto:owner@example.com' }, secrets: {} };
+    pushService.setDown([laptop.endpoint]);
+    await expect(sender.send(channel, message, recipient)).rejects.toThrow(/503/);
+    pushService.setDown(false);
+    pushService.expire(phone.endpoint);
+    await sender.send(channel, message, recipient);
+    expect(outcomes).toEqual(['1 delivered', '1 gone', '2 delivered']);
+    expect(pushService.to(laptop.endpoint).map((m) => m.payload.title)).toEqual(['Ready to watch: Inception']);
+
+    const spans = tracing.spans().filter((s) => s.name.startsWith('notify-webpush') || s.attributes['url.full'] !== undefined);
+    expect(spans.filter((s) => s.name === 'notify-webpush.send')).toHaveLength(4);
+    const text = everything(spans);
+    const secrets = [
+      vapid.privateKey,
+      ...[phone, laptop].flatMap((s) => [new URL(s.endpoint).pathname, s.keys.auth, s.keys.p256dh]),
+      ...pushService.received.map((m) => m.token),
+    ];
+    for (const secret of secrets) expect(text).not.toContain(secret);
+    expect(text).toContain(pushService.url.replace('http://', ''));
   });
 });

@@ -3,8 +3,10 @@
  * secrets sealed), and how one message reaches it. HTTP kinds go through the
  * one instrumented HTTP client with the kind's breaker (`notify-<kind>`);
  * e-mail goes through nodemailer's SMTP transport with the `notify-email`
- * breaker. Secret values are registered with the log/span scrubber before
- * they are used, so a URL or password never reaches a log line or span.
+ * breaker; Web Push is encrypted by web-push (web-push.ts) and posted through
+ * the same HTTP client with the `notify-webpush` breaker. Secret values are
+ * registered with the log/span scrubber before they are used, so a URL or
+ * password never reaches a log line or span.
  */
 import { createHmac } from 'node:crypto';
 import nodemailer from 'nodemailer';
@@ -15,6 +17,7 @@ import { HttpClient } from '../../integrations/http-client';
 import { registerSecret } from '../../observability/redact';
 import { TracingService } from '../../observability/tracing/trace';
 import type { BreakerRegistry } from '../../resilience/breakers';
+import { pushToDevices, VAPID_SUBJECT, type PushRecipient } from './web-push';
 
 const httpUrl = z
   .string()
@@ -71,6 +74,12 @@ export const CHANNEL_SCHEMAS = {
     secrets: z.object({ password: z.string().min(1).max(500).nullable().optional() }).strict(),
     requiredSecrets: [] as string[],
   },
+  /** The VAPID keys are the server's (generated once, web-push.ts); the admin gives the contact push services see. */
+  webpush: {
+    settings: z.object({ subject: VAPID_SUBJECT }).strict(),
+    secrets: z.object({}).strict(),
+    requiredSecrets: [] as string[],
+  },
 } satisfies Record<NotificationChannelKind, { settings: z.ZodType; secrets: z.ZodType; requiredSecrets: string[] }>;
 
 /** Which kinds take a member's own address, and what it is. */
@@ -100,6 +109,8 @@ export interface Recipient {
   username: string;
   /** The member's e-mail address or ntfy topic, when the channel kind uses one. */
   address: string | null;
+  /** Web Push: the member's subscribed browsers and the server's VAPID keys. */
+  push?: PushRecipient;
 }
 
 export interface ChannelConfig {
@@ -134,6 +145,7 @@ const DISPLAY: Record<NotificationChannelKind, string> = {
   slack: 'Slack',
   webhook: 'Webhook',
   email: 'SMTP server',
+  webpush: 'The push service',
 };
 
 export class ChannelSender {
@@ -201,7 +213,23 @@ export class ChannelSender {
       case 'email':
         await this.email(channel, message, recipient);
         return;
+      case 'webpush':
+        await pushToDevices(String(s.subject), message, recipient, (target, request) => this.client('webpush', target).request(request));
+        return;
     }
+  }
+
+  /** The instrumented client for one call to `target`'s origin, on the kind's breaker. */
+  private client(kind: Exclude<NotificationChannelKind, 'email'>, target: URL): HttpClient {
+    return new HttpClient({
+      service: `notify-${kind}`,
+      displayName: DISPLAY[kind],
+      baseUrl: target.origin,
+      breaker: this.breakers.get(`notify-${kind}`),
+      timeoutMs: this.timeoutMs,
+      retries: 0, // the delivery job retries, with backoff measured in seconds
+      retryBaseDelayMs: 1,
+    });
   }
 
   private async post(
@@ -211,17 +239,15 @@ export class ChannelSender {
     json: unknown,
   ): Promise<void> {
     const url = new URL(target);
-    const client = new HttpClient({
-      service: `notify-${kind}`,
-      displayName: DISPLAY[kind],
-      baseUrl: url.origin,
-      breaker: this.breakers.get(`notify-${kind}`),
-      timeoutMs: this.timeoutMs,
-      retries: 0, // the delivery job retries, with backoff measured in seconds
-      retryBaseDelayMs: 1,
-    });
     // 'bytes': receivers answer 204, "ok" (Slack) or JSON (ntfy); only the status matters.
-    await client.request({ operation: 'send', method: 'POST', path: url.pathname + url.search, headers, json, responseType: 'bytes' });
+    await this.client(kind, url).request({
+      operation: 'send',
+      method: 'POST',
+      path: url.pathname + url.search,
+      headers,
+      json,
+      responseType: 'bytes',
+    });
   }
 
   private async email(channel: ChannelConfig, message: Message, recipient: Recipient): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * Notification tables: channels (secrets sealed), members' preferences,
  * request followers and deliveries (one row per event, member and channel —
- * the unique key that makes each message go out once).
+ * the unique key that makes each message go out once) — and members' Web Push
+ * subscriptions with the server's VAPID keys.
  */
 import type { NotificationEvent } from '@medianest/contracts';
 import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
@@ -11,7 +12,9 @@ import {
   notificationChannels,
   notificationDeliveries,
   notificationPreferences,
+  pushSubscriptions,
   requestFollowers,
+  settings,
   users,
   type NotificationChannelKind,
 } from '../../db/schema';
@@ -19,6 +22,7 @@ import {
 export type ChannelRow = typeof notificationChannels.$inferSelect;
 export type PreferenceRow = typeof notificationPreferences.$inferSelect;
 export type DeliveryRow = typeof notificationDeliveries.$inferSelect;
+export type PushSubscriptionRow = typeof pushSubscriptions.$inferSelect;
 export type NewDelivery = Pick<typeof notificationDeliveries.$inferInsert, 'eventKey' | 'event' | 'userId' | 'channelId' | 'payload'>;
 
 export interface Subscriber {
@@ -193,5 +197,83 @@ export class NotificationsRepository {
       .where(and(eq(notificationDeliveries.status, 'pending'), lt(notificationDeliveries.createdAt, olderThan)))
       .orderBy(asc(notificationDeliveries.id))
       .limit(limit);
+  }
+
+  // ── Web Push ─────────────────────────────────────────────────────────────
+
+  async setting(key: string): Promise<string | undefined> {
+    const [row] = await this.db.select({ value: settings.value }).from(settings).where(eq(settings.key, key));
+    return row?.value;
+  }
+
+  /** Stores `value` unless the key exists; returns what is stored (the first writer wins a race). */
+  async settingOnce(key: string, value: string): Promise<string> {
+    await this.db.insert(settings).values({ key, value }).onConflictDoNothing();
+    return (await this.setting(key))!;
+  }
+
+  /** Replaces the value only if it is still `expected`; returns what is stored afterwards (another writer may have won). */
+  async replaceSetting(key: string, expected: string, value: string): Promise<string> {
+    await this.db
+      .update(settings)
+      .set({ value, updatedAt: new Date() })
+      .where(and(eq(settings.key, key), eq(settings.value, expected)));
+    return (await this.setting(key))!;
+  }
+
+  /** Forgets every browser subscription (they were made for a key pair that is gone). */
+  async deleteAllPushSubscriptions(): Promise<number> {
+    return (await this.db.delete(pushSubscriptions).returning({ id: pushSubscriptions.id })).length;
+  }
+
+  pushSubscriptionsOf(userId: string): Promise<PushSubscriptionRow[]> {
+    return this.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, userId)).orderBy(asc(pushSubscriptions.id));
+  }
+
+  /** Saves a browser's subscription; an endpoint subscribed before (by anyone) is taken over with its new keys. */
+  async savePushSubscription(values: Pick<PushSubscriptionRow, 'userId' | 'endpoint' | 'keys' | 'label'>): Promise<PushSubscriptionRow> {
+    const [row] = await this.db
+      .insert(pushSubscriptions)
+      .values(values)
+      .onConflictDoUpdate({
+        target: pushSubscriptions.endpoint,
+        set: { userId: values.userId, keys: values.keys, label: values.label, createdAt: new Date() },
+      })
+      .returning();
+    return row!;
+  }
+
+  /** Removes one subscription (of `userId` when given); returns whether one was removed. */
+  async deletePushSubscription(where: { id?: number; endpoint?: string; userId?: string }): Promise<boolean> {
+    const conditions = [
+      where.id !== undefined ? eq(pushSubscriptions.id, where.id) : undefined,
+      where.endpoint !== undefined ? eq(pushSubscriptions.endpoint, where.endpoint) : undefined,
+      where.userId !== undefined ? eq(pushSubscriptions.userId, where.userId) : undefined,
+    ].filter((c) => c !== undefined);
+    if (conditions.length === 0) return false;
+    const rows = await this.db
+      .delete(pushSubscriptions)
+      .where(and(...conditions))
+      .returning({ id: pushSubscriptions.id });
+    return rows.length > 0;
+  }
+
+  /** Notes that a device took a delivery's message, so a retry of the delivery skips it. */
+  async markPushed(deliveryId: number, subscriptionId: number): Promise<void> {
+    await this.db
+      .update(notificationDeliveries)
+      .set({
+        payload: sql`jsonb_set(${notificationDeliveries.payload}, '{pushedTo}', coalesce(${notificationDeliveries.payload}->'pushedTo', '[]'::jsonb) || ${JSON.stringify([subscriptionId])}::jsonb)`,
+      })
+      .where(eq(notificationDeliveries.id, deliveryId));
+  }
+
+  async hasEnabledChannel(kind: NotificationChannelKind): Promise<boolean> {
+    const rows = await this.db
+      .select({ id: notificationChannels.id })
+      .from(notificationChannels)
+      .where(and(eq(notificationChannels.kind, kind), eq(notificationChannels.enabled, true)))
+      .limit(1);
+    return rows.length > 0;
   }
 }

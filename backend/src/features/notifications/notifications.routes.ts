@@ -1,8 +1,14 @@
 /**
  * /api/v1/admin/notifications: channels (list, create, change, delete, send a test) — admins only.
- * /api/v1/notifications: a member's choices per channel, and "notify me too" on a request.
+ * /api/v1/notifications: a member's choices per channel, "notify me too" on a request, and the
+ * browsers they subscribed to Web Push.
  */
-import { notificationChannelBody as channelBody, notificationPreferenceBody as preferenceBody } from '@medianest/contracts';
+import {
+  notificationChannelBody as channelBody,
+  notificationPreferenceBody as preferenceBody,
+  pushSubscriptionBody,
+  pushUnsubscribeBody,
+} from '@medianest/contracts';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiRes } from '../../http/api-response';
@@ -51,6 +57,18 @@ export function notificationsRouter(notifications: NotificationsService): Router
   });
   router.delete('/follows/:requestId', requireUser, async (req, res: ApiRes<'DELETE /api/v1/notifications/follows/:requestId'>) => {
     res.json(await notifications.follow(req.user!, idParam(req.params.requestId, 'request id'), false));
+  });
+  router.get('/push', requireUser, async (req, res: ApiRes<'GET /api/v1/notifications/push'>) => {
+    res.json(await notifications.pushState(req.user!));
+  });
+  router.post('/push/subscriptions', requireUser, async (req, res: ApiRes<'POST /api/v1/notifications/push/subscriptions'>) => {
+    res.status(201).json(await notifications.subscribePush(req.user!, parse(pushSubscriptionBody, req.body)));
+  });
+  router.post('/push/unsubscribe', requireUser, async (req, res: ApiRes<'POST /api/v1/notifications/push/unsubscribe'>) => {
+    res.json(await notifications.unsubscribePush(req.user!, parse(pushUnsubscribeBody, req.body).endpoint));
+  });
+  router.delete('/push/subscriptions/:id', requireUser, async (req, res: ApiRes<'DELETE /api/v1/notifications/push/subscriptions/:id'>) => {
+    res.json(await notifications.removePushDevice(req.user!, idParam(req.params.id, 'device id')));
   });
   return router;
 }

@@ -10,6 +10,10 @@
  * through the kind's breaker, retries with exponential backoff, and counts
  * every attempt in medianest_notifications_total{channel,event,outcome} and
  * medianest_notification_delivery_seconds{channel}.
+ *
+ * Web Push: members subscribe their browsers (several devices each); the
+ * server's VAPID key pair is generated once (web-push.ts). A delivery goes to
+ * each device; a device whose subscription is gone (404/410) is removed.
  */
 import {
   notificationEvents as NOTIFICATION_EVENTS,
@@ -18,6 +22,9 @@ import {
   type NotificationEvent,
   type NotificationPreferences,
   type NotificationTestResult,
+  type PushDevice,
+  type PushState,
+  type PushSubscriptionBody,
 } from '@medianest/contracts';
 import type { NotificationChannelKind, RequestStatus } from '../../db/schema';
 import { notificationChannelKinds } from '../../db/schema';
@@ -25,7 +32,7 @@ import { AppError } from '../../errors';
 import type { JobQueue } from '../../jobs/job-queue';
 import { logger } from '../../observability/logging/logger';
 import { notificationDeliveryDuration, notificationsTotal } from '../../observability/metrics/catalog';
-import { redactText } from '../../observability/redact';
+import { redactText, registerSecret } from '../../observability/redact';
 import type { DomainEvents, EventBus } from '../../realtime/events';
 import type { User } from '../users/users.repository';
 import type { Config } from '../../config';
@@ -40,8 +47,9 @@ import {
   type Message,
   type Recipient,
 } from './channels';
-import { NotificationsRepository, type ChannelRow, type Subscriber } from './notifications.repository';
+import { NotificationsRepository, type ChannelRow, type PushSubscriptionRow, type Subscriber } from './notifications.repository';
 import { loadOrCreateKey, SecretBox } from './secret-box';
+import { generateVapidKeys, isFinalPushFailure, type PushRecipient, type VapidKeys } from './web-push';
 
 /** What a member can choose to hear about. */
 export { NOTIFICATION_EVENTS };
@@ -70,6 +78,14 @@ export interface ChannelInput {
 
 export type TestResult = NotificationTestResult;
 
+/** The settings row holding the VAPID key pair: `{ publicKey, privateKey }`, the private key sealed. */
+const VAPID_SETTING = 'notifications.webpush.vapid';
+
+/** Browsers one member may subscribe (each is one more request per message). */
+export const MAX_PUSH_DEVICES = 10;
+
+const toDevice = (row: PushSubscriptionRow): PushDevice => ({ id: row.id, label: row.label, createdAt: row.createdAt.toISOString() });
+
 function errorText(err: unknown): string {
   return redactText(err instanceof Error ? err.message : String(err)).slice(0, 500);
 }
@@ -82,6 +98,8 @@ export class NotificationsService {
     private readonly jobs: JobQueue,
     private readonly options: { publicUrl?: string; attempts: number; retryBaseMs: number },
   ) {}
+
+  private vapidKeys: Promise<VapidKeys> | undefined;
 
   // ── Channels (admin) ─────────────────────────────────────────────────────
 
@@ -149,6 +167,8 @@ export class NotificationsService {
     if (!input.kind || !notificationChannelKinds.includes(input.kind))
       throw AppError.badRequest(`kind must be one of ${notificationChannelKinds.join(', ')}`);
     if (!input.name) throw AppError.badRequest('name is required');
+    if (input.kind === 'webpush' && (await this.repo.listChannels()).some((c) => c.kind === 'webpush'))
+      throw AppError.conflict('There is already a Web Push channel: browsers subscribe to the server, so one is enough');
     const { settings, secrets } = this.parseKindInput(input.kind, input, {});
     const row = await this.repo.createChannel({ name: input.name, kind: input.kind, enabled: input.enabled ?? true, settings, secrets });
     logger().info({ event: 'notifications.channel.created', channel_id: row.id, kind: row.kind }, 'Notification channel created');
@@ -199,7 +219,8 @@ export class NotificationsService {
     };
     const started = performance.now();
     try {
-      await this.sendMeasured(row, message, { username: admin.username, address }, 'test', true);
+      const push = row.kind === 'webpush' ? { push: await this.pushRecipient(admin.id) } : {};
+      await this.sendMeasured(row, message, { username: admin.username, address, ...push }, 'test', true);
       return { delivered: true, durationMs: Math.round(performance.now() - started) };
     } catch (err) {
       return { delivered: false, durationMs: Math.round(performance.now() - started), error: errorText(err) };
@@ -346,14 +367,18 @@ export class NotificationsService {
     }
     const address =
       (await this.repo.addressOf(delivery.userId, channel.id)) ?? (MEMBER_ADDRESS[channel.kind] === 'email' ? found.email : null);
-    const message = { ...(delivery.payload as Omit<Message, 'id' | 'event'>), id: String(delivery.id), event: delivery.event };
+    const { pushedTo, ...composed } = delivery.payload as Omit<Message, 'id' | 'event'> & { pushedTo?: number[] };
+    const message = { ...composed, id: String(delivery.id), event: delivery.event };
     const last = attempt.attempt >= attempt.maxAttempts;
     try {
-      await this.sendMeasured(channel, message, { username: found.username, address }, delivery.event, last);
+      const push = channel.kind === 'webpush' ? { push: await this.pushRecipient(delivery.userId, delivery.id, pushedTo) } : {};
+      await this.sendMeasured(channel, message, { username: found.username, address, ...push }, delivery.event, last);
       await this.repo.recordAttempt(delivery.id, { status: 'delivered', error: null });
     } catch (err) {
-      await this.repo.recordAttempt(delivery.id, { status: last ? 'failed' : 'pending', error: errorText(err) });
-      throw err;
+      const final = last || isFinalPushFailure(err);
+      await this.repo.recordAttempt(delivery.id, { status: final ? 'failed' : 'pending', error: errorText(err) });
+      // No device left to push to: retrying cannot help.
+      if (!isFinalPushFailure(err)) throw err;
     }
   }
 
@@ -364,6 +389,15 @@ export class NotificationsService {
       await this.sender.send(config, message, recipient);
       notificationsTotal.inc({ channel: channel.kind, event, outcome: 'delivered' });
     } catch (err) {
+      if (isFinalPushFailure(err)) {
+        // The member's browsers are all gone: like a member who never subscribed, not a failing channel.
+        notificationsTotal.inc({ channel: channel.kind, event, outcome: 'expired' });
+        logger().info(
+          { event: 'notifications.push.no_device', channel_id: channel.id, notification: event, err: errorText(err) },
+          'Nothing to push to: no subscribed browser is left',
+        );
+        throw err;
+      }
       notificationsTotal.inc({ channel: channel.kind, event, outcome: last ? 'failed' : 'retrying' });
       logger()[last ? 'error' : 'warn'](
         {
@@ -380,6 +414,116 @@ export class NotificationsService {
     } finally {
       end();
     }
+  }
+
+  // ── Web Push ─────────────────────────────────────────────────────────────
+
+  /**
+   * The server's VAPID key pair: generated and stored (private key sealed) on first use, the same for
+   * every replica. A stored key this process cannot open (NOTIFICATIONS_SECRET_KEY was changed) is
+   * replaced by a new pair, and the browsers' subscriptions — made for the old public key, their keys
+   * sealed with the old secret key — are forgotten: members enable push again.
+   */
+  private vapid(): Promise<VapidKeys> {
+    this.vapidKeys ??= (async () => {
+      const fresh = () => {
+        const keys = generateVapidKeys();
+        return JSON.stringify({ publicKey: keys.publicKey, privateKey: this.box.seal(keys.privateKey) });
+      };
+      let stored = (await this.repo.setting(VAPID_SETTING)) ?? (await this.repo.settingOnce(VAPID_SETTING, fresh()));
+      let keys = this.openVapid(stored);
+      if (!keys) {
+        const replacement = fresh();
+        stored = await this.repo.replaceSetting(VAPID_SETTING, stored, replacement);
+        keys = this.openVapid(stored);
+        if (!keys) throw new AppError(500, 'INTERNAL', 'The Web Push key pair cannot be decrypted with NOTIFICATIONS_SECRET_KEY');
+        // Only the replica whose pair was stored clears the subscriptions (never one a member just made for it).
+        if (stored === replacement) {
+          const forgotten = await this.repo.deleteAllPushSubscriptions();
+          logger().error(
+            { event: 'notifications.push.keys_replaced', subscriptions_removed: forgotten },
+            'The Web Push private key could not be decrypted (was NOTIFICATIONS_SECRET_KEY changed?): a new key pair was made; members must enable push again',
+          );
+        }
+      }
+      registerSecret(keys.privateKey);
+      return keys;
+    })();
+    this.vapidKeys.catch(() => (this.vapidKeys = undefined));
+    return this.vapidKeys;
+  }
+
+  private openVapid(stored: string): VapidKeys | undefined {
+    try {
+      const { publicKey, privateKey } = JSON.parse(stored) as VapidKeys;
+      return { publicKey, privateKey: this.box.open(privateKey) };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** What a browser needs to subscribe (null while no Web Push channel is enabled), and the member's devices. */
+  async pushState(user: User): Promise<PushState> {
+    // The key first: replacing an unreadable one forgets the devices listed next.
+    const publicKey = (await this.repo.hasEnabledChannel('webpush')) ? (await this.vapid()).publicKey : null;
+    return { publicKey, devices: (await this.repo.pushSubscriptionsOf(user.id)).map(toDevice) };
+  }
+
+  async subscribePush(user: User, body: PushSubscriptionBody): Promise<PushState & { device: PushDevice }> {
+    if (!(await this.repo.hasEnabledChannel('webpush')))
+      throw AppError.conflict('Push notifications are not set up on this server: the admin adds a Web Push channel first');
+    const devices = await this.repo.pushSubscriptionsOf(user.id);
+    if (devices.length >= MAX_PUSH_DEVICES && !devices.some((d) => d.endpoint === body.endpoint))
+      throw AppError.conflict(`You already get push notifications on ${MAX_PUSH_DEVICES} devices: remove one first`);
+    const row = await this.repo.savePushSubscription({
+      userId: user.id,
+      endpoint: body.endpoint,
+      keys: this.box.seal(JSON.stringify({ p256dh: body.keys.p256dh, auth: body.keys.auth })),
+      label: body.label || 'Browser',
+    });
+    logger().info({ event: 'notifications.push.subscribed', device_id: row.id }, 'A browser subscribed to push notifications');
+    return { ...(await this.pushState(user)), device: toDevice(row) };
+  }
+
+  /** This browser unsubscribed: forget its endpoint (when it is the member's). */
+  async unsubscribePush(user: User, endpoint: string): Promise<PushState> {
+    await this.repo.deletePushSubscription({ endpoint, userId: user.id });
+    return this.pushState(user);
+  }
+
+  async removePushDevice(user: User, id: number): Promise<PushState> {
+    if (!(await this.repo.deletePushSubscription({ id, userId: user.id }))) throw AppError.notFound('No such device');
+    return this.pushState(user);
+  }
+
+  /** A member's devices (but those that already took this delivery) with what the sender reports back. */
+  private async pushRecipient(userId: string, deliveryId?: number, skip: number[] = []): Promise<PushRecipient> {
+    const rows = (await this.repo.pushSubscriptionsOf(userId)).filter((r) => !skip.includes(r.id));
+    const devices = rows.flatMap((r) => {
+      try {
+        const keys = JSON.parse(this.box.open(r.keys)) as { p256dh: string; auth: string };
+        registerSecret(keys.auth);
+        return [{ id: r.id, endpoint: r.endpoint, ...keys }];
+      } catch {
+        logger().warn({ event: 'notifications.push.unreadable', device_id: r.id }, 'A push subscription cannot be decrypted; skipped');
+        return [];
+      }
+    });
+    return {
+      vapid: await this.vapid(),
+      devices,
+      onDevice: async (id, outcome) => {
+        if (outcome === 'delivered') {
+          if (deliveryId !== undefined) await this.repo.markPushed(deliveryId, id);
+          return;
+        }
+        await this.repo.deletePushSubscription({ id });
+        logger().info(
+          { event: 'notifications.push.expired', device_id: id, user_id: userId },
+          'The push service no longer knows a subscribed browser; it was removed',
+        );
+      },
+    };
   }
 
   get jobOptions() {

@@ -198,8 +198,9 @@ export const backgroundJobsWaiting = stateGauge({
 /** Addition: which build is running. */
 /**
  * Addition: notification messages per attempt outcome. `channel` is the channel kind (ntfy, discord,
- * slack, webhook, email), never the admin's name for it; `event` is one of the notification events;
- * `outcome` is delivered | retrying (this attempt failed, another follows) | failed (last attempt failed).
+ * slack, webhook, email, webpush), never the admin's name for it; `event` is one of the notification events;
+ * `outcome` is delivered | retrying (this attempt failed, another follows) | failed (last attempt failed)
+ * | expired (Web Push: every browser of the member unsubscribed; not the channel's fault, not retried).
  */
 export const notificationsTotal = new prometheus.Counter({
   name: 'medianest_notifications_total',

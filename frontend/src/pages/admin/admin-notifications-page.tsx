@@ -67,6 +67,16 @@ const FIELDS: Record<ChannelKind, FieldSpec[]> = {
     { key: 'password', label: 'Password', secret: true, type: 'password' },
     { key: 'from', label: 'Sender', secret: false, type: 'text', required: true, placeholder: 'MediaNest <media@example.com>' },
   ],
+  webpush: [
+    {
+      key: 'subject',
+      label: 'Contact for push services (VAPID subject)',
+      secret: false,
+      type: 'text',
+      required: true,
+      placeholder: 'mailto:you@example.com',
+    },
+  ],
 };
 
 type Values = Record<string, string | boolean>;
