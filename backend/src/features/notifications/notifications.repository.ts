@@ -85,8 +85,8 @@ export class NotificationsRepository {
       });
   }
 
-  /** The enabled channels on which `userId` wants `event`, with the member's address there. */
-  subscribersOf(userIds: string[], event: string): Promise<Subscriber[]> {
+  /** The enabled channels on which each of `userIds` (or every member) wants `event`, with the member's address there. */
+  subscribersOf(userIds: string[] | 'everyone', event: string): Promise<Subscriber[]> {
     if (userIds.length === 0) return Promise.resolve([]);
     return this.db
       .select({
@@ -102,7 +102,7 @@ export class NotificationsRepository {
       .innerJoin(notificationChannels, eq(notificationChannels.id, notificationPreferences.channelId))
       .where(
         and(
-          inArray(notificationPreferences.userId, userIds),
+          userIds === 'everyone' ? undefined : inArray(notificationPreferences.userId, userIds),
           eq(notificationChannels.enabled, true),
           eq(users.enabled, true),
           sql`${notificationPreferences.events} @> ${JSON.stringify([event])}::jsonb`,
