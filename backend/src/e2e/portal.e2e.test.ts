@@ -450,4 +450,61 @@ describe('the MediaNest web app in Chromium', () => {
     }
     expect(pageErrors).toEqual([]);
   }, 120_000);
+
+  it('shows the status page, and an announcement banner appears live on it, at desktop and phone widths', async () => {
+    const context = await newContext(DESKTOP);
+    const status = await context.newPage();
+    await status.goto('/login');
+    await status.getByLabel('Username').fill('admin');
+    await status.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await status.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await status.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await navigate(status, 'Status');
+    await status.getByRole('heading', { name: 'Service status' }).waitFor();
+    const plex = status.getByRole('listitem').filter({ hasText: 'Used for Library, Play links' });
+    await plex.getByText('Up', { exact: true }).waitFor();
+    await status.getByText('Live', { exact: true }).waitFor();
+    await shot(status, 'status', 'desktop');
+
+    // The admin announces something and plans maintenance in another tab; the status page shows the banners without a reload.
+    const admin = await context.newPage();
+    await admin.goto('/admin/status');
+    await admin.getByRole('heading', { name: 'Maintenance and announcements' }).waitFor();
+    await admin.getByLabel('Message').fill('Plex restarts tonight at 23:00 for an update.');
+    await admin.getByLabel('Kind').selectOption('warning');
+    await admin.getByRole('button', { name: 'Announce' }).click();
+    const banners = status.getByRole('region', { name: 'Announcements' });
+    await banners.getByText('Plex restarts tonight at 23:00 for an update.').waitFor();
+    await admin.getByLabel('Plex', { exact: true }).check();
+    await admin.getByLabel('What members are told').fill('New disks for the library; Plex may stop for a few minutes.');
+    await admin.getByRole('button', { name: 'Plan maintenance' }).click();
+    await banners.getByText(/New disks for the library/).waitFor();
+    await plex.getByText('Maintenance', { exact: true }).waitFor();
+    await shot(status, 'status-banner', 'desktop');
+    await admin.getByRole('listitem').filter({ hasText: 'Plex restarts tonight' }).getByText('In force').waitFor();
+    await shot(admin, 'admin-status', 'desktop');
+
+    const phone = await newContext(PHONE, await context.storageState());
+    const onPhone = await phone.newPage();
+    await onPhone.goto('/status');
+    await onPhone.getByRole('heading', { name: 'Service status' }).waitFor();
+    await onPhone.getByRole('region', { name: 'Announcements' }).getByText('Plex restarts tonight at 23:00 for an update.').waitFor();
+    await shot(onPhone, 'status', 'phone');
+    expect(await onPhone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    await onPhone.goto('/admin/status');
+    await onPhone.getByRole('listitem').filter({ hasText: 'Plex restarts tonight' }).waitFor();
+    await shot(onPhone, 'admin-status', 'phone');
+    expect(await onPhone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+
+    // Ending the announcement takes its banner away everywhere, live.
+    await admin
+      .getByRole('listitem')
+      .filter({ hasText: 'Plex restarts tonight' })
+      .getByRole('button', { name: /End the announcement/ })
+      .click();
+    await banners.getByText('Plex restarts tonight at 23:00 for an update.').waitFor({ state: 'detached' });
+    await phone.close();
+    await context.close();
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
 });
