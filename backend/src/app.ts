@@ -101,7 +101,10 @@ export function buildApp(c: Container): Express {
   api.use('/admin/status', adminStatusRouter(c.status));
   api.use('/admin/notifications', adminNotificationsRouter(c.notifications));
   api.use('/notifications', notificationsRouter(c.notifications));
-  api.use('/admin/observability', opsRouter({ health: c.health, jobs: c.jobs, alerts: c.alerts, ops: c.ops, version: c.config.version }));
+  api.use(
+    '/admin/observability',
+    opsRouter({ health: c.health, jobs: c.jobs, alerts: c.alerts, ops: c.ops, notifications: c.notifications, version: c.config.version }),
+  );
 
   api.use(notFoundHandler);
   app.use('/api/v1', api);

@@ -576,6 +576,38 @@ export interface OpsInstance {
   breakers: BreakerStatus[];
 }
 
+/** Notification deliveries of the last 24 hours on one channel, by where they stand. */
+export interface ChannelDeliveryCounts {
+  channelId: number;
+  name: string;
+  kind: NotificationChannelKind;
+  delivered: number;
+  /** Queued, not tried yet. */
+  queued: number;
+  /** Tried and failed, another attempt follows. */
+  retrying: number;
+  /** Every attempt failed: not sent. */
+  failed: number;
+}
+
+/** A delivery whose last attempt failed; `error` is scrubbed of secrets. */
+export interface DeliveryFailure {
+  id: number;
+  channel: string;
+  kind: NotificationChannelKind;
+  event: string;
+  attempts: number;
+  /** No attempt follows. */
+  final: boolean;
+  error: string | null;
+  createdAt: string;
+}
+
+export interface DeliverySummary {
+  channels: ChannelDeliveryCounts[];
+  recentFailures: DeliveryFailure[];
+}
+
 /**
  * GET /api/v1/admin/observability: everything the Ops page shows. `scope`
  * `cluster`: traffic, breakers and job runs of every process added up (with
@@ -601,4 +633,6 @@ export interface OpsSummary {
   webVitals: WebVitalP75[];
   alerts: PublicAlert[];
   recentErrors: RecentErrorLine[];
+  /** Notification deliveries of the last 24 hours per channel, and the latest failures. */
+  notifications: DeliverySummary;
 }

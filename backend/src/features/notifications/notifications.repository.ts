@@ -4,7 +4,7 @@
  * the unique key that makes each message go out once).
  */
 import type { NotificationEvent } from '@medianest/contracts';
-import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import {
   mediaRequests,
@@ -182,6 +182,47 @@ export class NotificationsRepository {
         deliveredAt: outcome.status === 'delivered' ? new Date() : null,
       })
       .where(eq(notificationDeliveries.id, id));
+  }
+
+  /** Deliveries made since `since` per channel, by status, with pending split into queued (no attempt yet) and retrying. */
+  deliveryCounts(since: Date) {
+    const d = notificationDeliveries;
+    return this.db
+      .select({
+        channelId: notificationChannels.id,
+        name: notificationChannels.name,
+        kind: notificationChannels.kind,
+        delivered: sql<number>`count(*) filter (where ${d.status} = 'delivered')::int`,
+        queued: sql<number>`count(*) filter (where ${d.status} = 'pending' and ${d.attempts} = 0)::int`,
+        retrying: sql<number>`count(*) filter (where ${d.status} = 'pending' and ${d.attempts} > 0)::int`,
+        failed: sql<number>`count(*) filter (where ${d.status} = 'failed')::int`,
+      })
+      .from(d)
+      .innerJoin(notificationChannels, eq(notificationChannels.id, d.channelId))
+      .where(gte(d.createdAt, since))
+      .groupBy(notificationChannels.id, notificationChannels.name, notificationChannels.kind)
+      .orderBy(asc(notificationChannels.id));
+  }
+
+  /** The latest deliveries whose last attempt failed (failed for good, or waiting for a retry). */
+  recentFailures(limit: number) {
+    const d = notificationDeliveries;
+    return this.db
+      .select({
+        id: d.id,
+        channel: notificationChannels.name,
+        kind: notificationChannels.kind,
+        event: d.event,
+        attempts: d.attempts,
+        status: d.status,
+        error: d.lastError,
+        createdAt: d.createdAt,
+      })
+      .from(d)
+      .innerJoin(notificationChannels, eq(notificationChannels.id, d.channelId))
+      .where(and(isNotNull(d.lastError), ne(d.status, 'delivered')))
+      .orderBy(desc(d.id))
+      .limit(limit);
   }
 
   /** Deliveries still pending (for re-enqueueing after a restart or a lost enqueue). */

@@ -14,6 +14,7 @@
 import {
   notificationEvents as NOTIFICATION_EVENTS,
   type Announcement,
+  type DeliverySummary,
   type ServiceIncident,
   type FollowState,
   type NotificationChannel,
@@ -435,6 +436,27 @@ export class NotificationsService {
     } finally {
       end();
     }
+  }
+
+  /** The Ops page's view: deliveries of the last 24 hours per channel, and the latest 20 failures (errors scrubbed). */
+  async deliverySummary(): Promise<DeliverySummary> {
+    const [channels, failures] = await Promise.all([
+      this.repo.deliveryCounts(new Date(Date.now() - 86_400_000)),
+      this.repo.recentFailures(20),
+    ]);
+    return {
+      channels,
+      recentFailures: failures.map((f) => ({
+        id: f.id,
+        channel: f.channel,
+        kind: f.kind,
+        event: f.event,
+        attempts: f.attempts,
+        final: f.status === 'failed',
+        error: f.error === null ? null : redactText(f.error),
+        createdAt: f.createdAt.toISOString(),
+      })),
+    };
   }
 
   get jobOptions() {

@@ -4,7 +4,7 @@ import { like } from 'drizzle-orm';
 import request from 'supertest';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServiceIncident, StatusNotices, StatusPage } from '@medianest/contracts';
+import type { DeliverySummary, ServiceIncident, StatusNotices, StatusPage } from '@medianest/contracts';
 import { buildApp } from '../../app';
 import { startBackgroundJobs } from '../../background-jobs';
 import { createContainer } from '../../container';
@@ -365,6 +365,46 @@ describe('announcements', () => {
     const res = await request(t.app).post('/api/v1/admin/status/announcements').set('Cookie', admin).send(body);
     expect(res.status).toBe(400);
     expect(res.body.error.details).toContainEqual(expect.objectContaining({ path: field }));
+  });
+});
+
+describe('the Ops page', () => {
+  it('shows deliveries per channel and the latest failures without the channel secrets', async () => {
+    const secretPath = 'hooks/private-path-Kq83nZ0x';
+    const channel = await request(t.app)
+      .post('/api/v1/admin/notifications/channels')
+      .set('Cookie', admin)
+      .send({
+        name: 'Broken webhook',
+        kind: 'webhook',
+        settings: {},
+        secrets: { url: `${hooks.url}/${secretPath}`, signingSecret: 'signing-secret-0123456789' },
+      });
+    expect(channel.status).toBe(201);
+    await request(t.app)
+      .patch(`/api/v1/notifications/preferences/${channel.body.channel.id}`)
+      .set('Cookie', member.cookie)
+      .send({ events: ['announcement'], address: null });
+    await request(t.app).post('/api/v1/admin/status/announcements').set('Cookie', admin).send({ message: 'Router swap on Sunday' });
+
+    type Summary = { notifications: DeliverySummary };
+    let summary: Summary | undefined;
+    await waitFor(async () => {
+      summary = (await request(t.app).get('/api/v1/admin/observability').set('Cookie', admin)).body as Summary;
+      return summary.notifications.recentFailures.some((f) => f.channel === 'Broken webhook');
+    }, 15_000);
+    const webhook = summary!.notifications.channels.find((c) => c.name === 'Broken webhook')!;
+    expect(webhook.kind).toBe('webhook');
+    expect(webhook.retrying + webhook.failed).toBeGreaterThanOrEqual(1);
+    expect(summary!.notifications.channels.find((c) => c.name === 'House ntfy')?.delivered).toBeGreaterThanOrEqual(2);
+    const failure = summary!.notifications.recentFailures.find((f) => f.channel === 'Broken webhook')!;
+    expect(failure).toMatchObject({ kind: 'webhook', event: 'announcement' });
+    expect(failure.error).toMatch(/404/);
+    expect(JSON.stringify(summary!.notifications)).not.toContain('private-path-Kq83nZ0x');
+    await request(t.app)
+      .delete(`/api/v1/admin/notifications/channels/${channel.body.channel.id}`)
+      .set('Cookie', admin)
+      .set('X-Requested-With', 'XMLHttpRequest');
   });
 });
 
