@@ -79,6 +79,15 @@ async function navigate(page: Page, label: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
 }
 
+/** Signs in with the local admin account and waits for the dashboard. */
+async function signInAsAdmin(page: Page): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Username').fill('admin');
+  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+}
+
 async function pollMetrics(predicate: (samples: Sample[]) => boolean, what: string, timeoutMs = 15_000): Promise<Sample[]> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -392,11 +401,7 @@ describe('the MediaNest web app in Chromium', () => {
     ] as const) {
       const context = await newContext(viewport);
       const page = await context.newPage();
-      await page.goto('/login');
-      await page.getByLabel('Username').fill('admin');
-      await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      await signInAsAdmin(page);
       await navigate(page, 'Admin');
       await page.getByRole('heading', { name: 'Administration' }).waitFor();
       await shot(page, 'admin', width);
@@ -454,11 +459,7 @@ describe('the MediaNest web app in Chromium', () => {
   it('shows the status page, and an announcement banner appears live on it, at desktop and phone widths', async () => {
     const context = await newContext(DESKTOP);
     const status = await context.newPage();
-    await status.goto('/login');
-    await status.getByLabel('Username').fill('admin');
-    await status.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await status.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await status.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await signInAsAdmin(status);
     await navigate(status, 'Status');
     await status.getByRole('heading', { name: 'Service status' }).waitFor();
     const plex = status.getByRole('listitem').filter({ hasText: 'Used for Library, Play links' });

@@ -32,6 +32,15 @@ export interface ServiceStatusOptions {
   now?: () => Date;
 }
 
+/** A service's latest probe result as users see it (`unknown` before the first check). */
+export function currentState(last: { status: ServiceStatus; responseTimeMs: number | null; checkedAt: Date } | undefined) {
+  return {
+    status: last?.status ?? ('unknown' as const),
+    responseTimeMs: last?.responseTimeMs ?? null,
+    lastCheckedAt: last ? last.checkedAt.toISOString() : null,
+  };
+}
+
 export class ServiceStatusService {
   readonly monitored: MonitoredServicesRepository;
   private readonly lastStatus = new Map<string, ServiceStatus>();
@@ -163,17 +172,12 @@ export class ServiceStatusService {
       uptimeFigures(this.database, keys, this.now()),
     ]);
     const checksBy = new Map(checks.map((r) => [r.service, r.total]));
-    return services.map((s) => {
-      const last = latest.get(s.service);
-      return {
-        ...s,
-        status: last?.status ?? 'unknown',
-        responseTimeMs: last?.responseTimeMs ?? null,
-        lastCheckedAt: last ? last.checkedAt.toISOString() : null,
-        uptime24h: uptime.get(s.service)?.h24.percent ?? null,
-        checks24h: checksBy.get(s.service) ?? 0,
-      };
-    });
+    return services.map((s) => ({
+      ...s,
+      ...currentState(latest.get(s.service)),
+      uptime24h: uptime.get(s.service)?.h24.percent ?? null,
+      checks24h: checksBy.get(s.service) ?? 0,
+    }));
   }
 
   /** Each service's latest probe result. */

@@ -18,7 +18,7 @@ import { logger } from '../../observability/logging/logger';
 import { setGaugeSource } from '../../observability/metrics/catalog';
 import type { EventBus } from '../../realtime/events';
 import { affectedFeatures, toServiceIncident } from '../services/incidents';
-import type { ListedService, ServiceStatusService } from '../services/service-status.service';
+import { currentState, type ListedService, type ServiceStatusService } from '../services/service-status.service';
 import { uptimeFigures } from '../services/uptime';
 import { windowCovers, type AnnouncementRow, type MaintenanceRow, type NoticesRepository } from './notices.repository';
 
@@ -91,18 +91,13 @@ export class StatusService {
     const empty = { percent: null, observedPercent: 0 };
     return {
       generatedAt: now.toISOString(),
-      services: listed.map((s) => {
-        const last = latest.get(s.service);
-        return {
-          ...s,
-          status: last?.status ?? 'unknown',
-          responseTimeMs: last?.responseTimeMs ?? null,
-          lastCheckedAt: last ? last.checkedAt.toISOString() : null,
-          uptime: uptime.get(s.service) ?? { h24: empty, d7: empty, d30: empty },
-          affects: affectedFeatures(s.service),
-          inMaintenance: activeMaintenance.some((m) => m.services === null || m.services.includes(s.service)),
-        };
-      }),
+      services: listed.map((s) => ({
+        ...s,
+        ...currentState(latest.get(s.service)),
+        uptime: uptime.get(s.service) ?? { h24: empty, d7: empty, d30: empty },
+        affects: affectedFeatures(s.service),
+        inMaintenance: activeMaintenance.some((m) => windowCovers(m, s.service)),
+      })),
       incidents: incidents.map((i) => toServiceIncident(i, names.get(i.service) ?? i.service, now)),
       notices,
     };

@@ -4,7 +4,7 @@
  * each with "End now" (/api/v1/admin/status/*). During a window the covered
  * services send no outage messages and their alerts are held back.
  */
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import type { Announcement, AnnouncementSeverity, MaintenanceWindow } from '@medianest/contracts';
 import { api } from '../../api/client';
@@ -12,7 +12,7 @@ import { AddRowPanel, EditableRowsPanel, RowError, useRowAction } from '../../co
 import { formatDateTime } from '../../components/format';
 import { Page } from '../../components/page';
 import { maintenanceScope } from '../../components/status-banners';
-import { useApiData } from '../../hooks/use-api-data';
+import { useApiData, type ApiData } from '../../hooks/use-api-data';
 
 /** A Date as the value of an <input type="datetime-local"> (local time, minutes). */
 function localInput(at: Date): string {
@@ -205,6 +205,24 @@ function AddMaintenance({ onAdded }: { onAdded: (m: MaintenanceWindow) => void }
   );
 }
 
+/** An add form above the list it adds to (newest first). */
+function NoticeSection<T extends { id: number }>(props: {
+  list: ApiData<T[]>;
+  add: (onAdded: (item: T) => void) => ReactNode;
+  heading: string;
+  loadingLabel: string;
+  empty: string;
+  row: (item: T, onSaved: (saved: T) => void) => ReactNode;
+}) {
+  const { list } = props;
+  return (
+    <>
+      {props.add((item) => list.setData((items) => [item, ...(items ?? [])]))}
+      <EditableRowsPanel heading={props.heading} list={list} loadingLabel={props.loadingLabel} empty={props.empty} row={props.row} />
+    </>
+  );
+}
+
 export function AdminStatusPage() {
   const announcements = useApiData(
     async (signal) => (await api.get('/api/v1/admin/status/announcements', undefined, signal)).announcements,
@@ -217,18 +235,18 @@ export function AdminStatusPage() {
       ready={!announcements.loading && !maintenance.loading}
       back={<Link to="/admin">← Administration</Link>}
     >
-      <AddAnnouncement onAdded={(a) => announcements.setData((list) => [a, ...(list ?? [])])} />
-      <EditableRowsPanel
-        heading="Announcements"
+      <NoticeSection
         list={announcements}
+        add={(onAdded) => <AddAnnouncement onAdded={onAdded} />}
+        heading="Announcements"
         loadingLabel="Loading announcements"
         empty="No announcements yet."
         row={(a, onSaved) => <AnnouncementRow key={a.id} a={a} onSaved={onSaved} />}
       />
-      <AddMaintenance onAdded={(m) => maintenance.setData((list) => [m, ...(list ?? [])])} />
-      <EditableRowsPanel
-        heading="Maintenance windows"
+      <NoticeSection
         list={maintenance}
+        add={(onAdded) => <AddMaintenance onAdded={onAdded} />}
+        heading="Maintenance windows"
         loadingLabel="Loading maintenance windows"
         empty="No maintenance planned."
         row={(m, onSaved) => <MaintenanceRow key={m.id} m={m} onSaved={onSaved} />}
