@@ -15,7 +15,7 @@ import type { EventBus } from '../../realtime/events';
 import { monitoredServiceKey, MonitoredServicesRepository } from './monitored-services.repository';
 import { IncidentTracker, type IncidentRules, type MaintenanceLookup } from './incidents';
 import { runProbe, type ProbeResult, type ProbeTarget } from './service-probes';
-import { uptimeFigures, writeDailyRollups } from './uptime';
+import { probeSeconds, uptimeFigure, writeDailyRollups } from './uptime';
 import type { ServiceStatusEntry } from '@medianest/contracts';
 
 export const HISTORY_RETENTION_MS = 7 * 86_400_000;
@@ -169,13 +169,13 @@ export class ServiceStatusService {
         .from(h)
         .where(and(inArray(h.service, keys), gte(h.checkedAt, since)))
         .groupBy(h.service),
-      uptimeFigures(this.database, keys, this.now()),
+      probeSeconds(this.database, keys, [since], this.now()),
     ]);
     const checksBy = new Map(checks.map((r) => [r.service, r.total]));
     return services.map((s) => ({
       ...s,
       ...currentState(latest.get(s.service)),
-      uptime24h: uptime.get(s.service)?.h24.percent ?? null,
+      uptime24h: uptimeFigure(uptime.get(s.service)?.[0], UPTIME_WINDOW_MS / 1000).percent,
       checks24h: checksBy.get(s.service) ?? 0,
     }));
   }

@@ -10,10 +10,12 @@
  *   much of the window was observed, so a 100 % over a window seen for two
  *   hours does not pass for a month of uptime.
  *
- * Raw history is kept 7 days, so 24 h and 7 d are computed from it directly;
- * 30 d adds today's raw history to daily rollups (`service_uptime_daily`,
- * written for complete UTC days while their history still exists). "30 d" is
- * therefore today so far plus the 29 complete UTC days before it.
+ * Raw history is kept 7 days; complete UTC days are rolled up into
+ * `service_uptime_daily` while their history still exists. 24 h is computed
+ * from raw history; 7 d and 30 d from the raw history of yesterday and today
+ * plus the rollups of the days before, so a page view reads at most two days
+ * of raw rows. "7 d" is therefore today so far plus the 6 complete UTC days
+ * before it, "30 d" today plus the 29 days before it.
  */
 import { and, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { UptimeFigure } from '@medianest/contracts';
@@ -93,17 +95,25 @@ function dayString(at: Date): string {
 }
 
 /**
- * Writes the rollups of the last `days` complete UTC days from raw history
- * (idempotent: a day written again gets the same figures). Run before raw
- * history older than its retention is deleted.
+ * Writes daily rollups from raw history (idempotent: a day written again gets
+ * the same figures): always the last two complete UTC days, and any of the
+ * last six complete days that has no rollup yet (a new install, a restart
+ * after a pause). Runs hourly, before raw history past its retention goes.
  */
-export async function writeDailyRollups(database: Database, services: string[], now: Date, days = 2): Promise<number> {
+export async function writeDailyRollups(database: Database, services: string[], now: Date): Promise<number> {
+  if (services.length === 0) return 0;
   const today = utcDayStart(now);
+  const dayAt = (back: number) => dayString(new Date(today.getTime() - back * DAY_MS));
+  const present = await database.db
+    .selectDistinct({ day: serviceUptimeDaily.day })
+    .from(serviceUptimeDaily)
+    .where(gte(serviceUptimeDaily.day, dayAt(6)));
+  const have = new Set(present.map((r) => r.day));
   let written = 0;
-  for (let d = days; d >= 1; d--) {
-    const from = new Date(today.getTime() - d * DAY_MS);
-    const to = new Date(from.getTime() + DAY_MS);
-    const seconds = await probeSeconds(database, services, [from], to);
+  for (let back = 6; back >= 1; back--) {
+    if (back > 2 && have.has(dayAt(back))) continue;
+    const from = new Date(today.getTime() - back * DAY_MS);
+    const seconds = await probeSeconds(database, services, [from], new Date(from.getTime() + DAY_MS));
     const rows = [...seconds].map(([service, [s]]) => ({
       service,
       day: dayString(from),
@@ -123,45 +133,52 @@ export async function writeDailyRollups(database: Database, services: string[], 
   return written;
 }
 
-/** Uptime over the last 24 hours, 7 days and 30 days (see the top of this file for the definition). */
+function add(a: ProbeSeconds | undefined, b: ProbeSeconds | undefined): ProbeSeconds {
+  return { up: (a?.up ?? 0) + (b?.up ?? 0), down: (a?.down ?? 0) + (b?.down ?? 0) };
+}
+
+/**
+ * Uptime over the last 24 hours, 7 days and 30 days (see the top of this
+ * file): 24 h from raw history; 7 d and 30 d from raw history since the start
+ * of yesterday (UTC) plus the daily rollups of the days before.
+ */
 export async function uptimeFigures(
   database: Database,
   services: string[],
   now: Date,
 ): Promise<Map<string, { h24: UptimeFigure; d7: UptimeFigure; d30: UptimeFigure }>> {
   const today = utcDayStart(now);
+  const yesterday = new Date(today.getTime() - DAY_MS);
+  const since7 = new Date(today.getTime() - 6 * DAY_MS);
   const since30 = new Date(today.getTime() - 29 * DAY_MS);
+  const d = serviceUptimeDaily;
+  const within = (since: Date) => sql`${d.day} >= ${dayString(since)}`;
   const [raw, rollups] = await Promise.all([
-    probeSeconds(database, services, [new Date(now.getTime() - DAY_MS), new Date(now.getTime() - 7 * DAY_MS), today], now),
+    probeSeconds(database, services, [new Date(now.getTime() - DAY_MS), yesterday], now),
     services.length === 0
       ? Promise.resolve([])
       : database.db
           .select({
-            service: serviceUptimeDaily.service,
-            up: sql<number>`sum(${serviceUptimeDaily.upSeconds})::float8`,
-            down: sql<number>`sum(${serviceUptimeDaily.downSeconds})::float8`,
+            service: d.service,
+            up30: sql<number>`sum(${d.upSeconds})::float8`,
+            down30: sql<number>`sum(${d.downSeconds})::float8`,
+            up7: sql<number>`coalesce(sum(${d.upSeconds}) filter (where ${within(since7)}), 0)::float8`,
+            down7: sql<number>`coalesce(sum(${d.downSeconds}) filter (where ${within(since7)}), 0)::float8`,
           })
-          .from(serviceUptimeDaily)
-          .where(
-            and(
-              inArray(serviceUptimeDaily.service, services),
-              gte(serviceUptimeDaily.day, dayString(since30)),
-              lt(serviceUptimeDaily.day, dayString(today)),
-            ),
-          )
-          .groupBy(serviceUptimeDaily.service),
+          .from(d)
+          .where(and(inArray(d.service, services), gte(d.day, dayString(since30)), lt(d.day, dayString(yesterday))))
+          .groupBy(d.service),
   ]);
-  const rolled = new Map(rollups.map((r) => [r.service, { up: Number(r.up), down: Number(r.down) }]));
+  const rolled = new Map(rollups.map((r) => [r.service, r]));
   const nowS = now.getTime() / 1000;
   const figures = new Map<string, { h24: UptimeFigure; d7: UptimeFigure; d30: UptimeFigure }>();
   for (const service of services) {
-    const [h24, d7, sinceToday] = raw.get(service) ?? [];
-    const before = rolled.get(service);
-    const d30 = { up: (before?.up ?? 0) + (sinceToday?.up ?? 0), down: (before?.down ?? 0) + (sinceToday?.down ?? 0) };
+    const [h24, sinceYesterday] = raw.get(service) ?? [];
+    const r = rolled.get(service);
     figures.set(service, {
       h24: uptimeFigure(h24, 86_400),
-      d7: uptimeFigure(d7, 7 * 86_400),
-      d30: uptimeFigure(d30, nowS - since30.getTime() / 1000),
+      d7: uptimeFigure(add(r && { up: Number(r.up7), down: Number(r.down7) }, sinceYesterday), nowS - since7.getTime() / 1000),
+      d30: uptimeFigure(add(r && { up: Number(r.up30), down: Number(r.down30) }, sinceYesterday), nowS - since30.getTime() / 1000),
     });
   }
   return figures;

@@ -23,6 +23,8 @@ import { uptimeFigures } from '../services/uptime';
 import { windowCovers, type AnnouncementRow, type MaintenanceRow, type NoticesRepository } from './notices.repository';
 
 const INCIDENT_WINDOW_MS = 30 * 86_400_000;
+/** Uptime moves by at most a minute's share per probe: members opening the page within this share one computation. */
+const UPTIME_CACHE_MS = 30_000;
 
 function toAnnouncement(row: AnnouncementRow): Announcement {
   return {
@@ -35,6 +37,8 @@ function toAnnouncement(row: AnnouncementRow): Announcement {
 }
 
 export class StatusService {
+  private uptimeCache: { key: string; at: number; value: ReturnType<typeof uptimeFigures> } | undefined;
+
   constructor(
     private readonly notices: NoticesRepository,
     private readonly services: ServiceStatusService,
@@ -82,7 +86,7 @@ export class StatusService {
     const keys = listed.map((s) => s.service);
     const [latest, uptime, incidents, notices] = await Promise.all([
       this.services.latest(keys),
-      uptimeFigures(this.services.database, keys, now),
+      this.uptime(keys, now),
       this.services.incidents.list(new Date(now.getTime() - INCIDENT_WINDOW_MS), keys),
       this.currentNotices(listed),
     ]);
@@ -101,6 +105,19 @@ export class StatusService {
       incidents: incidents.map((i) => toServiceIncident(i, names.get(i.service) ?? i.service, now)),
       notices,
     };
+  }
+
+  private uptime(keys: string[], now: Date): ReturnType<typeof uptimeFigures> {
+    const key = keys.join(',');
+    const cached = this.uptimeCache;
+    if (cached && cached.key === key && Math.abs(now.getTime() - cached.at) < UPTIME_CACHE_MS) return cached.value;
+    const value = uptimeFigures(this.services.database, keys, now);
+    this.uptimeCache = { key, at: now.getTime(), value };
+    // A failed computation is not kept: the next view tries again.
+    value.catch(() => {
+      if (this.uptimeCache?.value === value) this.uptimeCache = undefined;
+    });
+    return value;
   }
 
   private async publishNotices(): Promise<void> {

@@ -146,18 +146,17 @@ describe('uptime', () => {
       { service, day: '2026-05-10', upSeconds: 0, downSeconds: 5000 }, // older than 30 days: not counted
     ]);
 
-    let figures = (await uptimeFigures(t.container.database, [service], noon)).get(service)!;
+    // The hourly rollup writes the complete days still in raw history (a second run changes nothing);
+    // 7 and 30 days add them to yesterday's and today's raw history.
+    await writeDailyRollups(t.container.database, [service], noon);
+    await writeDailyRollups(t.container.database, [service], noon);
+    const days = await t.container.database.db.select().from(serviceUptimeDaily).where(like(serviceUptimeDaily.service, service));
+    expect(days.filter((d) => d.day === '2026-06-12')).toEqual([{ service, day: '2026-06-12', upSeconds: 120, downSeconds: 60 }]);
+
+    const figures = (await uptimeFigures(t.container.database, [service], noon)).get(service)!;
     expect(figures.h24).toEqual({ percent: 75, observedPercent: 0.6 }); // 360 s up of 480 s observed
     expect(figures.d7).toEqual({ percent: 72.72, observedPercent: 0.1 }); // 480 of 660
-    expect(figures.d30.percent).toBe(97.05); // today 360/480 plus the June 5 rollup: 3960 of 4080
-
-    // Rolling up the complete days keeps the three-days-ago probes for the 30-day figure; a second run changes nothing.
-    await writeDailyRollups(t.container.database, [service], noon, 3);
-    await writeDailyRollups(t.container.database, [service], noon, 3);
-    const days = await t.container.database.db.select().from(serviceUptimeDaily).where(like(serviceUptimeDaily.service, service));
-    expect(days.find((d) => d.day === '2026-06-12')).toMatchObject({ upSeconds: 120, downSeconds: 60 });
-    figures = (await uptimeFigures(t.container.database, [service], noon)).get(service)!;
-    expect(figures.d30.percent).toBe(95.77); // 4080 of 4260
+    expect(figures.d30.percent).toBe(95.77); // plus the June 5 rollup: 4080 of 4260
 
     // A service never probed has no figure rather than 100 %.
     expect((await uptimeFigures(t.container.database, ['monitored:990002'], noon)).get('monitored:990002')?.h24).toEqual({
