@@ -87,7 +87,7 @@ export class NotificationsRepository {
 
   /** The enabled channels on which each of `userIds` (or every member) wants `event`, with the member's address there. */
   subscribersOf(userIds: string[] | 'everyone', event: string): Promise<Subscriber[]> {
-    if (userIds.length === 0) return Promise.resolve([]);
+    if (userIds !== 'everyone' && userIds.length === 0) return Promise.resolve([]);
     return this.db
       .select({
         userId: users.id,
