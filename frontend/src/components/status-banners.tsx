@@ -6,13 +6,11 @@
  */
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
-import type { MaintenanceWindow, StatusNotices } from '@medianest/contracts';
 import { api } from '../api/client';
+import { maintenanceScope, noticesAt } from '../api/notices';
 import { useApiData } from '../hooks/use-api-data';
 import { useRealtimeEvent, useRealtimeResync } from '../realtime/socket';
 import { formatDateTime } from './format';
-
-const UPCOMING_WITHIN_MS = 86_400_000;
 
 /** The current time, moved on every `everyMs`. */
 export function useNow(everyMs: number): number {
@@ -22,19 +20,6 @@ export function useNow(everyMs: number): number {
     return () => clearInterval(timer);
   }, [everyMs]);
   return now;
-}
-
-export function maintenanceScope(m: MaintenanceWindow): string {
-  return m.services === null ? 'All services' : m.serviceNames.join(', ');
-}
-
-/** What is shown at `now`: announcements not expired, maintenance in progress or starting within a day. */
-export function noticesAt(notices: StatusNotices, now: number) {
-  return {
-    announcements: notices.announcements.filter((a) => a.expiresAt === null || Date.parse(a.expiresAt) > now),
-    active: notices.maintenance.filter((m) => Date.parse(m.startsAt) <= now && Date.parse(m.endsAt) > now),
-    upcoming: notices.maintenance.filter((m) => Date.parse(m.startsAt) > now && Date.parse(m.startsAt) - now <= UPCOMING_WITHIN_MS),
-  };
 }
 
 export function StatusBanners() {

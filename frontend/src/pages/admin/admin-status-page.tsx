@@ -11,7 +11,7 @@ import { api } from '../../api/client';
 import { AddRowPanel, EditableRowsPanel, RowError, useRowAction } from '../../components/editable-row';
 import { formatDateTime } from '../../components/format';
 import { Page } from '../../components/page';
-import { maintenanceScope } from '../../components/status-banners';
+import { maintenanceScope } from '../../api/notices';
 import { useApiData, type ApiData } from '../../hooks/use-api-data';
 
 /** A Date as the value of an <input type="datetime-local"> (local time, minutes). */
