@@ -103,9 +103,11 @@ export function StatusPage() {
             ) : (
               <>
                 <p className="summary" aria-live="polite">
-                  {troubled.length === 0
-                    ? 'Everything is working.'
-                    : `${troubled.map((s) => s.name).join(', ')} ${troubled.length === 1 ? 'has' : 'have'} problems right now.`}
+                  {troubled.length > 0
+                    ? `${troubled.map((s) => s.name).join(', ')} ${troubled.length === 1 ? 'has' : 'have'} problems right now.`
+                    : services.every((s) => s.status === 'unknown')
+                      ? 'Not checked yet: the first checks run within a minute.'
+                      : 'Everything is working.'}
                 </p>
                 <ul className="rows">
                   {services.map((s) => (
