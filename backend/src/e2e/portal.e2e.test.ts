@@ -18,6 +18,7 @@ import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/contex
 import { FAKE_WEBHOOK_SECRET, startUpstreams, type Upstreams } from '../test/fakes/upstreams';
 import { scrape, scrapedSum, type Sample } from '../test/metrics-helpers';
 import { OTHER_ROUTE, SPA_ROUTES } from '../observability/metrics/frontend-routes';
+import { serviceIncidents } from '../db/schema';
 import { ensureFrontendBuilt, REPO_ROOT } from './frontend-build';
 
 const CHROMIUM_ARGS = [
@@ -457,6 +458,22 @@ describe('the MediaNest web app in Chromium', () => {
   }, 120_000);
 
   it('shows the status page, and an announcement banner appears live on it, at desktop and phone widths', async () => {
+    // Two outages of the last days, as the service-health job records them (an hour of probes is too long for this test).
+    const day = 86_400_000;
+    await server.container.database.db.insert(serviceIncidents).values([
+      {
+        service: 'overseerr',
+        startedAt: new Date(Date.now() - 2 * day),
+        endedAt: new Date(Date.now() - 2 * day + 14 * 60_000),
+        cause: 'answered HTTP 503',
+      },
+      {
+        service: 'plex',
+        startedAt: new Date(Date.now() - 5 * day),
+        endedAt: new Date(Date.now() - 5 * day + 25 * 60_000),
+        maintenance: true,
+      },
+    ]);
     const context = await newContext(DESKTOP);
     const status = await context.newPage();
     await signInAsAdmin(status);
@@ -465,6 +482,10 @@ describe('the MediaNest web app in Chromium', () => {
     const plex = status.getByRole('listitem').filter({ hasText: 'Used for Library, Play links' });
     await plex.getByText('Up', { exact: true }).waitFor();
     await status.getByText('Live', { exact: true }).waitFor();
+    const outage = status.getByRole('listitem').filter({ hasText: 'Overseerr was down' });
+    await outage.getByText('Affected: Search, Requests').waitFor();
+    await outage.getByText(/14 min/).waitFor();
+    await status.getByRole('listitem').filter({ hasText: 'Plex was down' }).getByText('Maintenance').waitFor();
     await shot(status, 'status', 'desktop');
 
     // The admin announces something and plans maintenance in another tab; the status page shows the banners without a reload.
