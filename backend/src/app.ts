@@ -17,6 +17,7 @@ import { plexRouter } from './features/plex/plex.routes';
 import { overseerrWebhookRouter } from './features/webhooks/overseerr-webhook.routes';
 import { adminUsersRouter } from './features/users/admin-users.routes';
 import { alertsRouter } from './features/alerts/alerts.routes';
+import { adminStatusRouter, statusRouter } from './features/status/status.routes';
 import { opsRouter } from './features/ops/ops.routes';
 import { adminServicesRouter, servicesRouter } from './features/services/services.routes';
 import { requireApiClient } from './http/api-client-guard';
@@ -101,9 +102,14 @@ export function buildApp(c: Container): Express {
   api.use('/admin/users', adminUsersRouter(c.users, c.sessions, c.auth, c.config.PUBLIC_URL, c.events));
   api.use('/services', servicesRouter(c.serviceStatus));
   api.use('/admin/services', adminServicesRouter(c.serviceStatus.monitored));
+  api.use('/status', statusRouter(c.status));
+  api.use('/admin/status', adminStatusRouter(c.status));
   api.use('/admin/notifications', adminNotificationsRouter(c.notifications));
   api.use('/notifications', notificationsRouter(c.notifications));
-  api.use('/admin/observability', opsRouter({ health: c.health, jobs: c.jobs, alerts: c.alerts, ops: c.ops, version: c.config.version }));
+  api.use(
+    '/admin/observability',
+    opsRouter({ health: c.health, jobs: c.jobs, alerts: c.alerts, ops: c.ops, notifications: c.notifications, version: c.config.version }),
+  );
 
   api.use(notFoundHandler);
   app.use('/api/v1', api);

@@ -14,6 +14,8 @@ import { PasswordResets } from './features/auth/password-resets';
 import { UsersRepository } from './features/users/users.repository';
 import { AlertsRepository } from './features/alerts/alerts.repository';
 import { ServiceStatusService } from './features/services/service-status.service';
+import { NoticesRepository } from './features/status/notices.repository';
+import { StatusService } from './features/status/status.service';
 import { createJobQueue } from './jobs/create-job-queue';
 import type { JobQueue } from './jobs/job-queue';
 import { PlexLoginService } from './features/auth/plex-login.service';
@@ -63,6 +65,8 @@ export interface Container {
   /** Background jobs: BullMQ with Redis, in-process without (defined and started by server.ts / worker). */
   jobs: JobQueue;
   serviceStatus: ServiceStatusService;
+  /** The member status page, maintenance windows and announcements. */
+  status: StatusService;
   alerts: AlertsRepository;
   /** This process's Ops figures, published for the cluster-wide Ops page (started by server.ts / the worker). */
   ops: ClusterOps;
@@ -150,7 +154,15 @@ export async function createContainer(config: Config, options: IntegrationOption
   );
 
   const jobs = createJobQueue(config, redis);
-  const serviceStatus = new ServiceStatusService(database, events, config);
+  const notices = new NoticesRepository(database);
+  const serviceStatus = new ServiceStatusService(database, events, config, {
+    incidents: {
+      openAfterMs: config.STATUS_INCIDENT_OPEN_AFTER_SECONDS * 1000,
+      closeAfterMs: config.STATUS_INCIDENT_CLOSE_AFTER_SECONDS * 1000,
+    },
+    maintenance: notices,
+  });
+  const status = new StatusService(notices, serviceStatus, events);
   const alerts = new AlertsRepository(database);
 
   const ops = new ClusterOps(redis, { instance: config.instance, role: config.JOBS_MODE, version: config.version });
@@ -180,6 +192,7 @@ export async function createContainer(config: Config, options: IntegrationOption
     plexLogin,
     jobs,
     serviceStatus,
+    status,
     alerts,
     ops,
     notifications,

@@ -3,8 +3,9 @@
  * the embedded PGlite database and PostgreSQL.
  */
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import {
+  announcementSeverities,
   mediaTypes,
   notificationChannelKinds,
   requestStatuses,
@@ -18,8 +19,17 @@ import {
 } from '@medianest/contracts';
 
 // The enums are the contract's words: the web app and the database agree on them.
-export { mediaTypes, requestStatuses, serviceStatuses, timelineSteps, userRoles };
-export type { DownloadItem, DownloadProgress, MediaType, RequestStatus, ServiceStatus, TimelineStep, UserRole } from '@medianest/contracts';
+export { announcementSeverities, mediaTypes, requestStatuses, serviceStatuses, timelineSteps, userRoles };
+export type {
+  AnnouncementSeverity,
+  DownloadItem,
+  DownloadProgress,
+  MediaType,
+  RequestStatus,
+  ServiceStatus,
+  TimelineStep,
+  UserRole,
+} from '@medianest/contracts';
 
 export const users = pgTable(
   'users',
@@ -145,6 +155,79 @@ export const serviceStatusHistory = pgTable(
     checkedAt: timestamp('checked_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('service_status_service_checked_idx').on(t.service, t.checkedAt)],
+);
+
+/**
+ * Probe time per service and UTC day, split into answered (up or degraded) and
+ * down seconds: what the 30-day uptime reads once raw history (7 days) is gone.
+ * Written for complete days from the raw history, idempotently.
+ */
+export const serviceUptimeDaily = pgTable(
+  'service_uptime_daily',
+  {
+    service: text('service').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    upSeconds: integer('up_seconds').notNull(),
+    downSeconds: integer('down_seconds').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.service, t.day] })],
+);
+
+/**
+ * An outage of a monitored service as members saw it (flap-suppressed, see
+ * features/services/incidents.ts). At most one open incident per service: the
+ * partial unique index is what lets several replicas race to open it and
+ * only one win.
+ */
+export const serviceIncidents = pgTable(
+  'service_incidents',
+  {
+    id: serial('id').primaryKey(),
+    service: text('service').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    /** The first answered probe after the last failed one; null while the incident is open. */
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    /** Opened during a maintenance window of the service: no messages, shown as maintenance. */
+    maintenance: boolean('maintenance').notNull().default(false),
+    /** The probe's error when the incident opened (e.g. "connect ECONNREFUSED"). */
+    cause: text('cause'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('service_incidents_open_idx')
+      .on(t.service)
+      .where(sql`ended_at is null`),
+    index('service_incidents_started_idx').on(t.startedAt),
+  ],
+);
+
+/** Planned work on some services (null: all), shown to everyone; outage messages and alerts are held back during it. */
+export const maintenanceWindows = pgTable(
+  'maintenance_windows',
+  {
+    id: serial('id').primaryKey(),
+    services: jsonb('services').$type<string[] | null>(),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    message: text('message').notNull(),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('maintenance_windows_ends_idx').on(t.endsAt)],
+);
+
+/** A message from the admin to everyone, shown as a banner until it expires or is ended. */
+export const announcements = pgTable(
+  'announcements',
+  {
+    id: serial('id').primaryKey(),
+    message: text('message').notNull(),
+    severity: text('severity', { enum: announcementSeverities }).notNull().default('info'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('announcements_expires_idx').on(t.expiresAt)],
 );
 
 export const alerts = pgTable(

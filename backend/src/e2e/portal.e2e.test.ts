@@ -30,6 +30,7 @@ import { FAKE_WEBHOOK_SECRET, startUpstreams, type Upstreams } from '../test/fak
 import { scrape, scrapedSum, type Sample } from '../test/metrics-helpers';
 import { WebPushReceiver, type BrowserSubscription } from '../test/receivers/web-push-receiver';
 import { OTHER_ROUTE, SPA_ROUTES } from '../observability/metrics/frontend-routes';
+import { serviceIncidents } from '../db/schema';
 import { ensureFrontendBuilt, REPO_ROOT } from './frontend-build';
 
 const CHROMIUM_ARGS = [
@@ -124,19 +125,20 @@ async function shot(page: Page, name: string, width: 'desktop' | 'phone'): Promi
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
 }
 
+/** The nav link in the header (opening the phone menu first when it is collapsed). */
+async function navigate(page: Page, label: string): Promise<void> {
+  const menu = page.getByRole('button', { name: 'Menu' });
+  if (await menu.isVisible()) await menu.click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
+}
+
+/** Signs in with the local admin account and waits for the dashboard. */
 async function signInAsAdmin(page: Page): Promise<void> {
   await page.goto('/login');
   await page.getByLabel('Username').fill('admin');
   await page.getByLabel('Password').fill(ADMIN_PASSWORD);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-}
-
-/** The nav link in the header (opening the phone menu first when it is collapsed). */
-async function navigate(page: Page, label: string): Promise<void> {
-  const menu = page.getByRole('button', { name: 'Menu' });
-  if (await menu.isVisible()) await menu.click();
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
 }
 
 async function pollMetrics(predicate: (samples: Sample[]) => boolean, what: string, timeoutMs = 15_000): Promise<Sample[]> {
@@ -650,6 +652,79 @@ describe('the MediaNest web app in Chromium', () => {
     } finally {
       await pushService.stop();
     }
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it('shows the status page, and an announcement banner appears live on it, at desktop and phone widths', async () => {
+    // Two outages of the last days, as the service-health job records them (an hour of probes is too long for this test).
+    const day = 86_400_000;
+    await server.container.database.db.insert(serviceIncidents).values([
+      {
+        service: 'overseerr',
+        startedAt: new Date(Date.now() - 2 * day),
+        endedAt: new Date(Date.now() - 2 * day + 14 * 60_000),
+        cause: 'answered HTTP 503',
+      },
+      {
+        service: 'plex',
+        startedAt: new Date(Date.now() - 5 * day),
+        endedAt: new Date(Date.now() - 5 * day + 25 * 60_000),
+        maintenance: true,
+      },
+    ]);
+    const context = await newContext(DESKTOP);
+    const status = await context.newPage();
+    await signInAsAdmin(status);
+    await navigate(status, 'Status');
+    await status.getByRole('heading', { name: 'Service status' }).waitFor();
+    const plex = status.getByRole('listitem').filter({ hasText: 'Used for Library, Play links' });
+    await plex.getByText('Up', { exact: true }).waitFor();
+    await status.getByText('Live', { exact: true }).waitFor();
+    const outage = status.getByRole('listitem').filter({ hasText: 'Overseerr was down' });
+    await outage.getByText('Affected: Search, Requests').waitFor();
+    await outage.getByText(/14 min/).waitFor();
+    await status.getByRole('listitem').filter({ hasText: 'Plex was down' }).getByText('Maintenance').waitFor();
+    await shot(status, 'status', 'desktop');
+
+    // The admin announces something and plans maintenance in another tab; the status page shows the banners without a reload.
+    const admin = await context.newPage();
+    await admin.goto('/admin/status');
+    await admin.getByRole('heading', { name: 'Maintenance and announcements' }).waitFor();
+    await admin.getByLabel('Message').fill('Plex restarts tonight at 23:00 for an update.');
+    await admin.getByLabel('Kind').selectOption('warning');
+    await admin.getByRole('button', { name: 'Announce' }).click();
+    const banners = status.getByRole('region', { name: 'Announcements' });
+    await banners.getByText('Plex restarts tonight at 23:00 for an update.').waitFor();
+    await admin.getByLabel('Plex', { exact: true }).check();
+    await admin.getByLabel('What members are told').fill('New disks for the library; Plex may stop for a few minutes.');
+    await admin.getByRole('button', { name: 'Plan maintenance' }).click();
+    await banners.getByText(/New disks for the library/).waitFor();
+    await plex.getByText('Maintenance', { exact: true }).waitFor();
+    await shot(status, 'status-banner', 'desktop');
+    await admin.getByRole('listitem').filter({ hasText: 'Plex restarts tonight' }).getByText('In force').waitFor();
+    await shot(admin, 'admin-status', 'desktop');
+
+    const phone = await newContext(PHONE, await context.storageState());
+    const onPhone = await phone.newPage();
+    await onPhone.goto('/status');
+    await onPhone.getByRole('heading', { name: 'Service status' }).waitFor();
+    await onPhone.getByRole('region', { name: 'Announcements' }).getByText('Plex restarts tonight at 23:00 for an update.').waitFor();
+    await shot(onPhone, 'status', 'phone');
+    expect(await onPhone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    await onPhone.goto('/admin/status');
+    await onPhone.getByRole('listitem').filter({ hasText: 'Plex restarts tonight' }).waitFor();
+    await shot(onPhone, 'admin-status', 'phone');
+    expect(await onPhone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+
+    // Ending the announcement takes its banner away everywhere, live.
+    await admin
+      .getByRole('listitem')
+      .filter({ hasText: 'Plex restarts tonight' })
+      .getByRole('button', { name: /End the announcement/ })
+      .click();
+    await banners.getByText('Plex restarts tonight at 23:00 for an update.').waitFor({ state: 'detached' });
+    await phone.close();
+    await context.close();
     expect(pageErrors).toEqual([]);
   }, 120_000);
 });

@@ -14,6 +14,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/context';
 import type { Upstreams } from '../test/fakes/upstreams';
+import { HttpReceivers } from '../test/receivers/notification-receivers';
 import { waitFor } from '../test/tcp-proxy';
 import { faultCases, memberTraffic, startFaultRig, type FaultCase, type FaultRig } from './fault-cases';
 import { dashboardQueries, startMonitoringStack, type MonitoringStack } from './monitoring-stack';
@@ -27,6 +28,7 @@ let upstreams: Upstreams;
 let app: TestServer;
 let stack: MonitoringStack;
 let admin: string;
+let receivers: HttpReceivers;
 
 beforeAll(async () => {
   rig = await startFaultRig();
@@ -58,12 +60,30 @@ beforeAll(async () => {
     groupInterval: '5s',
   });
   admin = await signIn(app.baseUrl, 'admin', ADMIN_PASSWORD);
+  // A notification channel and one test message, so the notification panels have data.
+  receivers = new HttpReceivers('stack-test-signing-secret');
+  await receivers.start();
+  const post = (path: string, body: unknown) =>
+    fetch(`${app.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: admin },
+      body: JSON.stringify(body),
+    });
+  const channel = (await (
+    await post('/api/v1/admin/notifications/channels', {
+      name: 'ntfy',
+      kind: 'ntfy',
+      settings: { serverUrl: `${receivers.url}/ntfy`, topic: 'stack' },
+    })
+  ).json()) as { channel: { id: number } };
+  await (await post(`/api/v1/admin/notifications/channels/${channel.channel.id}/test`, {})).arrayBuffer();
 });
 
 afterAll(async () => {
   await stack?.stop();
   await app?.cleanup();
   await rig?.stop();
+  await receivers?.stop();
 });
 
 describe('monitoring stack', () => {

@@ -4,7 +4,7 @@
  * never import Socket.IO.
  */
 import { EventEmitter } from 'node:events';
-import type { DownloadProgress, RealtimeEvents, RequestEventBase } from '@medianest/contracts';
+import type { Announcement, DownloadProgress, RealtimeEvents, RequestEventBase } from '@medianest/contracts';
 
 export type { RequestEventBase } from '@medianest/contracts';
 
@@ -16,6 +16,8 @@ export interface DomainEvents extends RealtimeEvents {
   'user.updated': { userId: string };
   /** Sessions ended before their time: one (its stored id), or all of a user's. Open sockets of them are closed. */
   'session.revoked': { sessionId: string } | { userId: string };
+  /** An admin made an announcement: members who chose `announcement` are sent it (browsers get `status.notices`). */
+  'announcement.created': Announcement;
 }
 
 type Listener<K extends keyof DomainEvents> = (payload: DomainEvents[K]) => void;

@@ -7,7 +7,7 @@
  * - `request.progress` → the owner's room, as a `request.updated` whose
  *   status did not change (one event for the page to follow);
  * - `request.created` → `role:admin`;
- * - `service.status` → everyone;
+ * - `service.status`, `status.incident`, `status.notices` → everyone;
  * - `session.revoked` → the connections of that session (room `session:<stored id>`) or of that user are closed.
  *
  * Across processes: with Redis, every process (web replicas and the worker) runs a Socket.IO server on the
@@ -169,6 +169,12 @@ function deliverDomainEvents(io: RealtimeIo, events: EventBus, hasCluster: boole
     events.subscribe('user.updated', ({ userId }) => {
       io.in(userRoom(userId)).socketsLeave(ADMIN_ROOM);
       if (hasCluster) io.serverSideEmit('user.updated', userId);
+    }),
+    events.subscribe('status.incident', (payload) => {
+      io.emit('status.incident', payload);
+    }),
+    events.subscribe('status.notices', (payload) => {
+      io.emit('status.notices', payload);
     }),
     events.subscribe('service.status', (payload) => {
       io.emit('service.status', payload);

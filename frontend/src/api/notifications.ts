@@ -24,6 +24,9 @@ export const EVENT_LABELS: Record<NotificationEvent, string> = {
   'request.declined': 'My request was declined',
   'request.failed': 'My request failed',
   'followed.available': 'A request I follow is ready to watch',
+  'service.down': 'A service is down (Plex, Overseerr, …)',
+  'service.up': 'A service is back after an outage',
+  announcement: 'The server owner makes an announcement',
 };
 
 export const KIND_LABELS: Record<ChannelKind, string> = {

@@ -1,9 +1,11 @@
 /**
  * The signed-in frame: skip link, header with the navigation (a menu button
- * on narrow screens), the user's name and Sign out, and <main>.
+ * on narrow screens), the user's name and Sign out, and <main> with the
+ * announcement and maintenance banners above the page.
  */
 import { useEffect, useId, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { StatusBanners } from '../components/status-banners';
 import { useSession, useUser } from './session';
 
 const LINKS = [
@@ -11,6 +13,7 @@ const LINKS = [
   { to: '/discover', label: 'Discover', end: false },
   { to: '/requests', label: 'My requests', end: false },
   { to: '/library', label: 'Library', end: false },
+  { to: '/status', label: 'Status', end: false },
   { to: '/notifications', label: 'Notifications', end: false },
 ];
 
@@ -93,6 +96,7 @@ export function AppLayout() {
         </div>
       </header>
       <main id="main" tabIndex={-1}>
+        <StatusBanners />
         <Outlet />
       </main>
     </>

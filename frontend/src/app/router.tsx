@@ -73,6 +73,7 @@ export const routes: RouteObject[] = [
           { id: 'request', path: '/requests/:id', element: <RequestPage /> },
           { id: 'library', path: '/library', element: <LibraryPage /> },
           { id: 'library-section', path: '/library/:key', element: <LibrarySectionPage /> },
+          { id: 'status', path: '/status', lazy: async () => ({ Component: (await import('../pages/status-page')).StatusPage }) },
           { id: 'account', path: '/account', lazy: async () => ({ Component: (await import('../pages/account-page')).AccountPage }) },
           {
             id: 'notifications',
@@ -107,6 +108,11 @@ export const routes: RouteObject[] = [
                 id: 'admin-notifications',
                 path: '/admin/notifications',
                 lazy: async () => ({ Component: (await import('../pages/admin/admin-notifications-page')).AdminNotificationsPage }),
+              },
+              {
+                id: 'admin-status',
+                path: '/admin/status',
+                lazy: async () => ({ Component: (await import('../pages/admin/admin-status-page')).AdminStatusPage }),
               },
               {
                 id: 'admin-ops',

@@ -67,6 +67,9 @@ export function DashboardPage() {
       </section>
       <section aria-labelledby="services-heading" className="panel">
         <h2 id="services-heading">Services</h2>
+        <p className="muted">
+          <Link to="/status">Uptime, incidents and planned maintenance</Link>
+        </p>
         {services.loading ? (
           <SkeletonRows count={3} label="Loading service status" />
         ) : services.error ? (

@@ -8,9 +8,11 @@
  */
 import type {
   AdminUserCreateBody,
+  AnnouncementCreateBody,
   AdminUserPatchBody,
   ChangePasswordBody,
   LoginBody,
+  MaintenanceCreateBody,
   PasswordResetCompleteBody,
   PasswordResetInspectBody,
   MediaRequestCreateBody,
@@ -23,6 +25,7 @@ import type {
   PlexVerifyBody,
 } from './bodies';
 import type {
+  AnnouncementSeverity,
   Availability,
   MediaType,
   NotificationChannelKind,
@@ -197,9 +200,82 @@ export interface ServiceStatusEntry {
   status: ServiceStatus | 'unknown';
   responseTimeMs: number | null;
   lastCheckedAt: string | null;
-  /** Share of checks in the last 24 hours that got an answer (up or degraded), 0–100; null without checks. */
+  /** Share of the last 24 hours' observed probe time the service answered (up or degraded), 0–100; null without checks (as on the status page). */
   uptime24h: number | null;
   checks24h: number;
+}
+
+/** Share of observed probe time a service answered (up or degraded), 0–100, over one window; null: no probe time observed. */
+export interface UptimeFigure {
+  percent: number | null;
+  /** Share of the window covered by probes, 0–100: time with no probe result (MediaNest stopped, probes not run) is not counted either way. */
+  observedPercent: number;
+}
+
+/** One service on the member status page. */
+export interface StatusPageService {
+  service: string;
+  name: string;
+  kind: ServiceStatusEntry['kind'];
+  status: ServiceStatus | 'unknown';
+  responseTimeMs: number | null;
+  lastCheckedAt: string | null;
+  uptime: { h24: UptimeFigure; d7: UptimeFigure; d30: UptimeFigure };
+  /** What members notice when this service is down (e.g. Library, Play links). */
+  affects: string[];
+  /** A maintenance window covers it now. */
+  inMaintenance: boolean;
+}
+
+/** An outage: opened after the service failed its probes for a while, closed after it answered for a quiet period. */
+export interface ServiceIncident {
+  id: number;
+  service: string;
+  name: string;
+  startedAt: string;
+  /** null while ongoing. */
+  endedAt: string | null;
+  /** Until the end, or until now while ongoing. */
+  durationSeconds: number;
+  affects: string[];
+  /** Happened during a maintenance window: no outage messages were sent. */
+  maintenance: boolean;
+  cause: string | null;
+}
+
+export interface MaintenanceWindow {
+  id: number;
+  /** Service keys, or null for every service. */
+  services: string[] | null;
+  /** Their names as members know them (every service: empty). */
+  serviceNames: string[];
+  startsAt: string;
+  endsAt: string;
+  message: string;
+  createdAt: string;
+}
+
+export interface Announcement {
+  id: number;
+  message: string;
+  severity: AnnouncementSeverity;
+  createdAt: string;
+  expiresAt: string | null;
+}
+
+/** What every page shows as banners: announcements in force, and maintenance windows now or ahead. */
+export interface StatusNotices {
+  announcements: Announcement[];
+  maintenance: MaintenanceWindow[];
+}
+
+/** GET /api/v1/status: the member status page. */
+export interface StatusPage {
+  generatedAt: string;
+  services: StatusPageService[];
+  /** Incidents of the last 30 days, newest first (ongoing ones first of all). */
+  incidents: ServiceIncident[];
+  notices: StatusNotices;
 }
 
 export interface PublicMonitoredService {
@@ -343,6 +419,14 @@ export interface ApiRoutes {
   'PATCH /api/v1/admin/users/:id': UserResponse;
   'POST /api/v1/admin/users/:id/password-reset': { resetLink: ResetLink };
   'GET /api/v1/services/status': { services: ServiceStatusEntry[] };
+  'GET /api/v1/status': StatusPage;
+  'GET /api/v1/status/notices': StatusNotices;
+  'GET /api/v1/admin/status/maintenance': { maintenance: MaintenanceWindow[] };
+  'POST /api/v1/admin/status/maintenance': { maintenance: MaintenanceWindow };
+  'POST /api/v1/admin/status/maintenance/:id/end': { maintenance: MaintenanceWindow };
+  'GET /api/v1/admin/status/announcements': { announcements: Announcement[] };
+  'POST /api/v1/admin/status/announcements': { announcement: Announcement };
+  'POST /api/v1/admin/status/announcements/:id/end': { announcement: Announcement };
   'GET /api/v1/admin/services': { services: PublicMonitoredService[] };
   'POST /api/v1/admin/services': MonitoredServiceResponse;
   'PATCH /api/v1/admin/services/:id': MonitoredServiceResponse;
@@ -392,6 +476,8 @@ export interface ApiBodies {
   'PATCH /api/v1/notifications/preferences/:channelId': NotificationPreferenceBody;
   'POST /api/v1/notifications/push/subscriptions': PushSubscriptionBody;
   'POST /api/v1/notifications/push/unsubscribe': PushUnsubscribeBody;
+  'POST /api/v1/admin/status/maintenance': MaintenanceCreateBody;
+  'POST /api/v1/admin/status/announcements': AnnouncementCreateBody;
 }
 
 export type ApiRoute = keyof ApiRoutes;
@@ -512,6 +598,38 @@ export interface OpsInstance {
   breakers: BreakerStatus[];
 }
 
+/** Notification deliveries of the last 24 hours on one channel, by where they stand. */
+export interface ChannelDeliveryCounts {
+  channelId: number;
+  name: string;
+  kind: NotificationChannelKind;
+  delivered: number;
+  /** Queued, not tried yet. */
+  queued: number;
+  /** Tried and failed, another attempt follows. */
+  retrying: number;
+  /** Every attempt failed: not sent. */
+  failed: number;
+}
+
+/** A delivery whose last attempt failed; `error` is scrubbed of secrets. */
+export interface DeliveryFailure {
+  id: number;
+  channel: string;
+  kind: NotificationChannelKind;
+  event: string;
+  attempts: number;
+  /** No attempt follows. */
+  final: boolean;
+  error: string | null;
+  createdAt: string;
+}
+
+export interface DeliverySummary {
+  channels: ChannelDeliveryCounts[];
+  recentFailures: DeliveryFailure[];
+}
+
 /**
  * GET /api/v1/admin/observability: everything the Ops page shows. `scope`
  * `cluster`: traffic, breakers and job runs of every process added up (with
@@ -537,4 +655,6 @@ export interface OpsSummary {
   webVitals: WebVitalP75[];
   alerts: PublicAlert[];
   recentErrors: RecentErrorLine[];
+  /** Notification deliveries of the last 24 hours per channel, and the latest failures. */
+  notifications: DeliverySummary;
 }

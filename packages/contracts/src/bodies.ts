@@ -5,7 +5,7 @@
  * their input types.
  */
 import { z } from 'zod';
-import { mediaTypes, notificationChannelKinds, notificationEvents, requestStatuses, userRoles } from './domain';
+import { announcementSeverities, mediaTypes, notificationChannelKinds, notificationEvents, requestStatuses, userRoles } from './domain';
 
 export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 256;
@@ -198,3 +198,36 @@ export type PushSubscriptionBody = z.input<typeof pushSubscriptionBody>;
 /** POST /api/v1/notifications/push/unsubscribe: this browser's endpoint, after it unsubscribed. */
 export const pushUnsubscribeBody = z.object({ endpoint: z.string().max(2000) }).strict();
 export type PushUnsubscribeBody = z.input<typeof pushUnsubscribeBody>;
+
+const noticeMessage = z
+  .string({ message: 'message is required' })
+  .trim()
+  .min(1, 'message is required')
+  .max(500, 'must be at most 500 characters');
+const instant = (what: string) => z.iso.datetime({ offset: true, message: `${what} must be an ISO 8601 date and time` });
+
+/** POST /api/v1/admin/status/maintenance: planned work on some services (a list of service keys) or all (null). */
+export const maintenanceCreateBody = z
+  .object({
+    services: z
+      .array(z.string().regex(/^(plex|overseerr|monitored:\d{1,9})$/, 'must be plex, overseerr or monitored:<id>'))
+      .min(1, 'list at least one service, or null for all')
+      .max(100)
+      .nullable(),
+    startsAt: instant('startsAt'),
+    endsAt: instant('endsAt'),
+    message: noticeMessage,
+  })
+  .strict()
+  .refine((b) => Date.parse(b.endsAt) > Date.parse(b.startsAt), { message: 'endsAt must be after startsAt', path: ['endsAt'] });
+export type MaintenanceCreateBody = z.input<typeof maintenanceCreateBody>;
+
+/** POST /api/v1/admin/status/announcements: a banner for everyone, until expiresAt (null: until ended). */
+export const announcementCreateBody = z
+  .object({
+    message: noticeMessage,
+    severity: z.enum(announcementSeverities, { message: 'severity must be info or warning' }).default('info'),
+    expiresAt: instant('expiresAt').nullable().default(null),
+  })
+  .strict();
+export type AnnouncementCreateBody = z.input<typeof announcementCreateBody>;

@@ -30,12 +30,23 @@ export type SeasonState = (typeof seasonStates)[number];
 export const notificationChannelKinds = ['ntfy', 'discord', 'slack', 'webhook', 'email', 'webpush'] as const;
 export type NotificationChannelKind = (typeof notificationChannelKinds)[number];
 
-/** What a member can be notified of: their own requests' outcomes, and followed requests becoming available. */
+/**
+ * What a member can be notified of: their own requests' outcomes, followed
+ * requests becoming available, outages of the household's services (start and
+ * end of an incident) and the admin's announcements.
+ */
 export const notificationEvents = [
   'request.approved',
   'request.available',
   'request.declined',
   'request.failed',
   'followed.available',
+  'service.down',
+  'service.up',
+  'announcement',
 ] as const;
 export type NotificationEvent = (typeof notificationEvents)[number];
+
+/** How loud an admin announcement is. */
+export const announcementSeverities = ['info', 'warning'] as const;
+export type AnnouncementSeverity = (typeof announcementSeverities)[number];

@@ -3,9 +3,11 @@
  * - `request.created` → admins;
  * - `request.updated` → the request's owner (also for download progress without a status change);
  * - `service.status` → everyone signed in;
+ * - `status.incident` → everyone signed in, when an incident opens and when it closes;
+ * - `status.notices` → everyone signed in, when an announcement or maintenance window is created or ended;
  * - `realtime.ready` → a new (not recovered) connection, once.
  */
-import type { DownloadProgress } from './api';
+import type { DownloadProgress, ServiceIncident, StatusNotices } from './api';
 import type { MediaType, RequestStatus, ServiceStatus } from './domain';
 
 /** What every request event says about the request. */
@@ -41,6 +43,10 @@ export interface RealtimeEvents {
     responseTimeMs: number | null;
     checkedAt: string;
   };
+  /** An incident opened (`endedAt` null) or closed. */
+  'status.incident': ServiceIncident;
+  /** The banners in force changed: the whole new list (announcements, maintenance now or ahead). */
+  'status.notices': StatusNotices;
 }
 
 /** Socket.IO's event map of the server → client direction (`Server<…, ServerToClientEvents>`, `Socket<ServerToClientEvents>`). */

@@ -5,7 +5,7 @@
  * subscriptions with the server's VAPID keys.
  */
 import type { NotificationEvent } from '@medianest/contracts';
-import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import {
   mediaRequests,
@@ -89,9 +89,9 @@ export class NotificationsRepository {
       });
   }
 
-  /** The enabled channels on which `userId` wants `event`, with the member's address there. */
-  subscribersOf(userIds: string[], event: string): Promise<Subscriber[]> {
-    if (userIds.length === 0) return Promise.resolve([]);
+  /** The enabled channels on which each of `userIds` (or every member) wants `event`, with the member's address there. */
+  subscribersOf(userIds: string[] | 'everyone', event: string): Promise<Subscriber[]> {
+    if (userIds !== 'everyone' && userIds.length === 0) return Promise.resolve([]);
     return this.db
       .select({
         userId: users.id,
@@ -106,7 +106,7 @@ export class NotificationsRepository {
       .innerJoin(notificationChannels, eq(notificationChannels.id, notificationPreferences.channelId))
       .where(
         and(
-          inArray(notificationPreferences.userId, userIds),
+          userIds === 'everyone' ? undefined : inArray(notificationPreferences.userId, userIds),
           eq(notificationChannels.enabled, true),
           eq(users.enabled, true),
           sql`${notificationPreferences.events} @> ${JSON.stringify([event])}::jsonb`,
@@ -186,6 +186,47 @@ export class NotificationsRepository {
         deliveredAt: outcome.status === 'delivered' ? new Date() : null,
       })
       .where(eq(notificationDeliveries.id, id));
+  }
+
+  /** Deliveries made since `since` per channel, by status, with pending split into queued (no attempt yet) and retrying. */
+  deliveryCounts(since: Date) {
+    const d = notificationDeliveries;
+    return this.db
+      .select({
+        channelId: notificationChannels.id,
+        name: notificationChannels.name,
+        kind: notificationChannels.kind,
+        delivered: sql<number>`count(*) filter (where ${d.status} = 'delivered')::int`,
+        queued: sql<number>`count(*) filter (where ${d.status} = 'pending' and ${d.attempts} = 0)::int`,
+        retrying: sql<number>`count(*) filter (where ${d.status} = 'pending' and ${d.attempts} > 0)::int`,
+        failed: sql<number>`count(*) filter (where ${d.status} = 'failed')::int`,
+      })
+      .from(d)
+      .innerJoin(notificationChannels, eq(notificationChannels.id, d.channelId))
+      .where(gte(d.createdAt, since))
+      .groupBy(notificationChannels.id, notificationChannels.name, notificationChannels.kind)
+      .orderBy(asc(notificationChannels.id));
+  }
+
+  /** The latest deliveries whose last attempt failed (failed for good, or waiting for a retry). */
+  recentFailures(limit: number) {
+    const d = notificationDeliveries;
+    return this.db
+      .select({
+        id: d.id,
+        channel: notificationChannels.name,
+        kind: notificationChannels.kind,
+        event: d.event,
+        attempts: d.attempts,
+        status: d.status,
+        error: d.lastError,
+        createdAt: d.createdAt,
+      })
+      .from(d)
+      .innerJoin(notificationChannels, eq(notificationChannels.id, d.channelId))
+      .where(and(isNotNull(d.lastError), ne(d.status, 'delivered')))
+      .orderBy(desc(d.id))
+      .limit(limit);
   }
 
   /** Deliveries still pending (for re-enqueueing after a restart or a lost enqueue). */

@@ -17,6 +17,9 @@
  */
 import {
   notificationEvents as NOTIFICATION_EVENTS,
+  type Announcement,
+  type DeliverySummary,
+  type ServiceIncident,
   type FollowState,
   type NotificationChannel,
   type NotificationEvent,
@@ -55,7 +58,7 @@ import { generateVapidKeys, isFinalPushFailure, type PushRecipient, type VapidKe
 export { NOTIFICATION_EVENTS };
 export type { NotificationEvent };
 
-const EVENT_FOR_STATUS: Partial<Record<RequestStatus, NotificationEvent>> = {
+const EVENT_FOR_STATUS: Partial<Record<RequestStatus, 'request.approved' | 'request.available' | 'request.declined' | 'request.failed'>> = {
   approved: 'request.approved',
   available: 'request.available',
   declined: 'request.declined',
@@ -286,17 +289,70 @@ export class NotificationsService {
 
   // ── Planning (request path) ──────────────────────────────────────────────
 
-  /** Subscribes to request status changes; returns the unsubscribe. */
+  /** Subscribes to request status changes, incidents and announcements; returns the unsubscribe. */
   listen(events: EventBus): () => void {
-    return events.subscribe('request.updated', (payload) => {
-      // Never awaited by the publisher: a slow database here must not slow the webhook or the request.
-      this.plan(payload).catch((err: unknown) =>
-        logger().error(
-          { event: 'notifications.plan.failed', request_id: payload.requestId, err: errorText(err) },
-          'Could not plan notifications',
-        ),
-      );
+    // Never awaited by the publisher: a slow database here must not slow the webhook, the request or the probes.
+    const failed = (context: Record<string, unknown>) => (err: unknown) =>
+      logger().error({ event: 'notifications.plan.failed', ...context, err: errorText(err) }, 'Could not plan notifications');
+    const offs = [
+      events.subscribe('request.updated', (payload) => {
+        this.plan(payload).catch(failed({ request_id: payload.requestId }));
+      }),
+      events.subscribe('status.incident', (incident) => {
+        this.planIncident(incident).catch(failed({ incident_id: incident.id }));
+      }),
+      events.subscribe('announcement.created', (announcement) => {
+        this.planAnnouncement(announcement).catch(failed({ announcement_id: announcement.id }));
+      }),
+    ];
+    return () => offs.forEach((off) => off());
+  }
+
+  /**
+   * An incident opened (`service.down`) or closed (`service.up`): one message per member and channel
+   * that chose the event, once per incident and phase. Incidents of a maintenance window send nothing.
+   */
+  async planIncident(incident: ServiceIncident): Promise<number> {
+    if (incident.maintenance) return 0;
+    const event: NotificationEvent = incident.endedAt ? 'service.up' : 'service.down';
+    const affects = incident.affects.length > 0 ? ` ${incident.affects.join(', ')} ${incident.endedAt ? 'work' : 'may not work'}.` : '';
+    const words = incident.endedAt
+      ? {
+          title: `${incident.name} is back`,
+          body: `${incident.name} is working again after ${formatDuration(incident.durationSeconds)}.${affects}`,
+        }
+      : { title: `${incident.name} is down`, body: `${incident.name} is not answering.${affects}` };
+    return this.planBroadcast(`incident:${incident.id}:${incident.endedAt ? 'up' : 'down'}`, event, {
+      ...words,
+      occurredAt: incident.endedAt ?? incident.startedAt,
     });
+  }
+
+  /** An admin's announcement, to every member who chose `announcement`. */
+  async planAnnouncement(announcement: Announcement): Promise<number> {
+    return this.planBroadcast(`announcement:${announcement.id}`, 'announcement', {
+      title: announcement.severity === 'warning' ? 'Important: announcement from your server' : 'Announcement from your server',
+      body: announcement.message,
+      occurredAt: announcement.createdAt,
+    });
+  }
+
+  /** Delivery rows (once per event key, member and channel) and jobs for every member who chose `event`. */
+  private async planBroadcast(
+    eventKey: string,
+    event: NotificationEvent,
+    words: { title: string; body: string; occurredAt: string },
+  ): Promise<number> {
+    const subscribers = await this.repo.subscribersOf('everyone', event);
+    const link = this.options.publicUrl ? `${this.options.publicUrl}/status` : null;
+    const created = await this.repo.insertDeliveries(
+      subscribers.map((s) => ({ eventKey, event, userId: s.userId, channelId: s.channelId, payload: { ...words, link, request: null } })),
+    );
+    const kinds = new Map(subscribers.map((s) => [s.channelId, s.kind]));
+    await Promise.all(created.map((d) => this.enqueue(d.id, kinds.get(d.channelId)!)));
+    if (created.length > 0)
+      logger().info({ event: 'notifications.planned', key: eventKey, deliveries: created.length }, 'Notifications queued');
+    return created.length;
   }
 
   /** Turns one status change into delivery rows (once) and delivery jobs. Returns how many were new. */
@@ -526,6 +582,27 @@ export class NotificationsService {
     };
   }
 
+  /** The Ops page's view: deliveries of the last 24 hours per channel, and the latest 20 failures (errors scrubbed). */
+  async deliverySummary(): Promise<DeliverySummary> {
+    const [channels, failures] = await Promise.all([
+      this.repo.deliveryCounts(new Date(Date.now() - 86_400_000)),
+      this.repo.recentFailures(20),
+    ]);
+    return {
+      channels,
+      recentFailures: failures.map((f) => ({
+        id: f.id,
+        channel: f.channel,
+        kind: f.kind,
+        event: f.event,
+        attempts: f.attempts,
+        final: f.status === 'failed',
+        error: f.error === null ? null : redactText(f.error),
+        createdAt: f.createdAt.toISOString(),
+      })),
+    };
+  }
+
   get jobOptions() {
     return { attempts: this.options.attempts, backoffMs: this.options.retryBaseMs };
   }
@@ -537,8 +614,22 @@ function invalid(what: string, issues: { path: PropertyKey[]; message: string }[
   });
 }
 
-/** The words of each message. */
-function compose(event: NotificationEvent, title: string, mediaType: string): { title: string; body: string } {
+/** "3 minutes", "2 hours 5 minutes": how long an outage lasted, in the message. */
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return `${hours} hour${hours === 1 ? '' : 's'}${rest ? ` ${rest} minute${rest === 1 ? '' : 's'}` : ''}`;
+}
+
+/** The words of each request message. */
+function compose(
+  event: Exclude<NotificationEvent, 'service.down' | 'service.up' | 'announcement'>,
+  title: string,
+  mediaType: string,
+): { title: string; body: string } {
   const what = mediaType === 'tv' ? 'show' : 'movie';
   switch (event) {
     case 'request.approved':

@@ -4,13 +4,14 @@
  * latency over 5 and 60 minutes plus one point per minute of the last hour,
  * dependency health and circuit breaker states, job queues, Web Vitals p75 per
  * route, the latest alerts from Alertmanager (firing first) and the latest
- * error log lines with their trace ids. With Redis the traffic, breakers and
+ * error log lines with their trace ids, and notification deliveries per
+ * channel with the latest failures (from the database). With Redis the traffic, breakers and
  * job runs are the cluster's: every process's published figures added up,
  * with a per-instance breakdown (cluster-ops.ts); queue depths come from
  * BullMQ in Redis. Without Redis, or while it cannot answer, they are this
  * process's alone (`scope: "process"`).
  */
-import type { JobCounts } from '@medianest/contracts';
+import type { DeliverySummary, JobCounts } from '@medianest/contracts';
 import { Router } from 'express';
 import type { ApiRes } from '../../http/api-response';
 import type { JobQueue } from '../../jobs/job-queue';
@@ -27,6 +28,8 @@ export interface OpsDeps {
   jobs: JobQueue;
   alerts: AlertsRepository;
   ops: ClusterOps;
+  /** The notifications feature's delivery figures. */
+  notifications: { deliverySummary(): Promise<DeliverySummary> };
   version: string;
 }
 
@@ -45,11 +48,12 @@ function sumJobs(instances: InstanceSnapshot[]): Map<string, JobCounts> {
 export function opsRouter(deps: OpsDeps): Router {
   const router = Router();
   router.get('/', requireAdmin, async (_req, res: ApiRes<'GET /api/v1/admin/observability'>) => {
-    const [dependencies, queues, cluster, alerts] = await Promise.all([
+    const [dependencies, queues, cluster, alerts, notifications] = await Promise.all([
       deps.health.readiness(),
       deps.jobs.snapshot(),
       deps.ops.cluster(),
       deps.alerts.latest(50),
+      deps.notifications.deliverySummary(),
     ]);
     const self = cluster?.find((i) => i.instance === deps.ops.self.instance) ?? (await deps.ops.local());
     const instances = cluster ?? [self];
@@ -88,6 +92,7 @@ export function opsRouter(deps: OpsDeps): Router {
       webVitals: webVitalsP75(),
       alerts: alerts.map(toPublicAlert),
       recentErrors: recentErrors(),
+      notifications,
     });
   });
   return router;

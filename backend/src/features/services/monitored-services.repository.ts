@@ -5,7 +5,7 @@
  */
 import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client';
-import { monitoredServices, serviceStatusHistory } from '../../db/schema';
+import { monitoredServices, serviceIncidents, serviceStatusHistory, serviceUptimeDaily } from '../../db/schema';
 import type { PublicMonitoredService } from '@medianest/contracts';
 
 export type MonitoredService = typeof monitoredServices.$inferSelect;
@@ -63,14 +63,17 @@ export class MonitoredServicesRepository {
     return row;
   }
 
-  /** Deletes the service and its status history; false when there was no such service. */
+  /** Deletes the service with its status history, uptime rollups and incidents; false when there was no such service. */
   async delete(id: number): Promise<boolean> {
     const rows = await this.database.db
       .delete(monitoredServices)
       .where(eq(monitoredServices.id, id))
       .returning({ id: monitoredServices.id });
     if (rows.length === 0) return false;
-    await this.database.db.delete(serviceStatusHistory).where(eq(serviceStatusHistory.service, monitoredServiceKey(id)));
+    const key = monitoredServiceKey(id);
+    await this.database.db.delete(serviceStatusHistory).where(eq(serviceStatusHistory.service, key));
+    await this.database.db.delete(serviceUptimeDaily).where(eq(serviceUptimeDaily.service, key));
+    await this.database.db.delete(serviceIncidents).where(eq(serviceIncidents.service, key));
     return true;
   }
 }

@@ -1,9 +1,10 @@
 /**
  * Service status: runs the probes (service-health job), stores each result in
- * `service_status_history` (kept 7 days), tells everyone through the event bus
- * when a service's status changes, and reports current status with 24-hour
- * uptime. For uptime, `degraded` counts as up: the service answered, so users
- * could use it — slowness is shown by the status and response time instead.
+ * `service_status_history` (kept 7 days, rolled up per day before it goes),
+ * tells everyone through the event bus when a service's status changes, opens
+ * and closes incidents (incidents.ts), and reports current status with uptime
+ * (uptime.ts). For uptime, `degraded` counts as up: the service answered, so
+ * users could use it — slowness is shown by the status and response time instead.
  */
 import { and, desc, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Config } from '../../config';
@@ -12,26 +13,57 @@ import { serviceStatusHistory, type ServiceStatus } from '../../db/schema';
 import { logger } from '../../observability/logging/logger';
 import type { EventBus } from '../../realtime/events';
 import { monitoredServiceKey, MonitoredServicesRepository } from './monitored-services.repository';
+import { IncidentTracker, type IncidentRules, type MaintenanceLookup } from './incidents';
 import { runProbe, type ProbeResult, type ProbeTarget } from './service-probes';
+import { probeSeconds, uptimeFigure, writeDailyRollups } from './uptime';
 import type { ServiceStatusEntry } from '@medianest/contracts';
 
 export const HISTORY_RETENTION_MS = 7 * 86_400_000;
 const PRUNE_EVERY_MS = 3_600_000;
 const UPTIME_WINDOW_MS = 86_400_000;
 
+/** A service members see: Plex and Overseerr when configured, each enabled extra URL. */
+export type ListedService = Pick<ServiceStatusEntry, 'service' | 'name' | 'kind'>;
+
+export interface ServiceStatusOptions {
+  /** Incident rules (STATUS_INCIDENT_*); defaults: open after 60 s of failures, close after 300 s without one. */
+  incidents?: IncidentRules;
+  maintenance?: MaintenanceLookup;
+  now?: () => Date;
+}
+
+/** A service's latest probe result as users see it (`unknown` before the first check). */
+export function currentState(last: { status: ServiceStatus; responseTimeMs: number | null; checkedAt: Date } | undefined) {
+  return {
+    status: last?.status ?? ('unknown' as const),
+    responseTimeMs: last?.responseTimeMs ?? null,
+    lastCheckedAt: last ? last.checkedAt.toISOString() : null,
+  };
+}
+
 export class ServiceStatusService {
   readonly monitored: MonitoredServicesRepository;
   private readonly lastStatus = new Map<string, ServiceStatus>();
   private seeded = false;
   private lastPruneAt = 0;
+  readonly incidents: IncidentTracker;
+  private readonly now: () => Date;
 
   constructor(
-    private readonly database: Database,
+    readonly database: Database,
     private readonly events: EventBus,
     private readonly config: Pick<Config, 'PLEX_URL' | 'OVERSEERR_URL'>,
-    private readonly now: () => Date = () => new Date(),
+    options: ServiceStatusOptions = {},
   ) {
+    this.now = options.now ?? (() => new Date());
     this.monitored = new MonitoredServicesRepository(database);
+    this.incidents = new IncidentTracker(
+      database,
+      events,
+      options.incidents ?? { openAfterMs: 60_000, closeAfterMs: 300_000 },
+      options.maintenance,
+      this.now,
+    );
   }
 
   /** Probes every target, records the results, publishes changes, prunes old history. */
@@ -67,6 +99,10 @@ export class ServiceStatusService {
         checkedAt: r.checkedAt.toISOString(),
       });
     }
+    await this.incidents.evaluate(
+      results.map((r) => r.service),
+      new Map(targets.map((t) => [t.key, t.name])),
+    );
     await this.pruneIfDue();
     return results;
   }
@@ -89,8 +125,17 @@ export class ServiceStatusService {
     await this.prune();
   }
 
-  /** Deletes history older than the retention; returns the number of rows removed. */
+  /**
+   * Rolls up the last complete days (for the 30-day uptime), then deletes history older than the
+   * retention and incidents that ended long ago; returns the number of history rows removed.
+   */
   async prune(): Promise<number> {
+    await writeDailyRollups(
+      this.database,
+      (await this.listServices()).map((s) => s.service),
+      this.now(),
+    );
+    await this.incidents.prune();
     const cutoff = new Date(this.now().getTime() - HISTORY_RETENTION_MS);
     const rows = await this.database.db
       .delete(serviceStatusHistory)
@@ -100,46 +145,50 @@ export class ServiceStatusService {
   }
 
   /** The services users see: Plex and Overseerr when configured, then each enabled extra URL. */
-  async report(): Promise<ServiceStatusEntry[]> {
-    const services: Pick<ServiceStatusEntry, 'service' | 'name' | 'kind'>[] = [];
+  async listServices(): Promise<ListedService[]> {
+    const services: ListedService[] = [];
     if (this.config.PLEX_URL) services.push({ service: 'plex', name: 'Plex', kind: 'plex' });
     if (this.config.OVERSEERR_URL) services.push({ service: 'overseerr', name: 'Overseerr', kind: 'overseerr' });
     for (const m of await this.monitored.listEnabled()) {
       services.push({ service: monitoredServiceKey(m.id), name: m.name, kind: 'monitored' });
     }
+    return services;
+  }
+
+  /** Each service's current status, last response time, last check, 24-hour uptime and check count. */
+  async report(): Promise<ServiceStatusEntry[]> {
+    const services = await this.listServices();
     if (services.length === 0) return [];
     const keys = services.map((s) => s.service);
     const h = serviceStatusHistory;
     const since = new Date(this.now().getTime() - UPTIME_WINDOW_MS);
-    const [latest, uptime] = await Promise.all([
+    const [latest, checks, uptime] = await Promise.all([
+      this.latest(keys),
       this.database.db
-        .selectDistinctOn([h.service], { service: h.service, status: h.status, responseTimeMs: h.responseTimeMs, checkedAt: h.checkedAt })
-        .from(h)
-        .where(inArray(h.service, keys))
-        .orderBy(h.service, desc(h.checkedAt)),
-      this.database.db
-        .select({
-          service: h.service,
-          total: sql<number>`count(*)::int`,
-          answered: sql<number>`count(*) filter (where ${h.status} <> 'down')::int`,
-        })
+        .select({ service: h.service, total: sql<number>`count(*)::int` })
         .from(h)
         .where(and(inArray(h.service, keys), gte(h.checkedAt, since)))
         .groupBy(h.service),
+      probeSeconds(this.database, keys, [since], this.now()),
     ]);
-    const latestBy = new Map(latest.map((r) => [r.service, r]));
-    const uptimeBy = new Map(uptime.map((r) => [r.service, r]));
-    return services.map((s) => {
-      const last = latestBy.get(s.service);
-      const u = uptimeBy.get(s.service);
-      return {
-        ...s,
-        status: last?.status ?? 'unknown',
-        responseTimeMs: last?.responseTimeMs ?? null,
-        lastCheckedAt: last ? last.checkedAt.toISOString() : null,
-        uptime24h: u && u.total > 0 ? Math.round((u.answered / u.total) * 10_000) / 100 : null,
-        checks24h: u?.total ?? 0,
-      };
-    });
+    const checksBy = new Map(checks.map((r) => [r.service, r.total]));
+    return services.map((s) => ({
+      ...s,
+      ...currentState(latest.get(s.service)),
+      uptime24h: uptimeFigure(uptime.get(s.service)?.[0], UPTIME_WINDOW_MS / 1000).percent,
+      checks24h: checksBy.get(s.service) ?? 0,
+    }));
+  }
+
+  /** Each service's latest probe result. */
+  async latest(keys: string[]) {
+    if (keys.length === 0) return new Map<string, { status: ServiceStatus; responseTimeMs: number | null; checkedAt: Date }>();
+    const h = serviceStatusHistory;
+    const rows = await this.database.db
+      .selectDistinctOn([h.service], { service: h.service, status: h.status, responseTimeMs: h.responseTimeMs, checkedAt: h.checkedAt })
+      .from(h)
+      .where(inArray(h.service, keys))
+      .orderBy(h.service, desc(h.checkedAt));
+    return new Map(rows.map((r) => [r.service, r]));
   }
 }

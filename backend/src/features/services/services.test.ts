@@ -150,7 +150,7 @@ describe('service health checks', () => {
     off();
   });
 
-  it('reports current status and 24-hour uptime to signed-in users (degraded counts as up)', async () => {
+  it('reports current status and 24-hour uptime (a share of probe time) to signed-in users (degraded counts as up)', async () => {
     const svc = await addService('Uptime', `${upstreamUrl}/200`);
     const now = Date.now();
     const row = (status: 'up' | 'down' | 'degraded', minutesAgo: number, ms: number | null) => ({
@@ -181,7 +181,8 @@ describe('service health checks', () => {
       status: 'up',
       responseTimeMs: 42,
       lastCheckedAt: new Date(now - 60_000).toISOString(),
-      uptime24h: 80,
+      // Each probe stands for at most 120 s: 120 + 120 + 120 (degraded) + 60 (the last, until now) up, 120 down.
+      uptime24h: 77.77,
       checks24h: 5,
     });
     // Plex is configured, so it is listed even before its first check; Overseerr is not.

@@ -90,6 +90,7 @@ const ADDITIONS = [
   { name: 'medianest_auth_failures_total', type: 'counter', labelNames: ['reason'] },
   { name: 'medianest_notifications_total', type: 'counter', labelNames: ['channel', 'event', 'outcome'] },
   { name: 'medianest_notification_delivery_seconds', type: 'histogram', labelNames: ['channel'] },
+  { name: 'medianest_maintenance_active', type: 'gauge', labelNames: ['service'] },
 ] as const;
 
 const GC_BUCKETS = [0.001, 0.01, 0.1, 1, 2, 5];

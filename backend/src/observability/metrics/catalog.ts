@@ -251,6 +251,18 @@ export const requestsStalled = stateGauge({
   help: 'Approved media requests with no download progress and not available after the configured time',
 });
 
+/**
+ * Addition: 1 while an admin's maintenance window covers a monitored service, 0 otherwise (computed
+ * from the database at scrape time). `service` is a monitored service key (plex, overseerr,
+ * monitored:<id>): as many series as services the admin monitors. Alert rules and Alertmanager
+ * hold back that service's alerts while it is 1.
+ */
+export const maintenanceActive = stateGauge({
+  name: 'medianest_maintenance_active',
+  help: 'Whether a maintenance window covers the monitored service now (1) or not (0)',
+  labelNames: ['service'] as const,
+});
+
 /** Addition: log lines dropped because the Loki buffer was full. */
 export const logLinesDropped = new prometheus.Counter({
   name: 'medianest_log_lines_dropped_total',

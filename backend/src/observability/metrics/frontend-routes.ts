@@ -15,11 +15,13 @@ export const SPA_ROUTES = [
   '/library',
   '/library/:key',
   '/notifications',
+  '/status',
   '/admin',
   '/admin/users',
   '/admin/requests',
   '/admin/services',
   '/admin/notifications',
+  '/admin/status',
   '/admin/ops',
 ] as const;
 

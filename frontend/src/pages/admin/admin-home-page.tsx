@@ -11,6 +11,11 @@ const TOOLS = [
     title: 'Notification channels',
     text: 'ntfy, Discord, Slack, signed webhooks and e-mail, with a test button.',
   },
+  {
+    to: '/admin/status',
+    title: 'Maintenance and announcements',
+    text: 'Banners for everyone, and planned work that holds back outage messages and alerts.',
+  },
   { to: '/admin/ops', title: 'Operations', text: 'Traffic, errors, latency, dependencies, queues, Web Vitals and alerts.' },
 ];
 

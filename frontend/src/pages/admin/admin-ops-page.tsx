@@ -4,7 +4,8 @@
  * last hour, for the whole cluster with a per-instance breakdown when there
  * are several processes, dependency health
  * and circuit breakers, job queues, Web Vitals p75 per route, alerts received
- * and the latest errors with trace ids. Known sections get their own view;
+ * the latest errors with trace ids, and notification deliveries per channel
+ * with the latest failures. Known sections get their own view;
  * any other field the server sends is still shown, generically. Refreshed
  * every 15 s.
  */
@@ -38,6 +39,7 @@ const KNOWN = new Set([
   'webVitals',
   'alerts',
   'recentErrors',
+  'notifications',
 ]);
 
 type Tone = 'success' | 'warning' | 'danger' | 'info' | 'muted';
@@ -326,6 +328,49 @@ function Alerts({ alerts }: { alerts: JsonObject[] }) {
   );
 }
 
+function Deliveries({ summary }: { summary: JsonObject }) {
+  const channels = objects(summary, 'channels');
+  const failures = objects(summary, 'recentFailures');
+  const count = (n: number | undefined, tone: Tone) => (n ? <Badge tone={tone}>{n}</Badge> : <span className="muted">0</span>);
+  return (
+    <>
+      {channels.length === 0 ? (
+        <EmptyState>No notifications in the last 24 hours.</EmptyState>
+      ) : (
+        <Table
+          label="Notification deliveries per channel, last 24 hours"
+          head={['Channel', 'Kind', 'Delivered', 'Queued', 'Retrying', 'Failed']}
+          rows={channels.map((c) => [
+            str(c.name) ?? '—',
+            str(c.kind) ?? '—',
+            count(num(c.delivered), 'success'),
+            count(num(c.queued), 'info'),
+            count(num(c.retrying), 'warning'),
+            count(num(c.failed), 'danger'),
+          ])}
+        />
+      )}
+      <h3>Latest failures</h3>
+      {failures.length === 0 ? (
+        <EmptyState>No failed deliveries.</EmptyState>
+      ) : (
+        <Table
+          label="Latest failed notification deliveries"
+          head={['Channel', 'Event', 'Attempts', 'State', 'Error', 'Queued']}
+          rows={failures.map((f) => [
+            str(f.channel) ?? '—',
+            str(f.event) ?? '—',
+            String(num(f.attempts) ?? '—'),
+            f.final === true ? <Badge tone="danger">failed</Badge> : <Badge tone="warning">retrying</Badge>,
+            str(f.error) ?? '—',
+            formatDateTime(str(f.createdAt)),
+          ])}
+        />
+      )}
+    </>
+  );
+}
+
 function RecentErrors({ lines }: { lines: JsonObject[] }) {
   if (lines.length === 0) return <EmptyState>No errors logged recently.</EmptyState>;
   return (
@@ -423,6 +468,11 @@ export function AdminOpsPage() {
             {Array.isArray(data.alerts) && (
               <Panel id="alerts" title="Alerts" wide>
                 <Alerts alerts={objects(data.alerts)} />
+              </Panel>
+            )}
+            {isObject(data.notifications) && (
+              <Panel id="notifications" title="Notification deliveries" wide>
+                <Deliveries summary={data.notifications} />
               </Panel>
             )}
             {Array.isArray(data.recentErrors) && (

@@ -1,0 +1,256 @@
+/**
+ * /admin/status: announcements (a banner for everyone, optionally until a
+ * time) and maintenance windows (some services or all, from–to, a message),
+ * each with "End now" (/api/v1/admin/status/*). During a window the covered
+ * services send no outage messages and their alerts are held back.
+ */
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { Link } from 'react-router-dom';
+import type { Announcement, AnnouncementSeverity, MaintenanceWindow } from '@medianest/contracts';
+import { api } from '../../api/client';
+import { AddRowPanel, EditableRowsPanel, RowError, useRowAction } from '../../components/editable-row';
+import { formatDateTime } from '../../components/format';
+import { Page } from '../../components/page';
+import { maintenanceScope } from '../../api/notices';
+import { useApiData, type ApiData } from '../../hooks/use-api-data';
+
+/** A Date as the value of an <input type="datetime-local"> (local time, minutes). */
+function localInput(at: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
+}
+
+const toIso = (local: string) => new Date(local).toISOString();
+
+function phase(from: string | null, until: string | null, now = Date.now()): 'planned' | 'active' | 'over' {
+  if (until !== null && Date.parse(until) <= now) return 'over';
+  if (from !== null && Date.parse(from) > now) return 'planned';
+  return 'active';
+}
+
+const PHASE_BADGES = {
+  planned: <span className="badge badge-info">Planned</span>,
+  active: <span className="badge badge-warning">In force</span>,
+  over: <span className="badge badge-muted">Over</span>,
+};
+
+function EndButton({ label, busy, onEnd }: { label: string; busy: boolean; onEnd: () => void }) {
+  return (
+    <button type="button" className="button button-small" disabled={busy} onClick={onEnd} aria-label={label}>
+      {busy ? 'Ending…' : 'End now'}
+    </button>
+  );
+}
+
+function AnnouncementRow({ a, onSaved }: { a: Announcement; onSaved: (a: Announcement) => void }) {
+  const { busy, error, run } = useRowAction();
+  const state = phase(null, a.expiresAt);
+  return (
+    <li className="row">
+      <span className="row-main">
+        <strong>{a.message}</strong>
+        <span className="muted row-sub">
+          {a.severity === 'warning' ? 'Important' : 'Information'} · since {formatDateTime(a.createdAt)}
+          {a.expiresAt ? ` · until ${formatDateTime(a.expiresAt)}` : ''}
+        </span>
+        <RowError error={error} />
+      </span>
+      {PHASE_BADGES[state]}
+      {state !== 'over' && (
+        <EndButton
+          label={`End the announcement “${a.message}”`}
+          busy={busy}
+          onEnd={() =>
+            void run(async () =>
+              onSaved((await api.post('/api/v1/admin/status/announcements/:id/end', undefined, { id: a.id })).announcement),
+            )
+          }
+        />
+      )}
+    </li>
+  );
+}
+
+function MaintenanceRow({ m, onSaved }: { m: MaintenanceWindow; onSaved: (m: MaintenanceWindow) => void }) {
+  const { busy, error, run } = useRowAction();
+  const state = phase(m.startsAt, m.endsAt);
+  return (
+    <li className="row">
+      <span className="row-main">
+        <strong>{maintenanceScope(m)}</strong>
+        <span className="row-sub">{m.message}</span>
+        <span className="muted row-sub">
+          {formatDateTime(m.startsAt)} – {formatDateTime(m.endsAt)}
+        </span>
+        <RowError error={error} />
+      </span>
+      {PHASE_BADGES[state]}
+      {state !== 'over' && (
+        <EndButton
+          label={`End the maintenance of ${maintenanceScope(m)}`}
+          busy={busy}
+          onEnd={() =>
+            void run(async () => onSaved((await api.post('/api/v1/admin/status/maintenance/:id/end', undefined, { id: m.id })).maintenance))
+          }
+        />
+      )}
+    </li>
+  );
+}
+
+function AddAnnouncement({ onAdded }: { onAdded: (a: Announcement) => void }) {
+  const [message, setMessage] = useState('');
+  const [severity, setSeverity] = useState<AnnouncementSeverity>('info');
+  const [until, setUntil] = useState('');
+  const { busy, error, run } = useRowAction();
+  const id = useId();
+  const add = (event: FormEvent) => {
+    event.preventDefault();
+    void run(async () => {
+      const body = { message, severity, expiresAt: until ? toIso(until) : null };
+      onAdded((await api.post('/api/v1/admin/status/announcements', body)).announcement);
+      setMessage('');
+      setUntil('');
+    });
+  };
+  return (
+    <AddRowPanel heading="Announce" submitLabel="Announce" busy={busy} canSubmit={message.trim() !== ''} error={error} onSubmit={add}>
+      <div className="field field-span">
+        <label htmlFor={`${id}-message`}>Message</label>
+        <input id={`${id}-message`} value={message} maxLength={500} required onChange={(e) => setMessage(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-severity`}>Kind</label>
+        <select id={`${id}-severity`} value={severity} onChange={(e) => setSeverity(e.target.value as AnnouncementSeverity)}>
+          <option value="info">Information</option>
+          <option value="warning">Important</option>
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-until`}>Until (optional)</label>
+        <input id={`${id}-until`} type="datetime-local" value={until} onChange={(e) => setUntil(e.target.value)} />
+      </div>
+    </AddRowPanel>
+  );
+}
+
+function AddMaintenance({ onAdded }: { onAdded: (m: MaintenanceWindow) => void }) {
+  const services = useApiData(async (signal) => (await api.get('/api/v1/services/status', undefined, signal)).services, []);
+  const [chosen, setChosen] = useState<string[] | null>(null);
+  const [from, setFrom] = useState(() => localInput(new Date()));
+  const [to, setTo] = useState(() => localInput(new Date(Date.now() + 3_600_000)));
+  const [message, setMessage] = useState('');
+  const { busy, error, run } = useRowAction();
+  const id = useId();
+  const add = (event: FormEvent) => {
+    event.preventDefault();
+    void run(async () => {
+      const body = { services: chosen, startsAt: toIso(from), endsAt: toIso(to), message };
+      onAdded((await api.post('/api/v1/admin/status/maintenance', body)).maintenance);
+      setMessage('');
+    });
+  };
+  const toggle = (key: string, on: boolean) =>
+    setChosen((list) => {
+      const next = on ? [...(list ?? []), key] : (list ?? []).filter((k) => k !== key);
+      return next.length === 0 ? null : next;
+    });
+  return (
+    <AddRowPanel
+      heading="Plan maintenance"
+      submitLabel="Plan maintenance"
+      busy={busy}
+      canSubmit={message.trim() !== '' && from !== '' && to !== ''}
+      error={error}
+      onSubmit={add}
+    >
+      <fieldset className="field-span choices">
+        <legend>Services</legend>
+        <div className="field field-check">
+          <input id={`${id}-all`} type="checkbox" checked={chosen === null} onChange={(e) => e.target.checked && setChosen(null)} />
+          <label htmlFor={`${id}-all`}>All services</label>
+        </div>
+        {(services.data ?? []).map((s) => (
+          <div className="field field-check" key={s.service}>
+            <input
+              id={`${id}-${s.service}`}
+              type="checkbox"
+              checked={chosen?.includes(s.service) ?? false}
+              onChange={(e) => toggle(s.service, e.target.checked)}
+            />
+            <label htmlFor={`${id}-${s.service}`}>{s.name}</label>
+          </div>
+        ))}
+      </fieldset>
+      <div className="field field-span">
+        <label htmlFor={`${id}-message`}>What members are told</label>
+        <input
+          id={`${id}-message`}
+          value={message}
+          maxLength={500}
+          required
+          placeholder="Plex is being updated; it will restart a few times."
+          onChange={(e) => setMessage(e.target.value)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-from`}>From</label>
+        <input id={`${id}-from`} type="datetime-local" value={from} required onChange={(e) => setFrom(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-to`}>To</label>
+        <input id={`${id}-to`} type="datetime-local" value={to} required onChange={(e) => setTo(e.target.value)} />
+      </div>
+    </AddRowPanel>
+  );
+}
+
+/** An add form above the list it adds to (newest first). */
+function NoticeSection<T extends { id: number }>(props: {
+  list: ApiData<T[]>;
+  add: (onAdded: (item: T) => void) => ReactNode;
+  heading: string;
+  loadingLabel: string;
+  empty: string;
+  row: (item: T, onSaved: (saved: T) => void) => ReactNode;
+}) {
+  const { list } = props;
+  return (
+    <>
+      {props.add((item) => list.setData((items) => [item, ...(items ?? [])]))}
+      <EditableRowsPanel heading={props.heading} list={list} loadingLabel={props.loadingLabel} empty={props.empty} row={props.row} />
+    </>
+  );
+}
+
+export function AdminStatusPage() {
+  const announcements = useApiData(
+    async (signal) => (await api.get('/api/v1/admin/status/announcements', undefined, signal)).announcements,
+    [],
+  );
+  const maintenance = useApiData(async (signal) => (await api.get('/api/v1/admin/status/maintenance', undefined, signal)).maintenance, []);
+  return (
+    <Page
+      title="Maintenance and announcements"
+      ready={!announcements.loading && !maintenance.loading}
+      back={<Link to="/admin">← Administration</Link>}
+    >
+      <NoticeSection
+        list={announcements}
+        add={(onAdded) => <AddAnnouncement onAdded={onAdded} />}
+        heading="Announcements"
+        loadingLabel="Loading announcements"
+        empty="No announcements yet."
+        row={(a, onSaved) => <AnnouncementRow key={a.id} a={a} onSaved={onSaved} />}
+      />
+      <NoticeSection
+        list={maintenance}
+        add={(onAdded) => <AddMaintenance onAdded={onAdded} />}
+        heading="Maintenance windows"
+        loadingLabel="Loading maintenance windows"
+        empty="No maintenance planned."
+        row={(m, onSaved) => <MaintenanceRow key={m.id} m={m} onSaved={onSaved} />}
+      />
+    </Page>
+  );
+}
