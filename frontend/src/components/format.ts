@@ -29,3 +29,15 @@ export function formatMs(ms: number | null | undefined): string {
   if (ms >= 1000) return `${(ms / 1000).toFixed(ms >= 10_000 ? 0 : 1)} s`;
   return `${Math.round(ms)} ms`;
 }
+
+/** A span of time in the largest sensible units: "45 min", "3 h 20 min", "2 days 4 h", "3 weeks". */
+export function formatDuration(seconds: number): string {
+  const minutes = Math.max(1, Math.round(seconds / 60));
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.round(minutes / 60);
+  if (minutes < 10 * 60) return minutes % 60 === 0 ? `${minutes / 60} h` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  if (hours < 48) return `${hours} h`;
+  const days = Math.floor(hours / 24);
+  if (days < 14) return hours % 24 === 0 ? `${days} days` : `${days} days ${hours % 24} h`;
+  return `${Math.round(days / 7)} weeks`;
+}

@@ -164,10 +164,30 @@ export interface TimelineEntry {
   at: string;
 }
 
+/**
+ * How long similar requests (same media type, approved the same way) took
+ * from being requested to being available, from MediaNest's own history: an
+ * estimate, not a promise.
+ */
+export interface FulfilmentEstimate {
+  mediaType: MediaType;
+  /** `automatic`: Overseerr approved it at once; `manual`: someone approves it by hand. */
+  approval: 'automatic' | 'manual';
+  /** How many similar requests were fulfilled (the latest 200 at most). */
+  samples: number;
+  /** With fewer samples than this there is no estimate (median and p90 are null). */
+  minimumSamples: number;
+  medianSeconds: number | null;
+  /** 9 in 10 similar requests were available within this time. */
+  p90Seconds: number | null;
+}
+
 /** One request as its page shows it: with its history and, once available, the Play on Plex link. */
 export interface MediaRequestDetail extends PublicMediaRequest {
   timeline: TimelineEntry[];
   playUrl: string | null;
+  /** While the request is still on its way (pending, approved, processing); null once settled. */
+  estimate: FulfilmentEstimate | null;
 }
 
 export interface MediaRequestResponse {

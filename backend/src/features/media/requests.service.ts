@@ -19,6 +19,7 @@ import type { PlayLinks } from '../plex/play-links';
 import type { User } from '../users/users.repository';
 import type { MediaService } from './media.service';
 import type { OverseerrUserLinker } from './overseerr-users';
+import { ESTIMATE_WINDOW, estimateFrom } from './fulfilment-estimate';
 import { progressFromOverseerr } from './request-progress';
 import { statusFromOverseerr } from './request-status';
 import { DOWNLOADING_STATUSES, type MediaRequestRow, type MediaRequestsRepository, type MediaRequestWithUser } from './requests.repository';
@@ -145,6 +146,7 @@ export class RequestsService {
       status,
       overseerrId: created.id,
       approvedAt: approved ? new Date() : null,
+      autoApproved: approved,
     });
     await this.repo.addEvent(row.id, 'requested', user.username, row.createdAt);
     // Approved at once (the member may auto-approve): the approver is the member themself in Overseerr's eyes.
@@ -384,7 +386,11 @@ export class RequestsService {
       timeline.unshift({ step: 'requested', actor: row.requestedBy.username, at: row.createdAt.toISOString() });
     }
     const playUrl = row.status === 'available' ? await this.playLinks.forRatingKey(row.plexRatingKey) : null;
-    return { ...toPublicRequest(row, this.stalledAfterMs), timeline, playUrl };
+    const onItsWay = PROGRESS.includes(row.status) && row.status !== 'available';
+    const estimate = onItsWay
+      ? estimateFrom(row.mediaType, row.autoApproved, await this.repo.fulfilmentSeconds(row.mediaType, row.autoApproved, ESTIMATE_WINDOW))
+      : null;
+    return { ...toPublicRequest(row, this.stalledAfterMs), timeline, playUrl, estimate };
   }
 
   private async tryGetUpstream(overseerrId: number): Promise<OverseerrMediaRequest | undefined> {
@@ -446,7 +452,17 @@ export class RequestsService {
         plexRatingKey,
       })) ?? row;
     if (reachesApproval && status !== 'approved') await this.repo.addEvent(row.id, 'approved', actor, now);
-    await this.repo.addEvent(row.id, status, status === 'approved' || status === 'declined' || status === 'cancelled' ? actor : null, now);
+    const recorded = await this.repo.addEvent(
+      row.id,
+      status,
+      status === 'approved' || status === 'declined' || status === 'cancelled' ? actor : null,
+      now,
+    );
+    // Available is recorded once: a second delivery of the same news (a retried webhook racing the sync job) stops here.
+    if (status === 'available') {
+      if (!recorded) return updated;
+      analytics.trackRequestFulfilled(row.id, row.mediaType, (now.getTime() - row.createdAt.getTime()) / 1000);
+    }
     if (!row.download?.items.length && download?.items.length && status !== 'available')
       await this.repo.addEvent(row.id, 'downloading', null, now);
     await this.media.invalidate(row.mediaType, row.tmdbId);
