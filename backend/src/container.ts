@@ -20,6 +20,7 @@ import { PlexLoginService } from './features/auth/plex-login.service';
 import { MediaService } from './features/media/media.service';
 import { OverseerrUserLinker } from './features/media/overseerr-users';
 import { MediaRequestsRepository } from './features/media/requests.repository';
+import { RequestQuotas } from './features/media/request-quota';
 import { RequestsService } from './features/media/requests.service';
 import { LibraryService } from './features/plex/library.service';
 import { PlayLinks } from './features/plex/play-links';
@@ -129,6 +130,7 @@ export async function createContainer(config: Config, options: IntegrationOption
     overseerrUsers,
     playLinks,
     config.REQUEST_STALLED_AFTER_HOURS * 3_600_000,
+    new RequestQuotas(overseerr, overseerrUsers, cache),
   );
   const library = new LibraryService(plex, cache, playLinks);
   const plexLogin = new PlexLoginService(plexTv, plex, users, cache, overseerrUsers);

@@ -22,6 +22,7 @@ export type {
   DownloadProgress,
   Library,
   MediaType,
+  RequestQuota,
   RequestStatus,
   ResetLink,
   SearchPage,

@@ -190,6 +190,23 @@ export interface MediaRequestDetail extends PublicMediaRequest {
   estimate: FulfilmentEstimate | null;
 }
 
+/** Where a member stands against one Overseerr request quota. */
+export interface QuotaStanding {
+  /** Requests allowed per `days` (for TV: seasons). */
+  limit: number;
+  days: number;
+  used: number;
+  remaining: number;
+  /** When the oldest request in the window stops counting (ISO), known only once nothing is left; null otherwise. */
+  nextFreeAt: string | null;
+}
+
+/** GET /api/v1/media/quota: the caller's Overseerr quotas; null = no limit (no badge). */
+export interface RequestQuota {
+  movie: QuotaStanding | null;
+  tv: QuotaStanding | null;
+}
+
 export interface MediaRequestResponse {
   request: PublicMediaRequest;
 }
@@ -354,6 +371,7 @@ export interface ApiRoutes {
   'GET /api/v1/media/search': SearchPage;
   'GET /api/v1/media/:type/:tmdbId': MediaDetails;
   'GET /api/v1/media/requests': RequestPage;
+  'GET /api/v1/media/quota': RequestQuota;
   'POST /api/v1/media/requests': MediaRequestResponse;
   'GET /api/v1/media/requests/:id': MediaRequestDetailResponse;
   'POST /api/v1/media/requests/:id/retry': MediaRequestDetailResponse;

@@ -19,11 +19,12 @@ import type { PlayLinks } from '../plex/play-links';
 import type { User } from '../users/users.repository';
 import type { MediaService } from './media.service';
 import type { OverseerrUserLinker } from './overseerr-users';
+import type { RequestQuotas } from './request-quota';
 import { ESTIMATE_WINDOW, estimateFrom } from './fulfilment-estimate';
 import { progressFromOverseerr } from './request-progress';
 import { statusFromOverseerr } from './request-status';
 import { DOWNLOADING_STATUSES, type MediaRequestRow, type MediaRequestsRepository, type MediaRequestWithUser } from './requests.repository';
-import type { MediaRequestDetail, PublicMediaRequest, RequestPage, TimelineEntry } from '@medianest/contracts';
+import type { MediaRequestDetail, PublicMediaRequest, RequestPage, RequestQuota, TimelineEntry } from '@medianest/contracts';
 
 /** Whether a request has stalled: approved more than `stalledAfterMs` ago, nothing downloading, not available. */
 export function isStalled(
@@ -85,6 +86,7 @@ export class RequestsService {
     private readonly playLinks: PlayLinks,
     /** REQUEST_STALLED_AFTER_HOURS in milliseconds. */
     private readonly stalledAfterMs: number,
+    private readonly quotas: RequestQuotas,
   ) {
     setGaugeSource('medianest_requests_stalled', () => this.repo.countStalled(new Date(Date.now() - this.stalledAfterMs)));
   }
@@ -130,10 +132,21 @@ export class RequestsService {
       );
     }
 
-    const created = await overseerr.createRequest(
-      { mediaType: input.mediaType, tmdbId: input.tmdbId, seasons: input.seasons },
-      overseerrUserId,
-    );
+    let created: OverseerrMediaRequest;
+    try {
+      created = await overseerr.createRequest(
+        { mediaType: input.mediaType, tmdbId: input.tmdbId, seasons: input.seasons },
+        overseerrUserId,
+      );
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'QUOTA_EXCEEDED') {
+        const seasonsAsked =
+          details.mediaType === 'tv' ? (input.seasons?.length ?? details.tv.seasons.filter((s) => s.seasonNumber > 0).length) : undefined;
+        throw await this.quotas.overQuota(user, overseerrUserId, input.mediaType, err, seasonsAsked);
+      }
+      throw err;
+    }
+    await this.quotas.invalidate(overseerrUserId);
     const status = statusFromOverseerr(created);
     const approved = DOWNLOADING_STATUSES.includes(status) || status === 'available';
     const row = await this.repo.create({
@@ -162,6 +175,11 @@ export class RequestsService {
     });
     analytics.trackMediaRequest(user.id, row.mediaType, 'web', status);
     return toPublicRequest({ ...row, requestedBy: { id: user.id, username: user.username } }, this.stalledAfterMs);
+  }
+
+  /** The caller's Overseerr request quotas (null: no limit). */
+  quota(user: User): Promise<RequestQuota> {
+    return this.quotas.forUser(user);
   }
 
   /** Own requests; administrators see everyone's. */
