@@ -20,6 +20,8 @@ import { PlexLoginService } from './features/auth/plex-login.service';
 import { MediaService } from './features/media/media.service';
 import { OverseerrUserLinker } from './features/media/overseerr-users';
 import { MediaRequestsRepository } from './features/media/requests.repository';
+import { MediaIssuesRepository } from './features/issues/issues.repository';
+import { IssuesService } from './features/issues/issues.service';
 import { RequestQuotas } from './features/media/request-quota';
 import { RequestsService } from './features/media/requests.service';
 import { LibraryService } from './features/plex/library.service';
@@ -59,6 +61,8 @@ export interface Container {
   overseerr?: OverseerrClient;
   media: MediaService;
   requests: RequestsService;
+  /** Members' problem reports (issues in Overseerr, filed as them). */
+  issues: IssuesService;
   library: LibraryService;
   plexLogin: PlexLoginService;
   /** Background jobs: BullMQ with Redis, in-process without (defined and started by server.ts / worker). */
@@ -154,6 +158,7 @@ export async function createContainer(config: Config, options: IntegrationOption
   const jobs = createJobQueue(config, redis);
   const serviceStatus = new ServiceStatusService(database, events, config);
   const alerts = new AlertsRepository(database);
+  const issues = new IssuesService(new MediaIssuesRepository(database), media, overseerr, overseerrUsers, serviceStatus, events);
 
   const ops = new ClusterOps(redis, { instance: config.instance, role: config.JOBS_MODE, version: config.version });
   const notifications = createNotifications({ config, database, breakers, jobs });
@@ -178,6 +183,7 @@ export async function createContainer(config: Config, options: IntegrationOption
     overseerr,
     media,
     requests,
+    issues,
     library,
     plexLogin,
     jobs,

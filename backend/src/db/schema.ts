@@ -21,7 +21,17 @@ import {
 
 // The enums are the contract's words: the web app and the database agree on them.
 export { issueStatuses, issueTypes, mediaTypes, requestStatuses, serviceStatuses, timelineSteps, userRoles };
-export type { DownloadItem, DownloadProgress, MediaType, RequestStatus, ServiceStatus, TimelineStep, UserRole } from '@medianest/contracts';
+export type {
+  DownloadItem,
+  DownloadProgress,
+  IssueStatus,
+  IssueType,
+  MediaType,
+  RequestStatus,
+  ServiceStatus,
+  TimelineStep,
+  UserRole,
+} from '@medianest/contracts';
 
 export const users = pgTable(
   'users',

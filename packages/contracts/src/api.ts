@@ -19,9 +19,13 @@ import type {
   NotificationChannelBody,
   NotificationPreferenceBody,
   PlexVerifyBody,
+  ProblemCommentBody,
+  ProblemReportCreateBody,
 } from './bodies';
 import type {
   Availability,
+  IssueStatus,
+  IssueType,
   MediaType,
   NotificationChannelKind,
   NotificationEvent,
@@ -188,6 +192,44 @@ export interface MediaRequestDetail extends PublicMediaRequest {
   playUrl: string | null;
   /** While the request is still on its way (pending, approved, processing); null once settled. */
   estimate: FulfilmentEstimate | null;
+}
+
+/** A problem a member reported about a title in Plex (an issue in Overseerr, filed as them). */
+export interface ProblemReport {
+  /** Overseerr's issue id. */
+  id: number;
+  mediaType: MediaType;
+  tmdbId: number;
+  title: string;
+  issueType: IssueType;
+  status: IssueStatus;
+  /** TV: the affected season / episode; null = all. */
+  season: number | null;
+  episode: number | null;
+  createdAt: string;
+  updatedAt: string;
+  /** Who resolved it, once resolved. */
+  resolvedBy: string | null;
+}
+
+export interface ProblemComment {
+  id: number;
+  author: string;
+  message: string;
+  createdAt: string;
+  /** Written by the caller. */
+  mine: boolean;
+}
+
+export interface ProblemReportDetail extends ProblemReport {
+  /** The first is the report itself, with what MediaNest added for the owner. */
+  comments: ProblemComment[];
+}
+
+/** GET /api/v1/issues: the caller's reports; `canReport` false when Overseerr does not let them report (no CREATE_ISSUES). */
+export interface ProblemReportList {
+  issues: ProblemReport[];
+  canReport: boolean;
 }
 
 /** Where a member stands against one Overseerr request quota. */
@@ -372,6 +414,10 @@ export interface ApiRoutes {
   'GET /api/v1/media/:type/:tmdbId': MediaDetails;
   'GET /api/v1/media/requests': RequestPage;
   'GET /api/v1/media/quota': RequestQuota;
+  'GET /api/v1/issues': ProblemReportList;
+  'POST /api/v1/issues': { issue: ProblemReportDetail };
+  'GET /api/v1/issues/:id': { issue: ProblemReportDetail };
+  'POST /api/v1/issues/:id/comments': { issue: ProblemReportDetail };
   'POST /api/v1/media/requests': MediaRequestResponse;
   'GET /api/v1/media/requests/:id': MediaRequestDetailResponse;
   'POST /api/v1/media/requests/:id/retry': MediaRequestDetailResponse;
@@ -405,6 +451,8 @@ export interface ApiBodies {
   'POST /api/v1/admin/services': MonitoredServiceCreateBody;
   'PATCH /api/v1/admin/services/:id': MonitoredServicePatchBody;
   'POST /api/v1/media/requests': MediaRequestCreateBody;
+  'POST /api/v1/issues': ProblemReportCreateBody;
+  'POST /api/v1/issues/:id/comments': ProblemCommentBody;
   'POST /api/v1/admin/notifications/channels': NotificationChannelBody;
   'PATCH /api/v1/admin/notifications/channels/:id': NotificationChannelBody;
   'PATCH /api/v1/notifications/preferences/:channelId': NotificationPreferenceBody;

@@ -3,10 +3,11 @@
  * - `request.created` → admins;
  * - `request.updated` → the request's owner (also for download progress without a status change);
  * - `service.status` → everyone signed in;
+ * - `issue.updated` → the member who reported the problem;
  * - `realtime.ready` → a new (not recovered) connection, once.
  */
 import type { DownloadProgress } from './api';
-import type { MediaType, RequestStatus, ServiceStatus } from './domain';
+import type { IssueStatus, MediaType, RequestStatus, ServiceStatus } from './domain';
 
 /** What every request event says about the request. */
 export interface RequestEventBase {
@@ -32,6 +33,18 @@ export interface RealtimeEvents {
     actor?: string | null;
     download?: DownloadProgress | null;
     stalled?: boolean;
+  };
+  /**
+   * Overseerr said something happened to a problem the member reported:
+   * created, commented on (by `comment.author`), resolved or reopened.
+   */
+  'issue.updated': {
+    issueId: number;
+    userId: string;
+    title: string;
+    change: 'created' | 'comment' | 'resolved' | 'reopened';
+    status: IssueStatus;
+    comment: { author: string; message: string } | null;
   };
   /** A monitored service changed state. */
   'service.status': {
