@@ -11,6 +11,7 @@ const LINKS = [
   { to: '/discover', label: 'Discover', end: false },
   { to: '/requests', label: 'My requests', end: false },
   { to: '/library', label: 'Library', end: false },
+  { to: '/problems', label: 'Problem reports', end: false },
   { to: '/notifications', label: 'Notifications', end: false },
 ];
 

@@ -72,6 +72,7 @@ export const routes: RouteObject[] = [
           { id: 'requests', path: '/requests', element: <RequestsPage /> },
           { id: 'request', path: '/requests/:id', element: <RequestPage /> },
           { id: 'library', path: '/library', element: <LibraryPage /> },
+          { id: 'problems', path: '/problems', lazy: async () => ({ Component: (await import('../pages/problems-page')).ProblemsPage }) },
           { id: 'library-section', path: '/library/:key', element: <LibrarySectionPage /> },
           { id: 'account', path: '/account', lazy: async () => ({ Component: (await import('../pages/account-page')).AccountPage }) },
           {

@@ -27,6 +27,7 @@ import { formatAgo, formatDateTime } from '../components/format';
 import { FollowRequest } from '../components/follow-request';
 import { Page } from '../components/page';
 import { Poster } from '../components/poster';
+import { ReportProblem } from '../components/report-problem';
 import { useApiData } from '../hooks/use-api-data';
 import { useRealtimeEvent, useRealtimeResync } from '../realtime/socket';
 import { LiveIndicator } from './dashboard-page';
@@ -143,6 +144,9 @@ export function RequestPage() {
             {retryError && <ErrorMessage message={retryError} />}
             {r.download && r.status !== 'available' && <Download progress={r.download} />}
             {r.estimate && !r.download?.estimatedCompletionAt && <Estimate estimate={r.estimate} />}
+            {r.status === 'available' && r.requestedBy.id === me.id && (
+              <ReportProblem mediaType={r.mediaType} tmdbId={r.tmdbId} title={r.title} seasons={r.seasons} />
+            )}
             {r.timeline.length > 0 && <Timeline entries={r.timeline} />}
             {r.status === 'pending' && (
               <p>

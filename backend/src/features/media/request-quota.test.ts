@@ -66,6 +66,13 @@ describe('request quotas', () => {
     // Nothing was recorded for the refused request.
     const mine = await request(t.app).get('/api/v1/media/requests').set('Cookie', alice.cookie);
     expect(mine.body.requests.map((r: { tmdbId: number }) => r.tmdbId).sort()).toEqual([155, 27205]);
+    // Cancelling a request gives its slot back at once.
+    const cancelled = await request(t.app)
+      .delete(`/api/v1/media/requests/${second.body.request.id as number}`)
+      .set('Cookie', alice.cookie)
+      .set('X-Requested-With', 'XMLHttpRequest');
+    expect(cancelled.status).toBe(200);
+    expect((await quota(alice.cookie)).movie).toEqual({ limit: 2, days: 7, used: 1, remaining: 1, nextFreeAt: null });
     // Another member's quota is their own.
     expect((await quota(carol.cookie)).movie).toBeNull();
   });

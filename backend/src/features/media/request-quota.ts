@@ -1,6 +1,6 @@
 /**
  * A member's Overseerr request quotas (GET /user/{id}/quota, read as the
- * member), cached briefly and forgotten after each request they make; and the
+ * member), cached briefly and forgotten after each request they make or cancel; and the
  * words for going over one, instead of Overseerr's bare "Movie Quota
  * exceeded.": how many they used over how many days, and when the next one
  * frees up (the oldest counting request's date plus the quota's days).
@@ -67,7 +67,7 @@ export class RequestQuotas {
     if (!overseerr || !this.linker) return { movie: null, tv: null };
     const overseerrUserId = await this.linker.link(user);
     if (overseerrUserId === undefined) return { movie: null, tv: null };
-    return this.cache.wrap(this.key(overseerrUserId), QUOTA_TTL_SECONDS, async () => {
+    return this.cache.wrap(this.key(user.id), QUOTA_TTL_SECONDS, async () => {
       const quota = await overseerr.quota(overseerrUserId);
       const movie = standingOf(quota.movie);
       const tv = standingOf(quota.tv);
@@ -80,9 +80,9 @@ export class RequestQuotas {
     });
   }
 
-  /** Forgets the member's cached quotas (after they made a request). */
-  async invalidate(overseerrUserId: number): Promise<void> {
-    await this.cache.delete(this.key(overseerrUserId));
+  /** Forgets the member's cached quotas (after they made or cancelled a request). */
+  async invalidate(userId: string): Promise<void> {
+    await this.cache.delete(this.key(userId));
   }
 
   /**
@@ -90,8 +90,8 @@ export class RequestQuotas {
    * words (what was used, over how many days, when the next one frees up),
    * read from a fresh quota; Overseerr's own words if that read fails.
    */
-  async overQuota(user: User, overseerrUserId: number, mediaType: MediaType, refused: AppError, seasonsAsked?: number): Promise<AppError> {
-    await this.invalidate(overseerrUserId);
+  async overQuota(user: User, mediaType: MediaType, refused: AppError, seasonsAsked?: number): Promise<AppError> {
+    await this.invalidate(user.id);
     let standing: QuotaStanding | null = null;
     try {
       standing = (await this.forUser(user))[mediaType];
@@ -110,7 +110,7 @@ export class RequestQuotas {
     return new AppError(403, 'QUOTA_EXCEEDED', message, { details: { reason: 'QUOTA_EXCEEDED', mediaType, ...standing }, cause: refused });
   }
 
-  private key(overseerrUserId: number): string {
-    return `overseerr:quota:${overseerrUserId}`;
+  private key(userId: string): string {
+    return `overseerr:quota:${userId}`;
   }
 }

@@ -142,11 +142,11 @@ export class RequestsService {
       if (err instanceof AppError && err.code === 'QUOTA_EXCEEDED') {
         const seasonsAsked =
           details.mediaType === 'tv' ? (input.seasons?.length ?? details.tv.seasons.filter((s) => s.seasonNumber > 0).length) : undefined;
-        throw await this.quotas.overQuota(user, overseerrUserId, input.mediaType, err, seasonsAsked);
+        throw await this.quotas.overQuota(user, input.mediaType, err, seasonsAsked);
       }
       throw err;
     }
-    await this.quotas.invalidate(overseerrUserId);
+    await this.quotas.invalidate(user.id);
     const status = statusFromOverseerr(created);
     const approved = DOWNLOADING_STATUSES.includes(status) || status === 'available';
     const row = await this.repo.create({
@@ -286,6 +286,8 @@ export class RequestsService {
     if (row.overseerrId !== null) {
       if (!this.overseerr) throw AppError.notConfigured('Overseerr');
       await this.overseerr.deleteRequest(row.overseerrId);
+      // A cancelled request no longer counts against its owner's quota.
+      await this.quotas.invalidate(row.userId);
     }
     const updated = await this.applyStatus(
       row,

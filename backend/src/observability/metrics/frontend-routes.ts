@@ -14,6 +14,7 @@ export const SPA_ROUTES = [
   '/requests/:id',
   '/library',
   '/library/:key',
+  '/problems',
   '/notifications',
   '/admin',
   '/admin/users',
