@@ -192,14 +192,7 @@ export class IssuesService {
 
   private async asMember(user: User): Promise<{ overseerr: OverseerrClient; overseerrUserId: number }> {
     if (!this.overseerr || !this.linker) throw AppError.notConfigured('Overseerr');
-    const overseerrUserId = await this.linker.link(user);
-    if (overseerrUserId === undefined) {
-      throw AppError.conflict(
-        'Your account is not linked to an Overseerr user (none has your Plex account or e-mail). ' +
-          'Ask the server owner to import you into Overseerr, then try again.',
-        { reason: 'OVERSEERR_USER_NOT_LINKED' },
-      );
-    }
+    const overseerrUserId = await this.linker.require(user);
     return { overseerr: this.overseerr, overseerrUserId };
   }
 

@@ -123,14 +123,7 @@ export class RequestsService {
 
     // Requests go to Overseerr as the user, so the owner's approval rules and quotas apply. Without a
     // matching Overseerr user we refuse instead of requesting as the admin (which Overseerr auto-approves).
-    const overseerrUserId = await this.linker.link(user);
-    if (overseerrUserId === undefined) {
-      throw AppError.conflict(
-        'Your account is not linked to an Overseerr user (none has your Plex account or e-mail). ' +
-          'Ask the server owner to import you into Overseerr, then try again.',
-        { reason: 'OVERSEERR_USER_NOT_LINKED' },
-      );
-    }
+    const overseerrUserId = await this.linker.require(user);
 
     let created: OverseerrMediaRequest;
     try {
