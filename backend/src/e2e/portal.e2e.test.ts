@@ -317,6 +317,20 @@ describe('the MediaNest web app in Chromium', () => {
       ),
     );
     await shot(page, 'library-section', 'desktop');
+    // A title in the library can be reported from its card too.
+    const reportFromLibrary = page
+      .locator('.card-grid .media-card')
+      .getByRole('link', { name: /^Report a problem with / })
+      .first();
+    const reportedTitle = ((await reportFromLibrary.getAttribute('aria-label')) ?? '').replace('Report a problem with ', '');
+    await reportFromLibrary.click();
+    await page.waitForURL('**/problems/new?**');
+    await page.getByRole('heading', { level: 1, name: `Report a problem with ${reportedTitle}` }).waitFor();
+    await page
+      .getByRole('form', { name: `Report a problem with ${reportedTitle}` })
+      .getByLabel('What happens')
+      .waitFor();
+    await shot(page, 'report-problem-page', 'desktop');
 
     await navigate(page, 'Dashboard');
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();

@@ -73,6 +73,11 @@ export const routes: RouteObject[] = [
           { id: 'request', path: '/requests/:id', element: <RequestPage /> },
           { id: 'library', path: '/library', element: <LibraryPage /> },
           { id: 'problems', path: '/problems', lazy: async () => ({ Component: (await import('../pages/problems-page')).ProblemsPage }) },
+          {
+            id: 'report-problem',
+            path: '/problems/new',
+            lazy: async () => ({ Component: (await import('../pages/report-problem-page')).ReportProblemPage }),
+          },
           { id: 'library-section', path: '/library/:key', element: <LibrarySectionPage /> },
           { id: 'account', path: '/account', lazy: async () => ({ Component: (await import('../pages/account-page')).AccountPage }) },
           {

@@ -28,14 +28,17 @@ export function ReportProblem({
   tmdbId,
   title,
   seasons,
+  startOpen = false,
 }: {
   mediaType: MediaType;
   tmdbId: number;
   title: string;
   seasons: number[] | null;
+  /** Show the form at once (on its own page) rather than behind a button. */
+  startOpen?: boolean;
 }) {
   const id = useId();
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState(startOpen);
   const [issueType, setIssueType] = useState<IssueType>('video');
   const [season, setSeason] = useState(seasons?.length === 1 ? String(seasons[0]) : '');
   const [episode, setEpisode] = useState('');

@@ -10,7 +10,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { api, ApiError, messageOf } from '../api/client';
 import { quotaBadge } from '../api/quota';
 import { isObject, num } from '../api/read';
-import { posterUrl, type RequestQuota, type RequestStatus, type SearchPage, type SearchResult } from '../api/types';
+import { posterUrl, reportProblemUrl, type RequestQuota, type RequestStatus, type SearchPage, type SearchResult } from '../api/types';
 import { AvailabilityBadge, RequestStatusBadge } from '../components/badges';
 import { EmptyState, ErrorMessage, SkeletonCards } from '../components/feedback';
 import { Page } from '../components/page';
@@ -49,7 +49,7 @@ function initialState(result: SearchResult): RequestState {
 }
 
 /**
- * What a card offers: nothing for a title in the library, the caller's request status once
+ * What a card offers: "Report a problem" for a title in the library, the caller's request status once
  * requested, "Already requested" for a movie someone else asked for, a Request button otherwise
  * (a show stays requestable while some seasons are missing).
  */
@@ -64,7 +64,16 @@ function RequestControl({
   setState: (s: RequestState) => void;
   quota: QuotaProps;
 }) {
-  if (result.availability === 'available') return null;
+  // In the library already: nothing to request, but something may be wrong with it.
+  if (result.availability === 'available') {
+    return (
+      <p className="card-link">
+        <Link to={reportProblemUrl(result.mediaType, result.tmdbId, result.title)} aria-label={`Report a problem with ${result.title}`}>
+          Report a problem
+        </Link>
+      </p>
+    );
+  }
   if (
     state.kind === 'idle' &&
     result.mediaType === 'movie' &&

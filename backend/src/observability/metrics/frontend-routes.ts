@@ -15,6 +15,7 @@ export const SPA_ROUTES = [
   '/library',
   '/library/:key',
   '/problems',
+  '/problems/new',
   '/notifications',
   '/admin',
   '/admin/users',
