@@ -142,23 +142,22 @@ export class IssuesService {
   /** One report with its comments; someone else's (Overseerr's 403) is the same 404 as a missing one. */
   async get(user: User, id: number): Promise<ProblemReportDetail> {
     const { overseerr, overseerrUserId } = await this.asMember(user);
-    const ours = await this.repo.findByOverseerrId(id);
+    const title = await this.ownTitle(user, id, overseerr, overseerrUserId);
     let issue: OverseerrIssue;
     try {
       issue = await overseerr.issue(id, overseerrUserId);
     } catch (err) {
-      // Overseerr answers 500 for an id it does not have: only ours are looked up there at all.
-      if (err instanceof UpstreamClientError && (err.upstreamStatus === 403 || err.upstreamStatus === 404))
+      if (err instanceof UpstreamClientError && (err.upstreamStatus === 403 || err.upstreamStatus === 404)) {
         throw AppError.notFound('No such problem report');
-      if (!ours) throw AppError.notFound('No such problem report');
+      }
       throw err;
     }
-    return this.detail(issue, overseerrUserId, ours?.title ?? (await this.titleOf(issue)));
+    return this.detail(issue, overseerrUserId, title ?? (await this.titleOf(issue)));
   }
 
   async comment(user: User, id: number, message: string): Promise<ProblemReportDetail> {
     const { overseerr, overseerrUserId } = await this.asMember(user);
-    const ours = await this.repo.findByOverseerrId(id);
+    const title = await this.ownTitle(user, id, overseerr, overseerrUserId);
     let issue: OverseerrIssue;
     try {
       issue = await overseerr.commentOnIssue(id, message.trim(), overseerrUserId);
@@ -166,7 +165,27 @@ export class IssuesService {
       if (err instanceof UpstreamClientError && err.upstreamStatus === 404) throw AppError.notFound('No such problem report');
       throw this.explain(err);
     }
-    return this.detail(issue, overseerrUserId, ours?.title ?? (await this.titleOf(issue)));
+    return this.detail(issue, overseerrUserId, title ?? (await this.titleOf(issue)));
+  }
+
+  /**
+   * Checks that issue `id` is the member's own before asking Overseerr about
+   * it (Overseerr answers 500 for an id it does not have, which would count
+   * against its breaker): reported through MediaNest by them, or among their
+   * issues in Overseerr. Returns the title MediaNest stored, if any; a 404
+   * for anything else.
+   */
+  private async ownTitle(user: User, id: number, overseerr: OverseerrClient, overseerrUserId: number): Promise<string | undefined> {
+    const ours = await this.repo.findByOverseerrId(id);
+    if (ours?.userId === user.id) return ours.title;
+    let theirs: OverseerrIssue[] = [];
+    try {
+      theirs = await overseerr.issuesBy(overseerrUserId, LIST_SIZE);
+    } catch (err) {
+      if (!(err instanceof UpstreamClientError && err.upstreamStatus === 403)) throw err;
+    }
+    if (!theirs.some((i) => i.id === id)) throw AppError.notFound('No such problem report');
+    return undefined;
   }
 
   /**

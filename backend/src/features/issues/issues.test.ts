@@ -119,8 +119,16 @@ describe('problem reports', () => {
     expect(mine.body.canReport).toBe(true);
     expect(mine.body.issues.map((i: { title: string }) => i.title)).toEqual(['The Matrix']);
     const aliceIssue = mine.body.issues[0].id as number;
-    // Someone else's report is not there for carol.
+    // Someone else's report, or one that does not exist, is not there for carol (and Overseerr is not asked about it).
+    const calls = up.overseerr.requests.length;
     expect((await request(t.app).get(`/api/v1/issues/${aliceIssue}`).set('Cookie', carol.cookie)).status).toBe(404);
+    expect((await request(t.app).get('/api/v1/issues/424242').set('Cookie', carol.cookie)).status).toBe(404);
+    const commentOnTheirs = await request(t.app)
+      .post(`/api/v1/issues/${aliceIssue}/comments`)
+      .set('Cookie', carol.cookie)
+      .send({ message: 'Me too' });
+    expect(commentOnTheirs.status).toBe(404);
+    expect(up.overseerr.requests.slice(calls).filter((r) => /^\/api\/v1\/issue\/\d+/.test(r.path))).toEqual([]);
 
     const commented = await request(t.app)
       .post(`/api/v1/issues/${aliceIssue}/comments`)
