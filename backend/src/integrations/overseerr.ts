@@ -132,6 +132,11 @@ const overseerrPersonSchema = z.looseObject({
   email: nullableString,
 });
 
+/** How Overseerr names a user (its displayName rule: username, else Plex username, else e-mail); null for nobody. */
+export function overseerrName(person: z.infer<typeof overseerrPersonSchema> | null | undefined): string | null {
+  return person?.displayName || person?.username || person?.plexUsername || person?.email || null;
+}
+
 const mediaRequestSchema = z.looseObject({
   id: z.number(),
   status: z.number(),

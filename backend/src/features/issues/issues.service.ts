@@ -11,7 +11,14 @@
 import type { MediaType } from '../../db/schema';
 import { AppError } from '../../errors';
 import { UpstreamClientError, upstreamMessage } from '../../integrations/http-client';
-import { IssueStatus, IssueType, MediaStatus, type OverseerrClient, type OverseerrIssue } from '../../integrations/overseerr';
+import {
+  IssueStatus,
+  IssueType,
+  MediaStatus,
+  overseerrName,
+  type OverseerrClient,
+  type OverseerrIssue,
+} from '../../integrations/overseerr';
 import { logger } from '../../observability/logging/logger';
 import { recentFailuresOf } from '../../observability/recent-failures';
 import type { EventBus } from '../../realtime/events';
@@ -58,10 +65,6 @@ export interface IssueNotification {
   overseerrIssueId: number;
   status: 'OPEN' | 'RESOLVED' | undefined;
   comment: { author: string; message: string } | null;
-}
-
-function personName(p: OverseerrIssue['createdBy']): string {
-  return p?.displayName || p?.username || p?.plexUsername || p?.email || 'someone';
 }
 
 export class IssuesService {
@@ -257,7 +260,7 @@ export class IssuesService {
       episode: issue.problemEpisode > 0 ? issue.problemEpisode : null,
       createdAt: new Date(issue.createdAt).toISOString(),
       updatedAt: new Date(issue.updatedAt).toISOString(),
-      resolvedBy: resolved && issue.modifiedBy ? personName(issue.modifiedBy) : null,
+      resolvedBy: resolved && issue.modifiedBy ? (overseerrName(issue.modifiedBy) ?? 'someone') : null,
     };
   }
 
@@ -266,7 +269,7 @@ export class IssuesService {
       ...this.summary(issue, title),
       comments: (issue.comments ?? []).map((c) => ({
         id: c.id,
-        author: personName(c.user),
+        author: overseerrName(c.user) ?? 'someone',
         message: c.message,
         createdAt: new Date(c.createdAt).toISOString(),
         mine: c.user?.id === overseerrUserId,

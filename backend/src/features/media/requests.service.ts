@@ -10,7 +10,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { MediaType, RequestStatus } from '../../db/schema';
 import { AppError } from '../../errors';
 import type { OverseerrClient, OverseerrMediaRequest } from '../../integrations/overseerr';
-import { MediaStatus } from '../../integrations/overseerr';
+import { MediaStatus, overseerrName } from '../../integrations/overseerr';
 import { analytics, type MediaRequestSource } from '../../observability/metrics/analytics';
 import { setGaugeSource } from '../../observability/metrics/catalog';
 import { logger } from '../../observability/logging/logger';
@@ -56,11 +56,6 @@ export function toPublicRequest(r: MediaRequestWithUser, stalledAfterMs = Number
     download: r.download ?? null,
     stalled: isStalled(r, stalledAfterMs),
   };
-}
-
-/** How Overseerr names a user (its displayName rule: username, else Plex username, else e-mail). */
-function overseerrName(person: OverseerrMediaRequest['modifiedBy']): string | null {
-  return person?.displayName || person?.username || person?.plexUsername || person?.email || null;
 }
 
 export interface CreateRequestInput {
