@@ -12,6 +12,7 @@ import { AppError } from './errors';
 import { authRouter } from './features/auth/auth.routes';
 import { authenticate } from './features/auth/middleware';
 import { plexLoginRouter } from './features/auth/plex-login.routes';
+import { issuesRouter } from './features/issues/issues.routes';
 import { mediaRouter } from './features/media/media.routes';
 import { plexRouter } from './features/plex/plex.routes';
 import { overseerrWebhookRouter } from './features/webhooks/overseerr-webhook.routes';
@@ -98,7 +99,8 @@ export function buildApp(c: Container): Express {
   api.use('/auth', authRouter(c.auth, c.limiter));
   api.use('/media', mediaRouter(c.media, c.requests));
   api.use('/plex', plexRouter(c.library));
-  api.use('/webhooks', overseerrWebhookRouter(c.config.OVERSEERR_WEBHOOK_SECRET, c.requests));
+  api.use('/issues', issuesRouter(c.issues));
+  api.use('/webhooks', overseerrWebhookRouter(c.config.OVERSEERR_WEBHOOK_SECRET, c.requests, c.issues));
   api.use('/admin/users', adminUsersRouter(c.users, c.sessions, c.auth, c.config.PUBLIC_URL, c.events));
   api.use('/services', servicesRouter(c.serviceStatus));
   api.use('/admin/services', adminServicesRouter(c.serviceStatus.monitored));

@@ -22,6 +22,9 @@ import { PlexLoginService } from './features/auth/plex-login.service';
 import { MediaService } from './features/media/media.service';
 import { OverseerrUserLinker } from './features/media/overseerr-users';
 import { MediaRequestsRepository } from './features/media/requests.repository';
+import { MediaIssuesRepository } from './features/issues/issues.repository';
+import { IssuesService } from './features/issues/issues.service';
+import { RequestQuotas } from './features/media/request-quota';
 import { RequestsService } from './features/media/requests.service';
 import { LibraryService } from './features/plex/library.service';
 import { PlayLinks } from './features/plex/play-links';
@@ -60,6 +63,8 @@ export interface Container {
   overseerr?: OverseerrClient;
   media: MediaService;
   requests: RequestsService;
+  /** Members' problem reports (issues in Overseerr, filed as them). */
+  issues: IssuesService;
   library: LibraryService;
   plexLogin: PlexLoginService;
   /** Background jobs: BullMQ with Redis, in-process without (defined and started by server.ts / worker). */
@@ -133,6 +138,7 @@ export async function createContainer(config: Config, options: IntegrationOption
     overseerrUsers,
     playLinks,
     config.REQUEST_STALLED_AFTER_HOURS * 3_600_000,
+    new RequestQuotas(overseerr, overseerrUsers, cache),
   );
   const library = new LibraryService(plex, cache, playLinks);
   const plexLogin = new PlexLoginService(plexTv, plex, users, cache, overseerrUsers);
@@ -164,6 +170,7 @@ export async function createContainer(config: Config, options: IntegrationOption
   });
   const status = new StatusService(notices, serviceStatus, events);
   const alerts = new AlertsRepository(database);
+  const issues = new IssuesService(new MediaIssuesRepository(database), media, overseerr, overseerrUsers, serviceStatus, events);
 
   const ops = new ClusterOps(redis, { instance: config.instance, role: config.JOBS_MODE, version: config.version });
   const notifications = createNotifications({ config, database, breakers, jobs });
@@ -188,6 +195,7 @@ export async function createContainer(config: Config, options: IntegrationOption
     overseerr,
     media,
     requests,
+    issues,
     library,
     plexLogin,
     jobs,

@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'UPSTREAM_UNAVAILABLE'
   | 'UPSTREAM_ERROR'
   | 'SERVICE_UNAVAILABLE'
+  | 'QUOTA_EXCEEDED'
+  | 'PERMISSION_MISSING'
   | 'INTERNAL';
 
 export class AppError extends Error {

@@ -6,6 +6,8 @@ import { sql } from 'drizzle-orm';
 import { boolean, date, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import {
   announcementSeverities,
+  issueStatuses,
+  issueTypes,
   mediaTypes,
   notificationChannelKinds,
   requestStatuses,
@@ -19,11 +21,13 @@ import {
 } from '@medianest/contracts';
 
 // The enums are the contract's words: the web app and the database agree on them.
-export { announcementSeverities, mediaTypes, requestStatuses, serviceStatuses, timelineSteps, userRoles };
+export { announcementSeverities, issueStatuses, issueTypes, mediaTypes, requestStatuses, serviceStatuses, timelineSteps, userRoles };
 export type {
   AnnouncementSeverity,
   DownloadItem,
   DownloadProgress,
+  IssueStatus,
+  IssueType,
   MediaType,
   RequestStatus,
   ServiceStatus,
@@ -109,6 +113,8 @@ export const mediaRequests = pgTable(
     download: jsonb('download').$type<DownloadProgress | null>(),
     /** The Plex rating key Overseerr reports once the title is in the library. */
     plexRatingKey: text('plex_rating_key'),
+    /** Overseerr approved it the moment it was made (the member may auto-approve), rather than someone by hand. */
+    autoApproved: boolean('auto_approved').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -133,7 +139,36 @@ export const mediaRequestEvents = pgTable(
     actor: text('actor'),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('media_request_events_request_idx').on(t.requestId, t.at)],
+  (t) => [
+    index('media_request_events_request_idx').on(t.requestId, t.at),
+    // A request becomes available once: a retried webhook racing the sync job cannot record it (and count it) twice.
+    uniqueIndex('media_request_events_available_idx')
+      .on(t.requestId)
+      .where(sql`${t.step} = 'available'`),
+  ],
+);
+
+/**
+ * Problems members reported through MediaNest (the issue itself lives in
+ * Overseerr): who reported which Overseerr issue, so its webhooks reach them.
+ */
+export const mediaIssues = pgTable(
+  'media_issues',
+  {
+    id: serial('id').primaryKey(),
+    overseerrIssueId: integer('overseerr_issue_id').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    mediaType: text('media_type', { enum: mediaTypes }).notNull(),
+    tmdbId: integer('tmdb_id').notNull(),
+    title: text('title').notNull(),
+    issueType: text('issue_type', { enum: issueTypes }).notNull(),
+    status: text('status', { enum: issueStatuses }).notNull().default('open'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('media_issues_overseerr_idx').on(t.overseerrIssueId), index('media_issues_user_idx').on(t.userId)],
 );
 
 export const monitoredServices = pgTable('monitored_services', {

@@ -26,6 +26,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page, type Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/context';
+import { Permission } from '../test/fakes/fake-overseerr';
 import { FAKE_WEBHOOK_SECRET, startUpstreams, type Upstreams } from '../test/fakes/upstreams';
 import { scrape, scrapedSum, type Sample } from '../test/metrics-helpers';
 import { WebPushReceiver, type BrowserSubscription } from '../test/receivers/web-push-receiver';
@@ -217,7 +218,8 @@ describe('the MediaNest web app in Chromium', () => {
     await expect.poll(() => skip.evaluate((el) => el === document.activeElement)).toBe(true);
     expect((await skip.boundingBox())?.y ?? -1).toBeGreaterThanOrEqual(0);
 
-    // Search and request.
+    // Search and request, with alice's Overseerr quota of 5 movies a week beside each Request button.
+    upstreams.overseerr.setQuota(upstreams.overseerr.userId('alice@example.com'), 'movie', { limit: 5, days: 7 });
     await navigate(page, 'Discover');
     await page.waitForURL('**/discover');
     await page.getByLabel('Search movies and shows').fill('matrix');
@@ -239,6 +241,8 @@ describe('the MediaNest web app in Chromium', () => {
       expect(p.src).toMatch(/^https:\/\/image\.tmdb\.org\/t\/p\/w342\//);
       expect([p.w, p.h]).toEqual(['342', '513']);
     }
+    await revolutions.getByText('5 of 5 left').waitFor();
+    await shot(page, 'discover-quota', 'desktop');
     const created = page.waitForResponse((r) => r.url().endsWith('/api/v1/media/requests') && r.request().method() === 'POST');
     await revolutions.getByRole('button', { name: 'Request The Matrix Revolutions' }).click();
     const createdResponse = await created;
@@ -270,12 +274,16 @@ describe('the MediaNest web app in Chromium', () => {
     await page.getByLabel('Search movies and shows').fill('inception');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     const inception = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Inception' }) });
+    await inception.getByText('4 of 5 left').waitFor();
     await inception.getByRole('button', { name: 'Request Inception' }).click();
     await inception.getByText('Pending approval', { exact: true }).waitFor();
     await inception.getByRole('link', { name: 'View request' }).click();
     await page.waitForURL(/\/requests\/\d+$/);
     // The request page's own <h1> (the search page may still be on screen for a moment).
     await page.getByRole('heading', { level: 1, name: 'Inception', exact: true }).waitFor();
+    // Nothing downloading and no history of fulfilled movie requests yet: an honest "no estimate yet".
+    await page.getByRole('region', { name: 'When to expect it' }).getByText('No estimate yet').waitFor();
+    await shot(page, 'request-pending', 'desktop');
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Cancel request' }).click();
     await page.getByText('Cancelled', { exact: true }).waitFor();
@@ -322,6 +330,34 @@ describe('the MediaNest web app in Chromium', () => {
     expect(await download.count()).toBe(0);
     await shot(page, 'request', 'desktop');
 
+    // Something is wrong with it: alice (whom the owner let report issues in Overseerr) reports a problem,
+    // and sees the owner's answer and the resolution arrive live.
+    upstreams.overseerr.setPermissions(upstreams.overseerr.userId('alice@example.com'), Permission.REQUEST | Permission.CREATE_ISSUES);
+    const reportSection = page.getByRole('region', { name: 'Something wrong with it?' });
+    await reportSection.getByRole('button', { name: 'Report a problem' }).click();
+    await reportSection.getByLabel('What is wrong').selectOption('audio');
+    await reportSection.getByLabel('What happens').fill('The sound drifts out of sync after 20 minutes.');
+    await shot(page, 'report-problem', 'desktop');
+    const reported = page.waitForResponse((r) => r.url().endsWith('/api/v1/issues') && r.request().method() === 'POST');
+    await reportSection.getByRole('button', { name: 'Send report' }).click();
+    const reportedResponse = await reported;
+    expect(reportedResponse.status()).toBe(201);
+    const issueId = ((await reportedResponse.json()) as { issue: { id: number } }).issue.id;
+    expect(upstreams.overseerr.issue(issueId)).toMatchObject({ createdBy: upstreams.overseerr.userId('alice@example.com'), issueType: 2 });
+    await reportSection.getByRole('link', { name: 'My problem reports' }).click();
+    await page.waitForURL('**/problems');
+    const problem = page.locator('.problem-row').filter({ hasText: 'The Matrix Revolutions' });
+    await problem.getByText('Open', { exact: true }).waitFor();
+    await problem.getByRole('button', { name: 'Conversation' }).click();
+    await problem.getByText(/The sound drifts out of sync after 20 minutes\./).waitFor();
+    await page.getByText('Live', { exact: true }).waitFor();
+    expect(await upstreams.overseerr.commentOnIssue(issueId, 'Replaced the file, try again.')).toBe(200);
+    await problem.getByText('Replaced the file, try again.').waitFor();
+    expect(await upstreams.overseerr.resolveIssue(issueId)).toBe(200);
+    await problem.getByText('Resolved', { exact: true }).waitFor();
+    await problem.getByText(/resolved by owner/).waitFor();
+    await shot(page, 'problems', 'desktop');
+
     // The library and one of its sections, then home.
 
     await navigate(page, 'Library');
@@ -343,6 +379,20 @@ describe('the MediaNest web app in Chromium', () => {
       ),
     );
     await shot(page, 'library-section', 'desktop');
+    // A title in the library can be reported from its card too.
+    const reportFromLibrary = page
+      .locator('.card-grid .media-card')
+      .getByRole('link', { name: /^Report a problem with / })
+      .first();
+    const reportedTitle = ((await reportFromLibrary.getAttribute('aria-label')) ?? '').replace('Report a problem with ', '');
+    await reportFromLibrary.click();
+    await page.waitForURL('**/problems/new?**');
+    await page.getByRole('heading', { level: 1, name: `Report a problem with ${reportedTitle}` }).waitFor();
+    await page
+      .getByRole('form', { name: `Report a problem with ${reportedTitle}` })
+      .getByLabel('What happens')
+      .waitFor();
+    await shot(page, 'report-problem-page', 'desktop');
 
     await navigate(page, 'Dashboard');
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
@@ -418,6 +468,8 @@ describe('the MediaNest web app in Chromium', () => {
       ['request', `/requests/${request.id}`, 'The Matrix Revolutions'],
       ['library', '/library', 'Library'],
       ['library-section', '/library/1', 'Movies'],
+      ['discover-quota', '/discover?q=inception', 'Discover'],
+      ['problems', '/problems', 'My problem reports'],
     ];
     for (const [name, url, heading] of pages) {
       await small.goto(url);
@@ -427,6 +479,10 @@ describe('the MediaNest web app in Chromium', () => {
       // Nothing may be wider than the phone's screen.
       expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     }
+    await small.getByRole('button', { name: 'Conversation' }).click();
+    await small.getByText('Replaced the file, try again.').waitFor();
+    await shot(small, 'problem-conversation', 'phone');
+    expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     await small.goto('/');
     await small.getByRole('button', { name: 'Menu' }).click();
     await small.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Discover' }).waitFor();

@@ -94,7 +94,8 @@ export async function driveTraffic(
     return ((await res.json()) as { request: { id: number; overseerrId: number | null } }).request;
   };
   if (round === 1) {
-    const followed = await requestMovie(604);
+    // The Dark Knight: requestable in the fake Overseerr, so it can go all the way (and count a fulfilment time).
+    const followed = await requestMovie(155);
     if (followed?.overseerrId != null) {
       await upstreams.overseerr.approve(followed.overseerrId);
       await upstreams.overseerr.markAvailable(followed.overseerrId);

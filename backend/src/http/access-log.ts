@@ -9,6 +9,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { endpointOf, isProbe } from '../observability/metrics/http-metrics';
 import { logger } from '../observability/logging/logger';
 import { runWithRequestContext } from '../observability/current-request';
+import { recordFailure } from '../observability/recent-failures';
 import { currentTraceIds } from '../observability/tracing/trace';
 
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -35,6 +36,17 @@ export function requestContextMiddleware(req: Request, res: Response, next: Next
     };
     if (isProbe(req.path)) logger().debug(line, 'request');
     else logger().info(line, 'request');
+    // A member's failed calls, for the problem reports they file (with the ids to find them by).
+    if (ctx.userId && line.status >= 500 && line.status !== 499) {
+      recordFailure(ctx.userId, {
+        at: new Date().toISOString(),
+        method: line.method,
+        route: line.route,
+        status: line.status,
+        requestId,
+        traceId: traceIds?.traceId ?? null,
+      });
+    }
   });
   runWithRequestContext(ctx, next);
 }

@@ -132,6 +132,11 @@ const overseerrPersonSchema = z.looseObject({
   email: nullableString,
 });
 
+/** How Overseerr names a user (its displayName rule: username, else Plex username, else e-mail); null for nobody. */
+export function overseerrName(person: z.infer<typeof overseerrPersonSchema> | null | undefined): string | null {
+  return person?.displayName || person?.username || person?.plexUsername || person?.email || null;
+}
+
 const mediaRequestSchema = z.looseObject({
   id: z.number(),
   status: z.number(),
@@ -167,6 +172,77 @@ const userPageSchema = z.looseObject({
 });
 
 const statusSchema = z.looseObject({ version: z.string() });
+
+/**
+ * One media type's quota (GET /user/{id}/quota). `days`, `limit` and
+ * `remaining` are left out when no quota is set; `limit` is 0 for users who
+ * bypass quotas. For TV, `used` counts seasons.
+ */
+const quotaPartSchema = z.looseObject({
+  days: z.number().optional(),
+  limit: z.number().optional(),
+  used: z.number().catch(0),
+  remaining: z.number().optional(),
+  restricted: z.boolean().catch(false),
+});
+const quotaSchema = z.looseObject({ movie: quotaPartSchema, tv: quotaPartSchema });
+export type OverseerrQuota = z.infer<typeof quotaSchema>;
+export type OverseerrQuotaPart = z.infer<typeof quotaPartSchema>;
+
+/** A request as listed (GET /request): enough to tell when it stops counting against a quota. */
+const listedRequestSchema = z.looseObject({
+  id: z.number(),
+  status: z.number(),
+  type: z.enum(['movie', 'tv']),
+  createdAt: z.string(),
+  seasons: z.array(z.looseObject({ seasonNumber: z.number() })).optional(),
+});
+export type OverseerrListedRequest = z.infer<typeof listedRequestSchema>;
+const requestPageSchema = z.looseObject({
+  pageInfo: z.looseObject({ pages: z.number() }),
+  results: z.array(listedRequestSchema),
+});
+
+/** Overseerr's issue types (1–4) and statuses (1 open, 2 resolved). */
+export const IssueType = { VIDEO: 1, AUDIO: 2, SUBTITLES: 3, OTHER: 4 } as const;
+export const IssueStatus = { OPEN: 1, RESOLVED: 2 } as const;
+
+const issueCommentSchema = z.looseObject({
+  id: z.number(),
+  message: z.string().catch(''),
+  user: overseerrPersonSchema.nullish(),
+  createdAt: z.string(),
+});
+
+const issueSchema = z.looseObject({
+  id: z.number(),
+  issueType: z.number(),
+  status: z.number(),
+  problemSeason: z.number().catch(0),
+  problemEpisode: z.number().catch(0),
+  media: z.looseObject({ id: z.number().optional(), tmdbId: z.number().nullish(), mediaType: z.string().optional() }).nullish(),
+  createdBy: overseerrPersonSchema.nullish(),
+  modifiedBy: overseerrPersonSchema.nullish(),
+  /** Only GET /issue/{id} and the answers of changes carry the comments (Seerr also lists them). */
+  comments: z.array(issueCommentSchema).optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type OverseerrIssue = z.infer<typeof issueSchema>;
+const issuePageSchema = z.looseObject({
+  pageInfo: z.looseObject({ pages: z.number(), results: z.number().optional() }),
+  results: z.array(issueSchema),
+});
+
+export interface CreateOverseerrIssue {
+  issueType: number;
+  message: string;
+  /** Overseerr's own Media id (mediaInfo.id), not the TMDB id. */
+  mediaId: number;
+  /** 0 = every season / episode. */
+  problemSeason: number;
+  problemEpisode: number;
+}
 
 export interface CreateOverseerrRequest {
   mediaType: 'movie' | 'tv';
@@ -240,6 +316,11 @@ export class OverseerrClient {
             reason: 'ALREADY_REQUESTED',
           });
         }
+        if (err.upstreamStatus === 403 && said && /quota exceeded/i.test(said)) {
+          throw new AppError(403, 'QUOTA_EXCEEDED', `Overseerr refused the request: ${said}`, {
+            details: { reason: 'QUOTA_EXCEEDED', mediaType: input.mediaType },
+          });
+        }
         if (err.upstreamStatus === 403) {
           throw AppError.forbidden(`Overseerr refused the request${said ? `: ${said}` : ''}`);
         }
@@ -286,6 +367,75 @@ export class OverseerrClient {
       if (err instanceof UpstreamClientError && err.upstreamStatus === 404) return false;
       throw err;
     }
+  }
+
+  /** GET /user/{id}/quota as that user (X-API-User: a member may read their own quota). */
+  async quota(overseerrUserId: number): Promise<OverseerrQuota> {
+    const body = await this.http.json<unknown>({
+      operation: 'getQuota',
+      path: `/api/v1/user/${overseerrUserId}/quota`,
+      headers: { 'X-API-User': String(overseerrUserId) },
+    });
+    return parseUpstreamBody(quotaSchema, body, this.http, 'getQuota');
+  }
+
+  /** The latest `take` requests made by an Overseerr user, newest first (GET /request?requestedBy=, as the admin). */
+  async requestsBy(overseerrUserId: number, take: number): Promise<OverseerrListedRequest[]> {
+    const body = await this.http.json<unknown>({
+      operation: 'listRequests',
+      path: '/api/v1/request',
+      query: { take, skip: 0, sort: 'added', filter: 'all', requestedBy: overseerrUserId },
+    });
+    return parseUpstreamBody(requestPageSchema, body, this.http, 'listRequests').results;
+  }
+
+  /**
+   * POST /issue as the member (X-API-User), so the issue, its first comment
+   * and later changes are theirs. Overseerr answers 200 with the issue. Never
+   * retried (not idempotent). A 403 means the member lacks CREATE_ISSUES.
+   */
+  async createIssue(input: CreateOverseerrIssue, actAsUserId: number): Promise<OverseerrIssue> {
+    const res = await this.http.request<unknown>({
+      operation: 'createIssue',
+      method: 'POST',
+      path: '/api/v1/issue',
+      headers: { 'X-API-User': String(actAsUserId) },
+      json: input,
+    });
+    return parseUpstreamBody(issueSchema, res.body, this.http, 'createIssue');
+  }
+
+  /** GET /issue?createdBy= as the member: their own issues, most recently changed first. */
+  async issuesBy(overseerrUserId: number, take: number): Promise<OverseerrIssue[]> {
+    const body = await this.http.json<unknown>({
+      operation: 'listIssues',
+      path: '/api/v1/issue',
+      headers: { 'X-API-User': String(overseerrUserId) },
+      query: { take, skip: 0, sort: 'modified', filter: 'all', createdBy: overseerrUserId },
+    });
+    return parseUpstreamBody(issuePageSchema, body, this.http, 'listIssues').results;
+  }
+
+  /** GET /issue/{id} as the member, with its comments. */
+  async issue(id: number, actAsUserId: number): Promise<OverseerrIssue> {
+    const body = await this.http.json<unknown>({
+      operation: 'getIssue',
+      path: `/api/v1/issue/${id}`,
+      headers: { 'X-API-User': String(actAsUserId) },
+    });
+    return parseUpstreamBody(issueSchema, body, this.http, 'getIssue');
+  }
+
+  /** POST /issue/{id}/comment as the member; answers the issue. Never retried. */
+  async commentOnIssue(id: number, message: string, actAsUserId: number): Promise<OverseerrIssue> {
+    const res = await this.http.request<unknown>({
+      operation: 'commentOnIssue',
+      method: 'POST',
+      path: `/api/v1/issue/${id}/comment`,
+      headers: { 'X-API-User': String(actAsUserId) },
+      json: { message },
+    });
+    return parseUpstreamBody(issueSchema, res.body, this.http, 'commentOnIssue');
   }
 
   /** One page of GET /user (as admin, so email and plexId are included). */

@@ -166,6 +166,27 @@ describe('Socket.IO', () => {
     for (const c of [a, b]) c.disconnect();
   });
 
+  it("sends a problem report's news (comment, resolved) to the member who reported it only", async () => {
+    const a = open(alice.cookie);
+    const b = open(bob.cookie);
+    await Promise.all([connected(a), connected(b)]);
+    const aIssues = collect(a, 'issue.updated');
+    const bIssues = collect(b, 'issue.updated');
+    const news: RealtimeEvents['issue.updated'] = {
+      issueId: 8,
+      userId: alice.id,
+      title: 'The Matrix',
+      change: 'resolved',
+      status: 'resolved',
+      comment: null,
+    };
+    s.container.events.publish('issue.updated', news);
+    await waitFor(() => aIssues.length === 1, 5_000);
+    expect(aIssues).toEqual([news]);
+    expect(bIssues).toEqual([]);
+    for (const c of [a, b]) c.disconnect();
+  });
+
   it('counts connections exactly, abrupt disconnects included', async () => {
     await waitFor(async () => (await connections()) === 0, 5_000);
     const before = await connections();

@@ -8,6 +8,7 @@
  *   status did not change (one event for the page to follow);
  * - `request.created` → `role:admin`;
  * - `service.status`, `status.incident`, `status.notices` → everyone;
+ * - `issue.updated` → the room of the member who reported the problem;
  * - `session.revoked` → the connections of that session (room `session:<stored id>`) or of that user are closed.
  *
  * Across processes: with Redis, every process (web replicas and the worker) runs a Socket.IO server on the
@@ -160,6 +161,9 @@ function deliverDomainEvents(io: RealtimeIo, events: EventBus, hasCluster: boole
     // Download progress reaches the page as a request.updated whose status did not change.
     events.subscribe('request.progress', (payload) => {
       io.to(userRoom(payload.userId)).emit('request.updated', { ...payload, previousStatus: payload.status });
+    }),
+    events.subscribe('issue.updated', (payload) => {
+      io.to(userRoom(payload.userId)).emit('issue.updated', payload);
     }),
     events.subscribe('request.created', (payload) => {
       io.to(ADMIN_ROOM).emit('request.created', payload);

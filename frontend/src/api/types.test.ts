@@ -1,6 +1,6 @@
 import type { PlayableLibraryItem } from '@medianest/contracts';
 import { describe, expect, it } from 'vitest';
-import { safePlayUrl, toLibraryItem } from './types';
+import { reportProblemUrl, safePlayUrl, toLibraryItem } from './types';
 
 const item = (playUrl: string | null): PlayableLibraryItem => ({
   ratingKey: '1',
@@ -34,5 +34,18 @@ describe('Play on Plex links', () => {
     expect(toLibraryItem(item(good)).playUrl).toBe(good);
     expect(toLibraryItem(item('http://192.168.1.10:32400/web')).playUrl).toBeNull();
     expect(toLibraryItem(item(null)).playUrl).toBeNull();
+  });
+});
+
+describe('Report a problem from the library', () => {
+  it('offers it for movies and whole shows Overseerr can find by TMDB id, not for episodes or items without one', () => {
+    expect(toLibraryItem(item(null)).reportUrl).toBe('/problems/new?mediaType=movie&tmdbId=603&title=The+Matrix');
+    expect(toLibraryItem({ ...item(null), type: 'show', tmdbId: 1399, title: 'Game of Thrones' }).reportUrl).toBe(
+      reportProblemUrl('tv', 1399, 'Game of Thrones'),
+    );
+    expect(
+      toLibraryItem({ ...item(null), type: 'episode', showTitle: 'Game of Thrones', seasonNumber: 1, episodeNumber: 2 }).reportUrl,
+    ).toBeNull();
+    expect(toLibraryItem({ ...item(null), tmdbId: null }).reportUrl).toBeNull();
   });
 });

@@ -6,6 +6,7 @@
  */
 import type {
   ApiResponse,
+  MediaType,
   MediaRequestDetail as MediaRequestDetailBody,
   MediaSummary,
   PlayableLibraryItem,
@@ -20,8 +21,15 @@ export type {
   Availability,
   DownloadItem,
   DownloadProgress,
+  IssueStatus,
+  IssueType,
+  ProblemComment,
+  ProblemReport,
+  ProblemReportDetail,
+  ProblemReportList,
   Library,
   MediaType,
+  RequestQuota,
   RequestStatus,
   ResetLink,
   SearchPage,
@@ -55,6 +63,20 @@ export interface LibraryItem {
   subtitle: string | null;
   /** Opens the item in Plex. */
   playUrl: string | null;
+  /** Where "Report a problem" sends the member (movies and whole shows Overseerr can find by TMDB id); null otherwise. */
+  reportUrl: string | null;
+}
+
+/** The page that reports a problem with one title in Plex. */
+export function reportProblemUrl(mediaType: MediaType, tmdbId: number, title: string): string {
+  return `/problems/new?${new URLSearchParams({ mediaType, tmdbId: String(tmdbId), title }).toString()}`;
+}
+
+function reportUrlOf(item: PlayableLibraryItem): string | null {
+  if (item.tmdbId === null) return null;
+  if (item.type === 'movie') return reportProblemUrl('movie', item.tmdbId, item.title);
+  if (item.type === 'show') return reportProblemUrl('tv', item.tmdbId, item.title);
+  return null;
 }
 
 /** Only Plex Web links: anything else from the server is dropped rather than rendered as a link. */
@@ -81,6 +103,7 @@ export function toLibraryItem(item: PlayableLibraryItem): LibraryItem {
     addedAt: item.addedAt,
     subtitle: subtitleOf(item),
     playUrl: safePlayUrl(item.playUrl),
+    reportUrl: reportUrlOf(item),
   };
 }
 

@@ -14,6 +14,7 @@ const LINKS = [
   { to: '/requests', label: 'My requests', end: false },
   { to: '/library', label: 'Library', end: false },
   { to: '/status', label: 'Status', end: false },
+  { to: '/problems', label: 'Problem reports', end: false },
   { to: '/notifications', label: 'Notifications', end: false },
 ];
 

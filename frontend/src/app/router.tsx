@@ -72,6 +72,12 @@ export const routes: RouteObject[] = [
           { id: 'requests', path: '/requests', element: <RequestsPage /> },
           { id: 'request', path: '/requests/:id', element: <RequestPage /> },
           { id: 'library', path: '/library', element: <LibraryPage /> },
+          { id: 'problems', path: '/problems', lazy: async () => ({ Component: (await import('../pages/problems-page')).ProblemsPage }) },
+          {
+            id: 'report-problem',
+            path: '/problems/new',
+            lazy: async () => ({ Component: (await import('../pages/report-problem-page')).ReportProblemPage }),
+          },
           { id: 'library-section', path: '/library/:key', element: <LibrarySectionPage /> },
           { id: 'status', path: '/status', lazy: async () => ({ Component: (await import('../pages/status-page')).StatusPage }) },
           { id: 'account', path: '/account', lazy: async () => ({ Component: (await import('../pages/account-page')).AccountPage }) },

@@ -1,5 +1,5 @@
-/** Status badges: request status, service state and library availability, as text plus colour. */
-import type { Availability, RequestStatus, ServiceState } from '../api/types';
+/** Status badges: request status, service state, library availability and problem reports, as text plus colour. */
+import type { Availability, IssueStatus, RequestStatus, ServiceState } from '../api/types';
 
 const REQUEST_LABELS: Record<RequestStatus, string> = {
   pending: 'Pending approval',
@@ -53,4 +53,8 @@ const AVAILABILITY_TONES: Record<Availability, string> = {
 
 export function AvailabilityBadge({ availability }: { availability: Availability }) {
   return <span className={`badge badge-${AVAILABILITY_TONES[availability]}`}>{AVAILABILITY_LABELS[availability]}</span>;
+}
+
+export function IssueStatusBadge({ status }: { status: IssueStatus }) {
+  return status === 'resolved' ? <span className="badge badge-success">Resolved</span> : <span className="badge badge-warning">Open</span>;
 }

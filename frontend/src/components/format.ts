@@ -30,13 +30,14 @@ export function formatMs(ms: number | null | undefined): string {
   return `${Math.round(ms)} ms`;
 }
 
-/** "45 s", "12 min", "3 h 5 min", "2 d 4 h": how long something lasted. */
+/** A span of time in the largest sensible units: "45 min", "3 h 20 min", "2 days 4 h", "3 weeks". */
 export function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${Math.round(seconds)} s`;
-  const minutes = Math.round(seconds / 60);
+  const minutes = Math.max(1, Math.round(seconds / 60));
   if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  const hours = Math.round(minutes / 60);
+  if (minutes < 10 * 60) return minutes % 60 === 0 ? `${minutes / 60} h` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  if (hours < 48) return `${hours} h`;
   const days = Math.floor(hours / 24);
-  return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`;
+  if (days < 14) return hours % 24 === 0 ? `${days} days` : `${days} days ${hours % 24} h`;
+  return `${Math.round(days / 7)} weeks`;
 }

@@ -1,13 +1,16 @@
 /**
  * /discover: search movies and shows (GET /api/v1/media/search?q=&page=) and
  * request one (POST /api/v1/media/requests). The query lives in the URL, so
- * back/forward and reloads keep the results.
+ * back/forward and reloads keep the results. Each Request button carries the
+ * member's remaining Overseerr quota for its media type (GET
+ * /api/v1/media/quota, read again after each request); none without a quota.
  */
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, ApiError, messageOf } from '../api/client';
+import { quotaBadge } from '../api/quota';
 import { isObject, num } from '../api/read';
-import { posterUrl, type RequestStatus, type SearchPage, type SearchResult } from '../api/types';
+import { posterUrl, reportProblemUrl, type RequestQuota, type RequestStatus, type SearchPage, type SearchResult } from '../api/types';
 import { AvailabilityBadge, RequestStatusBadge } from '../components/badges';
 import { EmptyState, ErrorMessage, SkeletonCards } from '../components/feedback';
 import { Page } from '../components/page';
@@ -46,12 +49,31 @@ function initialState(result: SearchResult): RequestState {
 }
 
 /**
- * What a card offers: nothing for a title in the library, the caller's request status once
+ * What a card offers: "Report a problem" for a title in the library, the caller's request status once
  * requested, "Already requested" for a movie someone else asked for, a Request button otherwise
  * (a show stays requestable while some seasons are missing).
  */
-function RequestControl({ result, state, setState }: { result: SearchResult; state: RequestState; setState: (s: RequestState) => void }) {
-  if (result.availability === 'available') return null;
+function RequestControl({
+  result,
+  state,
+  setState,
+  quota,
+}: {
+  result: SearchResult;
+  state: RequestState;
+  setState: (s: RequestState) => void;
+  quota: QuotaProps;
+}) {
+  // In the library already: nothing to request, but something may be wrong with it.
+  if (result.availability === 'available') {
+    return (
+      <p className="card-link">
+        <Link to={reportProblemUrl(result.mediaType, result.tmdbId, result.title)} aria-label={`Report a problem with ${result.title}`}>
+          Report a problem
+        </Link>
+      </p>
+    );
+  }
   if (
     state.kind === 'idle' &&
     result.mediaType === 'movie' &&
@@ -68,8 +90,11 @@ function RequestControl({ result, state, setState }: { result: SearchResult; sta
     } catch (err) {
       const conflict = err instanceof ApiError && err.status === 409 ? conflictOf(err) : undefined;
       setState(conflict ?? { kind: 'failed', message: messageOf(err) });
+    } finally {
+      quota.onChange();
     }
   };
+  const badge = quotaBadge(quota.quota, result.mediaType);
 
   switch (state.kind) {
     case 'requested':
@@ -97,6 +122,14 @@ function RequestControl({ result, state, setState }: { result: SearchResult; sta
           >
             {state.kind === 'sending' ? 'Requesting…' : state.kind === 'failed' ? 'Try again' : 'Request'}
           </button>
+          {badge && (
+            <p className="card-quota">
+              <span className={`badge badge-${badge.exhausted ? 'warning' : 'muted'}`} title={badge.description}>
+                <span aria-hidden="true">{badge.text}</span>
+                <span className="visually-hidden">{badge.description}</span>
+              </span>
+            </p>
+          )}
           {state.kind === 'failed' && (
             <p className="field-error" role="alert">
               {state.message}
@@ -107,7 +140,13 @@ function RequestControl({ result, state, setState }: { result: SearchResult; sta
   }
 }
 
-function ResultCard({ result }: { result: SearchResult }) {
+interface QuotaProps {
+  quota: RequestQuota | undefined;
+  /** A request was made or refused: read the quota again. */
+  onChange: () => void;
+}
+
+function ResultCard({ result, quota }: { result: SearchResult; quota: QuotaProps }) {
   const [state, setState] = useState<RequestState>(() => initialState(result));
   return (
     <li className="media-card">
@@ -123,7 +162,7 @@ function ResultCard({ result }: { result: SearchResult }) {
           <AvailabilityBadge availability={result.availability} />
         )}
       </p>
-      <RequestControl result={result} state={state} setState={setState} />
+      <RequestControl result={result} state={state} setState={setState} quota={quota} />
     </li>
   );
 }
@@ -133,11 +172,13 @@ function Results({
   page,
   search,
   onPage,
+  quota,
 }: {
   query: string;
   page: number;
   search: ApiData<SearchPage | null>;
   onPage: (page: number) => void;
+  quota: QuotaProps;
 }) {
   return (
     <section aria-labelledby="results-heading" aria-busy={search.loading}>
@@ -157,7 +198,7 @@ function Results({
           </p>
           <ul className="card-grid">
             {search.data.results.map((r) => (
-              <ResultCard key={`${r.mediaType}-${r.tmdbId}`} result={r} />
+              <ResultCard key={`${r.mediaType}-${r.tmdbId}`} result={r} quota={quota} />
             ))}
           </ul>
           <Pager page={page} totalPages={search.data.totalPages} onPage={onPage} label="Result pages" />
@@ -207,12 +248,19 @@ export function DiscoverPage() {
     async (signal) => (query ? api.get('/api/v1/media/search', { q: query, page }, signal) : null),
     [query, page],
   );
+  const quota = useApiData<RequestQuota>(async (signal) => api.get('/api/v1/media/quota', undefined, signal), []);
 
   return (
     <Page title="Discover" ready={!search.loading}>
       <SearchForm initial={query} />
       {query ? (
-        <Results query={query} page={page} search={search} onPage={(p) => setParams({ q: query, page: String(p) })} />
+        <Results
+          query={query}
+          page={page}
+          search={search}
+          onPage={(p) => setParams({ q: query, page: String(p) })}
+          quota={{ quota: quota.data, onChange: quota.refresh }}
+        />
       ) : (
         <EmptyState>Search for a movie or show to see whether it is in the library, and request it if it is not.</EmptyState>
       )}

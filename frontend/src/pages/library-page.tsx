@@ -40,6 +40,13 @@ export function LibraryItemCard({ item }: { item: LibraryItem }) {
         {item.addedAt ? `added ${formatAgo(item.addedAt)}` : ''}
       </p>
       {item.playUrl && <PlayOnPlexLink url={item.playUrl} title={item.title} small />}
+      {item.reportUrl && (
+        <p className="card-link">
+          <Link to={item.reportUrl} aria-label={`Report a problem with ${item.title}`}>
+            Report a problem
+          </Link>
+        </p>
+      )}
     </li>
   );
 }

@@ -10,6 +10,7 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, messageOf } from '../api/client';
+import { estimateText } from '../api/estimate';
 import {
   posterUrl,
   safePlayUrl,
@@ -26,6 +27,7 @@ import { formatAgo, formatDateTime } from '../components/format';
 import { FollowRequest } from '../components/follow-request';
 import { Page } from '../components/page';
 import { Poster } from '../components/poster';
+import { ReportProblem } from '../components/report-problem';
 import { useApiData } from '../hooks/use-api-data';
 import { useRealtimeEvent, useRealtimeResync } from '../realtime/socket';
 import { LiveIndicator } from './dashboard-page';
@@ -141,6 +143,10 @@ export function RequestPage() {
             )}
             {retryError && <ErrorMessage message={retryError} />}
             {r.download && r.status !== 'available' && <Download progress={r.download} />}
+            {r.estimate && !r.download?.estimatedCompletionAt && <Estimate estimate={r.estimate} />}
+            {r.status === 'available' && r.requestedBy.id === me.id && (
+              <ReportProblem mediaType={r.mediaType} tmdbId={r.tmdbId} title={r.title} seasons={r.seasons} />
+            )}
             {r.timeline.length > 0 && <Timeline entries={r.timeline} />}
             {r.status === 'pending' && (
               <p>
@@ -155,6 +161,22 @@ export function RequestPage() {
         </article>
       )}
     </Page>
+  );
+}
+
+/** When the download queue gives no ETA: how long similar requests took, labelled as the estimate it is. */
+function Estimate({ estimate }: { estimate: NonNullable<MediaRequestDetail['estimate']> }) {
+  const text = estimateText(estimate);
+  return (
+    <section aria-labelledby="estimate-heading" className="estimate">
+      <h2 id="estimate-heading" className="section-title">
+        When to expect it
+      </h2>
+      <p>
+        <strong>{text.headline}</strong>
+      </p>
+      <p className="muted">{text.basis}</p>
+    </section>
   );
 }
 

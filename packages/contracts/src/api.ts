@@ -23,10 +23,14 @@ import type {
   PushSubscriptionBody,
   PushUnsubscribeBody,
   PlexVerifyBody,
+  ProblemCommentBody,
+  ProblemReportCreateBody,
 } from './bodies';
 import type {
   AnnouncementSeverity,
   Availability,
+  IssueStatus,
+  IssueType,
   MediaType,
   NotificationChannelKind,
   NotificationEvent,
@@ -169,10 +173,85 @@ export interface TimelineEntry {
   at: string;
 }
 
+/**
+ * How long similar requests (same media type, approved the same way) took
+ * from being requested to being available, from MediaNest's own history: an
+ * estimate, not a promise.
+ */
+export interface FulfilmentEstimate {
+  mediaType: MediaType;
+  /** `automatic`: Overseerr approved it at once; `manual`: someone approves it by hand. */
+  approval: 'automatic' | 'manual';
+  /** How many similar requests were fulfilled (the latest 200 at most). */
+  samples: number;
+  /** With fewer samples than this there is no estimate (median and p90 are null). */
+  minimumSamples: number;
+  medianSeconds: number | null;
+  /** 9 in 10 similar requests were available within this time. */
+  p90Seconds: number | null;
+}
+
 /** One request as its page shows it: with its history and, once available, the Play on Plex link. */
 export interface MediaRequestDetail extends PublicMediaRequest {
   timeline: TimelineEntry[];
   playUrl: string | null;
+  /** While the request is still on its way (pending, approved, processing); null once settled. */
+  estimate: FulfilmentEstimate | null;
+}
+
+/** A problem a member reported about a title in Plex (an issue in Overseerr, filed as them). */
+export interface ProblemReport {
+  /** Overseerr's issue id. */
+  id: number;
+  mediaType: MediaType;
+  tmdbId: number;
+  title: string;
+  issueType: IssueType;
+  status: IssueStatus;
+  /** TV: the affected season / episode; null = all. */
+  season: number | null;
+  episode: number | null;
+  createdAt: string;
+  updatedAt: string;
+  /** Who resolved it, once resolved. */
+  resolvedBy: string | null;
+}
+
+export interface ProblemComment {
+  id: number;
+  author: string;
+  message: string;
+  createdAt: string;
+  /** Written by the caller. */
+  mine: boolean;
+}
+
+export interface ProblemReportDetail extends ProblemReport {
+  /** The first is the report itself, with what MediaNest added for the owner. */
+  comments: ProblemComment[];
+}
+
+/** GET /api/v1/issues: the caller's reports; `canReport` false when Overseerr does not let them report (no CREATE_ISSUES). */
+export interface ProblemReportList {
+  issues: ProblemReport[];
+  canReport: boolean;
+}
+
+/** Where a member stands against one Overseerr request quota. */
+export interface QuotaStanding {
+  /** Requests allowed per `days` (for TV: seasons). */
+  limit: number;
+  days: number;
+  used: number;
+  remaining: number;
+  /** When the oldest request in the window stops counting (ISO), known only once nothing is left; null otherwise. */
+  nextFreeAt: string | null;
+}
+
+/** GET /api/v1/media/quota: the caller's Overseerr quotas; null = no limit (no badge). */
+export interface RequestQuota {
+  movie: QuotaStanding | null;
+  tv: QuotaStanding | null;
 }
 
 export interface MediaRequestResponse {
@@ -434,6 +513,11 @@ export interface ApiRoutes {
   'GET /api/v1/media/search': SearchPage;
   'GET /api/v1/media/:type/:tmdbId': MediaDetails;
   'GET /api/v1/media/requests': RequestPage;
+  'GET /api/v1/media/quota': RequestQuota;
+  'GET /api/v1/issues': ProblemReportList;
+  'POST /api/v1/issues': { issue: ProblemReportDetail };
+  'GET /api/v1/issues/:id': { issue: ProblemReportDetail };
+  'POST /api/v1/issues/:id/comments': { issue: ProblemReportDetail };
   'POST /api/v1/media/requests': MediaRequestResponse;
   'GET /api/v1/media/requests/:id': MediaRequestDetailResponse;
   'POST /api/v1/media/requests/:id/retry': MediaRequestDetailResponse;
@@ -471,6 +555,8 @@ export interface ApiBodies {
   'POST /api/v1/admin/services': MonitoredServiceCreateBody;
   'PATCH /api/v1/admin/services/:id': MonitoredServicePatchBody;
   'POST /api/v1/media/requests': MediaRequestCreateBody;
+  'POST /api/v1/issues': ProblemReportCreateBody;
+  'POST /api/v1/issues/:id/comments': ProblemCommentBody;
   'POST /api/v1/admin/notifications/channels': NotificationChannelBody;
   'PATCH /api/v1/admin/notifications/channels/:id': NotificationChannelBody;
   'PATCH /api/v1/notifications/preferences/:channelId': NotificationPreferenceBody;

@@ -5,7 +5,15 @@
  * their input types.
  */
 import { z } from 'zod';
-import { announcementSeverities, mediaTypes, notificationChannelKinds, notificationEvents, requestStatuses, userRoles } from './domain';
+import {
+  announcementSeverities,
+  issueTypes,
+  mediaTypes,
+  notificationChannelKinds,
+  notificationEvents,
+  requestStatuses,
+  userRoles,
+} from './domain';
 
 export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 256;
@@ -111,6 +119,34 @@ export const mediaRequestCreateBody = z
   .strict()
   .refine((b) => b.mediaType === 'tv' || b.seasons === undefined, { message: 'seasons only apply to tv', path: ['seasons'] });
 export type MediaRequestCreateBody = z.input<typeof mediaRequestCreateBody>;
+
+const problemMessage = z
+  .string({ message: 'message is required' })
+  .trim()
+  .min(1, 'describe the problem in a few words')
+  .max(2000, 'message is at most 2000 characters');
+
+/** POST /api/v1/issues: report a problem with a title in Plex (for a show, optionally one season or episode). */
+export const problemReportCreateBody = z
+  .object({
+    mediaType: z.enum(mediaTypes, { message: 'mediaType must be movie or tv' }),
+    tmdbId,
+    issueType: z.enum(issueTypes, { message: 'issueType must be video, audio, subtitles or other' }),
+    message: problemMessage,
+    season: z.number().int().min(1).max(1000).optional(),
+    episode: z.number().int().min(1).max(10_000).optional(),
+  })
+  .strict()
+  .refine((b) => b.mediaType === 'tv' || (b.season === undefined && b.episode === undefined), {
+    message: 'season and episode only apply to tv',
+    path: ['season'],
+  })
+  .refine((b) => b.episode === undefined || b.season !== undefined, { message: 'give the season of the episode', path: ['season'] });
+export type ProblemReportCreateBody = z.input<typeof problemReportCreateBody>;
+
+/** POST /api/v1/issues/:id/comments */
+export const problemCommentBody = z.object({ message: problemMessage }).strict();
+export type ProblemCommentBody = z.input<typeof problemCommentBody>;
 
 /** GET /api/v1/media/search?q&page */
 export const mediaSearchQuery = z.object({

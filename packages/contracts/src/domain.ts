@@ -50,3 +50,11 @@ export type NotificationEvent = (typeof notificationEvents)[number];
 /** How loud an admin announcement is. */
 export const announcementSeverities = ['info', 'warning'] as const;
 export type AnnouncementSeverity = (typeof announcementSeverities)[number];
+
+/** What kind of problem a member reports about a title (Overseerr's issue types 1–4, in order). */
+export const issueTypes = ['video', 'audio', 'subtitles', 'other'] as const;
+export type IssueType = (typeof issueTypes)[number];
+
+/** Where a problem report stands (Overseerr's issue statuses 1 and 2). */
+export const issueStatuses = ['open', 'resolved'] as const;
+export type IssueStatus = (typeof issueStatuses)[number];

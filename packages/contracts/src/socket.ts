@@ -5,10 +5,11 @@
  * - `service.status` → everyone signed in;
  * - `status.incident` → everyone signed in, when an incident opens and when it closes;
  * - `status.notices` → everyone signed in, when an announcement or maintenance window is created or ended;
+ * - `issue.updated` → the member who reported the problem;
  * - `realtime.ready` → a new (not recovered) connection, once.
  */
 import type { DownloadProgress, ServiceIncident, StatusNotices } from './api';
-import type { MediaType, RequestStatus, ServiceStatus } from './domain';
+import type { IssueStatus, MediaType, RequestStatus, ServiceStatus } from './domain';
 
 /** What every request event says about the request. */
 export interface RequestEventBase {
@@ -34,6 +35,18 @@ export interface RealtimeEvents {
     actor?: string | null;
     download?: DownloadProgress | null;
     stalled?: boolean;
+  };
+  /**
+   * Overseerr said something happened to a problem the member reported:
+   * created, commented on (by `comment.author`), resolved or reopened.
+   */
+  'issue.updated': {
+    issueId: number;
+    userId: string;
+    title: string;
+    change: 'created' | 'comment' | 'resolved' | 'reopened';
+    status: IssueStatus;
+    comment: { author: string; message: string } | null;
   };
   /** A monitored service changed state. */
   'service.status': {

@@ -32,6 +32,11 @@ export function mediaRouter(media: MediaService, requests: RequestsService): Rou
     res.json(await requests.list(req.user!, q));
   });
 
+  // The caller's request quotas in Overseerr, shown beside the Request buttons.
+  router.get('/quota', requireUser, async (req, res: ApiRes<'GET /api/v1/media/quota'>) => {
+    res.json(await requests.quota(req.user!));
+  });
+
   router.post('/requests', requireUser, async (req, res: ApiRes<'POST /api/v1/media/requests'>) => {
     const body = parse(mediaRequestCreateBody, req.body);
     const created = await requests.create(req.user!, body);

@@ -3,6 +3,7 @@
  * e-mail) and remembers it in users.overseerr_user_id, so requests can be
  * made on their behalf (X-API-User).
  */
+import { AppError } from '../../errors';
 import type { OverseerrClient } from '../../integrations/overseerr';
 import { logger } from '../../observability/logging/logger';
 import type { User, UsersRepository } from '../users/users.repository';
@@ -34,5 +35,22 @@ export class OverseerrUserLinker {
       'Linked account to its Overseerr user',
     );
     return match.id;
+  }
+
+  /**
+   * The user's Overseerr id, or a 409 telling them to get imported into
+   * Overseerr: without a matching Overseerr user MediaNest refuses rather than
+   * act as the admin (whom Overseerr lets do anything and auto-approves).
+   */
+  async require(user: User): Promise<number> {
+    const id = await this.link(user);
+    if (id === undefined) {
+      throw AppError.conflict(
+        'Your account is not linked to an Overseerr user (none has your Plex account or e-mail). ' +
+          'Ask the server owner to import you into Overseerr, then try again.',
+        { reason: 'OVERSEERR_USER_NOT_LINKED' },
+      );
+    }
+    return id;
   }
 }

@@ -11,6 +11,7 @@ import { createTestApp, type TestApp } from '../../test/context';
 import { FAKE_WEBHOOK_SECRET, listen, startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
 import { registrySum } from '../../test/metrics-helpers';
 import { waitFor } from '../../test/tcp-proxy';
+import { MediaRequestsRepository } from './requests.repository';
 
 let up: Upstreams;
 let t: TestApp;
@@ -43,6 +44,14 @@ interface Detail {
   stalled: boolean;
   playUrl: string | null;
   timeline: { step: string; actor: string | null; at: string }[];
+  estimate: {
+    mediaType: string;
+    approval: string;
+    samples: number;
+    minimumSamples: number;
+    medianSeconds: number | null;
+    p90Seconds: number | null;
+  } | null;
   download: {
     percent: number;
     estimatedCompletionAt: string | null;
@@ -60,7 +69,7 @@ interface Detail {
 
 async function ask(user: { cookie: string }, body: Record<string, unknown>): Promise<Detail> {
   const res = await request(t.app).post('/api/v1/media/requests').set('Cookie', user.cookie).send(body);
-  expect(res.status).toBe(201);
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body.request as Detail;
 }
 
@@ -276,5 +285,80 @@ describe('stalled requests', () => {
     expect(retried.status).toBe(200);
     expect(retried.body.request.status).toBe('processing');
     expect(retried.body.request.timeline.map((e: { step: string }) => e.step).slice(-3)).toEqual(['failed', 'retried', 'processing']);
+  });
+});
+
+describe('fulfilment estimate', () => {
+  const HOUR = 3600;
+
+  /** A TV request carol made `hours` before it became available, approved by hand (history, as the table keeps it). */
+  async function fulfilledTv(hours: number): Promise<void> {
+    const repo = new MediaRequestsRepository(t.container.database);
+    const availableAt = new Date(Date.now() - 86_400_000);
+    const row = await repo.create({
+      userId: carol.id,
+      mediaType: 'tv',
+      tmdbId: 1399,
+      title: 'Game of Thrones',
+      seasons: [0],
+      status: 'declined',
+    });
+    const requestedAt = new Date(availableAt.getTime() - hours * HOUR * 1000);
+    await t.container.database.db
+      .update(mediaRequests)
+      .set({ createdAt: requestedAt, status: 'available' })
+      .where(eq(mediaRequests.id, row.id));
+    await repo.addEvent(row.id, 'requested', 'carol', requestedAt);
+    await repo.addEvent(row.id, 'available', null, availableAt);
+  }
+
+  const fulfilled = () => registrySum('medianest_request_fulfilment_seconds', { type: 'tv' }, 'medianest_request_fulfilment_seconds_count');
+
+  it('says "usually available within" from similar fulfilled requests only once there are enough, and counts each fulfilment once', async () => {
+    for (const hours of [1, 2, 3, 4]) await fulfilledTv(hours);
+    // Carol's Severance request from above, approved by hand and still processing.
+    const list = await request(t.app).get('/api/v1/media/requests').set('Cookie', carol.cookie);
+    const made = (list.body.requests as (Detail & { tmdbId: number })[]).find((r) => r.tmdbId === 95396)!;
+    expect(made.status).toBe('processing');
+    // Four similar requests are too few to say anything.
+    expect((await show(made.id, carol.cookie)).estimate).toEqual({
+      mediaType: 'tv',
+      approval: 'manual',
+      samples: 4,
+      minimumSamples: 5,
+      medianSeconds: null,
+      p90Seconds: null,
+    });
+    for (const hours of [5, 10]) await fulfilledTv(hours);
+    // Six: the median is the 3rd (3 h), 9 in 10 within the 6th (10 h). Movies and auto-approved requests are not similar.
+    expect((await show(made.id, carol.cookie)).estimate).toMatchObject({ samples: 6, medianSeconds: 3 * HOUR, p90Seconds: 10 * HOUR });
+
+    // It becomes available through the webhook: one observation, also when Overseerr's webhook is delivered again.
+    const before = await fulfilled();
+    expect(await up.overseerr.markAvailable(made.overseerrId)).toBe(200);
+    expect(await fulfilled()).toBe(before + 1);
+    expect(await up.overseerr.sendWebhook(up.overseerr.webhookPayload('MEDIA_AVAILABLE', made.overseerrId))).toBe(200);
+    await t.container.requests.syncPending();
+    expect(await fulfilled()).toBe(before + 1);
+    const done = await show(made.id, carol.cookie);
+    expect(done.estimate).toBeNull();
+    expect(done.timeline.filter((e) => e.step === 'available')).toHaveLength(1);
+
+    // The same request recorded concurrently by two deliveries: still one.
+    const repo = new MediaRequestsRepository(t.container.database);
+    expect(await repo.addEvent(made.id, 'available', null)).toBeUndefined();
+  });
+
+  it('observes a fulfilment found by the request-sync job (a lost webhook) in the histogram', async () => {
+    const made = await ask(carol, { mediaType: 'movie', tmdbId: 550 });
+    const movies = () =>
+      registrySum('medianest_request_fulfilment_seconds', { type: 'movie' }, 'medianest_request_fulfilment_seconds_count');
+    const before = await movies();
+    up.overseerr.silentlySet(made.overseerrId, 2, 5);
+    await t.container.requests.syncPending();
+    expect((await show(made.id, carol.cookie)).status).toBe('available');
+    expect(await movies()).toBe(before + 1);
+    await t.container.requests.syncPending();
+    expect(await movies()).toBe(before + 1);
   });
 });

@@ -150,9 +150,35 @@ export class MediaRequestsRepository {
     return row?.n ?? 0;
   }
 
-  async addEvent(requestId: number, step: TimelineStep, actor: string | null, at = new Date()): Promise<MediaRequestEventRow> {
-    const [row] = await this.database.db.insert(mediaRequestEvents).values({ requestId, step, actor, at }).returning();
-    return row!;
+  /**
+   * Records one step of a request's history. Undefined when the step was
+   * already recorded and may happen only once (`available`: a unique index
+   * keeps a retried webhook racing the sync job from storing it twice).
+   */
+  async addEvent(requestId: number, step: TimelineStep, actor: string | null, at = new Date()): Promise<MediaRequestEventRow | undefined> {
+    const [row] = await this.database.db
+      .insert(mediaRequestEvents)
+      .values({ requestId, step, actor, at })
+      .onConflictDoNothing()
+      .returning();
+    return row;
+  }
+
+  /**
+   * How long the latest `limit` fulfilled requests of this media type and
+   * approval kind took, from being requested to being available, in seconds.
+   */
+  async fulfilmentSeconds(mediaType: MediaType, autoApproved: boolean, limit: number): Promise<number[]> {
+    const rows = await this.database.db
+      .select({ seconds: sql<string>`extract(epoch from (${mediaRequestEvents.at} - ${mediaRequests.createdAt}))` })
+      .from(mediaRequestEvents)
+      .innerJoin(mediaRequests, eq(mediaRequests.id, mediaRequestEvents.requestId))
+      .where(
+        and(eq(mediaRequestEvents.step, 'available'), eq(mediaRequests.mediaType, mediaType), eq(mediaRequests.autoApproved, autoApproved)),
+      )
+      .orderBy(desc(mediaRequestEvents.at))
+      .limit(limit);
+    return rows.map((r) => Math.max(0, Number(r.seconds)));
   }
 
   /** A request's history, oldest first. */

@@ -10,7 +10,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { MediaType, RequestStatus } from '../../db/schema';
 import { AppError } from '../../errors';
 import type { OverseerrClient, OverseerrMediaRequest } from '../../integrations/overseerr';
-import { MediaStatus } from '../../integrations/overseerr';
+import { MediaStatus, overseerrName } from '../../integrations/overseerr';
 import { analytics, type MediaRequestSource } from '../../observability/metrics/analytics';
 import { setGaugeSource } from '../../observability/metrics/catalog';
 import { logger } from '../../observability/logging/logger';
@@ -19,10 +19,12 @@ import type { PlayLinks } from '../plex/play-links';
 import type { User } from '../users/users.repository';
 import type { MediaService } from './media.service';
 import type { OverseerrUserLinker } from './overseerr-users';
+import type { RequestQuotas } from './request-quota';
+import { ESTIMATE_WINDOW, estimateFrom } from './fulfilment-estimate';
 import { progressFromOverseerr } from './request-progress';
 import { statusFromOverseerr } from './request-status';
 import { DOWNLOADING_STATUSES, type MediaRequestRow, type MediaRequestsRepository, type MediaRequestWithUser } from './requests.repository';
-import type { MediaRequestDetail, PublicMediaRequest, RequestPage, TimelineEntry } from '@medianest/contracts';
+import type { MediaRequestDetail, PublicMediaRequest, RequestPage, RequestQuota, TimelineEntry } from '@medianest/contracts';
 
 /** Whether a request has stalled: approved more than `stalledAfterMs` ago, nothing downloading, not available. */
 export function isStalled(
@@ -56,11 +58,6 @@ export function toPublicRequest(r: MediaRequestWithUser, stalledAfterMs = Number
   };
 }
 
-/** How Overseerr names a user (its displayName rule: username, else Plex username, else e-mail). */
-function overseerrName(person: OverseerrMediaRequest['modifiedBy']): string | null {
-  return person?.displayName || person?.username || person?.plexUsername || person?.email || null;
-}
-
 export interface CreateRequestInput {
   mediaType: MediaType;
   tmdbId: number;
@@ -84,6 +81,7 @@ export class RequestsService {
     private readonly playLinks: PlayLinks,
     /** REQUEST_STALLED_AFTER_HOURS in milliseconds. */
     private readonly stalledAfterMs: number,
+    private readonly quotas: RequestQuotas,
   ) {
     setGaugeSource('medianest_requests_stalled', () => this.repo.countStalled(new Date(Date.now() - this.stalledAfterMs)));
   }
@@ -120,19 +118,23 @@ export class RequestsService {
 
     // Requests go to Overseerr as the user, so the owner's approval rules and quotas apply. Without a
     // matching Overseerr user we refuse instead of requesting as the admin (which Overseerr auto-approves).
-    const overseerrUserId = await this.linker.link(user);
-    if (overseerrUserId === undefined) {
-      throw AppError.conflict(
-        'Your account is not linked to an Overseerr user (none has your Plex account or e-mail). ' +
-          'Ask the server owner to import you into Overseerr, then try again.',
-        { reason: 'OVERSEERR_USER_NOT_LINKED' },
-      );
-    }
+    const overseerrUserId = await this.linker.require(user);
 
-    const created = await overseerr.createRequest(
-      { mediaType: input.mediaType, tmdbId: input.tmdbId, seasons: input.seasons },
-      overseerrUserId,
-    );
+    let created: OverseerrMediaRequest;
+    try {
+      created = await overseerr.createRequest(
+        { mediaType: input.mediaType, tmdbId: input.tmdbId, seasons: input.seasons },
+        overseerrUserId,
+      );
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'QUOTA_EXCEEDED') {
+        const seasonsAsked =
+          details.mediaType === 'tv' ? (input.seasons?.length ?? details.tv.seasons.filter((s) => s.seasonNumber > 0).length) : undefined;
+        throw await this.quotas.overQuota(user, input.mediaType, err, seasonsAsked);
+      }
+      throw err;
+    }
+    await this.quotas.invalidate(user.id);
     const status = statusFromOverseerr(created);
     const approved = DOWNLOADING_STATUSES.includes(status) || status === 'available';
     const row = await this.repo.create({
@@ -145,6 +147,7 @@ export class RequestsService {
       status,
       overseerrId: created.id,
       approvedAt: approved ? new Date() : null,
+      autoApproved: approved,
     });
     await this.repo.addEvent(row.id, 'requested', user.username, row.createdAt);
     // Approved at once (the member may auto-approve): the approver is the member themself in Overseerr's eyes.
@@ -160,6 +163,11 @@ export class RequestsService {
     });
     analytics.trackMediaRequest(user.id, row.mediaType, 'web', status);
     return toPublicRequest({ ...row, requestedBy: { id: user.id, username: user.username } }, this.stalledAfterMs);
+  }
+
+  /** The caller's Overseerr request quotas (null: no limit). */
+  quota(user: User): Promise<RequestQuota> {
+    return this.quotas.forUser(user);
   }
 
   /** Own requests; administrators see everyone's. */
@@ -266,6 +274,8 @@ export class RequestsService {
     if (row.overseerrId !== null) {
       if (!this.overseerr) throw AppError.notConfigured('Overseerr');
       await this.overseerr.deleteRequest(row.overseerrId);
+      // A cancelled request no longer counts against its owner's quota.
+      await this.quotas.invalidate(row.userId);
     }
     const updated = await this.applyStatus(
       row,
@@ -384,7 +394,11 @@ export class RequestsService {
       timeline.unshift({ step: 'requested', actor: row.requestedBy.username, at: row.createdAt.toISOString() });
     }
     const playUrl = row.status === 'available' ? await this.playLinks.forRatingKey(row.plexRatingKey) : null;
-    return { ...toPublicRequest(row, this.stalledAfterMs), timeline, playUrl };
+    const onItsWay = PROGRESS.includes(row.status) && row.status !== 'available';
+    const estimate = onItsWay
+      ? estimateFrom(row.mediaType, row.autoApproved, await this.repo.fulfilmentSeconds(row.mediaType, row.autoApproved, ESTIMATE_WINDOW))
+      : null;
+    return { ...toPublicRequest(row, this.stalledAfterMs), timeline, playUrl, estimate };
   }
 
   private async tryGetUpstream(overseerrId: number): Promise<OverseerrMediaRequest | undefined> {
@@ -446,7 +460,17 @@ export class RequestsService {
         plexRatingKey,
       })) ?? row;
     if (reachesApproval && status !== 'approved') await this.repo.addEvent(row.id, 'approved', actor, now);
-    await this.repo.addEvent(row.id, status, status === 'approved' || status === 'declined' || status === 'cancelled' ? actor : null, now);
+    const recorded = await this.repo.addEvent(
+      row.id,
+      status,
+      status === 'approved' || status === 'declined' || status === 'cancelled' ? actor : null,
+      now,
+    );
+    // Available is recorded once: a second delivery of the same news (a retried webhook racing the sync job) stops here.
+    if (status === 'available') {
+      if (!recorded) return updated;
+      analytics.trackRequestFulfilled(row.id, row.mediaType, (now.getTime() - row.createdAt.getTime()) / 1000);
+    }
     if (!row.download?.items.length && download?.items.length && status !== 'available')
       await this.repo.addEvent(row.id, 'downloading', null, now);
     await this.media.invalidate(row.mediaType, row.tmdbId);

@@ -8,10 +8,11 @@
 import { Router } from 'express';
 import { AppError } from '../../errors';
 import { logger } from '../../observability/logging/logger';
+import type { IssuesService } from '../issues/issues.service';
 import type { RequestsService } from '../media/requests.service';
 import { actionFor, idFrom, webhookAuthorized, webhookPayloadSchema } from './overseerr-webhook';
 
-export function overseerrWebhookRouter(secret: string | undefined, requests: RequestsService): Router {
+export function overseerrWebhookRouter(secret: string | undefined, requests: RequestsService, issues: IssuesService): Router {
   const router = Router();
 
   router.post('/overseerr', async (req, res) => {
@@ -47,6 +48,34 @@ export function overseerrWebhookRouter(secret: string | undefined, requests: Req
           'Unknown Overseerr notification type',
         );
         throw AppError.badRequest(`Unknown notification_type ${payload.notification_type.slice(0, 64)}`);
+      case 'issue': {
+        // A problem a member reported: tell them (comment, resolved, reopened) at once.
+        const issueId = idFrom(payload.issue?.issue_id);
+        if (issueId === undefined) {
+          logger().warn(
+            { event: 'webhook.overseerr.malformed', notification_type: payload.notification_type },
+            'Issue webhook without an issue id',
+          );
+          throw AppError.badRequest('The payload names no issue (issue.issue_id)');
+        }
+        const status = payload.issue?.issue_status;
+        const said = payload.comment?.comment_message;
+        const matched = await issues.applyNotification({
+          change: action.change,
+          overseerrIssueId: issueId,
+          status: status === 'OPEN' || status === 'RESOLVED' ? status : undefined,
+          comment:
+            action.change === 'comment' && said
+              ? { author: payload.comment?.commentedBy_username || 'someone', message: said.slice(0, 2000) }
+              : null,
+        });
+        logger().info(
+          { event: 'webhook.overseerr.received', notification_type: payload.notification_type, overseerr_issue_id: issueId, matched },
+          'Overseerr webhook received',
+        );
+        res.json({ ok: true, matched });
+        return;
+      }
     }
 
     const requestId = idFrom(payload.request?.request_id);

@@ -33,17 +33,24 @@ export const webhookPayloadSchema = z.looseObject({
     })
     .nullish(),
   request: z.looseObject({ request_id: text.optional(), requestedBy_email: text.optional() }).nullish(),
+  issue: z.looseObject({ issue_id: text.optional(), issue_type: text.optional(), issue_status: text.optional() }).nullish(),
+  comment: z.looseObject({ comment_message: text.optional(), commentedBy_username: text.optional() }).nullish(),
 });
 export type WebhookPayload = z.infer<typeof webhookPayloadSchema>;
 
 /**
  * What a notification type means for our request: the statuses it moves
  * through, in order (an approval whose media is already PROCESSING is
- * `approved` then `processing`); `ignore` for types we do not track (issues).
+ * `approved` then `processing`); `ignore` for types we do not track (auto-requests from watchlists).
  */
-export type WebhookAction = { kind: 'status'; statuses: RequestStatus[] } | { kind: 'test' } | { kind: 'ignore' } | { kind: 'unknown' };
+export type WebhookAction =
+  | { kind: 'status'; statuses: RequestStatus[] }
+  | { kind: 'issue'; change: 'created' | 'comment' | 'resolved' | 'reopened' }
+  | { kind: 'test' }
+  | { kind: 'ignore' }
+  | { kind: 'unknown' };
 
-const IGNORED_TYPES = new Set(['ISSUE_CREATED', 'ISSUE_COMMENT', 'ISSUE_RESOLVED', 'ISSUE_REOPENED', 'MEDIA_AUTO_REQUESTED']);
+const IGNORED_TYPES = new Set(['MEDIA_AUTO_REQUESTED']);
 
 export function actionFor(payload: WebhookPayload): WebhookAction {
   switch (payload.notification_type) {
@@ -60,6 +67,14 @@ export function actionFor(payload: WebhookPayload): WebhookAction {
       return { kind: 'status', statuses: ['declined'] };
     case 'MEDIA_FAILED':
       return { kind: 'status', statuses: ['failed'] };
+    case 'ISSUE_CREATED':
+      return { kind: 'issue', change: 'created' };
+    case 'ISSUE_COMMENT':
+      return { kind: 'issue', change: 'comment' };
+    case 'ISSUE_RESOLVED':
+      return { kind: 'issue', change: 'resolved' };
+    case 'ISSUE_REOPENED':
+      return { kind: 'issue', change: 'reopened' };
     default:
       return IGNORED_TYPES.has(payload.notification_type) ? { kind: 'ignore' } : { kind: 'unknown' };
   }

@@ -3,7 +3,14 @@
  * metric and writes one structured log line. User ids go into the log line,
  * never into metric labels (no per-user series).
  */
-import { authFailuresTotal, externalApiDuration, loginsTotal, mediaRequestsTotal, type AuthFailureReason } from './catalog';
+import {
+  authFailuresTotal,
+  externalApiDuration,
+  loginsTotal,
+  mediaRequestsTotal,
+  requestFulfilmentSeconds,
+  type AuthFailureReason,
+} from './catalog';
 import { logger } from '../logging/logger';
 
 export type LoginMethod = 'local' | 'plex';
@@ -47,6 +54,15 @@ export const analytics = {
   trackMediaRequest(userId: string, mediaType: string, source: MediaRequestSource, status: string): void {
     mediaRequestsTotal.inc({ type: mediaType, status, source });
     logger().info({ event: 'media.request.' + status, user_id: userId, mediaType, source, status }, 'Media request ' + status);
+  },
+
+  /**
+   * A request became available `seconds` after it was made. Called where a request's status
+   * changes are recorded, only when its "available" step is stored for the first time.
+   */
+  trackRequestFulfilled(requestId: number, mediaType: 'movie' | 'tv', seconds: number): void {
+    requestFulfilmentSeconds.observe({ type: mediaType }, Math.max(0, seconds));
+    logger().info({ event: 'media.request.fulfilled', requestId, mediaType, fulfilment_s: Math.round(seconds) }, 'Media request fulfilled');
   },
 
   /**

@@ -263,6 +263,18 @@ export const maintenanceActive = stateGauge({
   labelNames: ['service'] as const,
 });
 
+/**
+ * Addition: time from a media request to the title being available in Plex, observed once per
+ * request when it becomes available (movie | tv). Buckets from minutes to four weeks.
+ */
+export const requestFulfilmentSeconds = new prometheus.Histogram({
+  name: 'medianest_request_fulfilment_seconds',
+  help: 'Time from a media request being made to the title being available in Plex',
+  labelNames: ['type'] as const,
+  buckets: [60, 300, 900, 1800, 3600, 7200, 14_400, 28_800, 86_400, 172_800, 345_600, 604_800, 1_209_600, 2_419_200],
+  registers: [register],
+});
+
 /** Addition: log lines dropped because the Loki buffer was full. */
 export const logLinesDropped = new prometheus.Counter({
   name: 'medianest_log_lines_dropped_total',

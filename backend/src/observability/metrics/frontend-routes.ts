@@ -14,6 +14,8 @@ export const SPA_ROUTES = [
   '/requests/:id',
   '/library',
   '/library/:key',
+  '/problems',
+  '/problems/new',
   '/notifications',
   '/status',
   '/admin',

@@ -26,7 +26,19 @@ import usersFixture from './fixtures/overseerr-users.json';
 import { FakeHttpServer, json, postJson, type FakeRequest, type FakeResponse } from './fake-server';
 
 export const MEDIA_STATUS_NAMES = ['', 'UNKNOWN', 'PENDING', 'PROCESSING', 'PARTIALLY_AVAILABLE', 'AVAILABLE'] as const;
-const Permission = { ADMIN: 2, MANAGE_USERS: 8, MANAGE_REQUESTS: 16, AUTO_APPROVE: 128 };
+export const Permission = {
+  ADMIN: 2,
+  MANAGE_USERS: 8,
+  MANAGE_REQUESTS: 16,
+  REQUEST: 32,
+  AUTO_APPROVE: 128,
+  MANAGE_ISSUES: 1_048_576,
+  VIEW_ISSUES: 2_097_152,
+  CREATE_ISSUES: 4_194_304,
+};
+const ISSUE_TYPE_NAMES = ['', 'VIDEO', 'AUDIO', 'SUBTITLES', 'OTHER'] as const;
+const ISSUE_TYPE_WORDS = ['', 'Video', 'Audio', 'Subtitle', 'Other'] as const;
+const DAY_MS = 86_400_000;
 
 type MediaType = 'movie' | 'tv';
 type FixtureUser = (typeof usersFixture)[number];
@@ -67,8 +79,45 @@ interface RequestState {
   updatedAt: string;
 }
 
+interface IssueComment {
+  id: number;
+  userId: number;
+  message: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface IssueState {
+  id: number;
+  issueType: number;
+  status: number;
+  problemSeason: number;
+  problemEpisode: number;
+  mediaKey: string;
+  createdBy: number;
+  modifiedBy: number | null;
+  comments: IssueComment[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A per-user quota override (Overseerr's movieQuotaLimit/Days, tvQuotaLimit/Days). */
+export interface FakeQuota {
+  limit: number;
+  days: number;
+}
+
+export type IssueWebhookType = 'ISSUE_CREATED' | 'ISSUE_COMMENT' | 'ISSUE_RESOLVED' | 'ISSUE_REOPENED';
+
 export type WebhookType =
-  'MEDIA_PENDING' | 'MEDIA_APPROVED' | 'MEDIA_AUTO_APPROVED' | 'MEDIA_AVAILABLE' | 'MEDIA_DECLINED' | 'MEDIA_FAILED' | 'TEST_NOTIFICATION';
+  | 'MEDIA_PENDING'
+  | 'MEDIA_APPROVED'
+  | 'MEDIA_AUTO_APPROVED'
+  | 'MEDIA_AVAILABLE'
+  | 'MEDIA_DECLINED'
+  | 'MEDIA_FAILED'
+  | 'TEST_NOTIFICATION'
+  | IssueWebhookType;
 
 /** *arr's "HH:MM:SS" time left for `sizeLeft` bytes at 8 MB/s. */
 function arrTimeLeft(sizeLeft: number): string {
@@ -95,6 +144,10 @@ export class FakeOverseerr extends FakeHttpServer {
   private readonly users: FixtureUser[] = usersFixture.map((u) => ({ ...u }));
   private nextRequestId = 40;
   private nextMediaId = 100;
+  private nextIssueId = 7;
+  private nextCommentId = 30;
+  private readonly issuesById = new Map<number, IssueState>();
+  private readonly quotas = new Map<string, FakeQuota>();
   private webhook: { url: string; authorization?: string } | undefined;
   /** Like Overseerr: notify MEDIA_PENDING / MEDIA_AUTO_APPROVED right after creating a request. */
   notifyOnCreate = false;
@@ -140,10 +193,15 @@ export class FakeOverseerr extends FakeHttpServer {
     this.api('GET', '/api/v1/movie/:id', (req) => this.details('movie', Number(req.params.id)));
     this.api('GET', '/api/v1/tv/:id', (req) => this.details('tv', Number(req.params.id)));
     this.api('POST', '/api/v1/request', (req, actor) => this.createRequest(req, actor));
-    this.api('GET', '/api/v1/request', (req) => {
+    this.api('GET', '/api/v1/request', (req, actor) => {
       const take = Number(req.query.take ?? 10);
       const skip = Number(req.query.skip ?? 0);
-      const all = [...this.requestsById.values()].sort((a, b) => b.id - a.id);
+      // Without MANAGE_REQUESTS (or REQUEST_VIEW) a user sees only their own requests.
+      const mayViewAll = (actor.permissions & (Permission.ADMIN | Permission.MANAGE_REQUESTS | 16_384)) !== 0;
+      const requestedBy = mayViewAll ? (req.query.requestedBy ? Number(req.query.requestedBy) : undefined) : actor.id;
+      const all = [...this.requestsById.values()]
+        .filter((r) => requestedBy === undefined || r.requestedBy === requestedBy)
+        .sort((a, b) => (req.query.sort === 'modified' ? b.updatedAt.localeCompare(a.updatedAt) : b.id - a.id));
       return json(200, {
         pageInfo: { pages: Math.ceil(all.length / take), pageSize: take, results: all.length, page: Math.ceil(skip / take) + 1 },
         results: all.slice(skip, skip + take).map((r) => this.requestBody(r)),
@@ -186,10 +244,90 @@ export class FakeOverseerr extends FakeHttpServer {
       });
     });
 
+    this.api('GET', '/api/v1/user/:id/quota', (req, actor) => {
+      const id = Number(req.params.id);
+      const manages =
+        (actor.permissions & Permission.ADMIN) !== 0 ||
+        (actor.permissions & (Permission.MANAGE_USERS | Permission.MANAGE_REQUESTS)) ===
+          (Permission.MANAGE_USERS | Permission.MANAGE_REQUESTS);
+      if (id !== actor.id && !manages) return json(403, { message: "You do not have permission to view this user's requests." });
+      const user = this.users.find((u) => u.id === id);
+      if (!user) return json(404, { message: 'User not found.' });
+      return json(200, { movie: this.quotaOf(user, 'movie'), tv: this.quotaOf(user, 'tv') });
+    });
+
+    this.api('POST', '/api/v1/issue', (req, actor) => this.createIssue(req, actor));
+    this.api('GET', '/api/v1/issue', (req, actor) => {
+      const take = Number(req.query.take ?? 10);
+      const skip = Number(req.query.skip ?? 0);
+      const mayView = this.hasAny(actor, Permission.MANAGE_ISSUES | Permission.VIEW_ISSUES);
+      if (!mayView && !this.hasAny(actor, Permission.CREATE_ISSUES)) return json(403, FORBIDDEN);
+      const createdBy = req.query.createdBy ? Number(req.query.createdBy) : undefined;
+      if (!mayView && createdBy !== undefined && createdBy !== actor.id) return json(403, FORBIDDEN);
+      const owner = mayView ? createdBy : actor.id;
+      const filter = req.query.filter ?? 'all';
+      const all = [...this.issuesById.values()]
+        .filter((i) => owner === undefined || i.createdBy === owner)
+        .filter((i) => filter === 'all' || (filter === 'open' ? i.status === 1 : i.status === 2))
+        .sort((a, b) => (req.query.sort === 'modified' ? b.updatedAt.localeCompare(a.updatedAt) || b.id - a.id : b.id - a.id));
+      return json(200, {
+        pageInfo: { pages: Math.ceil(all.length / take), pageSize: take, results: all.length, page: Math.ceil(skip / take) + 1 },
+        // Overseerr's list carries no comments (Seerr's does).
+        results: all.slice(skip, skip + take).map((i) => this.issueBody(i, false)),
+      });
+    });
+    this.api('GET', '/api/v1/issue/:id', (req, actor) => {
+      if (!this.hasAny(actor, Permission.MANAGE_ISSUES | Permission.VIEW_ISSUES | Permission.CREATE_ISSUES)) return json(403, FORBIDDEN);
+      const issue = this.issuesById.get(Number(req.params.id));
+      // Overseerr answers 500 for an id it does not have.
+      if (!issue) return json(500, { message: 'Issue not found.' });
+      if (issue.createdBy !== actor.id && !this.hasAny(actor, Permission.MANAGE_ISSUES | Permission.VIEW_ISSUES))
+        return json(403, FORBIDDEN);
+      return json(200, this.issueBody(issue, true));
+    });
+    this.api('POST', '/api/v1/issue/:id/comment', async (req, actor) => {
+      if (!this.hasAny(actor, Permission.MANAGE_ISSUES | Permission.CREATE_ISSUES)) return json(403, FORBIDDEN);
+      const issue = this.issuesById.get(Number(req.params.id));
+      if (!issue) return json(404, { message: 'Issue not found.' });
+      if (issue.createdBy !== actor.id && !this.hasAny(actor, Permission.MANAGE_ISSUES)) {
+        return json(403, { message: 'You do not have permission to comment on this issue.' });
+      }
+      const message = (req.body as { message?: unknown } | undefined)?.message;
+      if (typeof message !== 'string' || message === '')
+        return json(400, { message: 'request.body should have required property message' });
+      await this.addComment(issue, actor.id, message);
+      return json(200, this.issueBody(issue, true));
+    });
+    this.api('POST', '/api/v1/issue/:id/:status', async (req, actor) => {
+      if (!this.hasAny(actor, Permission.MANAGE_ISSUES | Permission.CREATE_ISSUES)) return json(403, FORBIDDEN);
+      const issue = this.issuesById.get(Number(req.params.id));
+      if (!issue) return json(404, { message: 'Issue not found.' });
+      if (issue.createdBy !== actor.id && !this.hasAny(actor, Permission.MANAGE_ISSUES)) {
+        return json(401, { message: 'You do not have permission to modify this issue.' });
+      }
+      if (req.params.status !== 'open' && req.params.status !== 'resolved') return json(400, { message: 'Bad status parameter.' });
+      await this.setIssueStatus(issue, req.params.status === 'resolved' ? 2 : 1, actor.id);
+      return json(200, this.issueBody(issue, true));
+    });
+
     this.route('POST', '/__test/webhook', (req) => {
       const body = req.body as { url?: string; authorization?: string };
       if (!body?.url) return json(400, { message: 'url is required' });
       this.setWebhook(body.url, body.authorization);
+      return json(200, { ok: true });
+    });
+    this.route('POST', '/__test/issues/:id/:action', async (req) => {
+      const id = Number(req.params.id);
+      if (!this.issuesById.has(id)) return json(404, { message: 'no such issue' });
+      const body = req.body as { message?: string; by?: number } | undefined;
+      const actions: Record<string, () => Promise<unknown>> = {
+        comment: () => this.commentOnIssue(id, body?.message ?? 'Looking into it.', body?.by),
+        resolve: () => this.resolveIssue(id, body?.by),
+        reopen: () => this.reopenIssue(id, body?.by),
+      };
+      const action = actions[req.params.action!];
+      if (!action) return json(400, { message: 'action must be comment, resolve or reopen' });
+      await action();
       return json(200, { ok: true });
     });
     this.route('POST', '/__test/requests/:id/:action', async (req) => {
@@ -212,6 +350,43 @@ export class FakeOverseerr extends FakeHttpServer {
       await action();
       return json(200, { ok: true });
     });
+  }
+
+  /** Sets an Overseerr user's permission bits (what an admin does in Overseerr's user settings). */
+  setPermissions(userId: number, permissions: number): void {
+    const u = this.users.find((x) => x.id === userId);
+    if (!u) throw new Error(`no Overseerr user ${userId}`);
+    u.permissions = permissions;
+  }
+
+  /** Gives an Overseerr user a movie or TV quota (Overseerr's per-user override); `undefined` removes it. */
+  setQuota(userId: number, mediaType: MediaType, quota: FakeQuota | undefined): void {
+    if (quota) this.quotas.set(`${userId}:${mediaType}`, quota);
+    else this.quotas.delete(`${userId}:${mediaType}`);
+  }
+
+  /** Moves a request's creation `days` into the past (it stops counting against a quota of fewer days). */
+  ageRequest(id: number, days: number): void {
+    const r = this.mustGet(id);
+    r.createdAt = new Date(Date.parse(r.createdAt) - days * DAY_MS).toISOString();
+  }
+
+  issue(id: number): IssueState | undefined {
+    return this.issuesById.get(id);
+  }
+
+  /** Someone (Overseerr user `by`, the owner by default) comments on an issue: ISSUE_COMMENT is sent. */
+  async commentOnIssue(id: number, message: string, by = 1): Promise<number | undefined> {
+    return this.addComment(this.mustGetIssue(id), by, message);
+  }
+
+  /** The owner (or `by`) resolves an issue: ISSUE_RESOLVED is sent. */
+  async resolveIssue(id: number, by = 1): Promise<number | undefined> {
+    return this.setIssueStatus(this.mustGetIssue(id), 2, by);
+  }
+
+  async reopenIssue(id: number, by = 1): Promise<number | undefined> {
+    return this.setIssueStatus(this.mustGetIssue(id), 1, by);
   }
 
   setWebhook(url: string, authorization?: string): void {
@@ -335,8 +510,62 @@ export class FakeOverseerr extends FakeHttpServer {
     if (mediaStatus !== undefined) this.setMediaStatus(r, mediaStatus);
   }
 
+  /**
+   * The webhook body of an issue notification: `message` is the issue's first
+   * comment, `comment` the latest one (ISSUE_COMMENT only), `request` null.
+   */
+  issueWebhookPayload(type: IssueWebhookType, issueId: number): Record<string, unknown> {
+    const issue = this.mustGetIssue(issueId);
+    const m = [...this.media.values()].find((x) => `${x.mediaType}:${x.tmdbId}` === issue.mediaKey)!;
+    const d = this.fixtureDetails(m.mediaType, m.tmdbId)!;
+    const reporter = this.users.find((u) => u.id === issue.createdBy)!;
+    const last = issue.comments.at(-1);
+    const commenter = last && this.users.find((u) => u.id === last.userId);
+    const events: Record<IssueWebhookType, string> = {
+      ISSUE_CREATED: `New ${ISSUE_TYPE_WORDS[issue.issueType]} Issue Reported`,
+      ISSUE_COMMENT: 'New Comment on Issue',
+      ISSUE_RESOLVED: 'Issue Resolved',
+      ISSUE_REOPENED: 'Issue Reopened',
+    };
+    const date = d.releaseDate ?? d.firstAirDate ?? '';
+    const extra: { name: string; value: string }[] = [];
+    if (issue.problemSeason > 0) extra.push({ name: 'Affected Season', value: String(issue.problemSeason) });
+    if (issue.problemEpisode > 0) extra.push({ name: 'Affected Episode', value: String(issue.problemEpisode) });
+    return {
+      notification_type: type,
+      event: events[type],
+      subject: `${d.title ?? d.name} (${date.slice(0, 4)})`,
+      message: issue.comments[0]?.message ?? '',
+      image: d.posterPath ? `https://image.tmdb.org/t/p/w600_and_h900_bestv2${d.posterPath}` : '',
+      media: { media_type: m.mediaType, tmdbId: String(m.tmdbId), tvdbId: '', status: MEDIA_STATUS_NAMES[m.status], status4k: 'UNKNOWN' },
+      request: null,
+      issue: {
+        issue_id: String(issue.id),
+        issue_type: ISSUE_TYPE_NAMES[issue.issueType],
+        issue_status: issue.status === 2 ? 'RESOLVED' : 'OPEN',
+        reportedBy_email: reporter.email,
+        reportedBy_username: reporter.displayName,
+        reportedBy_avatar: reporter.avatar,
+        reportedBy_settings_discordId: '',
+        reportedBy_settings_telegramChatId: '',
+      },
+      comment:
+        type === 'ISSUE_COMMENT' && last && commenter
+          ? {
+              comment_message: last.message,
+              commentedBy_email: commenter.email,
+              commentedBy_username: commenter.displayName,
+              commentedBy_avatar: commenter.avatar,
+              commentedBy_settings_discordId: '',
+              commentedBy_settings_telegramChatId: '',
+            }
+          : null,
+      extra,
+    };
+  }
+
   /** The webhook body Overseerr's default template renders for `type` (every value a string). */
-  webhookPayload(type: WebhookType, requestId?: number): Record<string, unknown> {
+  webhookPayload(type: Exclude<WebhookType, IssueWebhookType>, requestId?: number): Record<string, unknown> {
     if (type === 'TEST_NOTIFICATION' || requestId === undefined) {
       return {
         notification_type: 'TEST_NOTIFICATION',
@@ -356,7 +585,7 @@ export class FakeOverseerr extends FakeHttpServer {
     const m = this.media.get(`${r.type}:${r.tmdbId}`);
     const user = this.users.find((u) => u.id === r.requestedBy)!;
     const kind = r.type === 'movie' ? 'Movie' : 'Series';
-    const events: Record<Exclude<WebhookType, 'TEST_NOTIFICATION'>, string> = {
+    const events: Record<Exclude<WebhookType, 'TEST_NOTIFICATION' | IssueWebhookType>, string> = {
       MEDIA_PENDING: `New ${kind} Request`,
       MEDIA_APPROVED: `${kind} Request Approved`,
       MEDIA_AUTO_APPROVED: `${kind} Request Automatically Approved`,
@@ -399,7 +628,118 @@ export class FakeOverseerr extends FakeHttpServer {
     return res.status;
   }
 
-  private async notify(type: WebhookType, r: RequestState): Promise<number | undefined> {
+  private async notifyIssue(type: IssueWebhookType, issue: IssueState): Promise<number | undefined> {
+    if (!this.webhook) return undefined;
+    const status = await this.sendWebhook(this.issueWebhookPayload(type, issue.id));
+    this.webhookResults.push({ type, status });
+    return status;
+  }
+
+  private hasAny(actor: FixtureUser, bits: number): boolean {
+    return (actor.permissions & (Permission.ADMIN | bits)) !== 0;
+  }
+
+  /**
+   * Overseerr's getQuota: counted requests are not declined and made within
+   * `days` (TV counts seasons); administrators and user managers bypass
+   * quotas (limit 0); without a quota only `used` and `restricted` are sent.
+   */
+  private quotaOf(
+    user: FixtureUser,
+    type: MediaType,
+  ): { days?: number; limit?: number; used: number; remaining?: number; restricted: boolean } {
+    const bypass = (user.permissions & (Permission.ADMIN | Permission.MANAGE_USERS)) !== 0;
+    const set = this.quotas.get(`${user.id}:${type}`);
+    const since = Date.now() - (set?.days ?? 0) * DAY_MS;
+    const used = set
+      ? [...this.requestsById.values()]
+          .filter((r) => r.requestedBy === user.id && r.type === type && r.status !== 3 && Date.parse(r.createdAt) > since)
+          .reduce((n, r) => n + (type === 'tv' ? r.seasons.length : 1), 0)
+      : 0;
+    if (bypass) return { days: set?.days ?? 0, limit: 0, used, restricted: false };
+    if (!set) return { used, restricted: false };
+    const remaining = Math.max(0, set.limit - used);
+    return { days: set.days, limit: set.limit, used, remaining, restricted: remaining <= 0 };
+  }
+
+  private createIssue(req: FakeRequest, actor: FixtureUser): FakeResponse {
+    if (!this.hasAny(actor, Permission.CREATE_ISSUES | Permission.MANAGE_ISSUES)) return json(403, FORBIDDEN);
+    const body = req.body as
+      { issueType?: number; message?: string; mediaId?: number; problemSeason?: number; problemEpisode?: number } | undefined;
+    const media = [...this.media.values()].find((m) => m.id === body?.mediaId);
+    if (!media) return json(404, { message: 'Media does not exist.' });
+    const now = new Date().toISOString();
+    const issue: IssueState = {
+      id: this.nextIssueId++,
+      issueType: body?.issueType ?? 4,
+      status: 1,
+      problemSeason: body?.problemSeason ?? 0,
+      problemEpisode: body?.problemEpisode ?? 0,
+      mediaKey: `${media.mediaType}:${media.tmdbId}`,
+      createdBy: actor.id,
+      modifiedBy: null,
+      comments: [{ id: this.nextCommentId++, userId: actor.id, message: body?.message ?? '', createdAt: now, updatedAt: now }],
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.issuesById.set(issue.id, issue);
+    if (this.notifyOnCreate) void this.notifyIssue('ISSUE_CREATED', issue);
+    // Overseerr answers 200 here (its API description says 201).
+    return json(200, this.issueBody(issue, true));
+  }
+
+  private async addComment(issue: IssueState, userId: number, message: string): Promise<number | undefined> {
+    const now = new Date().toISOString();
+    issue.comments.push({ id: this.nextCommentId++, userId, message, createdAt: now, updatedAt: now });
+    issue.updatedAt = now;
+    return this.notifyIssue('ISSUE_COMMENT', issue);
+  }
+
+  private async setIssueStatus(issue: IssueState, status: number, by: number): Promise<number | undefined> {
+    issue.status = status;
+    issue.modifiedBy = by;
+    issue.updatedAt = new Date().toISOString();
+    return this.notifyIssue(status === 2 ? 'ISSUE_RESOLVED' : 'ISSUE_REOPENED', issue);
+  }
+
+  private mustGetIssue(id: number): IssueState {
+    const issue = this.issuesById.get(id);
+    if (!issue) throw new Error(`no Overseerr issue ${id}`);
+    return issue;
+  }
+
+  private issueBody(issue: IssueState, withComments: boolean): Record<string, unknown> {
+    const m = this.media.get(issue.mediaKey)!;
+    const person = (id: number | null) => {
+      const u = id === null ? undefined : this.users.find((x) => x.id === id);
+      return u ? this.userBody(u, true) : null;
+    };
+    return {
+      id: issue.id,
+      issueType: issue.issueType,
+      status: issue.status,
+      problemSeason: issue.problemSeason,
+      problemEpisode: issue.problemEpisode,
+      createdAt: issue.createdAt,
+      updatedAt: issue.updatedAt,
+      media: this.mediaBody(m),
+      createdBy: person(issue.createdBy),
+      modifiedBy: person(issue.modifiedBy),
+      ...(withComments
+        ? {
+            comments: issue.comments.map((c) => ({
+              id: c.id,
+              message: c.message,
+              createdAt: c.createdAt,
+              updatedAt: c.updatedAt,
+              user: person(c.userId),
+            })),
+          }
+        : {}),
+    };
+  }
+
+  private async notify(type: Exclude<WebhookType, IssueWebhookType>, r: RequestState): Promise<number | undefined> {
     if (!this.webhook) return undefined;
     const status = await this.sendWebhook(this.webhookPayload(type, r.id));
     this.webhookResults.push({ type, status });
@@ -481,6 +821,11 @@ export class FakeOverseerr extends FakeHttpServer {
       ]);
       seasons = wanted.filter((n) => !taken.has(n));
       if (seasons.length === 0) return json(202, { message: 'No seasons available to request' });
+    }
+    // Like Overseerr: a used-up quota, or a TV request for more seasons than are left, is a 403.
+    const quota = this.quotaOf(actor, type);
+    if (quota.restricted || (type === 'tv' && quota.remaining !== undefined && seasons.length > quota.remaining)) {
+      return json(403, { message: type === 'movie' ? 'Movie Quota exceeded.' : 'Series Quota exceeded.' });
     }
     const autoApprove = (actor.permissions & (Permission.ADMIN | Permission.MANAGE_REQUESTS | Permission.AUTO_APPROVE)) !== 0;
     if (!media) {

@@ -1,0 +1,159 @@
+/**
+ * "Report a problem" with a title in Plex: what is wrong (video, audio,
+ * subtitles, other), for a show optionally the season and episode, and a few
+ * words. Sent with POST /api/v1/issues, filed in Overseerr as the member; the
+ * answer (or why Overseerr refused, e.g. the missing "Report Issues"
+ * permission) is shown in place.
+ */
+import { useId, useState, type FormEvent } from 'react';
+import { Link } from 'react-router-dom';
+import { api, messageOf } from '../api/client';
+import type { IssueType, MediaType } from '../api/types';
+import { ErrorMessage } from './feedback';
+
+export const ISSUE_TYPE_LABELS: Record<IssueType, string> = {
+  video: 'Video (picture, quality, wrong file)',
+  audio: 'Audio (missing, out of sync, wrong language)',
+  subtitles: 'Subtitles (missing, out of sync)',
+  other: 'Something else',
+};
+
+function optionalNumber(text: string): number | undefined {
+  const n = Number.parseInt(text, 10);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+export function ReportProblem({
+  mediaType,
+  tmdbId,
+  title,
+  seasons,
+  startOpen = false,
+}: {
+  mediaType: MediaType;
+  tmdbId: number;
+  title: string;
+  seasons: number[] | null;
+  /** Show the form at once (on its own page) rather than behind a button. */
+  startOpen?: boolean;
+}) {
+  const id = useId();
+  const [open, setOpen] = useState(startOpen);
+  const [issueType, setIssueType] = useState<IssueType>('video');
+  const [season, setSeason] = useState(seasons?.length === 1 ? String(seasons[0]) : '');
+  const [episode, setEpisode] = useState('');
+  const [message, setMessage] = useState('');
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [sent, setSent] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSending(true);
+    setError(undefined);
+    try {
+      const s = mediaType === 'tv' ? optionalNumber(season) : undefined;
+      await api.post('/api/v1/issues', {
+        mediaType,
+        tmdbId,
+        issueType,
+        message,
+        ...(s !== undefined ? { season: s, episode: optionalNumber(episode) } : {}),
+      });
+      setSent(true);
+      setOpen(false);
+      setMessage('');
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setSending(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby={`${id}-heading`} className="report-problem">
+      <h2 id={`${id}-heading`} className="section-title">
+        Something wrong with it?
+      </h2>
+      {sent && (
+        <div className="notice notice-success" role="status">
+          <p>
+            Reported. The server owner sees it in Overseerr with what MediaNest knew at that moment. Follow it in{' '}
+            <Link to="/problems">My problem reports</Link>.
+          </p>
+        </div>
+      )}
+      {!open ? (
+        <p>
+          <button type="button" className="button" onClick={() => setOpen(true)}>
+            Report a problem
+          </button>
+        </p>
+      ) : (
+        <form className="form" onSubmit={submit} aria-label={`Report a problem with ${title}`}>
+          <div className="field">
+            <label htmlFor={`${id}-type`}>What is wrong</label>
+            <select id={`${id}-type`} value={issueType} onChange={(e) => setIssueType(e.target.value as IssueType)}>
+              {(Object.keys(ISSUE_TYPE_LABELS) as IssueType[]).map((t) => (
+                <option key={t} value={t}>
+                  {ISSUE_TYPE_LABELS[t]}
+                </option>
+              ))}
+            </select>
+          </div>
+          {mediaType === 'tv' && (
+            <div className="field-pair">
+              <div className="field">
+                <label htmlFor={`${id}-season`}>Season (optional)</label>
+                <input
+                  id={`${id}-season`}
+                  type="number"
+                  min={1}
+                  inputMode="numeric"
+                  value={season}
+                  onChange={(e) => setSeason(e.target.value)}
+                />
+              </div>
+              <div className="field">
+                <label htmlFor={`${id}-episode`}>Episode (optional)</label>
+                <input
+                  id={`${id}-episode`}
+                  type="number"
+                  min={1}
+                  inputMode="numeric"
+                  value={episode}
+                  disabled={!optionalNumber(season)}
+                  onChange={(e) => setEpisode(e.target.value)}
+                />
+              </div>
+            </div>
+          )}
+          <div className="field">
+            <label htmlFor={`${id}-message`}>What happens</label>
+            <textarea
+              id={`${id}-message`}
+              rows={4}
+              maxLength={2000}
+              required
+              value={message}
+              onChange={(e) => setMessage(e.target.value)}
+              placeholder="e.g. The sound drifts out of sync after 20 minutes"
+            />
+          </div>
+          <p className="muted form-hint">
+            MediaNest adds whether Plex and Overseerr are up and your latest failed calls, so the owner can look them up.
+          </p>
+          <div className="form-buttons">
+            <button type="submit" className="button button-primary" disabled={sending || !message.trim()}>
+              {sending ? 'Sending…' : 'Send report'}
+            </button>
+            <button type="button" className="button" onClick={() => setOpen(false)} disabled={sending}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
+      {error && <ErrorMessage message={error} />}
+    </section>
+  );
+}
