@@ -6,7 +6,7 @@
  * - `request-progress` every 60 s (the pace at which Overseerr itself reads
  *   the Radarr/Sonarr queues): download progress, approvals with who made
  *   them, availability with the Plex item, pushed to browsers on change;
- * - `service-health` every 60 s: probes Plex, Overseerr and the admin's extra
+ * - `service-health` every 60 s (SERVICE_CHECK_INTERVAL_SECONDS): probes Plex, Overseerr and the admin's extra
  *   URLs, records the results and announces status changes;
  * - `plex-sync` every 15 min: refreshes the cached Plex library;
  * - `notify-<kind>` on demand: one notification delivery each, retried with
@@ -47,6 +47,8 @@ export interface NotificationDeliveryTarget {
 
 export interface BackgroundJobDeps extends ProbeSources {
   jobs: JobQueue;
+  /** SERVICE_CHECK_INTERVAL_SECONDS: the service-health job's period (default SERVICE_HEALTH_EVERY_MS). */
+  config?: { SERVICE_CHECK_INTERVAL_SECONDS: number };
   serviceStatus: ServiceStatusService;
   requests?: RequestSyncTarget;
   library?: LibraryCacheTarget;
@@ -61,7 +63,7 @@ export function defineBackgroundJobs(deps: BackgroundJobDeps): string[] {
   jobs.define({
     queue: 'service-health',
     jobType: 'probe-services',
-    everyMs: SERVICE_HEALTH_EVERY_MS,
+    everyMs: deps.config ? deps.config.SERVICE_CHECK_INTERVAL_SECONDS * 1000 : SERVICE_HEALTH_EVERY_MS,
     attempts: 2,
     backoffMs: 5_000,
     run: async () => {

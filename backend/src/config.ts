@@ -144,6 +144,8 @@ export const envSchema = z.object({
   /** Tries per notification delivery, the first included; retries back off exponentially from NOTIFICATIONS_RETRY_BASE_MS. */
   NOTIFICATIONS_ATTEMPTS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(30).default(10),
   NOTIFICATIONS_RETRY_BASE_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(10).max(600_000).default(5_000),
+  /** How often the service-health job checks Plex, Overseerr and the admin's monitored URLs (the status page's uptime comes from these checks). */
+  SERVICE_CHECK_INTERVAL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(5).max(120).default(60),
   /** An incident opens once a service's probes have failed without a break for this long (0: at the first failed probe). */
   STATUS_INCIDENT_OPEN_AFTER_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(0).max(86_400).default(60),
   /** An open incident closes once no probe has failed for this long (the quiet period that turns flapping into one incident). */

@@ -168,7 +168,7 @@ export async function createContainer(config: Config, options: IntegrationOption
     },
     maintenance: notices,
   });
-  const status = new StatusService(notices, serviceStatus, events);
+  const status = new StatusService(notices, serviceStatus, events, config.SERVICE_CHECK_INTERVAL_SECONDS);
   const alerts = new AlertsRepository(database);
   const issues = new IssuesService(new MediaIssuesRepository(database), media, overseerr, overseerrUsers, serviceStatus, events);
 

@@ -115,8 +115,9 @@ export function StatusPage() {
                   ))}
                 </ul>
                 <p className="muted fine-print">
-                  Uptime is the share of checked time a service answered (slow answers count as up). Checks run every minute; time nobody
-                  checked, for example while MediaNest was stopped, is left out, and “seen” says how much was checked.
+                  Uptime is the share of checked time a service answered (slow answers count as up). Checks run every{' '}
+                  {formatDuration(data.checkIntervalSeconds)}; time nobody checked, for example while MediaNest was stopped, is left out,
+                  and “seen” says how much was checked.
                 </p>
               </>
             )}

@@ -351,6 +351,8 @@ export interface StatusNotices {
 /** GET /api/v1/status: the member status page. */
 export interface StatusPage {
   generatedAt: string;
+  /** How often each service is checked (SERVICE_CHECK_INTERVAL_SECONDS). */
+  checkIntervalSeconds: number;
   services: StatusPageService[];
   /** Incidents of the last 30 days, newest first (ongoing ones first of all). */
   incidents: ServiceIncident[];

@@ -43,6 +43,8 @@ export class StatusService {
     private readonly notices: NoticesRepository,
     private readonly services: ServiceStatusService,
     private readonly events: EventBus,
+    /** SERVICE_CHECK_INTERVAL_SECONDS, shown on the page next to the uptime figures. */
+    private readonly checkIntervalSeconds = 60,
     private readonly now: () => Date = () => new Date(),
   ) {
     setGaugeSource('medianest_maintenance_active', () => this.maintenanceGauge());
@@ -95,6 +97,7 @@ export class StatusService {
     const empty = { percent: null, observedPercent: 0 };
     return {
       generatedAt: now.toISOString(),
+      checkIntervalSeconds: this.checkIntervalSeconds,
       services: listed.map((s) => ({
         ...s,
         ...currentState(latest.get(s.service)),
