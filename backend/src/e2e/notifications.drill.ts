@@ -363,7 +363,7 @@ it(
     await smtp.start();
     const upAt = Date.now();
     const distinctMails = () => new Set(smtp.received.map((m) => m.headers['x-medianest-delivery'])).size;
-    // Production backoff: the last retry before the outage ended can be minutes earlier.
+    // Production backoff: an e-mail's next retry can come minutes after the server is back.
     await waitFor(
       async () => distinctMails() >= events.length || (await emailRows()).every((d) => d.status !== 'pending'),
       30 * 60_000,
