@@ -1,24 +1,28 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../app';
 import { startBackgroundJobs } from '../../background-jobs';
-import { createContainer } from '../../container';
-import { InProcessJobQueue } from '../../jobs/in-process-queue';
-import { BreakerRegistry } from '../../resilience/breakers';
 import { notificationChannels, notificationDeliveries } from '../../db/schema';
 import { createUser, loginCookie } from '../../test/auth-helpers';
-import { createTestApp, testMode, type TestApp } from '../../test/context';
+import { createTestApp, type TestApp } from '../../test/context';
 import { FAKE_WEBHOOK_SECRET, listen, startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
 import { captureLogs, registrySum, type CapturedLog } from '../../test/metrics-helpers';
-import { HttpReceivers, SmtpSink } from '../../test/receivers/notification-receivers';
+import {
+  channelInputs as receiverChannelInputs,
+  HttpReceivers,
+  RECEIVER_SECRETS,
+  SmtpSink,
+} from '../../test/receivers/notification-receivers';
+import { startReplica } from '../../test/replica';
 import { waitFor } from '../../test/tcp-proxy';
-import { createNotifications, NOTIFICATION_EVENTS } from './notifications.service';
+import { NOTIFICATION_EVENTS } from './notifications.service';
 
-const SIGNING_SECRET = 'whsec-5b7e1c0d9a8f4e3b2a1c';
-const DISCORD_TOKEN = 'discord-token-Zx81yQ4nW2vP0tLk';
-const SLACK_PATH = 'T0001/B0002/slacksecretXYZ123';
-const NTFY_TOKEN = 'tk_ntfytoken0123456789';
-const SMTP = { username: 'mailer', password: 'smtp-password-Qw3rty!' };
+const {
+  signingSecret: SIGNING_SECRET,
+  discordToken: DISCORD_TOKEN,
+  slackPath: SLACK_PATH,
+  ntfyToken: NTFY_TOKEN,
+  smtp: SMTP,
+} = RECEIVER_SECRETS;
 const SECRETS = [SIGNING_SECRET, DISCORD_TOKEN, SLACK_PATH, NTFY_TOKEN, SMTP.password];
 
 let up: Upstreams;
@@ -66,28 +70,7 @@ afterAll(async () => {
   await smtp?.stop();
 });
 
-const channelInputs = () => ({
-  ntfy: {
-    name: 'Household ntfy',
-    kind: 'ntfy',
-    settings: { serverUrl: `${hooks.url}/ntfy`, topic: 'medianest-house' },
-    secrets: { token: NTFY_TOKEN },
-  },
-  discord: {
-    name: 'Family Discord',
-    kind: 'discord',
-    settings: {},
-    secrets: { webhookUrl: `${hooks.url}/discord/api/webhooks/1234/${DISCORD_TOKEN}` },
-  },
-  slack: { name: 'Slack', kind: 'slack', settings: {}, secrets: { webhookUrl: `${hooks.url}/slack/services/${SLACK_PATH}` } },
-  webhook: { name: 'Home Assistant', kind: 'webhook', settings: {}, secrets: { url: `${hooks.url}/hook`, signingSecret: SIGNING_SECRET } },
-  email: {
-    name: 'Mail',
-    kind: 'email',
-    settings: { host: '127.0.0.1', port: smtp.port, secure: false, username: SMTP.username, from: 'MediaNest <medianest@example.com>' },
-    secrets: { password: SMTP.password },
-  },
-});
+const channelInputs = () => receiverChannelInputs(hooks, smtp, RECEIVER_SECRETS);
 
 const deliveries = () => t.container.database.db.select().from(notificationDeliveries).orderBy(notificationDeliveries.id);
 const allDelivered = async (n: number) => {
@@ -101,42 +84,6 @@ async function ask(tmdbId: number) {
   const res = await request(t.app).post('/api/v1/media/requests').set('Cookie', alice.cookie).send({ mediaType: 'movie', tmdbId });
   expect(res.status).toBe(201);
   return res.body.request as { id: number; overseerrId: number };
-}
-
-/**
- * A second MediaNest on the same database. With PostgreSQL and Redis: a whole
- * second container (own pool, own BullMQ workers on the shared queues) behind
- * its own listener. Embedded (one process by design): a second planner with
- * its own job queue on the same database, hearing the same events.
- */
-async function startReplica(): Promise<{ webhookUrl: string; settle(): Promise<void>; close(): Promise<void> }> {
-  if (testMode === 'services') {
-    const second = await createContainer(t.config);
-    await startBackgroundJobs(second, 'all');
-    const listening = await listen(buildApp(second));
-    return {
-      webhookUrl: `${listening.url}/api/v1/webhooks/overseerr`,
-      settle: () => new Promise((r) => setTimeout(r, 500)),
-      async close() {
-        await listening.close();
-        await second.close();
-      },
-    };
-  }
-  const jobs = new InProcessJobQueue();
-  const breakers = new BreakerRegistry();
-  const planner = createNotifications({ config: t.config, database: t.container.database, breakers, jobs });
-  await startBackgroundJobs({ jobs, serviceStatus: t.container.serviceStatus, notifications: planner }, 'all');
-  const stop = planner.listen(t.container.events);
-  return {
-    webhookUrl,
-    settle: () => new Promise((r) => setTimeout(r, 500)),
-    async close() {
-      stop();
-      await jobs.close();
-      breakers.close();
-    },
-  };
 }
 
 describe('notification channels (admin)', () => {
@@ -370,7 +317,7 @@ describe('member choices, follows and delivery', () => {
   });
 
   it('sends one message per member and channel when two replicas race on a repeated webhook', async () => {
-    const replica = await startReplica();
+    const replica = await startReplica(t, webhookUrl);
     try {
       hooks.received.length = 0;
       smtp.received.length = 0;

@@ -20,6 +20,8 @@ export interface ReceivedHttp {
   path: string;
   headers: http.IncomingHttpHeaders;
   body: Record<string, unknown>;
+  /** When it arrived (Date.now()). */
+  receivedAt: number;
 }
 
 export interface ReceivedMail {
@@ -28,6 +30,8 @@ export interface ReceivedMail {
   subject: string;
   text: string;
   headers: Record<string, string>;
+  /** When the message was accepted (Date.now()). */
+  receivedAt: number;
 }
 
 /** What a webhook receiver checks before trusting a MediaNest call; returns the reason it refuses, or null. */
@@ -47,6 +51,52 @@ export function verifySignedWebhook(
   const given = Buffer.from(signature.slice('sha256='.length));
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'bad signature';
   return null;
+}
+
+/** The secrets the receivers expect (and a test checks never leak). */
+export const RECEIVER_SECRETS = {
+  signingSecret: 'whsec-5b7e1c0d9a8f4e3b2a1c',
+  discordToken: 'discord-token-Zx81yQ4nW2vP0tLk',
+  slackPath: 'T0001/B0002/slacksecretXYZ123',
+  ntfyToken: 'tk_ntfytoken0123456789',
+  smtp: { username: 'mailer', password: 'smtp-password-Qw3rty!' },
+};
+
+/** Admin API bodies for one channel of each HTTP kind and e-mail, pointing at these receivers. */
+export function channelInputs(hooks: HttpReceivers, smtp: SmtpSink, secrets: typeof RECEIVER_SECRETS = RECEIVER_SECRETS) {
+  return {
+    ntfy: {
+      name: 'Household ntfy',
+      kind: 'ntfy',
+      settings: { serverUrl: `${hooks.url}/ntfy`, topic: 'medianest-house' },
+      secrets: { token: secrets.ntfyToken },
+    },
+    discord: {
+      name: 'Family Discord',
+      kind: 'discord',
+      settings: {},
+      secrets: { webhookUrl: `${hooks.url}/discord/api/webhooks/1234/${secrets.discordToken}` },
+    },
+    slack: { name: 'Slack', kind: 'slack', settings: {}, secrets: { webhookUrl: `${hooks.url}/slack/services/${secrets.slackPath}` } },
+    webhook: {
+      name: 'Home Assistant',
+      kind: 'webhook',
+      settings: {},
+      secrets: { url: `${hooks.url}/hook`, signingSecret: secrets.signingSecret },
+    },
+    email: {
+      name: 'Mail',
+      kind: 'email',
+      settings: {
+        host: '127.0.0.1',
+        port: smtp.port,
+        secure: false,
+        username: secrets.smtp.username,
+        from: 'MediaNest <medianest@example.com>',
+      },
+      secrets: { password: secrets.smtp.password },
+    },
+  };
 }
 
 export class HttpReceivers {
@@ -89,7 +139,8 @@ export class HttpReceivers {
       res.writeHead(400).end();
       return;
     }
-    const record = (channel: ReceivedHttp['channel']) => this.received.push({ channel, path, headers: req.headers, body });
+    const record = (channel: ReceivedHttp['channel']) =>
+      this.received.push({ channel, path, headers: req.headers, body, receivedAt: Date.now() });
     if (req.method === 'POST' && path === '/ntfy') {
       if (typeof body.topic !== 'string' || typeof body.message !== 'string') return void res.writeHead(400).end();
       record('ntfy');
@@ -151,6 +202,7 @@ export class SmtpSink {
               subject: mail.subject ?? '',
               text: mail.text ?? '',
               headers: Object.fromEntries([...mail.headers].map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
+              receivedAt: Date.now(),
             });
             callback();
           })

@@ -43,6 +43,8 @@ export interface ReceivedPush {
   token: string;
   ttl: number;
   urgency: string | undefined;
+  /** When it arrived (Date.now()). */
+  receivedAt: number;
 }
 
 interface Subscriber {
@@ -185,6 +187,7 @@ export class WebPushReceiver {
       token: vapid.token,
       ttl,
       urgency: typeof req.headers.urgency === 'string' ? req.headers.urgency : undefined,
+      receivedAt: Date.now(),
     });
     res.writeHead(201, { location: `${this.url}/m/${this.received.length}` }).end();
   }
