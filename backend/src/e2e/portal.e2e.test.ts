@@ -290,7 +290,7 @@ describe('the MediaNest web app in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Cancel request' }).count()).toBe(0);
 
     // My requests: the status changes live when Overseerr's webhook arrives.
-    await navigate(page, 'My requests');
+    await navigate(page, 'Requests');
     await page.waitForURL('**/requests');
     const row = page.getByRole('listitem').filter({ hasText: 'The Matrix Revolutions' });
     await row.getByText('Pending approval', { exact: true }).waitFor();

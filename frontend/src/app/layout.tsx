@@ -11,10 +11,10 @@ import { useSession, useUser } from './session';
 const LINKS = [
   { to: '/', label: 'Dashboard', end: true },
   { to: '/discover', label: 'Discover', end: false },
-  { to: '/requests', label: 'My requests', end: false },
+  { to: '/requests', label: 'Requests', end: false },
   { to: '/library', label: 'Library', end: false },
   { to: '/status', label: 'Status', end: false },
-  { to: '/problems', label: 'Problem reports', end: false },
+  { to: '/problems', label: 'Problems', end: false },
   { to: '/notifications', label: 'Notifications', end: false },
 ];
 

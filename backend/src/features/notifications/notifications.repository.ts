@@ -185,7 +185,22 @@ export class NotificationsRepository {
         attempts: sql`${notificationDeliveries.attempts} + 1`,
         deliveredAt: outcome.status === 'delivered' ? new Date() : null,
       })
-      .where(eq(notificationDeliveries.id, id));
+      // A failed attempt to retry never reopens a message that was ended meanwhile (its channel turned off).
+      .where(
+        outcome.status === 'pending'
+          ? and(eq(notificationDeliveries.id, id), eq(notificationDeliveries.status, 'pending'))
+          : eq(notificationDeliveries.id, id),
+      );
+  }
+
+  /** Ends every message still waiting on a channel (it was turned off): failed, with `error`, never sent. */
+  async failPendingOf(channelId: number, error: string): Promise<number> {
+    const ended = await this.db
+      .update(notificationDeliveries)
+      .set({ status: 'failed', lastError: error })
+      .where(and(eq(notificationDeliveries.channelId, channelId), eq(notificationDeliveries.status, 'pending')))
+      .returning({ id: notificationDeliveries.id });
+    return ended.length;
   }
 
   /** Deliveries made since `since` per channel, by status, with pending split into queued (no attempt yet) and retrying. */

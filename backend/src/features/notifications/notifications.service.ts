@@ -65,6 +65,8 @@ const EVENT_FOR_STATUS: Partial<Record<RequestStatus, 'request.approved' | 'requ
   failed: 'request.failed',
 };
 
+const CHANNEL_OFF = 'The channel was turned off';
+
 export const deliveryQueue = (kind: NotificationChannelKind) => `notify-${kind}`;
 
 /** A channel as administrators see it (which secrets are set; their values never leave the server). */
@@ -199,6 +201,12 @@ export class NotificationsService {
     }
     const updated = await this.repo.updateChannel(id, changes);
     if (!updated) throw AppError.notFound('No such channel');
+    if (row.enabled && !updated.enabled) {
+      // Messages still waiting on it end now (the Ops page shows them at once), not at their next retry.
+      const ended = await this.repo.failPendingOf(id, CHANNEL_OFF);
+      if (ended > 0)
+        logger().info({ event: 'notifications.channel.disabled', channel_id: id, ended }, 'Queued messages of a turned-off channel ended');
+    }
     return this.toPublic(updated);
   }
 
@@ -418,7 +426,7 @@ export class NotificationsService {
     const { delivery, channel } = found;
     if (!channel.enabled) {
       // Turned off after the message was queued: it is not sent, now or later.
-      await this.repo.recordAttempt(delivery.id, { status: 'failed', error: 'The channel was turned off' });
+      await this.repo.recordAttempt(delivery.id, { status: 'failed', error: CHANNEL_OFF });
       return;
     }
     const address =
