@@ -4,9 +4,9 @@
  * `loadConfig` never throws a stack trace at the operator: `ConfigError` carries
  * one line naming the variable and the problem, and main.ts prints it and exits 1.
  */
-import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { SERVICE_INSTANCE_ID } from './observability/tracing/trace';
 
 const bool = (def: boolean) =>
   z
@@ -155,7 +155,7 @@ export const envSchema = z.object({
 export type Env = z.infer<typeof envSchema>;
 
 export interface Config extends Env {
-  /** INSTANCE_NAME, or `<hostname>:<pid>`. */
+  /** INSTANCE_NAME, or `<hostname>-<pid>`: the `instance` of every log line and the spans' `service.instance.id`. */
   instance: string;
   dataDir: string;
   logDir: string;
@@ -191,7 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     ...e,
-    instance: e.INSTANCE_NAME ?? `${os.hostname()}:${process.pid}`,
+    instance: e.INSTANCE_NAME ?? SERVICE_INSTANCE_ID,
     dataDir,
     logDir: path.resolve(e.LOG_DIR ?? path.join(dataDir, 'logs')),
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? e.JAEGER_ENDPOINT,

@@ -36,7 +36,6 @@ async function main(): Promise<void> {
       tracing: tracing ? 'otlp' : 'off',
       log_shipping: logging.loki ? 'loki' : 'off',
       jobs_mode: config.JOBS_MODE,
-      instance: config.instance,
       startup_ms: Date.now() - started,
       // Since the process began, including loading modules and starting tracing.
       boot_ms: Math.round(process.uptime() * 1000),

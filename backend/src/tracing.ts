@@ -32,6 +32,7 @@ function start(): TracingHandle | undefined {
     samplerRatio: config.OTEL_TRACES_SAMPLER_ARG,
     version: config.version,
     environment: config.NODE_ENV,
+    instance: config.instance,
     scheduledDelayMillis: bspSetting('OTEL_BSP_SCHEDULE_DELAY', 0),
     maxExportBatchSize: bspSetting('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 1),
   });

@@ -76,9 +76,6 @@ export async function runWorker(config: Config): Promise<void> {
   const logging = await openProcessLogging(config);
   // A worker without Redis and PostgreSQL is a configuration error (ConfigError): one line, exit 1.
   const running = await startWorkerProcess(config);
-  logger().info(
-    { event: 'worker.started', metrics_port: running.metricsPort, instance: config.instance },
-    'MediaNest worker is processing background jobs',
-  );
+  logger().info({ event: 'worker.started', metrics_port: running.metricsPort }, 'MediaNest worker is processing background jobs');
   stopOnSignals({ event: 'worker', budgetMs: WORKER_SHUTDOWN_BUDGET_MS, stop: () => running.stop(), logging });
 }

@@ -63,6 +63,19 @@ describe('the process logger', () => {
     fs.rmSync(logDir, { recursive: true, force: true });
   });
 
+  it('names the process once per line: INSTANCE_NAME as `instance`, the same name the Ops page and spans use', async () => {
+    const config = loadConfig({ NODE_ENV: 'test', INSTANCE_NAME: 'web-a' });
+    expect(config.instance).toBe('web-a');
+    const p = await open({ instance: processLoggerOptions(config).instance });
+    p.logger.info({ event: 'server.started', port: 4000 }, 'MediaNest is listening');
+    await p.close(2_000);
+    const [line] = readLogDir(logDir);
+    expect(line!.match(/"instance":/g)).toHaveLength(1);
+    expect(JSON.parse(line!)).toMatchObject({ instance: 'web-a', event: 'server.started' });
+    // Without INSTANCE_NAME: host and process id, as the spans' service.instance.id.
+    expect(loadConfig({ NODE_ENV: 'test' }).instance).toBe(`${os.hostname()}-${process.pid}`);
+  });
+
   it('writes the same JSON lines to a dated file in LOG_DIR and to Loki, with service, version, environment and full error stacks', async () => {
     const p = await open();
     p.logger.info({ event: 'demo.started', items: 3 }, 'Demo started');

@@ -66,6 +66,8 @@ export interface LoggerOptions {
   level: string;
   version: string;
   environment: string;
+  /** The process's name on every line (INSTANCE_NAME; `<hostname>-<pid>` when unset). */
+  instance?: string;
   destination?: pino.DestinationStream;
 }
 
@@ -88,7 +90,12 @@ function logContext(): Record<string, string> {
 function loggerOptions(options: Omit<LoggerOptions, 'destination'>): pino.LoggerOptions {
   return {
     level: options.level,
-    base: { service: SERVICE_NAME, version: options.version, environment: options.environment, instance: SERVICE_INSTANCE_ID },
+    base: {
+      service: SERVICE_NAME,
+      version: options.version,
+      environment: options.environment,
+      instance: options.instance ?? SERVICE_INSTANCE_ID,
+    },
     timestamp: pino.stdTimeFunctions.isoTime,
     messageKey: 'message',
     formatters: { level: (label) => ({ level: label }) },
@@ -124,6 +131,7 @@ export interface ProcessLoggerOptions {
   level: string;
   version: string;
   environment: string;
+  instance?: string;
   /** `pretty` for a developer's terminal, `json` for everything else. */
   format: 'json' | 'pretty';
   /** Rotated log files go here; undefined writes no files. */
@@ -151,6 +159,7 @@ export function processLoggerOptions(config: Config): ProcessLoggerOptions {
     level: config.LOG_LEVEL,
     version: config.version,
     environment: config.NODE_ENV,
+    instance: config.instance,
     format: config.LOG_FORMAT ?? (developerTerminal ? 'pretty' : 'json'),
     logDir: config.logDir,
     loki: config.LOKI_URL ? { url: config.LOKI_URL, maxBufferLines: config.LOKI_BUFFER_LINES } : undefined,

@@ -45,6 +45,8 @@ export interface TracingSettings {
   samplerRatio: number;
   version: string;
   environment: string;
+  /** INSTANCE_NAME (the logs' `instance`); `<hostname>-<pid>` when unset. */
+  instance?: string;
   /** How long finished spans wait before a batch export (OTEL_BSP_SCHEDULE_DELAY). */
   scheduledDelayMillis?: number;
   /** Spans per export request (OTEL_BSP_MAX_EXPORT_BATCH_SIZE); a full batch is sent at once. */
@@ -113,7 +115,7 @@ export function startTracing(settings: TracingSettings): TracingHandle {
     resource: resourceFromAttributes({
       'service.name': SERVICE_NAME,
       'service.version': settings.version,
-      'service.instance.id': SERVICE_INSTANCE_ID,
+      'service.instance.id': settings.instance ?? SERVICE_INSTANCE_ID,
       'deployment.environment': settings.environment,
       'deployment.environment.name': settings.environment,
     }),
