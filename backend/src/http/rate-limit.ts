@@ -6,7 +6,19 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '../errors';
+import { untraced } from '../observability/tracing/trace';
 import type { RedisConnection } from '../redis/client';
+
+/** Counts one hit in a fixed window (KEYS[1]; ARGV[1] the window in ms) and returns [count, ms left]. */
+const CONSUME_SCRIPT = `
+local count = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {count, ttl}
+`;
 
 export interface RateLimitRule {
   /** Namespace of the counter, e.g. "login-ip". */
@@ -70,22 +82,16 @@ export function createRateLimiter(redis?: RedisConnection, now: () => number = D
   }
 
   async function consumeInRedis(id: string, rule: { windowSeconds: number }) {
-    const client = redis!.client;
-    const key = `ratelimit:${id}`;
-    const results = await client.multi().incr(key).pttl(key).exec();
-    const count = Number(results?.[0]?.[1] ?? 0);
-    let ttl = Number(results?.[1]?.[1] ?? -1);
-    if (ttl < 0) {
-      await client.pexpire(key, rule.windowSeconds * 1000);
-      ttl = rule.windowSeconds * 1000;
-    }
-    return { count, retryAfterMs: ttl };
+    // One round trip, atomic: the window's count and how long the window has left.
+    const [count, ttl] = (await redis!.client.eval(CONSUME_SCRIPT, 1, `ratelimit:${id}`, rule.windowSeconds * 1000)) as [number, number];
+    return { count: Number(count), retryAfterMs: Number(ttl) };
   }
 
   async function count(id: string, rule: { windowSeconds: number }): Promise<{ count: number; retryAfterMs: number }> {
     if (redis?.isReady()) {
       try {
-        return await consumeInRedis(id, rule);
+        // A Redis command on every limited request: bookkeeping, not worth a span in each trace.
+        return await untraced(() => consumeInRedis(id, rule));
       } catch {
         return consumeInMemory(id, rule);
       }

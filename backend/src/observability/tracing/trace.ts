@@ -10,7 +10,8 @@
  * runs the operation: the API's no-op tracer costs next to nothing.
  */
 import os from 'node:os';
-import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Span } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import { context, INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Span } from '@opentelemetry/api';
 import { parseStatement, statementShape, type ParsedStatement } from '../sql-statement';
 import { redactText, sanitizeUrl } from '../redact';
 
@@ -142,6 +143,15 @@ export const TracingService = {
     );
   },
 };
+
+/**
+ * Runs `fn` without spans for what it calls. For bookkeeping on every request that would
+ * otherwise add spans to each trace and cost as much as the rest of the tracing (the rate
+ * limiter's Redis counters); its failures still surface in the caller's logs and metrics.
+ */
+export function untraced<T>(fn: () => T): T {
+  return context.with(suppressTracing(context.active()), fn);
+}
 
 /** Span name and attributes per distinct statement (a statement's text always gives the same ones). */
 const statementSpans = new WeakMap<ParsedStatement, { name: string; attributes: Attributes }>();
