@@ -37,7 +37,11 @@ interface StreamsAdapter {
   broadcast(packet: Packet, opts: BroadcastOptions): Promise<void>;
   restoreSession(pid: string, offset: string): Promise<RecoveredSession | undefined>;
   onRawMessage(raw: Record<string, string>, offset: string): unknown;
-  constructor: { decode(raw: Record<string, string>): { data?: { packet: Packet; opts: { rooms: string[]; except: string[] } } } };
+  constructor: {
+    decode(raw: Record<string, string>): { data?: { packet: Packet; opts: { rooms: string[]; except: string[] } } };
+    /** The stream id right after `offset` (XRANGE's start is inclusive). */
+    nextOffset(offset: string): string;
+  };
 }
 
 const BROADCAST = '3';
@@ -48,11 +52,6 @@ function after(a: string, b: string): boolean {
   const [am, as] = a.split('-').map(Number) as [number, number];
   const [bm, bs] = b.split('-').map(Number) as [number, number];
   return am !== bm ? am > bm : as > bs;
-}
-
-function nextId(id: string): string {
-  const [ms, seq] = id.split('-');
-  return `${ms}-${Number(seq) + 1}`;
 }
 
 export function closeRecoveryGap(adapter: StreamsAdapter, redis: Redis, streamName: string): void {
@@ -86,7 +85,7 @@ export function closeRecoveryGap(adapter: StreamsAdapter, redis: Redis, streamNa
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const mark = started;
       await Promise.allSettled([...inFlight]);
-      const entries = await redis.xrange(streamName, nextId(from), '+', 'COUNT', 1000);
+      const entries = await redis.xrange(streamName, adapter.constructor.nextOffset(from), '+', 'COUNT', 1000);
       for (const [id, fields] of entries) {
         from = id;
         const raw: Record<string, string> = {};

@@ -14,9 +14,8 @@
  */
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
-import { context } from '@opentelemetry/api';
-import { suppressTracing } from '@opentelemetry/core';
 import { logLinesDropped } from '../metrics/catalog';
+import { untraced } from '../tracing/trace';
 
 const gzip = promisify(gzipCallback);
 
@@ -240,19 +239,17 @@ export class LokiShipper {
   private async push(values: Entry[], timeoutMs: number): Promise<void> {
     const body = await gzip(JSON.stringify({ streams: [{ stream: this.labels, values }] }));
     // Our own pushes are not application traffic: no CLIENT spans for them, no traceparent.
-    const response = await context
-      .with(suppressTracing(context.active()), () =>
-        fetch(this.pushUrl, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', ...this.headers },
-          body,
-          signal: AbortSignal.timeout(timeoutMs),
-        }),
-      )
-      .catch((err: unknown) => {
-        const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
-        throw new PushFailure(`${err instanceof Error ? err.message : String(err)}${cause}`, true);
-      });
+    const response = await untraced(() =>
+      fetch(this.pushUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', ...this.headers },
+        body,
+        signal: AbortSignal.timeout(timeoutMs),
+      }),
+    ).catch((err: unknown) => {
+      const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+      throw new PushFailure(`${err instanceof Error ? err.message : String(err)}${cause}`, true);
+    });
     if (response.ok) {
       await response.body?.cancel().catch(() => undefined);
       return;

@@ -146,8 +146,8 @@ export const TracingService = {
 
 /**
  * Runs `fn` without spans for what it calls. For bookkeeping on every request that would
- * otherwise add spans to each trace and cost as much as the rest of the tracing (the rate
- * limiter's Redis counters); its failures still surface in the caller's logs and metrics.
+ * otherwise add spans to each trace (the rate limiter's Redis counter), and for our own
+ * telemetry traffic (Loki pushes); failures still surface in the caller's logs and metrics.
  */
 export function untraced<T>(fn: () => T): T {
   return context.with(suppressTracing(context.active()), fn);
