@@ -16,8 +16,21 @@ import { z } from 'zod';
 import { AppError } from '../errors';
 import { HttpClient, parseUpstreamBody, UpstreamClientError, upstreamMessage } from './http-client';
 
-/** Overseerr's MediaStatus (server/constants/media.ts). */
-export const MediaStatus = { UNKNOWN: 1, PENDING: 2, PROCESSING: 3, PARTIALLY_AVAILABLE: 4, AVAILABLE: 5 } as const;
+/**
+ * Overseerr's MediaStatus (server/constants/media.ts). Seerr adds
+ * BLOCKLISTED (6: may not be requested, Seerr answers 403) and DELETED (7:
+ * gone from Plex; requestable again, and requests that made it available
+ * once are history).
+ */
+export const MediaStatus = {
+  UNKNOWN: 1,
+  PENDING: 2,
+  PROCESSING: 3,
+  PARTIALLY_AVAILABLE: 4,
+  AVAILABLE: 5,
+  BLOCKLISTED: 6,
+  DELETED: 7,
+} as const;
 /** Overseerr's MediaRequestStatus; COMPLETED only exists in Seerr. */
 export const MediaRequestStatus = { PENDING: 1, APPROVED: 2, DECLINED: 3, FAILED: 4, COMPLETED: 5 } as const;
 
@@ -222,6 +235,11 @@ const issueSchema = z.looseObject({
   problemEpisode: z.number().catch(0),
   media: z.looseObject({ id: z.number().optional(), tmdbId: z.number().nullish(), mediaType: z.string().optional() }).nullish(),
   createdBy: overseerrPersonSchema.nullish(),
+  /**
+   * Who last resolved or reopened it: null for nobody, absent (undefined)
+   * when the answer does not say — GET /issue/{id} and the POST /issue answer
+   * never carry it, the list and the answers of changes do.
+   */
   modifiedBy: overseerrPersonSchema.nullish(),
   /** Only GET /issue/{id} and the answers of changes carry the comments (Seerr also lists them). */
   comments: z.array(issueCommentSchema).optional(),
@@ -254,6 +272,9 @@ export interface CreateOverseerrRequest {
 /** Pages of users read when matching an account (100 each): households have far fewer. */
 const USER_PAGE_SIZE = 100;
 const MAX_USER_PAGES = 20;
+/** Pages of issues read when collecting a member's own (50 each). */
+const ISSUE_PAGE_SIZE = 50;
+const MAX_ISSUE_PAGES = 20;
 
 export class OverseerrClient {
   constructor(private readonly http: HttpClient) {}
@@ -315,6 +336,9 @@ export class OverseerrClient {
           throw AppError.conflict(`This title has already been requested in Overseerr${said ? ` (${said})` : ''}`, {
             reason: 'ALREADY_REQUESTED',
           });
+        }
+        if (err.upstreamStatus === 403 && said && /blocklisted/i.test(said)) {
+          throw AppError.conflict(`This title is blocklisted in Overseerr and cannot be requested (${said})`, { reason: 'BLOCKLISTED' });
         }
         if (err.upstreamStatus === 403 && said && /quota exceeded/i.test(said)) {
           throw new AppError(403, 'QUOTA_EXCEEDED', `Overseerr refused the request: ${said}`, {
@@ -405,15 +429,29 @@ export class OverseerrClient {
     return parseUpstreamBody(issueSchema, res.body, this.http, 'createIssue');
   }
 
-  /** GET /issue?createdBy= as the member: their own issues, most recently changed first. */
+  /**
+   * The member's own issues, most recently changed first, at most `take`.
+   * Overseerr/Seerr have no user filter that works here: the route code reads
+   * `createdBy`, but the server checks every query against its API
+   * description, which does not declare it (400 "Unknown query parameter
+   * 'createdBy'"), and the declared `requestedBy` is never read. So: GET
+   * /issue as the member (without VIEW_ISSUES they get only their own; with
+   * it, everyone's), paged, keeping those whose `createdBy` is the member.
+   */
   async issuesBy(overseerrUserId: number, take: number): Promise<OverseerrIssue[]> {
-    const body = await this.http.json<unknown>({
-      operation: 'listIssues',
-      path: '/api/v1/issue',
-      headers: { 'X-API-User': String(overseerrUserId) },
-      query: { take, skip: 0, sort: 'modified', filter: 'all', createdBy: overseerrUserId },
-    });
-    return parseUpstreamBody(issuePageSchema, body, this.http, 'listIssues').results;
+    const mine: OverseerrIssue[] = [];
+    for (let page = 0; page < MAX_ISSUE_PAGES && mine.length < take; page++) {
+      const body = await this.http.json<unknown>({
+        operation: 'listIssues',
+        path: '/api/v1/issue',
+        headers: { 'X-API-User': String(overseerrUserId) },
+        query: { take: ISSUE_PAGE_SIZE, skip: page * ISSUE_PAGE_SIZE, sort: 'modified', filter: 'all' },
+      });
+      const { pageInfo, results } = parseUpstreamBody(issuePageSchema, body, this.http, 'listIssues');
+      mine.push(...results.filter((i) => i.createdBy?.id === overseerrUserId));
+      if (page + 1 >= pageInfo.pages || results.length === 0) break;
+    }
+    return mine.slice(0, take);
   }
 
   /** GET /issue/{id} as the member, with its comments. */

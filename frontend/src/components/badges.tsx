@@ -41,6 +41,7 @@ const AVAILABILITY_LABELS: Record<Availability, string> = {
   partially_available: 'Partly available',
   processing: 'Processing',
   requested: 'Requested',
+  blocklisted: 'Blocked',
   none: 'Not in library',
 };
 const AVAILABILITY_TONES: Record<Availability, string> = {
@@ -48,6 +49,7 @@ const AVAILABILITY_TONES: Record<Availability, string> = {
   partially_available: 'info',
   processing: 'info',
   requested: 'warning',
+  blocklisted: 'muted',
   none: 'muted',
 };
 

@@ -36,6 +36,8 @@ function conflictOf(err: ApiError): RequestState | undefined {
       return { kind: 'exists', message: 'Already available', requestId: null };
     case 'DUPLICATE_REQUEST':
       return { kind: 'exists', message: 'Already requested', requestId: num(details.requestId) ?? null };
+    case 'BLOCKLISTED':
+      return { kind: 'exists', message: 'Blocked in Overseerr: it cannot be requested', requestId: null };
     case 'ALREADY_REQUESTED':
     case undefined:
       return { kind: 'exists', message: 'Already requested', requestId: null };
@@ -73,6 +75,9 @@ function RequestControl({
         </Link>
       </p>
     );
+  }
+  if (result.availability === 'blocklisted') {
+    return <p className="card-note">Blocked in Overseerr: it cannot be requested</p>;
   }
   if (
     state.kind === 'idle' &&

@@ -14,8 +14,12 @@ export type RequestStatus = (typeof requestStatuses)[number];
 export const serviceStatuses = ['up', 'down', 'degraded'] as const;
 export type ServiceStatus = (typeof serviceStatuses)[number];
 
-/** Where a title stands in the household's library, as shown next to a search result. */
-export const availabilities = ['available', 'partially_available', 'processing', 'requested', 'none'] as const;
+/**
+ * Where a title stands in the household's library, as shown next to a search
+ * result. `blocklisted`: the server owner blocked it in Overseerr; it cannot
+ * be requested. A title deleted from Plex is `none` again (requestable).
+ */
+export const availabilities = ['available', 'partially_available', 'processing', 'requested', 'blocklisted', 'none'] as const;
 export type Availability = (typeof availabilities)[number];
 
 /** Steps of a request's timeline: its statuses plus what happens in between. */

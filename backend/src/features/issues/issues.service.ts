@@ -125,7 +125,7 @@ export class IssuesService {
     return this.detail(issue, overseerrUserId, title);
   }
 
-  /** The member's own reports, from Overseerr (createdBy); `canReport` false when Overseerr refuses them (no CREATE_ISSUES). */
+  /** The member's own reports, from Overseerr (those it lists for them that they created); `canReport` false when Overseerr refuses them (no CREATE_ISSUES). */
   async list(user: User): Promise<ProblemReportList> {
     const { overseerr, overseerrUserId } = await this.asMember(user);
     let issues: OverseerrIssue[];
@@ -155,7 +155,27 @@ export class IssuesService {
       }
       throw err;
     }
-    return this.detail(issue, overseerrUserId, title ?? (await this.titleOf(issue)));
+    return this.detail(await this.withResolver(issue, overseerr, overseerrUserId), overseerrUserId, title ?? (await this.titleOf(issue)));
+  }
+
+  /**
+   * GET /issue/{id} never says who resolved an issue (no `modifiedBy`), while
+   * the list does: for a resolved issue the resolver is read from the
+   * member's list, so the report page names the same person as the list
+   * instead of flipping to nobody. Best effort: unknown stays unknown.
+   */
+  private async withResolver(issue: OverseerrIssue, overseerr: OverseerrClient, overseerrUserId: number): Promise<OverseerrIssue> {
+    if (issue.status !== IssueStatus.RESOLVED || issue.modifiedBy !== undefined) return issue;
+    try {
+      const listed = (await overseerr.issuesBy(overseerrUserId, LIST_SIZE)).find((i) => i.id === issue.id);
+      return listed?.modifiedBy !== undefined ? { ...issue, modifiedBy: listed.modifiedBy } : issue;
+    } catch (err) {
+      logger().debug(
+        { event: 'issue.resolver_read_failed', overseerr_issue_id: issue.id, err: err instanceof Error ? err.message : String(err) },
+        'Could not read who resolved an issue',
+      );
+      return issue;
+    }
   }
 
   async comment(user: User, id: number, message: string): Promise<ProblemReportDetail> {

@@ -10,7 +10,7 @@ import { AppError } from '../../errors';
 import { upstreamFailureOf } from '../../integrations/http-client';
 import type { OverseerrClient, OverseerrMediaInfo, OverseerrMovie, OverseerrSearchResult, OverseerrTv } from '../../integrations/overseerr';
 import type { User } from '../users/users.repository';
-import { availabilityFromMediaInfo, availabilityFromMediaStatus, combineAvailability } from './request-status';
+import { availabilityFromMediaInfo, availabilityFromMediaStatus, combineAvailability, standingFor } from './request-status';
 import type { MediaRequestRow, MediaRequestsRepository } from './requests.repository';
 import type { MediaDetails, MediaSummary, SearchPage } from '@medianest/contracts';
 
@@ -86,7 +86,7 @@ export class MediaService {
     }
     const t = d.tv;
     const seasonStatus = new Map((t.mediaInfo?.seasons ?? []).map((s) => [s.seasonNumber, s.status]));
-    const requestedSeasons = (n: number) => ours.some((r) => r.seasons === null || r.seasons.includes(n));
+    const requestedSeasons = (n: number) => standingFor(t.mediaInfo, ours).some((r) => r.seasons === null || r.seasons.includes(n));
     return {
       ...this.summary(user, 'tv', tmdbId, {
         title: t.name,
@@ -172,7 +172,8 @@ export class MediaService {
       ours: MediaRequestRow[];
     },
   ): MediaSummary {
-    const own = t.ours.find((r) => r.userId === user.id);
+    const ours = standingFor(t.mediaInfo, t.ours);
+    const own = ours.find((r) => r.userId === user.id);
     return {
       mediaType,
       tmdbId,
@@ -185,7 +186,7 @@ export class MediaService {
       voteAverage: t.voteAverage ?? null,
       availability: combineAvailability(
         availabilityFromMediaInfo(t.mediaInfo),
-        t.ours.map((r) => r.status),
+        ours.map((r) => r.status),
       ),
       requestId: own?.id ?? null,
       requestStatus: own?.status ?? null,

@@ -3,15 +3,21 @@
  * Overseerr attaches to a request's media (`downloadStatus`).
  */
 import type { DownloadItem, DownloadProgress } from '../../db/schema';
-import type { OverseerrMediaRequest } from '../../integrations/overseerr';
+import { MediaRequestStatus, type OverseerrMediaRequest } from '../../integrations/overseerr';
 import { availabilityFromMediaStatus } from './request-status';
 
 type SeasonState = DownloadProgress['seasons'][number]['state'];
 
-/** A season's state from its Overseerr MediaStatus (not yet requested or unknown reads as waiting). */
-function seasonState(mediaStatus: number | undefined): SeasonState {
+/**
+ * A season's state from its Overseerr MediaStatus. Seerr has a season row
+ * only once a scan saw the season, so while an approved request is being
+ * processed there is none (or an UNKNOWN one): the season is processing
+ * then, not pending.
+ */
+function seasonState(mediaStatus: number | undefined, approved: boolean): SeasonState {
   const availability = availabilityFromMediaStatus(mediaStatus);
-  return availability === 'requested' || availability === 'none' ? 'pending' : availability;
+  if (availability === 'processing' || availability === 'partially_available' || availability === 'available') return availability;
+  return approved ? 'processing' : 'pending';
 }
 
 function percentOf(size: number, sizeLeft: number): number {
@@ -33,7 +39,7 @@ function isoOrNull(value: string | null | undefined): string | null {
  * same show are left out). Null for a movie with nothing queued. (Overseerr sends `[]` when nothing is queued; older
  * versions and restarts may omit the field.)
  */
-export function progressFromOverseerr(request: Pick<OverseerrMediaRequest, 'type' | 'seasons' | 'media'>): DownloadProgress | null {
+export function progressFromOverseerr(request: Pick<OverseerrMediaRequest, 'type' | 'status' | 'seasons' | 'media'>): DownloadProgress | null {
   // The queue belongs to the media, not the request: a TV request shows only its own seasons' episodes.
   const requested = new Set((request.seasons ?? []).map((s) => s.seasonNumber));
   const queue = (request.media.downloadStatus ?? []).filter(
@@ -63,10 +69,14 @@ export function progressFromOverseerr(request: Pick<OverseerrMediaRequest, 'type
 }
 
 /** TV: each requested season's state, also when nothing is downloading. */
-export function seasonStates(request: Pick<OverseerrMediaRequest, 'type' | 'seasons' | 'media'>): DownloadProgress['seasons'] {
+export function seasonStates(request: Pick<OverseerrMediaRequest, 'type' | 'status' | 'seasons' | 'media'>): DownloadProgress['seasons'] {
   if (request.type !== 'tv') return [];
+  const approved = (status: number) => status === MediaRequestStatus.APPROVED || status === MediaRequestStatus.COMPLETED;
   return (request.seasons ?? []).map((s) => ({
     seasonNumber: s.seasonNumber,
-    state: seasonState(request.media.seasons?.find((m) => m.seasonNumber === s.seasonNumber)?.status),
+    state: seasonState(
+      request.media.seasons?.find((m) => m.seasonNumber === s.seasonNumber)?.status,
+      approved(request.status) || approved(s.status),
+    ),
   }));
 }

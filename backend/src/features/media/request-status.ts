@@ -34,11 +34,18 @@ export function statusFromOverseerr(request: Pick<OverseerrMediaRequest, 'status
   }
 }
 
-/** Availability from Overseerr's media info (null when Overseerr has never seen the title). */
+/**
+ * Availability from Overseerr's media info (null when Overseerr has never
+ * seen the title). A PENDING media whose requests are known and none is open
+ * is stale — Seerr leaves it PENDING when the last request is cancelled
+ * while an older declined one remains, and accepts a new request — so it
+ * reads as `none`. (Search results carry `requests: []`, which says nothing.)
+ */
 export function availabilityFromMediaInfo(info: OverseerrMediaInfo | null | undefined): Availability {
+  const open = info?.requests?.some((r) => r.status === MediaRequestStatus.PENDING || r.status === MediaRequestStatus.APPROVED);
+  if (info?.status === MediaStatus.PENDING && info.requests?.length && !open) return 'none';
   const fromStatus = availabilityFromMediaStatus(info?.status);
   if (fromStatus !== 'none') return fromStatus;
-  const open = info?.requests?.some((r) => r.status === MediaRequestStatus.PENDING || r.status === MediaRequestStatus.APPROVED);
   return open ? 'requested' : 'none';
 }
 
@@ -53,9 +60,21 @@ export function availabilityFromMediaStatus(status: number | undefined): Availab
       return 'processing';
     case MediaStatus.PENDING:
       return 'requested';
+    case MediaStatus.BLOCKLISTED:
+      return 'blocklisted';
     default:
+      // UNKNOWN, and DELETED: gone from Plex, requestable again.
       return 'none';
   }
+}
+
+/**
+ * Our requests that still stand for a title as Overseerr sees it now: once
+ * the title is DELETED from Plex, requests that made it available are
+ * history (it may be requested again).
+ */
+export function standingFor<T extends { status: RequestStatus }>(info: OverseerrMediaInfo | null | undefined, ours: T[]): T[] {
+  return info?.status === MediaStatus.DELETED ? ours.filter((r) => r.status !== 'available') : ours;
 }
 
 /** Combines Overseerr's view with requests in our own database (which may be newer than a cached answer). */

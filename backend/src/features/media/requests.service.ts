@@ -22,7 +22,7 @@ import type { OverseerrUserLinker } from './overseerr-users';
 import type { RequestQuotas } from './request-quota';
 import { ESTIMATE_WINDOW, estimateFrom } from './fulfilment-estimate';
 import { progressFromOverseerr } from './request-progress';
-import { statusFromOverseerr } from './request-status';
+import { standingFor, statusFromOverseerr } from './request-status';
 import { DOWNLOADING_STATUSES, type MediaRequestRow, type MediaRequestsRepository, type MediaRequestWithUser } from './requests.repository';
 import type { MediaRequestDetail, PublicMediaRequest, RequestPage, RequestQuota, TimelineEntry } from '@medianest/contracts';
 
@@ -102,17 +102,20 @@ export class RequestsService {
     if (mediaInfo?.status === MediaStatus.AVAILABLE) {
       throw AppError.conflict(`${title} is already available in Plex`, { reason: 'ALREADY_AVAILABLE' });
     }
+    if (mediaInfo?.status === MediaStatus.BLOCKLISTED) {
+      throw AppError.conflict(`${title} is blocklisted in Overseerr and cannot be requested`, { reason: 'BLOCKLISTED' });
+    }
 
-    const standing = (await this.repo.findActiveForMedia(input.mediaType, input.tmdbId)).filter(
+    const standing = standingFor(mediaInfo, await this.repo.findActiveForMedia(input.mediaType, input.tmdbId)).filter(
       (r) => input.mediaType === 'movie' || overlaps(r.seasons ?? null, input.seasons ?? null),
     );
     const own = standing.find((r) => r.userId === user.id);
     if (own) {
       throw AppError.conflict(`You already requested ${title}`, { reason: 'DUPLICATE_REQUEST', requestId: own.id });
     }
-    const requestedInOverseerr =
-      input.mediaType === 'movie' && (mediaInfo?.status === MediaStatus.PENDING || mediaInfo?.status === MediaStatus.PROCESSING);
-    if (standing.length || requestedInOverseerr) {
+    // Requests made in Overseerr itself are Overseerr's to judge (its 409 says so): its media status can be stale —
+    // PENDING after the last request was cancelled — while it accepts a new request.
+    if (standing.length) {
       throw AppError.conflict(`${title} has already been requested`, { reason: 'ALREADY_REQUESTED' });
     }
 

@@ -24,14 +24,19 @@ import statusFixture from './fixtures/overseerr-status.json';
 import tvFixture from './fixtures/overseerr-tv.json';
 import usersFixture from './fixtures/overseerr-users.json';
 import { FakeHttpServer, json, postJson, type FakeRequest, type FakeResponse } from './fake-server';
+import { admit, findRoute } from './overseerr-spec';
 
-export const MEDIA_STATUS_NAMES = ['', 'UNKNOWN', 'PENDING', 'PROCESSING', 'PARTIALLY_AVAILABLE', 'AVAILABLE'] as const;
+/** Seerr's MediaStatus names (1–7): BLOCKLISTED may not be requested; DELETED (gone from Plex) may be requested again. */
+export const MEDIA_STATUS_NAMES = ['', 'UNKNOWN', 'PENDING', 'PROCESSING', 'PARTIALLY_AVAILABLE', 'AVAILABLE', 'BLOCKLISTED', 'DELETED'] as const;
 export const Permission = {
   ADMIN: 2,
   MANAGE_USERS: 8,
   MANAGE_REQUESTS: 16,
   REQUEST: 32,
   AUTO_APPROVE: 128,
+  REQUEST_4K: 1024,
+  REQUEST_4K_MOVIE: 2048,
+  REQUEST_4K_TV: 4096,
   MANAGE_ISSUES: 1_048_576,
   VIEW_ISSUES: 2_097_152,
   CREATE_ISSUES: 4_194_304,
@@ -72,6 +77,7 @@ interface RequestState {
   status: number;
   type: MediaType;
   tmdbId: number;
+  is4k: boolean;
   seasons: number[];
   requestedBy: number;
   modifiedBy: number | null;
@@ -172,12 +178,7 @@ export class FakeOverseerr extends FakeHttpServer {
 
     this.route('GET', '/api/v1/status', () => json(200, statusFixture));
     this.api('GET', '/api/v1/search', (req) => {
-      const q = req.query.query;
-      if (!q)
-        return json(400, {
-          message: 'query is required',
-          errors: [{ path: '.query.query', message: "must have required property 'query'" }],
-        });
+      const q = req.query.query!;
       const page = Math.max(1, Number(req.query.page ?? 1));
       const matches = searchFixture.filter((r) => {
         const t = ((r as { title?: string }).title ?? (r as { name?: string }).name ?? '').toLowerCase();
@@ -226,7 +227,8 @@ export class FakeOverseerr extends FakeHttpServer {
       if (!r) return json(404, { message: 'Request not found.' });
       this.requestsById.delete(r.id);
       const m = this.media.get(`${r.type}:${r.tmdbId}`);
-      if (m && m.status === 2 && ![...this.requestsById.values()].some((o) => o.type === r.type && o.tmdbId === r.tmdbId)) m.status = 1;
+      // Seerr resets the media only when no request for it is left at all (a declined one keeps it PENDING).
+      if (m && m.status !== 5 && ![...this.requestsById.values()].some((o) => o.type === r.type && o.tmdbId === r.tmdbId)) m.status = 1;
       return { status: 204 };
     });
     this.api('GET', '/api/v1/user', (req, actor) => {
@@ -250,9 +252,9 @@ export class FakeOverseerr extends FakeHttpServer {
         (actor.permissions & Permission.ADMIN) !== 0 ||
         (actor.permissions & (Permission.MANAGE_USERS | Permission.MANAGE_REQUESTS)) ===
           (Permission.MANAGE_USERS | Permission.MANAGE_REQUESTS);
-      if (id !== actor.id && !manages) return json(403, { message: "You do not have permission to view this user's requests." });
+      if (id !== actor.id && !manages) return json(403, { message: "You do not have permission to view this user's request limits." });
       const user = this.users.find((u) => u.id === id);
-      if (!user) return json(404, { message: 'User not found.' });
+      if (!user) return json(404, { message: `Could not find any entity of type "User" matching: {\n    "where": {\n        "id": ${id}\n    }\n}` });
       return json(200, { movie: this.quotaOf(user, 'movie'), tv: this.quotaOf(user, 'tv') });
     });
 
@@ -262,18 +264,17 @@ export class FakeOverseerr extends FakeHttpServer {
       const skip = Number(req.query.skip ?? 0);
       const mayView = this.hasAny(actor, Permission.MANAGE_ISSUES | Permission.VIEW_ISSUES);
       if (!mayView && !this.hasAny(actor, Permission.CREATE_ISSUES)) return json(403, FORBIDDEN);
-      const createdBy = req.query.createdBy ? Number(req.query.createdBy) : undefined;
-      if (!mayView && createdBy !== undefined && createdBy !== actor.id) return json(403, FORBIDDEN);
-      const owner = mayView ? createdBy : actor.id;
-      const filter = req.query.filter ?? 'all';
+      // No user filter gets this far (the description has none); without VIEW/MANAGE_ISSUES a member sees only their own.
+      const owner = mayView ? undefined : actor.id;
+      const filter = req.query.filter;
       const all = [...this.issuesById.values()]
         .filter((i) => owner === undefined || i.createdBy === owner)
         .filter((i) => filter === 'all' || (filter === 'open' ? i.status === 1 : i.status === 2))
         .sort((a, b) => (req.query.sort === 'modified' ? b.updatedAt.localeCompare(a.updatedAt) || b.id - a.id : b.id - a.id));
       return json(200, {
         pageInfo: { pages: Math.ceil(all.length / take), pageSize: take, results: all.length, page: Math.ceil(skip / take) + 1 },
-        // Overseerr's list carries no comments (Seerr's does).
-        results: all.slice(skip, skip + take).map((i) => this.issueBody(i, false)),
+        // Seerr's list carries the comments without their authors, and who last changed the issue.
+        results: all.slice(skip, skip + take).map((i) => this.issueBody(i, 'list')),
       });
     });
     this.api('GET', '/api/v1/issue/:id', (req, actor) => {
@@ -283,7 +284,7 @@ export class FakeOverseerr extends FakeHttpServer {
       if (!issue) return json(500, { message: 'Issue not found.' });
       if (issue.createdBy !== actor.id && !this.hasAny(actor, Permission.MANAGE_ISSUES | Permission.VIEW_ISSUES))
         return json(403, FORBIDDEN);
-      return json(200, this.issueBody(issue, true));
+      return json(200, this.issueBody(issue, 'single'));
     });
     this.api('POST', '/api/v1/issue/:id/comment', async (req, actor) => {
       if (!this.hasAny(actor, Permission.MANAGE_ISSUES | Permission.CREATE_ISSUES)) return json(403, FORBIDDEN);
@@ -296,7 +297,7 @@ export class FakeOverseerr extends FakeHttpServer {
       if (typeof message !== 'string' || message === '')
         return json(400, { message: 'request.body should have required property message' });
       await this.addComment(issue, actor.id, message);
-      return json(200, this.issueBody(issue, true));
+      return json(200, this.issueBody(issue, 'changed'));
     });
     this.api('POST', '/api/v1/issue/:id/:status', async (req, actor) => {
       if (!this.hasAny(actor, Permission.MANAGE_ISSUES | Permission.CREATE_ISSUES)) return json(403, FORBIDDEN);
@@ -307,7 +308,7 @@ export class FakeOverseerr extends FakeHttpServer {
       }
       if (req.params.status !== 'open' && req.params.status !== 'resolved') return json(400, { message: 'Bad status parameter.' });
       await this.setIssueStatus(issue, req.params.status === 'resolved' ? 2 : 1, actor.id);
-      return json(200, this.issueBody(issue, true));
+      return json(200, this.issueBody(issue, 'changed'));
     });
 
     this.route('POST', '/__test/webhook', (req) => {
@@ -363,6 +364,15 @@ export class FakeOverseerr extends FakeHttpServer {
   setQuota(userId: number, mediaType: MediaType, quota: FakeQuota | undefined): void {
     if (quota) this.quotas.set(`${userId}:${mediaType}`, quota);
     else this.quotas.delete(`${userId}:${mediaType}`);
+  }
+
+  /** Sets a title's media status the way Seerr's own jobs do (7 DELETED: gone from Plex; 6 BLOCKLISTED), without a webhook. */
+  setTitleStatus(mediaType: MediaType, tmdbId: number, status: number): void {
+    const key = `${mediaType}:${tmdbId}`;
+    const m = this.media.get(key) ?? { id: this.nextMediaId++, mediaType, tmdbId, status: 1, seasons: [] };
+    m.status = status;
+    if (status === 7) m.ratingKey = null;
+    this.media.set(key, m);
   }
 
   /** Moves a request's creation `days` into the past (it stops counting against a quota of fewer days). */
@@ -651,12 +661,14 @@ export class FakeOverseerr extends FakeHttpServer {
     const bypass = (user.permissions & (Permission.ADMIN | Permission.MANAGE_USERS)) !== 0;
     const set = this.quotas.get(`${user.id}:${type}`);
     const since = Date.now() - (set?.days ?? 0) * DAY_MS;
-    const used = set
-      ? [...this.requestsById.values()]
-          .filter((r) => r.requestedBy === user.id && r.type === type && r.status !== 3 && Date.parse(r.createdAt) > since)
-          .reduce((n, r) => n + (type === 'tv' ? r.seasons.length : 1), 0)
-      : 0;
-    if (bypass) return { days: set?.days ?? 0, limit: 0, used, restricted: false };
+    const used =
+      set && !bypass
+        ? [...this.requestsById.values()]
+            .filter((r) => r.requestedBy === user.id && r.type === type && r.status !== 3 && Date.parse(r.createdAt) > since)
+            .reduce((n, r) => n + (type === 'tv' ? r.seasons.length : 1), 0)
+        : 0;
+    // Seerr counts nothing without a limit; its answers: {limit: 0, …} for those who bypass, no limit at all otherwise.
+    if (bypass) return { ...(set ? { days: set.days } : {}), limit: 0, used, restricted: false };
     if (!set) return { used, restricted: false };
     const remaining = Math.max(0, set.limit - used);
     return { days: set.days, limit: set.limit, used, remaining, restricted: remaining <= 0 };
@@ -685,7 +697,7 @@ export class FakeOverseerr extends FakeHttpServer {
     this.issuesById.set(issue.id, issue);
     if (this.notifyOnCreate) void this.notifyIssue('ISSUE_CREATED', issue);
     // Overseerr answers 200 here (its API description says 201).
-    return json(200, this.issueBody(issue, true));
+    return json(200, this.issueBody(issue, 'single'));
   }
 
   private async addComment(issue: IssueState, userId: number, message: string): Promise<number | undefined> {
@@ -708,7 +720,13 @@ export class FakeOverseerr extends FakeHttpServer {
     return issue;
   }
 
-  private issueBody(issue: IssueState, withComments: boolean): Record<string, unknown> {
+  /**
+   * An issue as Seerr serialises it, which depends on the answer: GET
+   * /issue/{id} and the POST /issue answer (`single`) carry no `modifiedBy`
+   * at all; the answers of a comment or status change (`changed`) and the
+   * list do; the list's comments have no `user`.
+   */
+  private issueBody(issue: IssueState, kind: 'single' | 'changed' | 'list'): Record<string, unknown> {
     const m = this.media.get(issue.mediaKey)!;
     const person = (id: number | null) => {
       const u = id === null ? undefined : this.users.find((x) => x.id === id);
@@ -724,18 +742,14 @@ export class FakeOverseerr extends FakeHttpServer {
       updatedAt: issue.updatedAt,
       media: this.mediaBody(m),
       createdBy: person(issue.createdBy),
-      modifiedBy: person(issue.modifiedBy),
-      ...(withComments
-        ? {
-            comments: issue.comments.map((c) => ({
-              id: c.id,
-              message: c.message,
-              createdAt: c.createdAt,
-              updatedAt: c.updatedAt,
-              user: person(c.userId),
-            })),
-          }
-        : {}),
+      ...(kind === 'single' ? {} : { modifiedBy: person(issue.modifiedBy) }),
+      comments: issue.comments.map((c) => ({
+        id: c.id,
+        message: c.message,
+        createdAt: c.createdAt,
+        updatedAt: c.updatedAt,
+        ...(kind === 'list' ? {} : { user: person(c.userId) }),
+      })),
     };
   }
 
@@ -747,7 +761,13 @@ export class FakeOverseerr extends FakeHttpServer {
   }
 
   private api(method: string, path: string, handler: (req: FakeRequest, actor: FixtureUser) => FakeResponse | Promise<FakeResponse>): void {
+    // Every route the fake serves is in the described table, so its validation applies to all of them.
+    if (!findRoute(method, path.replace(/:\w+/g, '1'))) throw new Error(`${method} ${path} is not in the Overseerr route table`);
     this.route(method, path, (req) => {
+      // Like Seerr, the request is checked against the API description before anything else (even the API key).
+      const admitted = admit(req);
+      if ('refusal' in admitted) return json(admitted.refusal.status, admitted.refusal.body);
+      req = { ...req, query: admitted.query };
       const key = Object.entries(req.headers).find(([k]) => k.toLowerCase() === 'x-api-key')?.[1];
       if (key !== this.apiKey) return json(403, FORBIDDEN);
       const actingAs = req.headers['x-api-user'];
@@ -798,34 +818,49 @@ export class FakeOverseerr extends FakeHttpServer {
     };
   }
 
+  /**
+   * Seerr's MediaRequest.request, in its order: permission (4K separately),
+   * a used-up quota, the TMDB lookup (500 for an unknown id), a blocklisted
+   * title (403), then duplicates. A movie is a duplicate only when the FIRST
+   * request for it with the same `is4k` is neither declined nor completed —
+   * so a title whose last request was cancelled (deleted) is accepted again
+   * even while its media still says PENDING, and a body without `is4k`
+   * matches no earlier request at all. TV drops seasons already requested or
+   * present (any season status but UNKNOWN and DELETED); none left is a 202.
+   */
   private createRequest(req: FakeRequest, actor: FixtureUser): FakeResponse {
-    const body = req.body as { mediaType?: string; mediaId?: number; seasons?: number[] | 'all'; is4k?: boolean } | undefined;
-    if (!body || (body.mediaType !== 'movie' && body.mediaType !== 'tv') || typeof body.mediaId !== 'number') {
-      return json(400, { message: 'request.body.mediaType and mediaId are required', errors: [] });
-    }
+    // The route table already refused a body without mediaType or mediaId.
+    const body = req.body as { mediaType: MediaType; mediaId: number; seasons?: number[] | 'all'; is4k?: boolean };
     const type = body.mediaType;
+    const kind = type === 'movie' ? 'movie' : 'series';
+    const mayRequest = body.is4k
+      ? this.hasAny(actor, Permission.REQUEST_4K | (type === 'movie' ? Permission.REQUEST_4K_MOVIE : Permission.REQUEST_4K_TV))
+      : this.hasAny(actor, Permission.REQUEST);
+    if (!mayRequest) return json(403, { message: `You do not have permission to make ${body.is4k ? '4K ' : ''}${kind} requests.` });
+    const quota = this.quotaOf(actor, type);
+    if (quota.restricted) return json(403, { message: type === 'movie' ? 'Movie Quota exceeded.' : 'Series Quota exceeded.' });
     const details = this.fixtureDetails(type, body.mediaId);
     if (!details) return json(500, { message: 'Unable to retrieve media.' });
     const key = `${type}:${body.mediaId}`;
     let media = this.media.get(key);
-    const standing = [...this.requestsById.values()].filter((r) => r.type === type && r.tmdbId === body.mediaId && r.status !== 3);
+    if (media?.status === 6) return json(403, { message: 'This media is blocklisted.' });
+    const existing = [...this.requestsById.values()]
+      .filter((r) => r.type === type && r.tmdbId === body.mediaId && r.is4k === body.is4k)
+      .sort((a, b) => a.id - b.id);
     let seasons: number[] = [];
     if (type === 'movie') {
-      if (standing.length || media?.status === 5) return json(409, { message: 'Request for this media already exists.' });
+      const first = existing[0];
+      if (first && first.status !== 3 && first.status !== 5) return json(409, { message: 'Request for this media already exists.' });
     } else {
       const all = (details.seasons ?? []).map((s) => s.seasonNumber).filter((n) => n > 0);
       const wanted = body.seasons === 'all' || body.seasons === undefined ? all : body.seasons;
       const taken = new Set([
-        ...standing.flatMap((r) => r.seasons),
-        ...(media?.seasons ?? []).filter((s) => s.status === 5).map((s) => s.seasonNumber),
+        ...existing.filter((r) => r.status !== 3 && r.status !== 5).flatMap((r) => r.seasons),
+        ...(media?.seasons ?? []).filter((s) => s.status !== 1 && s.status !== 7).map((s) => s.seasonNumber),
       ]);
       seasons = wanted.filter((n) => !taken.has(n));
       if (seasons.length === 0) return json(202, { message: 'No seasons available to request' });
-    }
-    // Like Overseerr: a used-up quota, or a TV request for more seasons than are left, is a 403.
-    const quota = this.quotaOf(actor, type);
-    if (quota.restricted || (type === 'tv' && quota.remaining !== undefined && seasons.length > quota.remaining)) {
-      return json(403, { message: type === 'movie' ? 'Movie Quota exceeded.' : 'Series Quota exceeded.' });
+      if (quota.limit && seasons.length > (quota.remaining ?? 0)) return json(403, { message: 'Series Quota exceeded.' });
     }
     const autoApprove = (actor.permissions & (Permission.ADMIN | Permission.MANAGE_REQUESTS | Permission.AUTO_APPROVE)) !== 0;
     if (!media) {
@@ -838,6 +873,7 @@ export class FakeOverseerr extends FakeHttpServer {
       status: autoApprove ? 2 : 1,
       type,
       tmdbId: body.mediaId,
+      is4k: body.is4k ?? false,
       seasons,
       requestedBy: actor.id,
       modifiedBy: autoApprove ? actor.id : null,
@@ -854,10 +890,12 @@ export class FakeOverseerr extends FakeHttpServer {
     const m = this.media.get(`${r.type}:${r.tmdbId}`);
     if (!m) return;
     if (m.status !== 5 || status === 5) m.status = status;
+    // Seerr has season rows only once a scan saw the seasons (partly) available; a decline resets them.
     for (const n of r.seasons) {
+      if (status !== 1 && status < 4) continue;
       const season = m.seasons.find((s) => s.seasonNumber === n);
       if (season) season.status = status;
-      else m.seasons.push({ seasonNumber: n, status });
+      else if (status >= 4) m.seasons.push({ seasonNumber: n, status });
     }
     r.updatedAt = new Date().toISOString();
   }
@@ -881,7 +919,7 @@ export class FakeOverseerr extends FakeHttpServer {
       id: r.id,
       status: r.status,
       type: r.type,
-      is4k: false,
+      is4k: r.is4k,
       isAutoRequest: false,
       serverId: null,
       profileId: null,
