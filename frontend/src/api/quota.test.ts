@@ -32,4 +32,12 @@ describe('quota badge', () => {
       description: `You have used your 5 movie requests for the last 7 days; the next one frees up on ${when}.`,
     });
   });
+
+  it('says "request" for a quota of one', () => {
+    const one = { limit: 1, days: 7, used: 0, remaining: 1, nextFreeAt: null };
+    expect(quotaBadge({ movie: one, tv: one }, 'movie')?.description).toBe('1 of your 1 movie request left for the last 7 days.');
+    expect(quotaBadge({ movie: null, tv: { ...one, used: 1, remaining: 0 } }, 'tv')?.description).toBe(
+      'You have used your 1 TV season request for the last 7 days.',
+    );
+  });
 });

@@ -18,7 +18,7 @@ export interface QuotaBadge {
 export function quotaBadge(quota: RequestQuota | undefined, mediaType: MediaType): QuotaBadge | null {
   const standing: QuotaStanding | null | undefined = quota?.[mediaType];
   if (!standing) return null;
-  const unit = mediaType === 'movie' ? 'movie requests' : 'TV season requests';
+  const unit = `${mediaType === 'movie' ? 'movie' : 'TV season'} request${standing.limit === 1 ? '' : 's'}`;
   const period = standing.days === 1 ? 'day' : `${standing.days} days`;
   if (standing.remaining === 0) {
     const when = standing.nextFreeAt ? dateOnly.format(new Date(standing.nextFreeAt)) : null;

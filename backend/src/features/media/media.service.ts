@@ -44,7 +44,8 @@ export class MediaService {
     return {
       page: raw.page,
       totalPages: raw.totalPages,
-      totalResults: raw.totalResults,
+      // People are left out, so they do not count either (exact for a single page, the best estimate beyond).
+      totalResults: Math.max(titles.length, raw.totalResults - (raw.results.length - titles.length)),
       results: titles.map((t) =>
         this.summary(user, t.mediaType, t.id, {
           title: (t.mediaType === 'movie' ? t.title : t.name) ?? t.title ?? t.name ?? '',

@@ -39,7 +39,9 @@ function isoOrNull(value: string | null | undefined): string | null {
  * same show are left out). Null for a movie with nothing queued. (Overseerr sends `[]` when nothing is queued; older
  * versions and restarts may omit the field.)
  */
-export function progressFromOverseerr(request: Pick<OverseerrMediaRequest, 'type' | 'status' | 'seasons' | 'media'>): DownloadProgress | null {
+export function progressFromOverseerr(
+  request: Pick<OverseerrMediaRequest, 'type' | 'status' | 'seasons' | 'media'>,
+): DownloadProgress | null {
   // The queue belongs to the media, not the request: a TV request shows only its own seasons' episodes.
   const requested = new Set((request.seasons ?? []).map((s) => s.seasonNumber));
   const queue = (request.media.downloadStatus ?? []).filter(

@@ -99,7 +99,7 @@ export class RequestQuotas {
       logger().debug({ event: 'quota.read_failed', err: err instanceof Error ? err.message : String(err) }, 'Could not read the quota');
     }
     if (!standing) return refused;
-    const what = mediaType === 'movie' ? 'movie requests' : 'TV season requests';
+    const what = `${mediaType === 'movie' ? 'movie' : 'TV season'} request${standing.limit === 1 ? '' : 's'}`;
     const period = standing.days === 1 ? 'the last day' : `the last ${standing.days} days`;
     const next = standing.nextFreeAt ? `; the next one frees up on ${formatWhen(standing.nextFreeAt)}` : '';
     const message =

@@ -130,6 +130,9 @@ export class RequestsService {
         overseerrUserId,
       );
     } catch (err) {
+      // Overseerr refused or failed: what it knows of the title may have changed (someone else requested it), so the
+      // cached details must not keep showing the old availability.
+      await this.media.invalidate(input.mediaType, input.tmdbId);
       if (err instanceof AppError && err.code === 'QUOTA_EXCEEDED') {
         const seasonsAsked =
           details.mediaType === 'tv' ? (input.seasons?.length ?? details.tv.seasons.filter((s) => s.seasonNumber > 0).length) : undefined;

@@ -27,7 +27,16 @@ import { FakeHttpServer, json, postJson, type FakeRequest, type FakeResponse } f
 import { admit, findRoute } from './overseerr-spec';
 
 /** Seerr's MediaStatus names (1–7): BLOCKLISTED may not be requested; DELETED (gone from Plex) may be requested again. */
-export const MEDIA_STATUS_NAMES = ['', 'UNKNOWN', 'PENDING', 'PROCESSING', 'PARTIALLY_AVAILABLE', 'AVAILABLE', 'BLOCKLISTED', 'DELETED'] as const;
+export const MEDIA_STATUS_NAMES = [
+  '',
+  'UNKNOWN',
+  'PENDING',
+  'PROCESSING',
+  'PARTIALLY_AVAILABLE',
+  'AVAILABLE',
+  'BLOCKLISTED',
+  'DELETED',
+] as const;
 export const Permission = {
   ADMIN: 2,
   MANAGE_USERS: 8,
@@ -254,7 +263,10 @@ export class FakeOverseerr extends FakeHttpServer {
           (Permission.MANAGE_USERS | Permission.MANAGE_REQUESTS);
       if (id !== actor.id && !manages) return json(403, { message: "You do not have permission to view this user's request limits." });
       const user = this.users.find((u) => u.id === id);
-      if (!user) return json(404, { message: `Could not find any entity of type "User" matching: {\n    "where": {\n        "id": ${id}\n    }\n}` });
+      if (!user)
+        return json(404, {
+          message: `Could not find any entity of type "User" matching: {\n    "where": {\n        "id": ${id}\n    }\n}`,
+        });
       return json(200, { movie: this.quotaOf(user, 'movie'), tv: this.quotaOf(user, 'tv') });
     });
 

@@ -55,7 +55,11 @@ const paging = { take: num, skip: num };
 
 export const OVERSEERR_ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/status' },
-  { method: 'GET', path: '/search', query: { query: { type: 'string', required: true }, page: { ...num, default: '1' }, language: { type: 'string' } } },
+  {
+    method: 'GET',
+    path: '/search',
+    query: { query: { type: 'string', required: true }, page: { ...num, default: '1' }, language: { type: 'string' } },
+  },
   { method: 'GET', path: '/movie/{movieId}', params: { movieId: num }, query: { language: { type: 'string' } } },
   { method: 'GET', path: '/tv/{tvId}', params: { tvId: num }, query: { language: { type: 'string' } } },
   {
@@ -172,7 +176,8 @@ export interface SpecViolation {
 }
 
 function typeError(value: unknown, type: BodyFieldType, fromQuery: boolean): string | undefined {
-  const isNumber = (v: unknown) => (fromQuery ? typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) : typeof v === 'number');
+  const isNumber = (v: unknown) =>
+    fromQuery ? typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) : typeof v === 'number';
   switch (type) {
     case 'number':
       return isNumber(value) ? undefined : 'must be number';
@@ -231,7 +236,8 @@ export function violations(
     const fields = body as Record<string, unknown>;
     for (const [name, value] of Object.entries(fields)) {
       const spec = route.body[name];
-      if (!spec) found.push({ path: `/body/${name}`, message: `must NOT have additional properties ('${name}' is neither declared nor read)` });
+      if (!spec)
+        found.push({ path: `/body/${name}`, message: `must NOT have additional properties ('${name}' is neither declared nor read)` });
       else found.push(...checkValue('body', name, value, spec, false));
     }
     for (const [name, spec] of Object.entries(route.body)) {
@@ -248,9 +254,10 @@ export function violations(
  */
 export function violationBody(found: SpecViolation[]): { message: string; errors: SpecViolation[] } {
   const first = found[0]!;
-  const message = first.message.startsWith('Unknown query parameter') || first.message.startsWith('Empty value found')
-    ? first.message
-    : `request${first.path} ${first.message}`;
+  const message =
+    first.message.startsWith('Unknown query parameter') || first.message.startsWith('Empty value found')
+      ? first.message
+      : `request${first.path} ${first.message}`;
   return { message, errors: found };
 }
 
