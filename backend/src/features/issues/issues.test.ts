@@ -171,4 +171,46 @@ describe('problem reports', () => {
     expect(stranger).toBe(200);
     expect(pushed).toHaveLength(3);
   });
+
+  it("lists, opens and answers reports filed in Overseerr itself, only the member's own even when they may view everyone's", async () => {
+    const fileInOverseerr = async (email: string, mediaId: number, message: string) => {
+      const res = await fetch(`${up.overseerr.url}/api/v1/issue`, {
+        method: 'POST',
+        headers: { 'X-Api-Key': up.overseerr.apiKey, 'X-API-User': String(up.overseerr.userId(email)), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ issueType: 1, message, mediaId }),
+      });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { id: number }).id;
+    };
+    // Alice may see every issue in Overseerr (VIEW_ISSUES): its list then carries carol's too.
+    up.overseerr.setPermissions(
+      up.overseerr.userId('alice@example.com'),
+      Permission.REQUEST | Permission.CREATE_ISSUES | Permission.VIEW_ISSUES,
+    );
+    const carols = await fileInOverseerr('carol@example.com', 12, 'Stutters in the lobby scene.');
+    const alices = await fileInOverseerr('alice@example.com', 20, 'Episode 3 is the wrong language.');
+
+    const mine = await request(t.app).get('/api/v1/issues').set('Cookie', alice.cookie);
+    expect(mine.status).toBe(200);
+    const ids = mine.body.issues.map((i: { id: number }) => i.id);
+    expect(ids).toContain(alices);
+    expect(ids).not.toContain(carols);
+    expect(mine.body.issues.find((i: { id: number }) => i.id === alices)).toMatchObject({ title: 'Severance', status: 'open' });
+    // Overseerr refuses a user filter it does not declare; MediaNest never sends one.
+    expect(up.overseerr.requestsTo('/api/v1/issue', 'GET').filter((r) => 'createdBy' in r.query)).toEqual([]);
+
+    const page = await request(t.app).get(`/api/v1/issues/${alices}`).set('Cookie', alice.cookie);
+    expect(page.status).toBe(200);
+    expect(page.body.issue.comments.map((c: { message: string }) => c.message)).toEqual(['Episode 3 is the wrong language.']);
+    const reply = await request(t.app).post(`/api/v1/issues/${alices}/comments`).set('Cookie', alice.cookie).send({ message: 'Season 1.' });
+    expect(reply.status).toBe(200);
+    expect((await request(t.app).get(`/api/v1/issues/${carols}`).set('Cookie', alice.cookie)).status).toBe(404);
+
+    // Resolved by the owner: the report page names them like the list, though Overseerr's GET /issue/{id} does not say.
+    await up.overseerr.resolveIssue(alices, 1);
+    const listed = await request(t.app).get('/api/v1/issues').set('Cookie', alice.cookie);
+    expect(listed.body.issues.find((i: { id: number }) => i.id === alices)).toMatchObject({ status: 'resolved', resolvedBy: 'owner' });
+    const resolved = await request(t.app).get(`/api/v1/issues/${alices}`).set('Cookie', alice.cookie);
+    expect(resolved.body.issue).toMatchObject({ status: 'resolved', resolvedBy: 'owner' });
+  });
 });
