@@ -444,10 +444,13 @@ export class FakeOverseerr extends FakeHttpServer {
 
   /**
    * A library scan found the title: media → AVAILABLE with its Plex
-   * `ratingKey`, the download queue is empty, MEDIA_AVAILABLE is sent.
+   * `ratingKey`, the request COMPLETED, the download queue is empty,
+   * MEDIA_AVAILABLE is sent.
    */
   async markAvailable(id: number, ratingKey = String(50_000 + id)): Promise<number | undefined> {
     const r = this.mustGet(id);
+    // Seerr completes the request (5) once its media is available; it then no longer blocks a new request.
+    r.status = 5;
     this.setMediaStatus(r, 5);
     const m = this.mediaOf(r);
     m.ratingKey = ratingKey;
