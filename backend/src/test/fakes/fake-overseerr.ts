@@ -829,7 +829,9 @@ export class FakeOverseerr extends FakeHttpServer {
     const requests = [...this.requestsById.values()].filter((r) => r.type === m.mediaType && r.tmdbId === m.tmdbId);
     return {
       ...this.mediaBody(m),
-      ...(withRequests ? { requests: requests.map((r) => this.requestBody(r, false)), issues: [] } : {}),
+      // Search results carry `requests: []` whatever the title has; title details carry them.
+      requests: withRequests ? requests.map((r) => this.requestBody(r, false)) : [],
+      ...(withRequests ? { issues: [] } : {}),
     };
   }
 
