@@ -6,6 +6,7 @@ import type { DomainEvents } from '../../realtime/events';
 import { createUser } from '../../test/auth-helpers';
 import { createTestApp, type TestApp } from '../../test/context';
 import { FAKE_WEBHOOK_SECRET, listen, startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
+import { waitFor } from '../../test/tcp-proxy';
 
 let up: Upstreams;
 let t: TestApp;
@@ -59,8 +60,10 @@ describe('Overseerr webhook', () => {
     const stop = t.container.events.subscribe('request.updated', (e) => updates.push(e));
     const availableBefore = await counted('available');
     try {
+      // Like Seerr, MEDIA_APPROVED says media "PENDING" (sent before the media is updated): approved at once, and
+      // processing as soon as the media is, from the follow-up read (no request-progress job runs in this test).
       expect(await up.overseerr.approve(ours.overseerrId)).toBe(200);
-      expect(await statusOf(ours.id)).toBe('processing');
+      await waitFor(async () => (await statusOf(ours.id)) === 'processing', 10_000);
       expect(await up.overseerr.markAvailable(ours.overseerrId)).toBe(200);
       expect(await statusOf(ours.id)).toBe('available');
     } finally {
