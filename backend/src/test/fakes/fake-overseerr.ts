@@ -858,11 +858,17 @@ export class FakeOverseerr extends FakeHttpServer {
       updatedAt: now,
     };
     this.requestsById.set(r.id, r);
-    this.setMediaStatus(r, autoApprove ? 3 : 2);
+    // Like Seerr, the media stays PENDING in the webhook and the 201 of an auto-approved request; it turns PROCESSING just after.
+    this.setMediaStatus(r, 2);
+    const answer = () => {
+      const created = json(201, this.requestBody(r));
+      if (autoApprove) this.setMediaStatus(r, 3);
+      return created;
+    };
     const notification = autoApprove ? 'MEDIA_AUTO_APPROVED' : 'MEDIA_PENDING';
-    if (this.notifyOnCreate === 'before-response') return this.notify(notification, r).then(() => json(201, this.requestBody(r)));
+    if (this.notifyOnCreate === 'before-response') return this.notify(notification, r).then(answer);
     if (this.notifyOnCreate) void this.notify(notification, r);
-    return json(201, this.requestBody(r));
+    return answer();
   }
 
   private setMediaStatus(r: RequestState, status: number): void {
