@@ -1,11 +1,16 @@
 /**
  * MediaNest's background jobs (run by the web process, or by the separate
  * worker process when JOBS_MODE=web splits them off):
- * - `request-sync` every 5 min: asks Overseerr about requests still in
- *   progress (the safety net for Overseerr's never-retried webhooks);
- * - `request-progress` every 60 s (the pace at which Overseerr itself reads
- *   the Radarr/Sonarr queues): download progress, approvals with who made
- *   them, availability with the Plex item, pushed to browsers on change;
+ * - `request-sync` every REQUEST_SYNC_INTERVAL_SECONDS (60 s): asks Overseerr
+ *   about requests still in progress (the safety net for Overseerr's
+ *   never-retried, sometimes early webhooks);
+ * - `request-progress` every REQUEST_PROGRESS_INTERVAL_SECONDS (60 s, the pace
+ *   at which Overseerr itself reads the Radarr/Sonarr queues): download
+ *   progress, approvals with who made them, availability with the Plex item,
+ *   pushed to browsers on change;
+ * - `issue-sync` every ISSUE_SYNC_INTERVAL_SECONDS (60 s): comments, resolution
+ *   and reopening of problem reports with recent activity (ISSUE_COMMENT
+ *   webhooks get lost);
  * - `service-health` every 60 s (SERVICE_CHECK_INTERVAL_SECONDS): probes Plex, Overseerr and the admin's extra
  *   URLs, records the results and announces status changes;
  * - `plex-sync` every 15 min: refreshes the cached Plex library;
@@ -14,6 +19,7 @@
  * The collaborators are typed here by the one call each job makes, so a job is
  * defined exactly when the container provides its target.
  */
+import type { Config } from './config';
 import type { ServiceStatusService } from './features/services/service-status.service';
 import { probeTargets, type ProbeSources } from './features/services/service-probes';
 import { logger } from './observability/logging/logger';
@@ -21,8 +27,9 @@ import type { AttemptInfo, JobQueue } from './jobs/job-queue';
 import { notificationChannelKinds } from './db/schema';
 import { deliveryQueue } from './features/notifications/notifications.service';
 
-export const REQUEST_SYNC_EVERY_MS = 5 * 60_000;
+export const REQUEST_SYNC_EVERY_MS = 60_000;
 export const REQUEST_PROGRESS_EVERY_MS = 60_000;
+export const ISSUE_SYNC_EVERY_MS = 60_000;
 export const SERVICE_HEALTH_EVERY_MS = 60_000;
 export const PLEX_SYNC_EVERY_MS = 15 * 60_000;
 export const NOTIFY_SWEEP_EVERY_MS = 60_000;
@@ -31,6 +38,11 @@ export const NOTIFY_SWEEP_EVERY_MS = 60_000;
 export interface RequestSyncTarget {
   syncPending(): Promise<{ checked: number; updated: number }>;
   refreshProgress(): Promise<{ checked: number; changed: number }>;
+}
+
+/** The problem reports' Overseerr reconciliation. */
+export interface IssueSyncTarget {
+  reconcileRecent(): Promise<{ checked: number; changed: number }>;
 }
 
 /** The library service's cache refresh. */
@@ -47,23 +59,28 @@ export interface NotificationDeliveryTarget {
 
 export interface BackgroundJobDeps extends ProbeSources {
   jobs: JobQueue;
-  /** SERVICE_CHECK_INTERVAL_SECONDS: the service-health job's period (default SERVICE_HEALTH_EVERY_MS). */
-  config?: { SERVICE_CHECK_INTERVAL_SECONDS: number };
+  /** The jobs' periods (defaults: the *_EVERY_MS constants above). */
+  config?: Pick<
+    Config,
+    'SERVICE_CHECK_INTERVAL_SECONDS' | 'REQUEST_PROGRESS_INTERVAL_SECONDS' | 'REQUEST_SYNC_INTERVAL_SECONDS' | 'ISSUE_SYNC_INTERVAL_SECONDS'
+  >;
   serviceStatus: ServiceStatusService;
   requests?: RequestSyncTarget;
+  issues?: IssueSyncTarget;
   library?: LibraryCacheTarget;
   notifications?: NotificationDeliveryTarget;
 }
 
 /** Defines the jobs whose targets exist; returns the queue names defined. */
 export function defineBackgroundJobs(deps: BackgroundJobDeps): string[] {
-  const { jobs, serviceStatus, requests, library, notifications } = deps;
+  const { jobs, serviceStatus, requests, issues, library, notifications, config } = deps;
   const defined: string[] = [];
+  const every = (seconds: number | undefined, fallbackMs: number) => (seconds === undefined ? fallbackMs : Math.round(seconds * 1000));
 
   jobs.define({
     queue: 'service-health',
     jobType: 'probe-services',
-    everyMs: deps.config ? deps.config.SERVICE_CHECK_INTERVAL_SECONDS * 1000 : SERVICE_HEALTH_EVERY_MS,
+    everyMs: every(config?.SERVICE_CHECK_INTERVAL_SECONDS, SERVICE_HEALTH_EVERY_MS),
     attempts: 2,
     backoffMs: 5_000,
     run: async () => {
@@ -77,7 +94,7 @@ export function defineBackgroundJobs(deps: BackgroundJobDeps): string[] {
     jobs.define({
       queue: 'request-sync',
       jobType: 'sync-pending-requests',
-      everyMs: REQUEST_SYNC_EVERY_MS,
+      everyMs: every(config?.REQUEST_SYNC_INTERVAL_SECONDS, REQUEST_SYNC_EVERY_MS),
       attempts: 3,
       backoffMs: 10_000,
       run: async () => {
@@ -91,7 +108,7 @@ export function defineBackgroundJobs(deps: BackgroundJobDeps): string[] {
     jobs.define({
       queue: 'request-progress',
       jobType: 'refresh-request-progress',
-      everyMs: REQUEST_PROGRESS_EVERY_MS,
+      everyMs: every(config?.REQUEST_PROGRESS_INTERVAL_SECONDS, REQUEST_PROGRESS_EVERY_MS),
       attempts: 1,
       backoffMs: 10_000,
       run: async () => {
@@ -103,6 +120,24 @@ export function defineBackgroundJobs(deps: BackgroundJobDeps): string[] {
       },
     });
     defined.push('request-progress');
+  }
+
+  if (issues) {
+    jobs.define({
+      queue: 'issue-sync',
+      jobType: 'reconcile-issues',
+      everyMs: every(config?.ISSUE_SYNC_INTERVAL_SECONDS, ISSUE_SYNC_EVERY_MS),
+      attempts: 1,
+      backoffMs: 10_000,
+      run: async () => {
+        const { checked, changed } = await issues.reconcileRecent();
+        logger()[changed > 0 ? 'info' : 'debug'](
+          { event: 'issues.synced', checked, changed },
+          `Problem report sync: ${changed} of ${checked} reports changed`,
+        );
+      },
+    });
+    defined.push('issue-sync');
   }
 
   if (library) {

@@ -94,6 +94,14 @@ export const envSchema = z.object({
     .positive()
     .max(24 * 365)
     .default(24),
+  /** How often approved and processing requests are read from Overseerr (download progress, processing, availability). */
+  REQUEST_PROGRESS_INTERVAL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).min(0.05).max(3_600).default(60),
+  /** How often every unsettled request is reconciled with Overseerr (approval, decline, cancellation): the net under lost webhooks. */
+  REQUEST_SYNC_INTERVAL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).min(0.05).max(3_600).default(60),
+  /** After MEDIA_APPROVED while the media is not PROCESSING yet (Overseerr notifies before it updates the media): first re-read after this long, doubling, up to 5 times. */
+  REQUEST_FOLLOW_UP_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).min(0.01).max(300).default(5),
+  /** How often recently active problem reports are reconciled with Overseerr (comments, resolved, reopened): ISSUE_COMMENT webhooks get lost. */
+  ISSUE_SYNC_INTERVAL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).min(0.05).max(3_600).default(60),
   /** Per-attempt timeout of every call to Plex, plex.tv and Overseerr. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(50).max(120_000).default(10_000),
   /** "The host is gone": longest wait for an upstream connection and the first byte of its answer (capped at UPSTREAM_TIMEOUT_MS). */

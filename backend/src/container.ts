@@ -139,6 +139,7 @@ export async function createContainer(config: Config, options: IntegrationOption
     playLinks,
     config.REQUEST_STALLED_AFTER_HOURS * 3_600_000,
     new RequestQuotas(overseerr, overseerrUsers, cache),
+    config.REQUEST_FOLLOW_UP_SECONDS * 1000,
   );
   const library = new LibraryService(plex, cache, playLinks);
   const plexLogin = new PlexLoginService(plexTv, plex, users, cache, overseerrUsers);
@@ -206,6 +207,7 @@ export async function createContainer(config: Config, options: IntegrationOption
     notifications,
     async close() {
       stopNotifications();
+      requests.close();
       await jobs.close();
       await ops.stop();
       await coherence?.close();

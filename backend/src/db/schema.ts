@@ -165,6 +165,12 @@ export const mediaIssues = pgTable(
     title: text('title').notNull(),
     issueType: text('issue_type', { enum: issueTypes }).notNull(),
     status: text('status', { enum: issueStatuses }).notNull().default('open'),
+    /**
+     * The newest Overseerr comment id the member has been told about (or
+     * wrote): later comments by others are announced once. Null until the
+     * first reconciliation sets it without announcing (reports made before it existed).
+     */
+    lastCommentId: integer('last_comment_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -210,6 +210,8 @@ describe('the one HTTP client', () => {
     expect(fake.requests.length).toBe(before);
     expect(await callsCounted('flaky', 'rejected')).toBe(5);
     expect(lines.some((l) => l.includes('"event":"circuit_breaker.open"') && l.includes('"level":"warn"'))).toBe(true);
+    // A dependency's outage is a warning with a one-line reason: nothing at error level, no stack trace.
+    expect(lines.filter((l) => l.includes('"level":"error"') || l.includes('"stack"'))).toEqual([]);
 
     fake.recover();
     await until(async () => (await breakerGauge('overseerr')) === 2, 'half-open');

@@ -166,6 +166,9 @@ const mediaRequestSchema = z.looseObject({
   requestedBy: overseerrPersonSchema.nullish(),
   /** Who last approved or declined it (null while pending, or auto-approved requests in some versions). */
   modifiedBy: overseerrPersonSchema.nullish(),
+  /** ISO times; `updatedAt` moves when Overseerr approves or declines (the stall clock starts there). */
+  createdAt: z.string().optional(),
+  updatedAt: z.string().optional(),
 });
 export type OverseerrMediaRequest = z.infer<typeof mediaRequestSchema>;
 
@@ -454,12 +457,12 @@ export class OverseerrClient {
     return mine.slice(0, take);
   }
 
-  /** GET /issue/{id} as the member, with its comments. */
-  async issue(id: number, actAsUserId: number): Promise<OverseerrIssue> {
+  /** GET /issue/{id} as the member (or, without `actAsUserId`, as the API key's admin: the issue-sync job), with its comments. */
+  async issue(id: number, actAsUserId?: number): Promise<OverseerrIssue> {
     const body = await this.http.json<unknown>({
       operation: 'getIssue',
       path: `/api/v1/issue/${id}`,
-      headers: { 'X-API-User': String(actAsUserId) },
+      ...(actAsUserId === undefined ? {} : { headers: { 'X-API-User': String(actAsUserId) } }),
     });
     return parseUpstreamBody(issueSchema, body, this.http, 'getIssue');
   }

@@ -19,8 +19,9 @@
  *   (intermittent failures mixed with successes).
  * - Every transition sets `medianest_circuit_breaker_state{service}`
  *   (0 closed, 1 open, 2 half-open) and writes one log line (warn on open,
- *   info on half-open and close); opening is tracked as an application error
- *   and closing as the `service_recovery` feature.
+ *   info on half-open and close) and no stack: a dependency's outage (an
+ *   SMTP server down, Overseerr restarting) is not MediaNest's error. Closing
+ *   is tracked as the `service_recovery` feature.
  * - Errors that mark themselves `neutralForBreaker` (an upstream 4xx: the
  *   caller's problem, not the upstream's health) never count as failures.
  * - Recovery procedures run when a breaker opens (and again each time a
@@ -249,7 +250,6 @@ export class BreakerRegistry {
           ? `Circuit breaker for ${service} opened again: the trial call failed`
           : `Circuit breaker for ${service} opened: calls fail fast until it recovers`,
       );
-      analytics.trackError('system', 'circuit_breaker_open', new Error(`Circuit breaker opened for ${service}`));
       this.runRecovery(service, 'onOpen');
     } else if (state === 'half-open') {
       logger().info({ event: 'circuit_breaker.half_open', upstream: service }, `Circuit breaker for ${service} half-open: trying one call`);

@@ -26,6 +26,7 @@ import type { MediaService } from '../media/media.service';
 import type { OverseerrUserLinker } from '../media/overseerr-users';
 import type { ServiceStatusService } from '../services/service-status.service';
 import type { User } from '../users/users.repository';
+import { IssueReconciler } from './issue-reconcile';
 import type { MediaIssuesRepository } from './issues.repository';
 import { problemMessage } from './problem-context';
 import type {
@@ -68,14 +69,18 @@ export interface IssueNotification {
 }
 
 export class IssuesService {
+  private readonly reconciler: IssueReconciler;
+
   constructor(
     private readonly repo: MediaIssuesRepository,
     private readonly media: MediaService,
     private readonly overseerr: OverseerrClient | undefined,
     private readonly linker: OverseerrUserLinker | undefined,
     private readonly serviceStatus: ServiceStatusService,
-    private readonly events: EventBus,
-  ) {}
+    events: EventBus,
+  ) {
+    this.reconciler = new IssueReconciler(repo, overseerr, events);
+  }
 
   async create(user: User, input: CreateProblemInput): Promise<ProblemReportDetail> {
     const { overseerr, overseerrUserId } = await this.asMember(user);
@@ -117,6 +122,8 @@ export class IssuesService {
       title,
       issueType: input.issueType,
       status: 'open',
+      // The member's own first comment: only later comments by others are announced to them.
+      lastCommentId: (issue.comments ?? []).reduce((n, c) => Math.max(n, c.id), 0),
     });
     logger().info(
       { event: 'issue.reported', user_id: user.id, overseerr_issue_id: issue.id, issue_type: input.issueType, mediaType: input.mediaType },
@@ -212,24 +219,32 @@ export class IssuesService {
   }
 
   /**
-   * An ISSUE_* webhook: the member who reported it through MediaNest is told
-   * at once (`issue.updated`), and its stored status follows. False for
-   * issues not reported through MediaNest.
+   * An ISSUE_* webhook: a reason to read the report from Overseerr now, so the
+   * member who reported it through MediaNest hears at once what is new
+   * (`issue.updated`: comments by others, resolved, reopened; never their own
+   * comment echoed back, nor the report they just made). When Overseerr cannot
+   * be read, the status the webhook names is applied; its comment waits for
+   * the issue-sync job. False for issues not reported through MediaNest.
    */
   async applyNotification(n: IssueNotification): Promise<boolean> {
     const row = await this.repo.findByOverseerrId(n.overseerrIssueId);
     if (!row) return false;
-    const status = n.status === 'RESOLVED' ? 'resolved' : n.status === 'OPEN' ? 'open' : row.status;
-    if (status !== row.status) await this.repo.setStatus(row.id, status);
-    this.events.publish('issue.updated', {
-      issueId: row.overseerrIssueId,
-      userId: row.userId,
-      title: row.title,
-      change: n.change,
-      status,
-      comment: n.comment,
-    });
+    if (n.change === 'created') return true;
+    try {
+      await this.reconciler.reconcile(row);
+    } catch (err) {
+      logger().debug(
+        { event: 'issue.read_failed', overseerr_issue_id: row.overseerrIssueId, err: err instanceof Error ? err.message : String(err) },
+        'Could not read a problem report from Overseerr; using the webhook',
+      );
+      if (n.status) await this.reconciler.applyStatus(row, n.status === 'RESOLVED' ? 'resolved' : 'open');
+    }
     return true;
+  }
+
+  /** The issue-sync job: reports with recent activity reconciled with Overseerr. */
+  reconcileRecent(): Promise<{ checked: number; changed: number }> {
+    return this.reconciler.reconcileRecent();
   }
 
   private async asMember(user: User): Promise<{ overseerr: OverseerrClient; overseerrUserId: number }> {

@@ -1,11 +1,14 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defineBackgroundJobs } from '../../background-jobs';
+import { createJobQueue } from '../../jobs/create-job-queue';
 import type { DomainEvents } from '../../realtime/events';
 import { createUser } from '../../test/auth-helpers';
 import { createTestApp, type TestApp } from '../../test/context';
 import { Permission } from '../../test/fakes/fake-overseerr';
 import { FAKE_WEBHOOK_SECRET, listen, startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
 import { startInMemoryTracing, type InMemoryTracing } from '../../test/in-memory-tracing';
+import { waitFor } from '../../test/tcp-proxy';
 import { probeTargets } from '../services/service-probes';
 
 let tracing: InMemoryTracing;
@@ -170,6 +173,48 @@ describe('problem reports', () => {
     });
     expect(stranger).toBe(200);
     expect(pushed).toHaveLength(3);
+  });
+
+  it('reconciles by polling: a comment whose webhook Seerr lost reaches the member after the issue-sync run, their own echoed comment never does', async () => {
+    const aliceIssue = (await request(t.app).get('/api/v1/issues').set('Cookie', alice.cookie)).body.issues[0].id as number;
+    pushed.length = 0;
+    // Alice's own comment: Seerr echoes it as ISSUE_COMMENT, which must not come back to her as news.
+    const echoes = up.overseerr.webhookResults.length;
+    const own = await request(t.app)
+      .post(`/api/v1/issues/${aliceIssue}/comments`)
+      .set('Cookie', alice.cookie)
+      .send({ message: 'Still out of sync on my phone.' });
+    expect(own.status).toBe(200);
+    expect(up.overseerr.webhookResults.slice(echoes)).toEqual([{ type: 'ISSUE_COMMENT', status: 200 }]);
+    expect(pushed).toEqual([]);
+
+    // The owner answers, and Seerr never sends that ISSUE_COMMENT (it read the comment before saving it).
+    up.overseerr.issueCommentLoss.lose(up.overseerr.issueCommentLoss.count + 1);
+    expect(await up.overseerr.commentOnIssue(aliceIssue, 'Which phone app version?')).toBeUndefined();
+    expect(pushed).toEqual([]);
+
+    // The issue-sync job reads the report and tells alice, once.
+    const jobs = createJobQueue(t.config, t.container.redis);
+    try {
+      expect(defineBackgroundJobs({ ...t.container, jobs })).toContain('issue-sync');
+      await jobs.start({ process: true });
+      await waitFor(() => pushed.length > 0, 15_000);
+    } finally {
+      await jobs.close(2_000);
+    }
+    const answer = { issueId: aliceIssue, userId: alice.id, title: 'The Matrix', change: 'comment', status: 'open' };
+    expect(pushed).toEqual([{ ...answer, comment: { author: 'owner', message: 'Which phone app version?' } }]);
+    expect(await t.container.issues.reconcileRecent()).toMatchObject({ changed: 0 });
+    expect(pushed).toHaveLength(1);
+
+    // Resolved in Overseerr with no webhook at all: the next run says so, once; a late webhook adds nothing.
+    Object.assign(up.overseerr.issue(aliceIssue)!, { status: 2, modifiedBy: 1 });
+    expect(await t.container.issues.reconcileRecent()).toMatchObject({ changed: 1 });
+    expect(pushed.at(-1)).toMatchObject({ change: 'resolved', status: 'resolved', comment: null });
+    await up.overseerr.sendWebhook(up.overseerr.issueWebhookPayload('ISSUE_RESOLVED', aliceIssue));
+    expect(pushed).toHaveLength(2);
+    const shown = await request(t.app).get(`/api/v1/issues/${aliceIssue}`).set('Cookie', alice.cookie);
+    expect(shown.body.issue.status).toBe('resolved');
   });
 
   it("lists, opens and answers reports filed in Overseerr itself, only the member's own even when they may view everyone's", async () => {

@@ -1,8 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineBackgroundJobs } from '../../background-jobs';
-import { mediaRequests } from '../../db/schema';
+import { mediaRequestEvents, mediaRequests } from '../../db/schema';
 import { createJobQueue } from '../../jobs/create-job-queue';
 import { requestsStalled } from '../../observability/metrics/catalog';
 import type { DomainEvents } from '../../realtime/events';
@@ -79,10 +79,29 @@ async function show(id: number, cookie = alice.cookie): Promise<Detail> {
   return res.body.request as Detail;
 }
 
+/**
+ * The owner approves in Overseerr. Like Seerr, the fake sends MEDIA_APPROVED before the media turns
+ * PROCESSING; the follow-up read (REQUEST_FOLLOW_UP_SECONDS, fast in tests) brings "processing".
+ */
+async function approveInOverseerr(made: Detail): Promise<void> {
+  await up.overseerr.approve(made.overseerrId, 1);
+  await waitFor(async () => (await show(made.id, admin)).status === 'processing', 10_000);
+}
+
 const steps = (d: Detail) => d.timeline.map((e) => (e.actor ? `${e.step} by ${e.actor}` : e.step));
 
 async function stalledGauge(): Promise<number> {
   return (await requestsStalled.get()).values[0]?.value ?? 0;
+}
+
+/** Moves the request (and its "requested" step) back in time, as if it had been made that long ago. */
+async function madeHoursAgo(id: number, hours: number): Promise<void> {
+  const at = new Date(Date.now() - hours * 3_600_000);
+  await t.container.database.db.update(mediaRequests).set({ createdAt: at }).where(eq(mediaRequests.id, id));
+  await t.container.database.db
+    .update(mediaRequestEvents)
+    .set({ at })
+    .where(and(eq(mediaRequestEvents.requestId, id), eq(mediaRequestEvents.step, 'requested')));
 }
 
 /** Moves the request's approval back in time, as if it had waited that long. */
@@ -103,7 +122,7 @@ describe('request timeline', () => {
     const stop = t.container.events.subscribe('request.progress', (e) => progress.push(e));
     try {
       // The owner approves in Overseerr; the webhook names no approver, Overseerr's modifiedBy does.
-      await up.overseerr.approve(made.overseerrId, 1);
+      await approveInOverseerr(made);
       let d = await show(made.id);
       expect(d.status).toBe('processing');
       expect(steps(d)).toEqual(['requested by alice', 'approved by owner', 'processing']);
@@ -155,7 +174,7 @@ describe('request timeline', () => {
 
   it('shows a TV request per episode and per season while it downloads', async () => {
     const made = await ask(carol, { mediaType: 'tv', tmdbId: 1399, seasons: [1, 2] });
-    await up.overseerr.approve(made.overseerrId, 1);
+    await approveInOverseerr(made);
     up.overseerr.startDownload(made.overseerrId, { episodes: 2, size: 1_000_000_000 });
     up.overseerr.advanceDownload(made.overseerrId, 0.25);
     await t.container.requests.refreshProgress();
@@ -202,10 +221,16 @@ describe('request timeline', () => {
   it('records an approval the webhook missed when the request-sync job finds it', async () => {
     const made = await ask(carol, { mediaType: 'tv', tmdbId: 95396, seasons: [2] });
     up.overseerr.silentlySet(made.overseerrId, 2, 3);
+    // Requested 26 hours ago, approved in Overseerr 25 hours ago: the stall clock starts then, not when MediaNest heard of it.
+    await madeHoursAgo(made.id, 26);
+    const approvedAt = new Date(Date.now() - 25 * 3_600_000).toISOString();
+    up.overseerr.request(made.overseerrId)!.updatedAt = approvedAt;
     await t.container.requests.syncPending();
     const d = await show(made.id, carol.cookie);
     expect(d.status).toBe('processing');
     expect(d.timeline.map((e) => e.step)).toEqual(['requested', 'approved', 'processing']);
+    expect(d.timeline.find((e) => e.step === 'approved')?.at).toBe(approvedAt);
+    expect(d.stalled).toBe(true);
     expect(d.download!.seasons).toEqual([{ seasonNumber: 2, state: 'processing' }]);
   });
 });
@@ -214,7 +239,7 @@ describe('stalled requests', () => {
   it('marks an approved request with nothing downloading after the configured 24 h as stalled, on its page, in the admin list and in the gauge', async () => {
     const before = await stalledGauge();
     const made = await ask(alice, { mediaType: 'movie', tmdbId: 27205 });
-    await up.overseerr.approve(made.overseerrId, 1);
+    await approveInOverseerr(made);
     await approvedHoursAgo(made.id, 23);
     expect((await show(made.id)).stalled).toBe(false);
     await approvedHoursAgo(made.id, 25);
@@ -235,7 +260,7 @@ describe('stalled requests', () => {
 
   it('lets an administrator retry a stalled request in Overseerr, which restarts the clock', async () => {
     const made = await ask(alice, { mediaType: 'tv', tmdbId: 1399, seasons: [3] });
-    await up.overseerr.approve(made.overseerrId, 1);
+    await approveInOverseerr(made);
     const notStalled = await request(t.app)
       .post(`/api/v1/media/requests/${made.id}/retry`)
       .set('Cookie', admin)
@@ -275,7 +300,7 @@ describe('stalled requests', () => {
 
   it('lets an administrator retry a failed request, which goes back to processing', async () => {
     const made = await ask(alice, { mediaType: 'movie', tmdbId: 605 });
-    await up.overseerr.approve(made.overseerrId, 1);
+    await approveInOverseerr(made);
     await up.overseerr.failRequest(made.overseerrId);
     expect((await show(made.id)).status).toBe('failed');
     const retried = await request(t.app)

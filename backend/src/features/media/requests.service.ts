@@ -20,6 +20,7 @@ import type { User } from '../users/users.repository';
 import type { MediaService } from './media.service';
 import type { OverseerrUserLinker } from './overseerr-users';
 import type { RequestQuotas } from './request-quota';
+import { ApprovalFollowUps } from './approval-follow-up';
 import { ESTIMATE_WINDOW, estimateFrom } from './fulfilment-estimate';
 import { progressFromOverseerr } from './request-progress';
 import { standingFor, statusFromOverseerr } from './request-status';
@@ -38,6 +39,17 @@ export function isStalled(
     r.approvedAt.getTime() < now - stalledAfterMs &&
     (r.download?.items.length ?? 0) === 0
   );
+}
+
+/**
+ * When Overseerr last changed a request (its `updatedAt`, else `createdAt`):
+ * the stall clock of an approval starts there, not when MediaNest heard of it
+ * (a late poll or a lost webhook must not make a request look younger). A
+ * time in the future or unreadable is taken as now.
+ */
+export function overseerrChangedAt(upstream: Pick<OverseerrMediaRequest, 'updatedAt' | 'createdAt'> | undefined, now = new Date()): Date {
+  const ms = Date.parse(upstream?.updatedAt ?? upstream?.createdAt ?? '');
+  return Number.isNaN(ms) || ms > now.getTime() ? now : new Date(ms);
 }
 
 export function toPublicRequest(r: MediaRequestWithUser, stalledAfterMs = Number.POSITIVE_INFINITY): PublicMediaRequest {
@@ -72,6 +84,8 @@ const SYNC_BATCH = 500;
 const SYNC_CONCURRENCY = 4;
 
 export class RequestsService {
+  private readonly followUps: ApprovalFollowUps;
+
   constructor(
     private readonly repo: MediaRequestsRepository,
     private readonly media: MediaService,
@@ -82,7 +96,10 @@ export class RequestsService {
     /** REQUEST_STALLED_AFTER_HOURS in milliseconds. */
     private readonly stalledAfterMs: number,
     private readonly quotas: RequestQuotas,
+    /** REQUEST_FOLLOW_UP_SECONDS in milliseconds: the first re-read of a request approved while its media is not PROCESSING yet. */
+    followUpMs = 5_000,
   ) {
+    this.followUps = new ApprovalFollowUps(followUpMs);
     setGaugeSource('medianest_requests_stalled', () => this.repo.countStalled(new Date(Date.now() - this.stalledAfterMs)));
   }
 
@@ -152,12 +169,13 @@ export class RequestsService {
       seasons: input.mediaType === 'tv' ? (input.seasons ?? null) : null,
       status,
       overseerrId: created.id,
-      approvedAt: approved ? new Date() : null,
+      approvedAt: approved ? overseerrChangedAt(created) : null,
       autoApproved: approved,
     });
     await this.repo.addEvent(row.id, 'requested', user.username, row.createdAt);
     // Approved at once (the member may auto-approve): the approver is the member themself in Overseerr's eyes.
     if (approved) await this.repo.addEvent(row.id, 'approved', overseerrName(created.modifiedBy) ?? user.username, row.createdAt);
+    if (status === 'approved') this.followUp(created.id);
     await this.media.invalidate(input.mediaType, input.tmdbId);
     this.events.publish('request.created', {
       requestId: row.id,
@@ -253,22 +271,46 @@ export class RequestsService {
     let checked = 0;
     let changed = 0;
     await this.forEachRequest(rows, 'request_progress.item_failed', async (row) => {
-      const upstream = await overseerr.getRequest(row.overseerrId!);
       checked++;
-      if (!upstream) {
-        await this.applyStatus(row, 'cancelled', 'sync');
-        changed++;
-        return;
-      }
-      const status = statusFromOverseerr(upstream);
-      const before = [row.status, row.download ?? null, row.plexRatingKey];
-      const after =
-        status !== row.status
-          ? await this.applyStatus(row, status, 'sync', overseerrName(upstream.modifiedBy), upstream)
-          : await this.applyProgress(row, upstream);
-      if (!isDeepStrictEqual([after.status, after.download ?? null, after.plexRatingKey], before)) changed++;
+      if ((await this.refreshOne(overseerr, row)).changed) changed++;
     });
     return { checked, changed };
+  }
+
+  /** Reads one approved or processing request from Overseerr and applies its status, progress and rating key. */
+  private async refreshOne(overseerr: OverseerrClient, row: MediaRequestRow): Promise<{ changed: boolean; status: RequestStatus }> {
+    const upstream = await overseerr.getRequest(row.overseerrId!);
+    if (!upstream) {
+      await this.applyStatus(row, 'cancelled', 'sync');
+      return { changed: true, status: 'cancelled' };
+    }
+    const status = statusFromOverseerr(upstream);
+    const before = [row.status, row.download ?? null, row.plexRatingKey];
+    const after =
+      status !== row.status
+        ? await this.applyStatus(row, status, 'sync', overseerrName(upstream.modifiedBy), upstream)
+        : await this.applyProgress(row, upstream);
+    return { changed: !isDeepStrictEqual([after.status, after.download ?? null, after.plexRatingKey], before), status: after.status };
+  }
+
+  /**
+   * Re-reads a request that is approved while its media is not PROCESSING yet
+   * (Overseerr notifies before it updates the media), shortly and a few times,
+   * so "processing" does not wait for the next request-progress run.
+   */
+  private followUp(overseerrId: number): void {
+    const overseerr = this.overseerr;
+    if (!overseerr) return;
+    this.followUps.schedule(overseerrId, async () => {
+      const row = await this.repo.findByOverseerrId(overseerrId);
+      if (!row || row.status !== 'approved') return true;
+      return (await this.refreshOne(overseerr, row)).status !== 'approved';
+    });
+  }
+
+  /** Stops the follow-up timers (container close). */
+  close(): void {
+    this.followUps.close();
   }
 
   /** Cancels a pending request: deleted in Overseerr, kept here as `cancelled`. */
@@ -313,6 +355,7 @@ export class RequestsService {
     for (const status of steps) {
       row = await this.applyStatus(row, status, source, overseerrName(upstream?.modifiedBy), upstream);
     }
+    if (row.status === 'approved') this.followUp(overseerrId);
     return true;
   }
 
@@ -457,20 +500,24 @@ export class RequestsService {
     if (row.status === status || row.status === 'cancelled') return row;
     const now = new Date();
     const reachesApproval = status === 'approved' || (row.status === 'pending' && (status === 'processing' || status === 'available'));
+    // The approval happened when Overseerr says it did (a poll may hear of it long after); without its view, now.
+    // Never before the request itself was made here.
+    const approvedAt =
+      upstream && reachesApproval ? new Date(Math.max(overseerrChangedAt(upstream, now).getTime(), row.createdAt.getTime())) : now;
     const download = upstream ? progressFromOverseerr(upstream) : (row.download ?? null);
     const plexRatingKey = upstream?.media.ratingKey ?? row.plexRatingKey ?? null;
     const updated =
       (await this.repo.updateStatus(row.id, status, {
-        ...(reachesApproval ? { approvedAt: now } : {}),
+        ...(reachesApproval ? { approvedAt } : {}),
         download: status === 'available' ? null : download,
         plexRatingKey,
       })) ?? row;
-    if (reachesApproval && status !== 'approved') await this.repo.addEvent(row.id, 'approved', actor, now);
+    if (reachesApproval && status !== 'approved') await this.repo.addEvent(row.id, 'approved', actor, approvedAt);
     const recorded = await this.repo.addEvent(
       row.id,
       status,
       status === 'approved' || status === 'declined' || status === 'cancelled' ? actor : null,
-      now,
+      status === 'approved' ? approvedAt : now,
     );
     // Available is recorded once: a second delivery of the same news (a retried webhook racing the sync job) stops here.
     if (status === 'available') {

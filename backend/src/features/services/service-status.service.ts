@@ -43,8 +43,6 @@ export function currentState(last: { status: ServiceStatus; responseTimeMs: numb
 
 export class ServiceStatusService {
   readonly monitored: MonitoredServicesRepository;
-  private readonly lastStatus = new Map<string, ServiceStatus>();
-  private seeded = false;
   private lastPruneAt = 0;
   readonly incidents: IncidentTracker;
   private readonly now: () => Date;
@@ -66,10 +64,17 @@ export class ServiceStatusService {
     );
   }
 
-  /** Probes every target, records the results, publishes changes, prunes old history. */
+  /**
+   * Probes every target, records the results, publishes changes, prunes old
+   * history. A change is measured against the latest stored result, not this
+   * process's memory: the service-health job runs once per period in the
+   * whole cluster (one BullMQ job scheduler), but on any replica, so a replica
+   * that last looked long ago must not announce again what another already did
+   * (nor announce anything after a restart).
+   */
   async checkAll(targets: ProbeTarget[]): Promise<ProbeResult[]> {
-    await this.seedLastStatus();
     const results = await Promise.all(targets.map((t) => runProbe(t, this.now)));
+    const stored = await this.latest(results.map((r) => r.service));
     if (results.length > 0) {
       await this.database.db.insert(serviceStatusHistory).values(
         results.map((r) => ({
@@ -82,9 +87,8 @@ export class ServiceStatusService {
       );
     }
     for (const r of results) {
-      const previous = this.lastStatus.get(r.service);
+      const previous = stored.get(r.service)?.status;
       if (previous === r.status) continue;
-      this.lastStatus.set(r.service, r.status);
       const name = targets.find((t) => t.key === r.service)?.name ?? r.service;
       const log = r.status === 'down' ? 'warn' : 'info';
       logger()[log](
@@ -105,17 +109,6 @@ export class ServiceStatusService {
     );
     await this.pruneIfDue();
     return results;
-  }
-
-  /** After a restart the last known statuses come from history, so a restart announces no false changes. */
-  private async seedLastStatus(): Promise<void> {
-    if (this.seeded) return;
-    const rows = await this.database.db
-      .selectDistinctOn([serviceStatusHistory.service], { service: serviceStatusHistory.service, status: serviceStatusHistory.status })
-      .from(serviceStatusHistory)
-      .orderBy(serviceStatusHistory.service, desc(serviceStatusHistory.checkedAt));
-    for (const row of rows) if (!this.lastStatus.has(row.service)) this.lastStatus.set(row.service, row.status);
-    this.seeded = true;
   }
 
   private async pruneIfDue(): Promise<void> {

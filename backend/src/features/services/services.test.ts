@@ -5,12 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceStatusHistory } from '../../db/schema';
 import type { DomainEvents } from '../../realtime/events';
 import { createUser, loginCookie } from '../../test/auth-helpers';
-import { createTestApp, type TestApp } from '../../test/context';
-import { registrySum } from '../../test/metrics-helpers';
+import { createContainer } from '../../container';
+import { EventBus } from '../../realtime/events';
+import { createTestApp, testMode, type TestApp } from '../../test/context';
+import { captureLogs, registrySum } from '../../test/metrics-helpers';
 import { defineBackgroundJobs } from '../../background-jobs';
 import { createJobQueue } from '../../jobs/create-job-queue';
 import { waitFor } from '../../test/tcp-proxy';
 import { probeTargets, SLOW_AFTER_MS } from './service-probes';
+import { ServiceStatusService } from './service-status.service';
 
 /** A local stand-in for an extra service: answers `status` after `delayMs`. */
 let upstream: http.Server;
@@ -216,5 +219,62 @@ describe('service health checks', () => {
     } finally {
       await jobs.close(2_000);
     }
+  });
+});
+
+describe('service status across replicas', () => {
+  it('announces each change of a service once per cluster, whichever replica runs the check', async () => {
+    // A second MediaNest on the same database (and, with services, the same Redis): the service-health job
+    // runs on one replica or the other from one period to the next.
+    const bus = new EventBus();
+    const second =
+      testMode === 'services'
+        ? await createContainer(t.config)
+        : { serviceStatus: new ServiceStatusService(t.container.database, bus, t.config), events: bus };
+    const replicas = [t.container.serviceStatus, second.serviceStatus];
+    const announced: DomainEvents['service.status'][] = [];
+    const stops = [t.container.events, second.events].map((bus) =>
+      bus.subscribe('service.status', (e) => {
+        if (e.service === 'replicated') announced.push(e);
+      }),
+    );
+    const logs = captureLogs('info');
+    let answering = true;
+    const target = {
+      key: 'replicated',
+      name: 'Replicated',
+      probe: async () => {
+        if (!answering) throw new Error('connect ECONNREFUSED 127.0.0.1:9');
+      },
+    };
+    try {
+      // [replica, answering] in the order the job happened to run them.
+      const runs: [number, boolean][] = [
+        [0, true],
+        [1, true],
+        [0, false],
+        [1, false],
+        [0, true],
+        [1, true],
+        [1, false],
+        [0, false],
+      ];
+      for (const [replica, answers] of runs) {
+        answering = answers;
+        await replicas[replica]!.checkAll([target]);
+      }
+    } finally {
+      logs.restore();
+      for (const stop of stops) stop();
+      if ('close' in second) await second.close();
+    }
+    expect(announced.map((e) => [e.previousStatus ?? null, e.status])).toEqual([
+      [null, 'up'],
+      ['up', 'down'],
+      ['down', 'up'],
+      ['up', 'down'],
+    ]);
+    const changed = logs.lines.filter((l) => l.event === 'service.status.changed' && l.upstream === 'replicated');
+    expect(changed).toHaveLength(4);
   });
 });

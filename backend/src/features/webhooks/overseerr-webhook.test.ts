@@ -5,7 +5,9 @@ import { mediaRequestsTotal } from '../../observability/metrics/catalog';
 import type { DomainEvents } from '../../realtime/events';
 import { createUser } from '../../test/auth-helpers';
 import { createTestApp, type TestApp } from '../../test/context';
+import { Permission } from '../../test/fakes/fake-overseerr';
 import { FAKE_WEBHOOK_SECRET, listen, startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
+import { waitFor } from '../../test/tcp-proxy';
 
 let up: Upstreams;
 let t: TestApp;
@@ -59,8 +61,10 @@ describe('Overseerr webhook', () => {
     const stop = t.container.events.subscribe('request.updated', (e) => updates.push(e));
     const availableBefore = await counted('available');
     try {
+      // Like Seerr, MEDIA_APPROVED says media "PENDING" (sent before the media is updated): approved at once, and
+      // processing as soon as the media is, from the follow-up read (no request-progress job runs in this test).
       expect(await up.overseerr.approve(ours.overseerrId)).toBe(200);
-      expect(await statusOf(ours.id)).toBe('processing');
+      await waitFor(async () => (await statusOf(ours.id)) === 'processing', 10_000);
       expect(await up.overseerr.markAvailable(ours.overseerrId)).toBe(200);
       expect(await statusOf(ours.id)).toBe('available');
     } finally {
@@ -77,6 +81,30 @@ describe('Overseerr webhook', () => {
     // The title now reads as available in search.
     const details = await request(t.app).get('/api/v1/media/movie/27205').set('Cookie', alice.cookie);
     expect(details.body.availability).toBe('available');
+  });
+
+  it("copes with Seerr's webhook arriving before the 201: a pending request stays pending, an auto-approved one reaches processing", async () => {
+    const aliceInOverseerr = up.overseerr.userId('alice@example.com');
+    up.overseerr.notifyOnCreate = 'before-response';
+    try {
+      const sent = up.overseerr.webhookResults.length;
+      const pending = await ask(1399, 'tv');
+      expect(pending.status).toBe('pending');
+      // MEDIA_PENDING named a request MediaNest had not stored yet: acknowledged, nothing broken.
+      expect(up.overseerr.webhookResults.slice(sent)).toEqual([{ type: 'MEDIA_PENDING', status: 200 }]);
+      expect(await statusOf(pending.id)).toBe('pending');
+
+      // A member who may auto-approve: MEDIA_AUTO_APPROVED before the 201, the 201 says approved with the
+      // media not PROCESSING yet (as in Seerr); the follow-up read brings "processing" without waiting for a poll.
+      up.overseerr.setPermissions(aliceInOverseerr, Permission.REQUEST | Permission.AUTO_APPROVE);
+      const auto = await ask(605);
+      expect(up.overseerr.webhookResults.at(-1)).toEqual({ type: 'MEDIA_AUTO_APPROVED', status: 200 });
+      expect(auto.status).toBe('approved');
+      await waitFor(async () => (await statusOf(auto.id)) === 'processing', 10_000);
+    } finally {
+      up.overseerr.notifyOnCreate = false;
+      up.overseerr.setPermissions(aliceInOverseerr, Permission.REQUEST);
+    }
   });
 
   it('maps declined and failed, and ignores a stale approval after availability', async () => {

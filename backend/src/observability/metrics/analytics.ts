@@ -82,9 +82,4 @@ export const analytics = {
   trackFeatureUsage(userId: string, feature: string, action: string): void {
     logger().info({ event: 'feature.usage', user_id: userId, feature, action }, 'Feature used');
   },
-
-  trackError(userId: string | undefined, errorType: string, error: unknown): void {
-    const err = error instanceof Error ? error : new Error(String(error));
-    logger().error({ event: 'application.error', user_id: userId, errorType, err }, 'Application error: ' + errorType);
-  },
 };

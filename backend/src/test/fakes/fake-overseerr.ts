@@ -23,6 +23,7 @@ import searchFixture from './fixtures/overseerr-search.json';
 import statusFixture from './fixtures/overseerr-status.json';
 import tvFixture from './fixtures/overseerr-tv.json';
 import usersFixture from './fixtures/overseerr-users.json';
+import { IssueCommentLoss } from './fake-overseerr-webhooks';
 import { FakeHttpServer, json, postJson, type FakeRequest, type FakeResponse } from './fake-server';
 import { admit, findRoute } from './overseerr-spec';
 
@@ -164,8 +165,13 @@ export class FakeOverseerr extends FakeHttpServer {
   private readonly issuesById = new Map<number, IssueState>();
   private readonly quotas = new Map<string, FakeQuota>();
   private webhook: { url: string; authorization?: string } | undefined;
-  /** Like Overseerr: notify MEDIA_PENDING / MEDIA_AUTO_APPROVED right after creating a request. */
-  notifyOnCreate = false;
+  /**
+   * Like Overseerr: notify MEDIA_PENDING / MEDIA_AUTO_APPROVED right after creating a request (`true`: not
+   * waited for, so it may arrive before or after the 201); `'before-response'`: delivered before the 201 is sent.
+   */
+  notifyOnCreate: boolean | 'before-response' = false;
+  /** ISSUE_COMMENT webhooks to lose, as Seerr sometimes does. */
+  readonly issueCommentLoss = new IssueCommentLoss();
   /** Overseerr request ids retried through the API, in order. */
   readonly retried: number[] = [];
   readonly webhookResults: { type: WebhookType; status: number }[] = [];
@@ -425,13 +431,19 @@ export class FakeOverseerr extends FakeHttpServer {
     return this.requestsById.get(id);
   }
 
-  /** Approves a pending request as Overseerr user `by` (modifiedBy; the owner by default): media → PROCESSING, MEDIA_APPROVED is sent. */
+  /**
+   * Approves a pending request as Overseerr user `by` (modifiedBy; the owner by default). Like Seerr,
+   * MEDIA_APPROVED goes out BEFORE the media is updated (its `media.status` still "PENDING"), and only
+   * once the webhook was answered does the media turn PROCESSING.
+   */
   async approve(id: number, by = 1): Promise<number | undefined> {
     const r = this.mustGet(id);
     r.status = 2;
     r.modifiedBy = by;
+    r.updatedAt = new Date().toISOString();
+    const status = await this.notify('MEDIA_APPROVED', r);
     this.setMediaStatus(r, 3);
-    return this.notify('MEDIA_APPROVED', r);
+    return status;
   }
 
   async decline(id: number, by = 1): Promise<number | undefined> {
@@ -548,9 +560,9 @@ export class FakeOverseerr extends FakeHttpServer {
     const commenter = last && this.users.find((u) => u.id === last.userId);
     const events: Record<IssueWebhookType, string> = {
       ISSUE_CREATED: `New ${ISSUE_TYPE_WORDS[issue.issueType]} Issue Reported`,
-      ISSUE_COMMENT: 'New Comment on Issue',
-      ISSUE_RESOLVED: 'Issue Resolved',
-      ISSUE_REOPENED: 'Issue Reopened',
+      ISSUE_COMMENT: `New Comment on ${ISSUE_TYPE_WORDS[issue.issueType]} Issue`,
+      ISSUE_RESOLVED: `${ISSUE_TYPE_WORDS[issue.issueType]} Issue Resolved`,
+      ISSUE_REOPENED: `${ISSUE_TYPE_WORDS[issue.issueType]} Issue Reopened`,
     };
     const date = d.releaseDate ?? d.firstAirDate ?? '';
     const extra: { name: string; value: string }[] = [];
@@ -655,6 +667,7 @@ export class FakeOverseerr extends FakeHttpServer {
 
   private async notifyIssue(type: IssueWebhookType, issue: IssueState): Promise<number | undefined> {
     if (!this.webhook) return undefined;
+    if (type === 'ISSUE_COMMENT' && this.issueCommentLoss.dropsNext()) return undefined;
     const status = await this.sendWebhook(this.issueWebhookPayload(type, issue.id));
     this.webhookResults.push({ type, status });
     return status;
@@ -845,7 +858,7 @@ export class FakeOverseerr extends FakeHttpServer {
    * matches no earlier request at all. TV drops seasons already requested or
    * present (any season status but UNKNOWN and DELETED); none left is a 202.
    */
-  private createRequest(req: FakeRequest, actor: FixtureUser): FakeResponse {
+  private createRequest(req: FakeRequest, actor: FixtureUser): FakeResponse | Promise<FakeResponse> {
     // The route table already refused a body without mediaType or mediaId.
     const body = req.body as { mediaType: MediaType; mediaId: number; seasons?: number[] | 'all'; is4k?: boolean };
     const type = body.mediaType;
@@ -898,9 +911,17 @@ export class FakeOverseerr extends FakeHttpServer {
       updatedAt: now,
     };
     this.requestsById.set(r.id, r);
-    this.setMediaStatus(r, autoApprove ? 3 : 2);
-    if (this.notifyOnCreate) void this.notify(autoApprove ? 'MEDIA_AUTO_APPROVED' : 'MEDIA_PENDING', r);
-    return json(201, this.requestBody(r));
+    // Like Seerr, the media stays PENDING in the webhook and the 201 of an auto-approved request; it turns PROCESSING just after.
+    this.setMediaStatus(r, 2);
+    const answer = () => {
+      const created = json(201, this.requestBody(r));
+      if (autoApprove) this.setMediaStatus(r, 3);
+      return created;
+    };
+    const notification = autoApprove ? 'MEDIA_AUTO_APPROVED' : 'MEDIA_PENDING';
+    if (this.notifyOnCreate === 'before-response') return this.notify(notification, r).then(answer);
+    if (this.notifyOnCreate) void this.notify(notification, r);
+    return answer();
   }
 
   private setMediaStatus(r: RequestState, status: number): void {

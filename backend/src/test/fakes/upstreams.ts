@@ -42,6 +42,8 @@ export async function startUpstreams(): Promise<Upstreams> {
       OVERSEERR_WEBHOOK_SECRET: FAKE_WEBHOOK_SECRET,
       UPSTREAM_TIMEOUT_MS: '3000',
       UPSTREAM_RETRY_BASE_MS: '5',
+      // Approval follow-ups at test speed (the fake, like Seerr, sends MEDIA_APPROVED before the media is PROCESSING).
+      REQUEST_FOLLOW_UP_SECONDS: '0.05',
     },
     async stop() {
       await Promise.all([plexTv.stop(), plex.stop(), overseerr.stop()]);

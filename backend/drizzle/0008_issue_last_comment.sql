@@ -1,0 +1,1 @@
+ALTER TABLE "media_issues" ADD COLUMN "last_comment_id" integer;
