@@ -183,18 +183,21 @@ export function createRateLimiter(redis?: RedisConnection, now: () => number = D
       // A wait is kept in memory as well, so a Redis outage does not lift it.
       const waiting = localWait(id);
       if (waiting > 0) return { waitMs: waiting, armed: false };
-      return shared(
-        async (client) => {
-          const args = [rule.windowSeconds * 1000, rule.freeFailures, rule.baseDelaySeconds * 1000, rule.maxDelaySeconds * 1000];
-          const [refusedMs, armedMs] = (await client.eval(RESERVE_SCRIPT, 2, `ratelimit:${id}`, `ratelimit:${id}:wait`, ...args)) as [
-            number,
-            number,
-          ];
-          if (Number(armedMs) > 0) waits.set(id, now() + Number(armedMs));
-          return { waitMs: Number(refusedMs), armed: Number(armedMs) > 0 };
-        },
-        () => reserveInMemory(id, rule),
-      );
+      if (!redis?.isReady()) return reserveInMemory(id, rule);
+      try {
+        const args = [rule.windowSeconds * 1000, rule.freeFailures, rule.baseDelaySeconds * 1000, rule.maxDelaySeconds * 1000];
+        const [refusedMs, armedMs] = (await untraced(() =>
+          redis.client.eval(RESERVE_SCRIPT, 2, `ratelimit:${id}`, `ratelimit:${id}:wait`, ...args),
+        )) as [number, number];
+        if (Number(armedMs) > 0) waits.set(id, now() + Number(armedMs));
+        return { waitMs: Number(refusedMs), armed: Number(armedMs) > 0 };
+      } catch {
+        // Redis is there but did not answer (a timeout under load, say): the count there is unknown and the
+        // attempt may even have been counted. Refused for a second rather than counted afresh in memory,
+        // which would hand out a new budget exactly when someone is pushing hardest. (While Redis is away
+        // altogether, isReady() is false and the in-memory counters take over.)
+        return { waitMs: 1000, armed: false };
+      }
     },
     async refund(rule, key, reservation) {
       const id = `${rule.name}:${key}`;
