@@ -50,7 +50,8 @@ async function open(env: Record<string, string>) {
   return buildApp(container);
 }
 
-describe('npm run admin -- reset-password', () => {
+// Each case spawns the CLI a few times (a Node process opening the database): on a busy machine that takes a while.
+describe('npm run admin -- reset-password', { timeout: 120_000 }, () => {
   it('sets ADMIN_PASSWORD, or prints a generated password, and signs the account out everywhere', async () => {
     testEnv = await prepareTestEnv();
     let app = await open(testEnv.env);
@@ -119,7 +120,7 @@ describe('npm run admin -- reset-password', () => {
     const without = await runCli(['reset-password', 'olive', '--use-admin-password'], withoutPassword);
     expect(without.code).toBe(1);
     expect(without.stderr).toMatch(/--use-admin-password needs ADMIN_PASSWORD/);
-  }, 120_000);
+  });
 
   it('names the problem and exits 1 for an unknown account, a weak ADMIN_PASSWORD, or a bad command', async () => {
     testEnv = await prepareTestEnv();
