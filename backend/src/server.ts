@@ -13,7 +13,7 @@ import type { Config } from './config';
 import { createContainer, type Container } from './container';
 import type { IntegrationOptions } from './integrations/integrations';
 import { startBackgroundJobs } from './background-jobs';
-import { cookieIdentity } from './features/auth/middleware';
+import { cookieIdentity, storedSessionIdentity } from './features/auth/middleware';
 import { warnIfTrustingEveryProxy } from './http/trust-proxy';
 import { attachRealtime } from './realtime/socket';
 import { logger } from './observability/logging/logger';
@@ -49,6 +49,7 @@ export async function startServer(
   const realtime = attachRealtime(server, {
     events: container.events,
     identify: cookieIdentity(container.sessions, container.users),
+    identifyStored: storedSessionIdentity(container.sessions, container.users),
     redis: container.redis,
     keyPrefix: config.REDIS_KEY_PREFIX,
     publicUrl: config.PUBLIC_URL,

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../app';
 import { loadConfig } from '../config';
 import { createContainer, type Container } from '../container';
-import { loginCookie } from '../test/auth-helpers';
+import { createUser, loginCookie } from '../test/auth-helpers';
 import { ADMIN_PASSWORD, prepareTestEnv, testMode, type TestEnv } from '../test/context';
 import { io as connect } from 'socket.io-client';
 import { startServer, type RunningServer } from '../server';
@@ -50,7 +50,8 @@ async function open(env: Record<string, string>) {
   return buildApp(container);
 }
 
-describe('npm run admin -- reset-password', () => {
+// Each case spawns the CLI a few times (a Node process opening the database): on a busy machine that takes a while.
+describe('npm run admin -- reset-password', { timeout: 120_000 }, () => {
   it('sets ADMIN_PASSWORD, or prints a generated password, and signs the account out everywhere', async () => {
     testEnv = await prepareTestEnv();
     let app = await open(testEnv.env);
@@ -78,6 +79,47 @@ describe('npm run admin -- reset-password', () => {
     expect(printed).toBeDefined();
     app = await open(testEnv.env);
     await loginCookie(app, 'admin', printed);
+  });
+
+  it("never hands a member the owner's ADMIN_PASSWORD unless told to, and voids the member's unused reset links", async () => {
+    testEnv = await prepareTestEnv();
+    let app = await open(testEnv.env);
+    const owner = await loginCookie(app);
+    await createUser(app, container!, 'olive', { password: 'olive-password' });
+    const olive = (await container!.users.findByUsername('olive'))!;
+    const link = await container!.auth.issuePasswordReset(olive, undefined);
+    expect(owner).toBeTruthy();
+    await container!.close();
+    container = undefined;
+
+    // Compose and Kubernetes keep ADMIN_PASSWORD in the environment: a member's reset still gets a generated password.
+    const env = { ...testEnv.env, ADMIN_PASSWORD: 'owner-secret-1' };
+    const member = await runCli(['reset-password', 'olive'], env);
+    expect(member.code).toBe(0);
+    const printed = /New password \(shown only this once\): (\S+)/.exec(member.stdout)?.[1];
+    expect(printed).toBeDefined();
+    expect(printed).not.toBe('owner-secret-1');
+
+    app = await open(testEnv.env);
+    expect((await request(app).post('/api/v1/auth/login').send({ username: 'olive', password: 'owner-secret-1' })).status).toBe(401);
+    await loginCookie(app, 'olive', printed);
+    // The link sent before the reset is void.
+    expect((await request(app).post('/api/v1/auth/password-reset').send({ token: link.token, newPassword: 'taken-over-1' })).status).toBe(410);
+    await container!.close();
+    container = undefined;
+
+    // Asked for explicitly, it is used.
+    const explicit = await runCli(['reset-password', 'olive', '--use-admin-password'], env);
+    expect(explicit.code).toBe(0);
+    expect(explicit.stdout).toMatch(/Password of "olive" set to ADMIN_PASSWORD/);
+    app = await open(testEnv.env);
+    await loginCookie(app, 'olive', 'owner-secret-1');
+    await container!.close();
+    container = undefined;
+    const { ADMIN_PASSWORD: _unset, ...withoutPassword } = testEnv.env;
+    const without = await runCli(['reset-password', 'olive', '--use-admin-password'], withoutPassword);
+    expect(without.code).toBe(1);
+    expect(without.stderr).toMatch(/--use-admin-password needs ADMIN_PASSWORD/);
   });
 
   it('names the problem and exits 1 for an unknown account, a weak ADMIN_PASSWORD, or a bad command', async () => {

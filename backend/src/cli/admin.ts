@@ -1,8 +1,9 @@
 /**
  * `npm run admin -- <command>`: owner commands that work without the web app.
  *
- *   reset-password <username>   sets the password from ADMIN_PASSWORD, or prints a newly
- *                               generated one, and signs that account out everywhere.
+ *   reset-password <username>   sets the password — from ADMIN_PASSWORD for the admin account
+ *                               (ADMIN_USERNAME) only, a newly generated one (printed) for any
+ *                               other — and signs that account out everywhere.
  *
  * Runs without a terminal (no prompts), against the database the server uses: the embedded one in
  * DATA_DIR, or PostgreSQL through DATABASE_URL. The embedded database can be opened by one process
@@ -16,7 +17,7 @@ import { ConfigError, loadConfig } from '../config';
 import { openDatabase } from '../db/client';
 import { SessionStore } from '../features/auth/sessions';
 import { generatePassword, newPasswordSchema } from '../features/auth/passwords';
-import { AuthService } from '../features/auth/auth.service';
+import { AuthService, normaliseUsername } from '../features/auth/auth.service';
 import { KnownDevices, loadDeviceKey } from '../features/auth/known-devices';
 import { PasswordResets } from '../features/auth/password-resets';
 import { UsersRepository } from '../features/users/users.repository';
@@ -26,14 +27,18 @@ import { EventBus } from '../realtime/events';
 import { startRealtimeBroadcaster } from '../realtime/socket';
 import { connectRedis, type RedisConnection } from '../redis/client';
 
-const USAGE = `Usage: npm run admin -- reset-password <username> [--force]
+const USAGE = `Usage: npm run admin -- reset-password <username> [--use-admin-password] [--force]
 
-  reset-password <username>  Sets the account's password to ADMIN_PASSWORD when it is set,
-                             otherwise to a newly generated one (printed once), enables the
-                             account and signs it out everywhere.
+  reset-password <username>  Sets the account's password, enables the account and signs it
+                             out everywhere. The admin account (ADMIN_USERNAME) gets
+                             ADMIN_PASSWORD when it is set; any other account gets a newly
+                             generated password, printed once.
+  --use-admin-password       Set ADMIN_PASSWORD on another account too (it must be set).
   --force                    With the embedded database: go ahead although the database looks
                              open (only after a crash, when you are sure MediaNest is stopped).
 `;
+
+const FLAGS = new Set(['--force', '--use-admin-password', '--help']);
 
 class CliError extends Error {}
 
@@ -52,13 +57,23 @@ async function redisReady(redis: RedisConnection): Promise<boolean> {
   );
 }
 
-async function resetPassword(username: string, force: boolean): Promise<void> {
-  const config = loadConfig(process.env);
+/**
+ * ADMIN_PASSWORD, when it is meant for this account: compose files and Kubernetes keep it in the
+ * environment for the first admin, so resetting a member's password must not hand them the owner's.
+ */
+function passwordFromEnvironment(username: string, adminUsername: string, useAdminPassword: boolean): string | undefined {
   const password = process.env.ADMIN_PASSWORD ? process.env.ADMIN_PASSWORD : undefined;
-  if (password !== undefined) {
-    const checked = newPasswordSchema.safeParse(password);
-    if (!checked.success) throw new CliError(`ADMIN_PASSWORD ${checked.error.issues[0]?.message ?? 'is not valid'}`);
-  }
+  if (useAdminPassword && password === undefined) throw new CliError('--use-admin-password needs ADMIN_PASSWORD in the environment');
+  if (password === undefined || (!useAdminPassword && normaliseUsername(username) !== normaliseUsername(adminUsername))) return undefined;
+  const checked = newPasswordSchema.safeParse(password);
+  if (!checked.success) throw new CliError(`ADMIN_PASSWORD ${checked.error.issues[0]?.message ?? 'is not valid'}`);
+  return password;
+}
+
+async function resetPassword(username: string, options: { force: boolean; useAdminPassword: boolean }): Promise<void> {
+  const { force } = options;
+  const config = loadConfig(process.env);
+  const password = passwordFromEnvironment(username, config.ADMIN_USERNAME, options.useAdminPassword);
   if (!config.DATABASE_URL) {
     if (!fs.existsSync(path.join(config.dataDir, 'db'))) {
       throw new CliError(`there is no embedded database in DATA_DIR (${config.dataDir}); set DATA_DIR (or DATABASE_URL) as for the server`);
@@ -116,10 +131,10 @@ async function main(argv: string[]): Promise<number> {
   // Only this command's own output: log lines of the modules it uses go nowhere.
   setLogger(createLogger({ level: 'silent', version: 'cli', environment: 'cli' }));
   const args = argv.filter((a) => !a.startsWith('--'));
-  const force = argv.includes('--force');
+  const unknownFlag = argv.find((a) => a.startsWith('--') && !FLAGS.has(a));
   const [command, username] = args;
-  if (command === 'reset-password' && username && args.length === 2) {
-    await resetPassword(username, force);
+  if (command === 'reset-password' && username && args.length === 2 && !unknownFlag) {
+    await resetPassword(username, { force: argv.includes('--force'), useAdminPassword: argv.includes('--use-admin-password') });
     return 0;
   }
   if (command === undefined || command === 'help' || argv.includes('--help')) {

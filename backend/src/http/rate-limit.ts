@@ -3,7 +3,11 @@
  * (so replicas share counts), in process memory otherwise. Besides plain
  * limits it keeps progressive delays: past a number of free failures, each
  * further failure makes the key wait twice as long before its next attempt.
+ * Attempts are reserved (counted) before they are checked, and work can be
+ * held to one in flight per key, so many attempts sent at the same moment
+ * are limited exactly like the same attempts sent one after the other.
  */
+import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '../errors';
 import { untraced } from '../observability/tracing/trace';
@@ -18,6 +22,38 @@ if ttl < 0 then
   ttl = tonumber(ARGV[1])
 end
 return {count, ttl}
+`;
+
+/**
+ * Reserves one attempt under a delay rule, atomically: refused while the key waits (KEYS[2] lives), else
+ * counted as a failure in advance (KEYS[1], a fixed window of ARGV[1] ms) and, from the ARGV[2]-th on,
+ * starting the wait it earns (ARGV[3] ms × 2^(n − free), at most ARGV[4] ms). Returns [ms still to wait, ms of
+ * the wait this attempt started]. Counting before the check is what makes the limit hold when many
+ * attempts arrive at once: each one sees the attempts before it.
+ */
+const RESERVE_SCRIPT = `
+local waiting = redis.call('PTTL', KEYS[2])
+if waiting > 0 then return {waiting, 0} end
+local count = redis.call('INCR', KEYS[1])
+if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local free = tonumber(ARGV[2])
+if count < free then return {0, 0} end
+local delay = math.floor(math.min(tonumber(ARGV[3]) * 2 ^ math.min(count - free, 30), tonumber(ARGV[4])))
+redis.call('SET', KEYS[2], '1', 'PX', delay)
+return {0, delay}
+`;
+
+/** Gives back a reserved attempt that succeeded (KEYS[1] the count; KEYS[2] the wait, cleared when ARGV[1] is "1"). */
+const REFUND_SCRIPT = `
+if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then redis.call('DECR', KEYS[1]) end
+if ARGV[1] == '1' then redis.call('DEL', KEYS[2]) end
+return 0
+`;
+
+/** Releases an in-flight hold (KEYS[1]) only when it is still the holder's (ARGV[1]). */
+const RELEASE_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
 `;
 
 export interface RateLimitRule {
@@ -45,27 +81,47 @@ export function delayAfter(rule: DelayRule, failures: number): number {
   return Math.min(seconds, rule.maxDelaySeconds) * 1000;
 }
 
+/** The outcome of reserving an attempt under a delay rule. */
+export interface Reservation {
+  /** Milliseconds the key must still wait; > 0 means refused (and nothing was counted). */
+  waitMs: number;
+  /** This attempt started a wait (it was the last free one, or a later one): a refund lifts that wait again. */
+  armed: boolean;
+}
+
 export interface RateLimiter {
   /** Counts one hit for `key`; throws a 429 AppError when the limit is exceeded. */
   consume(rule: RateLimitRule, key: string): Promise<void>;
   /** Clears the counter (e.g. after a successful login). */
   reset(rule: RateLimitRule | DelayRule, key: string): Promise<void>;
-  /** Milliseconds `key` must still wait under a delay rule (0 when it may try now). */
-  waitFor(rule: DelayRule, key: string): Promise<number>;
-  /** Counts one failure for `key`; returns the failures counted and the wait it now imposes. */
-  recordFailure(rule: DelayRule, key: string): Promise<{ failures: number; waitMs: number }>;
+  /**
+   * Reserves one attempt for `key` before it is checked, atomically: refused while the key waits,
+   * otherwise counted as a failure in advance (starting the wait it earns). An attempt that turns out
+   * right is given back with `refund`.
+   */
+  reserve(rule: DelayRule, key: string): Promise<Reservation>;
+  /** Gives back a reserved attempt that succeeded (lifting the wait it started, if any). */
+  refund(rule: DelayRule, key: string, reservation: Reservation): Promise<void>;
+  /**
+   * Holds `key` while one piece of work is in flight (at most `ttlMs`, should the process die holding it).
+   * Resolves to the release function, or undefined when someone else holds it now.
+   */
+  hold(name: string, key: string, ttlMs: number): Promise<(() => Promise<void>) | undefined>;
 }
 
 export function createRateLimiter(redis?: RedisConnection, now: () => number = Date.now): RateLimiter {
   const windows = new Map<string, { count: number; resetAt: number }>();
   /** In-memory waits: key → the time the wait ends. */
   const waits = new Map<string, number>();
+  /** In-memory holds: key → [holder, the time the hold lapses]. */
+  const holds = new Map<string, [string, number]>();
   let sweepAt = 0;
 
   function sweep(t: number): void {
     if (t <= sweepAt) return;
     for (const [k, w] of windows) if (w.resetAt <= t) windows.delete(k);
     for (const [k, until] of waits) if (until <= t) waits.delete(k);
+    for (const [k, [, until]] of holds) if (until <= t) holds.delete(k);
     sweepAt = t + 60_000;
   }
 
@@ -87,16 +143,28 @@ export function createRateLimiter(redis?: RedisConnection, now: () => number = D
     return { count: Number(count), retryAfterMs: Number(ttl) };
   }
 
-  async function count(id: string, rule: { windowSeconds: number }): Promise<{ count: number; retryAfterMs: number }> {
-    if (redis?.isReady()) {
-      try {
-        // A Redis command on every limited request: bookkeeping, not worth a span in each trace.
-        return await untraced(() => consumeInRedis(id, rule));
-      } catch {
-        return consumeInMemory(id, rule);
-      }
+  /** Runs `inRedis` when Redis is reachable (untraced: bookkeeping, not worth a span in each trace), `inMemory` otherwise. */
+  async function shared<T>(inRedis: (client: RedisConnection['client']) => Promise<T>, inMemory: () => T): Promise<T> {
+    if (!redis?.isReady()) return inMemory();
+    try {
+      return await untraced(() => inRedis(redis.client));
+    } catch {
+      return inMemory();
     }
-    return consumeInMemory(id, rule);
+  }
+
+  const count = (id: string, rule: { windowSeconds: number }) => shared(() => consumeInRedis(id, rule), () => consumeInMemory(id, rule));
+
+  function localWait(id: string): number {
+    return Math.max(0, (waits.get(id) ?? 0) - now());
+  }
+
+  function reserveInMemory(id: string, rule: DelayRule): Reservation {
+    const waiting = localWait(id);
+    if (waiting > 0) return { waitMs: waiting, armed: false };
+    const delay = delayAfter(rule, consumeInMemory(id, rule).count);
+    if (delay > 0) waits.set(id, now() + delay);
+    return { waitMs: 0, armed: delay > 0 };
   }
 
   return {
@@ -110,27 +178,58 @@ export function createRateLimiter(redis?: RedisConnection, now: () => number = D
       waits.delete(id);
       if (redis?.isReady()) await redis.client.del(`ratelimit:${id}`, `ratelimit:${id}:wait`).catch(() => undefined);
     },
-    async waitFor(rule, key) {
+    async reserve(rule, key) {
       const id = `${rule.name}:${key}`;
-      const local = Math.max(0, (waits.get(id) ?? 0) - now());
-      if (!redis?.isReady()) return local;
+      // A wait is kept in memory as well, so a Redis outage does not lift it.
+      const waiting = localWait(id);
+      if (waiting > 0) return { waitMs: waiting, armed: false };
+      if (!redis?.isReady()) return reserveInMemory(id, rule);
       try {
-        const ttl = await redis.client.pttl(`ratelimit:${id}:wait`);
-        return Math.max(local, ttl > 0 ? ttl : 0);
+        const args = [rule.windowSeconds * 1000, rule.freeFailures, rule.baseDelaySeconds * 1000, rule.maxDelaySeconds * 1000];
+        const [refusedMs, armedMs] = (await untraced(() =>
+          redis.client.eval(RESERVE_SCRIPT, 2, `ratelimit:${id}`, `ratelimit:${id}:wait`, ...args),
+        )) as [number, number];
+        if (Number(armedMs) > 0) waits.set(id, now() + Number(armedMs));
+        return { waitMs: Number(refusedMs), armed: Number(armedMs) > 0 };
       } catch {
-        return local;
+        // Redis is there but did not answer (a timeout under load, say): the count there is unknown and the
+        // attempt may even have been counted. Refused for a second rather than counted afresh in memory,
+        // which would hand out a new budget exactly when someone is pushing hardest. (While Redis is away
+        // altogether, isReady() is false and the in-memory counters take over.)
+        return { waitMs: 1000, armed: false };
       }
     },
-    async recordFailure(rule, key) {
+    async refund(rule, key, reservation) {
       const id = `${rule.name}:${key}`;
-      const { count: failures } = await count(id, rule);
-      const waitMs = delayAfter(rule, failures);
-      if (waitMs > 0) {
-        // Kept in memory as well, so a Redis outage does not lift a wait.
-        waits.set(id, Math.max(waits.get(id) ?? 0, now() + waitMs));
-        if (redis?.isReady()) await redis.client.set(`ratelimit:${id}:wait`, '1', 'PX', waitMs).catch(() => undefined);
+      const w = windows.get(id);
+      if (w && w.count > 0) w.count--;
+      if (reservation.armed) waits.delete(id);
+      if (redis?.isReady()) {
+        await untraced(() =>
+          redis.client.eval(REFUND_SCRIPT, 2, `ratelimit:${id}`, `ratelimit:${id}:wait`, reservation.armed ? '1' : '0'),
+        ).catch(() => undefined);
       }
-      return { failures, waitMs };
+    },
+    async hold(name, key, ttlMs) {
+      const id = `${name}:${key}`;
+      const holder = randomUUID();
+      const holdInMemory = () => {
+        const t = now();
+        sweep(t);
+        const held = holds.get(id);
+        if (held && held[1] > t) return undefined;
+        holds.set(id, [holder, t + ttlMs]);
+        return async () => {
+          if (holds.get(id)?.[0] === holder) holds.delete(id);
+        };
+      };
+      return shared(async (client) => {
+        const taken = await client.set(`ratelimit:hold:${id}`, holder, 'PX', ttlMs, 'NX');
+        if (taken !== 'OK') return undefined;
+        return async () => {
+          await untraced(() => client.eval(RELEASE_SCRIPT, 1, `ratelimit:hold:${id}`, holder)).catch(() => undefined);
+        };
+      }, holdInMemory);
     },
   };
 }

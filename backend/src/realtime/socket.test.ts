@@ -337,6 +337,7 @@ describe('Socket.IO browser-session checks', () => {
     const realtime = attachRealtime(server, {
       events: new EventBus(),
       identify: async () => ({ user: { id: 'u1', role: 'user' }, sessionId: 's1' }),
+      identifyStored: async () => ({ user: { id: 'u1', role: 'user' }, sessionId: 's1' }),
       publicUrl: 'https://media.example.com',
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -18,10 +18,13 @@
  * are queued while Redis is unreachable, so a Redis blip delays events instead of losing them.
  *
  * Connection state recovery: a client that reconnects within RECOVERY_WINDOW_MS (to any replica) gets its
- * rooms back and receives every event it missed. It is connected without the handshake check (an async
- * check between the replay and the connection would lose the events arriving meanwhile); its session is
- * checked right after, and a session that ended meanwhile closes it. A client whose state could not be
- * recovered is told by `socket.recovered === false` and refetches what it shows.
+ * rooms back and receives every event it missed. Socket.IO writes the missed events while it builds the
+ * socket, before any middleware, so the stored session is checked first (`refuseStaleRecovery`): ended,
+ * the account disabled, or its role changed while away → no recovery, the client connects afresh through
+ * the handshake check. A recovered client is connected without the handshake check (an async check between
+ * the replay and the connection would lose the events arriving meanwhile); its cookie is checked right
+ * after, and a cookie of another session closes it. A client whose state could not be recovered is told by
+ * `socket.recovered === false` and refetches what it shows.
  *
  * A browser page may connect only from this server's own origin (PUBLIC_URL's
  * when set, else the Host it connected to): another site cannot ride a
@@ -70,6 +73,8 @@ export interface BroadcastDeps {
 export interface RealtimeDeps extends BroadcastDeps {
   /** Resolves a handshake's Cookie header to a signed-in, enabled user (undefined when it is not one). */
   identify(cookieHeader: string | undefined): Promise<ConnectionIdentity | undefined>;
+  /** Resolves a stored session id to its signed-in, enabled user now (undefined once it ended or the user was disabled). */
+  identifyStored(sessionId: string): Promise<ConnectionIdentity | undefined>;
   /** PUBLIC_URL: when set, the only origin browser pages may connect from. */
   publicUrl?: string;
 }
@@ -214,6 +219,36 @@ async function closeIo(io: RealtimeIo, publisher: Redis | undefined, stopDeliver
   }
 }
 
+/**
+ * Recovers a disconnected client's state only while what it was still holds: the same session, its user
+ * enabled and in the same role. Anything else (signed out, disabled, demoted or promoted while away) and
+ * the client starts afresh: through the handshake check, with the rooms its role has now, and without
+ * the events that were meant for who it was. Cannot check → no recovery (the client only refetches).
+ */
+function refuseStaleRecovery(io: RealtimeIo, identifyStored: RealtimeDeps['identifyStored']): void {
+  const adapter = io.of('/').adapter as unknown as {
+    restoreSession(pid: string, offset: string): Promise<{ data?: Partial<SocketData> } | null | undefined>;
+  };
+  const restoreSession = adapter.restoreSession.bind(adapter);
+  adapter.restoreSession = async (pid, offset) => {
+    const session = await restoreSession(pid, offset);
+    if (!session) return session;
+    const was = session.data;
+    let now: ConnectionIdentity | undefined;
+    try {
+      now = was?.sessionId ? await identifyStored(was.sessionId) : undefined;
+    } catch (err) {
+      logger().warn(
+        { event: 'realtime.auth.failed', err: err instanceof Error ? err.message : String(err) },
+        'Could not check a realtime session before recovering it',
+      );
+    }
+    if (now && was?.user && now.user.id === was.user.id && now.user.role === was.user.role) return session;
+    logger().info({ event: 'realtime.recovery.refused', user_id: was?.user?.id }, 'Not recovering a realtime connection whose account changed');
+    return undefined;
+  };
+}
+
 export function attachRealtime(httpServer: http.Server, deps: RealtimeDeps): RealtimeServer {
   const { io, publisher } = createIo(
     deps,
@@ -225,6 +260,7 @@ export function attachRealtime(httpServer: http.Server, deps: RealtimeDeps): Rea
     },
     httpServer,
   );
+  refuseStaleRecovery(io, deps.identifyStored);
 
   io.use((socket, next) => {
     const { origin, host } = socket.handshake.headers;
@@ -273,7 +309,8 @@ export function attachRealtime(httpServer: http.Server, deps: RealtimeDeps): Rea
       return;
     }
     // Recovered: connected at once with its old rooms (a handshake check in between would drop the
-    // events that arrive during it). The session is checked now: ended → closed, role changed → rooms fixed.
+    // events that arrive during it); the stored session was checked before the replay. The cookie is
+    // checked now: another session, or one that ended since → closed; role changed since → rooms fixed.
     deps.identify(socket.handshake.headers.cookie).then(
       (identity) => {
         if (!identity || identity.sessionId !== socket.data.sessionId) socket.disconnect(true);

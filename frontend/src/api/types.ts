@@ -21,6 +21,7 @@ export type {
   Availability,
   DownloadItem,
   DownloadProgress,
+  FollowState,
   IssueStatus,
   IssueType,
   ProblemComment,

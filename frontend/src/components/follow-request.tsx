@@ -1,29 +1,43 @@
 /**
- * "Notify me too": follow a request (anyone's) and hear when it is ready
- * (GET/POST/DELETE /api/v1/notifications/follows/:requestId). With `summary`,
- * it also shows what the request is — for members who did not make it.
+ * "Notify me too": follow a request and hear when it is ready. The requester
+ * and administrators reach a request by its id (GET/POST/DELETE
+ * /api/v1/notifications/follows/:requestId); any other member by naming the
+ * title someone already requested (…/follows/title/:type/:tmdbId, from
+ * "Already requested" on Discover), and is not told who asked for it.
  */
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, messageOf } from '../api/client';
+import type { FollowState, MediaType } from '../api/types';
 import { useApiData } from '../hooks/use-api-data';
 import { ErrorMessage } from './feedback';
 
-export function FollowRequest({
-  requestId,
-  summary = false,
-  fallbackError,
-}: {
-  requestId: string;
-  summary?: boolean;
-  fallbackError?: string;
-}) {
-  const state = useApiData(async (signal) => api.get('/api/v1/notifications/follows/:requestId', { requestId }, signal), [requestId]);
+export type FollowTarget = { requestId: string } | { type: MediaType; tmdbId: number };
+
+function read(target: FollowTarget, signal: AbortSignal): Promise<FollowState> {
+  return 'requestId' in target
+    ? api.get('/api/v1/notifications/follows/:requestId', target, signal)
+    : api.get('/api/v1/notifications/follows/title/:type/:tmdbId', target, signal);
+}
+
+function change(target: FollowTarget, follow: boolean): Promise<FollowState> {
+  if ('requestId' in target) {
+    return follow
+      ? api.post('/api/v1/notifications/follows/:requestId', undefined, target)
+      : api.delete('/api/v1/notifications/follows/:requestId', target);
+  }
+  return follow
+    ? api.post('/api/v1/notifications/follows/title/:type/:tmdbId', undefined, target)
+    : api.delete('/api/v1/notifications/follows/title/:type/:tmdbId', target);
+}
+
+export function FollowRequest({ target, compact = false }: { target: FollowTarget; compact?: boolean }) {
+  const key = 'requestId' in target ? target.requestId : `${target.type}/${target.tmdbId}`;
+  const state = useApiData(async (signal) => read(target, signal), [key]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
 
-  if (state.loading) return null;
-  if (state.error || !state.data) return fallbackError ? <ErrorMessage message={fallbackError} /> : null;
+  if (state.loading || state.error || !state.data) return null;
   const s = state.data;
   if (s.request.mine) return null; // the requester hears about their own request anyway
 
@@ -31,11 +45,7 @@ export function FollowRequest({
     setBusy(true);
     setError(undefined);
     try {
-      state.setData(
-        s.following
-          ? await api.delete('/api/v1/notifications/follows/:requestId', { requestId })
-          : await api.post('/api/v1/notifications/follows/:requestId', undefined, { requestId }),
-      );
+      state.setData(await change(target, !s.following));
     } catch (err) {
       setError(messageOf(err));
     } finally {
@@ -43,24 +53,30 @@ export function FollowRequest({
     }
   };
 
+  const button = (
+    <button
+      type="button"
+      className={`${s.following ? 'button' : 'button button-primary'}${compact ? ' button-small' : ''}`}
+      onClick={toggle}
+      disabled={busy}
+      aria-pressed={s.following}
+      aria-label={compact ? `${s.following ? 'Stop notifying me about' : 'Notify me when ready:'} ${s.request.title}` : undefined}
+    >
+      {s.following ? 'Stop notifying me' : 'Notify me too'}
+    </button>
+  );
+  if (compact) {
+    return (
+      <span className="card-follow">
+        {button}
+        {error && <ErrorMessage message={error} />}
+      </span>
+    );
+  }
   return (
     <div className="panel">
-      {summary && (
-        <p>
-          <strong>{s.request.title}</strong> ({s.request.mediaType === 'tv' ? 'TV show' : 'movie'}), requested by {s.request.requestedBy}:{' '}
-          {s.request.status}.
-        </p>
-      )}
       <p>
-        <button
-          type="button"
-          className={s.following ? 'button' : 'button button-primary'}
-          onClick={toggle}
-          disabled={busy}
-          aria-pressed={s.following}
-        >
-          {s.following ? 'Stop notifying me' : 'Notify me too'}
-        </button>{' '}
+        {button}{' '}
         <span className="muted">
           {s.following ? 'You will be told when it is ready to watch' : 'Be told when it is ready to watch'} — on the channels you chose in{' '}
           <Link to="/notifications">Notifications</Link>.

@@ -4,6 +4,8 @@
  * back/forward and reloads keep the results. Each Request button carries the
  * member's remaining Overseerr quota for its media type (GET
  * /api/v1/media/quota, read again after each request); none without a quota.
+ * A title someone else already requested offers "Notify me too" (a follow by
+ * title: the member is not told who asked for it).
  */
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -13,6 +15,7 @@ import { isObject, num } from '../api/read';
 import { posterUrl, reportProblemUrl, type RequestQuota, type RequestStatus, type SearchPage, type SearchResult } from '../api/types';
 import { AvailabilityBadge, RequestStatusBadge } from '../components/badges';
 import { EmptyState, ErrorMessage, SkeletonCards } from '../components/feedback';
+import { FollowRequest } from '../components/follow-request';
 import { Page } from '../components/page';
 import { Poster } from '../components/poster';
 import { useApiData, type ApiData } from '../hooks/use-api-data';
@@ -84,7 +87,11 @@ function RequestControl({
     result.mediaType === 'movie' &&
     (result.availability === 'requested' || result.availability === 'processing')
   ) {
-    return <p className="card-note">Already requested</p>;
+    return (
+      <p className="card-note">
+        Already requested <FollowRequest target={{ type: result.mediaType, tmdbId: result.tmdbId }} compact />
+      </p>
+    );
   }
 
   const send = async () => {
@@ -112,7 +119,11 @@ function RequestControl({
       return (
         <p className="card-note" role="status">
           {state.message}
-          {state.requestId !== null && <Link to={`/requests/${state.requestId}`}>View request</Link>}
+          {state.requestId !== null ? (
+            <Link to={`/requests/${state.requestId}`}>View request</Link>
+          ) : (
+            state.message === 'Already requested' && <FollowRequest target={{ type: result.mediaType, tmdbId: result.tmdbId }} compact />
+          )}
         </p>
       );
     default:

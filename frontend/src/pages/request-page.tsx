@@ -5,7 +5,8 @@
  * available with a Play on Plex link, or failed), kept live by
  * 'request.updated'; cancel (DELETE) while it is still pending; a stalled
  * mark, and Retry for administrators (POST …/retry); "Notify me too" for
- * members following someone else's request.
+ * administrators following someone else's request (other members follow a
+ * title from Discover, never by request id).
  */
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
@@ -95,8 +96,7 @@ export function RequestPage() {
       {request.loading ? (
         <SkeletonRows count={3} label="Loading the request" />
       ) : request.error || !r ? (
-        // Someone else's request: members may not read it in full, but may follow it.
-        <FollowRequest requestId={id} summary fallbackError={request.error ?? 'Request not found'} />
+        <ErrorMessage message={request.error ?? 'Request not found'} />
       ) : (
         <article className="detail">
           <div className="detail-poster">
@@ -156,7 +156,7 @@ export function RequestPage() {
               </p>
             )}
             {cancelError && <ErrorMessage message={cancelError} />}
-            <FollowRequest requestId={id} />
+            <FollowRequest target={{ requestId: id }} />
           </div>
         </article>
       )}

@@ -454,7 +454,11 @@ export interface NotificationPreferences {
   channels: NotificationChannelPreference[];
 }
 
-/** Whether the caller follows a request (is told when it becomes available). */
+/**
+ * Whether the caller follows a request (is told when it becomes available). A member reaches someone
+ * else's request only by naming its title (…/follows/title/:type/:tmdbId), never by its id, and is not
+ * told who made it.
+ */
 export interface FollowState {
   request: {
     id: number;
@@ -463,7 +467,8 @@ export interface FollowState {
     tmdbId: number;
     posterPath: string | null;
     status: RequestStatus;
-    requestedBy: string;
+    /** Who made it: for the requester and administrators; null for other members. */
+    requestedBy: string | null;
     /** The caller's own request. */
     mine: boolean;
   };
@@ -539,6 +544,9 @@ export interface ApiRoutes {
   'GET /api/v1/notifications/follows/:requestId': FollowState;
   'POST /api/v1/notifications/follows/:requestId': FollowState;
   'DELETE /api/v1/notifications/follows/:requestId': FollowState;
+  'GET /api/v1/notifications/follows/title/:type/:tmdbId': FollowState;
+  'POST /api/v1/notifications/follows/title/:type/:tmdbId': FollowState;
+  'DELETE /api/v1/notifications/follows/title/:type/:tmdbId': FollowState;
   'GET /api/v1/notifications/push': PushState;
   'POST /api/v1/notifications/push/subscriptions': PushState & { device: PushDevice };
   'POST /api/v1/notifications/push/unsubscribe': PushState;

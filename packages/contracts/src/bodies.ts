@@ -104,6 +104,12 @@ export type MonitoredServicePatchBody = z.input<typeof monitoredServicePatchBody
 
 const tmdbId = z.number({ message: 'tmdbId must be a number' }).int().positive().max(2_147_483_647);
 
+/** Path parameters naming a title: `/:type/:tmdbId` (GET /api/v1/media/:type/:tmdbId, the title follows). */
+export const titleParams = z.object({
+  type: z.enum(mediaTypes, { message: 'type must be movie or tv' }),
+  tmdbId: z.coerce.number({ message: 'tmdbId must be a number' }).int().positive('tmdbId must be a positive number').max(2_147_483_647),
+});
+
 /** POST /api/v1/media/requests */
 export const mediaRequestCreateBody = z
   .object({

@@ -150,6 +150,37 @@ describe('accounts made by an administrator', () => {
     ).toBe(404);
   });
 
+  it('voids an unused link when the member changes the password in the meantime', async () => {
+    const admin = await loginCookie(t.app);
+    const nora = await createUser(t.app, t.container, 'nora', { password: 'nora-password' });
+    const issue = async () =>
+      tokenOf(
+        (
+          await request(t.app)
+            .post(`/api/v1/admin/users/${nora.id}/password-reset`)
+            .set('Cookie', admin)
+            .set('X-Requested-With', 'XMLHttpRequest')
+        ).body.resetLink.url as string,
+      );
+    // A link sent last week, then Nora changes her password on the Account page.
+    const stale = await issue();
+    const changed = await request(t.app)
+      .post('/api/v1/auth/password')
+      .set('Cookie', nora.cookie)
+      .send({ currentPassword: 'nora-password', newPassword: 'nora-new-password' });
+    expect(changed.status).toBe(200);
+    expect((await request(t.app).post('/api/v1/auth/password-reset/inspect').send({ token: stale })).status).toBe(410);
+    const reused = await request(t.app).post('/api/v1/auth/password-reset').send({ token: stale, newPassword: 'taken-over-1' });
+    expect(reused.status).toBe(410);
+    expect((await login('nora', 'taken-over-1')).status).toBe(401);
+
+    // The same when the password is set any other way (a used link, the CLI): the service's one setter voids them.
+    const other = await issue();
+    await t.container.auth.setPassword(nora.id, 'nora-third-password');
+    expect((await request(t.app).post('/api/v1/auth/password-reset').send({ token: other, newPassword: 'taken-over-2' })).status).toBe(410);
+    expect((await login('nora', 'nora-third-password')).status).toBe(200);
+  });
+
   it('lets a link expire after its lifetime (PASSWORD_RESET_TTL_HOURS)', async () => {
     let now = new Date('2030-01-01T00:00:00Z');
     const resets = new PasswordResets(t.container.database, 3600_000, () => now);

@@ -12,35 +12,7 @@ import { readCookie } from './middleware';
 import type { IssuedReset, PasswordResets } from './password-resets';
 import { generatePassword, hashPassword, verifyPassword } from './passwords';
 import { SESSION_COOKIE, type SessionStore } from './sessions';
-
-/**
- * Sign-in limits. Failures are counted per client IP (any username), per username and client, and per
- * account; past the free failures each further one doubles the wait before the next attempt. The
- * per-account count only slows down clients that never signed in to that account: a browser holding
- * the account's known-device cookie is limited on its own (per device), so an attacker hammering the
- * account cannot lock its owner out.
- */
-export const LOGIN_IP_RULE: DelayRule = {
-  name: 'login-ip',
-  freeFailures: 30,
-  baseDelaySeconds: 60,
-  maxDelaySeconds: 15 * 60,
-  windowSeconds: 15 * 60,
-};
-export const LOGIN_CLIENT_RULE: DelayRule = {
-  name: 'login-client',
-  freeFailures: 5,
-  baseDelaySeconds: 30,
-  maxDelaySeconds: 15 * 60,
-  windowSeconds: 60 * 60,
-};
-export const LOGIN_ACCOUNT_RULE: DelayRule = {
-  name: 'login-account',
-  freeFailures: 10,
-  baseDelaySeconds: 30,
-  maxDelaySeconds: 15 * 60,
-  windowSeconds: 60 * 60,
-};
+import { LOGIN_ACCOUNT_RULE, LOGIN_CLIENT_RULE, LOGIN_IP_RULE, SignInLimits } from './sign-in-limits';
 
 export interface LoginClient {
   ip: string;
@@ -53,6 +25,8 @@ export function normaliseUsername(username: string): string {
 }
 
 export class AuthService {
+  private readonly limits: SignInLimits;
+
   constructor(
     private readonly users: UsersRepository,
     private readonly sessions: SessionStore,
@@ -60,7 +34,9 @@ export class AuthService {
     private readonly sessionTtlMs: number,
     private readonly devices: KnownDevices,
     private readonly resets: PasswordResets,
-  ) {}
+  ) {
+    this.limits = new SignInLimits(limiter);
+  }
 
   /**
    * Creates the first admin when there is none. Returns the generated password
@@ -104,29 +80,28 @@ export class AuthService {
     const name = normaliseUsername(username);
     const user = await this.users.findByUsername(name);
     const deviceId = user ? this.devices.deviceFor(client.deviceCookie, user.id) : undefined;
-    // A known device is counted on its own; anyone else per IP, per username+IP, and per account.
+    // A known device is counted on its own; anyone else per username+IP, per IP and per account.
+    // The first counter is the client's own: a right password clears it.
     const buckets: Array<[DelayRule, string]> = deviceId
       ? [[LOGIN_CLIENT_RULE, `${name}|device:${deviceId}`]]
       : [
-          [LOGIN_IP_RULE, client.ip],
           [LOGIN_CLIENT_RULE, `${name}|${client.ip}`],
+          [LOGIN_IP_RULE, client.ip],
           [LOGIN_ACCOUNT_RULE, name],
         ];
-    const waits = await Promise.all(buckets.map(([rule, key]) => this.limiter.waitFor(rule, key)));
-    const waitMs = Math.max(...waits);
-    if (waitMs > 0) {
-      const retryAfterSeconds = Math.ceil(waitMs / 1000);
-      analytics.trackAuthFailure('throttled', { ip: client.ip, username: name, retryAfterSeconds });
-      throw AppError.rateLimited(retryAfterSeconds, 'Too many failed sign-ins; wait a moment and try again');
-    }
-
-    const ok = await verifyPassword(password, user?.passwordHash);
-    if (!user || !ok) {
-      await Promise.all(buckets.map(([rule, key]) => this.limiter.recordFailure(rule, key)));
-      this.refuse(user ? 'wrong_password' : 'unknown_user', client, name, user?.id);
-    }
+    const ok = await this.limits.run(
+      {
+        buckets,
+        // One check in flight per device, or per client and per account.
+        holds: deviceId ? [`device:${name}|${deviceId}`] : [`ip:${client.ip}`, `account:${name}`],
+        ip: client.ip,
+        username: name,
+        message: 'Too many failed sign-ins; wait a moment and try again',
+      },
+      () => verifyPassword(password, user?.passwordHash, deviceId ? 'priority' : 'anonymous'),
+    );
+    if (!user || !ok) this.refuse(user ? 'wrong_password' : 'unknown_user', client, name, user?.id);
     if (!user.enabled) this.refuse('disabled', client, name, user.id);
-    await this.limiter.reset(LOGIN_CLIENT_RULE, buckets[deviceId ? 0 : 1]![1]);
     return user;
   }
 
@@ -174,29 +149,34 @@ export class AuthService {
       throw AppError.badRequest('This account signs in with Plex and has no MediaNest password to change');
     }
     const ip = req.ip ?? 'unknown';
-    const key = `${user.id}|session`;
-    const waitMs = await this.limiter.waitFor(LOGIN_CLIENT_RULE, key);
-    if (waitMs > 0) {
-      analytics.trackAuthFailure('throttled', { ip, username: normaliseUsername(user.username), userId: user.id });
-      throw AppError.rateLimited(waitMs / 1000, 'Too many wrong passwords; wait a moment and try again');
-    }
-    if (!(await verifyPassword(current, user.passwordHash))) {
-      await this.limiter.recordFailure(LOGIN_CLIENT_RULE, key);
-      analytics.trackAuthFailure('wrong_current_password', { ip, username: normaliseUsername(user.username), userId: user.id });
+    const username = normaliseUsername(user.username);
+    const ok = await this.limits.run(
+      {
+        buckets: [[LOGIN_CLIENT_RULE, `${user.id}|session`]],
+        holds: [`member:${user.id}`],
+        ip,
+        username,
+        userId: user.id,
+        message: 'Too many wrong passwords; wait a moment and try again',
+      },
+      () => verifyPassword(current, user.passwordHash),
+    );
+    if (!ok) {
+      analytics.trackAuthFailure('wrong_current_password', { ip, username, userId: user.id });
       throw new AppError(400, 'VALIDATION_FAILED', 'The current password is not right', {
         details: [{ path: 'currentPassword', message: 'does not match' }],
       });
     }
-    await this.limiter.reset(LOGIN_CLIENT_RULE, key);
     await this.setPassword(user.id, next);
     const { token } = await this.sessions.create(user.id, { ip: req.ip, userAgent: req.get('user-agent') });
     this.setSessionCookie(req, res, token);
     logger().info({ event: 'auth.password.changed', user_id: user.id }, 'Password changed; other sessions signed out');
   }
 
-  /** Sets a password and signs the account out everywhere. */
+  /** Sets a password, voids unused reset links and signs the account out everywhere. */
   async setPassword(userId: string, password: string): Promise<void> {
     await this.users.update(userId, { passwordHash: await hashPassword(password) });
+    await this.resets.voidAll(userId);
     await this.sessions.revokeAllForUser(userId);
   }
 

@@ -64,6 +64,17 @@ export const requireAdmin: RequestHandler = (req, _res, next) => {
   next(req.user.role === 'admin' ? undefined : AppError.forbidden('Only administrators can do this'));
 };
 
+/** The realtime layer's "who is this stored session now": its enabled user, or undefined once it ended or the user was disabled. */
+export function storedSessionIdentity(sessions: SessionStore, users: UsersRepository) {
+  return async (sessionId: string) => {
+    const ticket = await sessions.sync();
+    const session = await sessions.resolveStored(sessionId, ticket);
+    const user = session && (await users.findById(session.userId, ticket));
+    if (!session || !user?.enabled) return undefined;
+    return { user: { id: user.id, role: user.role }, sessionId };
+  };
+}
+
 /** The realtime layer's "who is this cookie": a signed-in, enabled user and the stored id of their session. */
 export function cookieIdentity(sessions: SessionStore, users: UsersRepository) {
   return async (cookieHeader: string | undefined) => {

@@ -1,7 +1,9 @@
 /**
  * One-time password reset links made by an administrator. The link carries a
  * random token; the table holds only its SHA-256, when it expires and when it
- * was used. A new link for a user voids that user's older unused ones.
+ * was used. A new link for a user voids that user's older unused ones, and
+ * so does any change of the password (the account page, a used link, the CLI):
+ * a link sent before the change must not undo it.
  */
 import { randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull } from 'drizzle-orm';
@@ -25,14 +27,19 @@ export class PasswordResets {
     const token = randomBytes(32).toString('base64url');
     const now = this.now();
     const expiresAt = new Date(now.getTime() + this.ttlMs);
-    await this.database.db
-      .update(passwordResetTokens)
-      .set({ usedAt: now })
-      .where(and(eq(passwordResetTokens.userId, userId), isNull(passwordResetTokens.usedAt)));
+    await this.voidAll(userId);
     await this.database.db
       .insert(passwordResetTokens)
       .values({ id: hashToken(token), userId, createdBy: createdBy ?? null, createdAt: now, expiresAt });
     return { token, expiresAt };
+  }
+
+  /** Voids every unused link of a user (marked used, so it answers like a used one). */
+  async voidAll(userId: string): Promise<void> {
+    await this.database.db
+      .update(passwordResetTokens)
+      .set({ usedAt: this.now() })
+      .where(and(eq(passwordResetTokens.userId, userId), isNull(passwordResetTokens.usedAt)));
   }
 
   /** The user and expiry of a usable (unexpired, unused) token, or undefined. */

@@ -93,8 +93,12 @@ export class SessionStore {
    * With a ticket from `sync()`, served from the cache when possible.
    */
   async resolve(token: string, ticket?: Ticket): Promise<Session | undefined> {
+    return this.resolveStored(hashToken(token), ticket);
+  }
+
+  /** The same by the stored id (the token's hash), for a connection that remembers only that. */
+  async resolveStored(id: string, ticket?: Ticket): Promise<Session | undefined> {
     const now = this.now();
-    const id = hashToken(token);
     let session = this.cache?.get(id, ticket);
     if (session && (session.revokedAt !== null || session.expiresAt.getTime() <= now.getTime())) session = undefined;
     if (!session) {

@@ -82,8 +82,9 @@ describe('problem reports', () => {
     const filed = up.overseerr.issue(issue.id)!;
     expect(filed).toMatchObject({ createdBy: up.overseerr.userId('alice@example.com'), issueType: 2, mediaKey: 'movie:603' });
     const said = filed.comments[0]!.message;
-    expect(said.startsWith(AUDIO.message)).toBe(true);
-    expect(said).toContain('-- Reported through MediaNest by alice --');
+    // MediaNest's block first, the member's words after it.
+    expect(said.startsWith('-- Reported through MediaNest by alice --\n')).toBe(true);
+    expect(said.endsWith(`-- alice wrote --\n${AUDIO.message}`)).toBe(true);
     expect(said).toMatch(/Plex: up, \d+ ms, checked /);
     expect(said).toMatch(/Overseerr: up, \d+ ms, checked /);
     expect(said).toContain(`GET /api/v1/media/:type/:tmdbId → 503 (trace ${traceId}, request ${requestId})`);

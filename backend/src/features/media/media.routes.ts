@@ -3,7 +3,7 @@
  * the caller) and the caller's media requests. Signed-in users only; guards
  * at route level so the route template is known even on a 401.
  */
-import { mediaRequestCreateBody, mediaRequestListQuery, mediaSearchQuery, mediaTypes } from '@medianest/contracts';
+import { mediaRequestCreateBody, mediaRequestListQuery, mediaSearchQuery, titleParams } from '@medianest/contracts';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiRes } from '../../http/api-response';
@@ -12,10 +12,6 @@ import { requireAdmin, requireUser } from '../auth/middleware';
 import type { MediaService } from './media.service';
 import type { RequestsService } from './requests.service';
 
-const detailsParams = z.object({
-  type: z.enum(mediaTypes, { message: 'type must be movie or tv' }),
-  tmdbId: z.coerce.number({ message: 'tmdbId must be a number' }).int().positive('tmdbId must be a positive number').max(2_147_483_647),
-});
 
 const idParams = z.object({ id: z.coerce.number({ message: 'id must be a number' }).int().positive().max(2_147_483_647) });
 
@@ -61,7 +57,7 @@ export function mediaRouter(media: MediaService, requests: RequestsService): Rou
 
   // Last: /:type/:tmdbId would also match /requests/<id>.
   router.get('/:type/:tmdbId', requireUser, async (req, res: ApiRes<'GET /api/v1/media/:type/:tmdbId'>) => {
-    const p = parse(detailsParams, req.params, 'path');
+    const p = parse(titleParams, req.params, 'path');
     res.json(await media.details(req.user!, p.type, p.tmdbId));
   });
 

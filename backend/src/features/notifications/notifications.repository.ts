@@ -4,9 +4,10 @@
  * the unique key that makes each message go out once) — and members' Web Push
  * subscriptions with the server's VAPID keys.
  */
-import type { NotificationEvent } from '@medianest/contracts';
+import type { MediaType, NotificationEvent, RequestStatus } from '@medianest/contracts';
 import { and, asc, desc, eq, gte, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
+import { ACTIVE_REQUEST_STATUSES } from '../media/requests.repository';
 import {
   mediaRequests,
   notificationChannels,
@@ -24,6 +25,18 @@ export type PreferenceRow = typeof notificationPreferences.$inferSelect;
 export type DeliveryRow = typeof notificationDeliveries.$inferSelect;
 export type PushSubscriptionRow = typeof pushSubscriptions.$inferSelect;
 export type NewDelivery = Pick<typeof notificationDeliveries.$inferInsert, 'eventKey' | 'event' | 'userId' | 'channelId' | 'payload'>;
+
+/** A request as its followers see it, with who made it (the service decides who may be told). */
+export interface RequestSummary {
+  id: number;
+  title: string;
+  mediaType: MediaType;
+  tmdbId: number;
+  posterPath: string | null;
+  status: RequestStatus;
+  userId: string;
+  requestedBy: string;
+}
 
 export interface Subscriber {
   userId: string;
@@ -130,8 +143,28 @@ export class NotificationsRepository {
     return rows.map((r) => r.userId);
   }
 
-  async requestSummary(requestId: number) {
-    const [row] = await this.db
+  async requestSummary(requestId: number): Promise<RequestSummary | undefined> {
+    const [row] = await this.summaries().where(eq(mediaRequests.id, requestId));
+    return row;
+  }
+
+  /** The newest request that still stands for a title (pending, approved, processing or available). */
+  async standingRequestSummary(mediaType: MediaType, tmdbId: number): Promise<RequestSummary | undefined> {
+    const [row] = await this.summaries()
+      .where(
+        and(
+          eq(mediaRequests.mediaType, mediaType),
+          eq(mediaRequests.tmdbId, tmdbId),
+          inArray(mediaRequests.status, [...ACTIVE_REQUEST_STATUSES]),
+        ),
+      )
+      .orderBy(desc(mediaRequests.id))
+      .limit(1);
+    return row;
+  }
+
+  private summaries() {
+    return this.db
       .select({
         id: mediaRequests.id,
         title: mediaRequests.title,
@@ -144,8 +177,7 @@ export class NotificationsRepository {
       })
       .from(mediaRequests)
       .innerJoin(users, eq(users.id, mediaRequests.userId))
-      .where(eq(mediaRequests.id, requestId));
-    return row;
+      .$dynamic();
   }
 
   /** Inserts the deliveries not made yet; returns only the new ones (a repeated event returns none). */

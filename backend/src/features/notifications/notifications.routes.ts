@@ -8,6 +8,7 @@ import {
   notificationPreferenceBody as preferenceBody,
   pushSubscriptionBody,
   pushUnsubscribeBody,
+  titleParams,
 } from '@medianest/contracts';
 import { Router } from 'express';
 import { z } from 'zod';
@@ -48,6 +49,18 @@ export function notificationsRouter(notifications: NotificationsService): Router
   router.patch('/preferences/:channelId', requireUser, async (req, res: ApiRes<'PATCH /api/v1/notifications/preferences/:channelId'>) => {
     const body = parse(preferenceBody, req.body);
     res.json(await notifications.setPreference(req.user!, idParam(req.params.channelId, 'channel id'), body.events, body.address ?? null));
+  });
+  // Someone else's request is followed by naming its title (as "Already requested" on Discover does), so
+  // request ids cannot be walked to list what everyone asked for. Registered before /follows/:requestId.
+  const title = (params: unknown) => parse(titleParams, params, 'path');
+  router.get('/follows/title/:type/:tmdbId', requireUser, async (req, res: ApiRes<'GET /api/v1/notifications/follows/title/:type/:tmdbId'>) => {
+    res.json(await notifications.titleFollowState(req.user!, title(req.params)));
+  });
+  router.post('/follows/title/:type/:tmdbId', requireUser, async (req, res: ApiRes<'POST /api/v1/notifications/follows/title/:type/:tmdbId'>) => {
+    res.json(await notifications.followTitle(req.user!, title(req.params), true));
+  });
+  router.delete('/follows/title/:type/:tmdbId', requireUser, async (req, res: ApiRes<'DELETE /api/v1/notifications/follows/title/:type/:tmdbId'>) => {
+    res.json(await notifications.followTitle(req.user!, title(req.params), false));
   });
   router.get('/follows/:requestId', requireUser, async (req, res: ApiRes<'GET /api/v1/notifications/follows/:requestId'>) => {
     res.json(await notifications.followState(req.user!, idParam(req.params.requestId, 'request id')));

@@ -21,6 +21,7 @@ import {
   type DeliverySummary,
   type ServiceIncident,
   type FollowState,
+  type MediaType,
   type NotificationChannel,
   type NotificationEvent,
   type NotificationPreferences,
@@ -50,7 +51,13 @@ import {
   type Message,
   type Recipient,
 } from './channels';
-import { NotificationsRepository, type ChannelRow, type PushSubscriptionRow, type Subscriber } from './notifications.repository';
+import {
+  NotificationsRepository,
+  type ChannelRow,
+  type PushSubscriptionRow,
+  type RequestSummary,
+  type Subscriber,
+} from './notifications.repository';
 import { loadOrCreateKey, SecretBox } from './secret-box';
 import { generateVapidKeys, isFinalPushFailure, type PushRecipient, type VapidKeys } from './web-push';
 
@@ -280,19 +287,49 @@ export class NotificationsService {
     return this.preferences(user);
   }
 
+  /** A request's follow state by its id: for its requester and administrators only (404 for anyone else, as its page answers). */
   async followState(user: User, requestId: number): Promise<FollowState> {
-    const summary = await this.repo.requestSummary(requestId);
-    if (!summary) throw AppError.notFound('No such request');
-    const followers = await this.repo.followers(requestId);
-    const { userId, ...rest } = summary;
-    return { request: { ...rest, mine: userId === user.id }, following: followers.includes(user.id), followers: followers.length };
+    return this.stateOf(user, await this.visibleRequest(user, requestId));
   }
 
   async follow(user: User, requestId: number, on: boolean): Promise<FollowState> {
-    if (!(await this.repo.requestSummary(requestId))) throw AppError.notFound('No such request');
-    if (on) await this.repo.follow(requestId, user.id);
-    else await this.repo.unfollow(requestId, user.id);
-    return this.followState(user, requestId);
+    const summary = await this.visibleRequest(user, requestId);
+    await (on ? this.repo.follow(summary.id, user.id) : this.repo.unfollow(summary.id, user.id));
+    return this.stateOf(user, summary);
+  }
+
+  /** The standing request for a title (the newest), which any member may follow without learning who made it. */
+  async titleFollowState(user: User, title: { type: MediaType; tmdbId: number }): Promise<FollowState> {
+    return this.stateOf(user, await this.standingRequest(title));
+  }
+
+  async followTitle(user: User, title: { type: MediaType; tmdbId: number }, on: boolean): Promise<FollowState> {
+    const summary = await this.standingRequest(title);
+    await (on ? this.repo.follow(summary.id, user.id) : this.repo.unfollow(summary.id, user.id));
+    return this.stateOf(user, summary);
+  }
+
+  private async visibleRequest(user: User, requestId: number): Promise<RequestSummary> {
+    const summary = await this.repo.requestSummary(requestId);
+    if (!summary || (summary.userId !== user.id && user.role !== 'admin')) throw AppError.notFound('No such request');
+    return summary;
+  }
+
+  private async standingRequest(title: { type: MediaType; tmdbId: number }): Promise<RequestSummary> {
+    const summary = await this.repo.standingRequestSummary(title.type, title.tmdbId);
+    if (!summary) throw AppError.notFound('Nobody has requested this title');
+    return summary;
+  }
+
+  private async stateOf(user: User, summary: RequestSummary): Promise<FollowState> {
+    const followers = await this.repo.followers(summary.id);
+    const { userId, requestedBy, ...rest } = summary;
+    const mine = userId === user.id;
+    return {
+      request: { ...rest, requestedBy: mine || user.role === 'admin' ? requestedBy : null, mine },
+      following: followers.includes(user.id),
+      followers: followers.length,
+    };
   }
 
   // ── Planning (request path) ──────────────────────────────────────────────

@@ -222,22 +222,33 @@ describe('member choices, follows and delivery', () => {
     hooks.received.length = 0;
     smtp.received.length = 0;
     const ours = await ask(27205);
-    // Bob and Carol follow Alice's request from its page.
+    // Bob and Carol follow the title Alice requested ("Already requested" on Discover), without learning who asked.
+    const byTitle = '/api/v1/notifications/follows/title/movie/27205';
     for (const member of [bob, carol]) {
-      const state = await request(t.app).get(`/api/v1/notifications/follows/${ours.id}`).set('Cookie', member.cookie);
-      expect(state.body).toMatchObject({ following: false, request: { title: 'Inception', requestedBy: 'alice', mine: false } });
-      const followed = await request(t.app)
-        .post(`/api/v1/notifications/follows/${ours.id}`)
-        .set('X-Requested-With', 'MediaNest')
-        .set('Cookie', member.cookie);
+      const state = await request(t.app).get(byTitle).set('Cookie', member.cookie);
+      expect(state.body).toMatchObject({ following: false, request: { id: ours.id, title: 'Inception', requestedBy: null, mine: false } });
+      const followed = await request(t.app).post(byTitle).set('X-Requested-With', 'MediaNest').set('Cookie', member.cookie);
       expect(followed.body).toMatchObject({ following: true });
     }
-    await request(t.app).post(`/api/v1/notifications/follows/${ours.id}`).set('X-Requested-With', 'MediaNest').set('Cookie', bob.cookie); // twice is still once
-    expect((await request(t.app).get(`/api/v1/notifications/follows/${ours.id}`).set('Cookie', bob.cookie)).body.followers).toBe(2);
+    await request(t.app).post(byTitle).set('X-Requested-With', 'MediaNest').set('Cookie', bob.cookie); // twice is still once
+    expect((await request(t.app).get(byTitle).set('Cookie', bob.cookie)).body.followers).toBe(2);
+    // By id, someone else's request is not there for a member (as its page answers): ids cannot be walked.
+    for (const path of [`/api/v1/notifications/follows/${ours.id}`, `/api/v1/media/requests/${ours.id}`]) {
+      const walked = await request(t.app).get(path).set('Cookie', bob.cookie);
+      expect(walked.status).toBe(404);
+      expect(JSON.stringify(walked.body)).not.toMatch(/alice|Inception/);
+    }
     expect(
-      (await request(t.app).post('/api/v1/notifications/follows/99999').set('X-Requested-With', 'MediaNest').set('Cookie', bob.cookie))
+      (await request(t.app).post(`/api/v1/notifications/follows/${ours.id}`).set('X-Requested-With', 'MediaNest').set('Cookie', bob.cookie))
         .status,
     ).toBe(404);
+    // The requester (and an administrator) still see it by id, with who made it.
+    expect((await request(t.app).get(`/api/v1/notifications/follows/${ours.id}`).set('Cookie', alice.cookie)).body).toMatchObject({
+      request: { requestedBy: 'alice', mine: true },
+      followers: 2,
+    });
+    expect((await request(t.app).get('/api/v1/notifications/follows/title/movie/99999').set('Cookie', bob.cookie)).status).toBe(404);
+    expect((await request(t.app).get('/api/v1/notifications/follows/title/book/27205').set('Cookie', bob.cookie)).status).toBe(400);
 
     expect(await up.overseerr.approve(ours.overseerrId)).toBe(200);
     await waitFor(() => allDelivered(5), 20_000);

@@ -9,7 +9,7 @@ import { buildApp } from '../../app';
 import { startBackgroundJobs } from '../../background-jobs';
 import { createContainer } from '../../container';
 import { notificationDeliveries, serviceIncidents, serviceStatusHistory, serviceUptimeDaily } from '../../db/schema';
-import { cookieIdentity } from '../auth/middleware';
+import { cookieIdentity, storedSessionIdentity } from '../auth/middleware';
 import { attachRealtime } from '../../realtime/socket';
 import { createUser, loginCookie } from '../../test/auth-helpers';
 import { createTestApp, testMode, type TestApp } from '../../test/context';
@@ -304,6 +304,7 @@ describe('announcements', () => {
     const realtime = attachRealtime(server, {
       events: t.container.events,
       identify: cookieIdentity(t.container.sessions, t.container.users),
+      identifyStored: storedSessionIdentity(t.container.sessions, t.container.users),
       redis: t.container.redis,
       keyPrefix: t.config.REDIS_KEY_PREFIX,
     });

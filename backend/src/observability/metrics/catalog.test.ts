@@ -89,6 +89,7 @@ const ADDITIONS = [
   { name: 'medianest_log_lines_dropped_total', type: 'counter', labelNames: [] },
   { name: 'medianest_logins_total', type: 'counter', labelNames: ['method', 'result'] },
   { name: 'medianest_auth_failures_total', type: 'counter', labelNames: ['reason'] },
+  { name: 'medianest_auth_password_checks_total', type: 'counter', labelNames: [] },
   { name: 'medianest_notifications_total', type: 'counter', labelNames: ['channel', 'event', 'outcome'] },
   { name: 'medianest_notification_delivery_seconds', type: 'histogram', labelNames: ['channel'] },
   { name: 'medianest_maintenance_active', type: 'gauge', labelNames: ['service'] },

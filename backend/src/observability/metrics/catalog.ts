@@ -298,10 +298,18 @@ export const AUTH_FAILURE_REASONS = [
   'throttled',
   'wrong_current_password',
   'invalid_reset_token',
+  'busy',
 ] as const;
 export type AuthFailureReason = (typeof AUTH_FAILURE_REASONS)[number];
 
-/** Addition: refused sign-ins, throttled attempts, bad current passwords and reset tokens, by reason. */
+/** Addition: password verifications run (sign-ins and password changes that got past the limits): what a burst of guesses really cost. */
+export const passwordChecksTotal = new prometheus.Counter({
+  name: 'medianest_auth_password_checks_total',
+  help: 'Password verifications run (scrypt), after the sign-in limits let the attempt through',
+  registers: [register],
+});
+
+/** Addition: refused sign-ins, throttled attempts, bad current passwords and reset tokens, by reason ('busy': the password hashing slots were full). */
 export const authFailuresTotal = new prometheus.Counter({
   name: 'medianest_auth_failures_total',
   help: 'Refused authentication attempts by reason',
