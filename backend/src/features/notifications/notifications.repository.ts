@@ -286,17 +286,23 @@ export class NotificationsRepository {
     return this.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, userId)).orderBy(asc(pushSubscriptions.id));
   }
 
-  /** Saves a browser's subscription; an endpoint subscribed before (by anyone) is taken over with its new keys. */
-  async savePushSubscription(values: Pick<PushSubscriptionRow, 'userId' | 'endpoint' | 'keys' | 'label'>): Promise<PushSubscriptionRow> {
+  /**
+   * Saves a browser's subscription. The member's own endpoint subscribed again takes its new keys;
+   * an endpoint another account holds is left alone (undefined): no account takes over another's device.
+   */
+  async savePushSubscription(
+    values: Pick<PushSubscriptionRow, 'userId' | 'endpoint' | 'keys' | 'label'>,
+  ): Promise<PushSubscriptionRow | undefined> {
     const [row] = await this.db
       .insert(pushSubscriptions)
       .values(values)
       .onConflictDoUpdate({
         target: pushSubscriptions.endpoint,
-        set: { userId: values.userId, keys: values.keys, label: values.label, createdAt: new Date() },
+        set: { keys: values.keys, label: values.label, createdAt: new Date() },
+        setWhere: eq(pushSubscriptions.userId, values.userId),
       })
       .returning();
-    return row!;
+    return row;
   }
 
   /** Removes one subscription (of `userId` when given); returns whether one was removed. */

@@ -32,6 +32,7 @@ import {
 import type { NotificationChannelKind, RequestStatus } from '../../db/schema';
 import { notificationChannelKinds } from '../../db/schema';
 import { AppError } from '../../errors';
+import { OutboundPolicy } from '../../integrations/outbound-policy';
 import type { JobQueue } from '../../jobs/job-queue';
 import { logger } from '../../observability/logging/logger';
 import { notificationDeliveryDuration, notificationsTotal } from '../../observability/metrics/catalog';
@@ -50,6 +51,7 @@ import {
   type Message,
   type Recipient,
 } from './channels';
+import { secretsForDestination } from './channel-destination';
 import { NotificationsRepository, type ChannelRow, type PushSubscriptionRow, type Subscriber } from './notifications.repository';
 import { loadOrCreateKey, SecretBox } from './secret-box';
 import { generateVapidKeys, isFinalPushFailure, type PushRecipient, type VapidKeys } from './web-push';
@@ -101,7 +103,7 @@ export class NotificationsService {
     private readonly box: SecretBox,
     private readonly sender: ChannelSender,
     private readonly jobs: JobQueue,
-    private readonly options: { publicUrl?: string; attempts: number; retryBaseMs: number },
+    private readonly options: { publicUrl?: string; attempts: number; retryBaseMs: number; outbound: OutboundPolicy },
   ) {}
 
   private vapidKeys: Promise<VapidKeys> | undefined;
@@ -195,7 +197,10 @@ export class NotificationsService {
       } catch {
         // Unreadable with this key: the new input must bring every secret again.
       }
-      const parsed = this.parseKindInput(row.kind, { settings: input.settings ?? row.settings, secrets: input.secrets }, previous);
+      const settings = (input.settings ?? row.settings) as Record<string, unknown>;
+      // A token or password stays only with the server it was given for.
+      previous = secretsForDestination(row.kind, row.settings, settings, previous);
+      const parsed = this.parseKindInput(row.kind, { settings, secrets: input.secrets }, previous);
       changes.settings = parsed.settings;
       changes.secrets = parsed.secrets;
     }
@@ -536,6 +541,8 @@ export class NotificationsService {
   async subscribePush(user: User, body: PushSubscriptionBody): Promise<PushState & { device: PushDevice }> {
     if (!(await this.repo.hasEnabledChannel('webpush')))
       throw AppError.conflict('Push notifications are not set up on this server: the admin adds a Web Push channel first');
+    // The contract checked the shape; where the endpoint leads is the server's policy (push services only).
+    this.options.outbound.checkPushEndpoint(body.endpoint);
     const devices = await this.repo.pushSubscriptionsOf(user.id);
     if (devices.length >= MAX_PUSH_DEVICES && !devices.some((d) => d.endpoint === body.endpoint))
       throw AppError.conflict(`You already get push notifications on ${MAX_PUSH_DEVICES} devices: remove one first`);
@@ -545,6 +552,8 @@ export class NotificationsService {
       keys: this.box.seal(JSON.stringify({ p256dh: body.keys.p256dh, auth: body.keys.auth })),
       label: body.label || 'Browser',
     });
+    if (!row)
+      throw AppError.conflict('This browser already gets push notifications for another account on this server: turn them off there first');
     logger().info({ event: 'notifications.push.subscribed', device_id: row.id }, 'A browser subscribed to push notifications');
     return { ...(await this.pushState(user)), device: toDevice(row) };
   }
@@ -663,18 +672,35 @@ function compose(
 export function createNotifications(parts: {
   config: Pick<
     Config,
-    'NOTIFICATIONS_SECRET_KEY' | 'dataDir' | 'UPSTREAM_TIMEOUT_MS' | 'PUBLIC_URL' | 'NOTIFICATIONS_ATTEMPTS' | 'NOTIFICATIONS_RETRY_BASE_MS'
+    | 'NOTIFICATIONS_SECRET_KEY'
+    | 'dataDir'
+    | 'UPSTREAM_TIMEOUT_MS'
+    | 'PUBLIC_URL'
+    | 'NOTIFICATIONS_ATTEMPTS'
+    | 'NOTIFICATIONS_RETRY_BASE_MS'
+    | 'WEB_PUSH_HOSTS'
+    | 'WEB_PUSH_ALLOW_LOOPBACK'
   >;
   database: Database;
   breakers: BreakerRegistry;
   jobs: JobQueue;
 }): NotificationsService {
   const { config } = parts;
+  const outbound = new OutboundPolicy({
+    extraPushHosts: config.WEB_PUSH_HOSTS,
+    allowLoopback: config.WEB_PUSH_ALLOW_LOOPBACK,
+    connectTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
+  });
   return new NotificationsService(
     new NotificationsRepository(parts.database),
     new SecretBox(loadOrCreateKey(config.NOTIFICATIONS_SECRET_KEY, config.dataDir)),
-    new ChannelSender(parts.breakers, config.UPSTREAM_TIMEOUT_MS),
+    new ChannelSender(parts.breakers, config.UPSTREAM_TIMEOUT_MS, outbound),
     parts.jobs,
-    { publicUrl: config.PUBLIC_URL, attempts: config.NOTIFICATIONS_ATTEMPTS, retryBaseMs: config.NOTIFICATIONS_RETRY_BASE_MS },
+    {
+      publicUrl: config.PUBLIC_URL,
+      attempts: config.NOTIFICATIONS_ATTEMPTS,
+      retryBaseMs: config.NOTIFICATIONS_RETRY_BASE_MS,
+      outbound,
+    },
   );
 }

@@ -41,6 +41,8 @@ beforeAll(async () => {
     NOTIFICATIONS_RETRY_BASE_MS: '100',
     NOTIFICATIONS_ATTEMPTS: '12',
     BREAKER_RESET_TIMEOUT_MS: '200',
+    // The local push service listens on 127.0.0.1 over plain http: allowed only by this explicit opt-in.
+    WEB_PUSH_ALLOW_LOOPBACK: 'true',
   });
   server = await listen(t.app);
   up.overseerr.setWebhook(`${server.url}/api/v1/webhooks/overseerr`, FAKE_WEBHOOK_SECRET);

@@ -91,6 +91,8 @@ export function channelInputs(hooks: HttpReceivers, smtp: SmtpSink, secrets: typ
         host: '127.0.0.1',
         port: smtp.port,
         secure: false,
+        // The sink offers no STARTTLS: the admin's explicit opt-out (a relay on this machine).
+        allowPlaintext: true,
         username: secrets.smtp.username,
         from: 'MediaNest <medianest@example.com>',
       },
