@@ -90,6 +90,7 @@ export function refusedAddress(ip: string | ipaddr.IPv4 | ipaddr.IPv6, allowLoop
   if (!addr) return 'not an IP address';
   const range = addr.range();
   if (range === 'loopback') return allowLoopback ? undefined : 'a loopback address';
+  if (range === 'unspecified') return 'an unspecified address';
   if (addr.kind() === 'ipv6') {
     const v6 = addr as ipaddr.IPv6;
     // ::ffff:a.b.c.d, ::a.b.c.d, 64:ff9b::a.b.c.d and friends reach an IPv4 address by another name.

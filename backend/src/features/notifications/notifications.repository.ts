@@ -5,7 +5,7 @@
  * subscriptions with the server's VAPID keys.
  */
 import type { NotificationEvent } from '@medianest/contracts';
-import { and, asc, desc, eq, gte, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import {
   mediaRequests,
@@ -298,7 +298,7 @@ export class NotificationsRepository {
       .values(values)
       .onConflictDoUpdate({
         target: pushSubscriptions.endpoint,
-        set: { keys: values.keys, label: values.label, createdAt: new Date() },
+        set: { keys: values.keys, label: values.label, createdAt: new Date(), goneAt: null },
         setWhere: eq(pushSubscriptions.userId, values.userId),
       })
       .returning();
@@ -318,6 +318,23 @@ export class NotificationsRepository {
       .where(and(...conditions))
       .returning({ id: pushSubscriptions.id });
     return rows.length > 0;
+  }
+
+  /** The push service no longer knows this browser: nothing is sent there again, and the sweep prunes it later. */
+  async markPushGone(id: number): Promise<void> {
+    await this.db
+      .update(pushSubscriptions)
+      .set({ goneAt: new Date() })
+      .where(and(eq(pushSubscriptions.id, id), isNull(pushSubscriptions.goneAt)));
+  }
+
+  /** Removes the subscriptions whose push service said "gone" before `before`; returns how many. */
+  async pruneGonePush(before: Date): Promise<number> {
+    const rows = await this.db
+      .delete(pushSubscriptions)
+      .where(lt(pushSubscriptions.goneAt, before))
+      .returning({ id: pushSubscriptions.id });
+    return rows.length;
   }
 
   /** Notes that a device took a delivery's message, so a retry of the delivery skips it. */

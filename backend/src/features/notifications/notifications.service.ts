@@ -13,7 +13,8 @@
  *
  * Web Push: members subscribe their browsers (several devices each); the
  * server's VAPID key pair is generated once (web-push.ts). A delivery goes to
- * each device; a device whose subscription is gone (404/410) is removed.
+ * each device; a device whose subscription is gone (404/410) is not sent to
+ * again and is pruned from the member's list a week later (PUSH_GONE_KEEP_MS).
  */
 import {
   notificationEvents as NOTIFICATION_EVENTS,
@@ -87,6 +88,13 @@ export type TestResult = NotificationTestResult;
 
 /** The settings row holding the VAPID key pair: `{ publicKey, privateKey }`, the private key sealed. */
 const VAPID_SETTING = 'notifications.webpush.vapid';
+
+/**
+ * How long a browser the push service called gone (404/410) stays in the member's list, never sent
+ * to, before the sweep removes it: long enough that the list does not tell when, or whether, an
+ * endpoint answered 404.
+ */
+export const PUSH_GONE_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** Browsers one member may subscribe (each is one more request per message). */
 export const MAX_PUSH_DEVICES = 10;
@@ -417,6 +425,7 @@ export class NotificationsService {
 
   /** Re-enqueues deliveries still pending after `olderThanMs` (a lost enqueue, a restart without Redis). */
   async sweep(olderThanMs: number): Promise<number> {
+    await this.repo.pruneGonePush(new Date(Date.now() - PUSH_GONE_KEEP_MS));
     const pending = await this.repo.pendingDeliveries(new Date(Date.now() - olderThanMs), 500);
     await Promise.all(pending.map((p) => this.enqueue(p.id, p.kind)));
     return pending.length;
@@ -571,7 +580,7 @@ export class NotificationsService {
 
   /** A member's devices (but those that already took this delivery) with what the sender reports back. */
   private async pushRecipient(userId: string, deliveryId?: number, skip: number[] = []): Promise<PushRecipient> {
-    const rows = (await this.repo.pushSubscriptionsOf(userId)).filter((r) => !skip.includes(r.id));
+    const rows = (await this.repo.pushSubscriptionsOf(userId)).filter((r) => r.goneAt === null && !skip.includes(r.id));
     const devices = rows.flatMap((r) => {
       try {
         const keys = JSON.parse(this.box.open(r.keys)) as { p256dh: string; auth: string };
@@ -590,10 +599,12 @@ export class NotificationsService {
           if (deliveryId !== undefined) await this.repo.markPushed(deliveryId, id);
           return;
         }
-        await this.repo.deletePushSubscription({ id });
+        // Not removed at once: the member's device list would answer "did that endpoint 404?" the
+        // moment a message went out. It stays listed (and is never sent to) until the sweep prunes it.
+        await this.repo.markPushGone(id);
         logger().info(
           { event: 'notifications.push.expired', device_id: id, user_id: userId },
-          'The push service no longer knows a subscribed browser; it was removed',
+          'The push service no longer knows a subscribed browser; nothing more is sent to it',
         );
       },
     };

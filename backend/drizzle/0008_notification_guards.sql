@@ -1,0 +1,4 @@
+ALTER TABLE "notification_preferences" ADD COLUMN "address_confirmed_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "notification_preferences" ADD COLUMN "confirm_token_hash" text;--> statement-breakpoint
+ALTER TABLE "notification_preferences" ADD COLUMN "confirm_expires_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "push_subscriptions" ADD COLUMN "gone_at" timestamp with time zone;
