@@ -177,6 +177,8 @@ export class HttpReceivers {
 
 export class SmtpSink {
   readonly received: ReceivedMail[] = [];
+  /** AUTH commands that reached the sink (the credentials crossed the wire). */
+  authAttempts = 0;
   private server: SMTPServer | undefined;
   port = 0;
 
@@ -190,6 +192,7 @@ export class SmtpSink {
       authMethods: ['PLAIN', 'LOGIN'],
       logger: false,
       onAuth: (auth, _session, callback) => {
+        this.authAttempts += 1;
         if (auth.username === this.credentials.username && auth.password === this.credentials.password)
           return callback(null, { user: auth.username });
         callback(new Error('Invalid username or password'));
