@@ -152,6 +152,22 @@ export const envSchema = z.object({
   /** Tries per notification delivery, the first included; retries back off exponentially from NOTIFICATIONS_RETRY_BASE_MS. */
   NOTIFICATIONS_ATTEMPTS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(30).default(10),
   NOTIFICATIONS_RETRY_BASE_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(10).max(600_000).default(5_000),
+  /** Push service hosts members' browsers may subscribe with, on top of FCM, Mozilla, Apple and WNS (comma-separated; `*.example.com` for every name below). */
+  WEB_PUSH_HOSTS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .refine(
+      (hosts) => hosts.every((h) => /^(\*\.)?[a-z\d-]+(\.[a-z\d-]+)+$/.test(h)),
+      'must be host names (fcm.example.com or *.push.example.com), comma-separated',
+    ),
+  /** Tests only (refused unless NODE_ENV=test): push endpoints on plain http to the loopback, where the tests' push service listens. */
+  WEB_PUSH_ALLOW_LOOPBACK: bool(false),
   /** How often the service-health job checks Plex, Overseerr and the admin's monitored URLs (the status page's uptime comes from these checks). */
   SERVICE_CHECK_INTERVAL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(5).max(120).default(60),
   /** An incident opens once a service's probes have failed without a break for this long (0: at the first failed probe). */
@@ -196,6 +212,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration: ${name} ${issue.message}`);
   }
   const e = result.data;
+  if (e.WEB_PUSH_ALLOW_LOOPBACK && e.NODE_ENV !== 'test')
+    throw new ConfigError('Invalid configuration: WEB_PUSH_ALLOW_LOOPBACK is for tests only (NODE_ENV=test)');
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     ...e,

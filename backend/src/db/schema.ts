@@ -332,6 +332,11 @@ export const notificationPreferences = pgTable(
       .references(() => notificationChannels.id, { onDelete: 'cascade' }),
     events: jsonb('events').$type<NotificationEvent[]>().notNull(),
     address: text('address'),
+    /** E-mail: when the member opened the confirmation link sent to `address` (null: not confirmed, nothing is sent there). */
+    addressConfirmedAt: timestamp('address_confirmed_at', { withTimezone: true }),
+    /** SHA-256 (hex) of the confirmation link's token while one is outstanding; cleared when used. */
+    confirmTokenHash: text('confirm_token_hash'),
+    confirmExpiresAt: timestamp('confirm_expires_at', { withTimezone: true }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -407,6 +412,8 @@ export const pushSubscriptions = pgTable(
     keys: text('keys').notNull(),
     label: text('label').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** When the push service answered 404/410: nothing is sent there; the row is listed until pruned (PUSH_GONE_KEEP_MS). */
+    goneAt: timestamp('gone_at', { withTimezone: true }),
   },
   (t) => [uniqueIndex('push_subscriptions_endpoint_idx').on(t.endpoint), index('push_subscriptions_user_idx').on(t.userId)],
 );

@@ -172,7 +172,7 @@ beforeAll(async () => {
   up = await startUpstreams();
   // Production behaviour: default upstream timeout and retries; notification attempts, backoff and breakers untouched.
   const { UPSTREAM_TIMEOUT_MS: _timeout, UPSTREAM_RETRY_BASE_MS: _retry, ...env } = up.env;
-  t = await createTestApp({ ...env, PUBLIC_URL });
+  t = await createTestApp({ ...env, PUBLIC_URL, WEB_PUSH_ALLOW_LOOPBACK: 'true' });
   expect(t.config).toMatchObject({ NOTIFICATIONS_ATTEMPTS: 10, NOTIFICATIONS_RETRY_BASE_MS: 5000, BREAKER_RESET_TIMEOUT_MS: 30_000 });
   server = await listen(t.app);
   webhookUrl = `${server.url}/api/v1/webhooks/overseerr`;

@@ -174,7 +174,8 @@ describe('the MediaNest web app in Chromium', () => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     upstreams = await startUpstreams();
     upstreams.plexTv.addAccount(ALICE_PLEX_TOKEN, 'alice', ['sharedServer', 'phone'], upstreams.plex.machineIdentifier);
-    server = await startTestServer(upstreams.env);
+    // The local push service is on 127.0.0.1: the explicit opt-in for tests.
+    server = await startTestServer({ ...upstreams.env, WEB_PUSH_ALLOW_LOOPBACK: 'true' });
     upstreams.overseerr.setWebhook(`${server.baseUrl}/api/v1/webhooks/overseerr`, FAKE_WEBHOOK_SECRET);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   }, 240_000);

@@ -59,15 +59,45 @@ export function registerSecret(value: string): void {
   if (value.length >= 8) knownSecrets.add(value);
 }
 
+/**
+ * URLs whose path and query are a capability that someone other than the admin chose (a member's
+ * push endpoint): `https://fcm.googleapis.com/fcm/send/<token>` → its origin. Only text holding the
+ * whole URL loses the path (`https://fcm.googleapis.com[REDACTED]`): a member choosing the path
+ * `/api/v1/auth/login` must not blank that path out of every access line, as registerSecret would.
+ */
+const secretUrls = new Map<string, string>();
+
+/** Registers a URL whose path and query are secret wherever the URL appears in full. */
+export function registerSecretUrl(url: URL): void {
+  const rest = url.pathname + url.search;
+  if (rest.length >= 8) secretUrls.set(url.origin + rest, url.origin);
+}
+
+/**
+ * The path, query and both together of every registered secret URL that `text` holds in full: a
+ * span whose `url.full` is such a URL also carries them alone (`url.path`, `url.query`), and loses
+ * them there too (tracing/span-redaction.ts).
+ */
+export function secretUrlPartsIn(text: string): string[] {
+  const parts: string[] = [];
+  for (const [full, origin] of secretUrls) {
+    if (!text.includes(full)) continue;
+    const url = new URL(full);
+    parts.push(full.slice(origin.length), url.pathname, url.search);
+  }
+  return parts.filter((p) => p.length >= 8);
+}
+
 function removeKnownSecrets(text: string): string {
   let out = text;
   for (const secret of knownSecrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  for (const [full, origin] of secretUrls) if (out.includes(full)) out = out.split(full).join(origin + REDACTED);
   return out;
 }
 
 /** The text with every embedded secret replaced by [REDACTED]. */
 export function redactText(text: string): string {
-  if (knownSecrets.size > 0) text = removeKnownSecrets(text);
+  if (knownSecrets.size > 0 || secretUrls.size > 0) text = removeKnownSecrets(text);
   if (!MAYBE_SECRET.test(text)) return text;
   return text
     .replace(SENSITIVE_QUERY_PARAM, `$1${REDACTED}`)
@@ -98,7 +128,7 @@ const JSON_SENSITIVE_MEMBER = new RegExp(
  * (an upstream error's config.headers, a URL in an error message, a token in a stack trace).
  */
 export function scrubJsonLine(line: string): string {
-  if (knownSecrets.size > 0) line = removeKnownSecrets(line);
+  if (knownSecrets.size > 0 || secretUrls.size > 0) line = removeKnownSecrets(line);
   if (!MAYBE_SECRET.test(line)) return line;
   return redactText(line.replace(JSON_SENSITIVE_MEMBER, `$1"${REDACTED}"`));
 }

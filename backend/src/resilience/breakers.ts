@@ -5,7 +5,7 @@
  *
  * - One opossum breaker per service: `plex-api`, `plex-tv`, `overseerr`
  *   (fed by every call of integrations/http-client.ts), one per notification
- *   channel kind (`notify-ntfy`, … `notify-email`, `notify-webpush`; fed by deliveries only),
+ *   channel kind (`notify-ntfy`, … `notify-email`; fed by deliveries only), one per push service for Web Push,
  *   and `redis`, `database`. Every other breaker also has a periodic probe that runs through it
  *   (`startProbe`, every HEALTH_PROBE_INTERVAL_MS): it feeds the breaker when
  *   nobody calls the service, and it is the trial call that closes an open
@@ -38,7 +38,14 @@ import { circuitBreakerState } from '../observability/metrics/catalog';
 /** One breaker per notification channel kind: an ntfy outage must not pause Discord deliveries. */
 export type NotificationBreakerService =
   'notify-ntfy' | 'notify-discord' | 'notify-slack' | 'notify-webhook' | 'notify-email' | 'notify-webpush';
-export type BreakerService = 'plex-api' | 'plex-tv' | 'overseerr' | 'redis' | 'database' | NotificationBreakerService;
+/**
+ * Web Push has one breaker per push service (`notify-webpush:fcm.googleapis.com`,
+ * `notify-webpush:*.push.apple.com`): browsers of one member failing at one push service must not
+ * pause everyone's pushes. The suffix is the allow-list entry the endpoint matched
+ * (integrations/outbound-policy.ts), so the set of breakers and metric labels stays bounded.
+ */
+export type PushServiceBreaker = `notify-webpush:${string}`;
+export type BreakerService = 'plex-api' | 'plex-tv' | 'overseerr' | 'redis' | 'database' | NotificationBreakerService | PushServiceBreaker;
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
 export const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, open: 1, 'half-open': 2 };

@@ -213,9 +213,11 @@ const base64url = (bytes: number, what: string) =>
 /**
  * POST /api/v1/notifications/push/subscriptions: a browser's PushSubscription
  * (`subscription.toJSON()`) and a name for the device. The endpoint is the push
- * service's https address (plain http only on this machine's loopback, for a
- * local push service); p256dh is the browser's P-256 public key, auth its
- * 16-byte secret.
+ * service's URL: absolute, without credentials or fragment, https (plain http
+ * only on the loopback, which the server accepts only when its tests opt in);
+ * the server decides which push services it reaches (its outbound-address
+ * policy: known push service hosts, public addresses only). p256dh is the
+ * browser's P-256 public key, auth its 16-byte secret.
  */
 export const pushSubscriptionBody = z
   .object({
@@ -225,6 +227,7 @@ export const pushSubscriptionBody = z
       .refine((v) => {
         try {
           const url = new URL(v);
+          if (url.username || url.password || url.hash) return false;
           return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname));
         } catch {
           return false;

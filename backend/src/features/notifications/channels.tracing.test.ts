@@ -1,5 +1,6 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OutboundPolicy } from '../../integrations/outbound-policy';
 import { SanitizingSpanExporter } from '../../observability/tracing/span-redaction';
 import { BreakerRegistry } from '../../resilience/breakers';
 import { startInMemoryTracing, type InMemoryTracing } from '../../test/in-memory-tracing';
@@ -37,7 +38,8 @@ beforeAll(async () => {
   pushService = new WebPushReceiver();
   await Promise.all([hooks.start(), smtp.start(), pushService.start()]);
   breakers = new BreakerRegistry();
-  sender = new ChannelSender(breakers, 2000);
+  // The local push service listens on 127.0.0.1: the tests' explicit opt-in.
+  sender = new ChannelSender(breakers, 2000, new OutboundPolicy({ allowLoopback: true, connectTimeoutMs: 2000 }));
 });
 
 afterAll(async () => {
@@ -68,7 +70,14 @@ describe('spans of notification deliveries', () => {
     });
     const email = {
       kind: 'email' as const,
-      settings: { host: '127.0.0.1', port: smtp.port, secure: false, username: SMTP.username, from: 'medianest@example.com' },
+      settings: {
+        host: '127.0.0.1',
+        port: smtp.port,
+        secure: false,
+        allowPlaintext: true,
+        username: SMTP.username,
+        from: 'medianest@example.com',
+      },
       secrets: { password: SMTP.password },
     };
     await sender.send(email, message, { username: 'alice', address: 'alice@example.com' });

@@ -4,19 +4,21 @@
  * one instrumented HTTP client with the kind's breaker (`notify-<kind>`);
  * e-mail goes through nodemailer's SMTP transport with the `notify-email`
  * breaker; Web Push is encrypted by web-push (web-push.ts) and posted through
- * the same HTTP client with the `notify-webpush` breaker. Secret values are
+ * the same HTTP client, on one breaker per push service, over connections the
+ * outbound-address policy guards. Secret values are
  * registered with the log/span scrubber before they are used, so a URL or
  * password never reaches a log line or span.
  */
 import { createHmac } from 'node:crypto';
-import nodemailer from 'nodemailer';
 import { z } from 'zod';
 import type { NotificationChannelKind } from '../../db/schema';
 import { AppError } from '../../errors';
 import { HttpClient } from '../../integrations/http-client';
+import type { OutboundPolicy } from '../../integrations/outbound-policy';
 import { registerSecret } from '../../observability/redact';
-import { TracingService } from '../../observability/tracing/trace';
 import type { BreakerRegistry } from '../../resilience/breakers';
+import { emailSettings, sendEmail } from './email';
+import { DISCORD_NO_MENTIONS, escapeDiscord, escapeSlack } from './markup';
 import { pushToDevices, VAPID_SUBJECT, type PushRecipient } from './web-push';
 
 const httpUrl = z
@@ -61,16 +63,7 @@ export const CHANNEL_SCHEMAS = {
     requiredSecrets: ['url', 'signingSecret'],
   },
   email: {
-    settings: z
-      .object({
-        host: z.string().trim().min(1).max(255),
-        port: z.number().int().min(1).max(65535),
-        /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
-        secure: z.boolean().default(false),
-        username: z.string().max(255).optional(),
-        from: z.string().trim().min(3).max(320),
-      })
-      .strict(),
+    settings: emailSettings,
     secrets: z.object({ password: z.string().min(1).max(500).nullable().optional() }).strict(),
     requiredSecrets: [] as string[],
   },
@@ -152,6 +145,8 @@ export class ChannelSender {
   constructor(
     private readonly breakers: BreakerRegistry,
     private readonly timeoutMs: number,
+    /** Where members' push endpoints may lead (checked as written and at connect time). */
+    private readonly outbound: OutboundPolicy,
   ) {}
 
   /** Sends one message; resolves when the channel accepted it, rejects (AppError) otherwise. */
@@ -178,7 +173,8 @@ export class ChannelSender {
           {},
           {
             username: 'MediaNest',
-            content: `**${message.title}**\n${message.body}`,
+            content: `**${escapeDiscord(message.title)}**\n${escapeDiscord(message.body)}`,
+            allowed_mentions: DISCORD_NO_MENTIONS,
             ...(message.link ? { embeds: [{ title: message.title, url: message.link }] } : {}),
           },
         );
@@ -189,7 +185,7 @@ export class ChannelSender {
           channel.secrets.webhookUrl!,
           {},
           {
-            text: `*${message.title}*\n${message.body}${message.link ? `\n<${message.link}|Open in MediaNest>` : ''}`,
+            text: `*${escapeSlack(message.title)}*\n${escapeSlack(message.body)}${message.link ? `\n<${message.link}|Open in MediaNest>` : ''}`,
           },
         );
         return;
@@ -214,13 +210,13 @@ export class ChannelSender {
         await this.email(channel, message, recipient);
         return;
       case 'webpush':
-        await pushToDevices(String(s.subject), message, recipient, (target, request) => this.client('webpush', target).request(request));
+        await pushToDevices(String(s.subject), message, recipient, (target, request) => this.pushClient(target).request(request));
         return;
     }
   }
 
   /** The instrumented client for one call to `target`'s origin, on the kind's breaker. */
-  private client(kind: Exclude<NotificationChannelKind, 'email'>, target: URL): HttpClient {
+  private client(kind: Exclude<NotificationChannelKind, 'email' | 'webpush'>, target: URL): HttpClient {
     return new HttpClient({
       service: `notify-${kind}`,
       displayName: DISPLAY[kind],
@@ -232,8 +228,23 @@ export class ChannelSender {
     });
   }
 
+  /** A member's push endpoint: allowed by the outbound policy, on its push service's breaker and guarded connections. */
+  private pushClient(target: URL): HttpClient {
+    const { service } = this.outbound.checkPushEndpoint(target.href);
+    return new HttpClient({
+      service: 'notify-webpush',
+      displayName: DISPLAY.webpush,
+      baseUrl: target.origin,
+      breaker: this.breakers.get(`notify-webpush:${service}`),
+      dispatcher: this.outbound.dispatcher,
+      timeoutMs: this.timeoutMs,
+      retries: 0,
+      retryBaseDelayMs: 1,
+    });
+  }
+
   private async post(
-    kind: Exclude<NotificationChannelKind, 'email'>,
+    kind: Exclude<NotificationChannelKind, 'email' | 'webpush'>,
     target: string,
     headers: Record<string, string>,
     json: unknown,
@@ -251,34 +262,18 @@ export class ChannelSender {
   }
 
   private async email(channel: ChannelConfig, message: Message, recipient: Recipient): Promise<void> {
-    const s = channel.settings as { host: string; port: number; secure: boolean; username?: string; from: string };
     if (!recipient.address) throw AppError.badRequest(`${recipient.username} has no e-mail address`);
-    const breaker = this.breakers.get('notify-email');
-    await TracingService.traceExternalApiCall('notify-email', 'send', `smtp://${s.host}:${s.port}`, 'SMTP', () =>
-      breaker.run(async () => {
-        const transport = nodemailer.createTransport({
-          host: s.host,
-          port: s.port,
-          secure: s.secure,
-          auth: s.username ? { user: s.username, pass: channel.secrets.password ?? '' } : undefined,
-          connectionTimeout: this.timeoutMs,
-          greetingTimeout: this.timeoutMs,
-          socketTimeout: this.timeoutMs,
-        });
-        try {
-          await transport.sendMail({
-            from: s.from,
-            to: recipient.address!,
-            subject: message.title,
-            text: `${message.body}${message.link ? `\n\n${message.link}` : ''}\n`,
-            headers: { 'X-MediaNest-Event': message.event, 'X-MediaNest-Delivery': message.id },
-          });
-        } catch (err) {
-          throw AppError.upstreamUnavailable('The SMTP server', err instanceof Error ? err.message : String(err), err);
-        } finally {
-          transport.close();
-        }
-      }),
+    await sendEmail(
+      channel.settings,
+      channel.secrets.password,
+      {
+        to: recipient.address,
+        subject: message.title,
+        text: `${message.body}${message.link ? `\n\n${message.link}` : ''}\n`,
+        headers: { 'X-MediaNest-Event': message.event, 'X-MediaNest-Delivery': message.id },
+      },
+      this.breakers,
+      this.timeoutMs,
     );
   }
 }

@@ -5,7 +5,7 @@
  * subscriptions with the server's VAPID keys.
  */
 import type { MediaType, NotificationEvent, RequestStatus } from '@medianest/contracts';
-import { and, asc, desc, eq, gte, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { ACTIVE_REQUEST_STATUSES } from '../media/requests.repository';
 import {
@@ -318,17 +318,23 @@ export class NotificationsRepository {
     return this.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, userId)).orderBy(asc(pushSubscriptions.id));
   }
 
-  /** Saves a browser's subscription; an endpoint subscribed before (by anyone) is taken over with its new keys. */
-  async savePushSubscription(values: Pick<PushSubscriptionRow, 'userId' | 'endpoint' | 'keys' | 'label'>): Promise<PushSubscriptionRow> {
+  /**
+   * Saves a browser's subscription. The member's own endpoint subscribed again takes its new keys;
+   * an endpoint another account holds is left alone (undefined): no account takes over another's device.
+   */
+  async savePushSubscription(
+    values: Pick<PushSubscriptionRow, 'userId' | 'endpoint' | 'keys' | 'label'>,
+  ): Promise<PushSubscriptionRow | undefined> {
     const [row] = await this.db
       .insert(pushSubscriptions)
       .values(values)
       .onConflictDoUpdate({
         target: pushSubscriptions.endpoint,
-        set: { userId: values.userId, keys: values.keys, label: values.label, createdAt: new Date() },
+        set: { keys: values.keys, label: values.label, createdAt: new Date(), goneAt: null },
+        setWhere: eq(pushSubscriptions.userId, values.userId),
       })
       .returning();
-    return row!;
+    return row;
   }
 
   /** Removes one subscription (of `userId` when given); returns whether one was removed. */
@@ -344,6 +350,23 @@ export class NotificationsRepository {
       .where(and(...conditions))
       .returning({ id: pushSubscriptions.id });
     return rows.length > 0;
+  }
+
+  /** The push service no longer knows this browser: nothing is sent there again, and the sweep prunes it later. */
+  async markPushGone(id: number): Promise<void> {
+    await this.db
+      .update(pushSubscriptions)
+      .set({ goneAt: new Date() })
+      .where(and(eq(pushSubscriptions.id, id), isNull(pushSubscriptions.goneAt)));
+  }
+
+  /** Removes the subscriptions whose push service said "gone" before `before`; returns how many. */
+  async pruneGonePush(before: Date): Promise<number> {
+    const rows = await this.db
+      .delete(pushSubscriptions)
+      .where(lt(pushSubscriptions.goneAt, before))
+      .returning({ id: pushSubscriptions.id });
+    return rows.length;
   }
 
   /** Notes that a device took a delivery's message, so a retry of the delivery skips it. */

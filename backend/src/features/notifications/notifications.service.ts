@@ -13,7 +13,8 @@
  *
  * Web Push: members subscribe their browsers (several devices each); the
  * server's VAPID key pair is generated once (web-push.ts). A delivery goes to
- * each device; a device whose subscription is gone (404/410) is removed.
+ * each device; a device whose subscription is gone (404/410) is not sent to
+ * again and is pruned from the member's list a week later (PUSH_GONE_KEEP_MS).
  */
 import {
   notificationEvents as NOTIFICATION_EVENTS,
@@ -33,6 +34,7 @@ import {
 import type { NotificationChannelKind, RequestStatus } from '../../db/schema';
 import { notificationChannelKinds } from '../../db/schema';
 import { AppError } from '../../errors';
+import { OutboundPolicy } from '../../integrations/outbound-policy';
 import type { JobQueue } from '../../jobs/job-queue';
 import { logger } from '../../observability/logging/logger';
 import { notificationDeliveryDuration, notificationsTotal } from '../../observability/metrics/catalog';
@@ -51,6 +53,7 @@ import {
   type Message,
   type Recipient,
 } from './channels';
+import { secretsForDestination } from './channel-destination';
 import {
   NotificationsRepository,
   type ChannelRow,
@@ -93,6 +96,13 @@ export type TestResult = NotificationTestResult;
 /** The settings row holding the VAPID key pair: `{ publicKey, privateKey }`, the private key sealed. */
 const VAPID_SETTING = 'notifications.webpush.vapid';
 
+/**
+ * How long a browser the push service called gone (404/410) stays in the member's list, never sent
+ * to, before the sweep removes it: long enough that the list does not tell when, or whether, an
+ * endpoint answered 404.
+ */
+export const PUSH_GONE_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
+
 /** Browsers one member may subscribe (each is one more request per message). */
 export const MAX_PUSH_DEVICES = 10;
 
@@ -108,7 +118,7 @@ export class NotificationsService {
     private readonly box: SecretBox,
     private readonly sender: ChannelSender,
     private readonly jobs: JobQueue,
-    private readonly options: { publicUrl?: string; attempts: number; retryBaseMs: number },
+    private readonly options: { publicUrl?: string; attempts: number; retryBaseMs: number; outbound: OutboundPolicy },
   ) {}
 
   private vapidKeys: Promise<VapidKeys> | undefined;
@@ -202,7 +212,10 @@ export class NotificationsService {
       } catch {
         // Unreadable with this key: the new input must bring every secret again.
       }
-      const parsed = this.parseKindInput(row.kind, { settings: input.settings ?? row.settings, secrets: input.secrets }, previous);
+      const settings = (input.settings ?? row.settings) as Record<string, unknown>;
+      // A token or password stays only with the server it was given for.
+      previous = secretsForDestination(row.kind, row.settings, settings, previous);
+      const parsed = this.parseKindInput(row.kind, { settings, secrets: input.secrets }, previous);
       changes.settings = parsed.settings;
       changes.secrets = parsed.secrets;
     }
@@ -449,6 +462,7 @@ export class NotificationsService {
 
   /** Re-enqueues deliveries still pending after `olderThanMs` (a lost enqueue, a restart without Redis). */
   async sweep(olderThanMs: number): Promise<number> {
+    await this.repo.pruneGonePush(new Date(Date.now() - PUSH_GONE_KEEP_MS));
     const pending = await this.repo.pendingDeliveries(new Date(Date.now() - olderThanMs), 500);
     await Promise.all(pending.map((p) => this.enqueue(p.id, p.kind)));
     return pending.length;
@@ -573,6 +587,8 @@ export class NotificationsService {
   async subscribePush(user: User, body: PushSubscriptionBody): Promise<PushState & { device: PushDevice }> {
     if (!(await this.repo.hasEnabledChannel('webpush')))
       throw AppError.conflict('Push notifications are not set up on this server: the admin adds a Web Push channel first');
+    // The contract checked the shape; where the endpoint leads is the server's policy (push services only).
+    this.options.outbound.checkPushEndpoint(body.endpoint);
     const devices = await this.repo.pushSubscriptionsOf(user.id);
     if (devices.length >= MAX_PUSH_DEVICES && !devices.some((d) => d.endpoint === body.endpoint))
       throw AppError.conflict(`You already get push notifications on ${MAX_PUSH_DEVICES} devices: remove one first`);
@@ -582,6 +598,8 @@ export class NotificationsService {
       keys: this.box.seal(JSON.stringify({ p256dh: body.keys.p256dh, auth: body.keys.auth })),
       label: body.label || 'Browser',
     });
+    if (!row)
+      throw AppError.conflict('This browser already gets push notifications for another account on this server: turn them off there first');
     logger().info({ event: 'notifications.push.subscribed', device_id: row.id }, 'A browser subscribed to push notifications');
     return { ...(await this.pushState(user)), device: toDevice(row) };
   }
@@ -599,7 +617,7 @@ export class NotificationsService {
 
   /** A member's devices (but those that already took this delivery) with what the sender reports back. */
   private async pushRecipient(userId: string, deliveryId?: number, skip: number[] = []): Promise<PushRecipient> {
-    const rows = (await this.repo.pushSubscriptionsOf(userId)).filter((r) => !skip.includes(r.id));
+    const rows = (await this.repo.pushSubscriptionsOf(userId)).filter((r) => r.goneAt === null && !skip.includes(r.id));
     const devices = rows.flatMap((r) => {
       try {
         const keys = JSON.parse(this.box.open(r.keys)) as { p256dh: string; auth: string };
@@ -618,10 +636,12 @@ export class NotificationsService {
           if (deliveryId !== undefined) await this.repo.markPushed(deliveryId, id);
           return;
         }
-        await this.repo.deletePushSubscription({ id });
+        // Not removed at once: the member's device list would answer "did that endpoint 404?" the
+        // moment a message went out. It stays listed (and is never sent to) until the sweep prunes it.
+        await this.repo.markPushGone(id);
         logger().info(
           { event: 'notifications.push.expired', device_id: id, user_id: userId },
-          'The push service no longer knows a subscribed browser; it was removed',
+          'The push service no longer knows a subscribed browser; nothing more is sent to it',
         );
       },
     };
@@ -700,18 +720,35 @@ function compose(
 export function createNotifications(parts: {
   config: Pick<
     Config,
-    'NOTIFICATIONS_SECRET_KEY' | 'dataDir' | 'UPSTREAM_TIMEOUT_MS' | 'PUBLIC_URL' | 'NOTIFICATIONS_ATTEMPTS' | 'NOTIFICATIONS_RETRY_BASE_MS'
+    | 'NOTIFICATIONS_SECRET_KEY'
+    | 'dataDir'
+    | 'UPSTREAM_TIMEOUT_MS'
+    | 'PUBLIC_URL'
+    | 'NOTIFICATIONS_ATTEMPTS'
+    | 'NOTIFICATIONS_RETRY_BASE_MS'
+    | 'WEB_PUSH_HOSTS'
+    | 'WEB_PUSH_ALLOW_LOOPBACK'
   >;
   database: Database;
   breakers: BreakerRegistry;
   jobs: JobQueue;
 }): NotificationsService {
   const { config } = parts;
+  const outbound = new OutboundPolicy({
+    extraPushHosts: config.WEB_PUSH_HOSTS,
+    allowLoopback: config.WEB_PUSH_ALLOW_LOOPBACK,
+    connectTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
+  });
   return new NotificationsService(
     new NotificationsRepository(parts.database),
     new SecretBox(loadOrCreateKey(config.NOTIFICATIONS_SECRET_KEY, config.dataDir)),
-    new ChannelSender(parts.breakers, config.UPSTREAM_TIMEOUT_MS),
+    new ChannelSender(parts.breakers, config.UPSTREAM_TIMEOUT_MS, outbound),
     parts.jobs,
-    { publicUrl: config.PUBLIC_URL, attempts: config.NOTIFICATIONS_ATTEMPTS, retryBaseMs: config.NOTIFICATIONS_RETRY_BASE_MS },
+    {
+      publicUrl: config.PUBLIC_URL,
+      attempts: config.NOTIFICATIONS_ATTEMPTS,
+      retryBaseMs: config.NOTIFICATIONS_RETRY_BASE_MS,
+      outbound,
+    },
   );
 }

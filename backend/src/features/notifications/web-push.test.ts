@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import webpush from 'web-push';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import { FAKE_WEBHOOK_SECRET, listen, startUpstreams, type Upstreams } from '../
 import { captureLogs, registrySum, type CapturedLog } from '../../test/metrics-helpers';
 import { WebPushReceiver, type BrowserSubscription } from '../../test/receivers/web-push-receiver';
 import { waitFor } from '../../test/tcp-proxy';
-import { createNotifications, MAX_PUSH_DEVICES } from './notifications.service';
+import { createNotifications, MAX_PUSH_DEVICES, PUSH_GONE_KEEP_MS } from './notifications.service';
 import { loadOrCreateKey, SecretBox } from './secret-box';
 
 const PUBLIC_URL = 'http://127.0.0.1:4000';
@@ -41,6 +42,8 @@ beforeAll(async () => {
     NOTIFICATIONS_RETRY_BASE_MS: '100',
     NOTIFICATIONS_ATTEMPTS: '12',
     BREAKER_RESET_TIMEOUT_MS: '200',
+    // The local push service listens on 127.0.0.1 over plain http: allowed only by this explicit opt-in.
+    WEB_PUSH_ALLOW_LOOPBACK: 'true',
   });
   server = await listen(t.app);
   up.overseerr.setWebhook(`${server.url}/api/v1/webhooks/overseerr`, FAKE_WEBHOOK_SECRET);
@@ -248,14 +251,19 @@ describe('delivery through the push service', () => {
       expect(push.to(device.endpoint).filter((m) => m.payload.title === 'Failed: Fight Club')).toHaveLength(1);
   });
 
-  it('removes a subscription the push service says is gone (410), without retrying it', async () => {
+  it('stops pushing to a subscription the push service says is gone (410), without telling the member when', async () => {
     push.expire(browsers.phone.endpoint);
     const before = (await deliveries()).length;
     expect(await change(9003, 'available', 'The Matrix')).toBe(1);
     await waitFor(async () => (await deliveries()).slice(before)[0]!.status === 'delivered', 20_000);
     expect(push.to(browsers.laptop.endpoint).filter((m) => m.payload.title === 'Ready to watch: The Matrix')).toHaveLength(1);
-    expect((await state(alice.cookie)).body.devices.map((d: { label: string }) => d.label)).toEqual(['Chrome on Linux']);
+    // The list still shows both browsers: it says what the member subscribed, not what a push service answered.
+    expect((await state(alice.cookie)).body.devices.map((d: { label: string }) => d.label)).toEqual([
+      'Firefox on Android',
+      'Chrome on Linux',
+    ]);
     expect(logs.lines.some((l) => l.event === 'notifications.push.expired' && l.user_id === alice.id)).toBe(true);
+    const phoneCalls = push.calls.filter((e) => e === browsers.phone.endpoint).length;
 
     // The last device goes too: the message fails at once, after one attempt, and is not retried. It is
     // counted as expired, not failed: the channel works, the member just has no browser left.
@@ -269,9 +277,19 @@ describe('delivery through the push service', () => {
     const [row] = (await deliveries()).slice(last);
     expect(row).toMatchObject({ status: 'failed', attempts: 1 });
     expect(row!.lastError).toContain('expired');
-    expect((await state(alice.cookie)).body.devices).toEqual([]);
     expect(await registrySum('medianest_notifications_total', { channel: 'webpush', outcome: 'expired' })).toBe(expiredBefore + 1);
     expect(await registrySum('medianest_notifications_total', { channel: 'webpush', outcome: 'failed' })).toBe(failedBefore);
+    // Only the laptop was asked about "Heat": the phone, gone before, was not called again.
+    expect(push.calls.filter((e) => e === browsers.phone.endpoint)).toHaveLength(phoneCalls);
+    expect((await state(alice.cookie)).body.devices).toHaveLength(2);
+
+    // A week later the sweep prunes them.
+    await t.container.database.db
+      .update(pushSubscriptions)
+      .set({ goneAt: new Date(Date.now() - PUSH_GONE_KEEP_MS - 60_000) })
+      .where(eq(pushSubscriptions.userId, alice.id));
+    await t.container.notifications.sweep(60_000);
+    expect((await state(alice.cookie)).body.devices).toEqual([]);
   });
 
   it('removes the device a member unsubscribes in their browser', async () => {

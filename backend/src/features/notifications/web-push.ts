@@ -4,15 +4,18 @@
  * sealed; browsers subscribe with its public key. A message goes to each of
  * the member's subscribed browsers: web-push encrypts it for that browser
  * (RFC 8291, aes128gcm) and signs the VAPID JWT, and the request is posted
- * through the one instrumented HTTP client on the `notify-webpush` breaker —
- * never through web-push's own https sender — so metrics, spans, the breaker
- * and the delivery job's retries apply as for every other kind.
+ * through the one instrumented HTTP client — never through web-push's own
+ * https sender — so metrics, spans, the breaker and the delivery job's retries
+ * apply as for every other kind. The endpoint is a member's choice: it passes
+ * the outbound-address policy (integrations/outbound-policy.ts) as written and
+ * again at connect time, and each push service has its own breaker.
  */
 import webpush from 'web-push';
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import { UpstreamClientError, type UpstreamRequest } from '../../integrations/http-client';
-import { registerSecret } from '../../observability/redact';
+import { OutboundAddressRefused } from '../../integrations/outbound-policy';
+import { registerSecret, registerSecretUrl } from '../../observability/redact';
 
 /** The contact push services see in the VAPID token: `mailto:` an address, or an https:// page. */
 export const VAPID_SUBJECT = z
@@ -91,7 +94,8 @@ export async function pushToDevices(
     push.devices.map(async (device) => {
       const target = new URL(device.endpoint);
       // The endpoint's path is the subscription's capability; the origin (fcm.googleapis.com, …) stays readable.
-      registerSecret(target.pathname + target.search);
+      // Redacted where this URL appears, not as a bare path in every log line (the member chose it).
+      registerSecretUrl(target);
       const details = webpush.generateRequestDetails(
         { endpoint: device.endpoint, keys: { p256dh: device.p256dh, auth: device.auth } },
         JSON.stringify(payload),
@@ -121,7 +125,12 @@ export async function pushToDevices(
         delivered += 1;
         await push.onDevice(device.id, 'delivered');
       } catch (err) {
-        if (err instanceof UpstreamClientError && (err.upstreamStatus === 404 || err.upstreamStatus === 410)) {
+        // 404/410: the push service ended the subscription. Refused: stored before the outbound
+        // policy existed, or a push service the admin no longer allows. Neither is sent to again.
+        if (
+          (err instanceof UpstreamClientError && (err.upstreamStatus === 404 || err.upstreamStatus === 410)) ||
+          err instanceof OutboundAddressRefused
+        ) {
           await push.onDevice(device.id, 'gone');
           return;
         }

@@ -10,33 +10,44 @@ import type { Attributes, AttributeValue } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { statementShape } from '../sql-statement';
-import { isSensitiveName, REDACTED, redactText } from '../redact';
+import { isSensitiveName, REDACTED, redactText, secretUrlPartsIn } from '../redact';
 
 const STATEMENT_KEYS = new Set(['db.statement', 'db.query.text']);
 
-function sanitizeValue(key: string, value: AttributeValue | undefined): AttributeValue | undefined {
+function sanitizeValue(key: string, value: AttributeValue | undefined, scrub: (text: string) => string): AttributeValue | undefined {
   if (value === undefined || value === null) return value;
   if (isSensitiveName(key)) return REDACTED;
   if (typeof value === 'string') {
-    if (STATEMENT_KEYS.has(key)) return statementShape(redactText(value));
-    return redactText(value);
+    if (STATEMENT_KEYS.has(key)) return statementShape(scrub(value));
+    return scrub(value);
   }
   if (Array.isArray(value) && value.some((v) => typeof v === 'string')) {
-    return (value as (string | null | undefined)[]).map((v) => (typeof v === 'string' ? redactText(v) : v));
+    return (value as (string | null | undefined)[]).map((v) => (typeof v === 'string' ? scrub(v) : v));
   }
   return value;
 }
 
-export function sanitizeAttributes(attributes: Attributes): Attributes {
+export function sanitizeAttributes(attributes: Attributes, scrub: (text: string) => string = redactText): Attributes {
   const out: Attributes = {};
-  for (const [key, value] of Object.entries(attributes)) out[key] = sanitizeValue(key, value);
+  for (const [key, value] of Object.entries(attributes)) out[key] = sanitizeValue(key, value, scrub);
   return out;
+}
+
+/**
+ * redactText, plus the path and query of a secret URL (a push endpoint) that the span holds in
+ * full: the undici span carries them alone in url.path and url.query as well.
+ */
+function scrubberFor(span: ReadableSpan): (text: string) => string {
+  const parts = Object.values(span.attributes).flatMap((v) => (typeof v === 'string' ? secretUrlPartsIn(v) : []));
+  if (parts.length === 0) return redactText;
+  return (text) => redactText(parts.reduce((out, part) => out.split(part).join(REDACTED), text));
 }
 
 /** A copy of the span with every secret removed. */
 export function sanitizeSpan(span: ReadableSpan): ReadableSpan {
+  const scrub = scrubberFor(span);
   return {
-    name: redactText(span.name),
+    name: scrub(span.name),
     kind: span.kind,
     spanContext: () => span.spanContext(),
     parentSpanContext: span.parentSpanContext,
@@ -49,10 +60,10 @@ export function sanitizeSpan(span: ReadableSpan): ReadableSpan {
     droppedAttributesCount: span.droppedAttributesCount,
     droppedEventsCount: span.droppedEventsCount,
     droppedLinksCount: span.droppedLinksCount,
-    status: span.status.message === undefined ? span.status : { ...span.status, message: redactText(span.status.message) },
-    attributes: sanitizeAttributes(span.attributes),
-    links: span.links.map((link) => (link.attributes ? { ...link, attributes: sanitizeAttributes(link.attributes) } : link)),
-    events: span.events.map((event) => (event.attributes ? { ...event, attributes: sanitizeAttributes(event.attributes) } : event)),
+    status: span.status.message === undefined ? span.status : { ...span.status, message: scrub(span.status.message) },
+    attributes: sanitizeAttributes(span.attributes, scrub),
+    links: span.links.map((link) => (link.attributes ? { ...link, attributes: sanitizeAttributes(link.attributes, scrub) } : link)),
+    events: span.events.map((event) => (event.attributes ? { ...event, attributes: sanitizeAttributes(event.attributes, scrub) } : event)),
   };
 }
 

@@ -91,6 +91,8 @@ export function channelInputs(hooks: HttpReceivers, smtp: SmtpSink, secrets: typ
         host: '127.0.0.1',
         port: smtp.port,
         secure: false,
+        // The sink offers no STARTTLS: the admin's explicit opt-out (a relay on this machine).
+        allowPlaintext: true,
         username: secrets.smtp.username,
         from: 'MediaNest <medianest@example.com>',
       },
@@ -175,6 +177,8 @@ export class HttpReceivers {
 
 export class SmtpSink {
   readonly received: ReceivedMail[] = [];
+  /** AUTH commands that reached the sink (the credentials crossed the wire). */
+  authAttempts = 0;
   private server: SMTPServer | undefined;
   port = 0;
 
@@ -188,6 +192,7 @@ export class SmtpSink {
       authMethods: ['PLAIN', 'LOGIN'],
       logger: false,
       onAuth: (auth, _session, callback) => {
+        this.authAttempts += 1;
         if (auth.username === this.credentials.username && auth.password === this.credentials.password)
           return callback(null, { user: auth.username });
         callback(new Error('Invalid username or password'));

@@ -114,6 +114,8 @@ export function decryptPush(body: Buffer, subscriber: { ecdh: ECDH; auth: Buffer
 export class WebPushReceiver {
   readonly received: ReceivedPush[] = [];
   readonly refused: string[] = [];
+  /** The endpoint of every request that reached this service, answered or not. */
+  readonly calls: string[] = [];
   private readonly subscribers = new Map<string, Subscriber>();
   private readonly downEndpoints = new Set<string>();
   private allDown = false;
@@ -160,6 +162,7 @@ export class WebPushReceiver {
 
   private handle(req: http.IncomingMessage, body: Buffer, res: http.ServerResponse): void {
     const endpoint = `${this.url}${req.url ?? '/'}`;
+    this.calls.push(endpoint);
     const subscriber = this.subscribers.get(endpoint);
     const refuse = (status: number, reason: string) => {
       this.refused.push(reason);

@@ -63,6 +63,12 @@ const FIELDS: Record<ChannelKind, FieldSpec[]> = {
     { key: 'host', label: 'SMTP host', secret: false, type: 'text', required: true, placeholder: 'smtp.example.com' },
     { key: 'port', label: 'Port', secret: false, type: 'number', required: true, placeholder: '587' },
     { key: 'secure', label: 'TLS from the start (port 465)', secret: false, type: 'checkbox' },
+    {
+      key: 'allowPlaintext',
+      label: 'Allow sending without TLS (only a relay on a trusted network that offers no STARTTLS)',
+      secret: false,
+      type: 'checkbox',
+    },
     { key: 'username', label: 'Username', secret: false, type: 'text' },
     { key: 'password', label: 'Password', secret: true, type: 'password' },
     { key: 'from', label: 'Sender', secret: false, type: 'text', required: true, placeholder: 'MediaNest <media@example.com>' },

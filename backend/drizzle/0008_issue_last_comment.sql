@@ -1,1 +1,0 @@
-ALTER TABLE "media_issues" ADD COLUMN "last_comment_id" integer;
