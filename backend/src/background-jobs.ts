@@ -10,7 +10,9 @@
  *   URLs, records the results and announces status changes;
  * - `plex-sync` every 15 min: refreshes the cached Plex library;
  * - `notify-<kind>` on demand: one notification delivery each, retried with
- *   backoff; `notify-sweep` every 60 s queues again deliveries whose job was lost.
+ *   backoff; `notify-sweep` every 60 s queues again deliveries whose job was lost;
+ * - `database-backup` hourly (embedded database, BACKUP_INTERVAL_HOURS > 0): a
+ *   backup when the newest is older than the interval, then pruning.
  * The collaborators are typed here by the one call each job makes, so a job is
  * defined exactly when the container provides its target.
  */
@@ -45,6 +47,13 @@ export interface NotificationDeliveryTarget {
   readonly jobOptions: { attempts: number; backoffMs: number };
 }
 
+/** The embedded database's automatic backups (features/backups). */
+export interface BackupTarget {
+  /** Undefined while automatic backups are off (or with PostgreSQL). */
+  readonly checkEveryMs: number | undefined;
+  runIfDue(): Promise<void>;
+}
+
 export interface BackgroundJobDeps extends ProbeSources {
   jobs: JobQueue;
   /** SERVICE_CHECK_INTERVAL_SECONDS: the service-health job's period (default SERVICE_HEALTH_EVERY_MS). */
@@ -53,6 +62,7 @@ export interface BackgroundJobDeps extends ProbeSources {
   requests?: RequestSyncTarget;
   library?: LibraryCacheTarget;
   notifications?: NotificationDeliveryTarget;
+  backups?: BackupTarget;
 }
 
 /** Defines the jobs whose targets exist; returns the queue names defined. */
@@ -138,6 +148,20 @@ export function defineBackgroundJobs(deps: BackgroundJobDeps): string[] {
       run: () => notifications.sweep(NOTIFY_SWEEP_EVERY_MS),
     });
     defined.push('notify-sweep');
+  }
+
+  const backupEvery = deps.backups?.checkEveryMs;
+  if (deps.backups && backupEvery !== undefined) {
+    const backups = deps.backups;
+    jobs.define({
+      queue: 'database-backup',
+      jobType: 'backup-embedded-database',
+      everyMs: backupEvery,
+      attempts: 3,
+      backoffMs: 60_000,
+      run: () => backups.runIfDue(),
+    });
+    defined.push('database-backup');
   }
   return defined;
 }
