@@ -9,7 +9,16 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'artifacts/**', 'coverage/**', '.tmp/**', 'backend/drizzle/**'],
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/dist-bench/**',
+      'data/**',
+      'artifacts/**',
+      'coverage/**',
+      '.tmp/**',
+      'backend/drizzle/**',
+    ],
   },
   js.configs.recommended,
   {

@@ -15,7 +15,9 @@
  *   URLs, records the results and announces status changes;
  * - `plex-sync` every 15 min: refreshes the cached Plex library;
  * - `notify-<kind>` on demand: one notification delivery each, retried with
- *   backoff; `notify-sweep` every 60 s queues again deliveries whose job was lost.
+ *   backoff; `notify-sweep` every 60 s queues again deliveries whose job was lost;
+ * - `database-backup` hourly (embedded database, BACKUP_INTERVAL_HOURS > 0): a
+ *   backup when the newest is older than the interval, then pruning.
  * The collaborators are typed here by the one call each job makes, so a job is
  * defined exactly when the container provides its target.
  */
@@ -57,6 +59,13 @@ export interface NotificationDeliveryTarget {
   readonly jobOptions: { attempts: number; backoffMs: number };
 }
 
+/** The embedded database's automatic backups (features/backups). */
+export interface BackupTarget {
+  /** Undefined while automatic backups are off (or with PostgreSQL). */
+  readonly checkEveryMs: number | undefined;
+  runIfDue(): Promise<void>;
+}
+
 export interface BackgroundJobDeps extends ProbeSources {
   jobs: JobQueue;
   /** The jobs' periods (defaults: the *_EVERY_MS constants above). */
@@ -69,6 +78,7 @@ export interface BackgroundJobDeps extends ProbeSources {
   issues?: IssueSyncTarget;
   library?: LibraryCacheTarget;
   notifications?: NotificationDeliveryTarget;
+  backups?: BackupTarget;
 }
 
 /** Defines the jobs whose targets exist; returns the queue names defined. */
@@ -173,6 +183,20 @@ export function defineBackgroundJobs(deps: BackgroundJobDeps): string[] {
       run: () => notifications.sweep(NOTIFY_SWEEP_EVERY_MS),
     });
     defined.push('notify-sweep');
+  }
+
+  const backupEvery = deps.backups?.checkEveryMs;
+  if (deps.backups && backupEvery !== undefined) {
+    const backups = deps.backups;
+    jobs.define({
+      queue: 'database-backup',
+      jobType: 'backup-embedded-database',
+      everyMs: backupEvery,
+      attempts: 3,
+      backoffMs: 60_000,
+      run: () => backups.runIfDue(),
+    });
+    defined.push('database-backup');
   }
   return defined;
 }

@@ -64,6 +64,14 @@ export const envSchema = z.object({
   METRICS_TOKEN: optionalString,
   PROMETHEUS_ENABLED: bool(true),
   DATA_DIR: z.string().default('./data'),
+  /** Embedded database: hours between automatic backups into DATA_DIR/backups (0: none). PostgreSQL: unused (pg_dump). */
+  BACKUP_INTERVAL_HOURS: z.coerce
+    .number({ message: 'must be a number of hours' })
+    .min(0)
+    .max(24 * 365)
+    .default(24),
+  /** How many backups are kept (the oldest are deleted). */
+  BACKUP_KEEP: z.coerce.number({ message: 'must be a whole number' }).int().min(1).max(1000).default(7),
   DATABASE_URL: url(['postgres:', 'postgresql:'], 'e.g. postgres://user:pass@host:5432/db; unset for the embedded database'),
   DATABASE_POOL_MAX: z.coerce.number({ message: 'must be a number' }).int().min(1).max(200).default(10),
   DATABASE_QUERY_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(100).max(600_000).default(10_000),

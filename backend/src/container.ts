@@ -40,6 +40,7 @@ import { buildInfo } from './observability/metrics/catalog';
 import { EventBus } from './realtime/events';
 import { ClusterOps } from './features/ops/cluster-ops';
 import { createNotifications, type NotificationsService } from './features/notifications/notifications.service';
+import { BackupService } from './features/backups/backups.service';
 import { connectRedis, type RedisConnection } from './redis/client';
 
 export interface Container {
@@ -77,6 +78,8 @@ export interface Container {
   ops: ClusterOps;
   /** Channels, members' choices, follows; plans deliveries on request status changes. */
   notifications: NotificationsService;
+  /** Automatic backups of the embedded database (mode `external` with PostgreSQL). */
+  backups: BackupService;
   /** Closes connections in reverse order of opening. */
   close(): Promise<void>;
 }
@@ -176,6 +179,8 @@ export async function createContainer(config: Config, options: IntegrationOption
   const ops = new ClusterOps(redis, { instance: config.instance, role: config.JOBS_MODE, version: config.version });
   const notifications = createNotifications({ config, database, breakers, jobs });
   const stopNotifications = notifications.listen(events);
+  const backups = new BackupService(config, database);
+  backups.registerMetrics();
 
   buildInfo.set({ version: config.version, commit: config.commit, node_version: process.version }, 1);
 
@@ -205,6 +210,7 @@ export async function createContainer(config: Config, options: IntegrationOption
     alerts,
     ops,
     notifications,
+    backups,
     async close() {
       stopNotifications();
       requests.close();

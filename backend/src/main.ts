@@ -8,13 +8,14 @@
 import { tracing } from './tracing';
 import { logger } from './observability/logging/logger';
 import { exitOnStartupFailure, loadConfigOrExit, openProcessLogging, stopOnSignals } from './process-lifecycle';
-import { SHUTDOWN_BUDGET_MS, startServer } from './server';
-import { runWorker } from './worker-process';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit('medianest');
+  // The server and the worker (Express, Socket.IO, the database drivers, every feature) are loaded
+  // only once the configuration is valid: a bad setting is reported in a fraction of a second.
   // One image, three roles: JOBS_MODE=worker makes this process a worker (what `node dist/worker.js` runs).
-  if (config.JOBS_MODE === 'worker') return runWorker(config);
+  if (config.JOBS_MODE === 'worker') return (await import('./worker-process.js')).runWorker(config);
+  const { SHUTDOWN_BUDGET_MS, startServer } = await import('./server.js');
   const logging = await openProcessLogging(config);
   const started = Date.now();
   const running = await startServer(config, {

@@ -11,7 +11,9 @@ import { performance } from 'node:perf_hooks';
 import { freePort } from '../test/free-port';
 
 export const BENCH_ADMIN_PASSWORD = 'bench-admin-password';
-const MAIN = path.resolve(__dirname, '../main.js');
+/** The production build (`backend/dist`); the bench itself is built apart, into `backend/dist-bench`. */
+export const BACKEND_DIST = path.resolve(__dirname, '../../dist');
+const MAIN = path.join(BACKEND_DIST, 'main.js');
 /** USER_HZ: Linux reports process CPU times in 1/100 s on every architecture Node supports. */
 const CLOCK_TICKS_PER_SECOND = 100;
 

@@ -39,7 +39,7 @@ import pg from 'pg';
 import { openDatabase } from '../db/client';
 import { purgeRedisKeys } from '../redis/purge-prefix';
 import { measureFootprint, IDLE_MS, LOAD_SECONDS, type Footprint } from './footprint';
-import { cpuTimeMs, startInstance, type Instance } from './instances';
+import { BACKEND_DIST, cpuTimeMs, startInstance, type Instance } from './instances';
 import { median, runLoad, type LoadResult } from './load';
 import { measureRender, type RenderResult } from './render';
 import { startLokiSink, startOtlpSink, type LokiStats, type OtlpStats, type Sink } from './sinks';
@@ -218,7 +218,7 @@ async function sanityCheck(instances: Map<Mode, Instance>, sink: Sink<OtlpStats>
 }
 
 async function main(): Promise<void> {
-  const tracingBuilt = fs.existsSync(path.resolve(__dirname, '../tracing.js'));
+  const tracingBuilt = fs.existsSync(path.join(BACKEND_DIST, 'tracing.js'));
   const on: Mode = { key: 'on', label: 'ON', observability: true, traces: tracingBuilt };
   const modes: Mode[] = tracingBuilt
     ? [OFF, on, { key: 'metrics-logs', label: 'metrics + logs', observability: true, traces: false }]

@@ -5,6 +5,9 @@
  *                               (ADMIN_USERNAME) only, a newly generated one (printed) for any
  *                               other — and signs that account out everywhere.
  *
+ *   backup                      writes a backup of the embedded database into DATA_DIR/backups.
+ *   restore <file>              checks a backup, then puts it in place of the embedded database.
+ *
  * Runs without a terminal (no prompts), against the database the server uses: the embedded one in
  * DATA_DIR, or PostgreSQL through DATABASE_URL. The embedded database can be opened by one process
  * only, so with it MediaNest must be stopped first.
@@ -14,7 +17,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CacheCoherence } from '../cache/coherence';
 import { ConfigError, loadConfig } from '../config';
+import { backupsDir, pruneBackups, writeBackup } from '../db/backups';
 import { openDatabase } from '../db/client';
+import { embeddedDatabaseInUse, openEmbeddedClient } from '../db/embedded';
+import { restoreBackup, RestoreError } from '../db/restore';
 import { SessionStore } from '../features/auth/sessions';
 import { generatePassword, newPasswordSchema } from '../features/auth/passwords';
 import { AuthService, normaliseUsername } from '../features/auth/auth.service';
@@ -28,12 +34,20 @@ import { startRealtimeBroadcaster } from '../realtime/socket';
 import { connectRedis, type RedisConnection } from '../redis/client';
 
 const USAGE = `Usage: npm run admin -- reset-password <username> [--use-admin-password] [--force]
+       npm run admin -- backup [--force]
+       npm run admin -- restore <file> [--force]
 
   reset-password <username>  Sets the account's password, enables the account and signs it
                              out everywhere. The admin account (ADMIN_USERNAME) gets
                              ADMIN_PASSWORD when it is set; any other account gets a newly
                              generated password, printed once.
   --use-admin-password       Set ADMIN_PASSWORD on another account too (it must be set).
+  backup                     Embedded database: writes a backup into DATA_DIR/backups (the
+                             running server takes one every BACKUP_INTERVAL_HOURS by itself).
+  restore <file>             Embedded database: checks the backup (it opens, holds MediaNest's
+                             tables, is not newer than this version), then puts it in place; the
+                             database it replaces is kept as DATA_DIR/db.before-restore-<time>.
+                             PostgreSQL: use pg_dump and pg_restore (docs/backups.md).
   --force                    With the embedded database: go ahead although the database looks
                              open (only after a crash, when you are sure MediaNest is stopped).
 `;
@@ -42,10 +56,61 @@ const FLAGS = new Set(['--force', '--use-admin-password', '--help']);
 
 class CliError extends Error {}
 
-/** PGlite keeps this file while a process has the embedded database open. */
-function embeddedDatabaseInUse(dataDir: string): string | undefined {
-  const pidFile = path.join(dataDir, 'db', 'postmaster.pid');
-  return fs.existsSync(pidFile) ? pidFile : undefined;
+/** The embedded database's data folder, checked to exist and not to be held by a running MediaNest. */
+function stoppedEmbeddedDatabase(dataDir: string, force: boolean): string {
+  const dir = path.join(dataDir, 'db');
+  if (!fs.existsSync(dir)) {
+    throw new CliError(`there is no embedded database in DATA_DIR (${dataDir}); set DATA_DIR (or DATABASE_URL) as for the server`);
+  }
+  const pidFile = embeddedDatabaseInUse(dataDir);
+  if (pidFile && !force) {
+    throw new CliError(
+      `the embedded database in ${dataDir} is in use (${pidFile} exists): MediaNest is probably running. ` +
+        `Stop it first, then run this again. If it is not running (it stopped uncleanly), add --force.`,
+    );
+  }
+  return dir;
+}
+
+const POSTGRES_BACKUPS = 'with PostgreSQL (DATABASE_URL), back up with pg_dump and restore with pg_restore; see docs/backups.md';
+
+async function backup(force: boolean): Promise<void> {
+  const config = loadConfig(process.env);
+  if (config.DATABASE_URL) throw new CliError(POSTGRES_BACKUPS);
+  const dir = stoppedEmbeddedDatabase(config.dataDir, force);
+  process.umask(0o077);
+  const client = await openEmbeddedClient(dir);
+  try {
+    const taken = await writeBackup(backupsDir(config.dataDir), () => client.dumpDataDir('gzip'));
+    const removed = pruneBackups(backupsDir(config.dataDir), config.BACKUP_KEEP);
+    process.stdout.write(`Backed up the embedded database to ${taken.path} (${taken.sizeBytes} bytes).
+`);
+    if (removed.length > 0)
+      process.stdout.write(`Removed ${removed.length} old backups (BACKUP_KEEP=${config.BACKUP_KEEP}).
+`);
+  } finally {
+    await client.close();
+  }
+}
+
+async function restore(file: string, force: boolean): Promise<void> {
+  const config = loadConfig(process.env);
+  if (config.DATABASE_URL) throw new CliError(POSTGRES_BACKUPS);
+  process.umask(0o077);
+  try {
+    const result = await restoreBackup(file, config.dataDir, { force });
+    const rows = Object.values(result.rows).reduce((a, b) => a + b, 0);
+    process.stdout.write(
+      `Restored ${file}: ${result.migrations} migrations, ${rows} rows in ${Object.keys(result.rows).length} tables.
+` +
+        (result.previous
+          ? `The database it replaced is kept in ${result.previous}; delete it once MediaNest runs well.
+`
+          : ''),
+    );
+  } catch (err) {
+    throw err instanceof RestoreError ? new CliError(err.message) : err;
+  }
 }
 
 /** Waits (up to 5 s) for the connection; without it the command still works, running processes just hear nothing. */
@@ -74,18 +139,7 @@ async function resetPassword(username: string, options: { force: boolean; useAdm
   const { force } = options;
   const config = loadConfig(process.env);
   const password = passwordFromEnvironment(username, config.ADMIN_USERNAME, options.useAdminPassword);
-  if (!config.DATABASE_URL) {
-    if (!fs.existsSync(path.join(config.dataDir, 'db'))) {
-      throw new CliError(`there is no embedded database in DATA_DIR (${config.dataDir}); set DATA_DIR (or DATABASE_URL) as for the server`);
-    }
-    const pidFile = embeddedDatabaseInUse(config.dataDir);
-    if (pidFile && !force) {
-      throw new CliError(
-        `the embedded database in ${config.dataDir} is in use (${pidFile} exists): MediaNest is probably running. ` +
-          `Stop it first, then run this again. If it is not running (it stopped uncleanly), add --force.`,
-      );
-    }
-  }
+  if (!config.DATABASE_URL) stoppedEmbeddedDatabase(config.dataDir, force);
 
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir, poolMax: 2 });
   // With Redis, running MediaNest processes hear about the revocation and close the account's open connections.
@@ -132,9 +186,19 @@ async function main(argv: string[]): Promise<number> {
   setLogger(createLogger({ level: 'silent', version: 'cli', environment: 'cli' }));
   const args = argv.filter((a) => !a.startsWith('--'));
   const unknownFlag = argv.find((a) => a.startsWith('--') && !FLAGS.has(a));
+  const force = argv.includes('--force');
   const [command, username] = args;
   if (command === 'reset-password' && username && args.length === 2 && !unknownFlag) {
-    await resetPassword(username, { force: argv.includes('--force'), useAdminPassword: argv.includes('--use-admin-password') });
+    await resetPassword(username, { force, useAdminPassword: argv.includes('--use-admin-password') });
+    return 0;
+  }
+  if (command === 'backup' && args.length === 1 && !unknownFlag) {
+    await backup(force);
+    return 0;
+  }
+  const file = username;
+  if (command === 'restore' && file && args.length === 2 && !unknownFlag) {
+    await restore(file, force);
     return 0;
   }
   if (command === undefined || command === 'help' || argv.includes('--help')) {

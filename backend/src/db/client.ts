@@ -15,10 +15,13 @@ import { traceStatement } from '../observability/tracing/trace';
 import { openEmbeddedClient } from './embedded';
 import * as schema from './schema';
 import { WriteHealth } from './write-health';
+import { MIGRATIONS_FOLDER, readAppliedMigrations, schemaMismatch } from './schema-version';
 import { restrictToOwner, PRIVATE_DIR_MODE } from '../data-dir';
 import { describeError, StartupError } from '../startup-error';
 import { databaseUnavailable } from './availability';
 import { parseStatement, setKnownTables, statementShape, type ParsedStatement } from '../observability/sql-statement';
+
+export { MIGRATIONS_FOLDER };
 
 export type AppDb = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -38,10 +41,14 @@ export interface Database {
    * of queueing behind a database that does not answer; `ping` still reaches it, so the probe can close it.
    */
   failFastWhen(isDown: () => boolean): void;
+  /**
+   * Embedded database only: a consistent copy of its data folder as a gzipped tar (PGlite's
+   * dumpDataDir, taken while no query runs), what backups are made of (backups.ts).
+   */
+  readonly dumpEmbedded?: () => Promise<Blob>;
   close(): Promise<void>;
 }
 
-export const MIGRATIONS_FOLDER = path.resolve(__dirname, '../../drizzle');
 export const SLOW_QUERY_MS = 1000;
 /** How often a heartbeat write is tried while writes fail (HEALTH_PROBE_INTERVAL_MS in the app). */
 const WRITE_RETRY_INTERVAL_MS = 5_000;
@@ -64,6 +71,7 @@ function withFailFast(database: Omit<Database, 'failFastWhen'>): Database {
     failFastWhen(check) {
       isDown = check;
     },
+    ...(database.dumpEmbedded ? { dumpEmbedded: database.dumpEmbedded } : {}),
     close: () => database.close(),
   };
 }
@@ -172,6 +180,12 @@ function clientClass(writes: WriteHealth): typeof pg.Client {
   };
 }
 
+/** Throws (one sentence naming both versions) when the database was written by a newer MediaNest. */
+async function refuseNewerSchema(query: (sql: string) => Promise<{ rows: unknown[] }>): Promise<void> {
+  const mismatch = schemaMismatch(await readAppliedMigrations(query as (sql: string) => Promise<{ rows: Record<string, unknown>[] }>));
+  if (mismatch) throw new Error(mismatch);
+}
+
 async function openPostgres(
   url: string,
   poolMax: number,
@@ -202,6 +216,7 @@ async function openPostgres(
   // migrator's "Failed query: CREATE SCHEMA …".
   for (const [step, run] of [
     ['', () => pool.query('SELECT 1')],
+    ['', () => refuseNewerSchema((sql) => pool.query(sql))],
     ['cannot apply the schema migrations: ', () => migrate(drizzle(pool, { schema }), { migrationsFolder: MIGRATIONS_FOLDER })],
   ] as const) {
     try {
@@ -268,6 +283,12 @@ async function openPglite(dataDir: string, writeRetryMs: number): Promise<Omit<D
   instrumentPglite(client, writes);
   const db = drizzle(client, { schema }) as unknown as AppDb;
   try {
+    await refuseNewerSchema((sql) => client.query(sql));
+  } catch (err) {
+    await client.close().catch(() => undefined);
+    throw new StartupError('DATA_DIR', `${dir}: ${describeError(err)}`);
+  }
+  try {
     await migrate(drizzle(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
   } catch (err) {
     await client.close().catch(() => undefined);
@@ -296,6 +317,7 @@ async function openPglite(dataDir: string, writeRetryMs: number): Promise<Omit<D
     activeConnections() {
       return inFlight > 0 ? 1 : 0;
     },
+    dumpEmbedded: () => client.dumpDataDir('gzip'),
     async close() {
       writes.close();
       await client.close();

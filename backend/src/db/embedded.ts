@@ -147,3 +147,20 @@ export async function openEmbeddedClient(dir: string, options: { templateDir?: s
   }
   return PGlite.create(dir, { startParams });
 }
+
+/**
+ * Opens a new embedded database in `dir` (which must not hold one) from a backup: PGlite unpacks
+ * the tar into the folder, then starts PostgreSQL on it with EMBEDDED_SETTINGS.
+ */
+export async function openEmbeddedFromBackup(dir: string, backup: Blob): Promise<PGlite> {
+  for (const flag of EMBEDDED_V8_FLAGS) v8.setFlagsFromString(flag);
+  const { PGlite } = await import('@electric-sql/pglite');
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return PGlite.create(dir, { startParams: embeddedStartParams(PGlite.defaultStartParams), loadDataDir: backup });
+}
+
+/** PGlite keeps `postmaster.pid` in the data folder while a process has the database open. */
+export function embeddedDatabaseInUse(dataDir: string): string | undefined {
+  const pidFile = path.join(dataDir, 'db', 'postmaster.pid');
+  return fs.existsSync(pidFile) ? pidFile : undefined;
+}

@@ -753,4 +753,18 @@ export interface OpsSummary {
   recentErrors: RecentErrorLine[];
   /** Notification deliveries of the last 24 hours per channel, and the latest failures. */
   notifications: DeliverySummary;
+  backups: BackupsSummary;
+}
+
+/**
+ * Backups of the database. `automatic`: the embedded database is backed up every `intervalHours`
+ * into DATA_DIR/backups, the newest `keep` kept; `off`: BACKUP_INTERVAL_HOURS=0 (the admin command
+ * still takes them); `external`: PostgreSQL, backed up with pg_dump outside MediaNest.
+ */
+export interface BackupsSummary {
+  mode: 'automatic' | 'off' | 'external';
+  intervalHours: number | null;
+  keep: number | null;
+  count: number;
+  latest: { file: string; sizeBytes: number; takenAt: string; ageSeconds: number } | null;
 }

@@ -5,13 +5,13 @@
  * dependency health and circuit breaker states, job queues, Web Vitals p75 per
  * route, the latest alerts from Alertmanager (firing first) and the latest
  * error log lines with their trace ids, and notification deliveries per
- * channel with the latest failures (from the database). With Redis the traffic, breakers and
+ * channel with the latest failures (from the database), and the newest backup's size and age. With Redis the traffic, breakers and
  * job runs are the cluster's: every process's published figures added up,
  * with a per-instance breakdown (cluster-ops.ts); queue depths come from
  * BullMQ in Redis. Without Redis, or while it cannot answer, they are this
  * process's alone (`scope: "process"`).
  */
-import type { DeliverySummary, JobCounts } from '@medianest/contracts';
+import type { BackupsSummary, DeliverySummary, JobCounts } from '@medianest/contracts';
 import { Router } from 'express';
 import type { ApiRes } from '../../http/api-response';
 import type { JobQueue } from '../../jobs/job-queue';
@@ -30,6 +30,8 @@ export interface OpsDeps {
   ops: ClusterOps;
   /** The notifications feature's delivery figures. */
   notifications: { deliverySummary(): Promise<DeliverySummary> };
+  /** The database's backups (features/backups). */
+  backups: { summary(): BackupsSummary };
   version: string;
 }
 
@@ -93,6 +95,7 @@ export function opsRouter(deps: OpsDeps): Router {
       alerts: alerts.map(toPublicAlert),
       recentErrors: recentErrors(),
       notifications,
+      backups: deps.backups.summary(),
     });
   });
   return router;

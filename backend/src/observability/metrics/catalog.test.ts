@@ -85,6 +85,7 @@ const ADDITIONS = [
   { name: 'medianest_dependency_up', type: 'gauge', labelNames: ['dependency'] },
   { name: 'medianest_database_writable', type: 'gauge', labelNames: [] },
   { name: 'medianest_requests_stalled', type: 'gauge', labelNames: [] },
+  { name: 'medianest_backup_last_success_timestamp_seconds', type: 'gauge', labelNames: ['database'] },
   { name: 'medianest_request_fulfilment_seconds', type: 'histogram', labelNames: ['type'] },
   { name: 'medianest_log_lines_dropped_total', type: 'counter', labelNames: [] },
   { name: 'medianest_logins_total', type: 'counter', labelNames: ['method', 'result'] },

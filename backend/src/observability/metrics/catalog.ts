@@ -264,6 +264,17 @@ export const maintenanceActive = stateGauge({
 });
 
 /**
+ * Addition: when the newest backup of the embedded database was taken (Unix seconds; 0 while there
+ * is none), read from DATA_DIR/backups at scrape time. Only while automatic backups are on; with
+ * PostgreSQL (pg_dump outside MediaNest) there is no series. `database` is always `embedded`.
+ */
+export const backupLastSuccess = stateGauge({
+  name: 'medianest_backup_last_success_timestamp_seconds',
+  help: 'Unix time of the newest backup of the embedded database (0: none yet)',
+  labelNames: ['database'] as const,
+});
+
+/**
  * Addition: time from a media request to the title being available in Plex, observed once per
  * request when it becomes available (movie | tv). Buckets from minutes to four weeks.
  */

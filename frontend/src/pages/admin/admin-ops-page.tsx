@@ -4,8 +4,8 @@
  * last hour, for the whole cluster with a per-instance breakdown when there
  * are several processes, dependency health
  * and circuit breakers, job queues, Web Vitals p75 per route, alerts received
- * the latest errors with trace ids, and notification deliveries per channel
- * with the latest failures. Known sections get their own view;
+ * the latest errors with trace ids, notification deliveries per channel
+ * with the latest failures, and the newest database backup's size and age. Known sections get their own view;
  * any other field the server sends is still shown, generically. Refreshed
  * every 15 s.
  */
@@ -40,6 +40,7 @@ const KNOWN = new Set([
   'alerts',
   'recentErrors',
   'notifications',
+  'backups',
 ]);
 
 type Tone = 'success' | 'warning' | 'danger' | 'info' | 'muted';
@@ -371,6 +372,51 @@ function Deliveries({ summary }: { summary: JsonObject }) {
   );
 }
 
+/** Backups older than this are late (the BackupTooOld alert's threshold). */
+const BACKUP_LATE_SECONDS = 26 * 3600;
+
+function bytes(n: number | undefined): string {
+  if (n === undefined) return '—';
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** The newest backup's size and age, and the schedule (or that PostgreSQL is backed up outside MediaNest). */
+function Backups({ backups }: { backups: JsonObject }) {
+  const mode = str(backups.mode);
+  if (mode === 'external') {
+    return <p className="muted">PostgreSQL: back it up with pg_dump (see docs/backups.md); MediaNest takes no backups of it.</p>;
+  }
+  const latest = isObject(backups.latest) ? backups.latest : undefined;
+  const age = num(latest?.ageSeconds);
+  const late = mode === 'automatic' && (age === undefined || age > BACKUP_LATE_SECONDS);
+  return (
+    <>
+      <p className="muted">
+        {mode === 'automatic'
+          ? `Every ${num(backups.intervalHours) ?? '?'} h into DATA_DIR/backups, the newest ${num(backups.keep) ?? '?'} kept (${num(backups.count) ?? 0} there now).`
+          : 'Automatic backups are off (BACKUP_INTERVAL_HOURS=0); npm run admin -- backup takes one.'}
+      </p>
+      {latest ? (
+        <Table
+          label="Newest backup"
+          head={['File', 'Size', 'Taken', 'Age']}
+          rows={[
+            [
+              str(latest.file) ?? '—',
+              bytes(num(latest.sizeBytes)),
+              formatDateTime(str(latest.takenAt)),
+              late ? <Badge tone="danger">{duration(age)}</Badge> : duration(age),
+            ],
+          ]}
+        />
+      ) : (
+        <EmptyState>{late ? <Badge tone="danger">No backup yet</Badge> : 'No backup yet.'}</EmptyState>
+      )}
+    </>
+  );
+}
+
 function RecentErrors({ lines }: { lines: JsonObject[] }) {
   if (lines.length === 0) return <EmptyState>No errors logged recently.</EmptyState>;
   return (
@@ -473,6 +519,11 @@ export function AdminOpsPage() {
             {isObject(data.notifications) && (
               <Panel id="notifications" title="Notification deliveries" wide>
                 <Deliveries summary={data.notifications} />
+              </Panel>
+            )}
+            {isObject(data.backups) && (
+              <Panel id="backups" title="Backups">
+                <Backups backups={data.backups} />
               </Panel>
             )}
             {Array.isArray(data.recentErrors) && (
