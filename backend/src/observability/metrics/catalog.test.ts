@@ -87,6 +87,8 @@ const ADDITIONS = [
   { name: 'medianest_requests_stalled', type: 'gauge', labelNames: [] },
   { name: 'medianest_request_fulfilment_seconds', type: 'histogram', labelNames: ['type'] },
   { name: 'medianest_log_lines_dropped_total', type: 'counter', labelNames: [] },
+  { name: 'medianest_traces_sampled_total', type: 'counter', labelNames: ['decision', 'reason'] },
+  { name: 'medianest_trace_spans_dropped_total', type: 'counter', labelNames: [] },
   { name: 'medianest_logins_total', type: 'counter', labelNames: ['method', 'result'] },
   { name: 'medianest_auth_failures_total', type: 'counter', labelNames: ['reason'] },
   { name: 'medianest_notifications_total', type: 'counter', labelNames: ['channel', 'event', 'outcome'] },

@@ -31,6 +31,22 @@ export function tracingEnabled(): boolean {
   return sdkStarted;
 }
 
+type KeptHook = (traceId: string, fn: () => void) => void;
+let keptHook: KeptHook | undefined;
+/** Installed by the SDK bootstrap when the tail sampler decides which traces are exported. */
+export function setTraceKeptHook(hook: KeptHook | undefined): void {
+  keptHook = hook;
+}
+/**
+ * Runs `fn` once the trace is known to be exported: at once without tail sampling (every recorded
+ * trace is), at the sampler's decision with it, never for a dropped trace. Metric exemplars use it
+ * so they only ever point at a trace that exists in the tracing backend.
+ */
+export function whenTraceExported(traceId: string, fn: () => void): void {
+  if (keptHook) keptHook(traceId, fn);
+  else fn();
+}
+
 export interface TraceIds {
   traceId: string;
   spanId: string;
