@@ -55,8 +55,8 @@ const TARGET_RENDER_MS = 15;
 const STEADY_RATE = 200;
 const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 20);
 const EXTRA_SERIES = 10_000;
-const SAMPLING_RATE = 50;
-const SAMPLING_SECONDS = 30;
+const SAMPLING_RATE = 20;
+const SAMPLING_SECONDS = 45;
 /** Longer than the span batch delay (5 s), so deferred work lands before the next CPU reading. */
 const SETTLE_MS = 6000;
 

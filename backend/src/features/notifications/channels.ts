@@ -9,7 +9,7 @@
  * password never reaches a log line or span.
  */
 import { createHmac } from 'node:crypto';
-import nodemailer from 'nodemailer';
+import type Nodemailer from 'nodemailer';
 import { z } from 'zod';
 import type { NotificationChannelKind } from '../../db/schema';
 import { AppError } from '../../errors';
@@ -256,7 +256,9 @@ export class ChannelSender {
     const breaker = this.breakers.get('notify-email');
     await TracingService.traceExternalApiCall('notify-email', 'send', `smtp://${s.host}:${s.port}`, 'SMTP', () =>
       breaker.run(async () => {
-        const transport = nodemailer.createTransport({
+        // nodemailer is read on the first e-mail: most servers have no SMTP configured, and it costs start-up time.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start-up
+        const transport = (require('nodemailer') as typeof Nodemailer).createTransport({
           host: s.host,
           port: s.port,
           secure: s.secure,

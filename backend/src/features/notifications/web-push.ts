@@ -8,7 +8,7 @@
  * never through web-push's own https sender — so metrics, spans, the breaker
  * and the delivery job's retries apply as for every other kind.
  */
-import webpush from 'web-push';
+import type WebPush from 'web-push';
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import { UpstreamClientError, type UpstreamRequest } from '../../integrations/http-client';
@@ -35,7 +35,14 @@ export interface VapidKeys {
   privateKey: string;
 }
 
-export const generateVapidKeys = (): VapidKeys => webpush.generateVAPIDKeys();
+let webPushModule: typeof WebPush | undefined;
+/** web-push is read on first use (a key pair or a push): it is a large module, and most servers start without pushing. */
+function webpush(): typeof WebPush {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start-up
+  return (webPushModule ??= require('web-push') as typeof WebPush);
+}
+
+export const generateVapidKeys = (): VapidKeys => webpush().generateVAPIDKeys();
 
 /** One subscribed browser. */
 export interface PushTarget {
@@ -92,7 +99,7 @@ export async function pushToDevices(
       const target = new URL(device.endpoint);
       // The endpoint's path is the subscription's capability; the origin (fcm.googleapis.com, …) stays readable.
       registerSecret(target.pathname + target.search);
-      const details = webpush.generateRequestDetails(
+      const details = webpush().generateRequestDetails(
         { endpoint: device.endpoint, keys: { p256dh: device.p256dh, auth: device.auth } },
         JSON.stringify(payload),
         {
