@@ -320,7 +320,8 @@ async function main(): Promise<void> {
         seconds: STEADY_SECONDS,
       },
     );
-    if (steady.errors > 0) throw new Error(`steady load: ${steady.errors} errors (${steady.errorSamples.join('; ')})`);
+    // Reported as a missed goal, not a failed run: on an overloaded machine requests time out, and the other figures still count.
+    if (steady.errors > 0) log(`steady load: ${steady.errors} errors (${steady.errorSamples.join('; ')})`);
     if (tracingBuilt) {
       log(`sampling: media searches at ${SAMPLING_RATE} req/s for ${SAMPLING_SECONDS} s, 1 % failing upstream, 1 % slow …`);
       exportedTraces = await measureExportedTraces(root, {
@@ -435,6 +436,7 @@ async function main(): Promise<void> {
       `< ${TARGET_RENDER_MS} ms`,
       worstRender < TARGET_RENDER_MS,
     ],
+    [`errors at a steady ${STEADY_RATE} req/s (ON, session route)`, fmt(steady.errors), '0', steady.errors === 0],
     [`p95 at a steady ${STEADY_RATE} req/s (ON, session route)`, `${steady.p95Ms.toFixed(1)} ms`, '< 15 ms', steady.p95Ms < 15],
     [`p99 at a steady ${STEADY_RATE} req/s (ON, session route)`, `${steady.p99Ms.toFixed(1)} ms`, '< 30 ms', steady.p99Ms < 30],
   ];
@@ -450,7 +452,7 @@ async function main(): Promise<void> {
   if (exportedTraces) {
     const t = exportedTraces;
     log(
-      `sampling run: ${fmt(t.requests)} searches; exported ${t.exportedErrors}/${t.injectedErrors} failed, ${t.exportedSlow}/${t.injectedSlow} slow and ${fmt(t.exportedRest)} of the other ${fmt(t.requests - t.injectedErrors - t.injectedSlow)} traces; kept by reason ${JSON.stringify(t.reasons)}`,
+      `sampling run: ${fmt(t.requests)} searches (${fmt(t.unexpected)} unexpected answers or time-outs); exported ${t.exportedErrors}/${t.injectedErrors} failed, ${t.exportedSlow}/${t.injectedSlow} slow and ${fmt(t.exportedRest)} of the other ${fmt(t.requests - t.injectedErrors - t.injectedSlow)} traces; kept by reason ${JSON.stringify(t.reasons)}`,
     );
   }
   log(`load average at the end: ${loadAverage()} (other work on the machine makes the numbers noisier)`);

@@ -5,7 +5,7 @@
 import type { Config } from '../config';
 import { setGaugeSource } from '../observability/metrics/catalog';
 import type { RedisConnection } from '../redis/client';
-import type { BullmqJobQueue } from './bullmq-queue';
+import { BullmqJobQueue } from './bullmq-queue';
 import { InProcessJobQueue } from './in-process-queue';
 import type { JobQueue } from './job-queue';
 
@@ -15,10 +15,7 @@ export function bullmqPrefix(config: Pick<Config, 'REDIS_KEY_PREFIX'>): string {
 }
 
 export function createJobQueue(config: Pick<Config, 'REDIS_KEY_PREFIX'>, redis: RedisConnection | undefined): JobQueue {
-  // BullMQ is loaded only with Redis: without it, its modules would only cost start-up time.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when Redis is configured
-  const bullmq = () => (require('./bullmq-queue') as { BullmqJobQueue: typeof BullmqJobQueue }).BullmqJobQueue;
-  const queue: JobQueue = redis ? new (bullmq())(redis, bullmqPrefix(config)) : new InProcessJobQueue();
+  const queue: JobQueue = redis ? new BullmqJobQueue(redis, bullmqPrefix(config)) : new InProcessJobQueue();
   setGaugeSource('medianest_background_jobs_waiting', () => queue.waiting());
   return queue;
 }
