@@ -89,6 +89,14 @@ export const envSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl('the OTLP/HTTP base URL, e.g. http://jaeger:4318'),
   JAEGER_ENDPOINT: httpUrl('alias of OTEL_EXPORTER_OTLP_ENDPOINT'),
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number({ message: 'must be a number between 0 and 1' }).min(0).max(1).default(1),
+  /** Keep every recorded trace (false: export all of them, the pre-sampling behaviour) or only those worth reading (docs/performance.md). */
+  TRACES_TAIL_SAMPLING: bool(true),
+  /** A trace whose request or job took at least this long is always kept. */
+  TRACES_KEEP_SLOW_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(1).max(600_000).default(500),
+  /** Traces kept per second among the rest (fast, no error, no sampled caller): a token bucket. */
+  TRACES_KEEP_PER_SECOND: z.coerce.number({ message: 'must be a number of traces per second' }).min(0).max(10_000).default(5),
+  /** How many of the rest may be kept at once before the per-second rate applies (a page load's burst of calls). */
+  TRACES_KEEP_BURST: z.coerce.number({ message: 'must be a number of traces' }).int().min(0).max(100_000).default(20),
   PLEX_URL: httpUrl('your Plex server, e.g. http://192.168.1.10:32400'),
   PLEX_TOKEN: optionalString,
   PLEX_TV_URL: httpUrl('the plex.tv API base').default('https://plex.tv'),

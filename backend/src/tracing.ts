@@ -30,6 +30,9 @@ function start(): TracingHandle | undefined {
   return startTracing({
     endpoint: config.otlpEndpoint,
     samplerRatio: config.OTEL_TRACES_SAMPLER_ARG,
+    tailSampling: config.TRACES_TAIL_SAMPLING
+      ? { slowMs: config.TRACES_KEEP_SLOW_MS, perSecond: config.TRACES_KEEP_PER_SECOND, burst: config.TRACES_KEEP_BURST }
+      : undefined,
     version: config.version,
     environment: config.NODE_ENV,
     instance: config.instance,

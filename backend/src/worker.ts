@@ -4,7 +4,9 @@
  * JOBS_MODE=web). tracing → config → logger → processors; SIGTERM/SIGINT →
  * running jobs finish within the budget, connections close, telemetry flushes.
  */
-// First import, on purpose: instrumentations must be in place before ioredis, pg and undici load.
+// Before anything else is loaded: compiled modules are cached on disk where Node supports it.
+import './compile-cache';
+// First import after that, on purpose: instrumentations must be in place before ioredis, pg and undici load.
 import './tracing';
 import { runWorker } from './worker-process';
 import { exitOnStartupFailure, loadConfigOrExit } from './process-lifecycle';

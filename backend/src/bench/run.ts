@@ -8,8 +8,9 @@
  *    (GET /api/v1/media/requests: two queries every time) and /health/live:
  *    - OFF: PROMETHEUS_ENABLED=false, no OTLP endpoint, no LOKI_URL, LOG_LEVEL=warn;
  *    - ON: metrics, info logs (log file, stdout and a local Loki sink) and,
- *      when tracing is built in, every trace (OTEL_TRACES_SAMPLER_ARG=1.0) sent
- *      to a local OTLP sink;
+ *      when tracing is built in, traces to a local OTLP sink with the sampler
+ *      at its defaults (every trace recorded, the tail sampler exports errors,
+ *      slow ones and a few a second of the rest);
  *    - when tracing is built in, also "metrics + logs": ON without traces, so
  *      the report can tell the two costs apart.
  *    Each burst reports throughput and latency, and the instance's CPU time per
@@ -18,6 +19,8 @@
  * 2. The time to render /metrics with the real catalog plus 10,000 extra series.
  * 3. Footprint (footprint.ts): first start and restart → ready, RSS idle after
  *    each and after 15 s of load; and p50/p95/p99 at a steady 200 req/s.
+ * 4. Traces worth reading (exported-traces.ts): 1 % injected upstream failures and 1 % slow
+ *    upstream answers among media searches; every one of them must reach the OTLP sink.
  * `--soak 10m` instead runs the soak (soak.ts).
  *
  * Settings (environment): BENCH_ROUNDS (8), BENCH_SECONDS (4), BENCH_WARMUP_SECONDS (15),
@@ -38,6 +41,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { openDatabase } from '../db/client';
 import { purgeRedisKeys } from '../redis/purge-prefix';
+import { measureExportedTraces, type ExportedTraces } from './exported-traces';
 import { measureFootprint, IDLE_MS, LOAD_SECONDS, type Footprint } from './footprint';
 import { BACKEND_DIST, cpuTimeMs, startInstance, type Instance } from './instances';
 import { median, runLoad, type LoadResult } from './load';
@@ -51,6 +55,8 @@ const TARGET_RENDER_MS = 15;
 const STEADY_RATE = 200;
 const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 20);
 const EXTRA_SERIES = 10_000;
+const SAMPLING_RATE = 20;
+const SAMPLING_SECONDS = 45;
 /** Longer than the span batch delay (5 s), so deferred work lands before the next CPU reading. */
 const SETTLE_MS = 6000;
 
@@ -231,7 +237,7 @@ async function main(): Promise<void> {
     `${settings.rounds} alternating rounds × ${settings.seconds} s per route and mode, ${settings.connections} connections, warm-up ${settings.warmupSeconds} s`,
   );
   log(
-    `database: ${settings.databaseUrl ? 'PostgreSQL (BENCH_DATABASE_URL)' : 'embedded PGlite'}${settings.redisUrl ? ' + Redis (BENCH_REDIS_URL)' : ''}; ON ${tracingBuilt ? `sends traces (sampler ratio ${settings.tracesSampler}) to a local OTLP sink` : 'has no tracing (not built in)'}`,
+    `database: ${settings.databaseUrl ? 'PostgreSQL (BENCH_DATABASE_URL)' : 'embedded PGlite'}${settings.redisUrl ? ' + Redis (BENCH_REDIS_URL)' : ''}; ON ${tracingBuilt ? `sends traces (recorded ratio ${settings.tracesSampler}, tail sampler at its defaults) to a local OTLP sink` : 'has no tracing (not built in)'}`,
   );
 
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'medianest-bench-'));
@@ -244,6 +250,7 @@ async function main(): Promise<void> {
   let notes: string[];
   let footprint: Footprint;
   let steady: Awaited<ReturnType<typeof steadyLoad>>;
+  let exportedTraces: ExportedTraces | undefined;
   try {
     // Footprint first, on a quiet machine: a fresh folder (or database) of its own.
     const footprintUrl = await temporaryDatabase(drops);
@@ -313,7 +320,17 @@ async function main(): Promise<void> {
         seconds: STEADY_SECONDS,
       },
     );
-    if (steady.errors > 0) throw new Error(`steady load: ${steady.errors} errors (${steady.errorSamples.join('; ')})`);
+    // Reported as a missed goal, not a failed run: on an overloaded machine requests time out, and the other figures still count.
+    if (steady.errors > 0) log(`steady load: ${steady.errors} errors (${steady.errorSamples.join('; ')})`);
+    if (tracingBuilt) {
+      log(`sampling: media searches at ${SAMPLING_RATE} req/s for ${SAMPLING_SECONDS} s, 1 % failing upstream, 1 % slow …`);
+      exportedTraces = await measureExportedTraces(root, {
+        databaseUrl: await temporaryDatabase(drops),
+        redis: redis.settings,
+        rate: SAMPLING_RATE,
+        seconds: SAMPLING_SECONDS,
+      });
+    }
   } finally {
     await Promise.all([...instances.values()].map((i) => i.stop()));
     sink?.stop();
@@ -369,6 +386,8 @@ async function main(): Promise<void> {
   const dbRatio = ratios[`database/${on.key}`]!.throughput;
   const worstRender = Math.max(...render.slice(1).flatMap((r) => [r.prometheusMs, r.openMetricsMs]));
   const sessionRate = summarize(bursts.get(`session/${OFF.key}`)!).requestsPerSecond;
+  const p99 = (mode: Mode) => summarize(bursts.get(`database/${mode.key}`)!).p99Ms;
+  const p99Ratio = p99(on) / p99(OFF);
   const embedded = !settings.databaseUrl;
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
   const rows: [string, string, string, boolean][] = [
@@ -384,13 +403,7 @@ async function main(): Promise<void> {
       embedded ? '< 200 MB' : '< 150 MB',
       footprint.restartRssMb < (embedded ? 200 : 150),
     ],
-    // The goal after load is PostgreSQL's; the embedded figure is reported for comparison.
-    [
-      `RSS after ${LOAD_SECONDS} s of load`,
-      `${footprint.afterLoadRssMb.toFixed(0)} MB`,
-      embedded ? '—' : '< 200 MB',
-      embedded || footprint.afterLoadRssMb < 200,
-    ],
+    [`RSS after ${LOAD_SECONDS} s of load`, `${footprint.afterLoadRssMb.toFixed(0)} MB`, '≤ 200 MB', footprint.afterLoadRssMb <= 200],
     ['first start → ready', `${fmt(footprint.firstStartReadyMs)} ms`, '< 1,500 ms', footprint.firstStartReadyMs < 1500],
     ['restart → ready', `${fmt(footprint.restartReadyMs)} ms`, '< 1,000 ms', footprint.restartReadyMs < 1000],
     ['GET /api/v1/auth/session, OFF, req/s', fmt(sessionRate), embedded ? '≥ 1,500' : '≥ 3,000', sessionRate >= (embedded ? 1500 : 3000)],
@@ -400,12 +413,30 @@ async function main(): Promise<void> {
       `≥ ${TARGET_RATIO}`,
       dbRatio >= TARGET_RATIO,
     ],
+    ['p99 under load, database route, ON ÷ OFF', `${p99Ratio.toFixed(2)} (${p99(on)} / ${p99(OFF)} ms)`, '≤ 1.10', p99Ratio <= 1.1],
+    ...(exportedTraces
+      ? ([
+          [
+            `error traces exported (1 % injected, ${exportedTraces.rate} req/s)`,
+            `${exportedTraces.exportedErrors} / ${exportedTraces.injectedErrors}`,
+            '100 %',
+            exportedTraces.exportedErrors === exportedTraces.injectedErrors && exportedTraces.injectedErrors > 0,
+          ],
+          [
+            `slow traces exported (1 % injected, ${exportedTraces.rate} req/s)`,
+            `${exportedTraces.exportedSlow} / ${exportedTraces.injectedSlow}`,
+            '100 %',
+            exportedTraces.exportedSlow === exportedTraces.injectedSlow && exportedTraces.injectedSlow > 0,
+          ],
+        ] as [string, string, string, boolean][])
+      : []),
     [
       `/metrics render, catalog + ${fmt(EXTRA_SERIES)} series (slowest median)`,
       `${worstRender.toFixed(1)} ms`,
       `< ${TARGET_RENDER_MS} ms`,
       worstRender < TARGET_RENDER_MS,
     ],
+    [`errors at a steady ${STEADY_RATE} req/s (ON, session route)`, fmt(steady.errors), '0', steady.errors === 0],
     [`p95 at a steady ${STEADY_RATE} req/s (ON, session route)`, `${steady.p95Ms.toFixed(1)} ms`, '< 15 ms', steady.p95Ms < 15],
     [`p99 at a steady ${STEADY_RATE} req/s (ON, session route)`, `${steady.p99Ms.toFixed(1)} ms`, '< 30 ms', steady.p99Ms < 30],
   ];
@@ -418,6 +449,12 @@ async function main(): Promise<void> {
   log(
     `steady ${STEADY_RATE} req/s: ${fmt(steady.requests)} requests, p50 ${steady.p50Ms.toFixed(1)} ms, p95 ${steady.p95Ms.toFixed(1)} ms, p99 ${steady.p99Ms.toFixed(1)} ms, max ${steady.maxMs.toFixed(1)} ms`,
   );
+  if (exportedTraces) {
+    const t = exportedTraces;
+    log(
+      `sampling run: ${fmt(t.requests)} searches (${fmt(t.unexpected)} unexpected answers or time-outs); exported ${t.exportedErrors}/${t.injectedErrors} failed, ${t.exportedSlow}/${t.injectedSlow} slow and ${fmt(t.exportedRest)} of the other ${fmt(t.requests - t.injectedErrors - t.injectedSlow)} traces; kept by reason ${JSON.stringify(t.reasons)}`,
+    );
+  }
   log(`load average at the end: ${loadAverage()} (other work on the machine makes the numbers noisier)`);
   if (process.env.BENCH_JSON) {
     const results = Object.fromEntries(bursts);
@@ -436,6 +473,7 @@ async function main(): Promise<void> {
           notes,
           footprint,
           steady,
+          exportedTraces,
         },
         null,
         2,

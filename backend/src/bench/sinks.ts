@@ -16,6 +16,9 @@ export interface Sink<Stats> {
 export interface OtlpStats {
   exports: number;
   bytes: number;
+  spans: number;
+  /** With `--roots` only: each exported SERVER span's query string and sampling reason. */
+  roots: { query: string; reason: string }[];
 }
 
 export interface LokiStats {
@@ -25,8 +28,8 @@ export interface LokiStats {
   rejected: number;
 }
 
-async function startSink<Stats>(script: string): Promise<Sink<Stats>> {
-  const child = spawn(process.execPath, [path.join(__dirname, script)], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startSink<Stats>(script: string, args: string[] = []): Promise<Sink<Stats>> {
+  const child = spawn(process.execPath, [path.join(__dirname, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = readline.createInterface({ input: child.stdout });
   const port = await new Promise<number>((resolve, reject) => {
     lines.once('line', (line) => resolve(Number(/^listening (\d+)$/.exec(line)?.[1])));
@@ -40,5 +43,5 @@ async function startSink<Stats>(script: string): Promise<Sink<Stats>> {
   };
 }
 
-export const startOtlpSink = () => startSink<OtlpStats>('otlp-sink.js');
+export const startOtlpSink = (options: { roots?: boolean } = {}) => startSink<OtlpStats>('otlp-sink.js', options.roots ? ['--roots'] : []);
 export const startLokiSink = () => startSink<LokiStats>('loki-sink.js');

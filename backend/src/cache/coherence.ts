@@ -24,6 +24,7 @@
  */
 import type { Redis } from 'ioredis';
 import { logger } from '../observability/logging/logger';
+import { collapsedIntoSpan } from '../observability/tracing/trace';
 import type { RedisConnection } from '../redis/client';
 
 /** What an invalidation drops: entries tagged with any of these. */
@@ -172,7 +173,9 @@ export class CacheCoherence {
     if (!this.redis.isReady() || !this.subscribed) return this.lose();
     let current: number;
     try {
-      current = Number((await this.redis.client.get(GENERATION_KEY)) ?? 0);
+      // Every authenticated request makes this call: no span of its own, a count on the request's span.
+      const redis = this.redis;
+      current = Number((await collapsedIntoSpan('redis', () => redis.client.get(GENERATION_KEY))) ?? 0);
     } catch {
       return this.lose();
     }

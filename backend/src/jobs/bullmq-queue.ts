@@ -8,7 +8,7 @@
  * so a Redis outage is logged once and never crashes the process, and work
  * resumes by itself when Redis answers again.
  */
-import { Queue, Worker, type Job, type JobsOptions } from 'bullmq';
+import type { Job, JobsOptions, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { logger } from '../observability/logging/logger';
 import type { RedisConnection } from '../redis/client';
@@ -41,6 +41,10 @@ function jobOptions(spec: JobSpec): JobsOptions {
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** BullMQ is loaded with the first queue: a server without Redis never reads it (it is a large package). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when Redis is configured
+const bullmq = () => require('bullmq') as typeof import('bullmq');
 
 export class BullmqJobQueue implements JobQueue {
   readonly backend = 'bullmq' as const;
@@ -75,7 +79,7 @@ export class BullmqJobQueue implements JobQueue {
     this.watch(connection);
 
     for (const spec of this.specs.values()) {
-      const queue = new Queue(spec.queue, { connection, prefix: this.prefix, defaultJobOptions: jobOptions(spec) });
+      const queue = new (bullmq().Queue)(spec.queue, { connection, prefix: this.prefix, defaultJobOptions: jobOptions(spec) });
       queue.on('error', (err: Error) => this.onError('queue', spec.queue, err));
       this.queues.set(spec.queue, queue);
       if (spec.everyMs !== undefined) {
@@ -88,7 +92,7 @@ export class BullmqJobQueue implements JobQueue {
           });
       }
       if (options.process) {
-        const worker = new Worker(spec.queue, (job: Job) => this.process(spec, job), {
+        const worker = new (bullmq().Worker)(spec.queue, (job: Job) => this.process(spec, job), {
           connection,
           prefix: this.prefix,
           concurrency: 1,

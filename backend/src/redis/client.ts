@@ -5,7 +5,7 @@
  * back to their in-process path instead of hanging; ioredis reconnects by
  * itself and `reconnect()` forces a fresh connection (recovery procedure).
  */
-import { Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { redisOperationDuration } from '../observability/metrics/catalog';
 import { logger } from '../observability/logging/logger';
 
@@ -80,9 +80,16 @@ function instrument(client: Redis): void {
   };
 }
 
+/** ioredis is loaded with the first connection: a server without REDIS_URL never reads it. */
+function newRedis(url: string, options: RedisOptions): Redis {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when Redis is configured
+  const { Redis: Client } = require('ioredis') as typeof import('ioredis');
+  return new Client(url, options);
+}
+
 export function connectRedis(url: string, options: { keyPrefix?: string } = {}): RedisConnection {
   const make = () => {
-    const client = new Redis(url, {
+    const client = newRedis(url, {
       keyPrefix: options.keyPrefix,
       lazyConnect: false,
       enableOfflineQueue: false,
@@ -126,10 +133,10 @@ export function connectRedis(url: string, options: { keyPrefix?: string } = {}):
       old.disconnect();
     },
     duplicate() {
-      return new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(200 * times, 2000) });
+      return newRedis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(200 * times, 2000) });
     },
     queueing() {
-      const queued = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(200 * times, 2000) });
+      const queued = newRedis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(200 * times, 2000) });
       instrument(queued);
       queued.on('error', (err: Error) => logger().debug({ event: 'redis.error', err: err.message }, 'Redis error'));
       return queued;

@@ -8,7 +8,13 @@
  */
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { markTracingStarted } from '../observability/tracing/trace';
-import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import {
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 
 export interface InMemoryTracing {
   spans(): ReadableSpan[];
@@ -16,10 +22,14 @@ export interface InMemoryTracing {
   shutdown(): Promise<void>;
 }
 
-export function startInMemoryTracing(wrap: (exporter: SpanExporter) => SpanExporter = (e) => e): InMemoryTracing {
+export function startInMemoryTracing(
+  wrap: (exporter: SpanExporter) => SpanExporter = (e) => e,
+  /** Put a processor in front of the exporter's (the tail sampler). */
+  front: (next: SpanProcessor) => SpanProcessor = (p) => p,
+): InMemoryTracing {
   const memory = new InMemorySpanExporter();
   const sdk = new NodeSDK({
-    spanProcessors: [new SimpleSpanProcessor(wrap(memory))],
+    spanProcessors: [front(new SimpleSpanProcessor(wrap(memory)))],
     instrumentations: [],
     metricReaders: [],
     logRecordProcessors: [],

@@ -8,7 +8,7 @@
  *   or network that offers no TLS): a server that does not offer STARTTLS then fails the delivery
  *   before MediaNest sends AUTH, so the SMTP password never crosses the network in clear.
  */
-import nodemailer from 'nodemailer';
+import type Nodemailer from 'nodemailer';
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import { TracingService } from '../../observability/tracing/trace';
@@ -69,7 +69,9 @@ export async function sendEmail(
   const breaker = breakers.get('notify-email');
   await TracingService.traceExternalApiCall('notify-email', 'send', `smtp://${s.host}:${s.port}`, 'SMTP', () =>
     breaker.run(async () => {
-      const transport = nodemailer.createTransport({
+      // nodemailer is read on the first e-mail: most servers have no SMTP configured, and it costs start-up time.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start-up
+      const transport = (require('nodemailer') as typeof Nodemailer).createTransport({
         host: s.host,
         port: s.port,
         secure: s.secure,

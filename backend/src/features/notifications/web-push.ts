@@ -10,7 +10,7 @@
  * the outbound-address policy (integrations/outbound-policy.ts) as written and
  * again at connect time, and each push service has its own breaker.
  */
-import webpush from 'web-push';
+import type WebPush from 'web-push';
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import { UpstreamClientError, type UpstreamRequest } from '../../integrations/http-client';
@@ -38,7 +38,14 @@ export interface VapidKeys {
   privateKey: string;
 }
 
-export const generateVapidKeys = (): VapidKeys => webpush.generateVAPIDKeys();
+let webPushModule: typeof WebPush | undefined;
+/** web-push is read on first use (a key pair or a push): it is a large module, and most servers start without pushing. */
+function webpush(): typeof WebPush {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start-up
+  return (webPushModule ??= require('web-push') as typeof WebPush);
+}
+
+export const generateVapidKeys = (): VapidKeys => webpush().generateVAPIDKeys();
 
 /** One subscribed browser. */
 export interface PushTarget {
@@ -96,7 +103,7 @@ export async function pushToDevices(
       // The endpoint's path is the subscription's capability; the origin (fcm.googleapis.com, …) stays readable.
       // Redacted where this URL appears, not as a bare path in every log line (the member chose it).
       registerSecretUrl(target);
-      const details = webpush.generateRequestDetails(
+      const details = webpush().generateRequestDetails(
         { endpoint: device.endpoint, keys: { p256dh: device.p256dh, auth: device.auth } },
         JSON.stringify(payload),
         {

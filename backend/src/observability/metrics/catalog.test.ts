@@ -88,6 +88,8 @@ const ADDITIONS = [
   { name: 'medianest_backup_last_success_timestamp_seconds', type: 'gauge', labelNames: ['database'] },
   { name: 'medianest_request_fulfilment_seconds', type: 'histogram', labelNames: ['type'] },
   { name: 'medianest_log_lines_dropped_total', type: 'counter', labelNames: [] },
+  { name: 'medianest_traces_sampled_total', type: 'counter', labelNames: ['decision', 'reason'] },
+  { name: 'medianest_trace_spans_dropped_total', type: 'counter', labelNames: [] },
   { name: 'medianest_logins_total', type: 'counter', labelNames: ['method', 'result'] },
   { name: 'medianest_auth_failures_total', type: 'counter', labelNames: ['reason'] },
   { name: 'medianest_auth_password_checks_total', type: 'counter', labelNames: [] },

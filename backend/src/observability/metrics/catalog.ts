@@ -293,6 +293,25 @@ export const logLinesDropped = new prometheus.Counter({
   registers: [register],
 });
 
+/** Why a recorded trace was kept or dropped by the tail sampler (observability/tracing/tail-sampling.ts). */
+export const TRACE_SAMPLING_REASONS = ['parent', 'error', 'slow', 'rate', 'rate_limited', 'buffer_full', 'expired'] as const;
+export type TraceSamplingReason = (typeof TRACE_SAMPLING_REASONS)[number];
+
+/** Addition: traces kept (exported) and dropped (never serialised) by the tail sampler, by reason. */
+export const tracesSampledTotal = new prometheus.Counter({
+  name: 'medianest_traces_sampled_total',
+  help: 'Recorded traces kept for export or dropped by the tail sampler, by decision and reason',
+  labelNames: ['decision', 'reason'] as const,
+  registers: [register],
+});
+
+/** Addition: spans left out of a kept trace because it exceeded the per-trace span limit. */
+export const traceSpansDropped = new prometheus.Counter({
+  name: 'medianest_trace_spans_dropped_total',
+  help: 'Spans left out of kept traces because a trace exceeded the per-trace span limit',
+  registers: [register],
+});
+
 /** Addition: logins by method and result (no user labels). */
 export const loginsTotal = new prometheus.Counter({
   name: 'medianest_logins_total',

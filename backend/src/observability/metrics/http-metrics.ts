@@ -12,7 +12,7 @@ import { httpRequestDuration, httpRequestsInFlight, httpRequestsTotal } from './
 import { httpOpsWindow } from './ops-window';
 import { rememberRouteTemplate } from './route-templates';
 import { isProbe } from '../probes';
-import { currentTraceIds } from '../tracing/trace';
+import { currentTraceIds, whenTraceExported } from '../tracing/trace';
 
 export const UNMATCHED = 'unmatched';
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -30,6 +30,12 @@ function sampledTraceId(): string | undefined {
 let exemplarSource: (() => string | undefined) | undefined = sampledTraceId;
 export function setExemplarSource(source: (() => string | undefined) | undefined): void {
   exemplarSource = source;
+}
+
+/** prom-client's own exemplar update (what `observe` calls), for an observation made earlier. */
+type ExemplarUpdate = (labels: Record<string, string>, value: number, exemplarLabels: Record<string, string>) => void;
+function attachExemplar(labels: Record<string, string>, seconds: number, traceId: string): void {
+  (httpRequestDuration as unknown as { updateExemplar: ExemplarUpdate }).updateExemplar(labels, seconds, { trace_id: traceId });
 }
 
 export { isProbe } from '../probes';
@@ -92,10 +98,11 @@ export function httpMetricsMiddleware(req: Request, res: Response, next: NextFun
       status_code: statusCode,
     };
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    // The histogram has exemplars enabled, so it only takes the object form.
-    // (prom-client types exemplar labels as the metric's own label names, which they are not.)
-    const exemplarLabels = traceId ? ({ trace_id: traceId } as unknown as typeof labels) : undefined;
-    httpRequestDuration.observe({ labels, value: seconds, ...(exemplarLabels ? { exemplarLabels } : {}) });
+    // The histogram has exemplars enabled, so it only takes the object form. The exemplar is
+    // attached once the trace is known to be exported (the tail sampler decides when the
+    // request's span ends), so it never points at a dropped trace.
+    httpRequestDuration.observe({ labels, value: seconds });
+    if (traceId) whenTraceExported(traceId, () => attachExemplar(labels, seconds, traceId));
     httpRequestsTotal.inc(labels);
     // The admin Ops page's rolling window and the API templates browser timings may be labelled with.
     httpOpsWindow.record(seconds, Number(statusCode));

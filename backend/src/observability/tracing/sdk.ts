@@ -1,7 +1,8 @@
 /**
  * Builds and starts the OpenTelemetry NodeSDK: OTLP/HTTP (JSON) — which
  * Jaeger ≥ 1.35 and Tempo take natively; the Jaeger exporter is deprecated — to
- * `{endpoint}/v1/traces`, batched; parent-based ratio sampling; only the
+ * `{endpoint}/v1/traces`, batched; parent-based ratio sampling of what is recorded,
+ * then tail sampling of what is exported (tail-sampling.ts); only the
  * instrumentations we use (outgoing http, pg, ioredis, undici/fetch) — not the
  * auto bundle; incoming requests get their SERVER span from the web app's
  * first middleware (server-spans.ts), which leaves health probes out, and the
@@ -25,9 +26,11 @@ import {
   ParentBasedSampler,
   TraceIdRatioBasedSampler,
   type Sampler,
+  type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { SanitizingSpanExporter } from './span-redaction';
-import { markTracingStarted, SERVICE_INSTANCE_ID, SERVICE_NAME } from './trace';
+import { TailSamplingSpanProcessor } from './tail-sampling';
+import { markTracingStarted, SERVICE_INSTANCE_ID, SERVICE_NAME, setTraceKeptHook } from './trace';
 
 /*
  * Incoming requests: the web app's first middleware makes their SERVER spans (server-spans.ts),
@@ -43,6 +46,8 @@ export interface TracingSettings {
   endpoint: string;
   /** Fraction of new traces recorded (parent-based: a sampled caller's trace is always continued). */
   samplerRatio: number;
+  /** Which recorded traces are exported (tail-sampling.ts); undefined: all of them. */
+  tailSampling?: { slowMs: number; perSecond: number; burst: number };
   version: string;
   environment: string;
   /** INSTANCE_NAME (the logs' `instance`); `<hostname>-<pid>` when unset. */
@@ -102,15 +107,23 @@ function rootSampler(ratio: number): Sampler {
   return new TraceIdRatioBasedSampler(ratio);
 }
 
+/** The tail sampler in front of the batch exporter; metric exemplars wait for its decision. */
+function tailSampler(batch: SpanProcessor, options: { slowMs: number; perSecond: number; burst: number }): TailSamplingSpanProcessor {
+  const sampler = new TailSamplingSpanProcessor(batch, options);
+  setTraceKeptHook((traceId, fn) => sampler.whenKept(traceId, fn));
+  return sampler;
+}
+
 export function startTracing(settings: TracingSettings): TracingHandle {
   diag.setLogger(new RateLimitedDiagLogger(), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
   const url = tracesUrl(settings.endpoint);
   const exporter = new SanitizingSpanExporter(new OTLPTraceExporter({ url, timeoutMillis: 10_000 }));
-  const processor = new BatchSpanProcessor(exporter, {
+  const batch = new BatchSpanProcessor(exporter, {
     scheduledDelayMillis: settings.scheduledDelayMillis ?? 5_000,
     maxQueueSize: 4096,
     maxExportBatchSize: Math.min(settings.maxExportBatchSize ?? 512, 4096),
   });
+  const processor = settings.tailSampling ? tailSampler(batch, settings.tailSampling) : batch;
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({
       'service.name': SERVICE_NAME,
@@ -128,7 +141,8 @@ export function startTracing(settings: TracingSettings): TracingHandle {
     instrumentations: [
       // Outgoing node:http calls only; no request or response headers are recorded (they carry cookies and tokens).
       new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
-      new PgInstrumentation({ requireParentSpan: true, enhancedDatabaseReporting: false }),
+      // A statement span per query, but no pg-pool.connect span before each one (half the spans).
+      new PgInstrumentation({ requireParentSpan: true, enhancedDatabaseReporting: false, ignoreConnectSpans: true }),
       new IORedisInstrumentation({ requireParentSpan: true }),
       new UndiciInstrumentation(),
     ],

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startInMemoryTracing, type InMemoryTracing } from '../../test/in-memory-tracing';
 import { createLogger } from '../logging/logger';
 import { runWithRequestContext } from '../current-request';
-import { currentTraceIds, traceStatement, TracingService } from './trace';
+import { collapsedIntoSpan, currentTraceIds, traceStatement, TracingService } from './trace';
 
 let tracing: InMemoryTracing;
 const tracer = () => trace.getTracer('test');
@@ -98,6 +98,34 @@ describe('TracingService', () => {
     await traceStatement('select 1', async () => 1);
     await TracingService.traceDatabaseOperation('select', 'users', 'select * from users', async () => []);
     expect(tracing.spans()).toEqual([]);
+  });
+});
+
+describe('collapsedIntoSpan (hot-path calls)', () => {
+  it('makes no span for the calls, and counts them and their time on the request span instead', async () => {
+    await tracer().startActiveSpan('GET /api/v1/auth/session', async (request) => {
+      for (let i = 0; i < 3; i++) {
+        // A span the call would have made (as the ioredis instrumentation does) is suppressed.
+        await collapsedIntoSpan('redis', async () => tracer().startSpan('get').end());
+      }
+      request.end();
+    });
+    const spans = tracing.spans();
+    expect(spans.map((s) => s.name)).toEqual(['GET /api/v1/auth/session']);
+    expect(spans[0]!.attributes['medianest.redis.calls']).toBe(3);
+    expect(spans[0]!.attributes['medianest.redis.duration_ms']).toBeGreaterThanOrEqual(0);
+  });
+
+  it('passes the result and a failure through, and leaves a span that already ended alone', async () => {
+    let ended: ReturnType<ReturnType<typeof tracer>['startSpan']> | undefined;
+    await tracer().startActiveSpan('GET /x', async (span) => {
+      ended = span;
+      expect(await collapsedIntoSpan('redis', async () => 'value')).toBe('value');
+      span.end();
+      await expect(collapsedIntoSpan('redis', () => Promise.reject(new Error('down')))).rejects.toThrow('down');
+    });
+    expect(ended!.isRecording()).toBe(false);
+    expect(tracing.spans()[0]!.attributes['medianest.redis.calls']).toBe(1);
   });
 });
 

@@ -12,6 +12,7 @@
 import os from 'node:os';
 import { suppressTracing } from '@opentelemetry/core';
 import { context, INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Span } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { parseStatement, statementShape, type ParsedStatement } from '../sql-statement';
 import { redactText, sanitizeUrl } from '../redact';
 
@@ -29,6 +30,22 @@ export function markTracingStarted(): void {
 /** Whether the OpenTelemetry SDK runs in this process (an OTLP endpoint is configured). */
 export function tracingEnabled(): boolean {
   return sdkStarted;
+}
+
+type KeptHook = (traceId: string, fn: () => void) => void;
+let keptHook: KeptHook | undefined;
+/** Installed by the SDK bootstrap when the tail sampler decides which traces are exported. */
+export function setTraceKeptHook(hook: KeptHook | undefined): void {
+  keptHook = hook;
+}
+/**
+ * Runs `fn` once the trace is known to be exported: at once without tail sampling (every recorded
+ * trace is), at the sampler's decision with it, never for a dropped trace. Metric exemplars use it
+ * so they only ever point at a trace that exists in the tracing backend.
+ */
+export function whenTraceExported(traceId: string, fn: () => void): void {
+  if (keptHook) keptHook(traceId, fn);
+  else fn();
 }
 
 export interface TraceIds {
@@ -151,6 +168,30 @@ export const TracingService = {
  */
 export function untraced<T>(fn: () => T): T {
   return context.with(suppressTracing(context.active()), fn);
+}
+
+/**
+ * Runs a hot-path call (the cache coherence check's Redis GET on every authenticated request)
+ * without a span of its own: its count and total time become attributes of the active span
+ * instead — `medianest.<system>.calls` and `medianest.<system>.duration_ms` — so a kept trace
+ * still shows what the request spent there, and no request pays a span per check.
+ */
+export async function collapsedIntoSpan<T>(system: 'redis', fn: () => Promise<T>): Promise<T> {
+  const span = trace.getActiveSpan();
+  if (!span?.isRecording()) return fn();
+  const started = performance.now();
+  try {
+    return await untraced(fn);
+  } finally {
+    // Only while the span runs: an ended span refuses attributes (with a warning).
+    if (span.isRecording()) {
+      const attributes = (span as Partial<ReadableSpan>).attributes ?? {};
+      const calls = `medianest.${system}.calls`;
+      const duration = `medianest.${system}.duration_ms`;
+      span.setAttribute(calls, Number(attributes[calls] ?? 0) + 1);
+      span.setAttribute(duration, Math.round((Number(attributes[duration] ?? 0) + performance.now() - started) * 1000) / 1000);
+    }
+  }
 }
 
 /** Span name and attributes per distinct statement (a statement's text always gives the same ones). */

@@ -1,0 +1,235 @@
+/**
+ * Tail sampling in process: every new trace is recorded, and whether it is
+ * exported is decided when its local root span (the request's SERVER span, a
+ * job's span) ends, from what the whole trace did. Kept, in this order:
+ *
+ * - `parent`: the caller sent a sampled `traceparent` (its trace is continued
+ *   whole; an unsampled one is never recorded at all — the parent-based sampler);
+ * - `error`: any span of the trace ended with status ERROR (a 5xx, an exception,
+ *   an upstream failure, an open circuit breaker);
+ * - `slow`: the root span took at least `slowMs`;
+ * - `rate`: one of the rest, while a token bucket (`perSecond`, `burst`) has a
+ *   token — a household's few requests a second are all kept, a burst is not.
+ *
+ * Everything else is dropped (`rate_limited`) before it is serialised or
+ * exported: the spans of a trace wait here, ended, until the decision, and only
+ * a kept trace's spans are handed to the next processor (the batch exporter).
+ * The kept reason is the root span's `medianest.sampling.reason` attribute;
+ * every decision is counted in `medianest_traces_sampled_total{decision,reason}`.
+ *
+ * Bounded: at most `maxSpansPerTrace` spans of one trace are kept (the rest are
+ * counted and the root says how many were left out), at most `maxTraces` traces
+ * wait at once (the oldest is then decided early: `buffer_full`), and a trace
+ * whose root has not ended after `maxAgeMs` is decided early (`expired`). An
+ * early decision still keeps a trace that already has an error, or is already
+ * older than `slowMs` — a long job stays visible.
+ */
+import { SpanStatusCode, TraceFlags, type Context } from '@opentelemetry/api';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { traceSpansDropped, tracesSampledTotal, type TraceSamplingReason } from '../metrics/catalog';
+
+export const SAMPLING_REASON_ATTRIBUTE = 'medianest.sampling.reason';
+export const SPANS_DROPPED_ATTRIBUTE = 'medianest.sampling.spans_dropped';
+
+export interface TailSamplingOptions {
+  /** A trace whose root took at least this long is kept. */
+  slowMs: number;
+  /** Token bucket for the rest: tokens per second and its capacity. */
+  perSecond: number;
+  burst: number;
+  maxSpansPerTrace?: number;
+  maxTraces?: number;
+  maxAgeMs?: number;
+}
+
+/** A token bucket: `take()` succeeds `perSecond` times a second on average, at most `burst` at once. */
+export class TokenBucket {
+  private tokens: number;
+  private last = Date.now();
+  private readonly capacity: number;
+
+  constructor(
+    private readonly perSecond: number,
+    burst: number,
+  ) {
+    this.capacity = perSecond > 0 ? Math.max(1, burst) : burst;
+    this.tokens = this.capacity;
+  }
+
+  take(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.perSecond);
+    this.last = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+interface PendingTrace {
+  readonly startedAt: number;
+  readonly spans: ReadableSpan[];
+  /** The local root, while it runs (an early decision labels it). */
+  root?: Span;
+  error: boolean;
+  spansDropped: number;
+  /** Set when the local root is ending; acted on when it has ended. */
+  verdict?: { kept: boolean; reason: TraceSamplingReason };
+  whenKept?: (() => void)[];
+}
+
+/** Traces decided recently, so spans that end after their root follow the decision. */
+const DECIDED_REMEMBERED = 4096;
+const CALLBACKS_PER_TRACE = 16;
+
+function isLocalRoot(span: ReadableSpan): boolean {
+  const parent = span.parentSpanContext;
+  return parent === undefined || parent.isRemote === true;
+}
+
+function durationMs(span: ReadableSpan): number {
+  return span.duration[0] * 1e3 + span.duration[1] / 1e6;
+}
+
+export class TailSamplingSpanProcessor implements SpanProcessor {
+  private readonly pending = new Map<string, PendingTrace>();
+  private readonly decided = new Map<string, boolean>();
+  private readonly bucket: TokenBucket;
+  private readonly maxSpansPerTrace: number;
+  private readonly maxTraces: number;
+  private readonly maxAgeMs: number;
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(
+    private readonly next: SpanProcessor,
+    private readonly options: TailSamplingOptions,
+  ) {
+    this.bucket = new TokenBucket(options.perSecond, options.burst);
+    this.maxSpansPerTrace = options.maxSpansPerTrace ?? 256;
+    this.maxTraces = options.maxTraces ?? 1024;
+    this.maxAgeMs = options.maxAgeMs ?? 30_000;
+    this.sweeper = setInterval(() => this.expire(), Math.min(5_000, Math.max(100, this.maxAgeMs / 4)));
+    this.sweeper.unref();
+  }
+
+  /** Traces waiting for their decision (for tests and the bench). */
+  get pendingTraces(): number {
+    return this.pending.size;
+  }
+
+  /** Runs `fn` if and when the trace is kept: at once when it already was, never when it is dropped. */
+  whenKept(traceId: string, fn: () => void): void {
+    const decided = this.decided.get(traceId);
+    if (decided !== undefined) {
+      if (decided) fn();
+      return;
+    }
+    const entry = this.pending.get(traceId);
+    if (!entry) return;
+    entry.whenKept ??= [];
+    if (entry.whenKept.length < CALLBACKS_PER_TRACE) entry.whenKept.push(fn);
+  }
+
+  onStart(span: Span, parentContext: Context): void {
+    this.next.onStart(span, parentContext);
+    if (!isLocalRoot(span)) return;
+    const traceId = span.spanContext().traceId;
+    if (this.decided.has(traceId)) return;
+    const entry = this.pending.get(traceId) ?? this.open(traceId);
+    entry.root ??= span;
+  }
+
+  onEnding(span: Span): void {
+    if (!isLocalRoot(span)) return;
+    const entry = this.pending.get(span.spanContext().traceId);
+    if (!entry || entry.verdict) return;
+    const verdict = this.decide(span, entry);
+    entry.verdict = verdict;
+    if (verdict.kept) {
+      span.setAttribute(SAMPLING_REASON_ATTRIBUTE, verdict.reason);
+      if (entry.spansDropped > 0) span.setAttribute(SPANS_DROPPED_ATTRIBUTE, entry.spansDropped);
+    }
+  }
+
+  onEnd(span: ReadableSpan): void {
+    const traceId = span.spanContext().traceId;
+    const decided = this.decided.get(traceId);
+    if (decided !== undefined) {
+      if (decided) this.next.onEnd(span);
+      return;
+    }
+    const entry = this.pending.get(traceId) ?? this.open(traceId);
+    if (span.status.code === SpanStatusCode.ERROR) entry.error = true;
+    const root = isLocalRoot(span);
+    if (root || entry.spans.length < this.maxSpansPerTrace) entry.spans.push(span);
+    else entry.spansDropped++;
+    if (root && entry.verdict) this.finish(traceId, entry, entry.verdict.kept, entry.verdict.reason);
+  }
+
+  async forceFlush(): Promise<void> {
+    await this.next.forceFlush();
+  }
+
+  async shutdown(): Promise<void> {
+    clearInterval(this.sweeper);
+    for (const [traceId, entry] of this.pending) this.decideEarly(traceId, entry, 'expired');
+    await this.next.shutdown();
+  }
+
+  private decide(root: ReadableSpan, entry: PendingTrace): { kept: boolean; reason: TraceSamplingReason } {
+    const parent = root.parentSpanContext;
+    if (parent?.isRemote && (parent.traceFlags & TraceFlags.SAMPLED) !== 0) return { kept: true, reason: 'parent' };
+    if (entry.error || root.status.code === SpanStatusCode.ERROR) return { kept: true, reason: 'error' };
+    if (durationMs(root) >= this.options.slowMs) return { kept: true, reason: 'slow' };
+    if (this.bucket.take()) return { kept: true, reason: 'rate' };
+    return { kept: false, reason: 'rate_limited' };
+  }
+
+  private open(traceId: string): PendingTrace {
+    if (this.pending.size >= this.maxTraces) {
+      const [oldestId, oldest] = this.pending.entries().next().value as [string, PendingTrace];
+      this.decideEarly(oldestId, oldest, 'buffer_full');
+    }
+    const entry: PendingTrace = { startedAt: Date.now(), spans: [], error: false, spansDropped: 0 };
+    this.pending.set(traceId, entry);
+    return entry;
+  }
+
+  /** Decides a trace before its root ended: kept if it already shows an error or is already slow. */
+  private decideEarly(traceId: string, entry: PendingTrace, reason: 'buffer_full' | 'expired'): void {
+    const age = Date.now() - entry.startedAt;
+    const keptFor: TraceSamplingReason | undefined = entry.error ? 'error' : age >= this.options.slowMs ? 'slow' : undefined;
+    if (keptFor && entry.root?.isRecording()) {
+      entry.root.setAttribute(SAMPLING_REASON_ATTRIBUTE, keptFor);
+      if (entry.spansDropped > 0) entry.root.setAttribute(SPANS_DROPPED_ATTRIBUTE, entry.spansDropped);
+    }
+    this.finish(traceId, entry, keptFor !== undefined, keptFor ?? reason);
+  }
+
+  private expire(): void {
+    const cutoff = Date.now() - this.maxAgeMs;
+    // Insertion order is age order: stop at the first trace still young enough.
+    for (const [traceId, entry] of this.pending) {
+      if (entry.startedAt > cutoff) break;
+      this.decideEarly(traceId, entry, 'expired');
+    }
+  }
+
+  private finish(traceId: string, entry: PendingTrace, kept: boolean, reason: TraceSamplingReason): void {
+    this.pending.delete(traceId);
+    entry.root = undefined;
+    this.decided.set(traceId, kept);
+    if (this.decided.size > DECIDED_REMEMBERED) this.decided.delete(this.decided.keys().next().value as string);
+    tracesSampledTotal.inc({ decision: kept ? 'kept' : 'dropped', reason });
+    if (!kept) return;
+    for (const span of entry.spans) this.next.onEnd(span);
+    if (entry.spansDropped > 0) traceSpansDropped.inc(entry.spansDropped);
+    for (const fn of entry.whenKept ?? []) {
+      try {
+        fn();
+      } catch {
+        // A callback's failure (an exemplar) must not break span processing.
+      }
+    }
+  }
+}
