@@ -28,7 +28,7 @@ import { RequestQuotas } from './features/media/request-quota';
 import { RequestsService } from './features/media/requests.service';
 import { LibraryService } from './features/plex/library.service';
 import { PlayLinks } from './features/plex/play-links';
-import { createIntegrations, type IntegrationOptions } from './integrations/integrations';
+import { createIntegrations, plexClientHeaders, type IntegrationOptions } from './integrations/integrations';
 import type { OverseerrClient } from './integrations/overseerr';
 import type { PlexClient } from './integrations/plex';
 import { resolvePlexClientIdentifier } from './integrations/plex-client-identifier';
@@ -41,6 +41,8 @@ import { EventBus } from './realtime/events';
 import { ClusterOps } from './features/ops/cluster-ops';
 import { createNotifications, type NotificationsService } from './features/notifications/notifications.service';
 import { connectRedis, type RedisConnection } from './redis/client';
+import { createPlaybackMonitor } from './features/playback/create-playback';
+import type { PlaybackMonitor } from './features/playback/playback-monitor';
 
 export interface Container {
   config: Config;
@@ -67,6 +69,8 @@ export interface Container {
   issues: IssuesService;
   library: LibraryService;
   plexLogin: PlexLoginService;
+  /** Plex playback (Now playing, playback metrics); started by the processes, watching while it holds the lease. */
+  playback?: PlaybackMonitor;
   /** Background jobs: BullMQ with Redis, in-process without (defined and started by server.ts / worker). */
   jobs: JobQueue;
   serviceStatus: ServiceStatusService;
@@ -126,6 +130,7 @@ export async function createContainer(config: Config, options: IntegrationOption
   });
   const plexClientIdentifier = await resolvePlexClientIdentifier(database, config.PLEX_CLIENT_IDENTIFIER);
   const { plex, plexTv, overseerr } = createIntegrations(config, breakers, plexClientIdentifier, options);
+  const playback = createPlaybackMonitor({ config, plex, users, redis, plexHeaders: plexClientHeaders(config, plexClientIdentifier) });
   const mediaRequests = new MediaRequestsRepository(database);
   const media = new MediaService(overseerr, mediaRequests, cache);
   const overseerrUsers = overseerr ? new OverseerrUserLinker(overseerr, users) : undefined;
@@ -198,6 +203,7 @@ export async function createContainer(config: Config, options: IntegrationOption
     issues,
     library,
     plexLogin,
+    playback,
     jobs,
     serviceStatus,
     status,
@@ -205,6 +211,7 @@ export async function createContainer(config: Config, options: IntegrationOption
     ops,
     notifications,
     async close() {
+      await playback?.stop();
       stopNotifications();
       await jobs.close();
       await ops.stop();
