@@ -130,7 +130,14 @@ export async function createContainer(config: Config, options: IntegrationOption
   });
   const plexClientIdentifier = await resolvePlexClientIdentifier(database, config.PLEX_CLIENT_IDENTIFIER);
   const { plex, plexTv, overseerr } = createIntegrations(config, breakers, plexClientIdentifier, options);
-  const playback = createPlaybackMonitor({ config, plex, users, redis, plexHeaders: plexClientHeaders(config, plexClientIdentifier) });
+  const playback = createPlaybackMonitor({
+    config,
+    plex,
+    users,
+    redis,
+    plexHeaders: plexClientHeaders(config, plexClientIdentifier),
+    lookup: options.lookup,
+  });
   const mediaRequests = new MediaRequestsRepository(database);
   const media = new MediaService(overseerr, mediaRequests, cache);
   const overseerrUsers = overseerr ? new OverseerrUserLinker(overseerr, users) : undefined;

@@ -9,6 +9,7 @@
  * capped); a socket that stops answering pings is treated as closed, so a
  * half-open connection (a NAT that forgot it) cannot pass for a live one.
  */
+import type { LookupFunction } from 'node:net';
 import WebSocket from 'ws';
 import { logger } from '../observability/logging/logger';
 import { parseNotification, type PlexNotification } from './plex-sessions';
@@ -27,6 +28,8 @@ export interface PlexNotificationSocketOptions {
   backoffBaseMs?: number;
   backoffMaxMs?: number;
   pingEveryMs?: number;
+  /** Host name resolution, as for the HTTP client (tests resolve fake host names). */
+  lookup?: LookupFunction;
   /** Jitter source (tests pin it). */
   random?: () => number;
 }
@@ -83,7 +86,7 @@ export class PlexNotificationSocket {
   private connect(): void {
     this.setState('connecting');
     const headers = { ...this.options.headers, ...(this.options.token ? { 'X-Plex-Token': this.options.token } : {}) };
-    const socket = new WebSocket(this.url, { headers, handshakeTimeout: 10_000 });
+    const socket = new WebSocket(this.url, { headers, handshakeTimeout: 10_000, lookup: this.options.lookup });
     this.socket = socket;
     let alive = true;
     socket.on('open', () => {

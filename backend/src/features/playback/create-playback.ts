@@ -3,6 +3,7 @@
  * is on: the lease is Redis's when there is Redis (one watcher per cluster),
  * else this process's alone; members are found by their linked Plex account.
  */
+import type { LookupFunction } from 'node:net';
 import type { Config } from '../../config';
 import type { PlexClient } from '../../integrations/plex';
 import type { RedisConnection } from '../../redis/client';
@@ -16,6 +17,7 @@ export function createPlaybackMonitor(deps: {
   users: UsersRepository;
   redis: RedisConnection | undefined;
   plexHeaders: Record<string, string>;
+  lookup?: LookupFunction;
 }): PlaybackMonitor | undefined {
   const { config, plex, users, redis } = deps;
   if (!plex || !config.PLEX_PLAYBACK_ENABLED) return undefined;
@@ -23,6 +25,7 @@ export function createPlaybackMonitor(deps: {
     config,
     plex,
     plexHeaders: deps.plexHeaders,
+    lookup: deps.lookup,
     lease: redis ? new RedisPlaybackLease(redis, config.instance) : new SoleProcessLease(),
     async memberByPlexId(plexAccountId) {
       const user = await users.findByPlexId(plexAccountId);

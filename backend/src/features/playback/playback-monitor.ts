@@ -14,6 +14,7 @@
  * The playback metrics come from here; a process that loses the lease stops
  * watching and drops its playback series, so only one process reports them.
  */
+import type { LookupFunction } from 'node:net';
 import type { Config } from '../../config';
 import type { PlexClient } from '../../integrations/plex';
 import { PlexNotificationSocket, type NotificationSocketState } from '../../integrations/plex-notifications';
@@ -23,7 +24,7 @@ import {
   plexBandwidth,
   plexLibraryItems,
   plexNotificationReconnects,
-  plexNotificationsConnected,
+  plexNotificationSocketState,
   plexSessionStarts,
   plexStreams,
   plexTranscodes,
@@ -54,8 +55,8 @@ export interface PlaybackMonitorDeps {
   lease: PlaybackLease;
   /** Headers Plex expects from a client (X-Plex-Client-Identifier, -Product, -Version). */
   plexHeaders: Record<string, string>;
-  /** Socket reconnect backoff (tests shorten it). */
-  socketBackoff?: { baseMs: number; maxMs: number };
+  /** Host name resolution for the socket (the HTTP client's, see IntegrationOptions). */
+  lookup?: LookupFunction;
 }
 
 export type PlaybackListener = (streams: LiveStream[]) => void;
@@ -77,8 +78,7 @@ export class PlaybackMonitor {
       baseUrl: deps.config.PLEX_URL ?? '',
       token: deps.config.PLEX_TOKEN,
       headers: deps.plexHeaders,
-      backoffBaseMs: deps.socketBackoff?.baseMs,
-      backoffMaxMs: deps.socketBackoff?.maxMs,
+      lookup: deps.lookup,
       onNotification: (n) => this.onNotification(n),
       onState: (state) => this.onSocketState(state),
       onReconnect: () => plexNotificationReconnects.inc(),
@@ -165,7 +165,7 @@ export class PlaybackMonitor {
     const capacity = this.deps.config.PLEX_UPLOAD_CAPACITY_MBPS;
     if (capacity) plexUploadCapacity.set(capacity * 1_000_000);
     plexWanBandwidthAlertRatio.set(this.deps.config.PLEX_WAN_BANDWIDTH_ALERT_RATIO);
-    plexNotificationsConnected.set(0);
+    this.exportSocketState('disconnected');
     exportStreamMetrics([]);
     this.socket.start();
     void this.poll();
@@ -181,9 +181,8 @@ export class PlaybackMonitor {
     clearTimeout(this.pollTimer);
     clearInterval(this.libraryTimer);
     this.live.clear();
-    for (const metric of [plexStreams, plexTranscodes, plexTranscodesBelowRealtime, plexBandwidth, plexLibraryItems, plexUploadCapacity])
-      metric.reset();
-    for (const metric of [plexWanBandwidthAlertRatio, plexNotificationsConnected]) metric.reset();
+    const series = [plexStreams, plexTranscodes, plexTranscodesBelowRealtime, plexBandwidth, plexLibraryItems, plexNotificationSocketState];
+    for (const metric of [...series, plexUploadCapacity, plexWanBandwidthAlertRatio]) metric.reset();
     this.emit();
   }
 
@@ -203,7 +202,7 @@ export class PlaybackMonitor {
 
   private onSocketState(state: NotificationSocketState): void {
     if (!this.leader) return;
-    plexNotificationsConnected.set(state === 'connected' ? 1 : 0);
+    this.exportSocketState(state);
     // Lost: poll at the fallback pace from now on. Connected: catch up on what happened while it was away.
     if (state === 'disconnected' || state === 'connected') void this.poll();
   }
@@ -294,6 +293,11 @@ export class PlaybackMonitor {
     } catch {
       return session.source;
     }
+  }
+
+  private exportSocketState(current: NotificationSocketState): void {
+    for (const state of ['connected', 'connecting', 'disconnected'] as const)
+      plexNotificationSocketState.set({ state }, state === current ? 1 : 0);
   }
 
   private emit(): void {

@@ -121,7 +121,7 @@ describe('Plex playback: an evening with three members', () => {
     const upgrade = up.plex.playback.upgrades.at(-1)!;
     expect(upgrade.url).toBe('/:/websockets/notifications');
     expect(upgrade.headers['x-plex-token']).toBe(FAKE_PLEX_TOKEN);
-    expect(await registrySum('medianest_plex_notifications_connected')).toBe(1);
+    expect(await registrySum('medianest_plex_notification_socket_state', { state: 'connected' })).toBe(1);
   });
 
   it('falls back to polling while the socket is down, catches a missed stop, and reconnects', async () => {
@@ -133,7 +133,7 @@ describe('Plex playback: an evening with three members', () => {
     up.plex.playback.refuseSockets(503);
     up.plex.playback.closeSockets();
     await vi.waitFor(() => expect(monitor.socketState).not.toBe('connected'), WAIT);
-    expect(await registrySum('medianest_plex_notifications_connected')).toBe(0);
+    expect(await registrySum('medianest_plex_notification_socket_state', { state: 'connected' })).toBe(0);
 
     // Bob's stream ends without a word on any socket: the fallback poll notices.
     up.plex.playback.vanish(bobHardwareTranscode.sessionKey);
@@ -142,7 +142,7 @@ describe('Plex playback: an evening with three members', () => {
 
     up.plex.playback.acceptSockets();
     await vi.waitFor(() => expect(monitor.socketState).toBe('connected'), { ...WAIT, timeout: 30_000 });
-    expect(await registrySum('medianest_plex_notifications_connected')).toBe(1);
+    expect(await registrySum('medianest_plex_notification_socket_state', { state: 'connected' })).toBe(1);
     expect((await registrySum('medianest_plex_notification_reconnects_total')) - reconnects).toBe(1);
   }, 40_000);
 

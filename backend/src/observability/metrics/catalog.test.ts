@@ -100,7 +100,7 @@ const ADDITIONS = [
   { name: 'medianest_plex_wan_bandwidth_alert_ratio', type: 'gauge', labelNames: [] },
   { name: 'medianest_plex_session_starts_total', type: 'counter', labelNames: ['decision', 'location'] },
   { name: 'medianest_plex_library_items', type: 'gauge', labelNames: ['library_type'] },
-  { name: 'medianest_plex_notifications_connected', type: 'gauge', labelNames: [] },
+  { name: 'medianest_plex_notification_socket_state', type: 'gauge', labelNames: ['state'] },
   { name: 'medianest_plex_notification_reconnects_total', type: 'counter', labelNames: [] },
 ] as const;
 

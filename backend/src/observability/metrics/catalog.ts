@@ -429,9 +429,11 @@ export const plexLibraryItems = new prometheus.Gauge({
   labelNames: ['library_type'] as const,
   registers: [register],
 });
-export const plexNotificationsConnected = new prometheus.Gauge({
-  name: 'medianest_plex_notifications_connected',
-  help: 'Whether the Plex notification WebSocket is connected (1) or not (0; sessions are then polled)',
+/** Labelled (state connected | connecting | disconnected, 1 for the current one) so only the watching process exports it. */
+export const plexNotificationSocketState = new prometheus.Gauge({
+  name: 'medianest_plex_notification_socket_state',
+  help: 'State of the Plex notification WebSocket: 1 for the current state (connected, connecting, disconnected; not connected = sessions polled)',
+  labelNames: ['state'] as const,
   registers: [register],
 });
 export const plexNotificationReconnects = new prometheus.Counter({
