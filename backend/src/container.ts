@@ -41,8 +41,9 @@ import { EventBus } from './realtime/events';
 import { ClusterOps } from './features/ops/cluster-ops';
 import { createNotifications, type NotificationsService } from './features/notifications/notifications.service';
 import { connectRedis, type RedisConnection } from './redis/client';
-import { createPlaybackMonitor } from './features/playback/create-playback';
+import { createPlaybackMonitor, createPlaybackService } from './features/playback/create-playback';
 import type { PlaybackMonitor } from './features/playback/playback-monitor';
+import type { PlaybackService } from './features/playback/playback.service';
 
 export interface Container {
   config: Config;
@@ -71,6 +72,8 @@ export interface Container {
   plexLogin: PlexLoginService;
   /** Plex playback (Now playing, playback metrics); started by the processes, watching while it holds the lease. */
   playback?: PlaybackMonitor;
+  /** Now playing for the routes (every process; from the watcher's list or its Redis snapshot). */
+  nowPlaying: PlaybackService;
   /** Background jobs: BullMQ with Redis, in-process without (defined and started by server.ts / worker). */
   jobs: JobQueue;
   serviceStatus: ServiceStatusService;
@@ -138,6 +141,8 @@ export async function createContainer(config: Config, options: IntegrationOption
     plexHeaders: plexClientHeaders(config, plexClientIdentifier),
     lookup: options.lookup,
   });
+  const nowPlaying = createPlaybackService({ config, monitor: playback, events, redis });
+  nowPlaying.start();
   const mediaRequests = new MediaRequestsRepository(database);
   const media = new MediaService(overseerr, mediaRequests, cache);
   const overseerrUsers = overseerr ? new OverseerrUserLinker(overseerr, users) : undefined;
@@ -211,6 +216,7 @@ export async function createContainer(config: Config, options: IntegrationOption
     library,
     plexLogin,
     playback,
+    nowPlaying,
     jobs,
     serviceStatus,
     status,
@@ -218,6 +224,7 @@ export async function createContainer(config: Config, options: IntegrationOption
     ops,
     notifications,
     async close() {
+      nowPlaying.stop();
       await playback?.stop();
       stopNotifications();
       await jobs.close();

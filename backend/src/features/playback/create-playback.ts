@@ -10,6 +10,8 @@ import type { RedisConnection } from '../../redis/client';
 import type { UsersRepository } from '../users/users.repository';
 import { RedisPlaybackLease, SoleProcessLease } from './playback-lease';
 import { PlaybackMonitor } from './playback-monitor';
+import { PlaybackService } from './playback.service';
+import type { EventBus } from '../../realtime/events';
 
 export function createPlaybackMonitor(deps: {
   config: Config;
@@ -32,4 +34,17 @@ export function createPlaybackMonitor(deps: {
       return user && { id: user.id, username: user.username };
     },
   });
+}
+
+/** Now playing for the routes and Socket.IO; answers "not watching" when there is no monitor. */
+export function createPlaybackService(deps: {
+  config: Config;
+  monitor: PlaybackMonitor | undefined;
+  events: EventBus;
+  redis: RedisConnection | undefined;
+}): PlaybackService {
+  const { config } = deps;
+  const capacity = config.PLEX_UPLOAD_CAPACITY_MBPS ? config.PLEX_UPLOAD_CAPACITY_MBPS * 1000 : null;
+  // The snapshot outlives three reconcile reads: it expires only when its watcher is gone.
+  return new PlaybackService(deps.monitor, deps.events, deps.redis, capacity, 3 * config.PLEX_SESSIONS_RECONCILE_SECONDS * 1000);
 }

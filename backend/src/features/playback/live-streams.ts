@@ -56,7 +56,10 @@ export function transcodeReasons(s: PlexPlaybackSession): string[] {
   return reasons;
 }
 
-export function totals(streams: LiveStream[], uploadCapacityKbps: number | null): PlaybackTotals {
+/** The fields the totals read (a live stream, or one as the contract carries it). */
+type Countable = Pick<LiveStream, 'decision' | 'location' | 'bandwidthKbps'> & { transcode: { hardware: boolean } | null };
+
+export function totals(streams: Countable[], uploadCapacityKbps: number | null): PlaybackTotals {
   const transcodes = streams.filter((s) => s.decision === 'transcode');
   const hardware = transcodes.filter((s) => s.transcode?.hardware).length;
   const bw = (location: string) => streams.filter((s) => s.location === location).reduce((sum, s) => sum + s.bandwidthKbps, 0);

@@ -1,4 +1,7 @@
+import type { MyPlayback, NowPlaying } from '@medianest/contracts';
+import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createUser, loginCookie } from '../../test/auth-helpers';
 import { createTestApp, testMode, type TestApp } from '../../test/context';
 import { startUpstreams, FAKE_PLEX_TOKEN, type Upstreams } from '../../test/fakes/upstreams';
 import {
@@ -23,7 +26,9 @@ afterAll(async () => {
   await up.stop();
 });
 
-async function watchingApp(extra: Record<string, string> = {}): Promise<{ t: TestApp; monitor: PlaybackMonitor }> {
+async function watchingApp(
+  extra: Record<string, string> = {},
+): Promise<{ t: TestApp; monitor: PlaybackMonitor; cookies: Map<string, string> }> {
   const t = await createTestApp({
     ...up.env,
     PLEX_PLAYBACK_ENABLED: 'true',
@@ -33,11 +38,12 @@ async function watchingApp(extra: Record<string, string> = {}): Promise<{ t: Tes
     PLEX_SESSIONS_POLL_SECONDS: '1',
     ...extra,
   });
-  for (const m of EVENING_MEMBERS) await t.container.users.create({ username: m.username, plexId: m.plexId, role: 'user' });
+  const cookies = new Map<string, string>();
+  for (const m of EVENING_MEMBERS) cookies.set(m.username, (await createUser(t.app, t.container, m.username, { plexId: m.plexId })).cookie);
   const monitor = t.container.playback!;
   await monitor.start();
   await vi.waitFor(() => expect(monitor.socketState).toBe('connected'), WAIT);
-  return { t, monitor };
+  return { t, monitor, cookies };
 }
 
 const byMember = (monitor: PlaybackMonitor, username: string) => monitor.streams().find((s) => s.member?.username === username);
@@ -113,6 +119,45 @@ describe('Plex playback: an evening with three members', () => {
     expect(monitor.totals()).toMatchObject({ streams: 2, wanShareOfUpload: 0 });
   });
 
+  it('answers Now playing to the admin and each member their own streams, live on the event bus', async () => {
+    let cookies: Map<string, string>;
+    ({ t, monitor, cookies } = await watchingApp());
+    const updates: NowPlaying[] = [];
+    const mine = new Map<string, MyPlayback['streams']>();
+    t.container.events.subscribe('playback.updated', (now) => updates.push(now));
+    t.container.events.subscribe('playback.member', ({ userId, streams }) => mine.set(userId, streams));
+    startEvening(up.plex.playback);
+    await vi.waitFor(() => expect(monitor.streams()).toHaveLength(3), WAIT);
+
+    const admin = await loginCookie(t.app);
+    const now = (await request(t.app).get('/api/v1/admin/playback').set('cookie', admin).expect(200)).body as NowPlaying;
+    expect(now.watching).toBe(true);
+    expect(now.totals).toMatchObject({ streams: 3, transcodes: 1, hardwareShare: 1, wanBandwidthKbps: 19_000, uploadCapacityKbps: 20_000 });
+    const bob = now.streams.find((s) => s.member?.username === 'bob')!;
+    expect(bob).toMatchObject({
+      decision: 'transcode',
+      show: 'Severance',
+      episode: 1,
+      player: { product: 'Plex Web' },
+      source: { videoCodec: 'hevc', height: 2160, container: 'mkv' },
+      transcode: { hardware: true, videoCodec: 'h264', height: 1080 },
+    });
+    expect(JSON.stringify(now)).not.toContain('plexAccountId');
+    expect(updates.at(-1)?.totals.streams).toBe(3);
+
+    const carol = (await request(t.app).get('/api/v1/playback/mine').set('cookie', cookies.get('carol')!).expect(200)).body as MyPlayback;
+    expect(carol.streams.map((s) => [s.title, s.player.title, s.location])).toEqual([['The Matrix', "Carol's iPhone", 'wan']]);
+    const forbidden = await request(t.app).get('/api/v1/admin/playback').set('cookie', cookies.get('carol')!).expect(403);
+    expect(forbidden.body.error.code).toBeDefined();
+    await request(t.app).get('/api/v1/playback/mine').expect(401);
+
+    // Carol stops: her browsers are told her list is empty; the others' lists are untouched.
+    const carolId = now.streams.find((s) => s.member?.username === 'carol')!.member!.id;
+    up.plex.playback.stop(carolWanStream.sessionKey);
+    await vi.waitFor(() => expect(mine.get(carolId)).toEqual([]), WAIT);
+    expect(updates.at(-1)?.totals).toMatchObject({ streams: 2, wanBandwidthKbps: 0 });
+  });
+
   it('counts the library by type and never puts the token in the socket URL', async () => {
     ({ t, monitor } = await watchingApp());
     await monitor.countLibrary();
@@ -180,6 +225,10 @@ if (testMode === 'services') {
         expect(a.monitor.isLeader).toBe(true);
         expect(other.isLeader).toBe(false);
         await vi.waitFor(() => expect(up.plex.playback.socketCount).toBe(1), WAIT);
+        // The replica that does not watch answers Now playing from the watcher's snapshot in Redis.
+        startEvening(up.plex.playback);
+        await vi.waitFor(async () => expect((await b.container.nowPlaying.now()).streams).toHaveLength(3), WAIT);
+        for (const key of [...up.plex.playback.streams.keys()]) up.plex.playback.vanish(key);
         await a.monitor.stop();
         await vi.waitFor(() => expect(other.isLeader).toBe(true), { timeout: 20_000, interval: 100 });
       } finally {
