@@ -10,7 +10,8 @@
  *   and every PLEX_SESSIONS_POLL_SECONDS while the socket is down, so a
  *   missed notification cannot leave a ghost stream and a server without
  *   a working socket is still watched;
- * - counts the library's items by type every LIBRARY_COUNT_EVERY_MS.
+ * - counts the library's items by type every LIBRARY_COUNT_EVERY_MS (at
+ *   the next read again when a count fails).
  * The playback metrics come from here; a process that loses the lease stops
  * watching and drops its playback series, so only one process reports them.
  */
@@ -69,7 +70,8 @@ export class PlaybackMonitor {
   private running = false;
   private leaseTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
-  private libraryTimer: NodeJS.Timeout | undefined;
+  /** When the library was last counted (0: not yet, or the last count failed): counted again by the poll loop when due. */
+  private libraryCountedAt = 0;
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
 
@@ -150,6 +152,17 @@ export class PlaybackMonitor {
     for (const [type, n] of byType) plexLibraryItems.set({ library_type: type }, n);
   }
 
+  /** Every LIBRARY_COUNT_EVERY_MS, and at the next poll after a count that failed. */
+  private async countLibraryWhenDue(): Promise<void> {
+    if (this.libraryCountedAt && Date.now() - this.libraryCountedAt < LIBRARY_COUNT_EVERY_MS) return;
+    try {
+      await this.countLibrary();
+      this.libraryCountedAt = Date.now();
+    } catch (err) {
+      this.logReadFailure('library', err);
+    }
+  }
+
   private async checkLease(): Promise<void> {
     const holds = await this.deps.lease.tryHold();
     if (!this.running) return;
@@ -169,17 +182,13 @@ export class PlaybackMonitor {
     exportStreamMetrics([]);
     this.socket.start();
     void this.poll();
-    const count = () => void this.countLibrary().catch((err: unknown) => this.logReadFailure('library', err));
-    count();
-    this.libraryTimer = setInterval(count, LIBRARY_COUNT_EVERY_MS);
-    this.libraryTimer.unref();
+    this.libraryCountedAt = 0;
   }
 
   private stopWatching(): void {
     this.leader = false;
     this.socket.stop();
     clearTimeout(this.pollTimer);
-    clearInterval(this.libraryTimer);
     this.live.clear();
     const series = [plexStreams, plexTranscodes, plexTranscodesBelowRealtime, plexBandwidth, plexLibraryItems, plexNotificationSocketState];
     for (const metric of [...series, plexUploadCapacity, plexWanBandwidthAlertRatio]) metric.reset();
@@ -189,7 +198,7 @@ export class PlaybackMonitor {
   /** One read, then the next one after the reconcile interval (socket up) or the poll interval (socket down). */
   private async poll(): Promise<void> {
     clearTimeout(this.pollTimer);
-    await this.refresh();
+    await Promise.all([this.refresh(), this.countLibraryWhenDue()]);
     if (!this.leader) return;
     clearTimeout(this.pollTimer); // another poll may have been started meanwhile (the socket changed state)
     const seconds =
