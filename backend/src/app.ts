@@ -20,6 +20,7 @@ import { adminUsersRouter } from './features/users/admin-users.routes';
 import { alertsRouter } from './features/alerts/alerts.routes';
 import { adminStatusRouter, statusRouter } from './features/status/status.routes';
 import { opsRouter } from './features/ops/ops.routes';
+import { adminPlaybackRouter, playbackRouter } from './features/playback/playback.routes';
 import { adminServicesRouter, servicesRouter } from './features/services/services.routes';
 import { requireApiClient } from './http/api-client-guard';
 import { isHttpsUrl, setHttpsOnly } from './http/public-url';
@@ -108,6 +109,8 @@ export function buildApp(c: Container): Express {
   api.use('/admin/status', adminStatusRouter(c.status));
   api.use('/admin/notifications', adminNotificationsRouter(c.notifications));
   api.use('/notifications', notificationsRouter(c.notifications));
+  api.use('/admin/playback', adminPlaybackRouter(c.nowPlaying));
+  api.use('/playback', playbackRouter(c.nowPlaying));
   api.use(
     '/admin/observability',
     opsRouter({

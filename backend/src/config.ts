@@ -101,6 +101,19 @@ export const envSchema = z.object({
   PLEX_TOKEN: optionalString,
   PLEX_TV_URL: httpUrl('the plex.tv API base').default('https://plex.tv'),
   PLEX_CLIENT_IDENTIFIER: optionalString,
+  /** Watch Plex playback (notification socket, /status/sessions, playback metrics); one process per cluster does. */
+  PLEX_PLAYBACK_ENABLED: bool(true),
+  /** While the Plex notification socket is connected: how often /status/sessions is read anyway, so a missed notification cannot leave a ghost stream. */
+  PLEX_SESSIONS_RECONCILE_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(5).max(3600).default(60),
+  /** While the notification socket is down: how often /status/sessions is polled instead. */
+  PLEX_SESSIONS_POLL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(1).max(600).default(10),
+  /** Upload capacity of the Plex server's internet connection in Mbit/s (WAN streams share it); unset: not known, no WAN bandwidth alert. */
+  PLEX_UPLOAD_CAPACITY_MBPS: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce.number({ message: 'must be a number of Mbit/s' }).positive().max(100_000).optional(),
+  ),
+  /** WAN streaming above this share of PLEX_UPLOAD_CAPACITY_MBPS alerts (PlexWanBandwidthHigh). */
+  PLEX_WAN_BANDWIDTH_ALERT_RATIO: z.coerce.number({ message: 'must be a number between 0 and 1' }).gt(0).max(1).default(0.8),
   OVERSEERR_URL: httpUrl('your Overseerr, e.g. http://overseerr:5055'),
   OVERSEERR_API_KEY: optionalString,
   OVERSEERR_WEBHOOK_SECRET: optionalString,

@@ -28,7 +28,7 @@ import { RequestQuotas } from './features/media/request-quota';
 import { RequestsService } from './features/media/requests.service';
 import { LibraryService } from './features/plex/library.service';
 import { PlayLinks } from './features/plex/play-links';
-import { createIntegrations, type IntegrationOptions } from './integrations/integrations';
+import { createIntegrations, plexClientHeaders, type IntegrationOptions } from './integrations/integrations';
 import type { OverseerrClient } from './integrations/overseerr';
 import type { PlexClient } from './integrations/plex';
 import { resolvePlexClientIdentifier } from './integrations/plex-client-identifier';
@@ -42,6 +42,9 @@ import { ClusterOps } from './features/ops/cluster-ops';
 import { createNotifications, type NotificationsService } from './features/notifications/notifications.service';
 import { BackupService } from './features/backups/backups.service';
 import { connectRedis, type RedisConnection } from './redis/client';
+import { createPlaybackMonitor, createPlaybackService } from './features/playback/create-playback';
+import type { PlaybackMonitor } from './features/playback/playback-monitor';
+import type { PlaybackService } from './features/playback/playback.service';
 
 export interface Container {
   config: Config;
@@ -68,6 +71,10 @@ export interface Container {
   issues: IssuesService;
   library: LibraryService;
   plexLogin: PlexLoginService;
+  /** Plex playback (Now playing, playback metrics); started by the processes, watching while it holds the lease. */
+  playback?: PlaybackMonitor;
+  /** Now playing for the routes (every process; from the watcher's list or its Redis snapshot). */
+  nowPlaying: PlaybackService;
   /** Background jobs: BullMQ with Redis, in-process without (defined and started by server.ts / worker). */
   jobs: JobQueue;
   serviceStatus: ServiceStatusService;
@@ -129,6 +136,16 @@ export async function createContainer(config: Config, options: IntegrationOption
   });
   const plexClientIdentifier = await resolvePlexClientIdentifier(database, config.PLEX_CLIENT_IDENTIFIER);
   const { plex, plexTv, overseerr } = createIntegrations(config, breakers, plexClientIdentifier, options);
+  const playback = createPlaybackMonitor({
+    config,
+    plex,
+    users,
+    redis,
+    plexHeaders: plexClientHeaders(config, plexClientIdentifier),
+    lookup: options.lookup,
+  });
+  const nowPlaying = createPlaybackService({ config, monitor: playback, events, redis });
+  nowPlaying.start();
   const mediaRequests = new MediaRequestsRepository(database);
   const media = new MediaService(overseerr, mediaRequests, cache);
   const overseerrUsers = overseerr ? new OverseerrUserLinker(overseerr, users) : undefined;
@@ -204,6 +221,8 @@ export async function createContainer(config: Config, options: IntegrationOption
     issues,
     library,
     plexLogin,
+    playback,
+    nowPlaying,
     jobs,
     serviceStatus,
     status,
@@ -212,6 +231,8 @@ export async function createContainer(config: Config, options: IntegrationOption
     notifications,
     backups,
     async close() {
+      nowPlaying.stop();
+      await playback?.stop();
       stopNotifications();
       requests.close();
       await jobs.close();

@@ -56,6 +56,7 @@ export async function startServer(
   });
   const port = await listen(server, config.PORT, config.HOST, 'PORT');
   await startBackgroundJobs(container, config.JOBS_MODE);
+  await container.playback?.start();
   container.ops.start();
 
   let metricsServer: http.Server | undefined;

@@ -42,6 +42,7 @@ export async function startWorkerProcess(config: Config): Promise<RunningWorker>
   // What the jobs publish (service status, request updates) reaches the web replicas' browsers through Redis.
   const realtime = startRealtimeBroadcaster({ events: container.events, redis: container.redis!, keyPrefix: config.REDIS_KEY_PREFIX });
   await startBackgroundJobs(container, 'worker');
+  await container.playback?.start();
   container.ops.start();
 
   let metricsServer: http.Server | undefined;

@@ -13,6 +13,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/context';
+import { EVENING_UPLOAD_CAPACITY_MBPS, startEvening } from '../test/fakes/plex-evening';
 import type { Upstreams } from '../test/fakes/upstreams';
 import { HttpReceivers } from '../test/receivers/notification-receivers';
 import { waitFor } from '../test/tcp-proxy';
@@ -33,6 +34,8 @@ let receivers: HttpReceivers;
 beforeAll(async () => {
   rig = await startFaultRig();
   upstreams = rig.upstreams;
+  // An evening on Plex (three streams: direct play, GPU transcode, WAN), so the Plex playback panels have data.
+  startEvening(upstreams.plex.playback);
   app = await startTestServer(
     {
       ...rig.env,
@@ -44,6 +47,8 @@ beforeAll(async () => {
       UPSTREAM_TIMEOUT_MS: '3000',
       UPSTREAM_CONNECT_TIMEOUT_MS: '1000',
       HEALTH_PROBE_INTERVAL_MS: '1000',
+      PLEX_PLAYBACK_ENABLED: 'true',
+      PLEX_UPLOAD_CAPACITY_MBPS: String(EVENING_UPLOAD_CAPACITY_MBPS),
     },
     'services', // real PostgreSQL and Redis, so their panels have data
     { lookup: rig.dns.lookup },

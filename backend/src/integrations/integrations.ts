@@ -23,6 +23,11 @@ export interface IntegrationOptions {
   lookup?: LookupFunction;
 }
 
+/** The headers every Plex client sends (plex.tv, the Plex server's API and its notification socket). */
+export function plexClientHeaders(config: Pick<Config, 'version'>, plexClientIdentifier: string): Record<string, string> {
+  return { 'X-Plex-Client-Identifier': plexClientIdentifier, 'X-Plex-Product': PLEX_PRODUCT, 'X-Plex-Version': config.version };
+}
+
 export function createIntegrations(
   config: Config,
   breakers: BreakerRegistry,
@@ -42,11 +47,7 @@ export function createIntegrations(
       retries: config.UPSTREAM_RETRIES,
       retryBaseDelayMs: config.UPSTREAM_RETRY_BASE_MS,
     });
-  const plexHeaders = {
-    'X-Plex-Client-Identifier': plexClientIdentifier,
-    'X-Plex-Product': PLEX_PRODUCT,
-    'X-Plex-Version': config.version,
-  };
+  const plexHeaders = plexClientHeaders(config, plexClientIdentifier);
 
   const plexTv = new PlexTvClient(http('plex-tv', 'plex.tv', config.PLEX_TV_URL, plexHeaders), plexClientIdentifier);
   const plex = config.PLEX_URL

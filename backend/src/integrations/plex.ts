@@ -10,6 +10,14 @@
  */
 import { z } from 'zod';
 import { HttpClient, parseUpstreamBody } from './http-client';
+import {
+  itemMediaSchema,
+  sessionsSchema,
+  toPlaybackSessions,
+  toSourceMedia,
+  type PlexPlaybackSession,
+  type SourceMedia,
+} from './plex-sessions';
 
 export interface PlexIdentity {
   machineIdentifier: string;
@@ -146,6 +154,23 @@ export class PlexClient {
       headers: { 'X-Plex-Container-Start': String(offset), 'X-Plex-Container-Size': String(size) },
     });
     return this.page(res.body, res.headers, offset, 'listLibraryItems');
+  }
+
+  /** GET /status/sessions: every stream the server is playing now. */
+  async sessions(): Promise<PlexPlaybackSession[]> {
+    const body = await this.http.json<unknown>({ operation: 'listSessions', path: '/status/sessions' });
+    return toPlaybackSessions(parseUpstreamBody(sessionsSchema, body, this.http, 'listSessions'));
+  }
+
+  /** GET /library/metadata/{ratingKey}: the item's own media (the source of a stream Plex converts). */
+  async itemSource(ratingKey: string): Promise<SourceMedia> {
+    const body = await this.http.json<unknown>({ operation: 'itemMetadata', path: `/library/metadata/${encodeURIComponent(ratingKey)}` });
+    return toSourceMedia(parseUpstreamBody(itemMediaSchema, body, this.http, 'itemMetadata').MediaContainer.Metadata[0]?.Media[0]);
+  }
+
+  /** How many items a library holds (an empty page of /library/sections/{key}/all, which carries the total). */
+  async sectionSize(key: string): Promise<number> {
+    return (await this.sectionItems(key, 0, 0)).totalSize;
   }
 
   /** GET /library/recentlyAdded, newest first. */

@@ -4,7 +4,7 @@
  * never import Socket.IO.
  */
 import { EventEmitter } from 'node:events';
-import type { Announcement, DownloadProgress, RealtimeEvents, RequestEventBase } from '@medianest/contracts';
+import type { Announcement, DownloadProgress, MyPlayback, RealtimeEvents, RequestEventBase } from '@medianest/contracts';
 
 export type { RequestEventBase } from '@medianest/contracts';
 
@@ -18,6 +18,8 @@ export interface DomainEvents extends RealtimeEvents {
   'session.revoked': { sessionId: string } | { userId: string };
   /** An admin made an announcement: members who chose `announcement` are sent it (browsers get `status.notices`). */
   'announcement.created': Announcement;
+  /** A member's own Plex streams changed (browsers of theirs get `playback.mine`). */
+  'playback.member': MyPlayback & { userId: string };
 }
 
 type Listener<K extends keyof DomainEvents> = (payload: DomainEvents[K]) => void;

@@ -136,6 +136,39 @@ describe('Socket.IO', () => {
     for (const c of [a, b, admin]) c.disconnect();
   });
 
+  it("sends Now playing to admins only, and a member's own streams to that member only", async () => {
+    const a = open(alice.cookie);
+    const b = open(bob.cookie);
+    const admin = open(adminCookie);
+    await Promise.all([connected(a), connected(b), connected(admin)]);
+    const aNow = collect(a, 'playback.updated');
+    const bNow = collect(b, 'playback.updated');
+    const adminNow = collect(admin, 'playback.updated');
+    const aMine = collect(a, 'playback.mine');
+    const bMine = collect(b, 'playback.mine');
+    const totals = {
+      streams: 0,
+      transcodes: 0,
+      hardwareTranscodes: 0,
+      hardwareShare: null,
+      wanBandwidthKbps: 0,
+      lanBandwidthKbps: 0,
+      uploadCapacityKbps: null,
+      wanShareOfUpload: null,
+    };
+
+    s.container.events.publish('playback.member', { userId: alice.id, streams: [] });
+    s.container.events.publish('playback.updated', { streams: [], totals, watching: true });
+
+    await waitFor(() => adminNow.length === 1 && aMine.length === 1, 5_000);
+    expect(adminNow[0]).toMatchObject({ watching: true, totals: { streams: 0 } });
+    expect(aMine).toEqual([{ streams: [] }]);
+    expect(aNow).toEqual([]);
+    expect(bNow).toEqual([]);
+    expect(bMine).toEqual([]);
+    for (const c of [a, b, admin]) c.disconnect();
+  });
+
   it('sends download progress to the request owner as a request.updated whose status did not change', async () => {
     const a = open(alice.cookie);
     const b = open(bob.cookie);

@@ -6,7 +6,8 @@
  * - `request.updated` → the owner's room `user:<id>`;
  * - `request.progress` → the owner's room, as a `request.updated` whose
  *   status did not change (one event for the page to follow);
- * - `request.created` → `role:admin`;
+ * - `request.created`, `playback.updated` → `role:admin`;
+ * - `playback.member` → the member's room, as `playback.mine`;
  * - `service.status`, `status.incident`, `status.notices` → everyone;
  * - `issue.updated` → the room of the member who reported the problem;
  * - `session.revoked` → the connections of that session (room `session:<stored id>`) or of that user are closed.
@@ -187,6 +188,12 @@ function deliverDomainEvents(io: RealtimeIo, events: EventBus, hasCluster: boole
     }),
     events.subscribe('service.status', (payload) => {
       io.emit('service.status', payload);
+    }),
+    events.subscribe('playback.updated', (payload) => {
+      io.to(ADMIN_ROOM).emit('playback.updated', payload);
+    }),
+    events.subscribe('playback.member', ({ userId, streams }) => {
+      io.to(userRoom(userId)).emit('playback.mine', { streams });
     }),
     // Signing out, an admin disabling the account: its open connections end now, on every replica.
     // A server-side disconnect is not recoverable: the client does not come back with the old state.

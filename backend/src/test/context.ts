@@ -59,6 +59,9 @@ export async function prepareTestEnv(extra: Record<string, string> = {}, mode: T
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ADMIN_USERNAME: 'admin',
     ADMIN_PASSWORD,
+    // A server under test watches Plex playback only when its test asks (PLEX_PLAYBACK_ENABLED=true): the
+    // watcher's own reads of the fake Plex would otherwise mix with what other tests count.
+    PLEX_PLAYBACK_ENABLED: 'false',
   };
   let dbName: string | undefined;
   const redisPrefix = `mntest:${id}:`;

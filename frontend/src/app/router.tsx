@@ -121,6 +121,11 @@ export const routes: RouteObject[] = [
                 lazy: async () => ({ Component: (await import('../pages/admin/admin-status-page')).AdminStatusPage }),
               },
               {
+                id: 'admin-playback',
+                path: '/admin/playback',
+                lazy: async () => ({ Component: (await import('../pages/admin/admin-playback-page')).AdminPlaybackPage }),
+              },
+              {
                 id: 'admin-ops',
                 path: '/admin/ops',
                 lazy: async () => ({ Component: (await import('../pages/admin/admin-ops-page')).AdminOpsPage }),

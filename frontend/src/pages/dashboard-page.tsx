@@ -2,6 +2,7 @@
  * / (dashboard): whether the household's media services are up, from
  * GET /api/v1/services/status, kept live by 'service.status' events.
  */
+import { MyPlayback } from '../components/my-playback';
 import { Link } from 'react-router-dom';
 import { api } from '../api/client';
 import { useUser } from '../app/session';
@@ -49,6 +50,7 @@ export function DashboardPage() {
   return (
     <Page title="Dashboard" ready={!services.loading} actions={<LiveIndicator />}>
       <p className="lead">Welcome back, {user.plexUsername ?? user.username}.</p>
+      <MyPlayback />
       <section aria-labelledby="shortcuts-heading">
         <h2 id="shortcuts-heading" className="visually-hidden">
           Shortcuts

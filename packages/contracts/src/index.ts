@@ -9,3 +9,4 @@ export * from './domain';
 export * from './bodies';
 export * from './api';
 export * from './socket';
+export * from './playback';

@@ -6,10 +6,13 @@
  * - `status.incident` → everyone signed in, when an incident opens and when it closes;
  * - `status.notices` → everyone signed in, when an announcement or maintenance window is created or ended;
  * - `issue.updated` → the member who reported the problem;
+ * - `playback.updated` → admins: every Plex stream and the totals, on each change;
+ * - `playback.mine` → a member whose own Plex streams changed: their streams;
  * - `realtime.ready` → a new (not recovered) connection, once.
  */
 import type { DownloadProgress, ServiceIncident, StatusNotices } from './api';
 import type { IssueStatus, MediaType, RequestStatus, ServiceStatus } from './domain';
+import type { MyPlayback, NowPlaying } from './playback';
 
 /** What every request event says about the request. */
 export interface RequestEventBase {
@@ -60,6 +63,10 @@ export interface RealtimeEvents {
   'status.incident': ServiceIncident;
   /** The banners in force changed: the whole new list (announcements, maintenance now or ahead). */
   'status.notices': StatusNotices;
+  /** What Plex plays changed: the whole list and totals (admins). */
+  'playback.updated': NowPlaying;
+  /** A member's own Plex streams changed: their whole list (empty once they stop). */
+  'playback.mine': MyPlayback;
 }
 
 /** Socket.IO's event map of the server → client direction (`Server<…, ServerToClientEvents>`, `Socket<ServerToClientEvents>`). */

@@ -96,6 +96,16 @@ const ADDITIONS = [
   { name: 'medianest_notifications_total', type: 'counter', labelNames: ['channel', 'event', 'outcome'] },
   { name: 'medianest_notification_delivery_seconds', type: 'histogram', labelNames: ['channel'] },
   { name: 'medianest_maintenance_active', type: 'gauge', labelNames: ['service'] },
+  { name: 'medianest_plex_streams', type: 'gauge', labelNames: ['decision', 'location'] },
+  { name: 'medianest_plex_transcodes', type: 'gauge', labelNames: ['hardware', 'video_decision', 'hw_requested'] },
+  { name: 'medianest_plex_transcodes_below_realtime', type: 'gauge', labelNames: ['hardware'] },
+  { name: 'medianest_plex_bandwidth_bits_per_second', type: 'gauge', labelNames: ['location'] },
+  { name: 'medianest_plex_upload_capacity_bits_per_second', type: 'gauge', labelNames: [] },
+  { name: 'medianest_plex_wan_bandwidth_alert_ratio', type: 'gauge', labelNames: [] },
+  { name: 'medianest_plex_session_starts_total', type: 'counter', labelNames: ['decision', 'location'] },
+  { name: 'medianest_plex_library_items', type: 'gauge', labelNames: ['library_type'] },
+  { name: 'medianest_plex_notification_socket_state', type: 'gauge', labelNames: ['state'] },
+  { name: 'medianest_plex_notification_reconnects_total', type: 'counter', labelNames: [] },
 ] as const;
 
 const GC_BUCKETS = [0.001, 0.01, 0.1, 1, 2, 5];

@@ -415,4 +415,69 @@ export const frontendApiRequestDuration = new prometheus.Histogram({
   registers: [register],
 });
 
+/*
+ * Additions: Plex playback, exported by the one process that watches the Plex server (the playback
+ * lease holder, features/playback/). Labels are fixed sets: decision direct_play | direct_stream |
+ * transcode, location lan | wan, hardware hw | sw, video_decision transcode | copy | none,
+ * hw_requested true | false, library_type Plex's section type. Never a member, title or player.
+ */
+export const plexStreams = new prometheus.Gauge({
+  name: 'medianest_plex_streams',
+  help: 'Streams the Plex server is playing now, by play decision and network location',
+  labelNames: ['decision', 'location'] as const,
+  registers: [register],
+});
+export const plexTranscodes = new prometheus.Gauge({
+  name: 'medianest_plex_transcodes',
+  help: 'Plex transcode sessions now, by hardware or software, video decision and whether hardware was requested',
+  labelNames: ['hardware', 'video_decision', 'hw_requested'] as const,
+  registers: [register],
+});
+export const plexTranscodesBelowRealtime = new prometheus.Gauge({
+  name: 'medianest_plex_transcodes_below_realtime',
+  help: 'Plex transcodes running slower than playback (speed below 1.0, not throttled): viewers are about to buffer',
+  labelNames: ['hardware'] as const,
+  registers: [register],
+});
+export const plexBandwidth = new prometheus.Gauge({
+  name: 'medianest_plex_bandwidth_bits_per_second',
+  help: "Bandwidth of the Plex streams now (the server's estimate per session, added up), by network location",
+  labelNames: ['location'] as const,
+  registers: [register],
+});
+export const plexUploadCapacity = new prometheus.Gauge({
+  name: 'medianest_plex_upload_capacity_bits_per_second',
+  help: "The upload capacity of the Plex server's internet connection, as configured (PLEX_UPLOAD_CAPACITY_MBPS)",
+  registers: [register],
+});
+export const plexWanBandwidthAlertRatio = new prometheus.Gauge({
+  name: 'medianest_plex_wan_bandwidth_alert_ratio',
+  help: 'Share of the upload capacity above which WAN streaming alerts (PLEX_WAN_BANDWIDTH_ALERT_RATIO)',
+  registers: [register],
+});
+export const plexSessionStarts = new prometheus.Counter({
+  name: 'medianest_plex_session_starts_total',
+  help: 'Plex playback sessions started, by play decision and network location',
+  labelNames: ['decision', 'location'] as const,
+  registers: [register],
+});
+export const plexLibraryItems = new prometheus.Gauge({
+  name: 'medianest_plex_library_items',
+  help: 'Items in the Plex libraries, by library type',
+  labelNames: ['library_type'] as const,
+  registers: [register],
+});
+/** Labelled (state connected | connecting | disconnected, 1 for the current one) so only the watching process exports it. */
+export const plexNotificationSocketState = new prometheus.Gauge({
+  name: 'medianest_plex_notification_socket_state',
+  help: 'State of the Plex notification WebSocket: 1 for the current state (connected, connecting, disconnected; not connected = sessions polled)',
+  labelNames: ['state'] as const,
+  registers: [register],
+});
+export const plexNotificationReconnects = new prometheus.Counter({
+  name: 'medianest_plex_notification_reconnects_total',
+  help: 'Times the Plex notification WebSocket was opened again after it was lost',
+  registers: [register],
+});
+
 export const getMetrics = async (): Promise<string> => register.metrics();

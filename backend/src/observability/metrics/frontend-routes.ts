@@ -25,6 +25,7 @@ export const SPA_ROUTES = [
   '/admin/notifications',
   '/admin/status',
   '/admin/ops',
+  '/admin/playback',
 ] as const;
 
 export type SpaRoute = (typeof SPA_ROUTES)[number];

@@ -5,12 +5,16 @@
  * with `Accept: application/json` (XML otherwise, like the real server); a
  * wrong or missing token is a 401 with an HTML body.
  * Test hook: `setMachineIdentifier()` (a reinstalled or replaced server).
+ * Playback (/status/sessions and the notification WebSocket): `playback`
+ * (fake-plex-sessions.ts).
  */
 import identityFixture from './fixtures/plex-identity.json';
 import hubsFixture from './fixtures/plex-hubs-search.json';
 import itemsFixture from './fixtures/plex-library-items.json';
 import recentFixture from './fixtures/plex-recently-added.json';
 import sectionsFixture from './fixtures/plex-sections.json';
+import type http from 'node:http';
+import { FakePlexPlayback } from './fake-plex-sessions';
 import { FakeHttpServer, json, type FakeRequest, type FakeResponse } from './fake-server';
 
 /** A 1×1 PNG, the poster every item gets. */
@@ -18,9 +22,12 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 
 export class FakePlex extends FakeHttpServer {
   machineIdentifier = identityFixture.MediaContainer.machineIdentifier;
+  readonly playback: FakePlexPlayback;
 
   constructor(readonly token: string | undefined) {
     super('Plex');
+    this.playback = new FakePlexPlayback(token);
+    this.route('GET', '/status/sessions', (req) => this.answer(req, this.playback.container()));
     this.route('GET', '/identity', (req) =>
       this.answer(req, { MediaContainer: { ...identityFixture.MediaContainer, machineIdentifier: this.machineIdentifier } }, false),
     );
@@ -61,8 +68,16 @@ export class FakePlex extends FakeHttpServer {
       });
       return this.answer(req, { MediaContainer: { size: hubs.length, Hub: hubs } });
     });
+    this.route('GET', '/library/metadata/:id', (req) => {
+      const item = this.playback.item(req.params.id!);
+      return item ? this.answer(req, { MediaContainer: { size: 1, Metadata: [item] } }) : { status: 404, body: 'Not Found' };
+    });
     this.route('GET', '/library/metadata/:id/thumb/:ts', (req) => this.image(req));
     this.route('GET', '/library/metadata/:id/art/:ts', (req) => this.image(req));
+  }
+
+  protected override attach(server: http.Server): void {
+    this.playback.attach(server);
   }
 
   setMachineIdentifier(id: string): void {

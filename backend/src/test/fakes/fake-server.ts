@@ -81,6 +81,9 @@ export class FakeHttpServer {
     this.routes.push({ method, pattern, names, handler });
   }
 
+  /** For fakes that serve more than HTTP on the same port (the Plex notification WebSocket). */
+  protected attach(_server: http.Server): void {}
+
   get url(): string {
     if (!this.baseUrl) throw new Error(`${this.name} fake is not started`);
     return this.baseUrl;
@@ -97,6 +100,7 @@ export class FakeHttpServer {
       this.server!.listen(port, '127.0.0.1', () => resolve());
     });
     this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.attach(this.server);
     return this.baseUrl;
   }
 

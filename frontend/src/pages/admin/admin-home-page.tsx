@@ -16,6 +16,11 @@ const TOOLS = [
     title: 'Maintenance and announcements',
     text: 'Banners for everyone, and planned work that holds back outage messages and alerts.',
   },
+  {
+    to: '/admin/playback',
+    title: 'Now playing',
+    text: 'Who is watching what on Plex, direct play or transcode and why, hardware or software, bandwidth.',
+  },
   { to: '/admin/ops', title: 'Operations', text: 'Traffic, errors, latency, dependencies, queues, Web Vitals and alerts.' },
 ];
 

@@ -21,6 +21,7 @@ import { Page } from '../../components/page';
 import { Table } from '../../components/table';
 import { TimeSeriesChart } from '../../components/time-series-chart';
 import { useApiData } from '../../hooks/use-api-data';
+import { OpsPlaybackRow } from './ops-playback-row';
 
 export const OPS_REFRESH_MS = 15_000;
 
@@ -501,6 +502,7 @@ export function AdminOpsPage() {
                 <Breakers breakers={objects(data.breakers)} />
               </Panel>
             )}
+            <OpsPlaybackRow />
             {isObject(data.jobs) && (
               <Panel id="jobs" title="Background jobs" wide>
                 <Jobs jobs={data.jobs} />

@@ -1,0 +1,77 @@
+/**
+ * Plex playback as MediaNest shows it: the admin's Now playing (every
+ * stream, with totals) and a member's own streams.
+ */
+
+export type PlayDecision = 'direct_play' | 'direct_stream' | 'transcode';
+
+export interface PlaybackMedia {
+  container: string | null;
+  videoCodec: string | null;
+  audioCodec: string | null;
+  bitrateKbps: number | null;
+  height: number | null;
+}
+
+export interface PlaybackStream {
+  sessionKey: string;
+  /** The MediaNest member whose linked Plex account plays it; null for an account linked to nobody. */
+  member: { id: string; username: string } | null;
+  plexUsername: string | null;
+  type: string;
+  title: string;
+  /** Episodes: the show, season and episode number. */
+  show: string | null;
+  season: number | null;
+  episode: number | null;
+  year: number | null;
+  durationMs: number | null;
+  viewOffsetMs: number | null;
+  player: { title: string | null; product: string | null; platform: string | null; device: string | null };
+  state: 'playing' | 'paused' | 'buffering';
+  location: 'lan' | 'wan';
+  bandwidthKbps: number;
+  decision: PlayDecision;
+  /** Why Plex converts it (codec, container, bitrate limit, subtitles); empty for a direct play. */
+  transcodeReasons: string[];
+  /** The file as stored (quality in). */
+  source: PlaybackMedia;
+  /** What the transcoder makes of it (quality out); null for a direct play. */
+  transcode: {
+    videoDecision: 'transcode' | 'copy' | 'none';
+    audioDecision: string;
+    hardware: boolean;
+    hwRequested: boolean;
+    speed: number | null;
+    throttled: boolean;
+    container: string | null;
+    videoCodec: string | null;
+    height: number | null;
+  } | null;
+  startedAt: string;
+}
+
+export interface PlaybackTotals {
+  streams: number;
+  transcodes: number;
+  hardwareTranscodes: number;
+  hardwareShare: number | null;
+  wanBandwidthKbps: number;
+  lanBandwidthKbps: number;
+  /** PLEX_UPLOAD_CAPACITY_MBPS in kbit/s; null when not configured. */
+  uploadCapacityKbps: number | null;
+  wanShareOfUpload: number | null;
+}
+
+/** GET /api/v1/playback/now and the `playback.updated` event (admins). */
+export interface NowPlaying {
+  streams: PlaybackStream[];
+  totals: PlaybackTotals;
+  /** Whether MediaNest watches Plex at all (Plex configured, PLEX_PLAYBACK_ENABLED). */
+  watching: boolean;
+}
+
+/** GET /api/v1/playback/mine and the `playback.mine` event: a member's own streams. */
+export interface MyPlayback {
+  streams: PlaybackStream[];
+}
