@@ -37,7 +37,7 @@ import { circuitBreakerState } from '../observability/metrics/catalog';
 /** One breaker per notification channel kind: an ntfy outage must not pause Discord deliveries. */
 export type NotificationBreakerService =
   'notify-ntfy' | 'notify-discord' | 'notify-slack' | 'notify-webhook' | 'notify-email' | 'notify-webpush';
-export type BreakerService = 'plex-api' | 'plex-tv' | 'overseerr' | 'redis' | 'database' | NotificationBreakerService;
+export type BreakerService = 'plex-api' | 'plex-tv' | 'overseerr' | 'oidc' | 'redis' | 'database' | NotificationBreakerService;
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
 export const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, open: 1, 'half-open': 2 };
