@@ -169,6 +169,9 @@ export const envSchema = z.object({
   ),
   OIDC_CLIENT_ID: optionalString,
   OIDC_CLIENT_SECRET: optionalString,
+  OIDC_TOKEN_AUTH_METHOD: z
+    .enum(['client_secret_basic', 'client_secret_post'], { message: 'must be client_secret_basic or client_secret_post' })
+    .default('client_secret_basic'),
   OIDC_SCOPES: z.string().default('openid profile email'),
   OIDC_BUTTON_LABEL: z.string().min(1).max(60).default('Sign in with SSO'),
   /** The ID-token (or userinfo) claim holding the member's groups. */

@@ -53,7 +53,7 @@ describe('forward-auth', () => {
 
   it('creates a member for a new name and takes the role from the groups header', async () => {
     const res = await session(
-      { 'Remote-User': 'grandpa', 'Remote-Email': 'grandpa@example.com', 'Remote-Groups': 'family, admins' },
+      { 'Remote-User': 'grandpa', 'Remote-Email': 'grandpa@example.com', 'Remote-Groups': 'family|admins' },
       viaProxy,
     );
     expect(res.body).toMatchObject({ user: { username: 'grandpa', role: 'admin' }, method: 'forward_auth' });

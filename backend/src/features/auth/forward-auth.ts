@@ -12,7 +12,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { analytics } from '../../observability/metrics/analytics';
 import { logger } from '../../observability/logging/logger';
 import { normaliseUsername, type AuthService } from './auth.service';
-import type { SsoAdmission } from './sso-admission';
+import { splitGroups, type SsoAdmission } from './sso-admission';
 
 export const FORWARD_AUTH_ISSUER = 'forward-auth';
 
@@ -74,10 +74,7 @@ export function forwardAuth(settings: ForwardAuthSettings, admission: SsoAdmissi
           email: header(req, settings.emailHeader),
           // The proxy is trusted to have checked the address it names.
           emailVerified: header(req, settings.emailHeader) !== undefined,
-          groups: (header(req, settings.groupsHeader) ?? '')
-            .split(',')
-            .map((g) => g.trim())
-            .filter(Boolean),
+          groups: splitGroups(header(req, settings.groupsHeader) ?? ''),
           ip: req.ip ?? peer,
         })
         .then(async (user) => {

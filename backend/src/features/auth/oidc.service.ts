@@ -19,7 +19,7 @@ import type { HttpClient } from '../../integrations/http-client';
 import { analytics } from '../../observability/metrics/analytics';
 import { logger } from '../../observability/logging/logger';
 import type { User } from '../users/users.repository';
-import type { SsoAdmission } from './sso-admission';
+import { splitGroups, type SsoAdmission } from './sso-admission';
 
 export const OIDC_CALLBACK_PATH = '/api/v1/auth/oidc/callback';
 export const OIDC_START_PATH = '/api/v1/auth/oidc/start';
@@ -29,6 +29,8 @@ export interface OidcSettings {
   issuer: string;
   clientId: string;
   clientSecret: string | undefined;
+  /** How the client secret is sent to the token endpoint (client_secret_basic is what providers default to). */
+  tokenAuthMethod: 'client_secret_basic' | 'client_secret_post';
   scopes: string;
   label: string;
   groupsClaim: string;
@@ -69,11 +71,7 @@ function stringClaim(claims: Record<string, unknown>, name: string): string | un
 function groupsOf(claims: Record<string, unknown>, claim: string): string[] {
   const v = claims[claim];
   if (Array.isArray(v)) return v.filter((g): g is string => typeof g === 'string');
-  if (typeof v === 'string')
-    return v
-      .split(',')
-      .map((g) => g.trim())
-      .filter(Boolean);
+  if (typeof v === 'string') return splitGroups(v);
   return [];
 }
 
@@ -100,7 +98,14 @@ export class OidcService {
     this.discovered ??= (async () => {
       const lib = await import('openid-client');
       const fetchThroughClient = this.http.fetchAdapter(operationOf) as OpenId.CustomFetch;
-      const config = await lib.discovery(new URL(this.settings.issuer), this.settings.clientId, this.settings.clientSecret, undefined, {
+      const { clientSecret } = this.settings;
+      const clientAuth =
+        clientSecret === undefined
+          ? lib.None()
+          : this.settings.tokenAuthMethod === 'client_secret_post'
+            ? lib.ClientSecretPost(clientSecret)
+            : lib.ClientSecretBasic(clientSecret);
+      const config = await lib.discovery(new URL(this.settings.issuer), this.settings.clientId, clientSecret, clientAuth, {
         // A provider on plain http (a LAN install, the tests) is allowed; start-up warns about it.
         execute: this.settings.issuer.startsWith('http:') ? [lib.allowInsecureRequests] : [],
         [lib.customFetch]: fetchThroughClient,

@@ -43,6 +43,14 @@ export interface SsoRules {
   createMembers: boolean;
 }
 
+/** Groups given as one string: comma-separated (Authelia, oauth2-proxy) or pipe-separated (Authentik's outpost). */
+export function splitGroups(value: string): string[] {
+  return value
+    .split(/[,|]/)
+    .map((g) => g.trim())
+    .filter(Boolean);
+}
+
 const intersects = (a: string[], b: string[]) => a.some((item) => b.includes(item));
 
 /** How long the member behind an identity is remembered in process (forward-auth asks on every request). */

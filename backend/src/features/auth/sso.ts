@@ -71,6 +71,7 @@ export function createSso(
         issuer,
         clientId: config.OIDC_CLIENT_ID!,
         clientSecret: config.OIDC_CLIENT_SECRET,
+        tokenAuthMethod: config.OIDC_TOKEN_AUTH_METHOD,
         scopes: config.OIDC_SCOPES,
         label: config.OIDC_BUTTON_LABEL,
         groupsClaim: config.OIDC_GROUPS_CLAIM,
