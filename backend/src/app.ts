@@ -11,6 +11,10 @@ import type { Container } from './container';
 import { AppError } from './errors';
 import { authRouter } from './features/auth/auth.routes';
 import { authenticate } from './features/auth/middleware';
+import { forwardAuth } from './features/auth/forward-auth';
+import { adminIdentitiesRouter } from './features/auth/identities.routes';
+import { OIDC_START_PATH } from './features/auth/oidc.service';
+import { oidcRouter } from './features/auth/oidc.routes';
 import { plexLoginRouter } from './features/auth/plex-login.routes';
 import { issuesRouter } from './features/issues/issues.routes';
 import { mediaRouter } from './features/media/media.routes';
@@ -95,9 +99,20 @@ export function buildApp(c: Container): Express {
   api.use(['/', ''], requireJsonBody, requireApiClient);
   api.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   api.use(authenticate(c.sessions, c.users));
+  const { sso } = c;
+  if (sso.forwardAuth && sso.admission) api.use(forwardAuth(sso.forwardAuth, sso.admission, c.auth));
 
-  api.use('/auth/plex', plexLoginRouter(c.plexLogin, c.auth, c.limiter));
-  api.use('/auth', authRouter(c.auth, c.limiter));
+  if (sso.oidc) api.use('/auth/oidc', oidcRouter(sso.oidc, c.auth, c.limiter));
+  if (!sso.only) api.use('/auth/plex', plexLoginRouter(c.plexLogin, c.auth, c.limiter));
+  api.use(
+    '/auth',
+    authRouter(c.auth, c.limiter, {
+      password: !sso.only,
+      plex: !sso.only,
+      oidc: sso.oidc ? { label: sso.oidc.label, startUrl: OIDC_START_PATH } : null,
+    }),
+  );
+  api.use('/admin/users', adminIdentitiesRouter(c.users, c.identities, sso.admission, sso.oidcIssuer));
   api.use('/media', mediaRouter(c.media, c.requests));
   api.use('/plex', plexRouter(c.library));
   api.use('/issues', issuesRouter(c.issues));

@@ -55,6 +55,17 @@ const optionalString = z
 
 const httpUrl = (hint: string) => url(['http:', 'https:'], hint);
 
+/** A comma-separated list; empty entries dropped. */
+const list = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: port(4000),
@@ -203,6 +214,33 @@ export const envSchema = z.object({
   STATUS_INCIDENT_OPEN_AFTER_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(0).max(86_400).default(60),
   /** An open incident closes once no probe has failed for this long (the quiet period that turns flapping into one incident). */
   STATUS_INCIDENT_CLOSE_AFTER_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(1).max(86_400).default(300),
+  /** OpenID Connect sign-in (Authentik, Authelia, Keycloak, Pocket ID …): the provider's issuer URL; unset: off. */
+  // Kept exactly as given (a trailing slash included): it must equal the `issuer` the provider announces.
+  OIDC_ISSUER_URL: optionalString.refine(
+    (v) => v === undefined || /^https?:\/\/[^/]/.test(v),
+    "must be the provider's issuer URL, e.g. https://auth.example.com/application/o/medianest/",
+  ),
+  OIDC_CLIENT_ID: optionalString,
+  OIDC_CLIENT_SECRET: optionalString,
+  OIDC_TOKEN_AUTH_METHOD: z
+    .enum(['client_secret_basic', 'client_secret_post'], { message: 'must be client_secret_basic or client_secret_post' })
+    .default('client_secret_basic'),
+  OIDC_SCOPES: z.string().default('openid profile email'),
+  OIDC_BUTTON_LABEL: z.string().min(1).max(60).default('Sign in with SSO'),
+  /** The ID-token (or userinfo) claim holding the member's groups. */
+  OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
+  /** Comma-separated groups allowed in through SSO (OIDC or forward-auth); unset: anyone the provider signs in. */
+  SSO_ALLOWED_GROUPS: list,
+  /** Comma-separated groups whose members are administrators; unset: SSO never changes a member's role. */
+  SSO_ADMIN_GROUPS: list,
+  /** A first SSO sign-in with no matching member creates one (otherwise only members matched by verified e-mail or linked by an admin). */
+  SSO_CREATE_MEMBERS: bool(false),
+  /** Hide the password and Plex sign-in buttons (the local admin can still sign in at /login?local=1). */
+  SSO_ONLY: bool(false),
+  /** Trusted forward-auth: the header carrying the username set by an authenticating proxy (Remote-User, X-authentik-username …); unset: off. */
+  FORWARD_AUTH_USER_HEADER: optionalString,
+  FORWARD_AUTH_EMAIL_HEADER: optionalString,
+  FORWARD_AUTH_GROUPS_HEADER: optionalString,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -243,6 +281,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = result.data;
   if (e.WEB_PUSH_ALLOW_LOOPBACK && e.NODE_ENV !== 'test')
     throw new ConfigError('Invalid configuration: WEB_PUSH_ALLOW_LOOPBACK is for tests only (NODE_ENV=test)');
+  checkSso(e);
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     ...e,
@@ -253,4 +292,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     version: readVersion(),
     commit: env.GIT_COMMIT ?? env.SOURCE_COMMIT ?? 'unknown',
   };
+}
+
+/** Settings that only make sense together: named in one line, like every other configuration error. */
+function checkSso(e: Env): void {
+  if (e.OIDC_ISSUER_URL) {
+    if (!e.OIDC_CLIENT_ID) throw new ConfigError('Invalid configuration: OIDC_CLIENT_ID is required with OIDC_ISSUER_URL');
+    if (!e.PUBLIC_URL) {
+      throw new ConfigError(
+        'Invalid configuration: PUBLIC_URL is required with OIDC_ISSUER_URL (the redirect URI is PUBLIC_URL/api/v1/auth/oidc/callback)',
+      );
+    }
+    if (!e.OIDC_SCOPES.split(/\s+/).includes('openid')) throw new ConfigError('Invalid configuration: OIDC_SCOPES must include openid');
+  }
+  if (e.SSO_ONLY && !e.OIDC_ISSUER_URL && !e.FORWARD_AUTH_USER_HEADER) {
+    throw new ConfigError('Invalid configuration: SSO_ONLY needs OIDC_ISSUER_URL or FORWARD_AUTH_USER_HEADER');
+  }
+  if (e.FORWARD_AUTH_USER_HEADER) {
+    const trust = e.TRUST_PROXY?.trim();
+    if (!trust || trust === 'true' || /^\d+$/.test(trust)) {
+      throw new ConfigError(
+        'Invalid configuration: FORWARD_AUTH_USER_HEADER needs TRUST_PROXY to list the proxy addresses (e.g. loopback or 10.0.0.2), ' +
+          'so the header is believed only from them',
+      );
+    }
+  }
 }

@@ -11,6 +11,8 @@ import { AuthService } from './features/auth/auth.service';
 import { SessionStore } from './features/auth/sessions';
 import { KnownDevices, loadDeviceKey } from './features/auth/known-devices';
 import { PasswordResets } from './features/auth/password-resets';
+import { IdentitiesRepository } from './features/auth/identities.repository';
+import { createSso, type Sso } from './features/auth/sso';
 import { UsersRepository } from './features/users/users.repository';
 import { AlertsRepository } from './features/alerts/alerts.repository';
 import { ServiceStatusService } from './features/services/service-status.service';
@@ -75,6 +77,10 @@ export interface Container {
   playback?: PlaybackMonitor;
   /** Now playing for the routes (every process; from the watcher's list or its Redis snapshot). */
   nowPlaying: PlaybackService;
+  /** SSO identities linked to members (always: an admin can see and unlink them after SSO is turned off). */
+  identities: IdentitiesRepository;
+  /** OpenID Connect and forward-auth sign-in, each present only when configured. */
+  sso: Sso;
   /** Background jobs: BullMQ with Redis, in-process without (defined and started by server.ts / worker). */
   jobs: JobQueue;
   serviceStatus: ServiceStatusService;
@@ -163,6 +169,8 @@ export async function createContainer(config: Config, options: IntegrationOption
   );
   const library = new LibraryService(plex, cache, playLinks);
   const plexLogin = new PlexLoginService(plexTv, plex, users, cache, overseerrUsers);
+  const identities = new IdentitiesRepository(database);
+  const sso = createSso(config, { users, identities, sessions, events, cache, breakers, linker: overseerrUsers, lookup: options.lookup });
   // While the database breaker is open, members get a 503 at once instead of waiting on a database that does not answer.
   database.failFastWhen(() => breakers.stateOf('database') === 'open');
   installRecoveryProcedures(
@@ -223,6 +231,8 @@ export async function createContainer(config: Config, options: IntegrationOption
     plexLogin,
     playback,
     nowPlaying,
+    identities,
+    sso,
     jobs,
     serviceStatus,
     status,

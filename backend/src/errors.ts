@@ -96,3 +96,8 @@ export function causeChain(err: unknown): Array<{ code: string; message: string 
   }
   return chain;
 }
+
+/** The message of anything thrown, for a log line or a reason shown to an operator. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

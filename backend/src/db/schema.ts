@@ -71,8 +71,33 @@ export const sessions = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     ip: text('ip'),
     userAgent: text('user_agent'),
+    /** How the session was started: local, plex, oidc or forward_auth (sign-out ends the provider's session too for oidc). */
+    method: text('method'),
   },
   (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
+);
+
+/**
+ * Identities from the household's single sign-on linked to a member: an OpenID Connect subject at an
+ * issuer. A member can have several ways in at once (a password, Plex, and one of these).
+ */
+export const userIdentities = pgTable(
+  'user_identities',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The provider's issuer URL (the `iss` of its ID tokens). */
+    issuer: text('issuer').notNull(),
+    /** The provider's stable id of the person (`sub`). */
+    subject: text('subject').notNull(),
+    /** The e-mail the provider gave at the last sign-in (for the admin's eyes only). */
+    email: text('email'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('user_identities_issuer_subject_idx').on(t.issuer, t.subject), index('user_identities_user_idx').on(t.userId)],
 );
 
 /** One-time password reset links made by an administrator; only the SHA-256 of the token is stored. */

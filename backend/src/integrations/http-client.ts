@@ -44,7 +44,7 @@ import { sanitizeUrl } from '../observability/redact';
 import { BreakerOpenError, type NeutralForBreaker, type NotificationBreakerService, type ServiceBreaker } from '../resilience/breakers';
 import { TracingService } from '../observability/tracing/trace';
 
-export type UpstreamService = 'plex-api' | 'plex-tv' | 'overseerr' | Exclude<NotificationBreakerService, 'notify-email'>;
+export type UpstreamService = 'plex-api' | 'plex-tv' | 'overseerr' | 'oidc' | Exclude<NotificationBreakerService, 'notify-email'>;
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
@@ -100,8 +100,10 @@ export interface UpstreamRequest {
   retries?: number;
   /** For recovery procedures only: call even while the breaker is open, outside its statistics. */
   bypassBreaker?: boolean;
-  /** 'json' (default) parses the body; 'bytes' returns it raw (images). */
-  responseType?: 'json' | 'bytes';
+  /** 'json' (default) parses the body; 'bytes' returns it raw (images); 'response' hands back any answer below 500 unread. */
+  responseType?: 'json' | 'bytes' | 'response';
+  /** An absolute URL instead of baseUrl + path (endpoints a provider's discovery document names). */
+  url?: string;
 }
 
 export interface UpstreamResponse<T> {
@@ -317,7 +319,35 @@ export class HttpClient {
     }
   }
 
+  /**
+   * A `fetch` for libraries that speak a protocol over HTTP themselves (openid-client): every call goes
+   * through this client's breaker, metrics and CLIENT span (`operationOf` names it from a fixed set), and
+   * the library gets the upstream's answer as it came. 5xx, timeouts and network errors count against the
+   * breaker and throw (503 UPSTREAM_UNAVAILABLE); any other answer is handed back for the library to read.
+   */
+  fetchAdapter(operationOf: (url: URL) => string): (input: string | URL | Request, init?: RequestInit) => Promise<Response> {
+    return async (input, init = {}) => {
+      const target = new URL(input instanceof Request ? input.url : input);
+      const method = (init.method ?? 'GET').toUpperCase() as HttpMethod;
+      const headers: Record<string, string> = {};
+      new Headers(init.headers).forEach((value, key) => (headers[key] = value));
+      // Bodies from such libraries are form or JSON text (URLSearchParams or a string); Response reads either as bytes.
+      const body = init.body === undefined || init.body === null ? undefined : new Uint8Array(await new Response(init.body).arrayBuffer());
+      const res = await this.request<Response>({
+        operation: operationOf(target),
+        method,
+        path: target.pathname,
+        url: target.href,
+        headers,
+        body,
+        responseType: 'response',
+      });
+      return res.body;
+    };
+  }
+
   private url(req: UpstreamRequest): string {
+    if (req.url !== undefined) return req.url;
     const url = new URL(this.baseUrl + (req.path.startsWith('/') ? req.path : `/${req.path}`));
     for (const [key, value] of Object.entries(req.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
@@ -329,7 +359,7 @@ export class HttpClient {
     const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
     const signal = AbortSignal.timeout(timeoutMs);
     const headers: Record<string, string> = {
-      Accept: req.responseType === 'bytes' ? '*/*' : 'application/json',
+      Accept: req.responseType === 'json' || req.responseType === undefined ? 'application/json' : '*/*',
       ...this.options.headers,
       ...req.headers,
     };
@@ -365,6 +395,7 @@ export class HttpClient {
         await res.arrayBuffer().catch(() => undefined);
         throw new UpstreamFailure('server_error', `it answered ${res.status}`, retryAfterMs);
       }
+      if (req.responseType === 'response') return { status: res.status, headers: res.headers, body: res as T };
       if (res.status >= 300) {
         const text = await res.text().catch(() => '');
         let parsed: unknown = text;

@@ -64,6 +64,33 @@ export interface UserResponse {
   user: PublicUser;
 }
 
+/** How a session was started. */
+export type SignInMethod = 'local' | 'plex' | 'oidc' | 'forward_auth';
+
+/** `GET /api/v1/auth/session`: who is signed in, and how (the web app ends an SSO session at the provider too). */
+export interface SessionResponse extends UserResponse {
+  method: SignInMethod | null;
+}
+
+/** `GET /api/v1/auth/methods`: which ways in the sign-in page offers. */
+export interface SignInMethods {
+  /** Username and password (hidden with SSO_ONLY; the local admin still reaches it at /login?local=1). */
+  password: boolean;
+  plex: boolean;
+  /** OpenID Connect: the button's label, or null when not configured. */
+  oidc: { label: string; startUrl: string } | null;
+}
+
+/** An SSO identity linked to a member (admin view). */
+export interface LinkedIdentity {
+  id: string;
+  issuer: string;
+  subject: string;
+  email: string | null;
+  createdAt: string;
+  lastLoginAt: string | null;
+}
+
 /** A one-time link an administrator hands to a member to set a password (the token rides in the fragment). */
 export interface ResetLink {
   url: string;
@@ -495,7 +522,12 @@ export interface PushState {
 export interface ApiRoutes {
   'POST /api/v1/auth/login': UserResponse;
   'POST /api/v1/auth/logout': undefined;
-  'GET /api/v1/auth/session': UserResponse;
+  'GET /api/v1/auth/session': SessionResponse;
+  'GET /api/v1/auth/methods': SignInMethods;
+  'POST /api/v1/auth/oidc/logout': { endSessionUrl: string | null };
+  'GET /api/v1/admin/users/:id/identities': { identities: LinkedIdentity[] };
+  'POST /api/v1/admin/users/:id/identities': { identity: LinkedIdentity };
+  'DELETE /api/v1/admin/users/:id/identities/:identityId': undefined;
   'POST /api/v1/auth/password': UserResponse & { otherSessionsSignedOut: true };
   'POST /api/v1/auth/password-reset/inspect': { username: string; expiresAt: string };
   'POST /api/v1/auth/password-reset': { username: string };

@@ -1,5 +1,12 @@
 /** /api/v1/auth: local login, logout, current session, password change and reset links. */
-import { changePasswordBody, loginBody, passwordResetCompleteBody, passwordResetInspectBody } from '@medianest/contracts';
+import {
+  changePasswordBody,
+  loginBody,
+  passwordResetCompleteBody,
+  passwordResetInspectBody,
+  type SignInMethod,
+  type SignInMethods,
+} from '@medianest/contracts';
 import { Router } from 'express';
 import { AppError } from '../../errors';
 import { rateLimitByIp, type RateLimiter, type RateLimitRule } from '../../http/rate-limit';
@@ -13,8 +20,15 @@ import { readCookie, requireUser } from './middleware';
 /** Guessing reset tokens is hopeless (256 random bits), but a client gets only so many tries. */
 export const PASSWORD_RESET_IP_RULE: RateLimitRule = { name: 'password-reset-ip', limit: 30, windowSeconds: 15 * 60 };
 
-export function authRouter(auth: AuthService, limiter: RateLimiter): Router {
+const SIGN_IN_METHODS: readonly SignInMethod[] = ['local', 'plex', 'oidc', 'forward_auth'];
+const signInMethod = (stored: string | null | undefined): SignInMethod | null => SIGN_IN_METHODS.find((m) => m === stored) ?? null;
+
+export function authRouter(auth: AuthService, limiter: RateLimiter, methods: SignInMethods): Router {
   const router = Router();
+
+  router.get('/methods', (_req, res: ApiRes<'GET /api/v1/auth/methods'>) => {
+    res.json(methods);
+  });
 
   router.post('/login', async (req, res: ApiRes<'POST /api/v1/auth/login'>) => {
     const body = parse(loginBody, req.body);
@@ -22,6 +36,10 @@ export function authRouter(auth: AuthService, limiter: RateLimiter): Router {
       ip: req.ip ?? 'unknown',
       deviceCookie: readCookie(req.headers.cookie, DEVICE_COOKIE),
     });
+    // SSO only: passwords remain the administrators' way in when the provider is down (the escape hatch).
+    if (!methods.password && user.role !== 'admin') {
+      throw AppError.forbidden('This server signs in through single sign-on only; use the SSO button');
+    }
     await auth.startSession(user, 'local', req, res);
     res.json({ user: toPublicUser(user) });
   });
@@ -33,7 +51,7 @@ export function authRouter(auth: AuthService, limiter: RateLimiter): Router {
 
   router.get('/session', (req, res: ApiRes<'GET /api/v1/auth/session'>) => {
     if (!req.user) throw AppError.unauthenticated();
-    res.json({ user: toPublicUser(req.user) });
+    res.json({ user: toPublicUser(req.user), method: signInMethod(req.sessionMethod) });
   });
 
   router.post('/password', requireUser, async (req, res: ApiRes<'POST /api/v1/auth/password'>) => {

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { AppError } from '../../errors';
 import { secureCookies } from '../../http/public-url';
 import type { DelayRule, RateLimiter } from '../../http/rate-limit';
-import { analytics } from '../../observability/metrics/analytics';
+import { analytics, type LoginMethod } from '../../observability/metrics/analytics';
 import type { AuthFailureReason } from '../../observability/metrics/catalog';
 import { logger } from '../../observability/logging/logger';
 import type { User, UsersRepository } from '../users/users.repository';
@@ -106,8 +106,8 @@ export class AuthService {
   }
 
   /** Issues a session cookie (and a known-device cookie) for a user who has proven who they are. */
-  async startSession(user: User, method: 'local' | 'plex', req: Request, res: Response): Promise<void> {
-    const { token } = await this.sessions.create(user.id, { ip: req.ip, userAgent: req.get('user-agent') });
+  async startSession(user: User, method: LoginMethod, req: Request, res: Response): Promise<void> {
+    const { token } = await this.sessions.create(user.id, { ip: req.ip, userAgent: req.get('user-agent'), method });
     await this.users.recordLogin(user.id);
     this.setSessionCookie(req, res, token);
     const deviceId = this.devices.deviceFor(readCookie(req.headers.cookie, DEVICE_COOKIE), user.id);

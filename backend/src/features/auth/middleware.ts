@@ -9,6 +9,8 @@ declare module 'express-serve-static-core' {
   interface Request {
     user?: User;
     sessionToken?: string;
+    /** How the current session was started (null for sessions from before this was recorded). */
+    sessionMethod?: string | null;
   }
 }
 
@@ -31,22 +33,32 @@ export function readCookie(header: string | undefined, name: string): string | u
 
 /** Resolves the user behind a session token, or undefined. Shared by HTTP and Socket.IO. */
 export async function userForToken(token: string | undefined, sessions: SessionStore, users: UsersRepository): Promise<User | undefined> {
+  return (await signedIn(token, sessions, users))?.user;
+}
+
+async function signedIn(
+  token: string | undefined,
+  sessions: SessionStore,
+  users: UsersRepository,
+): Promise<{ user: User; method: string | null } | undefined> {
   if (!token || token.length > 200) return undefined;
   const ticket = await sessions.sync(); // one check of the invalidation generation serves both lookups
   const session = await sessions.resolve(token, ticket);
   if (!session) return undefined;
   const user = await users.findById(session.userId, ticket);
-  return user?.enabled ? user : undefined;
+  return user?.enabled ? { user, method: session.method } : undefined;
 }
 
 export function authenticate(sessions: SessionStore, users: UsersRepository): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
     const token = readCookie(req.headers.cookie, SESSION_COOKIE);
     if (!token) return next();
-    userForToken(token, sessions, users).then((user) => {
-      if (user) {
+    signedIn(token, sessions, users).then((found) => {
+      if (found) {
+        const { user } = found;
         req.user = user;
         req.sessionToken = token;
+        req.sessionMethod = found.method;
         const ctx = currentRequestContext();
         if (ctx) ctx.userId = user.id;
       }

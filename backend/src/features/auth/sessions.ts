@@ -70,7 +70,7 @@ export class SessionStore {
     setGaugeSource('medianest_user_sessions_active', () => this.countActive());
   }
 
-  async create(userId: string, meta: { ip?: string; userAgent?: string }): Promise<{ token: string; session: Session }> {
+  async create(userId: string, meta: { ip?: string; userAgent?: string; method?: string }): Promise<{ token: string; session: Session }> {
     const token = randomBytes(32).toString('base64url');
     const now = this.now();
     const [session] = await this.database.db
@@ -83,6 +83,7 @@ export class SessionStore {
         expiresAt: new Date(now.getTime() + this.ttlMs),
         ip: meta.ip ?? null,
         userAgent: meta.userAgent?.slice(0, 300) ?? null,
+        method: meta.method ?? null,
       })
       .returning();
     return { token, session: session! };

@@ -80,6 +80,15 @@ export class UsersRepository {
     return row;
   }
 
+  /** Members whose e-mail is this address (case-insensitive); more than one means the address cannot identify anyone. */
+  async findAllByEmail(email: string): Promise<User[]> {
+    return this.database.db
+      .select()
+      .from(users)
+      .where(sql`lower(${users.email}) = ${email.trim().toLowerCase()}`)
+      .limit(2);
+  }
+
   async countAdmins(): Promise<number> {
     const [row] = await this.database.db
       .select({ n: sql<number>`count(*)::int` })

@@ -13,7 +13,8 @@ import {
 } from './catalog';
 import { logger } from '../logging/logger';
 
-export type LoginMethod = 'local' | 'plex';
+/** How someone signed in (a fixed set: the `method` label of medianest_logins_total). */
+export type LoginMethod = 'local' | 'plex' | 'oidc' | 'forward_auth';
 export type MediaRequestSource = 'web' | 'webhook' | 'sync' | 'admin';
 
 /** External calls slower than this are logged as a warning (5 s: well past any retry budget). */

@@ -329,6 +329,14 @@ export const AUTH_FAILURE_REASONS = [
   'wrong_current_password',
   'invalid_reset_token',
   'busy',
+  /** SSO: the provider signed the person in, but they are in none of SSO_ALLOWED_GROUPS. */
+  'sso_not_allowed',
+  /** SSO: no member matches and SSO_CREATE_MEMBERS is off. */
+  'sso_no_account',
+  /** SSO: the provider's answer failed validation (state, nonce, issuer, audience, expiry, signature). */
+  'sso_invalid',
+  /** A forward-auth header arrived from an address not in TRUST_PROXY (ignored). */
+  'forward_auth_untrusted',
 ] as const;
 export type AuthFailureReason = (typeof AUTH_FAILURE_REASONS)[number];
 
