@@ -110,7 +110,15 @@ export function buildApp(c: Container): Express {
   api.use('/notifications', notificationsRouter(c.notifications));
   api.use(
     '/admin/observability',
-    opsRouter({ health: c.health, jobs: c.jobs, alerts: c.alerts, ops: c.ops, notifications: c.notifications, version: c.config.version }),
+    opsRouter({
+      health: c.health,
+      jobs: c.jobs,
+      alerts: c.alerts,
+      ops: c.ops,
+      notifications: c.notifications,
+      version: c.config.version,
+      overseerr: c.overseerrServer,
+    }),
   );
 
   api.use(notFoundHandler);

@@ -11,7 +11,7 @@
  * BullMQ in Redis. Without Redis, or while it cannot answer, they are this
  * process's alone (`scope: "process"`).
  */
-import type { DeliverySummary, JobCounts } from '@medianest/contracts';
+import type { DeliverySummary, JobCounts, OverseerrServerInfo } from '@medianest/contracts';
 import { Router } from 'express';
 import type { ApiRes } from '../../http/api-response';
 import type { JobQueue } from '../../jobs/job-queue';
@@ -31,6 +31,8 @@ export interface OpsDeps {
   /** The notifications feature's delivery figures. */
   notifications: { deliverySummary(): Promise<DeliverySummary> };
   version: string;
+  /** Which Overseerr this process talks to (absent when none is configured). */
+  overseerr?: { current(): OverseerrServerInfo | null };
 }
 
 function sumJobs(instances: InstanceSnapshot[]): Map<string, JobCounts> {
@@ -93,6 +95,7 @@ export function opsRouter(deps: OpsDeps): Router {
       alerts: alerts.map(toPublicAlert),
       recentErrors: recentErrors(),
       notifications,
+      overseerr: deps.overseerr?.current() ?? null,
     });
   });
   return router;
