@@ -15,7 +15,6 @@ beforeAll(async () => {
   t = await createTestApp({
     ...up.env,
     PROMETHEUS_ENABLED: 'true',
-    HEALTH_PROBE_INTERVAL_MS: '50',
     BREAKER_RESET_TIMEOUT_MS: '100',
     UPSTREAM_RETRIES: '0',
   });
@@ -39,11 +38,19 @@ describe('the Overseerr server MediaNest talks to', () => {
     expect(await registrySum('medianest_overseerr_info', { version: '1.33.2' })).toBe(1);
 
     // Overseerr goes away and comes back upgraded to Seerr 3: the breaker closes and the new version is read.
+    // (Members' searches fail until the breaker opens; once it is back, the next search is the trial call that closes it.)
+    const search = () => request(t.app).get('/api/v1/media/search?q=matrix').set('Cookie', admin);
     up.overseerr.failWith(503);
-    await waitFor(() => t.container.breakers.stateOf('overseerr') === 'open', 10_000);
+    await waitFor(async () => {
+      await search();
+      return t.container.breakers.stateOf('overseerr') === 'open';
+    }, 10_000);
     up.overseerr.statusBody = { ...up.overseerr.statusBody, version: '3.1.0', commitTag: 'f74306e' };
     up.overseerr.recover();
-    await waitFor(async () => (await shownVersion()) === '3.1.0', 10_000);
+    await waitFor(async () => {
+      await search();
+      return (await shownVersion()) === '3.1.0';
+    }, 10_000);
     expect(await registrySum('medianest_overseerr_info', { version: '3.1.0' })).toBe(1);
     // One series only: the old version is gone.
     expect(await registrySum('medianest_overseerr_info', { version: '1.33.2' })).toBe(0);
