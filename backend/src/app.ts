@@ -136,6 +136,7 @@ export function buildApp(c: Container): Express {
       notifications: c.notifications,
       backups: c.backups,
       version: c.config.version,
+      overseerr: c.overseerrServer,
     }),
   );
 

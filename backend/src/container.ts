@@ -32,6 +32,7 @@ import { LibraryService } from './features/plex/library.service';
 import { PlayLinks } from './features/plex/play-links';
 import { createIntegrations, plexClientHeaders, type IntegrationOptions } from './integrations/integrations';
 import type { OverseerrClient } from './integrations/overseerr';
+import { OverseerrServer } from './integrations/overseerr-server';
 import type { PlexClient } from './integrations/plex';
 import { resolvePlexClientIdentifier } from './integrations/plex-client-identifier';
 import type { PlexTvClient } from './integrations/plex-tv';
@@ -67,6 +68,8 @@ export interface Container {
   plexTv: PlexTvClient;
   /** Present only when OVERSEERR_URL and OVERSEERR_API_KEY are set. */
   overseerr?: OverseerrClient;
+  /** The version of the Overseerr behind OVERSEERR_URL (absent when none is configured). */
+  overseerrServer?: OverseerrServer;
   media: MediaService;
   requests: RequestsService;
   /** Members' problem reports (issues in Overseerr, filed as them). */
@@ -188,6 +191,17 @@ export async function createContainer(config: Config, options: IntegrationOption
     config.HEALTH_PROBE_INTERVAL_MS,
   );
 
+  // Which Overseerr this is: read at start and whenever it comes back (an upgrade or another server behind OVERSEERR_URL).
+  const overseerrServer = overseerr ? new OverseerrServer(overseerr) : undefined;
+  if (overseerrServer) {
+    breakers.setRecovery('overseerr', {
+      onClose: async () => {
+        await overseerrServer.refresh();
+      },
+    });
+    void overseerrServer.refresh();
+  }
+
   const jobs = createJobQueue(config, redis);
   const notices = new NoticesRepository(database);
   const serviceStatus = new ServiceStatusService(database, events, config, {
@@ -224,6 +238,7 @@ export async function createContainer(config: Config, options: IntegrationOption
     plex,
     plexTv,
     overseerr,
+    overseerrServer,
     media,
     requests,
     issues,

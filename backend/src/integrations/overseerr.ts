@@ -187,7 +187,7 @@ const userPageSchema = z.looseObject({
   results: z.array(userSchema),
 });
 
-const statusSchema = z.looseObject({ version: z.string() });
+const statusSchema = z.looseObject({ version: z.string(), commitTag: z.string().nullish() });
 
 /**
  * One media type's quota (GET /user/{id}/quota). `days`, `limit` and
@@ -288,10 +288,10 @@ export class OverseerrClient {
     return this.http.probe('/api/v1/status');
   }
 
-  async status(): Promise<{ version: string }> {
+  async status(): Promise<{ version: string; commitTag: string | null }> {
     const body = await this.http.json<unknown>({ operation: 'status', path: '/api/v1/status' });
-    const { version } = parseUpstreamBody(statusSchema, body, this.http, 'status');
-    return { version };
+    const { version, commitTag } = parseUpstreamBody(statusSchema, body, this.http, 'status');
+    return { version, commitTag: commitTag ?? null };
   }
 
   async search(query: string, page: number): Promise<OverseerrSearchPage> {

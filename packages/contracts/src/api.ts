@@ -766,6 +766,14 @@ export interface DeliverySummary {
  * `cluster`: traffic, breakers and job runs of every process added up (with
  * Redis); `process`: this process alone.
  */
+/** The Overseerr (Jellyseerr, Seerr) server MediaNest talks to, as its /api/v1/status last said. */
+export interface OverseerrServerInfo {
+  version: string;
+  commitTag: string | null;
+  /** When it was read: at start and each time Overseerr came back after an outage. */
+  checkedAt: string;
+}
+
 export interface OpsSummary {
   generatedAt: string;
   version: string;
@@ -789,6 +797,8 @@ export interface OpsSummary {
   /** Notification deliveries of the last 24 hours per channel, and the latest failures. */
   notifications: DeliverySummary;
   backups: BackupsSummary;
+  /** The Overseerr server's version; null when Overseerr is not configured or has not answered yet. */
+  overseerr: OverseerrServerInfo | null;
 }
 
 /**

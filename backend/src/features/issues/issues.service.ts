@@ -60,12 +60,11 @@ export interface CreateProblemInput {
   episode?: number;
 }
 
-/** What an ISSUE_* webhook says, already parsed. */
+/** What an ISSUE_* webhook says, already parsed (its comment is not used: the report is read from Overseerr instead). */
 export interface IssueNotification {
   change: RealtimeEvents['issue.updated']['change'];
   overseerrIssueId: number;
   status: 'OPEN' | 'RESOLVED' | undefined;
-  comment: { author: string; message: string } | null;
 }
 
 export class IssuesService {

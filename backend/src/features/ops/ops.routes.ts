@@ -11,7 +11,7 @@
  * BullMQ in Redis. Without Redis, or while it cannot answer, they are this
  * process's alone (`scope: "process"`).
  */
-import type { BackupsSummary, DeliverySummary, JobCounts } from '@medianest/contracts';
+import type { BackupsSummary, DeliverySummary, JobCounts, OverseerrServerInfo } from '@medianest/contracts';
 import { Router } from 'express';
 import type { ApiRes } from '../../http/api-response';
 import type { JobQueue } from '../../jobs/job-queue';
@@ -33,6 +33,8 @@ export interface OpsDeps {
   /** The database's backups (features/backups). */
   backups: { summary(): BackupsSummary };
   version: string;
+  /** Which Overseerr this process talks to (absent when none is configured). */
+  overseerr?: { current(): OverseerrServerInfo | null };
 }
 
 function sumJobs(instances: InstanceSnapshot[]): Map<string, JobCounts> {
@@ -96,6 +98,7 @@ export function opsRouter(deps: OpsDeps): Router {
       recentErrors: recentErrors(),
       notifications,
       backups: deps.backups.summary(),
+      overseerr: deps.overseerr?.current() ?? null,
     });
   });
   return router;

@@ -49,7 +49,7 @@ export function overseerrWebhookRouter(secret: string | undefined, requests: Req
         );
         throw AppError.badRequest(`Unknown notification_type ${payload.notification_type.slice(0, 64)}`);
       case 'issue': {
-        // A problem a member reported: tell them (comment, resolved, reopened) at once.
+        // A problem a member reported: read it from Overseerr now and tell them what is new (comment, resolved, reopened).
         const issueId = idFrom(payload.issue?.issue_id);
         if (issueId === undefined) {
           logger().warn(
@@ -59,15 +59,10 @@ export function overseerrWebhookRouter(secret: string | undefined, requests: Req
           throw AppError.badRequest('The payload names no issue (issue.issue_id)');
         }
         const status = payload.issue?.issue_status;
-        const said = payload.comment?.comment_message;
         const matched = await issues.applyNotification({
           change: action.change,
           overseerrIssueId: issueId,
           status: status === 'OPEN' || status === 'RESOLVED' ? status : undefined,
-          comment:
-            action.change === 'comment' && said
-              ? { author: payload.comment?.commentedBy_username || 'someone', message: said.slice(0, 2000) }
-              : null,
         });
         logger().info(
           { event: 'webhook.overseerr.received', notification_type: payload.notification_type, overseerr_issue_id: issueId, matched },

@@ -82,6 +82,7 @@ const ADDITIONS = [
   { name: 'medianest_database_connections_max', type: 'gauge', labelNames: [] },
   { name: 'medianest_background_jobs_waiting', type: 'gauge', labelNames: ['queue'] },
   { name: 'medianest_build_info', type: 'gauge', labelNames: ['version', 'commit', 'node_version'] },
+  { name: 'medianest_overseerr_info', type: 'gauge', labelNames: ['version'] },
   { name: 'medianest_dependency_up', type: 'gauge', labelNames: ['dependency'] },
   { name: 'medianest_database_writable', type: 'gauge', labelNames: [] },
   { name: 'medianest_requests_stalled', type: 'gauge', labelNames: [] },

@@ -225,6 +225,14 @@ export const buildInfo = new prometheus.Gauge({
   registers: [register],
 });
 
+/** Addition: the Overseerr (or Jellyseerr, Seerr) version MediaNest last read from /api/v1/status (value always 1, one series). */
+export const overseerrInfo = new prometheus.Gauge({
+  name: 'medianest_overseerr_info',
+  help: 'Version of the Overseerr server MediaNest talks to, read at start and when its breaker closes (value is always 1)',
+  labelNames: ['version'] as const,
+  registers: [register],
+});
+
 /** Addition: 1 when a dependency answered the last readiness check, 0 when not. */
 export const dependencyUp = new prometheus.Gauge({
   name: 'medianest_dependency_up',

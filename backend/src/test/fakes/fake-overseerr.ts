@@ -172,6 +172,8 @@ export class FakeOverseerr extends FakeHttpServer {
   notifyOnCreate: boolean | 'before-response' = false;
   /** ISSUE_COMMENT webhooks to lose, as Seerr sometimes does. */
   readonly issueCommentLoss = new IssueCommentLoss();
+  /** What GET /api/v1/status answers (an upgrade changes `version`). */
+  statusBody: { version: string; commitTag: string; [key: string]: unknown } = { ...statusFixture };
   /** Overseerr request ids retried through the API, in order. */
   readonly retried: number[] = [];
   readonly webhookResults: { type: WebhookType; status: number }[] = [];
@@ -191,7 +193,7 @@ export class FakeOverseerr extends FakeHttpServer {
       }
     }
 
-    this.route('GET', '/api/v1/status', () => json(200, statusFixture));
+    this.route('GET', '/api/v1/status', () => json(200, this.statusBody));
     this.api('GET', '/api/v1/search', (req) => {
       const q = req.query.query!;
       const page = Math.max(1, Number(req.query.page ?? 1));

@@ -5,7 +5,8 @@
  * are several processes, dependency health
  * and circuit breakers, job queues, Web Vitals p75 per route, alerts received
  * the latest errors with trace ids, notification deliveries per channel
- * with the latest failures, and the newest database backup's size and age. Known sections get their own view;
+ * with the latest failures, the newest database backup's size and age, and
+ * the version of the Overseerr server it talks to. Known sections get their own view;
  * any other field the server sends is still shown, generically. Refreshed
  * every 15 s.
  */
@@ -42,6 +43,7 @@ const KNOWN = new Set([
   'recentErrors',
   'notifications',
   'backups',
+  'overseerr',
 ]);
 
 type Tone = 'success' | 'warning' | 'danger' | 'info' | 'muted';
@@ -472,6 +474,11 @@ export function AdminOpsPage() {
           {summary.error && <ErrorMessage message={`Could not refresh: ${summary.error}`} />}
           <p className="muted">
             {str(data.version) && <>Version {str(data.version)} · </>}
+            {isObject(data.overseerr) && str(data.overseerr.version) && (
+              <span title={`Read from Overseerr's /api/v1/status ${formatDateTime(str(data.overseerr.checkedAt) ?? null)}`}>
+                Overseerr {str(data.overseerr.version)} ·{' '}
+              </span>
+            )}
             {num(data.uptimeSeconds) !== undefined && <>up {duration(num(data.uptimeSeconds))} · </>}
             as of {formatDateTime(str(data.generatedAt) ?? null)}; refreshes every 15 seconds.
             {cluster
