@@ -33,7 +33,9 @@ const checks = () => registrySum('medianest_auth_password_checks_total');
 /** `count` sign-ins sent at once, spread over `from`; `right` marks the guesses that carry the right password. */
 function burst(from: LoopbackClient[], username: string, count: number, right: (i: number) => string | undefined = () => undefined) {
   return Promise.all(
-    Array.from({ length: count }, (_, i) => from[i % from.length]!.post('/api/v1/auth/login', { username, password: right(i) ?? `guess-${i}` })),
+    Array.from({ length: count }, (_, i) =>
+      from[i % from.length]!.post('/api/v1/auth/login', { username, password: right(i) ?? `guess-${i}` }),
+    ),
   );
 }
 
