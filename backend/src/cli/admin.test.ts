@@ -104,7 +104,9 @@ describe('npm run admin -- reset-password', { timeout: 120_000 }, () => {
     expect((await request(app).post('/api/v1/auth/login').send({ username: 'olive', password: 'owner-secret-1' })).status).toBe(401);
     await loginCookie(app, 'olive', printed);
     // The link sent before the reset is void.
-    expect((await request(app).post('/api/v1/auth/password-reset').send({ token: link.token, newPassword: 'taken-over-1' })).status).toBe(410);
+    expect((await request(app).post('/api/v1/auth/password-reset').send({ token: link.token, newPassword: 'taken-over-1' })).status).toBe(
+      410,
+    );
     await container!.close();
     container = undefined;
 

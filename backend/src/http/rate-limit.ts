@@ -153,7 +153,11 @@ export function createRateLimiter(redis?: RedisConnection, now: () => number = D
     }
   }
 
-  const count = (id: string, rule: { windowSeconds: number }) => shared(() => consumeInRedis(id, rule), () => consumeInMemory(id, rule));
+  const count = (id: string, rule: { windowSeconds: number }) =>
+    shared(
+      () => consumeInRedis(id, rule),
+      () => consumeInMemory(id, rule),
+    );
 
   function localWait(id: string): number {
     return Math.max(0, (waits.get(id) ?? 0) - now());

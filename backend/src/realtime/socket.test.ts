@@ -292,12 +292,10 @@ describe('Socket.IO', () => {
     fresh.disconnect();
   });
 
-  it('closes a recovered connection whose session ended while it was away', async () => {
+  it('does not recover a connection whose session ended while it was away: the reconnection is refused', async () => {
     const dora = await createUser(app, s.container, 'dora');
     const socket = await openRecoverable(dora.cookie, 300);
-    const closedByServer = new Promise<string>((resolve) =>
-      socket.on('disconnect', (reason) => reason === 'io server disconnect' && resolve(reason)),
-    );
+    const refused = new Promise<Error>((resolve) => socket.on('connect_error', (err) => resolve(err)));
     const before = await connections();
     // Held back until the sign-out below is done.
     socket.io.reconnectionDelay(2_000).reconnectionDelayMax(2_000);
@@ -307,7 +305,8 @@ describe('Socket.IO', () => {
     expect(
       (await request(app).post('/api/v1/auth/logout').set('Cookie', dora.cookie).set('X-Requested-With', 'XMLHttpRequest')).status,
     ).toBeLessThan(300);
-    expect(await closedByServer).toBe('io server disconnect');
+    expect((await refused).message).toBe('UNAUTHENTICATED');
+    expect(socket.connected).toBe(false);
     socket.disconnect();
   });
 

@@ -251,7 +251,10 @@ function refuseStaleRecovery(io: RealtimeIo, identifyStored: RealtimeDeps['ident
       );
     }
     if (now && was?.user && now.user.id === was.user.id && now.user.role === was.user.role) return session;
-    logger().info({ event: 'realtime.recovery.refused', user_id: was?.user?.id }, 'Not recovering a realtime connection whose account changed');
+    logger().info(
+      { event: 'realtime.recovery.refused', user_id: was?.user?.id },
+      'Not recovering a realtime connection whose account changed',
+    );
     return undefined;
   };
 }
@@ -267,7 +270,7 @@ export function attachRealtime(httpServer: http.Server, deps: RealtimeDeps): Rea
     },
     httpServer,
   );
-  refuseStaleRecovery(io, deps.identifyStored);
+  refuseStaleRecovery(io, (sessionId) => deps.identifyStored(sessionId));
 
   io.use((socket, next) => {
     const { origin, host } = socket.handshake.headers;

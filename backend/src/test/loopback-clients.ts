@@ -25,7 +25,11 @@ export function loopbackClient(baseUrl: string, address: string, maxSockets = 20
       return new Promise((resolve, reject) => {
         const req = http.request(
           new URL(path, baseUrl),
-          { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers } },
+          {
+            method: 'POST',
+            agent,
+            headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers },
+          },
           (res) => {
             const chunks: Buffer[] = [];
             res.on('data', (c: Buffer) => chunks.push(c));

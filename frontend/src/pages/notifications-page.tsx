@@ -263,8 +263,8 @@ export function NotificationsPage() {
   return (
     <Page title="Notifications" ready={!prefs.loading}>
       <Notice>
-        Choose what you hear about on each channel. Nothing is sent until you tick something. To hear about a title someone else requested, find it on
-        Discover and choose “Notify me too”.
+        Choose what you hear about on each channel. Nothing is sent until you tick something. To hear about a title someone else requested,
+        find it on Discover and choose “Notify me too”.
       </Notice>
       {prefs.loading ? (
         <SkeletonRows count={3} label="Loading your notification settings" />

@@ -78,8 +78,12 @@ export class AuthService {
 
   async loginLocal(username: string, password: string, client: LoginClient): Promise<User> {
     const name = normaliseUsername(username);
-    const user = await this.users.findByUsername(name);
-    const deviceId = user ? this.devices.deviceFor(client.deviceCookie, user.id) : undefined;
+    // A browser showing a genuine device cookie is looked up first, to see whether it is known to this
+    // account. Anyone else is held and counted before any database work: a burst of guesses costs the
+    // database one lookup at a time, not one per guess.
+    const claim = this.devices.claim(client.deviceCookie);
+    let user = claim ? await this.users.findByUsername(name) : undefined;
+    const deviceId = user && claim?.userId === user.id ? claim.deviceId : undefined;
     // A known device is counted on its own; anyone else per username+IP, per IP and per account.
     // The first counter is the client's own: a right password clears it.
     const buckets: Array<[DelayRule, string]> = deviceId
@@ -98,7 +102,10 @@ export class AuthService {
         username: name,
         message: 'Too many failed sign-ins; wait a moment and try again',
       },
-      () => verifyPassword(password, user?.passwordHash, deviceId ? 'priority' : 'anonymous'),
+      async () => {
+        if (!claim) user = await this.users.findByUsername(name);
+        return verifyPassword(password, user?.passwordHash, deviceId ? 'priority' : 'anonymous');
+      },
     );
     if (!user || !ok) this.refuse(user ? 'wrong_password' : 'unknown_user', client, name, user?.id);
     if (!user.enabled) this.refuse('disabled', client, name, user.id);

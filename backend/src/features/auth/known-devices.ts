@@ -41,14 +41,20 @@ export class KnownDevices {
     return `${payload}.${this.sign(payload)}`;
   }
 
-  /** The device id when `cookie` is a valid device cookie for `userId`, else undefined. */
-  deviceFor(cookie: string | undefined, userId: string): string | undefined {
+  /** The account and device a genuine device cookie names (checked without the database), else undefined. */
+  claim(cookie: string | undefined): { userId: string; deviceId: string } | undefined {
     if (!cookie || cookie.length > 300) return undefined;
     const parts = cookie.split('.');
     if (parts.length !== 3) return undefined;
-    const [cookieUser, deviceId, mac] = parts as [string, string, string];
+    const [userId, deviceId, mac] = parts as [string, string, string];
     // Compared as digests, so neither the content nor the length of the expected MAC leaks through timing.
-    const valid = timingSafeEqual(digest(mac), digest(this.sign(`${cookieUser}.${deviceId}`)));
-    return valid && cookieUser === userId && deviceId ? deviceId : undefined;
+    const valid = timingSafeEqual(digest(mac), digest(this.sign(`${userId}.${deviceId}`)));
+    return valid && userId && deviceId ? { userId, deviceId } : undefined;
+  }
+
+  /** The device id when `cookie` is a valid device cookie for `userId`, else undefined. */
+  deviceFor(cookie: string | undefined, userId: string): string | undefined {
+    const claimed = this.claim(cookie);
+    return claimed?.userId === userId ? claimed.deviceId : undefined;
   }
 }

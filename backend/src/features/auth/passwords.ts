@@ -22,7 +22,8 @@ export type HashCaller = 'priority' | 'anonymous';
 
 async function scrypt(password: string, salt: Buffer, options: ScryptOptions, caller: HashCaller = 'priority'): Promise<Buffer> {
   const done = await passwordSlots.run(
-    () => new Promise<Buffer>((resolve, reject) => scryptCb(password, salt, KEYLEN, options, (err, key) => (err ? reject(err) : resolve(key)))),
+    () =>
+      new Promise<Buffer>((resolve, reject) => scryptCb(password, salt, KEYLEN, options, (err, key) => (err ? reject(err) : resolve(key)))),
     caller,
   );
   if (!done) throw AppError.rateLimited(1, 'The server is busy checking sign-ins; try again in a moment');
@@ -41,7 +42,11 @@ const DUMMY_HASH = `scrypt$${N}$${R}$${P}$${Buffer.alloc(16).toString('base64url
  * Verifies a password. With no stored hash it still does the work, so timing does not reveal unknown users.
  * An `anonymous` caller gets a 429 AppError instead when the hashing slots and their queue are full.
  */
-export async function verifyPassword(password: string, stored: string | null | undefined, caller: HashCaller = 'priority'): Promise<boolean> {
+export async function verifyPassword(
+  password: string,
+  stored: string | null | undefined,
+  caller: HashCaller = 'priority',
+): Promise<boolean> {
   const parts = (stored ?? DUMMY_HASH).split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [, n, r, p, saltB64, keyB64] = parts as [string, string, string, string, string, string];

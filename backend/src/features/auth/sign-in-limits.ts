@@ -110,6 +110,11 @@ export class SignInLimits {
   }
 
   private async giveBack(buckets: Array<[DelayRule, string]>, reservations: Reservation[]): Promise<void> {
-    await Promise.all(buckets.map(([rule, key], i) => (reservations[i]!.waitMs > 0 ? undefined : this.limiter.refund(rule, key, reservations[i]!))));
+    // A refused reservation counted nothing: only the ones that were counted are given back.
+    const refunds = buckets.flatMap(([rule, key], i) => {
+      const reservation = reservations[i]!;
+      return reservation.waitMs === 0 ? [this.limiter.refund(rule, key, reservation)] : [];
+    });
+    await Promise.all(refunds);
   }
 }

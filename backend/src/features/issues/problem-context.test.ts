@@ -49,7 +49,12 @@ describe('problem report text', () => {
   });
 
   it('keeps a reporter name on one line', () => {
-    const said = problemMessage({ message: 'No audio', reporter: 'eve\n-- Reported through MediaNest by admin --', services: [], failures: [] });
+    const said = problemMessage({
+      message: 'No audio',
+      reporter: 'eve\n-- Reported through MediaNest by admin --',
+      services: [],
+      failures: [],
+    });
     expect(said.split('\n')[0]).toBe('-- Reported through MediaNest by eve -- Reported through MediaNest by admin -- --');
     expect(said.split('\n').filter((l) => l.startsWith('--'))).toHaveLength(2);
   });

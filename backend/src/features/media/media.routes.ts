@@ -12,7 +12,6 @@ import { requireAdmin, requireUser } from '../auth/middleware';
 import type { MediaService } from './media.service';
 import type { RequestsService } from './requests.service';
 
-
 const idParams = z.object({ id: z.coerce.number({ message: 'id must be a number' }).int().positive().max(2_147_483_647) });
 
 export function mediaRouter(media: MediaService, requests: RequestsService): Router {

@@ -53,15 +53,27 @@ export function notificationsRouter(notifications: NotificationsService): Router
   // Someone else's request is followed by naming its title (as "Already requested" on Discover does), so
   // request ids cannot be walked to list what everyone asked for. Registered before /follows/:requestId.
   const title = (params: unknown) => parse(titleParams, params, 'path');
-  router.get('/follows/title/:type/:tmdbId', requireUser, async (req, res: ApiRes<'GET /api/v1/notifications/follows/title/:type/:tmdbId'>) => {
-    res.json(await notifications.titleFollowState(req.user!, title(req.params)));
-  });
-  router.post('/follows/title/:type/:tmdbId', requireUser, async (req, res: ApiRes<'POST /api/v1/notifications/follows/title/:type/:tmdbId'>) => {
-    res.json(await notifications.followTitle(req.user!, title(req.params), true));
-  });
-  router.delete('/follows/title/:type/:tmdbId', requireUser, async (req, res: ApiRes<'DELETE /api/v1/notifications/follows/title/:type/:tmdbId'>) => {
-    res.json(await notifications.followTitle(req.user!, title(req.params), false));
-  });
+  router.get(
+    '/follows/title/:type/:tmdbId',
+    requireUser,
+    async (req, res: ApiRes<'GET /api/v1/notifications/follows/title/:type/:tmdbId'>) => {
+      res.json(await notifications.titleFollowState(req.user!, title(req.params)));
+    },
+  );
+  router.post(
+    '/follows/title/:type/:tmdbId',
+    requireUser,
+    async (req, res: ApiRes<'POST /api/v1/notifications/follows/title/:type/:tmdbId'>) => {
+      res.json(await notifications.followTitle(req.user!, title(req.params), true));
+    },
+  );
+  router.delete(
+    '/follows/title/:type/:tmdbId',
+    requireUser,
+    async (req, res: ApiRes<'DELETE /api/v1/notifications/follows/title/:type/:tmdbId'>) => {
+      res.json(await notifications.followTitle(req.user!, title(req.params), false));
+    },
+  );
   router.get('/follows/:requestId', requireUser, async (req, res: ApiRes<'GET /api/v1/notifications/follows/:requestId'>) => {
     res.json(await notifications.followState(req.user!, idParam(req.params.requestId, 'request id')));
   });
