@@ -238,6 +238,11 @@ function ChannelChoices({
               placeholder={pref.defaultAddress ? `${pref.defaultAddress} (default)` : undefined}
               onChange={(e) => setAddress(e.target.value)}
             />
+            {pref.addressPending && (
+              <p className="muted" role="status">
+                Waiting for confirmation: open the link we sent to {pref.address} while signed in. Nothing is sent there until then.
+              </p>
+            )}
           </div>
         )}
         <div className="form-buttons">
@@ -262,6 +267,9 @@ export function NotificationsPage() {
   const data = prefs.data;
   return (
     <Page title="Notifications" ready={!prefs.loading}>
+      {new URLSearchParams(window.location.search).get('address') === 'confirmed' && (
+        <Notice tone="success">Your e-mail address is confirmed: notifications go there from now on.</Notice>
+      )}
       <Notice>
         Choose what you hear about on each channel. Nothing is sent until you tick something. To hear about a title someone else requested,
         find it on Discover and choose “Notify me too”.

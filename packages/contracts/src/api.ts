@@ -474,6 +474,8 @@ export interface NotificationChannelPreference {
   defaultAddress: string | null;
   events: NotificationEvent[];
   address: string | null;
+  /** E-mail: the member's own address waits for the link sent to it; nothing goes there until it is opened. */
+  addressPending: boolean;
 }
 
 export interface NotificationPreferences {

@@ -33,7 +33,7 @@ const httpUrl = z
     }
   }, 'must be an http:// or https:// URL');
 
-const topic = z
+export const topic = z
   .string()
   .trim()
   .regex(/^[\w-]{1,64}$/, 'must be 1-64 letters, digits, - or _');
@@ -41,7 +41,18 @@ const topic = z
 /** Per kind: the settings stored in clear and the secrets stored sealed. */
 export const CHANNEL_SCHEMAS = {
   ntfy: {
-    settings: z.object({ serverUrl: httpUrl, topic }).strict(),
+    settings: z
+      .object({
+        serverUrl: httpUrl,
+        topic,
+        /** Members may choose their own topic only under this prefix (unset: members use the household topic). */
+        memberTopicPrefix: z
+          .string()
+          .trim()
+          .regex(/^[\w-]{3,32}$/, 'must be 3-32 letters, digits, - or _')
+          .optional(),
+      })
+      .strict(),
     secrets: z.object({ token: z.string().min(1).max(500).nullable().optional() }).strict(),
     requiredSecrets: [] as string[],
   },
@@ -74,18 +85,6 @@ export const CHANNEL_SCHEMAS = {
     requiredSecrets: [] as string[],
   },
 } satisfies Record<NotificationChannelKind, { settings: z.ZodType; secrets: z.ZodType; requiredSecrets: string[] }>;
-
-/** Which kinds take a member's own address, and what it is. */
-export const MEMBER_ADDRESS: Partial<Record<NotificationChannelKind, 'email' | 'topic'>> = { email: 'email', ntfy: 'topic' };
-
-export function validateMemberAddress(kind: NotificationChannelKind, address: string | null): string | null {
-  if (address === null || address === '') return null;
-  if (MEMBER_ADDRESS[kind] === 'topic' && !topic.safeParse(address).success)
-    throw AppError.badRequest('An ntfy topic is 1-64 letters, digits, - or _');
-  if (MEMBER_ADDRESS[kind] === 'email' && !z.email().safeParse(address).success) throw AppError.badRequest('That is not an e-mail address');
-  if (!MEMBER_ADDRESS[kind]) throw AppError.badRequest(`A ${kind} channel has no per-member address`);
-  return address;
-}
 
 export interface Message {
   /** Delivery id (the webhook's X-MediaNest-Delivery), or `test-…` for a test message. */

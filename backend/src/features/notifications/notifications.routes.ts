@@ -83,6 +83,11 @@ export function notificationsRouter(notifications: NotificationsService): Router
   router.delete('/follows/:requestId', requireUser, async (req, res: ApiRes<'DELETE /api/v1/notifications/follows/:requestId'>) => {
     res.json(await notifications.follow(req.user!, idParam(req.params.requestId, 'request id'), false));
   });
+  // The link in the confirmation e-mail: opened in the browser, signed in as the member it was sent for.
+  router.get('/addresses/confirm', requireUser, async (req, res) => {
+    await notifications.confirmAddress(req.user!, parse(z.string().min(20).max(100), req.query.token, 'token'));
+    res.redirect(303, '/notifications?address=confirmed');
+  });
   router.get('/push', requireUser, async (req, res: ApiRes<'GET /api/v1/notifications/push'>) => {
     res.json(await notifications.pushState(req.user!));
   });

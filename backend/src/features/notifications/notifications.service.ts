@@ -44,15 +44,9 @@ import type { User } from '../users/users.repository';
 import type { Config } from '../../config';
 import type { Database } from '../../db/client';
 import type { BreakerRegistry } from '../../resilience/breakers';
-import {
-  CHANNEL_SCHEMAS,
-  ChannelSender,
-  MEMBER_ADDRESS,
-  validateMemberAddress,
-  type ChannelConfig,
-  type Message,
-  type Recipient,
-} from './channels';
+import { AddressConfirmations } from './address-confirmation';
+import { CHANNEL_SCHEMAS, ChannelSender, type ChannelConfig, type Message, type Recipient } from './channels';
+import { MEMBER_ADDRESS, memberTopicRefusal, validateMemberAddress } from './member-address';
 import { secretsForDestination } from './channel-destination';
 import {
   NotificationsRepository,
@@ -119,6 +113,7 @@ export class NotificationsService {
     private readonly sender: ChannelSender,
     private readonly jobs: JobQueue,
     private readonly options: { publicUrl?: string; attempts: number; retryBaseMs: number; outbound: OutboundPolicy },
+    private readonly confirmations: AddressConfirmations,
   ) {}
 
   private vapidKeys: Promise<VapidKeys> | undefined;
@@ -238,7 +233,10 @@ export class NotificationsService {
   async sendTest(id: number, admin: User): Promise<TestResult> {
     const row = await this.repo.findChannel(id);
     if (!row) throw AppError.notFound('No such channel');
-    const address = (await this.repo.addressOf(admin.id, id)) ?? (MEMBER_ADDRESS[row.kind] === 'email' ? admin.email : null);
+    const own = await this.repo.addressOf(admin.id, id);
+    const refusal = await this.addressRefusal(row, admin.id, own, admin.email);
+    if (refusal) return { delivered: false, durationMs: 0, error: refusal };
+    const address = own ?? (MEMBER_ADDRESS[row.kind] === 'email' ? admin.email : null);
     const message: Message = {
       id: `test-${Date.now()}`,
       event: 'test',
@@ -283,6 +281,7 @@ export class NotificationsService {
                   : null,
             events: pref?.events ?? [],
             address: pref?.address ?? null,
+            addressPending: c.kind === 'email' && !!pref && this.confirmations.pending(pref, user.email),
           };
         }),
     };
@@ -296,8 +295,53 @@ export class NotificationsService {
   ): Promise<NotificationPreferences> {
     const channel = await this.repo.findChannel(channelId);
     if (!channel || !channel.enabled) throw AppError.notFound('No such channel');
-    await this.repo.setPreference(user.id, channelId, [...new Set(events)], validateMemberAddress(channel.kind, address));
+    const stored = validateMemberAddress(channel.kind, channel.settings, address);
+    const before = (await this.repo.preferencesOf(user.id)).find((p) => p.channelId === channelId);
+    await this.repo.setPreference(user.id, channelId, [...new Set(events)], stored);
+    if (channel.kind === 'email') {
+      const mail = await this.confirmations.changed(user.id, channelId, stored, before, user.email);
+      if (mail) await this.sendConfirmation(channel, user, mail.to, mail.link);
+    }
     return this.preferences(user);
+  }
+
+  /** The link that confirms a member's e-mail address, sent there (not queued: the member waits for it). */
+  private async sendConfirmation(channel: ChannelRow, user: User, to: string, link: string): Promise<void> {
+    const message: Message = {
+      id: `confirm-${Date.now()}`,
+      event: 'address.confirm',
+      title: 'Confirm your e-mail address for MediaNest notifications',
+      body: `${user.username} asked MediaNest to send notifications to this address. Open this link, signed in to MediaNest as ${user.username}, within 24 hours to confirm; if you did not ask, ignore this message and nothing more is sent.`,
+      link,
+      occurredAt: new Date().toISOString(),
+      request: null,
+    };
+    try {
+      await this.sender.send({ kind: channel.kind, settings: channel.settings, secrets: this.secretsOf(channel) }, message, {
+        username: user.username,
+        address: to,
+      });
+    } catch (err) {
+      logger().warn(
+        { event: 'notifications.address.confirm_failed', channel_id: channel.id, err: errorText(err) },
+        'Could not send the confirmation link of a notification e-mail address',
+      );
+    }
+  }
+
+  /** Opens a confirmation link (the member signed in). */
+  async confirmAddress(user: User, token: string): Promise<void> {
+    await this.confirmations.confirm(user.id, token);
+  }
+
+  /** Why a message must not go to this member's own address on the channel (undefined: it may). */
+  private async addressRefusal(channel: ChannelRow, userId: string, address: string | null, accountEmail: string | null) {
+    if (address === null) return undefined;
+    if (MEMBER_ADDRESS[channel.kind] === 'topic' && address !== channel.settings.topic)
+      return memberTopicRefusal(channel.settings, address);
+    if (channel.kind === 'email' && !(await this.confirmations.deliverable(userId, channel.id, address, accountEmail)))
+      return 'The e-mail address is not confirmed yet: nothing is sent there until its link is opened';
+    return undefined;
   }
 
   /** A request's follow state by its id: for its requester and administrators only (404 for anyone else, as its page answers). */
@@ -480,8 +524,13 @@ export class NotificationsService {
       await this.repo.recordAttempt(delivery.id, { status: 'failed', error: CHANNEL_OFF });
       return;
     }
-    const address =
-      (await this.repo.addressOf(delivery.userId, channel.id)) ?? (MEMBER_ADDRESS[channel.kind] === 'email' ? found.email : null);
+    const own = await this.repo.addressOf(delivery.userId, channel.id);
+    const refusal = await this.addressRefusal(channel, delivery.userId, own, found.email);
+    if (refusal) {
+      await this.repo.recordAttempt(delivery.id, { status: 'failed', error: refusal });
+      return;
+    }
+    const address = own ?? (MEMBER_ADDRESS[channel.kind] === 'email' ? found.email : null);
     const { pushedTo, ...composed } = delivery.payload as Omit<Message, 'id' | 'event'> & { pushedTo?: number[] };
     const message = { ...composed, id: String(delivery.id), event: delivery.event };
     const last = attempt.attempt >= attempt.maxAttempts;
@@ -750,5 +799,6 @@ export function createNotifications(parts: {
       retryBaseMs: config.NOTIFICATIONS_RETRY_BASE_MS,
       outbound,
     },
+    new AddressConfirmations(parts.database, config.PUBLIC_URL),
   );
 }

@@ -156,6 +156,17 @@ describe('notification channels (admin)', () => {
   it('sends a test message per channel and answers with the result', async () => {
     // The admin's own address for e-mail.
     expect((await prefs(admin, 'email', [], 'owner@example.com')).status).toBe(200);
+    // Another address than the account's own: confirmed through the link mailed to it first.
+    const link = /http\S+confirm\?token=\S+/.exec(smtp.received.at(-1)!.text)![0];
+    expect(smtp.received.at(-1)!.to).toBe('owner@example.com');
+    expect(
+      (
+        await request(t.app)
+          .get(new URL(link).pathname + new URL(link).search)
+          .set('Cookie', admin)
+      ).status,
+    ).toBe(303);
+    smtp.received.length = 0;
     for (const kind of ['ntfy', 'discord', 'slack', 'webhook', 'email']) {
       const res = await request(t.app)
         .post(`/api/v1/admin/notifications/channels/${channelIds[kind]}/test`)
@@ -209,7 +220,7 @@ describe('member choices, follows and delivery', () => {
     });
     for (const kind of ['ntfy', 'discord', 'slack', 'webhook', 'email'])
       expect((await prefs(alice.cookie, kind, [...NOTIFICATION_EVENTS])).status).toBe(200);
-    expect((await prefs(bob.cookie, 'ntfy', ['followed.available'], 'bob-private')).status).toBe(200);
+    expect((await prefs(bob.cookie, 'ntfy', ['followed.available'], 'medianest-bob')).status).toBe(200);
     expect((await prefs(bob.cookie, 'email', ['followed.available'])).status).toBe(200);
     expect((await prefs(carol.cookie, 'discord', ['followed.available'])).status).toBe(200);
 
@@ -277,7 +288,7 @@ describe('member choices, follows and delivery', () => {
       'Approved: Inception',
       'Ready to watch: Inception',
     ]);
-    expect(ntfy.filter((m) => m.body.topic === 'bob-private').map((m) => m.body.message)).toEqual([
+    expect(ntfy.filter((m) => m.body.topic === 'medianest-bob').map((m) => m.body.message)).toEqual([
       '"Inception", a request you follow, is now available on Plex.',
     ]);
     expect(ntfy.every((m) => m.body.click === `http://127.0.0.1:4000/requests/${ours.id}`)).toBe(true);

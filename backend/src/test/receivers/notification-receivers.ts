@@ -68,7 +68,7 @@ export function channelInputs(hooks: HttpReceivers, smtp: SmtpSink, secrets: typ
     ntfy: {
       name: 'Household ntfy',
       kind: 'ntfy',
-      settings: { serverUrl: `${hooks.url}/ntfy`, topic: 'medianest-house' },
+      settings: { serverUrl: `${hooks.url}/ntfy`, topic: 'medianest-house', memberTopicPrefix: 'medianest-' },
       secrets: { token: secrets.ntfyToken },
     },
     discord: {

@@ -26,6 +26,13 @@ const FIELDS: Record<ChannelKind, FieldSpec[]> = {
   ntfy: [
     { key: 'serverUrl', label: 'Server URL', secret: false, type: 'url', required: true, placeholder: 'https://ntfy.sh' },
     { key: 'topic', label: 'Household topic', secret: false, type: 'text', required: true, placeholder: 'medianest-family' },
+    {
+      key: 'memberTopicPrefix',
+      label: 'Prefix for members’ own topics (optional; without it members use the household topic)',
+      secret: false,
+      type: 'text',
+      placeholder: 'medianest-',
+    },
     { key: 'token', label: 'Access token (optional)', secret: true, type: 'password' },
   ],
   discord: [
