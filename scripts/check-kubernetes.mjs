@@ -153,6 +153,20 @@ if (web) {
   const probe = (p, route) => p?.httpGet?.path === route && (p.httpGet.port === http?.name || p.httpGet.port === port);
   if (!probe(c.livenessProbe, '/health/live')) problem('Deployment/medianest-web: livenessProbe must GET /health/live on the app port');
   if (!probe(c.readinessProbe, '/health/ready')) problem('Deployment/medianest-web: readinessProbe must GET /health/ready on the app port');
+  // Rolling updates drop nothing only if a replica keeps serving while endpoints update, and the
+  // kubelet waits for the drain plus the app's shutdown budget before SIGKILL.
+  const drainMs = Number(valueOf(c, 'SHUTDOWN_DRAIN_MS') ?? 0);
+  const budgetMs = Number(
+    /SHUTDOWN_BUDGET_MS = ([\d_]+)/.exec(fs.readFileSync(path.join(root, 'backend/src/server.ts'), 'utf8'))?.[1]?.replace(/_/g, '') ?? NaN,
+  );
+  const graceMs = (web.spec.template.spec.terminationGracePeriodSeconds ?? 30) * 1000;
+  if (!(drainMs >= 1000))
+    problem('Deployment/medianest-web: SHUTDOWN_DRAIN_MS must be at least 1000 (requests arrive while endpoints update)');
+  if (!(graceMs > drainMs + budgetMs)) {
+    problem(
+      `Deployment/medianest-web: terminationGracePeriodSeconds (${graceMs / 1000} s) must exceed SHUTDOWN_DRAIN_MS + the shutdown budget (${(drainMs + budgetMs) / 1000} s)`,
+    );
+  }
   const hpa = ofKind('HorizontalPodAutoscaler').find(
     (h) => h.spec.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === 'medianest-web',
   );

@@ -17,7 +17,8 @@
  * - `notify-<kind>` on demand: one notification delivery each, retried with
  *   backoff; `notify-sweep` every 60 s queues again deliveries whose job was lost;
  * - `database-backup` hourly (embedded database, BACKUP_INTERVAL_HOURS > 0): a
- *   backup when the newest is older than the interval, then pruning.
+ *   backup when the newest is older than the interval (not in the process's
+ *   first 10 minutes), then pruning.
  * The collaborators are typed here by the one call each job makes, so a job is
  * defined exactly when the container provides its target.
  */
@@ -63,7 +64,8 @@ export interface NotificationDeliveryTarget {
 export interface BackupTarget {
   /** Undefined while automatic backups are off (or with PostgreSQL). */
   readonly checkEveryMs: number | undefined;
-  runIfDue(): Promise<void>;
+  /** Takes a backup when one is due (not in the process's first minutes). */
+  runScheduled(): Promise<void>;
 }
 
 export interface BackgroundJobDeps extends ProbeSources {
@@ -194,7 +196,7 @@ export function defineBackgroundJobs(deps: BackgroundJobDeps): string[] {
       everyMs: backupEvery,
       attempts: 3,
       backoffMs: 60_000,
-      run: () => backups.runIfDue(),
+      run: () => backups.runScheduled(),
     });
     defined.push('database-backup');
   }

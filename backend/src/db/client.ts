@@ -5,6 +5,8 @@
  * (instrumentQuery) so every query is measured without calls in features.
  */
 import fs from 'node:fs';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import path from 'node:path';
 import { getTableName, is, Table } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -22,6 +24,8 @@ import { databaseUnavailable } from './availability';
 import { parseStatement, setKnownTables, statementShape, type ParsedStatement } from '../observability/sql-statement';
 
 export { MIGRATIONS_FOLDER };
+
+const gzip = promisify(zlib.gzip);
 
 export type AppDb = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -317,7 +321,9 @@ async function openPglite(dataDir: string, writeRetryMs: number): Promise<Omit<D
     activeConnections() {
       return inFlight > 0 ? 1 : 0;
     },
-    dumpEmbedded: () => client.dumpDataDir('gzip'),
+    // The tar is taken under PGlite's query lock (queries wait meanwhile); compressing it happens
+    // after, on libuv's thread pool, so queries wait only for the copy.
+    dumpEmbedded: async () => new Blob([await gzip(new Uint8Array(await (await client.dumpDataDir('none')).arrayBuffer()))]),
     async close() {
       writes.close();
       await client.close();

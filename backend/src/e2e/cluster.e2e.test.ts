@@ -9,7 +9,7 @@
  * health-checks /health/ready, so a draining replica leaves the rotation.
  *
  * The rolling restart (every web replica in turn: SIGTERM, drain, exit, start
- * again) runs under steady HTTP load and a steady stream of events; the
+ * again; SHUTDOWN_DRAIN_MS as deploy/kubernetes/web.yaml sets it) runs under steady HTTP load and a steady stream of events; the
  * failed requests, lost events and the time sockets took to reconnect and
  * recover are printed (and written to the file MEDIANEST_CLUSTER_REPORT names,
  * when set), not asserted as timings.
@@ -29,13 +29,15 @@ import { loginOverHttp } from '../test/auth-helpers';
 import { DIST_MAIN, assertBuilt } from '../test/app-process';
 import { waitFor } from '../test/tcp-proxy';
 import { freePort } from '../test/free-port';
+import { kubernetesWebShutdown } from './kubernetes-settings';
 import { startMonitoringStack, type MonitoringStack } from './monitoring-stack';
 
 const id = randomBytes(4).toString('hex');
 const prefix = `mntest:cluster:${id}:`;
 const dbName = `medianest_test_cluster_${id}`;
 const WEBHOOK_SECRET = 'cluster-webhook-secret';
-const DRAIN_MS = 3_000;
+// The drain the Kubernetes base gives web replicas: the rolling restart here is a rollout there.
+const DRAIN_MS = kubernetesWebShutdown().drainMs;
 const CHECK_PERIOD_MS = 10_000;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medianest-cluster-'));
 

@@ -18,9 +18,16 @@ export interface BackupSettings {
   BACKUP_KEEP: number;
 }
 
+/**
+ * The first automatic backup waits until the server has run this long: a start (or a test server)
+ * is not slowed by a dump, and a process restarting in a loop does not fill the disk with backups.
+ */
+export const FIRST_BACKUP_AFTER_MS = 10 * 60_000;
+
 export class BackupService {
   readonly mode: BackupsSummary['mode'];
   private readonly schedule: ScheduledBackups | undefined;
+  private readonly startedAt = Date.now();
 
   constructor(settings: BackupSettings, database: Pick<Database, 'dumpEmbedded'>) {
     const dir = backupsDir(settings.dataDir);
@@ -35,7 +42,13 @@ export class BackupService {
     return Math.max(1000, Math.min(BACKUP_CHECK_EVERY_MS, this.schedule.intervalMs));
   }
 
-  /** The background job: a backup when the newest is older than the interval, then the oldest beyond BACKUP_KEEP go. */
+  /** The background job: after the first FIRST_BACKUP_AFTER_MS of the process, runIfDue. */
+  async runScheduled(now = Date.now()): Promise<void> {
+    if (now - this.startedAt < FIRST_BACKUP_AFTER_MS) return;
+    await this.runIfDue();
+  }
+
+  /** A backup when the newest is older than the interval, then the oldest beyond BACKUP_KEEP go. */
   async runIfDue(): Promise<void> {
     if (this.mode !== 'automatic' || !this.schedule) return;
     const { taken, removed } = await backupIfDue(this.schedule);
