@@ -38,10 +38,12 @@ export interface ExportedTraces {
 const kind = (n: number) => (n % 100 === 37 ? 'err' : n % 100 === 71 ? 'slow' : 'ok');
 
 /** Forwards to `target`, except searches for err-… (500) and slow-… (answered after SLOW_MS). */
-async function faultyProxy(target: string): Promise<{ url: string; close(): void }> {
+async function faultyProxy(target: string): Promise<{ url: string; seen: Set<string>; close(): void }> {
   const upstream = new URL(target);
+  const seen = new Set<string>();
   const server = http.createServer((req, res) => {
     const query = new URL(req.url ?? '/', 'http://proxy').searchParams.get('query') ?? '';
+    seen.add(query);
     if (query.startsWith('err-')) {
       res.writeHead(500, { 'content-type': 'application/json' }).end('{"message":"injected failure"}');
       return;
@@ -63,6 +65,7 @@ async function faultyProxy(target: string): Promise<{ url: string; close(): void
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
     close: () => {
       server.closeAllConnections();
       server.close();
@@ -107,8 +110,13 @@ export async function measureExportedTraces(
     const exported = new Set(stats.roots.map((r) => /(?:^|&)q=([^&]*)/.exec(r.query)?.[1]).filter(Boolean));
     const reasons: Record<string, number> = {};
     for (const r of stats.roots) reasons[r.reason || 'none'] = (reasons[r.reason || 'none'] ?? 0) + 1;
+    // Injected = the search reached Overseerr (the proxy saw it): a request the load generator gave up on while it
+    // still waited for a connection never reached MediaNest, and has no trace to keep.
     const count = (k: string, onlyExported: boolean) =>
-      mix.filter((m) => m.name === k && (!onlyExported || exported.has(`${k}-${m.path.split('-').pop()}`))).length;
+      mix.filter((m) => {
+        const query = `${k}-${m.path.split('-').pop()}`;
+        return m.name === k && (k === 'ok' || proxy.seen.has(query)) && (!onlyExported || exported.has(query));
+      }).length;
     return {
       requests: result.requests,
       rate: options.rate,
