@@ -45,7 +45,8 @@ export type NotificationBreakerService =
  * (integrations/outbound-policy.ts), so the set of breakers and metric labels stays bounded.
  */
 export type PushServiceBreaker = `notify-webpush:${string}`;
-export type BreakerService = 'plex-api' | 'plex-tv' | 'overseerr' | 'oidc' | 'redis' | 'database' | NotificationBreakerService | PushServiceBreaker;
+export type BreakerService =
+  'plex-api' | 'plex-tv' | 'overseerr' | 'oidc' | 'redis' | 'database' | NotificationBreakerService | PushServiceBreaker;
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
 export const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, open: 1, 'half-open': 2 };
