@@ -176,7 +176,8 @@ export class PlaybackMonitor {
     this.leader = true;
     logger().info({ event: 'playback.watching' }, 'Watching Plex playback (this process holds the playback lease)');
     const capacity = this.deps.config.PLEX_UPLOAD_CAPACITY_MBPS;
-    if (capacity) plexUploadCapacity.set(capacity * 1_000_000);
+    // Configured in megabits per second, exported in bytes per second (Prometheus' base unit).
+    if (capacity) plexUploadCapacity.set((capacity * 1_000_000) / 8);
     plexWanBandwidthAlertRatio.set(this.deps.config.PLEX_WAN_BANDWIDTH_ALERT_RATIO);
     this.exportSocketState('disconnected');
     exportStreamMetrics([]);

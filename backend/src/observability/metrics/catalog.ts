@@ -456,13 +456,13 @@ export const plexTranscodesBelowRealtime = new prometheus.Gauge({
   registers: [register],
 });
 export const plexBandwidth = new prometheus.Gauge({
-  name: 'medianest_plex_bandwidth_bits_per_second',
+  name: 'medianest_plex_bandwidth_bytes_per_second',
   help: "Bandwidth of the Plex streams now (the server's estimate per session, added up), by network location",
   labelNames: ['location'] as const,
   registers: [register],
 });
 export const plexUploadCapacity = new prometheus.Gauge({
-  name: 'medianest_plex_upload_capacity_bits_per_second',
+  name: 'medianest_plex_upload_capacity_bytes_per_second',
   help: "The upload capacity of the Plex server's internet connection, as configured (PLEX_UPLOAD_CAPACITY_MBPS)",
   registers: [register],
 });
