@@ -7,6 +7,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { StatusBanners } from '../components/status-banners';
 import { useSession, useUser } from './session';
+import './layout.css';
 
 const LINKS = [
   { to: '/', label: 'Dashboard', end: true },

@@ -6,7 +6,7 @@
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import { api, ApiError, messageOf } from '../api/client';
+import { api, ApiError, errorMessage } from '../api/client';
 import type { ResetLinkInfo } from '../api/types';
 import { ErrorMessage, Notice, SkeletonRows } from '../components/feedback';
 import { formatDateTime } from '../components/format';
@@ -48,7 +48,7 @@ export function ResetPasswordPage() {
       },
       (err: unknown) => {
         if (!active) return;
-        setState({ phase: 'invalid', message: err instanceof ApiError && err.status === 410 ? INVALID : messageOf(err) });
+        setState({ phase: 'invalid', message: err instanceof ApiError && err.status === 410 ? INVALID : errorMessage(err) });
       },
     );
     return () => {
@@ -69,7 +69,7 @@ export function ResetPasswordPage() {
       setState({ phase: 'done', username: body.username });
     } catch (err) {
       if (err instanceof ApiError && err.status === 410) setState({ phase: 'invalid', message: INVALID });
-      else setError(messageOf(err));
+      else setError(errorMessage(err));
       setSubmitting(false);
     }
   };

@@ -9,9 +9,10 @@ import { Link } from 'react-router-dom';
 import { api } from '../../api/client';
 import { CHANNEL_KINDS, KIND_LABELS, type ChannelKind, type NotificationChannel, type TestResult } from '../../api/notifications';
 import { Notice } from '../../components/feedback';
-import { AddRowPanel, EditableRowsPanel, EditRowForm, RowActions, RowError, useRowAction } from '../../components/editable-row';
+import { AddRowPanel, EditableRowsPanel, EditRowForm, RowActions, RowError } from '../../components/editable-row';
 import { Page } from '../../components/page';
 import { useApiData } from '../../hooks/use-api-data';
+import { useAsyncAction } from '../../hooks/use-async-action';
 
 interface FieldSpec {
   key: string;
@@ -167,7 +168,7 @@ function ChannelRow({
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(channel.name);
   const [values, setValues] = useState<Values>(() => initialValues(channel.kind, channel));
-  const { busy, error, run } = useRowAction();
+  const { busy, error, run } = useAsyncAction();
   const [test, setTest] = useState<TestResult | undefined>(undefined);
   const nameId = useId();
 
@@ -251,7 +252,7 @@ function AddChannel({ onAdded }: { onAdded: (c: NotificationChannel) => void }) 
   const [kind, setKind] = useState<ChannelKind>('ntfy');
   const [name, setName] = useState('');
   const [values, setValues] = useState<Values>(() => initialValues('ntfy'));
-  const { busy, error, run } = useRowAction();
+  const { busy, error, run } = useAsyncAction();
   const idPrefix = useId();
 
   const add = (event: FormEvent) => {

@@ -6,13 +6,15 @@
  */
 import { useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import { api, messageOf } from '../../api/client';
+import { api, errorMessage } from '../../api/client';
 import type { ResetLink, Role, User } from '../../api/types';
 import { useUser } from '../../app/session';
 import { EmptyState, ErrorMessage, Notice, SkeletonRows } from '../../components/feedback';
 import { formatAgo, formatDateTime } from '../../components/format';
 import { Page } from '../../components/page';
 import { useApiData } from '../../hooks/use-api-data';
+import '../../components/admin/new-user-form.css';
+import '../../components/admin/reset-link-notice.css';
 
 /** A reset link to copy and hand over, with when it stops working. */
 function ResetLinkNotice({ link, username, created }: { link: ResetLink; username: string; created?: boolean }) {
@@ -71,7 +73,7 @@ function NewUserForm({ onCreated }: { onCreated: (u: User) => void }) {
       setEmail('');
       setRole('user');
     } catch (err) {
-      setError(messageOf(err));
+      setError(errorMessage(err));
     } finally {
       setBusy(false);
     }
@@ -130,7 +132,7 @@ function UserRow({ user, isSelf, onChange }: { user: User; isSelf: boolean; onCh
     try {
       setLink((await api.post('/api/v1/admin/users/:id/password-reset', undefined, { id: user.id })).resetLink);
     } catch (err) {
-      setError(messageOf(err));
+      setError(errorMessage(err));
     } finally {
       setBusy(false);
     }
@@ -142,7 +144,7 @@ function UserRow({ user, isSelf, onChange }: { user: User; isSelf: boolean; onCh
     try {
       onChange((await api.patch('/api/v1/admin/users/:id', change, { id: user.id })).user);
     } catch (err) {
-      setError(messageOf(err));
+      setError(errorMessage(err));
     } finally {
       setBusy(false);
     }
