@@ -28,7 +28,7 @@ function emit(event: Partial<RealtimeEvents['request.updated']> & { requestId: n
   } as const;
   act(() => {
     // Only the latest render's handler is live, as in the real hook.
-    [...handlers].at(-1)?.(payload as RealtimeEvents['request.updated']);
+    [...handlers].at(-1)?.(payload);
   });
 }
 

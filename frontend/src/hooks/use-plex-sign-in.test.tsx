@@ -1,6 +1,6 @@
 /** The Plex PIN flow against a mocked API client, with fake timers standing in for the 2 s between checks. */
 import { act, renderHook } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { ApiError, api, callRoute } from '../api/client';
 import type { User } from '../api/types';
 import { PLEX_EXPIRED_MESSAGE, PLEX_POLL_INTERVAL_MS, usePlexSignIn } from './use-plex-sign-in';
@@ -19,15 +19,17 @@ const NOW = Date.parse('2026-12-06T12:00:00Z');
 function pin(expiresInMs = 15 * 60_000) {
   return { id: 42, code: 'abcd', authUrl: 'https://app.plex.tv/auth#?code=abcd', expiresAt: new Date(NOW + expiresInMs).toISOString() };
 }
-const stillWaiting = () => ({ status: 202, data: { status: 'pending' } }) as unknown as Awaited<ReturnType<typeof callRoute>>;
-const signedIn = () => ({ status: 200, data: { user: ALICE } }) as unknown as Awaited<ReturnType<typeof callRoute>>;
+type VerifyAnswer = Awaited<ReturnType<typeof callRoute<'POST', '/api/v1/auth/plex/verify'>>>;
+const stillWaiting = () => ({ status: 202, data: { status: 'pending' } }) as unknown as VerifyAnswer;
+const signedIn = () => ({ status: 200, data: { user: ALICE } }) as unknown as VerifyAnswer;
 
 let popup: { closed: boolean; location: { href: string }; close: ReturnType<typeof vi.fn> };
+let open: MockInstance<Window['open']>;
 
 beforeEach(() => {
   vi.useFakeTimers({ now: NOW });
   popup = { closed: false, location: { href: 'about:blank' }, close: vi.fn() };
-  vi.spyOn(window, 'open').mockReturnValue(popup as unknown as Window);
+  open = vi.spyOn(window, 'open').mockReturnValue(popup as unknown as Window);
 });
 
 afterEach(() => {
@@ -65,7 +67,7 @@ describe('usePlexSignIn', () => {
   });
 
   it('offers a link when the browser blocked the popup', async () => {
-    vi.mocked(window.open).mockReturnValue(null);
+    open.mockReturnValue(null);
     post.mockResolvedValue(pin());
     const { hook } = await start();
     expect(hook.result.current.plex).toMatchObject({ phase: 'waiting', popupBlocked: true });
