@@ -7,7 +7,7 @@
  */
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api, messageOf } from '../api/client';
+import { api, errorMessage } from '../api/client';
 import type { FollowState, MediaType } from '../api/types';
 import { useApiData } from '../hooks/use-api-data';
 import { ErrorMessage } from './feedback';
@@ -47,7 +47,7 @@ export function FollowRequest({ target, compact = false }: { target: FollowTarge
     try {
       state.setData(await change(target, !s.following));
     } catch (err) {
-      setError(messageOf(err));
+      setError(errorMessage(err));
     } finally {
       setBusy(false);
     }

@@ -3,10 +3,10 @@
  * (GET /api/v1/playback/mine, replaced live by `playback.mine`) — their own
  * streams only, nothing of anyone else's. Shows nothing when nothing plays.
  */
-import { api } from '../api/client';
-import { progressPercent, streamDevice, streamTitle } from '../api/playback';
-import { useApiData } from '../hooks/use-api-data';
-import { useRealtimeEvent, useRealtimeResync } from '../realtime/socket';
+import { api } from '../../api/client';
+import { progressPercent, streamDevice, streamTitle } from '../../api/playback';
+import { useApiData } from '../../hooks/use-api-data';
+import { useRealtimeEvent, useRealtimeResync } from '../../realtime/socket';
 
 export function MyPlayback() {
   const mine = useApiData(async (signal) => api.get('/api/v1/playback/mine', undefined, signal), []);
