@@ -74,6 +74,32 @@ export default tseslint.config(
     },
   },
   {
+    // The web app's pages are thin shells over components/ and hooks/: a page never imports another
+    // page, and components and hooks never import a page. A piece two pages share moves down. A page's
+    // own stylesheet beside it is not a page.
+    files: ['frontend/src/**/*.ts', 'frontend/src/**/*.tsx'],
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          basePath: import.meta.dirname,
+          zones: [
+            {
+              target: './frontend/src/pages',
+              from: './frontend/src/pages/**/*.{ts,tsx}',
+              message: 'A page does not import another page: move the shared piece into frontend/src/components or frontend/src/hooks.',
+            },
+            {
+              target: ['./frontend/src/components', './frontend/src/hooks'],
+              from: './frontend/src/pages/**/*.{ts,tsx}',
+              message: 'Components and hooks are what pages are built from; they never import a page.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Plain JavaScript: the repository scripts and this file (Node ESM), linted without type information.
     files: ['**/*.mjs', '**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],

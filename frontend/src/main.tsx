@@ -2,8 +2,13 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router-dom';
+// The shared styles first, in this order; each component imports its own stylesheet after them.
+import './styles/tokens.css';
+import './styles/base.css';
+import './styles/buttons.css';
+import './styles/forms.css';
+import './styles/rows.css';
 import { createAppRouter } from './app/router';
-import './styles.css';
 import { performanceMonitor } from './utils/performance-monitoring';
 import { registerServiceWorker } from './utils/web-push';
 

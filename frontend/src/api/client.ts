@@ -215,8 +215,8 @@ export function postBeacon(template: string, payload: unknown): void {
   }).catch(() => undefined);
 }
 
-/** A human sentence for any error thrown by an API call. */
-export function messageOf(err: unknown): string {
+/** The web app's one way to put a caught error into words: the server's message, the error's own, or a generic sentence. */
+export function errorMessage(err: unknown): string {
   if (err instanceof ApiError) return err.message;
   if (err instanceof Error && err.message) return err.message;
   return 'Something went wrong';

@@ -7,6 +7,7 @@ import { Navigate, Outlet, useLocation } from 'react-router-dom';
 import { ErrorMessage, SkeletonRows } from '../components/feedback';
 import { Page } from '../components/page';
 import { useSession } from './session';
+import './layout.css';
 
 /** The shell shown while the session loads: same header height, so nothing jumps. */
 export function SessionLoading() {

@@ -7,6 +7,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { StatusBanners } from '../components/status-banners';
 import { useSession, useUser } from './session';
+import './layout.css';
 
 const LINKS = [
   { to: '/', label: 'Dashboard', end: true },
@@ -18,30 +19,31 @@ const LINKS = [
   { to: '/notifications', label: 'Notifications', end: false },
 ];
 
-export function AppLayout() {
-  const user = useUser();
-  const { signOut } = useSession();
-  const navigate = useNavigate();
+/** The phone menu: open or closed, closed again on every page change and on Escape (focus back on its button). */
+function usePhoneMenu() {
   const location = useLocation();
-  const [menuOpen, setMenuOpen] = useState(false);
-  const [signingOut, setSigningOut] = useState(false);
-  const navId = useId();
-
-  const menuButton = useRef<HTMLButtonElement>(null);
-
-  // Close the phone menu whenever the page changes, and on Escape (focus back on its button).
-  useEffect(() => setMenuOpen(false), [location.pathname]);
+  const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  useEffect(() => setOpen(false), [location.pathname]);
   useEffect(() => {
-    if (!menuOpen) return;
+    if (!open) return;
     const onKey = (event: KeyboardEvent) => {
       if (event.key !== 'Escape') return;
-      setMenuOpen(false);
-      menuButton.current?.focus();
+      setOpen(false);
+      button.current?.focus();
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [menuOpen]);
+  }, [open]);
+  return { open, button, toggle: () => setOpen((o) => !o) };
+}
 
+/** The navigation links, then the member's name (their account page) and Sign out. */
+function SiteNav({ id, open }: { id: string; open: boolean }) {
+  const user = useUser();
+  const { signOut } = useSession();
+  const navigate = useNavigate();
+  const [signingOut, setSigningOut] = useState(false);
   const onSignOut = async () => {
     setSigningOut(true);
     try {
@@ -51,9 +53,33 @@ export function AppLayout() {
       void navigate('/login', { replace: true });
     }
   };
-
   const links = user.role === 'admin' ? [...LINKS, { to: '/admin', label: 'Admin', end: false }] : LINKS;
+  return (
+    <nav id={id} className={open ? 'site-nav open' : 'site-nav'} aria-label="Main">
+      <ul>
+        {links.map((link) => (
+          <li key={link.to}>
+            <NavLink to={link.to} end={link.end}>
+              {link.label}
+            </NavLink>
+          </li>
+        ))}
+      </ul>
+      <div className="user-box">
+        <NavLink to="/account" className="user-name" title={user.email ? `Your account (${user.email})` : 'Your account'}>
+          {user.plexUsername ?? user.username}
+        </NavLink>
+        <button type="button" className="button button-small button-quiet" onClick={onSignOut} disabled={signingOut}>
+          {signingOut ? 'Signing out…' : 'Sign out'}
+        </button>
+      </div>
+    </nav>
+  );
+}
 
+export function AppLayout() {
+  const menu = usePhoneMenu();
+  const navId = useId();
   return (
     <>
       <a className="skip-link" href="#main">
@@ -66,34 +92,16 @@ export function AppLayout() {
             <span>MediaNest</span>
           </NavLink>
           <button
-            ref={menuButton}
+            ref={menu.button}
             type="button"
             className="menu-button"
-            aria-expanded={menuOpen}
+            aria-expanded={menu.open}
             aria-controls={navId}
-            onClick={() => setMenuOpen((open) => !open)}
+            onClick={menu.toggle}
           >
             Menu
           </button>
-          <nav id={navId} className={menuOpen ? 'site-nav open' : 'site-nav'} aria-label="Main">
-            <ul>
-              {links.map((link) => (
-                <li key={link.to}>
-                  <NavLink to={link.to} end={link.end}>
-                    {link.label}
-                  </NavLink>
-                </li>
-              ))}
-            </ul>
-            <div className="user-box">
-              <NavLink to="/account" className="user-name" title={user.email ? `Your account (${user.email})` : 'Your account'}>
-                {user.plexUsername ?? user.username}
-              </NavLink>
-              <button type="button" className="button button-small button-quiet" onClick={onSignOut} disabled={signingOut}>
-                {signingOut ? 'Signing out…' : 'Sign out'}
-              </button>
-            </div>
-          </nav>
+          <SiteNav id={navId} open={menu.open} />
         </div>
       </header>
       <main id="main" tabIndex={-1}>

@@ -3,6 +3,7 @@
  * backend allow-lists exactly these), so change them only together with it.
  */
 import { createBrowserRouter, isRouteErrorResponse, Link, Outlet, useRouteError, type RouteObject } from 'react-router-dom';
+import { errorMessage } from '../api/client';
 import { DashboardPage } from '../pages/dashboard-page';
 import { DiscoverPage } from '../pages/discover-page';
 import { LibraryPage } from '../pages/library-page';
@@ -19,11 +20,7 @@ import { SessionProvider } from './session';
 
 function RouteError() {
   const error = useRouteError();
-  const message = isRouteErrorResponse(error)
-    ? `${error.status} ${error.statusText}`
-    : error instanceof Error
-      ? error.message
-      : 'Unknown error';
+  const message = isRouteErrorResponse(error) ? `${error.status} ${error.statusText}` : errorMessage(error);
   return (
     <main id="main" className="narrow">
       <h1>Something went wrong</h1>

@@ -4,7 +4,7 @@
  * session (→ /login) when any API call answers 401 UNAUTHENTICATED.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, ApiError, messageOf, setUnauthenticatedListener } from '../api/client';
+import { api, ApiError, errorMessage, setUnauthenticatedListener } from '../api/client';
 import type { User } from '../api/types';
 import { connectRealtime, disconnectRealtime, reconnectRealtime } from '../realtime/socket';
 
@@ -39,7 +39,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       (err: unknown) => {
         if (controller.signal.aborted) return;
         if (err instanceof ApiError && err.status === 401) setSession({ status: 'anonymous', expired: false });
-        else setSession({ status: 'error', message: messageOf(err) });
+        else setSession({ status: 'error', message: errorMessage(err) });
       },
     );
     return () => controller.abort();

@@ -1,5 +1,6 @@
 /** Status badges: request status, service state, library availability and problem reports, as text plus colour. */
 import type { Availability, IssueStatus, RequestStatus, ServiceState } from '../api/types';
+import './badges.css';
 
 const REQUEST_LABELS: Record<RequestStatus, string> = {
   pending: 'Pending approval',

@@ -6,6 +6,7 @@
 import { humanize, isObject } from '../api/read';
 import { formatDateTime, formatMs } from './format';
 import { Table } from './table';
+import './data-view.css';
 
 const MAX_ROWS = 50;
 const MAX_DEPTH = 4;

@@ -4,28 +4,9 @@
  * Save/Cancel, the Edit/Remove buttons, and the busy/error state of the
  * actions behind them.
  */
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
-import { messageOf } from '../api/client';
+import { useId, type FormEvent, type ReactNode } from 'react';
 import type { ApiData } from '../hooks/use-api-data';
 import { EmptyState, ErrorMessage, SkeletonRows } from './feedback';
-
-/** Runs one action at a time: `busy` while it runs, its failure in `error`. */
-export function useRowAction() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>(undefined);
-  const run = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await work();
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, error, run };
-}
 
 /** The row in edit mode: the fields, Save and Cancel, and the last error. */
 export function EditRowForm(props: {

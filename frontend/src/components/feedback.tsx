@@ -1,5 +1,8 @@
 /** Loading skeletons (fixed sizes, so nothing shifts when data arrives) and error messages. */
 import type { ReactNode } from 'react';
+import './poster.css';
+import './media-card.css';
+import './feedback.css';
 
 export function ErrorMessage({ message, onRetry }: { message: string; onRetry?: () => void }) {
   return (

@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api, messageOf } from '../api/client';
+import { api, errorMessage } from '../api/client';
 import { useApiData } from '../hooks/use-api-data';
 import { ErrorMessage } from './feedback';
 
@@ -37,7 +37,7 @@ export function FollowRequest({
           : await api.post('/api/v1/notifications/follows/:requestId', undefined, { requestId }),
       );
     } catch (err) {
-      setError(messageOf(err));
+      setError(errorMessage(err));
     } finally {
       setBusy(false);
     }

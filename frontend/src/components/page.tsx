@@ -5,6 +5,7 @@
 import { useEffect, type ReactNode } from 'react';
 import { useRouteTemplate } from '../app/route-template';
 import { performanceMonitor } from '../utils/performance-monitoring';
+import './page.css';
 
 interface PageProps {
   title: string;

@@ -2,6 +2,8 @@
  * A poster image with its space reserved (2:3, explicit width and height), so
  * cards never shift when the image arrives; a lettered tile when there is none.
  */
+import './poster.css';
+
 export function Poster({ src, title }: { src: string | null; title: string }) {
   if (!src) {
     return (

@@ -7,9 +7,11 @@
  */
 import { useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import { api, messageOf } from '../api/client';
+import { api } from '../api/client';
 import type { IssueType, MediaType } from '../api/types';
+import { useAsyncAction } from '../hooks/use-async-action';
 import { ErrorMessage } from './feedback';
+import './report-problem.css';
 
 export const ISSUE_TYPE_LABELS: Record<IssueType, string> = {
   video: 'Video (picture, quality, wrong file)',
@@ -23,53 +25,131 @@ function optionalNumber(text: string): number | undefined {
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
-export function ReportProblem({
-  mediaType,
-  tmdbId,
-  title,
-  seasons,
-  startOpen = false,
-}: {
+interface ReportTarget {
   mediaType: MediaType;
   tmdbId: number;
   title: string;
   seasons: number[] | null;
-  /** Show the form at once (on its own page) rather than behind a button. */
-  startOpen?: boolean;
+}
+
+function EpisodeFields(props: {
+  id: string;
+  season: string;
+  episode: string;
+  onSeason: (v: string) => void;
+  onEpisode: (v: string) => void;
 }) {
-  const id = useId();
-  const [open, setOpen] = useState(startOpen);
+  const { id } = props;
+  return (
+    <div className="field-pair">
+      <div className="field">
+        <label htmlFor={`${id}-season`}>Season (optional)</label>
+        <input
+          id={`${id}-season`}
+          type="number"
+          min={1}
+          inputMode="numeric"
+          value={props.season}
+          onChange={(e) => props.onSeason(e.target.value)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-episode`}>Episode (optional)</label>
+        <input
+          id={`${id}-episode`}
+          type="number"
+          min={1}
+          inputMode="numeric"
+          value={props.episode}
+          disabled={!optionalNumber(props.season)}
+          onChange={(e) => props.onEpisode(e.target.value)}
+        />
+      </div>
+    </div>
+  );
+}
+
+function ReportProblemForm({
+  id,
+  target,
+  onSent,
+  onCancel,
+}: {
+  id: string;
+  target: ReportTarget;
+  onSent: () => void;
+  onCancel: () => void;
+}) {
+  const { mediaType, seasons } = target;
   const [issueType, setIssueType] = useState<IssueType>('video');
   const [season, setSeason] = useState(seasons?.length === 1 ? String(seasons[0]) : '');
   const [episode, setEpisode] = useState('');
   const [message, setMessage] = useState('');
-  const [sending, setSending] = useState(false);
-  const [error, setError] = useState<string | undefined>(undefined);
-  const [sent, setSent] = useState(false);
+  const { busy: sending, error, run } = useAsyncAction();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setSending(true);
-    setError(undefined);
-    try {
+    void run(async () => {
       const s = mediaType === 'tv' ? optionalNumber(season) : undefined;
-      await api.post('/api/v1/issues', {
-        mediaType,
-        tmdbId,
-        issueType,
-        message,
-        ...(s !== undefined ? { season: s, episode: optionalNumber(episode) } : {}),
-      });
-      setSent(true);
-      setOpen(false);
+      const where = s !== undefined ? { season: s, episode: optionalNumber(episode) } : {};
+      await api.post('/api/v1/issues', { mediaType, tmdbId: target.tmdbId, issueType, message, ...where });
       setMessage('');
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setSending(false);
-    }
+      onSent();
+    });
   };
 
+  return (
+    <>
+      <form className="form" onSubmit={submit} aria-label={`Report a problem with ${target.title}`}>
+        <div className="field">
+          <label htmlFor={`${id}-type`}>What is wrong</label>
+          <select id={`${id}-type`} value={issueType} onChange={(e) => setIssueType(e.target.value as IssueType)}>
+            {(Object.keys(ISSUE_TYPE_LABELS) as IssueType[]).map((t) => (
+              <option key={t} value={t}>
+                {ISSUE_TYPE_LABELS[t]}
+              </option>
+            ))}
+          </select>
+        </div>
+        {mediaType === 'tv' && <EpisodeFields id={id} season={season} episode={episode} onSeason={setSeason} onEpisode={setEpisode} />}
+        <div className="field">
+          <label htmlFor={`${id}-message`}>What happens</label>
+          <textarea
+            id={`${id}-message`}
+            rows={4}
+            maxLength={2000}
+            required
+            value={message}
+            onChange={(e) => setMessage(e.target.value)}
+            placeholder="e.g. The sound drifts out of sync after 20 minutes"
+          />
+        </div>
+        <p className="muted form-hint">
+          MediaNest adds whether Plex and Overseerr are up and your latest failed calls, so the owner can look them up.
+        </p>
+        <div className="form-buttons">
+          <button type="submit" className="button button-primary" disabled={sending || !message.trim()}>
+            {sending ? 'Sending…' : 'Send report'}
+          </button>
+          <button type="button" className="button" onClick={onCancel} disabled={sending}>
+            Cancel
+          </button>
+        </div>
+      </form>
+      {error && <ErrorMessage message={error} />}
+    </>
+  );
+}
+
+interface ReportProblemProps extends ReportTarget {
+  /** Show the form at once (on its own page) rather than behind a button. */
+  startOpen?: boolean;
+}
+
+export function ReportProblem({ startOpen = false, ...target }: ReportProblemProps) {
+  const id = useId();
+  const [open, setOpen] = useState(startOpen);
+  const [sent, setSent] = useState(false);
   return (
     <section aria-labelledby={`${id}-heading`} className="report-problem">
       <h2 id={`${id}-heading`} className="section-title">
@@ -90,70 +170,16 @@ export function ReportProblem({
           </button>
         </p>
       ) : (
-        <form className="form" onSubmit={submit} aria-label={`Report a problem with ${title}`}>
-          <div className="field">
-            <label htmlFor={`${id}-type`}>What is wrong</label>
-            <select id={`${id}-type`} value={issueType} onChange={(e) => setIssueType(e.target.value as IssueType)}>
-              {(Object.keys(ISSUE_TYPE_LABELS) as IssueType[]).map((t) => (
-                <option key={t} value={t}>
-                  {ISSUE_TYPE_LABELS[t]}
-                </option>
-              ))}
-            </select>
-          </div>
-          {mediaType === 'tv' && (
-            <div className="field-pair">
-              <div className="field">
-                <label htmlFor={`${id}-season`}>Season (optional)</label>
-                <input
-                  id={`${id}-season`}
-                  type="number"
-                  min={1}
-                  inputMode="numeric"
-                  value={season}
-                  onChange={(e) => setSeason(e.target.value)}
-                />
-              </div>
-              <div className="field">
-                <label htmlFor={`${id}-episode`}>Episode (optional)</label>
-                <input
-                  id={`${id}-episode`}
-                  type="number"
-                  min={1}
-                  inputMode="numeric"
-                  value={episode}
-                  disabled={!optionalNumber(season)}
-                  onChange={(e) => setEpisode(e.target.value)}
-                />
-              </div>
-            </div>
-          )}
-          <div className="field">
-            <label htmlFor={`${id}-message`}>What happens</label>
-            <textarea
-              id={`${id}-message`}
-              rows={4}
-              maxLength={2000}
-              required
-              value={message}
-              onChange={(e) => setMessage(e.target.value)}
-              placeholder="e.g. The sound drifts out of sync after 20 minutes"
-            />
-          </div>
-          <p className="muted form-hint">
-            MediaNest adds whether Plex and Overseerr are up and your latest failed calls, so the owner can look them up.
-          </p>
-          <div className="form-buttons">
-            <button type="submit" className="button button-primary" disabled={sending || !message.trim()}>
-              {sending ? 'Sending…' : 'Send report'}
-            </button>
-            <button type="button" className="button" onClick={() => setOpen(false)} disabled={sending}>
-              Cancel
-            </button>
-          </div>
-        </form>
+        <ReportProblemForm
+          id={id}
+          target={target}
+          onSent={() => {
+            setSent(true);
+            setOpen(false);
+          }}
+          onCancel={() => setOpen(false)}
+        />
       )}
-      {error && <ErrorMessage message={error} />}
     </section>
   );
 }

@@ -11,6 +11,7 @@ import { maintenanceScope, noticesAt } from '../api/notices';
 import { useApiData } from '../hooks/use-api-data';
 import { useRealtimeEvent, useRealtimeResync } from '../realtime/socket';
 import { formatDateTime } from './format';
+import './status-banners.css';
 
 /** The current time, moved on every `everyMs`. */
 export function useNow(everyMs: number): number {

@@ -4,6 +4,7 @@
  * route, queue or dependency it describes), so screen readers announce it.
  */
 import type { ReactNode } from 'react';
+import './table.css';
 
 export function Table({
   label,

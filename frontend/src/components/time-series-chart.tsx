@@ -6,6 +6,7 @@
  */
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
+import './time-series-chart.css';
 import 'uplot/dist/uPlot.min.css';
 
 export interface TimeSeriesChartProps {

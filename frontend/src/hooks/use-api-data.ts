@@ -5,7 +5,7 @@
  * screen until the new data arrives.
  */
 import { useCallback, useEffect, useRef, useState, type DependencyList, type Dispatch, type SetStateAction } from 'react';
-import { messageOf } from '../api/client';
+import { errorMessage } from '../api/client';
 
 export interface ApiData<T> {
   data: T | undefined;
@@ -43,7 +43,7 @@ export function useApiData<T>(load: (signal: AbortSignal) => Promise<T>, deps: D
       },
       (err: unknown) => {
         if (controller.signal.aborted) return;
-        setError(messageOf(err));
+        setError(errorMessage(err));
         setLoading(false);
       },
     );

@@ -3,12 +3,13 @@
  * The current password is required; every other browser is signed out, this one stays.
  */
 import { useId, useState, type FormEvent } from 'react';
-import { api, messageOf } from '../api/client';
+import { api, errorMessage } from '../api/client';
 import { useUser } from '../app/session';
 import { reconnectRealtime } from '../realtime/socket';
 import { ErrorMessage, Notice } from '../components/feedback';
 import { Page } from '../components/page';
 import { NewPasswordFields, passwordProblem } from '../components/password-fields';
+import './account-page.css';
 
 function ChangePasswordForm({ username }: { username: string }) {
   const currentId = useId();
@@ -36,7 +37,7 @@ function ChangePasswordForm({ username }: { username: string }) {
       setConfirmation('');
       setDone(true);
     } catch (err) {
-      setError(messageOf(err));
+      setError(errorMessage(err));
     } finally {
       setSubmitting(false);
     }

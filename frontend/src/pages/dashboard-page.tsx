@@ -8,21 +8,11 @@ import { useUser } from '../app/session';
 import { ServiceBadge } from '../components/badges';
 import { EmptyState, ErrorMessage, SkeletonRows } from '../components/feedback';
 import { formatAgo, formatMs } from '../components/format';
+import { LiveIndicator } from '../components/live-indicator';
 import { Page } from '../components/page';
 import { useApiData } from '../hooks/use-api-data';
-import { useConnectionState, useRealtimeEvent, useRealtimeResync } from '../realtime/socket';
-
-export function LiveIndicator() {
-  const state = useConnectionState();
-  const label =
-    state === 'connected' ? 'Live' : state === 'reconnecting' ? 'Reconnecting…' : state === 'connecting' ? 'Connecting…' : 'Offline';
-  return (
-    <span className={`live live-${state}`} role="status">
-      <span className="live-dot" aria-hidden="true" />
-      {label}
-    </span>
-  );
-}
+import { useRealtimeEvent, useRealtimeResync } from '../realtime/socket';
+import './dashboard-page.css';
 
 export function DashboardPage() {
   const user = useUser();

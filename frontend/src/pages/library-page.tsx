@@ -4,52 +4,14 @@
  */
 import { Link } from 'react-router-dom';
 import { api } from '../api/client';
-import { toLibraryItems, type LibraryItem } from '../api/types';
+import { toLibraryItems } from '../api/types';
 import { EmptyState, ErrorMessage, SkeletonCards, SkeletonRows } from '../components/feedback';
 import { formatAgo } from '../components/format';
+import { LibraryItemCard } from '../components/library/library-item-card';
 import { Page } from '../components/page';
-import { Poster } from '../components/poster';
 import { useApiData } from '../hooks/use-api-data';
 
 const LIBRARY_TYPES: Record<string, string> = { movie: 'Movies', show: 'TV shows', artist: 'Music', photo: 'Photos' };
-
-/** Opens the item in Plex Web, which plays it from the household's server. */
-export function PlayOnPlexLink({ url, title, small = false }: { url: string; title: string; small?: boolean }) {
-  return (
-    <a
-      className={`button button-plex${small ? ' button-small' : ''}`}
-      href={url}
-      target="_blank"
-      rel="noopener noreferrer"
-      aria-label={`Play ${title} on Plex`}
-    >
-      ▶ Play on Plex
-    </a>
-  );
-}
-
-export function LibraryItemCard({ item }: { item: LibraryItem }) {
-  return (
-    <li className="media-card">
-      <Poster src={item.image} title={item.title} />
-      <h3 className="card-title">{item.title}</h3>
-      {item.subtitle && <p className="card-meta">{item.subtitle}</p>}
-      <p className="card-meta">
-        {item.year ?? ''}
-        {item.year && item.addedAt ? ' · ' : ''}
-        {item.addedAt ? `added ${formatAgo(item.addedAt)}` : ''}
-      </p>
-      {item.playUrl && <PlayOnPlexLink url={item.playUrl} title={item.title} small />}
-      {item.reportUrl && (
-        <p className="card-link">
-          <Link to={item.reportUrl} aria-label={`Report a problem with ${item.title}`}>
-            Report a problem
-          </Link>
-        </p>
-      )}
-    </li>
-  );
-}
 
 export function LibraryPage() {
   const libraries = useApiData(async (signal) => (await api.get('/api/v1/plex/libraries', undefined, signal)).libraries, []);

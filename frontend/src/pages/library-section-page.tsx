@@ -6,15 +6,15 @@ import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { api } from '../api/client';
 import { toLibraryItems } from '../api/types';
 import { EmptyState, ErrorMessage, SkeletonCards } from '../components/feedback';
+import { LibraryItemCard } from '../components/library/library-item-card';
 import { Page } from '../components/page';
+import { Pager, pageParam } from '../components/pager';
 import { useApiData } from '../hooks/use-api-data';
-import { LibraryItemCard } from './library-page';
-import { Pager } from './requests-page';
 
 export function LibrarySectionPage() {
   const { key = '' } = useParams();
   const [params, setParams] = useSearchParams();
-  const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
+  const page = pageParam(params);
   const items = useApiData(
     async (signal) => {
       const body = await api.get('/api/v1/plex/libraries/:key/items', { key, page }, signal);

@@ -6,15 +6,16 @@
  */
 import { useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import { api, messageOf } from '../api/client';
+import { api, errorMessage } from '../api/client';
 import type { ProblemReport, ProblemReportList } from '../api/types';
 import { IssueStatusBadge } from '../components/badges';
 import { EmptyState, ErrorMessage, SkeletonRows } from '../components/feedback';
 import { formatAgo, formatDateTime } from '../components/format';
+import { LiveIndicator } from '../components/live-indicator';
 import { Page } from '../components/page';
 import { useApiData } from '../hooks/use-api-data';
 import { useRealtimeEvent, useRealtimeResync } from '../realtime/socket';
-import { LiveIndicator } from './dashboard-page';
+import './problems-page.css';
 
 const KIND_LABELS: Record<ProblemReport['issueType'], string> = {
   video: 'Video',
@@ -43,7 +44,7 @@ function Conversation({ id, title, version }: { id: number; title: string; versi
       detail.setData((await api.post('/api/v1/issues/:id/comments', { message: reply }, { id })).issue);
       setReply('');
     } catch (err) {
-      setError(messageOf(err));
+      setError(errorMessage(err));
     } finally {
       setSending(false);
     }

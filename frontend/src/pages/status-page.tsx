@@ -8,10 +8,11 @@ import { api } from '../api/client';
 import { ServiceBadge } from '../components/badges';
 import { EmptyState, ErrorMessage, SkeletonRows } from '../components/feedback';
 import { formatAgo, formatDateTime, formatDuration, formatMs } from '../components/format';
+import { LiveIndicator } from '../components/live-indicator';
 import { Page } from '../components/page';
 import { useApiData } from '../hooks/use-api-data';
 import { useRealtimeEvent, useRealtimeResync } from '../realtime/socket';
-import { LiveIndicator } from './dashboard-page';
+import './status-page.css';
 
 function Uptime({ label, figure }: { label: string; figure: UptimeFigure }) {
   const partly = figure.percent !== null && figure.observedPercent < 90;

@@ -11,39 +11,33 @@
  *   navigator.sendBeacon (keepalive fetch as fallback).
  */
 import { onCLS, onFCP, onINP, onLCP, onTTFB, type MetricType } from 'web-vitals';
+import {
+  BROWSER_METRICS_BODY_LIMIT_BYTES,
+  BROWSER_METRICS_MAX_ENTRIES,
+  MAX_BROWSER_TIME_MS,
+  MAX_CLS,
+  type CustomMetricEntry,
+  type WebVitalEntry,
+} from '@medianest/contracts';
 import { onApiTiming, postBeacon, type ApiTiming } from '../api/client';
 
 export const WEB_VITALS_ENDPOINT = '/api/v1/metrics/web-vitals';
 export const CUSTOM_METRICS_ENDPOINT = '/api/v1/metrics/custom';
 export const FLUSH_INTERVAL_MS = 30_000;
-/** Largest batch per request (the ingestion endpoints bound their batch size). */
-export const MAX_BATCH = 50;
+/** Largest batch per request: the ingestion endpoints' own bound. */
+export const MAX_BATCH = BROWSER_METRICS_MAX_ENTRIES;
 /** Oldest observations are dropped beyond this, so an offline tab cannot grow without bound. */
 export const MAX_QUEUED = 500;
 /** A navigation whose page never reports ready is dropped after this long. */
 export const NAVIGATION_TIMEOUT_MS = 30_000;
-/** Largest JSON body per request, below the ingestion endpoints' 16 kB limit. */
-export const MAX_BATCH_BYTES = 12_000;
-/** Values the ingestion endpoints accept (ms; CLS is unitless): one value outside would reject its whole batch. */
-export const MAX_TIME_MS = 60_000;
-export const MAX_CLS = 10;
+/** Largest JSON body per request, with room to spare below the ingestion endpoints' limit (16 kB). */
+export const MAX_BATCH_BYTES = Math.floor(BROWSER_METRICS_BODY_LIMIT_BYTES * 0.75);
 /** Route label for a location that matched no route (the ingestion endpoint's own label for it). */
 export const UNKNOWN_ROUTE = 'other';
 
-export interface WebVitalObservation {
-  name: MetricType['name'];
-  value: number;
-  rating: MetricType['rating'];
-  route: string;
-  navigationType: MetricType['navigationType'];
-  id: string;
-}
-
-export interface CustomMetric {
-  name: 'navigation_duration' | 'api_request_duration';
-  value: number;
-  labels: Record<string, string>;
-}
+/** A Web Vital as the ingestion endpoint takes it (the contract's body entry), every field filled in. */
+export type WebVitalObservation = Required<WebVitalEntry>;
+export type CustomMetric = CustomMetricEntry;
 
 export interface MetricsTransport {
   send(endpoint: string, payload: { metrics: unknown[] }): void;
@@ -168,7 +162,7 @@ export class PerformanceMonitor {
   }
 
   recordWebVital(metric: MetricType): void {
-    if (!(metric.value >= 0 && metric.value <= (metric.name === 'CLS' ? MAX_CLS : MAX_TIME_MS))) return;
+    if (!(metric.value >= 0 && metric.value <= (metric.name === 'CLS' ? MAX_CLS : MAX_BROWSER_TIME_MS))) return;
     const at = observedAt(metric);
     const route = at === undefined ? this.routes.current : this.routes.at(at);
     this.vitals.delete(metric.id); // re-insert so the map stays in report order
@@ -206,7 +200,7 @@ export class PerformanceMonitor {
   }
 
   private enqueueCustom(metric: CustomMetric): void {
-    if (!(metric.value >= 0 && metric.value <= MAX_TIME_MS)) return;
+    if (!(metric.value >= 0 && metric.value <= MAX_BROWSER_TIME_MS)) return;
     this.custom.push(metric);
     if (this.custom.length > MAX_QUEUED) this.custom.splice(0, this.custom.length - MAX_QUEUED);
   }

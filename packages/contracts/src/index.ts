@@ -1,7 +1,8 @@
 /**
  * @medianest/contracts: the one contract between the MediaNest server and its
  * web app. Response bodies and the route map (api.ts), request bodies as zod
- * schemas (bodies.ts), Socket.IO events (socket.ts), and the shared words
+ * schemas (bodies.ts; the browser metrics bodies in browser-metrics-bodies.ts
+ * and their limits in browser-metrics.ts), Socket.IO events (socket.ts), and the shared words
  * (domain.ts). The web app imports types only (its bundle never carries zod);
  * the server also imports the schemas, at run time, from the compiled dist/.
  */
@@ -9,3 +10,5 @@ export * from './domain';
 export * from './bodies';
 export * from './api';
 export * from './socket';
+export * from './browser-metrics';
+export * from './browser-metrics-bodies';

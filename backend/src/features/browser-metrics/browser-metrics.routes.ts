@@ -33,17 +33,19 @@ import {
   webVitalsTtfb,
 } from '../../observability/metrics/catalog';
 import { apiEndpointLabel } from '../../observability/metrics/route-templates';
-import { webVitalNames, type WebVitalName, type WebVitalP75, type WebVitalRating } from '@medianest/contracts';
+import {
+  BROWSER_METRICS_BODY_LIMIT_BYTES,
+  BROWSER_METRICS_MAX_ENTRIES,
+  customMetricEntry,
+  customMetricsBody,
+  webVitalEntry,
+  webVitalsBody,
+  type WebVitalName,
+  type WebVitalP75,
+  type WebVitalRating,
+} from '@medianest/contracts';
 
-export const BROWSER_METRICS_BODY_LIMIT_BYTES = 16 * 1024;
-export const BROWSER_METRICS_MAX_ENTRIES = 50;
-/** Longest time accepted from a browser, in ms. */
-export const MAX_BROWSER_TIME_MS = 60_000;
-export const MAX_CLS = 10;
-
-export const WEB_VITAL_NAMES = webVitalNames;
 export type { WebVitalName };
-export const CUSTOM_METRIC_NAMES = ['navigation_duration', 'api_request_duration'] as const;
 export type Rating = WebVitalRating;
 
 /** web-vitals' thresholds: [good up to, poor above], ms (CLS unitless). */
@@ -61,63 +63,9 @@ export function rate(name: WebVitalName, value: number): Rating {
 }
 
 const HISTOGRAMS = { LCP: webVitalsLcp, INP: webVitalsInp, CLS: webVitalsCls, FCP: webVitalsFcp, TTFB: webVitalsTtfb } as const;
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
-const NAVIGATION_TYPES = ['navigate', 'reload', 'back-forward', 'back-forward-cache', 'prerender', 'restore'] as const;
 
-const route = z.string().min(1).max(256);
-const milliseconds = z.number().finite().min(0).max(MAX_BROWSER_TIME_MS);
-const timestamp = z.number().finite().min(0).max(1e14);
-
-const vitalEntry = z
-  .object({
-    name: z.enum(WEB_VITAL_NAMES),
-    value: z.number().finite().min(0),
-    rating: z.enum(['good', 'needs-improvement', 'poor']).optional(),
-    route,
-    navigationType: z.enum(NAVIGATION_TYPES).optional(),
-    id: z.string().max(128).optional(),
-  })
-  .strict()
-  .superRefine((m, ctx) => {
-    const max = m.name === 'CLS' ? MAX_CLS : MAX_BROWSER_TIME_MS;
-    if (m.value > max) ctx.addIssue({ code: 'custom', path: ['value'], message: `must be at most ${max} for ${m.name}` });
-  });
-
-const vitalsBody = z.object({ metrics: z.array(vitalEntry).min(1) }).strict();
-
-/** 0 or "network": the request never got an answer. */
-const statusCode = z.union([
-  z.literal('network'),
-  z.string().regex(/^(0|[2-5]\d\d)$/, 'must be 0, "network" or an HTTP status 200-599'),
-  z
-    .number()
-    .int()
-    .refine((n) => n === 0 || (n >= 200 && n <= 599), 'must be 0 or an HTTP status 200-599'),
-]);
-
-const navigationEntry = z
-  .object({
-    name: z.literal('navigation_duration'),
-    value: milliseconds,
-    labels: z.union([z.object({ route }).strict(), z.object({ from_route: route.optional(), to_route: route }).strict()]),
-    timestamp: timestamp.optional(),
-  })
-  .strict();
-
-const apiEntry = z
-  .object({
-    name: z.literal('api_request_duration'),
-    value: milliseconds,
-    labels: z.object({ endpoint: route, method: z.enum(METHODS), status_code: statusCode }).strict(),
-    timestamp: timestamp.optional(),
-  })
-  .strict();
-
-const customEntry = z.discriminatedUnion('name', [navigationEntry, apiEntry]);
-const customBatch = z.object({ metrics: z.array(customEntry).min(1) }).strict();
-
-type VitalEntry = z.infer<typeof vitalEntry>;
-type CustomEntry = z.infer<typeof customEntry>;
+type VitalEntry = z.infer<typeof webVitalEntry>;
+type CustomEntry = z.infer<typeof customMetricEntry>;
 
 function statusClass(code: string | number): string {
   const n = Number(code);
@@ -192,7 +140,7 @@ export function browserMetricsRouter(limiter: RateLimiter, postsPerMinutePerIp: 
 
   router.post('/web-vitals', limit, body, (req, res) => {
     checkEntryCount(req.body);
-    const { metrics } = parse(vitalsBody, req.body, 'Web Vitals body');
+    const { metrics } = parse(webVitalsBody, req.body, 'Web Vitals body');
     metrics.forEach(observeVital);
     res.status(202).json({ accepted: metrics.length });
   });
@@ -202,8 +150,8 @@ export function browserMetricsRouter(limiter: RateLimiter, postsPerMinutePerIp: 
     // A single metric is posted as {name, value, labels, timestamp}; a batch as { metrics: [...] }.
     const metrics =
       isObject(req.body) && 'metrics' in req.body
-        ? parse(customBatch, req.body, 'custom metrics body').metrics
-        : [parse(customEntry, req.body, 'custom metric')];
+        ? parse(customMetricsBody, req.body, 'custom metrics body').metrics
+        : [parse(customMetricEntry, req.body, 'custom metric')];
     metrics.forEach(observeCustom);
     res.status(202).json({ accepted: metrics.length });
   });

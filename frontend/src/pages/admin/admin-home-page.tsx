@@ -1,6 +1,7 @@
 /** /admin: the administrator's index of tools. */
 import { Link } from 'react-router-dom';
 import { Page } from '../../components/page';
+import './admin-home-page.css';
 
 const TOOLS = [
   { to: '/admin/users', title: 'Users', text: 'Who can sign in, and who is an administrator.' },

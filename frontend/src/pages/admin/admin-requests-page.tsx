@@ -5,15 +5,16 @@
  */
 import { useId } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { api } from '../../api/client';
 import { REQUEST_STATUSES, type RequestStatus } from '../../api/types';
 import { requestStatusLabel } from '../../components/badges';
 import { EmptyState, ErrorMessage, SkeletonRows } from '../../components/feedback';
+import { LiveIndicator } from '../../components/live-indicator';
 import { Page } from '../../components/page';
-import { useApiData } from '../../hooks/use-api-data';
-import { useRealtimeEvent, useRealtimeResync } from '../../realtime/socket';
-import { LiveIndicator } from '../dashboard-page';
-import { Pager, RequestRow, REQUESTS_PAGE_SIZE, useLiveRequestUpdates } from '../requests-page';
+import { Pager, pageParam } from '../../components/pager';
+import { RequestRow } from '../../components/requests/request-row';
+import { useRequestList } from '../../hooks/use-request-list';
+import { useRealtimeEvent } from '../../realtime/socket';
+import './admin-requests-page.css';
 
 function readStatus(value: string | null): RequestStatus | '' {
   return value && (REQUEST_STATUSES as readonly string[]).includes(value) ? (value as RequestStatus) : '';
@@ -22,17 +23,9 @@ function readStatus(value: string | null): RequestStatus | '' {
 export function AdminRequestsPage() {
   const [params, setParams] = useSearchParams();
   const status = readStatus(params.get('status'));
-  const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
+  const page = pageParam(params);
   const filterId = useId();
-  const requests = useApiData(
-    async (signal) => api.get('/api/v1/media/requests', { status, page, pageSize: REQUESTS_PAGE_SIZE }, signal),
-    [status, page],
-  );
-  const announcement = useLiveRequestUpdates((update) =>
-    requests.setData((current) => (current ? { ...current, requests: update(current.requests) ?? [] } : current)),
-  );
-  // Back from a connection loss without the missed updates: read the list again.
-  useRealtimeResync(() => requests.refresh());
+  const { requests, announcement } = useRequestList(page, status);
   // A new request appears for admins: fetch the list again quietly so it shows with all its fields.
   useRealtimeEvent('request.created', (event) => {
     if (!status || event.status === status) requests.refresh();

@@ -7,9 +7,11 @@ import { useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '../../api/client';
 import type { MonitoredService } from '../../api/types';
-import { AddRowPanel, EditableRowsPanel, EditRowForm, RowActions, RowError, useRowAction } from '../../components/editable-row';
+import { AddRowPanel, EditableRowsPanel, EditRowForm, RowActions, RowError } from '../../components/editable-row';
 import { Page } from '../../components/page';
 import { useApiData } from '../../hooks/use-api-data';
+import { useAsyncAction } from '../../hooks/use-async-action';
+import './admin-services-page.css';
 
 interface ServiceDraft {
   name: string;
@@ -66,7 +68,7 @@ function ServiceRow({
 }) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState<ServiceDraft>({ name: service.name, url: service.url, enabled: service.enabled });
-  const { busy, error, run } = useRowAction();
+  const { busy, error, run } = useAsyncAction();
   const idPrefix = useId();
 
   const save = (event: FormEvent) => {
@@ -118,7 +120,7 @@ function ServiceRow({
 function AddService({ onAdded }: { onAdded: (s: MonitoredService) => void }) {
   const empty: ServiceDraft = { name: '', url: '', enabled: true };
   const [draft, setDraft] = useState<ServiceDraft>(empty);
-  const { busy, error, run } = useRowAction();
+  const { busy, error, run } = useAsyncAction();
   const idPrefix = useId();
 
   const add = (event: FormEvent) => {

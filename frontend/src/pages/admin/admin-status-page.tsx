@@ -8,11 +8,12 @@ import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import type { Announcement, AnnouncementSeverity, MaintenanceWindow } from '@medianest/contracts';
 import { api } from '../../api/client';
-import { AddRowPanel, EditableRowsPanel, RowError, useRowAction } from '../../components/editable-row';
+import { AddRowPanel, EditableRowsPanel, RowError } from '../../components/editable-row';
 import { formatDateTime } from '../../components/format';
 import { Page } from '../../components/page';
 import { maintenanceScope } from '../../api/notices';
 import { useApiData, type ApiData } from '../../hooks/use-api-data';
+import { useAsyncAction } from '../../hooks/use-async-action';
 
 /** A Date as the value of an <input type="datetime-local"> (local time, minutes). */
 function localInput(at: Date): string {
@@ -43,7 +44,7 @@ function EndButton({ label, busy, onEnd }: { label: string; busy: boolean; onEnd
 }
 
 function AnnouncementRow({ a, onSaved }: { a: Announcement; onSaved: (a: Announcement) => void }) {
-  const { busy, error, run } = useRowAction();
+  const { busy, error, run } = useAsyncAction();
   const state = phase(null, a.expiresAt);
   return (
     <li className="row">
@@ -72,7 +73,7 @@ function AnnouncementRow({ a, onSaved }: { a: Announcement; onSaved: (a: Announc
 }
 
 function MaintenanceRow({ m, onSaved }: { m: MaintenanceWindow; onSaved: (m: MaintenanceWindow) => void }) {
-  const { busy, error, run } = useRowAction();
+  const { busy, error, run } = useAsyncAction();
   const state = phase(m.startsAt, m.endsAt);
   return (
     <li className="row">
@@ -102,7 +103,7 @@ function AddAnnouncement({ onAdded }: { onAdded: (a: Announcement) => void }) {
   const [message, setMessage] = useState('');
   const [severity, setSeverity] = useState<AnnouncementSeverity>('info');
   const [until, setUntil] = useState('');
-  const { busy, error, run } = useRowAction();
+  const { busy, error, run } = useAsyncAction();
   const id = useId();
   const add = (event: FormEvent) => {
     event.preventDefault();
@@ -140,7 +141,7 @@ function AddMaintenance({ onAdded }: { onAdded: (m: MaintenanceWindow) => void }
   const [from, setFrom] = useState(() => localInput(new Date()));
   const [to, setTo] = useState(() => localInput(new Date(Date.now() + 3_600_000)));
   const [message, setMessage] = useState('');
-  const { busy, error, run } = useRowAction();
+  const { busy, error, run } = useAsyncAction();
   const id = useId();
   const add = (event: FormEvent) => {
     event.preventDefault();

@@ -1,0 +1,136 @@
+/**
+ * What a search result card offers: "Report a problem" for a title in the
+ * library, the caller's request once made, "Already requested" for a movie
+ * someone else asked for, a Request button otherwise (a show stays
+ * requestable while some seasons are missing). Requesting sends
+ * POST /api/v1/media/requests; a 409 says why it was not needed.
+ */
+import { Link } from 'react-router-dom';
+import { api, ApiError, errorMessage } from '../../api/client';
+import { isObject, num } from '../../api/read';
+import { reportProblemUrl, type RequestQuota, type RequestStatus, type SearchResult } from '../../api/types';
+import { QuotaBadge } from './quota-badge';
+
+export type RequestState =
+  | { kind: 'idle' }
+  | { kind: 'sending' }
+  | { kind: 'requested'; status: RequestStatus; requestId: number | null }
+  | { kind: 'exists'; message: string; requestId: number | null }
+  | { kind: 'failed'; message: string };
+
+export interface QuotaProps {
+  quota: RequestQuota | undefined;
+  /** A request was made or refused: read the quota again. */
+  onChange: () => void;
+}
+
+/**
+ * A 409 from POST /api/v1/media/requests: already requested (by you or someone else) or already
+ * available. Other conflicts (e.g. the account is not linked to Overseerr) are shown as errors.
+ */
+function conflictOf(err: ApiError): RequestState | undefined {
+  const details = isObject(err.details) ? err.details : {};
+  switch (details.reason) {
+    case 'ALREADY_AVAILABLE':
+      return { kind: 'exists', message: 'Already available', requestId: null };
+    case 'DUPLICATE_REQUEST':
+      return { kind: 'exists', message: 'Already requested', requestId: num(details.requestId) ?? null };
+    case 'ALREADY_REQUESTED':
+    case undefined:
+      return { kind: 'exists', message: 'Already requested', requestId: null };
+    default:
+      return undefined;
+  }
+}
+
+export function initialRequestState(result: SearchResult): RequestState {
+  return result.requestStatus ? { kind: 'requested', status: result.requestStatus, requestId: result.requestId } : { kind: 'idle' };
+}
+
+function RequestButton({
+  result,
+  state,
+  quota,
+  onSend,
+}: {
+  result: SearchResult;
+  state: RequestState;
+  quota: QuotaProps;
+  onSend: () => void;
+}) {
+  return (
+    <div className="card-action">
+      <button
+        type="button"
+        className="button button-primary button-small"
+        onClick={onSend}
+        disabled={state.kind === 'sending'}
+        aria-label={`Request ${result.title}`}
+      >
+        {state.kind === 'sending' ? 'Requesting…' : state.kind === 'failed' ? 'Try again' : 'Request'}
+      </button>
+      <QuotaBadge quota={quota.quota} mediaType={result.mediaType} />
+      {state.kind === 'failed' && (
+        <p className="field-error" role="alert">
+          {state.message}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function RequestControl(props: {
+  result: SearchResult;
+  state: RequestState;
+  setState: (s: RequestState) => void;
+  quota: QuotaProps;
+}) {
+  const { result, state, setState, quota } = props;
+  // In the library already: nothing to request, but something may be wrong with it.
+  if (result.availability === 'available') {
+    return (
+      <p className="card-link">
+        <Link to={reportProblemUrl(result.mediaType, result.tmdbId, result.title)} aria-label={`Report a problem with ${result.title}`}>
+          Report a problem
+        </Link>
+      </p>
+    );
+  }
+  if (
+    state.kind === 'idle' &&
+    result.mediaType === 'movie' &&
+    (result.availability === 'requested' || result.availability === 'processing')
+  ) {
+    return <p className="card-note">Already requested</p>;
+  }
+
+  const send = async () => {
+    setState({ kind: 'sending' });
+    try {
+      const { request } = await api.post('/api/v1/media/requests', { mediaType: result.mediaType, tmdbId: result.tmdbId });
+      setState({ kind: 'requested', status: request.status, requestId: request.id });
+    } catch (err) {
+      const conflict = err instanceof ApiError && err.status === 409 ? conflictOf(err) : undefined;
+      setState(conflict ?? { kind: 'failed', message: errorMessage(err) });
+    } finally {
+      quota.onChange();
+    }
+  };
+
+  if (state.kind === 'requested') {
+    return state.requestId !== null ? (
+      <p className="card-note">
+        <Link to={`/requests/${state.requestId}`}>View request</Link>
+      </p>
+    ) : null;
+  }
+  if (state.kind === 'exists') {
+    return (
+      <p className="card-note" role="status">
+        {state.message}
+        {state.requestId !== null && <Link to={`/requests/${state.requestId}`}>View request</Link>}
+      </p>
+    );
+  }
+  return <RequestButton result={result} state={state} quota={quota} onSend={send} />;
+}

@@ -1,0 +1,28 @@
+/** A search result: poster, title, year and type, its availability or the caller's request status, and what can be done with it. */
+import { useState } from 'react';
+import { posterUrl, type SearchResult } from '../../api/types';
+import { AvailabilityBadge, RequestStatusBadge } from '../badges';
+import { Poster } from '../poster';
+import { initialRequestState, RequestControl, type QuotaProps, type RequestState } from './request-control';
+import '../media-card.css';
+
+export function ResultCard({ result, quota }: { result: SearchResult; quota: QuotaProps }) {
+  const [state, setState] = useState<RequestState>(() => initialRequestState(result));
+  return (
+    <li className="media-card">
+      <Poster src={posterUrl(result.posterPath)} title={result.title} />
+      <h3 className="card-title">{result.title}</h3>
+      <p className="card-meta">
+        {result.year ?? 'Year unknown'} · {result.mediaType === 'tv' ? 'TV show' : 'Movie'}
+      </p>
+      <p className="card-badges" role="status">
+        {state.kind === 'requested' ? (
+          <RequestStatusBadge status={state.status} />
+        ) : (
+          <AvailabilityBadge availability={result.availability} />
+        )}
+      </p>
+      <RequestControl result={result} state={state} setState={setState} quota={quota} />
+    </li>
+  );
+}

@@ -1,0 +1,97 @@
+/**
+ * One request in full: poster, facts, Play on Plex once available, the
+ * stalled notice and Retry for administrators, download progress or the
+ * estimate, "Report a problem" for the requester, the timeline, Cancel while
+ * pending, and "Notify me too".
+ */
+import type { MediaRequestDetail } from '../../api/types';
+import { posterUrl, safePlayUrl } from '../../api/types';
+import { useUser } from '../../app/session';
+import type { ApiData } from '../../hooks/use-api-data';
+import { useRequestActions } from '../../hooks/use-request-actions';
+import { RequestStatusBadge } from '../badges';
+import { ErrorMessage } from '../feedback';
+import { FollowRequest } from '../follow-request';
+import { formatDateTime } from '../format';
+import { PlayOnPlexLink } from '../play-on-plex-link';
+import { Poster } from '../poster';
+import { ReportProblem } from '../report-problem';
+import { DownloadProgress } from './download-progress';
+import { RequestEstimate } from './request-estimate';
+import { RequestTimeline } from './request-timeline';
+import './request-detail.css';
+
+function RequestFacts({ r }: { r: MediaRequestDetail }) {
+  return (
+    <dl className="facts">
+      <dt>Status</dt>
+      <dd>
+        <RequestStatusBadge status={r.status} />
+      </dd>
+      <dt>Type</dt>
+      <dd>{r.mediaType === 'tv' ? 'TV show' : 'Movie'}</dd>
+      {r.seasons && r.seasons.length > 0 && (
+        <>
+          <dt>Seasons</dt>
+          <dd>{r.seasons.join(', ')}</dd>
+        </>
+      )}
+      <dt>Requested by</dt>
+      <dd>{r.requestedBy.username}</dd>
+      <dt>Requested</dt>
+      <dd>{formatDateTime(r.createdAt)}</dd>
+      <dt>Last change</dt>
+      <dd>{formatDateTime(r.updatedAt)}</dd>
+    </dl>
+  );
+}
+
+export function RequestDetail({ r, request, followId }: { r: MediaRequestDetail; request: ApiData<MediaRequestDetail>; followId: string }) {
+  const me = useUser();
+  const actions = useRequestActions(request);
+  const playUrl = safePlayUrl(r.playUrl);
+  return (
+    <article className="detail">
+      <div className="detail-poster">
+        <Poster src={posterUrl(r.posterPath)} title={r.title} />
+      </div>
+      <div className="detail-body">
+        <RequestFacts r={r} />
+        {playUrl && (
+          <p>
+            <PlayOnPlexLink url={playUrl} title={r.title} />
+          </p>
+        )}
+        {r.stalled && (
+          <div className="notice notice-warning" role="status">
+            <strong>Stalled.</strong> Approved, but nothing has started downloading and it is not in the library yet.
+            {me.role === 'admin' ? ' Check Radarr/Sonarr, then retry.' : ' The server owner has been told.'}
+          </div>
+        )}
+        {me.role === 'admin' && (r.stalled || r.status === 'failed') && (
+          <p>
+            <button type="button" className="button" onClick={() => actions.retry(r)} disabled={actions.retrying}>
+              {actions.retrying ? 'Retrying…' : 'Retry in Overseerr'}
+            </button>
+          </p>
+        )}
+        {actions.retryError && <ErrorMessage message={actions.retryError} />}
+        {r.download && r.status !== 'available' && <DownloadProgress progress={r.download} />}
+        {r.estimate && !r.download?.estimatedCompletionAt && <RequestEstimate estimate={r.estimate} />}
+        {r.status === 'available' && r.requestedBy.id === me.id && (
+          <ReportProblem mediaType={r.mediaType} tmdbId={r.tmdbId} title={r.title} seasons={r.seasons} />
+        )}
+        {r.timeline.length > 0 && <RequestTimeline entries={r.timeline} />}
+        {r.status === 'pending' && (
+          <p>
+            <button type="button" className="button button-danger" onClick={() => actions.cancel(r)} disabled={actions.cancelling}>
+              {actions.cancelling ? 'Cancelling…' : 'Cancel request'}
+            </button>
+          </p>
+        )}
+        {actions.cancelError && <ErrorMessage message={actions.cancelError} />}
+        <FollowRequest requestId={followId} />
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,20 @@
+/** Runs one action at a time: `busy` while it runs, its failure (in words) in `error`, cleared when the next one starts. */
+import { useState } from 'react';
+import { errorMessage } from '../api/client';
+
+export function useAsyncAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const run = async (work: () => Promise<void>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await work();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, run };
+}
