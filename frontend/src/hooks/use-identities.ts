@@ -18,16 +18,21 @@ export function useIdentities(userId: string) {
   const [linkable, setLinkable] = useState(true);
   const set = list.setData;
 
-  const link = (subject: string) =>
-    action.run(async () => {
+  /** Resolves true once linked (the form then empties), false when refused (the refusal is in `error`). */
+  const link = async (subject: string) => {
+    let linked = false;
+    await action.run(async () => {
       try {
         const { identity } = await api.post('/api/v1/admin/users/:id/identities', { subject }, { id: userId });
         set((xs) => [...(xs ?? []), identity]);
+        linked = true;
       } catch (err) {
         if (err instanceof ApiError && err.code === 'NOT_CONFIGURED') setLinkable(false);
         else throw err;
       }
     });
+    return linked;
+  };
   const unlink = (identity: LinkedIdentity) =>
     action.run(async () => {
       await api.delete('/api/v1/admin/users/:id/identities/:identityId', { id: userId, identityId: identity.id });

@@ -52,12 +52,12 @@ function IdentityItem({ identity, busy, onUnlink }: { identity: LinkedIdentity; 
   );
 }
 
-function LinkIdentityForm({ username, busy, onLink }: { username: string; busy: boolean; onLink: (subject: string) => Promise<void> }) {
+function LinkIdentityForm({ username, busy, onLink }: { username: string; busy: boolean; onLink: (subject: string) => Promise<boolean> }) {
   const id = useId();
   const [subject, setSubject] = useState('');
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    void onLink(subject.trim()).then(() => setSubject(''));
+    void onLink(subject.trim()).then((linked) => linked && setSubject(''));
   };
   return (
     <form className="link-identity" onSubmit={submit}>
