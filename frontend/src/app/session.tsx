@@ -2,22 +2,25 @@
  * Who is signed in: loads GET /api/v1/auth/session once, keeps the user in
  * context, opens the live-update connection while signed in, and drops the
  * session (→ /login) when any API call answers 401 UNAUTHENTICATED.
+ * Signing out of a single sign-on session (method `oidc`) ends it at the provider too: the server
+ * answers the provider's end-session page, and the browser goes there (RP-initiated logout).
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, ApiError, errorMessage, setUnauthenticatedListener } from '../api/client';
+import type { SignInMethod } from '@medianest/contracts';
 import type { User } from '../api/types';
 import { connectRealtime, disconnectRealtime, reconnectRealtime } from '../realtime/socket';
 
 export type SessionState =
   | { status: 'loading' }
   | { status: 'anonymous'; expired: boolean }
-  | { status: 'signed-in'; user: User }
+  | { status: 'signed-in'; user: User; method: SignInMethod | null }
   | { status: 'error'; message: string };
 
 interface SessionContextValue {
   session: SessionState;
   /** Call after a successful login with the user the server returned. */
-  signedIn: (user: User) => void;
+  signedIn: (user: User, method?: SignInMethod) => void;
   signOut: () => Promise<void>;
   retry: () => void;
 }
@@ -34,7 +37,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       (body) => {
         if (controller.signal.aborted) return;
         connectRealtime();
-        setSession({ status: 'signed-in', user: body.user });
+        setSession({ status: 'signed-in', user: body.user, method: body.method });
       },
       (err: unknown) => {
         if (controller.signal.aborted) return;
@@ -54,19 +57,23 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return () => setUnauthenticatedListener(undefined);
   }, []);
 
-  const signedIn = useCallback((user: User) => {
+  const signedIn = useCallback((user: User, method?: SignInMethod) => {
     reconnectRealtime();
-    setSession({ status: 'signed-in', user });
+    setSession({ status: 'signed-in', user, method: method ?? null });
   }, []);
 
+  const method = session.status === 'signed-in' ? session.method : null;
   const signOut = useCallback(async () => {
+    let endSessionUrl: string | null = null;
     try {
-      await api.post('/api/v1/auth/logout', undefined);
+      if (method === 'oidc') ({ endSessionUrl } = await api.post('/api/v1/auth/oidc/logout', undefined));
+      else await api.post('/api/v1/auth/logout', undefined);
     } finally {
       disconnectRealtime();
       setSession({ status: 'anonymous', expired: false });
     }
-  }, []);
+    if (endSessionUrl) window.location.assign(endSessionUrl);
+  }, [method]);
 
   const retry = useCallback(() => {
     setSession({ status: 'loading' });

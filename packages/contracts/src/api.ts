@@ -12,6 +12,7 @@ import type {
   AnnouncementCreateBody,
   AdminUserPatchBody,
   ChangePasswordBody,
+  LinkIdentityBody,
   LoginBody,
   MaintenanceCreateBody,
   PasswordResetCompleteBody,
@@ -597,6 +598,7 @@ export interface ApiBodies {
   'POST /api/v1/auth/password-reset/inspect': PasswordResetInspectBody;
   'POST /api/v1/auth/password-reset': PasswordResetCompleteBody;
   'POST /api/v1/admin/users': AdminUserCreateBody;
+  'POST /api/v1/admin/users/:id/identities': LinkIdentityBody;
   'POST /api/v1/auth/plex/verify': PlexVerifyBody;
   'PATCH /api/v1/admin/users/:id': AdminUserPatchBody;
   'POST /api/v1/admin/services': MonitoredServiceCreateBody;

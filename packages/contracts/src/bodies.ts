@@ -282,11 +282,3 @@ export const linkIdentityBody = z.object({
   subject: z.string().trim().min(1, 'subject is required').max(255),
 });
 export type LinkIdentityBody = z.input<typeof linkIdentityBody>;
-
-/**
- * A path on this site to return to after signing in: only a local path (not `//host`, not `/\host`,
- * which browsers read as another host), and never back to the sign-in page itself; anything else → '/'.
- */
-export function safeReturnPath(from: unknown): string {
-  return typeof from === 'string' && /^\/(?![/\\])/.test(from) && !from.startsWith('/login') && from.length <= 2000 ? from : '/';
-}

@@ -2,7 +2,7 @@
  * One account on /admin/users: who it is and when they last signed in, its
  * role and enabled state changed in place (PATCH /api/v1/admin/users/:id),
  * and for a local account a one-time password link (POST …/password-reset).
- * Administrators cannot demote or disable themselves.
+ * Administrators cannot demote or disable themselves. Below: the member's SSO identities.
  */
 import { useId, useState } from 'react';
 import { api } from '../../api/client';
@@ -10,6 +10,7 @@ import type { ResetLink, Role, User } from '../../api/types';
 import { useAsyncAction } from '../../hooks/use-async-action';
 import { formatAgo } from '../format';
 import { ResetLinkNotice } from './reset-link-notice';
+import { UserIdentities } from './user-identities';
 
 interface ControlsProps {
   user: User;
@@ -88,6 +89,7 @@ export function UserRow({ user, isSelf, onChange }: { user: User; isSelf: boolea
           </span>
         )}
         {link && <ResetLinkNotice link={link} username={user.username} />}
+        <UserIdentities userId={user.id} username={user.username} />
       </span>
       <UserControls user={user} isSelf={isSelf} busy={busy} onPatch={patch} onResetLink={makeResetLink} />
     </li>
