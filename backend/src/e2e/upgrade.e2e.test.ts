@@ -10,15 +10,16 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openEmbeddedClient } from '../db/embedded';
 import { startAppProcess, type AppProcess } from '../test/app-process';
+import { ADMIN_PASSWORD, prepareTestEnv, type TestEnv, type TestMode } from '../test/context';
 import { Permission } from '../test/fakes/fake-overseerr';
 import { startUpstreams, type Upstreams } from '../test/fakes/upstreams';
 
 const REPO = path.resolve(__dirname, '../../..');
 const PREVIOUS = fs.readFileSync(path.join(REPO, 'release/previous-commit'), 'utf8').trim();
-const ADMIN_PASSWORD = 'upgrade-admin-password';
 const MEMBER_PASSWORD = 'member-password-123';
 const WRITTEN_TABLES = [
   'users',
@@ -107,24 +108,38 @@ async function login(app: AppProcess, username: string, password: string): Promi
   return { cookie: cookie.join('; ') };
 }
 
-/** Rows per table of the embedded database in `dataDir` (the server must be stopped). */
-async function countRows(dataDir: string): Promise<Record<string, number>> {
-  const client = await openEmbeddedClient(path.join(dataDir, 'db'));
-  try {
-    const tables = await client.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'");
-    const rows: Record<string, number> = {};
-    for (const { name } of tables.rows) {
-      rows[name] = (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${name}"`)).rows[0]!.n;
+const TABLES_SQL = "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'";
+
+async function countWith(query: (sql: string) => Promise<{ rows: Array<Record<string, unknown>> }>): Promise<Record<string, number>> {
+  const rows: Record<string, number> = {};
+  for (const { name } of (await query(TABLES_SQL)).rows) {
+    rows[String(name)] = Number((await query(`SELECT count(*)::int AS n FROM "${String(name)}"`)).rows[0]!.n);
+  }
+  return rows;
+}
+
+/** Rows per table of the test's database (the server must be stopped: PGlite allows one process). */
+async function countRows(testEnv: TestEnv): Promise<Record<string, number>> {
+  if (testEnv.env.DATABASE_URL) {
+    const client = new pg.Client({ connectionString: testEnv.env.DATABASE_URL });
+    await client.connect();
+    try {
+      return await countWith((sql) => client.query(sql));
+    } finally {
+      await client.end();
     }
-    return rows;
+  }
+  const client = await openEmbeddedClient(path.join(testEnv.dataDir, 'db'));
+  try {
+    return await countWith((sql) => client.query(sql));
   } finally {
     await client.close();
   }
 }
 
-describe('upgrading from the previous release', () => {
-  let upstreams: Upstreams;
-  let dataDir: string;
+describe.each<TestMode>(['embedded', 'services'])('upgrading from the previous release (%s)', (mode) => {
+  let upstreams: Upstreams | undefined;
+  let testEnv: TestEnv | undefined;
   let previousMain: string;
   const running: AppProcess[] = [];
 
@@ -132,29 +147,19 @@ describe('upgrading from the previous release', () => {
     previousMain = previousRelease(PREVIOUS);
   }, 600_000);
 
-  afterAll(async () => {
-    for (const app of running) await app.stop();
+  afterEach(async () => {
+    for (const app of running.splice(0)) await app.stop();
     await upstreams?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await testEnv?.cleanup();
   });
 
   it('keeps every row written by the previous release, and shows it through the current API', async () => {
     upstreams = await startUpstreams();
     upstreams.overseerr.setPermissions(upstreams.overseerr.userId('alice@example.com'), Permission.REQUEST | Permission.CREATE_ISSUES);
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'medianest-upgrade-'));
-    const env = {
-      NODE_ENV: 'test',
-      DATA_DIR: dataDir,
-      PORT: '0',
-      METRICS_PORT: '0',
-      HOST: '127.0.0.1',
-      METRICS_HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      ADMIN_USERNAME: 'admin',
-      ADMIN_PASSWORD,
-      PLEX_PLAYBACK_ENABLED: 'false',
-      ...upstreams.env,
-    };
+    // A new DATA_DIR (and, with PostgreSQL, a new database dropped afterwards); the previous release creates its own embedded database.
+    testEnv = await prepareTestEnv({ LOG_LEVEL: 'info', ...upstreams.env }, mode);
+    fs.rmSync(path.join(testEnv.dataDir, 'db'), { recursive: true, force: true });
+    const env = testEnv.env;
 
     // The previous release writes data of every kind.
     const old = await startAppProcess(env, 90_000, previousMain);
@@ -212,7 +217,7 @@ describe('upgrading from the previous release', () => {
     expect(await old.stop(), old.output()).toBe(0);
     running.splice(running.indexOf(old), 1);
 
-    const before = await countRows(dataDir);
+    const before = await countRows(testEnv);
     // Every table this test writes through the API got rows (alerts, deliveries, push subscriptions and the
     // uptime tables fill from Alertmanager, delivery attempts, browsers and background jobs).
     for (const table of WRITTEN_TABLES) expect(before[table], `rows in ${table} written by the previous release`).toBeGreaterThan(0);
@@ -245,7 +250,7 @@ describe('upgrading from the previous release', () => {
     expect(await current.stop(), current.output()).toBe(0);
     running.splice(running.indexOf(current), 1);
 
-    const after = await countRows(dataDir);
+    const after = await countRows(testEnv);
     for (const [table, n] of Object.entries(before)) {
       expect(after[table], `rows in ${table} after the upgrade`).toBeGreaterThanOrEqual(n);
     }
