@@ -31,9 +31,10 @@ export function assertBuilt(): void {
   }
 }
 
-export async function startAppProcess(env: Record<string, string>, timeoutMs = 40_000): Promise<AppProcess> {
-  assertBuilt();
-  const child = spawn(process.execPath, [DIST_MAIN], {
+/** Starts `main` (this build's dist/main.js unless another build's is given, as the upgrade test does). */
+export async function startAppProcess(env: Record<string, string>, timeoutMs = 40_000, main = DIST_MAIN): Promise<AppProcess> {
+  if (main === DIST_MAIN) assertBuilt();
+  const child = spawn(process.execPath, [main], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
   });
   let out = '';
