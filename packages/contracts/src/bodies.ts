@@ -290,3 +290,9 @@ export type LinkIdentityBody = z.input<typeof linkIdentityBody>;
 export function safeReturnPath(from: unknown): string {
   return typeof from === 'string' && /^\/(?![/\\])/.test(from) && !from.startsWith('/login') && from.length <= 2000 ? from : '/';
 }
+
+/** GET /api/v1/admin/playback/history and /api/v1/playback/history: the window in days (default 7). */
+export const playbackHistoryQuery = z.object({
+  days: z.coerce.number({ message: 'must be a number of days' }).int().min(1).max(3650).default(7),
+});
+export type PlaybackHistoryQuery = z.input<typeof playbackHistoryQuery>;
