@@ -86,6 +86,7 @@ export interface PlaybackHistoryEntry {
   show: string | null;
   season: number | null;
   episode: number | null;
+  year: number | null;
   player: string | null;
   product: string | null;
   decision: 'direct_play' | 'direct_stream' | 'transcode';

@@ -177,7 +177,7 @@ if (testMode === 'services') {
         ...up.env,
         PLEX_PLAYBACK_ENABLED: 'true',
         DATABASE_URL: a.t.config.DATABASE_URL!,
-        REDIS_KEY_PREFIX: a.t.config.REDIS_KEY_PREFIX!,
+        REDIS_KEY_PREFIX: a.t.config.REDIS_KEY_PREFIX,
         INSTANCE_NAME: 'replica-b',
       });
       try {

@@ -83,6 +83,7 @@ export function toHistoryEntry(r: PlaybackHistoryRow): PlaybackHistoryEntry {
     show: r.grandparentTitle,
     season: r.season,
     episode: r.episode,
+    year: r.year,
     player: r.player,
     product: r.product,
     decision: r.decision as PlaybackHistoryEntry['decision'],

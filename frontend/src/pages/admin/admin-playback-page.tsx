@@ -2,7 +2,8 @@
  * /admin/playback: what Plex is playing now (GET /api/v1/admin/playback),
  * replaced live by `playback.updated`: each stream with member, title,
  * device, progress, play decision and why, hardware or software, quality in
- * and out, bandwidth and LAN/WAN; totals with the WAN share of the upload.
+ * and out, bandwidth and LAN/WAN; totals with the WAN share of the upload;
+ * below, the playback history (who watched what) with its rollup.
  */
 import type { NowPlaying, PlaybackStream } from '@medianest/contracts';
 import { Link } from 'react-router-dom';
@@ -10,6 +11,7 @@ import { api } from '../../api/client';
 import { DECISION_LABELS, formatKbps, formatMedia, formatShare, progressPercent, streamDevice, streamTitle } from '../../api/playback';
 import { EmptyState, ErrorMessage, SkeletonRows } from '../../components/feedback';
 import { Page } from '../../components/page';
+import { PlaybackHistory } from '../../components/playback-history';
 import { Table } from '../../components/table';
 import { useApiData } from '../../hooks/use-api-data';
 import { useRealtimeEvent, useRealtimeResync } from '../../realtime/socket';
@@ -88,6 +90,7 @@ export function AdminPlaybackPage() {
           )}
         </>
       )}
+      {now.data?.watching && <PlaybackHistory />}
     </Page>
   );
 }
