@@ -77,6 +77,7 @@ describe('Plex playback: an evening with three members', () => {
     expect(await registrySum('medianest_plex_transcodes_below_realtime', { hardware: 'sw' })).toBe(1);
 
     // Alice pauses: the play-state notification is enough, no read of /status/sessions.
+    await monitor.refresh(); // lets a read still queued by the transcoder's notifications finish first
     const readsBeforePause = reads();
     up.plex.playback.update(aliceDirectPlay.sessionKey, { state: 'paused', viewOffset: 900_000 });
     await vi.waitFor(() => expect(byMember(monitor, 'alice')).toMatchObject({ state: 'paused', viewOffsetMs: 900_000 }), WAIT);
