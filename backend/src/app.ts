@@ -124,8 +124,8 @@ export function buildApp(c: Container): Express {
   api.use('/admin/status', adminStatusRouter(c.status));
   api.use('/admin/notifications', adminNotificationsRouter(c.notifications));
   api.use('/notifications', notificationsRouter(c.notifications));
-  api.use('/admin/playback', adminPlaybackRouter(c.nowPlaying));
-  api.use('/playback', playbackRouter(c.nowPlaying));
+  api.use('/admin/playback', adminPlaybackRouter(c.nowPlaying, c.playbackHistory));
+  api.use('/playback', playbackRouter(c.nowPlaying, c.playbackHistory));
   api.use(
     '/admin/observability',
     opsRouter({

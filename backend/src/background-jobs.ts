@@ -16,6 +16,7 @@
  * - `plex-sync` every 15 min: refreshes the cached Plex library;
  * - `notify-<kind>` on demand: one notification delivery each, retried with
  *   backoff; `notify-sweep` every 60 s queues again deliveries whose job was lost;
+ * - `playback-history-prune` hourly: deletes plays older than PLAYBACK_HISTORY_DAYS;
  * - `database-backup` hourly (embedded database, BACKUP_INTERVAL_HOURS > 0): a
  *   backup when the newest is older than the interval (not in the process's
  *   first 10 minutes), then pruning.
@@ -36,6 +37,12 @@ export const ISSUE_SYNC_EVERY_MS = 60_000;
 export const SERVICE_HEALTH_EVERY_MS = 60_000;
 export const PLEX_SYNC_EVERY_MS = 15 * 60_000;
 export const NOTIFY_SWEEP_EVERY_MS = 60_000;
+export const PLAYBACK_HISTORY_PRUNE_EVERY_MS = 60 * 60_000;
+
+/** The playback history's retention (PLAYBACK_HISTORY_DAYS). */
+export interface PlaybackHistoryTarget {
+  prune(): Promise<number>;
+}
 
 /** The requests service's Overseerr reconciliation. */
 export interface RequestSyncTarget {
@@ -81,6 +88,7 @@ export interface BackgroundJobDeps extends ProbeSources {
   library?: LibraryCacheTarget;
   notifications?: NotificationDeliveryTarget;
   backups?: BackupTarget;
+  playbackHistory?: PlaybackHistoryTarget;
 }
 
 /** Defines the jobs whose targets exist; returns the queue names defined. */
@@ -185,6 +193,19 @@ export function defineBackgroundJobs(deps: BackgroundJobDeps): string[] {
       run: () => notifications.sweep(NOTIFY_SWEEP_EVERY_MS),
     });
     defined.push('notify-sweep');
+  }
+
+  if (deps.playbackHistory) {
+    const history = deps.playbackHistory;
+    jobs.define({
+      queue: 'playback-history-prune',
+      jobType: 'prune-playback-history',
+      everyMs: PLAYBACK_HISTORY_PRUNE_EVERY_MS,
+      attempts: 2,
+      backoffMs: 60_000,
+      run: async () => void (await history.prune()),
+    });
+    defined.push('playback-history-prune');
   }
 
   const backupEvery = deps.backups?.checkEveryMs;

@@ -116,6 +116,8 @@ export const envSchema = z.object({
   PLEX_PLAYBACK_ENABLED: bool(true),
   /** While the Plex notification socket is connected: how often /status/sessions is read anyway, so a missed notification cannot leave a ghost stream. */
   PLEX_SESSIONS_RECONCILE_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(5).max(3600).default(60),
+  /** Plays kept in the playback history (who watched what), in days; older ones are deleted hourly. */
+  PLAYBACK_HISTORY_DAYS: z.coerce.number({ message: 'must be a number of days' }).int().min(1).max(3650).default(90),
   /** While the notification socket is down: how often /status/sessions is polled instead. */
   PLEX_SESSIONS_POLL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(1).max(600).default(10),
   /** Upload capacity of the Plex server's internet connection in Mbit/s (WAN streams share it); unset: not known, no WAN bandwidth alert. */

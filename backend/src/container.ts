@@ -48,6 +48,8 @@ import { connectRedis, type RedisConnection } from './redis/client';
 import { createPlaybackMonitor, createPlaybackService } from './features/playback/create-playback';
 import type { PlaybackMonitor } from './features/playback/playback-monitor';
 import type { PlaybackService } from './features/playback/playback.service';
+import { PlaybackHistoryRecorder, PlaybackHistoryService } from './features/playback/playback-history';
+import { PlaybackHistoryRepository } from './features/playback/playback-history.repository';
 
 export interface Container {
   config: Config;
@@ -80,6 +82,10 @@ export interface Container {
   playback?: PlaybackMonitor;
   /** Now playing for the routes (every process; from the watcher's list or its Redis snapshot). */
   nowPlaying: PlaybackService;
+  /** Playback history (who watched what): read by the routes, pruned by the `playback-history-prune` job. */
+  playbackHistory: PlaybackHistoryService;
+  /** Where the watcher records starts and ends (tests wait on its idle()). */
+  playbackRecorder: PlaybackHistoryRecorder;
   /** SSO identities linked to members (always: an admin can see and unlink them after SSO is turned off). */
   identities: IdentitiesRepository;
   /** OpenID Connect and forward-auth sign-in, each present only when configured. */
@@ -145,8 +151,12 @@ export async function createContainer(config: Config, options: IntegrationOption
   });
   const plexClientIdentifier = await resolvePlexClientIdentifier(database, config.PLEX_CLIENT_IDENTIFIER);
   const { plex, plexTv, overseerr } = createIntegrations(config, breakers, plexClientIdentifier, options);
+  const playbackRepo = new PlaybackHistoryRepository(database);
+  const playbackRecorder = new PlaybackHistoryRecorder(playbackRepo);
+  const playbackHistory = new PlaybackHistoryService(playbackRepo, config.PLAYBACK_HISTORY_DAYS);
   const playback = createPlaybackMonitor({
     config,
+    history: playbackRecorder,
     plex,
     users,
     redis,
@@ -246,6 +256,8 @@ export async function createContainer(config: Config, options: IntegrationOption
     plexLogin,
     playback,
     nowPlaying,
+    playbackHistory,
+    playbackRecorder,
     identities,
     sso,
     jobs,
@@ -258,6 +270,7 @@ export async function createContainer(config: Config, options: IntegrationOption
     async close() {
       nowPlaying.stop();
       await playback?.stop();
+      await playbackRecorder.idle();
       stopNotifications();
       requests.close();
       await jobs.close();

@@ -442,3 +442,45 @@ export const pushSubscriptions = pgTable(
   },
   (t) => [uniqueIndex('push_subscriptions_endpoint_idx').on(t.endpoint), index('push_subscriptions_user_idx').on(t.userId)],
 );
+
+/**
+ * Playback history: one row per Plex stream, written by the process that
+ * watches Plex (features/playback/playback-history.ts). A row is open
+ * (ended_at null) while the stream plays; the partial unique index on the
+ * session key of open rows is what records a start once however many paths
+ * (socket, poll, reconcile, a new watcher after a handover) see it. Rows older
+ * than PLAYBACK_HISTORY_DAYS are deleted by the `playback-history-prune` job.
+ */
+export const playbackSessions = pgTable(
+  'playback_sessions',
+  {
+    id: serial('id').primaryKey(),
+    sessionKey: text('session_key').notNull(),
+    /** The linked MediaNest member; null for a Plex account no member has linked. */
+    userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
+    plexUsername: text('plex_username'),
+    mediaType: text('media_type').notNull(),
+    title: text('title').notNull(),
+    /** The show of an episode. */
+    grandparentTitle: text('grandparent_title'),
+    season: integer('season'),
+    episode: integer('episode'),
+    year: integer('year'),
+    player: text('player'),
+    product: text('product'),
+    decision: text('decision').notNull(),
+    location: text('location').notNull(),
+    durationMs: integer('duration_ms'),
+    startOffsetMs: integer('start_offset_ms'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    watchedSeconds: integer('watched_seconds'),
+  },
+  (t) => [
+    uniqueIndex('playback_sessions_open_idx')
+      .on(t.sessionKey)
+      .where(sql`${t.endedAt} is null`),
+    index('playback_sessions_started_idx').on(t.startedAt),
+    index('playback_sessions_user_idx').on(t.userId, t.startedAt),
+  ],
+);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatKbps, formatMedia, formatShare, progressPercent, streamDevice, streamTitle } from './playback';
+import { formatKbps, formatWatched, formatMedia, formatShare, progressPercent, streamDevice, streamTitle } from './playback';
 
 describe('playback wording', () => {
   it('names episodes by show, season and episode and films by year', () => {
@@ -18,5 +18,12 @@ describe('playback wording', () => {
     expect(formatKbps(19_000)).toBe('19.0 Mbit/s');
     expect(formatMedia({ videoCodec: 'hevc', height: 2160, container: 'mkv', bitrateKbps: 24_000 })).toBe('hevc 2160p mkv, 24.0 Mbit/s');
     expect(formatShare(0.95)).toBe('95 %');
+  });
+
+  it('says how long a play was watched, and that it still plays', () => {
+    expect(formatWatched(30)).toBe('30 s');
+    expect(formatWatched(2_520)).toBe('42 min');
+    expect(formatWatched(3_900)).toBe('1 h 05 min');
+    expect(formatWatched(null)).toBe('playing');
   });
 });

@@ -41,3 +41,11 @@ export function formatMedia(m: Pick<PlaybackMedia, 'videoCodec' | 'height' | 'co
 export function formatShare(share: number | null): string {
   return share === null ? '—' : `${Math.round(share * 100)} %`;
 }
+
+/** How long a play was watched: "42 min", "1 h 05 min", "30 s"; "playing" while it plays. */
+export function formatWatched(seconds: number | null): string {
+  if (seconds === null) return 'playing';
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}

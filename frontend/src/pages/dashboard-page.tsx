@@ -3,6 +3,7 @@
  * GET /api/v1/services/status, kept live by 'service.status' events.
  */
 import { MyPlayback } from '../components/playback/my-playback';
+import { MyPlaybackHistory } from '../components/playback/my-playback-history';
 import { Link } from 'react-router-dom';
 import { api } from '../api/client';
 import { useUser } from '../app/session';
@@ -41,6 +42,7 @@ export function DashboardPage() {
     <Page title="Dashboard" ready={!services.loading} actions={<LiveIndicator />}>
       <p className="lead">Welcome back, {user.plexUsername ?? user.username}.</p>
       <MyPlayback />
+      <MyPlaybackHistory />
       <section aria-labelledby="shortcuts-heading">
         <h2 id="shortcuts-heading" className="visually-hidden">
           Shortcuts

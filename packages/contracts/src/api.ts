@@ -6,7 +6,7 @@
  * so a change here fails the type check of whichever side no longer agrees.
  * Errors are always `ApiErrorBody`.
  */
-import type { MyPlayback, NowPlaying } from './playback';
+import type { MyPlayback, MyPlaybackHistory, NowPlaying, PlaybackHistory } from './playback';
 import type {
   AdminUserCreateBody,
   AnnouncementCreateBody,
@@ -572,6 +572,8 @@ export interface ApiRoutes {
   'GET /api/v1/admin/observability': OpsSummary;
   'GET /api/v1/admin/playback': NowPlaying;
   'GET /api/v1/playback/mine': MyPlayback;
+  'GET /api/v1/admin/playback/history': PlaybackHistory;
+  'GET /api/v1/playback/history': MyPlaybackHistory;
   'GET /api/v1/admin/notifications/channels': { channels: NotificationChannel[] };
   'POST /api/v1/admin/notifications/channels': NotificationChannelResponse;
   'PATCH /api/v1/admin/notifications/channels/:id': NotificationChannelResponse;

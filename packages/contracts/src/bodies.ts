@@ -282,3 +282,9 @@ export const linkIdentityBody = z.object({
   subject: z.string().trim().min(1, 'subject is required').max(255),
 });
 export type LinkIdentityBody = z.input<typeof linkIdentityBody>;
+
+/** GET /api/v1/admin/playback/history and /api/v1/playback/history: the window in days (default 7). */
+export const playbackHistoryQuery = z.object({
+  days: z.coerce.number({ message: 'must be a number of days' }).int().min(1).max(3650).default(7),
+});
+export type PlaybackHistoryQuery = z.input<typeof playbackHistoryQuery>;

@@ -75,3 +75,40 @@ export interface NowPlaying {
 export interface MyPlayback {
   streams: PlaybackStream[];
 }
+
+/** One play in the history: a Plex stream from its start to its end (endedAt null while it plays). */
+export interface PlaybackHistoryEntry {
+  id: number;
+  member: { id: string; username: string } | null;
+  plexUsername: string | null;
+  type: string;
+  title: string;
+  show: string | null;
+  season: number | null;
+  episode: number | null;
+  year: number | null;
+  player: string | null;
+  product: string | null;
+  decision: 'direct_play' | 'direct_stream' | 'transcode';
+  location: 'lan' | 'wan';
+  startedAt: string;
+  endedAt: string | null;
+  /** Seconds watched (progress made, else time observed); null while it plays. */
+  watchedSeconds: number | null;
+}
+
+/** GET /api/v1/admin/playback/history: plays of the last `days` days, with the rollup (who watched what). */
+export interface PlaybackHistory {
+  days: number;
+  plays: PlaybackHistoryEntry[];
+  /** Titles by plays (a show counts as its show), most played first. */
+  topTitles: { title: string; plays: number; watchedSeconds: number }[];
+  /** Plays per member (or Plex account without a linked member). */
+  perMember: { member: { id: string; username: string } | null; plexUsername: string | null; plays: number; watchedSeconds: number }[];
+}
+
+/** GET /api/v1/playback/history: the member's own plays. */
+export interface MyPlaybackHistory {
+  days: number;
+  plays: PlaybackHistoryEntry[];
+}

@@ -8,6 +8,7 @@ import type { Config } from '../../config';
 import type { PlexClient } from '../../integrations/plex';
 import type { RedisConnection } from '../../redis/client';
 import type { UsersRepository } from '../users/users.repository';
+import type { PlaybackHistoryRecorder } from './playback-history';
 import { RedisPlaybackLease, SoleProcessLease } from './playback-lease';
 import { PlaybackMonitor } from './playback-monitor';
 import { PlaybackService } from './playback.service';
@@ -20,6 +21,7 @@ export function createPlaybackMonitor(deps: {
   redis: RedisConnection | undefined;
   plexHeaders: Record<string, string>;
   lookup?: LookupFunction;
+  history?: PlaybackHistoryRecorder;
 }): PlaybackMonitor | undefined {
   const { config, plex, users, redis } = deps;
   if (!plex || !config.PLEX_PLAYBACK_ENABLED) return undefined;
@@ -28,6 +30,7 @@ export function createPlaybackMonitor(deps: {
     plex,
     plexHeaders: deps.plexHeaders,
     lookup: deps.lookup,
+    history: deps.history,
     lease: redis ? new RedisPlaybackLease(redis, config.instance) : new SoleProcessLease(),
     async memberByPlexId(plexAccountId) {
       const user = await users.findByPlexId(plexAccountId);

@@ -10,6 +10,9 @@
  *   and every PLEX_SESSIONS_POLL_SECONDS while the socket is down, so a
  *   missed notification cannot leave a ghost stream and a server without
  *   a working socket is still watched;
+ * - records each stream's start and end in the playback history (once: the
+ *   history's table refuses a second start or end, and every full read closes
+ *   what a previous watcher left open);
  * - counts the library's items by type every LIBRARY_COUNT_EVERY_MS (at
  *   the next read again when a count fails).
  * The playback metrics come from here; a process that loses the lease stops
@@ -34,6 +37,7 @@ import {
   plexWanBandwidthAlertRatio,
 } from '../../observability/metrics/catalog';
 import { exportStreamMetrics, totals, transcodeReasons, type LiveStream, type PlaybackMember, type PlaybackTotals } from './live-streams';
+import type { PlaybackHistoryRecorder } from './playback-history';
 import type { PlaybackLease } from './playback-lease';
 
 export const LIBRARY_COUNT_EVERY_MS = 15 * 60_000;
@@ -58,6 +62,8 @@ export interface PlaybackMonitorDeps {
   plexHeaders: Record<string, string>;
   /** Host name resolution for the socket (the HTTP client's, see IntegrationOptions). */
   lookup?: LookupFunction;
+  /** Where each stream's start and end are recorded (the playback history). */
+  history?: PlaybackHistoryRecorder;
 }
 
 export type PlaybackListener = (streams: LiveStream[]) => void;
@@ -222,6 +228,7 @@ export class PlaybackMonitor {
     if (n.kind === 'play-state') {
       const stream = this.live.get(n.sessionKey);
       if (n.state === 'stopped') {
+        if (stream && n.viewOffsetMs !== null) stream.viewOffsetMs = n.viewOffsetMs;
         if (stream) this.end([stream]);
         return;
       }
@@ -263,6 +270,7 @@ export class PlaybackMonitor {
       };
       this.live.set(session.sessionKey, stream);
       if (!known) {
+        this.deps.history?.started(stream);
         plexSessionStarts.inc({ decision: stream.decision, location: stream.location });
         logger().info(
           {
@@ -276,12 +284,14 @@ export class PlaybackMonitor {
         );
       }
     }
+    this.deps.history?.playing([...seen]);
     this.emit();
   }
 
   private end(streams: LiveStream[], emit = true): void {
     for (const stream of streams) {
       this.live.delete(stream.sessionKey);
+      this.deps.history?.ended(stream);
       logger().info({ event: 'playback.ended', session: stream.sessionKey, decision: stream.decision }, 'Plex playback ended');
     }
     if (emit && streams.length) this.emit();

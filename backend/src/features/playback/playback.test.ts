@@ -1,22 +1,13 @@
 import type { MyPlayback, NowPlaying } from '@medianest/contracts';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createUser, loginCookie } from '../../test/auth-helpers';
+import { loginCookie } from '../../test/auth-helpers';
 import { createTestApp, testMode, type TestApp } from '../../test/context';
 import { startUpstreams, FAKE_PLEX_TOKEN, type Upstreams } from '../../test/fakes/upstreams';
-import {
-  aliceDirectPlay,
-  bobHardwareTranscode,
-  bobSoftwareFallback,
-  carolWanStream,
-  EVENING_MEMBERS,
-  EVENING_UPLOAD_CAPACITY_MBPS,
-  startEvening,
-} from '../../test/fakes/plex-evening';
+import { aliceDirectPlay, bobHardwareTranscode, bobSoftwareFallback, carolWanStream, startEvening } from '../../test/fakes/plex-evening';
 import { registrySum } from '../../test/metrics-helpers';
 import type { PlaybackMonitor } from './playback-monitor';
-
-const WAIT = { timeout: 10_000, interval: 20 };
+import { byMember, startWatchingApp, WAIT } from './playback-test-app';
 
 let up: Upstreams;
 beforeAll(async () => {
@@ -25,28 +16,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await up.stop();
 });
-
-async function watchingApp(
-  extra: Record<string, string> = {},
-): Promise<{ t: TestApp; monitor: PlaybackMonitor; cookies: Map<string, string> }> {
-  const t = await createTestApp({
-    ...up.env,
-    PLEX_PLAYBACK_ENABLED: 'true',
-    PLEX_UPLOAD_CAPACITY_MBPS: String(EVENING_UPLOAD_CAPACITY_MBPS),
-    // Notifications alone must keep the list right: the reconcile read is not due during the test.
-    PLEX_SESSIONS_RECONCILE_SECONDS: '3600',
-    PLEX_SESSIONS_POLL_SECONDS: '1',
-    ...extra,
-  });
-  const cookies = new Map<string, string>();
-  for (const m of EVENING_MEMBERS) cookies.set(m.username, (await createUser(t.app, t.container, m.username, { plexId: m.plexId })).cookie);
-  const monitor = t.container.playback!;
-  await monitor.start();
-  await vi.waitFor(() => expect(monitor.socketState).toBe('connected'), WAIT);
-  return { t, monitor, cookies };
-}
-
-const byMember = (monitor: PlaybackMonitor, username: string) => monitor.streams().find((s) => s.member?.username === username);
+const watchingApp = (extra: Record<string, string> = {}) => startWatchingApp(up, extra);
 
 // Each case drives the fake Plex through reconnects and polls: about 15 s on an idle machine, so room for a busy one.
 describe('Plex playback: an evening with three members', { timeout: 120_000 }, () => {
@@ -108,6 +78,7 @@ describe('Plex playback: an evening with three members', { timeout: 120_000 }, (
     expect(await registrySum('medianest_plex_transcodes_below_realtime', { hardware: 'sw' })).toBe(1);
 
     // Alice pauses: the play-state notification is enough, no read of /status/sessions.
+    await monitor.refresh(); // lets a read still queued by the transcoder's notifications finish first
     const readsBeforePause = reads();
     up.plex.playback.update(aliceDirectPlay.sessionKey, { state: 'paused', viewOffset: 900_000 });
     await vi.waitFor(() => expect(byMember(monitor, 'alice')).toMatchObject({ state: 'paused', viewOffsetMs: 900_000 }), WAIT);

@@ -2,7 +2,8 @@
  * /admin/playback: what Plex is playing now (GET /api/v1/admin/playback),
  * replaced live by `playback.updated`: each stream with member, title,
  * device, progress, play decision and why, hardware or software, quality in
- * and out, bandwidth and LAN/WAN; totals with the WAN share of the upload.
+ * and out, bandwidth and LAN/WAN; totals with the WAN share of the upload;
+ * below, the playback history (who watched what) with its rollup.
  */
 import { Link } from 'react-router-dom';
 import { api } from '../../api/client';
@@ -11,6 +12,7 @@ import { LiveIndicator } from '../../components/live-indicator';
 import { Page } from '../../components/page';
 import { PlaybackStreams } from '../../components/playback/playback-streams';
 import { PlaybackTotals } from '../../components/playback/playback-totals';
+import { PlaybackHistory } from '../../components/playback/playback-history';
 import { useApiData } from '../../hooks/use-api-data';
 import { useRealtimeEvent, useRealtimeResync } from '../../realtime/socket';
 
@@ -33,6 +35,7 @@ export function AdminPlaybackPage() {
           <PlaybackStreams streams={now.data.streams} />
         </>
       )}
+      {now.data?.watching && <PlaybackHistory />}
     </Page>
   );
 }
