@@ -10,7 +10,7 @@ import { aliceDirectPlay, bobHardwareTranscode, carolWanStream, startEvening } f
 import { startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
 import { PlaybackHistoryRepository } from './playback-history.repository';
 import type { PlaybackMonitor } from './playback-monitor';
-import { byMember, startWatchingApp, WAIT } from './playback-test-app';
+import { byMember, startWatchingApp, WAIT } from '../../test/playback-app';
 
 let up: Upstreams;
 beforeAll(async () => {

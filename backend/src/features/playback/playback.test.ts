@@ -7,7 +7,7 @@ import { startUpstreams, FAKE_PLEX_TOKEN, type Upstreams } from '../../test/fake
 import { aliceDirectPlay, bobHardwareTranscode, bobSoftwareFallback, carolWanStream, startEvening } from '../../test/fakes/plex-evening';
 import { registrySum } from '../../test/metrics-helpers';
 import type { PlaybackMonitor } from './playback-monitor';
-import { byMember, startWatchingApp, WAIT } from './playback-test-app';
+import { byMember, startWatchingApp, WAIT } from '../../test/playback-app';
 
 let up: Upstreams;
 beforeAll(async () => {

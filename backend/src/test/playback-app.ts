@@ -1,10 +1,10 @@
 /** A test server watching the fake Plex's evening, with the three members signed up (shared by the playback tests). */
 import { expect, vi } from 'vitest';
-import { createUser } from '../../test/auth-helpers';
-import { createTestApp, type TestApp } from '../../test/context';
-import { EVENING_MEMBERS, EVENING_UPLOAD_CAPACITY_MBPS } from '../../test/fakes/plex-evening';
-import type { Upstreams } from '../../test/fakes/upstreams';
-import type { PlaybackMonitor } from './playback-monitor';
+import { createUser } from './auth-helpers';
+import { createTestApp, type TestApp } from './context';
+import { EVENING_MEMBERS, EVENING_UPLOAD_CAPACITY_MBPS } from './fakes/plex-evening';
+import type { Upstreams } from './fakes/upstreams';
+import type { PlaybackMonitor } from '../features/playback/playback-monitor';
 
 export const WAIT = { timeout: 10_000, interval: 20 };
 
