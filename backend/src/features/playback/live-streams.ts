@@ -84,7 +84,10 @@ export function exportStreamMetrics(streams: LiveStream[]): void {
     }
   }
   for (const location of LOCATIONS) {
-    plexBandwidth.set({ location }, (1000 / 8) * streams.filter((s) => s.location === location).reduce((sum, s) => sum + s.bandwidthKbps, 0));
+    plexBandwidth.set(
+      { location },
+      (1000 / 8) * streams.filter((s) => s.location === location).reduce((sum, s) => sum + s.bandwidthKbps, 0),
+    );
   }
   const transcodes = streams.flatMap((s) => (s.decision === 'transcode' && s.transcode ? [s.transcode] : []));
   for (const hardware of [true, false]) {
