@@ -13,6 +13,8 @@ import { toLinkedIdentity, type IdentitiesRepository } from './identities.reposi
 import { requireAdmin } from './middleware';
 import type { SsoAdmission } from './sso-admission';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function adminIdentitiesRouter(
   users: UsersRepository,
   identities: IdentitiesRepository,
@@ -21,8 +23,9 @@ export function adminIdentitiesRouter(
 ): Router {
   const router = Router();
 
+  // Member and identity ids are UUIDs: anything else (a junk path, a NUL byte) names no one and never reaches the database.
   const member = async (id: string) => {
-    const user = await users.findById(id);
+    const user = UUID.test(id) ? await users.findById(id) : undefined;
     if (!user) throw AppError.notFound('No such user');
     return user;
   };
@@ -44,9 +47,9 @@ export function adminIdentitiesRouter(
 
   router.delete('/:id/identities/:identityId', requireAdmin, async (req, res) => {
     const user = await member(String(req.params.id));
-    const removed = admission
-      ? await admission.unlink(user.id, String(req.params.identityId))
-      : await identities.unlink(user.id, String(req.params.identityId));
+    const identityId = String(req.params.identityId);
+    if (!UUID.test(identityId)) throw AppError.notFound('No such identity for this member');
+    const removed = admission ? await admission.unlink(user.id, identityId) : await identities.unlink(user.id, identityId);
     if (!removed) throw AppError.notFound('No such identity for this member');
     res.status(204).end();
   });
