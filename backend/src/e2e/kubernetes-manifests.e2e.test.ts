@@ -30,7 +30,9 @@ function brokenCopy(file: string, edit: (text: string) => string): string {
     fs.cpSync(path.join(REPO_ROOT, dir), path.join(root, dir), { recursive: true });
   }
   fs.mkdirSync(path.join(root, 'backend/src'), { recursive: true });
-  fs.copyFileSync(path.join(REPO_ROOT, 'backend/src/worker.ts'), path.join(root, 'backend/src/worker.ts'));
+  // The check reads the worker's entry point and the web server's shutdown budget.
+  for (const source of ['backend/src/worker.ts', 'backend/src/server.ts'])
+    fs.copyFileSync(path.join(REPO_ROOT, source), path.join(root, source));
   const target = path.join(root, file);
   const before = fs.readFileSync(target, 'utf8');
   const after = edit(before);
