@@ -312,6 +312,9 @@ export const tracesSampledTotal = new prometheus.Counter({
   labelNames: ['decision', 'reason'] as const,
   registers: [register],
 });
+// Zero from the start (also with tracing off), so dashboards and rate() see the series before the first trace.
+tracesSampledTotal.inc({ decision: 'kept', reason: 'rate' }, 0);
+tracesSampledTotal.inc({ decision: 'dropped', reason: 'rate_limited' }, 0);
 
 /** Addition: spans left out of a kept trace because it exceeded the per-trace span limit. */
 export const traceSpansDropped = new prometheus.Counter({
