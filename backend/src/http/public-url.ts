@@ -25,6 +25,17 @@ export function secureCookies(req: Request): boolean {
   return req.secure || req.app?.get(HTTPS_ONLY_SETTING) === true;
 }
 
+/** Options of a short-lived, httpOnly sign-in cookie scoped to `path` (a Plex PIN, an OIDC state). */
+export function flowCookieOptions(req: Request, path: string, maxAgeMs?: number) {
+  return {
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: secureCookies(req),
+    path,
+    ...(maxAgeMs !== undefined ? { maxAge: maxAgeMs } : {}),
+  };
+}
+
 /**
  * Whether a browser page at `origin` may open a connection to this server:
  * PUBLIC_URL's origin when configured, otherwise an origin whose host (and

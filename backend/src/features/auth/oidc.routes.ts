@@ -9,7 +9,7 @@ import { safeReturnPath } from '@medianest/contracts';
 import { Router, type Request, type Response } from 'express';
 import { AppError, isAppError } from '../../errors';
 import type { ApiRes } from '../../http/api-response';
-import { secureCookies } from '../../http/public-url';
+import { flowCookieOptions } from '../../http/public-url';
 import { rateLimitByIp, type RateLimiter, type RateLimitRule } from '../../http/rate-limit';
 import type { AuthService } from './auth.service';
 import { readCookie } from './middleware';
@@ -21,16 +21,7 @@ const COOKIE_PATH = '/api/v1/auth/oidc';
 /** Each start stores a flow and each callback costs a token exchange: a person needs a handful. */
 export const OIDC_IP_RULE: RateLimitRule = { name: 'oidc-ip', limit: 30, windowSeconds: 10 * 60 };
 
-function cookieOptions(req: Request, maxAgeMs?: number) {
-  return {
-    httpOnly: true,
-    // lax: the provider's redirect back is a top-level GET navigation, which carries lax cookies.
-    sameSite: 'lax' as const,
-    secure: secureCookies(req),
-    path: COOKIE_PATH,
-    ...(maxAgeMs !== undefined ? { maxAge: maxAgeMs } : {}),
-  };
-}
+const cookieOptions = (req: Request, maxAgeMs?: number) => flowCookieOptions(req, COOKIE_PATH, maxAgeMs);
 
 /** The callback URL exactly as the provider sent the browser to it (redirect_uri + query). */
 function callbackUrl(redirectUri: string, req: Request): URL {

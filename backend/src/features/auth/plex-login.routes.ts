@@ -7,7 +7,7 @@
 import { plexVerifyBody } from '@medianest/contracts';
 import { Router, type Request } from 'express';
 import type { ApiRes } from '../../http/api-response';
-import { secureCookies } from '../../http/public-url';
+import { flowCookieOptions } from '../../http/public-url';
 import { parse } from '../../http/validate';
 import { rateLimitByIp, type RateLimiter, type RateLimitRule } from '../../http/rate-limit';
 import { toPublicUser } from '../users/users.repository';
@@ -23,15 +23,7 @@ export const PLEX_PIN_RULE: RateLimitRule = { name: 'plex-pin-ip', limit: 20, wi
 /** The browser polls about once a second while the user approves. */
 export const PLEX_VERIFY_RULE: RateLimitRule = { name: 'plex-verify-ip', limit: 240, windowSeconds: 60 };
 
-function cookieOptions(req: Request, maxAgeMs?: number) {
-  return {
-    httpOnly: true,
-    sameSite: 'lax' as const,
-    secure: secureCookies(req),
-    path: COOKIE_PATH,
-    ...(maxAgeMs !== undefined ? { maxAge: maxAgeMs } : {}),
-  };
-}
+const cookieOptions = (req: Request, maxAgeMs?: number) => flowCookieOptions(req, COOKIE_PATH, maxAgeMs);
 
 export function plexLoginRouter(plexLogin: PlexLoginService, auth: AuthService, limiter: RateLimiter): Router {
   const router = Router();
