@@ -9,10 +9,12 @@ import './styles/buttons.css';
 import './styles/forms.css';
 import './styles/rows.css';
 import { createAppRouter } from './app/router';
+import { initI18n } from './i18n';
 import { performanceMonitor } from './utils/performance-monitoring';
 import { registerServiceWorker } from './utils/web-push';
 
 performanceMonitor.init();
+initI18n();
 const router = createAppRouter();
 
 const container = document.getElementById('root');
