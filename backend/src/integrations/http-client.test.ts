@@ -19,6 +19,8 @@ beforeAll(async () => {
   fake.route('POST', '/ok', () => json(201, { created: true }));
   fake.route('GET', '/missing', () => json(404, { message: 'Request not found.' }));
   fake.route('GET', '/text', () => ({ status: 200, body: '<html>proxy login</html>' }));
+  // Seerr answers 500 for one title whose TMDB lookup fails, and 200 for everything else.
+  fake.route('GET', '/broken-title', () => json(500, { message: '[TMDB] Failed to fetch movie details' }));
   let limited = 0;
   fake.route('GET', '/limited-once', () =>
     limited++ === 0 ? json(429, { message: 'slow down' }, { 'Retry-After': '0' }) : json(200, { ok: true }),
@@ -187,6 +189,17 @@ describe('the one HTTP client', () => {
     expect(registry.get('overseerr').state).toBe('closed');
     expect(fake.requestsTo('/missing')).toHaveLength(10); // 4xx is never retried
     expect(await callsCounted('missingCall', 'client_error')).toBe(10);
+  });
+
+  it('keeps the breaker closed when one call keeps failing with a 5xx answer among working ones', async () => {
+    const http = client();
+    for (let i = 0; i < 10; i++) await http.json({ operation: 'search', path: '/ok' });
+    const err = await failure(http.json({ operation: 'movie', path: '/broken-title' }));
+    expect(err.status).toBe(503);
+    expect(fake.requestsTo('/broken-title')).toHaveLength(3); // retried twice: three 500s in a row
+    // …yet the service answered each time, and most calls work: other members' calls go on.
+    expect(registry.get('overseerr').state).toBe('closed');
+    expect(await http.json({ operation: 'search', path: '/ok' })).toEqual({ hello: 'world' });
   });
 
   it('opens the breaker on repeated failures, fails fast without network, and closes after recovery', async () => {

@@ -41,7 +41,13 @@ import { AppError } from '../errors';
 import { analytics } from '../observability/metrics/analytics';
 import { logger } from '../observability/logging/logger';
 import { sanitizeUrl } from '../observability/redact';
-import { BreakerOpenError, type NeutralForBreaker, type NotificationBreakerService, type ServiceBreaker } from '../resilience/breakers';
+import {
+  type AnsweredByService,
+  BreakerOpenError,
+  type NeutralForBreaker,
+  type NotificationBreakerService,
+  type ServiceBreaker,
+} from '../resilience/breakers';
 import { TracingService } from '../observability/tracing/trace';
 
 export type UpstreamService = 'plex-api' | 'plex-tv' | 'overseerr' | 'oidc' | Exclude<NotificationBreakerService, 'notify-email'>;
@@ -137,7 +143,11 @@ export class UpstreamClientError extends AppError implements NeutralForBreaker {
 }
 
 /** A call that failed because of the upstream's health (5xx, timeout, network). */
-class UpstreamFailure extends Error {
+class UpstreamFailure extends Error implements Partial<AnsweredByService> {
+  /** A 5xx answer: the service is there (see AnsweredByService). */
+  readonly answeredByService?: true;
+  retrying?: boolean;
+
   constructor(
     readonly kind: 'server_error' | 'timeout' | 'network_error',
     readonly reason: string,
@@ -145,6 +155,7 @@ class UpstreamFailure extends Error {
   ) {
     super(reason);
     this.name = 'UpstreamFailure';
+    if (kind === 'server_error') this.answeredByService = true;
   }
 }
 
@@ -265,7 +276,7 @@ export class HttpClient {
           try {
             const res = req.bypassBreaker
               ? await this.attempt<T>(req, method)
-              : await this.options.breaker.run(() => this.attempt<T>(req, method));
+              : await this.options.breaker.run(() => this.attemptForBreaker<T>(req, method, attempt, maxAttempts));
             span?.setAttributes({ 'external.status': 'success', 'external.attempts': attempt });
             return res;
           } catch (err) {
@@ -422,6 +433,18 @@ export class HttpClient {
       if (err instanceof UpstreamFailure || err instanceof UpstreamClientError) throw err;
       if (isTimeout(err)) throw new UpstreamFailure('timeout', `no complete answer within ${formatSeconds(timeoutMs)}`);
       throw new UpstreamFailure('network_error', describeNetworkError(err));
+    }
+  }
+
+  /** One attempt as the breaker sees it: a 5xx answer that will be retried is marked so (see AnsweredByService). */
+  private async attemptForBreaker<T>(req: UpstreamRequest, method: HttpMethod, attempt: number, maxAttempts: number) {
+    try {
+      return await this.attempt<T>(req, method);
+    } catch (err) {
+      if (err instanceof UpstreamFailure && err.answeredByService && this.retryDelay(err, attempt, maxAttempts) !== undefined) {
+        err.retrying = true;
+      }
+      throw err;
     }
   }
 

@@ -24,6 +24,12 @@
  *   is tracked as the `service_recovery` feature.
  * - Errors that mark themselves `neutralForBreaker` (an upstream 4xx: the
  *   caller's problem, not the upstream's health) never count as failures.
+ *   An upstream 5xx answer that the client is about to retry
+ *   (`answeredByService` with `retrying`) counts towards the percentage but
+ *   not towards the failures in a row: one call that keeps failing (Seerr
+ *   failing one title's TMDB lookup) is one failure in a row after its
+ *   retries, not three, so it never pauses every member's calls; calls that
+ *   fail one after another still open the breaker at once.
  * - Recovery procedures run when a breaker opens (and again each time a
  *   half-open trial fails); `installRecoveryProcedures` wires the real ones:
  *   Redis reconnects (the cache serves from memory meanwhile), the database
@@ -86,6 +92,17 @@ export interface NeutralForBreaker {
   readonly neutralForBreaker: true;
 }
 
+/** An error the service answered with (5xx); `retrying`: the same call is about to be tried again. */
+export interface AnsweredByService {
+  readonly answeredByService: true;
+  retrying?: boolean;
+}
+
+function isRetriedAnswer(err: unknown): boolean {
+  const e = err as Partial<AnsweredByService> | null;
+  return typeof e === 'object' && e !== null && e.answeredByService === true && e.retrying === true;
+}
+
 export function isNeutralForBreaker(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as Partial<NeutralForBreaker>).neutralForBreaker === true;
 }
@@ -123,7 +140,8 @@ export class ServiceBreaker {
     this.breaker.on('success', () => {
       this.failuresInARow = 0;
     });
-    this.breaker.on('failure', () => {
+    this.breaker.on('failure', (err: unknown) => {
+      if (isRetriedAnswer(err)) return;
       this.failuresInARow++;
       // opossum only looks at the percentage; calls that time out one at a time never reach it.
       if (this.breaker.closed && this.failuresInARow >= settings.consecutiveFailures) this.breaker.open();
