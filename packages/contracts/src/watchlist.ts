@@ -51,8 +51,7 @@ export interface WatchlistTitleRef {
 }
 
 /** `POST /api/v1/watchlist/request-all`: what was requested, and what was left out and why. */
-export interface WatchlistRequestAllResult extends Omit<WatchlistResponse, 'unavailable'> {
-  unavailable: WatchlistUnavailableReason | null;
+export interface WatchlistRequestAllResult extends WatchlistResponse {
   requested: (WatchlistTitleRef & { requestId: number })[];
   skipped: (WatchlistTitleRef & { reason: WatchlistSkipReason })[];
 }

@@ -96,7 +96,7 @@ describe('automatic requests from watchlists', () => {
   it('tells the member what it requested for them', async () => {
     await waitFor(() => hooks.of('discord').length >= 2, 10_000);
     const said = hooks.of('discord').map((h) => JSON.stringify(h.body));
-    expect(said.some((s) => s.includes('Requested from your watchlist: Inception'))).toBe(true);
+    expect(said.some((s) => s.includes('Requested from your watchlist') && s.includes('Inception'))).toBe(true);
     const rows = await t.container.database.db.select().from(notificationDeliveries).where(eq(notificationDeliveries.userId, alice.id));
     expect(rows.map((r) => r.event)).toEqual(['watchlist.requested', 'watchlist.requested']);
   });
