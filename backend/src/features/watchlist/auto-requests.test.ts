@@ -12,7 +12,6 @@ import { notificationDeliveries, users, watchlistRequests } from '../../db/schem
 import { InProcessJobQueue } from '../../jobs/in-process-queue';
 import { createUser, loginCookie } from '../../test/auth-helpers';
 import { createTestApp, testMode, type TestApp } from '../../test/context';
-import { Permission } from '../../test/fakes/fake-overseerr';
 import { startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
 import { HttpReceivers, RECEIVER_SECRETS } from '../../test/receivers/notification-receivers';
 import { waitFor } from '../../test/tcp-proxy';

@@ -113,7 +113,7 @@ export class WatchlistService {
       }
     }
     const after = requested.length > 0 ? await this.read(user, token) : before;
-    return { ...this.respond(token, after), requested, skipped };
+    return { ...(await this.respond(token, after)), requested, skipped };
   }
 
   async setAutoRequest(user: User, enabled: boolean): Promise<WatchlistResponse['autoRequest']> {
