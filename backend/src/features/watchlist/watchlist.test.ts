@@ -55,6 +55,9 @@ const aliceRow = async () => {
 };
 
 const watchlistOf = (cookie: string) => request(t.app).get('/api/v1/watchlist').set('Cookie', cookie);
+/** "Request all", as the web app sends it (no body: the X-Requested-With header shows it comes from the app). */
+const requestAll = (cookie: string) =>
+  request(t.app).post('/api/v1/watchlist/request-all').set('Cookie', cookie).set('X-Requested-With', 'XMLHttpRequest');
 const titles = (body: { items: { title: string; availability: string }[] }) => body.items.map((i) => `${i.title}: ${i.availability}`);
 
 describe('the Plex watchlist', () => {
@@ -95,7 +98,7 @@ describe('the Plex watchlist', () => {
     const optIn = await request(t.app).patch('/api/v1/watchlist/auto-request').set('Cookie', bob.cookie).send({ enabled: true });
     expect(optIn.status).toBe(409);
     expect(optIn.body.error.details.reason).toBe('NO_PLEX_SIGN_IN');
-    const all = await request(t.app).post('/api/v1/watchlist/request-all').set('Cookie', bob.cookie);
+    const all = await requestAll(bob.cookie);
     expect(all.body).toMatchObject({ unavailable: 'no_plex_sign_in', requested: [], skipped: [] });
   });
 
@@ -103,7 +106,7 @@ describe('the Plex watchlist', () => {
     up.overseerr.setQuota(up.overseerr.userId('alice@example.com'), 'movie', { limit: 2, days: 7 });
     up.plexTv.setWatchlist(ALICE_TOKEN, ['the-matrix', 'inception', 'the-dark-knight', 'fight-club']);
     await t.container.cache.delete(`watchlist:${(await aliceRow()).user.id}`);
-    const res = await request(t.app).post('/api/v1/watchlist/request-all').set('Cookie', alice);
+    const res = await requestAll(alice);
     expect(res.status).toBe(200);
     expect(res.body.requested.map((r: { title: string }) => r.title)).toEqual(['Inception', 'The Dark Knight']);
     expect(res.body.skipped).toEqual([
@@ -115,7 +118,7 @@ describe('the Plex watchlist', () => {
     const asked = up.overseerr.requestsTo('/api/v1/request', 'POST').map((r) => (r.body as { mediaId: number }).mediaId);
     expect(asked).toEqual([27205, 155]);
     // Again: nothing left within the quota, nothing asked.
-    const again = await request(t.app).post('/api/v1/watchlist/request-all').set('Cookie', alice);
+    const again = await requestAll(alice);
     expect(again.body.requested).toEqual([]);
     expect(up.overseerr.requestsTo('/api/v1/request', 'POST')).toHaveLength(2);
   });
