@@ -80,11 +80,17 @@ describe('automatic requests from watchlists', () => {
   it('requests each new title once, however many runs and replicas check the watchlist', async () => {
     const optIn = await request(t.app).patch('/api/v1/watchlist/auto-request').set('Cookie', alice.cookie).send({ enabled: true });
     expect(optIn.body).toEqual({ offered: true, enabled: true });
-    // A second replica on the same database (embedded: a second job runner in this process).
-    second = testMode === 'services' ? await createContainer(t.config) : undefined;
-    const other = second?.watchlist.autoRequests ?? createWatchlist({ ...t.container, tokens: t.container.watchlist.tokens, notifier: t.container.notifications }).autoRequests;
+    // A second replica on the same database, running at the same time (embedded: a second runner in this process).
+    if (testMode === 'services') {
+      second = await createContainer(t.config);
+      await startBackgroundJobs(second, 'web');
+    }
+    const other =
+      second?.watchlist.autoRequests ??
+      createWatchlist({ ...t.container, tokens: t.container.watchlist.tokens, notifier: t.container.notifications }).autoRequests;
     const runs = await Promise.all([t.container.watchlist.autoRequests.run(), other.run()]);
-    expect(runs.reduce((n, r) => n + r.requested, 0)).toBe(2);
+    // (With Redis the job itself may run once more meanwhile: whoever runs it, each title is asked for once.)
+    expect(runs.reduce((n, r) => n + r.requested, 0)).toBeLessThanOrEqual(2);
     expect((await t.container.watchlist.autoRequests.run()).requested).toBe(0);
     expect(asked().sort()).toEqual([1399, 27205]);
     expect(await recorded(alice.id)).toEqual(['Game of Thrones: requested', 'Inception: requested']);
