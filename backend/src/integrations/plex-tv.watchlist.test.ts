@@ -57,7 +57,10 @@ describe('plex.tv watchlist client', () => {
   });
 
   it('pages through a long watchlist until totalSize', async () => {
-    up.plexTv.setWatchlist(TOKEN, Array.from({ length: 250 }, (_, i) => movie(i)));
+    up.plexTv.setWatchlist(
+      TOKEN,
+      Array.from({ length: 250 }, (_, i) => movie(i)),
+    );
     const before = up.plexTv.requestsTo(WATCHLIST_PATH).length;
     const items = await t.container.plexTv.watchlist(TOKEN);
     expect(items).toHaveLength(250);
@@ -81,7 +84,11 @@ describe('plex.tv watchlist client', () => {
 
   it('measures the call and never writes the token to a log line, also when plex.tv fails', async () => {
     const calls = () =>
-      registrySum('medianest_external_api_duration_seconds', { service: 'plex-tv', operation: 'getWatchlist' }, 'medianest_external_api_duration_seconds_count');
+      registrySum(
+        'medianest_external_api_duration_seconds',
+        { service: 'plex-tv', operation: 'getWatchlist' },
+        'medianest_external_api_duration_seconds_count',
+      );
     const before = await calls();
     up.plexTv.setWatchlist(TOKEN, ['inception']);
     up.plexTv.failWith(502);

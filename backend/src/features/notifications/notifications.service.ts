@@ -447,7 +447,10 @@ export class NotificationsService {
       body: `The ${what} "${r.title}" is on your Plex watchlist, so MediaNest requested it for you.`,
       occurredAt: new Date().toISOString(),
     };
-    return this.planBroadcast(`watchlist:${r.requestId}`, 'watchlist.requested', words, { who: [r.userId], path: `/requests/${r.requestId}` });
+    return this.planBroadcast(`watchlist:${r.requestId}`, 'watchlist.requested', words, {
+      who: [r.userId],
+      path: `/requests/${r.requestId}`,
+    });
   }
 
   /** Delivery rows (once per event key, member and channel) and jobs for every member (of `to.who`) who chose `event`. */

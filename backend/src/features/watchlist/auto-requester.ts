@@ -87,7 +87,12 @@ export class WatchlistAutoRequester {
         await this.record.requested(claim, outcome.requestId);
         spend(remaining, summary, cost);
         run.requested += 1;
-        await this.notifier.planWatchlistRequested({ userId: user.id, requestId: outcome.requestId, title: summary.title, mediaType: summary.mediaType });
+        await this.notifier.planWatchlistRequested({
+          userId: user.id,
+          requestId: outcome.requestId,
+          title: summary.title,
+          mediaType: summary.mediaType,
+        });
         logger().info(
           { event: 'watchlist.auto_request.requested', user_id: user.id, request_id: outcome.requestId, media_type: summary.mediaType },
           "Requested a title from a member's Plex watchlist",

@@ -69,7 +69,10 @@ export class AutoRequestsRepository {
   }
 
   async refused(id: number, reason: WatchlistSkipReason): Promise<void> {
-    await this.database.db.update(watchlistRequests).set({ outcome: 'refused', reason, updatedAt: new Date() }).where(eq(watchlistRequests.id, id));
+    await this.database.db
+      .update(watchlistRequests)
+      .set({ outcome: 'refused', reason, updatedAt: new Date() })
+      .where(eq(watchlistRequests.id, id));
   }
 
   /** Gives a claim up (Overseerr could not be asked): a later run tries the title again. */

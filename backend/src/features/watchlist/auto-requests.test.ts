@@ -55,7 +55,12 @@ beforeAll(async () => {
   const channel = await request(t.app)
     .post('/api/v1/admin/notifications/channels')
     .set('Cookie', admin)
-    .send({ name: 'Discord', kind: 'discord', settings: {}, secrets: { webhookUrl: `${hooks.url}/discord/api/webhooks/1/${RECEIVER_SECRETS.discordToken}` } });
+    .send({
+      name: 'Discord',
+      kind: 'discord',
+      settings: {},
+      secrets: { webhookUrl: `${hooks.url}/discord/api/webhooks/1/${RECEIVER_SECRETS.discordToken}` },
+    });
   await request(t.app)
     .patch(`/api/v1/notifications/preferences/${channel.body.channel.id}`)
     .set('Cookie', alice.cookie)

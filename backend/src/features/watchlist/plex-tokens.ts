@@ -47,7 +47,10 @@ export class PlexTokens {
     if (!row) return undefined;
     if (row.current !== row.plexId) {
       await this.remove(userId);
-      logger().info({ event: 'watchlist.token.dropped', user_id: userId }, 'Plex token dropped: the member no longer has that Plex account');
+      logger().info(
+        { event: 'watchlist.token.dropped', user_id: userId },
+        'Plex token dropped: the member no longer has that Plex account',
+      );
       return undefined;
     }
     const token = this.open(userId, row.token);
@@ -88,7 +91,10 @@ export class PlexTokens {
       registerSecret(token);
       return token;
     } catch {
-      logger().warn({ event: 'watchlist.token.unreadable', user_id: userId }, 'A stored Plex token cannot be decrypted (was NOTIFICATIONS_SECRET_KEY changed?)');
+      logger().warn(
+        { event: 'watchlist.token.unreadable', user_id: userId },
+        'A stored Plex token cannot be decrypted (was NOTIFICATIONS_SECRET_KEY changed?)',
+      );
       return undefined;
     }
   }

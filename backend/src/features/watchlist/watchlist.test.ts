@@ -165,7 +165,9 @@ describe("the owner's switch for automatic requests", () => {
     expect((await request(t.app).get('/api/v1/admin/watchlist').set('Cookie', admin)).body).toEqual({ autoRequest: true });
 
     const carol = await createUser(t.app, t.container, 'carol');
-    expect((await request(t.app).patch('/api/v1/admin/watchlist').set('Cookie', carol.cookie).send({ autoRequest: false })).status).toBe(403);
+    expect((await request(t.app).patch('/api/v1/admin/watchlist').set('Cookie', carol.cookie).send({ autoRequest: false })).status).toBe(
+      403,
+    );
     const bad = await request(t.app).patch('/api/v1/admin/watchlist').set('Cookie', admin).send({ autoRequest: 'yes' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details[0].path).toBe('autoRequest');

@@ -17,7 +17,12 @@ export function WatchlistActions(props: {
   return (
     <div className="watchlist-actions">
       <div className="watchlist-toolbar">
-        <button type="button" className="button button-primary" onClick={() => void props.requestAll()} disabled={busy || requestable === 0}>
+        <button
+          type="button"
+          className="button button-primary"
+          onClick={() => void props.requestAll()}
+          disabled={busy || requestable === 0}
+        >
           {busy ? t('requesting') : t('requestAll')}
         </button>
         <p className="muted">{requestable > 0 ? t('requestAllHint', { count: requestable }) : t('nothingToRequest')}</p>

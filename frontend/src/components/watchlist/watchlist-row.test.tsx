@@ -107,7 +107,9 @@ describe('WatchlistRow', () => {
 
   it('tells a member without a Plex sign-in why there is nothing, in their language', async () => {
     await i18next.changeLanguage('de');
-    get.mockResolvedValue(watchlist({ unavailable: 'no_plex_sign_in', items: [], unmatched: 0, autoRequest: { offered: false, enabled: false } }));
+    get.mockResolvedValue(
+      watchlist({ unavailable: 'no_plex_sign_in', items: [], unmatched: 0, autoRequest: { offered: false, enabled: false } }),
+    );
     renderRow();
     expect(await screen.findByText('Melde dich mit Plex an, um deine Plex-Merkliste hier zu sehen.')).toBeInTheDocument();
     expect(screen.getByRole('heading', { name: 'Deine Plex-Merkliste' })).toBeInTheDocument();
