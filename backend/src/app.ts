@@ -36,6 +36,7 @@ import { serverSpans } from './observability/tracing/server-spans';
 import { tracingEnabled } from './observability/tracing/trace';
 import { browserMetricsRouter } from './features/browser-metrics/browser-metrics.routes';
 import { adminNotificationsRouter, notificationsRouter } from './features/notifications/notifications.routes';
+import { adminWatchlistRouter, watchlistRouter } from './features/watchlist/watchlist.routes';
 
 export const BODY_LIMIT = '100kb';
 export const FRONTEND_DIST = path.resolve(__dirname, '../../frontend/dist');
@@ -126,6 +127,8 @@ export function buildApp(c: Container): Express {
   api.use('/notifications', notificationsRouter(c.notifications));
   api.use('/admin/playback', adminPlaybackRouter(c.nowPlaying, c.playbackHistory));
   api.use('/playback', playbackRouter(c.nowPlaying, c.playbackHistory));
+  api.use('/watchlist', watchlistRouter(c.watchlist.service));
+  api.use('/admin/watchlist', adminWatchlistRouter(c.watchlist.owner));
   api.use(
     '/admin/observability',
     opsRouter({

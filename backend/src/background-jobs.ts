@@ -17,6 +17,8 @@
  * - `notify-<kind>` on demand: one notification delivery each, retried with
  *   backoff; `notify-sweep` every 60 s queues again deliveries whose job was lost;
  * - `playback-history-prune` hourly: deletes plays older than PLAYBACK_HISTORY_DAYS;
+ * - `watchlist-sync` every WATCHLIST_SYNC_INTERVAL_SECONDS (15 min): while the owner's switch is on,
+ *   requests new titles from opted-in members' Plex watchlists (each once, recorded per member);
  * - `database-backup` hourly (embedded database, BACKUP_INTERVAL_HOURS > 0): a
  *   backup when the newest is older than the interval (not in the process's
  *   first 10 minutes), then pruning.
@@ -67,6 +69,12 @@ export interface NotificationDeliveryTarget {
   readonly jobOptions: { attempts: number; backoffMs: number };
 }
 
+/** Automatic requests from members' Plex watchlists (features/watchlist). */
+export interface WatchlistSyncTarget {
+  readonly checkEveryMs: number;
+  readonly autoRequests: { run(): Promise<{ members: number; requested: number; refused: number }> };
+}
+
 /** The embedded database's automatic backups (features/backups). */
 export interface BackupTarget {
   /** Undefined while automatic backups are off (or with PostgreSQL). */
@@ -89,6 +97,7 @@ export interface BackgroundJobDeps extends ProbeSources {
   notifications?: NotificationDeliveryTarget;
   backups?: BackupTarget;
   playbackHistory?: PlaybackHistoryTarget;
+  watchlist?: WatchlistSyncTarget;
 }
 
 /** Defines the jobs whose targets exist; returns the queue names defined. */
@@ -206,6 +215,25 @@ export function defineBackgroundJobs(deps: BackgroundJobDeps): string[] {
       run: async () => void (await history.prune()),
     });
     defined.push('playback-history-prune');
+  }
+
+  if (deps.watchlist) {
+    const { autoRequests, checkEveryMs } = deps.watchlist;
+    jobs.define({
+      queue: 'watchlist-sync',
+      jobType: 'request-from-watchlists',
+      everyMs: checkEveryMs,
+      attempts: 1,
+      backoffMs: 60_000,
+      run: async () => {
+        const { members, requested, refused } = await autoRequests.run();
+        logger()[requested > 0 ? 'info' : 'debug'](
+          { event: 'watchlist.synced', members, requested, refused },
+          `Watchlist requests: ${requested} requested, ${refused} refused for ${members} members`,
+        );
+      },
+    });
+    defined.push('watchlist-sync');
   }
 
   const backupEvery = deps.backups?.checkEveryMs;

@@ -111,6 +111,12 @@ export const envSchema = z.object({
   PLEX_URL: httpUrl('your Plex server, e.g. http://192.168.1.10:32400'),
   PLEX_TOKEN: optionalString,
   PLEX_TV_URL: httpUrl('the plex.tv API base').default('https://plex.tv'),
+  /** Plex's discover provider, where members' watchlists are read (with their own Plex token). */
+  PLEX_DISCOVER_URL: httpUrl("Plex's discover provider").default('https://discover.provider.plex.tv'),
+  /** Automatic requests from members' Plex watchlists, until an administrator switches them on or off in MediaNest (stored). */
+  WATCHLIST_AUTO_REQUEST: bool(false),
+  /** How often opted-in members' watchlists are checked for new titles to request (while automatic requests are on). */
+  WATCHLIST_SYNC_INTERVAL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).min(0.05).max(86_400).default(900),
   PLEX_CLIENT_IDENTIFIER: optionalString,
   /** Watch Plex playback (notification socket, /status/sessions, playback metrics); one process per cluster does. */
   PLEX_PLAYBACK_ENABLED: bool(true),

@@ -50,6 +50,9 @@ import type { PlaybackMonitor } from './features/playback/playback-monitor';
 import type { PlaybackService } from './features/playback/playback.service';
 import { PlaybackHistoryRecorder, PlaybackHistoryService } from './features/playback/playback-history';
 import { PlaybackHistoryRepository } from './features/playback/playback-history.repository';
+import { loadOrCreateKey, SecretBox } from './features/notifications/secret-box';
+import { createWatchlist, type Watchlist } from './features/watchlist/create-watchlist';
+import { PlexTokens } from './features/watchlist/plex-tokens';
 
 export interface Container {
   config: Config;
@@ -102,6 +105,8 @@ export interface Container {
   notifications: NotificationsService;
   /** Automatic backups of the embedded database (mode `external` with PostgreSQL). */
   backups: BackupService;
+  /** Members' Plex watchlists, their stored Plex tokens and the automatic requests (the `watchlist-sync` job). */
+  watchlist: Watchlist;
   /** Closes connections in reverse order of opening. */
   close(): Promise<void>;
 }
@@ -181,7 +186,10 @@ export async function createContainer(config: Config, options: IntegrationOption
     config.REQUEST_FOLLOW_UP_SECONDS * 1000,
   );
   const library = new LibraryService(plex, cache, playLinks);
-  const plexLogin = new PlexLoginService(plexTv, plex, users, cache, overseerrUsers);
+  // One key seals every secret at rest: notification channel secrets and members' Plex tokens.
+  const secretBox = new SecretBox(loadOrCreateKey(config.NOTIFICATIONS_SECRET_KEY, config.dataDir));
+  const plexTokens = new PlexTokens(database, secretBox);
+  const plexLogin = new PlexLoginService(plexTv, plex, users, cache, overseerrUsers, plexTokens);
   const identities = new IdentitiesRepository(database);
   const sso = createSso(config, { users, identities, sessions, events, cache, breakers, linker: overseerrUsers, lookup: options.lookup });
   // While the database breaker is open, members get a 503 at once instead of waiting on a database that does not answer.
@@ -226,7 +234,18 @@ export async function createContainer(config: Config, options: IntegrationOption
   const issues = new IssuesService(new MediaIssuesRepository(database), media, overseerr, overseerrUsers, serviceStatus, events);
 
   const ops = new ClusterOps(redis, { instance: config.instance, role: config.JOBS_MODE, version: config.version });
-  const notifications = createNotifications({ config, database, breakers, jobs });
+  const notifications = createNotifications({ config, database, breakers, jobs, box: secretBox });
+  const watchlist = createWatchlist({
+    config,
+    database,
+    tokens: plexTokens,
+    cache,
+    plexTv,
+    media,
+    requests,
+    users,
+    notifier: notifications,
+  });
   const stopNotifications = notifications.listen(events);
   const backups = new BackupService(config, database);
   backups.registerMetrics();
@@ -267,6 +286,7 @@ export async function createContainer(config: Config, options: IntegrationOption
     ops,
     notifications,
     backups,
+    watchlist,
     async close() {
       nowPlaying.stop();
       await playback?.stop();

@@ -484,3 +484,53 @@ export const playbackSessions = pgTable(
     index('playback_sessions_user_idx').on(t.userId, t.startedAt),
   ],
 );
+
+// ── The Plex watchlist ───────────────────────────────────────────────────────
+
+/**
+ * A member's Plex token from their latest Plex sign-in, sealed like channel secrets
+ * (features/notifications/secret-box.ts): MediaNest reads their plex.tv watchlist with it. Replaced
+ * at each Plex sign-in; gone with the member (cascade) and as soon as the member's Plex account is
+ * no longer the one it was issued for (`plex_id` differs from the member's: unlinked or replaced).
+ */
+export const plexTokens = pgTable('plex_tokens', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  /** The Plex account the token belongs to (users.plex_id at the time of the sign-in). */
+  plexId: text('plex_id').notNull(),
+  /** AES-256-GCM sealed token. */
+  token: text('token').notNull(),
+  /** The member opted in to automatic requests from their watchlist (while the owner offers them). */
+  autoRequest: boolean('auto_request').notNull().default(false),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const watchlistOutcomes = ['claimed', 'requested', 'refused'] as const;
+export type WatchlistOutcome = (typeof watchlistOutcomes)[number];
+
+/**
+ * What the automatic watchlist requests did, once per member and title: the unique key is what
+ * keeps a title from being requested twice, however many replicas run the job or restart. A row is
+ * `claimed` by the run about to ask Overseerr, then `requested` or `refused` (Overseerr's 403/409,
+ * with the reason), and never tried again; a claim left by a run that died is taken over later.
+ */
+export const watchlistRequests = pgTable(
+  'watchlist_requests',
+  {
+    id: serial('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    mediaType: text('media_type', { enum: mediaTypes }).notNull(),
+    tmdbId: integer('tmdb_id').notNull(),
+    title: text('title').notNull(),
+    outcome: text('outcome', { enum: watchlistOutcomes }).notNull().default('claimed'),
+    /** Why Overseerr refused (a WatchlistSkipReason), for refused rows. */
+    reason: text('reason'),
+    requestId: integer('request_id').references(() => mediaRequests.id, { onDelete: 'set null' }),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('watchlist_requests_once_idx').on(t.userId, t.mediaType, t.tmdbId)],
+);

@@ -2,7 +2,7 @@
  * Builds the upstream clients from the configuration, each on the one HTTP
  * client with its own circuit breaker. Plex and Overseerr exist only when
  * configured (PLEX_URL; OVERSEERR_URL + OVERSEERR_API_KEY); plex.tv always
- * (PLEX_TV_URL defaults to https://plex.tv).
+ * (PLEX_TV_URL defaults to https://plex.tv, PLEX_DISCOVER_URL to https://discover.provider.plex.tv).
  */
 import type { LookupFunction } from 'node:net';
 import type { Config } from '../config';
@@ -49,7 +49,12 @@ export function createIntegrations(
     });
   const plexHeaders = plexClientHeaders(config, plexClientIdentifier);
 
-  const plexTv = new PlexTvClient(http('plex-tv', 'plex.tv', config.PLEX_TV_URL, plexHeaders), plexClientIdentifier);
+  // The watchlist lives on Plex's discover provider: its own base URL, the same plex-tv breaker and metrics.
+  const plexTv = new PlexTvClient(
+    http('plex-tv', 'plex.tv', config.PLEX_TV_URL, plexHeaders),
+    plexClientIdentifier,
+    http('plex-tv', 'plex.tv', config.PLEX_DISCOVER_URL, plexHeaders),
+  );
   const plex = config.PLEX_URL
     ? new PlexClient(
         http('plex-api', 'Plex', config.PLEX_URL, { ...plexHeaders, ...(config.PLEX_TOKEN ? { 'X-Plex-Token': config.PLEX_TOKEN } : {}) }),

@@ -1,9 +1,10 @@
 /**
- * plex.tv API v2 client for the PIN login (`/api/v2/pins`, `/api/v2/user`, `/api/v2/resources`), on
- * the one instrumented HTTP client. Every call carries MediaNest's stable
- * `X-Plex-Client-Identifier` and product name; user tokens travel in the
- * `X-Plex-Token` header of the one call that needs them and are never
- * stored, logged or returned to a browser.
+ * plex.tv API v2 client for the PIN login (`/api/v2/pins`, `/api/v2/user`, `/api/v2/resources`), and
+ * the member's watchlist on Plex's discover provider (`/library/sections/watchlist/all` on
+ * discover.provider.plex.tv, PLEX_DISCOVER_URL), both on the one instrumented HTTP client with the
+ * plex-tv breaker. Every call carries MediaNest's stable `X-Plex-Client-Identifier` and product
+ * name; user tokens travel in the `X-Plex-Token` header of the call that needs them and are never
+ * logged or returned to a browser (the watchlist feature keeps them sealed at rest).
  */
 import { z } from 'zod';
 import { AppError } from '../errors';
@@ -63,10 +64,55 @@ export interface PlexResource {
 /** Default PIN lifetime when plex.tv does not say (its documented default). */
 const DEFAULT_PIN_SECONDS = 900;
 
+/** Titles read per watchlist page (X-Plex-Container-Size), and the most read in all (a longer list is cut). */
+export const WATCHLIST_PAGE_SIZE = 100;
+export const WATCHLIST_MAX_ITEMS = 1000;
+
+const watchlistPageSchema = z.looseObject({
+  MediaContainer: z.looseObject({
+    offset: z.number().optional(),
+    size: z.number().optional(),
+    totalSize: z.number().optional(),
+    Metadata: z
+      .array(
+        z.looseObject({
+          ratingKey: z.string(),
+          type: z.string(),
+          title: z.string().default(''),
+          year: z.number().optional(),
+          /** With includeGuids=1: the title's ids elsewhere (`imdb://tt…`, `tmdb://…`, `tvdb://…`). */
+          Guid: z.array(z.looseObject({ id: z.string() })).optional(),
+        }),
+      )
+      .optional(),
+  }),
+});
+
+export interface PlexWatchlistItem {
+  /** Plex's id of the title on its discover provider. */
+  ratingKey: string;
+  mediaType: 'movie' | 'tv';
+  title: string;
+  year: number | null;
+  /** Null when Plex knows no TMDB id for it (it cannot be looked up in Overseerr). */
+  tmdbId: number | null;
+}
+
+/** The number in a `<scheme>://<number>` Guid of the given scheme. */
+export function guidNumber(guids: { id: string }[] | undefined, scheme: 'tmdb' | 'tvdb'): number | null {
+  for (const guid of guids ?? []) {
+    const m = new RegExp(`^${scheme}://(\\d+)$`).exec(guid.id);
+    if (m) return Number(m[1]);
+  }
+  return null;
+}
+
 export class PlexTvClient {
   constructor(
     private readonly http: HttpClient,
     readonly clientIdentifier: string,
+    /** Plex's discover provider (the watchlist); a client of its own base URL on the same breaker. */
+    private readonly discover: HttpClient = http,
   ) {}
 
   /** The app.plex.tv page where the user approves `code` (parameters in the fragment, so no server sees them). */
@@ -133,6 +179,42 @@ export class PlexTvClient {
     } catch (err) {
       throw unauthorizedAsGone(err);
     }
+  }
+
+  /**
+   * The user's watchlist, every page (GET /library/sections/watchlist/all?includeGuids=1, paged
+   * with X-Plex-Container-Start/Size), movies and shows only, up to WATCHLIST_MAX_ITEMS.
+   * A token plex.tv no longer accepts is a 410 GONE.
+   */
+  async watchlist(userToken: string): Promise<PlexWatchlistItem[]> {
+    const items: PlexWatchlistItem[] = [];
+    try {
+      for (let start = 0; start < WATCHLIST_MAX_ITEMS; start += WATCHLIST_PAGE_SIZE) {
+        const body = await this.discover.json<unknown>({
+          operation: 'getWatchlist',
+          path: '/library/sections/watchlist/all',
+          query: { includeGuids: 1, 'X-Plex-Container-Start': start, 'X-Plex-Container-Size': WATCHLIST_PAGE_SIZE },
+          headers: { 'X-Plex-Token': userToken },
+        });
+        const page = parseUpstreamBody(watchlistPageSchema, body, this.discover, 'getWatchlist').MediaContainer;
+        const metadata = page.Metadata ?? [];
+        for (const m of metadata) {
+          if (m.type !== 'movie' && m.type !== 'show') continue;
+          items.push({
+            ratingKey: m.ratingKey,
+            mediaType: m.type === 'show' ? 'tv' : 'movie',
+            title: m.title,
+            year: m.year ?? null,
+            tmdbId: guidNumber(m.Guid, 'tmdb'),
+          });
+        }
+        const total = page.totalSize ?? start + metadata.length;
+        if (metadata.length === 0 || start + metadata.length >= total) break;
+      }
+    } catch (err) {
+      throw unauthorizedAsGone(err);
+    }
+    return items.slice(0, WATCHLIST_MAX_ITEMS);
   }
 }
 

@@ -27,6 +27,7 @@ export const EVENT_LABELS: Record<NotificationEvent, string> = {
   'service.down': 'A service is down (Plex, Overseerr, …)',
   'service.up': 'A service is back after an outage',
   announcement: 'The server owner makes an announcement',
+  'watchlist.requested': 'A title on my Plex watchlist was requested for me',
 };
 
 export const KIND_LABELS: Record<ChannelKind, string> = {

@@ -14,6 +14,7 @@ import { EmptyState } from '../components/feedback';
 import { Page } from '../components/page';
 import { pageParam } from '../components/pager';
 import { useApiData } from '../hooks/use-api-data';
+import { WatchlistRow } from '../components/watchlist/watchlist-row';
 
 export function DiscoverPage() {
   const [params, setParams] = useSearchParams();
@@ -27,6 +28,7 @@ export function DiscoverPage() {
 
   return (
     <Page title="Discover" ready={!search.loading}>
+      <WatchlistRow />
       <SearchForm initial={query} />
       {query ? (
         <SearchResults

@@ -8,6 +8,13 @@
  */
 import type { MyPlayback, MyPlaybackHistory, NowPlaying, PlaybackHistory } from './playback';
 import type {
+  WatchlistAutoRequestBody,
+  WatchlistOwnerSettings,
+  WatchlistOwnerSettingsBody,
+  WatchlistRequestAllResult,
+  WatchlistResponse,
+} from './watchlist';
+import type {
   AdminUserCreateBody,
   AnnouncementCreateBody,
   AdminUserPatchBody,
@@ -591,6 +598,11 @@ export interface ApiRoutes {
   'POST /api/v1/notifications/push/subscriptions': PushState & { device: PushDevice };
   'POST /api/v1/notifications/push/unsubscribe': PushState;
   'DELETE /api/v1/notifications/push/subscriptions/:id': PushState;
+  'GET /api/v1/watchlist': WatchlistResponse;
+  'POST /api/v1/watchlist/request-all': WatchlistRequestAllResult;
+  'PATCH /api/v1/watchlist/auto-request': WatchlistResponse['autoRequest'];
+  'GET /api/v1/admin/watchlist': WatchlistOwnerSettings;
+  'PATCH /api/v1/admin/watchlist': WatchlistOwnerSettings;
 }
 
 /** The JSON bodies routes take (the input types of the zod schemas the server parses them with). */
@@ -615,6 +627,8 @@ export interface ApiBodies {
   'POST /api/v1/notifications/push/unsubscribe': PushUnsubscribeBody;
   'POST /api/v1/admin/status/maintenance': MaintenanceCreateBody;
   'POST /api/v1/admin/status/announcements': AnnouncementCreateBody;
+  'PATCH /api/v1/watchlist/auto-request': WatchlistAutoRequestBody;
+  'PATCH /api/v1/admin/watchlist': WatchlistOwnerSettingsBody;
 }
 
 export type ApiRoute = keyof ApiRoutes;

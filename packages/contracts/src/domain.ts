@@ -37,7 +37,8 @@ export type NotificationChannelKind = (typeof notificationChannelKinds)[number];
 /**
  * What a member can be notified of: their own requests' outcomes, followed
  * requests becoming available, outages of the household's services (start and
- * end of an incident) and the admin's announcements.
+ * end of an incident), the admin's announcements, and titles requested for
+ * them from their Plex watchlist.
  */
 export const notificationEvents = [
   'request.approved',
@@ -48,6 +49,7 @@ export const notificationEvents = [
   'service.down',
   'service.up',
   'announcement',
+  'watchlist.requested',
 ] as const;
 export type NotificationEvent = (typeof notificationEvents)[number];
 

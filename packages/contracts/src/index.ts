@@ -14,3 +14,4 @@ export * from './playback';
 export * from './browser-metrics';
 export * from './browser-metrics-bodies';
 export * from './return-path';
+export * from './watchlist';

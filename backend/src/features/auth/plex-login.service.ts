@@ -25,6 +25,7 @@ import { analytics } from '../../observability/metrics/analytics';
 import { logger } from '../../observability/logging/logger';
 import { secretsEqual } from '../../secret-compare';
 import type { OverseerrUserLinker } from '../media/overseerr-users';
+import type { PlexTokens } from '../watchlist/plex-tokens';
 import type { User, UsersRepository } from '../users/users.repository';
 
 interface StoredPin {
@@ -61,6 +62,8 @@ export class PlexLoginService {
     private readonly users: UsersRepository,
     private readonly cache: Cache,
     private readonly linker: OverseerrUserLinker | undefined,
+    /** Where the member's Plex token is kept for their watchlist (sealed). */
+    private readonly tokens?: PlexTokens,
   ) {}
 
   async start(): Promise<StartedPin> {
@@ -94,6 +97,7 @@ export class PlexLoginService {
     await this.cache.delete(this.key(id));
     const account = await this.plexTv.account(pin.authToken);
     const user = await this.admit(account, pin.authToken);
+    await this.tokens?.save(user.id, String(account.id), pin.authToken);
     return { status: 'authorized', user };
   }
 

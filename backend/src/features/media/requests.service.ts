@@ -103,7 +103,8 @@ export class RequestsService {
     setGaugeSource('medianest_requests_stalled', () => this.repo.countStalled(new Date(Date.now() - this.stalledAfterMs)));
   }
 
-  async create(user: User, input: CreateRequestInput): Promise<PublicMediaRequest> {
+  /** `source`: who asked (the member in the web app, or MediaNest from their Plex watchlist), for the request counter. */
+  async create(user: User, input: CreateRequestInput, source: MediaRequestSource = 'web'): Promise<PublicMediaRequest> {
     const overseerr = this.overseerr;
     if (!overseerr || !this.linker) throw AppError.notConfigured('Overseerr');
     const details = await this.media.overseerrDetails(input.mediaType, input.tmdbId);
@@ -185,7 +186,7 @@ export class RequestsService {
       title: row.title,
       status: row.status,
     });
-    analytics.trackMediaRequest(user.id, row.mediaType, 'web', status);
+    analytics.trackMediaRequest(user.id, row.mediaType, source, status);
     return toPublicRequest({ ...row, requestedBy: { id: user.id, username: user.username } }, this.stalledAfterMs);
   }
 

@@ -439,14 +439,29 @@ export class NotificationsService {
     });
   }
 
-  /** Delivery rows (once per event key, member and channel) and jobs for every member who chose `event`. */
+  /** A title MediaNest requested for a member from their Plex watchlist: told to that member, once per request. */
+  async planWatchlistRequested(r: { userId: string; requestId: number; title: string; mediaType: MediaType }): Promise<number> {
+    const what = r.mediaType === 'tv' ? 'show' : 'movie';
+    const words = {
+      title: `Requested from your watchlist: ${r.title}`,
+      body: `The ${what} "${r.title}" is on your Plex watchlist, so MediaNest requested it for you.`,
+      occurredAt: new Date().toISOString(),
+    };
+    return this.planBroadcast(`watchlist:${r.requestId}`, 'watchlist.requested', words, {
+      who: [r.userId],
+      path: `/requests/${r.requestId}`,
+    });
+  }
+
+  /** Delivery rows (once per event key, member and channel) and jobs for every member (of `to.who`) who chose `event`. */
   private async planBroadcast(
     eventKey: string,
     event: NotificationEvent,
     words: { title: string; body: string; occurredAt: string },
+    to: { who: 'everyone' | string[]; path: string } = { who: 'everyone', path: '/status' },
   ): Promise<number> {
-    const subscribers = await this.repo.subscribersOf('everyone', event);
-    const link = this.options.publicUrl ? `${this.options.publicUrl}/status` : null;
+    const subscribers = await this.repo.subscribersOf(to.who, event);
+    const link = this.options.publicUrl ? `${this.options.publicUrl}${to.path}` : null;
     const created = await this.repo.insertDeliveries(
       subscribers.map((s) => ({ eventKey, event, userId: s.userId, channelId: s.channelId, payload: { ...words, link, request: null } })),
     );
@@ -740,7 +755,7 @@ export function formatDuration(seconds: number): string {
 
 /** The words of each request message. */
 function compose(
-  event: Exclude<NotificationEvent, 'service.down' | 'service.up' | 'announcement'>,
+  event: Exclude<NotificationEvent, 'service.down' | 'service.up' | 'announcement' | 'watchlist.requested'>,
   title: string,
   mediaType: string,
 ): { title: string; body: string } {
@@ -781,6 +796,8 @@ export function createNotifications(parts: {
   database: Database;
   breakers: BreakerRegistry;
   jobs: JobQueue;
+  /** The sealing of secrets at rest, when the process already opened it (one key for all of them). */
+  box?: SecretBox;
 }): NotificationsService {
   const { config } = parts;
   const outbound = new OutboundPolicy({
@@ -790,7 +807,7 @@ export function createNotifications(parts: {
   });
   return new NotificationsService(
     new NotificationsRepository(parts.database),
-    new SecretBox(loadOrCreateKey(config.NOTIFICATIONS_SECRET_KEY, config.dataDir)),
+    parts.box ?? new SecretBox(loadOrCreateKey(config.NOTIFICATIONS_SECRET_KEY, config.dataDir)),
     new ChannelSender(parts.breakers, config.UPSTREAM_TIMEOUT_MS, outbound),
     parts.jobs,
     {

@@ -15,7 +15,7 @@ import { logger } from '../logging/logger';
 
 /** How someone signed in (a fixed set: the `method` label of medianest_logins_total). */
 export type LoginMethod = 'local' | 'plex' | 'oidc' | 'forward_auth';
-export type MediaRequestSource = 'web' | 'webhook' | 'sync' | 'admin';
+export type MediaRequestSource = 'web' | 'webhook' | 'sync' | 'admin' | 'watchlist';
 
 /** External calls slower than this are logged as a warning (5 s: well past any retry budget). */
 export const SLOW_EXTERNAL_CALL_MS = 5000;

@@ -1,11 +1,19 @@
 /**
  * A fake plex.tv (API v2) for the PIN login: PIN
  * creation and polling, the account behind a token, and its resources list.
+ * It also plays Plex's discover provider (discover.provider.plex.tv, where
+ * PLEX_DISCOVER_URL points): `GET /library/sections/watchlist/all` answers
+ * the token's watchlist as Plex does — a MediaContainer paged by
+ * X-Plex-Container-Start/Size (query or header) with offset, size and
+ * totalSize, each title's `Guid` ids (imdb/tmdb/tvdb) only with
+ * includeGuids=1, and 401 without a token it knows.
  * Test hooks: `authorizePin(id, token)` (what approving on app.plex.tv does),
- * `expirePin(id)`, `addAccount(token, …)`; over HTTP
+ * `expirePin(id)`, `addAccount(token, …)`, `setWatchlist(token, titles)`,
+ * `revokeToken(token)`; over HTTP
  * `POST /__test/pins/:id/authorize {authToken}` and `POST /__test/pins/:id/expire`.
  */
 import pinFixture from './fixtures/plex-tv-pin.json';
+import watchlistFixture from './fixtures/plex-tv-watchlist.json';
 import accountsFixture from './fixtures/plex-tv-accounts.json';
 import resourcesFixture from './fixtures/plex-tv-resources.json';
 import { FakeHttpServer, json, type FakeRequest } from './fake-server';
@@ -27,6 +35,12 @@ interface Account {
 
 export type FixtureAccount = keyof typeof accountsFixture;
 export type FixtureResource = keyof typeof resourcesFixture;
+export type FixtureWatchlistTitle = keyof typeof watchlistFixture;
+
+/** Plex's page size when a client names none. */
+const DEFAULT_CONTAINER_SIZE = 20;
+/** The most Plex hands out in one page. */
+const MAX_CONTAINER_SIZE = 300;
 
 const PLEX_ERROR_401 = { errors: [{ code: 1001, message: 'User could not be authenticated', status: 401 }] };
 const PIN_NOT_FOUND = { errors: [{ code: 1020, message: 'Code not found or expired' }] };
@@ -43,6 +57,7 @@ function header(req: FakeRequest, name: string): string | undefined {
 export class FakePlexTv extends FakeHttpServer {
   private readonly pins = new Map<number, Pin>();
   private readonly accounts = new Map<string, Account>();
+  private readonly watchlists = new Map<string, Record<string, unknown>[]>();
   private nextPinId = (pinFixture as { id: number }).id;
   pinLifetimeSeconds = 900;
 
@@ -80,6 +95,30 @@ export class FakePlexTv extends FakeHttpServer {
       const account = this.accountFor(req);
       return account ? json(200, account.resources) : json(401, PLEX_ERROR_401);
     });
+    this.route('GET', '/library/sections/watchlist/all', (req) => {
+      const token = header(req, 'X-Plex-Token');
+      const list = token && this.accounts.has(token) ? (this.watchlists.get(token) ?? []) : undefined;
+      if (!list) return json(401, PLEX_ERROR_401);
+      const start = Math.max(0, Number(header(req, 'X-Plex-Container-Start') ?? 0) || 0);
+      const size = Math.min(MAX_CONTAINER_SIZE, Math.max(0, Number(header(req, 'X-Plex-Container-Size') ?? DEFAULT_CONTAINER_SIZE) || 0));
+      const withGuids = header(req, 'includeGuids') === '1';
+      const page = list.slice(start, start + size).map((item) => {
+        if (withGuids) return item;
+        const { Guid: _guid, ...rest } = item;
+        return rest;
+      });
+      return json(200, {
+        MediaContainer: {
+          librarySectionID: 'watchlist',
+          librarySectionTitle: 'Watchlist',
+          offset: start,
+          totalSize: list.length,
+          identifier: 'tv.plex.provider.discover',
+          size: page.length,
+          Metadata: page,
+        },
+      });
+    });
     this.route('POST', '/__test/pins/:id/authorize', (req) => {
       const token = (req.body as { authToken?: string } | undefined)?.authToken;
       if (!token) return json(400, { message: 'authToken is required' });
@@ -104,6 +143,22 @@ export class FakePlexTv extends FakeHttpServer {
       return resource;
     });
     this.accounts.set(token, { user, resources: list });
+  }
+
+  /**
+   * The watchlist of the account behind `token`: fixture titles by name, or whole Metadata entries
+   * (a long list for paging); newest first, as Plex sorts it.
+   */
+  setWatchlist(token: string, titles: (FixtureWatchlistTitle | Record<string, unknown>)[]): void {
+    this.watchlists.set(
+      token,
+      titles.map((t) => (typeof t === 'string' ? { ...watchlistFixture[t] } : t)),
+    );
+  }
+
+  /** The account signed out everywhere or changed its password: plex.tv no longer accepts the token. */
+  revokeToken(token: string): void {
+    this.accounts.delete(token);
   }
 
   accountId(who: FixtureAccount): number {

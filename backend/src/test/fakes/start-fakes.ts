@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   // A ready-made Plex account with access to the fake server: authorize a PIN with this token.
   upstreams.plexTv.addAccount('fake-user-token-alice', 'alice', ['sharedServer', 'phone'], upstreams.plex.machineIdentifier);
   upstreams.plexTv.addAccount('fake-user-token-mallory', 'mallory', ['otherServer'], upstreams.plex.machineIdentifier);
+  upstreams.plexTv.setWatchlist('fake-user-token-alice', ['severance', 'inception', 'the-dark-knight', 'the-matrix', 'free-solo']);
   for (const [k, v] of Object.entries(upstreams.env)) process.stdout.write(`${k}=${v}\n`);
   process.stdout.write(
     '# authorize a PIN: curl -XPOST -H "content-type: application/json" ' +

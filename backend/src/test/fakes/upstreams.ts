@@ -35,6 +35,8 @@ export async function startUpstreams(): Promise<Upstreams> {
     overseerr,
     env: {
       PLEX_TV_URL: plexTv.url,
+      // The fake plex.tv also plays Plex's discover provider (the watchlist).
+      PLEX_DISCOVER_URL: plexTv.url,
       PLEX_URL: plex.url,
       PLEX_TOKEN: FAKE_PLEX_TOKEN,
       OVERSEERR_URL: overseerr.url,

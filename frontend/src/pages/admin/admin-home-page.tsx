@@ -1,5 +1,6 @@
 /** /admin: the administrator's index of tools. */
 import { Link } from 'react-router-dom';
+import { WatchlistAutoRequest } from '../../components/admin/watchlist-auto-request';
 import { Page } from '../../components/page';
 import './admin-home-page.css';
 
@@ -38,6 +39,7 @@ export function AdminHomePage() {
           </li>
         ))}
       </ul>
+      <WatchlistAutoRequest />
     </Page>
   );
 }
