@@ -3,11 +3,12 @@
 # and /metrics (port 9090).
 #
 # Node 24, the current LTS line (Node 20 reached end of life in April 2026). `engines` in
-# package.json still allows >=20.19 because CI tests on Node 20; .ci/run smoke-tests Node 24.
+# package.json still allows >=20.19 because CI tests on Node 20; scripts/image-test.sh (run by .ci/run) builds
+# and starts this image on Node 24.
 # Debian 13 (trixie) is the current Debian stable release.
 ARG NODE_IMAGE=node:24-trixie-slim
 
-# ---- build: install everything, compile contracts, backend and frontend ------
+# ---- build: install the workspaces, compile contracts, backend and frontend --
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 # manifests first so the dependency layer is cached across source changes
