@@ -72,10 +72,15 @@ mb() { echo $(($1 / 1000000)); }
 # ------------------------------------------------------------- base image
 base=$(sed -n 's/^ARG NODE_IMAGE=//p' Dockerfile | head -n 1)
 [ -n "$base" ] || fail "Dockerfile names no base image (ARG NODE_IMAGE=...)"
-case "${base%%/*}" in
-  *.*/* | *:*/* | localhost) qualified=$base ;;
-  *) if [[ $base == */* ]]; then qualified="docker.io/$base"; else qualified="docker.io/library/$base"; fi ;;
-esac
+# The name as the engines store it: node:24-trixie-slim is docker.io/library/node:24-trixie-slim.
+first=${base%%/*}
+if [[ $base == */* && ($first == *.* || $first == *:* || $first == localhost) ]]; then
+  qualified=$base
+elif [[ $base == */* ]]; then
+  qualified="docker.io/$base"
+else
+  qualified="docker.io/library/$base"
+fi
 if e image exists "$qualified" 2>/dev/null || e image inspect "$qualified" >/dev/null 2>&1; then
   say "base $qualified is in the image store"
 elif timeout 180 "$engine" pull -q "$qualified" >/dev/null 2>&1; then
@@ -106,7 +111,7 @@ fi
 say "HEALTHCHECK kept: $healthcheck"
 [ "$(e image inspect --format '{{.Config.User}}' "$tag")" = node ] || fail "the image does not run as the node user"
 
-# One look inside a fresh container: who runs, /data as a new volume finds it, every file under /app.
+# One look inside a fresh container: who runs, /data as a new (anonymous) volume starts, every file under /app.
 e run --rm --network none "$tag" node -e '
   const fs = require("node:fs");
   const path = require("node:path");

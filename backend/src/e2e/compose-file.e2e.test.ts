@@ -43,21 +43,38 @@ describe('docker-compose.yml', () => {
     expect(status, output).toBe(0);
   });
 
-  // [what breaks, edit, what the check must say]
-  const breakages: [string, (text: string) => string, string | RegExp][] = [
-    ['app-without-volume', (t) => t.replace('      - app_data:/data\n', ''), 'service app: keeps no volume at DATA_DIR (/data)'],
+  // [what breaks, the copy's name, edit, what the check must say]
+  const breakages: [string, string, (text: string) => string, string | RegExp][] = [
     [
-      'app-without-healthcheck',
+      "MediaNest's data is not on a volume (it would go with the container)",
+      'no-volume',
+      (t) => t.replace('      - app_data:/data\n', ''),
+      'service app: keeps no volume at DATA_DIR (/data)',
+    ],
+    [
+      'MediaNest has no health check',
+      'no-healthcheck',
       (t) => t.replace(/ {4}healthcheck:\n {6}test: \["CMD", "node", "-e", "fetch\('http:\/\/127\.0\.0\.1:4000[^\n]*\n(?: {6}.*\n)+/, ''),
       'service app: has no healthcheck',
     ],
-    ['postgres-unknown-key', (t) => t.replace('    image: postgres:16\n', '    image: postgres:16\n    restart_policy: always\n'), /services\/postgres.*restart_policy/],
-    ['redis-bad-healthcheck', (t) => t.replace('      interval: 5s\n      timeout: 3s\n      retries: 10\n    ports:', '      interval: often\n      timeout: 3s\n      retries: 10\n    ports:'), /services\/redis\/healthcheck\/interval/],
+    [
+      'PostgreSQL has a key Compose does not know',
+      'postgres-unknown-key',
+      (t) => t.replace('    image: postgres:16\n', '    image: postgres:16\n    restart_policy: always\n'),
+      /services\/postgres.*restart_policy/,
+    ],
+    [
+      "Redis's health check interval is not a duration",
+      'redis-bad-interval',
+      (t) => t.replace(/(redis-cli ping[^\n]*\n {6})interval: 5s/, '$1interval: often'),
+      /services\/redis\/healthcheck\/interval/,
+    ],
   ];
 
-  it.each(breakages)('fails when %s', (name, edit, message) => {
+  it.each(breakages)('fails when %s', (_, name, edit, message) => {
     const { status, output } = validate(brokenCopy(name, edit));
     expect(output).toMatch(message);
     expect(status, output).toBe(1);
   });
+});
 });
