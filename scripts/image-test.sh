@@ -112,6 +112,7 @@ say "HEALTHCHECK kept: $healthcheck"
 [ "$(e image inspect --format '{{.Config.User}}' "$tag")" = node ] || fail "the image does not run as the node user"
 
 # One look inside a fresh container: who runs, /data as a new (anonymous) volume starts, every file under /app.
+# shellcheck disable=SC2016 # JavaScript, not shell
 e run --rm --network none "$tag" node -e '
   const fs = require("node:fs");
   const path = require("node:path");
@@ -161,6 +162,7 @@ e run -d --name "$run_id" -p "127.0.0.1:$port:4000" -v "$run_id:/data" \
   -e SHUTDOWN_DRAIN_MS="$drain_ms" -e ADMIN_PASSWORD=image-test-admin-password -e LOG_LEVEL=warn "$tag" >/dev/null
 ready_s=$(wait_ready "http://127.0.0.1:$port/health/ready" "$run_id") || fail "GET /health/ready never answered 200"
 say "ready in ${ready_s}s: $(curl -fsS "http://127.0.0.1:$port/health/ready")"
+# shellcheck disable=SC2016 # JavaScript, not shell
 e exec "$run_id" node -e 'const fs = require("node:fs");
   const uid = fs.readFileSync("/proc/1/status", "utf8").match(/^Uid:\s+(\d+)/m)[1];
   const mode = (fs.statSync("/data").mode & 0o777).toString(8);
