@@ -19,7 +19,9 @@ COPY frontend/package.json frontend/
 # the workspaces' packages only: the root's dev tools (ESLint, Prettier, the Kubernetes models) build nothing
 RUN npm ci --no-audit --no-fund -w packages/contracts -w backend -w frontend
 COPY . .
-RUN npm run build
+# The embedded database template is made owner-only; the runtime's `node` user copies it into /data on
+# first start, from a tree that belongs to root.
+RUN npm run build && chmod -R a+rX backend/dist
 
 # ---- deps: production dependencies only --------------------------------------
 FROM ${NODE_IMAGE} AS deps
@@ -30,7 +32,14 @@ COPY packages/contracts/package.json packages/contracts/
 COPY backend/package.json backend/
 COPY frontend/package.json frontend/
 # The backend's run-time dependencies (and the contract it links): the web app is static files by then.
-RUN npm ci --no-audit --no-fund --omit=dev -w backend && npm cache clean --force
+# TypeScript stays in such an install (the web app's i18next names it as an optional peer) and goes;
+# so do what nothing reads at run time: the packages' type declarations, TypeScript sources, source
+# maps and documents (licences stay).
+RUN npm ci --no-audit --no-fund --omit=dev -w backend \
+  && rm -rf node_modules/typescript node_modules/.bin/tsc node_modules/.bin/tsserver \
+  && find node_modules -type f \( -name '*.ts' -o -name '*.cts' -o -name '*.mts' -o -name '*.map' \
+       -o -iname '*.md' -o -iname '*.markdown' -o -name '*.tsbuildinfo' \) ! -iname 'licen[cs]e*' -delete \
+  && npm cache clean --force
 
 # ---- runtime -----------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
