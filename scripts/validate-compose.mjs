@@ -251,7 +251,8 @@ for (const [name, svc] of Object.entries(services)) {
   if (!svc.build) continue;
   const dataDir = svc.environment.DATA_DIR ?? '/data';
   const targets = svc.volumes.map((v) => (typeof v === 'string' ? v.split(':')[1] : v.target));
-  if (!targets.includes(dataDir)) error(`${M} service ${name}`, `keeps no volume at DATA_DIR (${dataDir}): its data would go with the container`);
+  if (!targets.includes(dataDir))
+    error(`${M} service ${name}`, `keeps no volume at DATA_DIR (${dataDir}): its data would go with the container`);
   if (!svc.healthcheck || svc.healthcheck.disable === true)
     error(`${M} service ${name}`, "has no healthcheck (an image built in the OCI format, podman's default, carries no HEALTHCHECK)");
 }

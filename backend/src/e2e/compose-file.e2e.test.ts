@@ -77,4 +77,3 @@ describe('docker-compose.yml', () => {
     expect(status, output).toBe(1);
   });
 });
-});
