@@ -216,28 +216,31 @@ elif [ "$engine" = docker ] && docker compose version >/dev/null 2>&1; then
   compose_cmd=(docker compose)
 fi
 if [ ${#compose_cmd[@]} -gt 0 ]; then
-  # The `app` service as written, on the embedded database (no PostgreSQL or Redis image here), on loopback,
-  # under this run's own names so that nothing else on the machine is touched.
+  # The `app` service as written in docker-compose.yml, alone (PostgreSQL's and Redis's images cannot be pulled
+  # here; podman-compose 1.0 starts dependencies even with --no-deps): its dependencies and their URLs left
+  # out, so it runs on the embedded database; published on loopback, under this run's own names.
   compose_port=$(free_port)
-  cat >"$scratch/compose.override.yml" <<EOF
-services:
-  app:
-    container_name: $run_id-app
-    environment:
-      DATABASE_URL: ""
-      REDIS_URL: ""
-      ADMIN_PASSWORD: image-test-admin-password
-networks:
-  medianest:
-    name: $run_id
-EOF
+  # shellcheck disable=SC2016 # JavaScript, not shell
+  node --input-type=module -e '
+    import fs from "node:fs";
+    import YAML from "yaml";
+    const [file, out, id, root] = process.argv.slice(1);
+    const compose = YAML.parse(fs.readFileSync(file, "utf8"));
+    const app = compose.services.app;
+    delete app.depends_on;
+    app.build.context = root;
+    app.container_name = `${id}-app`;
+    Object.assign(app.environment, { DATABASE_URL: "", REDIS_URL: "" });
+    const networks = Object.fromEntries(Object.keys(compose.networks).map((n) => [n, { name: `${id}-${n}` }]));
+    fs.writeFileSync(out, YAML.stringify({ services: { app }, volumes: compose.volumes, networks }));
+  ' docker-compose.yml "$scratch/compose.yml" "$run_id" "$PWD"
   compose() {
-    POSTGRES_PASSWORD=unused MEDIANEST_PORT="127.0.0.1:$compose_port" \
-      "${compose_cmd[@]}" -p "$run_id" -f docker-compose.yml -f "$scratch/compose.override.yml" "$@"
+    POSTGRES_PASSWORD=unused MEDIANEST_PORT="127.0.0.1:$compose_port" ADMIN_PASSWORD=image-test-admin-password \
+      "${compose_cmd[@]}" -p "$run_id" -f "$scratch/compose.yml" "$@"
   }
   say "docker-compose.yml: starting the app service with ${compose_cmd[*]}"
   touch "$scratch/compose-up"
-  compose up -d --no-deps app >"$scratch/compose.log" 2>&1 || { cat "$scratch/compose.log" >&2; fail "compose up failed"; }
+  compose up -d >"$scratch/compose.log" 2>&1 || { cat "$scratch/compose.log" >&2; fail "compose up failed"; }
   ready_s=$(wait_ready "http://127.0.0.1:$compose_port/health/ready" "$run_id-app") || fail "the compose app service never became ready"
   mounts=$(e inspect --format '{{range .Mounts}}{{.Type}}:{{.Destination}} {{end}}' "$run_id-app")
   [[ $mounts == *volume:/data* ]] || fail "the compose app service has no volume on /data ($mounts)"
