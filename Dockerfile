@@ -3,11 +3,12 @@
 # and /metrics (port 9090).
 #
 # Node 24, the current LTS line (Node 20 reached end of life in April 2026). `engines` in
-# package.json still allows >=20.19 because CI tests on Node 20; .ci/run smoke-tests Node 24.
+# package.json still allows >=20.19 because CI tests on Node 20; scripts/image-test.sh (run by .ci/run) builds
+# and starts this image on Node 24.
 # Debian 13 (trixie) is the current Debian stable release.
 ARG NODE_IMAGE=node:24-trixie-slim
 
-# ---- build: install everything, compile contracts, backend and frontend ------
+# ---- build: install the workspaces, compile contracts, backend and frontend --
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 # manifests first so the dependency layer is cached across source changes
@@ -15,9 +16,12 @@ COPY package.json package-lock.json ./
 COPY packages/contracts/package.json packages/contracts/
 COPY backend/package.json backend/
 COPY frontend/package.json frontend/
-RUN npm ci
+# the workspaces' packages only: the root's dev tools (ESLint, Prettier, the Kubernetes models) build nothing
+RUN npm ci --no-audit --no-fund -w packages/contracts -w backend -w frontend
 COPY . .
-RUN npm run build
+# The embedded database template is made owner-only; the runtime's `node` user copies it into /data on
+# first start, from a tree that belongs to root.
+RUN npm run build && chmod -R a+rX backend/dist
 
 # ---- deps: production dependencies only --------------------------------------
 FROM ${NODE_IMAGE} AS deps
@@ -27,7 +31,15 @@ COPY package.json package-lock.json ./
 COPY packages/contracts/package.json packages/contracts/
 COPY backend/package.json backend/
 COPY frontend/package.json frontend/
-RUN npm ci --omit=dev && npm cache clean --force
+# The backend's run-time dependencies (and the contract it links): the web app is static files by then.
+# TypeScript stays in such an install (the web app's i18next names it as an optional peer) and goes;
+# so do what nothing reads at run time: the packages' type declarations, TypeScript sources, source
+# maps and documents (licences stay).
+RUN npm ci --no-audit --no-fund --omit=dev -w backend \
+  && rm -rf node_modules/typescript node_modules/.bin/tsc node_modules/.bin/tsserver \
+  && find node_modules -type f \( -name '*.ts' -o -name '*.cts' -o -name '*.mts' -o -name '*.map' \
+       -o -iname '*.md' -o -iname '*.markdown' -o -name '*.tsbuildinfo' \) ! -iname 'licen[cs]e*' -delete \
+  && npm cache clean --force
 
 # ---- runtime -----------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
@@ -36,23 +48,26 @@ ENV NODE_ENV=production \
     PORT=4000 \
     METRICS_PORT=9090 \
     DATA_DIR=/data
-COPY --from=deps --chown=node:node /app/node_modules ./node_modules
-COPY --from=deps --chown=node:node /app/package.json ./package.json
+# The program is root's and read-only to the `node` user that runs it; only /data is writable.
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=deps /app/package.json ./package.json
 # The contract's compiled request schemas (the backend requires them at run time)
-COPY --from=build --chown=node:node /app/packages/contracts/package.json ./packages/contracts/package.json
-COPY --from=build --chown=node:node /app/packages/contracts/dist ./packages/contracts/dist
-COPY --from=build --chown=node:node /app/backend/package.json ./backend/package.json
-COPY --from=build --chown=node:node /app/backend/dist ./backend/dist
+COPY --from=build /app/packages/contracts/package.json ./packages/contracts/package.json
+COPY --from=build /app/packages/contracts/dist ./packages/contracts/dist
+COPY --from=build /app/backend/package.json ./backend/package.json
+COPY --from=build /app/backend/dist ./backend/dist
 # SQL migrations, applied at start-up (MIGRATIONS_FOLDER = backend/drizzle)
-COPY --from=build --chown=node:node /app/backend/drizzle ./backend/drizzle
-COPY --from=build --chown=node:node /app/frontend/package.json ./frontend/package.json
-COPY --from=build --chown=node:node /app/frontend/dist ./frontend/dist
-RUN mkdir -p /data && chown node:node /data
+COPY --from=build /app/backend/drizzle ./backend/drizzle
+COPY --from=build /app/frontend/package.json ./frontend/package.json
+COPY --from=build /app/frontend/dist ./frontend/dist
+# DATA_DIR is private to the `node` user (0700): a new volume mounted here starts with this owner and mode.
+RUN install -d -m 0700 -o node -g node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 4000 9090
+# Liveness on the API port (PORT, 4000 unless changed); `podman build` keeps it only with --format docker.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:4000/health/live', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 4000}/health/live`, { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # One image for every role, chosen by JOBS_MODE: all (default: web + job processors), web (HTTP API,
 # web app and Socket.IO only), worker (only the job processors; no port 4000, so give it its own health
 # check on the metrics port). See docs/scaling.md.

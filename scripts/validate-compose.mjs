@@ -8,7 +8,8 @@
 //      for references the schema cannot see: every service has an image or a
 //      build, depends_on / networks / volumes / secrets point at something
 //      declared, bind-mounted files exist, paths given to a container inside
-//      a bind mount exist on the host;
+//      a bind mount exist on the host; the service built from the Dockerfile
+//      keeps DATA_DIR on a volume and has a health check;
 //   3. the monitoring configs only talk to services these files start:
 //      Prometheus scrape and Alertmanager targets, Grafana datasource URLs,
 //      the Alertmanager webhook, the app's DATABASE_URL, REDIS_URL, LOKI_URL
@@ -242,6 +243,18 @@ for (const [name, svc] of Object.entries(services)) {
       error(where, `named volume "${source}" is not declared`);
     }
   }
+}
+// The service built from the Dockerfile is MediaNest: its database, generated secrets and backups live in
+// DATA_DIR, so a volume holds DATA_DIR (or they go with the container), and it has its own health check,
+// since an image built in the OCI format (podman's default) carries no HEALTHCHECK.
+for (const [name, svc] of Object.entries(services)) {
+  if (!svc.build) continue;
+  const dataDir = svc.environment.DATA_DIR ?? '/data';
+  const targets = svc.volumes.map((v) => (typeof v === 'string' ? v.split(':')[1] : v.target));
+  if (!targets.includes(dataDir))
+    error(`${M} service ${name}`, `keeps no volume at DATA_DIR (${dataDir}): its data would go with the container`);
+  if (!svc.healthcheck || svc.healthcheck.disable === true)
+    error(`${M} service ${name}`, "has no healthcheck (an image built in the OCI format, podman's default, carries no HEALTHCHECK)");
 }
 for (const [name, secret] of Object.entries(merged.secrets)) {
   if (secret?.file) {

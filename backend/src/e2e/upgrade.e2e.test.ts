@@ -1,14 +1,13 @@
 /**
  * Upgrades keep every row. The previous release (the commit in release/previous-commit, which each release
  * updates) is extracted with `git archive`, installed and built in a cache folder under the system temp
- * directory (by commit, so a rerun reuses it), and started on a new DATA_DIR. Data of every kind is written
+ * directory (by commit, so a rerun reuses it; scripts/previous-release.mjs), and started on a new DATA_DIR. Data of every kind is written
  * through its HTTP API; then it stops, and this build starts on the same DATA_DIR: the migrations apply, no
  * table loses a row, the old session cookie still works or answers a clean 401, and the data shows through
  * this build's API.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +18,6 @@ import { Permission } from '../test/fakes/fake-overseerr';
 import { startUpstreams, type Upstreams } from '../test/fakes/upstreams';
 
 const REPO = path.resolve(__dirname, '../../..');
-const PREVIOUS = fs.readFileSync(path.join(REPO, 'release/previous-commit'), 'utf8').trim();
 const MEMBER_PASSWORD = 'member-password-123';
 const WRITTEN_TABLES = [
   'users',
@@ -38,34 +36,18 @@ const WRITTEN_TABLES = [
   'maintenance_windows',
 ];
 
-function run(cmd: string, args: string[], cwd: string): void {
-  execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
-}
-
-/** The previous release's backend/dist/main.js, extracted, installed and built once per commit. */
-function previousRelease(commit: string): string {
-  try {
-    execFileSync('git', ['cat-file', '-e', `${commit}^{commit}`], { cwd: REPO, stdio: 'ignore' });
-  } catch {
-    throw new Error(
-      `the upgrade test needs git and the previous release's commit ${commit} (release/previous-commit) in this clone; ` +
-        'fetch the full history (git fetch --unshallow) or install git',
-    );
-  }
-  const dir = path.join(os.tmpdir(), `medianest-release-${commit}`);
-  const main = path.join(dir, 'backend/dist/main.js');
-  const done = path.join(dir, '.medianest-built');
-  if (fs.existsSync(done)) return main;
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  const archive = path.join(os.tmpdir(), `medianest-release-${commit}.tar`);
-  run('git', ['archive', '--format=tar', '-o', archive, commit], REPO);
-  run('tar', ['-xf', archive, '-C', dir], REPO);
-  fs.rmSync(archive);
-  run('npm', ['ci', '--no-audit', '--no-fund'], dir);
-  run('npm', ['run', 'build', '-w', 'backend'], dir);
-  fs.writeFileSync(done, `${new Date().toISOString()}\n`);
-  return main;
+/**
+ * The previous release's backend/dist/main.js, extracted, installed and built once per commit by
+ * scripts/previous-release.mjs (which .ci/run starts early, beside the lint step).
+ */
+function previousRelease(): string {
+  const out = execFileSync(process.execPath, [path.join(REPO, 'scripts/previous-release.mjs')], {
+    cwd: REPO,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return out.trim().split('\n').at(-1)!;
 }
 
 interface Session {
@@ -144,7 +126,7 @@ describe.each<TestMode>(['embedded', 'services'])('upgrading from the previous r
   const running: AppProcess[] = [];
 
   beforeAll(() => {
-    previousMain = previousRelease(PREVIOUS);
+    previousMain = previousRelease();
   }, 600_000);
 
   afterEach(async () => {
