@@ -388,7 +388,12 @@ export class OverseerrClient {
    * retried (a retry cannot help and would only add breaker failures).
    */
   async movie(tmdbId: number, actAsUserId?: number): Promise<OverseerrMovie> {
-    const body = await this.http.json<unknown>({ operation: 'getMovie', path: `/api/v1/movie/${tmdbId}`, retries: 0, ...actingAs(actAsUserId) });
+    const body = await this.http.json<unknown>({
+      operation: 'getMovie',
+      path: `/api/v1/movie/${tmdbId}`,
+      retries: 0,
+      ...actingAs(actAsUserId),
+    });
     return parseUpstreamBody(movieSchema, body, this.http, 'getMovie');
   }
 

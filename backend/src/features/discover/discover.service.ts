@@ -66,7 +66,13 @@ export class DiscoverService {
   }
 
   /** A title's recommendations or similar titles (an id TMDB does not know: Overseerr's 500, explained). */
-  async related(user: User, mediaType: MediaType, tmdbId: number, list: 'recommendations' | 'similar', page: number): Promise<TitleListPage> {
+  async related(
+    user: User,
+    mediaType: MediaType,
+    tmdbId: number,
+    list: 'recommendations' | 'similar',
+    page: number,
+  ): Promise<TitleListPage> {
     try {
       const raw = await this.member.read(user, `${list}:${mediaType}:${tmdbId}:${page}`, ({ client, overseerrUserId }) =>
         client.related(mediaType, tmdbId, list, page, overseerrUserId),

@@ -81,7 +81,12 @@ describe('Discover rows', () => {
     expect(second.results.length).toBeGreaterThan(0);
     const firstIds = new Set(first.results.map((r) => r.tmdbId));
     expect(second.results.some((r) => firstIds.has(r.tmdbId))).toBe(false);
-    expect(up.overseerr.requestsTo('/api/v1/discover/movies').filter((r) => !r.path.includes('/genre')).map((r) => r.query.page)).toContain('2');
+    expect(
+      up.overseerr
+        .requestsTo('/api/v1/discover/movies')
+        .filter((r) => !r.path.includes('/genre'))
+        .map((r) => r.query.page),
+    ).toContain('2');
   });
 
   it('serves a genre row and the upcoming rows from their own Overseerr lists', async () => {

@@ -42,7 +42,11 @@ export class TitleService {
 
   async details(user: User, mediaType: MediaType, tmdbId: number): Promise<TitleDetails> {
     const { overseerrUserId } = await this.member.actAs(user);
-    const d = await this.media.overseerrDetails(mediaType, tmdbId, { userId: user.id, overseerrUserId, ttlSeconds: this.member.ttlSeconds });
+    const d = await this.media.overseerrDetails(mediaType, tmdbId, {
+      userId: user.id,
+      overseerrUserId,
+      ttlSeconds: this.member.ttlSeconds,
+    });
     const title = d.mediaType === 'movie' ? d.movie : d.tv;
     const ours = await this.requests.findActiveForMedia(mediaType, tmdbId);
     const base = detailsOf(user, d, ours);

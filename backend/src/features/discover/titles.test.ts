@@ -53,10 +53,12 @@ describe('title pages', () => {
     expect(up.overseerr.requestsTo('/api/v1/movie/603').at(-1)?.headers['x-api-user']).toBe('2');
     // Dune is in Plex under rating key 3101: Play on Plex opens it on the household's server.
     const dune = await title('movie', 693134);
-    expect(dune).toMatchObject({ availability: 'available', runtime: 167, cast: [{ name: 'Timothée Chalamet', character: 'Paul Atreides' }, {}, {}] });
-    expect(dune.playUrl).toBe(
-      `https://app.plex.tv/desktop#!/server/${up.plex.machineIdentifier}/details?key=%2Flibrary%2Fmetadata%2F3101`,
-    );
+    expect(dune).toMatchObject({
+      availability: 'available',
+      runtime: 167,
+      cast: [{ name: 'Timothée Chalamet', character: 'Paul Atreides' }, {}, {}],
+    });
+    expect(dune.playUrl).toBe(`https://app.plex.tv/desktop#!/server/${up.plex.machineIdentifier}/details?key=%2Flibrary%2Fmetadata%2F3101`);
   });
 
   it('offers no Play on Plex for a title not in Plex, and no trailer when Overseerr has none', async () => {
@@ -82,7 +84,12 @@ describe('title pages', () => {
     expect(got).toMatchObject({ title: 'Game of Thrones', runtime: 60, numberOfSeasons: 8 });
     expect(got.cast[0]).toEqual({ name: 'Emilia Clarke', character: 'Daenerys Targaryen', profilePath: null });
     const season = (n: number) => got.seasons.find((s) => s.seasonNumber === n)!;
-    expect(season(2)).toMatchObject({ availability: 'requested', requestable: false, requestStatus: 'pending', requestId: made.body.request.id });
+    expect(season(2)).toMatchObject({
+      availability: 'requested',
+      requestable: false,
+      requestStatus: 'pending',
+      requestId: made.body.request.id,
+    });
     expect(season(1)).toMatchObject({ availability: 'none', requestable: true, requestStatus: null, requestId: null });
     expect(season(3)).toMatchObject({ availability: 'none', requestable: true });
   });

@@ -14,7 +14,6 @@ import type { MediaRequestsRepository } from './requests.repository';
 import { detailsOf, summarizeResults, titleIds, type OverseerrDetails } from './title-summary';
 import type { MediaDetails, SearchPage } from '@medianest/contracts';
 
-
 export const SEARCH_TTL_SECONDS = 60;
 export const DETAILS_TTL_SECONDS = 120;
 

@@ -24,7 +24,13 @@ export type DiscoverList = 'trending' | 'popular' | 'upcoming' | 'genre';
 
 const PAGE_SIZE = 20;
 /** Seerr's trending list carries people too (PersonResult); MediaNest leaves them out. */
-const TRENDING_PERSON = { id: 6384, mediaType: 'person', name: 'Keanu Reeves', profilePath: '/4D0PpNI0kmP58hgrwGC3wCjxhnm.jpg', adult: false };
+const TRENDING_PERSON = {
+  id: 6384,
+  mediaType: 'person',
+  name: 'Keanu Reeves',
+  profilePath: '/4D0PpNI0kmP58hgrwGC3wCjxhnm.jpg',
+  adult: false,
+};
 
 export interface PageBody {
   page: number;
@@ -45,12 +51,10 @@ function fixtureEntries(): Entry[] {
       movie: { ...(m as unknown as CatalogMovie), genreIds: genreIdsOf(m.genres), popularity: Number(m.popularity ?? 50), upcoming: false },
     }),
   );
-  const shows = Object.values(tvFixture as Record<string, Record<string, unknown> & { genres?: { id: number }[] }>).map(
-    (t): Entry => ({
-      mediaType: 'tv',
-      tv: { ...(t as unknown as CatalogTv), genreIds: genreIdsOf(t.genres), popularity: Number(t.popularity ?? 60), upcoming: false },
-    }),
-  );
+  const shows = Object.values(tvFixture as Record<string, Record<string, unknown> & { genres?: { id: number }[] }>).map((t): Entry => ({
+    mediaType: 'tv',
+    tv: { ...(t as unknown as CatalogTv), genreIds: genreIdsOf(t.genres), popularity: Number(t.popularity ?? 60), upcoming: false },
+  }));
   return [...movies, ...shows];
 }
 
@@ -210,17 +214,32 @@ export class DiscoverCatalog {
     });
     if (e.mediaType === 'movie') {
       const m = e.movie;
-      return { ...shared(m), title: m.title, originalTitle: m.originalTitle ?? m.title, releaseDate: m.releaseDate, adult: false, video: false };
+      return {
+        ...shared(m),
+        title: m.title,
+        originalTitle: m.originalTitle ?? m.title,
+        releaseDate: m.releaseDate,
+        adult: false,
+        video: false,
+      };
     }
     const t = e.tv;
-    return { ...shared(t), name: t.name, originalName: t.originalName ?? t.name, originCountry: t.originCountry ?? ['US'], firstAirDate: t.firstAirDate };
+    return {
+      ...shared(t),
+      name: t.name,
+      originalName: t.originalName ?? t.name,
+      originCountry: t.originCountry ?? ['US'],
+      firstAirDate: t.firstAirDate,
+    };
   }
 
   private trailer(e: Entry): Record<string, unknown>[] {
     const t = e.mediaType === 'movie' ? e.movie : e.tv;
     if (!t.trailerKey) return [];
     const name = `${e.mediaType === 'movie' ? e.movie.title : e.tv.name} | Official Trailer`;
-    return [{ url: `https://www.youtube.com/watch?v=${t.trailerKey}`, key: t.trailerKey, name, size: 1080, type: 'Trailer', site: 'YouTube' }];
+    return [
+      { url: `https://www.youtube.com/watch?v=${t.trailerKey}`, key: t.trailerKey, name, size: 1080, type: 'Trailer', site: 'YouTube' },
+    ];
   }
 
   private find(mediaType: MediaType, tmdbId: number): Entry | undefined {

@@ -830,7 +830,7 @@ export class FakeOverseerr extends FakeHttpServer {
 
   private fixtureDetails(type: MediaType, tmdbId: number): Details | undefined {
     const table = (type === 'movie' ? moviesFixture : tvFixture) as Record<string, Details>;
-    return table[String(tmdbId)] ?? (this.catalog.details(type, tmdbId) as Details | undefined);
+    return table[String(tmdbId)] ?? this.catalog.details(type, tmdbId);
   }
 
   private installDiscover(): void {
@@ -839,7 +839,10 @@ export class FakeOverseerr extends FakeHttpServer {
       return json(200, this.withMediaInfo(this.catalog.list(list, Number(req.query.page), type, Number(req.params.genreId))));
     };
     this.api('GET', '/api/v1/discover/trending', (req, actor) => page(req, actor, 'trending'));
-    for (const [type, segment] of [['movie', 'movies'], ['tv', 'tv']] as const) {
+    for (const [type, segment] of [
+      ['movie', 'movies'],
+      ['tv', 'tv'],
+    ] as const) {
       this.api('GET', `/api/v1/discover/${segment}`, (req, actor) => page(req, actor, 'popular', type));
       this.api('GET', `/api/v1/discover/${segment}/upcoming`, (req, actor) => page(req, actor, 'upcoming', type));
       this.api('GET', `/api/v1/discover/${segment}/genre/:genreId`, (req, actor) => page(req, actor, 'genre', type));
