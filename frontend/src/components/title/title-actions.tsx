@@ -1,7 +1,8 @@
 /**
  * What a member can do with the title: Play on Plex once it is there, report
  * a problem with it, request a movie in one click (shows are requested
- * season by season below), and follow their own request's progress.
+ * season by season below), and follow their own request's progress (which
+ * then takes the Request button's place).
  */
 import { useState } from 'react';
 import { safePlayUrl, type TitleDetails } from '../../api/types';
@@ -22,7 +23,7 @@ export function TitleActions({ title, quota }: { title: TitleDetails; quota: Quo
           <PlayOnPlexLink url={playUrl} title={title.title} />
         </p>
       )}
-      {title.mediaType === 'movie' && !inPlex && (
+      {title.mediaType === 'movie' && !inPlex && state.kind !== 'requested' && (
         <div className="title-request">
           <RequestControl result={title} state={state} setState={setState} quota={quota} />
         </div>
