@@ -16,6 +16,7 @@ import { adminIdentitiesRouter } from './features/auth/identities.routes';
 import { OIDC_START_PATH } from './features/auth/oidc.service';
 import { oidcRouter } from './features/auth/oidc.routes';
 import { plexLoginRouter } from './features/auth/plex-login.routes';
+import { discoverRouter } from './features/discover/discover.routes';
 import { issuesRouter } from './features/issues/issues.routes';
 import { mediaRouter } from './features/media/media.routes';
 import { plexRouter } from './features/plex/plex.routes';
@@ -115,6 +116,7 @@ export function buildApp(c: Container): Express {
   );
   api.use('/admin/users', adminIdentitiesRouter(c.users, c.identities, sso.admission, sso.oidcIssuer));
   api.use('/media', mediaRouter(c.media, c.requests));
+  api.use('/discover', discoverRouter(c.discover, c.titles));
   api.use('/plex', plexRouter(c.library));
   api.use('/issues', issuesRouter(c.issues));
   api.use('/webhooks', overseerrWebhookRouter(c.config.OVERSEERR_WEBHOOK_SECRET, c.requests, c.issues));

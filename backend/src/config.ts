@@ -148,6 +148,8 @@ export const envSchema = z.object({
   REQUEST_SYNC_INTERVAL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).min(0.05).max(3_600).default(60),
   /** After MEDIA_APPROVED while the media is not PROCESSING yet (Overseerr notifies before it updates the media): first re-read after this long, doubling, up to 5 times. */
   REQUEST_FOLLOW_UP_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).min(0.01).max(300).default(5),
+  /** How long a member's Discover rows, title pages, recommendations and similar titles are kept before Overseerr is asked again. */
+  DISCOVER_CACHE_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int().min(1).max(3_600).default(120),
   /** How often recently active problem reports are reconciled with Overseerr (comments, resolved, reopened): ISSUE_COMMENT webhooks get lost. */
   ISSUE_SYNC_INTERVAL_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).min(0.05).max(3_600).default(60),
   /** Per-attempt timeout of every call to Plex, plex.tv and Overseerr. */

@@ -22,6 +22,9 @@ import { createJobQueue } from './jobs/create-job-queue';
 import type { JobQueue } from './jobs/job-queue';
 import { PlexLoginService } from './features/auth/plex-login.service';
 import { MediaService } from './features/media/media.service';
+import { DiscoverService } from './features/discover/discover.service';
+import { MemberOverseerr } from './features/discover/member-overseerr';
+import { TitleService } from './features/discover/title.service';
 import { OverseerrUserLinker } from './features/media/overseerr-users';
 import { MediaRequestsRepository } from './features/media/requests.repository';
 import { MediaIssuesRepository } from './features/issues/issues.repository';
@@ -77,6 +80,10 @@ export interface Container {
   overseerrServer?: OverseerrServer;
   media: MediaService;
   requests: RequestsService;
+  /** Discover rows, recommendations and similar titles, read from Overseerr as the member. */
+  discover: DiscoverService;
+  /** Title pages, read from Overseerr as the member. */
+  titles: TitleService;
   /** Members' problem reports (issues in Overseerr, filed as them). */
   issues: IssuesService;
   library: LibraryService;
@@ -185,6 +192,9 @@ export async function createContainer(config: Config, options: IntegrationOption
     new RequestQuotas(overseerr, overseerrUsers, cache),
     config.REQUEST_FOLLOW_UP_SECONDS * 1000,
   );
+  const asMember = new MemberOverseerr(overseerr, overseerrUsers, cache, config.DISCOVER_CACHE_SECONDS);
+  const discover = new DiscoverService(asMember, mediaRequests);
+  const titles = new TitleService(asMember, media, mediaRequests, playLinks);
   const library = new LibraryService(plex, cache, playLinks);
   // One key seals every secret at rest: notification channel secrets and members' Plex tokens.
   const secretBox = new SecretBox(loadOrCreateKey(config.NOTIFICATIONS_SECRET_KEY, config.dataDir));
@@ -270,6 +280,8 @@ export async function createContainer(config: Config, options: IntegrationOption
     overseerrServer,
     media,
     requests,
+    discover,
+    titles,
     issues,
     library,
     plexLogin,

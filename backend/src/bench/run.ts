@@ -21,7 +21,9 @@
  *    each and after 15 s of load; and p50/p95/p99 at a steady 200 req/s.
  * 4. Traces worth reading (exported-traces.ts): 1 % injected upstream failures and 1 % slow
  *    upstream answers among media searches; every one of them must reach the OTLP sink.
- * `--soak 10m` instead runs the soak (soak.ts).
+ * 5. Discover's rows on a warm cache (discover-rows.ts): the requests a page load of /discover
+ *    makes, p50 and p95 of their wall time.
+ * `--soak 10m` instead runs the soak (soak.ts); `--discover` runs only step 5.
  *
  * Settings (environment): BENCH_ROUNDS (8), BENCH_SECONDS (4), BENCH_WARMUP_SECONDS (15),
  * BENCH_CONNECTIONS (10), BENCH_DATABASE_URL (a PostgreSQL server to use instead of the
@@ -41,6 +43,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { openDatabase } from '../db/client';
 import { purgeRedisKeys } from '../redis/purge-prefix';
+import { measureDiscoverRows, type DiscoverRowsResult } from './discover-rows';
 import { measureExportedTraces, type ExportedTraces } from './exported-traces';
 import { measureFootprint, IDLE_MS, LOAD_SECONDS, type Footprint } from './footprint';
 import { BACKEND_DIST, cpuTimeMs, startInstance, type Instance } from './instances';
@@ -57,6 +60,9 @@ const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 20);
 const EXTRA_SERIES = 10_000;
 const SAMPLING_RATE = 20;
 const SAMPLING_SECONDS = 45;
+/** Page loads of /discover timed on a warm cache, and the goal for the slowest of the usual ones (p95). */
+const DISCOVER_LOADS = 100;
+const TARGET_DISCOVER_MS = 1000;
 /** Longer than the span batch delay (5 s), so deferred work lands before the next CPU reading. */
 const SETTLE_MS = 6000;
 
@@ -251,6 +257,7 @@ async function main(): Promise<void> {
   let footprint: Footprint;
   let steady: Awaited<ReturnType<typeof steadyLoad>>;
   let exportedTraces: ExportedTraces | undefined;
+  let discover: DiscoverRowsResult;
   try {
     // Footprint first, on a quiet machine: a fresh folder (or database) of its own.
     const footprintUrl = await temporaryDatabase(drops);
@@ -331,6 +338,12 @@ async function main(): Promise<void> {
         seconds: SAMPLING_SECONDS,
       });
     }
+    log(`discover: ${DISCOVER_LOADS} page loads of /discover on a warm cache …`);
+    discover = await measureDiscoverRows(root, {
+      databaseUrl: await temporaryDatabase(drops),
+      redis: redis.settings,
+      loads: DISCOVER_LOADS,
+    });
   } finally {
     await Promise.all([...instances.values()].map((i) => i.stop()));
     sink?.stop();
@@ -437,6 +450,7 @@ async function main(): Promise<void> {
       worstRender < TARGET_RENDER_MS,
     ],
     [`errors at a steady ${STEADY_RATE} req/s (ON, session route)`, fmt(steady.errors), '0', steady.errors === 0],
+    discoverRow(discover),
     [`p95 at a steady ${STEADY_RATE} req/s (ON, session route)`, `${steady.p95Ms.toFixed(1)} ms`, '< 15 ms', steady.p95Ms < 15],
     [`p99 at a steady ${STEADY_RATE} req/s (ON, session route)`, `${steady.p99Ms.toFixed(1)} ms`, '< 30 ms', steady.p99Ms < 30],
   ];
@@ -474,6 +488,7 @@ async function main(): Promise<void> {
           footprint,
           steady,
           exportedTraces,
+          discover,
         },
         null,
         2,
@@ -482,6 +497,39 @@ async function main(): Promise<void> {
   }
   const missed = rows.some(([, , , ok]) => !ok);
   process.exit(missed && process.env.BENCH_STRICT === '1' ? 1 : 0);
+}
+
+function discoverRow(d: DiscoverRowsResult): [string, string, string, boolean] {
+  return [
+    `Discover rows on a warm cache, ${d.requestsPerLoad} requests per page load (p50 / p95 of ${d.loads})`,
+    `${d.p50Ms.toFixed(1)} / ${d.p95Ms.toFixed(1)} ms`,
+    `p95 < ${fmt(TARGET_DISCOVER_MS)} ms`,
+    d.p95Ms < TARGET_DISCOVER_MS,
+  ];
+}
+
+/** `--discover`: only Discover's rows on a warm cache (step 5), in a few seconds. */
+async function discoverOnly(): Promise<void> {
+  log(`MediaNest benchmark, Discover rows only — node ${process.version}, ${os.cpus().length} CPUs, load average ${loadAverage()}`);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'medianest-bench-'));
+  const redis = benchRedis();
+  const drops: (() => Promise<void>)[] = [redis.purge];
+  try {
+    const d = await measureDiscoverRows(root, {
+      databaseUrl: await temporaryDatabase(drops),
+      redis: redis.settings,
+      loads: DISCOVER_LOADS,
+    });
+    const [what, measured, goal, ok] = discoverRow(d);
+    log('| what | measured | goal | verdict |');
+    log('|---|---:|---:|---|');
+    log(`| ${what} | ${measured} | ${goal} | ${ok ? 'met' : 'MISSED'} |`);
+    log(`slowest page load: ${d.maxMs.toFixed(1)} ms; load average at the end: ${loadAverage()}`);
+    process.exit(!ok && process.env.BENCH_STRICT === '1' ? 1 : 0);
+  } finally {
+    for (const drop of drops) await drop().catch(() => undefined);
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 }
 
 async function soak(duration: string): Promise<void> {
@@ -531,7 +579,8 @@ async function soak(duration: string): Promise<void> {
 }
 
 const soakAt = process.argv.indexOf('--soak');
-(soakAt >= 0 ? soak(process.argv[soakAt + 1] ?? '10m') : main()).catch((err: unknown) => {
+const phase = soakAt >= 0 ? soak(process.argv[soakAt + 1] ?? '10m') : process.argv.includes('--discover') ? discoverOnly() : main();
+phase.catch((err: unknown) => {
   process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

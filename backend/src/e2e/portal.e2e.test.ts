@@ -25,6 +25,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page, type Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../features/auth/passwords';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/context';
 import { Permission } from '../test/fakes/fake-overseerr';
 import { FAKE_WEBHOOK_SECRET, startUpstreams, type Upstreams } from '../test/fakes/upstreams';
@@ -122,8 +123,8 @@ async function newContext(viewport: { width: number; height: number }, storageSt
   return context;
 }
 
-async function shot(page: Page, name: string, width: 'desktop' | 'phone'): Promise<void> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
+async function shot(page: Page, name: string, width: 'desktop' | 'phone', fullPage = true): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`), fullPage });
 }
 
 /** The nav link in the header (opening the phone menu first when it is collapsed). */
@@ -782,6 +783,102 @@ describe('the MediaNest web app in Chromium', () => {
     await banners.getByText('Plex restarts tonight at 23:00 for an update.').waitFor({ state: 'detached' });
     await phone.close();
     await context.close();
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+  it('browses Discover rows, opens title pages, requests a movie and a season, at desktop and phone widths', async () => {
+    // Carol signs in with a local account whose e-mail is her Overseerr user's (3), with a TV quota of 6 seasons a week.
+    await server.container.users.create({
+      username: 'carol',
+      role: 'user',
+      passwordHash: await hashPassword('carol-password'),
+      email: 'carol@example.com',
+      plexId: null,
+    });
+    const carolId = upstreams.overseerr.userId('carol@example.com');
+    upstreams.overseerr.setQuota(carolId, 'tv', { limit: 6, days: 7 });
+    const desktop = await newContext(DESKTOP);
+    const page = await desktop.newPage();
+    await page.goto('/login');
+    await page.getByLabel('Username').fill('carol');
+    await page.getByLabel('Password').fill('carol-password');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+
+    // Discover opens on rows, read from Overseerr as carol; each card says where the title stands.
+    const discoverSeen = upstreams.overseerr.discoverSeenBy.length;
+    await navigate(page, 'Discover');
+    await page.waitForURL('**/discover');
+    const trending = page.getByRole('region', { name: 'Trending' });
+    const dune = trending.getByRole('listitem').filter({ has: page.getByRole('link', { name: 'Dune: Part Two', exact: true }) });
+    await dune.getByText('Available', { exact: true }).waitFor();
+    await trending.getByRole('listitem').filter({ hasText: 'The Last of Us' }).getByText('Partly available').waitFor();
+    await page.getByRole('region', { name: 'Popular shows' }).getByRole('link', { name: 'Shōgun' }).waitFor();
+    expect(upstreams.overseerr.discoverSeenBy.slice(discoverSeen)).toContain(carolId);
+    expect(new Set(upstreams.overseerr.discoverSeenBy.slice(discoverSeen))).toEqual(new Set([carolId]));
+    await page.getByLabel('Search movies and shows').waitFor();
+    await shot(page, 'discover-rows', 'desktop', false);
+
+    // More titles page into a row from the keyboard.
+    const popular = page.getByRole('region', { name: 'Popular movies' });
+    await popular.getByRole('button', { name: 'More: Popular movies' }).focus();
+    await page.keyboard.press('Enter');
+    await popular.getByRole('link', { name: 'Inception', exact: true }).waitFor();
+
+    // A movie's own page: facts, cast, a trailer link, recommendations; requested in one click.
+    await popular.getByRole('link', { name: 'Gladiator II', exact: true }).click();
+    await page.waitForURL('**/movie/558449');
+    await page.getByRole('heading', { level: 1, name: 'Gladiator II' }).waitFor();
+    await page.getByText('148 min', { exact: true }).waitFor();
+    await page.getByRole('region', { name: 'Top cast' }).getByText('Paul Mescal').waitFor();
+    expect(await page.getByRole('link', { name: /Watch the trailer on YouTube/ }).getAttribute('href')).toMatch(
+      /^https:\/\/www\.youtube\.com\/watch\?v=[\w-]+$/,
+    );
+    await page.getByRole('region', { name: 'Recommended' }).getByRole('listitem').first().waitFor();
+    await page.getByRole('region', { name: 'Similar titles' }).getByRole('listitem').first().waitFor();
+    await page.getByRole('button', { name: 'Request Gladiator II' }).click();
+    await page.getByRole('region', { name: 'Your request' }).getByText('Pending approval', { exact: true }).waitFor();
+    await shot(page, 'title-movie', 'desktop');
+
+    // A show's page: every season with where it stands; carol requests the missing season 2.
+    await page.goto('/discover');
+    await page.getByRole('region', { name: 'Trending' }).getByRole('link', { name: 'The Last of Us', exact: true }).click();
+    await page.waitForURL('**/tv/100088');
+    await page.getByRole('heading', { level: 1, name: 'The Last of Us' }).waitFor();
+    const seasons = page.getByRole('region', { name: 'Seasons' });
+    await seasons.getByRole('listitem').filter({ hasText: 'Season 1' }).getByText('Available', { exact: true }).waitFor();
+    expect(await seasons.getByRole('checkbox').count()).toBe(1);
+    await seasons.getByText('6 of 6 left').waitFor();
+    expect(await page.getByRole('link', { name: 'Play The Last of Us on Plex' }).getAttribute('href')).toContain(
+      '%2Flibrary%2Fmetadata%2F3102',
+    );
+    await seasons.getByRole('checkbox', { name: /Season 2/ }).check();
+    const created = page.waitForResponse((r) => r.url().endsWith('/api/v1/media/requests') && r.request().method() === 'POST');
+    await seasons.getByRole('button', { name: 'Request 1 season' }).click();
+    expect((await created).status()).toBe(201);
+    await seasons.getByText('Requested season 2.').waitFor();
+    await seasons.getByRole('listitem').filter({ hasText: 'Season 2' }).getByText('Pending approval', { exact: true }).waitFor();
+    await seasons.getByText('Every season is in Plex or has been requested.').waitFor();
+    const asked = upstreams.overseerr.requestsTo('/api/v1/request', 'POST').at(-1)!;
+    expect(asked.body).toMatchObject({ mediaType: 'tv', mediaId: 100088, seasons: [2] });
+    expect(asked.headers['x-api-user']).toBe(String(carolId));
+    await shot(page, 'title-tv', 'desktop');
+
+    // The same pages on a phone.
+    const phone = await newContext(PHONE, await desktop.storageState());
+    await desktop.close();
+    const small = await phone.newPage();
+    for (const [name, url, heading] of [
+      ['discover-rows', '/discover', 'Discover'],
+      ['title-movie', '/movie/558449', 'Gladiator II'],
+      ['title-tv', '/tv/100088', 'The Last of Us'],
+    ] as const) {
+      await small.goto(url);
+      await small.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
+      await small.locator('.title-row .media-card').first().waitFor();
+      await shot(small, name, 'phone', name !== 'discover-rows');
+      expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    }
+    await phone.close();
     expect(pageErrors).toEqual([]);
   }, 120_000);
 });

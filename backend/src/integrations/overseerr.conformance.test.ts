@@ -56,8 +56,23 @@ function everyCall(c: OverseerrClient): Record<ClientMethod, (() => Promise<unkn
     probe: [() => c.probe()],
     status: [() => c.status()],
     search: [() => c.search('matrix', 1), () => c.search('keanu', 2)],
-    movie: [() => c.movie(603)],
-    tv: [() => c.tv(1399)],
+    movie: [() => c.movie(603), () => c.movie(603, ALICE)],
+    tv: [() => c.tv(1399), () => c.tv(1399, ALICE)],
+    discover: [
+      () => c.discover({ list: 'trending' }, 1, ALICE),
+      ...(['movie', 'tv'] as const).flatMap((mediaType) => [
+        () => c.discover({ list: 'popular', mediaType }, 2, ALICE),
+        () => c.discover({ list: 'upcoming', mediaType }, 1, ALICE),
+        () => c.discover({ list: 'genre', mediaType, genreId: 18 }, 1, ALICE),
+      ]),
+    ],
+    genreSlider: [() => c.genreSlider('movie', ALICE), () => c.genreSlider('tv', ALICE)],
+    related: [
+      () => c.related('movie', 603, 'recommendations', 1, ALICE),
+      () => c.related('movie', 603, 'similar', 2, ALICE),
+      () => c.related('tv', 1399, 'recommendations', 1, ALICE),
+      () => c.related('tv', 1399, 'similar', 1, ALICE),
+    ],
     createRequest: [
       async () => (requestId = (await c.createRequest({ mediaType: 'movie', tmdbId: 605 }, ALICE)).id),
       () => c.createRequest({ mediaType: 'tv', tmdbId: 1399, seasons: [1] }, ALICE),
@@ -106,6 +121,10 @@ describe("the Overseerr client against Seerr's API description", () => {
       );
     });
     expect(refused).toEqual([]);
+    // Discover, recommendations and similar titles are read as the member, so their Overseerr settings apply.
+    const discovered = fake.requests.filter((r) => /^\/api\/v1\/(discover\/|(movie|tv)\/\d+\/(recommendations|similar))/.test(r.path));
+    expect(discovered).toHaveLength(13);
+    for (const r of discovered) expect(r.headers['x-api-user'], r.path).toBe(String(ALICE));
     // Seerr compares `is4k` to what was sent: without it a repeat request is not seen as a duplicate.
     const created = fake.requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/request');
     expect(created).toHaveLength(3);

@@ -40,6 +40,8 @@ const requestSummarySchema = z.looseObject({
   id: z.number(),
   status: z.number(),
   requestedBy: z.looseObject({ id: z.number() }).nullish(),
+  /** TV: the seasons this request asks for (title details carry them). */
+  seasons: z.array(z.looseObject({ seasonNumber: z.number() })).optional(),
 });
 
 const mediaInfoSchema = z.looseObject({
@@ -49,6 +51,8 @@ const mediaInfoSchema = z.looseObject({
   status4k: z.number().optional(),
   seasons: z.array(z.looseObject({ seasonNumber: z.number(), status: z.number() })).optional(),
   requests: z.array(requestSummarySchema).optional(),
+  /** The title's Plex rating key once a scan found it (Play on Plex). */
+  ratingKey: z.union([z.string(), z.number()]).transform(String).nullish(),
 });
 export type OverseerrMediaInfo = z.infer<typeof mediaInfoSchema>;
 
@@ -75,7 +79,47 @@ const searchPageSchema = z.looseObject({
 });
 export type OverseerrSearchPage = z.infer<typeof searchPageSchema>;
 
+/** GET /discover/genreslider/{movie|tv}: the genres Overseerr offers rows for (with a few backdrops each). */
+const genreSliderSchema = z.array(z.looseObject({ id: z.number(), name: z.string() }));
+export type OverseerrGenre = z.infer<typeof genreSliderSchema>[number];
+
+/** Where a page of discovered titles comes from. */
+export type DiscoverSource =
+  | { list: 'trending' }
+  | { list: 'popular' | 'upcoming'; mediaType: 'movie' | 'tv' }
+  | { list: 'genre'; mediaType: 'movie' | 'tv'; genreId: number };
+
+/** The route of a Discover list and its fixed `operation` name (a metric label). */
+function discoverRoute(source: DiscoverSource): { path: string; operation: string } {
+  if (source.list === 'trending') return { path: '/api/v1/discover/trending', operation: 'discoverTrending' };
+  const movie = source.mediaType === 'movie';
+  const base = `/api/v1/discover/${movie ? 'movies' : 'tv'}`;
+  switch (source.list) {
+    case 'popular':
+      return { path: base, operation: movie ? 'discoverMovies' : 'discoverTv' };
+    case 'upcoming':
+      return { path: `${base}/upcoming`, operation: movie ? 'discoverUpcomingMovies' : 'discoverUpcomingTv' };
+    case 'genre':
+      return { path: `${base}/genre/${source.genreId}`, operation: movie ? 'discoverMovieGenre' : 'discoverTvGenre' };
+  }
+}
+
+const actingAs = (userId: number | undefined) => (userId === undefined ? {} : { headers: { 'X-API-User': String(userId) } });
+
+/** What title pages show beyond the facts: the cast (TMDB billing order) and the videos (trailers on YouTube). */
+const creditsSchema = z.looseObject({
+  cast: z
+    .array(z.looseObject({ name: z.string(), character: nullableString, profilePath: nullableString, order: z.number().optional() }))
+    .catch([]),
+});
+const relatedVideoSchema = z.looseObject({ key: z.string(), site: z.string(), type: z.string(), name: nullableString });
+const titleExtras = {
+  credits: creditsSchema.optional(),
+  relatedVideos: z.array(relatedVideoSchema).catch([]).optional(),
+};
+
 const movieSchema = z.looseObject({
+  ...titleExtras,
   id: z.number(),
   title: z.string(),
   releaseDate: nullableString,
@@ -92,6 +136,9 @@ const movieSchema = z.looseObject({
 export type OverseerrMovie = z.infer<typeof movieSchema>;
 
 const tvSchema = z.looseObject({
+  ...titleExtras,
+  /** Minutes per episode (TMDB lists one or several; often empty). */
+  episodeRunTime: z.array(z.number()).catch([]).optional(),
   id: z.number(),
   name: z.string(),
   firstAirDate: nullableString,
@@ -300,16 +347,58 @@ export class OverseerrClient {
   }
 
   /**
-   * GET /movie/{id}. Overseerr answers 500 for an unknown id, so such a call
-   * is not retried (a retry cannot help and would only add breaker failures).
+   * One page of a Discover list as the member (X-API-User), so their
+   * Overseerr settings (language, region) apply. Trending mixes people in.
    */
-  async movie(tmdbId: number): Promise<OverseerrMovie> {
-    const body = await this.http.json<unknown>({ operation: 'getMovie', path: `/api/v1/movie/${tmdbId}`, retries: 0 });
+  async discover(source: DiscoverSource, page: number, actAsUserId: number): Promise<OverseerrSearchPage> {
+    const { path, operation } = discoverRoute(source);
+    const body = await this.http.json<unknown>({ operation, path, query: { page }, ...actingAs(actAsUserId) });
+    return parseUpstreamBody(searchPageSchema, body, this.http, operation);
+  }
+
+  /** GET /discover/genreslider/{movie|tv} as the member: the genres to offer rows for. */
+  async genreSlider(mediaType: 'movie' | 'tv', actAsUserId: number): Promise<OverseerrGenre[]> {
+    const operation = mediaType === 'movie' ? 'genreSliderMovie' : 'genreSliderTv';
+    const body = await this.http.json<unknown>({ operation, path: `/api/v1/discover/genreslider/${mediaType}`, ...actingAs(actAsUserId) });
+    return parseUpstreamBody(genreSliderSchema, body, this.http, operation);
+  }
+
+  /** GET /{movie|tv}/{id}/{recommendations|similar} as the member; not retried (an unknown id is a 500 there too). */
+  async related(
+    mediaType: 'movie' | 'tv',
+    tmdbId: number,
+    list: 'recommendations' | 'similar',
+    page: number,
+    actAsUserId: number,
+  ): Promise<OverseerrSearchPage> {
+    const operation = `${mediaType}${list === 'similar' ? 'Similar' : 'Recommendations'}`;
+    const body = await this.http.json<unknown>({
+      operation,
+      path: `/api/v1/${mediaType}/${tmdbId}/${list}`,
+      query: { page },
+      retries: 0,
+      ...actingAs(actAsUserId),
+    });
+    return parseUpstreamBody(searchPageSchema, body, this.http, operation);
+  }
+
+  /**
+   * GET /movie/{id}, as the API key's admin or, with `actAsUserId`, as the
+   * member. Overseerr answers 500 for an unknown id, so such a call is not
+   * retried (a retry cannot help and would only add breaker failures).
+   */
+  async movie(tmdbId: number, actAsUserId?: number): Promise<OverseerrMovie> {
+    const body = await this.http.json<unknown>({
+      operation: 'getMovie',
+      path: `/api/v1/movie/${tmdbId}`,
+      retries: 0,
+      ...actingAs(actAsUserId),
+    });
     return parseUpstreamBody(movieSchema, body, this.http, 'getMovie');
   }
 
-  async tv(tmdbId: number): Promise<OverseerrTv> {
-    const body = await this.http.json<unknown>({ operation: 'getTv', path: `/api/v1/tv/${tmdbId}`, retries: 0 });
+  async tv(tmdbId: number, actAsUserId?: number): Promise<OverseerrTv> {
+    const body = await this.http.json<unknown>({ operation: 'getTv', path: `/api/v1/tv/${tmdbId}`, retries: 0, ...actingAs(actAsUserId) });
     return parseUpstreamBody(tvSchema, body, this.http, 'getTv');
   }
 

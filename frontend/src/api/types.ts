@@ -36,6 +36,11 @@ export type {
   SearchPage,
   SeasonState,
   TimelineEntry,
+  CastMember,
+  DiscoverRow,
+  TitleDetails,
+  TitleListPage,
+  TitleSeason,
 } from '@medianest/contracts';
 /** Who a password reset link is for, and until when it works. */
 export type ResetLinkInfo = ApiResponse<'POST /api/v1/auth/password-reset/inspect'>;
@@ -118,6 +123,16 @@ export function toLibraryItems(
 export { requestStatuses as REQUEST_STATUSES } from '@medianest/contracts';
 
 /** TMDB poster URL at the width the cards use (allowed by the CSP). */
+/** A title's own page in the web app (`/movie/603`, `/tv/1399`). */
+export function titlePath(mediaType: MediaType, tmdbId: number): string {
+  return `/${mediaType}/${tmdbId}`;
+}
+
+/** Only YouTube watch pages: a trailer is a link out, never embedded or fetched. */
+export function safeTrailerUrl(url: string | null | undefined): string | null {
+  return url && /^https:\/\/www\.youtube\.com\/watch\?v=[\w-]{1,32}$/.test(url) ? url : null;
+}
+
 export function posterUrl(posterPath: string | null): string | null {
   return posterPath && /^\/[\w.-]+$/.test(posterPath) ? `https://image.tmdb.org/t/p/w342${posterPath}` : null;
 }

@@ -66,6 +66,8 @@ export const routes: RouteObject[] = [
         children: [
           { id: 'dashboard', path: '/', element: <DashboardPage /> },
           { id: 'discover', path: '/discover', element: <DiscoverPage /> },
+          { id: 'movie', path: '/movie/:tmdbId', lazy: async () => ({ Component: (await import('../pages/title-page')).MovieTitlePage }) },
+          { id: 'tv', path: '/tv/:tmdbId', lazy: async () => ({ Component: (await import('../pages/title-page')).TvTitlePage }) },
           { id: 'requests', path: '/requests', element: <RequestsPage /> },
           { id: 'request', path: '/requests/:id', element: <RequestPage /> },
           { id: 'library', path: '/library', element: <LibraryPage /> },

@@ -152,6 +152,56 @@ export interface MediaDetails extends MediaSummary {
   seasons: SeasonSummary[];
 }
 
+/**
+ * The rows of /discover (GET /api/v1/discover/rows): trending, popular and
+ * upcoming movies and shows, then one row per genre Overseerr offers.
+ */
+export type DiscoverRowKind = 'trending' | 'popular-movies' | 'popular-tv' | 'upcoming-movies' | 'upcoming-tv' | 'movie-genre' | 'tv-genre';
+
+export interface DiscoverRow {
+  /** `trending`, `popular-movies`, … or `movie-genre-<id>` / `tv-genre-<id>`: the `:row` of GET /api/v1/discover/rows/:row. */
+  id: string;
+  kind: DiscoverRowKind;
+  /** A genre row's genre, as Overseerr names it; null for the other rows. */
+  genre: string | null;
+}
+
+export interface DiscoverRows {
+  rows: DiscoverRow[];
+}
+
+/** One page of titles in a row: a Discover row, or a title's recommendations or similar titles. */
+export interface TitleListPage {
+  page: number;
+  totalPages: number;
+  results: MediaSummary[];
+}
+
+export interface CastMember {
+  name: string;
+  character: string | null;
+  profilePath: string | null;
+}
+
+/** A season on a show's title page: where it stands in Plex, and the member's own request for it. */
+export interface TitleSeason extends SeasonSummary {
+  /** Not in Plex, not requested by anyone, not blocklisted: it can be ticked and requested. */
+  requestable: boolean;
+  requestId: number | null;
+  requestStatus: RequestStatus | null;
+}
+
+/** GET /api/v1/discover/titles/:type/:tmdbId: everything the title page shows, read from Overseerr as the member. */
+export interface TitleDetails extends MediaDetails {
+  seasons: TitleSeason[];
+  /** The first billed cast members (at most 12). */
+  cast: CastMember[];
+  /** A YouTube trailer's watch page; only ever shown as a link. */
+  trailerUrl: string | null;
+  /** Plex Web for the title once it is (partly) in Plex and the server is known. */
+  playUrl: string | null;
+}
+
 export interface SearchPage {
   page: number;
   totalPages: number;
@@ -562,6 +612,10 @@ export interface ApiRoutes {
   'DELETE /api/v1/admin/services/:id': undefined;
   'GET /api/v1/media/search': SearchPage;
   'GET /api/v1/media/:type/:tmdbId': MediaDetails;
+  'GET /api/v1/discover/rows': DiscoverRows;
+  'GET /api/v1/discover/rows/:row': TitleListPage;
+  'GET /api/v1/discover/titles/:type/:tmdbId': TitleDetails;
+  'GET /api/v1/discover/titles/:type/:tmdbId/:list': TitleListPage;
   'GET /api/v1/media/requests': RequestPage;
   'GET /api/v1/media/quota': RequestQuota;
   'GET /api/v1/issues': ProblemReportList;

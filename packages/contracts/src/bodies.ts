@@ -110,6 +110,32 @@ export const titleParams = z.object({
   tmdbId: z.coerce.number({ message: 'tmdbId must be a number' }).int().positive('tmdbId must be a positive number').max(2_147_483_647),
 });
 
+/** GET /api/v1/discover/rows/:row — the fixed rows, or a genre row by its TMDB genre id. */
+export const discoverRowParams = z.object({
+  row: z
+    .string()
+    .regex(
+      /^(trending|popular-movies|popular-tv|upcoming-movies|upcoming-tv|(movie|tv)-genre-[1-9]\d{0,8})$/,
+      'row must be trending, popular-movies, popular-tv, upcoming-movies, upcoming-tv, movie-genre-<id> or tv-genre-<id>',
+    ),
+});
+
+/** GET /api/v1/discover/titles/:type/:tmdbId/:list — a title's recommendations or similar titles. */
+export const titleListParams = titleParams.extend({
+  list: z.enum(['recommendations', 'similar'], { message: 'list must be recommendations or similar' }),
+});
+
+/** ?page= of a row of titles (TMDB serves at most 500 pages). */
+export const titleListQuery = z.object({
+  page: z.coerce
+    .number({ message: 'page must be a number' })
+    .int('page must be a whole number')
+    .min(1, 'page starts at 1')
+    .max(500, 'page is at most 500')
+    .default(1),
+});
+export type TitleListQuery = z.input<typeof titleListQuery>;
+
 /** POST /api/v1/media/requests */
 export const mediaRequestCreateBody = z
   .object({

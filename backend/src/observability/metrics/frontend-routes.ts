@@ -10,6 +10,8 @@ export const SPA_ROUTES = [
   '/reset-password',
   '/account',
   '/discover',
+  '/movie/:tmdbId',
+  '/tv/:tmdbId',
   '/requests',
   '/requests/:id',
   '/library',

@@ -17,12 +17,18 @@
  * queue is cleared once the download is imported, and `ratingKey` appears on
  * the media when it becomes available. `POST /request/:id/retry` sends a
  * request to the *arr again (status APPROVED, media PROCESSING).
+ *
+ * Discover (fake-overseerr-discover.ts): trending, popular, upcoming and
+ * genre lists, the genre slider, recommendations and similar titles, each
+ * result with the fake's own `mediaInfo`; `discoverSeenBy` records who asked
+ * (the X-API-User, or 1 for the bare API key).
  */
 import moviesFixture from './fixtures/overseerr-movies.json';
 import searchFixture from './fixtures/overseerr-search.json';
 import statusFixture from './fixtures/overseerr-status.json';
 import tvFixture from './fixtures/overseerr-tv.json';
 import usersFixture from './fixtures/overseerr-users.json';
+import { DiscoverCatalog, type DiscoverList } from './fake-overseerr-discover';
 import { IssueCommentLoss } from './fake-overseerr-webhooks';
 import { FakeHttpServer, json, postJson, type FakeRequest, type FakeResponse } from './fake-server';
 import { admit, findRoute } from './overseerr-spec';
@@ -164,6 +170,9 @@ export class FakeOverseerr extends FakeHttpServer {
   private nextCommentId = 30;
   private readonly issuesById = new Map<number, IssueState>();
   private readonly quotas = new Map<string, FakeQuota>();
+  private readonly catalog = new DiscoverCatalog();
+  /** The Overseerr user each Discover, recommendations or similar call acted as, in order. */
+  readonly discoverSeenBy: number[] = [];
   private webhook: { url: string; authorization?: string } | undefined;
   /**
    * Like Overseerr: notify MEDIA_PENDING / MEDIA_AUTO_APPROVED right after creating a request (`true`: not
@@ -192,6 +201,18 @@ export class FakeOverseerr extends FakeHttpServer {
         });
       }
     }
+
+    for (const m of this.catalog.initialMedia) {
+      this.media.set(`${m.mediaType}:${m.tmdbId}`, {
+        id: m.id,
+        mediaType: m.mediaType as MediaType,
+        tmdbId: m.tmdbId,
+        status: m.status,
+        seasons: (m.seasons ?? []).map((s) => ({ ...s })),
+        ratingKey: m.ratingKey ?? null,
+      });
+    }
+    this.installDiscover();
 
     this.route('GET', '/api/v1/status', () => json(200, this.statusBody));
     this.api('GET', '/api/v1/search', (req) => {
@@ -809,7 +830,44 @@ export class FakeOverseerr extends FakeHttpServer {
 
   private fixtureDetails(type: MediaType, tmdbId: number): Details | undefined {
     const table = (type === 'movie' ? moviesFixture : tvFixture) as Record<string, Details>;
-    return table[String(tmdbId)];
+    return table[String(tmdbId)] ?? this.catalog.details(type, tmdbId);
+  }
+
+  private installDiscover(): void {
+    const page = (req: FakeRequest, actor: FixtureUser, list: DiscoverList, type?: MediaType) => {
+      this.discoverSeenBy.push(actor.id);
+      return json(200, this.withMediaInfo(this.catalog.list(list, Number(req.query.page), type, Number(req.params.genreId))));
+    };
+    this.api('GET', '/api/v1/discover/trending', (req, actor) => page(req, actor, 'trending'));
+    for (const [type, segment] of [
+      ['movie', 'movies'],
+      ['tv', 'tv'],
+    ] as const) {
+      this.api('GET', `/api/v1/discover/${segment}`, (req, actor) => page(req, actor, 'popular', type));
+      this.api('GET', `/api/v1/discover/${segment}/upcoming`, (req, actor) => page(req, actor, 'upcoming', type));
+      this.api('GET', `/api/v1/discover/${segment}/genre/:genreId`, (req, actor) => page(req, actor, 'genre', type));
+      this.api('GET', `/api/v1/discover/genreslider/${type}`, (_req, actor) => {
+        this.discoverSeenBy.push(actor.id);
+        return json(200, this.catalog.genreSlider(type));
+      });
+      for (const list of ['recommendations', 'similar'] as const) {
+        this.api('GET', `/api/v1/${type}/:id/${list}`, (req, actor) => {
+          this.discoverSeenBy.push(actor.id);
+          const body = this.catalog.related(type, Number(req.params.id), list, Number(req.query.page));
+          // Like Seerr, an id TMDB does not know is a 500.
+          return body ? json(200, this.withMediaInfo(body)) : json(500, { message: `Unable to retrieve ${type} ${list}.` });
+        });
+      }
+    }
+  }
+
+  /** A page of results with the fake's `mediaInfo` on the titles it has state for (with `requests: []`, as in search). */
+  private withMediaInfo<T extends { results: Record<string, unknown>[] }>(body: T): T {
+    const results = body.results.map((r) => {
+      const state = this.media.get(`${String(r.mediaType)}:${Number(r.id)}`);
+      return state ? { ...r, mediaInfo: this.mediaInfo(state, false) } : r;
+    });
+    return { ...body, results };
   }
 
   private details(type: MediaType, tmdbId: number): FakeResponse {

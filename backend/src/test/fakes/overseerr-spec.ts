@@ -51,7 +51,31 @@ export interface RouteSpec {
 }
 
 const num: ParamSpec = { type: 'number' };
+const str: ParamSpec = { type: 'string' };
 const paging = { take: num, skip: num };
+/** `?page=&language=` of the Discover lists, recommendations and similar titles. */
+const listPage = { page: { ...num, default: '1' }, language: str };
+/** The filters /discover/movies and /discover/tv both declare. */
+const discoverFilters = {
+  ...listPage,
+  genre: str,
+  keywords: str,
+  excludeKeywords: str,
+  sortBy: str,
+  withRuntimeGte: num,
+  withRuntimeLte: num,
+  voteAverageGte: num,
+  voteAverageLte: num,
+  voteCountGte: num,
+  voteCountLte: num,
+  watchRegion: str,
+  watchProviders: str,
+  certification: str,
+  certificationGte: str,
+  certificationLte: str,
+  certificationCountry: str,
+  certificationMode: { type: 'string', enum: ['exact', 'range'] },
+} satisfies Record<string, ParamSpec>;
 
 export const OVERSEERR_ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/status' },
@@ -62,6 +86,27 @@ export const OVERSEERR_ROUTES: readonly RouteSpec[] = [
   },
   { method: 'GET', path: '/movie/{movieId}', params: { movieId: num }, query: { language: { type: 'string' } } },
   { method: 'GET', path: '/tv/{tvId}', params: { tvId: num }, query: { language: { type: 'string' } } },
+  { method: 'GET', path: '/movie/{movieId}/recommendations', params: { movieId: num }, query: listPage },
+  { method: 'GET', path: '/movie/{movieId}/similar', params: { movieId: num }, query: listPage },
+  { method: 'GET', path: '/tv/{tvId}/recommendations', params: { tvId: num }, query: listPage },
+  { method: 'GET', path: '/tv/{tvId}/similar', params: { tvId: num }, query: listPage },
+  { method: 'GET', path: '/discover/trending', query: listPage },
+  {
+    method: 'GET',
+    path: '/discover/movies',
+    query: { ...discoverFilters, studio: num, primaryReleaseDateGte: str, primaryReleaseDateLte: str },
+  },
+  { method: 'GET', path: '/discover/movies/upcoming', query: listPage },
+  { method: 'GET', path: '/discover/movies/genre/{genreId}', params: { genreId: str }, query: listPage },
+  {
+    method: 'GET',
+    path: '/discover/tv',
+    query: { ...discoverFilters, network: num, firstAirDateGte: str, firstAirDateLte: str, status: str },
+  },
+  { method: 'GET', path: '/discover/tv/upcoming', query: listPage },
+  { method: 'GET', path: '/discover/tv/genre/{genreId}', params: { genreId: str }, query: listPage },
+  { method: 'GET', path: '/discover/genreslider/movie', query: { language: str } },
+  { method: 'GET', path: '/discover/genreslider/tv', query: { language: str } },
   {
     method: 'GET',
     path: '/request',

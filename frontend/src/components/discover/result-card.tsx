@@ -1,6 +1,11 @@
-/** A search result: poster, title, year and type, its availability or the caller's request status, and what can be done with it. */
+/**
+ * A title as a card (search results, Discover rows, recommendations): poster,
+ * title (a link to its page), year and type, its availability or the caller's
+ * request status, and what can be done with it.
+ */
 import { useState } from 'react';
-import { posterUrl, type SearchResult } from '../../api/types';
+import { Link } from 'react-router-dom';
+import { posterUrl, titlePath, type SearchResult } from '../../api/types';
 import { AvailabilityBadge, RequestStatusBadge } from '../badges';
 import { Poster } from '../poster';
 import { initialRequestState, RequestControl, type QuotaProps, type RequestState } from './request-control';
@@ -11,7 +16,9 @@ export function ResultCard({ result, quota }: { result: SearchResult; quota: Quo
   return (
     <li className="media-card">
       <Poster src={posterUrl(result.posterPath)} title={result.title} />
-      <h3 className="card-title">{result.title}</h3>
+      <h3 className="card-title">
+        <Link to={titlePath(result.mediaType, result.tmdbId)}>{result.title}</Link>
+      </h3>
       <p className="card-meta">
         {result.year ?? 'Year unknown'} · {result.mediaType === 'tv' ? 'TV show' : 'Movie'}
       </p>

@@ -1,0 +1,40 @@
+/**
+ * /api/v1/discover: the rows of the Discover page, one page of a row at a
+ * time, and title pages with their recommendations and similar titles — all
+ * read from Overseerr as the signed-in member. Bad row names, ids or pages
+ * are a 400 naming the problem; an Overseerr outage a 503.
+ */
+import { discoverRowParams, titleListParams, titleListQuery, titleParams } from '@medianest/contracts';
+import { Router } from 'express';
+import type { ApiRes } from '../../http/api-response';
+import { parse } from '../../http/validate';
+import { requireUser } from '../auth/middleware';
+import type { DiscoverService } from './discover.service';
+import type { TitleService } from './title.service';
+
+export function discoverRouter(discover: DiscoverService, titles: TitleService): Router {
+  const router = Router();
+
+  router.get('/rows', requireUser, async (req, res: ApiRes<'GET /api/v1/discover/rows'>) => {
+    res.json(await discover.rows(req.user!));
+  });
+
+  router.get('/rows/:row', requireUser, async (req, res: ApiRes<'GET /api/v1/discover/rows/:row'>) => {
+    const { row } = parse(discoverRowParams, req.params, 'path');
+    const { page } = parse(titleListQuery, req.query, 'query');
+    res.json(await discover.row(req.user!, row, page));
+  });
+
+  router.get('/titles/:type/:tmdbId', requireUser, async (req, res: ApiRes<'GET /api/v1/discover/titles/:type/:tmdbId'>) => {
+    const p = parse(titleParams, req.params, 'path');
+    res.json(await titles.details(req.user!, p.type, p.tmdbId));
+  });
+
+  router.get('/titles/:type/:tmdbId/:list', requireUser, async (req, res: ApiRes<'GET /api/v1/discover/titles/:type/:tmdbId/:list'>) => {
+    const p = parse(titleListParams, req.params, 'path');
+    const { page } = parse(titleListQuery, req.query, 'query');
+    res.json(await discover.related(req.user!, p.type, p.tmdbId, p.list, page));
+  });
+
+  return router;
+}
