@@ -104,5 +104,7 @@ export async function expectNoTrap(page: Page, max = 150): Promise<string[]> {
     if (f.label === start && stops.length > 0) return stops;
     stops.push(f.label);
   }
-  throw new Error(`focus never came back to ${start} after ${max} Tabs (a keyboard trap?); the last stops:\n  ${stops.slice(-12).join('\n  ')}`);
+  throw new Error(
+    `focus never came back to ${start} after ${max} Tabs (a keyboard trap?); the last stops:\n  ${stops.slice(-12).join('\n  ')}`,
+  );
 }

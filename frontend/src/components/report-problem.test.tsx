@@ -44,6 +44,11 @@ describe('ReportProblem', () => {
     await user.keyboard('{Enter}');
     expect(await screen.findByRole('status')).toHaveFocus();
     expect(screen.getByRole('status')).toHaveTextContent(/Reported/);
-    expect(post).toHaveBeenCalledWith('/api/v1/issues', { mediaType: 'movie', tmdbId: 603, issueType: 'audio', message: 'The sound drifts' });
+    expect(post).toHaveBeenCalledWith('/api/v1/issues', {
+      mediaType: 'movie',
+      tmdbId: 603,
+      issueType: 'audio',
+      message: 'The sound drifts',
+    });
   });
 });

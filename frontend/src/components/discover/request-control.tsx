@@ -137,7 +137,9 @@ export function RequestControl(props: {
   if (state.kind === 'requested') {
     return state.requestId !== null ? (
       <p className="card-note">
-        <Link ref={focus.target} to={`/requests/${state.requestId}`}>View request</Link>
+        <Link ref={focus.target} to={`/requests/${state.requestId}`}>
+          View request
+        </Link>
       </p>
     ) : null;
   }
@@ -146,7 +148,9 @@ export function RequestControl(props: {
       <p className="card-note" role="status" tabIndex={-1} ref={state.requestId === null ? focus.target : undefined}>
         {state.message}
         {state.requestId !== null ? (
-          <Link ref={focus.target} to={`/requests/${state.requestId}`}>View request</Link>
+          <Link ref={focus.target} to={`/requests/${state.requestId}`}>
+            View request
+          </Link>
         ) : (
           state.message === 'Already requested' && <FollowRequest target={{ type: result.mediaType, tmdbId: result.tmdbId }} compact />
         )}
