@@ -107,6 +107,21 @@ describe('accessibility of every page in Chromium', () => {
     expect(stack.pageErrors).toEqual([]);
   }, 900_000);
 
+  it('reports what it is shown: faint text and an unlabelled field fail, by rule id and element', async () => {
+    const page = await contexts.anonymous.newPage();
+    await page.goto('/login');
+    await settled(page);
+    await page.evaluate(() =>
+      document
+        .querySelector('main')!
+        .insertAdjacentHTML('beforeend', '<p id="faint" style="color:#c8c8c8;background:#fff">Faint</p><input id="unlabelled">'),
+    );
+    const findings = await audit(page, 'seeded');
+    expect(findings.map((f) => f.rule)).toEqual(expect.arrayContaining(['color-contrast', 'label']));
+    expect(formatFindings(findings)).toMatch(/^seeded: color-contrast \[serious\] .*\n {4}#faint \(/m);
+    await page.close();
+  }, 60_000);
+
   it('runs no animation or transition when the system asks for reduced motion', async () => {
     const running = async (reducedMotion: 'reduce' | 'no-preference') => {
       const page = await contexts.member.newPage();
