@@ -22,41 +22,22 @@
  * through the DevTools protocol, as a push service would).
  */
 import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page, type Route } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../features/auth/passwords';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/context';
+import { startTestServer, type TestServer } from '../test/context';
 import { Permission } from '../test/fakes/fake-overseerr';
 import { FAKE_WEBHOOK_SECRET, startUpstreams, type Upstreams } from '../test/fakes/upstreams';
 import { scrape, scrapedSum, type Sample } from '../test/metrics-helpers';
 import { WebPushReceiver, type BrowserSubscription } from '../test/receivers/web-push-receiver';
 import { OTHER_ROUTE, SPA_ROUTES } from '../observability/metrics/frontend-routes';
 import { serviceIncidents } from '../db/schema';
-import { ensureFrontendBuilt, REPO_ROOT } from './frontend-build';
+import { DESKTOP, isolatedContext, launchChromium, PHONE, SCREENSHOTS, shot, signInAsAdmin } from './browser-harness';
+import { ensureFrontendBuilt } from './frontend-build';
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 const ALICE_PLEX_TOKEN = 'e2e-plex-token-alice';
-const SCREENSHOTS = path.join(REPO_ROOT, 'artifacts/screenshots');
 /** The route label values the backend allows: the web app's templates and `other`. */
 const SPA_ROUTE_LABELS = new Set<string>([...SPA_ROUTES, OTHER_ROUTE]);
-
-/** A poster for every TMDB image (the browser must not reach the internet). */
-const POSTER_SVG =
-  '<svg xmlns="http://www.w3.org/2000/svg" width="342" height="513" viewBox="0 0 342 513">' +
-  '<defs><linearGradient id="g" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#3b5b92"/><stop offset="1" stop-color="#141e30"/></linearGradient></defs>' +
-  '<rect width="342" height="513" fill="url(#g)"/><circle cx="171" cy="220" r="60" fill="#ffffff" fill-opacity="0.15"/></svg>';
 
 let upstreams: Upstreams;
 let server: TestServer;
@@ -103,28 +84,8 @@ function stubPushManager(subscription: BrowserSubscription): void {
   };
 }
 
-/** Keeps every request on 127.0.0.1: TMDB posters and the Plex sign-in page are answered locally, anything else fails. */
-async function isolate(context: BrowserContext): Promise<void> {
-  await context.route('**/*', (route: Route) => {
-    const url = new URL(route.request().url());
-    if (url.hostname === '127.0.0.1') return route.continue();
-    if (url.hostname === 'image.tmdb.org') return route.fulfill({ status: 200, contentType: 'image/svg+xml', body: POSTER_SVG });
-    if (url.hostname === 'app.plex.tv') {
-      return route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Plex</title><h1>Sign in to Plex</h1>' });
-    }
-    return route.abort('addressunreachable');
-  });
-}
-
-async function newContext(viewport: { width: number; height: number }, storageState?: Awaited<ReturnType<BrowserContext['storageState']>>) {
-  const context = await browser.newContext({ viewport, baseURL: server.baseUrl, storageState });
-  await isolate(context);
-  context.on('page', (p) => p.on('pageerror', (err) => pageErrors.push(`${p.url()}: ${err.message}`)));
-  return context;
-}
-
-async function shot(page: Page, name: string, width: 'desktop' | 'phone', fullPage = true): Promise<void> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`), fullPage });
+function newContext(viewport: { width: number; height: number }, storageState?: Awaited<ReturnType<BrowserContext['storageState']>>) {
+  return isolatedContext(browser, server.baseUrl, pageErrors, { viewport, storageState });
 }
 
 /** The nav link in the header (opening the phone menu first when it is collapsed). */
@@ -132,15 +93,6 @@ async function navigate(page: Page, label: string): Promise<void> {
   const menu = page.getByRole('button', { name: 'Menu' });
   if (await menu.isVisible()) await menu.click();
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
-}
-
-/** Signs in with the local admin account and waits for the dashboard. */
-async function signInAsAdmin(page: Page): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('Username').fill('admin');
-  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
 }
 
 async function pollMetrics(predicate: (samples: Sample[]) => boolean, what: string, timeoutMs = 15_000): Promise<Sample[]> {
@@ -178,7 +130,7 @@ describe('the MediaNest web app in Chromium', () => {
     // The local push service is on 127.0.0.1: the explicit opt-in for tests.
     server = await startTestServer({ ...upstreams.env, WEB_PUSH_ALLOW_LOOPBACK: 'true' });
     upstreams.overseerr.setWebhook(`${server.baseUrl}/api/v1/webhooks/overseerr`, FAKE_WEBHOOK_SECRET);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   }, 240_000);
 
   afterAll(async () => {

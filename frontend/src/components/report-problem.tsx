@@ -10,6 +10,7 @@ import { Link } from 'react-router-dom';
 import { api } from '../api/client';
 import type { IssueType, MediaType } from '../api/types';
 import { useAsyncAction } from '../hooks/use-async-action';
+import { useFocusNext } from '../hooks/use-focus-next';
 import { ErrorMessage } from './feedback';
 import './report-problem.css';
 
@@ -74,11 +75,14 @@ function ReportProblemForm({
   target,
   onSent,
   onCancel,
+  firstField,
 }: {
   id: string;
   target: ReportTarget;
   onSent: () => void;
   onCancel: () => void;
+  /** The `ref` of the first field (focused when the form was opened from its button). */
+  firstField: (element: HTMLElement | null) => void;
 }) {
   const { mediaType, seasons } = target;
   const [issueType, setIssueType] = useState<IssueType>('video');
@@ -103,7 +107,7 @@ function ReportProblemForm({
       <form className="form" onSubmit={submit} aria-label={`Report a problem with ${target.title}`}>
         <div className="field">
           <label htmlFor={`${id}-type`}>What is wrong</label>
-          <select id={`${id}-type`} value={issueType} onChange={(e) => setIssueType(e.target.value as IssueType)}>
+          <select ref={firstField} id={`${id}-type`} value={issueType} onChange={(e) => setIssueType(e.target.value as IssueType)}>
             {(Object.keys(ISSUE_TYPE_LABELS) as IssueType[]).map((t) => (
               <option key={t} value={t}>
                 {ISSUE_TYPE_LABELS[t]}
@@ -150,13 +154,15 @@ export function ReportProblem({ startOpen = false, ...target }: ReportProblemPro
   const id = useId();
   const [open, setOpen] = useState(startOpen);
   const [sent, setSent] = useState(false);
+  // Focus follows the form: into it when it opens, back to the button on Cancel, onto the confirmation once sent.
+  const [toForm, toButton, toNotice] = [useFocusNext(), useFocusNext(), useFocusNext()];
   return (
     <section aria-labelledby={`${id}-heading`} className="report-problem">
       <h2 id={`${id}-heading`} className="section-title">
         Something wrong with it?
       </h2>
       {sent && (
-        <div className="notice notice-success" role="status">
+        <div className="notice notice-success" role="status" tabIndex={-1} ref={toNotice.target}>
           <p>
             Reported. The server owner sees it in Overseerr with what MediaNest knew at that moment. Follow it in{' '}
             <Link to="/problems">My problem reports</Link>.
@@ -165,7 +171,15 @@ export function ReportProblem({ startOpen = false, ...target }: ReportProblemPro
       )}
       {!open ? (
         <p>
-          <button type="button" className="button" onClick={() => setOpen(true)}>
+          <button
+            ref={toButton.target}
+            type="button"
+            className="button"
+            onClick={() => {
+              toForm.moveFocus();
+              setOpen(true);
+            }}
+          >
             Report a problem
           </button>
         </p>
@@ -173,11 +187,16 @@ export function ReportProblem({ startOpen = false, ...target }: ReportProblemPro
         <ReportProblemForm
           id={id}
           target={target}
+          firstField={toForm.target}
           onSent={() => {
+            toNotice.moveFocus();
             setSent(true);
             setOpen(false);
           }}
-          onCancel={() => setOpen(false)}
+          onCancel={() => {
+            toButton.moveFocus();
+            setOpen(false);
+          }}
         />
       )}
     </section>

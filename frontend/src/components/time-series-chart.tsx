@@ -6,6 +6,7 @@
  */
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
+import { useColorScheme } from '../hooks/use-color-scheme';
 import './time-series-chart.css';
 import 'uplot/dist/uPlot.min.css';
 
@@ -26,19 +27,32 @@ export function summarizeSeries(values: (number | null)[], format: (v: number) =
   return `latest ${format(latest)}, peak ${format(Math.max(...present))}`;
 }
 
+/** Axis labels, ticks and grid in the current scheme's colours (a canvas cannot use the CSS variables itself). */
+function axisColors(el: HTMLElement): uPlot.Axis {
+  const css = getComputedStyle(el);
+  const line = css.getPropertyValue('--border').trim() || '#d5dae1';
+  return { stroke: css.getPropertyValue('--muted').trim() || '#5b6470', grid: { stroke: line }, ticks: { stroke: line } };
+}
+
 export function TimeSeriesChart({ title, times, values, format, height = 140 }: TimeSeriesChartProps) {
   const container = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | undefined>(undefined);
+  const scheme = useColorScheme();
+  const drawnIn = useRef(scheme);
 
   useEffect(() => {
     const el = container.current;
     if (!el) return;
     const width = Math.max(240, el.clientWidth);
     const data: uPlot.AlignedData = [times, values];
-    if (chart.current) {
+    if (chart.current && drawnIn.current === scheme) {
       chart.current.setData(data);
       return;
     }
+    // First drawing, or the scheme changed: draw again in its colours.
+    chart.current?.destroy();
+    drawnIn.current = scheme;
+    const axis = axisColors(el);
     chart.current = new uPlot(
       {
         width,
@@ -46,7 +60,7 @@ export function TimeSeriesChart({ title, times, values, format, height = 140 }: 
         legend: { show: false },
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true }, y: { range: (_u, min, max) => [0, Math.max(max, min, 0) * 1.1 || 1] } },
-        axes: [{}, { values: (_u, ticks) => ticks.map((t) => format(t)), size: 72 }],
+        axes: [axis, { ...axis, values: (_u, ticks) => ticks.map((t) => format(t)), size: 72 }],
         // Points too: a minute between two minutes without requests has no line to draw.
         series: [
           {},
@@ -56,7 +70,7 @@ export function TimeSeriesChart({ title, times, values, format, height = 140 }: 
       data,
       el,
     );
-  }, [times, values, title, format, height]);
+  }, [times, values, title, format, height, scheme]);
 
   useEffect(() => {
     const el = container.current;

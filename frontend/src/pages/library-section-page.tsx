@@ -40,7 +40,7 @@ export function LibrarySectionPage() {
           <p className="summary">{data.total} titles</p>
           <ul className="card-grid">
             {data.items.map((item) => (
-              <LibraryItemCard key={item.key} item={item} />
+              <LibraryItemCard key={item.key} item={item} level={2} />
             ))}
           </ul>
           <Pager page={page} totalPages={data.totalPages} onPage={(p) => setParams({ page: String(p) })} label="Library pages" />

@@ -91,4 +91,23 @@ describe('RequestControl', () => {
     expect(await screen.findByRole('status')).toHaveTextContent('Blocked in Overseerr: it cannot be requested');
     expect(screen.queryByRole('button')).not.toBeInTheDocument();
   });
+
+  it('moves the keyboard focus from the Request button to the request it made', async () => {
+    const user = userEvent.setup();
+    post.mockResolvedValue({ request: { id: 42, status: 'pending' } });
+    render(<Control result={MOVIE} />);
+    await user.tab();
+    expect(screen.getByRole('button', { name: 'Request The Matrix' })).toHaveFocus();
+    await user.keyboard('{Enter}');
+    expect(await screen.findByRole('link', { name: 'View request' })).toHaveFocus();
+  });
+
+  it('keeps the focus on the card when Overseerr says the title is already there', async () => {
+    const user = userEvent.setup();
+    post.mockRejectedValue(new ApiError(409, 'CONFLICT', 'Available', { reason: 'ALREADY_AVAILABLE' }));
+    render(<Control result={MOVIE} />);
+    await user.tab();
+    await user.keyboard(' ');
+    expect(await screen.findByRole('status')).toHaveFocus();
+  });
 });

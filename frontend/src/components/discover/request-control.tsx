@@ -11,6 +11,7 @@ import { Link } from 'react-router-dom';
 import { api, ApiError, errorMessage } from '../../api/client';
 import { isObject, num } from '../../api/read';
 import { reportProblemUrl, type RequestQuota, type RequestStatus, type SearchResult } from '../../api/types';
+import { useFocusNext } from '../../hooks/use-focus-next';
 import { FollowRequest } from '../follow-request';
 import { QuotaBadge } from './quota-badge';
 
@@ -93,6 +94,8 @@ export function RequestControl(props: {
   quota: QuotaProps;
 }) {
   const { result, state, setState, quota } = props;
+  // The Request button gives way to the outcome: focus follows it, so the keyboard stays on this card.
+  const focus = useFocusNext();
   // In the library already: nothing to request, but something may be wrong with it.
   if (result.availability === 'available') {
     return (
@@ -120,9 +123,11 @@ export function RequestControl(props: {
     setState({ kind: 'sending' });
     try {
       const { request } = await api.post('/api/v1/media/requests', { mediaType: result.mediaType, tmdbId: result.tmdbId });
+      focus.moveFocus();
       setState({ kind: 'requested', status: request.status, requestId: request.id });
     } catch (err) {
       const conflict = err instanceof ApiError && err.status === 409 ? conflictOf(err) : undefined;
+      if (conflict) focus.moveFocus();
       setState(conflict ?? { kind: 'failed', message: errorMessage(err) });
     } finally {
       quota.onChange();
@@ -132,16 +137,20 @@ export function RequestControl(props: {
   if (state.kind === 'requested') {
     return state.requestId !== null ? (
       <p className="card-note">
-        <Link to={`/requests/${state.requestId}`}>View request</Link>
+        <Link ref={focus.target} to={`/requests/${state.requestId}`}>
+          View request
+        </Link>
       </p>
     ) : null;
   }
   if (state.kind === 'exists') {
     return (
-      <p className="card-note" role="status">
+      <p className="card-note" role="status" tabIndex={-1} ref={state.requestId === null ? focus.target : undefined}>
         {state.message}
         {state.requestId !== null ? (
-          <Link to={`/requests/${state.requestId}`}>View request</Link>
+          <Link ref={focus.target} to={`/requests/${state.requestId}`}>
+            View request
+          </Link>
         ) : (
           state.message === 'Already requested' && <FollowRequest target={{ type: result.mediaType, tmdbId: result.tmdbId }} compact />
         )}

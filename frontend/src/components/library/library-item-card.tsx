@@ -6,11 +6,13 @@ import { PlayOnPlexLink } from '../play-on-plex-link';
 import { Poster } from '../poster';
 import '../media-card.css';
 
-export function LibraryItemCard({ item }: { item: LibraryItem }) {
+/** `level`: the title's heading level under the page's headings (2 straight under the <h1>, 3 under a section's <h2>). */
+export function LibraryItemCard({ item, level = 3 }: { item: LibraryItem; level?: 2 | 3 }) {
+  const Title = level === 2 ? 'h2' : 'h3';
   return (
     <li className="media-card">
       <Poster src={item.image} title={item.title} />
-      <h3 className="card-title">{item.title}</h3>
+      <Title className="card-title">{item.title}</Title>
       {item.subtitle && <p className="card-meta">{item.subtitle}</p>}
       <p className="card-meta">
         {item.year ?? ''}
