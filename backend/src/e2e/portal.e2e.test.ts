@@ -10,6 +10,9 @@
  * saved as a screenshot at desktop (1280×800) and phone (390×844) widths in
  * artifacts/screenshots/ at the repository root (gitignored).
  *
+ * The same pages in a German browser: the web app follows the browser's language (no stored
+ * choice), <html lang> says so, and the screenshots (de-*.png) show whether German words fit.
+ *
  * The installable web app and Web Push: the manifest and its icons, the
  * service worker, and a member enabling push on the Notifications page. A real
  * `pushManager.subscribe` in Chromium registers with Google's push service
@@ -115,8 +118,12 @@ async function isolate(context: BrowserContext): Promise<void> {
   });
 }
 
-async function newContext(viewport: { width: number; height: number }, storageState?: Awaited<ReturnType<BrowserContext['storageState']>>) {
-  const context = await browser.newContext({ viewport, baseURL: server.baseUrl, storageState });
+async function newContext(
+  viewport: { width: number; height: number },
+  storageState?: Awaited<ReturnType<BrowserContext['storageState']>>,
+  locale = 'en-US',
+) {
+  const context = await browser.newContext({ viewport, baseURL: server.baseUrl, storageState, locale });
   await isolate(context);
   context.on('page', (p) => p.on('pageerror', (err) => pageErrors.push(`${p.url()}: ${err.message}`)));
   return context;
@@ -537,7 +544,7 @@ describe('the MediaNest web app in Chromium', () => {
       await page.getByRole('listitem').filter({ hasText: 'The Matrix Revolutions' }).waitFor();
       await page.getByLabel('Status').selectOption('pending');
       await page.waitForURL('**/admin/requests?status=pending');
-      await page.getByText('No pending approval requests.').waitFor();
+      await page.getByText('No requests with the status “Pending approval”.').waitFor();
       await page.getByLabel('Status').selectOption('');
       await page.getByRole('listitem').filter({ hasText: 'The Matrix Revolutions' }).waitFor();
       await shot(page, 'admin-requests', width);
@@ -782,6 +789,45 @@ describe('the MediaNest web app in Chromium', () => {
     await banners.getByText('Plex restarts tonight at 23:00 for an update.').waitFor({ state: 'detached' });
     await phone.close();
     await context.close();
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it('speaks German in a German browser, and the longer words fit at phone width', async () => {
+    const pages = [
+      ['/', 'Übersicht'],
+      ['/discover?q=matrix', 'Entdecken'],
+      ['/requests', 'Meine Anfragen'],
+      ['/library', 'Mediathek'],
+      ['/status', 'Dienststatus'],
+      ['/problems', 'Meine Problemmeldungen'],
+      ['/notifications', 'Benachrichtigungen'],
+      ['/account', 'Dein Konto'],
+      ['/admin', 'Verwaltung'],
+      ['/admin/users', 'Benutzer'],
+      ['/admin/ops', 'Betrieb'],
+    ] as const;
+    for (const [width, viewport] of [
+      ['desktop', DESKTOP],
+      ['phone', PHONE],
+    ] as const) {
+      const context = await newContext(viewport, undefined, 'de-DE');
+      const page = await context.newPage();
+      await page.goto('/login');
+      await page.getByRole('heading', { name: 'Anmelden' }).waitFor();
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe('de');
+      await shot(page, 'de-login', width);
+      await page.getByLabel('Benutzername').fill('admin');
+      await page.getByLabel('Passwort').fill(ADMIN_PASSWORD);
+      await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
+      for (const [url, heading] of pages) {
+        await page.goto(url);
+        await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
+        await shot(page, `de-${url === '/' ? 'dashboard' : url.slice(1).replace(/[/?=]/g, '-')}`, width);
+        if (width === 'phone')
+          expect(await page.evaluate(() => document.documentElement.scrollWidth), url).toBeLessThanOrEqual(PHONE.width);
+      }
+      await context.close();
+    }
     expect(pageErrors).toEqual([]);
   }, 120_000);
 });

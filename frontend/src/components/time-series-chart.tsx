@@ -6,6 +6,7 @@
  */
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
+import { i18next } from '../i18n';
 import './time-series-chart.css';
 import 'uplot/dist/uPlot.min.css';
 
@@ -21,9 +22,9 @@ export interface TimeSeriesChartProps {
 
 export function summarizeSeries(values: (number | null)[], format: (v: number) => string): string {
   const present = values.filter((v): v is number => v !== null);
-  if (present.length === 0) return 'no data';
+  if (present.length === 0) return i18next.t('ops:chart.noData');
   const latest = [...values].reverse().find((v): v is number => v !== null)!;
-  return `latest ${format(latest)}, peak ${format(Math.max(...present))}`;
+  return i18next.t('ops:chart.summary', { latest: format(latest), peak: format(Math.max(...present)) });
 }
 
 export function TimeSeriesChart({ title, times, values, format, height = 140 }: TimeSeriesChartProps) {

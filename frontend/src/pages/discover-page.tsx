@@ -5,6 +5,7 @@
  * member's remaining Overseerr quota for its media type (GET
  * /api/v1/media/quota, read again after each request); none without a quota.
  */
+import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import { api } from '../api/client';
 import type { RequestQuota, SearchPage } from '../api/types';
@@ -16,6 +17,7 @@ import { pageParam } from '../components/pager';
 import { useApiData } from '../hooks/use-api-data';
 
 export function DiscoverPage() {
+  const { t } = useTranslation('search');
   const [params, setParams] = useSearchParams();
   const query = (params.get('q') ?? '').trim();
   const page = pageParam(params);
@@ -26,7 +28,7 @@ export function DiscoverPage() {
   const quota = useApiData<RequestQuota>(async (signal) => api.get('/api/v1/media/quota', undefined, signal), []);
 
   return (
-    <Page title="Discover" ready={!search.loading}>
+    <Page title={t('title')} ready={!search.loading}>
       <SearchForm initial={query} />
       {query ? (
         <SearchResults
@@ -37,7 +39,7 @@ export function DiscoverPage() {
           quota={{ quota: quota.data, onChange: quota.refresh }}
         />
       ) : (
-        <EmptyState>Search for a movie or show to see whether it is in the library, and request it if it is not.</EmptyState>
+        <EmptyState>{t('empty')}</EmptyState>
       )}
     </Page>
   );

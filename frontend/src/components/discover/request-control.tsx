@@ -7,6 +7,7 @@
  * missing). Requesting sends POST /api/v1/media/requests; a 409 says why it
  * was not needed.
  */
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, ApiError, errorMessage } from '../../api/client';
 import { isObject, num } from '../../api/read';
@@ -18,7 +19,7 @@ export type RequestState =
   | { kind: 'idle' }
   | { kind: 'sending' }
   | { kind: 'requested'; status: RequestStatus; requestId: number | null }
-  | { kind: 'exists'; message: string; requestId: number | null }
+  | { kind: 'exists'; why: 'available' | 'requested' | 'blocked'; requestId: number | null }
   | { kind: 'failed'; message: string };
 
 export interface QuotaProps {
@@ -35,20 +36,18 @@ function conflictOf(err: ApiError): RequestState | undefined {
   const details = isObject(err.details) ? err.details : {};
   switch (details.reason) {
     case 'ALREADY_AVAILABLE':
-      return { kind: 'exists', message: 'Already available', requestId: null };
+      return { kind: 'exists', why: 'available', requestId: null };
     case 'DUPLICATE_REQUEST':
-      return { kind: 'exists', message: 'Already requested', requestId: num(details.requestId) ?? null };
+      return { kind: 'exists', why: 'requested', requestId: num(details.requestId) ?? null };
     case 'BLOCKLISTED':
-      return { kind: 'exists', message: BLOCKED, requestId: null };
+      return { kind: 'exists', why: 'blocked', requestId: null };
     case 'ALREADY_REQUESTED':
     case undefined:
-      return { kind: 'exists', message: 'Already requested', requestId: null };
+      return { kind: 'exists', why: 'requested', requestId: null };
     default:
       return undefined;
   }
 }
-
-const BLOCKED = 'Blocked in Overseerr: it cannot be requested';
 
 export function initialRequestState(result: SearchResult): RequestState {
   return result.requestStatus ? { kind: 'requested', status: result.requestStatus, requestId: result.requestId } : { kind: 'idle' };
@@ -65,6 +64,7 @@ function RequestButton({
   quota: QuotaProps;
   onSend: () => void;
 }) {
+  const { t } = useTranslation('search');
   return (
     <div className="card-action">
       <button
@@ -72,9 +72,9 @@ function RequestButton({
         className="button button-primary button-small"
         onClick={onSend}
         disabled={state.kind === 'sending'}
-        aria-label={`Request ${result.title}`}
+        aria-label={t('request.label', { title: result.title })}
       >
-        {state.kind === 'sending' ? 'Requesting…' : state.kind === 'failed' ? 'Try again' : 'Request'}
+        {state.kind === 'sending' ? t('request.sending') : state.kind === 'failed' ? t('common:tryAgain') : t('request.button')}
       </button>
       <QuotaBadge quota={quota.quota} mediaType={result.mediaType} />
       {state.kind === 'failed' && (
@@ -92,18 +92,22 @@ export function RequestControl(props: {
   setState: (s: RequestState) => void;
   quota: QuotaProps;
 }) {
+  const { t } = useTranslation('search');
   const { result, state, setState, quota } = props;
   // In the library already: nothing to request, but something may be wrong with it.
   if (result.availability === 'available') {
     return (
       <p className="card-link">
-        <Link to={reportProblemUrl(result.mediaType, result.tmdbId, result.title)} aria-label={`Report a problem with ${result.title}`}>
-          Report a problem
+        <Link
+          to={reportProblemUrl(result.mediaType, result.tmdbId, result.title)}
+          aria-label={t('common:reportProblemLabel', { title: result.title })}
+        >
+          {t('common:reportProblem')}
         </Link>
       </p>
     );
   }
-  if (result.availability === 'blocklisted') return <p className="card-note">{BLOCKED}</p>;
+  if (result.availability === 'blocklisted') return <p className="card-note">{t('exists.blocked')}</p>;
   if (
     state.kind === 'idle' &&
     result.mediaType === 'movie' &&
@@ -111,7 +115,7 @@ export function RequestControl(props: {
   ) {
     return (
       <p className="card-note">
-        Already requested <FollowRequest target={{ type: result.mediaType, tmdbId: result.tmdbId }} compact />
+        {t('exists.requested')} <FollowRequest target={{ type: result.mediaType, tmdbId: result.tmdbId }} compact />
       </p>
     );
   }
@@ -132,18 +136,18 @@ export function RequestControl(props: {
   if (state.kind === 'requested') {
     return state.requestId !== null ? (
       <p className="card-note">
-        <Link to={`/requests/${state.requestId}`}>View request</Link>
+        <Link to={`/requests/${state.requestId}`}>{t('viewRequest')}</Link>
       </p>
     ) : null;
   }
   if (state.kind === 'exists') {
     return (
       <p className="card-note" role="status">
-        {state.message}
+        {t(`exists.${state.why}`)}
         {state.requestId !== null ? (
-          <Link to={`/requests/${state.requestId}`}>View request</Link>
+          <Link to={`/requests/${state.requestId}`}>{t('viewRequest')}</Link>
         ) : (
-          state.message === 'Already requested' && <FollowRequest target={{ type: result.mediaType, tmdbId: result.tmdbId }} compact />
+          state.why === 'requested' && <FollowRequest target={{ type: result.mediaType, tmdbId: result.tmdbId }} compact />
         )}
       </p>
     );

@@ -1,5 +1,6 @@
 /** A search result: poster, title, year and type, its availability or the caller's request status, and what can be done with it. */
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { posterUrl, type SearchResult } from '../../api/types';
 import { AvailabilityBadge, RequestStatusBadge } from '../badges';
 import { Poster } from '../poster';
@@ -7,13 +8,14 @@ import { initialRequestState, RequestControl, type QuotaProps, type RequestState
 import '../media-card.css';
 
 export function ResultCard({ result, quota }: { result: SearchResult; quota: QuotaProps }) {
+  const { t } = useTranslation('search');
   const [state, setState] = useState<RequestState>(() => initialRequestState(result));
   return (
     <li className="media-card">
       <Poster src={posterUrl(result.posterPath)} title={result.title} />
       <h3 className="card-title">{result.title}</h3>
       <p className="card-meta">
-        {result.year ?? 'Year unknown'} · {result.mediaType === 'tv' ? 'TV show' : 'Movie'}
+        {result.year ?? t('yearUnknown')} · {t(`requests:mediaType.${result.mediaType}`)}
       </p>
       <p className="card-badges" role="status">
         {state.kind === 'requested' ? (
