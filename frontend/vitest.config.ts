@@ -12,7 +12,7 @@ export default defineConfig({
   resolve: { alias: { '@medianest/contracts': fileURLToPath(new URL('../packages/contracts/src/index.ts', import.meta.url)) } },
   test: {
     projects: [
-      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'], environment: 'node' } },
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'], environment: 'node', setupFiles: ['src/test/unit-setup.ts'] } },
       {
         extends: true,
         test: {

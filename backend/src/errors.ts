@@ -1,27 +1,12 @@
 /**
  * The one error type. Every expected failure is an AppError with a stable code;
  * the one handler (http/error-handler.ts) turns it into
- * `{ "error": { "code", "message", "details"? } }` with `status`.
+ * `{ "error": { "code", "message", "details"? } }` with `status`. The codes are the contract's
+ * (`errorCodes`), so the web app can word each one in the member's language.
  */
-export type ErrorCode =
-  | 'BAD_REQUEST'
-  | 'VALIDATION_FAILED'
-  | 'UNAUTHENTICATED'
-  | 'INVALID_CREDENTIALS'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'GONE'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'RATE_LIMITED'
-  | 'NOT_CONFIGURED'
-  | 'UPSTREAM_UNAVAILABLE'
-  | 'UPSTREAM_ERROR'
-  | 'SERVICE_UNAVAILABLE'
-  | 'QUOTA_EXCEEDED'
-  | 'PERMISSION_MISSING'
-  | 'INTERNAL';
+import type { ErrorCode } from '@medianest/contracts';
+
+export type { ErrorCode };
 
 export class AppError extends Error {
   readonly status: number;
@@ -53,8 +38,9 @@ export class AppError extends Error {
   static unauthenticated(message = 'You need to sign in') {
     return new AppError(401, 'UNAUTHENTICATED', message);
   }
-  static forbidden(message = 'You are not allowed to do this') {
-    return new AppError(403, 'FORBIDDEN', message);
+  /** `reason` names the refusal for the web app, which words it in the member's language (`details.reason`). */
+  static forbidden(message = 'You are not allowed to do this', reason?: string) {
+    return new AppError(403, 'FORBIDDEN', message, reason ? { details: { reason } } : {});
   }
   static notFound(message = 'Not found') {
     return new AppError(404, 'NOT_FOUND', message);

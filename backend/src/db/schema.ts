@@ -53,6 +53,8 @@ export const users = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+    /** The language the member picked ('en', 'de', 'fr', 'es'); null follows the browser (and English in notifications). */
+    language: text('language'),
   },
   (t) => [uniqueIndex('users_username_lower_idx').on(sql`lower(${t.username})`), uniqueIndex('users_plex_id_idx').on(t.plexId)],
 );

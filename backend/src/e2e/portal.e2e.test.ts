@@ -10,6 +10,9 @@
  * saved as a screenshot at desktop (1280×800) and phone (390×844) widths in
  * artifacts/screenshots/ at the repository root (gitignored).
  *
+ * The same pages in a German browser: the web app follows the browser's language (no stored
+ * choice), <html lang> says so, and the screenshots (de-*.png) show whether German words fit.
+ *
  * The installable web app and Web Push: the manifest and its icons, the
  * service worker, and a member enabling push on the Notifications page. A real
  * `pushManager.subscribe` in Chromium registers with Google's push service
@@ -25,7 +28,7 @@ import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../features/auth/passwords';
-import { startTestServer, type TestServer } from '../test/context';
+import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/context';
 import { Permission } from '../test/fakes/fake-overseerr';
 import { FAKE_WEBHOOK_SECRET, startUpstreams, type Upstreams } from '../test/fakes/upstreams';
 import { scrape, scrapedSum, type Sample } from '../test/metrics-helpers';
@@ -84,8 +87,12 @@ function stubPushManager(subscription: BrowserSubscription): void {
   };
 }
 
-function newContext(viewport: { width: number; height: number }, storageState?: Awaited<ReturnType<BrowserContext['storageState']>>) {
-  return isolatedContext(browser, server.baseUrl, pageErrors, { viewport, storageState });
+function newContext(
+  viewport: { width: number; height: number },
+  storageState?: Awaited<ReturnType<BrowserContext['storageState']>>,
+  locale = 'en-US',
+) {
+  return isolatedContext(browser, server.baseUrl, pageErrors, { viewport, storageState, locale });
 }
 
 /** The nav link in the header (opening the phone menu first when it is collapsed). */
@@ -490,7 +497,7 @@ describe('the MediaNest web app in Chromium', () => {
       await page.getByRole('listitem').filter({ hasText: 'The Matrix Revolutions' }).waitFor();
       await page.getByLabel('Status').selectOption('pending');
       await page.waitForURL('**/admin/requests?status=pending');
-      await page.getByText('No pending approval requests.').waitFor();
+      await page.getByText('No requests with the status “Pending approval”.').waitFor();
       await page.getByLabel('Status').selectOption('');
       await page.getByRole('listitem').filter({ hasText: 'The Matrix Revolutions' }).waitFor();
       await shot(page, 'admin-requests', width);
@@ -831,6 +838,45 @@ describe('the MediaNest web app in Chromium', () => {
       expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     }
     await phone.close();
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it('speaks German in a German browser, and the longer words fit at phone width', async () => {
+    const pages = [
+      ['/', 'Übersicht'],
+      ['/discover?q=matrix', 'Entdecken'],
+      ['/requests', 'Meine Anfragen'],
+      ['/library', 'Mediathek'],
+      ['/status', 'Dienststatus'],
+      ['/problems', 'Meine Problemmeldungen'],
+      ['/notifications', 'Benachrichtigungen'],
+      ['/account', 'Dein Konto'],
+      ['/admin', 'Verwaltung'],
+      ['/admin/users', 'Benutzer'],
+      ['/admin/ops', 'Betrieb'],
+    ] as const;
+    for (const [width, viewport] of [
+      ['desktop', DESKTOP],
+      ['phone', PHONE],
+    ] as const) {
+      const context = await newContext(viewport, undefined, 'de-DE');
+      const page = await context.newPage();
+      await page.goto('/login');
+      await page.getByRole('heading', { name: 'Anmelden' }).waitFor();
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe('de');
+      await shot(page, 'de-login', width);
+      await page.getByLabel('Benutzername').fill('admin');
+      await page.getByLabel('Passwort').fill(ADMIN_PASSWORD);
+      await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
+      for (const [url, heading] of pages) {
+        await page.goto(url);
+        await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
+        await shot(page, `de-${url === '/' ? 'dashboard' : url.slice(1).replace(/[/?=]/g, '-')}`, width);
+        if (width === 'phone')
+          expect(await page.evaluate(() => document.documentElement.scrollWidth), url).toBeLessThanOrEqual(PHONE.width);
+      }
+      await context.close();
+    }
     expect(pageErrors).toEqual([]);
   }, 120_000);
 });

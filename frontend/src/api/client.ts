@@ -12,6 +12,7 @@
  */
 
 import type { ApiBody, ApiPath, ApiResponse as ApiAnswer, ApiRoute } from '@medianest/contracts';
+import { i18next } from '../i18n';
 
 export type ParamValue = string | number | boolean | null | undefined;
 export type Params = Record<string, ParamValue>;
@@ -215,9 +216,42 @@ export function postBeacon(template: string, payload: unknown): void {
   }).catch(() => undefined);
 }
 
-/** The web app's one way to put a caught error into words: the server's message, the error's own, or a generic sentence. */
+/** The services an unavailable-upstream answer may name (`details.service`), by their own names. */
+const NAMED_SERVICES: Record<string, string> = { overseerr: 'Overseerr', plex: 'Plex', 'plex-tv': 'plex.tv' };
+
+function detail(details: unknown, key: string): unknown {
+  return isRecord(details) ? details[key] : undefined;
+}
+
+/**
+ * A failed API call in the member's language: its reason (`details.reason`) when the web app has
+ * words for it, else its code, else a sentence for its status. Never the server's English `message`.
+ */
+function apiErrorText(err: ApiError): string {
+  const reason = detail(err.details, 'reason');
+  if (typeof reason === 'string' && i18next.exists(`errors:reason.${reason}`)) return i18next.t(`errors:reason.${reason}`);
+  if (err.status === 0) return i18next.t('errors:network');
+  if (err.code === 'UPSTREAM_UNAVAILABLE' || err.code === 'UPSTREAM_ERROR') {
+    const service = NAMED_SERVICES[String(detail(err.details, 'service'))];
+    if (service) return i18next.t('errors:upstreamNamed', { service });
+  }
+  // A conflict naming the field that is taken (a username, an SSO subject): say which, in words.
+  const field = Array.isArray(err.details)
+    ? (err.details as unknown[]).map((d) => detail(d, 'path')).find((f) => typeof f === 'string')
+    : undefined;
+  if (err.code === 'CONFLICT' && typeof field === 'string' && i18next.exists(`errors:field.${field}`)) {
+    return i18next.t('errors:taken', { field: i18next.t(`errors:field.${field}`) });
+  }
+  if (i18next.exists(`errors:code.${err.code}`)) return i18next.t(`errors:code.${err.code}`);
+  return i18next.t(err.status >= 500 ? 'errors:status.server' : 'errors:status.client', { status: err.status });
+}
+
+/**
+ * The web app's one way to put a caught error into words, in the member's language: an API error by
+ * its code, the web app's own errors (already worded) as they are, anything else a generic sentence.
+ */
 export function errorMessage(err: unknown): string {
-  if (err instanceof ApiError) return err.message;
+  if (err instanceof ApiError) return apiErrorText(err);
   if (err instanceof Error && err.message) return err.message;
-  return 'Something went wrong';
+  return i18next.t('errors:generic');
 }

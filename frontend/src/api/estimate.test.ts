@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration } from '../components/format';
 import { estimateText } from './estimate';
 
 describe('fulfilment estimate wording', () => {
@@ -14,8 +13,8 @@ describe('fulfilment estimate wording', () => {
         p90Seconds: 28 * 3600,
       }),
     ).toEqual({
-      headline: 'Usually available within 3 h of the request',
-      basis: 'Estimate from 12 past movie requests approved automatically: half were in Plex within 3 h, 9 in 10 within 28 h.',
+      headline: 'Usually available within 3 hr of the request',
+      basis: 'Estimate from 12 past movie requests approved automatically: half were in Plex within 3 hr, 9 in 10 within 28 hr.',
     });
   });
 
@@ -28,9 +27,18 @@ describe('fulfilment estimate wording', () => {
     });
   });
 
-  it('formats durations from minutes to weeks', () => {
-    expect([30, 45 * 60, 3 * 3600, 3 * 3600 + 20 * 60, 30 * 3600, 3 * 86400 + 4 * 3600, 5 * 86400, 21 * 86400].map(formatDuration)).toEqual(
-      ['1 min', '45 min', '3 h', '3 h 20 min', '30 h', '3 days 4 h', '5 days', '3 weeks'],
-    );
+  it('speaks the member’s language', async () => {
+    const { i18next } = await import('../i18n');
+    await i18next.changeLanguage('de');
+    try {
+      expect(
+        estimateText({ mediaType: 'tv', approval: 'manual', samples: 2, minimumSamples: 5, medianSeconds: null, p90Seconds: null }),
+      ).toEqual({
+        headline: 'Noch keine Schätzung',
+        basis: 'MediaNest schätzt erst ab 5 erfüllten von Hand genehmigten Serienanfragen; bisher gab es 2.',
+      });
+    } finally {
+      await i18next.changeLanguage('en');
+    }
   });
 });

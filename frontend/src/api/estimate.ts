@@ -5,6 +5,7 @@
  */
 import type { FulfilmentEstimate } from '@medianest/contracts';
 import { formatDuration } from '../components/format';
+import { i18next } from '../i18n';
 
 export interface EstimateText {
   headline: string;
@@ -12,15 +13,21 @@ export interface EstimateText {
 }
 
 export function estimateText(e: FulfilmentEstimate): EstimateText {
-  const kind = `${e.mediaType === 'tv' ? 'show' : 'movie'} requests ${e.approval === 'automatic' ? 'approved automatically' : 'approved by hand'}`;
+  // "movie requests approved automatically", worded per language as one phrase.
+  const kind = i18next.t(`requests:estimate.kind.${e.mediaType}.${e.approval}`);
   if (e.medianSeconds === null || e.p90Seconds === null) {
     return {
-      headline: 'No estimate yet',
-      basis: `MediaNest estimates from at least ${e.minimumSamples} fulfilled ${kind}; it has seen ${e.samples}.`,
+      headline: i18next.t('requests:estimate.none'),
+      basis: i18next.t('requests:estimate.noneBasis', { minimum: e.minimumSamples, kind, count: e.samples }),
     };
   }
   return {
-    headline: `Usually available within ${formatDuration(e.medianSeconds)} of the request`,
-    basis: `Estimate from ${e.samples} past ${kind}: half were in Plex within ${formatDuration(e.medianSeconds)}, 9 in 10 within ${formatDuration(e.p90Seconds)}.`,
+    headline: i18next.t('requests:estimate.headline', { duration: formatDuration(e.medianSeconds) }),
+    basis: i18next.t('requests:estimate.basis', {
+      count: e.samples,
+      kind,
+      median: formatDuration(e.medianSeconds),
+      p90: formatDuration(e.p90Seconds),
+    }),
   };
 }

@@ -4,6 +4,7 @@
  * contract's, returned typed by `api.*`; the labels the pages show are here.
  */
 import type { NotificationChannelKind, NotificationEvent } from '@medianest/contracts';
+import { i18next } from '../i18n';
 
 export { notificationChannelKinds as CHANNEL_KINDS } from '@medianest/contracts';
 export type {
@@ -18,23 +19,12 @@ export type {
 } from '@medianest/contracts';
 export type ChannelKind = NotificationChannelKind;
 
-export const EVENT_LABELS: Record<NotificationEvent, string> = {
-  'request.approved': 'My request was approved',
-  'request.available': 'My request is ready to watch',
-  'request.declined': 'My request was declined',
-  'request.failed': 'My request failed',
-  'followed.available': 'A request I follow is ready to watch',
-  'service.down': 'A service is down (Plex, Overseerr, …)',
-  'service.up': 'A service is back after an outage',
-  announcement: 'The server owner makes an announcement',
-  'watchlist.requested': 'A title on my Plex watchlist was requested for me',
-};
+/** What a member ticks to hear about an event, in the current language. */
+export function eventLabel(event: NotificationEvent): string {
+  return i18next.t(`notifications:events.${event}`);
+}
 
-export const KIND_LABELS: Record<ChannelKind, string> = {
-  ntfy: 'ntfy',
-  discord: 'Discord webhook',
-  slack: 'Slack-compatible webhook',
-  webhook: 'Signed JSON webhook',
-  email: 'E-mail (SMTP)',
-  webpush: 'Web Push',
-};
+/** A channel kind as the pages name it, in the current language. */
+export function kindLabel(kind: ChannelKind): string {
+  return i18next.t(`notifications:kinds.${kind}`);
+}

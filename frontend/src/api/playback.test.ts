@@ -15,15 +15,16 @@ describe('playback wording', () => {
     );
     expect(progressPercent({ viewOffsetMs: 900_000, durationMs: 3_600_000 })).toBe(25);
     expect(progressPercent({ viewOffsetMs: null, durationMs: 3_600_000 })).toBeNull();
-    expect(formatKbps(19_000)).toBe('19.0 Mbit/s');
-    expect(formatMedia({ videoCodec: 'hevc', height: 2160, container: 'mkv', bitrateKbps: 24_000 })).toBe('hevc 2160p mkv, 24.0 Mbit/s');
-    expect(formatShare(0.95)).toBe('95 %');
+    expect(formatKbps(19_000)).toBe('19 Mb/s');
+    expect(formatKbps(850)).toBe('850 kb/s');
+    expect(formatMedia({ videoCodec: 'hevc', height: 2160, container: 'mkv', bitrateKbps: 24_500 })).toBe('hevc 2160p mkv, 24.5 Mb/s');
+    expect(formatShare(0.95)).toBe('95%');
   });
 
   it('says how long a play was watched, and that it still plays', () => {
-    expect(formatWatched(30)).toBe('30 s');
+    expect(formatWatched(30)).toBe('30 sec');
     expect(formatWatched(2_520)).toBe('42 min');
-    expect(formatWatched(3_900)).toBe('1 h 05 min');
+    expect(formatWatched(3_900)).toBe('1 hr 5 min');
     expect(formatWatched(null)).toBe('playing');
   });
 });

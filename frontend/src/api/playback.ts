@@ -1,22 +1,23 @@
 /** Words and numbers of Plex playback as the pages show them (Now playing, a member's dashboard, the Ops row). */
 import type { PlaybackMedia, PlaybackStream, PlayDecision } from '@medianest/contracts';
+import { formatDuration, formatPercent, formatUnit } from '../components/format';
+import { i18next } from '../i18n';
 
-export const DECISION_LABELS: Record<PlayDecision, string> = {
-  direct_play: 'Direct play',
-  direct_stream: 'Direct stream',
-  transcode: 'Transcode',
-};
+/** How Plex plays a stream, in the current language. */
+export function decisionLabel(decision: PlayDecision): string {
+  return i18next.t(`playback:decision.${decision}`);
+}
 
 /** "Severance S2E1 · Hello, Ms. Cobel" or "The Matrix (1999)". */
 export function streamTitle(s: Pick<PlaybackStream, 'title' | 'show' | 'season' | 'episode' | 'year'>): string {
-  if (s.show) return `${s.show} S${s.season ?? '?'}E${s.episode ?? '?'} · ${s.title}`;
+  if (s.show) return `${s.show} ${i18next.t('playback:episodeTag', { season: s.season ?? '?', episode: s.episode ?? '?' })} · ${s.title}`;
   return s.year ? `${s.title} (${s.year})` : s.title;
 }
 
 /** "Chrome (Plex Web)". */
 export function streamDevice(s: Pick<PlaybackStream, 'player'>): string {
   const { title, product, device } = s.player;
-  const name = title ?? device ?? 'Unknown player';
+  const name = title ?? device ?? i18next.t('playback:unknownPlayer');
   return product && product !== name ? `${name} (${product})` : name;
 }
 
@@ -28,10 +29,10 @@ export function progressPercent(s: Pick<PlaybackStream, 'viewOffsetMs' | 'durati
 
 export function formatKbps(kbps: number | null): string {
   if (kbps === null) return '—';
-  return kbps >= 1000 ? `${(kbps / 1000).toFixed(1)} Mbit/s` : `${kbps} kbit/s`;
+  return kbps >= 1000 ? formatUnit(kbps / 1000, 'megabit-per-second', 1) : formatUnit(kbps, 'kilobit-per-second');
 }
 
-/** "hevc 2160p mkv, 24.0 Mbit/s". */
+/** "hevc 2160p mkv, 24 Mb/s". */
 export function formatMedia(m: Pick<PlaybackMedia, 'videoCodec' | 'height' | 'container' | 'bitrateKbps'> | null): string {
   if (!m) return '—';
   const parts = [m.videoCodec, m.height ? `${m.height}p` : null, m.container].filter(Boolean).join(' ');
@@ -39,13 +40,12 @@ export function formatMedia(m: Pick<PlaybackMedia, 'videoCodec' | 'height' | 'co
 }
 
 export function formatShare(share: number | null): string {
-  return share === null ? '—' : `${Math.round(share * 100)} %`;
+  return share === null ? '—' : formatPercent(share * 100);
 }
 
-/** How long a play was watched: "42 min", "1 h 05 min", "30 s"; "playing" while it plays. */
+/** How long a play was watched: "42 min", "1 hr, 5 min", "30 sec"; "playing" while it plays. */
 export function formatWatched(seconds: number | null): string {
-  if (seconds === null) return 'playing';
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.round(seconds / 60);
-  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+  if (seconds === null) return i18next.t('playback:playing');
+  if (seconds < 60) return formatUnit(seconds, 'second');
+  return formatDuration(seconds);
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatDayMonth } from '../components/format';
 import { quotaBadge } from './quota';
 
 describe('quota badge', () => {
@@ -25,7 +26,7 @@ describe('quota badge', () => {
       { movie: { limit: 5, days: 7, used: 5, remaining: 0, nextFreeAt: '2026-12-03T14:00:00.000Z' }, tv: null },
       'movie',
     );
-    const when = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' }).format(new Date('2026-12-03T14:00:00.000Z'));
+    const when = formatDayMonth('2026-12-03T14:00:00.000Z');
     expect(badge).toEqual({
       text: `Quota used · next ${when}`,
       exhausted: true,

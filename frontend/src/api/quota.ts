@@ -4,8 +4,8 @@
  * frees up. No quota, no badge.
  */
 import type { MediaType, QuotaStanding, RequestQuota } from '@medianest/contracts';
-
-const dateOnly = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
+import { formatDayMonth } from '../components/format';
+import { i18next } from '../i18n';
 
 export interface QuotaBadge {
   text: string;
@@ -18,19 +18,21 @@ export interface QuotaBadge {
 export function quotaBadge(quota: RequestQuota | undefined, mediaType: MediaType): QuotaBadge | null {
   const standing: QuotaStanding | null | undefined = quota?.[mediaType];
   if (!standing) return null;
-  const unit = `${mediaType === 'movie' ? 'movie' : 'TV season'} request${standing.limit === 1 ? '' : 's'}`;
-  const period = standing.days === 1 ? 'day' : `${standing.days} days`;
+  const t = (key: string, values: Record<string, unknown> = {}) => i18next.t(key, values);
+  // "5 movie requests" / "1 TV season request"; "the last 7 days" / "the last day".
+  const unit = t(`search:quota.unit.${mediaType}`, { count: standing.limit });
+  const period = t('search:quota.period', { count: standing.days });
   if (standing.remaining === 0) {
-    const when = standing.nextFreeAt ? dateOnly.format(new Date(standing.nextFreeAt)) : null;
+    const when = standing.nextFreeAt ? formatDayMonth(standing.nextFreeAt) : null;
     return {
-      text: when ? `Quota used · next ${when}` : 'Quota used',
+      text: when ? t('search:quota.usedNext', { when }) : t('search:quota.used'),
       exhausted: true,
-      description: `You have used your ${standing.limit} ${unit} for the last ${period}${when ? `; the next one frees up on ${when}` : ''}.`,
+      description: when ? t('search:quota.usedUpNext', { unit, period, when }) : t('search:quota.usedUp', { unit, period }),
     };
   }
   return {
-    text: `${standing.remaining} of ${standing.limit} left`,
+    text: t('search:quota.left', { remaining: standing.remaining, limit: standing.limit }),
     exhausted: false,
-    description: `${standing.remaining} of your ${standing.limit} ${unit} left for the last ${period}.`,
+    description: t('search:quota.leftLong', { remaining: standing.remaining, unit, period }),
   };
 }

@@ -16,6 +16,7 @@ import type {
   RequestPage,
   ServiceStatusEntry,
 } from '@medianest/contracts';
+import { i18next } from '../i18n';
 
 export type {
   Availability,
@@ -93,8 +94,10 @@ export function safePlayUrl(url: string | null | undefined): string | null {
 function subtitleOf(item: PlayableLibraryItem): string | null {
   const show = item.showTitle;
   if (!show) return null;
-  if (item.seasonNumber !== null && item.episodeNumber !== null) return `${show} · S${item.seasonNumber} E${item.episodeNumber}`;
-  if (item.seasonNumber !== null) return `${show} · Season ${item.seasonNumber}`;
+  const season = item.seasonNumber;
+  if (season !== null && item.episodeNumber !== null)
+    return `${show} · ${i18next.t('library:episodeTag', { season, episode: item.episodeNumber })}`;
+  if (season !== null) return `${show} · ${i18next.t('library:season', { season })}`;
   return show;
 }
 

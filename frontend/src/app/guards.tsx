@@ -3,6 +3,7 @@
  * admin pages tell non-admins they cannot see them.
  */
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, useLocation } from 'react-router-dom';
 import { ErrorMessage, SkeletonRows } from '../components/feedback';
 import { Page } from '../components/page';
@@ -11,6 +12,7 @@ import './layout.css';
 
 /** The shell shown while the session loads: same header height, so nothing jumps. */
 export function SessionLoading() {
+  const { t } = useTranslation('nav');
   return (
     <>
       <header className="site-header">
@@ -22,7 +24,7 @@ export function SessionLoading() {
         </div>
       </header>
       <main id="main">
-        <SkeletonRows count={3} label="Loading your session" />
+        <SkeletonRows count={3} label={t('loadingSession')} />
       </main>
     </>
   );
@@ -51,11 +53,12 @@ export function RequireUser({ children }: { children: ReactNode }) {
 }
 
 export function RequireAdmin() {
+  const { t } = useTranslation('nav');
   const { session } = useSession();
   if (session.status === 'signed-in' && session.user.role !== 'admin') {
     return (
-      <Page title="Administration" ready>
-        <ErrorMessage message="Only administrators can see this page." />
+      <Page title={t('adminOnly.title')} ready>
+        <ErrorMessage message={t('adminOnly.message')} />
       </Page>
     );
   }

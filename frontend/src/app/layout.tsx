@@ -4,20 +4,22 @@
  * announcement and maintenance banners above the page.
  */
 import { useEffect, useId, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { StatusBanners } from '../components/status-banners';
 import { useSession, useUser } from './session';
 import './layout.css';
 
 const LINKS = [
-  { to: '/', label: 'Dashboard', end: true },
-  { to: '/discover', label: 'Discover', end: false },
-  { to: '/requests', label: 'Requests', end: false },
-  { to: '/library', label: 'Library', end: false },
-  { to: '/status', label: 'Status', end: false },
-  { to: '/problems', label: 'Problems', end: false },
-  { to: '/notifications', label: 'Notifications', end: false },
-];
+  { to: '/', label: 'dashboard', end: true },
+  { to: '/discover', label: 'discover', end: false },
+  { to: '/requests', label: 'requests', end: false },
+  { to: '/library', label: 'library', end: false },
+  { to: '/status', label: 'status', end: false },
+  { to: '/problems', label: 'problems', end: false },
+  { to: '/notifications', label: 'notifications', end: false },
+] as const;
+const ADMIN_LINK = { to: '/admin', label: 'admin', end: false } as const;
 
 /** The phone menu: open or closed, closed again on every page change and on Escape (focus back on its button). */
 function usePhoneMenu() {
@@ -40,6 +42,7 @@ function usePhoneMenu() {
 
 /** The navigation links, then the member's name (their account page) and Sign out. */
 function SiteNav({ id, open }: { id: string; open: boolean }) {
+  const { t } = useTranslation('nav');
   const user = useUser();
   const { signOut } = useSession();
   const navigate = useNavigate();
@@ -53,24 +56,24 @@ function SiteNav({ id, open }: { id: string; open: boolean }) {
       void navigate('/login', { replace: true });
     }
   };
-  const links = user.role === 'admin' ? [...LINKS, { to: '/admin', label: 'Admin', end: false }] : LINKS;
+  const links = user.role === 'admin' ? [...LINKS, ADMIN_LINK] : LINKS;
   return (
-    <nav id={id} className={open ? 'site-nav open' : 'site-nav'} aria-label="Main">
+    <nav id={id} className={open ? 'site-nav open' : 'site-nav'} aria-label={t('mainLabel')}>
       <ul>
         {links.map((link) => (
           <li key={link.to}>
             <NavLink to={link.to} end={link.end}>
-              {link.label}
+              {t(`links.${link.label}`)}
             </NavLink>
           </li>
         ))}
       </ul>
       <div className="user-box">
-        <NavLink to="/account" className="user-name" title={user.email ? `Your account (${user.email})` : 'Your account'}>
+        <NavLink to="/account" className="user-name" title={user.email ? t('yourAccountEmail', { email: user.email }) : t('yourAccount')}>
           {user.plexUsername ?? user.username}
         </NavLink>
         <button type="button" className="button button-small button-quiet" onClick={onSignOut} disabled={signingOut}>
-          {signingOut ? 'Signing out…' : 'Sign out'}
+          {signingOut ? t('signingOut') : t('signOut')}
         </button>
       </div>
     </nav>
@@ -78,12 +81,13 @@ function SiteNav({ id, open }: { id: string; open: boolean }) {
 }
 
 export function AppLayout() {
+  const { t } = useTranslation('nav');
   const menu = usePhoneMenu();
   const navId = useId();
   return (
     <>
       <a className="skip-link" href="#main">
-        Skip to content
+        {t('skipToContent')}
       </a>
       <header className="site-header">
         <div className="header-bar">
@@ -99,7 +103,7 @@ export function AppLayout() {
             aria-controls={navId}
             onClick={menu.toggle}
           >
-            Menu
+            {t('menu')}
           </button>
           <SiteNav id={navId} open={menu.open} />
         </div>

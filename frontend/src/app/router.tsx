@@ -2,6 +2,7 @@
  * The routes. Their paths are the route templates used as metric labels (the
  * backend allow-lists exactly these), so change them only together with it.
  */
+import { Trans, useTranslation } from 'react-i18next';
 import { createBrowserRouter, isRouteErrorResponse, Link, Outlet, useRouteError, type RouteObject } from 'react-router-dom';
 import { errorMessage } from '../api/client';
 import { DashboardPage } from '../pages/dashboard-page';
@@ -19,16 +20,17 @@ import { registerRouteTemplates, templateOfMatches } from './route-template';
 import { SessionProvider } from './session';
 
 function RouteError() {
+  const { t } = useTranslation('nav');
   const error = useRouteError();
   const message = isRouteErrorResponse(error) ? `${error.status} ${error.statusText}` : errorMessage(error);
   return (
     <main id="main" className="narrow">
-      <h1>Something went wrong</h1>
+      <h1>{t('routeError.title')}</h1>
       <div className="notice notice-error" role="alert">
-        <p>This page failed to display: {message}</p>
+        <p>{t('routeError.failed', { message })}</p>
       </div>
       <p>
-        <Link to="/">Back to the dashboard</Link> or <a href={window.location.pathname}>reload this page</a>.
+        <Trans t={t} i18nKey="routeError.next" components={{ home: <Link to="/" />, reload: <a href={window.location.pathname} /> }} />
       </p>
     </main>
   );

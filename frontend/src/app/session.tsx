@@ -4,11 +4,14 @@
  * session (→ /login) when any API call answers 401 UNAUTHENTICATED.
  * Signing out of a single sign-on session (method `oidc`) ends it at the provider too: the server
  * answers the provider's end-session page, and the browser goes there (RP-initiated logout).
+ * The member's stored language is applied whenever the user arrives (page load, sign-in, an Account
+ * change); without one the browser's languages decide.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, ApiError, errorMessage, setUnauthenticatedListener } from '../api/client';
 import type { SignInMethod } from '@medianest/contracts';
 import type { User } from '../api/types';
+import { setLanguage } from '../i18n';
 import { connectRealtime, disconnectRealtime, reconnectRealtime } from '../realtime/socket';
 
 export type SessionState =
@@ -21,6 +24,8 @@ interface SessionContextValue {
   session: SessionState;
   /** Call after a successful login with the user the server returned. */
   signedIn: (user: User, method?: SignInMethod) => void;
+  /** The signed-in member changed their own account (the Account page): keep the session's copy current. */
+  updateUser: (user: User) => void;
   signOut: () => Promise<void>;
   retry: () => void;
 }
@@ -37,6 +42,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       (body) => {
         if (controller.signal.aborted) return;
         connectRealtime();
+        void setLanguage(body.user.language);
         setSession({ status: 'signed-in', user: body.user, method: body.method });
       },
       (err: unknown) => {
@@ -59,7 +65,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signedIn = useCallback((user: User, method?: SignInMethod) => {
     reconnectRealtime();
+    void setLanguage(user.language);
     setSession({ status: 'signed-in', user, method: method ?? null });
+  }, []);
+
+  const updateUser = useCallback((user: User) => {
+    void setLanguage(user.language);
+    setSession((s) => (s.status === 'signed-in' ? { ...s, user } : s));
   }, []);
 
   const method = session.status === 'signed-in' ? session.method : null;
@@ -80,7 +92,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setAttempt((n) => n + 1);
   }, []);
 
-  const value = useMemo(() => ({ session, signedIn, signOut, retry }), [session, signedIn, signOut, retry]);
+  const value = useMemo(() => ({ session, signedIn, updateUser, signOut, retry }), [session, signedIn, updateUser, signOut, retry]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

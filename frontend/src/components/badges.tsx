@@ -1,16 +1,8 @@
 /** Status badges: request status, service state, library availability and problem reports, as text plus colour. */
+import { useTranslation } from 'react-i18next';
 import type { Availability, IssueStatus, RequestStatus, ServiceState } from '../api/types';
+import { i18next } from '../i18n';
 import './badges.css';
-
-const REQUEST_LABELS: Record<RequestStatus, string> = {
-  pending: 'Pending approval',
-  approved: 'Approved',
-  declined: 'Declined',
-  processing: 'Processing',
-  available: 'Available',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-};
 
 const REQUEST_TONES: Record<RequestStatus, string> = {
   pending: 'warning',
@@ -22,29 +14,23 @@ const REQUEST_TONES: Record<RequestStatus, string> = {
   cancelled: 'muted',
 };
 
+/** A request status in words, in the current language (outside components too: live announcements). */
 export function requestStatusLabel(status: RequestStatus): string {
-  return REQUEST_LABELS[status];
+  return i18next.t(`common:requestStatus.${status}`);
 }
 
 export function RequestStatusBadge({ status }: { status: RequestStatus }) {
-  return <span className={`badge badge-${REQUEST_TONES[status]}`}>{REQUEST_LABELS[status]}</span>;
+  const { t } = useTranslation('common');
+  return <span className={`badge badge-${REQUEST_TONES[status]}`}>{t(`requestStatus.${status}`)}</span>;
 }
 
-const SERVICE_LABELS: Record<ServiceState, string> = { up: 'Up', down: 'Down', degraded: 'Degraded', unknown: 'Unknown' };
 const SERVICE_TONES: Record<ServiceState, string> = { up: 'success', down: 'danger', degraded: 'warning', unknown: 'muted' };
 
 export function ServiceBadge({ status }: { status: ServiceState }) {
-  return <span className={`badge badge-${SERVICE_TONES[status]}`}>{SERVICE_LABELS[status]}</span>;
+  const { t } = useTranslation('common');
+  return <span className={`badge badge-${SERVICE_TONES[status]}`}>{t(`serviceState.${status}`)}</span>;
 }
 
-const AVAILABILITY_LABELS: Record<Availability, string> = {
-  available: 'Available',
-  partially_available: 'Partly available',
-  processing: 'Processing',
-  requested: 'Requested',
-  blocklisted: 'Blocked',
-  none: 'Not in library',
-};
 const AVAILABILITY_TONES: Record<Availability, string> = {
   available: 'success',
   partially_available: 'info',
@@ -55,9 +41,11 @@ const AVAILABILITY_TONES: Record<Availability, string> = {
 };
 
 export function AvailabilityBadge({ availability }: { availability: Availability }) {
-  return <span className={`badge badge-${AVAILABILITY_TONES[availability]}`}>{AVAILABILITY_LABELS[availability]}</span>;
+  const { t } = useTranslation('common');
+  return <span className={`badge badge-${AVAILABILITY_TONES[availability]}`}>{t(`availability.${availability}`)}</span>;
 }
 
 export function IssueStatusBadge({ status }: { status: IssueStatus }) {
-  return status === 'resolved' ? <span className="badge badge-success">Resolved</span> : <span className="badge badge-warning">Open</span>;
+  const { t } = useTranslation('common');
+  return <span className={`badge badge-${status === 'resolved' ? 'success' : 'warning'}`}>{t(`issueStatus.${status}`)}</span>;
 }

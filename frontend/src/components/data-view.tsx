@@ -4,7 +4,8 @@
  * The Ops page uses it for whatever the observability summary contains.
  */
 import { humanize, isObject } from '../api/read';
-import { formatDateTime, formatMs } from './format';
+import { i18next } from '../i18n';
+import { formatDateTime, formatMs, formatNumber, formatPercent, formatUnit } from './format';
 import { Table } from './table';
 import './data-view.css';
 
@@ -17,15 +18,15 @@ function isTimestampKey(key: string): boolean {
 
 export function formatValue(key: string, value: unknown): string {
   if (value === null || value === undefined) return '—';
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'boolean') return value ? i18next.t('ops:yes') : i18next.t('ops:no');
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return '—';
     if (/ms$/i.test(key) || /Ms[A-Z0-9]/.test(key)) return formatMs(value);
-    if (/seconds?$/i.test(key)) return value < 1 ? formatMs(value * 1000) : `${value.toFixed(2)} s`;
-    if (/(ratio|Ratio)$/.test(key)) return `${(value * 100).toFixed(2)} %`;
-    if (/(percent|Percent|Pct)$/.test(key)) return `${value.toFixed(2)} %`;
+    if (/seconds?$/i.test(key)) return value < 1 ? formatMs(value * 1000) : formatUnit(value, 'second', 2);
+    if (/(ratio|Ratio)$/.test(key)) return formatPercent(value * 100, 2);
+    if (/(percent|Percent|Pct)$/.test(key)) return formatPercent(value, 2);
     if (isTimestampKey(key) && value > 1e9) return formatDateTime(new Date(value < 1e12 ? value * 1000 : value).toISOString());
-    return Number.isInteger(value) ? String(value) : value.toFixed(value < 1 ? 4 : 2);
+    return formatNumber(value, Number.isInteger(value) ? 0 : value < 1 ? 4 : 2);
   }
   if (typeof value === 'string') {
     if (isTimestampKey(key) && /^\d{4}-\d{2}-\d{2}T/.test(value)) return formatDateTime(value);
@@ -55,20 +56,20 @@ function ObjectTable({ rows, caption }: { rows: Record<string, unknown>[]; capti
         rows={shown.map((row) => columns.map((c) => <Cell key={c} name={c} value={row[c]} />))}
         rowHeaders={false}
       />
-      {rows.length > MAX_ROWS && <p className="muted">{rows.length - MAX_ROWS} more not shown</p>}
+      {rows.length > MAX_ROWS && <p className="muted">{i18next.t('ops:moreNotShown', { count: rows.length - MAX_ROWS })}</p>}
     </>
   );
 }
 
 export function DataView({ value, name = '', depth = 0 }: { value: unknown; name?: string; depth?: number }) {
   if (Array.isArray(value)) {
-    if (value.length === 0) return <span className="muted">none</span>;
+    if (value.length === 0) return <span className="muted">{i18next.t('ops:none')}</span>;
     if (value.every(isObject)) return <ObjectTable rows={value} caption={humanize(name || 'items')} />;
     return <span>{value.map((v) => formatValue(name, v)).join(', ')}</span>;
   }
   if (isObject(value)) {
     const entries = Object.entries(value);
-    if (entries.length === 0) return <span className="muted">none</span>;
+    if (entries.length === 0) return <span className="muted">{i18next.t('ops:none')}</span>;
     // A map of uniform objects (e.g. per-route or per-dependency) reads best as a table.
     if (entries.length > 1 && entries.every(([, v]) => isObject(v) && Object.values(v).every((x) => !isObject(x) && !Array.isArray(x)))) {
       return (

@@ -5,6 +5,7 @@
  * actions behind them.
  */
 import { useId, type FormEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ApiData } from '../hooks/use-api-data';
 import { EmptyState, ErrorMessage, SkeletonRows } from './feedback';
 
@@ -17,16 +18,17 @@ export function EditRowForm(props: {
   onCancel: () => void;
   children: ReactNode;
 }) {
+  const { t } = useTranslation('common');
   return (
     <li className="row row-edit">
       <form className="form form-inline" onSubmit={props.onSubmit} aria-label={props.label}>
         {props.children}
         <div className="form-buttons">
           <button type="submit" className="button button-primary button-small" disabled={props.busy}>
-            {props.busy ? 'Saving…' : 'Save'}
+            {props.busy ? t('saving') : t('save')}
           </button>
           <button type="button" className="button button-small button-quiet" onClick={props.onCancel}>
-            Cancel
+            {t('cancel')}
           </button>
         </div>
         {props.error && <ErrorMessage message={props.error} />}
@@ -47,20 +49,21 @@ export function RowError({ error }: { error?: string }) {
 
 /** The row's buttons: any of its own first, then Edit and Remove. */
 export function RowActions(props: { name: string; busy: boolean; onEdit: () => void; onRemove: () => void; children?: ReactNode }) {
+  const { t } = useTranslation('common');
   return (
     <span className="row-controls">
       {props.children}
-      <button type="button" className="button button-small" onClick={props.onEdit} aria-label={`Edit ${props.name}`}>
-        Edit
+      <button type="button" className="button button-small" onClick={props.onEdit} aria-label={t('editItem', { name: props.name })}>
+        {t('edit')}
       </button>
       <button
         type="button"
         className="button button-small button-danger"
         onClick={props.onRemove}
         disabled={props.busy}
-        aria-label={`Remove ${props.name}`}
+        aria-label={t('removeItem', { name: props.name })}
       >
-        Remove
+        {t('remove')}
       </button>
     </span>
   );
@@ -115,6 +118,7 @@ export function AddRowPanel(props: {
   onSubmit: (event: FormEvent) => void;
   children: ReactNode;
 }) {
+  const { t } = useTranslation('common');
   const headingId = useId();
   return (
     <section aria-labelledby={headingId} className="panel">
@@ -123,7 +127,7 @@ export function AddRowPanel(props: {
         {props.children}
         <div className="form-buttons">
           <button type="submit" className="button button-primary" disabled={props.busy || !props.canSubmit}>
-            {props.busy ? 'Adding…' : props.submitLabel}
+            {props.busy ? t('adding') : props.submitLabel}
           </button>
         </div>
         {props.error && <ErrorMessage message={props.error} />}

@@ -1,16 +1,18 @@
 /** Loading skeletons (fixed sizes, so nothing shifts when data arrives) and error messages. */
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import './poster.css';
 import './media-card.css';
 import './feedback.css';
 
 export function ErrorMessage({ message, onRetry }: { message: string; onRetry?: () => void }) {
+  const { t } = useTranslation('common');
   return (
     <div className="notice notice-error" role="alert">
       <p>{message}</p>
       {onRetry && (
         <button type="button" className="button button-small" onClick={onRetry}>
-          Try again
+          {t('tryAgain')}
         </button>
       )}
     </div>
@@ -30,9 +32,10 @@ export function EmptyState({ children }: { children: ReactNode }) {
 }
 
 /** Rows of the same height as the list rows they stand in for. */
-export function SkeletonRows({ count = 4, label = 'Loading' }: { count?: number; label?: string }) {
+export function SkeletonRows({ count = 4, label }: { count?: number; label?: string }) {
+  const { t } = useTranslation('common');
   return (
-    <div className="skeleton-list" role="status" aria-label={label} aria-busy="true">
+    <div className="skeleton-list" role="status" aria-label={label ?? t('loading')} aria-busy="true">
       {Array.from({ length: count }, (_, i) => (
         <div key={i} className="skeleton skeleton-row" />
       ))}
@@ -41,9 +44,10 @@ export function SkeletonRows({ count = 4, label = 'Loading' }: { count?: number;
 }
 
 /** Poster cards of the same size as the media cards they stand in for. */
-export function SkeletonCards({ count = 8, label = 'Loading' }: { count?: number; label?: string }) {
+export function SkeletonCards({ count = 8, label }: { count?: number; label?: string }) {
+  const { t } = useTranslation('common');
   return (
-    <div className="card-grid" role="status" aria-label={label} aria-busy="true">
+    <div className="card-grid" role="status" aria-label={label ?? t('loading')} aria-busy="true">
       {Array.from({ length: count }, (_, i) => (
         <div key={i} className="media-card media-card-skeleton">
           <div className="skeleton poster-frame" />

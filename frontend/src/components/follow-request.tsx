@@ -6,6 +6,7 @@
  * "Already requested" on Discover), and is not told who asked for it.
  */
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, errorMessage } from '../api/client';
 import type { FollowState, MediaType } from '../api/types';
@@ -32,6 +33,7 @@ function change(target: FollowTarget, follow: boolean): Promise<FollowState> {
 }
 
 export function FollowRequest({ target, compact = false }: { target: FollowTarget; compact?: boolean }) {
+  const { t } = useTranslation('notifications');
   const key = 'requestId' in target ? target.requestId : `${target.type}/${target.tmdbId}`;
   const state = useApiData(async (signal) => read(target, signal), [key]);
   const [busy, setBusy] = useState(false);
@@ -60,9 +62,15 @@ export function FollowRequest({ target, compact = false }: { target: FollowTarge
       onClick={toggle}
       disabled={busy}
       aria-pressed={s.following}
-      aria-label={compact ? `${s.following ? 'Stop notifying me about' : 'Notify me when ready:'} ${s.request.title}` : undefined}
+      aria-label={
+        compact
+          ? s.following
+            ? t('follow.stopLabel', { title: s.request.title })
+            : t('follow.startLabel', { title: s.request.title })
+          : undefined
+      }
     >
-      {s.following ? 'Stop notifying me' : 'Notify me too'}
+      {s.following ? t('follow.stop') : t('follow.start')}
     </button>
   );
   if (compact) {
@@ -78,8 +86,11 @@ export function FollowRequest({ target, compact = false }: { target: FollowTarge
       <p>
         {button}{' '}
         <span className="muted">
-          {s.following ? 'You will be told when it is ready to watch' : 'Be told when it is ready to watch'} — on the channels you chose in{' '}
-          <Link to="/notifications">Notifications</Link>.
+          {s.following ? (
+            <Trans t={t} i18nKey="follow.following" components={{ link: <Link to="/notifications" /> }} />
+          ) : (
+            <Trans t={t} i18nKey="follow.offer" components={{ link: <Link to="/notifications" /> }} />
+          )}
         </span>
       </p>
       {error && <ErrorMessage message={error} />}

@@ -3,6 +3,7 @@
  * the page shows its content (which completes the navigation timing).
  */
 import { useEffect, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useRouteTemplate } from '../app/route-template';
 import { performanceMonitor } from '../utils/performance-monitoring';
 import './page.css';
@@ -19,10 +20,12 @@ interface PageProps {
 }
 
 export function Page({ title, ready, actions, back, children }: PageProps) {
+  const { t } = useTranslation('common');
   const template = useRouteTemplate();
+  const documentTitle = t('documentTitle', { title });
   useEffect(() => {
-    document.title = `${title} · MediaNest`;
-  }, [title]);
+    document.title = documentTitle;
+  }, [documentTitle]);
   useEffect(() => {
     if (ready) performanceMonitor.routeReady(template);
   }, [ready, template]);

@@ -1,4 +1,5 @@
 /** Previous / Next with "Page 2 of 5" between them; nothing when everything fits on one page. */
+import { useTranslation } from 'react-i18next';
 import './pager.css';
 
 export function Pager({
@@ -12,17 +13,16 @@ export function Pager({
   onPage: (page: number) => void;
   label: string;
 }) {
+  const { t } = useTranslation('common');
   if (totalPages <= 1) return null;
   return (
     <nav className="pager" aria-label={label}>
       <button type="button" className="button button-small" disabled={page <= 1} onClick={() => onPage(page - 1)}>
-        Previous
+        {t('pager.previous')}
       </button>
-      <span>
-        Page {page} of {totalPages}
-      </span>
+      <span>{t('pager.position', { page, totalPages })}</span>
       <button type="button" className="button button-small" disabled={page >= totalPages} onClick={() => onPage(page + 1)}>
-        Next
+        {t('pager.next')}
       </button>
     </nav>
   );

@@ -1,10 +1,12 @@
 /** A new password typed twice, with the server's minimum length checked as the member types. */
 import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
 import { MIN_PASSWORD_LENGTH } from '../api/types';
+import { i18next } from '../i18n';
 
 export function passwordProblem(password: string, confirmation: string): string | undefined {
-  if (password.length < MIN_PASSWORD_LENGTH) return `Use at least ${MIN_PASSWORD_LENGTH} characters.`;
-  if (password !== confirmation) return 'The two passwords are not the same.';
+  if (password.length < MIN_PASSWORD_LENGTH) return i18next.t('auth:password.tooShort', { count: MIN_PASSWORD_LENGTH });
+  if (password !== confirmation) return i18next.t('auth:password.mismatch');
   return undefined;
 }
 
@@ -22,6 +24,7 @@ export function NewPasswordFields({
   /** Lets password managers file the new password under the right account. */
   username?: string;
 }) {
+  const { t } = useTranslation('auth');
   const id = useId();
   const hintId = `${id}-hint`;
   const mismatch = confirmation !== '' && password !== confirmation;
@@ -29,7 +32,7 @@ export function NewPasswordFields({
     <>
       {username && <input type="text" name="username" autoComplete="username" value={username} readOnly hidden />}
       <div className="field">
-        <label htmlFor={`${id}-new`}>New password</label>
+        <label htmlFor={`${id}-new`}>{t('password.new')}</label>
         <input
           id={`${id}-new`}
           name="new-password"
@@ -42,11 +45,11 @@ export function NewPasswordFields({
           onChange={(e) => onPassword(e.target.value)}
         />
         <span id={hintId} className="muted">
-          At least {MIN_PASSWORD_LENGTH} characters. A few unrelated words are easy to remember and hard to guess.
+          {t('password.hint', { count: MIN_PASSWORD_LENGTH })}
         </span>
       </div>
       <div className="field">
-        <label htmlFor={`${id}-confirm`}>New password again</label>
+        <label htmlFor={`${id}-confirm`}>{t('password.again')}</label>
         <input
           id={`${id}-confirm`}
           name="confirm-password"
@@ -57,7 +60,7 @@ export function NewPasswordFields({
           value={confirmation}
           onChange={(e) => onConfirmation(e.target.value)}
         />
-        {mismatch && <span className="field-error">The two passwords are not the same.</span>}
+        {mismatch && <span className="field-error">{t('password.mismatch')}</span>}
       </div>
     </>
   );

@@ -5,7 +5,9 @@
  * answer (or why Overseerr refused, e.g. the missing "Report Issues"
  * permission) is shown in place.
  */
+import { issueTypes } from '@medianest/contracts';
 import { useId, useState, type FormEvent } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../api/client';
 import type { IssueType, MediaType } from '../api/types';
@@ -13,13 +15,6 @@ import { useAsyncAction } from '../hooks/use-async-action';
 import { useFocusNext } from '../hooks/use-focus-next';
 import { ErrorMessage } from './feedback';
 import './report-problem.css';
-
-export const ISSUE_TYPE_LABELS: Record<IssueType, string> = {
-  video: 'Video (picture, quality, wrong file)',
-  audio: 'Audio (missing, out of sync, wrong language)',
-  subtitles: 'Subtitles (missing, out of sync)',
-  other: 'Something else',
-};
 
 function optionalNumber(text: string): number | undefined {
   const n = Number.parseInt(text, 10);
@@ -40,11 +35,12 @@ function EpisodeFields(props: {
   onSeason: (v: string) => void;
   onEpisode: (v: string) => void;
 }) {
+  const { t } = useTranslation('problems');
   const { id } = props;
   return (
     <div className="field-pair">
       <div className="field">
-        <label htmlFor={`${id}-season`}>Season (optional)</label>
+        <label htmlFor={`${id}-season`}>{t('form.season')}</label>
         <input
           id={`${id}-season`}
           type="number"
@@ -55,7 +51,7 @@ function EpisodeFields(props: {
         />
       </div>
       <div className="field">
-        <label htmlFor={`${id}-episode`}>Episode (optional)</label>
+        <label htmlFor={`${id}-episode`}>{t('form.episode')}</label>
         <input
           id={`${id}-episode`}
           type="number"
@@ -84,6 +80,7 @@ function ReportProblemForm({
   /** The `ref` of the first field (focused when the form was opened from its button). */
   firstField: (element: HTMLElement | null) => void;
 }) {
+  const { t } = useTranslation('problems');
   const { mediaType, seasons } = target;
   const [issueType, setIssueType] = useState<IssueType>('video');
   const [season, setSeason] = useState(seasons?.length === 1 ? String(seasons[0]) : '');
@@ -104,20 +101,20 @@ function ReportProblemForm({
 
   return (
     <>
-      <form className="form" onSubmit={submit} aria-label={`Report a problem with ${target.title}`}>
+      <form className="form" onSubmit={submit} aria-label={t('common:reportProblemLabel', { title: target.title })}>
         <div className="field">
-          <label htmlFor={`${id}-type`}>What is wrong</label>
+          <label htmlFor={`${id}-type`}>{t('form.type')}</label>
           <select ref={firstField} id={`${id}-type`} value={issueType} onChange={(e) => setIssueType(e.target.value as IssueType)}>
-            {(Object.keys(ISSUE_TYPE_LABELS) as IssueType[]).map((t) => (
-              <option key={t} value={t}>
-                {ISSUE_TYPE_LABELS[t]}
+            {issueTypes.map((type) => (
+              <option key={type} value={type}>
+                {t(`form.types.${type}`)}
               </option>
             ))}
           </select>
         </div>
         {mediaType === 'tv' && <EpisodeFields id={id} season={season} episode={episode} onSeason={setSeason} onEpisode={setEpisode} />}
         <div className="field">
-          <label htmlFor={`${id}-message`}>What happens</label>
+          <label htmlFor={`${id}-message`}>{t('form.message')}</label>
           <textarea
             id={`${id}-message`}
             rows={4}
@@ -125,18 +122,16 @@ function ReportProblemForm({
             required
             value={message}
             onChange={(e) => setMessage(e.target.value)}
-            placeholder="e.g. The sound drifts out of sync after 20 minutes"
+            placeholder={t('form.placeholder')}
           />
         </div>
-        <p className="muted form-hint">
-          MediaNest adds whether Plex and Overseerr are up and your latest failed calls, so the owner can look them up.
-        </p>
+        <p className="muted form-hint">{t('form.hint')}</p>
         <div className="form-buttons">
           <button type="submit" className="button button-primary" disabled={sending || !message.trim()}>
-            {sending ? 'Sending…' : 'Send report'}
+            {sending ? t('form.sending') : t('form.send')}
           </button>
           <button type="button" className="button" onClick={onCancel} disabled={sending}>
-            Cancel
+            {t('common:cancel')}
           </button>
         </div>
       </form>
@@ -151,6 +146,7 @@ interface ReportProblemProps extends ReportTarget {
 }
 
 export function ReportProblem({ startOpen = false, ...target }: ReportProblemProps) {
+  const { t } = useTranslation('problems');
   const id = useId();
   const [open, setOpen] = useState(startOpen);
   const [sent, setSent] = useState(false);
@@ -159,13 +155,12 @@ export function ReportProblem({ startOpen = false, ...target }: ReportProblemPro
   return (
     <section aria-labelledby={`${id}-heading`} className="report-problem">
       <h2 id={`${id}-heading`} className="section-title">
-        Something wrong with it?
+        {t('form.heading')}
       </h2>
       {sent && (
         <div className="notice notice-success" role="status" tabIndex={-1} ref={toNotice.target}>
           <p>
-            Reported. The server owner sees it in Overseerr with what MediaNest knew at that moment. Follow it in{' '}
-            <Link to="/problems">My problem reports</Link>.
+            <Trans t={t} i18nKey="form.sent" components={{ link: <Link to="/problems" /> }} />
           </p>
         </div>
       )}
@@ -180,7 +175,7 @@ export function ReportProblem({ startOpen = false, ...target }: ReportProblemPro
               setOpen(true);
             }}
           >
-            Report a problem
+            {t('common:reportProblem')}
           </button>
         </p>
       ) : (

@@ -5,6 +5,7 @@
  * starting or ending on schedule is picked up by the page's own clock.
  */
 import { useEffect, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../api/client';
 import { maintenanceScope, noticesAt } from '../api/notices';
@@ -24,6 +25,7 @@ export function useNow(everyMs: number): number {
 }
 
 export function StatusBanners() {
+  const { t } = useTranslation('common');
   const notices = useApiData(async (signal) => api.get('/api/v1/status/notices', undefined, signal), []);
   useRealtimeResync(() => notices.refresh());
   useRealtimeEvent('status.notices', (next) => notices.setData(next));
@@ -32,26 +34,36 @@ export function StatusBanners() {
   const { announcements, active, upcoming } = noticesAt(notices.data, now);
   if (announcements.length + active.length + upcoming.length === 0) return null;
   return (
-    <section className="banners" aria-label="Announcements">
+    <section className="banners" aria-label={t('banners.label')}>
       {announcements.map((a) => (
         <div key={`a${a.id}`} className={`banner banner-${a.severity}`} role="status">
-          <strong className="banner-kind">{a.severity === 'warning' ? 'Important' : 'Announcement'}</strong>
+          <strong className="banner-kind">{a.severity === 'warning' ? t('banners.important') : t('banners.announcement')}</strong>
           <span className="banner-text">{a.message}</span>
         </div>
       ))}
       {active.map((m) => (
         <div key={`m${m.id}`} className="banner banner-maintenance" role="status">
-          <strong className="banner-kind">Maintenance now</strong>
+          <strong className="banner-kind">{t('banners.maintenanceNow')}</strong>
           <span className="banner-text">
-            {maintenanceScope(m)} until {formatDateTime(m.endsAt)}: {m.message} <Link to="/status">See the status page</Link>
+            <Trans
+              t={t}
+              i18nKey="banners.maintenanceUntil"
+              values={{ scope: maintenanceScope(m), until: formatDateTime(m.endsAt), message: m.message }}
+              components={{ link: <Link to="/status" /> }}
+            />
           </span>
         </div>
       ))}
       {upcoming.map((m) => (
         <div key={`u${m.id}`} className="banner banner-info" role="status">
-          <strong className="banner-kind">Planned maintenance</strong>
+          <strong className="banner-kind">{t('banners.plannedMaintenance')}</strong>
           <span className="banner-text">
-            {maintenanceScope(m)} from {formatDateTime(m.startsAt)} to {formatDateTime(m.endsAt)}: {m.message}
+            {t('banners.maintenanceFromTo', {
+              scope: maintenanceScope(m),
+              from: formatDateTime(m.startsAt),
+              to: formatDateTime(m.endsAt),
+              message: m.message,
+            })}
           </span>
         </div>
       ))}

@@ -7,6 +7,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import { useColorScheme } from '../hooks/use-color-scheme';
+import { i18next } from '../i18n';
 import './time-series-chart.css';
 import 'uplot/dist/uPlot.min.css';
 
@@ -22,9 +23,9 @@ export interface TimeSeriesChartProps {
 
 export function summarizeSeries(values: (number | null)[], format: (v: number) => string): string {
   const present = values.filter((v): v is number => v !== null);
-  if (present.length === 0) return 'no data';
+  if (present.length === 0) return i18next.t('ops:chart.noData');
   const latest = [...values].reverse().find((v): v is number => v !== null)!;
-  return `latest ${format(latest)}, peak ${format(Math.max(...present))}`;
+  return i18next.t('ops:chart.summary', { latest: format(latest), peak: format(Math.max(...present)) });
 }
 
 /** Axis labels, ticks and grid in the current scheme's colours (a canvas cannot use the CSS variables itself). */

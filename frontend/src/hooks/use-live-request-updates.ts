@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import type { MediaRequest } from '../api/types';
-import { requestStatusLabel } from '../components/badges';
+import { i18next } from '../i18n';
 import { useRealtimeEvent } from '../realtime/socket';
 
 export function useLiveRequestUpdates<R extends MediaRequest>(
@@ -29,7 +29,7 @@ export function useLiveRequestUpdates<R extends MediaRequest>(
     );
     // Download progress arrives every minute; only a status change is announced.
     if (event.status === event.previousStatus) return;
-    setAnnouncement(`“${event.title}” is now ${requestStatusLabel(event.status).toLowerCase()}.`);
+    setAnnouncement(i18next.t(`requests:live.${event.status}`, { title: event.title }));
   });
   return announcement;
 }

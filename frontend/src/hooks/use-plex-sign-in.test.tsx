@@ -3,7 +3,7 @@ import { act, renderHook } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { ApiError, api, callRoute } from '../api/client';
 import type { User } from '../api/types';
-import { PLEX_EXPIRED_MESSAGE, PLEX_POLL_INTERVAL_MS, usePlexSignIn } from './use-plex-sign-in';
+import { plexExpiredMessage, PLEX_POLL_INTERVAL_MS, usePlexSignIn } from './use-plex-sign-in';
 
 vi.mock(import('../api/client'), async (original) => ({
   ...(await original()),
@@ -80,7 +80,7 @@ describe('usePlexSignIn', () => {
     await nextCheck();
     expect(hook.result.current.plex.phase).toBe('waiting');
     await nextCheck();
-    expect(hook.result.current.plex).toEqual({ phase: 'failed', message: PLEX_EXPIRED_MESSAGE });
+    expect(hook.result.current.plex).toEqual({ phase: 'failed', message: plexExpiredMessage() });
     await nextCheck();
     expect(verify).toHaveBeenCalledTimes(2);
     expect(onSignedIn).not.toHaveBeenCalled();
@@ -91,29 +91,37 @@ describe('usePlexSignIn', () => {
     verify.mockRejectedValue(new ApiError(410, 'PIN_EXPIRED', 'gone'));
     const { hook } = await start();
     await nextCheck();
-    expect(hook.result.current.plex).toEqual({ phase: 'failed', message: PLEX_EXPIRED_MESSAGE });
+    expect(hook.result.current.plex).toEqual({ phase: 'failed', message: plexExpiredMessage() });
   });
 
-  it("shows the server's reason when the Plex account has no access (403)", async () => {
+  it("says why, in the member's language, when the Plex account has no access (403 PLEX_NO_ACCESS)", async () => {
     post.mockResolvedValue(pin());
-    verify.mockRejectedValue(new ApiError(403, 'FORBIDDEN', 'alice@plex is not a member of this server'));
+    verify.mockRejectedValue(
+      new ApiError(403, 'FORBIDDEN', 'The Plex account alice has no access to this Plex server', { reason: 'PLEX_NO_ACCESS' }),
+    );
     const { hook } = await start();
     await nextCheck();
-    expect(hook.result.current.plex).toEqual({ phase: 'failed', message: 'alice@plex is not a member of this server' });
+    expect(hook.result.current.plex).toEqual({
+      phase: 'failed',
+      message: 'Your Plex account has no access to this Plex server. Ask the owner to share the server with you.',
+    });
   });
 
   it('closes the popup and shows the error when no PIN could be created', async () => {
-    post.mockRejectedValue(new ApiError(502, 'UPSTREAM_UNAVAILABLE', 'Plex is not answering'));
+    post.mockRejectedValue(new ApiError(503, 'UPSTREAM_UNAVAILABLE', 'plex.tv is unavailable right now', { service: 'plex-tv' }));
     const { hook } = await start();
     expect(popup.close).toHaveBeenCalled();
-    expect(hook.result.current.plex).toEqual({ phase: 'failed', message: 'Plex is not answering' });
+    expect(hook.result.current.plex).toEqual({ phase: 'failed', message: 'plex.tv is unavailable right now. Try again in a moment.' });
   });
 
   it('refuses a sign-in link that is not http(s)', async () => {
     post.mockResolvedValue({ ...pin(), authUrl: 'javascript:alert(1)' });
     const { hook } = await start();
     expect(popup.location.href).toBe('about:blank');
-    expect(hook.result.current.plex).toEqual({ phase: 'failed', message: 'The server did not return a Plex sign-in link' });
+    expect(hook.result.current.plex).toEqual({
+      phase: 'failed',
+      message: 'The server did not return a Plex sign-in link. Please try again.',
+    });
   });
 
   it('stops checking after Cancel, and when the page goes away', async () => {

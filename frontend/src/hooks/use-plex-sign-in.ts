@@ -8,9 +8,11 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, callRoute, errorMessage } from '../api/client';
 import type { User } from '../api/types';
+import { i18next } from '../i18n';
 
 export const PLEX_POLL_INTERVAL_MS = 2000;
-export const PLEX_EXPIRED_MESSAGE = 'The Plex sign-in expired before it was finished. Please start again.';
+/** In the current language, read when it is shown. */
+export const plexExpiredMessage = () => i18next.t('auth:plex.expired');
 
 export type PlexState =
   | { phase: 'idle' }
@@ -19,8 +21,7 @@ export type PlexState =
   | { phase: 'failed'; message: string };
 
 function failureMessage(err: unknown): string {
-  if (err instanceof ApiError && err.status === 410) return PLEX_EXPIRED_MESSAGE;
-  if (err instanceof ApiError && err.status === 403) return err.message || 'Your Plex account does not have access to this server.';
+  if (err instanceof ApiError && err.status === 410) return plexExpiredMessage();
   return errorMessage(err);
 }
 
@@ -46,10 +47,10 @@ export function usePlexSignIn(onSignedIn: (user: User) => void) {
         const res = await callRoute('POST', '/api/v1/auth/plex/verify', { id });
         if (cancelled.current) return;
         if (res.status === 202) {
-          if (expiresAt !== undefined && Date.now() > expiresAt) return setPlex({ phase: 'failed', message: PLEX_EXPIRED_MESSAGE });
+          if (expiresAt !== undefined && Date.now() > expiresAt) return setPlex({ phase: 'failed', message: plexExpiredMessage() });
           return poll(id, expiresAt);
         }
-        if (!('user' in res.data)) throw new Error('The server did not return the signed-in user');
+        if (!('user' in res.data)) throw new Error(i18next.t('auth:plex.noUser'));
         signedIn.current(res.data.user);
       } catch (err) {
         if (!cancelled.current) setPlex({ phase: 'failed', message: failureMessage(err) });
@@ -63,7 +64,7 @@ export function usePlexSignIn(onSignedIn: (user: User) => void) {
     const popup = window.open('about:blank', 'medianest-plex-login', 'popup,width=600,height=720');
     try {
       const { id, authUrl, expiresAt: expiresAtText } = await api.post('/api/v1/auth/plex/pin', undefined);
-      if (!/^https?:\/\//.test(authUrl)) throw new Error('The server did not return a Plex sign-in link');
+      if (!/^https?:\/\//.test(authUrl)) throw new Error(i18next.t('auth:plex.noLink'));
       const expiresAt = Date.parse(expiresAtText);
       if (popup && !popup.closed) popup.location.href = authUrl;
       setPlex({ phase: 'waiting', authUrl, popupBlocked: !popup });

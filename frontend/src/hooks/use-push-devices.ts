@@ -9,18 +9,17 @@
 import { useEffect, useState } from 'react';
 import { api, errorMessage } from '../api/client';
 import type { PushState } from '../api/notifications';
+import { i18next } from '../i18n';
 import { currentEnvironment, currentSubscription, deviceLabel, pushSupport, subscribe, subscriptionBody } from '../utils/web-push';
 import { useApiData } from './use-api-data';
 
-const BLOCKED = 'Notifications are blocked for MediaNest in this browser. Allow them in the site settings, then try again.';
+const t = (key: string, values: Record<string, string> = {}) => i18next.t(key, values);
 
 /** Why the browser would not subscribe, in words. */
 export function refusalMessage(err: unknown): string {
   const name = err instanceof DOMException ? err.name : '';
-  if (name === 'NotAllowedError')
-    return 'Your browser did not allow notifications for MediaNest. Allow them in the site settings, then try again.';
-  if (name === 'AbortError' || name === 'NotSupportedError')
-    return `Your browser could not reach its push service (${errorMessage(err)}). Try again later.`;
+  if (name === 'NotAllowedError') return t('notifications:push.notAllowed');
+  if (name === 'AbortError' || name === 'NotSupportedError') return t('notifications:push.unreachable', { reason: errorMessage(err) });
   return errorMessage(err);
 }
 
@@ -78,14 +77,14 @@ export function usePushDevices() {
 
   const enable = () =>
     act(async () => {
-      if (Notification.permission === 'denied') throw new Error(BLOCKED);
+      if (Notification.permission === 'denied') throw new Error(t('notifications:push.blocked'));
       const permission = await Notification.requestPermission();
       if (permission !== 'granted')
-        throw new Error(permission === 'denied' ? BLOCKED : 'You did not allow notifications, so push is still off on this device.');
+        throw new Error(permission === 'denied' ? t('notifications:push.blocked') : t('notifications:push.notGranted'));
       const body = await register(await subscribe(publicKey!));
       setThisDevice(body.device.id);
       return body;
-    }, 'Push notifications are on for this device.');
+    }, t('notifications:push.on'));
 
   const disable = () =>
     act(async () => {
@@ -94,7 +93,7 @@ export function usePushDevices() {
       setThisDevice(null);
       if (!subscription) return api.get('/api/v1/notifications/push');
       return api.post('/api/v1/notifications/push/unsubscribe', { endpoint: subscription.endpoint });
-    }, 'Push notifications are off for this device.');
+    }, t('notifications:push.offHere'));
 
   const remove = (id: number) =>
     act(async () => {
@@ -103,7 +102,7 @@ export function usePushDevices() {
         setThisDevice(null);
       }
       return api.delete('/api/v1/notifications/push/subscriptions/:id', { id });
-    }, 'Device removed.');
+    }, t('notifications:push.removed'));
 
   return { state, support, publicKey, thisDevice, busy, error, done, enable, disable, remove };
 }

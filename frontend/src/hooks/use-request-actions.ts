@@ -6,6 +6,7 @@
  */
 import { api } from '../api/client';
 import type { MediaRequest, MediaRequestDetail } from '../api/types';
+import { i18next } from '../i18n';
 import type { ApiData } from './use-api-data';
 import { useAsyncAction } from './use-async-action';
 
@@ -14,7 +15,7 @@ export function useRequestActions(request: ApiData<MediaRequestDetail>) {
   const retrying = useAsyncAction();
 
   const cancel = async (r: MediaRequest) => {
-    if (!window.confirm(`Cancel your request for “${r.title}”?`)) return;
+    if (!window.confirm(i18next.t('requests:actions.confirmCancel', { title: r.title }))) return;
     await cancelling.run(async () => {
       const { request: cancelled } = await api.delete('/api/v1/media/requests/:id', { id: r.id });
       // The answer is the request without its history: keep the timeline shown until the page re-reads it.

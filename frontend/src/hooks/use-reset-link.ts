@@ -8,6 +8,7 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError, errorMessage } from '../api/client';
 import type { ResetLinkInfo } from '../api/types';
+import { i18next } from '../i18n';
 
 export type LinkState =
   | { phase: 'checking' }
@@ -15,8 +16,8 @@ export type LinkState =
   | { phase: 'ready'; info: ResetLinkInfo }
   | { phase: 'done'; username: string };
 
-export const INVALID_LINK =
-  'This link does not work any more: it was used, it expired, or a newer link replaced it. Ask an administrator for a new one.';
+/** In the current language, read when it is shown. */
+export const invalidLinkMessage = () => i18next.t('auth:reset.invalidLink');
 
 function tokenFromLocation(): string {
   return decodeURIComponent(window.location.hash.replace(/^#/, ''));
@@ -25,9 +26,7 @@ function tokenFromLocation(): string {
 export function useResetLink() {
   const [token] = useState(tokenFromLocation);
   const [state, setState] = useState<LinkState>(
-    token
-      ? { phase: 'checking' }
-      : { phase: 'invalid', message: 'This page needs the whole link you were given (it ends with a long code after #).' },
+    token ? { phase: 'checking' } : { phase: 'invalid', message: i18next.t('auth:reset.incompleteLink') },
   );
 
   useEffect(() => {
@@ -39,7 +38,7 @@ export function useResetLink() {
       },
       (err: unknown) => {
         if (active)
-          setState({ phase: 'invalid', message: err instanceof ApiError && err.status === 410 ? INVALID_LINK : errorMessage(err) });
+          setState({ phase: 'invalid', message: err instanceof ApiError && err.status === 410 ? invalidLinkMessage() : errorMessage(err) });
       },
     );
     return () => {
@@ -55,7 +54,7 @@ export function useResetLink() {
       window.history.replaceState(null, '', window.location.pathname);
       setState({ phase: 'done', username: body.username });
     } catch (err) {
-      if (err instanceof ApiError && err.status === 410) setState({ phase: 'invalid', message: INVALID_LINK });
+      if (err instanceof ApiError && err.status === 410) setState({ phase: 'invalid', message: invalidLinkMessage() });
       else throw err;
     }
   };

@@ -8,12 +8,14 @@
  * so a translator works on one small file at a time. `locales.test.ts` fails on any key missing
  * from a language, any empty value and any placeholder a translation drops.
  */
+import { languages, type Language } from '@medianest/contracts';
 import i18next, { type Resource } from 'i18next';
 import LanguageDetector from 'i18next-browser-languagedetector';
 import { initReactI18next } from 'react-i18next';
 
-export const LANGUAGES = ['en', 'de', 'fr', 'es'] as const;
-export type Language = (typeof LANGUAGES)[number];
+/** The contract's languages: the server stores a member's choice among the same ones. */
+export const LANGUAGES = languages;
+export type { Language };
 export const DEFAULT_NAMESPACE = 'common';
 
 /** `locales/de/discover.json` → resources.de.discover; eager, so every string is in the bundle. */
@@ -56,17 +58,29 @@ export function initI18n(lng?: Language) {
       returnNull: false,
       initAsync: false,
     });
-  document.documentElement.lang = i18next.resolvedLanguage ?? 'en';
-  i18next.on('languageChanged', (language) => {
-    document.documentElement.lang = language;
-  });
+  // Plain modules (formatting, unit tests in Node) use i18next without a document.
+  if (typeof document !== 'undefined') {
+    document.documentElement.lang = currentLanguage();
+    i18next.on('languageChanged', () => {
+      document.documentElement.lang = currentLanguage();
+    });
+  }
   return i18next;
 }
 
-/** Applies a member's stored language (null: follow the browser again). */
-export async function setLanguage(language: Language | null) {
-  if (language) await i18next.changeLanguage(language);
-  else await i18next.changeLanguage(new LanguageDetector(i18next.services, { order: ['navigator'], caches: [] }).detect() as string);
+/** The language the web app speaks now ('en' before i18next starts): what `Intl` formats in. */
+export function currentLanguage(): Language {
+  const language = i18next.resolvedLanguage;
+  return isLanguage(language) ? language : 'en';
+}
+
+/**
+ * Applies a member's stored language (null or unset: follow the browser again). Called with the
+ * session on every page load and sign-in, and by the Account page's picker.
+ */
+export async function setLanguage(language: Language | null | undefined) {
+  // Without a language, i18next asks its detector again: the browser's languages decide.
+  await i18next.changeLanguage(language ?? undefined);
 }
 
 export { i18next };

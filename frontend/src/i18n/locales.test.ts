@@ -1,12 +1,26 @@
 /**
  * Translations are complete: every language has every key of English (and no key English lacks),
  * no value is empty, every {{placeholder}} of the English string is kept, and every key the source
- * asks for with `t('…')` exists in English. A missing translation fails here, not in front of a
- * member.
+ * asks for with `t('…')` or `<Trans i18nKey="…">` exists in English, and so does the word for every
+ * value the contract can send (statuses, error codes and reasons), which pages look up by value. A
+ * missing translation fails here, not in front of a member.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  availabilities,
+  errorCodes,
+  errorReasons,
+  issueStatuses,
+  issueTypes,
+  notificationChannelKinds,
+  notificationEvents,
+  requestStatuses,
+  seasonStates,
+  serviceStatuses,
+  timelineSteps,
+} from '@medianest/contracts';
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from './index';
 
@@ -39,7 +53,8 @@ function baseKey(key: string) {
   return key.replace(/_(zero|one|two|few|many|other)$/, '');
 }
 
-const placeholders = (text: string) => [...text.matchAll(/\{\{\s*(\w+)/g)].map((m) => m[1]).sort();
+/** The {{placeholders}} and <tags> (the links and emphasis `<Trans>` fills in) a string uses. */
+const placeholders = (text: string) => [...text.matchAll(/\{\{\s*(\w+)|<(\w+)>/g)].map((m) => m[1] ?? `<${m[2]}>`).sort();
 
 const english = load('en');
 
@@ -80,13 +95,38 @@ describe('translations', () => {
     for (const file of walk(src)) {
       const code = readFileSync(file, 'utf8');
       const ns = /useTranslation\(\s*'([\w-]+)'/.exec(code)?.[1] ?? 'common';
-      for (const match of code.matchAll(/\bt\(\s*'([\w.:-]+)'/g)) {
-        const [namespace, key] = match[1]!.includes(':') ? match[1]!.split(':') : [ns, match[1]!];
+      for (const match of code.matchAll(/\bt\(\s*'([\w.:-]+)'|\bi18nKey="([\w.:-]+)"/g)) {
+        const asked = (match[1] ?? match[2])!;
+        const [namespace, key] = asked.includes(':') ? asked.split(':') : [ns, asked];
         const keys = english.get(namespace!);
         const known = keys && (keys.has(key!) || [...keys.keys()].some((k) => baseKey(k) === key));
         if (!known) problems.push(`${path.relative(src, file)}: ${namespace}:${key}`);
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it('has words for every value the contract sends that pages look up by value', () => {
+    const wanted = [
+      ...requestStatuses.map((v) => `common:requestStatus.${v}`),
+      ...[...serviceStatuses, 'unknown'].map((v) => `common:serviceState.${v}`),
+      ...availabilities.map((v) => `common:availability.${v}`),
+      ...issueStatuses.map((v) => `common:issueStatus.${v}`),
+      ...seasonStates.map((v) => `requests:seasonState.${v}`),
+      ...timelineSteps.map((v) => `requests:timeline.step.${v}`),
+      ...requestStatuses.map((v) => `requests:live.${v}`),
+      ...issueTypes.flatMap((v) => [`problems:kind.${v}`, `problems:form.types.${v}`]),
+      ...notificationEvents.map((v) => `notifications:events.${v}`),
+      ...notificationChannelKinds.map((v) => `notifications:kinds.${v}`),
+      ...errorCodes.map((v) => `errors:code.${v}`),
+      ...errorReasons.map((v) => `errors:reason.${v}`),
+      'errors:status.client',
+      'errors:status.server',
+    ];
+    const missing = wanted.filter((k) => {
+      const [ns, key] = k.split(':') as [string, string];
+      return !english.get(ns)?.has(key);
+    });
+    expect(missing).toEqual([]);
   });
 });

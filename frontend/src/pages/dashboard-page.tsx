@@ -4,12 +4,13 @@
  */
 import { MyPlayback } from '../components/playback/my-playback';
 import { MyPlaybackHistory } from '../components/playback/my-playback-history';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../api/client';
 import { useUser } from '../app/session';
 import { ServiceBadge } from '../components/badges';
 import { EmptyState, ErrorMessage, SkeletonRows } from '../components/feedback';
-import { formatAgo, formatMs } from '../components/format';
+import { formatAgo, formatMs, formatPercent } from '../components/format';
 import { LiveIndicator } from '../components/live-indicator';
 import { Page } from '../components/page';
 import { useApiData } from '../hooks/use-api-data';
@@ -17,6 +18,7 @@ import { useRealtimeEvent, useRealtimeResync } from '../realtime/socket';
 import './dashboard-page.css';
 
 export function DashboardPage() {
+  const { t } = useTranslation('dashboard');
   const user = useUser();
   const services = useApiData(async (signal) => (await api.get('/api/v1/services/status', undefined, signal)).services, []);
 
@@ -39,41 +41,41 @@ export function DashboardPage() {
   const down = list.filter((s) => s.status !== 'up');
 
   return (
-    <Page title="Dashboard" ready={!services.loading} actions={<LiveIndicator />}>
-      <p className="lead">Welcome back, {user.plexUsername ?? user.username}.</p>
+    <Page title={t('title')} ready={!services.loading} actions={<LiveIndicator />}>
+      <p className="lead">{t('welcome', { name: user.plexUsername ?? user.username })}</p>
       <MyPlayback />
       <MyPlaybackHistory />
       <section aria-labelledby="shortcuts-heading">
         <h2 id="shortcuts-heading" className="visually-hidden">
-          Shortcuts
+          {t('shortcuts.heading')}
         </h2>
         <ul className="shortcuts">
           <li>
-            <Link to="/discover">Find a movie or show to request</Link>
+            <Link to="/discover">{t('shortcuts.discover')}</Link>
           </li>
           <li>
-            <Link to="/requests">Follow your requests</Link>
+            <Link to="/requests">{t('shortcuts.requests')}</Link>
           </li>
           <li>
-            <Link to="/library">Browse the library</Link>
+            <Link to="/library">{t('shortcuts.library')}</Link>
           </li>
         </ul>
       </section>
       <section aria-labelledby="services-heading" className="panel">
-        <h2 id="services-heading">Services</h2>
+        <h2 id="services-heading">{t('services.heading')}</h2>
         <p className="muted">
-          <Link to="/status">Uptime, incidents and planned maintenance</Link>
+          <Link to="/status">{t('services.statusLink')}</Link>
         </p>
         {services.loading ? (
-          <SkeletonRows count={3} label="Loading service status" />
+          <SkeletonRows count={3} label={t('services.loading')} />
         ) : services.error ? (
           <ErrorMessage message={services.error} onRetry={services.reload} />
         ) : list.length === 0 ? (
-          <EmptyState>No services are monitored yet.</EmptyState>
+          <EmptyState>{t('services.none')}</EmptyState>
         ) : (
           <>
             <p className="summary" aria-live="polite">
-              {down.length === 0 ? 'Everything is up.' : `${down.length} of ${list.length} services need attention.`}
+              {down.length === 0 ? t('services.allUp') : t('services.attention', { count: list.length, down: down.length })}
             </p>
             <ul className="rows service-list">
               {list.map((s) => (
@@ -82,8 +84,11 @@ export function DashboardPage() {
                     <strong>{s.name}</strong>
                   </span>
                   <span className="row-meta muted">
-                    {s.lastCheckedAt ? `${formatMs(s.responseTimeMs)} · checked ${formatAgo(s.lastCheckedAt)}` : 'Not checked yet'}
-                    {s.uptime24h !== null && ` · ${s.uptime24h.toFixed(s.uptime24h === 100 ? 0 : 1)}% up (24 h)`}
+                    {s.lastCheckedAt
+                      ? t('services.checked', { time: formatMs(s.responseTimeMs), ago: formatAgo(s.lastCheckedAt) })
+                      : t('services.notChecked')}
+                    {s.uptime24h !== null &&
+                      ` · ${t('services.uptime', { percent: formatPercent(s.uptime24h, s.uptime24h === 100 ? 0 : 1) })}`}
                   </span>
                   <ServiceBadge status={s.status} />
                 </li>

@@ -8,6 +8,7 @@
  * carries the member's remaining Overseerr quota for its media type (GET
  * /api/v1/media/quota, read again after each request); none without a quota.
  */
+import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import { api } from '../api/client';
 import type { RequestQuota, SearchPage } from '../api/types';
@@ -22,6 +23,7 @@ import { WatchlistRow } from '../components/watchlist/watchlist-row';
 import { useDiscoverRows } from '../hooks/use-discover-rows';
 
 export function DiscoverPage() {
+  const { t } = useTranslation('search');
   const [params, setParams] = useSearchParams();
   const query = (params.get('q') ?? '').trim();
   const page = pageParam(params);
@@ -34,7 +36,7 @@ export function DiscoverPage() {
   const rows = useDiscoverRows(!query);
 
   return (
-    <Page title="Discover" ready={query ? !search.loading : !rows.loading}>
+    <Page title={t('title')} ready={query ? !search.loading : !rows.loading}>
       <SearchForm initial={query} />
       {query ? (
         <SearchResults

@@ -3,6 +3,7 @@
  * Plex, a local account. Back to where the visitor came from once signed in.
  */
 import { safeReturnPath } from '@medianest/contracts';
+import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import type { User } from '../api/types';
 import { useSession } from '../app/session';
@@ -18,6 +19,7 @@ interface LoginState {
 }
 
 export function LoginPage() {
+  const { t } = useTranslation('auth');
   const { session, signedIn } = useSession();
   const location = useLocation();
   const navigate = useNavigate();
@@ -32,8 +34,8 @@ export function LoginPage() {
   if (session.status === 'signed-in') return <Navigate to={returnTo} replace />;
   return (
     <SignedOutCard>
-      <Page title="Sign in" ready={methods !== undefined}>
-        {state.expired && <Notice tone="warning">Your session has ended. Please sign in again.</Notice>}
+      <Page title={t('signIn.title')} ready={methods !== undefined}>
+        {state.expired && <Notice tone="warning">{t('signIn.expired')}</Notice>}
         {methods && <SignInOptions methods={methods} returnTo={returnTo} onSignedIn={finish} />}
       </Page>
     </SignedOutCard>

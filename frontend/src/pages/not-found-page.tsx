@@ -1,12 +1,14 @@
 /** Any path that matches no page. */
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { Page } from '../components/page';
 
 export function NotFoundPage() {
+  const { t } = useTranslation('nav');
   return (
-    <Page title="Page not found" ready>
+    <Page title={t('notFound.title')} ready>
       <p>
-        There is nothing at this address. <Link to="/">Go to the dashboard</Link>.
+        <Trans t={t} i18nKey="notFound.body" components={{ link: <Link to="/" /> }} />
       </p>
     </Page>
   );

@@ -5,6 +5,7 @@
  * Web Push channel, push on this device (GET /api/v1/notifications/push,
  * POST …/push/subscriptions, POST …/push/unsubscribe, DELETE …/push/subscriptions/:id).
  */
+import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import { EmptyState, ErrorMessage, Notice, SkeletonRows } from '../components/feedback';
 import { ChannelChoices } from '../components/notifications/channel-choices';
@@ -13,23 +14,19 @@ import { Page } from '../components/page';
 import { useApiData } from '../hooks/use-api-data';
 
 export function NotificationsPage() {
+  const { t } = useTranslation('notifications');
   const prefs = useApiData(async (signal) => api.get('/api/v1/notifications/preferences', undefined, signal), []);
   const data = prefs.data;
   return (
-    <Page title="Notifications" ready={!prefs.loading}>
-      {new URLSearchParams(window.location.search).get('address') === 'confirmed' && (
-        <Notice tone="success">Your e-mail address is confirmed: notifications go there from now on.</Notice>
-      )}
-      <Notice>
-        Choose what you hear about on each channel. Nothing is sent until you tick something. To hear about a title someone else requested,
-        find it on Discover and choose “Notify me too”.
-      </Notice>
+    <Page title={t('title')} ready={!prefs.loading}>
+      {new URLSearchParams(window.location.search).get('address') === 'confirmed' && <Notice tone="success">{t('confirmed')}</Notice>}
+      <Notice>{t('intro')}</Notice>
       {prefs.loading ? (
-        <SkeletonRows count={3} label="Loading your notification settings" />
+        <SkeletonRows count={3} label={t('loading')} />
       ) : prefs.error || !data ? (
-        <ErrorMessage message={prefs.error ?? 'Could not load your settings'} onRetry={prefs.reload} />
+        <ErrorMessage message={prefs.error ?? t('loadFailed')} onRetry={prefs.reload} />
       ) : data.channels.length === 0 ? (
-        <EmptyState>The server has no notification channels yet.</EmptyState>
+        <EmptyState>{t('none')}</EmptyState>
       ) : (
         data.channels.map((c) => (
           <ChannelChoices

@@ -5,6 +5,7 @@
  * reopenings arrive live over 'issue.updated'.
  */
 import { useId, useState, type FormEvent } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, errorMessage } from '../api/client';
 import type { ProblemReport, ProblemReportList } from '../api/types';
@@ -14,22 +15,17 @@ import { formatAgo, formatDateTime } from '../components/format';
 import { LiveIndicator } from '../components/live-indicator';
 import { Page } from '../components/page';
 import { useApiData } from '../hooks/use-api-data';
+import { i18next } from '../i18n';
 import { useRealtimeEvent, useRealtimeResync } from '../realtime/socket';
 import './problems-page.css';
 
-const KIND_LABELS: Record<ProblemReport['issueType'], string> = {
-  video: 'Video',
-  audio: 'Audio',
-  subtitles: 'Subtitles',
-  other: 'Other',
-};
-
 function where(p: ProblemReport): string {
   if (p.season === null) return '';
-  return p.episode === null ? ` · season ${p.season}` : ` · S${String(p.season).padStart(2, '0')}E${String(p.episode).padStart(2, '0')}`;
+  return ` · ${p.episode === null ? i18next.t('library:season', { season: p.season }) : i18next.t('library:episodeTag', { season: p.season, episode: p.episode })}`;
 }
 
 function Conversation({ id, title, version }: { id: number; title: string; version: number }) {
+  const { t } = useTranslation('problems');
   const inputId = useId();
   const detail = useApiData(async (signal) => (await api.get('/api/v1/issues/:id', { id }, signal)).issue, [id, version]);
   const [reply, setReply] = useState('');
@@ -50,15 +46,15 @@ function Conversation({ id, title, version }: { id: number; title: string; versi
     }
   };
 
-  if (detail.loading) return <SkeletonRows count={2} label="Loading the conversation" />;
-  if (detail.error || !detail.data) return <ErrorMessage message={detail.error ?? 'Not found'} onRetry={detail.reload} />;
+  if (detail.loading) return <SkeletonRows count={2} label={t('conversation.loading')} />;
+  if (detail.error || !detail.data) return <ErrorMessage message={detail.error ?? t('conversation.notFound')} onRetry={detail.reload} />;
   return (
     <div className="conversation">
-      <ol className="comments" aria-label={`Conversation about ${title}`}>
+      <ol className="comments" aria-label={t('conversation.label', { title })}>
         {detail.data.comments.map((c) => (
           <li key={c.id} className={c.mine ? 'comment comment-mine' : 'comment'}>
             <span className="comment-head">
-              <strong>{c.mine ? 'You' : c.author}</strong>{' '}
+              <strong>{c.mine ? t('conversation.you') : c.author}</strong>{' '}
               <span className="muted" title={formatDateTime(c.createdAt)}>
                 {formatAgo(c.createdAt)}
               </span>
@@ -69,12 +65,12 @@ function Conversation({ id, title, version }: { id: number; title: string; versi
       </ol>
       <form className="form" onSubmit={send}>
         <div className="field">
-          <label htmlFor={inputId}>Reply</label>
+          <label htmlFor={inputId}>{t('conversation.reply')}</label>
           <textarea id={inputId} rows={2} maxLength={2000} value={reply} onChange={(e) => setReply(e.target.value)} />
         </div>
         <div className="form-buttons">
           <button type="submit" className="button" disabled={sending || !reply.trim()}>
-            {sending ? 'Sending…' : 'Send reply'}
+            {sending ? t('form.sending') : t('conversation.send')}
           </button>
         </div>
         {error && <ErrorMessage message={error} />}
@@ -84,21 +80,22 @@ function Conversation({ id, title, version }: { id: number; title: string; versi
 }
 
 function ProblemRow({ problem, version }: { problem: ProblemReport; version: number }) {
+  const { t } = useTranslation('problems');
   const [open, setOpen] = useState(false);
   return (
     <li className="row problem-row">
       <span className="row-main">
         <span className="row-title">{problem.title}</span>
         <span className="muted row-sub">
-          {KIND_LABELS[problem.issueType]}
-          {where(problem)} · reported {formatAgo(problem.createdAt)}
-          {problem.resolvedBy ? ` · resolved by ${problem.resolvedBy}` : ''}
+          {t(`kind.${problem.issueType}`)}
+          {where(problem)} · {t('row.reported', { ago: formatAgo(problem.createdAt) })}
+          {problem.resolvedBy ? ` · ${t('row.resolvedBy', { name: problem.resolvedBy })}` : ''}
         </span>
       </span>
       <span className="row-controls">
         <IssueStatusBadge status={problem.status} />
         <button type="button" className="button button-small" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
-          {open ? 'Hide conversation' : 'Conversation'}
+          {open ? t('row.hide') : t('row.show')}
         </button>
       </span>
       {open && <Conversation id={problem.id} title={problem.title} version={version} />}
@@ -107,6 +104,7 @@ function ProblemRow({ problem, version }: { problem: ProblemReport; version: num
 }
 
 export function ProblemsPage() {
+  const { t } = useTranslation('problems');
   const list = useApiData<ProblemReportList>(async (signal) => api.get('/api/v1/issues', undefined, signal), []);
   const [announcement, setAnnouncement] = useState('');
   // Bumped by each live change, so open conversations read themselves again.
@@ -115,41 +113,31 @@ export function ProblemsPage() {
   useRealtimeEvent('issue.updated', (event) => {
     list.refresh();
     setVersion((v) => v + 1);
-    const said = {
-      created: 'was received',
-      comment: `has a new comment from ${event.comment?.author ?? 'someone'}`,
-      resolved: 'was resolved',
-      reopened: 'was reopened',
-    }[event.change];
-    setAnnouncement(`Your report about “${event.title}” ${said}.`);
+    setAnnouncement(t(`live.${event.change}`, { title: event.title, author: event.comment?.author ?? t('live.someone') }));
   });
 
   return (
-    <Page title="My problem reports" ready={!list.loading} actions={<LiveIndicator />}>
+    <Page title={t('title')} ready={!list.loading} actions={<LiveIndicator />}>
       <p className="visually-hidden" aria-live="polite">
         {announcement}
       </p>
       {list.loading ? (
-        <SkeletonRows count={3} label="Loading your reports" />
+        <SkeletonRows count={3} label={t('loading')} />
       ) : list.error || !list.data ? (
-        <ErrorMessage message={list.error ?? 'Could not load your reports'} onRetry={list.reload} />
+        <ErrorMessage message={list.error ?? t('loadFailed')} onRetry={list.reload} />
       ) : (
         <>
           {!list.data.canReport && (
             <div className="notice notice-warning" role="status">
-              <p>
-                Overseerr does not let your account report problems yet. Ask the server owner to give you the “Report Issues” permission
-                (CREATE_ISSUES) in Overseerr.
-              </p>
+              <p>{t('cannotReport')}</p>
             </div>
           )}
           {list.data.issues.length === 0 ? (
             <EmptyState>
-              No reports. If something is wrong with a title in Plex, open it from <Link to="/requests">My requests</Link> and choose
-              “Report a problem”.
+              <Trans t={t} i18nKey="empty" components={{ link: <Link to="/requests" /> }} />
             </EmptyState>
           ) : (
-            <ul className="rows" aria-label="Problem reports">
+            <ul className="rows" aria-label={t('listLabel')}>
               {list.data.issues.map((p) => (
                 <ProblemRow key={p.id} problem={p} version={version} />
               ))}

@@ -8,6 +8,7 @@
  * administrators following someone else's request (other members follow a
  * title from Discover, never by request id).
  */
+import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { api } from '../api/client';
 import type { MediaRequestDetail } from '../api/types';
@@ -20,6 +21,7 @@ import { useLiveRequestUpdates } from '../hooks/use-live-request-updates';
 import { useRealtimeEvent, useRealtimeResync } from '../realtime/socket';
 
 export function RequestPage() {
+  const { t } = useTranslation('requests');
   const { id = '' } = useParams();
   const request = useApiData(async (signal) => (await api.get('/api/v1/media/requests/:id', { id }, signal)).request, [id]);
   const announcement = useLiveRequestUpdates<MediaRequestDetail>(
@@ -36,18 +38,18 @@ export function RequestPage() {
   const r = request.data;
   return (
     <Page
-      title={r ? r.title : 'Request'}
+      title={r ? r.title : t('one.title')}
       ready={!request.loading}
-      back={<Link to="/requests">← My requests</Link>}
+      back={<Link to="/requests">← {t('mine.title')}</Link>}
       actions={<LiveIndicator />}
     >
       <p className="visually-hidden" aria-live="polite">
         {announcement}
       </p>
       {request.loading ? (
-        <SkeletonRows count={3} label="Loading the request" />
+        <SkeletonRows count={3} label={t('one.loading')} />
       ) : request.error || !r ? (
-        <ErrorMessage message={request.error ?? 'Request not found'} />
+        <ErrorMessage message={request.error ?? t('one.notFound')} />
       ) : (
         <RequestDetail r={r} request={request} followId={id} />
       )}

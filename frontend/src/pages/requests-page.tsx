@@ -2,6 +2,7 @@
  * /requests: the signed-in user's requests (GET /api/v1/media/requests), with
  * status changes arriving live over 'request.updated'.
  */
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { useUser } from '../app/session';
 import { EmptyState, ErrorMessage, SkeletonRows } from '../components/feedback';
@@ -12,6 +13,7 @@ import { RequestRow } from '../components/requests/request-row';
 import { useRequestList } from '../hooks/use-request-list';
 
 export function RequestsPage() {
+  const { t } = useTranslation('requests');
   const me = useUser();
   const [params, setParams] = useSearchParams();
   const page = pageParam(params);
@@ -20,17 +22,17 @@ export function RequestsPage() {
   const mine = requests.data?.requests.filter((r) => r.requestedBy.id === me.id) ?? [];
 
   return (
-    <Page title="My requests" ready={!requests.loading} actions={<LiveIndicator />}>
+    <Page title={t('mine.title')} ready={!requests.loading} actions={<LiveIndicator />}>
       <p className="visually-hidden" aria-live="polite">
         {announcement}
       </p>
       {requests.loading ? (
-        <SkeletonRows count={4} label="Loading your requests" />
+        <SkeletonRows count={4} label={t('mine.loading')} />
       ) : requests.error ? (
         <ErrorMessage message={requests.error} onRetry={requests.reload} />
       ) : mine.length === 0 && page === 1 ? (
         <EmptyState>
-          You have not requested anything yet. <Link to="/discover">Find something to watch</Link>.
+          <Trans t={t} i18nKey="mine.empty" components={{ link: <Link to="/discover" /> }} />
         </EmptyState>
       ) : (
         <>
@@ -43,7 +45,7 @@ export function RequestsPage() {
             page={page}
             totalPages={requests.data?.totalPages ?? 1}
             onPage={(p) => setParams({ page: String(p) })}
-            label="Request pages"
+            label={t('mine.pages')}
           />
         </>
       )}

@@ -4,6 +4,7 @@
  * (useResetLink). The token is in the fragment, so it never reaches a server
  * log or another site.
  */
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { ResetPasswordForm } from '../components/account/reset-password-form';
 import { ErrorMessage, Notice, SkeletonRows } from '../components/feedback';
@@ -11,29 +12,27 @@ import { Page, SignedOutCard } from '../components/page';
 import { useResetLink } from '../hooks/use-reset-link';
 
 export function ResetPasswordPage() {
+  const { t } = useTranslation('auth');
   const { state, setPassword } = useResetLink();
   return (
     <SignedOutCard>
-      <Page title="Set your password" ready={state.phase !== 'checking'}>
-        {state.phase === 'checking' && <SkeletonRows count={2} label="Checking your link" />}
+      <Page title={t('reset.title')} ready={state.phase !== 'checking'}>
+        {state.phase === 'checking' && <SkeletonRows count={2} label={t('reset.checking')} />}
         {state.phase === 'invalid' && (
           <>
             <ErrorMessage message={state.message} />
             <p>
-              <Link to="/login">Go to sign-in</Link>
+              <Link to="/login">{t('reset.goToSignIn')}</Link>
             </p>
           </>
         )}
         {state.phase === 'ready' && <ResetPasswordForm info={state.info} onSubmit={setPassword} />}
         {state.phase === 'done' && (
           <>
-            <Notice tone="success">
-              Your password is set{state.username ? ` for ${state.username}` : ''}. Any browser that was signed in to this account has been
-              signed out.
-            </Notice>
+            <Notice tone="success">{t('reset.done', { username: state.username })}</Notice>
             <p>
               <Link className="button button-primary button-block" to="/login">
-                Sign in
+                {t('signIn.submit')}
               </Link>
             </p>
           </>

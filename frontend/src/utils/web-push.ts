@@ -4,6 +4,8 @@
  * public key.
  */
 
+import { i18next } from '../i18n';
+
 /** Why push cannot work here, or 'supported'. */
 export type PushSupport = 'supported' | 'insecure' | 'ios-not-installed' | 'unsupported';
 
@@ -25,14 +27,6 @@ export function pushSupport(env: PushEnvironment): PushSupport {
   if (/\b(iPhone|iPad|iPod)\b/.test(env.userAgent) && !env.standalone) return 'ios-not-installed';
   return 'unsupported';
 }
-
-export const SUPPORT_MESSAGES: Record<Exclude<PushSupport, 'supported'>, string> = {
-  insecure:
-    'Push notifications need a secure connection. Open MediaNest at its https:// address (or at localhost on the computer it runs on).',
-  'ios-not-installed':
-    'On iPhone and iPad, add MediaNest to your Home Screen first (Share → Add to Home Screen), then open it from there to turn on notifications.',
-  unsupported: 'This browser does not support push notifications.',
-};
 
 export function currentEnvironment(): PushEnvironment {
   return {
@@ -67,7 +61,7 @@ export function deviceLabel(userAgent: string): string {
           ? 'Chrome'
           : /Safari\//.test(userAgent)
             ? 'Safari'
-            : 'Browser';
+            : i18next.t('notifications:push.browser');
   const os = /Android/.test(userAgent)
     ? 'Android'
     : /iPhone|iPad|iPod/.test(userAgent)
@@ -81,7 +75,7 @@ export function deviceLabel(userAgent: string): string {
             : /Linux/.test(userAgent)
               ? 'Linux'
               : undefined;
-  return os ? `${browser} on ${os}` : browser;
+  return os ? i18next.t('notifications:push.deviceOn', { browser, os }) : browser;
 }
 
 /** The service worker at the site's root (so its scope covers every page). */

@@ -15,6 +15,7 @@ import type {
   WatchlistResponse,
 } from './watchlist';
 import type {
+  AccountPatchBody,
   AdminUserCreateBody,
   AnnouncementCreateBody,
   AdminUserPatchBody,
@@ -40,6 +41,7 @@ import type {
   Availability,
   IssueStatus,
   IssueType,
+  Language,
   MediaType,
   NotificationChannelKind,
   NotificationEvent,
@@ -50,10 +52,61 @@ import type {
   UserRole,
 } from './domain';
 
-/** Every non-2xx answer. */
+/**
+ * Every non-2xx answer. `code` is stable (the server's `ErrorCode`); where one code covers several
+ * situations a member sees differently, `details.reason` names which one (`ErrorReason`). The web app
+ * words its message from these two, in the member's language; `message` is English, for logs and scripts.
+ */
 export interface ApiErrorBody {
   error: { code: string; message: string; details?: unknown };
 }
+
+/** The stable codes of `ApiErrorBody.error.code`: the server's one error type carries one of these. */
+export const errorCodes = [
+  'BAD_REQUEST',
+  'VALIDATION_FAILED',
+  'UNAUTHENTICATED',
+  'INVALID_CREDENTIALS',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'GONE',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'RATE_LIMITED',
+  'NOT_CONFIGURED',
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_ERROR',
+  'SERVICE_UNAVAILABLE',
+  'QUOTA_EXCEEDED',
+  'PERMISSION_MISSING',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+/** The finer reason of an error a member sees (in `details.reason`), for the codes that cover several situations. */
+export const errorReasons = [
+  // Requests (409 CONFLICT, 403 QUOTA_EXCEEDED)
+  'QUOTA_EXCEEDED',
+  'ALREADY_AVAILABLE',
+  'ALREADY_REQUESTED',
+  'DUPLICATE_REQUEST',
+  'BLOCKLISTED',
+  'NOTHING_TO_REQUEST',
+  'NOT_RETRYABLE',
+  'NOT_PENDING',
+  'NOT_IN_OVERSEERR',
+  'OVERSEERR_USER_NOT_LINKED',
+  // Problem reports
+  'NOT_AVAILABLE',
+  'CREATE_ISSUES_MISSING',
+  // Signing in (403 FORBIDDEN; a wrong password is the code INVALID_CREDENTIALS, too many tries RATE_LIMITED)
+  'ACCOUNT_DISABLED',
+  'SSO_ONLY',
+  'PLEX_NO_ACCESS',
+  'PLEX_OTHER_BROWSER',
+] as const;
+export type ErrorReason = (typeof errorReasons)[number];
 
 /** What the API shows of a user: never the password hash. */
 export interface PublicUser {
@@ -66,6 +119,8 @@ export interface PublicUser {
   thumb: string | null;
   createdAt: string;
   lastLoginAt: string | null;
+  /** The language the member picked on the Account page; null follows the browser. */
+  language: Language | null;
 }
 
 export interface UserResponse {
@@ -589,6 +644,7 @@ export interface ApiRoutes {
   'POST /api/v1/admin/users/:id/identities': { identity: LinkedIdentity };
   'DELETE /api/v1/admin/users/:id/identities/:identityId': undefined;
   'POST /api/v1/auth/password': UserResponse & { otherSessionsSignedOut: true };
+  'PATCH /api/v1/auth/account': UserResponse;
   'POST /api/v1/auth/password-reset/inspect': { username: string; expiresAt: string };
   'POST /api/v1/auth/password-reset': { username: string };
   'POST /api/v1/auth/plex/pin': PlexPinResponse;
@@ -663,6 +719,7 @@ export interface ApiRoutes {
 export interface ApiBodies {
   'POST /api/v1/auth/login': LoginBody;
   'POST /api/v1/auth/password': ChangePasswordBody;
+  'PATCH /api/v1/auth/account': AccountPatchBody;
   'POST /api/v1/auth/password-reset/inspect': PasswordResetInspectBody;
   'POST /api/v1/auth/password-reset': PasswordResetCompleteBody;
   'POST /api/v1/admin/users': AdminUserCreateBody;

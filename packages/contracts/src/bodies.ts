@@ -8,6 +8,7 @@ import { z } from 'zod';
 import {
   announcementSeverities,
   issueTypes,
+  languages,
   mediaTypes,
   notificationChannelKinds,
   notificationEvents,
@@ -76,6 +77,14 @@ export const adminUserPatchBody = z
   .strict()
   .refine((b) => b.role !== undefined || b.enabled !== undefined, 'give role or enabled');
 export type AdminUserPatchBody = z.input<typeof adminUserPatchBody>;
+
+/** PATCH /api/v1/auth/account: the signed-in member's own settings; `language: null` follows the browser again. */
+export const accountPatchBody = z
+  .object({
+    language: z.enum(languages, { message: `must be one of ${languages.join(', ')}, or null for the browser's language` }).nullable(),
+  })
+  .strict();
+export type AccountPatchBody = z.input<typeof accountPatchBody>;
 
 const serviceName = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
 const serviceUrl = z

@@ -64,3 +64,7 @@ export type IssueType = (typeof issueTypes)[number];
 /** Where a problem report stands (Overseerr's issue statuses 1 and 2). */
 export const issueStatuses = ['open', 'resolved'] as const;
 export type IssueStatus = (typeof issueStatuses)[number];
+
+/** The languages the web app and the member-facing notifications are translated into (ISO 639-1). */
+export const languages = ['en', 'de', 'fr', 'es'] as const;
+export type Language = (typeof languages)[number];

@@ -1,5 +1,6 @@
-/** /api/v1/auth: local login, logout, current session, password change and reset links. */
+/** /api/v1/auth: local login, logout, current session, the member's own settings, password change and reset links. */
 import {
+  accountPatchBody,
   changePasswordBody,
   loginBody,
   passwordResetCompleteBody,
@@ -38,7 +39,7 @@ export function authRouter(auth: AuthService, limiter: RateLimiter, methods: Sig
     });
     // SSO only: passwords remain the administrators' way in when the provider is down (the escape hatch).
     if (!methods.password && user.role !== 'admin') {
-      throw AppError.forbidden('This server signs in through single sign-on only; use the SSO button');
+      throw AppError.forbidden('This server signs in through single sign-on only; use the SSO button', 'SSO_ONLY');
     }
     await auth.startSession(user, 'local', req, res);
     res.json({ user: toPublicUser(user) });
@@ -58,6 +59,11 @@ export function authRouter(auth: AuthService, limiter: RateLimiter, methods: Sig
     const body = parse(changePasswordBody, req.body);
     await auth.changePassword(req.user!, body.currentPassword, body.newPassword, req, res);
     res.json({ user: toPublicUser(req.user!), otherSessionsSignedOut: true });
+  });
+
+  router.patch('/account', requireUser, async (req, res: ApiRes<'PATCH /api/v1/auth/account'>) => {
+    const body = parse(accountPatchBody, req.body);
+    res.json({ user: toPublicUser(await auth.updateAccount(req.user!, body)) });
   });
 
   const resetLimit = rateLimitByIp(limiter, PASSWORD_RESET_IP_RULE);

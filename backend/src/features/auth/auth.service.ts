@@ -1,4 +1,5 @@
 /** Local sign-in, first-run admin, passwords, and session issuing shared by every login method. */
+import type { Language } from '@medianest/contracts';
 import type { Request, Response } from 'express';
 import { AppError } from '../../errors';
 import { secureCookies } from '../../http/public-url';
@@ -72,7 +73,7 @@ export class AuthService {
 
   private refuse(reason: AuthFailureReason, client: LoginClient, username: string, userId?: string): never {
     analytics.trackAuthFailure(reason, { ip: client.ip, username, userId, login: 'local' });
-    if (reason === 'disabled') throw AppError.forbidden('This account is disabled');
+    if (reason === 'disabled') throw AppError.forbidden('This account is disabled', 'ACCOUNT_DISABLED');
     throw new AppError(401, 'INVALID_CREDENTIALS', 'Wrong username or password');
   }
 
@@ -178,6 +179,13 @@ export class AuthService {
     const { token } = await this.sessions.create(user.id, { ip: req.ip, userAgent: req.get('user-agent') });
     this.setSessionCookie(req, res, token);
     logger().info({ event: 'auth.password.changed', user_id: user.id }, 'Password changed; other sessions signed out');
+  }
+
+  /** The member's own settings from the Account page: the language (null: the browser's again). */
+  async updateAccount(user: User, changes: { language: Language | null }): Promise<User> {
+    const updated = await this.users.update(user.id, { language: changes.language });
+    if (!updated) throw AppError.unauthenticated();
+    return updated;
   }
 
   /** Sets a password, voids unused reset links and signs the account out everywhere. */

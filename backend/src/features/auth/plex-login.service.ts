@@ -80,7 +80,7 @@ export class PlexLoginService {
     const stored = await this.cache.get<StoredPin>(this.key(id));
     if (!stored) throw gone();
     if (!nonce || !sameHash(nonce, stored.nonceHash)) {
-      throw AppError.forbidden('This Plex sign-in was started in another browser; start again here');
+      throw AppError.forbidden('This Plex sign-in was started in another browser; start again here', 'PLEX_OTHER_BROWSER');
     }
     if (Date.parse(stored.expiresAt) <= Date.now()) {
       await this.cache.delete(this.key(id));
@@ -107,7 +107,7 @@ export class PlexLoginService {
     const existing = await this.users.findByPlexId(plexId);
     if (existing && !existing.enabled) {
       analytics.trackLogin('plex', 'failure', existing.id);
-      throw AppError.forbidden('This account is disabled; ask the server owner to enable it');
+      throw AppError.forbidden('This account is disabled; ask the server owner to enable it', 'ACCOUNT_DISABLED');
     }
     // An existing enabled row is an account the administrator let in (or that had access before).
     const allowed = existing !== undefined || (await this.canReachServer(token));
@@ -117,6 +117,7 @@ export class PlexLoginService {
       throw AppError.forbidden(
         `The Plex account ${account.username} has no access to this Plex server. ` +
           'Ask the owner to share the server with you, or to enable your account in MediaNest.',
+        'PLEX_NO_ACCESS',
       );
     }
     const user = existing

@@ -45,6 +45,8 @@ export interface Subscriber {
   channelId: number;
   kind: NotificationChannelKind;
   address: string | null;
+  /** The member's stored language (null: English), for the words of the message. */
+  language: string | null;
 }
 
 export class NotificationsRepository {
@@ -113,6 +115,7 @@ export class NotificationsRepository {
         channelId: notificationChannels.id,
         kind: notificationChannels.kind,
         address: notificationPreferences.address,
+        language: users.language,
       })
       .from(notificationPreferences)
       .innerJoin(users, eq(users.id, notificationPreferences.userId))

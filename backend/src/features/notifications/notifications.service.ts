@@ -55,6 +55,15 @@ import {
   type RequestSummary,
   type Subscriber,
 } from './notifications.repository';
+import {
+  announcementMessage,
+  confirmationMessage,
+  incidentMessage,
+  requestMessage,
+  testMessage,
+  watchlistRequestedMessage,
+  type MessageWords,
+} from './messages';
 import { loadOrCreateKey, SecretBox } from './secret-box';
 import { generateVapidKeys, isFinalPushFailure, type PushRecipient, type VapidKeys } from './web-push';
 
@@ -240,8 +249,7 @@ export class NotificationsService {
     const message: Message = {
       id: `test-${Date.now()}`,
       event: 'test',
-      title: 'MediaNest test notification',
-      body: `This is a test of the channel "${row.name}". If you can read it, the channel works.`,
+      ...testMessage(row.name, admin.language),
       link: this.options.publicUrl ?? null,
       occurredAt: new Date().toISOString(),
       request: null,
@@ -310,8 +318,7 @@ export class NotificationsService {
     const message: Message = {
       id: `confirm-${Date.now()}`,
       event: 'address.confirm',
-      title: 'Confirm your e-mail address for MediaNest notifications',
-      body: `${user.username} asked MediaNest to send notifications to this address. Open this link, signed in to MediaNest as ${user.username}, within 24 hours to confirm; if you did not ask, ignore this message and nothing more is sent.`,
+      ...confirmationMessage(user.username, user.language),
       link,
       occurredAt: new Date().toISOString(),
       request: null,
@@ -417,53 +424,56 @@ export class NotificationsService {
   async planIncident(incident: ServiceIncident): Promise<number> {
     if (incident.maintenance) return 0;
     const event: NotificationEvent = incident.endedAt ? 'service.up' : 'service.down';
-    const affects = incident.affects.length > 0 ? ` ${incident.affects.join(', ')} ${incident.endedAt ? 'work' : 'may not work'}.` : '';
-    const words = incident.endedAt
-      ? {
-          title: `${incident.name} is back`,
-          body: `${incident.name} is working again after ${formatDuration(incident.durationSeconds)}.${affects}`,
-        }
-      : { title: `${incident.name} is down`, body: `${incident.name} is not answering.${affects}` };
-    return this.planBroadcast(`incident:${incident.id}:${incident.endedAt ? 'up' : 'down'}`, event, {
-      ...words,
-      occurredAt: incident.endedAt ?? incident.startedAt,
-    });
+    return this.planBroadcast(
+      `incident:${incident.id}:${incident.endedAt ? 'up' : 'down'}`,
+      event,
+      (language) => incidentMessage(incident, language),
+      incident.endedAt ?? incident.startedAt,
+    );
   }
 
   /** An admin's announcement, to every member who chose `announcement`. */
   async planAnnouncement(announcement: Announcement): Promise<number> {
-    return this.planBroadcast(`announcement:${announcement.id}`, 'announcement', {
-      title: announcement.severity === 'warning' ? 'Important: announcement from your server' : 'Announcement from your server',
-      body: announcement.message,
-      occurredAt: announcement.createdAt,
-    });
+    return this.planBroadcast(
+      `announcement:${announcement.id}`,
+      'announcement',
+      (language) => announcementMessage(announcement, language),
+      announcement.createdAt,
+    );
   }
 
   /** A title MediaNest requested for a member from their Plex watchlist: told to that member, once per request. */
   async planWatchlistRequested(r: { userId: string; requestId: number; title: string; mediaType: MediaType }): Promise<number> {
-    const what = r.mediaType === 'tv' ? 'show' : 'movie';
-    const words = {
-      title: `Requested from your watchlist: ${r.title}`,
-      body: `The ${what} "${r.title}" is on your Plex watchlist, so MediaNest requested it for you.`,
-      occurredAt: new Date().toISOString(),
-    };
-    return this.planBroadcast(`watchlist:${r.requestId}`, 'watchlist.requested', words, {
-      who: [r.userId],
-      path: `/requests/${r.requestId}`,
-    });
+    return this.planBroadcast(
+      `watchlist:${r.requestId}`,
+      'watchlist.requested',
+      (language) => watchlistRequestedMessage(r.title, r.mediaType, language),
+      new Date().toISOString(),
+      { who: [r.userId], path: `/requests/${r.requestId}` },
+    );
   }
 
-  /** Delivery rows (once per event key, member and channel) and jobs for every member (of `to.who`) who chose `event`. */
+  /**
+   * Delivery rows (once per event key, member and channel), each worded in its member's language, and jobs for every
+   * member (of `to.who`) who chose `event`.
+   */
   private async planBroadcast(
     eventKey: string,
     event: NotificationEvent,
-    words: { title: string; body: string; occurredAt: string },
+    words: (language: string | null) => MessageWords,
+    occurredAt: string,
     to: { who: 'everyone' | string[]; path: string } = { who: 'everyone', path: '/status' },
   ): Promise<number> {
     const subscribers = await this.repo.subscribersOf(to.who, event);
     const link = this.options.publicUrl ? `${this.options.publicUrl}${to.path}` : null;
     const created = await this.repo.insertDeliveries(
-      subscribers.map((s) => ({ eventKey, event, userId: s.userId, channelId: s.channelId, payload: { ...words, link, request: null } })),
+      subscribers.map((s) => ({
+        eventKey,
+        event,
+        userId: s.userId,
+        channelId: s.channelId,
+        payload: { ...words(s.language), occurredAt, link, request: null },
+      })),
     );
     const kinds = new Map(subscribers.map((s) => [s.channelId, s.kind]));
     await Promise.all(created.map((d) => this.enqueue(d.id, kinds.get(d.channelId)!)));
@@ -492,7 +502,7 @@ export class NotificationsService {
         event: e,
         userId: s.userId,
         channelId: s.channelId,
-        payload: { ...compose(e, change.title, change.mediaType), link, occurredAt, request },
+        payload: { ...requestMessage(e, change.title, change.mediaType, s.language), link, occurredAt, request },
       }),
     );
     const created = await this.repo.insertDeliveries(rows);
@@ -741,43 +751,6 @@ function invalid(what: string, issues: { path: PropertyKey[]; message: string }[
   return new AppError(400, 'VALIDATION_FAILED', `Invalid channel ${what}`, {
     details: issues.map((i) => ({ path: [what, ...i.path.map(String)].join('.'), message: i.message })),
   });
-}
-
-/** "3 minutes", "2 hours 5 minutes": how long an outage lasted, in the message. */
-export function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  return `${hours} hour${hours === 1 ? '' : 's'}${rest ? ` ${rest} minute${rest === 1 ? '' : 's'}` : ''}`;
-}
-
-/** The words of each request message. */
-function compose(
-  event: Exclude<NotificationEvent, 'service.down' | 'service.up' | 'announcement' | 'watchlist.requested'>,
-  title: string,
-  mediaType: string,
-): { title: string; body: string } {
-  const what = mediaType === 'tv' ? 'show' : 'movie';
-  switch (event) {
-    case 'request.approved':
-      return {
-        title: `Approved: ${title}`,
-        body: `Your request for the ${what} "${title}" was approved. You will hear when it is ready to watch.`,
-      };
-    case 'request.available':
-      return { title: `Ready to watch: ${title}`, body: `"${title}", which you requested, is now available on Plex.` };
-    case 'request.declined':
-      return { title: `Declined: ${title}`, body: `Your request for the ${what} "${title}" was declined.` };
-    case 'request.failed':
-      return {
-        title: `Failed: ${title}`,
-        body: `Your request for the ${what} "${title}" could not be fulfilled. Ask the server owner about it.`,
-      };
-    case 'followed.available':
-      return { title: `Ready to watch: ${title}`, body: `"${title}", a request you follow, is now available on Plex.` };
-  }
 }
 
 /** Builds the notifications feature from the process's parts. */

@@ -10,7 +10,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { CoherentMap, type CacheCoherence, type Ticket } from '../../cache/coherence';
 import type { AppDb, Database } from '../../db/client';
 import { users } from '../../db/schema';
-import type { PublicUser } from '@medianest/contracts';
+import { languages, type Language, type PublicUser } from '@medianest/contracts';
 
 const userTag = (id: string) => `user:${id}`;
 
@@ -36,7 +36,13 @@ export function toPublicUser(u: User): PublicUser {
     thumb: u.thumb,
     createdAt: u.createdAt.toISOString(),
     lastLoginAt: u.lastLoginAt ? u.lastLoginAt.toISOString() : null,
+    language: languageOf(u),
   };
+}
+
+/** The member's stored language, when it is one MediaNest speaks (null: the browser's, English in notifications). */
+export function languageOf(u: Pick<User, 'language'>): Language | null {
+  return languages.find((l) => l === u.language) ?? null;
 }
 
 export class UsersRepository {

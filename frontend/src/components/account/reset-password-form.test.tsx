@@ -52,7 +52,7 @@ describe('ResetPasswordForm', () => {
     await user.type(screen.getByLabelText('New password again'), 'correct horse');
     await user.click(screen.getByRole('button', { name: 'Set password' }));
     expect(onSubmit).toHaveBeenCalledWith('correct horse');
-    expect(await screen.findByRole('alert')).toHaveTextContent('newPassword: must be at most 256 characters');
+    expect(await screen.findByRole('alert')).toHaveTextContent('Some of what you entered is not valid. Check the fields and try again.');
     expect(screen.getByRole('button', { name: 'Set password' })).toBeEnabled();
   });
 });

@@ -1,5 +1,6 @@
 /** The new password for the account a one-time link is for, typed twice; checked here before it is sent. */
 import { useState, type FormEvent } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/client';
 import type { ResetLinkInfo } from '../../api/types';
 import { ErrorMessage } from '../feedback';
@@ -7,6 +8,7 @@ import { formatDateTime } from '../format';
 import { NewPasswordFields, passwordProblem } from '../password-fields';
 
 export function ResetPasswordForm({ info, onSubmit }: { info: ResetLinkInfo; onSubmit: (password: string) => Promise<void> }) {
+  const { t } = useTranslation('auth');
   const [password, setPassword] = useState('');
   const [confirmation, setConfirmation] = useState('');
   const [submitting, setSubmitting] = useState(false);
@@ -29,8 +31,8 @@ export function ResetPasswordForm({ info, onSubmit }: { info: ResetLinkInfo; onS
   return (
     <form className="form" onSubmit={submit} noValidate>
       <p>
-        Choose a password for <strong>{info.username}</strong>.
-        <span className="muted"> This link works once, until {formatDateTime(info.expiresAt)}.</span>
+        <Trans t={t} i18nKey="reset.choose" values={{ username: info.username }} components={{ strong: <strong /> }} />
+        <span className="muted"> {t('reset.worksOnce', { until: formatDateTime(info.expiresAt) })}</span>
       </p>
       <NewPasswordFields
         password={password}
@@ -41,7 +43,7 @@ export function ResetPasswordForm({ info, onSubmit }: { info: ResetLinkInfo; onS
       />
       {error && <ErrorMessage message={error} />}
       <button type="submit" className="button button-primary button-block" disabled={submitting || !password || !confirmation}>
-        {submitting ? 'Saving…' : 'Set password'}
+        {submitting ? t('common:saving') : t('reset.submit')}
       </button>
     </form>
   );

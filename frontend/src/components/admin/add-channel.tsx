@@ -1,12 +1,14 @@
 /** Adds a notification channel (POST /api/v1/admin/notifications/channels): its kind, a name and the kind's settings. */
 import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { CHANNEL_KINDS, KIND_LABELS, type ChannelKind, type NotificationChannel } from '../../api/notifications';
+import { CHANNEL_KINDS, kindLabel, type ChannelKind, type NotificationChannel } from '../../api/notifications';
 import { useAsyncAction } from '../../hooks/use-async-action';
 import { AddRowPanel } from '../editable-row';
 import { bodyOf, initialValues, KindFields, type Values } from './channel-fields';
 
 export function AddChannel({ onAdded }: { onAdded: (c: NotificationChannel) => void }) {
+  const { t } = useTranslation('admin');
   const [kind, setKind] = useState<ChannelKind>('ntfy');
   const [name, setName] = useState('');
   const [values, setValues] = useState<Values>(() => initialValues('ntfy'));
@@ -29,15 +31,15 @@ export function AddChannel({ onAdded }: { onAdded: (c: NotificationChannel) => v
 
   return (
     <AddRowPanel
-      heading="Add a channel"
-      submitLabel="Add channel"
+      heading={t('channel.addHeading')}
+      submitLabel={t('channel.add')}
       busy={busy}
       canSubmit={Boolean(name.trim())}
       error={error}
       onSubmit={add}
     >
       <div className="field">
-        <label htmlFor={`${idPrefix}-kind`}>Kind</label>
+        <label htmlFor={`${idPrefix}-kind`}>{t('channel.kind')}</label>
         <select
           id={`${idPrefix}-kind`}
           value={kind}
@@ -49,19 +51,19 @@ export function AddChannel({ onAdded }: { onAdded: (c: NotificationChannel) => v
         >
           {CHANNEL_KINDS.map((k) => (
             <option key={k} value={k}>
-              {KIND_LABELS[k]}
+              {kindLabel(k)}
             </option>
           ))}
         </select>
       </div>
       <div className="field">
-        <label htmlFor={`${idPrefix}-name`}>Name</label>
+        <label htmlFor={`${idPrefix}-name`}>{t('channel.name')}</label>
         <input
           id={`${idPrefix}-name`}
           value={name}
           required
           maxLength={100}
-          placeholder="Family Discord"
+          placeholder={t('channel.namePlaceholder')}
           onChange={(e) => setName(e.target.value)}
         />
       </div>

@@ -4,11 +4,12 @@
  * whether each one is set, and an empty secret field keeps the stored one.
  */
 import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ChannelKind, NotificationChannel } from '../../api/notifications';
 
 interface FieldSpec {
+  /** The setting's name; its label is `admin:channel.fields.<kind>.<key>`. */
   key: string;
-  label: string;
   secret: boolean;
   type: 'text' | 'url' | 'number' | 'checkbox' | 'password';
   required?: boolean;
@@ -17,21 +18,19 @@ interface FieldSpec {
 
 const FIELDS: Record<ChannelKind, FieldSpec[]> = {
   ntfy: [
-    { key: 'serverUrl', label: 'Server URL', secret: false, type: 'url', required: true, placeholder: 'https://ntfy.sh' },
-    { key: 'topic', label: 'Household topic', secret: false, type: 'text', required: true, placeholder: 'medianest-family' },
+    { key: 'serverUrl', secret: false, type: 'url', required: true, placeholder: 'https://ntfy.sh' },
+    { key: 'topic', secret: false, type: 'text', required: true, placeholder: 'medianest-family' },
     {
       key: 'memberTopicPrefix',
-      label: 'Prefix for members’ own topics (optional; without it members use the household topic)',
       secret: false,
       type: 'text',
       placeholder: 'medianest-',
     },
-    { key: 'token', label: 'Access token (optional)', secret: true, type: 'password' },
+    { key: 'token', secret: true, type: 'password' },
   ],
   discord: [
     {
       key: 'webhookUrl',
-      label: 'Webhook URL',
       secret: true,
       type: 'password',
       required: true,
@@ -41,7 +40,6 @@ const FIELDS: Record<ChannelKind, FieldSpec[]> = {
   slack: [
     {
       key: 'webhookUrl',
-      label: 'Incoming webhook URL',
       secret: true,
       type: 'password',
       required: true,
@@ -51,32 +49,29 @@ const FIELDS: Record<ChannelKind, FieldSpec[]> = {
   webhook: [
     {
       key: 'url',
-      label: 'Receiver URL',
       secret: true,
       type: 'password',
       required: true,
       placeholder: 'https://receiver.example/medianest',
     },
-    { key: 'signingSecret', label: 'Signing secret (16+ characters)', secret: true, type: 'password', required: true },
+    { key: 'signingSecret', secret: true, type: 'password', required: true },
   ],
   email: [
-    { key: 'host', label: 'SMTP host', secret: false, type: 'text', required: true, placeholder: 'smtp.example.com' },
-    { key: 'port', label: 'Port', secret: false, type: 'number', required: true, placeholder: '587' },
-    { key: 'secure', label: 'TLS from the start (port 465)', secret: false, type: 'checkbox' },
+    { key: 'host', secret: false, type: 'text', required: true, placeholder: 'smtp.example.com' },
+    { key: 'port', secret: false, type: 'number', required: true, placeholder: '587' },
+    { key: 'secure', secret: false, type: 'checkbox' },
     {
       key: 'allowPlaintext',
-      label: 'Allow sending without TLS (only a relay on a trusted network that offers no STARTTLS)',
       secret: false,
       type: 'checkbox',
     },
-    { key: 'username', label: 'Username', secret: false, type: 'text' },
-    { key: 'password', label: 'Password', secret: true, type: 'password' },
-    { key: 'from', label: 'Sender', secret: false, type: 'text', required: true, placeholder: 'MediaNest <media@example.com>' },
+    { key: 'username', secret: false, type: 'text' },
+    { key: 'password', secret: true, type: 'password' },
+    { key: 'from', secret: false, type: 'text', required: true, placeholder: 'MediaNest <media@example.com>' },
   ],
   webpush: [
     {
       key: 'subject',
-      label: 'Contact for push services (VAPID subject)',
       secret: false,
       type: 'text',
       required: true,
@@ -123,6 +118,7 @@ export function KindFields({
   onChange: (v: Values) => void;
   channel?: NotificationChannel;
 }) {
+  const { t } = useTranslation('admin');
   const idPrefix = useId();
   return (
     <>
@@ -138,20 +134,20 @@ export function KindFields({
                 checked={values[f.key] === true}
                 onChange={(e) => onChange({ ...values, [f.key]: e.target.checked })}
               />
-              <label htmlFor={id}>{f.label}</label>
+              <label htmlFor={id}>{t(`channel.fields.${kind}.${f.key}`)}</label>
             </div>
           );
         }
         return (
           <div className={f.type === 'url' || f.secret ? 'field field-wide' : 'field'} key={f.key}>
-            <label htmlFor={id}>{f.label}</label>
+            <label htmlFor={id}>{t(`channel.fields.${kind}.${f.key}`)}</label>
             <input
               id={id}
               type={f.type}
               autoComplete="off"
               value={String(values[f.key] ?? '')}
               required={f.required && !isSet}
-              placeholder={isSet ? 'Saved — leave empty to keep it' : f.placeholder}
+              placeholder={isSet ? t('channel.secretSaved') : f.placeholder}
               onChange={(e) => onChange({ ...values, [f.key]: e.target.value })}
             />
           </div>

@@ -4,10 +4,13 @@
  * place (PATCH …/:id) and Remove (DELETE …/:id, after a confirmation).
  */
 import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { KIND_LABELS, type NotificationChannel, type TestResult } from '../../api/notifications';
+import { kindLabel, type NotificationChannel, type TestResult } from '../../api/notifications';
 import { useAsyncAction } from '../../hooks/use-async-action';
+import { i18next } from '../../i18n';
 import { EditRowForm, RowActions, RowError } from '../editable-row';
+import { formatMs } from '../format';
 import { bodyOf, initialValues, KindFields, type Values } from './channel-fields';
 
 const CHANNEL_PATH = '/api/v1/admin/notifications/channels/:id';
@@ -27,6 +30,7 @@ function ChannelEditForm({
   onSaved: (c: NotificationChannel) => void;
   onDone: () => void;
 }) {
+  const { t } = useTranslation('admin');
   const [name, setName] = useState(channel.name);
   const [values, setValues] = useState<Values>(() => initialValues(channel.kind, channel));
   const { busy, error, run } = useAsyncAction();
@@ -40,9 +44,9 @@ function ChannelEditForm({
     });
   };
   return (
-    <EditRowForm label={`Edit ${channel.name}`} busy={busy} error={error} onSubmit={save} onCancel={onDone}>
+    <EditRowForm label={t('common:editItem', { name: channel.name })} busy={busy} error={error} onSubmit={save} onCancel={onDone}>
       <div className="field">
-        <label htmlFor={nameId}>Name</label>
+        <label htmlFor={nameId}>{t('channel.name')}</label>
         <input id={nameId} value={name} required maxLength={100} onChange={(e) => setName(e.target.value)} />
       </div>
       <KindFields kind={channel.kind} values={values} onChange={setValues} channel={channel} />
@@ -51,21 +55,25 @@ function ChannelEditForm({
 }
 
 function TestOutcome({ test }: { test: TestResult }) {
+  const { t } = useTranslation('admin');
   return (
     <span className={test.delivered ? 'row-sub' : 'field-error'} role="status">
-      {test.delivered ? `Test message delivered (${test.durationMs} ms)` : `Test failed: ${test.error ?? 'unknown error'}`}
+      {test.delivered
+        ? t('channel.testDelivered', { time: formatMs(test.durationMs) })
+        : t('channel.testFailed', { error: test.error ?? t('channel.unknownError') })}
     </span>
   );
 }
 
 export function ChannelRow({ channel, onSaved, onDeleted }: RowProps) {
+  const { t } = useTranslation('admin');
   const [editing, setEditing] = useState(false);
   const { busy, error, run } = useAsyncAction();
   const [test, setTest] = useState<TestResult | undefined>(undefined);
 
   const toggle = () => run(async () => onSaved((await api.patch(CHANNEL_PATH, { enabled: !channel.enabled }, { id: channel.id })).channel));
   const remove = () => {
-    if (!window.confirm(`Remove the channel “${channel.name}”? Members stop getting messages on it.`)) return;
+    if (!window.confirm(i18next.t('admin:channel.confirmRemove', { name: channel.name }))) return;
     void run(async () => {
       await api.delete(CHANNEL_PATH, { id: channel.id });
       onDeleted(channel.id);
@@ -82,23 +90,23 @@ export function ChannelRow({ channel, onSaved, onDeleted }: RowProps) {
     <li className="row">
       <span className="row-main">
         <strong>{channel.name}</strong>
-        <span className="muted row-sub">{KIND_LABELS[channel.kind]}</span>
+        <span className="muted row-sub">{kindLabel(channel.kind)}</span>
         {test && <TestOutcome test={test} />}
         <RowError error={error} />
       </span>
-      {!channel.enabled && <span className="badge badge-muted">Off</span>}
+      {!channel.enabled && <span className="badge badge-muted">{t('channel.off')}</span>}
       <RowActions name={channel.name} busy={busy} onEdit={() => setEditing(true)} onRemove={remove}>
         <button
           type="button"
           className="button button-small"
           onClick={sendTest}
           disabled={busy}
-          aria-label={`Send a test message on ${channel.name}`}
+          aria-label={t('channel.testLabel', { name: channel.name })}
         >
-          Send test
+          {t('channel.test')}
         </button>
         <button type="button" className="button button-small" onClick={toggle} disabled={busy}>
-          {channel.enabled ? 'Turn off' : 'Turn on'}
+          {channel.enabled ? t('channel.turnOff') : t('channel.turnOn')}
         </button>
       </RowActions>
     </li>

@@ -3,6 +3,7 @@
  * account, and shows the one-time link for them to choose their password.
  */
 import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import type { ResetLink, Role, User } from '../../api/types';
 import { useAsyncAction } from '../../hooks/use-async-action';
@@ -11,6 +12,7 @@ import { ResetLinkNotice } from './reset-link-notice';
 import './new-user-form.css';
 
 export function NewUserForm({ onCreated }: { onCreated: (u: User) => void }) {
+  const { t } = useTranslation('admin');
   const id = useId();
   const [username, setUsername] = useState('');
   const [email, setEmail] = useState('');
@@ -37,11 +39,11 @@ export function NewUserForm({ onCreated }: { onCreated: (u: User) => void }) {
 
   return (
     <section aria-labelledby={`${id}-heading`} className="new-user">
-      <h2 id={`${id}-heading`}>Add a local account</h2>
-      <p className="muted">For someone without a Plex account. You get a one-time link for them to choose their password.</p>
+      <h2 id={`${id}-heading`}>{t('users.add.heading')}</h2>
+      <p className="muted">{t('users.add.intro')}</p>
       <form className="form form-inline new-user-form" onSubmit={onSubmit} noValidate>
         <div className="field">
-          <label htmlFor={`${id}-username`}>Username</label>
+          <label htmlFor={`${id}-username`}>{t('account:username')}</label>
           <input
             id={`${id}-username`}
             autoComplete="off"
@@ -54,18 +56,18 @@ export function NewUserForm({ onCreated }: { onCreated: (u: User) => void }) {
           />
         </div>
         <div className="field">
-          <label htmlFor={`${id}-email`}>E-mail (optional)</label>
+          <label htmlFor={`${id}-email`}>{t('users.add.email')}</label>
           <input id={`${id}-email`} type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />
         </div>
         <div className="field">
-          <label htmlFor={`${id}-role`}>Role</label>
+          <label htmlFor={`${id}-role`}>{t('account:role')}</label>
           <select id={`${id}-role`} value={role} onChange={(e) => setRole(e.target.value === 'admin' ? 'admin' : 'user')}>
-            <option value="user">User</option>
-            <option value="admin">Administrator</option>
+            <option value="user">{t('users.roleUser')}</option>
+            <option value="admin">{t('account:roleAdmin')}</option>
           </select>
         </div>
         <button type="submit" className="button button-primary" disabled={busy || !username.trim()}>
-          {busy ? 'Adding…' : 'Add account'}
+          {busy ? t('common:adding') : t('users.add.submit')}
         </button>
         {error && <ErrorMessage message={error} />}
         {created && <ResetLinkNotice link={created.link} username={created.username} created />}

@@ -50,12 +50,14 @@ describe('UserIdentities', () => {
   it('stops offering to link once the server says SSO is not set up, and says other refusals', async () => {
     const user = userEvent.setup();
     get.mockResolvedValue({ identities: [identity('i1', 'sub-alice')] });
-    post.mockRejectedValueOnce(new ApiError(409, 'CONFLICT', 'That identity is linked to a member already'));
+    post.mockRejectedValueOnce(
+      new ApiError(409, 'CONFLICT', 'That identity is linked to a member already', [{ path: 'subject', message: 'is linked already' }]),
+    );
     post.mockRejectedValueOnce(new ApiError(409, 'NOT_CONFIGURED', 'OpenID Connect is not configured'));
     render(<UserIdentities userId="u1" username="alice" />);
     await user.type(await screen.findByLabelText('SSO subject for alice'), 'taken');
     await user.click(screen.getByRole('button', { name: 'Link SSO identity' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('linked to a member already');
+    expect(await screen.findByRole('alert')).toHaveTextContent('That SSO subject is already in use.');
     await user.click(screen.getByRole('button', { name: 'Link SSO identity' }));
     expect(screen.queryByLabelText('SSO subject for alice')).not.toBeInTheDocument();
     expect(screen.getByRole('list', { name: 'SSO identities of alice' })).toBeInTheDocument();

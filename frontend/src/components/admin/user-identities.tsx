@@ -6,6 +6,7 @@
  */
 import type { LinkedIdentity } from '@medianest/contracts';
 import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useIdentities } from '../../hooks/use-identities';
 import { formatAgo } from '../format';
 import './user-identities.css';
@@ -19,13 +20,14 @@ const host = (issuer: string) => {
 };
 
 export function UserIdentities({ userId, username }: { userId: string; username: string }) {
+  const { t } = useTranslation('admin');
   const ids = useIdentities(userId);
   if (!ids.loaded || !ids.identities) return null;
   if (ids.identities.length === 0 && !ids.linkable) return null;
   return (
     <div className="user-identities">
       {ids.identities.length > 0 && (
-        <ul aria-label={`SSO identities of ${username}`}>
+        <ul aria-label={t('users.sso.listLabel', { username })}>
           {ids.identities.map((identity) => (
             <IdentityItem key={identity.id} identity={identity} busy={ids.busy} onUnlink={() => void ids.unlink(identity)} />
           ))}
@@ -42,17 +44,19 @@ export function UserIdentities({ userId, username }: { userId: string; username:
 }
 
 function IdentityItem({ identity, busy, onUnlink }: { identity: LinkedIdentity; busy: boolean; onUnlink: () => void }) {
+  const { t } = useTranslation('admin');
   return (
     <li className="muted">
-      SSO: {host(identity.issuer)} · {identity.subject} · last sign-in {formatAgo(identity.lastLoginAt)}{' '}
+      SSO: {host(identity.issuer)} · {identity.subject} · {t('users.lastSignIn', { ago: formatAgo(identity.lastLoginAt) })}{' '}
       <button type="button" className="button button-small button-quiet" disabled={busy} onClick={onUnlink}>
-        Unlink
+        {t('users.sso.unlink')}
       </button>
     </li>
   );
 }
 
 function LinkIdentityForm({ username, busy, onLink }: { username: string; busy: boolean; onLink: (subject: string) => Promise<boolean> }) {
+  const { t } = useTranslation('admin');
   const id = useId();
   const [subject, setSubject] = useState('');
   const submit = (e: FormEvent) => {
@@ -62,11 +66,11 @@ function LinkIdentityForm({ username, busy, onLink }: { username: string; busy: 
   return (
     <form className="link-identity" onSubmit={submit}>
       <label htmlFor={id} className="visually-hidden">
-        SSO subject for {username}
+        {t('users.sso.subjectLabel', { username })}
       </label>
-      <input id={id} value={subject} onChange={(e) => setSubject(e.target.value)} placeholder="SSO subject (sub)" />
+      <input id={id} value={subject} onChange={(e) => setSubject(e.target.value)} placeholder={t('users.sso.subjectPlaceholder')} />
       <button type="submit" className="button button-small" disabled={busy || subject.trim() === ''}>
-        Link SSO identity
+        {t('users.sso.link')}
       </button>
     </form>
   );

@@ -5,6 +5,7 @@
  * Administrators cannot demote or disable themselves. Below: the member's SSO identities.
  */
 import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import type { ResetLink, Role, User } from '../../api/types';
 import { useAsyncAction } from '../../hooks/use-async-action';
@@ -21,13 +22,14 @@ interface ControlsProps {
 }
 
 function UserControls({ user, isSelf, busy, onPatch, onResetLink }: ControlsProps) {
+  const { t } = useTranslation('admin');
   const roleId = useId();
   // Plex accounts have their password on plex.tv; local ones can be given a reset link.
   const local = user.plexUsername === null;
   return (
     <span className="row-controls">
       <label htmlFor={roleId} className="visually-hidden">
-        Role of {user.username}
+        {t('users.roleOf', { username: user.username })}
       </label>
       <select
         id={roleId}
@@ -35,17 +37,19 @@ function UserControls({ user, isSelf, busy, onPatch, onResetLink }: ControlsProp
         disabled={busy || isSelf}
         onChange={(e) => onPatch({ role: e.target.value === 'admin' ? 'admin' : 'user' })}
       >
-        <option value="user">User</option>
-        <option value="admin">Administrator</option>
+        <option value="user">{t('users.roleUser')}</option>
+        <option value="admin">{t('account:roleAdmin')}</option>
       </select>
       <button
         type="button"
         className={user.enabled ? 'button button-small' : 'button button-small button-primary'}
         disabled={busy || isSelf}
         onClick={() => onPatch({ enabled: !user.enabled })}
-        aria-label={`${user.enabled ? 'Disable' : 'Enable'} ${user.username}`}
+        aria-label={
+          user.enabled ? t('users.disableLabel', { username: user.username }) : t('users.enableLabel', { username: user.username })
+        }
       >
-        {user.enabled ? 'Disable' : 'Enable'}
+        {user.enabled ? t('users.disable') : t('users.enable')}
       </button>
       {local && !isSelf && (
         <button
@@ -53,17 +57,18 @@ function UserControls({ user, isSelf, busy, onPatch, onResetLink }: ControlsProp
           className="button button-small"
           disabled={busy}
           onClick={onResetLink}
-          aria-label={`Password reset link for ${user.username}`}
+          aria-label={t('users.resetLinkLabel', { username: user.username })}
         >
-          Reset link
+          {t('users.resetLink')}
         </button>
       )}
-      {!user.enabled && <span className="badge badge-muted">Disabled</span>}
+      {!user.enabled && <span className="badge badge-muted">{t('users.disabled')}</span>}
     </span>
   );
 }
 
 export function UserRow({ user, isSelf, onChange }: { user: User; isSelf: boolean; onChange: (u: User) => void }) {
+  const { t } = useTranslation('admin');
   const { busy, error, run } = useAsyncAction();
   const [link, setLink] = useState<ResetLink | undefined>(undefined);
   const makeResetLink = () =>
@@ -76,10 +81,10 @@ export function UserRow({ user, isSelf, onChange }: { user: User; isSelf: boolea
       <span className="row-main">
         <strong>
           {user.username}
-          {isSelf && <span className="muted"> (you)</span>}
+          {isSelf && <span className="muted"> {t('users.you')}</span>}
         </strong>
         <span className="muted row-sub">
-          {[user.plexUsername && `Plex: ${user.plexUsername}`, user.email, `last sign-in ${formatAgo(user.lastLoginAt)}`]
+          {[user.plexUsername && `Plex: ${user.plexUsername}`, user.email, t('users.lastSignIn', { ago: formatAgo(user.lastLoginAt) })]
             .filter(Boolean)
             .join(' · ')}
         </span>

@@ -7,6 +7,7 @@
  * missing). Requesting sends POST /api/v1/media/requests; a 409 says why it
  * was not needed.
  */
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, ApiError, errorMessage } from '../../api/client';
 import { isObject, num } from '../../api/read';
@@ -19,7 +20,7 @@ export type RequestState =
   | { kind: 'idle' }
   | { kind: 'sending' }
   | { kind: 'requested'; status: RequestStatus; requestId: number | null }
-  | { kind: 'exists'; message: string; requestId: number | null }
+  | { kind: 'exists'; why: 'available' | 'requested' | 'blocked'; requestId: number | null }
   | { kind: 'failed'; message: string };
 
 export interface QuotaProps {
@@ -36,20 +37,18 @@ function conflictOf(err: ApiError): RequestState | undefined {
   const details = isObject(err.details) ? err.details : {};
   switch (details.reason) {
     case 'ALREADY_AVAILABLE':
-      return { kind: 'exists', message: 'Already available', requestId: null };
+      return { kind: 'exists', why: 'available', requestId: null };
     case 'DUPLICATE_REQUEST':
-      return { kind: 'exists', message: 'Already requested', requestId: num(details.requestId) ?? null };
+      return { kind: 'exists', why: 'requested', requestId: num(details.requestId) ?? null };
     case 'BLOCKLISTED':
-      return { kind: 'exists', message: BLOCKED, requestId: null };
+      return { kind: 'exists', why: 'blocked', requestId: null };
     case 'ALREADY_REQUESTED':
     case undefined:
-      return { kind: 'exists', message: 'Already requested', requestId: null };
+      return { kind: 'exists', why: 'requested', requestId: null };
     default:
       return undefined;
   }
 }
-
-const BLOCKED = 'Blocked in Overseerr: it cannot be requested';
 
 export function initialRequestState(result: SearchResult): RequestState {
   return result.requestStatus ? { kind: 'requested', status: result.requestStatus, requestId: result.requestId } : { kind: 'idle' };
@@ -66,6 +65,7 @@ function RequestButton({
   quota: QuotaProps;
   onSend: () => void;
 }) {
+  const { t } = useTranslation('search');
   return (
     <div className="card-action">
       <button
@@ -73,9 +73,9 @@ function RequestButton({
         className="button button-primary button-small"
         onClick={onSend}
         disabled={state.kind === 'sending'}
-        aria-label={`Request ${result.title}`}
+        aria-label={t('request.label', { title: result.title })}
       >
-        {state.kind === 'sending' ? 'Requesting…' : state.kind === 'failed' ? 'Try again' : 'Request'}
+        {state.kind === 'sending' ? t('request.sending') : state.kind === 'failed' ? t('common:tryAgain') : t('request.button')}
       </button>
       <QuotaBadge quota={quota.quota} mediaType={result.mediaType} />
       {state.kind === 'failed' && (
@@ -93,6 +93,7 @@ export function RequestControl(props: {
   setState: (s: RequestState) => void;
   quota: QuotaProps;
 }) {
+  const { t } = useTranslation('search');
   const { result, state, setState, quota } = props;
   // The Request button gives way to the outcome: focus follows it, so the keyboard stays on this card.
   const focus = useFocusNext();
@@ -100,13 +101,16 @@ export function RequestControl(props: {
   if (result.availability === 'available') {
     return (
       <p className="card-link">
-        <Link to={reportProblemUrl(result.mediaType, result.tmdbId, result.title)} aria-label={`Report a problem with ${result.title}`}>
-          Report a problem
+        <Link
+          to={reportProblemUrl(result.mediaType, result.tmdbId, result.title)}
+          aria-label={t('common:reportProblemLabel', { title: result.title })}
+        >
+          {t('common:reportProblem')}
         </Link>
       </p>
     );
   }
-  if (result.availability === 'blocklisted') return <p className="card-note">{BLOCKED}</p>;
+  if (result.availability === 'blocklisted') return <p className="card-note">{t('exists.blocked')}</p>;
   if (
     state.kind === 'idle' &&
     result.mediaType === 'movie' &&
@@ -114,7 +118,7 @@ export function RequestControl(props: {
   ) {
     return (
       <p className="card-note">
-        Already requested <FollowRequest target={{ type: result.mediaType, tmdbId: result.tmdbId }} compact />
+        {t('exists.requested')} <FollowRequest target={{ type: result.mediaType, tmdbId: result.tmdbId }} compact />
       </p>
     );
   }
@@ -138,7 +142,7 @@ export function RequestControl(props: {
     return state.requestId !== null ? (
       <p className="card-note">
         <Link ref={focus.target} to={`/requests/${state.requestId}`}>
-          View request
+          {t('viewRequest')}
         </Link>
       </p>
     ) : null;
@@ -146,13 +150,13 @@ export function RequestControl(props: {
   if (state.kind === 'exists') {
     return (
       <p className="card-note" role="status" tabIndex={-1} ref={state.requestId === null ? focus.target : undefined}>
-        {state.message}
+        {t(`exists.${state.why}`)}
         {state.requestId !== null ? (
           <Link ref={focus.target} to={`/requests/${state.requestId}`}>
-            View request
+            {t('viewRequest')}
           </Link>
         ) : (
-          state.message === 'Already requested' && <FollowRequest target={{ type: result.mediaType, tmdbId: result.tmdbId }} compact />
+          state.why === 'requested' && <FollowRequest target={{ type: result.mediaType, tmdbId: result.tmdbId }} compact />
         )}
       </p>
     );

@@ -4,6 +4,7 @@
  * request status, and what can be done with it.
  */
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { posterUrl, titlePath, type SearchResult } from '../../api/types';
 import { AvailabilityBadge, RequestStatusBadge } from '../badges';
@@ -12,6 +13,7 @@ import { initialRequestState, RequestControl, type QuotaProps, type RequestState
 import '../media-card.css';
 
 export function ResultCard({ result, quota }: { result: SearchResult; quota: QuotaProps }) {
+  const { t } = useTranslation('search');
   const [state, setState] = useState<RequestState>(() => initialRequestState(result));
   return (
     <li className="media-card">
@@ -20,7 +22,7 @@ export function ResultCard({ result, quota }: { result: SearchResult; quota: Quo
         <Link to={titlePath(result.mediaType, result.tmdbId)}>{result.title}</Link>
       </h3>
       <p className="card-meta">
-        {result.year ?? 'Year unknown'} · {result.mediaType === 'tv' ? 'TV show' : 'Movie'}
+        {result.year ?? t('yearUnknown')} · {t(`requests:mediaType.${result.mediaType}`)}
       </p>
       <p className="card-badges" role="status">
         {state.kind === 'requested' ? (

@@ -1,5 +1,6 @@
 /** Username and password for a MediaNest account (POST /api/v1/auth/login); Sign in stays disabled until both are filled. */
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, errorMessage } from '../../api/client';
 import type { User } from '../../api/types';
 import { ErrorMessage } from '../feedback';
@@ -9,6 +10,7 @@ export function LocalSignInForm(props: {
   error: string | undefined;
   onError: (message: string | undefined) => void;
 }) {
+  const { t } = useTranslation('auth');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [submitting, setSubmitting] = useState(false);
@@ -28,7 +30,7 @@ export function LocalSignInForm(props: {
   return (
     <form className="form" onSubmit={onSubmit} noValidate>
       <div className="field">
-        <label htmlFor="login-username">Username</label>
+        <label htmlFor="login-username">{t('signIn.username')}</label>
         <input
           id="login-username"
           name="username"
@@ -41,7 +43,7 @@ export function LocalSignInForm(props: {
         />
       </div>
       <div className="field">
-        <label htmlFor="login-password">Password</label>
+        <label htmlFor="login-password">{t('signIn.password')}</label>
         <input
           id="login-password"
           name="password"
@@ -54,7 +56,7 @@ export function LocalSignInForm(props: {
       </div>
       {props.error && <ErrorMessage message={props.error} />}
       <button type="submit" className="button button-primary button-block" disabled={submitting || !username || !password}>
-        {submitting ? 'Signing in…' : 'Sign in'}
+        {submitting ? t('signIn.submitting') : t('signIn.submit')}
       </button>
     </form>
   );

@@ -6,6 +6,7 @@
  */
 import type { SignInMethods } from '@medianest/contracts';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import type { User } from '../../api/types';
 import { usePlexSignIn } from '../../hooks/use-plex-sign-in';
@@ -22,6 +23,7 @@ interface Props {
 }
 
 export function SignInOptions({ methods, returnTo, onSignedIn }: Props) {
+  const { t } = useTranslation('auth');
   const [query] = useSearchParams();
   const [error, setError] = useState<string | undefined>(undefined);
   const plex = usePlexSignIn(onSignedIn);
@@ -37,9 +39,9 @@ export function SignInOptions({ methods, returnTo, onSignedIn }: Props) {
     <>
       {ssoError && <ErrorMessage message={ssoErrorMessage(ssoError)} />}
       {oidc && <SsoSignIn label={oidc.label} startUrl={oidc.startUrl} returnTo={returnTo} />}
-      {oidc && (showPlex || password) && <Divider text="or" />}
+      {oidc && (showPlex || password) && <Divider text={t('signIn.or')} />}
       {showPlex && <PlexSignIn plex={plex.plex} onStart={startPlex} onCancel={plex.cancel} />}
-      {showPlex && password && <Divider text="or with a MediaNest account" />}
+      {showPlex && password && <Divider text={t('signIn.orLocal')} />}
       {password && <LocalSignInForm onSignedIn={onSignedIn} error={error} onError={setError} />}
     </>
   );

@@ -4,8 +4,9 @@
  * topic); saved with PATCH /api/v1/notifications/preferences/:channelId.
  */
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { EVENT_LABELS, KIND_LABELS, type ChannelPreference, type NotificationEvent } from '../../api/notifications';
+import { eventLabel, kindLabel, type ChannelPreference, type NotificationEvent } from '../../api/notifications';
 import { useAsyncAction } from '../../hooks/use-async-action';
 import { ErrorMessage } from '../feedback';
 
@@ -15,10 +16,11 @@ function EventChoices(props: {
   chosen: NotificationEvent[];
   onChange: (chosen: NotificationEvent[]) => void;
 }) {
+  const { t } = useTranslation('notifications');
   const { idPrefix, chosen } = props;
   return (
     <fieldset>
-      <legend>Tell me when</legend>
+      <legend>{t('choices.legend')}</legend>
       {props.events.map((e) => (
         <div className="field field-check" key={e}>
           <input
@@ -27,7 +29,7 @@ function EventChoices(props: {
             checked={chosen.includes(e)}
             onChange={(ev) => props.onChange(ev.target.checked ? [...chosen, e] : chosen.filter((x) => x !== e))}
           />
-          <label htmlFor={`${idPrefix}-${e}`}>{EVENT_LABELS[e] ?? e}</label>
+          <label htmlFor={`${idPrefix}-${e}`}>{eventLabel(e)}</label>
         </div>
       ))}
     </fieldset>
@@ -45,19 +47,20 @@ function AddressField({
   value: string;
   onChange: (v: string) => void;
 }) {
+  const { t } = useTranslation('notifications');
   return (
     <div className="field field-wide">
-      <label htmlFor={id}>{pref.addressKind === 'email' ? 'Send to this e-mail address' : 'My own ntfy topic'}</label>
+      <label htmlFor={id}>{pref.addressKind === 'email' ? t('choices.email') : t('choices.topic')}</label>
       <input
         id={id}
         type={pref.addressKind === 'email' ? 'email' : 'text'}
         value={value}
-        placeholder={pref.defaultAddress ? `${pref.defaultAddress} (default)` : undefined}
+        placeholder={pref.defaultAddress ? t('choices.default', { address: pref.defaultAddress }) : undefined}
         onChange={(e) => onChange(e.target.value)}
       />
       {pref.addressPending && (
         <p className="muted" role="status">
-          Waiting for confirmation: open the link we sent to {pref.address} while signed in. Nothing is sent there until then.
+          {t('choices.pending', { address: pref.address })}
         </p>
       )}
     </div>
@@ -70,6 +73,7 @@ export function ChannelChoices(props: {
   onSaved: (p: ChannelPreference) => void;
   children?: ReactNode;
 }) {
+  const { t } = useTranslation('notifications');
   const { pref } = props;
   const [chosen, setChosen] = useState<NotificationEvent[]>(pref.events);
   const [address, setAddress] = useState(pref.address ?? '');
@@ -91,18 +95,18 @@ export function ChannelChoices(props: {
   return (
     <section className="panel" aria-labelledby={`${idPrefix}-heading`}>
       <h2 id={`${idPrefix}-heading`}>
-        {pref.name} <span className="muted">({KIND_LABELS[pref.kind]})</span>
+        {pref.name} <span className="muted">({kindLabel(pref.kind)})</span>
       </h2>
       <form className="form" onSubmit={save}>
         <EventChoices idPrefix={idPrefix} events={props.events} chosen={chosen} onChange={setChosen} />
         {pref.addressKind && <AddressField id={`${idPrefix}-address`} pref={pref} value={address} onChange={setAddress} />}
         <div className="form-buttons">
           <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save'}
+            {busy ? t('common:saving') : t('common:save')}
           </button>
           {saved && (
             <span role="status" className="muted">
-              Saved
+              {t('choices.saved')}
             </span>
           )}
         </div>

@@ -9,8 +9,8 @@ describe('Backups', () => {
     const latest = { file: 'medianest-1.db', sizeBytes: 3 * 1024 * 1024, takenAt: '2026-12-05T00:00:00Z', ageSeconds: 30 * 3600 };
     render(<Backups backups={{ mode: 'automatic', intervalHours: 24, keep: 7, count: 3, latest }} />);
     expect(screen.getByText(/Every 24 h into DATA_DIR\/backups, the newest 7 kept \(3 there now\)/)).toBeInTheDocument();
-    expect(screen.getByRole('cell', { name: '3.0 MiB' })).toBeInTheDocument();
-    expect(screen.getByText('1 d 6 h')).toHaveClass('badge-danger');
+    expect(screen.getByRole('cell', { name: '3 MB' })).toBeInTheDocument();
+    expect(screen.getByText('30 hr')).toHaveClass('badge-danger');
   });
 
   it('says a PostgreSQL database is backed up outside MediaNest', () => {

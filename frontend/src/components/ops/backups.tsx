@@ -2,26 +2,20 @@
  * The Ops page's Backups panel: the newest database backup's size and age
  * and the schedule, or that PostgreSQL is backed up outside MediaNest.
  */
+import { useTranslation } from 'react-i18next';
 import { isObject, num, str, type JsonObject } from '../../api/read';
 import { EmptyState } from '../feedback';
-import { formatDateTime } from '../format';
+import { formatBytes, formatDateTime } from '../format';
 import { Table } from '../table';
 import { Badge, duration } from './ops-parts';
 
 /** Backups older than this are late (the BackupTooOld alert's threshold). */
 const BACKUP_LATE_SECONDS = 26 * 3600;
 
-function bytes(n: number | undefined): string {
-  if (n === undefined) return '—';
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-}
-
 export function Backups({ backups }: { backups: JsonObject }) {
+  const { t } = useTranslation('ops');
   const mode = str(backups.mode);
-  if (mode === 'external') {
-    return <p className="muted">PostgreSQL: back it up with pg_dump (see docs/backups.md); MediaNest takes no backups of it.</p>;
-  }
+  if (mode === 'external') return <p className="muted">{t('backups.external')}</p>;
   const latest = isObject(backups.latest) ? backups.latest : undefined;
   const age = num(latest?.ageSeconds);
   const late = mode === 'automatic' && (age === undefined || age > BACKUP_LATE_SECONDS);
@@ -29,24 +23,28 @@ export function Backups({ backups }: { backups: JsonObject }) {
     <>
       <p className="muted">
         {mode === 'automatic'
-          ? `Every ${num(backups.intervalHours) ?? '?'} h into DATA_DIR/backups, the newest ${num(backups.keep) ?? '?'} kept (${num(backups.count) ?? 0} there now).`
-          : 'Automatic backups are off (BACKUP_INTERVAL_HOURS=0); npm run admin -- backup takes one.'}
+          ? t('backups.automatic', {
+              hours: num(backups.intervalHours) ?? '?',
+              keep: num(backups.keep) ?? '?',
+              count: num(backups.count) ?? 0,
+            })
+          : t('backups.off')}
       </p>
       {latest ? (
         <Table
-          label="Newest backup"
-          head={['File', 'Size', 'Taken', 'Age']}
+          label={t('backups.newest')}
+          head={[t('col.file'), t('col.size'), t('col.taken'), t('col.age')]}
           rows={[
             [
               str(latest.file) ?? '—',
-              bytes(num(latest.sizeBytes)),
+              formatBytes(num(latest.sizeBytes)),
               formatDateTime(str(latest.takenAt)),
               late ? <Badge tone="danger">{duration(age)}</Badge> : duration(age),
             ],
           ]}
         />
       ) : (
-        <EmptyState>{late ? <Badge tone="danger">No backup yet</Badge> : 'No backup yet.'}</EmptyState>
+        <EmptyState>{late ? <Badge tone="danger">{t('backups.none')}</Badge> : t('backups.none')}</EmptyState>
       )}
     </>
   );

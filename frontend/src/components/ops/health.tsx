@@ -1,26 +1,28 @@
 /** Health on the Ops page: dependency checks, circuit breakers and background job queues. */
+import { useTranslation } from 'react-i18next';
 import { field, isObject, num, objects, str, type JsonObject } from '../../api/read';
 import { ServiceBadge } from '../badges';
 import { EmptyState } from '../feedback';
 import { formatMs } from '../format';
 import { Table } from '../table';
-import { Badge, stateTone } from './ops-parts';
+import { Badge, stateLabel, stateTone } from './ops-parts';
 
 export function Dependencies({ report }: { report: JsonObject }) {
+  const { t } = useTranslation('ops');
   const checks = isObject(report.checks) ? Object.entries(report.checks).filter((e): e is [string, JsonObject] => isObject(e[1])) : [];
   return (
     <>
       {str(report.status) && (
         <p>
-          Overall: <Badge tone={stateTone(str(report.status))}>{str(report.status)}</Badge>
+          {t('health.overall')} <Badge tone={stateTone(str(report.status))}>{stateLabel(str(report.status))}</Badge>
         </p>
       )}
       {checks.length === 0 ? (
-        <EmptyState>No dependency checks.</EmptyState>
+        <EmptyState>{t('health.noChecks')}</EmptyState>
       ) : (
         <Table
-          label="Dependency checks"
-          head={['Dependency', 'State', 'Latency', 'Critical', 'Error']}
+          label={t('health.checks')}
+          head={[t('col.dependency'), t('col.state'), t('col.latency'), t('col.critical'), t('col.error')]}
           rows={checks.map(([name, c]) => {
             const state = str(c.status);
             return [
@@ -28,10 +30,10 @@ export function Dependencies({ report }: { report: JsonObject }) {
               state === 'up' || state === 'down' || state === 'degraded' ? (
                 <ServiceBadge status={state} />
               ) : (
-                <Badge tone="muted">{state ?? '—'}</Badge>
+                <Badge tone="muted">{stateLabel(state)}</Badge>
               ),
               formatMs(num(c.latencyMs)),
-              c.critical === true ? 'yes' : 'no',
+              c.critical === true ? t('yes') : t('no'),
               str(c.error) ?? '',
             ];
           })}
@@ -42,13 +44,14 @@ export function Dependencies({ report }: { report: JsonObject }) {
 }
 
 export function Breakers({ breakers }: { breakers: JsonObject[] }) {
-  if (breakers.length === 0) return <EmptyState>No circuit breakers have been used yet.</EmptyState>;
+  const { t } = useTranslation('ops');
+  if (breakers.length === 0) return <EmptyState>{t('health.noBreakers')}</EmptyState>;
   return (
     <ul className="rows">
       {breakers.map((b, i) => (
         <li key={str(b.service) ?? i} className="row row-compact">
           <span className="row-main">{str(field(b, 'service', 'name')) ?? '—'}</span>
-          <Badge tone={stateTone(str(b.state))}>{str(b.state) ?? 'unknown'}</Badge>
+          <Badge tone={stateTone(str(b.state))}>{stateLabel(str(b.state) ?? 'unknown')}</Badge>
         </li>
       ))}
     </ul>
@@ -56,19 +59,21 @@ export function Breakers({ breakers }: { breakers: JsonObject[] }) {
 }
 
 export function Jobs({ jobs }: { jobs: JsonObject }) {
+  const { t } = useTranslation('ops');
   const queues = objects(jobs, 'queues');
   return (
     <>
       <p className="muted">
-        Queue backend: {str(jobs.backend) ?? 'unknown'}
-        {jobs.processing === false ? ' (jobs run in a separate worker process)' : ''}.
+        {jobs.processing === false
+          ? t('health.backendWorker', { backend: str(jobs.backend) ?? t('state.unknown') })
+          : t('health.backend', { backend: str(jobs.backend) ?? t('state.unknown') })}
       </p>
       {queues.length === 0 ? (
-        <EmptyState>No job queues.</EmptyState>
+        <EmptyState>{t('health.noQueues')}</EmptyState>
       ) : (
         <Table
-          label="Job queues"
-          head={['Queue', 'Waiting', 'Active', 'Delayed', 'Every', 'Completed', 'Failed']}
+          label={t('health.queues')}
+          head={[t('col.queue'), t('col.waiting'), t('col.active'), t('col.delayed'), t('col.every'), t('col.completed'), t('col.failed')]}
           rows={queues.map((q) => {
             const counts = isObject(q.counts) ? q.counts : {};
             const failed = num(counts.failed) ?? 0;

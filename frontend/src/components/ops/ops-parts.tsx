@@ -1,5 +1,7 @@
 /** The Ops page's building blocks: a panel, a badge in a tone, and the words for states, ratios and durations. */
 import type { ReactNode } from 'react';
+import { formatDuration, formatPercent, formatUnit } from '../format';
+import { i18next } from '../../i18n';
 import './ops.css';
 
 export type Tone = 'success' | 'warning' | 'danger' | 'info' | 'muted';
@@ -18,15 +20,18 @@ export function Panel({ id, title, children, wide = false }: { id: string; title
 }
 
 export function percent(ratio: number | undefined): string {
-  return ratio === undefined ? '—' : `${(ratio * 100).toFixed(ratio > 0 && ratio < 0.001 ? 3 : 2)} %`;
+  return ratio === undefined ? '—' : formatPercent(ratio * 100, ratio > 0 && ratio < 0.001 ? 3 : 2);
 }
 
 export function duration(seconds: number | undefined): string {
   if (seconds === undefined) return '—';
-  const d = Math.floor(seconds / 86400);
-  const h = Math.floor((seconds % 86400) / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  return d > 0 ? `${d} d ${h} h` : h > 0 ? `${h} h ${m} min` : `${m} min ${Math.floor(seconds % 60)} s`;
+  return seconds < 60 ? formatUnit(Math.floor(seconds), 'second') : formatDuration(seconds);
+}
+
+/** A state the server reports (up, closed, firing…), in words when the web app knows it, else as sent. */
+export function stateLabel(state: string | undefined): string {
+  if (state === undefined) return '—';
+  return i18next.exists(`ops:state.${state}`) ? i18next.t(`ops:state.${state}`) : state;
 }
 
 export function stateTone(state: string | undefined): Tone {

@@ -4,6 +4,7 @@
  * known section, Plex playback and backups among them; any other field the
  * server sends is still shown, generically.
  */
+import { useTranslation } from 'react-i18next';
 import { humanize, isObject, num, objects, str, type JsonObject } from '../../api/read';
 import { DataView } from '../data-view';
 import { formatDateTime } from '../format';
@@ -36,37 +37,39 @@ const KNOWN = new Set([
 ]);
 
 function Headline({ data, instances }: { data: JsonObject; instances: number }) {
+  const { t } = useTranslation('ops');
   return (
     <p className="muted">
-      {str(data.version) && <>Version {str(data.version)} · </>}
+      {str(data.version) && <>{t('headline.version', { version: str(data.version) })} · </>}
       <OverseerrVersion data={data} />
-      {num(data.uptimeSeconds) !== undefined && <>up {duration(num(data.uptimeSeconds))} · </>}
-      as of {formatDateTime(str(data.generatedAt) ?? null)}; refreshes every 15 seconds.
+      {num(data.uptimeSeconds) !== undefined && <>{t('headline.up', { duration: duration(num(data.uptimeSeconds)) })} · </>}
+      {t('headline.asOf', { when: formatDateTime(str(data.generatedAt) ?? null) })}
       {str(data.scope) === 'cluster'
-        ? ` Traffic, breakers and job runs of all ${instances} instances sharing this Redis, summed; served by ${str(data.instance) ?? 'this instance'}.`
+        ? ` ${t('headline.cluster', { count: instances, instance: str(data.instance) ?? t('headline.thisInstance') })}`
         : str(data.scope) === 'process'
-          ? ' Figures of this process only.'
+          ? ` ${t('headline.process')}`
           : ''}
     </p>
   );
 }
 
 function HealthPanels({ data, several }: { data: JsonObject; several: boolean }) {
+  const { t } = useTranslation('ops');
   return (
     <>
       {isObject(data.dependencies) && (
-        <Panel id="dependencies" title="Dependencies">
+        <Panel id="dependencies" title={t('panels.dependencies')}>
           <Dependencies report={data.dependencies} />
         </Panel>
       )}
       {Array.isArray(data.breakers) && (
-        <Panel id="breakers" title={several ? 'Circuit breakers (this instance)' : 'Circuit breakers'}>
+        <Panel id="breakers" title={several ? t('panels.breakersHere') : t('panels.breakers')}>
           <Breakers breakers={objects(data.breakers)} />
         </Panel>
       )}
       <OpsPlaybackRow />
       {isObject(data.jobs) && (
-        <Panel id="jobs" title="Background jobs" wide>
+        <Panel id="jobs" title={t('panels.jobs')} wide>
           <Jobs jobs={data.jobs} />
         </Panel>
       )}
@@ -75,30 +78,31 @@ function HealthPanels({ data, several }: { data: JsonObject; several: boolean })
 }
 
 function SignalPanels({ data }: { data: JsonObject }) {
+  const { t } = useTranslation('ops');
   return (
     <>
       {Array.isArray(data.webVitals) && (
-        <Panel id="web-vitals" title="Web Vitals (p75, last hour)" wide>
+        <Panel id="web-vitals" title={t('panels.vitals')} wide>
           <WebVitals vitals={objects(data.webVitals)} />
         </Panel>
       )}
       {Array.isArray(data.alerts) && (
-        <Panel id="alerts" title="Alerts" wide>
+        <Panel id="alerts" title={t('panels.alerts')} wide>
           <Alerts alerts={objects(data.alerts)} />
         </Panel>
       )}
       {isObject(data.notifications) && (
-        <Panel id="notifications" title="Notification deliveries" wide>
+        <Panel id="notifications" title={t('panels.deliveries')} wide>
           <Deliveries summary={data.notifications} />
         </Panel>
       )}
       {isObject(data.backups) && (
-        <Panel id="backups" title="Backups">
+        <Panel id="backups" title={t('panels.backups')}>
           <Backups backups={data.backups} />
         </Panel>
       )}
       {Array.isArray(data.recentErrors) && (
-        <Panel id="recent-errors" title="Latest errors" wide>
+        <Panel id="recent-errors" title={t('panels.errors')} wide>
           <RecentErrors lines={objects(data.recentErrors)} />
         </Panel>
       )}
@@ -107,6 +111,7 @@ function SignalPanels({ data }: { data: JsonObject }) {
 }
 
 export function OpsSummary({ data }: { data: JsonObject }) {
+  const { t } = useTranslation('ops');
   const instances = objects(data, 'instances');
   const cluster = str(data.scope) === 'cluster';
   const others = Object.entries(data).filter(([key]) => !KNOWN.has(key));
@@ -115,13 +120,13 @@ export function OpsSummary({ data }: { data: JsonObject }) {
       <Headline data={data} instances={instances.length} />
       <div className="ops-grid">
         {isObject(data.http) && (
-          <Panel id="http" title={cluster ? 'Traffic (all instances)' : 'Traffic'} wide>
+          <Panel id="http" title={cluster ? t('panels.trafficAll') : t('panels.traffic')} wide>
             <Traffic http={data.http} />
             {Array.isArray(data.http.series) && <TrafficCharts series={objects(data.http.series)} />}
           </Panel>
         )}
         {instances.length > 1 && (
-          <Panel id="instances" title="Instances" wide>
+          <Panel id="instances" title={t('panels.instances')} wide>
             <Instances instances={instances} self={str(data.instance)} />
           </Panel>
         )}

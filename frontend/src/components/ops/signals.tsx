@@ -1,15 +1,17 @@
 /** Signals on the Ops page: Web Vitals p75 per route, alerts received, notification deliveries and the latest errors. */
+import { useTranslation } from 'react-i18next';
 import { num, objects, str, type JsonObject } from '../../api/read';
 import { EmptyState } from '../feedback';
-import { formatDateTime, formatMs } from '../format';
+import { formatDateTime, formatMs, formatNumber } from '../format';
 import { Table } from '../table';
-import { Badge, stateTone, type Tone } from './ops-parts';
+import { Badge, stateLabel, stateTone, type Tone } from './ops-parts';
 
 const VITALS = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'] as const;
 
 /** One row per route, one column per vital: p75 with its rating. */
 export function WebVitals({ vitals }: { vitals: JsonObject[] }) {
-  if (vitals.length === 0) return <EmptyState>No Web Vitals received in the last hour.</EmptyState>;
+  const { t } = useTranslation('ops');
+  if (vitals.length === 0) return <EmptyState>{t('vitals.none')}</EmptyState>;
   const byRoute = new Map<string, Map<string, JsonObject>>();
   for (const v of vitals) {
     const route = str(v.route) ?? 'other';
@@ -20,8 +22,8 @@ export function WebVitals({ vitals }: { vitals: JsonObject[] }) {
   }
   return (
     <Table
-      label="Web Vitals p75 per route"
-      head={['Route', ...VITALS]}
+      label={t('vitals.label')}
+      head={[t('col.route'), ...VITALS]}
       rows={[...byRoute].map(([route, metrics]) => [
         <code key="route">{route}</code>,
         ...VITALS.map((name) => {
@@ -30,8 +32,8 @@ export function WebVitals({ vitals }: { vitals: JsonObject[] }) {
           if (!v || p75 === undefined) return <span className="muted">—</span>;
           const samples = num(v.samples);
           return (
-            <span className="vital" title={samples !== undefined ? `${samples} samples` : undefined}>
-              <Badge tone={stateTone(str(v.rating))}>{name === 'CLS' ? p75.toFixed(3) : formatMs(p75)}</Badge>
+            <span className="vital" title={samples !== undefined ? t('vitals.samples', { count: samples }) : undefined}>
+              <Badge tone={stateTone(str(v.rating))}>{name === 'CLS' ? formatNumber(p75, 3) : formatMs(p75)}</Badge>
             </span>
           );
         }),
@@ -41,15 +43,16 @@ export function WebVitals({ vitals }: { vitals: JsonObject[] }) {
 }
 
 export function Alerts({ alerts }: { alerts: JsonObject[] }) {
-  if (alerts.length === 0) return <EmptyState>No alerts received from Alertmanager.</EmptyState>;
+  const { t } = useTranslation('ops');
+  if (alerts.length === 0) return <EmptyState>{t('alerts.none')}</EmptyState>;
   return (
     <Table
-      label="Alerts received"
-      head={['Alert', 'Status', 'Severity', 'Summary', 'Since', 'Received']}
+      label={t('alerts.label')}
+      head={[t('col.alert'), t('col.status'), t('col.severity'), t('col.summary'), t('col.since'), t('col.received')]}
       rows={alerts.map((a) => [
         str(a.alertname) ?? '—',
         <Badge key="s" tone={stateTone(str(a.status))}>
-          {str(a.status) ?? '—'}
+          {stateLabel(str(a.status))}
         </Badge>,
         str(a.severity) ?? '—',
         str(a.summary) ?? '',
@@ -61,17 +64,18 @@ export function Alerts({ alerts }: { alerts: JsonObject[] }) {
 }
 
 export function Deliveries({ summary }: { summary: JsonObject }) {
+  const { t } = useTranslation('ops');
   const channels = objects(summary, 'channels');
   const failures = objects(summary, 'recentFailures');
   const count = (n: number | undefined, tone: Tone) => (n ? <Badge tone={tone}>{n}</Badge> : <span className="muted">0</span>);
   return (
     <>
       {channels.length === 0 ? (
-        <EmptyState>No notifications in the last 24 hours.</EmptyState>
+        <EmptyState>{t('deliveries.none')}</EmptyState>
       ) : (
         <Table
-          label="Notification deliveries per channel, last 24 hours"
-          head={['Channel', 'Kind', 'Delivered', 'Queued', 'Retrying', 'Failed']}
+          label={t('deliveries.label')}
+          head={[t('col.channel'), t('col.kind'), t('col.delivered'), t('col.queued'), t('col.retrying'), t('col.failed')]}
           rows={channels.map((c) => [
             str(c.name) ?? '—',
             str(c.kind) ?? '—',
@@ -82,18 +86,22 @@ export function Deliveries({ summary }: { summary: JsonObject }) {
           ])}
         />
       )}
-      <h3>Latest failures</h3>
+      <h3>{t('deliveries.failures')}</h3>
       {failures.length === 0 ? (
-        <EmptyState>No failed deliveries.</EmptyState>
+        <EmptyState>{t('deliveries.noFailures')}</EmptyState>
       ) : (
         <Table
-          label="Latest failed notification deliveries"
-          head={['Channel', 'Event', 'Attempts', 'State', 'Error', 'Queued']}
+          label={t('deliveries.failuresLabel')}
+          head={[t('col.channel'), t('col.event'), t('col.attempts'), t('col.state'), t('col.error'), t('col.queued')]}
           rows={failures.map((f) => [
             str(f.channel) ?? '—',
             str(f.event) ?? '—',
             String(num(f.attempts) ?? '—'),
-            f.final === true ? <Badge tone="danger">failed</Badge> : <Badge tone="warning">retrying</Badge>,
+            f.final === true ? (
+              <Badge tone="danger">{t('deliveries.failed')}</Badge>
+            ) : (
+              <Badge tone="warning">{t('deliveries.retrying')}</Badge>
+            ),
             str(f.error) ?? '—',
             formatDateTime(str(f.createdAt)),
           ])}
@@ -104,7 +112,8 @@ export function Deliveries({ summary }: { summary: JsonObject }) {
 }
 
 export function RecentErrors({ lines }: { lines: JsonObject[] }) {
-  if (lines.length === 0) return <EmptyState>No errors logged recently.</EmptyState>;
+  const { t } = useTranslation('ops');
+  if (lines.length === 0) return <EmptyState>{t('errors.none')}</EmptyState>;
   return (
     <ol className="log-lines">
       {lines.map((l, i) => (
@@ -113,10 +122,10 @@ export function RecentErrors({ lines }: { lines: JsonObject[] }) {
             <Badge tone="danger">{str(l.level) ?? 'error'}</Badge> <time dateTime={str(l.time)}>{formatDateTime(str(l.time))}</time>
             {str(l.event) && <code>{str(l.event)}</code>}
           </p>
-          <p className="log-message">{str(l.message) || '(no message)'}</p>
+          <p className="log-message">{str(l.message) || t('errors.noMessage')}</p>
           {str(l.error) && <p className="log-error">{str(l.error)}</p>}
           <p className="log-ids muted">
-            trace <code>{str(l.traceId) ?? '—'}</code> · request <code>{str(l.requestId) ?? '—'}</code>
+            {t('errors.trace')} <code>{str(l.traceId) ?? '—'}</code> · {t('errors.request')} <code>{str(l.requestId) ?? '—'}</code>
           </p>
         </li>
       ))}

@@ -4,40 +4,58 @@
  * bandwidth and LAN/WAN — one row per stream.
  */
 import type { PlaybackStream } from '@medianest/contracts';
-import { DECISION_LABELS, formatKbps, formatMedia, progressPercent, streamDevice, streamTitle } from '../../api/playback';
+import { i18next } from '../../i18n';
+import { decisionLabel, formatKbps, formatMedia, progressPercent, streamDevice, streamTitle } from '../../api/playback';
 import { EmptyState } from '../feedback';
+import { formatNumber, formatPercent } from '../format';
 import { Table } from '../table';
+
+const t = (key: string, values: Record<string, unknown> = {}) => i18next.t(key, values);
 
 function transcodeLabel(s: PlaybackStream): string {
   if (!s.transcode) return '—';
-  const where = s.transcode.hardware ? 'Hardware' : s.transcode.hwRequested ? 'Software (hardware requested)' : 'Software';
-  const speed = s.transcode.speed === null ? '' : ` · ${s.transcode.speed.toFixed(1)}x${s.transcode.throttled ? ' (throttled)' : ''}`;
+  const where = s.transcode.hardware
+    ? t('playback:transcoder.hardware')
+    : s.transcode.hwRequested
+      ? t('playback:transcoder.softwareRequested')
+      : t('playback:transcoder.software');
+  const throttled = s.transcode.throttled ? ` ${t('playback:transcoder.throttled')}` : '';
+  const speed = s.transcode.speed === null ? '' : ` · ${formatNumber(s.transcode.speed, 1)}×${throttled}`;
   return `${where}${speed}`;
 }
 
 function streamRow(s: PlaybackStream) {
   const progress = progressPercent(s);
   return [
-    s.member?.username ?? s.plexUsername ?? 'Unknown',
+    s.member?.username ?? s.plexUsername ?? t('playback:unknownMember'),
     streamTitle(s),
-    `${streamDevice(s)} · ${s.state}${progress === null ? '' : ` · ${progress} %`}`,
+    `${streamDevice(s)} · ${t(`playback:state.${s.state}`)}${progress === null ? '' : ` · ${formatPercent(progress)}`}`,
     <>
-      {DECISION_LABELS[s.decision]}
+      {decisionLabel(s.decision)}
       {s.transcodeReasons.length > 0 && <span className="muted"> ({s.transcodeReasons.join(', ')})</span>}
     </>,
     transcodeLabel(s),
-    `${formatMedia(s.source)} → ${s.transcode ? formatMedia({ ...s.transcode, bitrateKbps: s.bandwidthKbps }) : 'as is'}`,
+    `${formatMedia(s.source)} → ${s.transcode ? formatMedia({ ...s.transcode, bitrateKbps: s.bandwidthKbps }) : t('playback:asIs')}`,
     formatKbps(s.bandwidthKbps),
     s.location === 'wan' ? 'WAN' : 'LAN',
   ];
 }
 
 export function PlaybackStreams({ streams }: { streams: PlaybackStream[] }) {
-  if (streams.length === 0) return <EmptyState>Nothing is playing.</EmptyState>;
+  if (streams.length === 0) return <EmptyState>{t('playback:streams.none')}</EmptyState>;
   return (
     <Table
-      label="Streams"
-      head={['Member', 'Title', 'Device and progress', 'Decision (why)', 'Transcoder', 'Quality in → out', 'Bandwidth', 'Network']}
+      label={t('playback:streams.label')}
+      head={[
+        t('playback:col.member'),
+        t('playback:col.title'),
+        t('playback:col.deviceProgress'),
+        t('playback:col.decisionWhy'),
+        t('playback:col.transcoder'),
+        t('playback:col.quality'),
+        t('playback:col.bandwidth'),
+        t('playback:col.network'),
+      ]}
       rows={streams.map(streamRow)}
     />
   );

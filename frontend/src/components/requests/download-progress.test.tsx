@@ -29,8 +29,8 @@ describe('DownloadProgress', () => {
     render(<DownloadProgress progress={progress} />);
     expect(screen.getByRole('heading', { name: 'Download' })).toBeInTheDocument();
     expect(screen.getByRole('progressbar', { name: 'Downloaded' })).toHaveAttribute('value', '42.4');
-    expect(screen.getByText(/about 1 h 5 min left/)).toBeInTheDocument();
-    expect(screen.getByText('42 %')).toBeInTheDocument();
+    expect(screen.getByText(/about 1 hr 5 min left/)).toBeInTheDocument();
+    expect(screen.getByText('42%')).toBeInTheDocument();
     expect(screen.getAllByRole('progressbar')).toHaveLength(1);
   });
 
@@ -47,7 +47,7 @@ describe('DownloadProgress', () => {
     render(<DownloadProgress progress={progress} />);
     expect(screen.getByRole('progressbar', { name: 'S01E01 downloaded' })).toHaveAttribute('value', '80');
     const second = screen.getByRole('progressbar', { name: 'S01E02 downloaded' }).closest('li')!;
-    expect(within(second).getByText(/20 % · no estimate yet/)).toBeInTheDocument();
+    expect(within(second).getByText(/20% · no estimate yet/)).toBeInTheDocument();
     expect(screen.getByText('Season 1: Downloading or searching')).toBeInTheDocument();
     expect(screen.getByText('Season 2: Partly in Plex')).toBeInTheDocument();
   });
@@ -65,6 +65,6 @@ describe('eta', () => {
     expect(eta(inMinutes(-1))).toBe('finishing');
     expect(eta(inMinutes(0.2))).toBe('about 1 min left');
     expect(eta(inMinutes(59))).toBe('about 59 min left');
-    expect(eta(inMinutes(125))).toBe('about 2 h 5 min left');
+    expect(eta(inMinutes(125))).toBe('about 2 hr 5 min left');
   });
 });

@@ -4,6 +4,7 @@
  * estimate, "Report a problem" for the requester, the timeline, Cancel while
  * pending, and "Notify me too".
  */
+import { useTranslation } from 'react-i18next';
 import type { MediaRequestDetail } from '../../api/types';
 import { posterUrl, safePlayUrl } from '../../api/types';
 import { useUser } from '../../app/session';
@@ -22,31 +23,33 @@ import { RequestTimeline } from './request-timeline';
 import './request-detail.css';
 
 function RequestFacts({ r }: { r: MediaRequestDetail }) {
+  const { t } = useTranslation('requests');
   return (
     <dl className="facts">
-      <dt>Status</dt>
+      <dt>{t('facts.status')}</dt>
       <dd>
         <RequestStatusBadge status={r.status} />
       </dd>
-      <dt>Type</dt>
-      <dd>{r.mediaType === 'tv' ? 'TV show' : 'Movie'}</dd>
+      <dt>{t('facts.type')}</dt>
+      <dd>{t(`mediaType.${r.mediaType}`)}</dd>
       {r.seasons && r.seasons.length > 0 && (
         <>
-          <dt>Seasons</dt>
+          <dt>{t('facts.seasons')}</dt>
           <dd>{r.seasons.join(', ')}</dd>
         </>
       )}
-      <dt>Requested by</dt>
+      <dt>{t('facts.requestedBy')}</dt>
       <dd>{r.requestedBy.username}</dd>
-      <dt>Requested</dt>
+      <dt>{t('facts.requested')}</dt>
       <dd>{formatDateTime(r.createdAt)}</dd>
-      <dt>Last change</dt>
+      <dt>{t('facts.lastChange')}</dt>
       <dd>{formatDateTime(r.updatedAt)}</dd>
     </dl>
   );
 }
 
 export function RequestDetail({ r, request, followId }: { r: MediaRequestDetail; request: ApiData<MediaRequestDetail>; followId: string }) {
+  const { t } = useTranslation('requests');
   const me = useUser();
   const actions = useRequestActions(request);
   const playUrl = safePlayUrl(r.playUrl);
@@ -64,14 +67,13 @@ export function RequestDetail({ r, request, followId }: { r: MediaRequestDetail;
         )}
         {r.stalled && (
           <div className="notice notice-warning" role="status">
-            <strong>Stalled.</strong> Approved, but nothing has started downloading and it is not in the library yet.
-            {me.role === 'admin' ? ' Check Radarr/Sonarr, then retry.' : ' The server owner has been told.'}
+            <strong>{t('stalled.title')}</strong> {t('stalled.body')} {me.role === 'admin' ? t('stalled.admin') : t('stalled.member')}
           </div>
         )}
         {me.role === 'admin' && (r.stalled || r.status === 'failed') && (
           <p>
             <button type="button" className="button" onClick={() => actions.retry(r)} disabled={actions.retrying}>
-              {actions.retrying ? 'Retrying…' : 'Retry in Overseerr'}
+              {actions.retrying ? t('actions.retrying') : t('actions.retry')}
             </button>
           </p>
         )}
@@ -85,7 +87,7 @@ export function RequestDetail({ r, request, followId }: { r: MediaRequestDetail;
         {r.status === 'pending' && (
           <p>
             <button type="button" className="button button-danger" onClick={() => actions.cancel(r)} disabled={actions.cancelling}>
-              {actions.cancelling ? 'Cancelling…' : 'Cancel request'}
+              {actions.cancelling ? t('actions.cancelling') : t('actions.cancel')}
             </button>
           </p>
         )}

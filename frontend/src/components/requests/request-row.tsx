@@ -1,4 +1,5 @@
 /** One request in a list: poster, title linking to its page, type, who and when, stalled mark and status. */
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { posterUrl, type MediaRequest } from '../../api/types';
 import { RequestStatusBadge } from '../badges';
@@ -7,6 +8,7 @@ import { Poster } from '../poster';
 import './request-row.css';
 
 export function RequestRow({ request, showUser = false }: { request: MediaRequest; showUser?: boolean }) {
+  const { t } = useTranslation('requests');
   return (
     <li className="row request-row">
       <span className="thumb">
@@ -17,11 +19,11 @@ export function RequestRow({ request, showUser = false }: { request: MediaReques
           {request.title}
         </Link>
         <span className="muted row-sub">
-          {request.mediaType === 'tv' ? 'TV show' : 'Movie'}
-          {showUser ? ` · ${request.requestedBy.username}` : ''} · requested {formatAgo(request.createdAt)}
+          {t(`mediaType.${request.mediaType}`)}
+          {showUser ? ` · ${request.requestedBy.username}` : ''} · {t('row.requested', { ago: formatAgo(request.createdAt) })}
         </span>
       </span>
-      {request.stalled && <span className="badge badge-warning">Stalled</span>}
+      {request.stalled && <span className="badge badge-warning">{t('row.stalled')}</span>}
       <RequestStatusBadge status={request.status} />
     </li>
   );

@@ -4,6 +4,7 @@
  * PATCH/DELETE …/:id, POST …/:id/test). Secrets are write-only: the server
  * only says whether each one is set.
  */
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../../api/client';
 import { AddChannel } from '../../components/admin/add-channel';
@@ -14,20 +15,20 @@ import { Page } from '../../components/page';
 import { useApiData } from '../../hooks/use-api-data';
 
 export function AdminNotificationsPage() {
+  const { t } = useTranslation('admin');
   const channels = useApiData(async (signal) => (await api.get('/api/v1/admin/notifications/channels', undefined, signal)).channels, []);
 
   return (
-    <Page title="Notification channels" ready={!channels.loading} back={<Link to="/admin">← Administration</Link>}>
+    <Page title={t('home.tools.notifications.title')} ready={!channels.loading} back={<Link to="/admin">← {t('home.title')}</Link>}>
       <Notice>
-        Members choose on their <Link to="/notifications">Notifications</Link> page which events they want on which channel. Secrets are
-        stored encrypted and are never shown again; leave a secret field empty to keep it.
+        <Trans t={t} i18nKey="channel.intro" components={{ link: <Link to="/notifications" /> }} />
       </Notice>
       <AddChannel onAdded={(created) => channels.setData((list) => (list ? [...list, created] : list))} />
       <EditableRowsPanel
-        heading="Channels"
+        heading={t('channel.listHeading')}
         list={channels}
-        loadingLabel="Loading channels"
-        empty="No channels yet. Add one above, then send a test."
+        loadingLabel={t('channel.loading')}
+        empty={t('channel.none')}
         row={(c, onSaved, onDeleted) => <ChannelRow key={c.id} channel={c} onSaved={onSaved} onDeleted={onDeleted} />}
       />
     </Page>

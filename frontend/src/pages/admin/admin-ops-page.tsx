@@ -12,6 +12,7 @@
  * every 15 s.
  */
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../../api/client';
 import { isObject } from '../../api/read';
@@ -23,6 +24,7 @@ import { useApiData } from '../../hooks/use-api-data';
 export const OPS_REFRESH_MS = 15_000;
 
 export function AdminOpsPage() {
+  const { t } = useTranslation('ops');
   const summary = useApiData(async (signal) => api.get('/api/v1/admin/observability', undefined, signal), []);
   const { refresh } = summary;
   useEffect(() => {
@@ -33,22 +35,22 @@ export function AdminOpsPage() {
   const data = isObject(summary.data) ? summary.data : undefined;
   return (
     <Page
-      title="Operations"
+      title={t('admin:home.tools.ops.title')}
       ready={!summary.loading}
-      back={<Link to="/admin">← Administration</Link>}
+      back={<Link to="/admin">← {t('admin:home.title')}</Link>}
       actions={
         <button type="button" className="button button-small" onClick={refresh}>
-          Refresh
+          {t('refresh')}
         </button>
       }
     >
       {summary.loading ? (
-        <SkeletonRows count={6} label="Loading the operations summary" />
+        <SkeletonRows count={6} label={t('loading')} />
       ) : !data ? (
-        <ErrorMessage message={summary.error ?? 'The server sent no summary'} onRetry={summary.reload} />
+        <ErrorMessage message={summary.error ?? t('noSummary')} onRetry={summary.reload} />
       ) : (
         <>
-          {summary.error && <ErrorMessage message={`Could not refresh: ${summary.error}`} />}
+          {summary.error && <ErrorMessage message={t('refreshFailed', { error: summary.error })} />}
           <OpsSummary data={data} />
         </>
       )}

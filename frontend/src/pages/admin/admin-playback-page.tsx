@@ -5,6 +5,7 @@
  * and out, bandwidth and LAN/WAN; totals with the WAN share of the upload;
  * below, the playback history (who watched what) with its rollup.
  */
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../../api/client';
 import { EmptyState, ErrorMessage, SkeletonRows } from '../../components/feedback';
@@ -17,18 +18,24 @@ import { useApiData } from '../../hooks/use-api-data';
 import { useRealtimeEvent, useRealtimeResync } from '../../realtime/socket';
 
 export function AdminPlaybackPage() {
+  const { t } = useTranslation('playback');
   const now = useApiData(async (signal) => api.get('/api/v1/admin/playback', undefined, signal), []);
   useRealtimeResync(() => now.refresh());
   useRealtimeEvent('playback.updated', (next) => now.setData(next));
 
   return (
-    <Page title="Now playing" ready={!now.loading} back={<Link to="/admin">← Administration</Link>} actions={<LiveIndicator />}>
+    <Page
+      title={t('page.title')}
+      ready={!now.loading}
+      back={<Link to="/admin">← {t('nav:adminOnly.title')}</Link>}
+      actions={<LiveIndicator />}
+    >
       {now.loading ? (
-        <SkeletonRows count={3} label="Loading what Plex is playing" />
+        <SkeletonRows count={3} label={t('page.loading')} />
       ) : now.error ? (
         <ErrorMessage message={now.error} onRetry={now.reload} />
       ) : !now.data?.watching ? (
-        <EmptyState>MediaNest is not watching Plex (PLEX_URL not set, or PLEX_PLAYBACK_ENABLED=false).</EmptyState>
+        <EmptyState>{t('page.off')}</EmptyState>
       ) : (
         <>
           <PlaybackTotals now={now.data} />

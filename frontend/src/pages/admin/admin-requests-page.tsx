@@ -4,10 +4,12 @@
  * 'request.created'.
  */
 import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { REQUEST_STATUSES, type RequestStatus } from '../../api/types';
 import { requestStatusLabel } from '../../components/badges';
 import { EmptyState, ErrorMessage, SkeletonRows } from '../../components/feedback';
+import { formatNumber } from '../../components/format';
 import { LiveIndicator } from '../../components/live-indicator';
 import { Page } from '../../components/page';
 import { Pager, pageParam } from '../../components/pager';
@@ -21,6 +23,7 @@ function readStatus(value: string | null): RequestStatus | '' {
 }
 
 export function AdminRequestsPage() {
+  const { t } = useTranslation('admin');
   const [params, setParams] = useSearchParams();
   const status = readStatus(params.get('status'));
   const page = pageParam(params);
@@ -32,14 +35,19 @@ export function AdminRequestsPage() {
   });
 
   return (
-    <Page title="All requests" ready={!requests.loading} back={<Link to="/admin">← Administration</Link>} actions={<LiveIndicator />}>
+    <Page
+      title={t('home.tools.requests.title')}
+      ready={!requests.loading}
+      back={<Link to="/admin">← {t('home.title')}</Link>}
+      actions={<LiveIndicator />}
+    >
       <p className="visually-hidden" aria-live="polite">
         {announcement}
       </p>
       <div className="filters">
-        <label htmlFor={filterId}>Status</label>
+        <label htmlFor={filterId}>{t('requests:facts.status')}</label>
         <select id={filterId} value={status} onChange={(e) => setParams(e.target.value ? { status: e.target.value } : {})}>
-          <option value="">All statuses</option>
+          <option value="">{t('allRequests.allStatuses')}</option>
           {REQUEST_STATUSES.map((s) => (
             <option key={s} value={s}>
               {requestStatusLabel(s)}
@@ -48,14 +56,18 @@ export function AdminRequestsPage() {
         </select>
       </div>
       {requests.loading ? (
-        <SkeletonRows count={5} label="Loading requests" />
+        <SkeletonRows count={5} label={t('allRequests.loading')} />
       ) : requests.error ? (
         <ErrorMessage message={requests.error} onRetry={requests.reload} />
       ) : !requests.data || requests.data.requests.length === 0 ? (
-        <EmptyState>{status ? `No ${requestStatusLabel(status).toLowerCase()} requests.` : 'No requests yet.'}</EmptyState>
+        <EmptyState>{status ? t('allRequests.noneWithStatus', { status: requestStatusLabel(status) }) : t('allRequests.none')}</EmptyState>
       ) : (
         <>
-          {requests.data.total !== null && <p className="summary">{requests.data.total} requests</p>}
+          {requests.data.total !== null && (
+            <p className="summary">
+              {t('allRequests.count', { count: requests.data.total, formatted: formatNumber(requests.data.total) })}
+            </p>
+          )}
           <ul className="rows">
             {requests.data.requests.map((r) => (
               <RequestRow key={r.id} request={r} showUser />
@@ -65,7 +77,7 @@ export function AdminRequestsPage() {
             page={page}
             totalPages={requests.data.totalPages}
             onPage={(p) => setParams({ ...(status ? { status } : {}), page: String(p) })}
-            label="Request pages"
+            label={t('requests:mine.pages')}
           />
         </>
       )}

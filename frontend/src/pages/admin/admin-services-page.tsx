@@ -4,6 +4,7 @@
  * PATCH/DELETE /api/v1/admin/services/:id).
  */
 import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../../api/client';
 import type { MonitoredService } from '../../api/types';
@@ -11,6 +12,7 @@ import { AddRowPanel, EditableRowsPanel, EditRowForm, RowActions, RowError } fro
 import { Page } from '../../components/page';
 import { useApiData } from '../../hooks/use-api-data';
 import { useAsyncAction } from '../../hooks/use-async-action';
+import { i18next } from '../../i18n';
 import './admin-services-page.css';
 
 interface ServiceDraft {
@@ -20,10 +22,11 @@ interface ServiceDraft {
 }
 
 function ServiceFields({ draft, onChange, idPrefix }: { draft: ServiceDraft; onChange: (d: ServiceDraft) => void; idPrefix: string }) {
+  const { t } = useTranslation('admin');
   return (
     <>
       <div className="field">
-        <label htmlFor={`${idPrefix}-name`}>Name</label>
+        <label htmlFor={`${idPrefix}-name`}>{t('channel.name')}</label>
         <input
           id={`${idPrefix}-name`}
           value={draft.name}
@@ -33,7 +36,7 @@ function ServiceFields({ draft, onChange, idPrefix }: { draft: ServiceDraft; onC
         />
       </div>
       <div className="field field-wide">
-        <label htmlFor={`${idPrefix}-url`}>URL</label>
+        <label htmlFor={`${idPrefix}-url`}>{t('services.url')}</label>
         <input
           id={`${idPrefix}-url`}
           type="url"
@@ -51,7 +54,7 @@ function ServiceFields({ draft, onChange, idPrefix }: { draft: ServiceDraft; onC
           checked={draft.enabled}
           onChange={(e) => onChange({ ...draft, enabled: e.target.checked })}
         />
-        <label htmlFor={`${idPrefix}-enabled`}>Monitored</label>
+        <label htmlFor={`${idPrefix}-enabled`}>{t('services.monitored')}</label>
       </div>
     </>
   );
@@ -66,6 +69,7 @@ function ServiceRow({
   onSaved: (s: MonitoredService) => void;
   onDeleted: (id: number) => void;
 }) {
+  const { t } = useTranslation('admin');
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState<ServiceDraft>({ name: service.name, url: service.url, enabled: service.enabled });
   const { busy, error, run } = useAsyncAction();
@@ -81,7 +85,7 @@ function ServiceRow({
   };
 
   const remove = () => {
-    if (!window.confirm(`Stop monitoring “${service.name}” and remove it?`)) return;
+    if (!window.confirm(i18next.t('admin:services.confirmRemove', { name: service.name }))) return;
     void run(async () => {
       await api.delete('/api/v1/admin/services/:id', { id: service.id });
       onDeleted(service.id);
@@ -91,7 +95,7 @@ function ServiceRow({
   if (editing) {
     return (
       <EditRowForm
-        label={`Edit ${service.name}`}
+        label={t('common:editItem', { name: service.name })}
         busy={busy}
         error={error}
         onSubmit={save}
@@ -111,13 +115,14 @@ function ServiceRow({
         <span className="muted row-sub url">{service.url}</span>
         <RowError error={error} />
       </span>
-      {!service.enabled && <span className="badge badge-muted">Not monitored</span>}
+      {!service.enabled && <span className="badge badge-muted">{t('services.notMonitored')}</span>}
       <RowActions name={service.name} busy={busy} onEdit={() => setEditing(true)} onRemove={remove} />
     </li>
   );
 }
 
 function AddService({ onAdded }: { onAdded: (s: MonitoredService) => void }) {
+  const { t } = useTranslation('admin');
   const empty: ServiceDraft = { name: '', url: '', enabled: true };
   const [draft, setDraft] = useState<ServiceDraft>(empty);
   const { busy, error, run } = useAsyncAction();
@@ -133,8 +138,8 @@ function AddService({ onAdded }: { onAdded: (s: MonitoredService) => void }) {
 
   return (
     <AddRowPanel
-      heading="Add a service"
-      submitLabel="Add service"
+      heading={t('services.addHeading')}
+      submitLabel={t('services.add')}
       busy={busy}
       canSubmit={Boolean(draft.name.trim() && draft.url.trim())}
       error={error}
@@ -146,16 +151,17 @@ function AddService({ onAdded }: { onAdded: (s: MonitoredService) => void }) {
 }
 
 export function AdminServicesPage() {
+  const { t } = useTranslation('admin');
   const services = useApiData(async (signal) => (await api.get('/api/v1/admin/services', undefined, signal)).services, []);
 
   return (
-    <Page title="Monitored services" ready={!services.loading} back={<Link to="/admin">← Administration</Link>}>
+    <Page title={t('home.tools.services.title')} ready={!services.loading} back={<Link to="/admin">← {t('home.title')}</Link>}>
       <AddService onAdded={(created) => services.setData((list) => (list ? [...list, created] : list))} />
       <EditableRowsPanel
-        heading="Services"
+        heading={t('dashboard:services.heading')}
         list={services}
-        loadingLabel="Loading services"
-        empty="No extra services are monitored yet. Add one above."
+        loadingLabel={t('services.loading')}
+        empty={t('services.none')}
         row={(s, onSaved, onDeleted) => <ServiceRow key={s.id} service={s} onSaved={onSaved} onDeleted={onDeleted} />}
       />
     </Page>

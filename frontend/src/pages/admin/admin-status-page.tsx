@@ -5,6 +5,7 @@
  * services send no outage messages and their alerts are held back.
  */
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import type { Announcement, AnnouncementSeverity, MaintenanceWindow } from '@medianest/contracts';
 import { api } from '../../api/client';
@@ -29,21 +30,24 @@ function phase(from: string | null, until: string | null, now = Date.now()): 'pl
   return 'active';
 }
 
-const PHASE_BADGES = {
-  planned: <span className="badge badge-info">Planned</span>,
-  active: <span className="badge badge-warning">In force</span>,
-  over: <span className="badge badge-muted">Over</span>,
-};
+const PHASE_TONES = { planned: 'info', active: 'warning', over: 'muted' } as const;
+
+function PhaseBadge({ state }: { state: keyof typeof PHASE_TONES }) {
+  const { t } = useTranslation('admin');
+  return <span className={`badge badge-${PHASE_TONES[state]}`}>{t(`notices.phase.${state}`)}</span>;
+}
 
 function EndButton({ label, busy, onEnd }: { label: string; busy: boolean; onEnd: () => void }) {
+  const { t } = useTranslation('admin');
   return (
     <button type="button" className="button button-small" disabled={busy} onClick={onEnd} aria-label={label}>
-      {busy ? 'Ending…' : 'End now'}
+      {busy ? t('notices.ending') : t('notices.end')}
     </button>
   );
 }
 
 function AnnouncementRow({ a, onSaved }: { a: Announcement; onSaved: (a: Announcement) => void }) {
+  const { t } = useTranslation('admin');
   const { busy, error, run } = useAsyncAction();
   const state = phase(null, a.expiresAt);
   return (
@@ -51,15 +55,15 @@ function AnnouncementRow({ a, onSaved }: { a: Announcement; onSaved: (a: Announc
       <span className="row-main">
         <strong>{a.message}</strong>
         <span className="muted row-sub">
-          {a.severity === 'warning' ? 'Important' : 'Information'} · since {formatDateTime(a.createdAt)}
-          {a.expiresAt ? ` · until ${formatDateTime(a.expiresAt)}` : ''}
+          {t(`notices.severity.${a.severity}`)} · {t('notices.since', { when: formatDateTime(a.createdAt) })}
+          {a.expiresAt ? ` · ${t('notices.until', { when: formatDateTime(a.expiresAt) })}` : ''}
         </span>
         <RowError error={error} />
       </span>
-      {PHASE_BADGES[state]}
+      <PhaseBadge state={state} />
       {state !== 'over' && (
         <EndButton
-          label={`End the announcement “${a.message}”`}
+          label={t('notices.endAnnouncement', { message: a.message })}
           busy={busy}
           onEnd={() =>
             void run(async () =>
@@ -73,6 +77,7 @@ function AnnouncementRow({ a, onSaved }: { a: Announcement; onSaved: (a: Announc
 }
 
 function MaintenanceRow({ m, onSaved }: { m: MaintenanceWindow; onSaved: (m: MaintenanceWindow) => void }) {
+  const { t } = useTranslation('admin');
   const { busy, error, run } = useAsyncAction();
   const state = phase(m.startsAt, m.endsAt);
   return (
@@ -85,10 +90,10 @@ function MaintenanceRow({ m, onSaved }: { m: MaintenanceWindow; onSaved: (m: Mai
         </span>
         <RowError error={error} />
       </span>
-      {PHASE_BADGES[state]}
+      <PhaseBadge state={state} />
       {state !== 'over' && (
         <EndButton
-          label={`End the maintenance of ${maintenanceScope(m)}`}
+          label={t('notices.endMaintenance', { scope: maintenanceScope(m) })}
           busy={busy}
           onEnd={() =>
             void run(async () => onSaved((await api.post('/api/v1/admin/status/maintenance/:id/end', undefined, { id: m.id })).maintenance))
@@ -100,6 +105,7 @@ function MaintenanceRow({ m, onSaved }: { m: MaintenanceWindow; onSaved: (m: Mai
 }
 
 function AddAnnouncement({ onAdded }: { onAdded: (a: Announcement) => void }) {
+  const { t } = useTranslation('admin');
   const [message, setMessage] = useState('');
   const [severity, setSeverity] = useState<AnnouncementSeverity>('info');
   const [until, setUntil] = useState('');
@@ -115,20 +121,27 @@ function AddAnnouncement({ onAdded }: { onAdded: (a: Announcement) => void }) {
     });
   };
   return (
-    <AddRowPanel heading="Announce" submitLabel="Announce" busy={busy} canSubmit={message.trim() !== ''} error={error} onSubmit={add}>
+    <AddRowPanel
+      heading={t('notices.announce')}
+      submitLabel={t('notices.announce')}
+      busy={busy}
+      canSubmit={message.trim() !== ''}
+      error={error}
+      onSubmit={add}
+    >
       <div className="field field-span">
-        <label htmlFor={`${id}-message`}>Message</label>
+        <label htmlFor={`${id}-message`}>{t('notices.message')}</label>
         <input id={`${id}-message`} value={message} maxLength={500} required onChange={(e) => setMessage(e.target.value)} />
       </div>
       <div className="field">
-        <label htmlFor={`${id}-severity`}>Kind</label>
+        <label htmlFor={`${id}-severity`}>{t('channel.kind')}</label>
         <select id={`${id}-severity`} value={severity} onChange={(e) => setSeverity(e.target.value as AnnouncementSeverity)}>
-          <option value="info">Information</option>
-          <option value="warning">Important</option>
+          <option value="info">{t('notices.severity.info')}</option>
+          <option value="warning">{t('notices.severity.warning')}</option>
         </select>
       </div>
       <div className="field">
-        <label htmlFor={`${id}-until`}>Until (optional)</label>
+        <label htmlFor={`${id}-until`}>{t('notices.untilOptional')}</label>
         <input id={`${id}-until`} type="datetime-local" value={until} onChange={(e) => setUntil(e.target.value)} />
       </div>
     </AddRowPanel>
@@ -136,6 +149,7 @@ function AddAnnouncement({ onAdded }: { onAdded: (a: Announcement) => void }) {
 }
 
 function AddMaintenance({ onAdded }: { onAdded: (m: MaintenanceWindow) => void }) {
+  const { t } = useTranslation('admin');
   const services = useApiData(async (signal) => (await api.get('/api/v1/services/status', undefined, signal)).services, []);
   const [chosen, setChosen] = useState<string[] | null>(null);
   const [from, setFrom] = useState(() => localInput(new Date()));
@@ -158,18 +172,18 @@ function AddMaintenance({ onAdded }: { onAdded: (m: MaintenanceWindow) => void }
     });
   return (
     <AddRowPanel
-      heading="Plan maintenance"
-      submitLabel="Plan maintenance"
+      heading={t('notices.plan')}
+      submitLabel={t('notices.plan')}
       busy={busy}
       canSubmit={message.trim() !== '' && from !== '' && to !== ''}
       error={error}
       onSubmit={add}
     >
       <fieldset className="field-span choices">
-        <legend>Services</legend>
+        <legend>{t('dashboard:services.heading')}</legend>
         <div className="field field-check">
           <input id={`${id}-all`} type="checkbox" checked={chosen === null} onChange={(e) => e.target.checked && setChosen(null)} />
-          <label htmlFor={`${id}-all`}>All services</label>
+          <label htmlFor={`${id}-all`}>{t('common:banners.allServices')}</label>
         </div>
         {(services.data ?? []).map((s) => (
           <div className="field field-check" key={s.service}>
@@ -184,22 +198,22 @@ function AddMaintenance({ onAdded }: { onAdded: (m: MaintenanceWindow) => void }
         ))}
       </fieldset>
       <div className="field field-span">
-        <label htmlFor={`${id}-message`}>What members are told</label>
+        <label htmlFor={`${id}-message`}>{t('notices.told')}</label>
         <input
           id={`${id}-message`}
           value={message}
           maxLength={500}
           required
-          placeholder="Plex is being updated; it will restart a few times."
+          placeholder={t('notices.toldPlaceholder')}
           onChange={(e) => setMessage(e.target.value)}
         />
       </div>
       <div className="field">
-        <label htmlFor={`${id}-from`}>From</label>
+        <label htmlFor={`${id}-from`}>{t('notices.from')}</label>
         <input id={`${id}-from`} type="datetime-local" value={from} required onChange={(e) => setFrom(e.target.value)} />
       </div>
       <div className="field">
-        <label htmlFor={`${id}-to`}>To</label>
+        <label htmlFor={`${id}-to`}>{t('notices.to')}</label>
         <input id={`${id}-to`} type="datetime-local" value={to} required onChange={(e) => setTo(e.target.value)} />
       </div>
     </AddRowPanel>
@@ -225,6 +239,7 @@ function NoticeSection<T extends { id: number }>(props: {
 }
 
 export function AdminStatusPage() {
+  const { t } = useTranslation('admin');
   const announcements = useApiData(
     async (signal) => (await api.get('/api/v1/admin/status/announcements', undefined, signal)).announcements,
     [],
@@ -232,24 +247,24 @@ export function AdminStatusPage() {
   const maintenance = useApiData(async (signal) => (await api.get('/api/v1/admin/status/maintenance', undefined, signal)).maintenance, []);
   return (
     <Page
-      title="Maintenance and announcements"
+      title={t('home.tools.status.title')}
       ready={!announcements.loading && !maintenance.loading}
-      back={<Link to="/admin">← Administration</Link>}
+      back={<Link to="/admin">← {t('home.title')}</Link>}
     >
       <NoticeSection
         list={announcements}
         add={(onAdded) => <AddAnnouncement onAdded={onAdded} />}
-        heading="Announcements"
-        loadingLabel="Loading announcements"
-        empty="No announcements yet."
+        heading={t('notices.announcements')}
+        loadingLabel={t('notices.loadingAnnouncements')}
+        empty={t('notices.noAnnouncements')}
         row={(a, onSaved) => <AnnouncementRow key={a.id} a={a} onSaved={onSaved} />}
       />
       <NoticeSection
         list={maintenance}
         add={(onAdded) => <AddMaintenance onAdded={onAdded} />}
-        heading="Maintenance windows"
-        loadingLabel="Loading maintenance windows"
-        empty="No maintenance planned."
+        heading={t('notices.windows')}
+        loadingLabel={t('notices.loadingWindows')}
+        empty={t('notices.noWindows')}
         row={(m, onSaved) => <MaintenanceRow key={m.id} m={m} onSaved={onSaved} />}
       />
     </Page>

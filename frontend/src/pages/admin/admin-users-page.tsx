@@ -4,6 +4,7 @@
  * (POST /api/v1/admin/users) and one-time password links for local accounts
  * (POST /api/v1/admin/users/:id/password-reset) to hand to the member.
  */
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../../api/client';
 import type { User } from '../../api/types';
@@ -15,19 +16,20 @@ import { Page } from '../../components/page';
 import { useApiData } from '../../hooks/use-api-data';
 
 export function AdminUsersPage() {
+  const { t } = useTranslation('admin');
   const me = useUser();
   const users = useApiData(async (signal) => (await api.get('/api/v1/admin/users', undefined, signal)).users, []);
   const replace = (u: User) => users.setData((list) => list?.map((x) => (x.id === u.id ? u : x)));
   const add = (u: User) => users.setData((list) => [...(list ?? []), u]);
 
   return (
-    <Page title="Users" ready={!users.loading} back={<Link to="/admin">← Administration</Link>}>
+    <Page title={t('home.tools.users.title')} ready={!users.loading} back={<Link to="/admin">← {t('home.title')}</Link>}>
       {users.loading ? (
-        <SkeletonRows count={4} label="Loading users" />
+        <SkeletonRows count={4} label={t('users.loading')} />
       ) : users.error ? (
         <ErrorMessage message={users.error} onRetry={users.reload} />
       ) : !users.data || users.data.length === 0 ? (
-        <EmptyState>No users yet.</EmptyState>
+        <EmptyState>{t('users.none')}</EmptyState>
       ) : (
         <ul className="rows">
           {users.data.map((u) => (
