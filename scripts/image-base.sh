@@ -96,14 +96,19 @@ if [ ! -s "$rootfs_tar" ] || [ ! -s "$debian_tar" ]; then
   mv "$rootfs_tar.partial" "$rootfs_tar"
 fi
 
+# Only what the image store lacks is imported: a new import of a present base would void the build cache.
+present() { "$engine" image inspect "$1" >/dev/null 2>&1; }
 quiet=()
 [ "$engine" != podman ] || quiet=(--quiet)
-echo "== stand-in base: importing $debian_image (Debian $suite, minbase)"
-"$engine" import "${quiet[@]}" \
-  --change "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
-  --change "LABEL org.medianest.stand-in-base=debian-$suite-minbase" \
-  --change 'CMD ["bash"]' \
-  "$debian_tar" "$debian_image" >/dev/null
+if ! present "$debian_image"; then
+  echo "== stand-in base: importing $debian_image (Debian $suite, minbase)"
+  "$engine" import "${quiet[@]}" \
+    --change "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+    --change "LABEL org.medianest.stand-in-base=debian-$suite-minbase" \
+    --change 'CMD ["bash"]' \
+    "$debian_tar" "$debian_image" >/dev/null
+fi
+present "$image" && exit 0
 
 ca_env=()
 [ -z "$extra_ca" ] || ca_env=(--change "ENV NODE_EXTRA_CA_CERTS=/usr/local/share/medianest-stand-in/extra-ca.pem")
