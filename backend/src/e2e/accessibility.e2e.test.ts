@@ -6,7 +6,8 @@
  * (`prefers-color-scheme`; every rule in light, the colour rules in dark,
  * where only colours differ), and the test fails on any serious or critical
  * violation (and any landmark or heading-order one) with the list of rule
- * ids, elements and pages, also written to artifacts/accessibility-audit-<visitor>.txt.
+ * ids, elements and pages, also written to artifacts/accessibility-audit-<visitor>.txt;
+ * at phone width no page may be wider than the screen (reflow).
  * The pages come from the web app's route templates (audited-pages.ts), so a
  * new page cannot be left out. Each page is saved in the dark scheme as
  * artifacts/screenshots/dark-<page>-<width>.png.
@@ -98,6 +99,17 @@ describe('accessibility of every page in Chromium', () => {
           await page.emulateMedia({ colorScheme: 'dark' });
           findings.push(...(await audit(page, `${template} (${address}) ${width} dark`, COLOUR_RULES)));
           await shot(page, `dark-${screenshotName(template)}`, width);
+          // Reflow (WCAG 1.4.10): on a phone nothing is wider than the screen, so nobody scrolls sideways to read.
+          const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+          if (width === 'phone' && wide > VIEWPORTS.phone.width) {
+            findings.push({
+              where: `${template} (${address}) phone`,
+              rule: 'reflow',
+              impact: 'serious',
+              help: `${wide} px wide`,
+              targets: [],
+            });
+          }
           progress(`${template} ${width}: ${findings.length} findings so far`);
         }
         await page.close();
