@@ -833,7 +833,13 @@ describe('the MediaNest web app in Chromium', () => {
     ] as const) {
       await small.goto(url);
       await small.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
-      await small.locator('.title-row .media-card').first().waitFor();
+      // Rows load as they scroll into view: bring each one in (the first two of Discover's) before the screenshot.
+      const rows = await small.locator('.title-row').all();
+      for (const row of name === 'discover-rows' ? rows.slice(0, 2) : rows) {
+        await row.scrollIntoViewIfNeeded();
+        await row.locator('.media-card').first().waitFor();
+      }
+      await small.evaluate(() => window.scrollTo(0, 0));
       await shot(small, name, 'phone', name !== 'discover-rows');
       expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     }

@@ -6,10 +6,17 @@ import type { MediaType } from '../../api/types';
 import type { QuotaProps } from '../discover/request-control';
 import { TitleRow } from '../discover/title-row';
 
-function RelatedRow(props: { mediaType: MediaType; tmdbId: number; list: 'recommendations' | 'similar'; heading: string; quota: QuotaProps }) {
+function RelatedRow(props: {
+  mediaType: MediaType;
+  tmdbId: number;
+  list: 'recommendations' | 'similar';
+  heading: string;
+  quota: QuotaProps;
+}) {
   const { mediaType, tmdbId, list } = props;
   const load = useCallback(
-    (page: number, signal: AbortSignal) => api.get('/api/v1/discover/titles/:type/:tmdbId/:list', { type: mediaType, tmdbId, list, page }, signal),
+    (page: number, signal: AbortSignal) =>
+      api.get('/api/v1/discover/titles/:type/:tmdbId/:list', { type: mediaType, tmdbId, list, page }, signal),
     [mediaType, tmdbId, list],
   );
   return <TitleRow heading={props.heading} load={load} quota={props.quota} />;

@@ -32,7 +32,11 @@ export function SeasonItem(props: { season: TitleSeason; checked: boolean; disab
         <span className="season-label">{text}</span>
       )}
       <span className="season-state">
-        {season.requestStatus ? <RequestStatusBadge status={season.requestStatus} /> : <AvailabilityBadge availability={season.availability} />}
+        {season.requestStatus ? (
+          <RequestStatusBadge status={season.requestStatus} />
+        ) : (
+          <AvailabilityBadge availability={season.availability} />
+        )}
       </span>
     </li>
   );

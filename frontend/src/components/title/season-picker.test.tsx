@@ -58,7 +58,11 @@ const SHOW: TitleDetails = {
 function picker(onChange = vi.fn(), onRequested = vi.fn()) {
   render(
     <MemoryRouter>
-      <SeasonPicker title={SHOW} quota={{ quota: { movie: null, tv: { limit: 10, days: 7, used: 2, remaining: 8, nextFreeAt: null } }, onChange }} onRequested={onRequested} />
+      <SeasonPicker
+        title={SHOW}
+        quota={{ quota: { movie: null, tv: { limit: 10, days: 7, used: 2, remaining: 8, nextFreeAt: null } }, onChange }}
+        onRequested={onRequested}
+      />
     </MemoryRouter>,
   );
   return { onChange, onRequested };

@@ -16,7 +16,10 @@ import { RequestEstimate } from '../requests/request-estimate';
 export function TitleProgress({ requestId }: { requestId: number }) {
   const { t } = useTranslation('title');
   const headingId = useId();
-  const request = useApiData(async (signal) => (await api.get('/api/v1/media/requests/:id', { id: requestId }, signal)).request, [requestId]);
+  const request = useApiData(
+    async (signal) => (await api.get('/api/v1/media/requests/:id', { id: requestId }, signal)).request,
+    [requestId],
+  );
   useRealtimeEvent('request.updated', (event) => {
     if (event.requestId === requestId) request.refresh();
   });
