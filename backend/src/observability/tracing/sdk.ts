@@ -3,10 +3,10 @@
  * Jaeger ≥ 1.35 and Tempo take natively; the Jaeger exporter is deprecated — to
  * `{endpoint}/v1/traces`, batched; parent-based ratio sampling of what is recorded,
  * then tail sampling of what is exported (tail-sampling.ts); only the
- * instrumentations we use (outgoing http, ioredis, undici/fetch) — not the
- * auto bundle; database statements get their spans from the driver wrapper in
- * db/client.ts (deferred until the trace is kept, deferred-spans.ts) on both
- * PostgreSQL and the embedded database; incoming requests get their SERVER span from the web app's
+ * instrumentations we use (outgoing http, undici/fetch) — not the auto bundle;
+ * database statements and Redis commands get their spans from our own driver
+ * wrappers (db/client.ts, redis/client.ts), deferred until the trace is kept
+ * (deferred-spans.ts); incoming requests get their SERVER span from the web app's
  * first middleware (server-spans.ts), which leaves health probes out, and the
  * metrics listener is never traced; every span is sanitized before export (span-redaction.ts). No OTLP metrics
  * or logs are started: Prometheus and Loki carry those.
@@ -16,7 +16,6 @@
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { envDetector, hostDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
@@ -147,7 +146,6 @@ export function startTracing(settings: TracingSettings): TracingHandle {
     instrumentations: [
       // Outgoing node:http calls only; no request or response headers are recorded (they carry cookies and tokens).
       new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
-      new IORedisInstrumentation({ requireParentSpan: true }),
       new UndiciInstrumentation(),
     ],
   });

@@ -10,7 +10,7 @@
  * runs the operation: the API's no-op tracer costs next to nothing.
  */
 import os from 'node:os';
-import { suppressTracing } from '@opentelemetry/core';
+import { isTracingSuppressed, suppressTracing } from '@opentelemetry/core';
 import { context, INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Span } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { parseStatement, statementShape, type ParsedStatement } from '../sql-statement';
@@ -212,20 +212,17 @@ function statementTemplate(sql: string, parsed: ParsedStatement, connection: Att
   return template;
 }
 
+type EndSpan = (failed?: boolean, error?: unknown) => void;
+
 /**
- * Starts the CLIENT span of one statement under the active span, if one is recording; the returned
- * function ends it. With tail sampling the span is deferred (deferred-spans.ts): a record, made
- * into a span only if the trace is kept. The span is never made active: a statement has no children.
- * `connection` adds the database's attributes (name, server) and is expected to be one object per database.
+ * Starts a leaf span (no children: never made active) under the active span, if one is recording
+ * and tracing is not suppressed; the returned function ends it. With tail sampling the span is
+ * deferred (deferred-spans.ts): a record, made into a span only if the trace is kept.
  */
-export function startStatementSpan(
-  sql: string,
-  parsed: ParsedStatement = parseStatement(sql),
-  connection: Attributes = NO_CONNECTION,
-): ((failed?: boolean, error?: unknown) => void) | undefined {
-  const parent = trace.getActiveSpan();
-  if (!parent?.isRecording()) return undefined;
-  const template = statementTemplate(sql, parsed, connection);
+export function startLeafSpan(template: SpanTemplate): EndSpan | undefined {
+  const active = context.active();
+  const parent = trace.getSpan(active);
+  if (!parent?.isRecording() || isTracingSuppressed(active)) return undefined;
   const deferred = startDeferredSpan(parent, template);
   if (deferred) return deferred;
   const span = trace.getTracer(TRACER_NAME).startSpan(template.name, { kind: template.kind, attributes: template.attributes });
@@ -233,6 +230,18 @@ export function startStatementSpan(
     if (failed) recordError(span, error);
     span.end();
   };
+}
+
+/**
+ * Starts the CLIENT span of one statement (see startLeafSpan). `connection` adds the database's
+ * attributes (name, server) and is expected to be one object per database.
+ */
+export function startStatementSpan(
+  sql: string,
+  parsed: ParsedStatement = parseStatement(sql),
+  connection: Attributes = NO_CONNECTION,
+): EndSpan | undefined {
+  return startLeafSpan(statementTemplate(sql, parsed, connection));
 }
 
 /** traceDatabaseOperation for a raw SQL statement at the driver, with the operation and table read from it. */
