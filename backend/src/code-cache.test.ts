@@ -18,7 +18,7 @@ beforeEach(() => {
   write('greeting.js', "module.exports = () => 'hello';\n");
   write('counter.js', 'let n = 0;\nmodule.exports = () => ++n;\n');
   write('lazy.js', "module.exports = () => import('./greeting.js').then((m) => m.default());\n");
-  write('esm-syntax.js', "export const answer = 42;\n");
+  write('esm-syntax.js', 'export const answer = 42;\n');
 });
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 

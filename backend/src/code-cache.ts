@@ -120,7 +120,8 @@ class CodeCacheStore {
 
 function requireFor(mod: CjsModule): NodeJS.Require {
   const local = ((id: string) => mod.require(id)) as NodeJS.Require;
-  local.resolve = ((request: string, options?: unknown) => Internals._resolveFilename(request, mod, false, options)) as NodeJS.RequireResolve;
+  local.resolve = ((request: string, options?: unknown) =>
+    Internals._resolveFilename(request, mod, false, options)) as NodeJS.RequireResolve;
   local.main = require.main;
   local.extensions = Internals._extensions as NodeJS.Require['extensions'];
   local.cache = Internals._cache as NodeJS.Require['cache'];
@@ -138,6 +139,7 @@ export function codeCacheStats(): CodeCacheStats | undefined {
 export function installCodeCache(dir: string): void {
   if (installed) return;
   const store = (installed = new CodeCacheStore(dir));
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- always called with .call(module, …) below
   const original = Internals.prototype._compile;
   Internals.prototype._compile = function compileCached(this: CjsModule, content: string, filename: string): unknown {
     if (content.includes('import(')) return original.call(this, content, filename);

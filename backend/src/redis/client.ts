@@ -86,7 +86,13 @@ function spanTemplates(url: string): (command: string) => SpanTemplate {
   return (command) => {
     let template = templates.get(command);
     if (!template) {
-      const attributes = { 'db.system.name': 'redis', 'db.system': 'redis', 'db.operation.name': command, 'db.statement': command, ...server };
+      const attributes = {
+        'db.system.name': 'redis',
+        'db.system': 'redis',
+        'db.operation.name': command,
+        'db.statement': command,
+        ...server,
+      };
       template = { name: command, kind: SpanKind.CLIENT, attributes };
       if (templates.size < KNOWN_COMMANDS.size * 2) templates.set(command, template);
     }

@@ -106,7 +106,9 @@ describe('statement spans under the tail sampler', () => {
 
   it('keeps a trace for a failed statement alone (the request itself answered fine)', async () => {
     await tracer().startActiveSpan('POST /api/v1/requests', async (root) => {
-      await expect(traceStatement('insert into "media_requests" values ($1)', () => Promise.reject(new Error('disk full')))).rejects.toThrow();
+      await expect(
+        traceStatement('insert into "media_requests" values ($1)', () => Promise.reject(new Error('disk full'))),
+      ).rejects.toThrow();
       root.end();
     });
     expect(tracing.spans().map((s) => s.name)).toEqual(['POST /api/v1/requests', 'INSERT media_requests']);

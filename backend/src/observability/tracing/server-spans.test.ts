@@ -200,7 +200,8 @@ describe('MediaNest requests under tracing', () => {
       expect(span.kind).toBe(SpanKind.CLIENT);
       expect(String(span.attributes['db.query.text'])).not.toContain(ADMIN_PASSWORD);
       // On PostgreSQL the span names the database and its server, as pg's instrumentation did.
-      if (testMode === 'services') expect(span.attributes).toMatchObject({ 'db.name': expect.any(String), 'server.address': expect.any(String) });
+      if (testMode === 'services')
+        expect(span.attributes).toMatchObject({ 'db.name': expect.any(String), 'server.address': expect.any(String) });
     }
   });
 
