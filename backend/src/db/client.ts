@@ -13,7 +13,8 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { databaseQueryDuration, setGaugeSource } from '../observability/metrics/catalog';
 import { logger } from '../observability/logging/logger';
-import { traceStatement } from '../observability/tracing/trace';
+import type { Attributes } from '@opentelemetry/api';
+import { startStatementSpan, traceStatement } from '../observability/tracing/trace';
 import { openEmbeddedClient } from './embedded';
 import * as schema from './schema';
 import { WriteHealth } from './write-health';
@@ -105,18 +106,18 @@ export function startQueryTimer(sql: string, parsed: ParsedStatement = parseStat
 }
 
 /**
- * Times one query. With `traced`, the query also gets a child span of the active request's span;
- * only the embedded database asks for it — on PostgreSQL the pg instrumentation makes that span.
+ * Times one query. With `traced`, the query also gets a child span of the active request's span
+ * (deferred until the trace is kept: deferred-spans.ts), carrying `connection`'s attributes.
  */
 export async function instrumentQuery<T>(
   sql: string,
   run: () => Promise<T>,
-  options: { traced?: boolean; writes?: WriteHealth } = {},
+  options: { traced?: boolean; connection?: Attributes; writes?: WriteHealth } = {},
 ): Promise<T> {
   const parsed = parseStatement(sql); // once: Drizzle's statements are long, fresh strings
   const done = startQueryTimer(sql, parsed);
   try {
-    const result = await (options.traced ? traceStatement(sql, run, parsed) : run());
+    const result = await (options.traced ? traceStatement(sql, run, parsed, options.connection) : run());
     done('success');
     if (options.writes && isWrite(parsed)) options.writes.observeWriteSuccess();
     return result;
@@ -147,10 +148,25 @@ function sqlText(arg: unknown): string {
   return '';
 }
 
-/** A pg Client whose every query is observed; the pool and Drizzle use it unchanged. */
+/**
+ * A pg Client whose every query is observed (metrics, and a statement span inside a traced request
+ * or job); the pool and Drizzle use it unchanged.
+ */
 class InstrumentedClient extends pg.Client {
   /** Set per database by `clientClass`. */
   protected writes?: WriteHealth;
+  private spanAttributes?: Attributes;
+
+  /** What this connection's statement spans carry besides the statement (one object per client). */
+  private get statementSpanAttributes(): Attributes {
+    return (this.spanAttributes ??= {
+      'db.namespace': this.database ?? '',
+      'db.name': this.database ?? '',
+      'db.user': this.user ?? '',
+      'server.address': this.host,
+      'server.port': this.port,
+    });
+  }
 
   // pg's query has many overloads; we observe the promise form Drizzle uses and pass the rest through.
   override query(...args: unknown[]): never {
@@ -165,15 +181,21 @@ class InstrumentedClient extends pg.Client {
       const text = sqlText(args[0]);
       const parsed = parseStatement(text);
       const done = startQueryTimer(text, parsed);
+      const endSpan = startStatementSpan(text, parsed, this.statementSpanAttributes);
       args[last] = (err: unknown, res: unknown) => {
         done(err ? 'error' : 'success');
+        endSpan?.(Boolean(err), err);
         if (err) this.writes?.observeError(err);
         else if (isWrite(parsed)) this.writes?.observeWriteSuccess();
         (callback as (e: unknown, r: unknown) => void)(err, res);
       };
       return original.apply(this, args) as never;
     }
-    return instrumentQuery(sqlText(args[0]), () => original.apply(this, args) as Promise<unknown>, { writes: this.writes }) as never;
+    return instrumentQuery(sqlText(args[0]), () => original.apply(this, args) as Promise<unknown>, {
+      traced: true,
+      connection: this.statementSpanAttributes,
+      writes: this.writes,
+    }) as never;
   }
 }
 

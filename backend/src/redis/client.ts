@@ -1,11 +1,18 @@
 /**
  * The optional Redis connection (ioredis). Every command is observed in
- * medianest_redis_operation_duration_seconds by wrapping sendCommand once.
+ * medianest_redis_operation_duration_seconds by wrapping sendCommand once, and
+ * inside a traced request or job gets a CLIENT span named after the command
+ * (deferred until the trace is kept: deferred-spans.ts; no arguments recorded,
+ * they can hold session ids and tokens). The OpenTelemetry ioredis
+ * instrumentation is not loaded: it wrapped every command of every connection.
  * Commands fail fast while disconnected (no offline queue), so callers fall
  * back to their in-process path instead of hanging; ioredis reconnects by
  * itself and `reconnect()` forces a fresh connection (recovery procedure).
  */
+import { SpanKind, type Attributes } from '@opentelemetry/api';
 import type { Redis, RedisOptions } from 'ioredis';
+import type { SpanTemplate } from '../observability/tracing/deferred-spans';
+import { startLeafSpan } from '../observability/tracing/trace';
 import { redisOperationDuration } from '../observability/metrics/catalog';
 import { logger } from '../observability/logging/logger';
 
@@ -66,15 +73,49 @@ const KNOWN_COMMANDS = new Set([
 
 type SendCommand = Redis['sendCommand'];
 
-function instrument(client: Redis): void {
+/** The span template of each command on one server (span names are command names: a fixed set). */
+function spanTemplates(url: string): (command: string) => SpanTemplate {
+  const templates = new Map<string, SpanTemplate>();
+  let server: Attributes = {};
+  try {
+    const parsed = new URL(url);
+    server = { 'server.address': parsed.hostname, 'server.port': Number(parsed.port || 6379) };
+  } catch {
+    // An unparsable URL fails at connect; its spans just lack the server.
+  }
+  return (command) => {
+    let template = templates.get(command);
+    if (!template) {
+      const attributes = {
+        'db.system.name': 'redis',
+        'db.system': 'redis',
+        'db.operation.name': command,
+        'db.statement': command,
+        ...server,
+      };
+      template = { name: command, kind: SpanKind.CLIENT, attributes };
+      if (templates.size < KNOWN_COMMANDS.size * 2) templates.set(command, template);
+    }
+    return template;
+  };
+}
+
+function instrument(client: Redis, templateOf: (command: string) => SpanTemplate): void {
   const send: SendCommand = client.sendCommand.bind(client);
   client.sendCommand = (command: Parameters<SendCommand>[0], stream?: Parameters<SendCommand>[1]) => {
     const name = String(command.name).toLowerCase();
     const label = KNOWN_COMMANDS.has(name) ? name : 'other';
     const end = redisOperationDuration.startTimer({ command: label });
+    const endSpan = startLeafSpan(templateOf(name));
     command.promise.then(
-      () => end({ status: 'success' }),
-      () => end({ status: 'error' }),
+      () => {
+        end({ status: 'success' });
+        endSpan?.();
+      },
+      (err: unknown) => {
+        end({ status: 'error' });
+        endSpan?.(true, err);
+      },
     );
     return send(command, stream);
   };
@@ -88,6 +129,7 @@ function newRedis(url: string, options: RedisOptions): Redis {
 }
 
 export function connectRedis(url: string, options: { keyPrefix?: string } = {}): RedisConnection {
+  const templateOf = spanTemplates(url);
   const make = () => {
     const client = newRedis(url, {
       keyPrefix: options.keyPrefix,
@@ -98,7 +140,7 @@ export function connectRedis(url: string, options: { keyPrefix?: string } = {}):
       commandTimeout: 1000,
       retryStrategy: (times) => Math.min(200 * times, 2000),
     });
-    instrument(client);
+    instrument(client, templateOf);
     let wasReady = false;
     client.on('ready', () => {
       if (wasReady) logger().info({ event: 'redis.reconnected' }, 'Redis connection restored');
@@ -137,7 +179,7 @@ export function connectRedis(url: string, options: { keyPrefix?: string } = {}):
     },
     queueing() {
       const queued = newRedis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(200 * times, 2000) });
-      instrument(queued);
+      instrument(queued, templateOf);
       queued.on('error', (err: Error) => logger().debug({ event: 'redis.error', err: err.message }, 'Redis error'));
       return queued;
     },

@@ -3,8 +3,10 @@
  * Jaeger ≥ 1.35 and Tempo take natively; the Jaeger exporter is deprecated — to
  * `{endpoint}/v1/traces`, batched; parent-based ratio sampling of what is recorded,
  * then tail sampling of what is exported (tail-sampling.ts); only the
- * instrumentations we use (outgoing http, pg, ioredis, undici/fetch) — not the
- * auto bundle; incoming requests get their SERVER span from the web app's
+ * instrumentations we use (outgoing http, undici/fetch) — not the auto bundle;
+ * database statements and Redis commands get their spans from our own driver
+ * wrappers (db/client.ts, redis/client.ts), deferred until the trace is kept
+ * (deferred-spans.ts); incoming requests get their SERVER span from the web app's
  * first middleware (server-spans.ts), which leaves health probes out, and the
  * metrics listener is never traced; every span is sanitized before export (span-redaction.ts). No OTLP metrics
  * or logs are started: Prometheus and Loki carry those.
@@ -14,8 +16,6 @@
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { envDetector, hostDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
@@ -28,6 +28,7 @@ import {
   type Sampler,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
+import { setDeferredSpanSink } from './deferred-spans';
 import { SanitizingSpanExporter } from './span-redaction';
 import { TailSamplingSpanProcessor } from './tail-sampling';
 import { markTracingStarted, SERVICE_INSTANCE_ID, SERVICE_NAME, setTraceKeptHook } from './trace';
@@ -107,10 +108,14 @@ function rootSampler(ratio: number): Sampler {
   return new TraceIdRatioBasedSampler(ratio);
 }
 
-/** The tail sampler in front of the batch exporter; metric exemplars wait for its decision. */
+/**
+ * The tail sampler in front of the batch exporter; metric exemplars wait for its decision, and
+ * statement spans are records it turns into spans only for kept traces (deferred-spans.ts).
+ */
 function tailSampler(batch: SpanProcessor, options: { slowMs: number; perSecond: number; burst: number }): TailSamplingSpanProcessor {
   const sampler = new TailSamplingSpanProcessor(batch, options);
   setTraceKeptHook((traceId, fn) => sampler.whenKept(traceId, fn));
+  setDeferredSpanSink(sampler);
   return sampler;
 }
 
@@ -141,9 +146,6 @@ export function startTracing(settings: TracingSettings): TracingHandle {
     instrumentations: [
       // Outgoing node:http calls only; no request or response headers are recorded (they carry cookies and tokens).
       new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
-      // A statement span per query, but no pg-pool.connect span before each one (half the spans).
-      new PgInstrumentation({ requireParentSpan: true, enhancedDatabaseReporting: false, ignoreConnectSpans: true }),
-      new IORedisInstrumentation({ requireParentSpan: true }),
       new UndiciInstrumentation(),
     ],
   });

@@ -27,6 +27,7 @@
 import { SpanStatusCode, TraceFlags, type Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { traceSpansDropped, tracesSampledTotal, type TraceSamplingReason } from '../metrics/catalog';
+import { materialize, type DeferredSpan, type DeferredSpanSink } from './deferred-spans';
 
 export const SAMPLING_REASON_ATTRIBUTE = 'medianest.sampling.reason';
 export const SPANS_DROPPED_ATTRIBUTE = 'medianest.sampling.spans_dropped';
@@ -69,6 +70,8 @@ export class TokenBucket {
 interface PendingTrace {
   readonly startedAt: number;
   readonly spans: ReadableSpan[];
+  /** Leaf spans recorded cheaply (deferred-spans.ts), made into spans only if the trace is kept. */
+  readonly deferred: DeferredSpan[];
   /** The local root, while it runs (an early decision labels it). */
   root?: Span;
   error: boolean;
@@ -91,7 +94,7 @@ function durationMs(span: ReadableSpan): number {
   return span.duration[0] * 1e3 + span.duration[1] / 1e6;
 }
 
-export class TailSamplingSpanProcessor implements SpanProcessor {
+export class TailSamplingSpanProcessor implements SpanProcessor, DeferredSpanSink {
   private readonly pending = new Map<string, PendingTrace>();
   private readonly decided = new Map<string, boolean>();
   private readonly bucket: TokenBucket;
@@ -130,6 +133,20 @@ export class TailSamplingSpanProcessor implements SpanProcessor {
     if (entry.whenKept.length < CALLBACKS_PER_TRACE) entry.whenKept.push(fn);
   }
 
+  /** A deferred span ended: kept with its undecided trace, exported now if kept, forgotten if dropped. */
+  add(record: DeferredSpan): void {
+    const traceId = record.parent.spanContext().traceId;
+    const decided = this.decided.get(traceId);
+    if (decided !== undefined) {
+      if (decided) this.next.onEnd(materialize(record));
+      return;
+    }
+    const entry = this.pending.get(traceId) ?? this.open(traceId);
+    if (record.failed) entry.error = true;
+    if (entry.spans.length + entry.deferred.length < this.maxSpansPerTrace) entry.deferred.push(record);
+    else entry.spansDropped++;
+  }
+
   onStart(span: Span, parentContext: Context): void {
     this.next.onStart(span, parentContext);
     if (!isLocalRoot(span)) return;
@@ -161,7 +178,7 @@ export class TailSamplingSpanProcessor implements SpanProcessor {
     const entry = this.pending.get(traceId) ?? this.open(traceId);
     if (span.status.code === SpanStatusCode.ERROR) entry.error = true;
     const root = isLocalRoot(span);
-    if (root || entry.spans.length < this.maxSpansPerTrace) entry.spans.push(span);
+    if (root || entry.spans.length + entry.deferred.length < this.maxSpansPerTrace) entry.spans.push(span);
     else entry.spansDropped++;
     if (root && entry.verdict) this.finish(traceId, entry, entry.verdict.kept, entry.verdict.reason);
   }
@@ -190,7 +207,7 @@ export class TailSamplingSpanProcessor implements SpanProcessor {
       const [oldestId, oldest] = this.pending.entries().next().value as [string, PendingTrace];
       this.decideEarly(oldestId, oldest, 'buffer_full');
     }
-    const entry: PendingTrace = { startedAt: Date.now(), spans: [], error: false, spansDropped: 0 };
+    const entry: PendingTrace = { startedAt: Date.now(), spans: [], deferred: [], error: false, spansDropped: 0 };
     this.pending.set(traceId, entry);
     return entry;
   }
@@ -223,6 +240,7 @@ export class TailSamplingSpanProcessor implements SpanProcessor {
     tracesSampledTotal.inc({ decision: kept ? 'kept' : 'dropped', reason });
     if (!kept) return;
     for (const span of entry.spans) this.next.onEnd(span);
+    for (const record of entry.deferred) this.next.onEnd(materialize(record));
     if (entry.spansDropped > 0) traceSpansDropped.inc(entry.spansDropped);
     for (const fn of entry.whenKept ?? []) {
       try {

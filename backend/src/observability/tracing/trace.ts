@@ -10,17 +10,18 @@
  * runs the operation: the API's no-op tracer costs next to nothing.
  */
 import os from 'node:os';
-import { suppressTracing } from '@opentelemetry/core';
+import { isTracingSuppressed, suppressTracing } from '@opentelemetry/core';
 import { context, INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Span } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { parseStatement, statementShape, type ParsedStatement } from '../sql-statement';
-import { redactText, sanitizeUrl } from '../redact';
+import { sanitizeUrl } from '../redact';
+import { safeError, startDeferredSpan, TRACER_NAME, type SpanTemplate } from './deferred-spans';
 
 export const SERVICE_NAME = 'medianest-backend';
 /** One id per process, on every log line (`instance`) and span resource (`service.instance.id`). */
 export const SERVICE_INSTANCE_ID = `${os.hostname()}-${process.pid}`;
 
-export const TRACER_NAME = 'medianest-backend';
+export { TRACER_NAME };
 
 let sdkStarted = false;
 /** Called by the SDK bootstrap (sdk.ts) once spans are being recorded and exported. */
@@ -65,20 +66,17 @@ export function currentTraceIds(): TraceIds | undefined {
   return { traceId: ctx.traceId, spanId: ctx.spanId, sampled: (ctx.traceFlags & TraceFlags.SAMPLED) !== 0 };
 }
 
-function errorMessage(error: unknown): string {
-  return redactText(error instanceof Error ? error.message : String(error));
-}
-
 function recordError(span: Span, error: unknown): void {
+  const safe = safeError(error);
   if (error instanceof Error) {
-    const safe = new Error(errorMessage(error));
-    safe.name = error.name;
-    if (error.stack) safe.stack = redactText(error.stack);
-    span.recordException(safe);
+    const exception = new Error(safe.message);
+    exception.name = safe.name ?? error.name;
+    if (safe.stack) exception.stack = safe.stack;
+    span.recordException(exception);
   } else {
-    span.recordException(errorMessage(error));
+    span.recordException(safe.message);
   }
-  span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
+  span.setStatus({ code: SpanStatusCode.ERROR, message: safe.message });
 }
 
 export interface TraceOptions {
@@ -113,6 +111,7 @@ function databaseAttributes(operation: string, table: string, statement: string)
     'db.operation.name': operation.toUpperCase(),
     'db.collection.name': table,
     'db.query.text': statementShape(statement),
+    'db.statement': statementShape(statement),
   };
 }
 
@@ -194,33 +193,73 @@ export async function collapsedIntoSpan<T>(system: 'redis', fn: () => Promise<T>
   }
 }
 
-/** Span name and attributes per distinct statement (a statement's text always gives the same ones). */
-const statementSpans = new WeakMap<ParsedStatement, { name: string; attributes: Attributes }>();
+/** Span name and attributes per distinct statement, per database (a statement's text always gives the same ones). */
+const statementTemplates = new WeakMap<object, WeakMap<ParsedStatement, SpanTemplate>>();
+const NO_CONNECTION: Attributes = {};
 
-/**
- * traceDatabaseOperation for a raw SQL statement at the driver (the embedded database), with the
- * operation and table read from it. The span is not made active: a statement has no child spans,
- * and skipping the context switch keeps the per-query cost down.
- */
-export function traceStatement<T>(sql: string, run: () => Promise<T>, parsed: ParsedStatement = parseStatement(sql)): Promise<T> {
-  if (!trace.getActiveSpan()?.isRecording()) return run();
-  let template = statementSpans.get(parsed);
+function statementTemplate(sql: string, parsed: ParsedStatement, connection: Attributes): SpanTemplate {
+  let templates = statementTemplates.get(connection);
+  if (!templates) statementTemplates.set(connection, (templates = new WeakMap()));
+  let template = templates.get(parsed);
   if (!template) {
     template = {
       name: `${parsed.operation.toUpperCase()} ${parsed.table}`,
-      attributes: databaseAttributes(parsed.operation, parsed.table, sql),
+      kind: SpanKind.CLIENT,
+      attributes: { ...databaseAttributes(parsed.operation, parsed.table, sql), ...connection },
     };
-    statementSpans.set(parsed, template);
+    templates.set(parsed, template);
   }
-  const span = trace.getTracer(TRACER_NAME).startSpan(template.name, { kind: SpanKind.CLIENT, attributes: template.attributes });
+  return template;
+}
+
+type EndSpan = (failed?: boolean, error?: unknown) => void;
+
+/**
+ * Starts a leaf span (no children: never made active) under the active span, if one is recording
+ * and tracing is not suppressed; the returned function ends it. With tail sampling the span is
+ * deferred (deferred-spans.ts): a record, made into a span only if the trace is kept.
+ */
+export function startLeafSpan(template: SpanTemplate): EndSpan | undefined {
+  const active = context.active();
+  const parent = trace.getSpan(active);
+  if (!parent?.isRecording() || isTracingSuppressed(active)) return undefined;
+  const deferred = startDeferredSpan(parent, template);
+  if (deferred) return deferred;
+  const span = trace.getTracer(TRACER_NAME).startSpan(template.name, { kind: template.kind, attributes: template.attributes });
+  return (failed = false, error?: unknown) => {
+    if (failed) recordError(span, error);
+    span.end();
+  };
+}
+
+/**
+ * Starts the CLIENT span of one statement (see startLeafSpan). `connection` adds the database's
+ * attributes (name, server) and is expected to be one object per database.
+ */
+export function startStatementSpan(
+  sql: string,
+  parsed: ParsedStatement = parseStatement(sql),
+  connection: Attributes = NO_CONNECTION,
+): EndSpan | undefined {
+  return startLeafSpan(statementTemplate(sql, parsed, connection));
+}
+
+/** traceDatabaseOperation for a raw SQL statement at the driver, with the operation and table read from it. */
+export function traceStatement<T>(
+  sql: string,
+  run: () => Promise<T>,
+  parsed: ParsedStatement = parseStatement(sql),
+  connection?: Attributes,
+): Promise<T> {
+  const end = startStatementSpan(sql, parsed, connection);
+  if (!end) return run();
   return run().then(
     (result) => {
-      span.end();
+      end();
       return result;
     },
     (error: unknown) => {
-      recordError(span, error);
-      span.end();
+      end(true, error);
       throw error;
     },
   );
