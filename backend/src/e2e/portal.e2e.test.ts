@@ -271,11 +271,11 @@ describe('the MediaNest web app in Chromium', () => {
     upstreams.overseerr.startDownload(request.overseerrId, { size: 4_000_000_000 });
     await server.container.requests.refreshProgress();
     const download = page.getByRole('region', { name: 'Download' });
-    await download.getByText('0 %').waitFor();
+    await download.getByText('0%').waitFor();
     await timeline.getByText('Downloading', { exact: true }).waitFor();
     upstreams.overseerr.advanceDownload(request.overseerrId, 0.6);
     await server.container.requests.refreshProgress();
-    await download.getByText('60 %').waitFor();
+    await download.getByText('60%').waitFor();
     expect(await download.getByRole('progressbar', { name: 'Downloaded' }).getAttribute('value')).toBe('60');
     await download.getByText(/min left/).waitFor();
     await shot(page, 'request-downloading', 'desktop');
@@ -868,12 +868,13 @@ describe('the MediaNest web app in Chromium', () => {
       const context = await newContext(viewport, undefined, 'de-DE');
       const page = await context.newPage();
       await page.goto('/login');
-      await page.getByRole('heading', { name: 'Anmelden' }).waitFor();
+      await page.getByRole('heading', { level: 1, name: 'Anmelden', exact: true }).waitFor();
       expect(await page.evaluate(() => document.documentElement.lang)).toBe('de');
       await shot(page, 'de-login', width);
       await page.getByLabel('Benutzername').fill('admin');
       await page.getByLabel('Passwort').fill(ADMIN_PASSWORD);
       await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: 'Übersicht', exact: true }).waitFor();
       for (const [url, heading] of pages) {
         await page.goto(url);
         await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();

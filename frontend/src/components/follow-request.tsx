@@ -87,9 +87,9 @@ export function FollowRequest({ target, compact = false }: { target: FollowTarge
         {button}{' '}
         <span className="muted">
           {s.following ? (
-            <Trans t={t} i18nKey="follow.following" components={{ link: <Link to="/notifications" /> }} />
+            <Trans t={t} i18nKey="follow.following" components={{ go: <Link to="/notifications" /> }} />
           ) : (
-            <Trans t={t} i18nKey="follow.offer" components={{ link: <Link to="/notifications" /> }} />
+            <Trans t={t} i18nKey="follow.offer" components={{ go: <Link to="/notifications" /> }} />
           )}
         </span>
       </p>

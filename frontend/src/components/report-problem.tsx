@@ -160,7 +160,7 @@ export function ReportProblem({ startOpen = false, ...target }: ReportProblemPro
       {sent && (
         <div className="notice notice-success" role="status" tabIndex={-1} ref={toNotice.target}>
           <p>
-            <Trans t={t} i18nKey="form.sent" components={{ link: <Link to="/problems" /> }} />
+            <Trans t={t} i18nKey="form.sent" components={{ go: <Link to="/problems" /> }} />
           </p>
         </div>
       )}

@@ -49,7 +49,7 @@ export function StatusBanners() {
               t={t}
               i18nKey="banners.maintenanceUntil"
               values={{ scope: maintenanceScope(m), until: formatDateTime(m.endsAt), message: m.message }}
-              components={{ link: <Link to="/status" /> }}
+              components={{ go: <Link to="/status" /> }}
             />
           </span>
         </div>

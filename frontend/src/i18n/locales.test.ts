@@ -106,6 +106,12 @@ describe('translations', () => {
     expect(problems).toEqual([]);
   });
 
+  it('names <Trans> tags so the HTML parser keeps their text (a void element such as <link> swallows it)', () => {
+    const voids = /<(area|base|br|col|embed|hr|img|input|link|meta|param|source|track|wbr)>/;
+    const offenders = [...english].flatMap(([ns, keys]) => [...keys].filter(([, v]) => voids.test(v)).map(([k]) => `${ns}:${k}`));
+    expect(offenders).toEqual([]);
+  });
+
   it('has words for every value the contract sends that pages look up by value', () => {
     const wanted = [
       ...requestStatuses.map((v) => `common:requestStatus.${v}`),

@@ -8,7 +8,7 @@ export function NotFoundPage() {
   return (
     <Page title={t('notFound.title')} ready>
       <p>
-        <Trans t={t} i18nKey="notFound.body" components={{ link: <Link to="/" /> }} />
+        <Trans t={t} i18nKey="notFound.body" components={{ go: <Link to="/" /> }} />
       </p>
     </Page>
   );

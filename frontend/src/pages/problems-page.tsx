@@ -134,7 +134,7 @@ export function ProblemsPage() {
           )}
           {list.data.issues.length === 0 ? (
             <EmptyState>
-              <Trans t={t} i18nKey="empty" components={{ link: <Link to="/requests" /> }} />
+              <Trans t={t} i18nKey="empty" components={{ go: <Link to="/requests" /> }} />
             </EmptyState>
           ) : (
             <ul className="rows" aria-label={t('listLabel')}>

@@ -32,7 +32,7 @@ export function RequestsPage() {
         <ErrorMessage message={requests.error} onRetry={requests.reload} />
       ) : mine.length === 0 && page === 1 ? (
         <EmptyState>
-          <Trans t={t} i18nKey="mine.empty" components={{ link: <Link to="/discover" /> }} />
+          <Trans t={t} i18nKey="mine.empty" components={{ go: <Link to="/discover" /> }} />
         </EmptyState>
       ) : (
         <>

@@ -21,7 +21,7 @@ export function AdminNotificationsPage() {
   return (
     <Page title={t('home.tools.notifications.title')} ready={!channels.loading} back={<Link to="/admin">← {t('home.title')}</Link>}>
       <Notice>
-        <Trans t={t} i18nKey="channel.intro" components={{ link: <Link to="/notifications" /> }} />
+        <Trans t={t} i18nKey="channel.intro" components={{ go: <Link to="/notifications" /> }} />
       </Notice>
       <AddChannel onAdded={(created) => channels.setData((list) => (list ? [...list, created] : list))} />
       <EditableRowsPanel
