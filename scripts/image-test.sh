@@ -48,6 +48,8 @@ cleanup() {
   e rm -f -t 0 "$run_id" >/dev/null 2>&1 || true
   e volume rm -f "$run_id" >/dev/null 2>&1 || true
   if [ -f "$scratch/compose-up" ]; then compose down -v >/dev/null 2>&1 || true; fi
+  # podman-compose 1.0 leaves the networks it made
+  e network ls --format '{{.Name}}' 2>/dev/null | grep "^$run_id-" | while read -r net; do e network rm -f "$net" >/dev/null 2>&1 || true; done
   rm -rf "$scratch"
 }
 trap cleanup EXIT
