@@ -100,7 +100,8 @@ describe('SeasonPicker', () => {
     picker();
     await user.click(screen.getByRole('checkbox', { name: /Season 3/ }));
     await user.click(screen.getByRole('button', { name: 'Request 1 season' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('You have used your 10 TV season requests for the last 7 days.');
+    // Worded by the web app from the stable code, in the member's language — never the server's English sentence.
+    expect(await screen.findByRole('alert')).toHaveTextContent('You have used up your request quota for now.');
     expect(screen.getByRole('checkbox', { name: /Season 3/ })).toBeChecked();
   });
 });
