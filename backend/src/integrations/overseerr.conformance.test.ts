@@ -8,8 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BreakerRegistry } from '../resilience/breakers';
-import { FakeOverseerr } from '../test/fakes/fake-overseerr';
-import { findRoute, violations } from '../test/fakes/overseerr-spec';
+import { FakeOverseerr } from '../../test/fakes/fake-overseerr';
+import { findRoute, violations } from '../../test/fakes/overseerr-spec';
 import { HttpClient } from './http-client';
 import { OverseerrClient } from './overseerr';
 

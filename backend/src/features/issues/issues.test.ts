@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineBackgroundJobs } from '../../background-jobs';
 import { createJobQueue } from '../../jobs/create-job-queue';
 import type { DomainEvents } from '../../realtime/events';
-import { createUser } from '../../test/auth-helpers';
-import { createTestApp, type TestApp } from '../../test/context';
-import { Permission } from '../../test/fakes/fake-overseerr';
-import { FAKE_WEBHOOK_SECRET, listen, startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
-import { startInMemoryTracing, type InMemoryTracing } from '../../test/in-memory-tracing';
-import { waitFor } from '../../test/tcp-proxy';
+import { createUser } from '../../../test/auth-helpers';
+import { createTestApp, type TestApp } from '../../../test/context';
+import { Permission } from '../../../test/fakes/fake-overseerr';
+import { FAKE_WEBHOOK_SECRET, listen, startUpstreams, type Upstreams } from '../../../test/fakes/upstreams';
+import { startInMemoryTracing, type InMemoryTracing } from '../../../test/in-memory-tracing';
+import { waitFor } from '../../../test/tcp-proxy';
 import { probeTargets } from '../services/service-probes';
 
 let tracing: InMemoryTracing;

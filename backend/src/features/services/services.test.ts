@@ -4,14 +4,14 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceStatusHistory } from '../../db/schema';
 import type { DomainEvents } from '../../realtime/events';
-import { createUser, loginCookie } from '../../test/auth-helpers';
+import { createUser, loginCookie } from '../../../test/auth-helpers';
 import { createContainer } from '../../container';
 import { EventBus } from '../../realtime/events';
-import { createTestApp, testMode, type TestApp } from '../../test/context';
-import { captureLogs, registrySum } from '../../test/metrics-helpers';
+import { createTestApp, testMode, type TestApp } from '../../../test/context';
+import { captureLogs, registrySum } from '../../../test/metrics-helpers';
 import { defineBackgroundJobs } from '../../background-jobs';
 import { createJobQueue } from '../../jobs/create-job-queue';
-import { waitFor } from '../../test/tcp-proxy';
+import { waitFor } from '../../../test/tcp-proxy';
 import { probeTargets, SLOW_AFTER_MS } from './service-probes';
 import { ServiceStatusService } from './service-status.service';
 

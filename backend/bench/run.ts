@@ -38,9 +38,10 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { openDatabase } from '../db/client';
-import { purgeRedisKeys } from '../redis/purge-prefix';
+import type * as DatabaseClient from '../src/db/client';
+import { purgeRedisKeys } from '../src/redis/purge-prefix';
 import { measureExportedTraces, type ExportedTraces } from './exported-traces';
 import { measureFootprint, IDLE_MS, LOAD_SECONDS, type Footprint } from './footprint';
 import { BACKEND_DIST, cpuTimeMs, startInstance, type Instance } from './instances';
@@ -130,6 +131,10 @@ function settle(): Promise<void> {
 /** An embedded database folder with migrations applied, copied for each instance (no initdb per instance). */
 async function prepareEmbedded(root: string, modes: Mode[]): Promise<void> {
   const template = path.join(root, 'template');
+  // The production build's own client, so the template carries exactly the migrations the instances expect
+  // (the bench is compiled apart, and a copy of the client in dist-bench would look for them beside itself).
+  const client = pathToFileURL(path.join(BACKEND_DIST, 'db/client.js')).href;
+  const { openDatabase } = (await import(client)) as typeof DatabaseClient;
   const db = await openDatabase({ dataDir: template });
   await db.close();
   for (const mode of modes) fs.cpSync(path.join(template, 'db'), path.join(root, mode.key, 'db'), { recursive: true });

@@ -12,13 +12,13 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openEmbeddedClient } from '../db/embedded';
+import { openEmbeddedClient } from '../src/db/embedded';
 import { startAppProcess, type AppProcess } from '../test/app-process';
 import { ADMIN_PASSWORD, prepareTestEnv, type TestEnv, type TestMode } from '../test/context';
 import { Permission } from '../test/fakes/fake-overseerr';
 import { startUpstreams, type Upstreams } from '../test/fakes/upstreams';
 
-const REPO = path.resolve(__dirname, '../../..');
+const REPO = path.resolve(__dirname, '../..');
 const PREVIOUS = fs.readFileSync(path.join(REPO, 'release/previous-commit'), 'utf8').trim();
 const MEMBER_PASSWORD = 'member-password-123';
 const WRITTEN_TABLES = [

@@ -4,8 +4,8 @@
  * logger whose lines a test can read.
  */
 import { Writable } from 'node:stream';
-import { createLogger, logger, setLogger, type Logger } from '../observability/logging/logger';
-import { register } from '../observability/metrics/catalog';
+import { createLogger, logger, setLogger, type Logger } from '../src/observability/logging/logger';
+import { register } from '../src/observability/metrics/catalog';
 
 export type Labels = Record<string, string>;
 

@@ -8,7 +8,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const DIST_MAIN = path.resolve(__dirname, '../../dist/main.js');
+export const DIST_MAIN = path.resolve(__dirname, '../dist/main.js');
 export const DIST_DIR = path.dirname(DIST_MAIN);
 
 export interface AppProcess {

@@ -5,12 +5,12 @@
  * notification planner with its own job queue on the same database, hearing
  * the same events, reached through the first app's webhook URL.
  */
-import { buildApp } from '../app';
-import { startBackgroundJobs } from '../background-jobs';
-import { createContainer } from '../container';
-import { createNotifications } from '../features/notifications/notifications.service';
-import { InProcessJobQueue } from '../jobs/in-process-queue';
-import { BreakerRegistry } from '../resilience/breakers';
+import { buildApp } from '../src/app';
+import { startBackgroundJobs } from '../src/background-jobs';
+import { createContainer } from '../src/container';
+import { createNotifications } from '../src/features/notifications/notifications.service';
+import { InProcessJobQueue } from '../src/jobs/in-process-queue';
+import { BreakerRegistry } from '../src/resilience/breakers';
 import { testMode, type TestApp } from './context';
 import { listen } from './fakes/upstreams';
 

@@ -10,12 +10,12 @@ import path from 'node:path';
 import type { Express } from 'express';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { buildApp } from '../app';
-import { loadConfig, type Config } from '../config';
-import { createContainer, type Container } from '../container';
-import type { IntegrationOptions } from '../integrations/integrations';
-import { purgeRedisKeys } from '../redis/purge-prefix';
-import { startServer, type RunningServer } from '../server';
+import { buildApp } from '../src/app';
+import { loadConfig, type Config } from '../src/config';
+import { createContainer, type Container } from '../src/container';
+import type { IntegrationOptions } from '../src/integrations/integrations';
+import { purgeRedisKeys } from '../src/redis/purge-prefix';
+import { startServer, type RunningServer } from '../src/server';
 
 export const TEST_PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -4,7 +4,7 @@ import { createUser } from './auth-helpers';
 import { createTestApp, type TestApp } from './context';
 import { EVENING_MEMBERS, EVENING_UPLOAD_CAPACITY_MBPS } from './fakes/plex-evening';
 import type { Upstreams } from './fakes/upstreams';
-import type { PlaybackMonitor } from '../features/playback/playback-monitor';
+import type { PlaybackMonitor } from '../src/features/playback/playback-monitor';
 
 export const WAIT = { timeout: 10_000, interval: 20 };
 

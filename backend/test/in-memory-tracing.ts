@@ -7,7 +7,7 @@
  * own (vitest runs each file in its own process).
  */
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { markTracingStarted } from '../observability/tracing/trace';
+import { markTracingStarted } from '../src/observability/tracing/trace';
 import {
   InMemorySpanExporter,
   SimpleSpanProcessor,

@@ -22,8 +22,8 @@
 import net from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startBackgroundJobs } from '../background-jobs';
-import { notificationDeliveries } from '../db/schema';
+import { startBackgroundJobs } from '../src/background-jobs';
+import { notificationDeliveries } from '../src/db/schema';
 import { createUser, loginCookie } from '../test/auth-helpers';
 import { createTestApp, type TestApp } from '../test/context';
 import { FAKE_WEBHOOK_SECRET, listen, startUpstreams, type Upstreams } from '../test/fakes/upstreams';

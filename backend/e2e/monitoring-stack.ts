@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../test/free-port';
 
-export const REPO_ROOT = path.resolve(__dirname, '../../..');
+export const REPO_ROOT = path.resolve(__dirname, '../..');
 
 export interface MonitoringStackOptions {
   /** host:port of MediaNest's metrics listener. */

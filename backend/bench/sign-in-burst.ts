@@ -1,6 +1,6 @@
 /**
  * How long the owner's sign-in takes while the server is being hammered:
- * `node backend/dist/bench/sign-in-burst.js` (after `npm run build -w backend`).
+ * `node backend/dist-bench/bench/sign-in-burst.js` (after `npm run build -w backend && npm run bench:build -w backend`).
  *
  * One MediaNest (embedded, observability off) on loopback. The owner's browser
  * signed in before and holds the known-device cookie. Five other loopback

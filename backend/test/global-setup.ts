@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../db/client';
+import { openDatabase } from '../src/db/client';
 
 export default async function setup({ provide }: { provide: (key: string, value: unknown) => void }) {
   const template = fs.mkdtempSync(path.join(os.tmpdir(), 'medianest-template-'));

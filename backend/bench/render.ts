@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import prometheus from 'prom-client';
-import { renderMetrics } from '../observability/metrics/metrics-server';
+import { renderMetrics } from '../src/observability/metrics/metrics-server';
 import {
   databaseQueryDuration,
   httpRequestDuration,
@@ -15,7 +15,7 @@ import {
   redisOperationDuration,
   register,
   startDefaultMetrics,
-} from '../observability/metrics/catalog';
+} from '../src/observability/metrics/catalog';
 import { median } from './load';
 
 export interface RenderResult {

@@ -1,8 +1,8 @@
 /** Signing in from tests the way a browser does: POST the form, keep the cookie. */
 import type { Express } from 'express';
 import request from 'supertest';
-import { hashPassword } from '../features/auth/passwords';
-import type { Container } from '../container';
+import { hashPassword } from '../src/features/auth/passwords';
+import type { Container } from '../src/container';
 import { ADMIN_PASSWORD } from './context';
 
 export async function loginCookie(app: Express, username = 'admin', password = ADMIN_PASSWORD): Promise<string> {

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export const REPO_ROOT = path.resolve(__dirname, '../../..');
+export const REPO_ROOT = path.resolve(__dirname, '../..');
 export const FRONTEND_INDEX = path.join(REPO_ROOT, 'frontend/dist/index.html');
 const LOCK = path.join(os.tmpdir(), 'medianest-frontend-build.lock');
 const STALE_LOCK_MS = 5 * 60_000;

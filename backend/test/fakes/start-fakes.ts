@@ -1,6 +1,6 @@
 /**
  * Runs the fake plex.tv, Plex and Overseerr as one process for manual tries
- * and browser tests: `npx tsx backend/src/test/fakes/start-fakes.ts`.
+ * and browser tests: `npx tsx backend/test/fakes/start-fakes.ts`.
  * Prints the environment to give MediaNest; Ctrl-C stops them.
  * With MEDIANEST_URL set, the fake Overseerr sends its webhooks there.
  */

@@ -30,8 +30,8 @@ import { Permission } from '../test/fakes/fake-overseerr';
 import { FAKE_WEBHOOK_SECRET, startUpstreams, type Upstreams } from '../test/fakes/upstreams';
 import { scrape, scrapedSum, type Sample } from '../test/metrics-helpers';
 import { WebPushReceiver, type BrowserSubscription } from '../test/receivers/web-push-receiver';
-import { OTHER_ROUTE, SPA_ROUTES } from '../observability/metrics/frontend-routes';
-import { serviceIncidents } from '../db/schema';
+import { OTHER_ROUTE, SPA_ROUTES } from '../src/observability/metrics/frontend-routes';
+import { serviceIncidents } from '../src/db/schema';
 import { ensureFrontendBuilt, REPO_ROOT } from './frontend-build';
 
 const CHROMIUM_ARGS = [
