@@ -24,7 +24,7 @@ import { recentFailuresOf } from '../../observability/recent-failures';
 import type { EventBus } from '../../realtime/events';
 import type { MediaService } from '../media/media.service';
 import type { OverseerrUserLinker } from '../media/overseerr-users';
-import type { ServiceStatusService } from '../services/service-status.service';
+import type { ServiceStatusService } from '../monitoring/service-status.service';
 import type { User } from '../users/users.repository';
 import { IssueReconciler } from './issue-reconcile';
 import type { MediaIssuesRepository } from './issues.repository';

@@ -9,7 +9,7 @@ import { Permission } from '../../../test/fakes/fake-overseerr';
 import { FAKE_WEBHOOK_SECRET, listen, startUpstreams, type Upstreams } from '../../../test/fakes/upstreams';
 import { startInMemoryTracing, type InMemoryTracing } from '../../../test/in-memory-tracing';
 import { waitFor } from '../../../test/tcp-proxy';
-import { probeTargets } from '../services/service-probes';
+import { probeTargets } from '../monitoring/service-probes';
 
 let tracing: InMemoryTracing;
 let up: Upstreams;

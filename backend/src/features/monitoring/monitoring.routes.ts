@@ -20,7 +20,7 @@ function serviceId(raw: unknown): number {
   return id;
 }
 
-export function servicesRouter(status: ServiceStatusService): Router {
+export function monitoringRouter(status: ServiceStatusService): Router {
   const router = Router();
   router.get('/status', requireUser, async (_req, res: ApiRes<'GET /api/v1/services/status'>) => {
     res.json({ services: await status.report() });
@@ -28,7 +28,7 @@ export function servicesRouter(status: ServiceStatusService): Router {
   return router;
 }
 
-export function adminServicesRouter(monitored: MonitoredServicesRepository): Router {
+export function adminMonitoringRouter(monitored: MonitoredServicesRepository): Router {
   const router = Router();
 
   router.get('/', requireAdmin, async (_req, res: ApiRes<'GET /api/v1/admin/services'>) => {
