@@ -20,7 +20,7 @@ import { issuesRouter } from './features/issues/issues.routes';
 import { mediaRouter } from './features/media/media.routes';
 import { plexRouter } from './features/plex/plex.routes';
 import { overseerrWebhookRouter } from './features/webhooks/overseerr-webhook.routes';
-import { adminUsersRouter } from './features/users/admin-users.routes';
+import { adminUsersRouter } from './features/auth/admin-users.routes';
 import { alertsRouter } from './features/alerts/alerts.routes';
 import { adminStatusRouter, statusRouter } from './features/status/status.routes';
 import { opsRouter } from './features/ops/ops.routes';

@@ -25,7 +25,8 @@ import { analytics } from '../../observability/metrics/analytics';
 import { logger } from '../../observability/logging/logger';
 import { secretsEqual } from '../../secret-compare';
 import type { OverseerrUserLinker } from '../media/overseerr-users';
-import type { User, UsersRepository } from '../users/users.repository';
+import type { UsersRepository } from '../users/users.repository';
+import type { User } from '../users/user';
 
 interface StoredPin {
   code: string;

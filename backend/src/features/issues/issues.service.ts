@@ -25,7 +25,7 @@ import type { EventBus } from '../../realtime/events';
 import type { MediaService } from '../media/media.service';
 import type { OverseerrUserLinker } from '../media/overseerr-users';
 import type { ServiceStatusService } from '../monitoring/service-status.service';
-import type { User } from '../users/users.repository';
+import type { User } from '../users/user';
 import { IssueReconciler } from './issue-reconcile';
 import type { MediaIssuesRepository } from './issues.repository';
 import { problemMessage } from './problem-context';

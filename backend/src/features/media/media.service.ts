@@ -9,7 +9,7 @@ import type { MediaType } from '../../db/schema';
 import { AppError } from '../../errors';
 import { upstreamFailureOf } from '../../integrations/http-client';
 import type { OverseerrClient, OverseerrMediaInfo, OverseerrMovie, OverseerrSearchResult, OverseerrTv } from '../../integrations/overseerr';
-import type { User } from '../users/users.repository';
+import type { User } from '../users/user';
 import { availabilityFromMediaInfo, availabilityFromMediaStatus, combineAvailability, standingFor } from './request-status';
 import type { MediaRequestRow, MediaRequestsRepository } from './requests.repository';
 import type { MediaDetails, MediaSummary, SearchPage } from '@medianest/contracts';

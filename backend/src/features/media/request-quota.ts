@@ -15,7 +15,7 @@ import {
   type OverseerrQuotaPart,
 } from '../../integrations/overseerr';
 import { logger } from '../../observability/logging/logger';
-import type { User } from '../users/users.repository';
+import type { User } from '../users/user';
 import type { OverseerrUserLinker } from './overseerr-users';
 import type { QuotaStanding, RequestQuota } from '@medianest/contracts';
 

@@ -16,7 +16,7 @@ import { setGaugeSource } from '../../observability/metrics/catalog';
 import { logger } from '../../observability/logging/logger';
 import type { EventBus } from '../../realtime/events';
 import type { PlayLinks } from '../plex/play-links';
-import type { User } from '../users/users.repository';
+import type { User } from '../users/user';
 import type { MediaService } from './media.service';
 import type { OverseerrUserLinker } from './overseerr-users';
 import type { RequestQuotas } from './request-quota';

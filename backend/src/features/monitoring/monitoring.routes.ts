@@ -8,9 +8,9 @@
 import { monitoredServiceCreateBody, monitoredServicePatchBody } from '@medianest/contracts';
 import { Router } from 'express';
 import { AppError } from '../../errors';
+import { adminOnly, authed } from '../../http/authed';
 import type { ApiRes } from '../../http/api-response';
 import { parse } from '../../http/validate';
-import { requireAdmin, requireUser } from '../auth/middleware';
 import { toPublicMonitoredService, type MonitoredServicesRepository } from './monitored-services.repository';
 import type { ServiceStatusService } from './service-status.service';
 
@@ -22,37 +22,52 @@ function serviceId(raw: unknown): number {
 
 export function monitoringRouter(status: ServiceStatusService): Router {
   const router = Router();
-  router.get('/status', requireUser, async (_req, res: ApiRes<'GET /api/v1/services/status'>) => {
-    res.json({ services: await status.report() });
-  });
+  router.get(
+    '/status',
+    authed(async (_req, res: ApiRes<'GET /api/v1/services/status'>) => {
+      res.json({ services: await status.report() });
+    }),
+  );
   return router;
 }
 
 export function adminMonitoringRouter(monitored: MonitoredServicesRepository): Router {
   const router = Router();
 
-  router.get('/', requireAdmin, async (_req, res: ApiRes<'GET /api/v1/admin/services'>) => {
-    res.json({ services: (await monitored.list()).map(toPublicMonitoredService) });
-  });
+  router.get(
+    '/',
+    adminOnly(async (_req, res: ApiRes<'GET /api/v1/admin/services'>) => {
+      res.json({ services: (await monitored.list()).map(toPublicMonitoredService) });
+    }),
+  );
 
-  router.post('/', requireAdmin, async (req, res: ApiRes<'POST /api/v1/admin/services'>) => {
-    const body = parse(monitoredServiceCreateBody, req.body);
-    res.status(201).json({ service: toPublicMonitoredService(await monitored.create(body)) });
-  });
+  router.post(
+    '/',
+    adminOnly(async (req, res: ApiRes<'POST /api/v1/admin/services'>) => {
+      const body = parse(monitoredServiceCreateBody, req.body);
+      res.status(201).json({ service: toPublicMonitoredService(await monitored.create(body)) });
+    }),
+  );
 
-  router.patch('/:id', requireAdmin, async (req, res: ApiRes<'PATCH /api/v1/admin/services/:id'>) => {
-    const id = serviceId(req.params.id);
-    const body = parse(monitoredServicePatchBody, req.body);
-    const updated = await monitored.update(id, body);
-    if (!updated) throw AppError.notFound('No such monitored service');
-    res.json({ service: toPublicMonitoredService(updated) });
-  });
+  router.patch(
+    '/:id',
+    adminOnly(async (req, res: ApiRes<'PATCH /api/v1/admin/services/:id'>) => {
+      const id = serviceId(req.params.id);
+      const body = parse(monitoredServicePatchBody, req.body);
+      const updated = await monitored.update(id, body);
+      if (!updated) throw AppError.notFound('No such monitored service');
+      res.json({ service: toPublicMonitoredService(updated) });
+    }),
+  );
 
-  router.delete('/:id', requireAdmin, async (req, res) => {
-    const id = serviceId(req.params.id);
-    if (!(await monitored.delete(id))) throw AppError.notFound('No such monitored service');
-    res.status(204).end();
-  });
+  router.delete(
+    '/:id',
+    adminOnly(async (req, res) => {
+      const id = serviceId(req.params.id);
+      if (!(await monitored.delete(id))) throw AppError.notFound('No such monitored service');
+      res.status(204).end();
+    }),
+  );
 
   return router;
 }

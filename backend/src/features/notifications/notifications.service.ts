@@ -40,7 +40,7 @@ import { logger } from '../../observability/logging/logger';
 import { notificationDeliveryDuration, notificationsTotal } from '../../observability/metrics/catalog';
 import { redactText, registerSecret } from '../../observability/redact';
 import type { DomainEvents, EventBus } from '../../realtime/events';
-import type { User } from '../users/users.repository';
+import type { User } from '../users/user';
 import type { Config } from '../../config';
 import type { Database } from '../../db/client';
 import type { BreakerRegistry } from '../../resilience/breakers';

@@ -15,7 +15,7 @@ import { createTestApp, type TestApp } from '../../../test/context';
 import { captureLogs, type CapturedLog } from '../../../test/metrics-helpers';
 import { WebPushReceiver } from '../../../test/receivers/web-push-receiver';
 import { waitFor } from '../../../test/tcp-proxy';
-import type { User } from '../users/users.repository';
+import type { User } from '../users/user';
 
 let t: TestApp;
 let logs: CapturedLog;
