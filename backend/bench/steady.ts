@@ -7,6 +7,7 @@
  */
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { errorMessage } from '../src/errors';
 
 function send(agent: http.Agent, url: string, r: SteadyRequest): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -82,7 +83,7 @@ export async function steadyLoad(
         }
       } catch (err) {
         errors++;
-        if (errorSamples.length < 5) errorSamples.push(`${r.method} ${r.path} → ${(err as Error).message}`);
+        if (errorSamples.length < 5) errorSamples.push(`${r.method} ${r.path} → ${errorMessage(err)}`);
       }
       latencies.push(performance.now() - due);
       perRoute[r.name] = (perRoute[r.name] ?? 0) + 1;

@@ -9,6 +9,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
+import { errorMessage } from '../../src/errors';
 
 export interface RecordedRequest {
   method: string;
@@ -216,7 +217,7 @@ export class FakeHttpServer {
       try {
         send(res, await route.handler({ ...recorded, params }));
       } catch (err) {
-        send(res, json(500, { message: `${this.name} fake failed: ${err instanceof Error ? err.message : String(err)}` }));
+        send(res, json(500, { message: `${this.name} fake failed: ${errorMessage(err)}` }));
       }
       return;
     }

@@ -5,6 +5,7 @@
  * With MEDIANEST_URL set, the fake Overseerr sends its webhooks there.
  */
 import { FAKE_WEBHOOK_SECRET, startUpstreams } from './upstreams';
+import { errorMessage } from '../../src/errors';
 
 async function main(): Promise<void> {
   const upstreams = await startUpstreams();
@@ -25,6 +26,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`fakes failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`fakes failed to start: ${errorMessage(err)}\n`);
   process.exit(1);
 });

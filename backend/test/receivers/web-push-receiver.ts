@@ -20,6 +20,7 @@
 import { createDecipheriv, createECDH, createPublicKey, hkdfSync, randomBytes, verify, type ECDH } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { errorMessage } from '../../src/errors';
 
 export interface BrowserSubscription {
   endpoint: string;
@@ -180,7 +181,7 @@ export class WebPushReceiver {
     try {
       payload = JSON.parse(decryptPush(body, subscriber).toString('utf8')) as Record<string, unknown>;
     } catch (err) {
-      return refuse(400, `cannot decrypt: ${(err as Error).message}`);
+      return refuse(400, `cannot decrypt: ${errorMessage(err)}`);
     }
     this.received.push({
       endpoint,

@@ -7,13 +7,10 @@ import type { NotificationChannelKind, NotificationEvent } from '@medianest/cont
 
 export { notificationChannelKinds as CHANNEL_KINDS } from '@medianest/contracts';
 export type {
-  FollowState,
   NotificationChannel,
   NotificationChannelPreference as ChannelPreference,
   NotificationEvent,
-  NotificationPreferences as Preferences,
   NotificationTestResult as TestResult,
-  PushDevice,
   PushState,
 } from '@medianest/contracts';
 export type ChannelKind = NotificationChannelKind;

@@ -13,22 +13,17 @@ import type {
   PublicMediaRequest,
   PublicMonitoredService,
   PublicUser,
-  RequestPage,
   ServiceStatusEntry,
 } from '@medianest/contracts';
 
 export type {
   Availability,
-  DownloadItem,
   DownloadProgress,
   FollowState,
   IssueStatus,
   IssueType,
-  ProblemComment,
   ProblemReport,
-  ProblemReportDetail,
   ProblemReportList,
-  Library,
   MediaType,
   RequestQuota,
   RequestStatus,
@@ -47,8 +42,6 @@ export type SearchResult = MediaSummary;
 export type MediaRequest = PublicMediaRequest;
 /** One request with its timeline and, once available, its Play on Plex link. */
 export type MediaRequestDetail = MediaRequestDetailBody;
-export type MediaRequestPage = RequestPage;
-export type ServiceStatus = ServiceStatusEntry;
 export type ServiceState = ServiceStatusEntry['status'];
 export type MonitoredService = PublicMonitoredService;
 

@@ -18,7 +18,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Cache } from '../../cache/cache';
-import { AppError } from '../../errors';
+import { AppError, errorMessage } from '../../errors';
 import type { PlexClient } from '../../integrations/plex';
 import type { PlexAccount, PlexTvClient } from '../../integrations/plex-tv';
 import { analytics } from '../../observability/metrics/analytics';
@@ -158,7 +158,7 @@ export class PlexLoginService {
       await this.linker.link(user);
     } catch (err) {
       logger().warn(
-        { event: 'overseerr.user.link_failed', user_id: user.id, err: err instanceof Error ? err.message : String(err) },
+        { event: 'overseerr.user.link_failed', user_id: user.id, err: errorMessage(err) },
         'Could not match the Overseerr user at sign-in; will retry on the first request',
       );
     }

@@ -7,7 +7,7 @@
  */
 import type { Cache } from '../../cache/cache';
 import type { MediaType } from '../../db/schema';
-import { AppError } from '../../errors';
+import { AppError, errorMessage } from '../../errors';
 import {
   MediaRequestStatus,
   type OverseerrClient,
@@ -96,7 +96,7 @@ export class RequestQuotas {
     try {
       standing = (await this.forUser(user))[mediaType];
     } catch (err) {
-      logger().debug({ event: 'quota.read_failed', err: err instanceof Error ? err.message : String(err) }, 'Could not read the quota');
+      logger().debug({ event: 'quota.read_failed', err: errorMessage(err) }, 'Could not read the quota');
     }
     if (!standing) return refused;
     const what = `${mediaType === 'movie' ? 'movie' : 'TV season'} request${standing.limit === 1 ? '' : 's'}`;

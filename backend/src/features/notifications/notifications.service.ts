@@ -33,7 +33,7 @@ import {
 } from '@medianest/contracts';
 import type { NotificationChannelKind, RequestStatus } from '../../db/schema';
 import { notificationChannelKinds } from '../../db/schema';
-import { AppError } from '../../errors';
+import { AppError, errorMessage } from '../../errors';
 import { OutboundPolicy } from '../../integrations/outbound-policy';
 import type { JobQueue } from '../../jobs/job-queue';
 import { logger } from '../../observability/logging/logger';
@@ -103,7 +103,7 @@ export const MAX_PUSH_DEVICES = 10;
 const toDevice = (row: PushSubscriptionRow): PushDevice => ({ id: row.id, label: row.label, createdAt: row.createdAt.toISOString() });
 
 function errorText(err: unknown): string {
-  return redactText(err instanceof Error ? err.message : String(err)).slice(0, 500);
+  return redactText(errorMessage(err)).slice(0, 500);
 }
 
 export class NotificationsService {

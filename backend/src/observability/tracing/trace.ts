@@ -15,6 +15,7 @@ import { context, INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFl
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { parseStatement, statementShape, type ParsedStatement } from '../sql-statement';
 import { redactText, sanitizeUrl } from '../redact';
+import { errorMessage } from '../../errors';
 
 export const SERVICE_NAME = 'medianest-backend';
 /** One id per process, on every log line (`instance`) and span resource (`service.instance.id`). */
@@ -65,20 +66,21 @@ export function currentTraceIds(): TraceIds | undefined {
   return { traceId: ctx.traceId, spanId: ctx.spanId, sampled: (ctx.traceFlags & TraceFlags.SAMPLED) !== 0 };
 }
 
-function errorMessage(error: unknown): string {
-  return redactText(error instanceof Error ? error.message : String(error));
+/** What a span may say about an error: its message, scrubbed of secrets. */
+function safeMessage(error: unknown): string {
+  return redactText(errorMessage(error));
 }
 
 function recordError(span: Span, error: unknown): void {
   if (error instanceof Error) {
-    const safe = new Error(errorMessage(error));
+    const safe = new Error(safeMessage(error));
     safe.name = error.name;
     if (error.stack) safe.stack = redactText(error.stack);
     span.recordException(safe);
   } else {
-    span.recordException(errorMessage(error));
+    span.recordException(safeMessage(error));
   }
-  span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
+  span.setStatus({ code: SpanStatusCode.ERROR, message: safeMessage(error) });
 }
 
 export interface TraceOptions {
