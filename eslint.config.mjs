@@ -56,7 +56,7 @@ export default tseslint.config(
   {
     // Tests read response bodies from supertest and fetch, typed `any` by those libraries; the assertions
     // that follow are the check. Everything else (floating promises, unused code, cycles) still applies.
-    files: ['**/*.test.ts', 'backend/src/test/**/*.ts', 'backend/src/e2e/**/*.ts'],
+    files: ['**/*.test.ts', 'backend/test/**/*.ts', 'backend/e2e/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -26,8 +26,8 @@
  * defined exactly when the container provides its target.
  */
 import type { Config } from './config';
-import type { ServiceStatusService } from './features/services/service-status.service';
-import { probeTargets, type ProbeSources } from './features/services/service-probes';
+import type { ServiceStatusService } from './features/monitoring/service-status.service';
+import { probeTargets, type ProbeSources } from './features/monitoring/service-probes';
 import { logger } from './observability/logging/logger';
 import type { AttemptInfo, JobQueue } from './jobs/job-queue';
 import { notificationChannelKinds } from './db/schema';

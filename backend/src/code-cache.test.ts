@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { assertBuilt, DIST_DIR } from './test/app-process';
+import { assertBuilt, DIST_DIR } from '../test/app-process';
 
 let root: string;
 beforeEach(() => {

@@ -15,7 +15,7 @@ import { IdentitiesRepository } from './features/auth/identities.repository';
 import { createSso, type Sso } from './features/auth/sso';
 import { UsersRepository } from './features/users/users.repository';
 import { AlertsRepository } from './features/alerts/alerts.repository';
-import { ServiceStatusService } from './features/services/service-status.service';
+import { ServiceStatusService } from './features/monitoring/service-status.service';
 import { NoticesRepository } from './features/status/notices.repository';
 import { StatusService } from './features/status/status.service';
 import { createJobQueue } from './jobs/create-job-queue';

@@ -11,7 +11,7 @@ import { standingFor } from '../media/request-status';
 import type { MediaRequestRow, MediaRequestsRepository } from '../media/requests.repository';
 import { detailsOf } from '../media/title-summary';
 import type { PlayLinks } from '../plex/play-links';
-import type { User } from '../users/users.repository';
+import type { User } from '../users/user';
 import type { MemberOverseerr } from './member-overseerr';
 import type { CastMember, SeasonSummary, TitleDetails, TitleSeason } from '@medianest/contracts';
 

@@ -9,7 +9,7 @@
  * the member live.
  */
 import type { MediaType } from '../../db/schema';
-import { AppError } from '../../errors';
+import { AppError, errorMessage } from '../../errors';
 import { UpstreamClientError, upstreamMessage } from '../../integrations/http-client';
 import {
   IssueStatus,
@@ -24,8 +24,8 @@ import { recentFailuresOf } from '../../observability/recent-failures';
 import type { EventBus } from '../../realtime/events';
 import type { MediaService } from '../media/media.service';
 import type { OverseerrUserLinker } from '../media/overseerr-users';
-import type { ServiceStatusService } from '../services/service-status.service';
-import type { User } from '../users/users.repository';
+import type { ServiceStatusService } from '../monitoring/service-status.service';
+import type { User } from '../users/user';
 import { IssueReconciler } from './issue-reconcile';
 import type { MediaIssuesRepository } from './issues.repository';
 import { problemMessage } from './problem-context';
@@ -177,7 +177,7 @@ export class IssuesService {
       return listed?.modifiedBy !== undefined ? { ...issue, modifiedBy: listed.modifiedBy } : issue;
     } catch (err) {
       logger().debug(
-        { event: 'issue.resolver_read_failed', overseerr_issue_id: issue.id, err: err instanceof Error ? err.message : String(err) },
+        { event: 'issue.resolver_read_failed', overseerr_issue_id: issue.id, err: errorMessage(err) },
         'Could not read who resolved an issue',
       );
       return issue;
@@ -233,7 +233,7 @@ export class IssuesService {
       await this.reconciler.reconcile(row);
     } catch (err) {
       logger().debug(
-        { event: 'issue.read_failed', overseerr_issue_id: row.overseerrIssueId, err: err instanceof Error ? err.message : String(err) },
+        { event: 'issue.read_failed', overseerr_issue_id: row.overseerrIssueId, err: errorMessage(err) },
         'Could not read a problem report from Overseerr; using the webhook',
       );
       if (n.status) await this.reconciler.applyStatus(row, n.status === 'RESOLVED' ? 'resolved' : 'open');

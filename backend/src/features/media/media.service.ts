@@ -9,7 +9,7 @@ import type { MediaType } from '../../db/schema';
 import { AppError } from '../../errors';
 import { upstreamFailureOf } from '../../integrations/http-client';
 import type { OverseerrClient } from '../../integrations/overseerr';
-import type { User } from '../users/users.repository';
+import type { User } from '../users/user';
 import type { MediaRequestsRepository } from './requests.repository';
 import { detailsOf, summarizeResults, titleIds, type OverseerrDetails } from './title-summary';
 import type { MediaDetails, SearchPage } from '@medianest/contracts';

@@ -2,9 +2,9 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvents } from '../../realtime/events';
 import { mediaRequestsTotal } from '../../observability/metrics/catalog';
-import { createUser, loginCookie } from '../../test/auth-helpers';
-import { createTestApp, type TestApp } from '../../test/context';
-import { startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
+import { createUser, loginCookie } from '../../../test/auth-helpers';
+import { createTestApp, type TestApp } from '../../../test/context';
+import { startUpstreams, type Upstreams } from '../../../test/fakes/upstreams';
 
 let up: Upstreams;
 let t: TestApp;

@@ -6,11 +6,11 @@ import { mediaRequestEvents, mediaRequests } from '../../db/schema';
 import { createJobQueue } from '../../jobs/create-job-queue';
 import { requestsStalled } from '../../observability/metrics/catalog';
 import type { DomainEvents } from '../../realtime/events';
-import { createUser, loginCookie } from '../../test/auth-helpers';
-import { createTestApp, type TestApp } from '../../test/context';
-import { FAKE_WEBHOOK_SECRET, listen, startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
-import { registrySum } from '../../test/metrics-helpers';
-import { waitFor } from '../../test/tcp-proxy';
+import { createUser, loginCookie } from '../../../test/auth-helpers';
+import { createTestApp, type TestApp } from '../../../test/context';
+import { FAKE_WEBHOOK_SECRET, listen, startUpstreams, type Upstreams } from '../../../test/fakes/upstreams';
+import { registrySum } from '../../../test/metrics-helpers';
+import { waitFor } from '../../../test/tcp-proxy';
 import { MediaRequestsRepository } from './requests.repository';
 
 let up: Upstreams;

@@ -8,7 +8,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { MediaType, RequestStatus } from '../../db/schema';
-import { AppError } from '../../errors';
+import { AppError, errorMessage } from '../../errors';
 import type { OverseerrClient, OverseerrMediaRequest } from '../../integrations/overseerr';
 import { MediaStatus, overseerrName } from '../../integrations/overseerr';
 import { analytics, type MediaRequestSource } from '../../observability/metrics/analytics';
@@ -16,7 +16,7 @@ import { setGaugeSource } from '../../observability/metrics/catalog';
 import { logger } from '../../observability/logging/logger';
 import type { EventBus } from '../../realtime/events';
 import type { PlayLinks } from '../plex/play-links';
-import type { User } from '../users/users.repository';
+import type { User } from '../users/user';
 import type { MediaService } from './media.service';
 import type { OverseerrUserLinker } from './overseerr-users';
 import type { RequestQuotas } from './request-quota';
@@ -418,10 +418,7 @@ export class RequestsService {
             failure = err;
             return;
           }
-          logger().warn(
-            { event: failedEvent, requestId: row.id, err: err instanceof Error ? err.message : String(err) },
-            'Could not sync one media request',
-          );
+          logger().warn({ event: failedEvent, requestId: row.id, err: errorMessage(err) }, 'Could not sync one media request');
         }
       }
     };
@@ -457,7 +454,7 @@ export class RequestsService {
       return await this.overseerr.getRequest(overseerrId);
     } catch (err) {
       logger().debug(
-        { event: 'request.upstream_read_failed', overseerr_request_id: overseerrId, err: err instanceof Error ? err.message : String(err) },
+        { event: 'request.upstream_read_failed', overseerr_request_id: overseerrId, err: errorMessage(err) },
         'Could not read a request from Overseerr',
       );
       return undefined;

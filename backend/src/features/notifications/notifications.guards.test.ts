@@ -6,9 +6,9 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notificationPreferences } from '../../db/schema';
-import { createUser, loginCookie } from '../../test/auth-helpers';
-import { createTestApp, type TestApp } from '../../test/context';
-import { channelInputs, HttpReceivers, RECEIVER_SECRETS, SmtpSink } from '../../test/receivers/notification-receivers';
+import { createUser, loginCookie } from '../../../test/auth-helpers';
+import { createTestApp, type TestApp } from '../../../test/context';
+import { channelInputs, HttpReceivers, RECEIVER_SECRETS, SmtpSink } from '../../../test/receivers/notification-receivers';
 
 let t: TestApp;
 let hooks: HttpReceivers;

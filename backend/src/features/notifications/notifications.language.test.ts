@@ -6,10 +6,10 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackgroundJobs } from '../../background-jobs';
-import { createUser, loginCookie } from '../../test/auth-helpers';
-import { createTestApp, type TestApp } from '../../test/context';
-import { channelInputs, HttpReceivers, RECEIVER_SECRETS, SmtpSink } from '../../test/receivers/notification-receivers';
-import { waitFor } from '../../test/tcp-proxy';
+import { createUser, loginCookie } from '../../../test/auth-helpers';
+import { createTestApp, type TestApp } from '../../../test/context';
+import { channelInputs, HttpReceivers, RECEIVER_SECRETS, SmtpSink } from '../../../test/receivers/notification-receivers';
+import { waitFor } from '../../../test/tcp-proxy';
 
 let t: TestApp;
 let hooks: HttpReceivers;

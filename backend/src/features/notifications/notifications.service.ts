@@ -33,14 +33,14 @@ import {
 } from '@medianest/contracts';
 import type { NotificationChannelKind, RequestStatus } from '../../db/schema';
 import { notificationChannelKinds } from '../../db/schema';
-import { AppError } from '../../errors';
+import { AppError, errorMessage } from '../../errors';
 import { OutboundPolicy } from '../../integrations/outbound-policy';
 import type { JobQueue } from '../../jobs/job-queue';
 import { logger } from '../../observability/logging/logger';
 import { notificationDeliveryDuration, notificationsTotal } from '../../observability/metrics/catalog';
 import { redactText, registerSecret } from '../../observability/redact';
 import type { DomainEvents, EventBus } from '../../realtime/events';
-import type { User } from '../users/users.repository';
+import type { User } from '../users/user';
 import type { Config } from '../../config';
 import type { Database } from '../../db/client';
 import type { BreakerRegistry } from '../../resilience/breakers';
@@ -112,7 +112,7 @@ export const MAX_PUSH_DEVICES = 10;
 const toDevice = (row: PushSubscriptionRow): PushDevice => ({ id: row.id, label: row.label, createdAt: row.createdAt.toISOString() });
 
 function errorText(err: unknown): string {
-  return redactText(err instanceof Error ? err.message : String(err)).slice(0, 500);
+  return redactText(errorMessage(err)).slice(0, 500);
 }
 
 export class NotificationsService {

@@ -2,18 +2,18 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackgroundJobs } from '../../background-jobs';
 import { notificationChannels, notificationDeliveries } from '../../db/schema';
-import { createUser, loginCookie } from '../../test/auth-helpers';
-import { createTestApp, type TestApp } from '../../test/context';
-import { FAKE_WEBHOOK_SECRET, listen, startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
-import { captureLogs, registrySum, type CapturedLog } from '../../test/metrics-helpers';
+import { createUser, loginCookie } from '../../../test/auth-helpers';
+import { createTestApp, type TestApp } from '../../../test/context';
+import { FAKE_WEBHOOK_SECRET, listen, startUpstreams, type Upstreams } from '../../../test/fakes/upstreams';
+import { captureLogs, registrySum, type CapturedLog } from '../../../test/metrics-helpers';
 import {
   channelInputs as receiverChannelInputs,
   HttpReceivers,
   RECEIVER_SECRETS,
   SmtpSink,
-} from '../../test/receivers/notification-receivers';
-import { startReplica } from '../../test/replica';
-import { waitFor } from '../../test/tcp-proxy';
+} from '../../../test/receivers/notification-receivers';
+import { startReplica } from '../../../test/replica';
+import { waitFor } from '../../../test/tcp-proxy';
 import { NOTIFICATION_EVENTS } from './notifications.service';
 
 const {

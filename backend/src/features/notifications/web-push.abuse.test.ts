@@ -10,12 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config';
 import { pushSubscriptions } from '../../db/schema';
 import { redactText, scrubJsonLine } from '../../observability/redact';
-import { createUser, loginCookie } from '../../test/auth-helpers';
-import { createTestApp, type TestApp } from '../../test/context';
-import { captureLogs, type CapturedLog } from '../../test/metrics-helpers';
-import { WebPushReceiver } from '../../test/receivers/web-push-receiver';
-import { waitFor } from '../../test/tcp-proxy';
-import type { User } from '../users/users.repository';
+import { createUser, loginCookie } from '../../../test/auth-helpers';
+import { createTestApp, type TestApp } from '../../../test/context';
+import { captureLogs, type CapturedLog } from '../../../test/metrics-helpers';
+import { WebPushReceiver } from '../../../test/receivers/web-push-receiver';
+import { waitFor } from '../../../test/tcp-proxy';
+import type { User } from '../users/user';
 
 let t: TestApp;
 let logs: CapturedLog;

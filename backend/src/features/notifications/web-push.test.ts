@@ -7,12 +7,12 @@ import { startBackgroundJobs } from '../../background-jobs';
 import { InProcessJobQueue } from '../../jobs/in-process-queue';
 import { BreakerRegistry } from '../../resilience/breakers';
 import { notificationDeliveries, pushSubscriptions, settings } from '../../db/schema';
-import { createUser, loginCookie } from '../../test/auth-helpers';
-import { createTestApp, type TestApp } from '../../test/context';
-import { FAKE_WEBHOOK_SECRET, listen, startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
-import { captureLogs, registrySum, type CapturedLog } from '../../test/metrics-helpers';
-import { WebPushReceiver, type BrowserSubscription } from '../../test/receivers/web-push-receiver';
-import { waitFor } from '../../test/tcp-proxy';
+import { createUser, loginCookie } from '../../../test/auth-helpers';
+import { createTestApp, type TestApp } from '../../../test/context';
+import { FAKE_WEBHOOK_SECRET, listen, startUpstreams, type Upstreams } from '../../../test/fakes/upstreams';
+import { captureLogs, registrySum, type CapturedLog } from '../../../test/metrics-helpers';
+import { WebPushReceiver, type BrowserSubscription } from '../../../test/receivers/web-push-receiver';
+import { waitFor } from '../../../test/tcp-proxy';
 import { createNotifications, MAX_PUSH_DEVICES, PUSH_GONE_KEEP_MS } from './notifications.service';
 import { loadOrCreateKey, SecretBox } from './secret-box';
 

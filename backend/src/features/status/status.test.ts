@@ -11,14 +11,14 @@ import { createContainer } from '../../container';
 import { notificationDeliveries, serviceIncidents, serviceStatusHistory, serviceUptimeDaily } from '../../db/schema';
 import { cookieIdentity, storedSessionIdentity } from '../auth/middleware';
 import { attachRealtime } from '../../realtime/socket';
-import { createUser, loginCookie } from '../../test/auth-helpers';
-import { createTestApp, testMode, type TestApp } from '../../test/context';
-import { registrySum } from '../../test/metrics-helpers';
-import { HttpReceivers } from '../../test/receivers/notification-receivers';
-import { waitFor } from '../../test/tcp-proxy';
-import { probeTargets } from '../services/service-probes';
-import { ServiceStatusService } from '../services/service-status.service';
-import { uptimeFigures, writeDailyRollups } from '../services/uptime';
+import { createUser, loginCookie } from '../../../test/auth-helpers';
+import { createTestApp, testMode, type TestApp } from '../../../test/context';
+import { registrySum } from '../../../test/metrics-helpers';
+import { HttpReceivers } from '../../../test/receivers/notification-receivers';
+import { waitFor } from '../../../test/tcp-proxy';
+import { probeTargets } from '../monitoring/service-probes';
+import { ServiceStatusService } from '../monitoring/service-status.service';
+import { uptimeFigures, writeDailyRollups } from '../monitoring/uptime';
 import { NoticesRepository } from './notices.repository';
 
 /** A household service that answers 200 while `up[name]` and 503 otherwise. */

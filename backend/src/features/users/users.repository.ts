@@ -11,6 +11,7 @@ import { CoherentMap, type CacheCoherence, type Ticket } from '../../cache/coher
 import type { AppDb, Database } from '../../db/client';
 import { users } from '../../db/schema';
 import { languages, type Language, type PublicUser } from '@medianest/contracts';
+import type { User } from './user';
 
 const userTag = (id: string) => `user:${id}`;
 
@@ -22,8 +23,6 @@ function prepareById(db: AppDb) {
     .limit(1)
     .prepare('medianest_user_by_id');
 }
-
-export type User = typeof users.$inferSelect;
 
 export function toPublicUser(u: User): PublicUser {
   return {

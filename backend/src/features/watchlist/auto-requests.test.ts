@@ -10,11 +10,11 @@ import { defineBackgroundJobs, startBackgroundJobs } from '../../background-jobs
 import { createContainer, type Container } from '../../container';
 import { notificationDeliveries, users, watchlistRequests } from '../../db/schema';
 import { InProcessJobQueue } from '../../jobs/in-process-queue';
-import { createUser, loginCookie } from '../../test/auth-helpers';
-import { createTestApp, testMode, type TestApp } from '../../test/context';
-import { startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
-import { HttpReceivers, RECEIVER_SECRETS } from '../../test/receivers/notification-receivers';
-import { waitFor } from '../../test/tcp-proxy';
+import { createUser, loginCookie } from '../../../test/auth-helpers';
+import { createTestApp, testMode, type TestApp } from '../../../test/context';
+import { startUpstreams, type Upstreams } from '../../../test/fakes/upstreams';
+import { HttpReceivers, RECEIVER_SECRETS } from '../../../test/receivers/notification-receivers';
+import { waitFor } from '../../../test/tcp-proxy';
 import { createWatchlist } from './create-watchlist';
 
 const ALICE_TOKEN = 'plex-user-token-alice-Au72hx';
