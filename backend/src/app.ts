@@ -122,7 +122,7 @@ export function buildApp(c: Container): Express {
   api.use('/admin/services', adminServicesRouter(c.serviceStatus.monitored));
   api.use('/status', statusRouter(c.status));
   api.use('/admin/status', adminStatusRouter(c.status));
-  api.use('/admin/notifications', adminNotificationsRouter(c.notifications));
+  api.use('/admin/notifications', adminNotificationsRouter(c.notifications.channels));
   api.use('/notifications', notificationsRouter(c.notifications));
   api.use('/admin/playback', adminPlaybackRouter(c.nowPlaying, c.playbackHistory));
   api.use('/playback', playbackRouter(c.nowPlaying, c.playbackHistory));
@@ -133,7 +133,7 @@ export function buildApp(c: Container): Express {
       jobs: c.jobs,
       alerts: c.alerts,
       ops: c.ops,
-      notifications: c.notifications,
+      notifications: c.notifications.delivery,
       backups: c.backups,
       version: c.config.version,
       overseerr: c.overseerrServer,

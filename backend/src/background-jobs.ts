@@ -29,7 +29,7 @@ import { probeTargets, type ProbeSources } from './features/services/service-pro
 import { logger } from './observability/logging/logger';
 import type { AttemptInfo, JobQueue } from './jobs/job-queue';
 import { notificationChannelKinds } from './db/schema';
-import { deliveryQueue } from './features/notifications/notifications.service';
+import { deliveryQueue } from './features/notifications/delivery-queue';
 
 export const REQUEST_SYNC_EVERY_MS = 60_000;
 export const REQUEST_PROGRESS_EVERY_MS = 60_000;
@@ -86,7 +86,7 @@ export interface BackgroundJobDeps extends ProbeSources {
   requests?: RequestSyncTarget;
   issues?: IssueSyncTarget;
   library?: LibraryCacheTarget;
-  notifications?: NotificationDeliveryTarget;
+  notifications?: { delivery: NotificationDeliveryTarget };
   backups?: BackupTarget;
   playbackHistory?: PlaybackHistoryTarget;
 }
@@ -173,13 +173,14 @@ export function defineBackgroundJobs(deps: BackgroundJobDeps): string[] {
   }
 
   if (notifications) {
+    const { delivery } = notifications;
     // One queue per channel kind: an SMTP outage retrying in the background never holds up a Discord message.
     for (const kind of notificationChannelKinds) {
       jobs.define({
         queue: deliveryQueue(kind),
         jobType: 'deliver-notification',
-        ...notifications.jobOptions,
-        run: (data, attempt) => notifications.deliver(Number(data.deliveryId), attempt),
+        ...delivery.jobOptions,
+        run: (data, attempt) => delivery.deliver(Number(data.deliveryId), attempt),
       });
       defined.push(deliveryQueue(kind));
     }
@@ -190,7 +191,7 @@ export function defineBackgroundJobs(deps: BackgroundJobDeps): string[] {
       everyMs: NOTIFY_SWEEP_EVERY_MS,
       attempts: 1,
       backoffMs: 1_000,
-      run: () => notifications.sweep(NOTIFY_SWEEP_EVERY_MS),
+      run: () => delivery.sweep(NOTIFY_SWEEP_EVERY_MS),
     });
     defined.push('notify-sweep');
   }

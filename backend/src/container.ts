@@ -42,7 +42,7 @@ import { HealthService } from './observability/health/health';
 import { buildInfo } from './observability/metrics/catalog';
 import { EventBus } from './realtime/events';
 import { ClusterOps } from './features/ops/cluster-ops';
-import { createNotifications, type NotificationsService } from './features/notifications/notifications.service';
+import { createNotifications, type Notifications } from './features/notifications/create-notifications';
 import { BackupService } from './features/backups/backups.service';
 import { connectRedis, type RedisConnection } from './redis/client';
 import { createPlaybackMonitor, createPlaybackService } from './features/playback/create-playback';
@@ -98,8 +98,8 @@ export interface Container {
   alerts: AlertsRepository;
   /** This process's Ops figures, published for the cluster-wide Ops page (started by server.ts / the worker). */
   ops: ClusterOps;
-  /** Channels, members' choices, follows; plans deliveries on request status changes. */
-  notifications: NotificationsService;
+  /** Channels, members' choices, follows, Web Push devices; plans deliveries on request status changes and delivers them. */
+  notifications: Notifications;
   /** Automatic backups of the embedded database (mode `external` with PostgreSQL). */
   backups: BackupService;
   /** Closes connections in reverse order of opening. */
@@ -227,7 +227,7 @@ export async function createContainer(config: Config, options: IntegrationOption
 
   const ops = new ClusterOps(redis, { instance: config.instance, role: config.JOBS_MODE, version: config.version });
   const notifications = createNotifications({ config, database, breakers, jobs });
-  const stopNotifications = notifications.listen(events);
+  const stopNotifications = notifications.planner.listen(events);
   const backups = new BackupService(config, database);
   backups.registerMetrics();
 
