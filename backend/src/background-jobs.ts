@@ -44,7 +44,7 @@ export interface PlaybackHistoryTarget {
   prune(): Promise<number>;
 }
 
-/** The requests service's Overseerr reconciliation. */
+/** The request-sync service's Overseerr reconciliation. */
 export interface RequestSyncTarget {
   syncPending(): Promise<{ checked: number; updated: number }>;
   refreshProgress(): Promise<{ checked: number; changed: number }>;
@@ -83,7 +83,7 @@ export interface BackgroundJobDeps extends ProbeSources {
     'SERVICE_CHECK_INTERVAL_SECONDS' | 'REQUEST_PROGRESS_INTERVAL_SECONDS' | 'REQUEST_SYNC_INTERVAL_SECONDS' | 'ISSUE_SYNC_INTERVAL_SECONDS'
   >;
   serviceStatus: ServiceStatusService;
-  requests?: RequestSyncTarget;
+  requestSync?: RequestSyncTarget;
   issues?: IssueSyncTarget;
   library?: LibraryCacheTarget;
   notifications?: { delivery: NotificationDeliveryTarget };
@@ -93,7 +93,7 @@ export interface BackgroundJobDeps extends ProbeSources {
 
 /** Defines the jobs whose targets exist; returns the queue names defined. */
 export function defineBackgroundJobs(deps: BackgroundJobDeps): string[] {
-  const { jobs, serviceStatus, requests, issues, library, notifications, config } = deps;
+  const { jobs, serviceStatus, requestSync, issues, library, notifications, config } = deps;
   const defined: string[] = [];
   const every = (seconds: number | undefined, fallbackMs: number) => (seconds === undefined ? fallbackMs : Math.round(seconds * 1000));
 
@@ -110,7 +110,7 @@ export function defineBackgroundJobs(deps: BackgroundJobDeps): string[] {
   });
   defined.push('service-health');
 
-  if (requests) {
+  if (requestSync) {
     jobs.define({
       queue: 'request-sync',
       jobType: 'sync-pending-requests',
@@ -118,7 +118,7 @@ export function defineBackgroundJobs(deps: BackgroundJobDeps): string[] {
       attempts: 3,
       backoffMs: 10_000,
       run: async () => {
-        const { checked, updated } = await requests.syncPending();
+        const { checked, updated } = await requestSync.syncPending();
         const log = updated > 0 ? 'info' : 'debug';
         logger()[log]({ event: 'requests.synced', checked, updated }, `Request sync: ${updated} of ${checked} requests changed`);
       },
@@ -132,7 +132,7 @@ export function defineBackgroundJobs(deps: BackgroundJobDeps): string[] {
       attempts: 1,
       backoffMs: 10_000,
       run: async () => {
-        const { checked, changed } = await requests.refreshProgress();
+        const { checked, changed } = await requestSync.refreshProgress();
         logger().debug(
           { event: 'requests.progress_refreshed', checked, changed },
           `Request progress: ${changed} of ${checked} requests changed`,

@@ -27,6 +27,9 @@ import { MediaRequestsRepository } from './features/media/requests.repository';
 import { MediaIssuesRepository } from './features/issues/issues.repository';
 import { IssuesService } from './features/issues/issues.service';
 import { RequestQuotas } from './features/media/request-quota';
+import { OverseerrGateway } from './features/media/overseerr-gateway';
+import { RequestSyncService } from './features/media/request-sync.service';
+import { RequestTransitions } from './features/media/request-transitions';
 import { RequestsService } from './features/media/requests.service';
 import { LibraryService } from './features/plex/library.service';
 import { PlayLinks } from './features/plex/play-links';
@@ -73,7 +76,10 @@ export interface Container {
   /** The version of the Overseerr behind OVERSEERR_URL (absent when none is configured). */
   overseerrServer?: OverseerrServer;
   media: MediaService;
+  /** What members do with their requests (create, list, cancel, retry, quota). */
   requests: RequestsService;
+  /** What Overseerr reports about requests: the webhook's statuses, the request-sync and request-progress jobs. */
+  requestSync: RequestSyncService;
   /** Members' problem reports (issues in Overseerr, filed as them). */
   issues: IssuesService;
   library: LibraryService;
@@ -166,20 +172,15 @@ export async function createContainer(config: Config, options: IntegrationOption
   const nowPlaying = createPlaybackService({ config, monitor: playback, events, redis });
   nowPlaying.start();
   const mediaRequests = new MediaRequestsRepository(database);
-  const media = new MediaService(overseerr, mediaRequests, cache);
   const overseerrUsers = overseerr ? new OverseerrUserLinker(overseerr, users) : undefined;
+  const seerr = new OverseerrGateway(overseerr, overseerrUsers, cache);
+  const media = new MediaService(seerr, mediaRequests);
   const playLinks = new PlayLinks(plex);
-  const requests = new RequestsService(
-    mediaRequests,
-    media,
-    events,
-    overseerr,
-    overseerrUsers,
-    playLinks,
-    config.REQUEST_STALLED_AFTER_HOURS * 3_600_000,
-    new RequestQuotas(overseerr, overseerrUsers, cache),
-    config.REQUEST_FOLLOW_UP_SECONDS * 1000,
-  );
+  const stalledAfterMs = config.REQUEST_STALLED_AFTER_HOURS * 3_600_000;
+  const transitions = new RequestTransitions(mediaRequests, seerr, events, stalledAfterMs);
+  const requestSync = new RequestSyncService(mediaRequests, seerr, transitions, config.REQUEST_FOLLOW_UP_SECONDS * 1000);
+  const quotas = new RequestQuotas(overseerr, overseerrUsers, cache);
+  const requests = new RequestsService(mediaRequests, seerr, transitions, requestSync, events, playLinks, quotas, stalledAfterMs);
   const library = new LibraryService(plex, cache, playLinks);
   const plexLogin = new PlexLoginService(plexTv, plex, users, cache, overseerrUsers);
   const identities = new IdentitiesRepository(database);
@@ -223,7 +224,7 @@ export async function createContainer(config: Config, options: IntegrationOption
   });
   const status = new StatusService(notices, serviceStatus, events, config.SERVICE_CHECK_INTERVAL_SECONDS);
   const alerts = new AlertsRepository(database);
-  const issues = new IssuesService(new MediaIssuesRepository(database), media, overseerr, overseerrUsers, serviceStatus, events);
+  const issues = new IssuesService(new MediaIssuesRepository(database), seerr, overseerr, overseerrUsers, serviceStatus, events);
 
   const ops = new ClusterOps(redis, { instance: config.instance, role: config.JOBS_MODE, version: config.version });
   const notifications = createNotifications({ config, database, breakers, jobs });
@@ -251,6 +252,7 @@ export async function createContainer(config: Config, options: IntegrationOption
     overseerrServer,
     media,
     requests,
+    requestSync,
     issues,
     library,
     plexLogin,
@@ -272,7 +274,7 @@ export async function createContainer(config: Config, options: IntegrationOption
       await playback?.stop();
       await playbackRecorder.idle();
       stopNotifications();
-      requests.close();
+      requestSync.close();
       await jobs.close();
       await ops.stop();
       await coherence?.close();

@@ -1,23 +1,16 @@
 /**
- * Search and title details, proxied from Overseerr (cached briefly with the
- * one cache) and marked for the caller: is it available, being processed,
+ * Search and title details, proxied from Overseerr (through the gateway,
+ * which caches them briefly) and marked for the caller: is it available, being processed,
  * requested already (in Overseerr or through MediaNest), and the caller's own
  * request id when there is one. People are left out of search results.
  */
-import type { Cache } from '../../cache/cache';
 import type { MediaType } from '../../db/schema';
-import { AppError } from '../../errors';
-import { upstreamFailureOf } from '../../integrations/http-client';
-import type { OverseerrClient, OverseerrMediaInfo, OverseerrMovie, OverseerrSearchResult, OverseerrTv } from '../../integrations/overseerr';
+import type { OverseerrMediaInfo, OverseerrSearchResult } from '../../integrations/overseerr';
 import type { User } from '../users/users.repository';
+import type { OverseerrGateway } from './overseerr-gateway';
 import { availabilityFromMediaInfo, availabilityFromMediaStatus, combineAvailability, standingFor } from './request-status';
 import type { MediaRequestRow, MediaRequestsRepository } from './requests.repository';
 import type { MediaDetails, MediaSummary, SearchPage } from '@medianest/contracts';
-
-export const SEARCH_TTL_SECONDS = 60;
-export const DETAILS_TTL_SECONDS = 120;
-
-export type OverseerrDetails = { mediaType: 'movie'; movie: OverseerrMovie } | { mediaType: 'tv'; tv: OverseerrTv };
 
 function yearOf(date: string | null | undefined): number | null {
   const m = date ? /^(\d{4})/.exec(date) : null;
@@ -26,17 +19,12 @@ function yearOf(date: string | null | undefined): number | null {
 
 export class MediaService {
   constructor(
-    private readonly overseerr: OverseerrClient | undefined,
+    private readonly overseerr: OverseerrGateway,
     private readonly requests: MediaRequestsRepository,
-    private readonly cache: Cache,
   ) {}
 
   async search(user: User, query: string, page: number): Promise<SearchPage> {
-    const overseerr = this.client();
-    const normalized = query.trim().replace(/\s+/g, ' ');
-    const raw = await this.cache.wrap(`overseerr:search:${page}:${normalized.toLowerCase()}`, SEARCH_TTL_SECONDS, () =>
-      overseerr.search(normalized, page),
-    );
+    const raw = await this.overseerr.search(query.trim().replace(/\s+/g, ' '), page);
     const titles = raw.results.filter(
       (r): r is OverseerrSearchResult & { mediaType: MediaType } => r.mediaType === 'movie' || r.mediaType === 'tv',
     );
@@ -62,7 +50,7 @@ export class MediaService {
   }
 
   async details(user: User, mediaType: MediaType, tmdbId: number): Promise<MediaDetails> {
-    const d = await this.overseerrDetails(mediaType, tmdbId);
+    const d = await this.overseerr.details(mediaType, tmdbId);
     const ours = await this.requests.findActiveForMedia(mediaType, tmdbId);
     if (d.mediaType === 'movie') {
       const m = d.movie;
@@ -115,47 +103,6 @@ export class MediaService {
         };
       }),
     };
-  }
-
-  /**
-   * Overseerr's details of a title, cached. Overseerr answers 500 for an id
-   * TMDB does not know, so a 5xx here is explained to the user as "could not
-   * load this title", still a 503 (it is not our bug, and could be an outage).
-   */
-  async overseerrDetails(mediaType: MediaType, tmdbId: number): Promise<OverseerrDetails> {
-    const overseerr = this.client();
-    try {
-      return await this.cache.wrap(this.detailsKey(mediaType, tmdbId), DETAILS_TTL_SECONDS, async (): Promise<OverseerrDetails> =>
-        mediaType === 'movie'
-          ? { mediaType: 'movie', movie: await overseerr.movie(tmdbId) }
-          : { mediaType: 'tv', tv: await overseerr.tv(tmdbId) },
-      );
-    } catch (err) {
-      if (upstreamFailureOf(err) === 'server_error') {
-        throw new AppError(
-          503,
-          'UPSTREAM_UNAVAILABLE',
-          `Overseerr could not load ${mediaType === 'movie' ? 'movie' : 'show'} ${tmdbId}: it answered with an error. ` +
-            'The id may not exist on TMDB, or Overseerr is having trouble.',
-          { details: { service: 'overseerr', failure: 'server_error' }, headers: (err as AppError).headers, cause: err },
-        );
-      }
-      throw err;
-    }
-  }
-
-  /** Forgets the cached details of a title (after a request or a status change). */
-  async invalidate(mediaType: MediaType, tmdbId: number): Promise<void> {
-    await this.cache.delete(this.detailsKey(mediaType, tmdbId));
-  }
-
-  private detailsKey(mediaType: MediaType, tmdbId: number): string {
-    return `overseerr:${mediaType}:${tmdbId}`;
-  }
-
-  private client(): OverseerrClient {
-    if (!this.overseerr) throw AppError.notConfigured('Overseerr');
-    return this.overseerr;
   }
 
   private summary(

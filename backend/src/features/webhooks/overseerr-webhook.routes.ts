@@ -9,10 +9,10 @@ import { Router } from 'express';
 import { AppError } from '../../errors';
 import { logger } from '../../observability/logging/logger';
 import type { IssuesService } from '../issues/issues.service';
-import type { RequestsService } from '../media/requests.service';
+import type { RequestSyncService } from '../media/request-sync.service';
 import { actionFor, idFrom, webhookAuthorized, webhookPayloadSchema } from './overseerr-webhook';
 
-export function overseerrWebhookRouter(secret: string | undefined, requests: RequestsService, issues: IssuesService): Router {
+export function overseerrWebhookRouter(secret: string | undefined, requests: RequestSyncService, issues: IssuesService): Router {
   const router = Router();
 
   router.post('/overseerr', async (req, res) => {
