@@ -116,8 +116,8 @@ export function buildApp(c: Container): Express {
   api.use('/media', mediaRouter(c.media, c.requests));
   api.use('/plex', plexRouter(c.library));
   api.use('/issues', issuesRouter(c.issues));
-  api.use('/webhooks', overseerrWebhookRouter(c.config.OVERSEERR_WEBHOOK_SECRET, c.requestSync, c.issues));
-  api.use('/admin/users', adminUsersRouter(c.users, c.sessions, c.auth, c.config.PUBLIC_URL, c.events));
+  api.use('/webhooks', overseerrWebhookRouter(c.config.OVERSEERR_WEBHOOK_SECRET, c.overseerrWebhook));
+  api.use('/admin/users', adminUsersRouter(c.adminUsers, c.config.PUBLIC_URL));
   api.use('/services', servicesRouter(c.serviceStatus));
   api.use('/admin/services', adminServicesRouter(c.serviceStatus.monitored));
   api.use('/status', statusRouter(c.status));

@@ -13,7 +13,9 @@ import { KnownDevices, loadDeviceKey } from './features/auth/known-devices';
 import { PasswordResets } from './features/auth/password-resets';
 import { IdentitiesRepository } from './features/auth/identities.repository';
 import { createSso, type Sso } from './features/auth/sso';
+import { AdminUsersService } from './features/users/admin-users.service';
 import { UsersRepository } from './features/users/users.repository';
+import { OverseerrWebhookService } from './features/webhooks/overseerr-webhook.service';
 import { AlertsRepository } from './features/alerts/alerts.repository';
 import { ServiceStatusService } from './features/services/service-status.service';
 import { NoticesRepository } from './features/status/notices.repository';
@@ -65,6 +67,8 @@ export interface Container {
   users: UsersRepository;
   sessions: SessionStore;
   auth: AuthService;
+  /** Account administration (list, create, role and enabled, reset links). */
+  adminUsers: AdminUsersService;
   /** Circuit breakers (plex-api, plex-tv, overseerr, redis, database) and their recovery procedures. */
   breakers: BreakerRegistry;
   /** Present only when PLEX_URL is set. */
@@ -82,6 +86,8 @@ export interface Container {
   requestSync: RequestSyncService;
   /** Members' problem reports (issues in Overseerr, filed as them). */
   issues: IssuesService;
+  /** What Overseerr's webhook says, applied to requests and problem reports. */
+  overseerrWebhook: OverseerrWebhookService;
   library: LibraryService;
   plexLogin: PlexLoginService;
   /** Plex playback (Now playing, playback metrics); started by the processes, watching while it holds the lease. */
@@ -135,6 +141,7 @@ export async function createContainer(config: Config, options: IntegrationOption
   sessions.registerMetrics();
   const passwordResets = new PasswordResets(database, config.PASSWORD_RESET_TTL_HOURS * 3600_000);
   const auth = new AuthService(users, sessions, limiter, sessionTtlMs, new KnownDevices(await loadDeviceKey(database)), passwordResets);
+  const adminUsers = new AdminUsersService(users, sessions, auth, events);
 
   const health = new HealthService(config.version);
   health.register({
@@ -226,6 +233,8 @@ export async function createContainer(config: Config, options: IntegrationOption
   const alerts = new AlertsRepository(database);
   const issues = new IssuesService(new MediaIssuesRepository(database), seerr, overseerr, overseerrUsers, serviceStatus, events);
 
+  const overseerrWebhook = new OverseerrWebhookService(requestSync, issues);
+
   const ops = new ClusterOps(redis, { instance: config.instance, role: config.JOBS_MODE, version: config.version });
   const notifications = createNotifications({ config, database, breakers, jobs });
   const stopNotifications = notifications.planner.listen(events);
@@ -245,6 +254,7 @@ export async function createContainer(config: Config, options: IntegrationOption
     users,
     sessions,
     auth,
+    adminUsers,
     breakers,
     plex,
     plexTv,
@@ -254,6 +264,7 @@ export async function createContainer(config: Config, options: IntegrationOption
     requests,
     requestSync,
     issues,
+    overseerrWebhook,
     library,
     plexLogin,
     playback,

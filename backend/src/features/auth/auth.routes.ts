@@ -12,7 +12,7 @@ import { AppError } from '../../errors';
 import { rateLimitByIp, type RateLimiter, type RateLimitRule } from '../../http/rate-limit';
 import type { ApiRes } from '../../http/api-response';
 import { parse } from '../../http/validate';
-import { toPublicUser } from '../users/users.repository';
+import { toPublicUser } from '../users/users.presenter';
 import type { AuthService } from './auth.service';
 import { DEVICE_COOKIE } from './known-devices';
 import { readCookie, requireUser } from './middleware';

@@ -6,10 +6,12 @@
  */
 import type { Config } from '../../config';
 import type { Database } from '../../db/client';
+import { SettingsRepository } from '../../db/settings.repository';
 import { OutboundPolicy } from '../../integrations/outbound-policy';
 import type { JobQueue } from '../../jobs/job-queue';
 import type { BreakerRegistry } from '../../resilience/breakers';
 import { AddressConfirmations } from './address-confirmation';
+import { AddressConfirmationsRepository } from './address-confirmations.repository';
 import { ChannelDispatch } from './channel-dispatch';
 import { ChannelSender } from './channels';
 import { ChannelsService } from './channels.service';
@@ -60,8 +62,8 @@ export function createNotifications(parts: {
   });
   const repo = new NotificationsRepository(parts.database);
   const box = new SecretBox(loadOrCreateKey(config.NOTIFICATIONS_SECRET_KEY, config.dataDir));
-  const confirmations = new AddressConfirmations(parts.database, config.PUBLIC_URL);
-  const push = new PushDevicesService(repo, box, outbound);
+  const confirmations = new AddressConfirmations(new AddressConfirmationsRepository(parts.database), config.PUBLIC_URL);
+  const push = new PushDevicesService(repo, new SettingsRepository(parts.database), box, outbound);
   const dispatch = new ChannelDispatch(repo, box, new ChannelSender(parts.breakers, config.UPSTREAM_TIMEOUT_MS, outbound), confirmations, push);
   return {
     channels: new ChannelsService(repo, box, dispatch, config.PUBLIC_URL),

@@ -6,6 +6,7 @@
  */
 import type { PushDevice, PushState, PushSubscriptionBody } from '@medianest/contracts';
 import { AppError } from '../../errors';
+import type { SettingsRepository } from '../../db/settings.repository';
 import type { OutboundPolicy } from '../../integrations/outbound-policy';
 import { logger } from '../../observability/logging/logger';
 import { registerSecret } from '../../observability/redact';
@@ -34,6 +35,7 @@ export class PushDevicesService {
 
   constructor(
     private readonly repo: NotificationsRepository,
+    private readonly settings: SettingsRepository,
     private readonly box: SecretBox,
     private readonly outbound: OutboundPolicy,
   ) {}
@@ -125,11 +127,11 @@ export class PushDevicesService {
         const keys = generateVapidKeys();
         return JSON.stringify({ publicKey: keys.publicKey, privateKey: this.box.seal(keys.privateKey) });
       };
-      let stored = (await this.repo.setting(VAPID_SETTING)) ?? (await this.repo.settingOnce(VAPID_SETTING, fresh()));
+      let stored = (await this.settings.get(VAPID_SETTING)) ?? (await this.settings.getOrCreate(VAPID_SETTING, fresh()));
       let keys = this.openVapid(stored);
       if (!keys) {
         const replacement = fresh();
-        stored = await this.repo.replaceSetting(VAPID_SETTING, stored, replacement);
+        stored = await this.settings.replace(VAPID_SETTING, stored, replacement);
         keys = this.openVapid(stored);
         if (!keys) throw new AppError(500, 'INTERNAL', 'The Web Push key pair cannot be decrypted with NOTIFICATIONS_SECRET_KEY');
         // Only the replica whose pair was stored clears the subscriptions (never one a member just made for it).

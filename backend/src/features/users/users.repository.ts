@@ -10,7 +10,6 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { CoherentMap, type CacheCoherence, type Ticket } from '../../cache/coherence';
 import type { AppDb, Database } from '../../db/client';
 import { users } from '../../db/schema';
-import type { PublicUser } from '@medianest/contracts';
 
 const userTag = (id: string) => `user:${id}`;
 
@@ -24,20 +23,6 @@ function prepareById(db: AppDb) {
 }
 
 export type User = typeof users.$inferSelect;
-
-export function toPublicUser(u: User): PublicUser {
-  return {
-    id: u.id,
-    username: u.username,
-    email: u.email,
-    role: u.role,
-    enabled: u.enabled,
-    plexUsername: u.plexUsername,
-    thumb: u.thumb,
-    createdAt: u.createdAt.toISOString(),
-    lastLoginAt: u.lastLoginAt ? u.lastLoginAt.toISOString() : null,
-  };
-}
 
 export class UsersRepository {
   private readonly cache?: CoherentMap<User>;
