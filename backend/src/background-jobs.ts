@@ -28,7 +28,7 @@ import type { ServiceStatusService } from './features/services/service-status.se
 import { probeTargets, type ProbeSources } from './features/services/service-probes';
 import { logger } from './observability/logging/logger';
 import type { AttemptInfo, JobQueue } from './jobs/job-queue';
-import { notificationChannelKinds } from './db/schema';
+import { notificationChannelKinds } from '@medianest/contracts';
 import { deliveryQueue } from './features/notifications/delivery-queue';
 
 export const REQUEST_SYNC_EVERY_MS = 60_000;

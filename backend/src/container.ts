@@ -79,6 +79,8 @@ export interface Container {
   overseerr?: OverseerrClient;
   /** The version of the Overseerr behind OVERSEERR_URL (absent when none is configured). */
   overseerrServer?: OverseerrServer;
+  /** The media feature's one way to Overseerr: cached title search and details, requests made as the member. */
+  overseerrGateway: OverseerrGateway;
   media: MediaService;
   /** What members do with their requests (create, list, cancel, retry, quota). */
   requests: RequestsService;
@@ -180,14 +182,23 @@ export async function createContainer(config: Config, options: IntegrationOption
   nowPlaying.start();
   const mediaRequests = new MediaRequestsRepository(database);
   const overseerrUsers = overseerr ? new OverseerrUserLinker(overseerr, users) : undefined;
-  const seerr = new OverseerrGateway(overseerr, overseerrUsers, cache);
-  const media = new MediaService(seerr, mediaRequests);
+  const overseerrGateway = new OverseerrGateway(overseerr, overseerrUsers, cache);
+  const media = new MediaService(overseerrGateway, mediaRequests);
   const playLinks = new PlayLinks(plex);
   const stalledAfterMs = config.REQUEST_STALLED_AFTER_HOURS * 3_600_000;
-  const transitions = new RequestTransitions(mediaRequests, seerr, events, stalledAfterMs);
-  const requestSync = new RequestSyncService(mediaRequests, seerr, transitions, config.REQUEST_FOLLOW_UP_SECONDS * 1000);
+  const transitions = new RequestTransitions(mediaRequests, overseerrGateway, events, stalledAfterMs);
+  const requestSync = new RequestSyncService(mediaRequests, overseerrGateway, transitions, config.REQUEST_FOLLOW_UP_SECONDS * 1000);
   const quotas = new RequestQuotas(overseerr, overseerrUsers, cache);
-  const requests = new RequestsService(mediaRequests, seerr, transitions, requestSync, events, playLinks, quotas, stalledAfterMs);
+  const requests = new RequestsService(
+    mediaRequests,
+    overseerrGateway,
+    transitions,
+    requestSync,
+    events,
+    playLinks,
+    quotas,
+    stalledAfterMs,
+  );
   const library = new LibraryService(plex, cache, playLinks);
   const plexLogin = new PlexLoginService(plexTv, plex, users, cache, overseerrUsers);
   const identities = new IdentitiesRepository(database);
@@ -231,7 +242,7 @@ export async function createContainer(config: Config, options: IntegrationOption
   });
   const status = new StatusService(notices, serviceStatus, events, config.SERVICE_CHECK_INTERVAL_SECONDS);
   const alerts = new AlertsRepository(database);
-  const issues = new IssuesService(new MediaIssuesRepository(database), seerr, overseerr, overseerrUsers, serviceStatus, events);
+  const issues = new IssuesService(new MediaIssuesRepository(database), overseerrGateway, overseerr, overseerrUsers, serviceStatus, events);
 
   const overseerrWebhook = new OverseerrWebhookService(requestSync, issues);
 
@@ -260,6 +271,7 @@ export async function createContainer(config: Config, options: IntegrationOption
     plexTv,
     overseerr,
     overseerrServer,
+    overseerrGateway,
     media,
     requests,
     requestSync,

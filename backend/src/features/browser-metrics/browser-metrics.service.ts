@@ -104,4 +104,3 @@ function observeCustom(m: CustomEntry): void {
     );
   }
 }
-

@@ -73,7 +73,7 @@ describe('titles as a real Seerr leaves them', () => {
     expect(await details(155)).toMatchObject({ availability: 'available' });
 
     up.overseerr.setTitleStatus('movie', 155, 7); // DELETED: Plex no longer has it
-    await t.container.media.invalidate('movie', 155);
+    await t.container.overseerrGateway.invalidate('movie', 155);
     expect(await details(155)).toMatchObject({ availability: 'none', requestId: null });
     const again = await ask(155);
     expect(again.status).toBe(201);

@@ -75,9 +75,6 @@ export class AddressConfirmations {
     const channels = await this.repo.confirm(userId, hash(token), new Date());
     if (channels.length === 0)
       throw new AppError(400, 'BAD_REQUEST', 'This confirmation link is not valid: it was used, expired, or is for another account');
-    logger().info(
-      { event: 'notifications.address.confirmed', channel_id: channels[0] },
-      'A notification e-mail address was confirmed',
-    );
+    logger().info({ event: 'notifications.address.confirmed', channel_id: channels[0] }, 'A notification e-mail address was confirmed');
   }
 }

@@ -64,7 +64,13 @@ export function createNotifications(parts: {
   const box = new SecretBox(loadOrCreateKey(config.NOTIFICATIONS_SECRET_KEY, config.dataDir));
   const confirmations = new AddressConfirmations(new AddressConfirmationsRepository(parts.database), config.PUBLIC_URL);
   const push = new PushDevicesService(repo, new SettingsRepository(parts.database), box, outbound);
-  const dispatch = new ChannelDispatch(repo, box, new ChannelSender(parts.breakers, config.UPSTREAM_TIMEOUT_MS, outbound), confirmations, push);
+  const dispatch = new ChannelDispatch(
+    repo,
+    box,
+    new ChannelSender(parts.breakers, config.UPSTREAM_TIMEOUT_MS, outbound),
+    confirmations,
+    push,
+  );
   return {
     channels: new ChannelsService(repo, box, dispatch, config.PUBLIC_URL),
     preferences: new PreferencesService(repo, confirmations, dispatch),

@@ -46,7 +46,12 @@ export class DeliveryService {
     const message = { ...composed, id: String(delivery.id), event: delivery.event };
     const last = attempt.attempt >= attempt.maxAttempts;
     try {
-      await this.dispatch.send(channel, message, member, destination.address, { event: delivery.event, last, deliveryId: delivery.id, pushedTo });
+      await this.dispatch.send(channel, message, member, destination.address, {
+        event: delivery.event,
+        last,
+        deliveryId: delivery.id,
+        pushedTo,
+      });
       await this.repo.recordAttempt(delivery.id, { status: 'delivered', error: null });
     } catch (err) {
       const final = last || isFinalPushFailure(err);

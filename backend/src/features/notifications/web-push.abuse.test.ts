@@ -156,7 +156,8 @@ describe('one breaker per push service', () => {
 
     serviceA.setDown(true);
     const breakerA = `notify-webpush:${new URL(serviceA.url).host}` as const;
-    for (let i = 0; i < 3; i++) expect(await t.container.notifications.channels.sendTest(channelId, adminUser)).toMatchObject({ delivered: false });
+    for (let i = 0; i < 3; i++)
+      expect(await t.container.notifications.channels.sendTest(channelId, adminUser)).toMatchObject({ delivered: false });
     await waitFor(() => Promise.resolve(t.container.breakers.stateOf(breakerA) === 'open'), 5000);
     // Service A is paused; Bob's browser at service B is not.
     const before = serviceB.to(bobsBrowser.endpoint).length;

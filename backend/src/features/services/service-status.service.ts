@@ -84,7 +84,13 @@ export class ServiceStatusService {
     const results = await Promise.all(targets.map((t) => runProbe(t, this.now)));
     const stored = await this.latest(results.map((r) => r.service));
     await this.history.record(
-      results.map((r) => ({ service: r.service, status: r.status, responseTimeMs: r.responseTimeMs, error: r.error, checkedAt: r.checkedAt })),
+      results.map((r) => ({
+        service: r.service,
+        status: r.status,
+        responseTimeMs: r.responseTimeMs,
+        error: r.error,
+        checkedAt: r.checkedAt,
+      })),
     );
     for (const r of results) {
       const previous = stored.get(r.service)?.status;

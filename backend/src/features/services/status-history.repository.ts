@@ -73,7 +73,7 @@ export class StatusHistoryRepository {
       .where(and(inArray(h.service, services), gte(h.checkedAt, since)))
       .groupBy(h.service);
     // The filtered maxima are null when no probe of that kind is in the window (drizzle does not decode a null).
-    return rows.map((r) => ({ service: r.service, latest: r.latest, lastOk: r.lastOk as Date | null, lastDown: r.lastDown as Date | null }));
+    return rows.map((r) => ({ service: r.service, latest: r.latest, lastOk: r.lastOk, lastDown: r.lastDown }));
   }
 
   /** When the first failed probe after `after` (and not before `since`) was checked. */

@@ -48,7 +48,10 @@ export class OverseerrWebhookService {
   ): Promise<WebhookAnswer> {
     const issueId = idFrom(payload.issue?.issue_id);
     if (issueId === undefined) {
-      logger().warn({ event: 'webhook.overseerr.malformed', notification_type: payload.notification_type }, 'Issue webhook without an issue id');
+      logger().warn(
+        { event: 'webhook.overseerr.malformed', notification_type: payload.notification_type },
+        'Issue webhook without an issue id',
+      );
       throw AppError.badRequest('The payload names no issue (issue.issue_id)');
     }
     const status = payload.issue?.issue_status;
@@ -81,7 +84,10 @@ export class OverseerrWebhookService {
       const updated = await this.requests.markTitleAvailable(mediaType, tmdbId, 'webhook');
       return { ok: true as const, matched: updated > 0 };
     }
-    logger().warn({ event: 'webhook.overseerr.malformed', notification_type: payload.notification_type }, 'Overseerr webhook without a request id');
+    logger().warn(
+      { event: 'webhook.overseerr.malformed', notification_type: payload.notification_type },
+      'Overseerr webhook without a request id',
+    );
     throw AppError.badRequest('The payload names no request (request.request_id) or media (media.tmdbId)');
   }
 }
