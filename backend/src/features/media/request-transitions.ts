@@ -14,6 +14,11 @@ import { progressFromOverseerr } from './request-progress';
 import { isStalled, overseerrChangedAt } from './request-status';
 import type { MediaRequestRow, MediaRequestsRepository } from './requests.repository';
 
+/** What every request event names: the request, its owner and its title. */
+export function aboutRequest(row: Pick<MediaRequestRow, 'id' | 'userId' | 'mediaType' | 'tmdbId' | 'title'>) {
+  return { requestId: row.id, userId: row.userId, mediaType: row.mediaType, tmdbId: row.tmdbId, title: row.title };
+}
+
 export class RequestTransitions {
   constructor(
     private readonly repo: MediaRequestsRepository,
@@ -32,11 +37,7 @@ export class RequestTransitions {
     const updated = (await this.repo.updateProgress(row.id, { download, plexRatingKey })) ?? row;
     if (!row.download?.items.length && download?.items.length) await this.repo.addEvent(row.id, 'downloading', null);
     this.events.publish('request.progress', {
-      requestId: row.id,
-      userId: row.userId,
-      mediaType: row.mediaType,
-      tmdbId: row.tmdbId,
-      title: row.title,
+      ...aboutRequest(row),
       status: updated.status,
       download,
       stalled: isStalled(updated, this.stalledAfterMs),
@@ -88,11 +89,7 @@ export class RequestTransitions {
       await this.repo.addEvent(row.id, 'downloading', null, now);
     await this.overseerr.invalidate(row.mediaType, row.tmdbId);
     this.events.publish('request.updated', {
-      requestId: row.id,
-      userId: row.userId,
-      mediaType: row.mediaType,
-      tmdbId: row.tmdbId,
-      title: row.title,
+      ...aboutRequest(row),
       status,
       previousStatus: row.status,
       actor,

@@ -21,7 +21,7 @@ import type { OverseerrGateway } from './overseerr-gateway';
 import type { RequestQuotas } from './request-quota';
 import { isStalled, overseerrChangedAt, standingFor, statusFromOverseerr } from './request-status';
 import { PROGRESS, type RequestSyncService } from './request-sync.service';
-import type { RequestTransitions } from './request-transitions';
+import { aboutRequest, type RequestTransitions } from './request-transitions';
 import { toPublicRequest, toRequestDetail } from './requests.presenter';
 import { DOWNLOADING_STATUSES, type MediaRequestsRepository, type MediaRequestWithUser } from './requests.repository';
 
@@ -111,14 +111,7 @@ export class RequestsService {
     if (approved) await this.repo.addEvent(row.id, 'approved', overseerrName(created.modifiedBy) ?? user.username, row.createdAt);
     if (status === 'approved') this.sync.followUp(created.id);
     await this.overseerr.invalidate(input.mediaType, input.tmdbId);
-    this.events.publish('request.created', {
-      requestId: row.id,
-      userId: user.id,
-      mediaType: row.mediaType,
-      tmdbId: row.tmdbId,
-      title: row.title,
-      status: row.status,
-    });
+    this.events.publish('request.created', { ...aboutRequest(row), status: row.status });
     analytics.trackMediaRequest(user.id, row.mediaType, 'web', status);
     return toPublicRequest({ ...row, requestedBy: { id: user.id, username: user.username } }, this.stalledAfterMs);
   }

@@ -94,7 +94,7 @@ export class IncidentTracker {
   private async maybeOpen(s: ProbeWindow, since: Date, name: string) {
     if (!s.lastDown || s.lastDown.getTime() !== s.latest.getTime()) return; // the latest probe answered
     const service = s.service;
-    const firstAt = await this.history.firstDownAfter(service, s.lastOk ?? since, since);
+    const firstAt = await this.history.firstAfter(service, s.lastOk ?? since, true, since);
     if (!firstAt || s.latest.getTime() - firstAt.getTime() < this.rules.openAfterMs) return;
     const cause = await this.history.errorAt(service, s.latest);
     const maintenance = (await this.maintenance?.covers(service, this.now())) ?? false;
@@ -111,7 +111,7 @@ export class IncidentTracker {
     if (!s.lastOk || s.lastOk.getTime() !== s.latest.getTime()) return; // the latest probe failed
     const lastDown = s.lastDown ?? incident.startedAt;
     if (s.latest.getTime() - lastDown.getTime() < this.rules.closeAfterMs) return;
-    const endedAt = (await this.history.firstAnsweredAfter(incident.service, lastDown)) ?? s.latest;
+    const endedAt = (await this.history.firstAfter(incident.service, lastDown, false)) ?? s.latest;
     const closed = await this.repo.close(incident.id, endedAt);
     if (!closed) return; // another replica closed it
     logger().info(

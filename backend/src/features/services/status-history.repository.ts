@@ -76,26 +76,22 @@ export class StatusHistoryRepository {
     return rows.map((r) => ({ service: r.service, latest: r.latest, lastOk: r.lastOk, lastDown: r.lastDown }));
   }
 
-  /** When the first failed probe after `after` (and not before `since`) was checked. */
-  async firstDownAfter(service: string, after: Date, since: Date): Promise<Date | undefined> {
+  /** When the first probe after `after` (and, given `since`, not before it) that failed (`down`) or answered was checked. */
+  async firstAfter(service: string, after: Date, down: boolean, since?: Date): Promise<Date | undefined> {
     const [first] = await this.db
       .select({ at: h.checkedAt })
       .from(h)
-      .where(and(eq(h.service, service), eq(h.status, 'down'), gt(h.checkedAt, after), gte(h.checkedAt, since)))
+      .where(
+        and(
+          eq(h.service, service),
+          down ? eq(h.status, 'down') : ne(h.status, 'down'),
+          gt(h.checkedAt, after),
+          since ? gte(h.checkedAt, since) : undefined,
+        ),
+      )
       .orderBy(h.checkedAt)
       .limit(1);
     return first?.at;
-  }
-
-  /** When the first answered probe after `after` was checked. */
-  async firstAnsweredAfter(service: string, after: Date): Promise<Date | undefined> {
-    const [back] = await this.db
-      .select({ at: h.checkedAt })
-      .from(h)
-      .where(and(eq(h.service, service), ne(h.status, 'down'), gt(h.checkedAt, after)))
-      .orderBy(h.checkedAt)
-      .limit(1);
-    return back?.at;
   }
 
   /** The error the probe checked at `at` reported. */
