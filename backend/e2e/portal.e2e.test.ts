@@ -269,12 +269,12 @@ describe('the MediaNest web app in Chromium', () => {
     await timeline.getByText('Requested by alice').waitFor();
     await timeline.getByText('Approved by owner').waitFor();
     upstreams.overseerr.startDownload(request.overseerrId, { size: 4_000_000_000 });
-    await server.container.requests.refreshProgress();
+    await server.container.requestSync.refreshProgress();
     const download = page.getByRole('region', { name: 'Download' });
     await download.getByText('0 %').waitFor();
     await timeline.getByText('Downloading', { exact: true }).waitFor();
     upstreams.overseerr.advanceDownload(request.overseerrId, 0.6);
-    await server.container.requests.refreshProgress();
+    await server.container.requestSync.refreshProgress();
     await download.getByText('60 %').waitFor();
     expect(await download.getByRole('progressbar', { name: 'Downloaded' }).getAttribute('value')).toBe('60');
     await download.getByText(/min left/).waitFor();

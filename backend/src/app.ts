@@ -119,13 +119,13 @@ export function buildApp(c: Container): Express {
   api.use('/discover', discoverRouter(c.discover, c.titles));
   api.use('/plex', plexRouter(c.library));
   api.use('/issues', issuesRouter(c.issues));
-  api.use('/webhooks', overseerrWebhookRouter(c.config.OVERSEERR_WEBHOOK_SECRET, c.requests, c.issues));
-  api.use('/admin/users', adminUsersRouter(c.users, c.sessions, c.auth, c.config.PUBLIC_URL, c.events));
+  api.use('/webhooks', overseerrWebhookRouter(c.config.OVERSEERR_WEBHOOK_SECRET, c.overseerrWebhook));
+  api.use('/admin/users', adminUsersRouter(c.adminUsers, c.config.PUBLIC_URL));
   api.use('/services', monitoringRouter(c.serviceStatus));
   api.use('/admin/services', adminMonitoringRouter(c.serviceStatus.monitored));
   api.use('/status', statusRouter(c.status));
   api.use('/admin/status', adminStatusRouter(c.status));
-  api.use('/admin/notifications', adminNotificationsRouter(c.notifications));
+  api.use('/admin/notifications', adminNotificationsRouter(c.notifications.channels));
   api.use('/notifications', notificationsRouter(c.notifications));
   api.use('/admin/playback', adminPlaybackRouter(c.nowPlaying, c.playbackHistory));
   api.use('/playback', playbackRouter(c.nowPlaying, c.playbackHistory));
@@ -138,7 +138,7 @@ export function buildApp(c: Container): Express {
       jobs: c.jobs,
       alerts: c.alerts,
       ops: c.ops,
-      notifications: c.notifications,
+      notifications: c.notifications.delivery,
       backups: c.backups,
       version: c.config.version,
       overseerr: c.overseerrServer,

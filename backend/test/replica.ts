@@ -8,7 +8,7 @@
 import { buildApp } from '../src/app';
 import { startBackgroundJobs } from '../src/background-jobs';
 import { createContainer } from '../src/container';
-import { createNotifications } from '../src/features/notifications/notifications.service';
+import { createNotifications } from '../src/features/notifications/create-notifications';
 import { InProcessJobQueue } from '../src/jobs/in-process-queue';
 import { BreakerRegistry } from '../src/resilience/breakers';
 import { testMode, type TestApp } from './context';
@@ -39,9 +39,9 @@ export async function startReplica(t: TestApp, primaryWebhookUrl: string): Promi
   }
   const jobs = new InProcessJobQueue();
   const breakers = new BreakerRegistry();
-  const planner = createNotifications({ config: t.config, database: t.container.database, breakers, jobs });
-  await startBackgroundJobs({ jobs, serviceStatus: t.container.serviceStatus, notifications: planner }, 'all');
-  const stop = planner.listen(t.container.events);
+  const notifications = createNotifications({ config: t.config, database: t.container.database, breakers, jobs });
+  await startBackgroundJobs({ jobs, serviceStatus: t.container.serviceStatus, notifications }, 'all');
+  const stop = notifications.planner.listen(t.container.events);
   return {
     webhookUrl: primaryWebhookUrl,
     settle,

@@ -14,7 +14,7 @@ import { rateLimitByIp, type RateLimiter, type RateLimitRule } from '../../http/
 import { authed } from '../../http/authed';
 import type { ApiRes } from '../../http/api-response';
 import { parse } from '../../http/validate';
-import { toPublicUser } from '../users/users.repository';
+import { toPublicUser } from '../users/users.presenter';
 import type { AuthService } from './auth.service';
 import { DEVICE_COOKIE } from './known-devices';
 import { readCookie } from './middleware';

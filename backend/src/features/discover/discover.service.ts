@@ -7,7 +7,7 @@
  */
 import type { DiscoverSource, OverseerrSearchPage } from '../../integrations/overseerr';
 import type { MediaType } from '../../db/schema';
-import { titleLoadFailure } from '../media/media.service';
+import { titleLoadFailure } from '../media/overseerr-gateway';
 import type { MediaRequestsRepository } from '../media/requests.repository';
 import { summarizeResults, titleIds } from '../media/title-summary';
 import type { User } from '../users/user';

@@ -22,7 +22,7 @@ import {
 import { logger } from '../../observability/logging/logger';
 import { recentFailuresOf } from '../../observability/recent-failures';
 import type { EventBus } from '../../realtime/events';
-import type { MediaService } from '../media/media.service';
+import type { OverseerrGateway } from '../media/overseerr-gateway';
 import type { OverseerrUserLinker } from '../media/overseerr-users';
 import type { ServiceStatusService } from '../monitoring/service-status.service';
 import type { User } from '../users/user';
@@ -72,7 +72,7 @@ export class IssuesService {
 
   constructor(
     private readonly repo: MediaIssuesRepository,
-    private readonly media: MediaService,
+    private readonly titles: Pick<OverseerrGateway, 'details'>,
     private readonly overseerr: OverseerrClient | undefined,
     private readonly linker: OverseerrUserLinker | undefined,
     private readonly serviceStatus: ServiceStatusService,
@@ -83,7 +83,7 @@ export class IssuesService {
 
   async create(user: User, input: CreateProblemInput): Promise<ProblemReportDetail> {
     const { overseerr, overseerrUserId } = await this.asMember(user);
-    const details = await this.media.overseerrDetails(input.mediaType, input.tmdbId);
+    const details = await this.titles.details(input.mediaType, input.tmdbId);
     const info = details.mediaType === 'movie' ? details.movie.mediaInfo : details.tv.mediaInfo;
     const title = details.mediaType === 'movie' ? details.movie.title : details.tv.name;
     const inPlex = info?.status === MediaStatus.AVAILABLE || (input.mediaType === 'tv' && info?.status === MediaStatus.PARTIALLY_AVAILABLE);
@@ -274,7 +274,7 @@ export class IssuesService {
     const type = issue.media?.mediaType;
     if (!tmdbId || (type !== 'movie' && type !== 'tv')) return 'Unknown title';
     try {
-      const d = await this.media.overseerrDetails(type, tmdbId);
+      const d = await this.titles.details(type, tmdbId);
       return d.mediaType === 'movie' ? d.movie.title : d.tv.name;
     } catch {
       return `TMDB ${tmdbId}`;

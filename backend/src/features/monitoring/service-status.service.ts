@@ -6,16 +6,18 @@
  * (uptime.ts). For uptime, `degraded` counts as up: the service answered, so
  * users could use it — slowness is shown by the status and response time instead.
  */
-import { and, desc, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Config } from '../../config';
 import type { Database } from '../../db/client';
-import { serviceStatusHistory, type ServiceStatus } from '../../db/schema';
+import type { ServiceStatus } from '../../db/schema';
 import { logger } from '../../observability/logging/logger';
 import type { EventBus } from '../../realtime/events';
 import { monitoredServiceKey, MonitoredServicesRepository } from './monitored-services.repository';
 import { IncidentTracker, type IncidentRules, type MaintenanceLookup } from './incidents';
+import { IncidentsRepository } from './incidents.repository';
 import { runProbe, type ProbeResult, type ProbeTarget } from './service-probes';
-import { probeSeconds, uptimeFigure, writeDailyRollups } from './uptime';
+import { StatusHistoryRepository, type LatestProbe } from './status-history.repository';
+import { uptimeFigure, writeDailyRollups } from './uptime';
+import { UptimeRepository } from './uptime.repository';
 import type { ServiceStatusEntry } from '@medianest/contracts';
 
 export const HISTORY_RETENTION_MS = 7 * 86_400_000;
@@ -45,18 +47,24 @@ export class ServiceStatusService {
   readonly monitored: MonitoredServicesRepository;
   private lastPruneAt = 0;
   readonly incidents: IncidentTracker;
+  /** Probe time and daily rollups, for the uptime figures. */
+  readonly uptime: UptimeRepository;
+  private readonly history: StatusHistoryRepository;
   private readonly now: () => Date;
 
   constructor(
-    readonly database: Database,
+    database: Database,
     private readonly events: EventBus,
     private readonly config: Pick<Config, 'PLEX_URL' | 'OVERSEERR_URL'>,
     options: ServiceStatusOptions = {},
   ) {
     this.now = options.now ?? (() => new Date());
     this.monitored = new MonitoredServicesRepository(database);
+    this.uptime = new UptimeRepository(database);
+    this.history = new StatusHistoryRepository(database);
     this.incidents = new IncidentTracker(
-      database,
+      new IncidentsRepository(database),
+      this.history,
       events,
       options.incidents ?? { openAfterMs: 60_000, closeAfterMs: 300_000 },
       options.maintenance,
@@ -75,17 +83,15 @@ export class ServiceStatusService {
   async checkAll(targets: ProbeTarget[]): Promise<ProbeResult[]> {
     const results = await Promise.all(targets.map((t) => runProbe(t, this.now)));
     const stored = await this.latest(results.map((r) => r.service));
-    if (results.length > 0) {
-      await this.database.db.insert(serviceStatusHistory).values(
-        results.map((r) => ({
-          service: r.service,
-          status: r.status,
-          responseTimeMs: r.responseTimeMs,
-          error: r.error,
-          checkedAt: r.checkedAt,
-        })),
-      );
-    }
+    await this.history.record(
+      results.map((r) => ({
+        service: r.service,
+        status: r.status,
+        responseTimeMs: r.responseTimeMs,
+        error: r.error,
+        checkedAt: r.checkedAt,
+      })),
+    );
     for (const r of results) {
       const previous = stored.get(r.service)?.status;
       if (previous === r.status) continue;
@@ -124,17 +130,12 @@ export class ServiceStatusService {
    */
   async prune(): Promise<number> {
     await writeDailyRollups(
-      this.database,
+      this.uptime,
       (await this.listServices()).map((s) => s.service),
       this.now(),
     );
     await this.incidents.prune();
-    const cutoff = new Date(this.now().getTime() - HISTORY_RETENTION_MS);
-    const rows = await this.database.db
-      .delete(serviceStatusHistory)
-      .where(lt(serviceStatusHistory.checkedAt, cutoff))
-      .returning({ id: serviceStatusHistory.id });
-    return rows.length;
+    return this.history.deleteBefore(new Date(this.now().getTime() - HISTORY_RETENTION_MS));
   }
 
   /** The services users see: Plex and Overseerr when configured, then each enabled extra URL. */
@@ -153,18 +154,12 @@ export class ServiceStatusService {
     const services = await this.listServices();
     if (services.length === 0) return [];
     const keys = services.map((s) => s.service);
-    const h = serviceStatusHistory;
     const since = new Date(this.now().getTime() - UPTIME_WINDOW_MS);
-    const [latest, checks, uptime] = await Promise.all([
+    const [latest, checksBy, uptime] = await Promise.all([
       this.latest(keys),
-      this.database.db
-        .select({ service: h.service, total: sql<number>`count(*)::int` })
-        .from(h)
-        .where(and(inArray(h.service, keys), gte(h.checkedAt, since)))
-        .groupBy(h.service),
-      probeSeconds(this.database, keys, [since], this.now()),
+      this.history.checksSince(keys, since),
+      this.uptime.probeSeconds(keys, [since], this.now()),
     ]);
-    const checksBy = new Map(checks.map((r) => [r.service, r.total]));
     return services.map((s) => ({
       ...s,
       ...currentState(latest.get(s.service)),
@@ -174,14 +169,7 @@ export class ServiceStatusService {
   }
 
   /** Each service's latest probe result. */
-  async latest(keys: string[]) {
-    if (keys.length === 0) return new Map<string, { status: ServiceStatus; responseTimeMs: number | null; checkedAt: Date }>();
-    const h = serviceStatusHistory;
-    const rows = await this.database.db
-      .selectDistinctOn([h.service], { service: h.service, status: h.status, responseTimeMs: h.responseTimeMs, checkedAt: h.checkedAt })
-      .from(h)
-      .where(inArray(h.service, keys))
-      .orderBy(h.service, desc(h.checkedAt));
-    return new Map(rows.map((r) => [r.service, r]));
+  latest(keys: string[]): Promise<Map<string, LatestProbe>> {
+    return this.history.latest(keys);
   }
 }

@@ -17,64 +17,10 @@
  * of raw rows. "7 d" is therefore today so far plus the 6 complete UTC days
  * before it, "30 d" today plus the 29 days before it.
  */
-import { and, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { UptimeFigure } from '@medianest/contracts';
-import type { Database } from '../../db/client';
-import { serviceStatusHistory, serviceUptimeDaily } from '../../db/schema';
+import type { ProbeSeconds, UptimeRepository } from './uptime.repository';
 
-/** Longest time one probe result stands for: two intervals of the 60-second service-health job. */
-export const PROBE_SPAN_MAX_SECONDS = 120;
 const DAY_MS = 86_400_000;
-
-export interface ProbeSeconds {
-  up: number;
-  down: number;
-}
-
-/** Observed seconds answered and down, per service, for each window `[from, to)`; windows all end at `to`. */
-export async function probeSeconds(database: Database, services: string[], froms: Date[], to: Date): Promise<Map<string, ProbeSeconds[]>> {
-  const result = new Map<string, ProbeSeconds[]>();
-  if (services.length === 0 || froms.length === 0) return result;
-  const h = serviceStatusHistory;
-  const earliest = new Date(Math.min(...froms.map((f) => f.getTime())) - PROBE_SPAN_MAX_SECONDS * 1000);
-  const toSql = sql`${to.toISOString()}::timestamptz`;
-  // Where this probe's time ends: the next probe, the cap, or the end of the window.
-  const spanEnd = sql`least(coalesce(lead(${h.checkedAt}) over (partition by ${h.service} order by ${h.checkedAt}), ${toSql}), ${h.checkedAt} + ${sql.raw(`interval '${PROBE_SPAN_MAX_SECONDS} seconds'`)}, ${toSql})`;
-  const columns = Object.fromEntries(
-    froms.map((from, i) => [
-      `s${i}`,
-      sql<number>`greatest(0, extract(epoch from (${spanEnd} - greatest(${h.checkedAt}, ${from.toISOString()}::timestamptz))))::float8`.as(
-        `s${i}`,
-      ),
-    ]),
-  );
-  const spans = database.db
-    .select({ service: h.service, status: h.status, ...columns })
-    .from(h)
-    .where(and(inArray(h.service, services), gte(h.checkedAt, earliest), lt(h.checkedAt, to)))
-    .as('spans');
-  const spanColumns = spans as unknown as Record<string, unknown> & typeof spans;
-  const sums = Object.fromEntries(
-    froms.flatMap((_, i) => {
-      const col = spanColumns[`s${i}`];
-      return [
-        [`up${i}`, sql<number>`coalesce(sum(${col}) filter (where ${spans.status} <> 'down'), 0)::float8`],
-        [`down${i}`, sql<number>`coalesce(sum(${col}) filter (where ${spans.status} = 'down'), 0)::float8`],
-      ];
-    }),
-  );
-  const rows = (await database.db
-    .select({ service: spans.service, ...sums })
-    .from(spans)
-    .groupBy(spans.service)) as unknown as (Record<string, number> & { service: string })[];
-  for (const row of rows) {
-    result.set(
-      row.service,
-      froms.map((_, i) => ({ up: Number(row[`up${i}`] ?? 0), down: Number(row[`down${i}`] ?? 0) })),
-    );
-  }
-  return result;
-}
 
 /** Seconds as a figure: the answered share (rounded down, so 100 means no down time at all) and how much of the window was seen. */
 export function uptimeFigure(seconds: ProbeSeconds | undefined, windowSeconds: number): UptimeFigure {
@@ -100,20 +46,16 @@ function dayString(at: Date): string {
  * last six complete days that has no rollup yet (a new install, a restart
  * after a pause). Runs hourly, before raw history past its retention goes.
  */
-export async function writeDailyRollups(database: Database, services: string[], now: Date): Promise<number> {
+export async function writeDailyRollups(repo: UptimeRepository, services: string[], now: Date): Promise<number> {
   if (services.length === 0) return 0;
   const today = utcDayStart(now);
   const dayAt = (back: number) => dayString(new Date(today.getTime() - back * DAY_MS));
-  const present = await database.db
-    .selectDistinct({ day: serviceUptimeDaily.day })
-    .from(serviceUptimeDaily)
-    .where(gte(serviceUptimeDaily.day, dayAt(6)));
-  const have = new Set(present.map((r) => r.day));
+  const have = await repo.rolledUpDays(dayAt(6));
   let written = 0;
   for (let back = 6; back >= 1; back--) {
     if (back > 2 && have.has(dayAt(back))) continue;
     const from = new Date(today.getTime() - back * DAY_MS);
-    const seconds = await probeSeconds(database, services, [from], new Date(from.getTime() + DAY_MS));
+    const seconds = await repo.probeSeconds(services, [from], new Date(from.getTime() + DAY_MS));
     const rows = [...seconds].map(([service, [s]]) => ({
       service,
       day: dayString(from),
@@ -121,13 +63,7 @@ export async function writeDailyRollups(database: Database, services: string[], 
       downSeconds: Math.round(s!.down),
     }));
     if (rows.length === 0) continue;
-    await database.db
-      .insert(serviceUptimeDaily)
-      .values(rows)
-      .onConflictDoUpdate({
-        target: [serviceUptimeDaily.service, serviceUptimeDaily.day],
-        set: { upSeconds: sql`excluded.up_seconds`, downSeconds: sql`excluded.down_seconds` },
-      });
+    await repo.saveRollups(rows);
     written += rows.length;
   }
   return written;
@@ -143,7 +79,7 @@ function add(a: ProbeSeconds | undefined, b: ProbeSeconds | undefined): ProbeSec
  * of yesterday (UTC) plus the daily rollups of the days before.
  */
 export async function uptimeFigures(
-  database: Database,
+  repo: UptimeRepository,
   services: string[],
   now: Date,
 ): Promise<Map<string, { h24: UptimeFigure; d7: UptimeFigure; d30: UptimeFigure }>> {
@@ -151,23 +87,9 @@ export async function uptimeFigures(
   const yesterday = new Date(today.getTime() - DAY_MS);
   const since7 = new Date(today.getTime() - 6 * DAY_MS);
   const since30 = new Date(today.getTime() - 29 * DAY_MS);
-  const d = serviceUptimeDaily;
-  const within = (since: Date) => sql`${d.day} >= ${dayString(since)}`;
   const [raw, rollups] = await Promise.all([
-    probeSeconds(database, services, [new Date(now.getTime() - DAY_MS), yesterday], now),
-    services.length === 0
-      ? Promise.resolve([])
-      : database.db
-          .select({
-            service: d.service,
-            up30: sql<number>`sum(${d.upSeconds})::float8`,
-            down30: sql<number>`sum(${d.downSeconds})::float8`,
-            up7: sql<number>`coalesce(sum(${d.upSeconds}) filter (where ${within(since7)}), 0)::float8`,
-            down7: sql<number>`coalesce(sum(${d.downSeconds}) filter (where ${within(since7)}), 0)::float8`,
-          })
-          .from(d)
-          .where(and(inArray(d.service, services), gte(d.day, dayString(since30)), lt(d.day, dayString(yesterday))))
-          .groupBy(d.service),
+    repo.probeSeconds(services, [new Date(now.getTime() - DAY_MS), yesterday], now),
+    repo.rollupSums(services, { from30: dayString(since30), from7: dayString(since7), before: dayString(yesterday) }),
   ]);
   const rolled = new Map(rollups.map((r) => [r.service, r]));
   const nowS = now.getTime() / 1000;

@@ -55,7 +55,7 @@ const prefs = (cookie: string, kind: string, address: string | null) =>
     .send({ events: ['request.approved'], address });
 const deliverTo = async (userId: string, kind: 'ntfy' | 'email') => {
   const user = (await t.container.users.findById(userId))!;
-  return t.container.notifications.sendTest(ids[kind]!, user);
+  return t.container.notifications.channels.sendTest(ids[kind]!, user);
 };
 
 describe('a changed destination', () => {

@@ -19,7 +19,7 @@ import type { JobQueue } from '../../jobs/job-queue';
 import type { HealthService } from '../../observability/health/health';
 import { mergeMinutes, perMinute, summarize } from '../../observability/metrics/ops-window';
 import { recentErrors } from '../../observability/logging/recent-errors';
-import { webVitalsP75 } from '../browser-metrics/browser-metrics.routes';
+import { webVitalsP75 } from '../browser-metrics/browser-metrics.service';
 import { toPublicAlert, type AlertsRepository } from '../alerts/alerts.repository';
 import { emptyJobCounts, JOB_STATUSES, LIVE_WITHIN_MS, type ClusterOps, type InstanceSnapshot } from './cluster-ops';
 

@@ -114,7 +114,7 @@ export class StatusService {
     const key = keys.join(',');
     const cached = this.uptimeCache;
     if (cached && cached.key === key && Math.abs(now.getTime() - cached.at) < UPTIME_CACHE_MS) return cached.value;
-    const value = uptimeFigures(this.services.database, keys, now);
+    const value = uptimeFigures(this.services.uptime, keys, now);
     this.uptimeCache = { key, at: now.getTime(), value };
     // A failed computation is not kept: the next view tries again.
     value.catch(() => {
