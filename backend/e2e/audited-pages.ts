@@ -6,7 +6,9 @@
  * a new route fails to compile here until it is added, and the audit checks
  * at run time that no template is missing.
  */
-import { OTHER_ROUTE, SPA_ROUTES, type SpaRoute } from '../src/observability/metrics/frontend-routes';
+import { OTHER_ROUTE, SPA_ROUTES } from '../src/observability/metrics/frontend-routes';
+
+type SpaRoute = (typeof SPA_ROUTES)[number];
 
 export type Visitor = 'anonymous' | 'member' | 'admin';
 

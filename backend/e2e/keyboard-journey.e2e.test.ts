@@ -79,7 +79,7 @@ describe('a member journey with the keyboard alone, in Chromium', () => {
     expect(await upstreams.overseerr.approve(request.overseerrId)).toBe(200);
     await expect.poll(() => announced.textContent()).toBe('“Inception” is now processing.');
     upstreams.overseerr.startDownload(request.overseerrId, { size: 2_000_000_000 });
-    await server.container.requests.refreshProgress();
+    await server.container.requestSync.refreshProgress();
     await page.getByRole('progressbar', { name: 'Downloaded' }).waitFor();
     upstreams.overseerr.finishDownload(request.overseerrId);
     expect(await upstreams.overseerr.markAvailable(request.overseerrId)).toBe(200);

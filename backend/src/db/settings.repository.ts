@@ -35,4 +35,12 @@ export class SettingsRepository {
       .where(and(eq(settings.key, key), eq(settings.value, expected)));
     return (await this.get(key))!;
   }
+
+  /** Stores `value` under `key`, replacing what was there. */
+  async set(key: string, value: string): Promise<void> {
+    await this.db
+      .insert(settings)
+      .values({ key, value })
+      .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: new Date() } });
+  }
 }

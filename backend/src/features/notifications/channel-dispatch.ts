@@ -5,7 +5,7 @@
  * member's browsers on Web Push, and every attempt timed and counted in
  * medianest_notifications_total{channel,event,outcome} and medianest_notification_delivery_seconds{channel}.
  */
-import { AppError } from '../../errors';
+import { AppError, errorMessage } from '../../errors';
 import { logger } from '../../observability/logging/logger';
 import { notificationDeliveryDuration, notificationsTotal } from '../../observability/metrics/catalog';
 import { redactText } from '../../observability/redact';

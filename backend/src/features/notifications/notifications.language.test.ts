@@ -56,8 +56,8 @@ describe('notifications in the member’s language', () => {
       status: 'approved' as const,
       previousStatus: 'pending' as const,
     };
-    expect(await t.container.notifications.plan({ ...change, requestId: 9001, userId: greta.id })).toBe(1);
-    expect(await t.container.notifications.plan({ ...change, requestId: 9002, userId: ed.id })).toBe(1);
+    expect(await t.container.notifications.planner.plan({ ...change, requestId: 9001, userId: greta.id })).toBe(1);
+    expect(await t.container.notifications.planner.plan({ ...change, requestId: 9002, userId: ed.id })).toBe(1);
     await waitFor(() => hooks.of('ntfy').length >= 2, 10_000);
     const bodies = hooks.of('ntfy').map((m) => ({ title: m.body.title, message: m.body.message }));
     expect(bodies).toEqual(

@@ -92,7 +92,7 @@ describe('automatic requests from watchlists', () => {
     }
     const other =
       second?.watchlist.autoRequests ??
-      createWatchlist({ ...t.container, tokens: t.container.watchlist.tokens, notifier: t.container.notifications }).autoRequests;
+      createWatchlist({ ...t.container, tokens: t.container.watchlist.tokens, notifier: t.container.notifications.planner }).autoRequests;
     const runs = await Promise.all([t.container.watchlist.autoRequests.run(), other.run()]);
     // (With Redis the job itself may run once more meanwhile: whoever runs it, each title is asked for once.)
     expect(runs.reduce((n, r) => n + r.requested, 0)).toBeLessThanOrEqual(2);
