@@ -12,12 +12,7 @@ import type { Cache } from '../../cache/cache';
 import type { MediaType } from '../../db/schema';
 import { AppError, errorMessage } from '../../errors';
 import { upstreamFailureOf } from '../../integrations/http-client';
-import type {
-  CreateOverseerrRequest,
-  OverseerrClient,
-  OverseerrMediaRequest,
-  OverseerrSearchPage,
-} from '../../integrations/overseerr';
+import type { CreateOverseerrRequest, OverseerrClient, OverseerrMediaRequest, OverseerrSearchPage } from '../../integrations/overseerr';
 import { logger } from '../../observability/logging/logger';
 import type { User } from '../users/user';
 import type { OverseerrDetails } from './title-summary';

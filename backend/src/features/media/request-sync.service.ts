@@ -173,10 +173,7 @@ export class RequestSyncService {
             failure = err;
             return;
           }
-          logger().warn(
-            { event: failedEvent, requestId: row.id, err: errorMessage(err) },
-            'Could not sync one media request',
-          );
+          logger().warn({ event: failedEvent, requestId: row.id, err: errorMessage(err) }, 'Could not sync one media request');
         }
       }
     };

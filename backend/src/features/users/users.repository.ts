@@ -23,7 +23,6 @@ function prepareById(db: AppDb) {
     .prepare('medianest_user_by_id');
 }
 
-
 export class UsersRepository {
   private readonly cache?: CoherentMap<User>;
   private byId?: { db: AppDb; query: ReturnType<typeof prepareById> };

@@ -24,7 +24,7 @@ import type { MemberPlexToken, PlexTokens } from './plex-tokens';
 import { refusalOf, skipReasonOf } from './refusals';
 import { overQuota, remainingOf, spend, type WatchlistService } from './watchlist.service';
 
-/** What the member is told (NotificationsService.planWatchlistRequested). */
+/** What the member is told (DeliveryPlanner.planWatchlistRequested). */
 export interface WatchlistRequestNotifier {
   planWatchlistRequested(r: { userId: string; requestId: number; title: string; mediaType: 'movie' | 'tv' }): Promise<number>;
 }
