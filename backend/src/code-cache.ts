@@ -130,7 +130,7 @@ function requireFor(mod: CjsModule): NodeJS.Require {
 
 let installed: CodeCacheStore | undefined;
 
-/** What the code cache did in this process (undefined when it is not installed). */
+/** @public What the code cache did in this process (undefined when it is not installed; code-cache.test.ts reads it from the build). */
 export function codeCacheStats(): CodeCacheStats | undefined {
   return installed?.stats;
 }

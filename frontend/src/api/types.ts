@@ -30,7 +30,6 @@ export type {
   RequestStatus,
   ResetLink,
   SearchPage,
-  SeasonState,
   TimelineEntry,
   CastMember,
   DiscoverRow,
