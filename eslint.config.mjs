@@ -1,7 +1,7 @@
 // One lint configuration for the whole repository (ESLint flat config).
 // TypeScript: typescript-eslint's recommended type-checked rules, with each file's own tsconfig
-// (backend, frontend, packages/contracts). Imports: no cycles anywhere, and the layering rule
-// that observability/ is a ground floor (features import it, never the reverse).
+// (backend, frontend, packages/contracts). Imports: no cycles anywhere, the layering rule
+// that observability/ is a ground floor (features import it, never the reverse), and SQL only in repositories.
 // Formatting is Prettier's job (.prettierrc), so no stylistic rules here.
 import js from '@eslint/js';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
@@ -56,7 +56,7 @@ export default tseslint.config(
   {
     // Tests read response bodies from supertest and fetch, typed `any` by those libraries; the assertions
     // that follow are the check. Everything else (floating promises, unused code, cycles) still applies.
-    files: ['**/*.test.ts', 'backend/src/test/**/*.ts', 'backend/src/e2e/**/*.ts'],
+    files: ['**/*.test.ts', 'backend/test/**/*.ts', 'backend/e2e/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
@@ -76,6 +76,41 @@ export default tseslint.config(
             {
               regex: '(^|/)(features|integrations|realtime|jobs)(/|$)|^\\.\\./\\.\\./(app|container|server|worker|worker-process|main)$',
               message: 'observability/ is imported by features and the app, never the reverse: move the shared piece down, or inject it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // SQL lives in repositories: only *.repository.ts files, backend/src/db/ and the test harness may import
+    // drizzle-orm or the table definitions. A service asks its repository; a route asks its service. Types
+    // from db/schema (a status, a media type) are fine anywhere.
+    files: ['backend/**/*.ts'],
+    ignores: [
+      '**/*.repository.ts',
+      'backend/src/db/**',
+      '**/*.test.ts',
+      'backend/src/test/**',
+      'backend/src/e2e/**',
+      'backend/src/bench/**',
+      'backend/test/**',
+      'backend/e2e/**',
+      'backend/bench/**',
+    ],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^drizzle-orm(/|$)',
+              message: 'Queries belong in a *.repository.ts beside this file: add a method there and call it.',
+            },
+            {
+              regex: '(^|/)db/schema$',
+              allowTypeImports: true,
+              message: 'Tables are read and written only by repositories: add a method to a *.repository.ts and call it.',
             },
           ],
         },

@@ -2,15 +2,18 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
- * Every unit and integration test file runs twice: against the embedded
- * defaults (PGlite, no Redis) and against the real PostgreSQL and Redis of the
- * machine (127.0.0.1:5432 and :6379, each run in its own database and key
- * prefix). End-to-end tests (browser, monitoring stack) start
- * whole systems and run once, in their own project.
+ * Every unit and integration test file (beside the code in src/, and the
+ * harness's own in test/) runs twice: against the embedded defaults (PGlite,
+ * no Redis) and against the real PostgreSQL and Redis of the machine
+ * (127.0.0.1:5432 and :6379, each run in its own database and key prefix).
+ * End-to-end tests (e2e/: browser, monitoring stack) start whole systems and
+ * run once, in their own project.
  */
+const UNIT_TESTS = ['src/**/*.test.ts', 'test/**/*.test.ts'];
+
 const common = {
-  globalSetup: ['src/test/global-setup.ts'],
-  setupFiles: ['src/test/setup.ts'],
+  globalSetup: ['test/global-setup.ts'],
+  setupFiles: ['test/setup.ts'],
   testTimeout: 30_000,
   hookTimeout: 60_000,
   pool: 'forks' as const,
@@ -28,8 +31,7 @@ export default defineConfig({
         test: {
           ...common,
           name: 'embedded',
-          include: ['src/**/*.test.ts'],
-          exclude: ['src/e2e/**'],
+          include: UNIT_TESTS,
           env: { MEDIANEST_TEST_MODE: 'embedded' },
         },
       },
@@ -37,8 +39,7 @@ export default defineConfig({
         test: {
           ...common,
           name: 'services',
-          include: ['src/**/*.test.ts'],
-          exclude: ['src/e2e/**'],
+          include: UNIT_TESTS,
           env: { MEDIANEST_TEST_MODE: 'services' },
         },
       },
@@ -46,7 +47,7 @@ export default defineConfig({
         test: {
           ...common,
           name: 'e2e',
-          include: ['src/e2e/**/*.test.ts'],
+          include: ['e2e/**/*.test.ts'],
           env: { MEDIANEST_TEST_MODE: 'embedded' },
           testTimeout: 300_000,
           hookTimeout: 180_000,
@@ -58,7 +59,7 @@ export default defineConfig({
         test: {
           ...common,
           name: 'drill',
-          include: ['src/e2e/**/*.drill.ts'],
+          include: ['e2e/**/*.drill.ts'],
           env: { MEDIANEST_TEST_MODE: 'services' },
           testTimeout: 600_000,
           hookTimeout: 600_000,

@@ -1,5 +1,5 @@
 /**
- * Unit tests of the web app (the browser flows are tested in backend/src/e2e):
+ * Unit tests of the web app (the browser flows are tested in backend/e2e):
  * - `unit`: plain TypeScript modules (`*.test.ts`) in Node;
  * - `components`: components and hooks (`*.test.tsx`) rendered with Testing Library in jsdom.
  */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The previous release (the commit in release/previous-commit), built for the upgrade test
-// (backend/src/e2e/upgrade.e2e.test.ts): extracted with `git archive` into the system temp folder
+// (backend/e2e/upgrade.e2e.test.ts): extracted with `git archive` into the system temp folder
 // as medianest-release-<commit>, its backend's dependencies installed (`npm ci -w backend`: the
 // web app and the repository's lint tools are not needed to start its server) and the backend
 // built. Done once per commit; prints the path of its backend/dist/main.js.

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './test/context';
+import { createTestApp, type TestApp } from '../test/context';
 
 let t: TestApp;
 beforeAll(async () => {

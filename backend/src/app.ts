@@ -21,12 +21,12 @@ import { issuesRouter } from './features/issues/issues.routes';
 import { mediaRouter } from './features/media/media.routes';
 import { plexRouter } from './features/plex/plex.routes';
 import { overseerrWebhookRouter } from './features/webhooks/overseerr-webhook.routes';
-import { adminUsersRouter } from './features/users/admin-users.routes';
+import { adminUsersRouter } from './features/auth/admin-users.routes';
 import { alertsRouter } from './features/alerts/alerts.routes';
 import { adminStatusRouter, statusRouter } from './features/status/status.routes';
 import { opsRouter } from './features/ops/ops.routes';
 import { adminPlaybackRouter, playbackRouter } from './features/playback/playback.routes';
-import { adminServicesRouter, servicesRouter } from './features/services/services.routes';
+import { adminMonitoringRouter, monitoringRouter } from './features/monitoring/monitoring.routes';
 import { requireApiClient } from './http/api-client-guard';
 import { isHttpsUrl, setHttpsOnly } from './http/public-url';
 import { trustProxySetting } from './http/trust-proxy';
@@ -119,13 +119,13 @@ export function buildApp(c: Container): Express {
   api.use('/discover', discoverRouter(c.discover, c.titles));
   api.use('/plex', plexRouter(c.library));
   api.use('/issues', issuesRouter(c.issues));
-  api.use('/webhooks', overseerrWebhookRouter(c.config.OVERSEERR_WEBHOOK_SECRET, c.requests, c.issues));
-  api.use('/admin/users', adminUsersRouter(c.users, c.sessions, c.auth, c.config.PUBLIC_URL, c.events));
-  api.use('/services', servicesRouter(c.serviceStatus));
-  api.use('/admin/services', adminServicesRouter(c.serviceStatus.monitored));
+  api.use('/webhooks', overseerrWebhookRouter(c.config.OVERSEERR_WEBHOOK_SECRET, c.overseerrWebhook));
+  api.use('/admin/users', adminUsersRouter(c.adminUsers, c.config.PUBLIC_URL));
+  api.use('/services', monitoringRouter(c.serviceStatus));
+  api.use('/admin/services', adminMonitoringRouter(c.serviceStatus.monitored));
   api.use('/status', statusRouter(c.status));
   api.use('/admin/status', adminStatusRouter(c.status));
-  api.use('/admin/notifications', adminNotificationsRouter(c.notifications));
+  api.use('/admin/notifications', adminNotificationsRouter(c.notifications.channels));
   api.use('/notifications', notificationsRouter(c.notifications));
   api.use('/admin/playback', adminPlaybackRouter(c.nowPlaying, c.playbackHistory));
   api.use('/playback', playbackRouter(c.nowPlaying, c.playbackHistory));
@@ -138,7 +138,7 @@ export function buildApp(c: Container): Express {
       jobs: c.jobs,
       alerts: c.alerts,
       ops: c.ops,
-      notifications: c.notifications,
+      notifications: c.notifications.delivery,
       backups: c.backups,
       version: c.config.version,
       overseerr: c.overseerrServer,

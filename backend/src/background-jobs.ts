@@ -26,12 +26,12 @@
  * defined exactly when the container provides its target.
  */
 import type { Config } from './config';
-import type { ServiceStatusService } from './features/services/service-status.service';
-import { probeTargets, type ProbeSources } from './features/services/service-probes';
+import type { ServiceStatusService } from './features/monitoring/service-status.service';
+import { probeTargets, type ProbeSources } from './features/monitoring/service-probes';
 import { logger } from './observability/logging/logger';
 import type { AttemptInfo, JobQueue } from './jobs/job-queue';
-import { notificationChannelKinds } from './db/schema';
-import { deliveryQueue } from './features/notifications/notifications.service';
+import { notificationChannelKinds } from '@medianest/contracts';
+import { deliveryQueue } from './features/notifications/delivery-queue';
 
 export const REQUEST_SYNC_EVERY_MS = 60_000;
 export const REQUEST_PROGRESS_EVERY_MS = 60_000;
@@ -46,7 +46,7 @@ export interface PlaybackHistoryTarget {
   prune(): Promise<number>;
 }
 
-/** The requests service's Overseerr reconciliation. */
+/** The request-sync service's Overseerr reconciliation. */
 export interface RequestSyncTarget {
   syncPending(): Promise<{ checked: number; updated: number }>;
   refreshProgress(): Promise<{ checked: number; changed: number }>;
@@ -91,10 +91,10 @@ export interface BackgroundJobDeps extends ProbeSources {
     'SERVICE_CHECK_INTERVAL_SECONDS' | 'REQUEST_PROGRESS_INTERVAL_SECONDS' | 'REQUEST_SYNC_INTERVAL_SECONDS' | 'ISSUE_SYNC_INTERVAL_SECONDS'
   >;
   serviceStatus: ServiceStatusService;
-  requests?: RequestSyncTarget;
+  requestSync?: RequestSyncTarget;
   issues?: IssueSyncTarget;
   library?: LibraryCacheTarget;
-  notifications?: NotificationDeliveryTarget;
+  notifications?: { delivery: NotificationDeliveryTarget };
   backups?: BackupTarget;
   playbackHistory?: PlaybackHistoryTarget;
   watchlist?: WatchlistSyncTarget;
@@ -102,7 +102,7 @@ export interface BackgroundJobDeps extends ProbeSources {
 
 /** Defines the jobs whose targets exist; returns the queue names defined. */
 export function defineBackgroundJobs(deps: BackgroundJobDeps): string[] {
-  const { jobs, serviceStatus, requests, issues, library, notifications, config } = deps;
+  const { jobs, serviceStatus, requestSync, issues, library, notifications, config } = deps;
   const defined: string[] = [];
   const every = (seconds: number | undefined, fallbackMs: number) => (seconds === undefined ? fallbackMs : Math.round(seconds * 1000));
 
@@ -119,7 +119,7 @@ export function defineBackgroundJobs(deps: BackgroundJobDeps): string[] {
   });
   defined.push('service-health');
 
-  if (requests) {
+  if (requestSync) {
     jobs.define({
       queue: 'request-sync',
       jobType: 'sync-pending-requests',
@@ -127,7 +127,7 @@ export function defineBackgroundJobs(deps: BackgroundJobDeps): string[] {
       attempts: 3,
       backoffMs: 10_000,
       run: async () => {
-        const { checked, updated } = await requests.syncPending();
+        const { checked, updated } = await requestSync.syncPending();
         const log = updated > 0 ? 'info' : 'debug';
         logger()[log]({ event: 'requests.synced', checked, updated }, `Request sync: ${updated} of ${checked} requests changed`);
       },
@@ -141,7 +141,7 @@ export function defineBackgroundJobs(deps: BackgroundJobDeps): string[] {
       attempts: 1,
       backoffMs: 10_000,
       run: async () => {
-        const { checked, changed } = await requests.refreshProgress();
+        const { checked, changed } = await requestSync.refreshProgress();
         logger().debug(
           { event: 'requests.progress_refreshed', checked, changed },
           `Request progress: ${changed} of ${checked} requests changed`,
@@ -182,13 +182,14 @@ export function defineBackgroundJobs(deps: BackgroundJobDeps): string[] {
   }
 
   if (notifications) {
+    const { delivery } = notifications;
     // One queue per channel kind: an SMTP outage retrying in the background never holds up a Discord message.
     for (const kind of notificationChannelKinds) {
       jobs.define({
         queue: deliveryQueue(kind),
         jobType: 'deliver-notification',
-        ...notifications.jobOptions,
-        run: (data, attempt) => notifications.deliver(Number(data.deliveryId), attempt),
+        ...delivery.jobOptions,
+        run: (data, attempt) => delivery.deliver(Number(data.deliveryId), attempt),
       });
       defined.push(deliveryQueue(kind));
     }
@@ -199,7 +200,7 @@ export function defineBackgroundJobs(deps: BackgroundJobDeps): string[] {
       everyMs: NOTIFY_SWEEP_EVERY_MS,
       attempts: 1,
       backoffMs: 1_000,
-      run: () => notifications.sweep(NOTIFY_SWEEP_EVERY_MS),
+      run: () => delivery.sweep(NOTIFY_SWEEP_EVERY_MS),
     });
     defined.push('notify-sweep');
   }

@@ -13,9 +13,11 @@ import { KnownDevices, loadDeviceKey } from './features/auth/known-devices';
 import { PasswordResets } from './features/auth/password-resets';
 import { IdentitiesRepository } from './features/auth/identities.repository';
 import { createSso, type Sso } from './features/auth/sso';
+import { AdminUsersService } from './features/auth/admin-users.service';
 import { UsersRepository } from './features/users/users.repository';
+import { OverseerrWebhookService } from './features/webhooks/overseerr-webhook.service';
 import { AlertsRepository } from './features/alerts/alerts.repository';
-import { ServiceStatusService } from './features/services/service-status.service';
+import { ServiceStatusService } from './features/monitoring/service-status.service';
 import { NoticesRepository } from './features/status/notices.repository';
 import { StatusService } from './features/status/status.service';
 import { createJobQueue } from './jobs/create-job-queue';
@@ -30,6 +32,9 @@ import { MediaRequestsRepository } from './features/media/requests.repository';
 import { MediaIssuesRepository } from './features/issues/issues.repository';
 import { IssuesService } from './features/issues/issues.service';
 import { RequestQuotas } from './features/media/request-quota';
+import { OverseerrGateway } from './features/media/overseerr-gateway';
+import { RequestSyncService } from './features/media/request-sync.service';
+import { RequestTransitions } from './features/media/request-transitions';
 import { RequestsService } from './features/media/requests.service';
 import { LibraryService } from './features/plex/library.service';
 import { PlayLinks } from './features/plex/play-links';
@@ -45,7 +50,7 @@ import { HealthService } from './observability/health/health';
 import { buildInfo } from './observability/metrics/catalog';
 import { EventBus } from './realtime/events';
 import { ClusterOps } from './features/ops/cluster-ops';
-import { createNotifications, type NotificationsService } from './features/notifications/notifications.service';
+import { createNotifications, type Notifications } from './features/notifications/create-notifications';
 import { BackupService } from './features/backups/backups.service';
 import { connectRedis, type RedisConnection } from './redis/client';
 import { createPlaybackMonitor, createPlaybackService } from './features/playback/create-playback';
@@ -68,6 +73,8 @@ export interface Container {
   users: UsersRepository;
   sessions: SessionStore;
   auth: AuthService;
+  /** Account administration (list, create, role and enabled, reset links). */
+  adminUsers: AdminUsersService;
   /** Circuit breakers (plex-api, plex-tv, overseerr, redis, database) and their recovery procedures. */
   breakers: BreakerRegistry;
   /** Present only when PLEX_URL is set. */
@@ -78,14 +85,21 @@ export interface Container {
   overseerr?: OverseerrClient;
   /** The version of the Overseerr behind OVERSEERR_URL (absent when none is configured). */
   overseerrServer?: OverseerrServer;
+  /** The media feature's one way to Overseerr: cached title search and details, requests made as the member. */
+  overseerrGateway: OverseerrGateway;
   media: MediaService;
+  /** What members do with their requests (create, list, cancel, retry, quota). */
   requests: RequestsService;
   /** Discover rows, recommendations and similar titles, read from Overseerr as the member. */
   discover: DiscoverService;
   /** Title pages, read from Overseerr as the member. */
   titles: TitleService;
+  /** What Overseerr reports about requests: the webhook's statuses, the request-sync and request-progress jobs. */
+  requestSync: RequestSyncService;
   /** Members' problem reports (issues in Overseerr, filed as them). */
   issues: IssuesService;
+  /** What Overseerr's webhook says, applied to requests and problem reports. */
+  overseerrWebhook: OverseerrWebhookService;
   library: LibraryService;
   plexLogin: PlexLoginService;
   /** Plex playback (Now playing, playback metrics); started by the processes, watching while it holds the lease. */
@@ -108,8 +122,8 @@ export interface Container {
   alerts: AlertsRepository;
   /** This process's Ops figures, published for the cluster-wide Ops page (started by server.ts / the worker). */
   ops: ClusterOps;
-  /** Channels, members' choices, follows; plans deliveries on request status changes. */
-  notifications: NotificationsService;
+  /** Channels, members' choices, follows, Web Push devices; plans deliveries on request status changes and delivers them. */
+  notifications: Notifications;
   /** Automatic backups of the embedded database (mode `external` with PostgreSQL). */
   backups: BackupService;
   /** Members' Plex watchlists, their stored Plex tokens and the automatic requests (the `watchlist-sync` job). */
@@ -141,6 +155,7 @@ export async function createContainer(config: Config, options: IntegrationOption
   sessions.registerMetrics();
   const passwordResets = new PasswordResets(database, config.PASSWORD_RESET_TTL_HOURS * 3600_000);
   const auth = new AuthService(users, sessions, limiter, sessionTtlMs, new KnownDevices(await loadDeviceKey(database)), passwordResets);
+  const adminUsers = new AdminUsersService(users, sessions, auth, events);
 
   const health = new HealthService(config.version);
   health.register({
@@ -178,23 +193,27 @@ export async function createContainer(config: Config, options: IntegrationOption
   const nowPlaying = createPlaybackService({ config, monitor: playback, events, redis });
   nowPlaying.start();
   const mediaRequests = new MediaRequestsRepository(database);
-  const media = new MediaService(overseerr, mediaRequests, cache);
   const overseerrUsers = overseerr ? new OverseerrUserLinker(overseerr, users) : undefined;
+  const overseerrGateway = new OverseerrGateway(overseerr, overseerrUsers, cache);
+  const media = new MediaService(overseerrGateway, mediaRequests);
   const playLinks = new PlayLinks(plex);
+  const stalledAfterMs = config.REQUEST_STALLED_AFTER_HOURS * 3_600_000;
+  const transitions = new RequestTransitions(mediaRequests, overseerrGateway, events, stalledAfterMs);
+  const requestSync = new RequestSyncService(mediaRequests, overseerrGateway, transitions, config.REQUEST_FOLLOW_UP_SECONDS * 1000);
+  const quotas = new RequestQuotas(overseerr, overseerrUsers, cache);
   const requests = new RequestsService(
     mediaRequests,
-    media,
+    overseerrGateway,
+    transitions,
+    requestSync,
     events,
-    overseerr,
-    overseerrUsers,
     playLinks,
-    config.REQUEST_STALLED_AFTER_HOURS * 3_600_000,
-    new RequestQuotas(overseerr, overseerrUsers, cache),
-    config.REQUEST_FOLLOW_UP_SECONDS * 1000,
+    quotas,
+    stalledAfterMs,
   );
   const asMember = new MemberOverseerr(overseerr, overseerrUsers, cache, config.DISCOVER_CACHE_SECONDS);
   const discover = new DiscoverService(asMember, mediaRequests);
-  const titles = new TitleService(asMember, media, mediaRequests, playLinks);
+  const titles = new TitleService(asMember, overseerrGateway, mediaRequests, playLinks);
   const library = new LibraryService(plex, cache, playLinks);
   // One key seals every secret at rest: notification channel secrets and members' Plex tokens.
   const secretBox = new SecretBox(loadOrCreateKey(config.NOTIFICATIONS_SECRET_KEY, config.dataDir));
@@ -241,7 +260,9 @@ export async function createContainer(config: Config, options: IntegrationOption
   });
   const status = new StatusService(notices, serviceStatus, events, config.SERVICE_CHECK_INTERVAL_SECONDS);
   const alerts = new AlertsRepository(database);
-  const issues = new IssuesService(new MediaIssuesRepository(database), media, overseerr, overseerrUsers, serviceStatus, events);
+  const issues = new IssuesService(new MediaIssuesRepository(database), overseerrGateway, overseerr, overseerrUsers, serviceStatus, events);
+
+  const overseerrWebhook = new OverseerrWebhookService(requestSync, issues);
 
   const ops = new ClusterOps(redis, { instance: config.instance, role: config.JOBS_MODE, version: config.version });
   const notifications = createNotifications({ config, database, breakers, jobs, box: secretBox });
@@ -254,9 +275,9 @@ export async function createContainer(config: Config, options: IntegrationOption
     media,
     requests,
     users,
-    notifier: notifications,
+    notifier: notifications.planner,
   });
-  const stopNotifications = notifications.listen(events);
+  const stopNotifications = notifications.planner.listen(events);
   const backups = new BackupService(config, database);
   backups.registerMetrics();
 
@@ -273,16 +294,20 @@ export async function createContainer(config: Config, options: IntegrationOption
     users,
     sessions,
     auth,
+    adminUsers,
     breakers,
     plex,
     plexTv,
     overseerr,
     overseerrServer,
+    overseerrGateway,
     media,
     requests,
     discover,
     titles,
+    requestSync,
     issues,
+    overseerrWebhook,
     library,
     plexLogin,
     playback,
@@ -304,7 +329,7 @@ export async function createContainer(config: Config, options: IntegrationOption
       await playback?.stop();
       await playbackRecorder.idle();
       stopNotifications();
-      requests.close();
+      requestSync.close();
       await jobs.close();
       await ops.stop();
       await coherence?.close();

@@ -10,13 +10,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { StartupError } from './startup-error';
+import { errorMessage } from './errors';
 
 export const PRIVATE_DIR_MODE = 0o700;
 export const PRIVATE_FILE_MODE = 0o600;
 
 function errorCode(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : err instanceof Error ? err.message : String(err);
+  return typeof code === 'string' ? code : errorMessage(err);
 }
 
 /** Creates `dir` if needed and proves it writable by writing and removing a file; throws a StartupError otherwise. */

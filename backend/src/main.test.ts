@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, prepareTestEnv, type TestEnv } from './test/context';
+import { ADMIN_PASSWORD, prepareTestEnv, type TestEnv } from '../test/context';
 
 const MAIN = path.resolve(__dirname, '../dist/main.js');
 

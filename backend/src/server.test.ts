@@ -5,7 +5,7 @@
  * the process stop accepting.
  */
 import { describe, expect, it } from 'vitest';
-import { startTestServer } from './test/context';
+import { startTestServer } from '../test/context';
 
 describe('stopping with a drain', () => {
   it('answers readiness 503 "draining" while still serving, then stops', async () => {

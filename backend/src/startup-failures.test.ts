@@ -9,8 +9,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareTestEnv, TEST_PG_URL, type TestEnv } from './test/context';
-import { freePort } from './test/free-port';
+import { prepareTestEnv, TEST_PG_URL, type TestEnv } from '../test/context';
+import { freePort } from '../test/free-port';
 
 const MAIN = path.resolve(__dirname, '../dist/main.js');
 const WORKER = path.resolve(__dirname, '../dist/worker.js');

@@ -7,8 +7,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { assertBuilt, DIST_DIR } from './test/app-process';
-import { prepareTestEnv, testMode, type TestEnv } from './test/context';
+import { assertBuilt, DIST_DIR } from '../test/app-process';
+import { prepareTestEnv, testMode, type TestEnv } from '../test/context';
 
 let env: TestEnv | undefined;
 afterEach(async () => {

@@ -10,11 +10,11 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { assertBuilt, DIST_DIR, startAppProcess, type AppProcess } from './test/app-process';
-import { ADMIN_PASSWORD, prepareTestEnv, type TestEnv } from './test/context';
-import { FakePlexTv } from './test/fakes/fake-plex-tv';
-import { startLokiReceiver, type LokiReceiver } from './test/receivers/loki-receiver';
-import { SPAN_KIND, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './test/receivers/otlp-receiver';
+import { assertBuilt, DIST_DIR, startAppProcess, type AppProcess } from '../test/app-process';
+import { ADMIN_PASSWORD, prepareTestEnv, type TestEnv } from '../test/context';
+import { FakePlexTv } from '../test/fakes/fake-plex-tv';
+import { startLokiReceiver, type LokiReceiver } from '../test/receivers/loki-receiver';
+import { SPAN_KIND, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../test/receivers/otlp-receiver';
 
 const E2E_TIMEOUT = 120_000;
 

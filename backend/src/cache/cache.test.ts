@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectRedis } from '../redis/client';
-import { createTestApp, testMode, type TestApp } from '../test/context';
-import { freePort } from '../test/free-port';
-import { registryLabelValues, registrySum } from '../test/metrics-helpers';
+import { createTestApp, testMode, type TestApp } from '../../test/context';
+import { freePort } from '../../test/free-port';
+import { registryLabelValues, registrySum } from '../../test/metrics-helpers';
 import { createCache } from './cache';
 import { HitRatioWindow, WINDOW_MINUTES } from './hit-ratio';
 

@@ -26,12 +26,7 @@ import type { Redis } from 'ioredis';
 import { logger } from '../observability/logging/logger';
 import { collapsedIntoSpan } from '../observability/tracing/trace';
 import type { RedisConnection } from '../redis/client';
-
-/** What an invalidation drops: entries tagged with any of these. */
-export interface Invalidation {
-  /** Entry tags, e.g. `session:<id>`, `user:<id>`. */
-  tags: string[];
-}
+import { errorMessage } from '../errors';
 
 /** Proof of a sync: entries may be served with it, and stored if the epoch is still the same. */
 export interface Ticket {
@@ -230,7 +225,7 @@ export class CacheCoherence {
     } catch (err) {
       // Others cannot be told; each of them stops serving its cache when it cannot reach Redis either.
       this.lose();
-      logger().warn({ event: 'cache.coherence.publish_failed', err: (err as Error).message }, 'Could not announce a cache invalidation');
+      logger().warn({ event: 'cache.coherence.publish_failed', err: errorMessage(err) }, 'Could not announce a cache invalidation');
     }
   }
 

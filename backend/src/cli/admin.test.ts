@@ -9,8 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../app';
 import { loadConfig } from '../config';
 import { createContainer, type Container } from '../container';
-import { createUser, loginCookie } from '../test/auth-helpers';
-import { ADMIN_PASSWORD, prepareTestEnv, testMode, type TestEnv } from '../test/context';
+import { createUser, loginCookie } from '../../test/auth-helpers';
+import { ADMIN_PASSWORD, prepareTestEnv, testMode, type TestEnv } from '../../test/context';
 import { io as connect } from 'socket.io-client';
 import { startServer, type RunningServer } from '../server';
 

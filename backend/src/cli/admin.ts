@@ -16,7 +16,7 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CacheCoherence } from '../cache/coherence';
-import { ConfigError, loadConfig } from '../config';
+import { loadConfig } from '../config';
 import { backupsDir, pruneBackups, writeBackup } from '../db/backups';
 import { openDatabase } from '../db/client';
 import { embeddedDatabaseInUse, openEmbeddedClient } from '../db/embedded';
@@ -32,6 +32,7 @@ import { createLogger, setLogger } from '../observability/logging/logger';
 import { EventBus } from '../realtime/events';
 import { startRealtimeBroadcaster } from '../realtime/socket';
 import { connectRedis, type RedisConnection } from '../redis/client';
+import { errorMessage } from '../errors';
 
 const USAGE = `Usage: npm run admin -- reset-password <username> [--use-admin-password] [--force]
        npm run admin -- backup [--force]
@@ -212,8 +213,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    const message = err instanceof CliError || err instanceof ConfigError ? err.message : err instanceof Error ? err.message : String(err);
-    process.stderr.write(`medianest admin: ${message}\n`);
+    process.stderr.write(`medianest admin: ${errorMessage(err)}\n`);
     process.exit(1);
   },
 );

@@ -10,10 +10,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../app';
 import { loadConfig } from '../config';
 import { createContainer, type Container } from '../container';
-import { loginCookie } from '../test/auth-helpers';
-import { prepareTestEnv, type TestEnv } from '../test/context';
-import { captureLogs } from '../test/metrics-helpers';
-import { startTcpProxy, waitFor, type TcpProxy } from '../test/tcp-proxy';
+import { loginCookie } from '../../test/auth-helpers';
+import { prepareTestEnv, type TestEnv } from '../../test/context';
+import { captureLogs } from '../../test/metrics-helpers';
+import { startTcpProxy, waitFor, type TcpProxy } from '../../test/tcp-proxy';
 import { classifyDatabaseOutage } from './availability';
 
 let env: TestEnv;

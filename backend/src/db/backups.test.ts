@@ -12,9 +12,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../app';
 import { loadConfig } from '../config';
 import { createContainer, type Container } from '../container';
-import { createUser, loginCookie } from '../test/auth-helpers';
-import { ADMIN_PASSWORD, prepareTestEnv, type TestEnv } from '../test/context';
-import { registrySum } from '../test/metrics-helpers';
+import { createUser, loginCookie } from '../../test/auth-helpers';
+import { ADMIN_PASSWORD, prepareTestEnv, type TestEnv } from '../../test/context';
+import { registrySum } from '../../test/metrics-helpers';
 import { backupsDir, listBackups, pruneBackups, writeBackup } from './backups';
 import { restoreBackup } from './restore';
 

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MIGRATIONS_FOLDER } from './client';
 import { openEmbeddedClient, pgliteVersion, TEMPLATE_DIR, TEMPLATE_MARKER, usableTemplate, type TemplateMarker } from './embedded';
+import { errorMessage } from '../errors';
 
 function migrationsHash(): string {
   const hash = createHash('sha256');
@@ -58,7 +59,7 @@ if (require.main === module) {
         `embedded database template ${result} (${path.relative(process.cwd(), TEMPLATE_DIR)}, ${Date.now() - started} ms)\n`,
       ),
     (err: unknown) => {
-      process.stderr.write(`building the embedded database template failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(`building the embedded database template failed: ${errorMessage(err)}\n`);
       process.exit(1);
     },
   );

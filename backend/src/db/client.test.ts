@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { captureLogs, registrySum } from '../test/metrics-helpers';
-import { createTestApp, testMode, type TestApp } from '../test/context';
+import { captureLogs, registrySum } from '../../test/metrics-helpers';
+import { createTestApp, testMode, type TestApp } from '../../test/context';
 import type { Database } from './client';
 import { sessions, users } from './schema';
 

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { restrictToOwner } from '../data-dir';
 import { embeddedDatabaseInUse, openEmbeddedFromBackup } from './embedded';
 import { readAppliedMigrations, schemaMismatch } from './schema-version';
+import { errorMessage } from '../errors';
 
 export class RestoreError extends Error {}
 
@@ -37,7 +38,7 @@ export async function checkBackup(file: string, scratch: string): Promise<Checke
     client = await openEmbeddedFromBackup(scratch, new Blob([new Uint8Array(bytes)]));
   } catch (err) {
     fs.rmSync(scratch, { recursive: true, force: true });
-    throw new RestoreError(`${file} is not a backup of the embedded database (${err instanceof Error ? err.message : String(err)})`);
+    throw new RestoreError(`${file} is not a backup of the embedded database (${errorMessage(err)})`);
   }
   try {
     const applied = await readAppliedMigrations((sql) => client.query(sql));

@@ -243,7 +243,7 @@ export const serviceUptimeDaily = pgTable(
 
 /**
  * An outage of a monitored service as members saw it (flap-suppressed, see
- * features/services/incidents.ts). At most one open incident per service: the
+ * features/monitoring/incidents.ts). At most one open incident per service: the
  * partial unique index is what lets several replicas race to open it and
  * only one win.
  */

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { ADMIN_PASSWORD, startTestServer, TEST_PG_URL, testMode, type TestServer } from '../test/context';
+import { ADMIN_PASSWORD, startTestServer, TEST_PG_URL, testMode, type TestServer } from '../../test/context';
 import { classifyWriteFailure } from './write-health';
 
 async function login(server: TestServer): Promise<Response> {

@@ -5,11 +5,11 @@
 import request from 'supertest';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test/context';
-import { loopbackClient, setCookie, type Answer, type LoopbackClient } from '../test/loopback-clients';
-import { registrySum } from '../test/metrics-helpers';
-import { createUser } from '../test/auth-helpers';
-import { waitFor } from '../test/tcp-proxy';
+import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../../test/context';
+import { loopbackClient, setCookie, type Answer, type LoopbackClient } from '../../test/loopback-clients';
+import { registrySum } from '../../test/metrics-helpers';
+import { createUser } from '../../test/auth-helpers';
+import { waitFor } from '../../test/tcp-proxy';
 import { buildApp } from '../app';
 
 let s: TestServer;

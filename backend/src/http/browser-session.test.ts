@@ -5,9 +5,9 @@
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, createTestApp, startTestServer, type TestApp } from '../test/context';
-import { createUser, loginCookie } from '../test/auth-helpers';
-import { captureLogs } from '../test/metrics-helpers';
+import { ADMIN_PASSWORD, createTestApp, startTestServer, type TestApp } from '../../test/context';
+import { createUser, loginCookie } from '../../test/auth-helpers';
+import { captureLogs } from '../../test/metrics-helpers';
 
 let t: TestApp;
 beforeAll(async () => {

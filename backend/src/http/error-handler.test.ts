@@ -12,8 +12,8 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FRONTEND_DIST } from '../app';
 import { AppError } from '../errors';
-import { createTestApp, type TestApp } from '../test/context';
-import { captureLogs, type CapturedLog } from '../test/metrics-helpers';
+import { createTestApp, type TestApp } from '../../test/context';
+import { captureLogs, type CapturedLog } from '../../test/metrics-helpers';
 import { errorHandler } from './error-handler';
 
 let t: TestApp;

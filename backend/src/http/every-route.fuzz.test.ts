@@ -11,11 +11,11 @@ import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app';
 import { httpOpsWindow } from '../observability/metrics/ops-window';
-import { createUser, loginCookie } from '../test/auth-helpers';
-import { startTestServer, type TestServer } from '../test/context';
-import { startUpstreams, type Upstreams } from '../test/fakes/upstreams';
-import { listRoutes, outside4xx, random, runAll, sendRaw, type Random, type RouteInfo, type StatusTally } from '../test/fuzz';
-import { captureLogs, scrape, type CapturedLog } from '../test/metrics-helpers';
+import { createUser, loginCookie } from '../../test/auth-helpers';
+import { startTestServer, type TestServer } from '../../test/context';
+import { startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
+import { listRoutes, outside4xx, random, runAll, sendRaw, type Random, type RouteInfo, type StatusTally } from '../../test/fuzz';
+import { captureLogs, scrape, type CapturedLog } from '../../test/metrics-helpers';
 
 const ALERTS_TOKEN = 'fuzz-alerts-token-7c1e';
 let up: Upstreams;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../test/context';
+import { createTestApp, type TestApp } from '../../test/context';
 import { createRateLimiter, delayAfter, type DelayRule } from './rate-limit';
 
 const rule: DelayRule = { name: 'test-delay', freeFailures: 3, baseDelaySeconds: 2, maxDelaySeconds: 60, windowSeconds: 3600 };

@@ -3,7 +3,7 @@ import { AppError } from '../errors';
 import { createLogger, logger, setLogger } from '../observability/logging/logger';
 import { circuitBreakerState, externalApiDuration } from '../observability/metrics/catalog';
 import { BreakerRegistry } from '../resilience/breakers';
-import { FakeHttpServer, json } from '../test/fakes/fake-server';
+import { FakeHttpServer, json } from '../../test/fakes/fake-server';
 import { CALL_STATUSES, HttpClient, UpstreamClientError } from './http-client';
 
 const SECRET = 'sekret-api-key-that-must-not-leak';

@@ -1,8 +1,8 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BreakerRegistry } from '../resilience/breakers';
-import { FakeHttpServer, json } from '../test/fakes/fake-server';
-import { startInMemoryTracing, type InMemoryTracing } from '../test/in-memory-tracing';
+import { FakeHttpServer, json } from '../../test/fakes/fake-server';
+import { startInMemoryTracing, type InMemoryTracing } from '../../test/in-memory-tracing';
 import { HttpClient } from './http-client';
 
 let tracing: InMemoryTracing;

@@ -37,7 +37,7 @@ import { trace } from '@opentelemetry/api';
 import type { LookupFunction } from 'node:net';
 import { Agent, type Dispatcher } from 'undici';
 import type { z } from 'zod';
-import { AppError } from '../errors';
+import { AppError, errorMessage } from '../errors';
 import { analytics } from '../observability/metrics/analytics';
 import { logger } from '../observability/logging/logger';
 import { sanitizeUrl } from '../observability/redact';
@@ -300,7 +300,7 @@ export class HttpClient {
                 operation: req.operation,
                 attempt,
                 delay_ms: Math.round(delay),
-                reason: err instanceof Error ? err.message : String(err),
+                reason: errorMessage(err),
               },
               `Retrying ${this.displayName} ${req.operation}`,
             );
@@ -319,7 +319,7 @@ export class HttpClient {
             status,
             attempts: attempt,
             url: sanitizeUrl(this.url(req)),
-            reason: err instanceof Error ? err.message : String(err),
+            reason: errorMessage(err),
           },
           `${this.displayName} ${req.operation} failed`,
         );
@@ -484,7 +484,7 @@ export class HttpClient {
       });
     if (err instanceof BreakerOpenError) return unavailable('rejected', 'it failed repeatedly; calls are paused for a moment');
     if (err instanceof UpstreamFailure) return unavailable(err.kind, err.reason);
-    return unavailable('network_error', err instanceof Error ? err.message : String(err));
+    return unavailable('network_error', errorMessage(err));
   }
 }
 

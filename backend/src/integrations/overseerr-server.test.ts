@@ -1,10 +1,10 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loginCookie } from '../test/auth-helpers';
-import { createTestApp, type TestApp } from '../test/context';
-import { startUpstreams, type Upstreams } from '../test/fakes/upstreams';
-import { registrySum } from '../test/metrics-helpers';
-import { waitFor } from '../test/tcp-proxy';
+import { loginCookie } from '../../test/auth-helpers';
+import { createTestApp, type TestApp } from '../../test/context';
+import { startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
+import { registrySum } from '../../test/metrics-helpers';
+import { waitFor } from '../../test/tcp-proxy';
 
 let up: Upstreams;
 let t: TestApp;

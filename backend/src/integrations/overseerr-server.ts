@@ -10,6 +10,7 @@ import { logger } from '../observability/logging/logger';
 import { overseerrInfo } from '../observability/metrics/catalog';
 import type { OverseerrClient } from './overseerr';
 import type { OverseerrServerInfo } from '@medianest/contracts';
+import { errorMessage } from '../errors';
 
 export class OverseerrServer {
   private info: OverseerrServerInfo | null = null;
@@ -36,10 +37,7 @@ export class OverseerrServer {
         );
       }
     } catch (err) {
-      logger().debug(
-        { event: 'overseerr.version_unread', err: err instanceof Error ? err.message : String(err) },
-        'Could not read the Overseerr version',
-      );
+      logger().debug({ event: 'overseerr.version_unread', err: errorMessage(err) }, 'Could not read the Overseerr version');
     }
     return this.info;
   }

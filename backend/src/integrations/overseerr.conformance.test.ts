@@ -8,10 +8,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BreakerRegistry } from '../resilience/breakers';
-import { FakeOverseerr } from '../test/fakes/fake-overseerr';
-import { findRoute, violations } from '../test/fakes/overseerr-spec';
+import { FakeOverseerr } from '../../test/fakes/fake-overseerr';
+import { findRoute, violations } from '../../test/fakes/overseerr-spec';
 import { HttpClient } from './http-client';
 import { OverseerrClient } from './overseerr';
+import { errorMessage } from '../errors';
 
 const API_KEY = 'conformance-api-key';
 const OWNER = 1;
@@ -108,7 +109,7 @@ describe("the Overseerr client against Seerr's API description", () => {
     for (const [method, calls] of Object.entries(everyCall(client))) {
       for (const call of calls) {
         await call().catch((err: unknown) => {
-          throw new Error(`${method}: ${err instanceof Error ? err.message : String(err)}`);
+          throw new Error(`${method}: ${errorMessage(err)}`);
         });
       }
     }

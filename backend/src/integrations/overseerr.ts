@@ -182,7 +182,6 @@ const downloadingItemSchema = z.looseObject({
   title: z.string().catch(''),
   episode: z.looseObject({ seasonNumber: z.number(), episodeNumber: z.number() }).nullish(),
 });
-export type OverseerrDownloadingItem = z.infer<typeof downloadingItemSchema>;
 
 const overseerrPersonSchema = z.looseObject({
   id: z.number(),

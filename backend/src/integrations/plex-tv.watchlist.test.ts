@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors';
-import { createTestApp, type TestApp } from '../test/context';
-import { startUpstreams, type Upstreams } from '../test/fakes/upstreams';
-import { captureLogs, registrySum, type CapturedLog } from '../test/metrics-helpers';
+import { createTestApp, type TestApp } from '../../test/context';
+import { startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
+import { captureLogs, registrySum, type CapturedLog } from '../../test/metrics-helpers';
 import { guidNumber, WATCHLIST_PAGE_SIZE } from './plex-tv';
 
 const TOKEN = 'plex-user-token-alice-Wl93kq';

@@ -5,9 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, startTestServer, TEST_REDIS_URL, type TestServer, purgeRedisPrefix } from '../test/context';
-import { captureLogs, registrySum, type CapturedLog } from '../test/metrics-helpers';
-import { startTcpProxy, waitFor, type TcpProxy } from '../test/tcp-proxy';
+import { ADMIN_PASSWORD, startTestServer, TEST_REDIS_URL, type TestServer, purgeRedisPrefix } from '../../test/context';
+import { captureLogs, registrySum, type CapturedLog } from '../../test/metrics-helpers';
+import { startTcpProxy, waitFor, type TcpProxy } from '../../test/tcp-proxy';
 
 const prefix = `mntest:outage:${randomBytes(4).toString('hex')}:`;
 let proxy: TcpProxy;

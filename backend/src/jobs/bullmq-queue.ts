@@ -14,6 +14,7 @@ import { logger } from '../observability/logging/logger';
 import type { RedisConnection } from '../redis/client';
 import { countJob, runAttempt } from './instrumented-run';
 import { JOB_CLOSE_BUDGET_MS, type EnqueueOptions, type JobData, type JobQueue, type JobSpec, type QueueSnapshot } from './job-queue';
+import { errorMessage } from '../errors';
 
 /** How long a scrape or the Ops page waits for queue counts before reporting them unknown. */
 const COUNT_TIMEOUT_MS = 1_000;
@@ -36,10 +37,6 @@ function jobOptions(spec: JobSpec): JobsOptions {
     removeOnComplete: { count: 100 },
     removeOnFail: { count: 100 },
   };
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** BullMQ is loaded with the first queue: a server without Redis never reads it (it is a large package). */
@@ -88,7 +85,10 @@ export class BullmqJobQueue implements JobQueue {
           .upsertJobScheduler(spec.queue, { every: spec.everyMs }, { name: spec.jobType, opts: jobOptions(spec) })
           .catch((err: unknown) => {
             if (!this.closing)
-              logger().warn({ event: 'jobs.schedule.failed', queue: spec.queue, err: message(err) }, 'Could not schedule a repeating job');
+              logger().warn(
+                { event: 'jobs.schedule.failed', queue: spec.queue, err: errorMessage(err) },
+                'Could not schedule a repeating job',
+              );
           });
       }
       if (options.process) {

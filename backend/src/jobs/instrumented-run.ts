@@ -8,15 +8,12 @@
 import { backgroundJobDuration, backgroundJobsTotal } from '../observability/metrics/catalog';
 import { logger } from '../observability/logging/logger';
 import type { JobData, JobSpec } from './job-queue';
+import { errorMessage } from '../errors';
 
 export type JobStatus = 'queued' | 'active' | 'completed' | 'failed';
 
 export function countJob(queue: string, status: JobStatus): void {
   backgroundJobsTotal.inc({ queue, status });
-}
-
-function reason(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /**
@@ -37,7 +34,7 @@ export async function runAttempt(spec: JobSpec, attempt: number, maxAttempts: nu
     );
   } catch (err) {
     endTimer();
-    const fields = { queue: spec.queue, job_type: spec.jobType, attempt, max_attempts: maxAttempts, err: reason(err) };
+    const fields = { queue: spec.queue, job_type: spec.jobType, attempt, max_attempts: maxAttempts, err: errorMessage(err) };
     if (attempt >= maxAttempts) {
       countJob(spec.queue, 'failed');
       logger().error({ event: 'job.failed', ...fields }, `Background job ${spec.queue} failed after ${attempt} attempts`);

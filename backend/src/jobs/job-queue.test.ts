@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register } from '../observability/metrics/catalog';
-import { createTestApp, testMode, type TestApp } from '../test/context';
-import { registrySum } from '../test/metrics-helpers';
-import { waitFor } from '../test/tcp-proxy';
+import { createTestApp, testMode, type TestApp } from '../../test/context';
+import { registrySum } from '../../test/metrics-helpers';
+import { waitFor } from '../../test/tcp-proxy';
 import { createJobQueue } from './create-job-queue';
 import type { JobQueue, JobSpec } from './job-queue';
 

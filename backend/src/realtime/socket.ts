@@ -48,6 +48,7 @@ import { logger } from '../observability/logging/logger';
 import { activeConnections } from '../observability/metrics/catalog';
 import type { RedisConnection } from '../redis/client';
 import type { EventBus } from './events';
+import { errorMessage } from '../errors';
 
 export const SOCKET_PATH = '/socket.io';
 export const ADMIN_ROOM = 'role:admin';
@@ -245,10 +246,7 @@ function refuseStaleRecovery(io: RealtimeIo, identifyStored: RealtimeDeps['ident
     try {
       now = was?.sessionId ? await identifyStored(was.sessionId) : undefined;
     } catch (err) {
-      logger().warn(
-        { event: 'realtime.auth.failed', err: err instanceof Error ? err.message : String(err) },
-        'Could not check a realtime session before recovering it',
-      );
+      logger().warn({ event: 'realtime.auth.failed', err: errorMessage(err) }, 'Could not check a realtime session before recovering it');
     }
     if (now && was?.user && now.user.id === was.user.id && now.user.role === was.user.role) return session;
     logger().info(
@@ -293,10 +291,7 @@ export function attachRealtime(httpServer: http.Server, deps: RealtimeDeps): Rea
         next();
       },
       (err: unknown) => {
-        logger().warn(
-          { event: 'realtime.auth.failed', err: err instanceof Error ? err.message : String(err) },
-          'Could not check a realtime session',
-        );
+        logger().warn({ event: 'realtime.auth.failed', err: errorMessage(err) }, 'Could not check a realtime session');
         next(new Error('SERVICE_UNAVAILABLE'));
       },
     );
@@ -327,10 +322,7 @@ export function attachRealtime(httpServer: http.Server, deps: RealtimeDeps): Rea
         else joinRooms(socket, identity);
       },
       (err: unknown) => {
-        logger().warn(
-          { event: 'realtime.auth.failed', err: err instanceof Error ? err.message : String(err) },
-          'Could not check a recovered realtime session',
-        );
+        logger().warn({ event: 'realtime.auth.failed', err: errorMessage(err) }, 'Could not check a recovered realtime session');
       },
     );
   });
@@ -342,10 +334,7 @@ export function attachRealtime(httpServer: http.Server, deps: RealtimeDeps): Rea
       identity = await deps.identify(socket.handshake.headers.cookie);
     } catch (err) {
       // Cannot tell whether the account may still listen: fail closed, the client reconnects and is checked then.
-      logger().warn(
-        { event: 'realtime.reevaluate.failed', err: err instanceof Error ? err.message : String(err) },
-        'Could not re-check a realtime session',
-      );
+      logger().warn({ event: 'realtime.reevaluate.failed', err: errorMessage(err) }, 'Could not re-check a realtime session');
       identity = undefined;
     }
     if (!identity || identity.user.id !== socket.data.user.id) {

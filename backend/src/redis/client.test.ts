@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { TEST_REDIS_URL, testMode } from '../test/context';
-import { freePort } from '../test/free-port';
-import { registryLabelValues, registrySum } from '../test/metrics-helpers';
+import { TEST_REDIS_URL, testMode } from '../../test/context';
+import { freePort } from '../../test/free-port';
+import { registryLabelValues, registrySum } from '../../test/metrics-helpers';
 import { connectRedis, type RedisConnection } from './client';
 
 const OPS = 'medianest_redis_operation_duration_seconds';

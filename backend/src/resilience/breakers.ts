@@ -40,6 +40,7 @@ import CircuitBreaker from 'opossum';
 import { analytics } from '../observability/metrics/analytics';
 import { logger } from '../observability/logging/logger';
 import { circuitBreakerState } from '../observability/metrics/catalog';
+import { errorMessage } from '../errors';
 
 /** One breaker per notification channel kind: an ntfy outage must not pause Discord deliveries. */
 export type NotificationBreakerService =
@@ -299,7 +300,7 @@ export class BreakerRegistry {
         () => logger().info({ event: 'recovery.done', upstream: service, phase }, `${service} recovery procedure finished`),
         (err: unknown) =>
           logger().warn(
-            { event: 'recovery.failed', upstream: service, phase, err: err instanceof Error ? err.message : String(err) },
+            { event: 'recovery.failed', upstream: service, phase, err: errorMessage(err) },
             `${service} recovery attempt failed; the breaker retries after its reset timeout`,
           ),
       )
@@ -353,10 +354,7 @@ export function installRecoveryProcedures(registry: BreakerRegistry, targets: Re
       plex
         .clearCaches()
         .catch((err: unknown) =>
-          logger().warn(
-            { event: 'plex.cache.clear_failed', err: err instanceof Error ? err.message : String(err) },
-            'Could not clear the Plex caches',
-          ),
+          logger().warn({ event: 'plex.cache.clear_failed', err: errorMessage(err) }, 'Could not clear the Plex caches'),
         );
     });
     // Re-resolve the server when Plex stops answering (it may be a reinstalled or replaced server)

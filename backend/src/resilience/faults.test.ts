@@ -16,11 +16,11 @@
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { circuitBreakerState } from '../observability/metrics/catalog';
-import { createUser } from '../test/auth-helpers';
-import { createTestApp, type TestApp } from '../test/context';
-import { fakeDns, type FakeDns } from '../test/fakes/dns';
-import { startUpstreams, type Upstreams } from '../test/fakes/upstreams';
-import { startTcpProxy, waitFor, type TcpProxy } from '../test/tcp-proxy';
+import { createUser } from '../../test/auth-helpers';
+import { createTestApp, type TestApp } from '../../test/context';
+import { fakeDns, type FakeDns } from '../../test/fakes/dns';
+import { startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
+import { startTcpProxy, waitFor, type TcpProxy } from '../../test/tcp-proxy';
 
 const OVERSEERR_HOST = 'overseerr.test';
 const PAUSED = 'Overseerr is unavailable right now (it failed repeatedly; calls are paused for a moment)';

@@ -8,13 +8,10 @@ import { i18next } from '../i18n';
 
 export { notificationChannelKinds as CHANNEL_KINDS } from '@medianest/contracts';
 export type {
-  FollowState,
   NotificationChannel,
   NotificationChannelPreference as ChannelPreference,
   NotificationEvent,
-  NotificationPreferences as Preferences,
   NotificationTestResult as TestResult,
-  PushDevice,
   PushState,
 } from '@medianest/contracts';
 export type ChannelKind = NotificationChannelKind;

@@ -13,29 +13,23 @@ import type {
   PublicMediaRequest,
   PublicMonitoredService,
   PublicUser,
-  RequestPage,
   ServiceStatusEntry,
 } from '@medianest/contracts';
 import { i18next } from '../i18n';
 
 export type {
   Availability,
-  DownloadItem,
   DownloadProgress,
   FollowState,
   IssueStatus,
   IssueType,
-  ProblemComment,
   ProblemReport,
-  ProblemReportDetail,
   ProblemReportList,
-  Library,
   MediaType,
   RequestQuota,
   RequestStatus,
   ResetLink,
   SearchPage,
-  SeasonState,
   TimelineEntry,
   CastMember,
   DiscoverRow,
@@ -53,8 +47,6 @@ export type SearchResult = MediaSummary;
 export type MediaRequest = PublicMediaRequest;
 /** One request with its timeline and, once available, its Play on Plex link. */
 export type MediaRequestDetail = MediaRequestDetailBody;
-export type MediaRequestPage = RequestPage;
-export type ServiceStatus = ServiceStatusEntry;
 export type ServiceState = ServiceStatusEntry['status'];
 export type MonitoredService = PublicMonitoredService;
 

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alerts } from '../../db/schema';
-import { createTestApp, type TestApp } from '../../test/context';
+import { createTestApp, type TestApp } from '../../../test/context';
 
 const TOKEN = 'alertmanager-token-123';
 let t: TestApp;

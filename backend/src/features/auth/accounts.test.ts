@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, createTestApp, type TestApp } from '../../test/context';
-import { createUser, loginCookie } from '../../test/auth-helpers';
-import { captureLogs } from '../../test/metrics-helpers';
+import { ADMIN_PASSWORD, createTestApp, type TestApp } from '../../../test/context';
+import { createUser, loginCookie } from '../../../test/auth-helpers';
+import { captureLogs } from '../../../test/metrics-helpers';
 import { PasswordResets } from './password-resets';
 import { SESSION_COOKIE } from './sessions';
 

@@ -11,12 +11,13 @@ import {
 import { Router } from 'express';
 import { AppError } from '../../errors';
 import { rateLimitByIp, type RateLimiter, type RateLimitRule } from '../../http/rate-limit';
+import { authed } from '../../http/authed';
 import type { ApiRes } from '../../http/api-response';
 import { parse } from '../../http/validate';
-import { toPublicUser } from '../users/users.repository';
+import { toPublicUser } from '../users/users.presenter';
 import type { AuthService } from './auth.service';
 import { DEVICE_COOKIE } from './known-devices';
-import { readCookie, requireUser } from './middleware';
+import { readCookie } from './middleware';
 
 /** Guessing reset tokens is hopeless (256 random bits), but a client gets only so many tries. */
 export const PASSWORD_RESET_IP_RULE: RateLimitRule = { name: 'password-reset-ip', limit: 30, windowSeconds: 15 * 60 };
@@ -50,21 +51,29 @@ export function authRouter(auth: AuthService, limiter: RateLimiter, methods: Sig
     res.status(204).end();
   });
 
-  router.get('/session', (req, res: ApiRes<'GET /api/v1/auth/session'>) => {
-    if (!req.user) throw AppError.unauthenticated();
-    res.json({ user: toPublicUser(req.user), method: signInMethod(req.sessionMethod) });
-  });
+  router.get(
+    '/session',
+    authed((req, res: ApiRes<'GET /api/v1/auth/session'>, user) => {
+      res.json({ user: toPublicUser(user), method: signInMethod(req.sessionMethod) });
+    }),
+  );
 
-  router.post('/password', requireUser, async (req, res: ApiRes<'POST /api/v1/auth/password'>) => {
-    const body = parse(changePasswordBody, req.body);
-    await auth.changePassword(req.user!, body.currentPassword, body.newPassword, req, res);
-    res.json({ user: toPublicUser(req.user!), otherSessionsSignedOut: true });
-  });
+  router.post(
+    '/password',
+    authed(async (req, res: ApiRes<'POST /api/v1/auth/password'>, user) => {
+      const body = parse(changePasswordBody, req.body);
+      await auth.changePassword(user, body.currentPassword, body.newPassword, req, res);
+      res.json({ user: toPublicUser(user), otherSessionsSignedOut: true });
+    }),
+  );
 
-  router.patch('/account', requireUser, async (req, res: ApiRes<'PATCH /api/v1/auth/account'>) => {
-    const body = parse(accountPatchBody, req.body);
-    res.json({ user: toPublicUser(await auth.updateAccount(req.user!, body)) });
-  });
+  router.patch(
+    '/account',
+    authed(async (req, res: ApiRes<'PATCH /api/v1/auth/account'>, user) => {
+      const body = parse(accountPatchBody, req.body);
+      res.json({ user: toPublicUser(await auth.updateAccount(user, body)) });
+    }),
+  );
 
   const resetLimit = rateLimitByIp(limiter, PASSWORD_RESET_IP_RULE);
 

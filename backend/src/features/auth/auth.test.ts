@@ -1,9 +1,9 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register } from '../../observability/metrics/catalog';
-import { captureLogs, registrySum } from '../../test/metrics-helpers';
-import { ADMIN_PASSWORD, createTestApp, type TestApp } from '../../test/context';
-import { createUser, loginCookie } from '../../test/auth-helpers';
+import { captureLogs, registrySum } from '../../../test/metrics-helpers';
+import { ADMIN_PASSWORD, createTestApp, type TestApp } from '../../../test/context';
+import { createUser, loginCookie } from '../../../test/auth-helpers';
 import { SESSION_COOKIE, SessionStore } from './sessions';
 
 let t: TestApp;

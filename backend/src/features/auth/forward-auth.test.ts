@@ -5,8 +5,8 @@
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../config';
-import { startTestServer, type TestServer } from '../../test/context';
-import { registrySum } from '../../test/metrics-helpers';
+import { startTestServer, type TestServer } from '../../../test/context';
+import { registrySum } from '../../../test/metrics-helpers';
 
 const viaProxy = new Agent({ localAddress: '127.0.0.2' });
 

@@ -6,22 +6,16 @@
  * generated once and kept in the `settings` table, so replicas share it.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/client';
-import { settings } from '../../db/schema';
+import { SettingsRepository } from '../../db/settings.repository';
 
 export const DEVICE_COOKIE = 'medianest_device';
 export const DEVICE_COOKIE_MAX_AGE_MS = 365 * 86_400_000;
 const KEY_SETTING = 'auth.device_key';
 
 export async function loadDeviceKey(database: Database): Promise<Buffer> {
-  await database.db
-    .insert(settings)
-    .values({ key: KEY_SETTING, value: randomBytes(32).toString('base64url') })
-    .onConflictDoNothing();
-  const [row] = await database.db.select().from(settings).where(eq(settings.key, KEY_SETTING)).limit(1);
-  if (!row) throw new Error('could not store the device signing key');
-  return Buffer.from(row.value, 'base64url');
+  const stored = await new SettingsRepository(database).getOrCreate(KEY_SETTING, randomBytes(32).toString('base64url'));
+  return Buffer.from(stored, 'base64url');
 }
 
 function digest(value: string): Buffer {

@@ -1,13 +1,15 @@
-/** Reads the session cookie and attaches the signed-in user; guards for routes. */
+/**
+ * Reads the session cookie and attaches the signed-in user (`req.user`, which
+ * the route guards of http/authed.ts check); the realtime layer's identities.
+ */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { AppError } from '../../errors';
 import { currentRequestContext } from '../../observability/current-request';
-import type { User, UsersRepository } from '../users/users.repository';
+import type { UsersRepository } from '../users/users.repository';
+import type { User } from '../users/user';
 import { hashToken, SESSION_COOKIE, type SessionStore } from './sessions';
 
 declare module 'express-serve-static-core' {
   interface Request {
-    user?: User;
     sessionToken?: string;
     /** How the current session was started (null for sessions from before this was recorded). */
     sessionMethod?: string | null;
@@ -66,15 +68,6 @@ export function authenticate(sessions: SessionStore, users: UsersRepository): Re
     }, next);
   };
 }
-
-export const requireUser: RequestHandler = (req, _res, next) => {
-  next(req.user ? undefined : AppError.unauthenticated());
-};
-
-export const requireAdmin: RequestHandler = (req, _res, next) => {
-  if (!req.user) return next(AppError.unauthenticated());
-  next(req.user.role === 'admin' ? undefined : AppError.forbidden('Only administrators can do this'));
-};
 
 /** The realtime layer's "who is this stored session now": its enabled user, or undefined once it ended or the user was disabled. */
 export function storedSessionIdentity(sessions: SessionStore, users: UsersRepository) {

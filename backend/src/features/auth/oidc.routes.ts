@@ -7,7 +7,8 @@
  */
 import { safeReturnPath } from '@medianest/contracts';
 import { Router, type Request, type Response } from 'express';
-import { AppError, isAppError } from '../../errors';
+import { isAppError } from '../../errors';
+import { authed } from '../../http/authed';
 import type { ApiRes } from '../../http/api-response';
 import { flowCookieOptions } from '../../http/public-url';
 import { rateLimitByIp, type RateLimiter, type RateLimitRule } from '../../http/rate-limit';
@@ -54,11 +55,13 @@ export function oidcRouter(oidc: OidcService, auth: AuthService, limiter: RateLi
     }
   });
 
-  router.post('/logout', async (req: Request, res: ApiRes<'POST /api/v1/auth/oidc/logout'>) => {
-    if (!req.user) throw AppError.unauthenticated();
-    await auth.logout(req, res);
-    res.json({ endSessionUrl: await oidc.endSessionUrl() });
-  });
+  router.post(
+    '/logout',
+    authed(async (req, res: ApiRes<'POST /api/v1/auth/oidc/logout'>) => {
+      await auth.logout(req, res);
+      res.json({ endSessionUrl: await oidc.endSessionUrl() });
+    }),
+  );
 
   return router;
 }

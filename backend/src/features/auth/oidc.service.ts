@@ -18,7 +18,7 @@ import { AppError, errorMessage } from '../../errors';
 import type { HttpClient } from '../../integrations/http-client';
 import { analytics } from '../../observability/metrics/analytics';
 import { logger } from '../../observability/logging/logger';
-import type { User } from '../users/users.repository';
+import type { User } from '../users/user';
 import { splitGroups, type SsoAdmission } from './sso-admission';
 
 export const OIDC_CALLBACK_PATH = '/api/v1/auth/oidc/callback';

@@ -5,10 +5,10 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig, ConfigError } from '../../config';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../../test/context';
-import { freePort } from '../../test/free-port';
-import { startTestIdp, type TestIdp } from '../../test/fakes/oidc-idp';
-import { registrySum as metricValue } from '../../test/metrics-helpers';
+import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../../../test/context';
+import { freePort } from '../../../test/free-port';
+import { startTestIdp, type TestIdp } from '../../../test/fakes/oidc-idp';
+import { registrySum as metricValue } from '../../../test/metrics-helpers';
 import { SESSION_COOKIE } from './sessions';
 
 type Jar = Map<string, string>;

@@ -6,9 +6,8 @@
  * a link sent before the change must not undo it.
  */
 import { randomBytes } from 'node:crypto';
-import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Database } from '../../db/client';
-import { passwordResetTokens } from '../../db/schema';
+import { PasswordResetsRepository } from './password-resets.repository';
 import { hashToken } from './sessions';
 
 export interface IssuedReset {
@@ -17,63 +16,39 @@ export interface IssuedReset {
 }
 
 export class PasswordResets {
+  private readonly repo: PasswordResetsRepository;
+
   constructor(
-    private readonly database: Database,
+    database: Database,
     private readonly ttlMs: number,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.repo = new PasswordResetsRepository(database);
+  }
 
   async issue(userId: string, createdBy: string | undefined): Promise<IssuedReset> {
     const token = randomBytes(32).toString('base64url');
     const now = this.now();
     const expiresAt = new Date(now.getTime() + this.ttlMs);
     await this.voidAll(userId);
-    await this.database.db
-      .insert(passwordResetTokens)
-      .values({ id: hashToken(token), userId, createdBy: createdBy ?? null, createdAt: now, expiresAt });
+    await this.repo.insert({ id: hashToken(token), userId, createdBy: createdBy ?? null, createdAt: now, expiresAt });
     return { token, expiresAt };
   }
 
   /** Voids every unused link of a user (marked used, so it answers like a used one). */
   async voidAll(userId: string): Promise<void> {
-    await this.database.db
-      .update(passwordResetTokens)
-      .set({ usedAt: this.now() })
-      .where(and(eq(passwordResetTokens.userId, userId), isNull(passwordResetTokens.usedAt)));
+    await this.repo.useAllOf(userId, this.now());
   }
 
   /** The user and expiry of a usable (unexpired, unused) token, or undefined. */
   async inspect(token: string): Promise<{ userId: string; expiresAt: Date } | undefined> {
     if (!token || token.length > 200) return undefined;
-    const [row] = await this.database.db
-      .select({ userId: passwordResetTokens.userId, expiresAt: passwordResetTokens.expiresAt })
-      .from(passwordResetTokens)
-      .where(
-        and(
-          eq(passwordResetTokens.id, hashToken(token)),
-          isNull(passwordResetTokens.usedAt),
-          gt(passwordResetTokens.expiresAt, this.now()),
-        ),
-      )
-      .limit(1);
-    return row;
+    return this.repo.findUsable(hashToken(token), this.now());
   }
 
   /** Marks a usable token used and returns its user; undefined when it was unknown, expired or already used. */
   async consume(token: string): Promise<string | undefined> {
     if (!token || token.length > 200) return undefined;
-    // One UPDATE … RETURNING: of two concurrent uses, only one gets the row back.
-    const [row] = await this.database.db
-      .update(passwordResetTokens)
-      .set({ usedAt: this.now() })
-      .where(
-        and(
-          eq(passwordResetTokens.id, hashToken(token)),
-          isNull(passwordResetTokens.usedAt),
-          gt(passwordResetTokens.expiresAt, this.now()),
-        ),
-      )
-      .returning({ userId: passwordResetTokens.userId });
-    return row?.userId;
+    return this.repo.use(hashToken(token), this.now());
   }
 }

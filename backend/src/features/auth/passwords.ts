@@ -61,4 +61,4 @@ export function generatePassword(): string {
 }
 
 // The password rules are the contract's: the web app shows the same limits the server enforces.
-export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, newPasswordSchema } from '@medianest/contracts';
+export { newPasswordSchema } from '@medianest/contracts';

@@ -10,7 +10,7 @@ import type { ApiRes } from '../../http/api-response';
 import { flowCookieOptions } from '../../http/public-url';
 import { parse } from '../../http/validate';
 import { rateLimitByIp, type RateLimiter, type RateLimitRule } from '../../http/rate-limit';
-import { toPublicUser } from '../users/users.repository';
+import { toPublicUser } from '../users/users.presenter';
 import type { AuthService } from './auth.service';
 import { readCookie } from './middleware';
 import type { PlexLoginService } from './plex-login.service';

@@ -18,7 +18,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Cache } from '../../cache/cache';
-import { AppError } from '../../errors';
+import { AppError, errorMessage } from '../../errors';
 import type { PlexClient } from '../../integrations/plex';
 import type { PlexAccount, PlexTvClient } from '../../integrations/plex-tv';
 import { analytics } from '../../observability/metrics/analytics';
@@ -26,7 +26,8 @@ import { logger } from '../../observability/logging/logger';
 import { secretsEqual } from '../../secret-compare';
 import type { OverseerrUserLinker } from '../media/overseerr-users';
 import type { PlexTokens } from '../watchlist/plex-tokens';
-import type { User, UsersRepository } from '../users/users.repository';
+import type { UsersRepository } from '../users/users.repository';
+import type { User } from '../users/user';
 
 interface StoredPin {
   code: string;
@@ -162,7 +163,7 @@ export class PlexLoginService {
       await this.linker.link(user);
     } catch (err) {
       logger().warn(
-        { event: 'overseerr.user.link_failed', user_id: user.id, err: err instanceof Error ? err.message : String(err) },
+        { event: 'overseerr.user.link_failed', user_id: user.id, err: errorMessage(err) },
         'Could not match the Overseerr user at sign-in; will retry on the first request',
       );
     }

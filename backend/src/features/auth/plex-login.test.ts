@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settings } from '../../db/schema';
 import { CLIENT_IDENTIFIER_SETTING, resolvePlexClientIdentifier } from '../../integrations/plex-client-identifier';
 import { createLogger, logger, setLogger } from '../../observability/logging/logger';
-import { createTestApp, type TestApp } from '../../test/context';
-import { FAKE_OVERSEERR_API_KEY, FAKE_PLEX_TOKEN, startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
+import { createTestApp, type TestApp } from '../../../test/context';
+import { FAKE_OVERSEERR_API_KEY, FAKE_PLEX_TOKEN, startUpstreams, type Upstreams } from '../../../test/fakes/upstreams';
 import { SESSION_COOKIE } from './sessions';
 
 const ALICE_TOKEN = 'plex-user-token-alice-Zx81';

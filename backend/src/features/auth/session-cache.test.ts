@@ -6,9 +6,9 @@ import { CacheCoherence, CoherentMap, GENERATION_KEY } from '../../cache/coheren
 import { loadConfig } from '../../config';
 import { createContainer, type Container } from '../../container';
 import { sessions as sessionsTable } from '../../db/schema';
-import { createUser, loginCookie } from '../../test/auth-helpers';
-import { createTestApp, prepareTestEnv, testMode, type TestApp, type TestEnv } from '../../test/context';
-import { registrySum } from '../../test/metrics-helpers';
+import { createUser, loginCookie } from '../../../test/auth-helpers';
+import { createTestApp, prepareTestEnv, testMode, type TestApp, type TestEnv } from '../../../test/context';
+import { registrySum } from '../../../test/metrics-helpers';
 import { hashToken } from './sessions';
 
 const QUERIES = 'medianest_database_query_duration_seconds';

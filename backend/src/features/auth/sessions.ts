@@ -8,17 +8,14 @@
  * invalidates the cache on every process after the database change.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
-import type { AppDb, Database } from '../../db/client';
+import type { Database } from '../../db/client';
 import { CoherentMap, type CacheCoherence, type Ticket } from '../../cache/coherence';
-import { sessions } from '../../db/schema';
 import { setGaugeSource } from '../../observability/metrics/catalog';
 import type { EventBus } from '../../realtime/events';
+import { SessionsRepository, type Session } from './sessions.repository';
 
 export const SESSION_COOKIE = 'medianest_session';
 const TOUCH_INTERVAL_MS = 5 * 60_000;
-
-export type Session = typeof sessions.$inferSelect;
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
@@ -28,21 +25,12 @@ export function hashToken(token: string): string {
 export const sessionTag = (sessionId: string) => `session:${sessionId}`;
 export const userTag = (userId: string) => `user:${userId}`;
 
-function prepareLookup(db: AppDb) {
-  return db
-    .select()
-    .from(sessions)
-    .where(and(eq(sessions.id, sql.placeholder('id')), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql.placeholder('now'))))
-    .limit(1)
-    .prepare('medianest_session_by_id');
-}
-
 export class SessionStore {
   private readonly cache?: CoherentMap<Session>;
-  private lookup?: { db: AppDb; query: ReturnType<typeof prepareLookup> };
+  private readonly repo: SessionsRepository;
 
   constructor(
-    private readonly database: Database,
+    database: Database,
     private readonly ttlMs: number,
     private readonly now: () => Date = () => new Date(),
     /** Told about revocations, so live connections of a revoked session end with it. */
@@ -50,19 +38,13 @@ export class SessionStore {
     /** Caches looked-up sessions in process, invalidated on every process (absent: no cache). */
     private readonly coherence?: CacheCoherence,
   ) {
+    this.repo = new SessionsRepository(database);
     if (coherence) this.cache = new CoherentMap<Session>(coherence, { maxEntries: 10_000, ttlMs: 60_000 });
   }
 
   /** Starts a lookup: what the cache may serve (undefined: read the database). See cache/coherence.ts. */
   sync(): Promise<Ticket | undefined> {
     return this.coherence ? this.coherence.sync() : Promise.resolve(undefined);
-  }
-
-  /** The prepared lookup, prepared again when the database handle changes (pool recreated). */
-  private lookupQuery() {
-    const db = this.database.db;
-    if (this.lookup?.db !== db) this.lookup = { db, query: prepareLookup(db) };
-    return this.lookup.query;
   }
 
   /** medianest_user_sessions_active reads the store at scrape time. */
@@ -73,20 +55,17 @@ export class SessionStore {
   async create(userId: string, meta: { ip?: string; userAgent?: string; method?: string }): Promise<{ token: string; session: Session }> {
     const token = randomBytes(32).toString('base64url');
     const now = this.now();
-    const [session] = await this.database.db
-      .insert(sessions)
-      .values({
-        id: hashToken(token),
-        userId,
-        createdAt: now,
-        lastSeenAt: now,
-        expiresAt: new Date(now.getTime() + this.ttlMs),
-        ip: meta.ip ?? null,
-        userAgent: meta.userAgent?.slice(0, 300) ?? null,
-        method: meta.method ?? null,
-      })
-      .returning();
-    return { token, session: session! };
+    const session = await this.repo.insert({
+      id: hashToken(token),
+      userId,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + this.ttlMs),
+      ip: meta.ip ?? null,
+      userAgent: meta.userAgent?.slice(0, 300) ?? null,
+      method: meta.method ?? null,
+    });
+    return { token, session };
   }
 
   /**
@@ -103,13 +82,13 @@ export class SessionStore {
     let session = this.cache?.get(id, ticket);
     if (session && (session.revokedAt !== null || session.expiresAt.getTime() <= now.getTime())) session = undefined;
     if (!session) {
-      const [row] = await this.lookupQuery().execute({ id, now: now.toISOString() });
+      const row = await this.repo.findLive(id, now);
       if (!row) return undefined;
       session = row;
       this.cache?.set(id, session, [sessionTag(id), userTag(session.userId)], ticket);
     }
     if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
-      await this.database.db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, session.id));
+      await this.repo.touch(session.id, now);
       session.lastSeenAt = now;
     }
     return session;
@@ -117,35 +96,23 @@ export class SessionStore {
 
   async revoke(token: string): Promise<void> {
     const sessionId = hashToken(token);
-    await this.database.db.update(sessions).set({ revokedAt: this.now() }).where(eq(sessions.id, sessionId));
+    await this.repo.revoke(sessionId, this.now());
     await this.coherence?.invalidate([sessionTag(sessionId)]);
     this.events?.publish('session.revoked', { sessionId });
   }
 
   async revokeAllForUser(userId: string): Promise<void> {
-    await this.database.db
-      .update(sessions)
-      .set({ revokedAt: this.now() })
-      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+    await this.repo.revokeAllOf(userId, this.now());
     await this.coherence?.invalidate([userTag(userId)]);
     this.events?.publish('session.revoked', { userId });
   }
 
   async countActive(): Promise<number> {
-    const [row] = await this.database.db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(sessions)
-      .where(and(isNull(sessions.revokedAt), gt(sessions.expiresAt, this.now())));
-    return row?.n ?? 0;
+    return this.repo.countActive(this.now());
   }
 
   /** Deletes sessions that expired or were revoked more than a day ago. */
   async purge(): Promise<number> {
-    const dayAgo = new Date(this.now().getTime() - 86_400_000);
-    const rows = await this.database.db
-      .delete(sessions)
-      .where(or(lt(sessions.expiresAt, dayAgo), lt(sessions.revokedAt, dayAgo)))
-      .returning({ id: sessions.id });
-    return rows.length;
+    return this.repo.deleteEndedBefore(new Date(this.now().getTime() - 86_400_000));
   }
 }

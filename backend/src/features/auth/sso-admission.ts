@@ -18,7 +18,8 @@ import { analytics, type LoginMethod } from '../../observability/metrics/analyti
 import type { AuthFailureReason } from '../../observability/metrics/catalog';
 import { logger } from '../../observability/logging/logger';
 import type { OverseerrUserLinker } from '../media/overseerr-users';
-import type { User, UsersRepository } from '../users/users.repository';
+import type { UsersRepository } from '../users/users.repository';
+import type { User } from '../users/user';
 import type { IdentitiesRepository } from './identities.repository';
 import { normaliseUsername } from './auth.service';
 import type { SessionStore } from './sessions';

@@ -6,10 +6,10 @@
  * series afterwards as before.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../test/context';
-import { outside4xx, random, runAll } from '../../test/fuzz';
-import { registrySum } from '../../test/metrics-helpers';
-import { waitFor } from '../../test/tcp-proxy';
+import { startTestServer, type TestServer } from '../../../test/context';
+import { outside4xx, random, runAll } from '../../../test/fuzz';
+import { registrySum } from '../../../test/metrics-helpers';
+import { waitFor } from '../../../test/tcp-proxy';
 
 let s: TestServer;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../test/context';
-import { registrySum } from '../../test/metrics-helpers';
+import { createTestApp, type TestApp } from '../../../test/context';
+import { registrySum } from '../../../test/metrics-helpers';
 import { spaRouteLabel } from '../../observability/metrics/frontend-routes';
-import { rate, webVitalsP75 } from './browser-metrics.routes';
+import { rate, webVitalsP75 } from './browser-metrics.service';
 
 let t: TestApp;
 beforeAll(async () => {

@@ -7,34 +7,46 @@
 import { discoverRowParams, titleListParams, titleListQuery, titleParams } from '@medianest/contracts';
 import { Router } from 'express';
 import type { ApiRes } from '../../http/api-response';
+import { authed } from '../../http/authed';
 import { parse } from '../../http/validate';
-import { requireUser } from '../auth/middleware';
 import type { DiscoverService } from './discover.service';
 import type { TitleService } from './title.service';
 
 export function discoverRouter(discover: DiscoverService, titles: TitleService): Router {
   const router = Router();
 
-  router.get('/rows', requireUser, async (req, res: ApiRes<'GET /api/v1/discover/rows'>) => {
-    res.json(await discover.rows(req.user!));
-  });
+  router.get(
+    '/rows',
+    authed(async (_req, res: ApiRes<'GET /api/v1/discover/rows'>, user) => {
+      res.json(await discover.rows(user));
+    }),
+  );
 
-  router.get('/rows/:row', requireUser, async (req, res: ApiRes<'GET /api/v1/discover/rows/:row'>) => {
-    const { row } = parse(discoverRowParams, req.params, 'path');
-    const { page } = parse(titleListQuery, req.query, 'query');
-    res.json(await discover.row(req.user!, row, page));
-  });
+  router.get(
+    '/rows/:row',
+    authed(async (req, res: ApiRes<'GET /api/v1/discover/rows/:row'>, user) => {
+      const { row } = parse(discoverRowParams, req.params, 'path');
+      const { page } = parse(titleListQuery, req.query, 'query');
+      res.json(await discover.row(user, row, page));
+    }),
+  );
 
-  router.get('/titles/:type/:tmdbId', requireUser, async (req, res: ApiRes<'GET /api/v1/discover/titles/:type/:tmdbId'>) => {
-    const p = parse(titleParams, req.params, 'path');
-    res.json(await titles.details(req.user!, p.type, p.tmdbId));
-  });
+  router.get(
+    '/titles/:type/:tmdbId',
+    authed(async (req, res: ApiRes<'GET /api/v1/discover/titles/:type/:tmdbId'>, user) => {
+      const p = parse(titleParams, req.params, 'path');
+      res.json(await titles.details(user, p.type, p.tmdbId));
+    }),
+  );
 
-  router.get('/titles/:type/:tmdbId/:list', requireUser, async (req, res: ApiRes<'GET /api/v1/discover/titles/:type/:tmdbId/:list'>) => {
-    const p = parse(titleListParams, req.params, 'path');
-    const { page } = parse(titleListQuery, req.query, 'query');
-    res.json(await discover.related(req.user!, p.type, p.tmdbId, p.list, page));
-  });
+  router.get(
+    '/titles/:type/:tmdbId/:list',
+    authed(async (req, res: ApiRes<'GET /api/v1/discover/titles/:type/:tmdbId/:list'>, user) => {
+      const p = parse(titleListParams, req.params, 'path');
+      const { page } = parse(titleListQuery, req.query, 'query');
+      res.json(await discover.related(user, p.type, p.tmdbId, p.list, page));
+    }),
+  );
 
   return router;
 }

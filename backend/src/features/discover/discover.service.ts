@@ -7,10 +7,10 @@
  */
 import type { DiscoverSource, OverseerrSearchPage } from '../../integrations/overseerr';
 import type { MediaType } from '../../db/schema';
-import { titleLoadFailure } from '../media/media.service';
+import { titleLoadFailure } from '../media/overseerr-gateway';
 import type { MediaRequestsRepository } from '../media/requests.repository';
 import { summarizeResults, titleIds } from '../media/title-summary';
-import type { User } from '../users/users.repository';
+import type { User } from '../users/user';
 import type { MemberOverseerr } from './member-overseerr';
 import type { DiscoverRow, DiscoverRowKind, DiscoverRows, TitleListPage } from '@medianest/contracts';
 

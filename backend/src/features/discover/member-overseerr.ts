@@ -9,7 +9,7 @@ import type { Cache } from '../../cache/cache';
 import { AppError } from '../../errors';
 import type { OverseerrClient } from '../../integrations/overseerr';
 import type { OverseerrUserLinker } from '../media/overseerr-users';
-import type { User } from '../users/users.repository';
+import type { User } from '../users/user';
 
 export interface ActingMember {
   client: OverseerrClient;

@@ -6,12 +6,12 @@
  */
 import type { MediaType } from '../../db/schema';
 import type { OverseerrMovie, OverseerrTv } from '../../integrations/overseerr';
-import type { MediaService } from '../media/media.service';
+import type { OverseerrGateway } from '../media/overseerr-gateway';
 import { standingFor } from '../media/request-status';
 import type { MediaRequestRow, MediaRequestsRepository } from '../media/requests.repository';
 import { detailsOf } from '../media/title-summary';
 import type { PlayLinks } from '../plex/play-links';
-import type { User } from '../users/users.repository';
+import type { User } from '../users/user';
 import type { MemberOverseerr } from './member-overseerr';
 import type { CastMember, SeasonSummary, TitleDetails, TitleSeason } from '@medianest/contracts';
 
@@ -35,14 +35,14 @@ function topCast(title: OverseerrMovie | OverseerrTv): CastMember[] {
 export class TitleService {
   constructor(
     private readonly member: MemberOverseerr,
-    private readonly media: MediaService,
+    private readonly overseerr: OverseerrGateway,
     private readonly requests: MediaRequestsRepository,
     private readonly playLinks: PlayLinks,
   ) {}
 
   async details(user: User, mediaType: MediaType, tmdbId: number): Promise<TitleDetails> {
     const { overseerrUserId } = await this.member.actAs(user);
-    const d = await this.media.overseerrDetails(mediaType, tmdbId, {
+    const d = await this.overseerr.details(mediaType, tmdbId, {
       userId: user.id,
       overseerrUserId,
       ttlSeconds: this.member.ttlSeconds,

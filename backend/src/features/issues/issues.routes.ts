@@ -5,9 +5,9 @@
 import { problemCommentBody, problemReportCreateBody } from '@medianest/contracts';
 import { Router } from 'express';
 import { z } from 'zod';
+import { authed } from '../../http/authed';
 import type { ApiRes } from '../../http/api-response';
 import { parse } from '../../http/validate';
-import { requireUser } from '../auth/middleware';
 import type { IssuesService } from './issues.service';
 
 const idParams = z.object({ id: z.coerce.number({ message: 'id must be a number' }).int().positive().max(2_147_483_647) });
@@ -15,25 +15,37 @@ const idParams = z.object({ id: z.coerce.number({ message: 'id must be a number'
 export function issuesRouter(issues: IssuesService): Router {
   const router = Router();
 
-  router.get('/', requireUser, async (req, res: ApiRes<'GET /api/v1/issues'>) => {
-    res.json(await issues.list(req.user!));
-  });
+  router.get(
+    '/',
+    authed(async (_req, res: ApiRes<'GET /api/v1/issues'>, user) => {
+      res.json(await issues.list(user));
+    }),
+  );
 
-  router.post('/', requireUser, async (req, res: ApiRes<'POST /api/v1/issues'>) => {
-    const body = parse(problemReportCreateBody, req.body);
-    res.status(201).json({ issue: await issues.create(req.user!, body) });
-  });
+  router.post(
+    '/',
+    authed(async (req, res: ApiRes<'POST /api/v1/issues'>, user) => {
+      const body = parse(problemReportCreateBody, req.body);
+      res.status(201).json({ issue: await issues.create(user, body) });
+    }),
+  );
 
-  router.get('/:id', requireUser, async (req, res: ApiRes<'GET /api/v1/issues/:id'>) => {
-    const { id } = parse(idParams, req.params, 'problem report id');
-    res.json({ issue: await issues.get(req.user!, id) });
-  });
+  router.get(
+    '/:id',
+    authed(async (req, res: ApiRes<'GET /api/v1/issues/:id'>, user) => {
+      const { id } = parse(idParams, req.params, 'problem report id');
+      res.json({ issue: await issues.get(user, id) });
+    }),
+  );
 
-  router.post('/:id/comments', requireUser, async (req, res: ApiRes<'POST /api/v1/issues/:id/comments'>) => {
-    const { id } = parse(idParams, req.params, 'problem report id');
-    const { message } = parse(problemCommentBody, req.body);
-    res.json({ issue: await issues.comment(req.user!, id, message) });
-  });
+  router.post(
+    '/:id/comments',
+    authed(async (req, res: ApiRes<'POST /api/v1/issues/:id/comments'>, user) => {
+      const { id } = parse(idParams, req.params, 'problem report id');
+      const { message } = parse(problemCommentBody, req.body);
+      res.json({ issue: await issues.comment(user, id, message) });
+    }),
+  );
 
   return router;
 }

@@ -9,7 +9,7 @@
  * the member live.
  */
 import type { MediaType } from '../../db/schema';
-import { AppError } from '../../errors';
+import { AppError, errorMessage } from '../../errors';
 import { UpstreamClientError, upstreamMessage } from '../../integrations/http-client';
 import {
   IssueStatus,
@@ -22,10 +22,10 @@ import {
 import { logger } from '../../observability/logging/logger';
 import { recentFailuresOf } from '../../observability/recent-failures';
 import type { EventBus } from '../../realtime/events';
-import type { MediaService } from '../media/media.service';
+import type { OverseerrGateway } from '../media/overseerr-gateway';
 import type { OverseerrUserLinker } from '../media/overseerr-users';
-import type { ServiceStatusService } from '../services/service-status.service';
-import type { User } from '../users/users.repository';
+import type { ServiceStatusService } from '../monitoring/service-status.service';
+import type { User } from '../users/user';
 import { IssueReconciler } from './issue-reconcile';
 import type { MediaIssuesRepository } from './issues.repository';
 import { problemMessage } from './problem-context';
@@ -72,7 +72,7 @@ export class IssuesService {
 
   constructor(
     private readonly repo: MediaIssuesRepository,
-    private readonly media: MediaService,
+    private readonly titles: Pick<OverseerrGateway, 'details'>,
     private readonly overseerr: OverseerrClient | undefined,
     private readonly linker: OverseerrUserLinker | undefined,
     private readonly serviceStatus: ServiceStatusService,
@@ -83,7 +83,7 @@ export class IssuesService {
 
   async create(user: User, input: CreateProblemInput): Promise<ProblemReportDetail> {
     const { overseerr, overseerrUserId } = await this.asMember(user);
-    const details = await this.media.overseerrDetails(input.mediaType, input.tmdbId);
+    const details = await this.titles.details(input.mediaType, input.tmdbId);
     const info = details.mediaType === 'movie' ? details.movie.mediaInfo : details.tv.mediaInfo;
     const title = details.mediaType === 'movie' ? details.movie.title : details.tv.name;
     const inPlex = info?.status === MediaStatus.AVAILABLE || (input.mediaType === 'tv' && info?.status === MediaStatus.PARTIALLY_AVAILABLE);
@@ -177,7 +177,7 @@ export class IssuesService {
       return listed?.modifiedBy !== undefined ? { ...issue, modifiedBy: listed.modifiedBy } : issue;
     } catch (err) {
       logger().debug(
-        { event: 'issue.resolver_read_failed', overseerr_issue_id: issue.id, err: err instanceof Error ? err.message : String(err) },
+        { event: 'issue.resolver_read_failed', overseerr_issue_id: issue.id, err: errorMessage(err) },
         'Could not read who resolved an issue',
       );
       return issue;
@@ -233,7 +233,7 @@ export class IssuesService {
       await this.reconciler.reconcile(row);
     } catch (err) {
       logger().debug(
-        { event: 'issue.read_failed', overseerr_issue_id: row.overseerrIssueId, err: err instanceof Error ? err.message : String(err) },
+        { event: 'issue.read_failed', overseerr_issue_id: row.overseerrIssueId, err: errorMessage(err) },
         'Could not read a problem report from Overseerr; using the webhook',
       );
       if (n.status) await this.reconciler.applyStatus(row, n.status === 'RESOLVED' ? 'resolved' : 'open');
@@ -274,7 +274,7 @@ export class IssuesService {
     const type = issue.media?.mediaType;
     if (!tmdbId || (type !== 'movie' && type !== 'tv')) return 'Unknown title';
     try {
-      const d = await this.media.overseerrDetails(type, tmdbId);
+      const d = await this.titles.details(type, tmdbId);
       return d.mediaType === 'movie' ? d.movie.title : d.tv.name;
     } catch {
       return `TMDB ${tmdbId}`;

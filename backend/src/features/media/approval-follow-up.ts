@@ -9,6 +9,7 @@
  * process only: a restart loses them, never the outcome.
  */
 import { logger } from '../../observability/logging/logger';
+import { errorMessage } from '../../errors';
 
 export class ApprovalFollowUps {
   private readonly pending = new Map<number, NodeJS.Timeout>();
@@ -32,7 +33,7 @@ export class ApprovalFollowUps {
           void check()
             .catch((err: unknown) => {
               logger().debug(
-                { event: 'request.follow_up_failed', overseerr_request_id: key, err: err instanceof Error ? err.message : String(err) },
+                { event: 'request.follow_up_failed', overseerr_request_id: key, err: errorMessage(err) },
                 'Could not re-read an approved request',
               );
               return false;

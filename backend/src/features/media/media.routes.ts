@@ -6,9 +6,9 @@
 import { mediaRequestCreateBody, mediaRequestListQuery, mediaSearchQuery, titleParams } from '@medianest/contracts';
 import { Router } from 'express';
 import { z } from 'zod';
+import { adminOnly, authed } from '../../http/authed';
 import type { ApiRes } from '../../http/api-response';
 import { parse } from '../../http/validate';
-import { requireAdmin, requireUser } from '../auth/middleware';
 import type { MediaService } from './media.service';
 import type { RequestsService } from './requests.service';
 
@@ -17,48 +17,72 @@ const idParams = z.object({ id: z.coerce.number({ message: 'id must be a number'
 export function mediaRouter(media: MediaService, requests: RequestsService): Router {
   const router = Router();
 
-  router.get('/search', requireUser, async (req, res: ApiRes<'GET /api/v1/media/search'>) => {
-    const q = parse(mediaSearchQuery, req.query, 'query');
-    res.json(await media.search(req.user!, q.q, q.page));
-  });
+  router.get(
+    '/search',
+    authed(async (req, res: ApiRes<'GET /api/v1/media/search'>, user) => {
+      const q = parse(mediaSearchQuery, req.query, 'query');
+      res.json(await media.search(user, q.q, q.page));
+    }),
+  );
 
-  router.get('/requests', requireUser, async (req, res: ApiRes<'GET /api/v1/media/requests'>) => {
-    const q = parse(mediaRequestListQuery, req.query, 'query');
-    res.json(await requests.list(req.user!, q));
-  });
+  router.get(
+    '/requests',
+    authed(async (req, res: ApiRes<'GET /api/v1/media/requests'>, user) => {
+      const q = parse(mediaRequestListQuery, req.query, 'query');
+      res.json(await requests.list(user, q));
+    }),
+  );
 
   // The caller's request quotas in Overseerr, shown beside the Request buttons.
-  router.get('/quota', requireUser, async (req, res: ApiRes<'GET /api/v1/media/quota'>) => {
-    res.json(await requests.quota(req.user!));
-  });
+  router.get(
+    '/quota',
+    authed(async (_req, res: ApiRes<'GET /api/v1/media/quota'>, user) => {
+      res.json(await requests.quota(user));
+    }),
+  );
 
-  router.post('/requests', requireUser, async (req, res: ApiRes<'POST /api/v1/media/requests'>) => {
-    const body = parse(mediaRequestCreateBody, req.body);
-    const created = await requests.create(req.user!, body);
-    res.status(201).json({ request: created });
-  });
+  router.post(
+    '/requests',
+    authed(async (req, res: ApiRes<'POST /api/v1/media/requests'>, user) => {
+      const body = parse(mediaRequestCreateBody, req.body);
+      const created = await requests.create(user, body);
+      res.status(201).json({ request: created });
+    }),
+  );
 
-  router.get('/requests/:id', requireUser, async (req, res: ApiRes<'GET /api/v1/media/requests/:id'>) => {
-    const { id } = parse(idParams, req.params, 'request id');
-    res.json({ request: await requests.get(req.user!, id) });
-  });
+  router.get(
+    '/requests/:id',
+    authed(async (req, res: ApiRes<'GET /api/v1/media/requests/:id'>, user) => {
+      const { id } = parse(idParams, req.params, 'request id');
+      res.json({ request: await requests.get(user, id) });
+    }),
+  );
 
-  router.delete('/requests/:id', requireUser, async (req, res: ApiRes<'DELETE /api/v1/media/requests/:id'>) => {
-    const { id } = parse(idParams, req.params, 'request id');
-    res.json({ request: await requests.cancel(req.user!, id) });
-  });
+  router.delete(
+    '/requests/:id',
+    authed(async (req, res: ApiRes<'DELETE /api/v1/media/requests/:id'>, user) => {
+      const { id } = parse(idParams, req.params, 'request id');
+      res.json({ request: await requests.cancel(user, id) });
+    }),
+  );
 
   // Administrators: send a stalled or failed request to Radarr/Sonarr again (Overseerr's retry).
-  router.post('/requests/:id/retry', requireAdmin, async (req, res: ApiRes<'POST /api/v1/media/requests/:id/retry'>) => {
-    const { id } = parse(idParams, req.params, 'request id');
-    res.json({ request: await requests.retry(req.user!, id) });
-  });
+  router.post(
+    '/requests/:id/retry',
+    adminOnly(async (req, res: ApiRes<'POST /api/v1/media/requests/:id/retry'>, user) => {
+      const { id } = parse(idParams, req.params, 'request id');
+      res.json({ request: await requests.retry(user, id) });
+    }),
+  );
 
   // Last: /:type/:tmdbId would also match /requests/<id>.
-  router.get('/:type/:tmdbId', requireUser, async (req, res: ApiRes<'GET /api/v1/media/:type/:tmdbId'>) => {
-    const p = parse(titleParams, req.params, 'path');
-    res.json(await media.details(req.user!, p.type, p.tmdbId));
-  });
+  router.get(
+    '/:type/:tmdbId',
+    authed(async (req, res: ApiRes<'GET /api/v1/media/:type/:tmdbId'>, user) => {
+      const p = parse(titleParams, req.params, 'path');
+      res.json(await media.details(user, p.type, p.tmdbId));
+    }),
+  );
 
   return router;
 }

@@ -2,9 +2,9 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvents } from '../../realtime/events';
 import { mediaRequestsTotal } from '../../observability/metrics/catalog';
-import { createUser, loginCookie } from '../../test/auth-helpers';
-import { createTestApp, type TestApp } from '../../test/context';
-import { startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
+import { createUser, loginCookie } from '../../../test/auth-helpers';
+import { createTestApp, type TestApp } from '../../../test/context';
+import { startUpstreams, type Upstreams } from '../../../test/fakes/upstreams';
 
 let up: Upstreams;
 let t: TestApp;
@@ -266,7 +266,7 @@ describe('requests', () => {
     const updates: DomainEvents['request.updated'][] = [];
     const stop = t.container.events.subscribe('request.updated', (e) => updates.push(e));
     try {
-      const result = await t.container.requests.syncPending();
+      const result = await t.container.requestSync.syncPending();
       expect(result.checked).toBeGreaterThanOrEqual(3);
       expect(result.updated).toBe(1);
       expect(updates).toEqual([
@@ -276,7 +276,7 @@ describe('requests', () => {
       expect(after.body.request.status).toBe('available');
       expect(await requestsCounted({ type: 'movie', status: 'available', source: 'sync' })).toBeGreaterThanOrEqual(1);
       // Nothing left to change: a second run updates nothing.
-      expect((await t.container.requests.syncPending()).updated).toBe(0);
+      expect((await t.container.requestSync.syncPending()).updated).toBe(0);
     } finally {
       stop();
     }

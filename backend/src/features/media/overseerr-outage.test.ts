@@ -1,9 +1,9 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { circuitBreakerState, externalApiDuration } from '../../observability/metrics/catalog';
-import { createUser } from '../../test/auth-helpers';
-import { createTestApp, type TestApp } from '../../test/context';
-import { startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
+import { createUser } from '../../../test/auth-helpers';
+import { createTestApp, type TestApp } from '../../../test/context';
+import { startUpstreams, type Upstreams } from '../../../test/fakes/upstreams';
 
 const OVERSEERR_OPERATIONS = ['status', 'search', 'getMovie', 'getTv', 'createRequest', 'getRequest', 'deleteRequest', 'listUsers'];
 

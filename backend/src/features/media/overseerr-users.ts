@@ -6,7 +6,8 @@
 import { AppError } from '../../errors';
 import type { OverseerrClient } from '../../integrations/overseerr';
 import { logger } from '../../observability/logging/logger';
-import type { User, UsersRepository } from '../users/users.repository';
+import type { UsersRepository } from '../users/users.repository';
+import type { User } from '../users/user';
 
 export class OverseerrUserLinker {
   constructor(

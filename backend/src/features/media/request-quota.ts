@@ -7,7 +7,7 @@
  */
 import type { Cache } from '../../cache/cache';
 import type { MediaType } from '../../db/schema';
-import { AppError } from '../../errors';
+import { AppError, errorMessage } from '../../errors';
 import {
   MediaRequestStatus,
   type OverseerrClient,
@@ -15,7 +15,7 @@ import {
   type OverseerrQuotaPart,
 } from '../../integrations/overseerr';
 import { logger } from '../../observability/logging/logger';
-import type { User } from '../users/users.repository';
+import type { User } from '../users/user';
 import type { OverseerrUserLinker } from './overseerr-users';
 import type { QuotaStanding, RequestQuota } from '@medianest/contracts';
 
@@ -96,7 +96,7 @@ export class RequestQuotas {
     try {
       standing = (await this.forUser(user))[mediaType];
     } catch (err) {
-      logger().debug({ event: 'quota.read_failed', err: err instanceof Error ? err.message : String(err) }, 'Could not read the quota');
+      logger().debug({ event: 'quota.read_failed', err: errorMessage(err) }, 'Could not read the quota');
     }
     if (!standing) return refused;
     const what = `${mediaType === 'movie' ? 'movie' : 'TV season'} request${standing.limit === 1 ? '' : 's'}`;

@@ -5,6 +5,7 @@
  */
 import type { RequestStatus } from '../../db/schema';
 import { MediaRequestStatus, MediaStatus, type OverseerrMediaInfo, type OverseerrMediaRequest } from '../../integrations/overseerr';
+import { DOWNLOADING_STATUSES, type MediaRequestRow } from './requests.repository';
 
 import type { Availability } from '@medianest/contracts';
 
@@ -84,4 +85,29 @@ export function combineAvailability(fromOverseerr: Availability, ourStatuses: Re
   if (ourStatuses.includes('processing')) return 'processing';
   if (ourStatuses.length > 0 || fromOverseerr === 'requested') return 'requested';
   return 'none';
+}
+
+/** Whether a request has stalled: approved more than `stalledAfterMs` ago, nothing downloading, not available. */
+export function isStalled(
+  r: Pick<MediaRequestRow, 'status' | 'approvedAt' | 'download'>,
+  stalledAfterMs: number,
+  now = Date.now(),
+): boolean {
+  return (
+    DOWNLOADING_STATUSES.includes(r.status) &&
+    r.approvedAt !== null &&
+    r.approvedAt.getTime() < now - stalledAfterMs &&
+    (r.download?.items.length ?? 0) === 0
+  );
+}
+
+/**
+ * When Overseerr last changed a request (its `updatedAt`, else `createdAt`):
+ * the stall clock of an approval starts there, not when MediaNest heard of it
+ * (a late poll or a lost webhook must not make a request look younger). A
+ * time in the future or unreadable is taken as now.
+ */
+export function overseerrChangedAt(upstream: Pick<OverseerrMediaRequest, 'updatedAt' | 'createdAt'> | undefined, now = new Date()): Date {
+  const ms = Date.parse(upstream?.updatedAt ?? upstream?.createdAt ?? '');
+  return Number.isNaN(ms) || ms > now.getTime() ? now : new Date(ms);
 }

@@ -6,11 +6,11 @@ import { mediaRequestEvents, mediaRequests } from '../../db/schema';
 import { createJobQueue } from '../../jobs/create-job-queue';
 import { requestsStalled } from '../../observability/metrics/catalog';
 import type { DomainEvents } from '../../realtime/events';
-import { createUser, loginCookie } from '../../test/auth-helpers';
-import { createTestApp, type TestApp } from '../../test/context';
-import { FAKE_WEBHOOK_SECRET, listen, startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
-import { registrySum } from '../../test/metrics-helpers';
-import { waitFor } from '../../test/tcp-proxy';
+import { createUser, loginCookie } from '../../../test/auth-helpers';
+import { createTestApp, type TestApp } from '../../../test/context';
+import { FAKE_WEBHOOK_SECRET, listen, startUpstreams, type Upstreams } from '../../../test/fakes/upstreams';
+import { registrySum } from '../../../test/metrics-helpers';
+import { waitFor } from '../../../test/tcp-proxy';
 import { MediaRequestsRepository } from './requests.repository';
 
 let up: Upstreams;
@@ -128,12 +128,12 @@ describe('request timeline', () => {
       expect(steps(d)).toEqual(['requested by alice', 'approved by owner', 'processing']);
 
       // Nothing queued yet: Overseerr says [] and nothing is pushed.
-      await t.container.requests.refreshProgress();
+      await t.container.requestSync.refreshProgress();
       expect(progress).toHaveLength(0);
       expect((await show(made.id)).download).toBeNull();
 
       up.overseerr.startDownload(made.overseerrId, { size: 4_000_000_000 });
-      expect(await t.container.requests.refreshProgress()).toMatchObject({ changed: 1 });
+      expect(await t.container.requestSync.refreshProgress()).toMatchObject({ changed: 1 });
       d = await show(made.id);
       expect(d.download).toMatchObject({
         percent: 0,
@@ -144,11 +144,11 @@ describe('request timeline', () => {
       expect(progress).toHaveLength(1);
 
       // The same queue again: nothing new for the browser.
-      expect(await t.container.requests.refreshProgress()).toMatchObject({ changed: 0 });
+      expect(await t.container.requestSync.refreshProgress()).toMatchObject({ changed: 0 });
       expect(progress).toHaveLength(1);
 
       up.overseerr.advanceDownload(made.overseerrId, 0.625);
-      await t.container.requests.refreshProgress();
+      await t.container.requestSync.refreshProgress();
       expect(progress).toHaveLength(2);
       expect(progress[1]).toMatchObject({ requestId: made.id, userId: alice.id, status: 'processing', stalled: false });
       expect(progress[1]!.download!.percent).toBe(62.5);
@@ -177,7 +177,7 @@ describe('request timeline', () => {
     await approveInOverseerr(made);
     up.overseerr.startDownload(made.overseerrId, { episodes: 2, size: 1_000_000_000 });
     up.overseerr.advanceDownload(made.overseerrId, 0.25);
-    await t.container.requests.refreshProgress();
+    await t.container.requestSync.refreshProgress();
     const d = await show(made.id, carol.cookie);
     expect(d.download!.items.map((i) => [i.seasonNumber, i.episodeNumber, i.percent])).toEqual([
       [1, 1, 25],
@@ -225,7 +225,7 @@ describe('request timeline', () => {
     await madeHoursAgo(made.id, 26);
     const approvedAt = new Date(Date.now() - 25 * 3_600_000).toISOString();
     up.overseerr.request(made.overseerrId)!.updatedAt = approvedAt;
-    await t.container.requests.syncPending();
+    await t.container.requestSync.syncPending();
     const d = await show(made.id, carol.cookie);
     expect(d.status).toBe('processing');
     expect(d.timeline.map((e) => e.step)).toEqual(['requested', 'approved', 'processing']);
@@ -250,11 +250,11 @@ describe('stalled requests', () => {
 
     // Something starts downloading: no longer stalled.
     up.overseerr.startDownload(made.overseerrId);
-    await t.container.requests.refreshProgress();
+    await t.container.requestSync.refreshProgress();
     expect((await show(made.id)).stalled).toBe(false);
     expect(await stalledGauge()).toBe(before);
     up.overseerr.finishDownload(made.overseerrId);
-    await t.container.requests.refreshProgress();
+    await t.container.requestSync.refreshProgress();
     expect((await show(made.id)).stalled).toBe(true);
   });
 
@@ -363,7 +363,7 @@ describe('fulfilment estimate', () => {
     expect(await up.overseerr.markAvailable(made.overseerrId)).toBe(200);
     expect(await fulfilled()).toBe(before + 1);
     expect(await up.overseerr.sendWebhook(up.overseerr.webhookPayload('MEDIA_AVAILABLE', made.overseerrId))).toBe(200);
-    await t.container.requests.syncPending();
+    await t.container.requestSync.syncPending();
     expect(await fulfilled()).toBe(before + 1);
     const done = await show(made.id, carol.cookie);
     expect(done.estimate).toBeNull();
@@ -380,10 +380,10 @@ describe('fulfilment estimate', () => {
       registrySum('medianest_request_fulfilment_seconds', { type: 'movie' }, 'medianest_request_fulfilment_seconds_count');
     const before = await movies();
     up.overseerr.silentlySet(made.overseerrId, 2, 5);
-    await t.container.requests.syncPending();
+    await t.container.requestSync.syncPending();
     expect((await show(made.id, carol.cookie)).status).toBe('available');
     expect(await movies()).toBe(before + 1);
-    await t.container.requests.syncPending();
+    await t.container.requestSync.syncPending();
     expect(await movies()).toBe(before + 1);
   });
 });

@@ -7,9 +7,9 @@
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser } from '../../test/auth-helpers';
-import { createTestApp, type TestApp } from '../../test/context';
-import { startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
+import { createUser } from '../../../test/auth-helpers';
+import { createTestApp, type TestApp } from '../../../test/context';
+import { startUpstreams, type Upstreams } from '../../../test/fakes/upstreams';
 
 let up: Upstreams;
 let t: TestApp;
@@ -69,11 +69,11 @@ describe('titles as a real Seerr leaves them', () => {
     const overseerrId = first.body.request.overseerrId as number;
     await up.overseerr.approve(overseerrId);
     await up.overseerr.markAvailable(overseerrId);
-    await t.container.requests.syncPending();
+    await t.container.requestSync.syncPending();
     expect(await details(155)).toMatchObject({ availability: 'available' });
 
     up.overseerr.setTitleStatus('movie', 155, 7); // DELETED: Plex no longer has it
-    await t.container.media.invalidate('movie', 155);
+    await t.container.overseerrGateway.invalidate('movie', 155);
     expect(await details(155)).toMatchObject({ availability: 'none', requestId: null });
     const again = await ask(155);
     expect(again.status).toBe(201);
@@ -118,7 +118,7 @@ describe('titles as a real Seerr leaves them', () => {
       .send({ mediaType: 'tv', tmdbId: 1399, seasons: [2] });
     expect(res.status).toBe(201);
     await up.overseerr.approve(res.body.request.overseerrId as number);
-    await t.container.requests.syncPending();
+    await t.container.requestSync.syncPending();
     const shown = await request(t.app).get(`/api/v1/media/requests/${res.body.request.id}`).set('Cookie', alice.cookie);
     expect(shown.body.request.status).toBe('processing');
     expect(shown.body.request.download.seasons).toEqual([{ seasonNumber: 2, state: 'processing' }]);

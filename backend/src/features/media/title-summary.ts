@@ -7,7 +7,7 @@
 import type { MediaType } from '../../db/schema';
 import type { OverseerrMediaInfo, OverseerrMovie, OverseerrSearchResult, OverseerrTv } from '../../integrations/overseerr';
 import { MediaRequestStatus } from '../../integrations/overseerr';
-import type { User } from '../users/users.repository';
+import type { User } from '../users/user';
 import { availabilityFromMediaInfo, availabilityFromMediaStatus, combineAvailability, standingFor } from './request-status';
 import type { MediaRequestRow } from './requests.repository';
 import type { MediaDetails, MediaSummary } from '@medianest/contracts';

@@ -8,11 +8,9 @@
  * is cleared, and a later change of the address voids an outstanding link.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt } from 'drizzle-orm';
-import type { Database } from '../../db/client';
-import { notificationPreferences } from '../../db/schema';
 import { AppError } from '../../errors';
 import { logger } from '../../observability/logging/logger';
+import type { AddressConfirmationsRepository } from './address-confirmations.repository';
 
 /** How long a confirmation link works. */
 export const CONFIRM_TTL_MS = 24 * 60 * 60 * 1000;
@@ -32,21 +30,14 @@ export interface ConfirmationMail {
 
 export class AddressConfirmations {
   constructor(
-    private readonly database: Database,
+    private readonly repo: AddressConfirmationsRepository,
     private readonly publicUrl: string | undefined,
   ) {}
-
-  private get db() {
-    return this.database.db;
-  }
 
   /** True when mail may go to `address` for this member: their account's address, or one they confirmed. */
   async deliverable(userId: string, channelId: number, address: string, accountEmail: string | null): Promise<boolean> {
     if (sameAddress(address, accountEmail)) return true;
-    const [row] = await this.db
-      .select({ address: notificationPreferences.address, confirmedAt: notificationPreferences.addressConfirmedAt })
-      .from(notificationPreferences)
-      .where(and(eq(notificationPreferences.userId, userId), eq(notificationPreferences.channelId, channelId)));
+    const row = await this.repo.addressState(userId, channelId);
     return !!row && row.confirmedAt !== null && row.address === address;
   }
 
@@ -66,44 +57,24 @@ export class AddressConfirmations {
     before: { address: string | null; addressConfirmedAt: Date | null; confirmExpiresAt: Date | null } | undefined,
     accountEmail: string | null,
   ): Promise<ConfirmationMail | undefined> {
-    const where = and(eq(notificationPreferences.userId, userId), eq(notificationPreferences.channelId, channelId));
     if (address !== null && before?.address === address) {
       // Saved again unchanged: confirmed already, or its link is still valid.
       if (before.addressConfirmedAt || (before.confirmExpiresAt && before.confirmExpiresAt > new Date())) return undefined;
     }
     if (address === null || sameAddress(address, accountEmail)) {
-      await this.db
-        .update(notificationPreferences)
-        .set({ addressConfirmedAt: null, confirmTokenHash: null, confirmExpiresAt: null })
-        .where(where);
+      await this.repo.setPending(userId, channelId, null, null);
       return undefined;
     }
     const token = randomBytes(32).toString('base64url');
-    await this.db
-      .update(notificationPreferences)
-      .set({ addressConfirmedAt: null, confirmTokenHash: hash(token), confirmExpiresAt: new Date(Date.now() + CONFIRM_TTL_MS) })
-      .where(where);
+    await this.repo.setPending(userId, channelId, hash(token), new Date(Date.now() + CONFIRM_TTL_MS));
     return { to: address, link: `${this.publicUrl ?? ''}${CONFIRM_PATH}?token=${token}` };
   }
 
   /** Confirms the address whose link carried `token`, for this member only; once. */
   async confirm(userId: string, token: string): Promise<void> {
-    const rows = await this.db
-      .update(notificationPreferences)
-      .set({ addressConfirmedAt: new Date(), confirmTokenHash: null, confirmExpiresAt: null })
-      .where(
-        and(
-          eq(notificationPreferences.userId, userId),
-          eq(notificationPreferences.confirmTokenHash, hash(token)),
-          gt(notificationPreferences.confirmExpiresAt, new Date()),
-        ),
-      )
-      .returning({ channelId: notificationPreferences.channelId });
-    if (rows.length === 0)
+    const channels = await this.repo.confirm(userId, hash(token), new Date());
+    if (channels.length === 0)
       throw new AppError(400, 'BAD_REQUEST', 'This confirmation link is not valid: it was used, expired, or is for another account');
-    logger().info(
-      { event: 'notifications.address.confirmed', channel_id: rows[0]!.channelId },
-      'A notification e-mail address was confirmed',
-    );
+    logger().info({ event: 'notifications.address.confirmed', channel_id: channels[0] }, 'A notification e-mail address was confirmed');
   }
 }

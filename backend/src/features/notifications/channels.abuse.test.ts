@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboundPolicy } from '../../integrations/outbound-policy';
 import { BreakerRegistry } from '../../resilience/breakers';
-import { HttpReceivers, RECEIVER_SECRETS, SmtpSink } from '../../test/receivers/notification-receivers';
+import { HttpReceivers, RECEIVER_SECRETS, SmtpSink } from '../../../test/receivers/notification-receivers';
 import { CHANNEL_SCHEMAS, ChannelSender, type Message } from './channels';
 
 const HOSTILE = '@everyone <@&123456> <!channel> <@U024BE7LH> [Open in MediaNest](https://evil.example) *bold* & more';

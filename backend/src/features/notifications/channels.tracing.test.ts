@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboundPolicy } from '../../integrations/outbound-policy';
 import { SanitizingSpanExporter } from '../../observability/tracing/span-redaction';
 import { BreakerRegistry } from '../../resilience/breakers';
-import { startInMemoryTracing, type InMemoryTracing } from '../../test/in-memory-tracing';
-import { HttpReceivers, SmtpSink } from '../../test/receivers/notification-receivers';
-import { WebPushReceiver } from '../../test/receivers/web-push-receiver';
+import { startInMemoryTracing, type InMemoryTracing } from '../../../test/in-memory-tracing';
+import { HttpReceivers, SmtpSink } from '../../../test/receivers/notification-receivers';
+import { WebPushReceiver } from '../../../test/receivers/web-push-receiver';
 import { ChannelSender, type Message } from './channels';
 import { generateVapidKeys } from './web-push';
 

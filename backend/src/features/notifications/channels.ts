@@ -111,8 +111,8 @@ export interface ChannelConfig {
   secrets: Record<string, string>;
 }
 
-export const SIGNATURE_HEADER = 'X-MediaNest-Signature';
-export const TIMESTAMP_HEADER = 'X-MediaNest-Timestamp';
+const SIGNATURE_HEADER = 'X-MediaNest-Signature';
+const TIMESTAMP_HEADER = 'X-MediaNest-Timestamp';
 
 /** `sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">`, what a webhook receiver recomputes. */
 export function signWebhook(secret: string, timestamp: string, body: string): string {

@@ -10,7 +10,7 @@
  */
 import type Nodemailer from 'nodemailer';
 import { z } from 'zod';
-import { AppError } from '../../errors';
+import { AppError, errorMessage } from '../../errors';
 import { TracingService } from '../../observability/tracing/trace';
 import type { BreakerRegistry } from '../../resilience/breakers';
 
@@ -41,8 +41,6 @@ export const emailSettings = z
     from: senderAddress,
   })
   .strict();
-
-export type EmailSettings = z.infer<typeof emailSettings>;
 
 export interface Mail {
   to: string;
@@ -84,7 +82,7 @@ export async function sendEmail(
       try {
         await transport.sendMail({ from: s.from, ...mail });
       } catch (err) {
-        throw AppError.upstreamUnavailable('The SMTP server', err instanceof Error ? err.message : String(err), err);
+        throw AppError.upstreamUnavailable('The SMTP server', errorMessage(err), err);
       } finally {
         transport.close();
       }

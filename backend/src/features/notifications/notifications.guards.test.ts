@@ -6,9 +6,9 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notificationPreferences } from '../../db/schema';
-import { createUser, loginCookie } from '../../test/auth-helpers';
-import { createTestApp, type TestApp } from '../../test/context';
-import { channelInputs, HttpReceivers, RECEIVER_SECRETS, SmtpSink } from '../../test/receivers/notification-receivers';
+import { createUser, loginCookie } from '../../../test/auth-helpers';
+import { createTestApp, type TestApp } from '../../../test/context';
+import { channelInputs, HttpReceivers, RECEIVER_SECRETS, SmtpSink } from '../../../test/receivers/notification-receivers';
 
 let t: TestApp;
 let hooks: HttpReceivers;
@@ -55,7 +55,7 @@ const prefs = (cookie: string, kind: string, address: string | null) =>
     .send({ events: ['request.approved'], address });
 const deliverTo = async (userId: string, kind: 'ntfy' | 'email') => {
   const user = (await t.container.users.findById(userId))!;
-  return t.container.notifications.sendTest(ids[kind]!, user);
+  return t.container.notifications.channels.sendTest(ids[kind]!, user);
 };
 
 describe('a changed destination', () => {

@@ -6,10 +6,10 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackgroundJobs } from '../../background-jobs';
-import { createUser, loginCookie } from '../../test/auth-helpers';
-import { createTestApp, type TestApp } from '../../test/context';
-import { channelInputs, HttpReceivers, RECEIVER_SECRETS, SmtpSink } from '../../test/receivers/notification-receivers';
-import { waitFor } from '../../test/tcp-proxy';
+import { createUser, loginCookie } from '../../../test/auth-helpers';
+import { createTestApp, type TestApp } from '../../../test/context';
+import { channelInputs, HttpReceivers, RECEIVER_SECRETS, SmtpSink } from '../../../test/receivers/notification-receivers';
+import { waitFor } from '../../../test/tcp-proxy';
 
 let t: TestApp;
 let hooks: HttpReceivers;
@@ -56,8 +56,8 @@ describe('notifications in the member’s language', () => {
       status: 'approved' as const,
       previousStatus: 'pending' as const,
     };
-    expect(await t.container.notifications.plan({ ...change, requestId: 9001, userId: greta.id })).toBe(1);
-    expect(await t.container.notifications.plan({ ...change, requestId: 9002, userId: ed.id })).toBe(1);
+    expect(await t.container.notifications.planner.plan({ ...change, requestId: 9001, userId: greta.id })).toBe(1);
+    expect(await t.container.notifications.planner.plan({ ...change, requestId: 9002, userId: ed.id })).toBe(1);
     await waitFor(() => hooks.of('ntfy').length >= 2, 10_000);
     const bodies = hooks.of('ntfy').map((m) => ({ title: m.body.title, message: m.body.message }));
     expect(bodies).toEqual(

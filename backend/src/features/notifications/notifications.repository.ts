@@ -15,7 +15,6 @@ import {
   notificationPreferences,
   pushSubscriptions,
   requestFollowers,
-  settings,
   users,
   type NotificationChannelKind,
 } from '../../db/schema';
@@ -291,26 +290,6 @@ export class NotificationsRepository {
   }
 
   // ── Web Push ─────────────────────────────────────────────────────────────
-
-  async setting(key: string): Promise<string | undefined> {
-    const [row] = await this.db.select({ value: settings.value }).from(settings).where(eq(settings.key, key));
-    return row?.value;
-  }
-
-  /** Stores `value` unless the key exists; returns what is stored (the first writer wins a race). */
-  async settingOnce(key: string, value: string): Promise<string> {
-    await this.db.insert(settings).values({ key, value }).onConflictDoNothing();
-    return (await this.setting(key))!;
-  }
-
-  /** Replaces the value only if it is still `expected`; returns what is stored afterwards (another writer may have won). */
-  async replaceSetting(key: string, expected: string, value: string): Promise<string> {
-    await this.db
-      .update(settings)
-      .set({ value, updatedAt: new Date() })
-      .where(and(eq(settings.key, key), eq(settings.value, expected)));
-    return (await this.setting(key))!;
-  }
 
   /** Forgets every browser subscription (they were made for a key pair that is gone). */
   async deleteAllPushSubscriptions(): Promise<number> {

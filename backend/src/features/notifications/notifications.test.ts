@@ -2,19 +2,19 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackgroundJobs } from '../../background-jobs';
 import { notificationChannels, notificationDeliveries } from '../../db/schema';
-import { createUser, loginCookie } from '../../test/auth-helpers';
-import { createTestApp, type TestApp } from '../../test/context';
-import { FAKE_WEBHOOK_SECRET, listen, startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
-import { captureLogs, registrySum, type CapturedLog } from '../../test/metrics-helpers';
+import { createUser, loginCookie } from '../../../test/auth-helpers';
+import { createTestApp, type TestApp } from '../../../test/context';
+import { FAKE_WEBHOOK_SECRET, listen, startUpstreams, type Upstreams } from '../../../test/fakes/upstreams';
+import { captureLogs, registrySum, type CapturedLog } from '../../../test/metrics-helpers';
 import {
   channelInputs as receiverChannelInputs,
   HttpReceivers,
   RECEIVER_SECRETS,
   SmtpSink,
-} from '../../test/receivers/notification-receivers';
-import { startReplica } from '../../test/replica';
-import { waitFor } from '../../test/tcp-proxy';
-import { NOTIFICATION_EVENTS } from './notifications.service';
+} from '../../../test/receivers/notification-receivers';
+import { startReplica } from '../../../test/replica';
+import { waitFor } from '../../../test/tcp-proxy';
+import { notificationEvents as NOTIFICATION_EVENTS } from '@medianest/contracts';
 
 const {
   signingSecret: SIGNING_SECRET,
@@ -270,7 +270,7 @@ describe('member choices, follows and delivery', () => {
     // Overseerr (or a proxy) repeats the webhook; another replica sees the same change.
     const payload = up.overseerr.webhookPayload('MEDIA_AVAILABLE', ours.overseerrId);
     for (let i = 0; i < 3; i++) expect(await up.overseerr.sendWebhook(payload)).toBe(200);
-    const again = await t.container.notifications.plan({
+    const again = await t.container.notifications.planner.plan({
       requestId: ours.id,
       userId: alice.id,
       mediaType: 'movie',
@@ -374,7 +374,7 @@ describe('member choices, follows and delivery', () => {
     const before = (await deliveries()).length;
     const summary = await request(t.app).get('/api/v1/media/requests').set('Cookie', alice.cookie);
     const darkKnight = (summary.body.requests as { id: number; title: string }[]).find((r) => r.title === 'The Dark Knight')!;
-    const planned = await t.container.notifications.plan({
+    const planned = await t.container.notifications.planner.plan({
       requestId: darkKnight.id,
       userId: alice.id,
       mediaType: 'movie',

@@ -10,12 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config';
 import { pushSubscriptions } from '../../db/schema';
 import { redactText, scrubJsonLine } from '../../observability/redact';
-import { createUser, loginCookie } from '../../test/auth-helpers';
-import { createTestApp, type TestApp } from '../../test/context';
-import { captureLogs, type CapturedLog } from '../../test/metrics-helpers';
-import { WebPushReceiver } from '../../test/receivers/web-push-receiver';
-import { waitFor } from '../../test/tcp-proxy';
-import type { User } from '../users/users.repository';
+import { createUser, loginCookie } from '../../../test/auth-helpers';
+import { createTestApp, type TestApp } from '../../../test/context';
+import { captureLogs, type CapturedLog } from '../../../test/metrics-helpers';
+import { WebPushReceiver } from '../../../test/receivers/web-push-receiver';
+import { waitFor } from '../../../test/tcp-proxy';
+import type { User } from '../users/user';
 
 let t: TestApp;
 let logs: CapturedLog;
@@ -63,7 +63,7 @@ const devices = async (cookie: string) =>
   ((await request(t.app).get('/api/v1/notifications/push').set('Cookie', cookie)).body.devices as { id: number }[]).length;
 const userOf = async (id: string) => (await t.container.users.findById(id)) as User;
 /** A message to every device of one member, now (the admin's test message, sent as that member). */
-const pushTo = async (id: string) => t.container.notifications.sendTest(channelId, await userOf(id));
+const pushTo = async (id: string) => t.container.notifications.channels.sendTest(channelId, await userOf(id));
 
 describe('push endpoints members give', () => {
   it('refuses endpoints inside the network or off the push services, naming the field', async () => {
@@ -156,7 +156,8 @@ describe('one breaker per push service', () => {
 
     serviceA.setDown(true);
     const breakerA = `notify-webpush:${new URL(serviceA.url).host}` as const;
-    for (let i = 0; i < 3; i++) expect(await t.container.notifications.sendTest(channelId, adminUser)).toMatchObject({ delivered: false });
+    for (let i = 0; i < 3; i++)
+      expect(await t.container.notifications.channels.sendTest(channelId, adminUser)).toMatchObject({ delivered: false });
     await waitFor(() => Promise.resolve(t.container.breakers.stateOf(breakerA) === 'open'), 5000);
     // Service A is paused; Bob's browser at service B is not.
     const before = serviceB.to(bobsBrowser.endpoint).length;

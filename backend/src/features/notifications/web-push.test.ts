@@ -7,13 +7,14 @@ import { startBackgroundJobs } from '../../background-jobs';
 import { InProcessJobQueue } from '../../jobs/in-process-queue';
 import { BreakerRegistry } from '../../resilience/breakers';
 import { notificationDeliveries, pushSubscriptions, settings } from '../../db/schema';
-import { createUser, loginCookie } from '../../test/auth-helpers';
-import { createTestApp, type TestApp } from '../../test/context';
-import { FAKE_WEBHOOK_SECRET, listen, startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
-import { captureLogs, registrySum, type CapturedLog } from '../../test/metrics-helpers';
-import { WebPushReceiver, type BrowserSubscription } from '../../test/receivers/web-push-receiver';
-import { waitFor } from '../../test/tcp-proxy';
-import { createNotifications, MAX_PUSH_DEVICES, PUSH_GONE_KEEP_MS } from './notifications.service';
+import { createUser, loginCookie } from '../../../test/auth-helpers';
+import { createTestApp, type TestApp } from '../../../test/context';
+import { FAKE_WEBHOOK_SECRET, listen, startUpstreams, type Upstreams } from '../../../test/fakes/upstreams';
+import { captureLogs, registrySum, type CapturedLog } from '../../../test/metrics-helpers';
+import { WebPushReceiver, type BrowserSubscription } from '../../../test/receivers/web-push-receiver';
+import { waitFor } from '../../../test/tcp-proxy';
+import { createNotifications } from './create-notifications';
+import { MAX_PUSH_DEVICES, PUSH_GONE_KEEP_MS } from './push-devices.service';
 import { loadOrCreateKey, SecretBox } from './secret-box';
 
 const PUBLIC_URL = 'http://127.0.0.1:4000';
@@ -76,7 +77,7 @@ const sendTest = () =>
 
 /** A status change of one of Alice's requests, as the Overseerr webhook or the sync job reports it. */
 const change = (requestId: number, status: 'approved' | 'available' | 'declined' | 'failed', title = 'Inception') =>
-  t.container.notifications.plan({
+  t.container.notifications.planner.plan({
     requestId,
     userId: alice.id,
     mediaType: 'movie',
@@ -288,7 +289,7 @@ describe('delivery through the push service', () => {
       .update(pushSubscriptions)
       .set({ goneAt: new Date(Date.now() - PUSH_GONE_KEEP_MS - 60_000) })
       .where(eq(pushSubscriptions.userId, alice.id));
-    await t.container.notifications.sweep(60_000);
+    await t.container.notifications.delivery.sweep(60_000);
     expect((await state(alice.cookie)).body.devices).toEqual([]);
   });
 
@@ -388,11 +389,11 @@ describe('a changed NOTIFICATIONS_SECRET_KEY', () => {
     });
     try {
       const bobUser = (await t.container.users.findById(bob.id))!;
-      const after = await rekeyed.pushState(bobUser);
+      const after = await rekeyed.push.pushState(bobUser);
       expect(after.devices).toEqual([]);
       expect(after.publicKey).not.toBe(publicKey);
       expect(Buffer.from(after.publicKey!, 'base64url')).toHaveLength(65);
-      expect((await rekeyed.pushState(bobUser)).publicKey).toBe(after.publicKey);
+      expect((await rekeyed.push.pushState(bobUser)).publicKey).toBe(after.publicKey);
       // Every stored subscription, by the one process that replaced the pair.
       expect(logs.lines.filter((l) => l.event === 'notifications.push.keys_replaced').map((l) => l.subscriptions_removed)).toEqual([
         stored,

@@ -20,6 +20,7 @@ import { backgroundJobsTotal, circuitBreakerState } from '../../observability/me
 import { logger } from '../../observability/logging/logger';
 import { httpOpsWindow, isMinuteBucket, type MinuteBucket } from '../../observability/metrics/ops-window';
 import type { RedisConnection } from '../../redis/client';
+import { errorMessage } from '../../errors';
 
 export const PUBLISH_EVERY_MS = 10_000;
 /** An instance that published within this is live. */
@@ -136,10 +137,7 @@ export class ClusterOps {
       await redis.client.hset(HASH_KEY, this.self.instance, JSON.stringify(snapshot));
       await redis.client.pexpire(HASH_KEY, KEPT_MS);
     } catch (err) {
-      logger().debug(
-        { event: 'ops.publish_failed', err: err instanceof Error ? err.message : String(err) },
-        'Could not publish ops figures',
-      );
+      logger().debug({ event: 'ops.publish_failed', err: errorMessage(err) }, 'Could not publish ops figures');
     }
   }
 

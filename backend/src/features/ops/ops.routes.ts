@@ -13,13 +13,13 @@
  */
 import type { BackupsSummary, DeliverySummary, JobCounts, OverseerrServerInfo } from '@medianest/contracts';
 import { Router } from 'express';
+import { adminOnly } from '../../http/authed';
 import type { ApiRes } from '../../http/api-response';
 import type { JobQueue } from '../../jobs/job-queue';
 import type { HealthService } from '../../observability/health/health';
 import { mergeMinutes, perMinute, summarize } from '../../observability/metrics/ops-window';
 import { recentErrors } from '../../observability/logging/recent-errors';
-import { webVitalsP75 } from '../browser-metrics/browser-metrics.routes';
-import { requireAdmin } from '../auth/middleware';
+import { webVitalsP75 } from '../browser-metrics/browser-metrics.service';
 import { toPublicAlert, type AlertsRepository } from '../alerts/alerts.repository';
 import { emptyJobCounts, JOB_STATUSES, LIVE_WITHIN_MS, type ClusterOps, type InstanceSnapshot } from './cluster-ops';
 
@@ -51,55 +51,58 @@ function sumJobs(instances: InstanceSnapshot[]): Map<string, JobCounts> {
 
 export function opsRouter(deps: OpsDeps): Router {
   const router = Router();
-  router.get('/', requireAdmin, async (_req, res: ApiRes<'GET /api/v1/admin/observability'>) => {
-    const [dependencies, queues, cluster, alerts, notifications] = await Promise.all([
-      deps.health.readiness(),
-      deps.jobs.snapshot(),
-      deps.ops.cluster(),
-      deps.alerts.latest(50),
-      deps.notifications.deliverySummary(),
-    ]);
-    const self = cluster?.find((i) => i.instance === deps.ops.self.instance) ?? (await deps.ops.local());
-    const instances = cluster ?? [self];
-    const now = Date.now();
-    const minutes = mergeMinutes(instances.map((i) => i.minutes));
-    const startedAt = Math.min(...instances.map((i) => i.startedAt));
-    const counts = sumJobs(instances);
-    res.json({
-      generatedAt: new Date(now).toISOString(),
-      version: deps.version,
-      uptimeSeconds: Math.round(process.uptime()),
-      scope: cluster ? 'cluster' : 'process',
-      instance: deps.ops.self.instance,
-      http: {
-        last5m: summarize(minutes, 5, now, startedAt),
-        last60m: summarize(minutes, 60, now, startedAt),
-        series: perMinute(minutes, now),
-      },
-      instances: instances.map((i) => ({
-        instance: i.instance,
-        role: i.role,
-        version: i.version,
-        live: !i.stopped && now - i.publishedAt <= LIVE_WITHIN_MS,
-        lastSeen: new Date(i.publishedAt).toISOString(),
-        uptimeSeconds: Math.round((i.publishedAt - i.startedAt) / 1000),
-        http: { last5m: summarize(i.minutes, 5, now, i.startedAt), last60m: summarize(i.minutes, 60, now, i.startedAt) },
-        breakers: i.breakers,
-      })),
-      dependencies,
-      breakers: self.breakers,
-      jobs: {
-        backend: deps.jobs.backend,
-        processing: deps.jobs.processing,
-        queues: queues.map((q) => ({ ...q, counts: counts.get(q.queue) ?? emptyJobCounts() })),
-      },
-      webVitals: webVitalsP75(),
-      alerts: alerts.map(toPublicAlert),
-      recentErrors: recentErrors(),
-      notifications,
-      backups: deps.backups.summary(),
-      overseerr: deps.overseerr?.current() ?? null,
-    });
-  });
+  router.get(
+    '/',
+    adminOnly(async (_req, res: ApiRes<'GET /api/v1/admin/observability'>) => {
+      const [dependencies, queues, cluster, alerts, notifications] = await Promise.all([
+        deps.health.readiness(),
+        deps.jobs.snapshot(),
+        deps.ops.cluster(),
+        deps.alerts.latest(50),
+        deps.notifications.deliverySummary(),
+      ]);
+      const self = cluster?.find((i) => i.instance === deps.ops.self.instance) ?? (await deps.ops.local());
+      const instances = cluster ?? [self];
+      const now = Date.now();
+      const minutes = mergeMinutes(instances.map((i) => i.minutes));
+      const startedAt = Math.min(...instances.map((i) => i.startedAt));
+      const counts = sumJobs(instances);
+      res.json({
+        generatedAt: new Date(now).toISOString(),
+        version: deps.version,
+        uptimeSeconds: Math.round(process.uptime()),
+        scope: cluster ? 'cluster' : 'process',
+        instance: deps.ops.self.instance,
+        http: {
+          last5m: summarize(minutes, 5, now, startedAt),
+          last60m: summarize(minutes, 60, now, startedAt),
+          series: perMinute(minutes, now),
+        },
+        instances: instances.map((i) => ({
+          instance: i.instance,
+          role: i.role,
+          version: i.version,
+          live: !i.stopped && now - i.publishedAt <= LIVE_WITHIN_MS,
+          lastSeen: new Date(i.publishedAt).toISOString(),
+          uptimeSeconds: Math.round((i.publishedAt - i.startedAt) / 1000),
+          http: { last5m: summarize(i.minutes, 5, now, i.startedAt), last60m: summarize(i.minutes, 60, now, i.startedAt) },
+          breakers: i.breakers,
+        })),
+        dependencies,
+        breakers: self.breakers,
+        jobs: {
+          backend: deps.jobs.backend,
+          processing: deps.jobs.processing,
+          queues: queues.map((q) => ({ ...q, counts: counts.get(q.queue) ?? emptyJobCounts() })),
+        },
+        webVitals: webVitalsP75(),
+        alerts: alerts.map(toPublicAlert),
+        recentErrors: recentErrors(),
+        notifications,
+        backups: deps.backups.summary(),
+        overseerr: deps.overseerr?.current() ?? null,
+      });
+    }),
+  );
   return router;
 }

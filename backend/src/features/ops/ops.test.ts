@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app';
 import { createProcessLogger, logger, setLogger, type Logger } from '../../observability/logging/logger';
-import { createUser, loginCookie } from '../../test/auth-helpers';
-import { startTestServer, type TestServer } from '../../test/context';
-import { waitFor } from '../../test/tcp-proxy';
+import { createUser, loginCookie } from '../../../test/auth-helpers';
+import { startTestServer, type TestServer } from '../../../test/context';
+import { waitFor } from '../../../test/tcp-proxy';
 import { ClusterOps } from './cluster-ops';
 
 const TOKEN = 'ops-alert-token';

@@ -4,13 +4,13 @@ import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defineBackgroundJobs } from '../../background-jobs';
 import { playbackSessions } from '../../db/schema';
-import { loginCookie } from '../../test/auth-helpers';
-import { createTestApp, testMode, type TestApp } from '../../test/context';
-import { aliceDirectPlay, bobHardwareTranscode, carolWanStream, startEvening } from '../../test/fakes/plex-evening';
-import { startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
+import { loginCookie } from '../../../test/auth-helpers';
+import { createTestApp, testMode, type TestApp } from '../../../test/context';
+import { aliceDirectPlay, bobHardwareTranscode, carolWanStream, startEvening } from '../../../test/fakes/plex-evening';
+import { startUpstreams, type Upstreams } from '../../../test/fakes/upstreams';
 import { PlaybackHistoryRepository } from './playback-history.repository';
 import type { PlaybackMonitor } from './playback-monitor';
-import { byMember, startWatchingApp, WAIT } from '../../test/playback-app';
+import { byMember, startWatchingApp, WAIT } from '../../../test/playback-app';
 
 let up: Upstreams;
 beforeAll(async () => {

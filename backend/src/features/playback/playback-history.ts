@@ -13,6 +13,7 @@ import type { MyPlaybackHistory, PlaybackHistory, PlaybackHistoryEntry } from '@
 import { logger } from '../../observability/logging/logger';
 import type { LiveStream } from './live-streams';
 import type { PlaybackHistoryRepository, PlaybackHistoryRow } from './playback-history.repository';
+import { errorMessage } from '../../errors';
 
 const DAY_MS = 86_400_000;
 /** The most plays one answer lists (the rollup counts them all). */
@@ -65,10 +66,7 @@ export class PlaybackHistoryRecorder {
     this.chain = this.chain.then(op).then(
       () => undefined,
       (err: unknown) =>
-        logger().warn(
-          { event: 'playback.history_write_failed', what, err: err instanceof Error ? err.message : String(err) },
-          'Recording playback history failed',
-        ),
+        logger().warn({ event: 'playback.history_write_failed', what, err: errorMessage(err) }, 'Recording playback history failed'),
     );
   }
 }

@@ -39,6 +39,7 @@ import {
 import { exportStreamMetrics, totals, transcodeReasons, type LiveStream, type PlaybackMember, type PlaybackTotals } from './live-streams';
 import type { PlaybackHistoryRecorder } from './playback-history';
 import type { PlaybackLease } from './playback-lease';
+import { errorMessage } from '../../errors';
 
 export const LIBRARY_COUNT_EVERY_MS = 15 * 60_000;
 
@@ -327,9 +328,6 @@ export class PlaybackMonitor {
   }
 
   private logReadFailure(what: string, err: unknown): void {
-    logger().warn(
-      { event: 'playback.read_failed', what, err: err instanceof Error ? err.message : String(err) },
-      `Reading Plex ${what} failed`,
-    );
+    logger().warn({ event: 'playback.read_failed', what, err: errorMessage(err) }, `Reading Plex ${what} failed`);
   }
 }

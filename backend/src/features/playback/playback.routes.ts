@@ -10,32 +10,44 @@
  */
 import { playbackHistoryQuery } from '@medianest/contracts';
 import { Router } from 'express';
+import { adminOnly, authed } from '../../http/authed';
 import type { ApiRes } from '../../http/api-response';
 import { parse } from '../../http/validate';
-import { requireAdmin, requireUser } from '../auth/middleware';
 import type { PlaybackHistoryService } from './playback-history';
 import type { PlaybackService } from './playback.service';
 
 export function adminPlaybackRouter(playback: PlaybackService, history: PlaybackHistoryService): Router {
   const router = Router();
-  router.get('/history', requireAdmin, async (req, res: ApiRes<'GET /api/v1/admin/playback/history'>) => {
-    const { days } = parse(playbackHistoryQuery, req.query, 'query');
-    res.json(await history.forAdmin(days));
-  });
-  router.get('/', requireAdmin, async (_req, res: ApiRes<'GET /api/v1/admin/playback'>) => {
-    res.json(await playback.now());
-  });
+  router.get(
+    '/history',
+    adminOnly(async (req, res: ApiRes<'GET /api/v1/admin/playback/history'>) => {
+      const { days } = parse(playbackHistoryQuery, req.query, 'query');
+      res.json(await history.forAdmin(days));
+    }),
+  );
+  router.get(
+    '/',
+    adminOnly(async (_req, res: ApiRes<'GET /api/v1/admin/playback'>) => {
+      res.json(await playback.now());
+    }),
+  );
   return router;
 }
 
 export function playbackRouter(playback: PlaybackService, history: PlaybackHistoryService): Router {
   const router = Router();
-  router.get('/history', requireUser, async (req, res: ApiRes<'GET /api/v1/playback/history'>) => {
-    const { days } = parse(playbackHistoryQuery, req.query, 'query');
-    res.json(await history.forMember(req.user!.id, days));
-  });
-  router.get('/mine', requireUser, async (req, res: ApiRes<'GET /api/v1/playback/mine'>) => {
-    res.json(await playback.mine(req.user!.id));
-  });
+  router.get(
+    '/history',
+    authed(async (req, res: ApiRes<'GET /api/v1/playback/history'>, user) => {
+      const { days } = parse(playbackHistoryQuery, req.query, 'query');
+      res.json(await history.forMember(user.id, days));
+    }),
+  );
+  router.get(
+    '/mine',
+    authed(async (_req, res: ApiRes<'GET /api/v1/playback/mine'>, user) => {
+      res.json(await playback.mine(user.id));
+    }),
+  );
   return router;
 }

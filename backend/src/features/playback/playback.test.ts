@@ -1,13 +1,13 @@
 import type { MyPlayback, NowPlaying } from '@medianest/contracts';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loginCookie } from '../../test/auth-helpers';
-import { createTestApp, testMode, type TestApp } from '../../test/context';
-import { startUpstreams, FAKE_PLEX_TOKEN, type Upstreams } from '../../test/fakes/upstreams';
-import { aliceDirectPlay, bobHardwareTranscode, bobSoftwareFallback, carolWanStream, startEvening } from '../../test/fakes/plex-evening';
-import { registrySum } from '../../test/metrics-helpers';
+import { loginCookie } from '../../../test/auth-helpers';
+import { createTestApp, testMode, type TestApp } from '../../../test/context';
+import { startUpstreams, FAKE_PLEX_TOKEN, type Upstreams } from '../../../test/fakes/upstreams';
+import { aliceDirectPlay, bobHardwareTranscode, bobSoftwareFallback, carolWanStream, startEvening } from '../../../test/fakes/plex-evening';
+import { registrySum } from '../../../test/metrics-helpers';
 import type { PlaybackMonitor } from './playback-monitor';
-import { byMember, startWatchingApp, WAIT } from '../../test/playback-app';
+import { byMember, startWatchingApp, WAIT } from '../../../test/playback-app';
 
 let up: Upstreams;
 beforeAll(async () => {

@@ -5,6 +5,7 @@
  */
 import type { PlexClient } from '../../integrations/plex';
 import { logger } from '../../observability/logging/logger';
+import { errorMessage } from '../../errors';
 
 export function plexPlayUrl(machineIdentifier: string, ratingKey: string): string {
   const key = encodeURIComponent(`/library/metadata/${ratingKey}`);
@@ -21,7 +22,7 @@ export class PlayLinks {
       return await this.plex.machineIdentifier();
     } catch (err) {
       logger().debug(
-        { event: 'plex.play_link.unavailable', err: err instanceof Error ? err.message : String(err) },
+        { event: 'plex.play_link.unavailable', err: errorMessage(err) },
         'No Play on Plex link: the server identity is unknown',
       );
       return undefined;

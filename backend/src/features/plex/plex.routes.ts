@@ -6,9 +6,9 @@
 import { libraryPageQuery, librarySearchQuery } from '@medianest/contracts';
 import { Router } from 'express';
 import { z } from 'zod';
+import { authed } from '../../http/authed';
 import type { ApiRes } from '../../http/api-response';
 import { parse } from '../../http/validate';
-import { requireUser } from '../auth/middleware';
 import type { LibraryService } from './library.service';
 
 const keyParams = z.object({ key: z.string().regex(/^\d{1,10}$/, 'key must be a Plex library key (a number)') });
@@ -17,32 +17,47 @@ const imageQuery = z.object({ path: z.string().min(1, 'path is required').max(20
 export function plexRouter(library: LibraryService): Router {
   const router = Router();
 
-  router.get('/libraries', requireUser, async (_req, res: ApiRes<'GET /api/v1/plex/libraries'>) => {
-    res.json({ libraries: await library.libraries() });
-  });
+  router.get(
+    '/libraries',
+    authed(async (_req, res: ApiRes<'GET /api/v1/plex/libraries'>) => {
+      res.json({ libraries: await library.libraries() });
+    }),
+  );
 
-  router.get('/libraries/:key/items', requireUser, async (req, res: ApiRes<'GET /api/v1/plex/libraries/:key/items'>) => {
-    const { key } = parse(keyParams, req.params, 'library key');
-    const { page } = parse(libraryPageQuery, req.query, 'query');
-    res.json(await library.items(key, page));
-  });
+  router.get(
+    '/libraries/:key/items',
+    authed(async (req, res: ApiRes<'GET /api/v1/plex/libraries/:key/items'>) => {
+      const { key } = parse(keyParams, req.params, 'library key');
+      const { page } = parse(libraryPageQuery, req.query, 'query');
+      res.json(await library.items(key, page));
+    }),
+  );
 
-  router.get('/search', requireUser, async (req, res: ApiRes<'GET /api/v1/plex/search'>) => {
-    const { q } = parse(librarySearchQuery, req.query, 'query');
-    res.json({ results: await library.search(q) });
-  });
+  router.get(
+    '/search',
+    authed(async (req, res: ApiRes<'GET /api/v1/plex/search'>) => {
+      const { q } = parse(librarySearchQuery, req.query, 'query');
+      res.json({ results: await library.search(q) });
+    }),
+  );
 
-  router.get('/recently-added', requireUser, async (_req, res: ApiRes<'GET /api/v1/plex/recently-added'>) => {
-    res.json({ items: await library.recentlyAdded() });
-  });
+  router.get(
+    '/recently-added',
+    authed(async (_req, res: ApiRes<'GET /api/v1/plex/recently-added'>) => {
+      res.json({ items: await library.recentlyAdded() });
+    }),
+  );
 
-  router.get('/image', requireUser, async (req, res) => {
-    const { path } = parse(imageQuery, req.query, 'query');
-    const image = await library.image(path);
-    res.set('Content-Type', image.contentType.startsWith('image/') ? image.contentType : 'application/octet-stream');
-    res.set('Cache-Control', 'private, max-age=86400');
-    res.send(image.bytes);
-  });
+  router.get(
+    '/image',
+    authed(async (req, res) => {
+      const { path } = parse(imageQuery, req.query, 'query');
+      const image = await library.image(path);
+      res.set('Content-Type', image.contentType.startsWith('image/') ? image.contentType : 'application/octet-stream');
+      res.set('Cache-Control', 'private, max-age=86400');
+      res.send(image.bytes);
+    }),
+  );
 
   return router;
 }

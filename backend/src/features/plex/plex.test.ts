@@ -1,9 +1,9 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, logger, setLogger } from '../../observability/logging/logger';
-import { createUser } from '../../test/auth-helpers';
-import { createTestApp, type TestApp } from '../../test/context';
-import { FAKE_PLEX_TOKEN, startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
+import { createUser } from '../../../test/auth-helpers';
+import { createTestApp, type TestApp } from '../../../test/context';
+import { FAKE_PLEX_TOKEN, startUpstreams, type Upstreams } from '../../../test/fakes/upstreams';
 
 let up: Upstreams;
 let t: TestApp;

@@ -17,9 +17,9 @@ import { AppError } from '../../errors';
 import { logger } from '../../observability/logging/logger';
 import { setGaugeSource } from '../../observability/metrics/catalog';
 import type { EventBus } from '../../realtime/events';
-import { affectedFeatures, toServiceIncident } from '../services/incidents';
-import { currentState, type ListedService, type ServiceStatusService } from '../services/service-status.service';
-import { uptimeFigures } from '../services/uptime';
+import { affectedFeatures, toServiceIncident } from '../monitoring/incidents';
+import { currentState, type ListedService, type ServiceStatusService } from '../monitoring/service-status.service';
+import { uptimeFigures } from '../monitoring/uptime';
 import { windowCovers, type AnnouncementRow, type MaintenanceRow, type NoticesRepository } from './notices.repository';
 
 const INCIDENT_WINDOW_MS = 30 * 86_400_000;
@@ -114,7 +114,7 @@ export class StatusService {
     const key = keys.join(',');
     const cached = this.uptimeCache;
     if (cached && cached.key === key && Math.abs(now.getTime() - cached.at) < UPTIME_CACHE_MS) return cached.value;
-    const value = uptimeFigures(this.services.database, keys, now);
+    const value = uptimeFigures(this.services.uptime, keys, now);
     this.uptimeCache = { key, at: now.getTime(), value };
     // A failed computation is not kept: the next view tries again.
     value.catch(() => {

@@ -11,14 +11,14 @@ import { createContainer } from '../../container';
 import { notificationDeliveries, serviceIncidents, serviceStatusHistory, serviceUptimeDaily } from '../../db/schema';
 import { cookieIdentity, storedSessionIdentity } from '../auth/middleware';
 import { attachRealtime } from '../../realtime/socket';
-import { createUser, loginCookie } from '../../test/auth-helpers';
-import { createTestApp, testMode, type TestApp } from '../../test/context';
-import { registrySum } from '../../test/metrics-helpers';
-import { HttpReceivers } from '../../test/receivers/notification-receivers';
-import { waitFor } from '../../test/tcp-proxy';
-import { probeTargets } from '../services/service-probes';
-import { ServiceStatusService } from '../services/service-status.service';
-import { uptimeFigures, writeDailyRollups } from '../services/uptime';
+import { createUser, loginCookie } from '../../../test/auth-helpers';
+import { createTestApp, testMode, type TestApp } from '../../../test/context';
+import { registrySum } from '../../../test/metrics-helpers';
+import { HttpReceivers } from '../../../test/receivers/notification-receivers';
+import { waitFor } from '../../../test/tcp-proxy';
+import { probeTargets } from '../monitoring/service-probes';
+import { ServiceStatusService } from '../monitoring/service-status.service';
+import { uptimeFigures, writeDailyRollups } from '../monitoring/uptime';
 import { NoticesRepository } from './notices.repository';
 
 /** A household service that answers 200 while `up[name]` and 503 otherwise. */
@@ -148,18 +148,18 @@ describe('uptime', () => {
 
     // The hourly rollup writes the complete days still in raw history (a second run changes nothing);
     // 7 and 30 days add them to yesterday's and today's raw history.
-    await writeDailyRollups(t.container.database, [service], noon);
-    await writeDailyRollups(t.container.database, [service], noon);
+    await writeDailyRollups(t.container.serviceStatus.uptime, [service], noon);
+    await writeDailyRollups(t.container.serviceStatus.uptime, [service], noon);
     const days = await t.container.database.db.select().from(serviceUptimeDaily).where(like(serviceUptimeDaily.service, service));
     expect(days.filter((d) => d.day === '2026-06-12')).toEqual([{ service, day: '2026-06-12', upSeconds: 120, downSeconds: 60 }]);
 
-    const figures = (await uptimeFigures(t.container.database, [service], noon)).get(service)!;
+    const figures = (await uptimeFigures(t.container.serviceStatus.uptime, [service], noon)).get(service)!;
     expect(figures.h24).toEqual({ percent: 75, observedPercent: 0.6 }); // 360 s up of 480 s observed
     expect(figures.d7).toEqual({ percent: 72.72, observedPercent: 0.1 }); // 480 of 660
     expect(figures.d30.percent).toBe(95.77); // plus the June 5 rollup: 4080 of 4260
 
     // A service never probed has no figure rather than 100 %.
-    expect((await uptimeFigures(t.container.database, ['monitored:990002'], noon)).get('monitored:990002')?.h24).toEqual({
+    expect((await uptimeFigures(t.container.serviceStatus.uptime, ['monitored:990002'], noon)).get('monitored:990002')?.h24).toEqual({
       percent: null,
       observedPercent: 0,
     });

@@ -10,7 +10,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { CoherentMap, type CacheCoherence, type Ticket } from '../../cache/coherence';
 import type { AppDb, Database } from '../../db/client';
 import { users } from '../../db/schema';
-import { languages, type Language, type PublicUser } from '@medianest/contracts';
+import type { User } from './user';
 
 const userTag = (id: string) => `user:${id}`;
 
@@ -21,28 +21,6 @@ function prepareById(db: AppDb) {
     .where(eq(users.id, sql.placeholder('id')))
     .limit(1)
     .prepare('medianest_user_by_id');
-}
-
-export type User = typeof users.$inferSelect;
-
-export function toPublicUser(u: User): PublicUser {
-  return {
-    id: u.id,
-    username: u.username,
-    email: u.email,
-    role: u.role,
-    enabled: u.enabled,
-    plexUsername: u.plexUsername,
-    thumb: u.thumb,
-    createdAt: u.createdAt.toISOString(),
-    lastLoginAt: u.lastLoginAt ? u.lastLoginAt.toISOString() : null,
-    language: languageOf(u),
-  };
-}
-
-/** The member's stored language, when it is one MediaNest speaks (null: the browser's, English in notifications). */
-export function languageOf(u: Pick<User, 'language'>): Language | null {
-  return languages.find((l) => l === u.language) ?? null;
 }
 
 export class UsersRepository {

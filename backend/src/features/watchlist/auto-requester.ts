@@ -12,9 +12,11 @@
  * request through the notification system (`watchlist.requested`).
  */
 import type { WatchlistSkipReason } from '@medianest/contracts';
+import { errorMessage } from '../../errors';
 import { logger } from '../../observability/logging/logger';
 import type { RequestsService } from '../media/requests.service';
-import type { UsersRepository, User } from '../users/users.repository';
+import type { User } from '../users/user';
+import type { UsersRepository } from '../users/users.repository';
 import type { AutoRequestsRepository } from './auto-requests.repository';
 import { titleKey } from './auto-requests.repository';
 import type { WatchlistOwnerSettingsStore } from './owner-settings';
@@ -22,7 +24,7 @@ import type { MemberPlexToken, PlexTokens } from './plex-tokens';
 import { refusalOf, skipReasonOf } from './refusals';
 import { overQuota, remainingOf, spend, type WatchlistService } from './watchlist.service';
 
-/** What the member is told (NotificationsService.planWatchlistRequested). */
+/** What the member is told (DeliveryPlanner.planWatchlistRequested). */
 export interface WatchlistRequestNotifier {
   planWatchlistRequested(r: { userId: string; requestId: number; title: string; mediaType: 'movie' | 'tv' }): Promise<number>;
 }
@@ -56,7 +58,7 @@ export class WatchlistAutoRequester {
       } catch (err) {
         // One member's failure (plex.tv or Overseerr down) does not hold up the others; their next run tries again.
         logger().warn(
-          { event: 'watchlist.auto_request.member_failed', user_id: user.id, err: err instanceof Error ? err.message : String(err) },
+          { event: 'watchlist.auto_request.member_failed', user_id: user.id, err: errorMessage(err) },
           "Could not check a member's watchlist for automatic requests",
         );
       }

@@ -10,11 +10,11 @@ import { defineBackgroundJobs, startBackgroundJobs } from '../../background-jobs
 import { createContainer, type Container } from '../../container';
 import { notificationDeliveries, users, watchlistRequests } from '../../db/schema';
 import { InProcessJobQueue } from '../../jobs/in-process-queue';
-import { createUser, loginCookie } from '../../test/auth-helpers';
-import { createTestApp, testMode, type TestApp } from '../../test/context';
-import { startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
-import { HttpReceivers, RECEIVER_SECRETS } from '../../test/receivers/notification-receivers';
-import { waitFor } from '../../test/tcp-proxy';
+import { createUser, loginCookie } from '../../../test/auth-helpers';
+import { createTestApp, testMode, type TestApp } from '../../../test/context';
+import { startUpstreams, type Upstreams } from '../../../test/fakes/upstreams';
+import { HttpReceivers, RECEIVER_SECRETS } from '../../../test/receivers/notification-receivers';
+import { waitFor } from '../../../test/tcp-proxy';
 import { createWatchlist } from './create-watchlist';
 
 const ALICE_TOKEN = 'plex-user-token-alice-Au72hx';
@@ -92,7 +92,7 @@ describe('automatic requests from watchlists', () => {
     }
     const other =
       second?.watchlist.autoRequests ??
-      createWatchlist({ ...t.container, tokens: t.container.watchlist.tokens, notifier: t.container.notifications }).autoRequests;
+      createWatchlist({ ...t.container, tokens: t.container.watchlist.tokens, notifier: t.container.notifications.planner }).autoRequests;
     const runs = await Promise.all([t.container.watchlist.autoRequests.run(), other.run()]);
     // (With Redis the job itself may run once more meanwhile: whoever runs it, each title is asked for once.)
     expect(runs.reduce((n, r) => n + r.requested, 0)).toBeLessThanOrEqual(2);

@@ -7,12 +7,11 @@
  * instead; deleting the member deletes it (cascade). The token is registered
  * with the log scrubber and never written to a log line, span or metric.
  */
-import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client';
-import { plexTokens, users } from '../../db/schema';
 import { logger } from '../../observability/logging/logger';
 import { registerSecret } from '../../observability/redact';
 import type { SecretBox } from '../notifications/secret-box';
+import { PlexTokensRepository } from './plex-tokens.repository';
 
 export interface MemberPlexToken {
   userId: string;
@@ -21,29 +20,25 @@ export interface MemberPlexToken {
 }
 
 export class PlexTokens {
+  private readonly repo: PlexTokensRepository;
+
   constructor(
-    private readonly database: Database,
+    database: Database,
     private readonly box: SecretBox,
-  ) {}
+  ) {
+    this.repo = new PlexTokensRepository(database);
+  }
 
   /** Keeps the token of a Plex sign-in (replacing the member's previous one; the opt-in stays). */
   async save(userId: string, plexId: string, token: string): Promise<void> {
     registerSecret(token);
     const sealed = this.box.seal(token);
-    await this.database.db
-      .insert(plexTokens)
-      .values({ userId, plexId, token: sealed })
-      .onConflictDoUpdate({ target: plexTokens.userId, set: { plexId, token: sealed, updatedAt: new Date() } });
+    await this.repo.save(userId, plexId, sealed);
   }
 
   /** The member's token, when they signed in with the Plex account they still have. */
   async find(userId: string): Promise<MemberPlexToken | undefined> {
-    const [row] = await this.database.db
-      .select({ plexId: plexTokens.plexId, token: plexTokens.token, autoRequest: plexTokens.autoRequest, current: users.plexId })
-      .from(plexTokens)
-      .innerJoin(users, eq(users.id, plexTokens.userId))
-      .where(eq(plexTokens.userId, userId))
-      .limit(1);
+    const row = await this.repo.find(userId);
     if (!row) return undefined;
     if (row.current !== row.plexId) {
       await this.remove(userId);
@@ -59,11 +54,7 @@ export class PlexTokens {
 
   /** Enabled members who opted in to automatic requests, with their tokens. */
   async optedIn(): Promise<MemberPlexToken[]> {
-    const rows = await this.database.db
-      .select({ userId: plexTokens.userId, token: plexTokens.token })
-      .from(plexTokens)
-      .innerJoin(users, and(eq(users.id, plexTokens.userId), eq(users.plexId, plexTokens.plexId)))
-      .where(and(eq(plexTokens.autoRequest, true), eq(users.enabled, true)));
+    const rows = await this.repo.optedIn();
     return rows.flatMap((r) => {
       const token = this.open(r.userId, r.token);
       return token === undefined ? [] : [{ userId: r.userId, token, autoRequest: true }];
@@ -71,17 +62,12 @@ export class PlexTokens {
   }
 
   /** True when the member has a token to opt in with. */
-  async setAutoRequest(userId: string, enabled: boolean): Promise<boolean> {
-    const rows = await this.database.db
-      .update(plexTokens)
-      .set({ autoRequest: enabled, updatedAt: new Date() })
-      .where(eq(plexTokens.userId, userId))
-      .returning({ userId: plexTokens.userId });
-    return rows.length > 0;
+  setAutoRequest(userId: string, enabled: boolean): Promise<boolean> {
+    return this.repo.setAutoRequest(userId, enabled);
   }
 
   async remove(userId: string): Promise<void> {
-    await this.database.db.delete(plexTokens).where(eq(plexTokens.userId, userId));
+    await this.repo.remove(userId);
   }
 
   /** Undefined when the value cannot be opened (the key was changed): the member signs in with Plex again. */

@@ -6,26 +6,35 @@
 import { watchlistAutoRequestBody, watchlistOwnerSettingsBody } from '@medianest/contracts';
 import { Router } from 'express';
 import type { ApiRes } from '../../http/api-response';
+import { adminOnly, authed } from '../../http/authed';
 import { parse } from '../../http/validate';
-import { requireAdmin, requireUser } from '../auth/middleware';
 import type { WatchlistOwnerSettingsStore } from './owner-settings';
 import type { WatchlistService } from './watchlist.service';
 
 export function watchlistRouter(watchlist: WatchlistService): Router {
   const router = Router();
 
-  router.get('/', requireUser, async (req, res: ApiRes<'GET /api/v1/watchlist'>) => {
-    res.json(await watchlist.list(req.user!));
-  });
+  router.get(
+    '/',
+    authed(async (_req, res: ApiRes<'GET /api/v1/watchlist'>, user) => {
+      res.json(await watchlist.list(user));
+    }),
+  );
 
-  router.post('/request-all', requireUser, async (req, res: ApiRes<'POST /api/v1/watchlist/request-all'>) => {
-    res.json(await watchlist.requestAll(req.user!));
-  });
+  router.post(
+    '/request-all',
+    authed(async (_req, res: ApiRes<'POST /api/v1/watchlist/request-all'>, user) => {
+      res.json(await watchlist.requestAll(user));
+    }),
+  );
 
-  router.patch('/auto-request', requireUser, async (req, res: ApiRes<'PATCH /api/v1/watchlist/auto-request'>) => {
-    const body = parse(watchlistAutoRequestBody, req.body);
-    res.json(await watchlist.setAutoRequest(req.user!, body.enabled));
-  });
+  router.patch(
+    '/auto-request',
+    authed(async (req, res: ApiRes<'PATCH /api/v1/watchlist/auto-request'>, user) => {
+      const body = parse(watchlistAutoRequestBody, req.body);
+      res.json(await watchlist.setAutoRequest(user, body.enabled));
+    }),
+  );
 
   return router;
 }
@@ -33,14 +42,20 @@ export function watchlistRouter(watchlist: WatchlistService): Router {
 export function adminWatchlistRouter(owner: WatchlistOwnerSettingsStore): Router {
   const router = Router();
 
-  router.get('/', requireAdmin, async (_req, res: ApiRes<'GET /api/v1/admin/watchlist'>) => {
-    res.json(await owner.get());
-  });
+  router.get(
+    '/',
+    adminOnly(async (_req, res: ApiRes<'GET /api/v1/admin/watchlist'>) => {
+      res.json(await owner.get());
+    }),
+  );
 
-  router.patch('/', requireAdmin, async (req, res: ApiRes<'PATCH /api/v1/admin/watchlist'>) => {
-    const body = parse(watchlistOwnerSettingsBody, req.body);
-    res.json(await owner.set(body, req.user!.id));
-  });
+  router.patch(
+    '/',
+    adminOnly(async (req, res: ApiRes<'PATCH /api/v1/admin/watchlist'>, admin) => {
+      const body = parse(watchlistOwnerSettingsBody, req.body);
+      res.json(await owner.set(body, admin.id));
+    }),
+  );
 
   return router;
 }

@@ -23,7 +23,7 @@ import { upstreamFailureOf } from '../../integrations/http-client';
 import type { PlexTvClient, PlexWatchlistItem } from '../../integrations/plex-tv';
 import type { MediaService } from '../media/media.service';
 import type { RequestsService } from '../media/requests.service';
-import type { User } from '../users/users.repository';
+import type { User } from '../users/user';
 import type { WatchlistOwnerSettingsStore } from './owner-settings';
 import type { MemberPlexToken, PlexTokens } from './plex-tokens';
 import { refusalOf, skipReasonOf } from './refusals';

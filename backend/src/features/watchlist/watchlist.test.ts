@@ -7,10 +7,10 @@ import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plexTokens, users } from '../../db/schema';
-import { createUser, loginCookie } from '../../test/auth-helpers';
-import { createTestApp, type TestApp } from '../../test/context';
-import { startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
-import { captureLogs, type CapturedLog } from '../../test/metrics-helpers';
+import { createUser, loginCookie } from '../../../test/auth-helpers';
+import { createTestApp, type TestApp } from '../../../test/context';
+import { startUpstreams, type Upstreams } from '../../../test/fakes/upstreams';
+import { captureLogs, type CapturedLog } from '../../../test/metrics-helpers';
 import { SESSION_COOKIE } from '../auth/sessions';
 
 const ALICE_TOKEN = 'plex-user-token-alice-Wq81zm';

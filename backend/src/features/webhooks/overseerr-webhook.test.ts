@@ -3,11 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, logger, setLogger } from '../../observability/logging/logger';
 import { mediaRequestsTotal } from '../../observability/metrics/catalog';
 import type { DomainEvents } from '../../realtime/events';
-import { createUser } from '../../test/auth-helpers';
-import { createTestApp, type TestApp } from '../../test/context';
-import { Permission } from '../../test/fakes/fake-overseerr';
-import { FAKE_WEBHOOK_SECRET, listen, startUpstreams, type Upstreams } from '../../test/fakes/upstreams';
-import { waitFor } from '../../test/tcp-proxy';
+import { createUser } from '../../../test/auth-helpers';
+import { createTestApp, type TestApp } from '../../../test/context';
+import { Permission } from '../../../test/fakes/fake-overseerr';
+import { FAKE_WEBHOOK_SECRET, listen, startUpstreams, type Upstreams } from '../../../test/fakes/upstreams';
+import { waitFor } from '../../../test/tcp-proxy';
 
 let up: Upstreams;
 let t: TestApp;

@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, prepareTestEnv, type TestApp } from '../../test/context';
-import { loginCookie } from '../../test/auth-helpers';
-import { startTcpProxy, waitFor, type TcpProxy } from '../../test/tcp-proxy';
+import { createTestApp, prepareTestEnv, type TestApp } from '../../../test/context';
+import { loginCookie } from '../../../test/auth-helpers';
+import { startTcpProxy, waitFor, type TcpProxy } from '../../../test/tcp-proxy';
 import { loadConfig } from '../../config';
 import { createContainer } from '../../container';
 import { buildApp } from '../../app';

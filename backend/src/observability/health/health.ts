@@ -7,9 +7,8 @@
  * reason. Results also feed medianest_dependency_up.
  */
 import { dependencyUp } from '../metrics/catalog';
-import type { DependencyState, ReadinessReport } from '@medianest/contracts';
-
-export type { DependencyState };
+import type { ReadinessReport } from '@medianest/contracts';
+import { errorMessage } from '../../errors';
 
 export interface DependencyCheck {
   name: string;
@@ -74,7 +73,7 @@ export class HealthService {
             c,
             status: 'down' as const,
             latencyMs: Math.round(performance.now() - start),
-            error: err instanceof Error ? err.message : String(err),
+            error: errorMessage(err),
           };
         } finally {
           clearTimeout(timer);

@@ -4,9 +4,9 @@ import path from 'node:path';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config';
-import { loginCookie } from '../../test/auth-helpers';
-import { createTestApp, type TestApp } from '../../test/context';
-import { startLokiReceiver, type LokiReceiver } from '../../test/receivers/loki-receiver';
+import { loginCookie } from '../../../test/auth-helpers';
+import { createTestApp, type TestApp } from '../../../test/context';
+import { startLokiReceiver, type LokiReceiver } from '../../../test/receivers/loki-receiver';
 import {
   createLogger,
   createProcessLogger,

@@ -22,6 +22,7 @@ import { LokiShipper, type LokiDeliveryEvent, type LokiShipperOptions } from './
 import { REDACTED, scrubJsonLine } from '../redact';
 import { currentRequestContext } from '../current-request';
 import { currentTraceIds, SERVICE_INSTANCE_ID, SERVICE_NAME } from '../tracing/trace';
+import { errorMessage } from '../../errors';
 
 export type { Logger };
 
@@ -241,9 +242,7 @@ class GuardedOutput implements pino.DestinationStream {
   private fail(err: unknown): void {
     if (this.broken) return;
     this.broken = true;
-    process.stderr.write(
-      `medianest: log output ${this.name} failed and is disabled: ${err instanceof Error ? err.message : String(err)}\n`,
-    );
+    process.stderr.write(`medianest: log output ${this.name} failed and is disabled: ${errorMessage(err)}\n`);
   }
 }
 

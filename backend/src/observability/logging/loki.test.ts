@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startLokiReceiver, type LokiReceiver } from '../../test/receivers/loki-receiver';
+import { startLokiReceiver, type LokiReceiver } from '../../../test/receivers/loki-receiver';
 import { LokiShipper, type LokiDeliveryEvent, type LokiShipperOptions } from './loki';
 import { register } from '../metrics/catalog';
 

@@ -16,6 +16,7 @@ import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { logLinesDropped } from '../metrics/catalog';
 import { untraced } from '../tracing/trace';
+import { errorMessage } from '../../errors';
 
 const gzip = promisify(gzipCallback);
 
@@ -248,7 +249,7 @@ export class LokiShipper {
       }),
     ).catch((err: unknown) => {
       const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
-      throw new PushFailure(`${err instanceof Error ? err.message : String(err)}${cause}`, true);
+      throw new PushFailure(`${errorMessage(err)}${cause}`, true);
     });
     if (response.ok) {
       await response.body?.cancel().catch(() => undefined);

@@ -1,11 +1,11 @@
-import { loginOverHttp } from '../../test/auth-helpers';
+import { loginOverHttp } from '../../../test/auth-helpers';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SessionStore } from '../../features/auth/sessions';
-import { startTestServer, testMode, type TestServer } from '../../test/context';
-import { parseExposition, scrape, scrapedSum } from '../../test/metrics-helpers';
+import { startTestServer, testMode, type TestServer } from '../../../test/context';
+import { parseExposition, scrape, scrapedSum } from '../../../test/metrics-helpers';
 import * as metrics from './catalog';
 import { register } from './catalog';
 

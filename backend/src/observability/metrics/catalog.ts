@@ -114,13 +114,14 @@ export const databaseQueryDuration = new prometheus.Histogram({
   registers: [register],
 });
 
+/** @public A fixed metric under its established name (catalog.test.ts); its value comes from setGaugeSource. */
 export const databaseConnections = stateGauge({
   name: 'medianest_database_connections_active',
   help: 'Number of active database connections',
 });
 
 /** Addition: the pool's configured maximum (DATABASE_POOL_MAX; 1 for embedded PGlite), what DatabaseConnectionHigh divides by. */
-export const databaseConnectionsMax = stateGauge({
+stateGauge({
   name: 'medianest_database_connections_max',
   help: 'Maximum number of database connections the pool may open',
 });
@@ -135,6 +136,7 @@ export const redisOperationDuration = new prometheus.Histogram({
   registers: [register],
 });
 
+/** @public A fixed metric under its established name (catalog.test.ts); its value comes from setGaugeSource. */
 export const cacheHitRatio = stateGauge({
   name: 'medianest_cache_hit_ratio',
   help: 'Cache hit ratio',
@@ -149,6 +151,7 @@ export const mediaRequestsTotal = new prometheus.Counter({
   registers: [register],
 });
 
+/** @public A fixed metric under its established name (catalog.test.ts); its value comes from setGaugeSource. */
 export const userSessionsActive = stateGauge({
   name: 'medianest_user_sessions_active',
   help: 'Number of active user sessions',
@@ -189,7 +192,7 @@ export const backgroundJobDuration = new prometheus.Histogram({
 });
 
 /** Addition: jobs waiting to run, per queue (what BackgroundJobQueueBuildup alerts on). */
-export const backgroundJobsWaiting = stateGauge({
+stateGauge({
   name: 'medianest_background_jobs_waiting',
   help: 'Number of background jobs waiting to be processed',
   labelNames: ['queue'] as const,
@@ -245,7 +248,7 @@ export const dependencyUp = new prometheus.Gauge({
  * Addition: 1 while the database stores changes, 0 while writes fail for lack of disk space or a
  * read-only database (reads still work, so medianest_dependency_up stays 1). Set at scrape time.
  */
-export const databaseWritable = stateGauge({
+stateGauge({
   name: 'medianest_database_writable',
   help: 'Whether the database stores changes (1) or writes fail because the disk is full or it is read-only (0)',
 });
@@ -265,7 +268,7 @@ export const requestsStalled = stateGauge({
  * monitored:<id>): as many series as services the admin monitors. Alert rules and Alertmanager
  * hold back that service's alerts while it is 1.
  */
-export const maintenanceActive = stateGauge({
+stateGauge({
   name: 'medianest_maintenance_active',
   help: 'Whether a maintenance window covers the monitored service now (1) or not (0)',
   labelNames: ['service'] as const,
@@ -276,7 +279,7 @@ export const maintenanceActive = stateGauge({
  * is none), read from DATA_DIR/backups at scrape time. Only while automatic backups are on; with
  * PostgreSQL (pg_dump outside MediaNest) there is no series. `database` is always `embedded`.
  */
-export const backupLastSuccess = stateGauge({
+stateGauge({
   name: 'medianest_backup_last_success_timestamp_seconds',
   help: 'Unix time of the newest backup of the embedded database (0: none yet)',
   labelNames: ['database'] as const,
@@ -498,5 +501,3 @@ export const plexNotificationReconnects = new prometheus.Counter({
   help: 'Times the Plex notification WebSocket was opened again after it was lost',
   registers: [register],
 });
-
-export const getMetrics = async (): Promise<string> => register.metrics();

@@ -30,8 +30,6 @@ export const SPA_ROUTES = [
   '/admin/playback',
 ] as const;
 
-export type SpaRoute = (typeof SPA_ROUTES)[number];
-
 /** The label value for any route or endpoint that is not a known template. */
 export const OTHER_ROUTE = 'other';
 

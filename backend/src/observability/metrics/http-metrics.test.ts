@@ -1,11 +1,11 @@
-import { loginOverHttp } from '../../test/auth-helpers';
+import { loginOverHttp } from '../../../test/auth-helpers';
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../app';
-import { startTestServer, type TestServer } from '../../test/context';
-import { registryLabelValues, registrySum } from '../../test/metrics-helpers';
+import { startTestServer, type TestServer } from '../../../test/context';
+import { registryLabelValues, registrySum } from '../../../test/metrics-helpers';
 
 const TOTAL = 'medianest_http_requests_total';
 const DURATION = 'medianest_http_request_duration_seconds';

@@ -26,12 +26,6 @@ function sampledTraceId(): string | undefined {
   return ids?.sampled ? ids.traceId : undefined;
 }
 
-/** Hook for exemplars: returns the current trace id, if tracing is on. */
-let exemplarSource: (() => string | undefined) | undefined = sampledTraceId;
-export function setExemplarSource(source: (() => string | undefined) | undefined): void {
-  exemplarSource = source;
-}
-
 /** prom-client's own exemplar update (what `observe` calls), for an observation made earlier. */
 type ExemplarUpdate = (labels: Record<string, string>, value: number, exemplarLabels: Record<string, string>) => void;
 function attachExemplar(labels: Record<string, string>, seconds: number, traceId: string): void {
@@ -86,7 +80,7 @@ export function httpMetricsMiddleware(req: Request, res: Response, next: NextFun
   const start = process.hrtime.bigint();
   httpRequestsInFlight.inc();
   // Read now, while the request's span is active: 'finish' may fire outside its context.
-  const traceId = exemplarSource?.();
+  const traceId = sampledTraceId();
   let recorded = false;
   const record = (statusCode: string) => {
     if (recorded) return;

@@ -1,8 +1,8 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../test/context';
-import { freePort } from '../../test/free-port';
-import { registryLabelValues, registrySum } from '../../test/metrics-helpers';
+import { startTestServer, type TestServer } from '../../../test/context';
+import { freePort } from '../../../test/free-port';
+import { registryLabelValues, registrySum } from '../../../test/metrics-helpers';
 import { register } from './catalog';
 
 const TOKEN = 'scrape-token-7f3c9a';

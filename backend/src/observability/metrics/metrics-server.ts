@@ -8,6 +8,7 @@ import { Registry } from 'prom-client';
 import { bearerMatches } from '../../secret-compare';
 import { register } from './catalog';
 import { renderRegistry } from './exposition';
+import { errorMessage } from '../../errors';
 
 const OPENMETRICS = Registry.OPENMETRICS_CONTENT_TYPE;
 const PROMETHEUS = Registry.PROMETHEUS_CONTENT_TYPE;
@@ -47,7 +48,7 @@ export function createMetricsServer(options: { token?: string }): http.Server {
       },
       (err: unknown) => {
         res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end(`# metrics collection failed: ${err instanceof Error ? err.message : 'unknown error'}\n`);
+        res.end(`# metrics collection failed: ${errorMessage(err)}\n`);
       },
     );
   });

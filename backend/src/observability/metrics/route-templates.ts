@@ -15,10 +15,6 @@ export function rememberRouteTemplate(template: string): void {
   templates.add(template);
 }
 
-export function knownApiTemplates(): ReadonlySet<string> {
-  return templates;
-}
-
 /** The API route template for a browser-reported endpoint (template or concrete path), or `other`. */
 export function apiEndpointLabel(raw: string): string {
   return matchTemplate(raw, templates) ?? OTHER_ROUTE;

@@ -8,7 +8,7 @@ import { context, SpanKind, SpanStatusCode, trace, type Context } from '@opentel
 import { hrTimeToNanoseconds } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startInMemoryTracing, type InMemoryTracing } from '../../test/in-memory-tracing';
+import { startInMemoryTracing, type InMemoryTracing } from '../../../test/in-memory-tracing';
 import { setDeferredSpanSink } from './deferred-spans';
 import { TailSamplingSpanProcessor } from './tail-sampling';
 import { traceStatement } from './trace';

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { SpanKind } from '@opentelemetry/api';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInMemoryTracing, type InMemoryTracing } from '../../test/in-memory-tracing';
+import { startInMemoryTracing, type InMemoryTracing } from '../../../test/in-memory-tracing';
 import { captureRouteTemplate, httpMetricsMiddleware } from '../metrics/http-metrics';
 import { renderMetrics } from '../metrics/metrics-server';
 import { serverSpans } from './server-spans';

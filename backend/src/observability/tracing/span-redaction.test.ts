@@ -1,6 +1,6 @@
 import { SpanKind, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startInMemoryTracing, type InMemoryTracing } from '../../test/in-memory-tracing';
+import { startInMemoryTracing, type InMemoryTracing } from '../../../test/in-memory-tracing';
 import { SanitizingSpanExporter } from './span-redaction';
 
 let tracing: InMemoryTracing;

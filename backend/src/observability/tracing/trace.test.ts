@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startInMemoryTracing, type InMemoryTracing } from '../../test/in-memory-tracing';
+import { startInMemoryTracing, type InMemoryTracing } from '../../../test/in-memory-tracing';
 import { createLogger } from '../logging/logger';
 import { runWithRequestContext } from '../current-request';
 import { collapsedIntoSpan, currentTraceIds, traceStatement, TracingService } from './trace';

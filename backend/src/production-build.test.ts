@@ -1,0 +1,52 @@
+/**
+ * What ships: the image takes of the backend only backend/dist, the migrations
+ * and package.json, and backend/dist is compiled from backend/src alone. No
+ * test, fake upstream, receiver, e2e test or benchmark reaches an operator's
+ * machine (they live in backend/test, backend/e2e and backend/bench, which the
+ * Docker build context leaves out as well). Needs `npm run build -w backend`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const BACKEND = path.resolve(__dirname, '..');
+const REPO = path.resolve(BACKEND, '..');
+const HARNESS_FOLDERS = ['test', 'e2e', 'bench'];
+/** A path of the harness: one of its folders or a fake or receiver anywhere, or a compiled test or drill. */
+const HARNESS_FILE = /(^|\/)(test|e2e|bench|fakes|receivers)\/|fake|\.(test|drill)\.js(\.map)?$/;
+
+function readLines(file: string): string[] {
+  return fs
+    .readFileSync(path.join(REPO, file), 'utf8')
+    .split('\n')
+    .map((line) => line.trim());
+}
+
+describe('the production build', () => {
+  it('holds the server and nothing of the test harness, the e2e tests or the benchmark', () => {
+    const dist = path.join(BACKEND, 'dist');
+    const files = fs.readdirSync(dist, { recursive: true, encoding: 'utf8' }).map((f) => f.split(path.sep).join('/'));
+    expect(files).toContain('main.js');
+    expect(files).toContain('worker.js');
+    expect(files.filter((f) => HARNESS_FILE.test(f))).toEqual([]);
+  });
+
+  it('is compiled from backend/src alone', () => {
+    const build = JSON.parse(fs.readFileSync(path.join(BACKEND, 'tsconfig.build.json'), 'utf8')) as {
+      compilerOptions: { rootDir: string; outDir: string };
+      include: string[];
+    };
+    expect(build.compilerOptions).toMatchObject({ rootDir: 'src', outDir: 'dist' });
+    expect(build.include).toEqual(['src/**/*.ts']);
+    for (const folder of HARNESS_FOLDERS) expect(fs.existsSync(path.join(BACKEND, 'src', folder))).toBe(false);
+  });
+
+  it('is all the image copies of the backend, and the harness is not even in the build context', () => {
+    const copied = readLines('Dockerfile')
+      .filter((line) => line.startsWith('COPY --from=build'))
+      .map((line) => line.split(/\s+/).at(-2) ?? '')
+      .filter((source) => source.startsWith('/app/backend/'));
+    expect(copied.sort()).toEqual(['/app/backend/dist', '/app/backend/drizzle', '/app/backend/package.json']);
+    expect(readLines('.dockerignore')).toEqual(expect.arrayContaining(HARNESS_FOLDERS.map((folder) => `backend/${folder}`)));
+  });
+});

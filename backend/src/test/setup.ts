@@ -1,4 +1,0 @@
-/** Runs before every test file: tests log nothing unless TEST_LOG_LEVEL asks for it. */
-import { createLogger, setLogger } from '../observability/logging/logger';
-
-setLogger(createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', version: 'test', environment: 'test' }));

@@ -1,0 +1,45 @@
+/**
+ * In-process tracing for unit tests: the NodeSDK with an async-context manager
+ * and spans kept in memory (no library instrumentations — vitest loads modules
+ * outside require hooks; they are tested on the built process in
+ * tracing.test.ts). Apps built after it starts make SERVER spans
+ * (server-spans.ts), as in production. Tracing is process-global: use it from a test file of its
+ * own (vitest runs each file in its own process).
+ */
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { markTracingStarted } from '../src/observability/tracing/trace';
+import {
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+
+export interface InMemoryTracing {
+  spans(): ReadableSpan[];
+  reset(): void;
+  shutdown(): Promise<void>;
+}
+
+export function startInMemoryTracing(
+  wrap: (exporter: SpanExporter) => SpanExporter = (e) => e,
+  /** Put a processor in front of the exporter's (the tail sampler). */
+  front: (next: SpanProcessor) => SpanProcessor = (p) => p,
+): InMemoryTracing {
+  const memory = new InMemorySpanExporter();
+  const sdk = new NodeSDK({
+    spanProcessors: [front(new SimpleSpanProcessor(wrap(memory)))],
+    instrumentations: [],
+    metricReaders: [],
+    logRecordProcessors: [],
+    autoDetectResources: false,
+  });
+  sdk.start();
+  markTracingStarted(); // as the real bootstrap does: the web app mounts its SERVER span middleware
+  return {
+    spans: () => memory.getFinishedSpans(),
+    reset: () => memory.reset(),
+    shutdown: () => sdk.shutdown(),
+  };
+}
