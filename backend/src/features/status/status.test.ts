@@ -200,7 +200,7 @@ describe('incidents', () => {
     const back = hooks.of('ntfy').find((m) => m.body.title === 'Flappy is back')!;
     // Down from the first failed probe to the first answer after the last one: 62 minutes of bouncing.
     expect(lastDownAt + 60_000 - firstDownAt).toBe(62 * 60_000);
-    expect(back.body.message).toBe('Flappy is working again after 1 hour 2 minutes.');
+    expect(back.body.message).toBe('Flappy is working again after 1 hour, 2 minutes.');
     expect(back.body.click).toBe('http://127.0.0.1:4000/status');
 
     const page = await statusPage();
