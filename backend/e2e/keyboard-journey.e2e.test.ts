@@ -8,9 +8,8 @@
  * ring (keyboard.ts), and Tab must come round the whole page (no trap); the
  * phone menu opens and closes from the keyboard and gives the focus back.
  *
- * Extending it: the title pages (/movie/:tmdbId, /tv/:tmdbId) slot in after
- * the search — Tab to a result's title link, Enter, then request a season
- * there — at the step marked "Title page" below.
+ * A second journey opens a show's title page from its search result and
+ * requests a season there, keyboard only.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,8 +58,6 @@ describe('a member journey with the keyboard alone, in Chromium', () => {
     await page.keyboard.press('Enter');
     const inception = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Inception' }) });
     await inception.waitFor();
-
-    // Title page: open the title from its card and request a season there (when the title pages exist).
 
     // Request it with Space; the focus moves on to the request it made.
     await tabTo(page, /^button "Request Inception"/);
@@ -118,6 +115,38 @@ describe('a member journey with the keyboard alone, in Chromium', () => {
     await context.close();
     expect(stack.pageErrors).toEqual([]);
   }, 240_000);
+
+  it("opens a show's page from its search result and requests a season there without the mouse", async () => {
+    const context = await stack.context({ viewport: DESKTOP });
+    const page = await context.newPage();
+    await signInWithPlex(stack, page, ALICE_PLEX_TOKEN);
+    await page.goto('/discover');
+    await tabTo(page, /^input/);
+    await page.keyboard.type('severance');
+    await page.keyboard.press('Enter');
+    await page
+      .getByRole('listitem')
+      .filter({ has: page.getByRole('heading', { name: 'Severance' }) })
+      .waitFor();
+
+    // Title page: Enter on the card's title link opens the show; season 1 is in Plex, season 2 can be requested.
+    await tabTo(page, /^a "Severance"/);
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**/tv/95396');
+    await page.getByRole('heading', { level: 1, name: 'Severance' }).waitFor();
+    await tabTo(page, /^input#/);
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).labels?.[0]?.textContent ?? '')).toMatch(/Season 2/);
+    await page.keyboard.press('Space');
+    await tabTo(page, /^button "Request 1 season"/);
+    const created = page.waitForResponse((r) => r.url().endsWith('/api/v1/media/requests') && r.request().method() === 'POST');
+    await page.keyboard.press('Enter');
+    expect((await created).status()).toBe(201);
+    await page.getByText('Requested season 2.').waitFor();
+    await expectVisibleFocus(page, 'after requesting a season');
+    await shot(page, 'keyboard-title-season', 'desktop');
+    await context.close();
+    expect(stack.pageErrors).toEqual([]);
+  }, 120_000);
 
   it('opens the phone menu with Enter, walks it with Tab and closes it with Escape, focus back on Menu', async () => {
     const context = await stack.context({ viewport: PHONE });

@@ -7,6 +7,7 @@ import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import type { TitleDetails } from '../../api/types';
+import { useFocusNext } from '../../hooks/use-focus-next';
 import { useSeasonRequest } from '../../hooks/use-season-request';
 import type { QuotaProps } from '../discover/request-control';
 import { QuotaBadge } from '../discover/quota-badge';
@@ -15,7 +16,10 @@ import { SeasonItem } from './season-item';
 export function SeasonPicker({ title, quota, onRequested }: { title: TitleDetails; quota: QuotaProps; onRequested: () => void }) {
   const { t } = useTranslation('title');
   const headingId = useId();
+  // The Request button may give way to "every season is covered": focus follows to the request it made.
+  const focus = useFocusNext();
   const picker = useSeasonRequest(title, () => {
+    focus.moveFocus();
     quota.onChange();
     onRequested();
   });
@@ -56,7 +60,9 @@ export function SeasonPicker({ title, quota, onRequested }: { title: TitleDetail
         {picker.sent && (
           <p className="notice notice-success" role="status">
             {t('seasonsRequested', { count: picker.sent.seasons.length, seasons: picker.sent.seasons.join(', ') })}{' '}
-            <Link to={`/requests/${picker.sent.requestId}`}>{t('viewRequest')}</Link>
+            <Link ref={focus.target} to={`/requests/${picker.sent.requestId}`}>
+              {t('viewRequest')}
+            </Link>
           </p>
         )}
       </form>
