@@ -2,7 +2,7 @@
  * The routes of Overseerr/Seerr's API v1 that MediaNest calls (and the fake
  * serves), as its OpenAPI description declares them: path parameters, query
  * parameters and request body fields with their types, enums, defaults and
- * which are required. Written by hand from Seerr v3.1's `seerr-api.yml`
+ * which are required. Written by hand from the OpenAPI description Seerr v3.1 publishes with its server
  * (identical for these routes in Overseerr 1.33+).
  *
  * Why it matters: the real server validates every request against that
