@@ -13,6 +13,8 @@
  *   sources with the last build's record (dist/.tsbuildinfo) and does nothing
  *   when they are unchanged. Tests, the test harness, the e2e tests and the
  *   benchmark are not part of this build (backend/tsconfig.build.json).
+ * - The server's entry points are then bundled into one file each
+ *   (backend/scripts/bundle.mjs; skipped when its inputs are unchanged).
  * - The embedded database template is rebuilt only when the migrations or the
  *   PGlite version changed (backend/src/db/build-embedded-template.ts).
  *
@@ -76,4 +78,5 @@ if (!force && webBuilt && fs.readFileSync(WEB_STAMP, 'utf8').trim() === webInput
 
 const tsc = createRequire(path.join(ROOT, 'backend', 'package.json')).resolve('typescript/bin/tsc');
 run(process.execPath, [tsc, '-b', ...(force ? ['--force'] : []), 'packages/contracts/tsconfig.build.json', 'backend/tsconfig.build.json']);
+run(process.execPath, ['backend/scripts/bundle.mjs', ...(force ? ['--force'] : [])]);
 run(process.execPath, ['backend/dist/db/build-embedded-template.js']);

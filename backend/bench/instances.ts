@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { NODE_LAUNCH_FLAGS } from '../src/launch-flags';
 import { freePort } from '../test/free-port';
 
 export const BENCH_ADMIN_PASSWORD = 'bench-admin-password';
@@ -140,7 +141,8 @@ export async function startInstance(settings: InstanceSettings): Promise<Instanc
   const profile = settings.cpuProfDir
     ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfDir}`, `--cpu-prof-name=${settings.name}.cpuprofile`]
     : [];
-  const args = [...(settings.nodeArgs ?? []), ...profile, MAIN];
+  // Started as operators start it (npm start, the image, Kubernetes): with the same Node.js flags.
+  const args = [...NODE_LAUNCH_FLAGS, ...(settings.nodeArgs ?? []), ...profile, MAIN];
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, args, { env: environment(settings, port, metricsPort), stdio: ['ignore', out, out] });
   fs.closeSync(out);

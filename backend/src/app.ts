@@ -38,9 +38,10 @@ import { tracingEnabled } from './observability/tracing/trace';
 import { browserMetricsRouter } from './features/browser-metrics/browser-metrics.routes';
 import { adminNotificationsRouter, notificationsRouter } from './features/notifications/notifications.routes';
 import { adminWatchlistRouter, watchlistRouter } from './features/watchlist/watchlist.routes';
+import { BACKEND_DIR } from './paths';
 
 export const BODY_LIMIT = '100kb';
-export const FRONTEND_DIST = path.resolve(__dirname, '../../frontend/dist');
+export const FRONTEND_DIST = path.join(BACKEND_DIR, '..', 'frontend', 'dist');
 /** Served with Cache-Control: no-cache (revalidated on every load) instead of the hour other static files get. */
 const NO_CACHE_FILES = new Set(['sw.js', 'manifest.webmanifest']);
 

@@ -3,8 +3,8 @@
  * shutdown, then the last spans and log lines are flushed within the budget.
  * A bad configuration prints one line naming the variable and exits 1.
  */
-// Before anything else is loaded: compiled modules are cached on disk where Node supports it.
-import './compile-cache';
+// Before anything else is loaded: the runtime's own settings (compile cache, heap growth).
+import './runtime-settings';
 // First import after that, on purpose: the OpenTelemetry SDK must be running before http, express, pg,
 // ioredis and undici are loaded, or they are not instrumented.
 import { tracing } from './tracing';

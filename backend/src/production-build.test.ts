@@ -31,6 +31,19 @@ describe('the production build', () => {
     expect(files.filter((f) => HARNESS_FILE.test(f))).toEqual([]);
   });
 
+  it('starts from one file per entry point, which loads the optional packages only when they are used', () => {
+    for (const entry of ['main.js', 'worker.js']) {
+      const bundle = fs.readFileSync(path.join(BACKEND, 'dist', entry), 'utf8');
+      expect(bundle.startsWith('// MediaNest server bundle'), `${entry} is not a bundle: run npm run build`).toBe(true);
+      // No module of our own is loaded file by file…
+      expect(bundle).not.toMatch(/require\("\.\.?\//);
+      // …and what is only loaded when configured stays a package of its own, read from node_modules then.
+      for (const pkg of ['ioredis', 'bullmq', '@opentelemetry/sdk-node']) expect(bundle).toContain(`require("${pkg}")`);
+    }
+    const main = fs.readFileSync(path.join(BACKEND, 'dist', 'main.js'), 'utf8');
+    for (const pkg of ['web-push', 'nodemailer']) expect(main).toContain(`require("${pkg}")`);
+  });
+
   it('is compiled from backend/src alone', () => {
     const build = JSON.parse(fs.readFileSync(path.join(BACKEND, 'tsconfig.build.json'), 'utf8')) as {
       compilerOptions: { rootDir: string; outDir: string };

@@ -4,8 +4,8 @@
  * JOBS_MODE=web). tracing → config → logger → processors; SIGTERM/SIGINT →
  * running jobs finish within the budget, connections close, telemetry flushes.
  */
-// Before anything else is loaded: compiled modules are cached on disk where Node supports it.
-import './compile-cache';
+// Before anything else is loaded: the runtime's own settings (compile cache, heap growth).
+import './runtime-settings';
 // First import after that, on purpose: instrumentations must be in place before ioredis, pg and undici load.
 import './tracing';
 import { runWorker } from './worker-process';

@@ -39,6 +39,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 // The ESM types, as Drizzle's PGlite driver sees them (the package ships separate CJS declarations).
 import type { PGlite } from '@electric-sql/pglite' with { 'resolution-mode': 'import' };
+import { CODE_DIR } from '../paths';
 
 /** Server settings of the embedded database (see above for why each one). */
 export const EMBEDDED_SETTINGS: Readonly<Record<string, string>> = {
@@ -50,7 +51,7 @@ export const EMBEDDED_SETTINGS: Readonly<Record<string, string>> = {
 export const EMBEDDED_V8_FLAGS = ['--liftoff-only'];
 
 /** Where `npm run build` puts the template (beside the compiled code). */
-export const TEMPLATE_DIR = path.resolve(__dirname, 'embedded-template');
+export const TEMPLATE_DIR = path.join(CODE_DIR, 'db', 'embedded-template');
 /** Written into the template last; names the PGlite version whose initdb made it. */
 export const TEMPLATE_MARKER = 'medianest-template.json';
 

@@ -8,9 +8,10 @@
  */
 import path from 'node:path';
 import { readMigrationFiles, type MigrationMeta } from 'drizzle-orm/migrator';
+import { BACKEND_DIR } from '../paths';
 
 /** backend/drizzle: the SQL migrations, applied at start-up (from src/db and from dist/db alike). */
-export const MIGRATIONS_FOLDER = path.resolve(__dirname, '../../drizzle');
+export const MIGRATIONS_FOLDER = path.join(BACKEND_DIR, 'drizzle');
 
 export interface AppliedMigration {
   hash: string;

@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+/**
+ * The last step of `npm run build -w backend`: the server's entry points
+ * (`dist/main.js`, `dist/worker.js`) are rewritten as one file each, holding
+ * MediaNest's own code, the contract and the pure-JavaScript packages they use
+ * (Express, zod, Drizzle, prom-client, …). Loading ~900 small modules — finding,
+ * reading and compiling each — was a third of a start; one file is read once.
+ * Every module still runs only when first required, as before: what is loaded
+ * lazily (the server after the configuration is checked, the OpenTelemetry SDK
+ * only with an endpoint) stays lazy.
+ *
+ * Left out, and loaded from node_modules as before:
+ * - packages that read files beside their own code (PGlite's WebAssembly,
+ *   BullMQ's Lua scripts, pino's worker-thread transports);
+ * - packages that are only loaded when configured (the OpenTelemetry SDK, Web
+ *   Push, SMTP, ioredis, pg), so they cost nothing when they are not;
+ * - Socket.IO and its adapters, which must share one copy of socket.io-adapter.
+ * The rest of `dist/` stays file by file (the admin CLI, the template builder,
+ * the benchmark use it). The entry points are bundled from the TypeScript
+ * sources, so a bundle is never built from a previous bundle; it is rebuilt
+ * only when those sources, the contract or the lock file changed (their hash is
+ * kept in dist/.bundle-inputs) or when an entry point is not a bundle (after a
+ * plain `tsc`). `--force` rebuilds it.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const SCRIPT = fileURLToPath(import.meta.url);
+const BACKEND = path.resolve(path.dirname(SCRIPT), '..');
+const REPO = path.resolve(BACKEND, '..');
+const ENTRIES = ['main', 'worker'];
+/** The first line of every bundle: how the build tells a bundle from tsc's file-by-file entry point. */
+const BANNER = '// MediaNest server bundle (backend/scripts/bundle.mjs)';
+const STAMP = path.join(BACKEND, 'dist', '.bundle-inputs');
+
+const EXTERNAL = [
+  '@electric-sql/pglite',
+  'bullmq',
+  'pino',
+  'pino-*',
+  'thread-stream',
+  '@opentelemetry/*',
+  'web-push',
+  'nodemailer',
+  'ioredis',
+  'pg',
+  'pg-*',
+  'socket.io',
+  'socket.io-*',
+  'engine.io',
+  '@socket.io/*',
+];
+
+function inputsHash() {
+  const hash = createHash('sha256');
+  const files = [
+    ...['backend/src', 'packages/contracts/src'].flatMap((folder) =>
+      fs
+        .readdirSync(path.join(REPO, folder), { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+        .map((f) => path.join(folder, f)),
+    ),
+    'package-lock.json',
+    path.relative(REPO, SCRIPT),
+  ].sort();
+  for (const file of files)
+    hash
+      .update(file)
+      .update('\0')
+      .update(fs.readFileSync(path.join(REPO, file)))
+      .update('\0');
+  return hash.digest('hex');
+}
+
+const isBundle = (entry) => {
+  try {
+    return fs.readFileSync(path.join(BACKEND, 'dist', `${entry}.js`), 'utf8').startsWith(BANNER);
+  } catch {
+    return false;
+  }
+};
+
+const inputs = inputsHash();
+const upToDate =
+  !process.argv.includes('--force') && ENTRIES.every(isBundle) && fs.existsSync(STAMP) && fs.readFileSync(STAMP, 'utf8').trim() === inputs;
+if (upToDate) {
+  process.stdout.write('server bundle up to date (dist/main.js, dist/worker.js)\n');
+  process.exit(0);
+}
+
+const started = Date.now();
+await build({
+  entryPoints: ENTRIES.map((entry) => path.join(BACKEND, 'src', `${entry}.ts`)),
+  banner: { js: BANNER },
+  outdir: path.join(BACKEND, 'dist'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  external: EXTERNAL,
+  // The compiled contract (packages/contracts/dist), as the file-by-file build uses it.
+  mainFields: ['main', 'module'],
+  // Names stay readable in stack traces and CPU profiles.
+  keepNames: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  tsconfig: path.join(BACKEND, 'tsconfig.build.json'),
+});
+fs.writeFileSync(STAMP, `${inputs}\n`);
+process.stdout.write(`server bundled (dist/main.js, dist/worker.js, ${Date.now() - started} ms)\n`);
