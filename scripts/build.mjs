@@ -21,11 +21,11 @@
  * `--force` (`npm run build -- --force`) rebuilds everything.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { filesHash, filesUnder } from './inputs-hash.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const force = process.argv.includes('--force');
@@ -45,27 +45,11 @@ const WEB_INPUTS = [
   'package-lock.json',
 ];
 
-function filesUnder(relative) {
-  const full = path.join(ROOT, relative);
-  if (!fs.existsSync(full)) return [];
-  if (!fs.statSync(full).isDirectory()) return [relative];
-  return fs
-    .readdirSync(full, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(ROOT, path.join(entry.parentPath, entry.name)));
-}
-
-function webInputsHash() {
-  const hash = createHash('sha256');
-  for (const file of WEB_INPUTS.flatMap(filesUnder).sort()) {
-    hash
-      .update(file)
-      .update('\0')
-      .update(fs.readFileSync(path.join(ROOT, file)))
-      .update('\0');
-  }
-  return hash.digest('hex');
-}
+const webInputsHash = () =>
+  filesHash(
+    ROOT,
+    WEB_INPUTS.flatMap((input) => filesUnder(ROOT, input)),
+  );
 
 const webInputs = webInputsHash();
 const webBuilt = fs.existsSync(path.join(ROOT, 'frontend', 'dist', 'index.html')) && fs.existsSync(WEB_STAMP);

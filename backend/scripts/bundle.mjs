@@ -22,11 +22,11 @@
  * kept in dist/.bundle-inputs) or when an entry point is not a bundle (after a
  * plain `tsc`). `--force` rebuilds it.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { filesHash, filesUnder } from '../../scripts/inputs-hash.mjs';
 
 const SCRIPT = fileURLToPath(import.meta.url);
 const BACKEND = path.resolve(path.dirname(SCRIPT), '..');
@@ -54,26 +54,15 @@ const EXTERNAL = [
   '@socket.io/*',
 ];
 
-function inputsHash() {
-  const hash = createHash('sha256');
-  const files = [
+/** The entry points' sources (the contract's too), the lock file and this script. */
+const inputsHash = () =>
+  filesHash(REPO, [
     ...['backend/src', 'packages/contracts/src'].flatMap((folder) =>
-      fs
-        .readdirSync(path.join(REPO, folder), { recursive: true, encoding: 'utf8' })
-        .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-        .map((f) => path.join(folder, f)),
+      filesUnder(REPO, folder).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')),
     ),
     'package-lock.json',
     path.relative(REPO, SCRIPT),
-  ].sort();
-  for (const file of files)
-    hash
-      .update(file)
-      .update('\0')
-      .update(fs.readFileSync(path.join(REPO, file)))
-      .update('\0');
-  return hash.digest('hex');
-}
+  ]);
 
 const isBundle = (entry) => {
   try {
