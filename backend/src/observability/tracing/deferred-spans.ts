@@ -44,6 +44,8 @@ export interface DeferredSpan {
 /** Where records go (the tail sampler); undefined: spans are made live. */
 export interface DeferredSpanSink {
   add(record: DeferredSpan): void;
+  /** Sets `attributes()` on the local root `span` as it ends, only if its trace is kept. */
+  attributesIfKept(span: Span, attributes: () => Attributes): void;
 }
 
 let sink: DeferredSpanSink | undefined;
@@ -60,6 +62,16 @@ export function startDeferredSpan(parent: Span, template: SpanTemplate): ((faile
   if (!target) return undefined;
   const start = performance.now();
   return (failed = false, error?: unknown) => target.add({ template, parent, start, end: performance.now(), failed, error });
+}
+
+/**
+ * Attributes of a trace's local root that only a kept trace needs (a request's URL, client and
+ * user agent): computed as the root ends and only if the trace is kept. Without a sink (tail
+ * sampling off: every trace is exported), set now.
+ */
+export function setAttributesIfKept(span: Span, attributes: () => Attributes): void {
+  if (sink) sink.attributesIfKept(span, attributes);
+  else span.setAttributes(attributes());
 }
 
 /** An error as spans may carry it: name, message and stack without secrets. */

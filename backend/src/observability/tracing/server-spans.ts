@@ -24,6 +24,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { NextFunction, Request, Response } from 'express';
 import { endpointOf, UNMATCHED } from '../metrics/http-metrics';
 import { isProbe } from '../probes';
+import { setAttributesIfKept } from './deferred-spans';
 import { TRACER_NAME } from './trace';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'CONNECT', 'TRACE']);
@@ -67,8 +68,8 @@ export function serverSpans(tracer: Tracer = trace.getTracer(TRACER_NAME)) {
     const method = KNOWN_METHODS.has(req.method) ? req.method : 'HTTP';
     const span = tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
     if (span.isRecording()) {
-      // Built only for a recorded span: an unsampled request costs no attribute work.
-      span.setAttributes(requestAttributes(req));
+      // Built only for a trace that is exported: an unsampled or dropped request costs no attribute work.
+      setAttributesIfKept(span, () => requestAttributes(req));
       res.once('close', () => {
         const route = endpointOf(req);
         if (route !== UNMATCHED) {

@@ -224,4 +224,25 @@ describe('the tail sampler', () => {
     pending('error');
     expect(seen).toEqual(['error at decision', 'error after']);
   });
+  it("builds a request's own attributes only for a trace it keeps, and puts them on the kept root", () => {
+    setup({ perSecond: 0, burst: 0 });
+    const built: string[] = [];
+    const traceOf = (name: string, status: 'ok' | 'error') => {
+      const start = Date.now();
+      const root = tracer.startSpan('GET /api/v1/things', { startTime: start }, ROOT_CONTEXT);
+      sampler.attributesIfKept(root, () => {
+        built.push(name);
+        return { 'url.path': `/api/v1/things/${name}` };
+      });
+      if (status === 'error') root.setStatus({ code: SpanStatusCode.ERROR });
+      root.end(start + 5);
+      return root.spanContext().traceId;
+    };
+    const dropped = traceOf('fast', 'ok');
+    const kept = traceOf('failed', 'error');
+    expect(built).toEqual(['failed']);
+    expect(exportedTraces()).toEqual(new Set([kept]));
+    expect(rootOf(kept)?.attributes).toMatchObject({ 'url.path': '/api/v1/things/failed', [SAMPLING_REASON_ATTRIBUTE]: 'error' });
+    expect(exportedTraces().has(dropped)).toBe(false);
+  });
 });

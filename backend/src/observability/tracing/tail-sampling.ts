@@ -24,7 +24,7 @@
  * early decision still keeps a trace that already has an error, or is already
  * older than `slowMs` — a long job stays visible.
  */
-import { SpanStatusCode, TraceFlags, type Context } from '@opentelemetry/api';
+import { SpanStatusCode, TraceFlags, type Attributes, type Context, type Span as ApiSpan } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { traceSpansDropped, tracesSampledTotal, type TraceSamplingReason } from '../metrics/catalog';
 import { materialize, type DeferredSpan, type DeferredSpanSink } from './deferred-spans';
@@ -74,6 +74,8 @@ interface PendingTrace {
   readonly deferred: DeferredSpan[];
   /** The local root, while it runs (an early decision labels it). */
   root?: Span;
+  /** The root's attributes that only a kept trace needs (`attributesIfKept`). */
+  rootAttributes?: () => Attributes;
   error: boolean;
   spansDropped: number;
   /** Set when the local root is ending; acted on when it has ended. */
@@ -88,6 +90,14 @@ const CALLBACKS_PER_TRACE = 16;
 function isLocalRoot(span: ReadableSpan): boolean {
   const parent = span.parentSpanContext;
   return parent === undefined || parent.isRemote === true;
+}
+
+/** A kept trace's root, while it can still be written: why it was kept, what was left out, its deferred attributes. */
+function labelKeptRoot(root: Span, entry: PendingTrace, reason: TraceSamplingReason): void {
+  if (entry.rootAttributes) root.setAttributes(entry.rootAttributes());
+  entry.rootAttributes = undefined;
+  root.setAttribute(SAMPLING_REASON_ATTRIBUTE, reason);
+  if (entry.spansDropped > 0) root.setAttribute(SPANS_DROPPED_ATTRIBUTE, entry.spansDropped);
 }
 
 function durationMs(span: ReadableSpan): number {
@@ -147,6 +157,15 @@ export class TailSamplingSpanProcessor implements SpanProcessor, DeferredSpanSin
     else entry.spansDropped++;
   }
 
+  attributesIfKept(span: ApiSpan, attributes: () => Attributes): void {
+    const traceId = span.spanContext().traceId;
+    const decided = this.decided.get(traceId);
+    const entry = this.pending.get(traceId);
+    if (decided === false) return;
+    if (decided === true || !entry || entry.root !== span) span.setAttributes(attributes());
+    else entry.rootAttributes = attributes;
+  }
+
   onStart(span: Span, parentContext: Context): void {
     this.next.onStart(span, parentContext);
     if (!isLocalRoot(span)) return;
@@ -162,10 +181,7 @@ export class TailSamplingSpanProcessor implements SpanProcessor, DeferredSpanSin
     if (!entry || entry.verdict) return;
     const verdict = this.decide(span, entry);
     entry.verdict = verdict;
-    if (verdict.kept) {
-      span.setAttribute(SAMPLING_REASON_ATTRIBUTE, verdict.reason);
-      if (entry.spansDropped > 0) span.setAttribute(SPANS_DROPPED_ATTRIBUTE, entry.spansDropped);
-    }
+    if (verdict.kept) labelKeptRoot(span, entry, verdict.reason);
   }
 
   onEnd(span: ReadableSpan): void {
@@ -216,10 +232,7 @@ export class TailSamplingSpanProcessor implements SpanProcessor, DeferredSpanSin
   private decideEarly(traceId: string, entry: PendingTrace, reason: 'buffer_full' | 'expired'): void {
     const age = Date.now() - entry.startedAt;
     const keptFor: TraceSamplingReason | undefined = entry.error ? 'error' : age >= this.options.slowMs ? 'slow' : undefined;
-    if (keptFor && entry.root?.isRecording()) {
-      entry.root.setAttribute(SAMPLING_REASON_ATTRIBUTE, keptFor);
-      if (entry.spansDropped > 0) entry.root.setAttribute(SPANS_DROPPED_ATTRIBUTE, entry.spansDropped);
-    }
+    if (keptFor && entry.root?.isRecording()) labelKeptRoot(entry.root, entry, keptFor);
     this.finish(traceId, entry, keptFor !== undefined, keptFor ?? reason);
   }
 
