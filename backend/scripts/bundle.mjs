@@ -11,7 +11,9 @@
  *
  * Left out, and loaded from node_modules as before:
  * - packages that read files beside their own code (PGlite's WebAssembly,
- *   BullMQ's Lua scripts, pino's worker-thread transports);
+ *   BullMQ's Lua scripts, pino's worker-thread transports) — pino-roll, which
+ *   runs in the process, is bundled, and with it only the few date-fns functions
+ *   it uses instead of all ~250 modules of date-fns;
  * - packages that are only loaded when configured (the OpenTelemetry SDK, Web
  *   Push, SMTP, ioredis, pg), so they cost nothing when they are not;
  * - Socket.IO and its adapters, which must share one copy of socket.io-adapter.
@@ -40,7 +42,7 @@ const EXTERNAL = [
   '@electric-sql/pglite',
   'bullmq',
   'pino',
-  'pino-*',
+  'pino-pretty',
   'thread-stream',
   '@opentelemetry/*',
   'web-push',

@@ -39,7 +39,6 @@
  */
 import type http from 'node:http';
 import type { ServerToClientEvents } from '@medianest/contracts';
-import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { closeRecoveryGap } from './recovery-gap';
 import type { Redis } from 'ioredis';
 import { Server, type ServerOptions, type Socket } from 'socket.io';
@@ -136,6 +135,9 @@ function createIo(deps: BroadcastDeps, options: Partial<ServerOptions>, httpServ
     settleSubscriptions(publisher);
     const prefix = deps.keyPrefix ?? '';
     const streamName = `${prefix}socket.io`;
+    // Loaded only with Redis (it brings its own MessagePack codec): a server without Redis never reads it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when Redis is configured
+    const { createAdapter } = require('@socket.io/redis-streams-adapter') as typeof import('@socket.io/redis-streams-adapter');
     const makeAdapter = createAdapter(publisher, {
       streamName,
       channelPrefix: `${prefix}socket.io`,
