@@ -26,7 +26,7 @@ import './request-detail.css';
 function RequestFacts({ r }: { r: MediaRequestDetail }) {
   const { t } = useTranslation('requests');
   return (
-    <dl className="facts">
+    <dl className="facts facts-beside-poster">
       <dt>{t('facts.status')}</dt>
       <dd>
         <RequestStatusBadge status={r.status} />
