@@ -11,7 +11,9 @@
  * artifacts/screenshots/ at the repository root (gitignored).
  *
  * The same pages in a German browser: the web app follows the browser's language (no stored
- * choice), <html lang> says so, and the screenshots (de-*.png) show whether German words fit.
+ * choice), <html lang> says so, and the screenshots (de-*.png) show whether German words fit —
+ * Discover's rows and the title pages as carol, a member with an Overseerr user, and as the
+ * administrator, who has none, the notice saying so.
  *
  * The installable web app and Web Push: the manifest and its icons, the
  * service worker, and a member enabling push on the Notifications page. A real
@@ -35,7 +37,7 @@ import { scrape, scrapedSum, type Sample } from '../test/metrics-helpers';
 import { WebPushReceiver, type BrowserSubscription } from '../test/receivers/web-push-receiver';
 import { OTHER_ROUTE, SPA_ROUTES } from '../src/observability/metrics/frontend-routes';
 import { serviceIncidents } from '../src/db/schema';
-import { DESKTOP, isolatedContext, launchChromium, PHONE, SCREENSHOTS, shot, signInAsAdmin } from './browser-harness';
+import { DESKTOP, isolatedContext, launchChromium, PHONE, SCREENSHOTS, shot, signInAsAdmin, type Width } from './browser-harness';
 import { ensureFrontendBuilt } from './frontend-build';
 
 const ALICE_PLEX_TOKEN = 'e2e-plex-token-alice';
@@ -100,6 +102,58 @@ async function navigate(page: Page, label: string): Promise<void> {
   const menu = page.getByRole('button', { name: 'Menu' });
   if (await menu.isVisible()) await menu.click();
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
+}
+
+/** Carol: a local account whose e-mail is her Overseerr user's (3); answers that Overseerr user's id. */
+async function carol(): Promise<number> {
+  if (!(await server.container.users.findByUsername('carol'))) {
+    await server.container.users.create({
+      username: 'carol',
+      role: 'user',
+      passwordHash: await hashPassword('carol-password'),
+      email: 'carol@example.com',
+      plexId: null,
+    });
+  }
+  return upstreams.overseerr.userId('carol@example.com');
+}
+
+/** Signs in with a local account in a browser speaking `language`, and waits for the dashboard. */
+async function signIn(page: Page, username: string, password: string, language: 'en' | 'de' = 'en'): Promise<void> {
+  const [user, secret, button, dashboard] =
+    language === 'de' ? ['Benutzername', 'Passwort', 'Anmelden', 'Übersicht'] : ['Username', 'Password', 'Sign in', 'Dashboard'];
+  await page.goto('/login');
+  await page.getByLabel(user).fill(username);
+  await page.getByLabel(secret).fill(password);
+  await page.getByRole('button', { name: button, exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: dashboard, exact: true }).waitFor();
+}
+
+/** Discover's rows and the two title pages carol browses (Gladiator II, The Last of Us), by screenshot name. */
+const TITLE_PAGES = [
+  ['discover-rows', '/discover'],
+  ['title-movie', '/movie/558449'],
+  ['title-tv', '/tv/100088'],
+] as const;
+
+/**
+ * Opens each of TITLE_PAGES under its <h1> (`headings`, in the page's language), once the rows it shows
+ * first have their cards (they load as they scroll into view), and saves it as `<prefix><name>-<width>`;
+ * at phone width nothing may be wider than the screen.
+ */
+async function shootTitlePages(page: Page, width: Width, headings: readonly [string, string, string], prefix = ''): Promise<void> {
+  for (const [i, [name, url]] of TITLE_PAGES.entries()) {
+    await page.goto(url);
+    await page.getByRole('heading', { level: 1, name: headings[i], exact: true }).waitFor();
+    const rows = await page.locator('.title-row').all();
+    for (const row of name === 'discover-rows' ? rows.slice(0, 2) : rows) {
+      await row.scrollIntoViewIfNeeded();
+      await row.locator('.media-card').first().waitFor();
+    }
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot(page, `${prefix}${name}`, width, name !== 'discover-rows');
+    if (width === 'phone') expect(await page.evaluate(() => document.documentElement.scrollWidth), url).toBeLessThanOrEqual(PHONE.width);
+  }
 }
 
 async function pollMetrics(predicate: (samples: Sample[]) => boolean, what: string, timeoutMs = 15_000): Promise<Sample[]> {
@@ -746,22 +800,11 @@ describe('the MediaNest web app in Chromium', () => {
   }, 120_000);
   it('browses Discover rows, opens title pages, requests a movie and a season, at desktop and phone widths', async () => {
     // Carol signs in with a local account whose e-mail is her Overseerr user's (3), with a TV quota of 6 seasons a week.
-    await server.container.users.create({
-      username: 'carol',
-      role: 'user',
-      passwordHash: await hashPassword('carol-password'),
-      email: 'carol@example.com',
-      plexId: null,
-    });
-    const carolId = upstreams.overseerr.userId('carol@example.com');
+    const carolId = await carol();
     upstreams.overseerr.setQuota(carolId, 'tv', { limit: 6, days: 7 });
     const desktop = await newContext(DESKTOP);
     const page = await desktop.newPage();
-    await page.goto('/login');
-    await page.getByLabel('Username').fill('carol');
-    await page.getByLabel('Password').fill('carol-password');
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await signIn(page, 'carol', 'carol-password');
 
     // Discover opens on rows, read from Overseerr as carol; each card says where the title stands.
     const discoverSeen = upstreams.overseerr.discoverSeenBy.length;
@@ -825,29 +868,13 @@ describe('the MediaNest web app in Chromium', () => {
     // The same pages on a phone.
     const phone = await newContext(PHONE, await desktop.storageState());
     await desktop.close();
-    const small = await phone.newPage();
-    for (const [name, url, heading] of [
-      ['discover-rows', '/discover', 'Discover'],
-      ['title-movie', '/movie/558449', 'Gladiator II'],
-      ['title-tv', '/tv/100088', 'The Last of Us'],
-    ] as const) {
-      await small.goto(url);
-      await small.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
-      // Rows load as they scroll into view: bring each one in (the first two of Discover's) before the screenshot.
-      const rows = await small.locator('.title-row').all();
-      for (const row of name === 'discover-rows' ? rows.slice(0, 2) : rows) {
-        await row.scrollIntoViewIfNeeded();
-        await row.locator('.media-card').first().waitFor();
-      }
-      await small.evaluate(() => window.scrollTo(0, 0));
-      await shot(small, name, 'phone', name !== 'discover-rows');
-      expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
-    }
+    await shootTitlePages(await phone.newPage(), 'phone', ['Discover', 'Gladiator II', 'The Last of Us']);
     await phone.close();
     expect(pageErrors).toEqual([]);
   }, 120_000);
 
   it('speaks German in a German browser, and the longer words fit at phone width', async () => {
+    await carol();
     const pages = [
       ['/', 'Übersicht'],
       ['/discover?q=matrix', 'Entdecken'],
@@ -871,10 +898,7 @@ describe('the MediaNest web app in Chromium', () => {
       await page.getByRole('heading', { level: 1, name: 'Anmelden', exact: true }).waitFor();
       expect(await page.evaluate(() => document.documentElement.lang)).toBe('de');
       await shot(page, 'de-login', width);
-      await page.getByLabel('Benutzername').fill('admin');
-      await page.getByLabel('Passwort').fill(ADMIN_PASSWORD);
-      await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
-      await page.getByRole('heading', { level: 1, name: 'Übersicht', exact: true }).waitFor();
+      await signIn(page, 'admin', ADMIN_PASSWORD, 'de');
       for (const [url, heading] of pages) {
         await page.goto(url);
         await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
@@ -882,8 +906,29 @@ describe('the MediaNest web app in Chromium', () => {
         if (width === 'phone')
           expect(await page.evaluate(() => document.documentElement.scrollWidth), url).toBeLessThanOrEqual(PHONE.width);
       }
+      // The administrator has no Overseerr user: Discover and a title page say so, and what to do, in German.
+      for (const [name, url, heading] of [
+        ['de-discover-not-linked', '/discover', 'Entdecken'],
+        ['de-title-not-linked', '/movie/558449', 'Film'],
+      ] as const) {
+        await page.goto(url);
+        await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
+        const notice = page.getByRole('status').filter({ hasText: 'Dein Konto ist noch mit keinem Overseerr-Benutzer verknüpft' });
+        await notice.getByText('meldest du dich mit deinem Plex-Konto an', { exact: false }).waitFor();
+        expect(await page.getByRole('button', { name: 'Erneut versuchen' }).count(), url).toBe(0);
+        await shot(page, name, width);
+        if (width === 'phone')
+          expect(await page.evaluate(() => document.documentElement.scrollWidth), url).toBeLessThanOrEqual(PHONE.width);
+      }
       await context.close();
+
+      // Discover's rows and the title pages as a household member sees them, in German.
+      const member = await newContext(viewport, undefined, 'de-DE');
+      const memberPage = await member.newPage();
+      await signIn(memberPage, 'carol', 'carol-password', 'de');
+      await shootTitlePages(memberPage, width, ['Entdecken', 'Gladiator II', 'The Last of Us'], 'de-');
+      await member.close();
     }
     expect(pageErrors).toEqual([]);
-  }, 120_000);
+  }, 180_000);
 });

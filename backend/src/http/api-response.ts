@@ -9,3 +9,12 @@ import type { ApiResponse, ApiRoute } from '@medianest/contracts';
 import type { Response } from 'express';
 
 export type ApiRes<R extends ApiRoute> = Response<ApiResponse<R>>;
+
+/**
+ * For a member's own data the web app reads again and again (their watchlist, Discover's rows): kept by
+ * their browser only, never by a shared cache, and checked on every use against the weak ETag Express
+ * puts on each JSON answer — unchanged, the answer is a 304 without a body.
+ */
+export function revalidatePrivately(res: Response): void {
+  res.set('Cache-Control', 'private, no-cache');
+}

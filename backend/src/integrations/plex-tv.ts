@@ -1,13 +1,14 @@
 /**
  * plex.tv API v2 client for the PIN login (`/api/v2/pins`, `/api/v2/user`, `/api/v2/resources`), and
  * the member's watchlist on Plex's discover provider (`/library/sections/watchlist/all` on
- * discover.provider.plex.tv, PLEX_DISCOVER_URL), both on the one instrumented HTTP client with the
- * plex-tv breaker. Every call carries MediaNest's stable `X-Plex-Client-Identifier` and product
+ * discover.provider.plex.tv, PLEX_DISCOVER_URL, with `/library/metadata/{ratingKey}` for a title listed
+ * without its TMDB id), both on the one instrumented HTTP client with the plex-tv breaker. Every call carries MediaNest's stable `X-Plex-Client-Identifier` and product
  * name; user tokens travel in the `X-Plex-Token` header of the call that needs them and are never
  * logged or returned to a browser (the watchlist feature keeps them sealed at rest).
  */
 import { z } from 'zod';
 import { AppError } from '../errors';
+import { mapLimited } from '../resilience/map-limited';
 import { HttpClient, parseUpstreamBody, UpstreamClientError } from './http-client';
 
 export const PLEX_PRODUCT = 'MediaNest';
@@ -67,6 +68,10 @@ const DEFAULT_PIN_SECONDS = 900;
 /** Titles read per watchlist page (X-Plex-Container-Size), and the most read in all (a longer list is cut). */
 export const WATCHLIST_PAGE_SIZE = 100;
 export const WATCHLIST_MAX_ITEMS = 1000;
+/** Metadata lookups (titles the watchlist listed without a TMDB id) that run at once. */
+export const METADATA_LOOKUP_CONCURRENCY = 4;
+
+const guidsSchema = z.array(z.looseObject({ id: z.string() })).optional();
 
 const watchlistPageSchema = z.looseObject({
   MediaContainer: z.looseObject({
@@ -81,10 +86,17 @@ const watchlistPageSchema = z.looseObject({
           title: z.string().default(''),
           year: z.number().optional(),
           /** With includeGuids=1: the title's ids elsewhere (`imdb://tt…`, `tmdb://…`, `tvdb://…`). */
-          Guid: z.array(z.looseObject({ id: z.string() })).optional(),
+          Guid: guidsSchema,
         }),
       )
       .optional(),
+  }),
+});
+
+/** GET /library/metadata/{ratingKey}: the title as `Metadata[0]`, with every id Plex knows for it. */
+const metadataSchema = z.looseObject({
+  MediaContainer: z.looseObject({
+    Metadata: z.array(z.looseObject({ ratingKey: z.string().optional(), Guid: guidsSchema })).optional(),
   }),
 });
 
@@ -94,7 +106,10 @@ export interface PlexWatchlistItem {
   mediaType: 'movie' | 'tv';
   title: string;
   year: number | null;
-  /** Null when Plex knows no TMDB id for it (it cannot be looked up in Overseerr). */
+  /**
+   * Null when Plex knows no TMDB id for it, neither in the listing nor in the title's own metadata (it
+   * cannot be looked up in Overseerr, which takes shows by TMDB id too: a show known to TVDB only stays null).
+   */
   tmdbId: number | null;
 }
 
@@ -183,8 +198,9 @@ export class PlexTvClient {
 
   /**
    * The user's watchlist, every page (GET /library/sections/watchlist/all?includeGuids=1, paged
-   * with X-Plex-Container-Start/Size), movies and shows only, up to WATCHLIST_MAX_ITEMS.
-   * A token plex.tv no longer accepts is a 410 GONE.
+   * with X-Plex-Container-Start/Size), movies and shows only, up to WATCHLIST_MAX_ITEMS. A title
+   * listed without a TMDB id is looked up by its rating key (GET /library/metadata/{ratingKey},
+   * METADATA_LOOKUP_CONCURRENCY at a time), as Seerr does. A token plex.tv no longer accepts is a 410 GONE.
    */
   async watchlist(userToken: string): Promise<PlexWatchlistItem[]> {
     const items: PlexWatchlistItem[] = [];
@@ -211,10 +227,34 @@ export class PlexTvClient {
         const total = page.totalSize ?? start + metadata.length;
         if (metadata.length === 0 || start + metadata.length >= total) break;
       }
+      const listed = items.slice(0, WATCHLIST_MAX_ITEMS);
+      const missing = listed.filter((item) => item.tmdbId === null);
+      await mapLimited(missing, METADATA_LOOKUP_CONCURRENCY, async (item) => {
+        item.tmdbId = await this.tmdbIdOf(userToken, item.ratingKey);
+      });
+      return listed;
     } catch (err) {
       throw unauthorizedAsGone(err);
     }
-    return items.slice(0, WATCHLIST_MAX_ITEMS);
+  }
+
+  /**
+   * The TMDB id in the title's own metadata on the discover provider (GET /library/metadata/{ratingKey},
+   * its `Metadata[0].Guid`); null when Plex has none there either, or no longer knows the title (404).
+   */
+  private async tmdbIdOf(userToken: string, ratingKey: string): Promise<number | null> {
+    try {
+      const body = await this.discover.json<unknown>({
+        operation: 'getMetadata',
+        path: `/library/metadata/${encodeURIComponent(ratingKey)}`,
+        headers: { 'X-Plex-Token': userToken },
+      });
+      const [title] = parseUpstreamBody(metadataSchema, body, this.discover, 'getMetadata').MediaContainer.Metadata ?? [];
+      return guidNumber(title?.Guid, 'tmdb');
+    } catch (err) {
+      if (err instanceof UpstreamClientError && err.upstreamStatus === 404) return null;
+      throw err;
+    }
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * The plex.tv watchlist client against the fake discover provider: every page read (start and
- * size as Plex takes them), each title's TMDB id from its Guid list, the token in a header only and
- * never in a log line, a token plex.tv refuses as 410, and the call measured like every upstream call.
+ * size as Plex takes them), each title's TMDB id from its Guid list — or, for a title listed without
+ * one, from its own metadata (GET /library/metadata/{ratingKey}) —, the token in a header only and
+ * never in a log line, a token plex.tv refuses as 410, and the calls measured like every upstream call.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors';
@@ -12,6 +13,7 @@ import { guidNumber, WATCHLIST_PAGE_SIZE } from './plex-tv';
 
 const TOKEN = 'plex-user-token-alice-Wl93kq';
 const WATCHLIST_PATH = '/library/sections/watchlist/all';
+const METADATA_PATH = '/library/metadata/';
 
 let up: Upstreams;
 let t: TestApp;
@@ -54,6 +56,57 @@ describe('plex.tv watchlist client', () => {
     expect(sent!.query).toEqual({ includeGuids: '1', 'X-Plex-Container-Start': '0', 'X-Plex-Container-Size': String(WATCHLIST_PAGE_SIZE) });
     expect(sent!.headers['x-plex-token']).toBe(TOKEN);
     expect(sent!.headers['x-plex-client-identifier']).toBeTruthy();
+  });
+
+  it("looks a title listed without a TMDB id up by its rating key, with the member's token, and only those", async () => {
+    up.plexTv.setWatchlist(TOKEN, ['the-matrix-reloaded', 'inception', 'the-allotment-hour']);
+    const before = up.plexTv.requestsTo(METADATA_PATH).length;
+    const lookups = () =>
+      registrySum(
+        'medianest_external_api_duration_seconds',
+        { service: 'plex-tv', operation: 'getMetadata' },
+        'medianest_external_api_duration_seconds_count',
+      );
+    const measured = await lookups();
+    const items = await t.container.plexTv.watchlist(TOKEN);
+    expect(items).toEqual([
+      { ratingKey: '5d776826961905001eb90a1c', mediaType: 'movie', title: 'The Matrix Reloaded', year: 2003, tmdbId: 604 },
+      { ratingKey: '5d7768305e09e9001e7ab6c5', mediaType: 'movie', title: 'Inception', year: 2010, tmdbId: 27205 },
+      // Plex knows this show by its TVDB id only; Overseerr takes shows by TMDB id, so it cannot be looked up there.
+      { ratingKey: '60a3f1c2e4b0a4002c7d19e5', mediaType: 'tv', title: 'The Allotment Hour', year: 2019, tmdbId: null },
+    ]);
+    const asked = up.plexTv.requestsTo(METADATA_PATH).slice(before);
+    expect(asked.map((r) => r.path).sort()).toEqual([
+      `${METADATA_PATH}5d776826961905001eb90a1c`,
+      `${METADATA_PATH}60a3f1c2e4b0a4002c7d19e5`,
+    ]);
+    for (const r of asked) {
+      expect(r.headers['x-plex-token']).toBe(TOKEN);
+      expect(r.headers.accept).toBe('application/json');
+    }
+    expect(await lookups()).toBe(measured + 2);
+    expect(logs.text()).not.toContain(TOKEN);
+  });
+
+  it('keeps a title the discover provider no longer knows (404) as it was listed, without a TMDB id', async () => {
+    up.plexTv.setWatchlist(TOKEN, [{ ...movie(7), Guid: [{ id: 'imdb://tt1000007' }] }, 'the-matrix-reloaded']);
+    const items = await t.container.plexTv.watchlist(TOKEN);
+    expect(items.map((i) => [i.title, i.tmdbId])).toEqual([
+      ['Movie 7', null],
+      ['The Matrix Reloaded', 604],
+    ]);
+  });
+
+  it('answers 503 when the lookup fails, and 410 when plex.tv refuses the token there', async () => {
+    up.plexTv.setWatchlist(TOKEN, ['the-matrix-reloaded']);
+    try {
+      up.plexTv.failMetadataWith(502);
+      await expect(t.container.plexTv.watchlist(TOKEN)).rejects.toMatchObject({ status: 503, code: 'UPSTREAM_UNAVAILABLE' });
+      up.plexTv.failMetadataWith(401);
+      await expect(t.container.plexTv.watchlist(TOKEN)).rejects.toMatchObject({ status: 410, code: 'GONE' });
+    } finally {
+      up.plexTv.failMetadataWith(undefined);
+    }
   });
 
   it('pages through a long watchlist until totalSize', async () => {

@@ -6,14 +6,19 @@
  * the token's watchlist as Plex does — a MediaContainer paged by
  * X-Plex-Container-Start/Size (query or header) with offset, size and
  * totalSize, each title's `Guid` ids (imdb/tmdb/tvdb) only with
- * includeGuids=1, and 401 without a token it knows.
+ * includeGuids=1, and 401 without a token it knows; and `GET /library/metadata/:ratingKey`
+ * answers one title as Plex's metadata provider does — `MediaContainer.Metadata[0]` with every id
+ * Plex knows for it in `Guid` (fixtures/plex-tv-metadata.json, where the listing carries fewer; else
+ * the fixture title as listed), 404 for any other (a title a test put on a watchlist by hand).
  * Test hooks: `authorizePin(id, token)` (what approving on app.plex.tv does),
  * `expirePin(id)`, `addAccount(token, …)`, `setWatchlist(token, titles)`,
- * `revokeToken(token)`; over HTTP
+ * `revokeToken(token)`, `failMetadataWith(status)` (the metadata lookups alone fail); over HTTP
  * `POST /__test/pins/:id/authorize {authToken}` and `POST /__test/pins/:id/expire`.
  */
+import { STATUS_CODES } from 'node:http';
 import pinFixture from './fixtures/plex-tv-pin.json';
 import watchlistFixture from './fixtures/plex-tv-watchlist.json';
+import metadataFixture from './fixtures/plex-tv-metadata.json';
 import accountsFixture from './fixtures/plex-tv-accounts.json';
 import resourcesFixture from './fixtures/plex-tv-resources.json';
 import { FakeHttpServer, json, type FakeRequest } from './fake-server';
@@ -44,6 +49,7 @@ const MAX_CONTAINER_SIZE = 300;
 
 const PLEX_ERROR_401 = { errors: [{ code: 1001, message: 'User could not be authenticated', status: 401 }] };
 const PIN_NOT_FOUND = { errors: [{ code: 1020, message: 'Code not found or expired' }] };
+const METADATA_NOT_FOUND = { errors: [{ code: 1001, message: 'Not Found', status: 404 }] };
 
 function header(req: FakeRequest, name: string): string | undefined {
   const fromHeader = req.headers[name.toLowerCase()];
@@ -58,6 +64,7 @@ export class FakePlexTv extends FakeHttpServer {
   private readonly pins = new Map<number, Pin>();
   private readonly accounts = new Map<string, Account>();
   private readonly watchlists = new Map<string, Record<string, unknown>[]>();
+  private metadataFault: number | undefined;
   private nextPinId = (pinFixture as { id: number }).id;
   pinLifetimeSeconds = 900;
 
@@ -119,6 +126,16 @@ export class FakePlexTv extends FakeHttpServer {
         },
       });
     });
+    this.route('GET', '/library/metadata/:ratingKey', (req) => {
+      if (!this.accountFor(req) || this.metadataFault === 401) return json(401, PLEX_ERROR_401);
+      const fault = this.metadataFault;
+      if (fault) return json(fault, { errors: [{ code: fault, message: STATUS_CODES[fault], status: fault }] });
+      const title = this.metadataOf(req.params.ratingKey!);
+      if (!title) return json(404, METADATA_NOT_FOUND);
+      return json(200, {
+        MediaContainer: { offset: 0, totalSize: 1, identifier: 'tv.plex.provider.metadata', size: 1, Metadata: [title] },
+      });
+    });
     this.route('POST', '/__test/pins/:id/authorize', (req) => {
       const token = (req.body as { authToken?: string } | undefined)?.authToken;
       if (!token) return json(400, { message: 'authToken is required' });
@@ -156,6 +173,11 @@ export class FakePlexTv extends FakeHttpServer {
     );
   }
 
+  /** Every metadata lookup answers `status` (undefined: answered again), the watchlist itself as before. */
+  failMetadataWith(status: number | undefined): void {
+    this.metadataFault = status;
+  }
+
   /** The account signed out everywhere or changed its password: plex.tv no longer accepts the token. */
   revokeToken(token: string): void {
     this.accounts.delete(token);
@@ -179,6 +201,12 @@ export class FakePlexTv extends FakeHttpServer {
 
   pin(id: number): Pin | undefined {
     return this.pins.get(id);
+  }
+
+  /** A fixture title's own metadata: its full one where the listing carries fewer ids, else the title as listed. */
+  private metadataOf(ratingKey: string): Record<string, unknown> | undefined {
+    const byKey = (m: { ratingKey: string }) => m.ratingKey === ratingKey;
+    return Object.values(metadataFixture).find(byKey) ?? Object.values(watchlistFixture).find(byKey);
   }
 
   private accountFor(req: FakeRequest): Account | undefined {

@@ -228,8 +228,8 @@ function detail(details: unknown, key: string): unknown {
  * words for it, else its code, else a sentence for its status. Never the server's English `message`.
  */
 function apiErrorText(err: ApiError): string {
-  const reason = detail(err.details, 'reason');
-  if (typeof reason === 'string' && i18next.exists(`errors:reason.${reason}`)) return i18next.t(`errors:reason.${reason}`);
+  const reason = errorReason(err);
+  if (reason && i18next.exists(`errors:reason.${reason}`)) return i18next.t(`errors:reason.${reason}`);
   if (err.status === 0) return i18next.t('errors:network');
   if (err.code === 'UPSTREAM_UNAVAILABLE' || err.code === 'UPSTREAM_ERROR') {
     const service = NAMED_SERVICES[String(detail(err.details, 'service'))];
@@ -244,6 +244,12 @@ function apiErrorText(err: ApiError): string {
   }
   if (i18next.exists(`errors:code.${err.code}`)) return i18next.t(`errors:code.${err.code}`);
   return i18next.t(err.status >= 500 ? 'errors:status.server' : 'errors:status.client', { status: err.status });
+}
+
+/** Why the server refused a call, when it says (`details.reason`, e.g. OVERSEERR_USER_NOT_LINKED): for a page that shows more than words. */
+export function errorReason(err: unknown): string | undefined {
+  const reason = err instanceof ApiError ? detail(err.details, 'reason') : undefined;
+  return typeof reason === 'string' ? reason : undefined;
 }
 
 /**

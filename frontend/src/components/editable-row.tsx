@@ -2,11 +2,13 @@
  * The pieces of an admin list row that can be edited in place and removed
  * (monitored services, notification channels): the inline edit form with
  * Save/Cancel, the Edit/Remove buttons, and the busy/error state of the
- * actions behind them.
+ * actions behind them. A removed row's focus goes to the line saying it was
+ * removed, above the list.
  */
-import { useId, type FormEvent, type ReactNode } from 'react';
+import { useId, useState, type FormEvent, type MouseEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiData } from '../hooks/use-api-data';
+import { useFocusNext } from '../hooks/use-focus-next';
 import { EmptyState, ErrorMessage, SkeletonRows } from './feedback';
 
 /** The row in edit mode: the fields, Save and Cancel, and the last error. */
@@ -47,8 +49,14 @@ export function RowError({ error }: { error?: string }) {
   );
 }
 
-/** The row's buttons: any of its own first, then Edit and Remove. */
-export function RowActions(props: { name: string; busy: boolean; onEdit: () => void; onRemove: () => void; children?: ReactNode }) {
+/** The row's buttons: any of its own first, then Edit and Remove (`onRemove` gets the click, to confirm from its button). */
+export function RowActions(props: {
+  name: string;
+  busy: boolean;
+  onEdit: () => void;
+  onRemove: (event: MouseEvent<HTMLButtonElement>) => void;
+  children?: ReactNode;
+}) {
   const { t } = useTranslation('common');
   return (
     <span className="row-controls">
@@ -72,21 +80,38 @@ export function RowActions(props: { name: string; busy: boolean; onEdit: () => v
 /**
  * A panel listing editable rows: skeleton while loading, the error with a retry,
  * `empty` when there are none. `row` renders one item with the callbacks that
- * replace it in the list after a save or drop it after a removal.
+ * replace it in the list after a save or drop it after a removal; after a
+ * removal the focus lands on "Removed <name>." under the heading.
  */
-export function EditableRowsPanel<T extends { id: number }>(props: {
+export function EditableRowsPanel<T extends { id: number; name?: string }>(props: {
   heading: string;
   list: ApiData<T[]>;
   loadingLabel: string;
   empty: ReactNode;
   row: (item: T, onSaved: (saved: T) => void, onDeleted: (id: number) => void) => ReactNode;
 }) {
+  const { t } = useTranslation('common');
   const headingId = useId();
+  const focus = useFocusNext();
+  // `count` remounts the line at each removal, so it takes the focus again.
+  const [removed, setRemoved] = useState<{ name: string | undefined; count: number }>();
   const { list } = props;
   const update = (fn: (items: T[]) => T[]) => list.setData((items) => (items ? fn(items) : items));
+  const onDeleted = (id: number) => {
+    const gone = list.data?.find((x) => x.id === id);
+    update((items) => items.filter((x) => x.id !== id));
+    if (!gone) return;
+    setRemoved((last) => ({ name: gone.name, count: (last?.count ?? 0) + 1 }));
+    focus.moveFocus();
+  };
   return (
     <section aria-labelledby={headingId} className="panel">
       <h2 id={headingId}>{props.heading}</h2>
+      {removed && (
+        <p key={removed.count} className="muted" role="status" tabIndex={-1} ref={focus.target}>
+          {removed.name ? t('removedItem', { name: removed.name }) : t('removed')}
+        </p>
+      )}
       {list.loading ? (
         <SkeletonRows count={3} label={props.loadingLabel} />
       ) : list.error ? (
@@ -96,11 +121,7 @@ export function EditableRowsPanel<T extends { id: number }>(props: {
       ) : (
         <ul className="rows">
           {list.data.map((item) =>
-            props.row(
-              item,
-              (saved) => update((items) => items.map((x) => (x.id === saved.id ? saved : x))),
-              (id) => update((items) => items.filter((x) => x.id !== id)),
-            ),
+            props.row(item, (saved) => update((items) => items.map((x) => (x.id === saved.id ? saved : x))), onDeleted),
           )}
         </ul>
       )}

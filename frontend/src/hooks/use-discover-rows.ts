@@ -15,6 +15,8 @@ export interface DiscoverRowsState {
   rows: DiscoverRow[];
   loading: boolean;
   error: string | undefined;
+  /** Why the server refused, when it says (OVERSEERR_USER_NOT_LINKED: the account has no Overseerr user). */
+  reason: string | undefined;
   /** Overseerr (or MediaNest) did not answer; `rows` are the ones loaded earlier, if any. */
   outage: boolean;
   retry: () => void;
@@ -45,5 +47,13 @@ export function useDiscoverRows(enabled: boolean): DiscoverRowsState {
     },
     [enabled, key],
   );
-  return { rows: answer.data ?? [], loading: answer.loading, error: answer.error, outage, retry: answer.reload, scope };
+  return {
+    rows: answer.data ?? [],
+    loading: answer.loading,
+    error: answer.error,
+    reason: answer.reason,
+    outage,
+    retry: answer.reload,
+    scope,
+  };
 }

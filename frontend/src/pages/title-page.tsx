@@ -2,12 +2,14 @@
  * /movie/:tmdbId and /tv/:tmdbId: a title's own page (GET
  * /api/v1/discover/titles/:type/:tmdbId, read from Overseerr as the member),
  * with the member's quota (GET /api/v1/media/quota). After a request both are
- * read again quietly, so the seasons and the progress show it.
+ * read again quietly, so the seasons and the progress show it. An account
+ * without an Overseerr user is told why there is nothing to show.
  */
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { api } from '../api/client';
 import type { MediaType, RequestQuota } from '../api/types';
+import { NOT_LINKED, NotLinkedNotice } from '../components/discover/not-linked-notice';
 import { ErrorMessage, SkeletonRows } from '../components/feedback';
 import { Page } from '../components/page';
 import { TitleView } from '../components/title/title-view';
@@ -30,6 +32,8 @@ function TitlePage({ mediaType }: { mediaType: MediaType }) {
     >
       {title.loading ? (
         <SkeletonRows count={4} label={t('loading')} />
+      ) : title.reason === NOT_LINKED ? (
+        <NotLinkedNotice />
       ) : title.error || !d ? (
         <ErrorMessage message={title.error ?? t('loadFailed')} onRetry={title.reload} />
       ) : (

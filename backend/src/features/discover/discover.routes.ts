@@ -2,11 +2,12 @@
  * /api/v1/discover: the rows of the Discover page, one page of a row at a
  * time, and title pages with their recommendations and similar titles — all
  * read from Overseerr as the signed-in member. Bad row names, ids or pages
- * are a 400 naming the problem; an Overseerr outage a 503.
+ * are a 400 naming the problem; an Overseerr outage a 503. The rows are
+ * revalidated by the member's browser (ETag → 304 while they are unchanged).
  */
 import { discoverRowParams, titleListParams, titleListQuery, titleParams } from '@medianest/contracts';
 import { Router } from 'express';
-import type { ApiRes } from '../../http/api-response';
+import { revalidatePrivately, type ApiRes } from '../../http/api-response';
 import { authed } from '../../http/authed';
 import { parse } from '../../http/validate';
 import type { DiscoverService } from './discover.service';
@@ -18,7 +19,9 @@ export function discoverRouter(discover: DiscoverService, titles: TitleService):
   router.get(
     '/rows',
     authed(async (_req, res: ApiRes<'GET /api/v1/discover/rows'>, user) => {
-      res.json(await discover.rows(user));
+      const body = await discover.rows(user);
+      revalidatePrivately(res);
+      res.json(body);
     }),
   );
 
@@ -27,7 +30,9 @@ export function discoverRouter(discover: DiscoverService, titles: TitleService):
     authed(async (req, res: ApiRes<'GET /api/v1/discover/rows/:row'>, user) => {
       const { row } = parse(discoverRowParams, req.params, 'path');
       const { page } = parse(titleListQuery, req.query, 'query');
-      res.json(await discover.row(user, row, page));
+      const body = await discover.row(user, row, page);
+      revalidatePrivately(res);
+      res.json(body);
     }),
   );
 

@@ -60,6 +60,17 @@ describe('Discover rows', () => {
     expect(card(trending, 1022789)?.availability).toBe('requested');
   });
 
+  it('lets the browser keep the rows and a row page, revalidated by ETag (304 without a body), for the member only', async () => {
+    for (const path of ['/api/v1/discover/rows', '/api/v1/discover/rows/trending?page=1']) {
+      const first = await get(path);
+      expect(first.headers['cache-control'], path).toBe('private, no-cache');
+      expect(first.headers.etag, path).toMatch(/^W\/"/);
+      const same = await get(path).set('If-None-Match', first.headers.etag as string);
+      expect(same.status, path).toBe(304);
+      expect(same.text ?? '', path).toBe('');
+    }
+  });
+
   it("marks the member's own request on the card as soon as they made it", async () => {
     const made = await request(t.app)
       .post('/api/v1/media/requests')

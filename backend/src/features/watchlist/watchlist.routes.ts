@@ -1,11 +1,12 @@
 /**
  * /api/v1/watchlist: the signed-in member's Plex watchlist, "Request all" and
  * their opt-in to automatic requests; /api/v1/admin/watchlist: the owner's
- * switch for automatic requests. Guards at route level.
+ * switch for automatic requests. Guards at route level. The watchlist is
+ * revalidated by the member's browser (ETag → 304 while it is unchanged).
  */
 import { watchlistAutoRequestBody, watchlistOwnerSettingsBody } from '@medianest/contracts';
 import { Router } from 'express';
-import type { ApiRes } from '../../http/api-response';
+import { revalidatePrivately, type ApiRes } from '../../http/api-response';
 import { adminOnly, authed } from '../../http/authed';
 import { parse } from '../../http/validate';
 import type { WatchlistOwnerSettingsStore } from './owner-settings';
@@ -17,7 +18,9 @@ export function watchlistRouter(watchlist: WatchlistService): Router {
   router.get(
     '/',
     authed(async (_req, res: ApiRes<'GET /api/v1/watchlist'>, user) => {
-      res.json(await watchlist.list(user));
+      const body = await watchlist.list(user);
+      revalidatePrivately(res);
+      res.json(body);
     }),
   );
 

@@ -21,6 +21,7 @@ import type { Cache } from '../../cache/cache';
 import { AppError } from '../../errors';
 import { upstreamFailureOf } from '../../integrations/http-client';
 import type { PlexTvClient, PlexWatchlistItem } from '../../integrations/plex-tv';
+import { mapLimited } from '../../resilience/map-limited';
 import type { MediaService } from '../media/media.service';
 import type { RequestsService } from '../media/requests.service';
 import type { User } from '../users/user';
@@ -52,20 +53,6 @@ function summaryOf(d: MediaDetails): MediaSummary {
 function costOf(d: MediaDetails): number {
   if (d.mediaType === 'movie') return 1;
   return d.seasons.filter((s) => s.seasonNumber > 0 && s.availability === 'none').length;
-}
-
-/** Runs `work` over `items`, `limit` at a time, keeping their order. */
-async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 export class WatchlistService {

@@ -90,6 +90,35 @@ describe('the Plex watchlist', () => {
     expect(up.plexTv.requestsTo(WATCHLIST_PATH).length).toBe(before);
   });
 
+  it('finds the TMDB id of a title Plex listed without one, and counts a show Plex knows by TVDB id only', async () => {
+    up.plexTv.setWatchlist(ALICE_TOKEN, ['the-matrix-reloaded', 'the-allotment-hour', 'inception']);
+    await t.container.cache.delete(`watchlist:${(await aliceRow()).user.id}`);
+    const res = await watchlistOf(alice);
+    expect(res.status).toBe(200);
+    expect(titles(res.body)).toEqual(['The Matrix Reloaded: processing', 'Inception: none']);
+    expect(res.body.items[0]).toMatchObject({ mediaType: 'movie', tmdbId: 604, year: 2003 });
+    expect(res.body.unmatched).toBe(1);
+  });
+
+  it('lets the browser keep the watchlist: 304 without a body while it is unchanged, a new ETag once it changes', async () => {
+    const first = await watchlistOf(alice);
+    expect(first.status).toBe(200);
+    expect(first.headers.etag).toMatch(/^W\/"/);
+    expect(first.headers['cache-control']).toBe('private, no-cache');
+    const same = await watchlistOf(alice).set('If-None-Match', first.headers.etag as string);
+    expect(same.status).toBe(304);
+    expect(same.text ?? '').toBe('');
+    expect(same.headers.etag).toBe(first.headers.etag);
+
+    // The member adds a title in Plex; once their cached copy is read again, the browser's copy is stale.
+    up.plexTv.setWatchlist(ALICE_TOKEN, ['the-matrix-reloaded', 'the-allotment-hour', 'inception', 'the-dark-knight']);
+    await t.container.cache.delete(`watchlist:${(await aliceRow()).user.id}`);
+    const changed = await watchlistOf(alice).set('If-None-Match', first.headers.etag as string);
+    expect(changed.status).toBe(200);
+    expect(changed.headers.etag).not.toBe(first.headers.etag);
+    expect(titles(changed.body)).toContain('The Dark Knight: none');
+  });
+
   it('answers a member without a Plex sign-in with an empty watchlist and the reason', async () => {
     const bob = await createUser(t.app, t.container, 'bob');
     const res = await watchlistOf(bob.cookie);

@@ -3,11 +3,12 @@
  * result of the last "Send test" (POST …/:id/test), Turn on/off, Edit in
  * place (PATCH …/:id) and Remove (DELETE …/:id, after a confirmation).
  */
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { kindLabel, type NotificationChannel, type TestResult } from '../../api/notifications';
 import { useAsyncAction } from '../../hooks/use-async-action';
+import { confirmFrom } from '../../hooks/use-focus-next';
 import { i18next } from '../../i18n';
 import { EditRowForm, RowActions, RowError } from '../editable-row';
 import { formatMs } from '../format';
@@ -72,8 +73,8 @@ export function ChannelRow({ channel, onSaved, onDeleted }: RowProps) {
   const [test, setTest] = useState<TestResult | undefined>(undefined);
 
   const toggle = () => run(async () => onSaved((await api.patch(CHANNEL_PATH, { enabled: !channel.enabled }, { id: channel.id })).channel));
-  const remove = () => {
-    if (!window.confirm(i18next.t('admin:channel.confirmRemove', { name: channel.name }))) return;
+  const remove = (event: MouseEvent<HTMLButtonElement>) => {
+    if (!confirmFrom(event.currentTarget, i18next.t('admin:channel.confirmRemove', { name: channel.name }))) return;
     void run(async () => {
       await api.delete(CHANNEL_PATH, { id: channel.id });
       onDeleted(channel.id);

@@ -1,7 +1,11 @@
-/** Above the Discover rows: loading, that Overseerr does not answer (and whether older rows are shown), or another failure. */
+/**
+ * Above the Discover rows: loading, that Overseerr does not answer (and whether older rows are shown), that
+ * the account has no Overseerr user, or another failure.
+ */
 import { useTranslation } from 'react-i18next';
 import type { DiscoverRowsState } from '../../hooks/use-discover-rows';
 import { ErrorMessage, SkeletonRows } from '../feedback';
+import { NOT_LINKED, NotLinkedNotice } from './not-linked-notice';
 
 export function DiscoverNotice({ rows }: { rows: DiscoverRowsState }) {
   const { t } = useTranslation('discover');
@@ -15,6 +19,7 @@ export function DiscoverNotice({ rows }: { rows: DiscoverRowsState }) {
       </div>
     );
   }
+  if (rows.reason === NOT_LINKED) return <NotLinkedNotice />;
   if (rows.error) return <ErrorMessage message={rows.error} onRetry={rows.retry} />;
   if (rows.loading && rows.rows.length === 0) return <SkeletonRows count={3} label={t('loadingRows')} />;
   return null;

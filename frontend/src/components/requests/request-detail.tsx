@@ -2,7 +2,8 @@
  * One request in full: poster, facts, Play on Plex once available, the
  * stalled notice and Retry for administrators, download progress or the
  * estimate, "Report a problem" for the requester, the timeline, Cancel while
- * pending, and "Notify me too".
+ * pending (the focus moves to the message that says it is cancelled), and
+ * "Notify me too".
  */
 import { useTranslation } from 'react-i18next';
 import type { MediaRequestDetail } from '../../api/types';
@@ -25,7 +26,7 @@ import './request-detail.css';
 function RequestFacts({ r }: { r: MediaRequestDetail }) {
   const { t } = useTranslation('requests');
   return (
-    <dl className="facts">
+    <dl className="facts facts-beside-poster">
       <dt>{t('facts.status')}</dt>
       <dd>
         <RequestStatusBadge status={r.status} />
@@ -86,9 +87,19 @@ export function RequestDetail({ r, request, followId }: { r: MediaRequestDetail;
         {r.timeline.length > 0 && <RequestTimeline entries={r.timeline} />}
         {r.status === 'pending' && (
           <p>
-            <button type="button" className="button button-danger" onClick={() => actions.cancel(r)} disabled={actions.cancelling}>
+            <button
+              type="button"
+              className="button button-danger"
+              onClick={(event) => actions.cancel(r, event.currentTarget)}
+              disabled={actions.cancelling}
+            >
               {actions.cancelling ? t('actions.cancelling') : t('actions.cancel')}
             </button>
+          </p>
+        )}
+        {actions.cancelled && (
+          <p className="notice notice-success" role="status" tabIndex={-1} ref={actions.cancelledRef}>
+            {t('actions.cancelled')}
           </p>
         )}
         {actions.cancelError && <ErrorMessage message={actions.cancelError} />}

@@ -18,7 +18,7 @@ export function TitleFacts({ title }: { title: TitleDetails }) {
   const tv = title.mediaType === 'tv';
   const rating = title.voteAverage ? new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 1 }).format(title.voteAverage) : null;
   return (
-    <dl className="facts">
+    <dl className="facts facts-beside-poster">
       <Fact label={t('facts.kind')}>{tv ? t('kind.tv') : t('kind.movie')}</Fact>
       {title.year !== null && <Fact label={t('facts.year')}>{title.year}</Fact>}
       {title.runtime !== null && (

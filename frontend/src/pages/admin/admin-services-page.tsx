@@ -3,7 +3,7 @@
  * enable/disable and remove (GET/POST /api/v1/admin/services,
  * PATCH/DELETE /api/v1/admin/services/:id).
  */
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../../api/client';
@@ -12,6 +12,7 @@ import { AddRowPanel, EditableRowsPanel, EditRowForm, RowActions, RowError } fro
 import { Page } from '../../components/page';
 import { useApiData } from '../../hooks/use-api-data';
 import { useAsyncAction } from '../../hooks/use-async-action';
+import { confirmFrom } from '../../hooks/use-focus-next';
 import { i18next } from '../../i18n';
 import './admin-services-page.css';
 
@@ -84,8 +85,8 @@ function ServiceRow({
     });
   };
 
-  const remove = () => {
-    if (!window.confirm(i18next.t('admin:services.confirmRemove', { name: service.name }))) return;
+  const remove = (event: MouseEvent<HTMLButtonElement>) => {
+    if (!confirmFrom(event.currentTarget, i18next.t('admin:services.confirmRemove', { name: service.name }))) return;
     void run(async () => {
       await api.delete('/api/v1/admin/services/:id', { id: service.id });
       onDeleted(service.id);
