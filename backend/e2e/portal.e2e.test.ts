@@ -37,7 +37,17 @@ import { scrape, scrapedSum, type Sample } from '../test/metrics-helpers';
 import { WebPushReceiver, type BrowserSubscription } from '../test/receivers/web-push-receiver';
 import { OTHER_ROUTE, SPA_ROUTES } from '../src/observability/metrics/frontend-routes';
 import { serviceIncidents } from '../src/db/schema';
-import { DESKTOP, isolatedContext, launchChromium, PHONE, SCREENSHOTS, shot, signInAsAdmin, type Width } from './browser-harness';
+import {
+  DESKTOP,
+  isolatedContext,
+  launchChromium,
+  PHONE,
+  SCREENSHOTS,
+  shot,
+  signInAsAdmin,
+  VIEWPORTS,
+  type Width,
+} from './browser-harness';
 import { ensureFrontendBuilt } from './frontend-build';
 
 const ALICE_PLEX_TOKEN = 'e2e-plex-token-alice';
@@ -139,7 +149,7 @@ const TITLE_PAGES = [
 /**
  * Opens each of TITLE_PAGES under its <h1> (`headings`, in the page's language), once the rows it shows
  * first have their cards (they load as they scroll into view), and saves it as `<prefix><name>-<width>`;
- * at phone width nothing may be wider than the screen.
+ * nothing may be wider than the window.
  */
 async function shootTitlePages(page: Page, width: Width, headings: readonly [string, string, string], prefix = ''): Promise<void> {
   for (const [i, [name, url]] of TITLE_PAGES.entries()) {
@@ -152,8 +162,40 @@ async function shootTitlePages(page: Page, width: Width, headings: readonly [str
     }
     await page.evaluate(() => window.scrollTo(0, 0));
     await shot(page, `${prefix}${name}`, width, name !== 'discover-rows');
-    if (width === 'phone') expect(await page.evaluate(() => document.documentElement.scrollWidth), url).toBeLessThanOrEqual(PHONE.width);
+    await expectNoWiderThanWindow(page, width, url);
   }
+}
+
+/**
+ * The administrator's German header folds into its menu only when it does not fit: on a wide window the whole
+ * navigation and Abmelden in one row, no Menü; narrowed, Menü, with Abmelden in the opened menu; widened again,
+ * one row. Leaves the window at desktop size.
+ */
+async function headerFoldsAndUnfolds(page: Page): Promise<void> {
+  const menu = page.getByRole('button', { name: 'Menü', exact: true });
+  const signOut = page.getByRole('button', { name: 'Abmelden', exact: true });
+  const adminLink = page.getByRole('navigation', { name: 'Hauptmenü' }).getByRole('link', { name: 'Verwaltung', exact: true });
+  const inOneRow = async (width: number) => {
+    await page.setViewportSize({ width, height: DESKTOP.height });
+    await signOut.waitFor();
+    await adminLink.waitFor();
+    expect(await menu.count(), `${width} px`).toBe(0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), `${width} px`).toBeLessThanOrEqual(width);
+  };
+  await inOneRow(1600);
+  await page.setViewportSize({ width: 800, height: DESKTOP.height });
+  await menu.waitFor();
+  expect(await signOut.isVisible()).toBe(false);
+  await menu.click();
+  await signOut.waitFor();
+  await adminLink.waitFor();
+  await inOneRow(1600);
+  await page.setViewportSize(DESKTOP);
+}
+
+/** Nothing on the page is wider than the window at `width` (no sideways scrolling, nothing cut off). */
+async function expectNoWiderThanWindow(page: Page, width: Width, what: string): Promise<void> {
+  expect(await page.evaluate(() => document.documentElement.scrollWidth), what).toBeLessThanOrEqual(VIEWPORTS[width].width);
 }
 
 async function pollMetrics(predicate: (samples: Sample[]) => boolean, what: string, timeoutMs = 15_000): Promise<Sample[]> {
@@ -873,7 +915,7 @@ describe('the MediaNest web app in Chromium', () => {
     expect(pageErrors).toEqual([]);
   }, 120_000);
 
-  it('speaks German in a German browser, and the longer words fit at phone width', async () => {
+  it('speaks German in a German browser, and the longer words fit at desktop and phone widths', async () => {
     await carol();
     const pages = [
       ['/', 'Übersicht'],
@@ -903,9 +945,9 @@ describe('the MediaNest web app in Chromium', () => {
         await page.goto(url);
         await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
         await shot(page, `de-${url === '/' ? 'dashboard' : url.slice(1).replace(/[/?=]/g, '-')}`, width);
-        if (width === 'phone')
-          expect(await page.evaluate(() => document.documentElement.scrollWidth), url).toBeLessThanOrEqual(PHONE.width);
+        await expectNoWiderThanWindow(page, width, url);
       }
+      if (width === 'desktop') await headerFoldsAndUnfolds(page);
       // The administrator has no Overseerr user: Discover and a title page say so, and what to do, in German.
       for (const [name, url, heading] of [
         ['de-discover-not-linked', '/discover', 'Entdecken'],
@@ -917,8 +959,7 @@ describe('the MediaNest web app in Chromium', () => {
         await notice.getByText('meldest du dich mit deinem Plex-Konto an', { exact: false }).waitFor();
         expect(await page.getByRole('button', { name: 'Erneut versuchen' }).count(), url).toBe(0);
         await shot(page, name, width);
-        if (width === 'phone')
-          expect(await page.evaluate(() => document.documentElement.scrollWidth), url).toBeLessThanOrEqual(PHONE.width);
+        await expectNoWiderThanWindow(page, width, url);
       }
       await context.close();
 

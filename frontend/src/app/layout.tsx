@@ -1,12 +1,14 @@
 /**
- * The signed-in frame: skip link, header with the navigation (a menu button
- * on narrow screens), the user's name and Sign out, and <main> with the
- * announcement and maintenance banners above the page.
+ * The signed-in frame: skip link, header with the navigation, the user's name
+ * and Sign out (folded into a Menu button whenever they do not fit in one row,
+ * measured in the page's language), and <main> with the announcement and
+ * maintenance banners above the page.
  */
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { StatusBanners } from '../components/status-banners';
+import { useFoldWhenFull } from '../hooks/use-fold-when-full';
 import { useSession, useUser } from './session';
 import './layout.css';
 
@@ -21,12 +23,12 @@ const LINKS = [
 ] as const;
 const ADMIN_LINK = { to: '/admin', label: 'admin', end: false } as const;
 
-/** The phone menu: open or closed, closed again on every page change and on Escape (focus back on its button). */
-function usePhoneMenu() {
+/** The menu: open or closed, closed again on every page change, when the header unfolds and on Escape (focus back on its button). */
+function useMenu(folded: boolean) {
   const location = useLocation();
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
-  useEffect(() => setOpen(false), [location.pathname]);
+  useEffect(() => setOpen(false), [location.pathname, folded]);
   useEffect(() => {
     if (!open) return;
     const onKey = (event: KeyboardEvent) => {
@@ -40,8 +42,10 @@ function usePhoneMenu() {
   return { open, button, toggle: () => setOpen((o) => !o) };
 }
 
+type NavLinkSpec = (typeof LINKS)[number] | typeof ADMIN_LINK;
+
 /** The navigation links, then the member's name (their account page) and Sign out. */
-function SiteNav({ id, open }: { id: string; open: boolean }) {
+function SiteNav({ id, open, links, name }: { id: string; open: boolean; links: readonly NavLinkSpec[]; name: string }) {
   const { t } = useTranslation('nav');
   const user = useUser();
   const { signOut } = useSession();
@@ -56,7 +60,6 @@ function SiteNav({ id, open }: { id: string; open: boolean }) {
       void navigate('/login', { replace: true });
     }
   };
-  const links = user.role === 'admin' ? [...LINKS, ADMIN_LINK] : LINKS;
   return (
     <nav id={id} className={open ? 'site-nav open' : 'site-nav'} aria-label={t('mainLabel')}>
       <ul>
@@ -70,7 +73,7 @@ function SiteNav({ id, open }: { id: string; open: boolean }) {
       </ul>
       <div className="user-box">
         <NavLink to="/account" className="user-name" title={user.email ? t('yourAccountEmail', { email: user.email }) : t('yourAccount')}>
-          {user.plexUsername ?? user.username}
+          {name}
         </NavLink>
         <button type="button" className="button button-small button-quiet" onClick={onSignOut} disabled={signingOut}>
           {signingOut ? t('signingOut') : t('signOut')}
@@ -82,7 +85,11 @@ function SiteNav({ id, open }: { id: string; open: boolean }) {
 
 export function AppLayout() {
   const { t } = useTranslation('nav');
-  const menu = usePhoneMenu();
+  const user = useUser();
+  const links = user.role === 'admin' ? [...LINKS, ADMIN_LINK] : LINKS;
+  const name = user.plexUsername ?? user.username;
+  const header = useFoldWhenFull<HTMLDivElement>('folded', [...links.map((l) => t(`links.${l.label}`)), name, t('signOut')].join('\n'));
+  const menu = useMenu(header.folded);
   const navId = useId();
   return (
     <>
@@ -90,22 +97,24 @@ export function AppLayout() {
         {t('skipToContent')}
       </a>
       <header className="site-header">
-        <div className="header-bar">
+        <div ref={header.ref} className={header.folded ? 'header-bar folded' : 'header-bar'}>
           <NavLink to="/" className="brand" end>
             <img src="/favicon.svg" alt="" width={28} height={28} />
             <span>MediaNest</span>
           </NavLink>
-          <button
-            ref={menu.button}
-            type="button"
-            className="menu-button"
-            aria-expanded={menu.open}
-            aria-controls={navId}
-            onClick={menu.toggle}
-          >
-            {t('menu')}
-          </button>
-          <SiteNav id={navId} open={menu.open} />
+          {header.folded && (
+            <button
+              ref={menu.button}
+              type="button"
+              className="menu-button"
+              aria-expanded={menu.open}
+              aria-controls={navId}
+              onClick={menu.toggle}
+            >
+              {t('menu')}
+            </button>
+          )}
+          <SiteNav id={navId} open={menu.open} links={links} name={name} />
         </div>
       </header>
       <main id="main" tabIndex={-1}>
