@@ -11,38 +11,38 @@ ARG NODE_IMAGE=node:24-trixie-slim
 # headers (about 80 MB of the Node.js image) are needed to build, not to run.
 ARG DEBIAN_IMAGE=debian:trixie-slim
 
-# ---- build: install the workspaces, compile contracts, backend and frontend --
-FROM ${NODE_IMAGE} AS build
+# ---- install: the workspaces' packages ---------------------------------------
+FROM ${NODE_IMAGE} AS install
 WORKDIR /app
 # manifests first so the dependency layer is cached across source changes
 COPY package.json package-lock.json ./
 COPY packages/contracts/package.json packages/contracts/
 COPY backend/package.json backend/
 COPY frontend/package.json frontend/
-# the workspaces' packages only: the root's dev tools (ESLint, Prettier, the Kubernetes models) build nothing
-RUN npm ci --no-audit --no-fund -w packages/contracts -w backend -w frontend
+# The workspaces' packages only: the root's dev tools (ESLint, Prettier, the Kubernetes models) build nothing.
+# npm's download cache is a build cache (BuildKit, podman), in no layer: when a manifest changes, the packages
+# that did not are not downloaded again, and the deps stage installs from what this one downloaded.
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund -w packages/contracts -w backend -w frontend
+
+# ---- build: compile contracts, backend and frontend ---------------------------
+FROM install AS build
 COPY . .
 # The embedded database template is made owner-only; the runtime's `node` user copies it into /data on
 # first start, from a tree that belongs to root.
 RUN npm run build && chmod -R a+rX backend/dist
 
-# ---- deps: production dependencies only --------------------------------------
-FROM ${NODE_IMAGE} AS deps
-WORKDIR /app
+# ---- deps: production dependencies only (beside the build) -------------------
+FROM install AS deps
 ENV NODE_ENV=production
-COPY package.json package-lock.json ./
-COPY packages/contracts/package.json packages/contracts/
-COPY backend/package.json backend/
-COPY frontend/package.json frontend/
-# The backend's run-time dependencies (and the contract it links): the web app is static files by then.
+# A new install (npm ci first removes node_modules), from the install stage's downloads where it can: the
+# backend's run-time dependencies (and the contract it links): the web app is static files by then.
 # TypeScript stays in such an install (the web app's i18next names it as an optional peer) and goes;
 # so do what nothing reads at run time: the packages' type declarations, TypeScript sources, source
 # maps and documents (licences stay).
-RUN npm ci --no-audit --no-fund --omit=dev -w backend \
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund --omit=dev --prefer-offline -w backend \
   && rm -rf node_modules/typescript node_modules/.bin/tsc node_modules/.bin/tsserver \
   && find node_modules -type f \( -name '*.ts' -o -name '*.cts' -o -name '*.mts' -o -name '*.map' \
-       -o -iname '*.md' -o -iname '*.markdown' -o -name '*.tsbuildinfo' \) ! -iname 'licen[cs]e*' -delete \
-  && npm cache clean --force
+       -o -iname '*.md' -o -iname '*.markdown' -o -name '*.tsbuildinfo' \) ! -iname 'licen[cs]e*' -delete
 
 # ---- runtime -----------------------------------------------------------------
 FROM ${DEBIAN_IMAGE} AS runtime
