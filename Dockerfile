@@ -28,8 +28,13 @@ RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund -w packages
 FROM install AS build
 COPY . .
 # The embedded database template is made owner-only; the runtime's `node` user copies it into /data on
-# first start, from a tree that belongs to root.
-RUN npm run build && chmod -R a+rX backend/dist
+# first start, from a tree that belongs to root. What the runtime takes from the build is gathered in
+# /release, so that it is one layer to copy: the root manifest; the contract's compiled request schemas
+# (the backend requires them at run time); the backend and its SQL migrations, applied at start-up
+# (MIGRATIONS_FOLDER = backend/drizzle); the built web app.
+RUN npm run build && chmod -R a+rX backend/dist \
+  && mkdir /release && cp -a --parents package.json packages/contracts/package.json packages/contracts/dist \
+       backend/package.json backend/dist backend/drizzle frontend/package.json frontend/dist /release/
 
 # ---- deps: production dependencies only (beside the build) -------------------
 FROM install AS deps
@@ -48,7 +53,9 @@ RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund --omit=dev 
 FROM ${DEBIAN_IMAGE} AS runtime
 # The Node.js image's node binary and its `node` user (uid and gid 1000)
 COPY --from=build /usr/local/bin/node /usr/local/bin/node
-RUN groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node
+# DATA_DIR is private to the `node` user (0700): a new volume mounted here starts with this owner and mode.
+RUN groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node \
+  && install -d -m 0700 -o node -g node /data
 WORKDIR /app
 ENV NODE_ENV=production \
     PORT=4000 \
@@ -56,18 +63,7 @@ ENV NODE_ENV=production \
     DATA_DIR=/data
 # The program is root's and read-only to the `node` user that runs it; only /data is writable.
 COPY --from=deps /app/node_modules ./node_modules
-COPY --from=deps /app/package.json ./package.json
-# The contract's compiled request schemas (the backend requires them at run time)
-COPY --from=build /app/packages/contracts/package.json ./packages/contracts/package.json
-COPY --from=build /app/packages/contracts/dist ./packages/contracts/dist
-COPY --from=build /app/backend/package.json ./backend/package.json
-COPY --from=build /app/backend/dist ./backend/dist
-# SQL migrations, applied at start-up (MIGRATIONS_FOLDER = backend/drizzle)
-COPY --from=build /app/backend/drizzle ./backend/drizzle
-COPY --from=build /app/frontend/package.json ./frontend/package.json
-COPY --from=build /app/frontend/dist ./frontend/dist
-# DATA_DIR is private to the `node` user (0700): a new volume mounted here starts with this owner and mode.
-RUN install -d -m 0700 -o node -g node /data
+COPY --from=build /release/ ./
 USER node
 VOLUME ["/data"]
 EXPOSE 4000 9090
