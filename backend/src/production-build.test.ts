@@ -18,8 +18,9 @@ const HARNESS_FILE = /(^|\/)(test|e2e|bench|fakes|receivers)\/|fake|\.(test|dril
 function readLines(file: string): string[] {
   return fs
     .readFileSync(path.join(REPO, file), 'utf8')
+    .replace(/\\\n/g, ' ') // an instruction continued on the next line is one line
     .split('\n')
-    .map((line) => line.trim());
+    .map((line) => line.trim().replace(/\s+/g, ' '));
 }
 
 describe('the production build', () => {
@@ -55,11 +56,18 @@ describe('the production build', () => {
   });
 
   it('is all the image copies of the backend, and the harness is not even in the build context', () => {
-    const copied = readLines('Dockerfile')
-      .filter((line) => line.startsWith('COPY --from=build'))
-      .map((line) => line.split(/\s+/).at(-2) ?? '')
-      .filter((source) => source.startsWith('/app/backend/'));
-    expect(copied.sort()).toEqual(['/app/backend/dist', '/app/backend/drizzle', '/app/backend/package.json']);
+    const dockerfile = readLines('Dockerfile');
+    // The runtime takes from the build the node binary and /release, where the build gathers what ships.
+    expect(dockerfile.filter((line) => line.startsWith('COPY --from=build'))).toEqual([
+      'COPY --from=build /usr/local/bin/node /usr/local/bin/node',
+      'COPY --from=build /release/ ./',
+    ]);
+    const gathered = dockerfile.flatMap((line) => / cp -a --parents (.+?) \/release\/$/.exec(line)?.[1]?.split(' ') ?? []);
+    expect(gathered.filter((file) => file.startsWith('backend/')).sort()).toEqual([
+      'backend/dist',
+      'backend/drizzle',
+      'backend/package.json',
+    ]);
     expect(readLines('.dockerignore')).toEqual(expect.arrayContaining(HARNESS_FOLDERS.map((folder) => `backend/${folder}`)));
   });
 });
