@@ -24,6 +24,7 @@
  * kept in dist/.bundle-inputs) or when an entry point is not a bundle (after a
  * plain `tsc`). `--force` rebuilds it.
  */
+import { Buffer } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,11 +67,18 @@ const inputsHash = () =>
     path.relative(REPO, SCRIPT),
   ]);
 
+/** Whether an entry point starts with the banner (its first bytes only: a bundle is 6 MB). */
 const isBundle = (entry) => {
+  let fd;
   try {
-    return fs.readFileSync(path.join(BACKEND, 'dist', `${entry}.js`), 'utf8').startsWith(BANNER);
+    fd = fs.openSync(path.join(BACKEND, 'dist', `${entry}.js`), 'r');
+    const head = Buffer.alloc(Buffer.byteLength(BANNER));
+    fs.readSync(fd, head, 0, head.length, 0);
+    return head.toString('utf8') === BANNER;
   } catch {
     return false;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 };
 
