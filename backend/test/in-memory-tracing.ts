@@ -6,15 +6,32 @@
  * (server-spans.ts), as in production. Tracing is process-global: use it from a test file of its
  * own (vitest runs each file in its own process).
  */
+import type { Context } from '@opentelemetry/api';
+import type { Resource } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { markTracingStarted } from '../src/observability/tracing/trace';
 import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
   type ReadableSpan,
+  type Span,
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
+
+/** Passes everything on to `next`, calling `started` for each span object the SDK constructs. */
+export function countingStarts(next: SpanProcessor, started: () => void): SpanProcessor {
+  return {
+    onStart: (span: Span, parent: Context) => {
+      started();
+      next.onStart(span, parent);
+    },
+    onEnding: (span: Span) => next.onEnding?.(span),
+    onEnd: (span: ReadableSpan) => next.onEnd(span),
+    forceFlush: () => next.forceFlush(),
+    shutdown: () => next.shutdown(),
+  };
+}
 
 export interface InMemoryTracing {
   spans(): ReadableSpan[];
@@ -26,6 +43,8 @@ export function startInMemoryTracing(
   wrap: (exporter: SpanExporter) => SpanExporter = (e) => e,
   /** Put a processor in front of the exporter's (the tail sampler). */
   front: (next: SpanProcessor) => SpanProcessor = (p) => p,
+  /** The spans' resource (the SDK's default one when not given). */
+  resource?: Resource,
 ): InMemoryTracing {
   const memory = new InMemorySpanExporter();
   const sdk = new NodeSDK({
@@ -34,6 +53,7 @@ export function startInMemoryTracing(
     metricReaders: [],
     logRecordProcessors: [],
     autoDetectResources: false,
+    resource,
   });
   sdk.start();
   markTracingStarted(); // as the real bootstrap does: the web app mounts its SERVER span middleware

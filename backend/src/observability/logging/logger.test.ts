@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -178,6 +179,32 @@ describe('the process logger', () => {
     // What matters is that the file was cut near its limit instead of growing on.
     expect(firstSize).toBeLessThan(30 * 1024 * 1024);
     expect(readLogDir(logDir)).toHaveLength(written);
+  });
+
+  it('writes a lone line to the file within a moment, without waiting for more lines to fill its chunk', async () => {
+    const p = await open({ loki: undefined });
+    p.logger.info({ event: 'lone.line' }, 'nothing else happens');
+    await expect.poll(() => readLogDir(logDir).join('\n'), { timeout: 3_000 }).toContain('lone.line');
+  });
+
+  it('still writes the buffered lines to the console and the file when the process dies of an uncaught exception', () => {
+    // The built logger in a process of its own, which logs two lines and then crashes.
+    const built = path.resolve(__dirname, '../../../dist/observability/logging/logger.js');
+    const script = `
+      const { createProcessLogger } = require(${JSON.stringify(built)});
+      createProcessLogger({ level: 'info', version: '1', environment: 'test', format: 'json', logDir: ${JSON.stringify(logDir)} })
+        .then((p) => {
+          p.logger.info({ event: 'last.words' }, 'about to crash');
+          p.logger.warn({ event: 'really.last.words' }, 'crashing now');
+          setImmediate(() => { throw new Error('crashed on purpose'); });
+        });`;
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000 });
+    expect(child.status).toBe(1);
+    expect(child.stderr).toContain('crashed on purpose');
+    for (const output of [child.stdout, readLogDir(logDir).join('\n')]) {
+      expect(output).toContain('"event":"last.words"');
+      expect(output).toContain('"event":"really.last.words"');
+    }
   });
 
   it('keeps logging (console and Loki) when LOG_DIR cannot be written, and says so', async () => {

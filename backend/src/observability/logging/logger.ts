@@ -62,6 +62,15 @@ export const REDACT_PATHS = [
 export const LOG_FILE = { name: 'medianest', extension: '.log', size: '20m', keep: 14 } as const;
 /** Bound on bytes a stalled console or disk may hold in memory before lines are dropped. */
 const OUTPUT_BUFFER_BYTES = 16 * 1024 * 1024;
+/**
+ * Lines are written out in chunks of at least this many bytes, or every OUTPUT_FLUSH_MS when
+ * fewer are waiting: one write per line was the largest single cost of logging under load
+ * (a system call and a string copy for each access line, per output). On exit — a stop, a
+ * crash — what is buffered is written synchronously (pino's exit hook; `flushOnExit`).
+ */
+const OUTPUT_CHUNK_BYTES = 8 * 1024;
+const OUTPUT_FLUSH_MS = 250;
+const BUFFERED = { sync: false, minLength: OUTPUT_CHUNK_BYTES, periodicFlush: OUTPUT_FLUSH_MS, maxLength: OUTPUT_BUFFER_BYTES };
 
 export interface LoggerOptions {
   level: string;
@@ -175,6 +184,18 @@ interface SonicBoomLike extends pino.DestinationStream {
   on(event: string, listener: (...args: unknown[]) => void): unknown;
 }
 
+/** Outputs still open: what they buffer is written synchronously when the process exits, even on a crash. */
+const openOutputs = new Set<GuardedOutput>();
+let exitHookInstalled = false;
+function flushOnExit(output: GuardedOutput): void {
+  openOutputs.add(output);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const open of openOutputs) open.flushSync();
+  });
+}
+
 /**
  * One output of the multistream. A failing output (disk full, file deleted, stdout closed) stops
  * receiving lines and says so once on stderr; it never throws into the code that logged.
@@ -189,6 +210,7 @@ class GuardedOutput implements pino.DestinationStream {
     private readonly stream: SonicBoomLike,
   ) {
     stream.on('error', (err) => this.fail(err));
+    flushOnExit(this);
     // SonicBoom drops lines rather than hold more than maxLength bytes for a disk or pipe that cannot keep up.
     stream.on('drop', () => {
       if (this.dropping) return;
@@ -212,6 +234,7 @@ class GuardedOutput implements pino.DestinationStream {
   /** Flushes and closes the underlying stream, giving up after `timeoutMs`. */
   close(timeoutMs: number): Promise<void> {
     this.closed = true;
+    openOutputs.delete(this);
     if (this.broken) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, timeoutMs);
@@ -232,10 +255,12 @@ class GuardedOutput implements pino.DestinationStream {
   /** Writes out what is buffered, synchronously (stdout at exit). */
   flushSync(): void {
     this.closed = true;
+    openOutputs.delete(this);
+    if (this.broken) return;
     try {
       this.stream.flushSync?.();
     } catch {
-      // stdout not writable right now (EAGAIN); pino's exit handler tries again.
+      // Not writable right now (EAGAIN), or not open yet: pino's exit handler tries stdout again.
     }
   }
 
@@ -251,7 +276,7 @@ async function openLogFile(logDir: string): Promise<SonicBoomLike> {
   fs.mkdirSync(logDir, { recursive: true });
   fs.accessSync(logDir, fs.constants.W_OK);
   const { default: pinoRoll } = await import('pino-roll');
-  return await pinoRoll({
+  const stream = await pinoRoll({
     file: path.join(logDir, LOG_FILE.name),
     extension: LOG_FILE.extension,
     frequency: 'daily',
@@ -260,9 +285,16 @@ async function openLogFile(logDir: string): Promise<SonicBoomLike> {
     // removeOtherLogFiles: count files left by earlier runs too, or restarts would keep them forever.
     limit: { count: LOG_FILE.keep, removeOtherLogFiles: true },
     mkdir: true,
-    sync: false,
-    maxLength: OUTPUT_BUFFER_BYTES,
+    ...BUFFERED,
   });
+  // Open before the first line: a crash right after start still finds a file to write its lines to.
+  if (stream.fd < 0) {
+    await new Promise<void>((resolve, reject) => {
+      stream.once('ready', () => resolve());
+      stream.once('error', reject);
+    });
+  }
+  return stream;
 }
 
 function describeDelivery(log: Logger, event: LokiDeliveryEvent): void {
@@ -305,7 +337,7 @@ export async function createProcessLogger(options: ProcessLoggerOptions): Promis
       }) as unknown as SonicBoomLike;
       streams.push({ level, stream: new GuardedOutput('console', prettyConsole) });
     } else {
-      const destination = pino.destination({ dest: 1, sync: false, maxLength: OUTPUT_BUFFER_BYTES }) as unknown as SonicBoomLike;
+      const destination = pino.destination({ dest: 1, ...BUFFERED }) as unknown as SonicBoomLike;
       stdout = new GuardedOutput('stdout', destination);
       streams.push({ level, stream: stdout });
     }

@@ -12,10 +12,13 @@ declare module 'pino-roll' {
     sync?: boolean;
     minLength?: number;
     maxLength?: number;
+    periodicFlush?: number;
   }
   interface RollingFileStream {
     /** The file currently written. */
     readonly file: string;
+    /** -1 until the file is open ('ready'). */
+    readonly fd: number;
     write(data: string): boolean;
     flushSync(): void;
     end(): void;

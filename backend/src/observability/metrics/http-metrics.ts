@@ -79,13 +79,12 @@ export function httpMetricsMiddleware(req: Request, res: Response, next: NextFun
   if (isProbe(req.path)) return next();
   const start = process.hrtime.bigint();
   httpRequestsInFlight.inc();
-  // Read now, while the request's span is active: 'finish' may fire outside its context.
+  // Read now, while the request's span is active: 'close' may fire outside its context.
   const traceId = sampledTraceId();
-  let recorded = false;
-  const record = (statusCode: string) => {
-    if (recorded) return;
-    recorded = true;
+  // 'close' follows 'finish' for every answered request, and comes alone for an aborted one: one listener is enough.
+  res.once('close', () => {
     httpRequestsInFlight.dec();
+    const statusCode = res.writableFinished ? String(res.statusCode) : '499';
     const labels = {
       method: METHODS.has(req.method) ? req.method : 'OTHER',
       endpoint: endpointOf(req),
@@ -101,8 +100,6 @@ export function httpMetricsMiddleware(req: Request, res: Response, next: NextFun
     // The admin Ops page's rolling window and the API templates browser timings may be labelled with.
     httpOpsWindow.record(seconds, Number(statusCode));
     rememberRouteTemplate(labels.endpoint);
-  };
-  res.on('finish', () => record(String(res.statusCode)));
-  res.on('close', () => record(res.writableFinished ? String(res.statusCode) : '499'));
+  });
   next();
 }

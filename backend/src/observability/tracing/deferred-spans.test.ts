@@ -4,11 +4,11 @@
  * attributes, times inside the parent's, a failure's exception and status);
  * a dropped trace never built a span object for them.
  */
-import { context, SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { hrTimeToNanoseconds } from '@opentelemetry/core';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startInMemoryTracing, type InMemoryTracing } from '../../../test/in-memory-tracing';
+import { countingStarts, startInMemoryTracing, type InMemoryTracing } from '../../../test/in-memory-tracing';
 import { setDeferredSpanSink } from './deferred-spans';
 import { TailSamplingSpanProcessor } from './tail-sampling';
 import { traceStatement } from './trace';
@@ -18,26 +18,12 @@ let sampler: TailSamplingSpanProcessor;
 /** Span objects the SDK constructed (each calls its processor's onStart once). */
 let constructed = 0;
 
-/** Counts span objects on their way to the tail sampler. */
-function counting(next: SpanProcessor): SpanProcessor {
-  return {
-    onStart: (span: Span, parent: Context) => {
-      constructed++;
-      next.onStart(span, parent);
-    },
-    onEnding: (span: Span) => next.onEnding?.(span),
-    onEnd: (span: ReadableSpan) => next.onEnd(span),
-    forceFlush: () => next.forceFlush(),
-    shutdown: () => next.shutdown(),
-  };
-}
-
 beforeAll(() => {
   // Only errors and slow (≥ 60 s) traces are kept: nothing for its rate.
   tracing = startInMemoryTracing(undefined, (next) => {
     sampler = new TailSamplingSpanProcessor(next, { slowMs: 60_000, perSecond: 0, burst: 0 });
     setDeferredSpanSink(sampler);
-    return counting(sampler);
+    return countingStarts(sampler, () => constructed++);
   });
 });
 afterAll(async () => {

@@ -17,7 +17,7 @@ import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { envDetector, hostDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import { detectResources, envDetector, hostDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import {
   AlwaysOffSampler,
@@ -28,6 +28,7 @@ import {
   type Sampler,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
+import { setDeferredRoots } from './deferred-root';
 import { setDeferredSpanSink } from './deferred-spans';
 import { SanitizingSpanExporter } from './span-redaction';
 import { TailSamplingSpanProcessor } from './tail-sampling';
@@ -110,12 +111,19 @@ function rootSampler(ratio: number): Sampler {
 
 /**
  * The tail sampler in front of the batch exporter; metric exemplars wait for its decision, and
- * statement spans are records it turns into spans only for kept traces (deferred-spans.ts).
+ * statement spans are records it turns into spans only for kept traces (deferred-spans.ts). When
+ * every new trace is recorded (ratio 1), requests' roots are records too (deferred-root.ts).
  */
-function tailSampler(batch: SpanProcessor, options: { slowMs: number; perSecond: number; burst: number }): TailSamplingSpanProcessor {
+function tailSampler(
+  batch: SpanProcessor,
+  options: { slowMs: number; perSecond: number; burst: number },
+  resource: Resource,
+  samplerRatio: number,
+): TailSamplingSpanProcessor {
   const sampler = new TailSamplingSpanProcessor(batch, options);
   setTraceKeptHook((traceId, fn) => sampler.whenKept(traceId, fn));
   setDeferredSpanSink(sampler);
+  if (samplerRatio >= 1) setDeferredRoots({ sink: sampler, resource });
   return sampler;
 }
 
@@ -128,16 +136,18 @@ export function startTracing(settings: TracingSettings): TracingHandle {
     maxQueueSize: 4096,
     maxExportBatchSize: Math.min(settings.maxExportBatchSize ?? 512, 4096),
   });
-  const processor = settings.tailSampling ? tailSampler(batch, settings.tailSampling) : batch;
+  // Built here rather than by the SDK, so that deferred roots carry the very resource its spans do.
+  const resource = resourceFromAttributes({
+    'service.name': SERVICE_NAME,
+    'service.version': settings.version,
+    'service.instance.id': settings.instance ?? SERVICE_INSTANCE_ID,
+    'deployment.environment': settings.environment,
+    'deployment.environment.name': settings.environment,
+  }).merge(detectResources({ detectors: [envDetector, hostDetector] }));
+  const processor = settings.tailSampling ? tailSampler(batch, settings.tailSampling, resource, settings.samplerRatio) : batch;
   const sdk = new NodeSDK({
-    resource: resourceFromAttributes({
-      'service.name': SERVICE_NAME,
-      'service.version': settings.version,
-      'service.instance.id': settings.instance ?? SERVICE_INSTANCE_ID,
-      'deployment.environment': settings.environment,
-      'deployment.environment.name': settings.environment,
-    }),
-    resourceDetectors: [envDetector, hostDetector],
+    resource,
+    autoDetectResources: false,
     sampler: new ParentBasedSampler({ root: rootSampler(settings.samplerRatio) }),
     spanProcessors: [processor],
     // Metrics go to Prometheus and logs to Loki: no OTLP metric reader or log processor.

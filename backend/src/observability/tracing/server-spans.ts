@@ -24,6 +24,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { NextFunction, Request, Response } from 'express';
 import { endpointOf, UNMATCHED } from '../metrics/http-metrics';
 import { isProbe } from '../probes';
+import { startRootSpan } from './deferred-root';
 import { setAttributesIfKept } from './deferred-spans';
 import { TRACER_NAME } from './trace';
 
@@ -66,7 +67,11 @@ export function serverSpans(tracer: Tracer = trace.getTracer(TRACER_NAME)) {
     const parent = req.headers.traceparent === undefined ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, req.headers);
     // Span names stay low-cardinality: a method outside the known set is "HTTP" (semantic conventions).
     const method = KNOWN_METHODS.has(req.method) ? req.method : 'HTTP';
-    const span = tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
+    // A new trace's root is a light record while the tail sampler has not kept it (deferred-root.ts).
+    const span =
+      parent === ROOT_CONTEXT
+        ? startRootSpan(tracer, method, SpanKind.SERVER)
+        : tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
     if (span.isRecording()) {
       // Built only for a trace that is exported: an unsampled or dropped request costs no attribute work.
       setAttributesIfKept(span, () => requestAttributes(req));

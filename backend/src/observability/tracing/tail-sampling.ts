@@ -27,6 +27,7 @@
 import { SpanStatusCode, TraceFlags, type Attributes, type Context, type Span as ApiSpan } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { traceSpansDropped, tracesSampledTotal, type TraceSamplingReason } from '../metrics/catalog';
+import type { DeferredRootSink, DeferredRootSpan } from './deferred-root';
 import { materialize, type DeferredSpan, type DeferredSpanSink } from './deferred-spans';
 
 export const SAMPLING_REASON_ATTRIBUTE = 'medianest.sampling.reason';
@@ -73,7 +74,7 @@ interface PendingTrace {
   /** Leaf spans recorded cheaply (deferred-spans.ts), made into spans only if the trace is kept. */
   readonly deferred: DeferredSpan[];
   /** The local root, while it runs (an early decision labels it). */
-  root?: Span;
+  root?: Span | DeferredRootSpan;
   /** The root's attributes that only a kept trace needs (`attributesIfKept`). */
   rootAttributes?: () => Attributes;
   error: boolean;
@@ -93,18 +94,21 @@ function isLocalRoot(span: ReadableSpan): boolean {
 }
 
 /** A kept trace's root, while it can still be written: why it was kept, what was left out, its deferred attributes. */
-function labelKeptRoot(root: Span, entry: PendingTrace, reason: TraceSamplingReason): void {
+function labelKeptRoot(root: Span | DeferredRootSpan, entry: PendingTrace, reason: TraceSamplingReason): void {
   if (entry.rootAttributes) root.setAttributes(entry.rootAttributes());
   entry.rootAttributes = undefined;
   root.setAttribute(SAMPLING_REASON_ATTRIBUTE, reason);
   if (entry.spansDropped > 0) root.setAttribute(SPANS_DROPPED_ATTRIBUTE, entry.spansDropped);
 }
 
-function durationMs(span: ReadableSpan): number {
+/** What the decision reads of a root span. */
+type RootOutcome = Pick<ReadableSpan, 'parentSpanContext' | 'status' | 'duration'>;
+
+function durationMs(span: RootOutcome): number {
   return span.duration[0] * 1e3 + span.duration[1] / 1e6;
 }
 
-export class TailSamplingSpanProcessor implements SpanProcessor, DeferredSpanSink {
+export class TailSamplingSpanProcessor implements SpanProcessor, DeferredSpanSink, DeferredRootSink {
   private readonly pending = new Map<string, PendingTrace>();
   private readonly decided = new Map<string, boolean>();
   private readonly bucket: TokenBucket;
@@ -166,6 +170,30 @@ export class TailSamplingSpanProcessor implements SpanProcessor, DeferredSpanSin
     else entry.rootAttributes = attributes;
   }
 
+  /** A request's root started as a record (deferred-root.ts): its trace waits here like an SDK root's. */
+  openRoot(root: DeferredRootSpan): void {
+    const traceId = root.spanContext().traceId;
+    const entry = this.pending.get(traceId) ?? this.open(traceId);
+    entry.root ??= root;
+  }
+
+  /** The record's root ends: decided now; only a kept one becomes a span for the exporter. */
+  endRoot(root: DeferredRootSpan): void {
+    const traceId = root.spanContext().traceId;
+    const entry = this.pending.get(traceId);
+    if (!entry) {
+      // Decided early (buffer full, expired): the root follows that decision.
+      if (this.decided.get(traceId)) this.next.onEnd(root.toReadableSpan());
+      return;
+    }
+    const verdict = this.decide(root, entry);
+    if (verdict.kept) {
+      labelKeptRoot(root, entry, verdict.reason);
+      entry.spans.push(root.toReadableSpan());
+    }
+    this.finish(traceId, entry, verdict.kept, verdict.reason);
+  }
+
   onStart(span: Span, parentContext: Context): void {
     this.next.onStart(span, parentContext);
     if (!isLocalRoot(span)) return;
@@ -209,7 +237,7 @@ export class TailSamplingSpanProcessor implements SpanProcessor, DeferredSpanSin
     await this.next.shutdown();
   }
 
-  private decide(root: ReadableSpan, entry: PendingTrace): { kept: boolean; reason: TraceSamplingReason } {
+  private decide(root: RootOutcome, entry: PendingTrace): { kept: boolean; reason: TraceSamplingReason } {
     const parent = root.parentSpanContext;
     if (parent?.isRemote && (parent.traceFlags & TraceFlags.SAMPLED) !== 0) return { kept: true, reason: 'parent' };
     if (entry.error || root.status.code === SpanStatusCode.ERROR) return { kept: true, reason: 'error' };
