@@ -51,6 +51,10 @@ export default defineConfig({
           env: { MEDIANEST_TEST_MODE: 'embedded' },
           testTimeout: 300_000,
           hookTimeout: 180_000,
+          // One file at a time. Vitest starts such a project only after every other project has finished, so
+          // these ~10 minutes (mostly waiting) follow the unit files. Run beside them as a second Vitest run,
+          // the backend's tests took 13 instead of 19 minutes, but the fault suite's hang/slow cases
+          // (src/resilience/faults.test.ts) failed under the extra load: they time real upstream calls.
           fileParallelism: false,
         },
       },
