@@ -172,9 +172,7 @@ export class TailSamplingSpanProcessor implements SpanProcessor, DeferredSpanSin
 
   /** A request's root started as a record (deferred-root.ts): its trace waits here like an SDK root's. */
   openRoot(root: DeferredRootSpan): void {
-    const traceId = root.spanContext().traceId;
-    const entry = this.pending.get(traceId) ?? this.open(traceId);
-    entry.root ??= root;
+    this.startRoot(root.spanContext().traceId, root);
   }
 
   /** The record's root ends: decided now; only a kept one becomes a span for the exporter. */
@@ -198,9 +196,13 @@ export class TailSamplingSpanProcessor implements SpanProcessor, DeferredSpanSin
     this.next.onStart(span, parentContext);
     if (!isLocalRoot(span)) return;
     const traceId = span.spanContext().traceId;
-    if (this.decided.has(traceId)) return;
+    if (!this.decided.has(traceId)) this.startRoot(traceId, span);
+  }
+
+  /** A local root started: its trace waits for the decision, labelled by it. */
+  private startRoot(traceId: string, root: Span | DeferredRootSpan): void {
     const entry = this.pending.get(traceId) ?? this.open(traceId);
-    entry.root ??= span;
+    entry.root ??= root;
   }
 
   onEnding(span: Span): void {
