@@ -52,9 +52,9 @@ export default defineConfig({
           testTimeout: 300_000,
           hookTimeout: 180_000,
           // One file at a time. Vitest starts such a project only after every other project has finished, so
-          // these ~10 minutes (mostly waiting) follow the unit files. Run beside them as a second Vitest run,
-          // the backend's tests took 13 instead of 19 minutes, but the fault suite's hang/slow cases
-          // (src/resilience/faults.test.ts) failed under the extra load: they time real upstream calls.
+          // `npm test` runs it as a second Vitest run beside the unit files (scripts/run-tests.mjs): its
+          // ~10 minutes are mostly waiting. Tests that time real upstream calls keep margins that hold on a
+          // machine this busy (src/resilience/faults.test.ts).
           fileParallelism: false,
         },
       },
