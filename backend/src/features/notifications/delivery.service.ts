@@ -45,6 +45,8 @@ export class DeliveryService {
     const { pushedTo, ...composed } = delivery.payload as Omit<Message, 'id' | 'event'> & { pushedTo?: number[] };
     const message = { ...composed, id: String(delivery.id), event: delivery.event };
     const last = attempt.attempt >= attempt.maxAttempts;
+    // Resolving the destination took a while: a message ended meanwhile (its channel turned off) is not sent.
+    if (!(await this.repo.isPending(delivery.id))) return;
     try {
       await this.dispatch.send(channel, message, member, destination.address, {
         event: delivery.event,

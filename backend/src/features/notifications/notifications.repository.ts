@@ -202,6 +202,15 @@ export class NotificationsRepository {
     return row;
   }
 
+  /** Whether a delivery still waits to be sent (not delivered, not ended). */
+  async isPending(id: number): Promise<boolean> {
+    const [row] = await this.db
+      .select({ status: notificationDeliveries.status })
+      .from(notificationDeliveries)
+      .where(eq(notificationDeliveries.id, id));
+    return row?.status === 'pending';
+  }
+
   async addressOf(userId: string, channelId: number): Promise<string | null> {
     const [row] = await this.db
       .select({ address: notificationPreferences.address })
