@@ -207,8 +207,10 @@ describe('ADMIN_PASSWORD after the first start', () => {
     const logs = captureLogs('info');
     try {
       await t.container.auth.ensureAdmin('admin', ADMIN_PASSWORD);
+      await t.container.auth.adminPasswordCheck; // in the background: start-up does not wait for the hash
       expect(logs.lines.filter((l) => l.event === 'auth.admin.password_mismatch')).toEqual([]);
       await t.container.auth.ensureAdmin('admin', 'a-new-password-in-env');
+      await t.container.auth.adminPasswordCheck;
       const warnings = logs.lines.filter((l) => l.level === 'warn');
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatchObject({ event: 'auth.admin.password_mismatch', username: 'admin' });

@@ -1,7 +1,7 @@
 /** Local sign-in, first-run admin, passwords, and session issuing shared by every login method. */
 import type { Language } from '@medianest/contracts';
 import type { Request, Response } from 'express';
-import { AppError } from '../../errors';
+import { AppError, errorMessage } from '../../errors';
 import { secureCookies } from '../../http/public-url';
 import type { DelayRule, RateLimiter } from '../../http/rate-limit';
 import { analytics, type LoginMethod } from '../../observability/metrics/analytics';
@@ -41,13 +41,23 @@ export class AuthService {
   }
 
   /**
+   * The check behind ensureAdmin's warning, still running or done. It runs in the background: a
+   * restart does not wait for a password hash (~100 ms of scrypt) just to decide whether to warn.
+   */
+  adminPasswordCheck: Promise<void> = Promise.resolve();
+
+  /**
    * Creates the first admin when there is none. Returns the generated password
    * (to be printed once by the caller) when none was configured. When an admin
    * exists, ADMIN_PASSWORD is not applied; a warning says so if it no longer matches.
    */
   async ensureAdmin(username: string, password: string | undefined): Promise<string | undefined> {
     if ((await this.users.countAdmins()) > 0) {
-      if (password !== undefined) await this.warnIfAdminPasswordDiffers(username, password);
+      if (password !== undefined) {
+        this.adminPasswordCheck = this.warnIfAdminPasswordDiffers(username, password).catch((err: unknown) => {
+          logger().debug({ event: 'auth.admin.password_check_failed', err: errorMessage(err) }, 'Could not compare ADMIN_PASSWORD');
+        });
+      }
       return undefined;
     }
     const plain = password ?? generatePassword();
