@@ -108,5 +108,15 @@ await build({
   logLevel: 'warning',
   tsconfig: path.join(BACKEND, 'tsconfig.build.json'),
 });
+// esbuild escapes every non-ASCII character of strings, templates and regular expressions
+// (charset 'ascii') but copies comments as they are: a dash in one comment made the whole 6 MB
+// a two-byte string, which Node reads and V8 compiles ~65 ms slower at every start. Escaped
+// the same way, the comments' characters become plain ASCII text.
+for (const entry of ENTRIES) {
+  const file = path.join(BACKEND, 'dist', `${entry}.js`);
+  const code = fs.readFileSync(file, 'utf8');
+  const ascii = code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (ascii !== code) fs.writeFileSync(file, ascii);
+}
 fs.writeFileSync(STAMP, `${inputs}\n`);
 process.stdout.write(`server bundled (dist/main.js, dist/worker.js, ${Date.now() - started} ms)\n`);
