@@ -115,7 +115,7 @@ await build({
 for (const entry of ENTRIES) {
   const file = path.join(BACKEND, 'dist', `${entry}.js`);
   const code = fs.readFileSync(file, 'utf8');
-  const ascii = code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const ascii = code.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   if (ascii !== code) fs.writeFileSync(file, ascii);
 }
 fs.writeFileSync(STAMP, `${inputs}\n`);
