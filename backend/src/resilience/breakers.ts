@@ -329,7 +329,10 @@ export interface RecoveryTargets {
  * probes. Called once by the container; stopped by `registry.close()`.
  */
 export function installRecoveryProcedures(registry: BreakerRegistry, targets: RecoveryTargets, probeIntervalMs: number): void {
-  const probeTimeoutMs = Math.max(50, Math.min(1000, probeIntervalMs));
+  // A ping may take as long as the interval, up to 1 s, and never less than 500 ms: with a short interval
+  // (100 ms in the fault tests) a PostgreSQL connection set up on a busy host took longer than that and
+  // opened the database breaker of a healthy database. A hung one still opens it within ~1.5 s.
+  const probeTimeoutMs = Math.min(1000, Math.max(500, probeIntervalMs));
   const { redis, database, plex, upstreams = {} } = targets;
   for (const service of ['plex-api', 'overseerr', 'plex-tv'] as const) {
     const upstream = upstreams[service];
