@@ -51,11 +51,9 @@ export default defineConfig({
           env: { MEDIANEST_TEST_MODE: 'embedded' },
           testTimeout: 300_000,
           hookTimeout: 180_000,
-          // One file at a time. Vitest starts such a project only after every other project has finished, so
-          // these ~10 minutes (mostly waiting) follow the unit files. Run beside them as a second Vitest run
-          // (tried twice), the backend's tests took 16 instead of 19 minutes, but the load broke tests that
-          // wait on real time: fixed so far the fault suite's breaker reads, a notification race and the
-          // database probe's timeout; still open, the keyboard journey once lost focus on /discover.
+          // One file at a time. `npm test` runs this project as a Vitest run of its own beside the unit
+          // projects (scripts/run-tests.mjs): in one run Vitest would start it only after every other project,
+          // and its ~8 minutes, mostly waiting on alerts, browsers and a cluster, would follow the units' ~9.
           fileParallelism: false,
         },
       },

@@ -51,8 +51,10 @@ describe('a member journey with the keyboard alone, in Chromium', () => {
 
     // Discover, through the header (back with Shift+Tab), then search.
     await tabTo(page, /^a "Discover"/, { back: true });
+    // The page change starts the focus at the new page's content.
     await page.keyboard.press('Enter');
-    await page.waitForURL('**/discover');
+    await page.getByRole('heading', { level: 1, name: 'Discover' }).waitFor();
+    expect(await isFocused(page, 'main')).toBe(true);
     await tabTo(page, /^input/);
     await page.keyboard.type('inception');
     await page.keyboard.press('Enter');

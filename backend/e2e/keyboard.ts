@@ -65,7 +65,11 @@ export function focused(page: Page): Promise<Focused> {
 
 /** Throws unless something has focus and shows a ring of at least 2 px with 3:1 contrast. */
 export async function expectVisibleFocus(page: Page, step: string): Promise<Focused> {
-  const f = await focused(page);
+  return visibleFocus(await focused(page), step);
+}
+
+/** The same check on one reading of the focus (read twice, an element could be gone in between). */
+function visibleFocus(f: Focused, step: string): Focused {
   if (f.tag === 'body') throw new Error(`${step}: focus was lost (nothing has focus)`);
   if (f.outlineStyle === 'none' || f.outlineWidth < 2) {
     throw new Error(`${step}: no visible focus ring on ${f.label} (outline ${f.outlineStyle} ${f.outlineWidth}px)`);
@@ -85,7 +89,7 @@ export async function tabTo(page: Page, target: RegExp, options: { back?: boolea
     const f = await focused(page);
     stops.push(f.label);
     if (f.tag === 'body') continue;
-    await expectVisibleFocus(page, `Tab to ${target}`);
+    visibleFocus(f, `Tab to ${target} (after ${stops.join(', ')})`);
     if (target.test(f.label)) return f;
   }
   throw new Error(`Tab never reached ${target}; it stopped at:\n  ${stops.join('\n  ')}`);

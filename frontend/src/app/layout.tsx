@@ -9,6 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { StatusBanners } from '../components/status-banners';
 import { useFoldWhenFull } from '../hooks/use-fold-when-full';
+import { useStartAtContentOnPageChange } from './start-at-content';
 import { useSession, useUser } from './session';
 import './layout.css';
 
@@ -84,6 +85,7 @@ function SiteNav({ id, open, links, name }: { id: string; open: boolean; links: 
 }
 
 export function AppLayout() {
+  useStartAtContentOnPageChange();
   const { t } = useTranslation('nav');
   const user = useUser();
   const links = user.role === 'admin' ? [...LINKS, ADMIN_LINK] : LINKS;

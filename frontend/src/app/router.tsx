@@ -154,15 +154,5 @@ export function createAppRouter() {
     lastKey = state.location.key;
     performanceMonitor.routeChanged(templateOfMatches(state.matches));
   });
-  // Scroll to the top and move focus to <main> on page changes, so keyboard and screen-reader users start at the content.
-  let lastPath = router.state.location.pathname;
-  router.subscribe((state) => {
-    if (state.location.pathname === lastPath) return;
-    lastPath = state.location.pathname;
-    requestAnimationFrame(() => {
-      window.scrollTo(0, 0);
-      document.getElementById('main')?.focus({ preventScroll: true });
-    });
-  });
   return router;
 }
