@@ -100,7 +100,10 @@ await build({
   target: 'node20',
   format: 'cjs',
   external: EXTERNAL,
-  // The compiled contract (packages/contracts/dist), as the file-by-file build uses it.
+  // The contract from its TypeScript source, like the server's own code: compiled to CommonJS, its
+  // require('zod') would bring zod's CommonJS build into the bundle beside the ESM build the server's
+  // imports resolve to, two copies of zod (0.9 MB each) read and compiled at every start.
+  alias: { '@medianest/contracts': path.join(REPO, 'packages/contracts/src/index.ts') },
   mainFields: ['main', 'module'],
   // Names stay readable in stack traces and CPU profiles.
   keepNames: true,

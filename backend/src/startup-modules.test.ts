@@ -1,7 +1,8 @@
 /**
  * What a start loads: a server reads only the modules of what is configured.
  * Web Push and SMTP (nodemailer) are read on their first use, ioredis,
- * BullMQ and the Socket.IO Redis adapter only with REDIS_URL — each of them costs start-up time (the
+ * BullMQ and the Socket.IO Redis adapter only with REDIS_URL, the PostgreSQL driver only with
+ * DATABASE_URL, OpenTelemetry's core only with tracing on — each of them costs start-up time (the
  * tracing SDK's own case is in tracing.test.ts). Runs the built server
  * (`npx tsc -p tsconfig.build.json` first) in a child process.
  */
@@ -16,7 +17,7 @@ afterEach(async () => {
   env = undefined;
 });
 
-const PACKAGES = ['web-push', 'nodemailer', 'bullmq', 'ioredis', '@socket.io/redis-streams-adapter'] as const;
+const PACKAGES = ['web-push', 'nodemailer', 'bullmq', 'ioredis', '@socket.io/redis-streams-adapter', 'pg', '@opentelemetry/core'] as const;
 
 /** Starts the server in a child process and lists which of PACKAGES it loaded once it was listening. */
 async function loadedAtStart(): Promise<string[]> {
@@ -42,11 +43,12 @@ async function loadedAtStart(): Promise<string[]> {
 }
 
 describe('start-up', () => {
-  it(`loads no Web Push or SMTP module, and Redis, BullMQ and the Socket.IO adapter only when Redis is configured (${testMode})`, async () => {
+  it(`loads no Web Push, SMTP or tracing module, Redis, BullMQ and the Socket.IO adapter only with Redis, pg only with PostgreSQL (${testMode})`, async () => {
     const loaded = await loadedAtStart();
     expect(loaded).not.toContain('web-push');
     expect(loaded).not.toContain('nodemailer');
-    if (testMode === 'services') expect(loaded).toEqual(expect.arrayContaining(['ioredis', 'bullmq', '@socket.io/redis-streams-adapter']));
+    expect(loaded).not.toContain('@opentelemetry/core');
+    if (testMode === 'services') expect(loaded.sort()).toEqual(['@socket.io/redis-streams-adapter', 'bullmq', 'ioredis', 'pg']);
     else expect(loaded).toEqual([]);
   }, 120_000);
 });

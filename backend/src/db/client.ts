@@ -10,19 +10,16 @@ import zlib from 'node:zlib';
 import path from 'node:path';
 import { getTableName, is, Table } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import pg from 'pg';
-import { databaseQueryDuration, setGaugeSource } from '../observability/metrics/catalog';
-import { logger } from '../observability/logging/logger';
-import type { Attributes } from '@opentelemetry/api';
-import { startStatementSpan, traceStatement } from '../observability/tracing/trace';
+import { setGaugeSource } from '../observability/metrics/catalog';
 import { openEmbeddedClient } from './embedded';
 import * as schema from './schema';
 import { WriteHealth } from './write-health';
-import { MIGRATIONS_FOLDER, readAppliedMigrations, schemaMismatch } from './schema-version';
+import { HEARTBEAT_SQL, instrumentQuery, refuseNewerSchema, withTimeout } from './instrument';
+import { MIGRATIONS_FOLDER } from './schema-version';
 import { restrictToOwner, PRIVATE_DIR_MODE } from '../data-dir';
 import { describeError, StartupError } from '../startup-error';
 import { databaseUnavailable } from './availability';
-import { parseStatement, setKnownTables, statementShape, type ParsedStatement } from '../observability/sql-statement';
+import { setKnownTables } from '../observability/sql-statement';
 
 export { MIGRATIONS_FOLDER };
 
@@ -54,7 +51,6 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export const SLOW_QUERY_MS = 1000;
 /** How often a heartbeat write is tried while writes fail (HEALTH_PROBE_INTERVAL_MS in the app). */
 const WRITE_RETRY_INTERVAL_MS = 5_000;
 /** DATABASE_QUERY_TIMEOUT_MS's default. */
@@ -82,204 +78,7 @@ function withFailFast(database: Omit<Database, 'failFastWhen'>): Database {
 }
 /** Bytes written next to the embedded database to see whether its disk has room again. */
 const SPACE_PROBE_BYTES = 64 * 1024;
-/** The heartbeat: one small row, rewritten. */
-const HEARTBEAT_SQL =
-  "INSERT INTO settings (key, value, updated_at) VALUES ('write_heartbeat', now()::text, now()) " +
-  'ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at';
-
 setKnownTables((Object.values(schema) as unknown[]).filter((v): v is Table => is(v, Table)).map((t) => getTableName(t)));
-
-/** Starts timing one query; the returned function records it (histogram, slow-query log with the shape only). */
-export function startQueryTimer(sql: string, parsed: ParsedStatement = parseStatement(sql)): (status: 'success' | 'error') => void {
-  const start = process.hrtime.bigint();
-  const { operation, table } = parsed;
-  return (status) => {
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    databaseQueryDuration.observe({ operation, table, status }, seconds);
-    if (seconds * 1000 >= SLOW_QUERY_MS) {
-      logger().warn(
-        { event: 'database.query.slow', operation, table, status, duration_ms: Math.round(seconds * 1000), statement: statementShape(sql) },
-        'Slow database query',
-      );
-    }
-  };
-}
-
-/**
- * Times one query. With `traced`, the query also gets a child span of the active request's span
- * (deferred until the trace is kept: deferred-spans.ts), carrying `connection`'s attributes.
- */
-export async function instrumentQuery<T>(
-  sql: string,
-  run: () => Promise<T>,
-  options: { traced?: boolean; connection?: Attributes; writes?: WriteHealth } = {},
-): Promise<T> {
-  const parsed = parseStatement(sql); // once: Drizzle's statements are long, fresh strings
-  const done = startQueryTimer(sql, parsed);
-  try {
-    const result = await (options.traced ? traceStatement(sql, run, parsed, options.connection) : run());
-    done('success');
-    if (options.writes && isWrite(parsed)) options.writes.observeWriteSuccess();
-    return result;
-  } catch (err) {
-    done('error');
-    options.writes?.observeError(err);
-    throw err;
-  }
-}
-
-function isWrite(parsed: ParsedStatement): boolean {
-  return parsed.operation === 'insert' || parsed.operation === 'update' || parsed.operation === 'delete';
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function sqlText(arg: unknown): string {
-  if (typeof arg === 'string') return arg;
-  if (arg && typeof arg === 'object' && 'text' in arg && typeof arg.text === 'string') {
-    return (arg as { text: string }).text;
-  }
-  return '';
-}
-
-/**
- * A pg Client whose every query is observed (metrics, and a statement span inside a traced request
- * or job); the pool and Drizzle use it unchanged.
- */
-class InstrumentedClient extends pg.Client {
-  /** Set per database by `clientClass`. */
-  protected writes?: WriteHealth;
-  private spanAttributes?: Attributes;
-
-  /** What this connection's statement spans carry besides the statement (one object per client). */
-  private get statementSpanAttributes(): Attributes {
-    return (this.spanAttributes ??= {
-      'db.namespace': this.database ?? '',
-      'db.name': this.database ?? '',
-      'db.user': this.user ?? '',
-      'server.address': this.host,
-      'server.port': this.port,
-    });
-  }
-
-  // pg's query has many overloads; we observe the promise form Drizzle uses and pass the rest through.
-  override query(...args: unknown[]): never {
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with .apply(this, args), so `this` is this client
-    const original = super.query as unknown as (...a: unknown[]) => unknown;
-    const first = args[0] as { submit?: unknown } | undefined;
-    if (first && typeof first.submit === 'function') return original.apply(this, args) as never; // cursors, streams
-    const last = args.length - 1;
-    const callback = args[last];
-    if (typeof callback === 'function') {
-      // pg-pool's pool.query() uses the callback form.
-      const text = sqlText(args[0]);
-      const parsed = parseStatement(text);
-      const done = startQueryTimer(text, parsed);
-      const endSpan = startStatementSpan(text, parsed, this.statementSpanAttributes);
-      args[last] = (err: unknown, res: unknown) => {
-        done(err ? 'error' : 'success');
-        endSpan?.(Boolean(err), err);
-        if (err) this.writes?.observeError(err);
-        else if (isWrite(parsed)) this.writes?.observeWriteSuccess();
-        (callback as (e: unknown, r: unknown) => void)(err, res);
-      };
-      return original.apply(this, args) as never;
-    }
-    return instrumentQuery(sqlText(args[0]), () => original.apply(this, args) as Promise<unknown>, {
-      traced: true,
-      connection: this.statementSpanAttributes,
-      writes: this.writes,
-    }) as never;
-  }
-}
-
-/** The instrumented client class of one database, reporting to its write health. */
-function clientClass(writes: WriteHealth): typeof pg.Client {
-  return class extends InstrumentedClient {
-    protected override writes = writes;
-  };
-}
-
-/** Throws (one sentence naming both versions) when the database was written by a newer MediaNest. */
-async function refuseNewerSchema(query: (sql: string) => Promise<{ rows: unknown[] }>): Promise<void> {
-  const mismatch = schemaMismatch(await readAppliedMigrations(query as (sql: string) => Promise<{ rows: Record<string, unknown>[] }>));
-  if (mismatch) throw new Error(mismatch);
-}
-
-async function openPostgres(
-  url: string,
-  poolMax: number,
-  writeRetryMs: number,
-  queryTimeoutMs: number,
-): Promise<Omit<Database, 'failFastWhen'>> {
-  const { drizzle } = await import('drizzle-orm/node-postgres');
-  const { migrate } = await import('drizzle-orm/node-postgres/migrator');
-  const writes = new WriteHealth(() => pool.query(HEARTBEAT_SQL), writeRetryMs);
-  const Client = clientClass(writes);
-  // Serving queries give up after queryTimeoutMs (a wedged server must not hold members forever);
-  // the start-up connection and the migrations run on a pool of their own without that limit.
-  const makePool = (queryTimeout = queryTimeoutMs) => {
-    const pool = new pg.Pool({
-      connectionString: url,
-      max: poolMax,
-      connectionTimeoutMillis: 2000,
-      idleTimeoutMillis: 30_000,
-      ...(queryTimeout > 0 ? { query_timeout: queryTimeout } : {}),
-      Client,
-    });
-    // An idle client losing its connection must not crash the process; the pool replaces it.
-    pool.on('error', (err) => logger().warn({ event: 'database.pool.error', err: err.message }, 'Database connection lost'));
-    return pool;
-  };
-  let pool = makePool(0);
-  // Connect first, so an unreachable server or a missing database is said as such, not as the
-  // migrator's "Failed query: CREATE SCHEMA …".
-  for (const [step, run] of [
-    ['', () => pool.query('SELECT 1')],
-    ['', () => refuseNewerSchema((sql) => pool.query(sql))],
-    ['cannot apply the schema migrations: ', () => migrate(drizzle(pool, { schema }), { migrationsFolder: MIGRATIONS_FOLDER })],
-  ] as const) {
-    try {
-      await run();
-    } catch (err) {
-      await pool.end().catch(() => undefined);
-      throw new StartupError('DATABASE_URL', step + describeError(err));
-    }
-  }
-  await pool.end();
-  pool = makePool();
-  let db = drizzle(pool, { schema }) as unknown as AppDb;
-  const database: Omit<Database, 'failFastWhen'> = {
-    kind: 'postgres',
-    writes,
-    get db() {
-      return db;
-    },
-    async ping(timeoutMs) {
-      await withTimeout(pool.query('SELECT 1'), timeoutMs, 'PostgreSQL');
-    },
-    async recreatePool() {
-      const old = pool;
-      pool = makePool();
-      db = drizzle(pool, { schema }) as unknown as AppDb;
-      old.end().catch(() => undefined);
-    },
-    activeConnections() {
-      return pool.totalCount - pool.idleCount;
-    },
-    async close() {
-      writes.close();
-      await pool.end();
-    },
-  };
-  return database;
-}
 
 async function openPglite(dataDir: string, writeRetryMs: number): Promise<Omit<Database, 'failFastWhen'>> {
   const { drizzle } = await import('drizzle-orm/pglite');
@@ -391,7 +190,9 @@ export async function openDatabase(options: {
 }): Promise<Database> {
   const writeRetryMs = options.writeRetryIntervalMs ?? WRITE_RETRY_INTERVAL_MS;
   const opened = options.url
-    ? await openPostgres(options.url, options.poolMax ?? 10, writeRetryMs, options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS)
+    ? await (
+        await import('./postgres.js')
+      ).openPostgres(options.url, options.poolMax ?? 10, writeRetryMs, options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS)
     : await openPglite(options.dataDir, writeRetryMs);
   const database = withFailFast(opened);
   setGaugeSource('medianest_database_connections_active', () => database.activeConnections());

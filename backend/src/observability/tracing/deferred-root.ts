@@ -31,10 +31,10 @@ import {
   type TimeInput,
   type Tracer,
 } from '@opentelemetry/api';
-import { addHrTimes, hrTimeDuration, isTimeInput, millisToHrTime, timeInputToHrTime } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { TRACER_NAME } from './deferred-spans';
+import { otelCore } from './otel-core';
 
 /** The SDK's default limits for one span's events and links. */
 const MAX_EVENTS = 128;
@@ -104,7 +104,7 @@ export class DeferredRootSpan implements Span {
     this.name = name;
     this.kind = kind;
     // As the SDK: the wall clock in milliseconds, so children's SDK spans (also whole milliseconds) never start before it.
-    this.startTime = millisToHrTime(Date.now());
+    this.startTime = otelCore().millisToHrTime(Date.now());
     this._performanceStartTime = performance.now();
     sink.openRoot(this);
   }
@@ -129,7 +129,7 @@ export class DeferredRootSpan implements Span {
       this.droppedEvents++;
       return this;
     }
-    const timed = isTimeInput(attributesOrTime);
+    const timed = otelCore().isTimeInput(attributesOrTime);
     const attributes = timed ? undefined : attributesOrTime;
     this.events.push({ name, attributes, time: this.timeOf(timed ? attributesOrTime : time), droppedAttributesCount: 0 });
     return this;
@@ -165,7 +165,7 @@ export class DeferredRootSpan implements Span {
     if (this.endTime[0] < this.startTime[0] || (this.endTime[0] === this.startTime[0] && this.endTime[1] < this.startTime[1])) {
       this.endTime = this.startTime;
     }
-    this.duration = hrTimeDuration(this.startTime, this.endTime);
+    this.duration = otelCore().hrTimeDuration(this.startTime, this.endTime);
     this.sink.endRoot(this);
     this.ended = true;
   }
@@ -214,7 +214,8 @@ export class DeferredRootSpan implements Span {
 
   /** Now on the span's clock, or the time given (as the SDK reads it). */
   private timeOf(input?: TimeInput): HrTime {
-    if (input === undefined) return addHrTimes(this.startTime, millisToHrTime(performance.now() - this._performanceStartTime));
-    return timeInputToHrTime(input);
+    if (input === undefined)
+      return otelCore().addHrTimes(this.startTime, otelCore().millisToHrTime(performance.now() - this._performanceStartTime));
+    return otelCore().timeInputToHrTime(input);
   }
 }

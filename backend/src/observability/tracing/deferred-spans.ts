@@ -16,9 +16,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { SpanStatusCode, TraceFlags, type Attributes, type HrTime, type Span, type SpanKind } from '@opentelemetry/api';
-import { addHrTimes, hrTime, hrTimeDuration, millisToHrTime } from '@opentelemetry/core';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { redactText } from '../redact';
+import { otelCore } from './otel-core';
 
 export const TRACER_NAME = 'medianest-backend';
 const SCOPE = { name: TRACER_NAME };
@@ -88,6 +88,7 @@ function clockOf(parent: Span): (perf: number) => HrTime {
   const span = parent as unknown as { startTime?: HrTime; _performanceStartTime?: number };
   const anchor = span.startTime;
   const anchorPerf = span._performanceStartTime;
+  const { addHrTimes, hrTime, millisToHrTime } = otelCore();
   if (Array.isArray(anchor) && typeof anchorPerf === 'number') return (perf) => addHrTimes(anchor, millisToHrTime(perf - anchorPerf));
   return (perf) => hrTime(perf);
 }
@@ -116,7 +117,7 @@ export function materialize(record: DeferredSpan): ReadableSpan {
     parentSpanContext: parentContext,
     startTime,
     endTime,
-    duration: hrTimeDuration(startTime, endTime),
+    duration: otelCore().hrTimeDuration(startTime, endTime),
     ended: true,
     status,
     attributes: { ...record.template.attributes },

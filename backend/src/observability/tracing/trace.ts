@@ -10,12 +10,12 @@
  * runs the operation: the API's no-op tracer costs next to nothing.
  */
 import os from 'node:os';
-import { isTracingSuppressed, suppressTracing } from '@opentelemetry/core';
 import { context, INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Span } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { parseStatement, statementShape, type ParsedStatement } from '../sql-statement';
 import { sanitizeUrl } from '../redact';
 import { safeError, startDeferredSpan, TRACER_NAME, type SpanTemplate } from './deferred-spans';
+import { otelCore } from './otel-core';
 
 export const SERVICE_NAME = 'medianest-backend';
 /** One id per process, on every log line (`instance`) and span resource (`service.instance.id`). */
@@ -166,7 +166,8 @@ export const TracingService = {
  * telemetry traffic (Loki pushes); failures still surface in the caller's logs and metrics.
  */
 export function untraced<T>(fn: () => T): T {
-  return context.with(suppressTracing(context.active()), fn);
+  if (!sdkStarted) return fn();
+  return context.with(otelCore().suppressTracing(context.active()), fn);
 }
 
 /**
@@ -222,7 +223,7 @@ type EndSpan = (failed?: boolean, error?: unknown) => void;
 export function startLeafSpan(template: SpanTemplate): EndSpan | undefined {
   const active = context.active();
   const parent = trace.getSpan(active);
-  if (!parent?.isRecording() || isTracingSuppressed(active)) return undefined;
+  if (!parent?.isRecording() || otelCore().isTracingSuppressed(active)) return undefined;
   const deferred = startDeferredSpan(parent, template);
   if (deferred) return deferred;
   const span = trace.getTracer(TRACER_NAME).startSpan(template.name, { kind: template.kind, attributes: template.attributes });
