@@ -1,6 +1,6 @@
 /**
- * The database: PostgreSQL through a `pg` pool when DATABASE_URL is set, the
- * embedded PGlite in DATA_DIR otherwise. Both go through Drizzle with the same
+ * The database: PostgreSQL through a `pg` pool when DATABASE_URL is set
+ * (postgres.ts, loaded only then), the embedded PGlite in DATA_DIR otherwise. Both go through Drizzle with the same
  * schema and migrations, and both are wrapped once at the driver
  * (instrumentQuery) so every query is measured without calls in features.
  */

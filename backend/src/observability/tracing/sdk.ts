@@ -5,7 +5,7 @@
  * then tail sampling of what is exported (tail-sampling.ts); only the
  * instrumentations we use (outgoing http, undici/fetch) — not the auto bundle;
  * database statements and Redis commands get their spans from our own driver
- * wrappers (db/client.ts, redis/client.ts), deferred until the trace is kept
+ * wrappers (db/instrument.ts, redis/client.ts), deferred until the trace is kept
  * (deferred-spans.ts); incoming requests get their SERVER span from the web app's
  * first middleware (server-spans.ts), which leaves health probes out, and the
  * metrics listener is never traced; every span is sanitized before export (span-redaction.ts). No OTLP metrics
