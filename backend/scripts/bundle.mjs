@@ -104,6 +104,7 @@ await build({
   // require('zod') would bring zod's CommonJS build into the bundle beside the ESM build the server's
   // imports resolve to, two copies of zod (0.9 MB each) read and compiled at every start.
   alias: { '@medianest/contracts': path.join(REPO, 'packages/contracts/src/index.ts') },
+  // A package without an exports map: its `main` (what Node itself loads) before its `module`.
   mainFields: ['main', 'module'],
   // Names stay readable in stack traces and CPU profiles.
   keepNames: true,

@@ -214,8 +214,8 @@ export class DeferredRootSpan implements Span {
 
   /** Now on the span's clock, or the time given (as the SDK reads it). */
   private timeOf(input?: TimeInput): HrTime {
-    if (input === undefined)
-      return otelCore().addHrTimes(this.startTime, otelCore().millisToHrTime(performance.now() - this._performanceStartTime));
-    return otelCore().timeInputToHrTime(input);
+    const { addHrTimes, millisToHrTime, timeInputToHrTime } = otelCore();
+    if (input === undefined) return addHrTimes(this.startTime, millisToHrTime(performance.now() - this._performanceStartTime));
+    return timeInputToHrTime(input);
   }
 }
