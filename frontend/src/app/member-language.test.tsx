@@ -71,7 +71,8 @@ describe('AccountPage language', () => {
     expect(screen.getByText('Du meldest dich mit Plex an, dein Passwort verwaltest du daher auf plex.tv.')).toBeInTheDocument();
     expect(screen.getByLabelText('Sprache von MediaNest')).toHaveValue('de');
     expect(document.documentElement.lang).toBe('de');
-    expect(document.title).toBe('Dein Konto · MediaNest');
+    // The tab's title is set by an effect after the page renders: on a busy machine it comes a moment later.
+    await waitFor(() => expect(document.title).toBe('Dein Konto · MediaNest'));
   });
 
   it('stores a choice, switches the page at once, and offers each language in its own name', async () => {
