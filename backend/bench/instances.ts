@@ -39,6 +39,10 @@ export interface InstanceSettings {
   nodeArgs?: string[];
   /** Skip signing in (footprint measurements want the idle process untouched). */
   noSignIn?: boolean;
+  /** A program that runs Node (e.g. valgrind and its options): the instance is `launcher… node …`. */
+  launcher?: string[];
+  /** How long the start may take (default 90 s; a process under valgrind needs minutes). */
+  readyTimeoutMs?: number;
 }
 
 export interface Instance {
@@ -103,8 +107,8 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
-async function waitUntilReady(baseUrl: string, child: ChildProcess, stdoutFile: string): Promise<void> {
-  const deadline = Date.now() + 90_000;
+async function waitUntilReady(baseUrl: string, child: ChildProcess, stdoutFile: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
       throw new Error(`MediaNest exited with ${child.exitCode} during start:\n${fs.readFileSync(stdoutFile, 'utf8').slice(-2000)}`);
@@ -116,7 +120,7 @@ async function waitUntilReady(baseUrl: string, child: ChildProcess, stdoutFile: 
     }
     await new Promise((r) => setTimeout(r, 20));
   }
-  throw new Error(`MediaNest at ${baseUrl} did not become ready within 90 s`);
+  throw new Error(`MediaNest at ${baseUrl} did not become ready within ${timeoutMs / 1000} s`);
 }
 
 async function signIn(baseUrl: string): Promise<string> {
@@ -144,7 +148,8 @@ export async function startInstance(settings: InstanceSettings): Promise<Instanc
   // Started as operators start it (npm start, the image, Kubernetes): with the same Node.js flags.
   const args = [...NODE_LAUNCH_FLAGS, ...(settings.nodeArgs ?? []), ...profile, MAIN];
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, args, { env: environment(settings, port, metricsPort), stdio: ['ignore', out, out] });
+  const [program, ...launcherArgs] = [...(settings.launcher ?? []), process.execPath];
+  const child = spawn(program!, [...launcherArgs, ...args], { env: environment(settings, port, metricsPort), stdio: ['ignore', out, out] });
   fs.closeSync(out);
   const baseUrl = `http://127.0.0.1:${port}`;
   const stop = async () => {
@@ -156,7 +161,7 @@ export async function startInstance(settings: InstanceSettings): Promise<Instanc
     }
   };
   try {
-    await waitUntilReady(baseUrl, child, stdoutFile);
+    await waitUntilReady(baseUrl, child, stdoutFile, settings.readyTimeoutMs ?? 90_000);
     const readyMs = performance.now() - spawnedAt;
     const cookie = settings.noSignIn ? '' : await signIn(baseUrl);
     return {

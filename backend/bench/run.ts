@@ -23,7 +23,8 @@
  *    upstream answers among media searches; every one of them must reach the OTLP sink.
  * 5. Discover's rows on a warm cache (discover-rows.ts): the requests a page load of /discover
  *    makes, p50 and p95 of their wall time.
- * `--soak 10m` instead runs the soak (soak.ts); `--discover` runs only step 5.
+ * `--soak 10m` instead runs the soak (soak.ts); `--discover` runs only step 5; `--instructions`
+ * counts instructions per request under valgrind instead (instructions.ts).
  *
  * Settings (environment): BENCH_ROUNDS (8), BENCH_SECONDS (4), BENCH_WARMUP_SECONDS (15),
  * BENCH_CONNECTIONS (10), BENCH_DATABASE_URL (a PostgreSQL server to use instead of the
@@ -47,6 +48,7 @@ import { purgeRedisKeys } from '../src/redis/purge-prefix';
 import { measureDiscoverRows, type DiscoverRowsResult } from './discover-rows';
 import { measureExportedTraces, type ExportedTraces } from './exported-traces';
 import { measureFootprint, IDLE_MS, LOAD_SECONDS, type Footprint } from './footprint';
+import { countInstructions, largestGrowth } from './instructions';
 import { BACKEND_DIST, cpuTimeMs, startInstance, type Instance } from './instances';
 import { median, runLoad, type LoadResult } from './load';
 import { measureRender, type RenderResult } from './render';
@@ -537,6 +539,72 @@ async function discoverOnly(): Promise<void> {
   }
 }
 
+/** `--instructions`: instructions per request on the database route, each mode under callgrind. */
+async function instructionsOnly(): Promise<void> {
+  const requests = Number(process.env.BENCH_INSTRUCTIONS_REQUESTS ?? 1000);
+  const clock = Number(process.env.BENCH_INSTRUCTIONS_CLOCK ?? 0.02);
+  const warmup = Number(process.env.BENCH_INSTRUCTIONS_WARMUP ?? 3000);
+  const top = Number(process.env.BENCH_INSTRUCTIONS_TOP ?? 0);
+  const chosen = process.env.BENCH_INSTRUCTIONS_MODES?.split(',');
+  const modes: Mode[] = [
+    OFF,
+    { key: 'metrics-logs', label: 'metrics + logs', observability: true, traces: false },
+    { key: 'on', label: 'everything', observability: true, traces: true },
+  ].filter((m) => m === OFF || !chosen || chosen.includes(m.key));
+  log(`MediaNest instructions per request under callgrind — node ${process.version}`);
+  log(
+    `database: ${settings.databaseUrl ? 'PostgreSQL (BENCH_DATABASE_URL)' : 'embedded PGlite'}${settings.redisUrl ? ' + Redis (BENCH_REDIS_URL)' : ''}; ${warmup} warm-up requests, then ${requests} to GET /api/v1/media/requests one after another, per mode`,
+  );
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'medianest-instructions-'));
+  const redis = benchRedis();
+  const drops: (() => Promise<void>)[] = [redis.purge];
+  const sink = await startOtlpSink();
+  const loki = await startLokiSink();
+  try {
+    // One database for the three instances, which run one after another.
+    const databaseUrl = await temporaryDatabase(drops);
+    if (!databaseUrl) await prepareEmbedded(root, modes);
+    const counts = await countInstructions(root, modes, {
+      databaseUrl,
+      redis: redis.settings,
+      otlpEndpoint: sink.url,
+      lokiUrl: loki.url,
+      requests,
+      warmup,
+      clock,
+      keepIn: process.env.BENCH_INSTRUCTIONS_OUT ? path.resolve(process.env.BENCH_INSTRUCTIONS_OUT) : undefined,
+    });
+    const off = counts[0]!;
+    const million = (n: number) => `${(n / 1e6).toFixed(2)} M`;
+    log();
+    log('| instructions per request | main thread | OFF ÷ mode | all threads | OFF ÷ mode |');
+    log('|---|---:|---:|---:|---:|');
+    for (const c of counts) {
+      log(
+        `| ${c.mode.label} | ${million(c.mainThread)} | ${(off.mainThread / c.mainThread).toFixed(3)} | ${million(c.allThreads)} | ${(off.allThreads / c.allThreads).toFixed(3)} |`,
+      );
+    }
+    log();
+    for (const c of counts) {
+      log(
+        `${c.mode.label}: ${fmt(c.wallMsPerRequest)} ms a request under valgrind, ${c.serverMsPerRequest.toFixed(1)} ms on the server's clock (a loaded server: 1–2 ms)`,
+      );
+    }
+    if (top > 0) {
+      for (const c of counts.slice(1)) {
+        log();
+        log(`Main thread, ${c.mode.label} minus OFF, the ${top} largest increases (instructions per request):`);
+        for (const [name, grew] of largestGrowth(off, c, top)) log(`  ${fmt(grew).padStart(8)}  ${name}`);
+      }
+    }
+  } finally {
+    sink.stop();
+    loki.stop();
+    for (const drop of drops) await drop().catch(() => undefined);
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
 async function soak(duration: string): Promise<void> {
   const seconds = parseDuration(duration);
   log(`MediaNest soak — node ${process.version}, ${os.cpus().length} CPUs, load average ${loadAverage()}`);
@@ -584,7 +652,14 @@ async function soak(duration: string): Promise<void> {
 }
 
 const soakAt = process.argv.indexOf('--soak');
-const phase = soakAt >= 0 ? soak(process.argv[soakAt + 1] ?? '10m') : process.argv.includes('--discover') ? discoverOnly() : main();
+const phase =
+  soakAt >= 0
+    ? soak(process.argv[soakAt + 1] ?? '10m')
+    : process.argv.includes('--discover')
+      ? discoverOnly()
+      : process.argv.includes('--instructions')
+        ? instructionsOnly()
+        : main();
 phase.catch((err: unknown) => {
   process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);

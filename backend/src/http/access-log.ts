@@ -24,15 +24,18 @@ export function requestContextMiddleware(req: Request, res: Response, next: Next
   const traceIds = currentTraceIds();
   res.on('close', () => {
     const durationMs = Number(process.hrtime.bigint() - start) / 1e6;
+    // The context fields are the line's own (the logger adds none to a line that has them);
+    // one literal, so every access line has the same shape. Absent ones (undefined) are left out.
     const line = {
-      event: 'http.access',
       request_id: requestId,
+      user_id: ctx.userId,
+      trace_id: traceIds?.traceId,
+      span_id: traceIds?.spanId,
+      event: 'http.access',
       method: req.method,
       route: endpointOf(req),
       status: res.writableFinished ? res.statusCode : 499,
       duration_ms: Math.round(durationMs * 10) / 10,
-      ...(ctx.userId ? { user_id: ctx.userId } : {}),
-      ...(traceIds ? { trace_id: traceIds.traceId, span_id: traceIds.spanId } : {}),
     };
     if (isProbe(req.path)) logger().debug(line, 'request');
     else logger().info(line, 'request');

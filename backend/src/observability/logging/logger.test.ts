@@ -187,6 +187,21 @@ describe('the process logger', () => {
     await expect.poll(() => readLogDir(logDir).join('\n'), { timeout: 3_000 }).toContain('lone.line');
   });
 
+  it('writes a burst of many chunks to the file whole and in order, the last part within a moment', async () => {
+    const p = await open({ loki: undefined });
+    const count = 500; // ~100 KB: a dozen chunks, some handed over while an earlier one is being written
+    for (let i = 0; i < count; i++) p.logger.info({ event: 'burst.line', n: i, padding: 'x'.repeat(100) }, 'burst');
+    await expect
+      .poll(() => readLogDir(logDir).join('\n').split('\n').filter((l) => l.includes('burst.line')).length, { timeout: 3_000 })
+      .toBe(count);
+    const numbers = readLogDir(logDir)
+      .join('\n')
+      .split('\n')
+      .filter((l) => l.includes('burst.line'))
+      .map((l) => (JSON.parse(l) as { n: number }).n);
+    expect(numbers).toEqual([...Array(count).keys()]);
+  });
+
   it('still writes the buffered lines to the console and the file when the process dies of an uncaught exception', () => {
     // The built logger in a process of its own, which logs two lines and then crashes.
     const built = path.resolve(__dirname, '../../../dist/observability/logging/logger.js');

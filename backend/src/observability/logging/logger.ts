@@ -65,12 +65,26 @@ const OUTPUT_BUFFER_BYTES = 16 * 1024 * 1024;
 /**
  * Lines are written out in chunks of at least this many bytes, or every OUTPUT_FLUSH_MS when
  * fewer are waiting: one write per line was the largest single cost of logging under load
- * (a system call and a string copy for each access line, per output). On exit — a stop, a
- * crash — what is buffered is written synchronously (pino's exit hook; `flushOnExit`).
+ * (a system call and a string copy for each access line, per output). The chunk is gathered
+ * here (`GuardedOutput`), as an array of lines joined once: left to SonicBoom, each line was
+ * appended to one growing string whose UTF-8 length it measured again for every line — a scan
+ * of 4 KB on average per line and output. On exit — a stop, a crash — what is waiting is
+ * written synchronously (`flushOnExit`).
  */
 const OUTPUT_CHUNK_BYTES = 8 * 1024;
 const OUTPUT_FLUSH_MS = 250;
-const BUFFERED = { sync: false, minLength: OUTPUT_CHUNK_BYTES, periodicFlush: OUTPUT_FLUSH_MS, maxLength: OUTPUT_BUFFER_BYTES };
+/**
+ * SonicBoom writes when told to (`flush`, after each chunk it is given, and every OUTPUT_FLUSH_MS
+ * for what a busy moment left behind) and drops lines beyond the bound. Its own threshold is as
+ * high as it allows (below its 16 KB largest write), so a chunk handed over at exit waits for the
+ * synchronous flush instead of starting a write that the exit would cut short.
+ */
+const BUFFERED = {
+  sync: false,
+  minLength: 2 * OUTPUT_CHUNK_BYTES - 1,
+  periodicFlush: OUTPUT_FLUSH_MS,
+  maxLength: OUTPUT_BUFFER_BYTES,
+};
 
 export interface LoggerOptions {
   level: string;
@@ -81,10 +95,15 @@ export interface LoggerOptions {
   destination?: pino.DestinationStream;
 }
 
+/** The mixin's answer for a line that brings its own context (an access line), or has none to add. */
+const NO_CONTEXT: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 /** What every line carries from the context it was written in: request, user, trace. */
-function logContext(): Record<string, string> {
+function logContext(line: object): Record<string, string> {
+  if ((line as { request_id?: unknown }).request_id !== undefined) return NO_CONTEXT;
   const ctx = currentRequestContext();
   const ids = currentTraceIds();
+  if (!ctx && !ids) return NO_CONTEXT;
   const fields: Record<string, string> = {};
   if (ctx) {
     fields.request_id = ctx.requestId;
@@ -113,6 +132,8 @@ function loggerOptions(options: Omit<LoggerOptions, 'destination'>): pino.Logger
     redact: { paths: REDACT_PATHS, censor: REDACTED },
     hooks: { streamWrite: scrubJsonLine },
     mixin: logContext,
+    // pino's default copies the line onto the mixin's object; a line with nothing to add is used as it is.
+    mixinMergeStrategy: (line, context) => (context === NO_CONTEXT ? line : Object.assign(context, line)),
   };
 }
 
@@ -179,6 +200,7 @@ export function processLoggerOptions(config: Config): ProcessLoggerOptions {
 interface SonicBoomLike extends pino.DestinationStream {
   file?: string | null;
   flushSync?(): void;
+  flush?(cb?: (err?: Error) => void): void;
   end(): void;
   once(event: string, listener: (...args: unknown[]) => void): unknown;
   on(event: string, listener: (...args: unknown[]) => void): unknown;
@@ -198,16 +220,22 @@ function flushOnExit(output: GuardedOutput): void {
 
 /**
  * One output of the multistream. A failing output (disk full, file deleted, stdout closed) stops
- * receiving lines and says so once on stderr; it never throws into the code that logged.
+ * receiving lines and says so once on stderr; it never throws into the code that logged. A
+ * batched output gathers lines into chunks of OUTPUT_CHUNK_BYTES (or what came within
+ * OUTPUT_FLUSH_MS) before handing them to its stream.
  */
 class GuardedOutput implements pino.DestinationStream {
   private broken = false;
   private closed = false;
   private dropping = false;
+  private pending: string[] = [];
+  private pendingLength = 0;
+  private readonly ticker: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly name: string,
     private readonly stream: SonicBoomLike,
+    batched: boolean,
   ) {
     stream.on('error', (err) => this.fail(err));
     flushOnExit(this);
@@ -220,20 +248,25 @@ class GuardedOutput implements pino.DestinationStream {
     stream.on('drain', () => {
       this.dropping = false;
     });
+    if (batched) {
+      this.ticker = setInterval(() => this.handOver(), OUTPUT_FLUSH_MS);
+      this.ticker.unref();
+    }
   }
 
   write(line: string): void {
     if (this.broken || this.closed) return;
-    try {
-      this.stream.write(line);
-    } catch (err) {
-      this.fail(err);
-    }
+    if (!this.ticker) return this.send(line);
+    this.pending.push(line);
+    this.pendingLength += line.length;
+    if (this.pendingLength >= OUTPUT_CHUNK_BYTES) this.handOver();
   }
 
   /** Flushes and closes the underlying stream, giving up after `timeoutMs`. */
   close(timeoutMs: number): Promise<void> {
+    this.handOver();
     this.closed = true;
+    clearInterval(this.ticker);
     openOutputs.delete(this);
     if (this.broken) return Promise.resolve();
     return new Promise<void>((resolve) => {
@@ -252,21 +285,60 @@ class GuardedOutput implements pino.DestinationStream {
     });
   }
 
-  /** Writes out what is buffered, synchronously (stdout at exit). */
+  /**
+   * Writes out what is waiting, synchronously (at exit). The stream's own buffer first, then the
+   * lines gathered here: less than a chunk, below the stream's threshold, so it holds them until
+   * the second flushSync instead of starting a write that the exit would cut short.
+   */
   flushSync(): void {
     this.closed = true;
+    clearInterval(this.ticker);
     openOutputs.delete(this);
     if (this.broken) return;
     try {
       this.stream.flushSync?.();
+      if (this.pendingLength > 0) {
+        this.send(this.takePending());
+        this.stream.flushSync?.();
+      }
     } catch {
       // Not writable right now (EAGAIN), or not open yet: pino's exit handler tries stdout again.
+    }
+  }
+
+  /** Gives the gathered lines to the stream as one string, and has it written. */
+  private handOver(): void {
+    if (this.pendingLength === 0 || this.broken) return;
+    this.send(this.takePending());
+    try {
+      this.stream.flush?.();
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private takePending(): string {
+    const chunk = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');
+    this.pending = [];
+    this.pendingLength = 0;
+    return chunk;
+  }
+
+  private send(chunk: string): void {
+    if (this.broken) return;
+    try {
+      this.stream.write(chunk);
+    } catch (err) {
+      this.fail(err);
     }
   }
 
   private fail(err: unknown): void {
     if (this.broken) return;
     this.broken = true;
+    this.pending = [];
+    this.pendingLength = 0;
+    clearInterval(this.ticker);
     process.stderr.write(`medianest: log output ${this.name} failed and is disabled: ${errorMessage(err)}\n`);
   }
 }
@@ -335,10 +407,10 @@ export async function createProcessLogger(options: ProcessLoggerOptions): Promis
         // A developer's terminal: synchronous, so the last lines before a crash are on screen.
         sync: true,
       }) as unknown as SonicBoomLike;
-      streams.push({ level, stream: new GuardedOutput('console', prettyConsole) });
+      streams.push({ level, stream: new GuardedOutput('console', prettyConsole, false) });
     } else {
       const destination = pino.destination({ dest: 1, ...BUFFERED }) as unknown as SonicBoomLike;
-      stdout = new GuardedOutput('stdout', destination);
+      stdout = new GuardedOutput('stdout', destination, true);
       streams.push({ level, stream: stdout });
     }
   }
@@ -348,7 +420,7 @@ export async function createProcessLogger(options: ProcessLoggerOptions): Promis
   if (options.logDir) {
     try {
       const opened = await openLogFile(options.logDir);
-      file = new GuardedOutput('file', opened);
+      file = new GuardedOutput('file', opened, true);
       fileName = opened.file ?? undefined;
       streams.push({ level, stream: file });
     } catch (err) {

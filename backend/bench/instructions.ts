@@ -1,0 +1,260 @@
+/**
+ * `npm run bench -- --instructions`: what observability costs a request, in instructions.
+ *
+ * Throughput and CPU time move by up to 2× between rounds on a shared VM; an instruction count
+ * does not. Each mode (OFF, metrics + logs, everything) runs under `valgrind --tool=callgrind`
+ * (one file per thread; `--smc-check=all-non-file` for V8's generated code; Node writes a perf
+ * map so generated code can be named). Counting starts off, so the WARMUP requests (four at a
+ * time) run at valgrind's lighter speed and leave the server as warm as a loaded one: most code
+ * optimised, not still in V8's baseline tier. Then counting is switched on
+ * (`callgrind_control -i on`), REQUESTS requests to the database route are sent one after
+ * another and the counters are dumped. The window is a slice of a steady state: deferred work
+ * (Loki pushes, span export) of requests before it runs inside it, as that of its last requests
+ * runs after it.
+ *
+ * Under valgrind a request takes ~50× longer than on a loaded server, so everything the server does
+ * by the clock — a Loki push every second, log chunks flushed every 250 ms, the span batch every
+ * 5 s, the tail sampler's few traces a second, health probes, scheduled jobs — would come 50 times
+ * per request too often, and be counted as if requests caused it. So the server's clock is slowed
+ * by the same factor (libfaketime, BENCH_INSTRUCTIONS_CLOCK): its timers, durations and sampler
+ * see a request take about as long as a loaded server does, and batches fill as they would.
+ *
+ * Needs valgrind and libfaketime (`apt-get install valgrind faketime`). Settings:
+ * BENCH_INSTRUCTIONS_CLOCK (0.02: the server's clock speed), BENCH_INSTRUCTIONS_REQUESTS (1000),
+ * BENCH_INSTRUCTIONS_WARMUP (3000), BENCH_INSTRUCTIONS_TOP (0: with N, the N functions whose
+ * main-thread instructions grew most from OFF to each mode, by name), BENCH_INSTRUCTIONS_OUT (a
+ * folder: keep each mode's dumps and perf map there, for callgrind_annotate or KCachegrind),
+ * BENCH_INSTRUCTIONS_MODES (`metrics-logs,on`: the modes besides OFF).
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startInstance, type Instance, type InstanceSettings } from './instances';
+
+const VALGRIND_USER = 'medianest-bench';
+const FAKETIME_LIBRARIES = [
+  '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1',
+  '/usr/lib/aarch64-linux-gnu/faketime/libfaketimeMT.so.1',
+  '/usr/lib/faketime/libfaketimeMT.so.1',
+];
+
+export interface InstructionMode {
+  key: string;
+  label: string;
+  observability: boolean;
+  traces: boolean;
+}
+
+export interface InstructionCounts {
+  mode: InstructionMode;
+  /** Per request: the main thread (the event loop, what limits throughput) and all threads. */
+  mainThread: number;
+  allThreads: number;
+  /** Main-thread instructions per request by function (JavaScript functions by their perf-map name). */
+  byFunction: Map<string, number>;
+  /** Wall time per counted request under valgrind, and as the server's slowed clock saw it. */
+  wallMsPerRequest: number;
+  serverMsPerRequest: number;
+}
+
+export interface InstructionSettings {
+  databaseUrl?: string;
+  redis?: { url: string; keyPrefix: string };
+  otlpEndpoint?: string;
+  lokiUrl: string;
+  requests: number;
+  warmup: number;
+  /** The server's clock speed (libfaketime), e.g. 0.02: fifty times slower than the wall clock. */
+  clock: number;
+  /** Keep each mode's dumps and perf map in this folder. */
+  keepIn?: string;
+}
+
+function faketimeLibrary(): string {
+  const found = FAKETIME_LIBRARIES.find((f) => fs.existsSync(f));
+  if (!found) throw new Error('--instructions needs libfaketime (apt-get install faketime)');
+  return found;
+}
+
+function callgrindControl(args: string[]): void {
+  // vgdb finds the process by a FIFO named after USER and HOST, so both must match the instance's.
+  execFileSync('callgrind_control', args, { env: { ...process.env, USER: VALGRIND_USER, HOST: '127.0.0.1' }, stdio: 'ignore' });
+}
+
+async function send(instance: Instance, count: number, concurrency = 1): Promise<void> {
+  if (concurrency > 1) {
+    const share = Math.ceil(count / concurrency);
+    await Promise.all(Array.from({ length: concurrency }, () => send(instance, share)));
+    return;
+  }
+  for (let i = 0; i < count; i++) {
+    const res = await fetch(`${instance.baseUrl}/api/v1/media/requests`, { headers: { cookie: instance.cookie } });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`${instance.name}: GET /api/v1/media/requests answered ${res.status}`);
+  }
+}
+
+/** The perf map Node wrote (`--perf-basic-prof`): start address, size and name of each piece of generated code. */
+function readPerfMap(file: string): { start: bigint; end: bigint; name: string }[] {
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .map((line) => /^([\da-f]+) ([\da-f]+) (.*)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ start: BigInt(`0x${m[1]}`), end: BigInt(`0x${m[1]}`) + BigInt(`0x${m[2]}`), name: m[3]! }))
+    .sort((a, b) => (a.start < b.start ? -1 : 1));
+}
+
+function nameOf(fn: string, map: { start: bigint; end: bigint; name: string }[]): string {
+  if (!/^0x[\da-f]+$/.test(fn)) return fn.replace(/'\d+$/, '');
+  const address = BigInt(fn);
+  let lo = 0;
+  let hi = map.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const entry = map[mid]!;
+    if (address < entry.start) hi = mid - 1;
+    else if (address >= entry.end) lo = mid + 1;
+    else return entry.name.replace(/^(JS|LazyCompile|Function):[*~^+]?/, '');
+  }
+  return '(unnamed generated code)';
+}
+
+/** Self instructions by function in one callgrind dump (cost lines right after a `calls=` line are a callee's, not self). */
+function selfCostByFunction(file: string): Map<string, number> {
+  const names = new Map<string, string>();
+  const costs = new Map<string, number>();
+  let current = '';
+  let afterCalls = false;
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    // fn= and cfn= share one table of compressed names: `(12) name` the first time, `(12)` after.
+    const named = /^c?fn=\((\d+)\) (.*)$/.exec(line);
+    if (named) names.set(named[1]!, named[2]!);
+    if (line.startsWith('fn=')) {
+      const id = /^fn=\((\d+)\)/.exec(line)?.[1];
+      current = id ? (names.get(id) ?? id) : line.slice(3);
+      continue;
+    }
+    if (line.startsWith('calls=')) {
+      afterCalls = true;
+      continue;
+    }
+    const c = /^[+\-*\d]\S* (\d+)$/.exec(line);
+    if (!c) continue;
+    if (afterCalls) afterCalls = false;
+    else costs.set(current, (costs.get(current) ?? 0) + Number(c[1]));
+  }
+  return costs;
+}
+
+function totalOf(file: string): number {
+  const m = /^(?:summary|totals): (\d+)/m.exec(fs.readFileSync(file, 'utf8'));
+  return Number(m?.[1] ?? 0);
+}
+
+/**
+ * Starts the instance, trying three times: under valgrind the first PostgreSQL connection can
+ * outlast the pool's 2 s connect timeout, which a real server never comes near.
+ */
+async function startUnderValgrind(settings: InstanceSettings): Promise<Instance> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startInstance(settings);
+    } catch (err) {
+      if (attempt === 3) throw err;
+    }
+  }
+}
+
+async function countMode(root: string, mode: InstructionMode, settings: InstructionSettings): Promise<InstructionCounts> {
+  const dir = path.join(root, mode.key, 'callgrind');
+  fs.mkdirSync(dir, { recursive: true });
+  const outFile = path.join(dir, 'callgrind.out');
+  const instanceSettings: InstanceSettings = {
+    name: `instructions-${mode.key}`,
+    dataDir: path.join(root, mode.key),
+    observability: mode.observability,
+    otlpEndpoint: mode.traces ? settings.otlpEndpoint : undefined,
+    lokiUrl: settings.lokiUrl,
+    databaseUrl: settings.databaseUrl,
+    redis: settings.redis,
+    launcher: [
+      'valgrind',
+      '--tool=callgrind',
+      '--smc-check=all-non-file',
+      '--separate-threads=yes',
+      '--instr-atstart=no',
+      `--callgrind-out-file=${outFile}`,
+    ],
+    nodeArgs: ['--perf-basic-prof'],
+    readyTimeoutMs: 600_000,
+    extraEnv: {
+      USER: VALGRIND_USER,
+      LD_PRELOAD: faketimeLibrary(),
+      FAKETIME: `+0 x${settings.clock}`,
+      FAKETIME_DONT_FAKE_MONOTONIC: '0',
+    },
+  };
+  const instance = await startUnderValgrind(instanceSettings);
+  let wallMs = 0;
+  try {
+    await send(instance, settings.warmup, 4);
+    callgrindControl(['-i', 'on', String(instance.pid)]);
+    callgrindControl(['-z', String(instance.pid)]);
+    const started = performance.now();
+    await send(instance, settings.requests);
+    wallMs = performance.now() - started;
+    callgrindControl(['-d', String(instance.pid)]);
+  } finally {
+    await instance.stop();
+  }
+  // The dump asked for is `callgrind.out.1-NN`, one per thread; thread 01 is the main thread.
+  const dumps = fs.readdirSync(dir).filter((f) => /^callgrind\.out\.1-\d+$/.test(f));
+  const main = dumps.find((f) => f.endsWith('-01'));
+  if (!main) throw new Error(`${mode.label}: callgrind wrote no dump of the main thread in ${dir}`);
+  const perfMap = `/tmp/perf-${instance.pid}.map`;
+  const map = readPerfMap(perfMap);
+  if (settings.keepIn) {
+    const kept = path.join(settings.keepIn, mode.key);
+    fs.mkdirSync(kept, { recursive: true });
+    for (const f of dumps) fs.copyFileSync(path.join(dir, f), path.join(kept, f));
+    if (fs.existsSync(perfMap)) fs.copyFileSync(perfMap, path.join(kept, 'perf.map'));
+  }
+  fs.rmSync(perfMap, { force: true });
+  const byFunction = new Map<string, number>();
+  for (const [fn, cost] of selfCostByFunction(path.join(dir, main))) {
+    const name = nameOf(fn, map);
+    byFunction.set(name, (byFunction.get(name) ?? 0) + cost / settings.requests);
+  }
+  return {
+    mode,
+    mainThread: totalOf(path.join(dir, main)) / settings.requests,
+    allThreads: dumps.reduce((sum, f) => sum + totalOf(path.join(dir, f)), 0) / settings.requests,
+    byFunction,
+    wallMsPerRequest: wallMs / settings.requests,
+    serverMsPerRequest: (wallMs * settings.clock) / settings.requests,
+  };
+}
+
+export async function countInstructions(root: string, modes: InstructionMode[], settings: InstructionSettings): Promise<InstructionCounts[]> {
+  try {
+    execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
+  } catch {
+    throw new Error('--instructions needs valgrind (apt-get install valgrind)');
+  }
+  faketimeLibrary();
+  const counts: InstructionCounts[] = [];
+  for (const mode of modes) counts.push(await countMode(root, mode, settings));
+  return counts;
+}
+
+/** The functions whose main-thread instructions per request grew most from `base` to `mode`. */
+export function largestGrowth(base: InstructionCounts, mode: InstructionCounts, top: number): [string, number][] {
+  const names = new Set([...base.byFunction.keys(), ...mode.byFunction.keys()]);
+  return [...names]
+    .map((name): [string, number] => [name, (mode.byFunction.get(name) ?? 0) - (base.byFunction.get(name) ?? 0)])
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top);
+}
