@@ -95,29 +95,35 @@ async function send(instance: Instance, count: number, concurrency = 1): Promise
   }
 }
 
-/** The perf map Node wrote (`--perf-basic-prof`): start address, size and name of each piece of generated code. */
-function readPerfMap(file: string): { start: bigint; end: bigint; name: string }[] {
+interface CodeRange {
+  start: number;
+  end: number;
+  name: string;
+}
+
+/**
+ * The perf map Node wrote (`--perf-basic-prof`): start address, size and name of each piece of
+ * generated code, in the order it was generated. V8 reuses the addresses of collected code, so
+ * an address can appear more than once: the latest entry is the code that ran last.
+ */
+function readPerfMap(file: string): CodeRange[] {
   if (!fs.existsSync(file)) return [];
   return fs
     .readFileSync(file, 'utf8')
     .split('\n')
     .map((line) => /^([\da-f]+) ([\da-f]+) (.*)$/.exec(line))
     .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ start: BigInt(`0x${m[1]}`), end: BigInt(`0x${m[1]}`) + BigInt(`0x${m[2]}`), name: m[3]! }))
-    .sort((a, b) => (a.start < b.start ? -1 : 1));
+    .map((m) => ({ start: parseInt(m[1]!, 16), end: parseInt(m[1]!, 16) + parseInt(m[2]!, 16), name: m[3]! }));
 }
 
-function nameOf(fn: string, map: { start: bigint; end: bigint; name: string }[]): string {
-  if (!/^0x[\da-f]+$/.test(fn)) return fn.replace(/'\d+$/, '');
-  const address = BigInt(fn);
-  let lo = 0;
-  let hi = map.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const entry = map[mid]!;
-    if (address < entry.start) hi = mid - 1;
-    else if (address >= entry.end) lo = mid + 1;
-    else return entry.name.replace(/^(JS|LazyCompile|Function):[*~^+]?/, '');
+/** A function's name: callgrind's, or for generated code (a bare address) the perf map's; without callgrind's `'2` recursion suffix. */
+function nameOf(fn: string, map: CodeRange[]): string {
+  const bare = fn.replace(/'\d+$/, '');
+  if (!/^0x[\da-f]+$/.test(bare)) return bare;
+  const address = parseInt(bare, 16);
+  for (let i = map.length - 1; i >= 0; i--) {
+    const entry = map[i]!;
+    if (address >= entry.start && address < entry.end) return entry.name.replace(/^(JS|LazyCompile|Function):/, '');
   }
   return '(unnamed generated code)';
 }
@@ -188,7 +194,8 @@ async function countMode(root: string, mode: InstructionMode, settings: Instruct
       '--instr-atstart=no',
       `--callgrind-out-file=${outFile}`,
     ],
-    nodeArgs: ['--perf-basic-prof'],
+    // Code that V8 moved would keep the name of what was at its new address before: no compaction of code.
+    nodeArgs: ['--perf-basic-prof', '--no-compact-code-space'],
     readyTimeoutMs: 600_000,
     extraEnv: {
       USER: VALGRIND_USER,
@@ -224,8 +231,10 @@ async function countMode(root: string, mode: InstructionMode, settings: Instruct
   }
   fs.rmSync(perfMap, { force: true });
   const byFunction = new Map<string, number>();
+  const names = new Map<string, string>();
   for (const [fn, cost] of selfCostByFunction(path.join(dir, main))) {
-    const name = nameOf(fn, map);
+    const name = names.get(fn) ?? nameOf(fn, map);
+    names.set(fn, name);
     byFunction.set(name, (byFunction.get(name) ?? 0) + cost / settings.requests);
   }
   return {

@@ -1,13 +1,15 @@
 /**
- * Gives every request an id (a valid incoming X-Request-Id, else a new UUID),
- * echoes it in the response, runs the rest of the request inside the async
- * context the logger reads, and writes one access line when it ends (with the
- * request's trace id when tracing is on).
+ * Gives every request an id (a valid incoming X-Request-Id, else a new UUID;
+ * a client's id that looks like a credential is replaced), echoes it in the
+ * response, runs the rest of the request inside the async context the logger
+ * reads, and writes one access line when it ends (with the request's trace id
+ * when tracing is on).
  */
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { endpointOf, isProbe } from '../observability/metrics/http-metrics';
-import { logger } from '../observability/logging/logger';
+import { accessLogger } from '../observability/logging/logger';
+import { mayHoldSecret } from '../observability/redact';
 import { runWithRequestContext } from '../observability/current-request';
 import { recordFailure } from '../observability/recent-failures';
 import { currentTraceIds } from '../observability/tracing/trace';
@@ -16,7 +18,9 @@ const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 export function requestContextMiddleware(req: Request, res: Response, next: NextFunction): void {
   const incoming = req.get('x-request-id');
-  const requestId = incoming && VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  // A caller's id is kept when it is a plain id: not one that looks like a credential, since the
+  // access line is not scrubbed (logger.ts accessLogger).
+  const requestId = incoming && VALID_REQUEST_ID.test(incoming) && !mayHoldSecret(incoming) ? incoming : randomUUID();
   res.setHeader('X-Request-Id', requestId);
   const start = process.hrtime.bigint();
   const ctx = { requestId } as { requestId: string; userId?: string };
@@ -37,8 +41,8 @@ export function requestContextMiddleware(req: Request, res: Response, next: Next
       status: res.writableFinished ? res.statusCode : 499,
       duration_ms: Math.round(durationMs * 10) / 10,
     };
-    if (isProbe(req.path)) logger().debug(line, 'request');
-    else logger().info(line, 'request');
+    if (isProbe(req.path)) accessLogger().debug(line, 'request');
+    else accessLogger().info(line, 'request');
     // A member's failed calls, for the problem reports they file (with the ids to find them by).
     if (ctx.userId && line.status >= 500 && line.status !== 499) {
       recordFailure(ctx.userId, {

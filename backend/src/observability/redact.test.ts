@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSensitiveName, redactText, sanitizeUrl, scrubJsonLine } from './redact';
+import { isSensitiveName, mayHoldSecret, redactText, registerSecret, sanitizeUrl, scrubJsonLine } from './redact';
 
 describe('sanitizeUrl', () => {
   it.each([
@@ -71,6 +71,17 @@ describe('scrubJsonLine', () => {
       message: 'GET http://plex/x?X-Plex-Token=[REDACTED] failed',
       url: '/p?api_key=[REDACTED]',
     });
+  });
+});
+
+describe('mayHoldSecret', () => {
+  it('is true for credential shapes and registered secrets, false for plain ids', () => {
+    expect(mayHoldSecret('X-Plex-Token:abcdef123456')).toBe(true);
+    expect(mayHoldSecret('api_key=abc')).toBe(true);
+    registerSecret('s3cret-webhook-part-xyz');
+    expect(mayHoldSecret('req-s3cret-webhook-part-xyz')).toBe(true);
+    expect(mayHoldSecret('0f8fad5b-d9cb-469f-a165-70867728950e')).toBe(false);
+    expect(mayHoldSecret('client-chosen-id-1')).toBe(false);
   });
 });
 

@@ -95,6 +95,11 @@ function removeKnownSecrets(text: string): string {
   return out;
 }
 
+/** True when `text` may hold a secret: a registered one, or a name or shape the scrub looks for. */
+export function mayHoldSecret(text: string): boolean {
+  return redactText(text) !== text || MAYBE_SECRET.test(text);
+}
+
 /** The text with every embedded secret replaced by [REDACTED]. */
 export function redactText(text: string): string {
   if (knownSecrets.size > 0 || secretUrls.size > 0) text = removeKnownSecrets(text);

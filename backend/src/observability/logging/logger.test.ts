@@ -283,12 +283,17 @@ describe('request logging with Loki down', () => {
     expect(res.headers['x-request-id']).toBe('client-chosen-id-1');
     const bad = await request(app.app).get('/api/v1/auth/session').set('X-Request-Id', 'bad id with spaces');
     expect(bad.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    // Access lines are not scrubbed, so an id shaped like a credential is not taken either.
+    const credential = 'X-Plex-Token:abcdef123456';
+    const replaced = await request(app.app).get('/api/v1/auth/session').set('X-Request-Id', credential);
+    expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     await request(app.app).get('/health/live');
     await p.close(2_000);
 
     const lines = readLogDir(logDir).map((l) => JSON.parse(l) as Record<string, unknown>);
     const access = lines.filter((l) => l.event === 'http.access');
-    expect(access).toHaveLength(2);
+    expect(access).toHaveLength(3);
+    expect(readLogDir(logDir).join('\n')).not.toContain(credential);
     expect(access[0]).toMatchObject({
       request_id: 'client-chosen-id-1',
       method: 'GET',
