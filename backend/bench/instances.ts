@@ -149,7 +149,7 @@ export async function startInstance(settings: InstanceSettings): Promise<Instanc
   const args = [...NODE_LAUNCH_FLAGS, ...(settings.nodeArgs ?? []), ...profile, MAIN];
   const spawnedAt = performance.now();
   const [program, ...launcherArgs] = [...(settings.launcher ?? []), process.execPath];
-  const child = spawn(program!, [...launcherArgs, ...args], { env: environment(settings, port, metricsPort), stdio: ['ignore', out, out] });
+  const child = spawn(program, [...launcherArgs, ...args], { env: environment(settings, port, metricsPort), stdio: ['ignore', out, out] });
   fs.closeSync(out);
   const baseUrl = `http://127.0.0.1:${port}`;
   const stop = async () => {

@@ -205,7 +205,7 @@ async function countMode(root: string, mode: InstructionMode, settings: Instruct
     },
   };
   const instance = await startUnderValgrind(instanceSettings);
-  let wallMs = 0;
+  let wallMs: number;
   try {
     await send(instance, settings.warmup, 4);
     callgrindControl(['-i', 'on', String(instance.pid)]);
@@ -247,7 +247,11 @@ async function countMode(root: string, mode: InstructionMode, settings: Instruct
   };
 }
 
-export async function countInstructions(root: string, modes: InstructionMode[], settings: InstructionSettings): Promise<InstructionCounts[]> {
+export async function countInstructions(
+  root: string,
+  modes: InstructionMode[],
+  settings: InstructionSettings,
+): Promise<InstructionCounts[]> {
   try {
     execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
   } catch {

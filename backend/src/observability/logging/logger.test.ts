@@ -192,7 +192,14 @@ describe('the process logger', () => {
     const count = 500; // ~100 KB: a dozen chunks, some handed over while an earlier one is being written
     for (let i = 0; i < count; i++) p.logger.info({ event: 'burst.line', n: i, padding: 'x'.repeat(100) }, 'burst');
     await expect
-      .poll(() => readLogDir(logDir).join('\n').split('\n').filter((l) => l.includes('burst.line')).length, { timeout: 3_000 })
+      .poll(
+        () =>
+          readLogDir(logDir)
+            .join('\n')
+            .split('\n')
+            .filter((l) => l.includes('burst.line')).length,
+        { timeout: 3_000 },
+      )
       .toBe(count);
     const numbers = readLogDir(logDir)
       .join('\n')

@@ -96,7 +96,7 @@ export interface LoggerOptions {
 }
 
 /** The mixin's answer for a line that brings its own context (an access line), or has none to add. */
-const NO_CONTEXT: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const NO_CONTEXT: Record<string, string> = Object.freeze({});
 
 /** What every line carries from the context it was written in: request, user, trace. */
 function logContext(line: object): Record<string, string> {
