@@ -51,6 +51,14 @@ describe('LokiShipper', () => {
     expect(Math.abs(Number(stamps[0]! / 1_000_000n) - Date.now())).toBeLessThan(60_000);
   });
 
+  it('delivers lines with quotes, backslashes, control characters and non-ASCII text exactly as written', async () => {
+    const shipper = ship();
+    const texts = ['say "hi"', 'C:\\media\\films', 'tab\there\u0001', 'Amélie — 千と千尋の神隠し 🎬'];
+    for (const text of texts) shipper.write(`${JSON.stringify({ message: text })}\n`);
+    await loki.waitFor((lines) => lines.length === texts.length);
+    expect(loki.lines.map((l) => (l.json as { message: string }).message)).toEqual(texts);
+  });
+
   it('sends a full batch at once without waiting for the interval', async () => {
     const shipper = ship({ flushIntervalMs: 60_000, batchLines: 10 });
     for (let i = 0; i < 10; i++) shipper.write(line(i));
