@@ -21,6 +21,7 @@
  *
  * Needs valgrind and libfaketime (`apt-get install valgrind faketime`). Settings:
  * BENCH_INSTRUCTIONS_CLOCK (0.02: the server's clock speed), BENCH_INSTRUCTIONS_REQUESTS (1000),
+ * BENCH_INSTRUCTIONS_ROUTE (/api/v1/media/requests), BENCH_INSTRUCTIONS_CONNECTIONS (1),
  * BENCH_INSTRUCTIONS_WARMUP (3000), BENCH_INSTRUCTIONS_TOP (0: with N, the N functions whose
  * main-thread instructions grew most from OFF to each mode, by name), BENCH_INSTRUCTIONS_OUT (a
  * folder: keep each mode's dumps and perf map there, for callgrind_annotate or KCachegrind),
@@ -63,7 +64,11 @@ export interface InstructionSettings {
   redis?: { url: string; keyPrefix: string };
   otlpEndpoint?: string;
   lokiUrl: string;
+  /** The authenticated GET route to count (e.g. /api/v1/media/requests). */
+  route: string;
   requests: number;
+  /** Requests in flight at once while counting (1: one after another). */
+  connections: number;
   warmup: number;
   /** The server's clock speed (libfaketime), e.g. 0.02: fifty times slower than the wall clock. */
   clock: number;
@@ -82,16 +87,16 @@ function callgrindControl(args: string[]): void {
   execFileSync('callgrind_control', args, { env: { ...process.env, USER: VALGRIND_USER, HOST: '127.0.0.1' }, stdio: 'ignore' });
 }
 
-async function send(instance: Instance, count: number, concurrency = 1): Promise<void> {
+async function send(instance: Instance, route: string, count: number, concurrency: number): Promise<void> {
   if (concurrency > 1) {
     const share = Math.ceil(count / concurrency);
-    await Promise.all(Array.from({ length: concurrency }, () => send(instance, share)));
+    await Promise.all(Array.from({ length: concurrency }, () => send(instance, route, share, 1)));
     return;
   }
   for (let i = 0; i < count; i++) {
-    const res = await fetch(`${instance.baseUrl}/api/v1/media/requests`, { headers: { cookie: instance.cookie } });
+    const res = await fetch(`${instance.baseUrl}${route}`, { headers: { cookie: instance.cookie } });
     await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`${instance.name}: GET /api/v1/media/requests answered ${res.status}`);
+    if (res.status !== 200) throw new Error(`${instance.name}: GET ${route} answered ${res.status}`);
   }
 }
 
@@ -207,11 +212,11 @@ async function countMode(root: string, mode: InstructionMode, settings: Instruct
   const instance = await startUnderValgrind(instanceSettings);
   let wallMs: number;
   try {
-    await send(instance, settings.warmup, 4);
+    await send(instance, settings.route, settings.warmup, 4);
     callgrindControl(['-i', 'on', String(instance.pid)]);
     callgrindControl(['-z', String(instance.pid)]);
     const started = performance.now();
-    await send(instance, settings.requests);
+    await send(instance, settings.route, settings.requests, settings.connections);
     wallMs = performance.now() - started;
     callgrindControl(['-d', String(instance.pid)]);
   } finally {

@@ -543,6 +543,8 @@ async function discoverOnly(): Promise<void> {
 async function instructionsOnly(): Promise<void> {
   const requests = Number(process.env.BENCH_INSTRUCTIONS_REQUESTS ?? 1000);
   const clock = Number(process.env.BENCH_INSTRUCTIONS_CLOCK ?? 0.02);
+  const route = process.env.BENCH_INSTRUCTIONS_ROUTE ?? '/api/v1/media/requests';
+  const connections = Number(process.env.BENCH_INSTRUCTIONS_CONNECTIONS ?? 1);
   const warmup = Number(process.env.BENCH_INSTRUCTIONS_WARMUP ?? 3000);
   const top = Number(process.env.BENCH_INSTRUCTIONS_TOP ?? 0);
   const chosen = process.env.BENCH_INSTRUCTIONS_MODES?.split(',');
@@ -553,7 +555,7 @@ async function instructionsOnly(): Promise<void> {
   ].filter((m) => m === OFF || !chosen || chosen.includes(m.key));
   log(`MediaNest instructions per request under callgrind — node ${process.version}`);
   log(
-    `database: ${settings.databaseUrl ? 'PostgreSQL (BENCH_DATABASE_URL)' : 'embedded PGlite'}${settings.redisUrl ? ' + Redis (BENCH_REDIS_URL)' : ''}; ${warmup} warm-up requests, then ${requests} to GET /api/v1/media/requests one after another, per mode`,
+    `database: ${settings.databaseUrl ? 'PostgreSQL (BENCH_DATABASE_URL)' : 'embedded PGlite'}${settings.redisUrl ? ' + Redis (BENCH_REDIS_URL)' : ''}; ${warmup} warm-up requests, then ${requests} to GET ${route}, ${connections === 1 ? 'one after another' : `${connections} at a time`}, per mode`,
   );
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'medianest-instructions-'));
   const redis = benchRedis();
@@ -569,7 +571,9 @@ async function instructionsOnly(): Promise<void> {
       redis: redis.settings,
       otlpEndpoint: sink.url,
       lokiUrl: loki.url,
+      route,
       requests,
+      connections,
       warmup,
       clock,
       keepIn: process.env.BENCH_INSTRUCTIONS_OUT ? path.resolve(process.env.BENCH_INSTRUCTIONS_OUT) : undefined,
