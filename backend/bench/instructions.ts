@@ -165,20 +165,6 @@ function totalOf(file: string): number {
   return Number(m?.[1] ?? 0);
 }
 
-/**
- * Starts the instance, trying three times: under valgrind the first PostgreSQL connection can
- * outlast the pool's 2 s connect timeout, which a real server never comes near.
- */
-async function startUnderValgrind(settings: InstanceSettings): Promise<Instance> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startInstance(settings);
-    } catch (err) {
-      if (attempt === 3) throw err;
-    }
-  }
-}
-
 async function countMode(root: string, mode: InstructionMode, settings: InstructionSettings): Promise<InstructionCounts> {
   const dir = path.join(root, mode.key, 'callgrind');
   fs.mkdirSync(dir, { recursive: true });
@@ -209,7 +195,7 @@ async function countMode(root: string, mode: InstructionMode, settings: Instruct
       FAKETIME_DONT_FAKE_MONOTONIC: '0',
     },
   };
-  const instance = await startUnderValgrind(instanceSettings);
+  const instance = await startInstance(instanceSettings);
   let wallMs: number;
   try {
     await send(instance, settings.route, settings.warmup, 4);
@@ -236,10 +222,8 @@ async function countMode(root: string, mode: InstructionMode, settings: Instruct
   }
   fs.rmSync(perfMap, { force: true });
   const byFunction = new Map<string, number>();
-  const names = new Map<string, string>();
   for (const [fn, cost] of selfCostByFunction(path.join(dir, main))) {
-    const name = names.get(fn) ?? nameOf(fn, map);
-    names.set(fn, name);
+    const name = nameOf(fn, map);
     byFunction.set(name, (byFunction.get(name) ?? 0) + cost / settings.requests);
   }
   return {

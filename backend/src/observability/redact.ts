@@ -97,7 +97,8 @@ function removeKnownSecrets(text: string): string {
 
 /** True when `text` may hold a secret: a registered one, or a name or shape the scrub looks for. */
 export function mayHoldSecret(text: string): boolean {
-  return redactText(text) !== text || MAYBE_SECRET.test(text);
+  if ((knownSecrets.size > 0 || secretUrls.size > 0) && removeKnownSecrets(text) !== text) return true;
+  return MAYBE_SECRET.test(text);
 }
 
 /** The text with every embedded secret replaced by [REDACTED]. */
