@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../config';
 import { loginCookie } from '../../../test/auth-helpers';
 import { createTestApp, type TestApp } from '../../../test/context';
@@ -16,7 +17,9 @@ import {
   setLogger,
   type ProcessLogger,
   type ProcessLoggerOptions,
+  writeAccessLine,
 } from './logger';
+import { SERVICE_NAME } from '../tracing/trace';
 import { register } from '../metrics/catalog';
 
 const FAST_LOKI = { flushIntervalMs: 50, retryBaseMs: 20, retryMaxMs: 200, requestTimeoutMs: 1_000 };
@@ -402,5 +405,68 @@ describe('createLogger', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toMatch(/abc-secret/);
     expect(JSON.parse(lines[0]!)).toMatchObject({ message: 'hello', token: '[REDACTED]', url: '/x?X-Plex-Token=[REDACTED]' });
+  });
+});
+
+describe('writeAccessLine', () => {
+  const previous = logger();
+  afterEach(() => {
+    setLogger(previous);
+    vi.useRealTimers();
+  });
+
+  /** The line pino itself writes for the same fields, as access lines were written before. */
+  function pinoLine(fields: Record<string, unknown>): string {
+    const lines: string[] = [];
+    const reference = pino(
+      {
+        base: { service: SERVICE_NAME, version: '1.2.3', environment: 'test', instance: 'box-1' },
+        timestamp: pino.stdTimeFunctions.isoTime,
+        messageKey: 'message',
+        formatters: { level: (label) => ({ level: label }) },
+      },
+      { write: (s: string) => void lines.push(s) },
+    );
+    const { request_id, user_id, trace_id, span_id, ...rest } = fields;
+    reference.info({ request_id, user_id, trace_id, span_id, event: 'http.access', ...rest }, 'request');
+    return lines[0]!;
+  }
+
+  it('writes, byte for byte, the line pino writes for the same fields, whatever characters they hold', () => {
+    const lines: string[] = [];
+    setLogger(createLogger({ level: 'info', version: '1.2.3', environment: 'test', instance: 'box-1', destination: { write: (s: string) => void lines.push(s) } }));
+    vi.useFakeTimers({ now: Date.UTC(2026, 11, 7, 4, 5, 6, 7), toFake: ['Date'] });
+    const cases = [
+      { request_id: 'c0ffee00-1111-4222-8333-444455556666', method: 'GET', route: '/api/v1/auth/session', status: 200, duration_ms: 1.3 },
+      {
+        request_id: 'client-chosen-id-1',
+        user_id: '7f1c2f5e-0000-4000-8000-000000000001',
+        trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
+        span_id: '00f067aa0ba902b7',
+        method: 'POST',
+        route: '/api/v1/media/:id',
+        status: 499,
+        duration_ms: 1234.5,
+      },
+      { request_id: 'x'.repeat(128), user_id: 'ünïcödé "quoted" \\ back\tslash\u2028', method: 'M-SEARCH', route: 'unmatched', status: 404, duration_ms: Number.NaN },
+    ];
+    for (const fields of cases) {
+      lines.length = 0;
+      writeAccessLine('info', fields);
+      expect(lines).toEqual([pinoLine(fields)]);
+      vi.advanceTimersByTime(997); // across seconds and minutes: the time stamp's cached part follows
+    }
+  });
+
+  it('keeps to the logger level: probe lines (debug) only when the level is debug', () => {
+    const lines: string[] = [];
+    const destination = { write: (s: string) => void lines.push(s) };
+    const fields = { request_id: 'probe-request-1', method: 'GET', route: '/health/live', status: 200, duration_ms: 0.2 };
+    setLogger(createLogger({ level: 'info', version: '1', environment: 'test', destination }));
+    writeAccessLine('debug', fields);
+    expect(lines).toEqual([]);
+    setLogger(createLogger({ level: 'debug', version: '1', environment: 'test', destination }));
+    writeAccessLine('debug', fields);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'debug', route: '/health/live' });
   });
 });

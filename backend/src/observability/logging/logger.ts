@@ -23,6 +23,7 @@ import { REDACTED, scrubJsonLine } from '../redact';
 import { currentRequestContext } from '../current-request';
 import { currentTraceIds, SERVICE_INSTANCE_ID, SERVICE_NAME } from '../tracing/trace';
 import { errorMessage } from '../../errors';
+import { accessLineBody, isoTime, jsonString, timestampField, type AccessFields } from './log-text';
 
 export type { Logger };
 
@@ -116,44 +117,60 @@ function logContext(line: object): Record<string, string> {
   return fields;
 }
 
-/**
- * Options of the process logger; `scrubbed: false` for the access logger, whose lines are built
- * only from fields that cannot hold a secret (see `accessLogger`).
- */
-function loggerOptions(options: Omit<LoggerOptions, 'destination'>, scrubbed = true): pino.LoggerOptions {
+/** The fields every line of the process carries. */
+function baseFields(options: Omit<LoggerOptions, 'destination'>): Record<string, string> {
+  return {
+    service: SERVICE_NAME,
+    version: options.version,
+    environment: options.environment,
+    instance: options.instance ?? SERVICE_INSTANCE_ID,
+  };
+}
+
+function loggerOptions(options: Omit<LoggerOptions, 'destination'>): pino.LoggerOptions {
   return {
     level: options.level,
-    base: {
-      service: SERVICE_NAME,
-      version: options.version,
-      environment: options.environment,
-      instance: options.instance ?? SERVICE_INSTANCE_ID,
-    },
-    timestamp: pino.stdTimeFunctions.isoTime,
+    base: baseFields(options),
+    timestamp: timestampField,
     messageKey: 'message',
     formatters: { level: (label) => ({ level: label }) },
     serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
     redact: { paths: REDACT_PATHS, censor: REDACTED },
-    hooks: scrubbed ? { streamWrite: scrubJsonLine } : {},
+    hooks: { streamWrite: scrubJsonLine },
     mixin: logContext,
     // pino's default copies the line onto the mixin's object; a line with nothing to add is used as it is.
     mixinMergeStrategy: (line, context) => (context === NO_CONTEXT ? line : Object.assign(context, line)),
   };
 }
 
-/** Each logger's companion for access lines: same format and outputs, no line scrub. */
-const accessLoggers = new WeakMap<Logger, Logger>();
+/** An output and the lowest level it takes (pino's level numbers). */
+interface LevelledOutput {
+  minLevel: number;
+  stream: pino.DestinationStream;
+}
 
-/** A logger and its access logger, both writing to `destination`. */
-function withAccessLogger(options: Omit<LoggerOptions, 'destination'>, destination: pino.DestinationStream): Logger {
+/** Each logger's access lines: its level, outputs and bindings, written without pino's general path. */
+const accessWriters = new WeakMap<Logger, (level: 'info' | 'debug', fields: AccessFields) => void>();
+
+/** A logger writing to `outputs` (as one multistream when several), with its access-line writer. */
+function withAccessWriter(options: Omit<LoggerOptions, 'destination'>, outputs: LevelledOutput[]): Logger {
+  const destination = outputs.length === 1 ? outputs[0]!.stream : pino.multistream(outputs.map((o) => ({ level: o.minLevel, stream: o.stream })));
   const log = pino(loggerOptions(options), destination);
-  accessLoggers.set(log, pino(loggerOptions(options, false), destination));
+  const bindings = Object.entries(baseFields(options))
+    .map(([key, value]) => `,"${key}":${jsonString(value)}`)
+    .join('');
+  accessWriters.set(log, (level, fields) => {
+    if (!log.isLevelEnabled(level)) return;
+    const value = log.levels.values[level]!;
+    const line = `{"level":"${level}","time":"${isoTime()}"${bindings}${accessLineBody(fields)}`;
+    for (const output of outputs) if (output.minLevel <= value) output.stream.write(line);
+  });
   return log;
 }
 
 /** A logger writing JSON lines to one destination (stdout by default). Tests use this. */
 export function createLogger(options: LoggerOptions): Logger {
-  return withAccessLogger(options, options.destination ?? pino.destination({ dest: 1, sync: false }));
+  return withAccessWriter(options, [{ minLevel: 0, stream: options.destination ?? pino.destination({ dest: 1, sync: false }) }]);
 }
 
 let root: Logger = createLogger({
@@ -173,14 +190,16 @@ export function logger(): Logger {
 }
 
 /**
- * The logger of the access lines (http/access-log.ts): the process logger's format and outputs,
- * without the scrub of every line. An access line holds only an id that a secret cannot pass
- * (the request id is refused when it looks like one), the user's id, trace ids, the method, the
- * route template, the status and the duration; scanning it for secrets, once per request, was
- * the largest single cost of the line.
+ * Writes a request's access line (http/access-log.ts) through the process logger's level and
+ * outputs, in its format (log-text.ts), without the scrub of every line: an access line holds only
+ * an id that a secret cannot pass (the request id is refused when it looks like one), the user's
+ * id, trace ids, the method, the route template, the status and the duration; scanning it for
+ * secrets, once per request, was the largest single cost of the line.
  */
-export function accessLogger(): Logger {
-  return accessLoggers.get(root) ?? root;
+export function writeAccessLine(level: 'info' | 'debug', fields: AccessFields): void {
+  const write = accessWriters.get(root);
+  if (write) write(level, fields);
+  else root[level]({ ...fields, event: 'http.access' }, 'request');
 }
 
 export interface ProcessLoggerOptions {
@@ -416,8 +435,8 @@ function describeDelivery(log: Logger, event: LokiDeliveryEvent): void {
 
 /** The process logger with every configured output (console, rotated files, Loki). */
 export async function createProcessLogger(options: ProcessLoggerOptions): Promise<ProcessLogger> {
-  const level = options.level as pino.Level;
-  const streams: pino.StreamEntry[] = [];
+  const minLevel = pino.levels.values[options.level] ?? 0;
+  const streams: LevelledOutput[] = [];
   const problems: Array<{ event: string; err: unknown; message: string }> = [];
 
   let stdout: GuardedOutput | undefined;
@@ -432,11 +451,11 @@ export async function createProcessLogger(options: ProcessLoggerOptions): Promis
         // A developer's terminal: synchronous, so the last lines before a crash are on screen.
         sync: true,
       }) as unknown as SonicBoomLike;
-      streams.push({ level, stream: new GuardedOutput('console', prettyConsole, false) });
+      streams.push({ minLevel, stream: new GuardedOutput('console', prettyConsole, false) });
     } else {
       const destination = pino.destination({ dest: 1, ...BUFFERED }) as unknown as SonicBoomLike;
       stdout = new GuardedOutput('stdout', destination, true);
-      streams.push({ level, stream: stdout });
+      streams.push({ minLevel, stream: stdout });
     }
   }
 
@@ -447,7 +466,7 @@ export async function createProcessLogger(options: ProcessLoggerOptions): Promis
       const opened = await openLogFile(options.logDir);
       file = new GuardedOutput('file', opened, true);
       fileName = opened.file ?? undefined;
-      streams.push({ level, stream: file });
+      streams.push({ minLevel, stream: file });
     } catch (err) {
       // A read-only or missing LOG_DIR must not stop MediaNest: the console and Loki still get every line.
       problems.push({ event: 'logging.file.unavailable', err, message: `Cannot write log files in ${options.logDir}` });
@@ -464,11 +483,11 @@ export async function createProcessLogger(options: ProcessLoggerOptions): Promis
         if (log) describeDelivery(log, event);
       },
     });
-    streams.push({ level, stream: loki });
+    streams.push({ minLevel, stream: loki });
   }
 
-  streams.push({ level: 'error', stream: recentErrorsStream }); // the admin Ops page's latest errors
-  log = withAccessLogger(options, pino.multistream(streams));
+  streams.push({ minLevel: pino.levels.values.error!, stream: recentErrorsStream }); // the admin Ops page's latest errors
+  log = withAccessWriter(options, streams);
   for (const problem of problems) log.warn({ event: problem.event, err: problem.err }, problem.message);
 
   let closing: Promise<void> | undefined;

@@ -12,6 +12,7 @@ import { httpRequestDuration, httpRequestsInFlight, httpRequestsTotal } from './
 import { httpOpsWindow } from './ops-window';
 import { rememberRouteTemplate } from './route-templates';
 import { isProbe } from '../probes';
+import { onResponseClose } from '../response-close';
 import { currentTraceIds, whenTraceExported } from '../tracing/trace';
 
 export const UNMATCHED = 'unmatched';
@@ -81,8 +82,7 @@ export function httpMetricsMiddleware(req: Request, res: Response, next: NextFun
   httpRequestsInFlight.inc();
   // Read now, while the request's span is active: 'close' may fire outside its context.
   const traceId = sampledTraceId();
-  // 'close' follows 'finish' for every answered request, and comes alone for an aborted one: one listener is enough.
-  res.once('close', () => {
+  onResponseClose(res, () => {
     httpRequestsInFlight.dec();
     const statusCode = res.writableFinished ? String(res.statusCode) : '499';
     const labels = {

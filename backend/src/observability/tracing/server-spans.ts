@@ -24,6 +24,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { NextFunction, Request, Response } from 'express';
 import { endpointOf, UNMATCHED } from '../metrics/http-metrics';
 import { isProbe } from '../probes';
+import { onResponseClose } from '../response-close';
 import { startRootSpan } from './deferred-root';
 import { setAttributesIfKept } from './deferred-spans';
 import { TRACER_NAME } from './trace';
@@ -75,7 +76,7 @@ export function serverSpans(tracer: Tracer = trace.getTracer(TRACER_NAME)) {
     if (span.isRecording()) {
       // Built only for a trace that is exported: an unsampled or dropped request costs no attribute work.
       setAttributesIfKept(span, () => requestAttributes(req));
-      res.once('close', () => {
+      onResponseClose(res, () => {
         const route = endpointOf(req);
         if (route !== UNMATCHED) {
           span.setAttribute('http.route', route);
