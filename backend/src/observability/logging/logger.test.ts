@@ -434,7 +434,15 @@ describe('writeAccessLine', () => {
 
   it('writes, byte for byte, the line pino writes for the same fields, whatever characters they hold', () => {
     const lines: string[] = [];
-    setLogger(createLogger({ level: 'info', version: '1.2.3', environment: 'test', instance: 'box-1', destination: { write: (s: string) => void lines.push(s) } }));
+    setLogger(
+      createLogger({
+        level: 'info',
+        version: '1.2.3',
+        environment: 'test',
+        instance: 'box-1',
+        destination: { write: (s: string) => void lines.push(s) },
+      }),
+    );
     vi.useFakeTimers({ now: Date.UTC(2026, 11, 7, 4, 5, 6, 7), toFake: ['Date'] });
     const cases = [
       { request_id: 'c0ffee00-1111-4222-8333-444455556666', method: 'GET', route: '/api/v1/auth/session', status: 200, duration_ms: 1.3 },
@@ -448,7 +456,14 @@ describe('writeAccessLine', () => {
         status: 499,
         duration_ms: 1234.5,
       },
-      { request_id: 'x'.repeat(128), user_id: 'ünïcödé "quoted" \\ back\tslash\u2028', method: 'M-SEARCH', route: 'unmatched', status: 404, duration_ms: Number.NaN },
+      {
+        request_id: 'x'.repeat(128),
+        user_id: 'ünïcödé "quoted" \\ back\tslash\u2028',
+        method: 'M-SEARCH',
+        route: 'unmatched',
+        status: 404,
+        duration_ms: Number.NaN,
+      },
     ];
     for (const fields of cases) {
       lines.length = 0;

@@ -154,7 +154,8 @@ const accessWriters = new WeakMap<Logger, (level: 'info' | 'debug', fields: Acce
 
 /** A logger writing to `outputs` (as one multistream when several), with its access-line writer. */
 function withAccessWriter(options: Omit<LoggerOptions, 'destination'>, outputs: LevelledOutput[]): Logger {
-  const destination = outputs.length === 1 ? outputs[0]!.stream : pino.multistream(outputs.map((o) => ({ level: o.minLevel, stream: o.stream })));
+  const destination =
+    outputs.length === 1 ? outputs[0]!.stream : pino.multistream(outputs.map((o) => ({ level: o.minLevel, stream: o.stream })));
   const log = pino(loggerOptions(options), destination);
   const bindings = Object.entries(baseFields(options))
     .map(([key, value]) => `,"${key}":${jsonString(value)}`)
