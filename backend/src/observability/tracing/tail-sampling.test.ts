@@ -209,6 +209,26 @@ describe('the tail sampler', () => {
     expect(await counted()).toEqual({ 'dropped/expired': 1 });
   });
 
+  it('lets a span that ends after its root follow the decision, also thousands of decisions later', () => {
+    setup({ perSecond: 0, burst: 0 });
+    const lateChild = (status: 'ok' | 'error') => {
+      const root = tracer.startSpan('GET /x');
+      const child = tracer.startSpan('realtime.publish', {}, trace.setSpan(ROOT_CONTEXT, root));
+      if (status === 'error') root.setStatus({ code: SpanStatusCode.ERROR });
+      root.end();
+      return { traceId: root.spanContext().traceId, child };
+    };
+    const kept = lateChild('error');
+    const dropped = lateChild('ok');
+    for (let i = 0; i < 2047; i++) request();
+    kept.child.end();
+    dropped.child.end();
+    const spans = exported.getFinishedSpans();
+    expect(spans.filter((s) => s.spanContext().traceId === kept.traceId).map((s) => s.name)).toEqual(['GET /x', 'realtime.publish']);
+    expect(spans.some((s) => s.spanContext().traceId === dropped.traceId)).toBe(false);
+    expect(sampler.pendingTraces).toBe(0);
+  });
+
   it('runs whenKept callbacks (metric exemplars) only for kept traces, at the decision or at once when already kept', () => {
     setup({ perSecond: 0, burst: 0 });
     const seen: string[] = [];
