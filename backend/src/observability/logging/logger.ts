@@ -96,12 +96,11 @@ export interface LoggerOptions {
   destination?: pino.DestinationStream;
 }
 
-/** The mixin's answer for a line that brings its own context (an access line), or has none to add. */
+/** The mixin's answer when there is no context to add (a line written outside any request or job). */
 const NO_CONTEXT: Record<string, string> = Object.freeze({});
 
 /** What every line carries from the context it was written in: request, user, trace. */
-function logContext(line: object): Record<string, string> {
-  if ((line as { request_id?: unknown }).request_id !== undefined) return NO_CONTEXT;
+function logContext(): Record<string, string> {
   const ctx = currentRequestContext();
   const ids = currentTraceIds();
   if (!ctx && !ids) return NO_CONTEXT;
@@ -161,8 +160,8 @@ function withAccessWriter(options: Omit<LoggerOptions, 'destination'>, outputs: 
     .map(([key, value]) => `,"${key}":${jsonString(value)}`)
     .join('');
   accessWriters.set(log, (level, fields) => {
-    if (!log.isLevelEnabled(level)) return;
     const value = log.levels.values[level]!;
+    if (value < log.levelVal) return;
     const line = `{"level":"${level}","time":"${isoTime()}"${bindings}${accessLineBody(fields)}`;
     for (const output of outputs) if (output.minLevel <= value) output.stream.write(line);
   });

@@ -141,7 +141,8 @@ describe('currentTraceIds', () => {
 });
 
 describe('log lines and traces', () => {
-  it('carry the trace and span id of the active span and the request id of the request', async () => {
+  /** A logger whose lines are kept, parsed, in `lines`. */
+  function capturedLogger() {
     const lines: Record<string, unknown>[] = [];
     const sink = new Writable({
       write(chunk: Buffer, _enc, cb) {
@@ -149,24 +150,38 @@ describe('log lines and traces', () => {
         cb();
       },
     });
-    const log = createLogger({ level: 'info', version: '1.2.3', environment: 'test', destination: sink });
-    let ids: { traceId: string; spanId: string } | undefined;
-    await runWithRequestContext({ requestId: 'req-12345678' }, () =>
+    return { lines, log: createLogger({ level: 'info', version: '1.2.3', environment: 'test', destination: sink }) };
+  }
+
+  /** Runs `write` inside a request (id req-12345678) and its active span, after an await; the span's ids. */
+  function inTracedRequest(write: () => void): Promise<{ traceId: string; spanId: string }> {
+    return runWithRequestContext({ requestId: 'req-12345678' }, () =>
       tracer().startActiveSpan('request', async (span) => {
-        ids = span.spanContext();
         await new Promise((r) => setTimeout(r, 1));
-        log.info({ event: 'inside' }, 'inside the request');
+        write();
         span.end();
+        return span.spanContext();
       }),
     );
+  }
+
+  it('carry the trace and span id of the active span and the request id of the request', async () => {
+    const { lines, log } = capturedLogger();
+    const ids = await inTracedRequest(() => log.info({ event: 'inside' }, 'inside the request'));
     log.info('outside');
     expect(lines[0]).toMatchObject({
       request_id: 'req-12345678',
-      trace_id: ids!.traceId,
-      span_id: ids!.spanId,
+      trace_id: ids.traceId,
+      span_id: ids.spanId,
       message: 'inside the request',
     });
     expect(lines[1]).not.toHaveProperty('trace_id');
     expect(lines[1]).not.toHaveProperty('request_id');
+  });
+
+  it('keep the trace of a line that names a media request by its own request_id', async () => {
+    const { lines, log } = capturedLogger();
+    const ids = await inTracedRequest(() => log.info({ event: 'notifications.planned', request_id: 'media-request-42' }, 'planned'));
+    expect(lines[0]).toMatchObject({ request_id: 'media-request-42', trace_id: ids.traceId, span_id: ids.spanId });
   });
 });
