@@ -41,7 +41,7 @@ describe('the production build', () => {
       // No module of our own is loaded file by file…
       expect(bundle).not.toMatch(/require\("\.\.?\//);
       // …and what is only loaded when configured stays a package of its own, read from node_modules then.
-      for (const pkg of ['ioredis', 'bullmq', '@opentelemetry/sdk-node']) expect(bundle).toContain(`require("${pkg}")`);
+      for (const pkg of ['ioredis', 'bullmq', '@opentelemetry/sdk-trace-node']) expect(bundle).toContain(`require("${pkg}")`);
     }
     const main = fs.readFileSync(path.join(BACKEND, 'dist', 'main.js'), 'utf8');
     for (const pkg of ['web-push', 'nodemailer']) expect(main).toContain(`require("${pkg}")`);

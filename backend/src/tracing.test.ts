@@ -69,7 +69,7 @@ describe('tracing bootstrap', () => {
     const script = `
       require('./tracing.js');
       const loaded = Object.keys(require.cache).filter((k) => k.includes('@opentelemetry'));
-      console.log(JSON.stringify({ sdk: loaded.some((k) => k.includes('sdk-node')), instrumentations: loaded.filter((k) => k.includes('instrumentation-')).length }));
+      console.log(JSON.stringify({ sdk: loaded.some((k) => k.includes('sdk-trace-node')), instrumentations: loaded.filter((k) => k.includes('instrumentation-')).length }));
       process.exit(0);`;
     const result = spawnSync(process.execPath, ['-e', script], {
       cwd: DIST_DIR,

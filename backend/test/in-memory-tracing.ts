@@ -1,5 +1,5 @@
 /**
- * In-process tracing for unit tests: the NodeSDK with an async-context manager
+ * In-process tracing for unit tests: the tracer provider with an async-context manager
  * and spans kept in memory (no library instrumentations — vitest loads modules
  * outside require hooks; they are tested on the built process in
  * tracing.test.ts). Apps built after it starts make SERVER spans
@@ -8,7 +8,6 @@
  */
 import type { Context } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import { NodeSDK } from '@opentelemetry/sdk-node';
 import { markTracingStarted } from '../src/observability/tracing/trace';
 import {
   InMemorySpanExporter,
@@ -18,6 +17,7 @@ import {
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 
 /** Passes everything on to `next`, calling `started` for each span object the SDK constructs. */
 export function countingStarts(next: SpanProcessor, started: () => void): SpanProcessor {
@@ -47,19 +47,12 @@ export function startInMemoryTracing(
   resource?: Resource,
 ): InMemoryTracing {
   const memory = new InMemorySpanExporter();
-  const sdk = new NodeSDK({
-    spanProcessors: [front(new SimpleSpanProcessor(wrap(memory)))],
-    instrumentations: [],
-    metricReaders: [],
-    logRecordProcessors: [],
-    autoDetectResources: false,
-    resource,
-  });
-  sdk.start();
+  const provider = new NodeTracerProvider({ spanProcessors: [front(new SimpleSpanProcessor(wrap(memory)))], resource });
+  provider.register();
   markTracingStarted(); // as the real bootstrap does: the web app mounts its SERVER span middleware
   return {
     spans: () => memory.getFinishedSpans(),
     reset: () => memory.reset(),
-    shutdown: () => sdk.shutdown(),
+    shutdown: () => provider.shutdown(),
   };
 }
