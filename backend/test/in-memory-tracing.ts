@@ -8,6 +8,7 @@
  */
 import type { Context } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
+import { registerTracerProvider } from '../src/observability/tracing/sdk';
 import { markTracingStarted } from '../src/observability/tracing/trace';
 import {
   InMemorySpanExporter,
@@ -48,7 +49,7 @@ export function startInMemoryTracing(
 ): InMemoryTracing {
   const memory = new InMemorySpanExporter();
   const provider = new NodeTracerProvider({ spanProcessors: [front(new SimpleSpanProcessor(wrap(memory)))], resource });
-  provider.register();
+  registerTracerProvider(provider);
   markTracingStarted(); // as the real bootstrap does: the web app mounts its SERVER span middleware
   return {
     spans: () => memory.getFinishedSpans(),

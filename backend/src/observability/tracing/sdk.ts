@@ -132,6 +132,15 @@ function tailSampler(
   return sampler;
 }
 
+/**
+ * Makes `provider` the global one, with the AsyncLocalStorage context manager and W3C trace context
+ * (`traceparent`) in and out; we propagate no baggage. The unit tests' in-memory tracing registers
+ * through it too, so they continue a caller's trace exactly as production does.
+ */
+export function registerTracerProvider(provider: NodeTracerProvider): void {
+  provider.register({ propagator: new W3CTraceContextPropagator() });
+}
+
 export function startTracing(settings: TracingSettings): TracingHandle {
   diag.setLogger(new RateLimitedDiagLogger(), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
   const url = tracesUrl(settings.endpoint);
@@ -155,9 +164,7 @@ export function startTracing(settings: TracingSettings): TracingHandle {
     sampler: new ParentBasedSampler({ root: rootSampler(settings.samplerRatio) }),
     spanProcessors: [processor],
   });
-  // The global tracer provider, the AsyncLocalStorage context manager, and W3C trace context (`traceparent`)
-  // in and out; we propagate no baggage.
-  provider.register({ propagator: new W3CTraceContextPropagator() });
+  registerTracerProvider(provider);
   const disableInstrumentations = registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
