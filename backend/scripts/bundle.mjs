@@ -106,8 +106,10 @@ await build({
   alias: { '@medianest/contracts': path.join(REPO, 'packages/contracts/src/index.ts') },
   // A package without an exports map: its `main` (what Node itself loads) before its `module`.
   mainFields: ['main', 'module'],
-  // Names stay readable in stack traces and CPU profiles.
-  keepNames: true,
+  // No keepNames: the bundle is not minified, so functions keep their own names (a name that two
+  // modules share gets a number). keepNames would wrap every named function and closure in a call
+  // that redefines its `name` as it is created, which turns each closure made per request (Express's
+  // `next`, drizzle's query objects) into a slow dictionary object with a hidden class of its own.
   legalComments: 'none',
   logLevel: 'warning',
   tsconfig: path.join(BACKEND, 'tsconfig.build.json'),

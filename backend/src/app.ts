@@ -32,7 +32,7 @@ import { isHttpsUrl, setHttpsOnly } from './http/public-url';
 import { trustProxySetting } from './http/trust-proxy';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { requestContextMiddleware } from './http/access-log';
-import { captureRouteTemplate, httpMetricsMiddleware } from './observability/metrics/http-metrics';
+import { captureRouteTemplates, httpMetricsMiddleware } from './observability/metrics/http-metrics';
 import { serverSpans } from './observability/tracing/server-spans';
 import { tracingEnabled } from './observability/tracing/trace';
 import { browserMetricsRouter } from './features/browser-metrics/browser-metrics.routes';
@@ -63,7 +63,7 @@ export function buildApp(c: Container): Express {
   // The SERVER span first: the request id, the access line and the metrics' exemplars read it.
   if (tracingEnabled()) app.use(serverSpans());
   app.use(requestContextMiddleware);
-  app.use(captureRouteTemplate);
+  captureRouteTemplates(app);
   if (c.config.PROMETHEUS_ENABLED) app.use(httpMetricsMiddleware);
   app.use(
     helmet({

@@ -13,6 +13,15 @@
  *   launch flag (`--max-semi-space-size`, on every command that starts the
  *   server); this one is read at every collection and can be set here. A
  *   `--heap-growing-percent` given by the operator (NODE_OPTIONS) wins.
+ * - No allocation-site pretenuring: V8 otherwise starts allocating the objects of
+ *   a site whose objects often survived a young collection straight in the old
+ *   generation. Under load, sites that serve requests qualify; their objects then
+ *   die in the old generation while still pointing at the request's young
+ *   objects, which the young collections must keep (they cannot see that the old
+ *   object is dead) and promote in turn. Measured on the database route with
+ *   everything on: 14 KB promoted a request with it, under 1 KB without, and a
+ *   full collection every ~900 requests instead of every ~5,000. Also read at
+ *   every collection; an operator's `--allocation-site-pretenuring` wins.
  */
 import nodeModule from 'node:module';
 import v8 from 'node:v8';
@@ -29,7 +38,7 @@ if (typeof enableCompileCache === 'function') {
   }
 }
 
-const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((flag) =>
-  /^--heap[-_]growing[-_]percent/.test(flag),
-);
-if (!given) v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+const operatorFlags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+const given = (name: RegExp) => operatorFlags.some((flag) => name.test(flag));
+if (!given(/^--heap[-_]growing[-_]percent/)) v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+if (!given(/^--(no-)?allocation[-_]site[-_]pretenuring/)) v8.setFlagsFromString('--no-allocation-site-pretenuring');

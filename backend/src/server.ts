@@ -20,6 +20,7 @@ import { logger } from './observability/logging/logger';
 import { createMetricsServer } from './observability/metrics/metrics-server';
 import { startDefaultMetrics } from './observability/metrics/catalog';
 import { listen } from './http/listen';
+import { createAppServer } from './http/app-server';
 
 export const SHUTDOWN_BUDGET_MS = 10_000;
 
@@ -44,7 +45,7 @@ export async function startServer(
   if (generated) hooks.onAdminPassword?.(generated);
 
   const app = buildApp(container);
-  const server = http.createServer(app);
+  const server = createAppServer(app);
   server.keepAliveTimeout = 65_000;
   const realtime = attachRealtime(server, {
     events: container.events,

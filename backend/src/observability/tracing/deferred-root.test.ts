@@ -13,7 +13,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import express from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { countingStarts, startInMemoryTracing, type InMemoryTracing } from '../../../test/in-memory-tracing';
-import { captureRouteTemplate } from '../metrics/http-metrics';
+import { captureRouteTemplates } from '../metrics/http-metrics';
 import { setDeferredRoots } from './deferred-root';
 import { setDeferredSpanSink } from './deferred-spans';
 import { serverSpans } from './server-spans';
@@ -41,7 +41,7 @@ beforeAll(async () => {
   );
   const app = express();
   app.use(serverSpans());
-  app.use(captureRouteTemplate);
+  captureRouteTemplates(app);
   app.get('/api/v1/things/:id', async (req, res) => {
     await traceStatement('select * from "things" where id = $1', async () => [{ id: req.params.id }]);
     if (req.query.fail !== 'yes') return void res.json({ ok: true });

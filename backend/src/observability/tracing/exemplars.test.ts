@@ -9,7 +9,7 @@ import { SpanKind } from '@opentelemetry/api';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInMemoryTracing, type InMemoryTracing } from '../../../test/in-memory-tracing';
-import { captureRouteTemplate, httpMetricsMiddleware } from '../metrics/http-metrics';
+import { captureRouteTemplates, httpMetricsMiddleware } from '../metrics/http-metrics';
 import { renderMetrics } from '../metrics/metrics-server';
 import { serverSpans } from './server-spans';
 import { TailSamplingSpanProcessor } from './tail-sampling';
@@ -28,7 +28,7 @@ beforeAll(async () => {
   });
   const app = express();
   app.use(serverSpans());
-  app.use(captureRouteTemplate);
+  captureRouteTemplates(app);
   app.use(httpMetricsMiddleware);
   app.get('/api/v1/exemplar-ok', (_req, res) => void res.json({ ok: true }));
   app.get('/api/v1/exemplar-fails', (_req, res) => void res.status(503).json({ error: { code: 'UNAVAILABLE', message: 'down' } }));

@@ -15,7 +15,7 @@ import { errorHandler, notFoundHandler } from '../../http/error-handler';
 import { requestContextMiddleware } from '../../http/access-log';
 import { ADMIN_PASSWORD, createTestApp, testMode, type TestApp } from '../../../test/context';
 import { startInMemoryTracing, type InMemoryTracing } from '../../../test/in-memory-tracing';
-import { captureRouteTemplate } from '../metrics/http-metrics';
+import { captureRouteTemplates } from '../metrics/http-metrics';
 import { serverSpans } from './server-spans';
 import { renderMetrics } from '../metrics/metrics-server';
 import { currentRequestContext } from '../current-request';
@@ -59,7 +59,7 @@ describe('the SERVER span middleware', () => {
     const app = express();
     app.use(serverSpans());
     app.use(requestContextMiddleware);
-    app.use(captureRouteTemplate);
+    captureRouteTemplates(app);
     const router = express.Router();
     router.get('/items/:id', (_req, res) => {
       seen.push({ traceId: currentTraceIds()?.traceId, requestId: currentRequestContext()?.requestId });

@@ -68,20 +68,21 @@ export class TokenBucket {
   }
 }
 
+/** Every field is declared, and set when the entry is made (see `open`). */
 interface PendingTrace {
   readonly startedAt: number;
   readonly spans: ReadableSpan[];
   /** Leaf spans recorded cheaply (deferred-spans.ts), made into spans only if the trace is kept. */
   readonly deferred: DeferredSpan[];
   /** The local root, while it runs (an early decision labels it). */
-  root?: Span | DeferredRootSpan;
+  root: Span | DeferredRootSpan | undefined;
   /** The root's attributes that only a kept trace needs (`attributesIfKept`). */
-  rootAttributes?: () => Attributes;
+  rootAttributes: (() => Attributes) | undefined;
   error: boolean;
   spansDropped: number;
   /** Set when the local root is ending; acted on when it has ended. */
-  verdict?: { kept: boolean; reason: TraceSamplingReason };
-  whenKept?: (() => void)[];
+  verdict: { kept: boolean; reason: TraceSamplingReason } | undefined;
+  whenKept: (() => void)[] | undefined;
 }
 
 /** Traces decided recently (between this many and twice as many), so spans that end after their root follow the decision. */
@@ -278,7 +279,19 @@ export class TailSamplingSpanProcessor implements SpanProcessor, DeferredSpanSin
       const [oldestId, oldest] = this.pending.entries().next().value as [string, PendingTrace];
       this.decideEarly(oldestId, oldest, 'buffer_full');
     }
-    const entry: PendingTrace = { startedAt: Date.now(), spans: [], deferred: [], error: false, spansDropped: 0 };
+    // Every field from the start: a function-valued field (`rootAttributes`) added to an entry later gave
+    // each entry a hidden class of its own, which kept its request alive until the next full collection.
+    const entry: PendingTrace = {
+      startedAt: Date.now(),
+      spans: [],
+      deferred: [],
+      root: undefined,
+      rootAttributes: undefined,
+      error: false,
+      spansDropped: 0,
+      verdict: undefined,
+      whenKept: undefined,
+    };
     this.pending.set(traceId, entry);
     return entry;
   }
