@@ -71,9 +71,9 @@ export class TokenBucket {
 /** Every field is declared, and set when the entry is made (see `open`). */
 interface PendingTrace {
   readonly startedAt: number;
-  spans: ReadableSpan[];
+  readonly spans: ReadableSpan[];
   /** Leaf spans recorded cheaply (deferred-spans.ts), made into spans only if the trace is kept. */
-  deferred: DeferredSpan[];
+  readonly deferred: DeferredSpan[];
   /** The local root, while it runs (an early decision labels it). */
   root: Span | DeferredRootSpan | undefined;
   /** The root's attributes that only a kept trace needs (`attributesIfKept`). */
@@ -147,8 +147,8 @@ function forget(entry: PendingTrace): void {
   entry.root = undefined;
   entry.rootAttributes = undefined;
   entry.whenKept = undefined;
-  entry.spans = [];
-  entry.deferred = [];
+  entry.spans.length = 0;
+  entry.deferred.length = 0;
 }
 
 export class TailSamplingSpanProcessor implements SpanProcessor, DeferredSpanSink, DeferredRootSink {
@@ -333,13 +333,16 @@ export class TailSamplingSpanProcessor implements SpanProcessor, DeferredSpanSin
     this.pending.delete(traceId);
     this.decided.set(traceId, kept);
     tracesSampledTotal.inc({ decision: kept ? 'kept' : 'dropped', reason });
-    const { spans, deferred, whenKept } = entry;
+    if (kept) this.export(entry);
     forget(entry);
-    if (!kept) return;
-    for (const span of spans) this.next.onEnd(span);
-    for (const record of deferred) this.next.onEnd(materialize(record));
+  }
+
+  /** A kept trace's spans to the next processor, then what waited for the decision. */
+  private export(entry: PendingTrace): void {
+    for (const span of entry.spans) this.next.onEnd(span);
+    for (const record of entry.deferred) this.next.onEnd(materialize(record));
     if (entry.spansDropped > 0) traceSpansDropped.inc(entry.spansDropped);
-    for (const fn of whenKept ?? []) {
+    for (const fn of entry.whenKept ?? []) {
       try {
         fn();
       } catch {
