@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isoTime, jsonString } from './log-text';
+import { AS_JSON, ESCAPED_IN_STRING, isoTime, jsonString } from './log-text';
 
 describe('isoTime', () => {
   it('reads as Date#toISOString, within a second, across seconds and days, and when the clock goes back', () => {
@@ -13,6 +13,21 @@ describe('jsonString', () => {
   it('is JSON.stringify, for plain ids and for text that needs escaping', () => {
     for (const value of ['', 'GET', '/api/v1/media/:id', 'a"b', 'back\\slash', 'tab\there', 'ünï', '\u2028', '\ud800', '~ !#[]']) {
       expect(jsonString(value)).toBe(JSON.stringify(value));
+    }
+  });
+});
+
+describe('the access line spellings', () => {
+  const values = ['', 'GET', '/api/v1/media/:id', 'a"b', 'back\\slash', 'tab\there', 'ünï', '\u2028', '\ud800', '~ !#[]', '\x7f', '🎬'];
+
+  it('as JSON: what goes between the quotes of JSON.stringify', () => {
+    for (const value of values) expect(`"${AS_JSON.content(value)}"`).toBe(JSON.stringify(value));
+  });
+
+  it('escaped in a string: the JSON string of that JSON string, as its content', () => {
+    for (const value of values) {
+      const line = `{${ESCAPED_IN_STRING.quote}k${ESCAPED_IN_STRING.quote}:${ESCAPED_IN_STRING.quote}${ESCAPED_IN_STRING.content(value)}${ESCAPED_IN_STRING.quote}}`;
+      expect(`"${line}"`).toBe(JSON.stringify(JSON.stringify({ k: value })));
     }
   });
 });

@@ -36,6 +36,29 @@ async function droppedTotal(): Promise<number> {
   return (await register.getSingleMetric('medianest_log_lines_dropped_total')!.get()).values[0]?.value ?? 0;
 }
 
+/** Access lines as the logger is given them, plain and with every kind of character a field may hold. */
+const ACCESS_LINE_CASES = [
+  { request_id: 'c0ffee00-1111-4222-8333-444455556666', method: 'GET', route: '/api/v1/auth/session', status: 200, duration_ms: 1.3 },
+  {
+    request_id: 'client-chosen-id-1',
+    user_id: '7f1c2f5e-0000-4000-8000-000000000001',
+    trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
+    span_id: '00f067aa0ba902b7',
+    method: 'POST',
+    route: '/api/v1/media/:id',
+    status: 499,
+    duration_ms: 1234.5,
+  },
+  {
+    request_id: 'x'.repeat(128),
+    user_id: 'ünïcödé "quoted" \\ back\tslash\u2028',
+    method: 'M-SEARCH',
+    route: 'unmatched',
+    status: 404,
+    duration_ms: Number.NaN,
+  },
+];
+
 describe('the process logger', () => {
   let loki: LokiReceiver;
   let logDir: string;
@@ -109,6 +132,22 @@ describe('the process logger', () => {
     expect(
       loki.lines.every((l) => JSON.stringify(l.labels) === JSON.stringify({ service: 'medianest-backend', environment: 'production' })),
     ).toBe(true);
+  });
+
+  it('ships access lines to Loki exactly as the file has them, whatever characters their fields hold', async () => {
+    const p = await open();
+    setLogger(p.logger);
+    const cases = ACCESS_LINE_CASES;
+    for (const fields of cases) writeAccessLine('info', fields);
+    await loki.waitFor((lines) => lines.length === cases.length);
+    await p.close(2_000);
+    const fileLines = readLogDir(logDir);
+    expect(loki.lines.map((l) => l.line)).toEqual(fileLines);
+    expect(fileLines.map((l) => JSON.parse(l) as Record<string, unknown>)).toMatchObject([
+      { event: 'http.access', route: '/api/v1/auth/session', status: 200 },
+      { user_id: cases[1]!.user_id, status: 499 },
+      { user_id: cases[2]!.user_id, method: 'M-SEARCH', duration_ms: null },
+    ]);
   });
 
   it('keeps secrets out of the file and the shipped batches, whatever shape they are logged in', async () => {
@@ -444,27 +483,7 @@ describe('writeAccessLine', () => {
       }),
     );
     vi.useFakeTimers({ now: Date.UTC(2026, 11, 7, 4, 5, 6, 7), toFake: ['Date'] });
-    const cases = [
-      { request_id: 'c0ffee00-1111-4222-8333-444455556666', method: 'GET', route: '/api/v1/auth/session', status: 200, duration_ms: 1.3 },
-      {
-        request_id: 'client-chosen-id-1',
-        user_id: '7f1c2f5e-0000-4000-8000-000000000001',
-        trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
-        span_id: '00f067aa0ba902b7',
-        method: 'POST',
-        route: '/api/v1/media/:id',
-        status: 499,
-        duration_ms: 1234.5,
-      },
-      {
-        request_id: 'x'.repeat(128),
-        user_id: 'ünïcödé "quoted" \\ back\tslash\u2028',
-        method: 'M-SEARCH',
-        route: 'unmatched',
-        status: 404,
-        duration_ms: Number.NaN,
-      },
-    ];
+    const cases = ACCESS_LINE_CASES;
     for (const fields of cases) {
       lines.length = 0;
       writeAccessLine('info', fields);

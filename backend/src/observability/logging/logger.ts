@@ -23,7 +23,7 @@ import { REDACTED, scrubJsonLine } from '../redact';
 import { currentRequestContext } from '../current-request';
 import { currentTraceIds, SERVICE_INSTANCE_ID, SERVICE_NAME } from '../tracing/trace';
 import { errorMessage } from '../../errors';
-import { accessLineBody, isoTime, jsonString, timestampField, type AccessFields } from './log-text';
+import { AccessLineTemplate, AS_JSON, ESCAPED_IN_STRING, isoTime, timestampField, type AccessFields } from './log-text';
 
 export type { Logger };
 
@@ -146,6 +146,8 @@ function loggerOptions(options: Omit<LoggerOptions, 'destination'>): pino.Logger
 interface LevelledOutput {
   minLevel: number;
   stream: pino.DestinationStream;
+  /** Takes access lines already escaped into a JSON string's content (Loki), instead of `stream.write`. */
+  writeEscaped?: (escapedLine: string) => void;
 }
 
 /** Each logger's access lines: its level, outputs and bindings, written without pino's general path. */
@@ -156,14 +158,19 @@ function withAccessWriter(options: Omit<LoggerOptions, 'destination'>, outputs: 
   const destination =
     outputs.length === 1 ? outputs[0]!.stream : pino.multistream(outputs.map((o) => ({ level: o.minLevel, stream: o.stream })));
   const log = pino(loggerOptions(options), destination);
-  const bindings = Object.entries(baseFields(options))
-    .map(([key, value]) => `,"${key}":${jsonString(value)}`)
-    .join('');
+  const asJson = new AccessLineTemplate(baseFields(options), AS_JSON);
+  const escapedInString = new AccessLineTemplate(baseFields(options), ESCAPED_IN_STRING);
   accessWriters.set(log, (level, fields) => {
     const value = log.levels.values[level]!;
     if (value < log.levelVal) return;
-    const line = `{"level":"${level}","time":"${isoTime()}"${bindings}${accessLineBody(fields)}`;
-    for (const output of outputs) if (output.minLevel <= value) output.stream.write(line);
+    const time = isoTime();
+    let line: string | undefined;
+    let escaped: string | undefined;
+    for (const output of outputs) {
+      if (output.minLevel > value) continue;
+      if (output.writeEscaped) output.writeEscaped((escaped ??= escapedInString.line(level, time, fields)));
+      else output.stream.write((line ??= asJson.line(level, time, fields)));
+    }
   });
   return log;
 }
@@ -483,7 +490,8 @@ export async function createProcessLogger(options: ProcessLoggerOptions): Promis
         if (log) describeDelivery(log, event);
       },
     });
-    streams.push({ minLevel, stream: loki });
+    const shipper = loki;
+    streams.push({ minLevel, stream: shipper, writeEscaped: (escapedLine) => shipper.writeEscaped(escapedLine) });
   }
 
   streams.push({ minLevel: pino.levels.values.error!, stream: recentErrorsStream }); // the admin Ops page's latest errors

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startLokiReceiver, type LokiReceiver } from '../../../test/receivers/loki-receiver';
 import { LokiShipper, type LokiDeliveryEvent, type LokiShipperOptions } from './loki';
@@ -93,6 +95,54 @@ describe('LokiShipper', () => {
     await loki.resume();
     await loki.waitFor(() => shipper.delivered === 50, 10_000, 'all 50 lines acknowledged');
     expect(loki.lines).toHaveLength(50);
+  });
+
+  it('gives up on a push Loki never answers after requestTimeoutMs, and keeps its lines for the next attempt', async () => {
+    const events: LokiDeliveryEvent[] = [];
+    // Accepts the connection and reads the push, then says nothing.
+    const silent = http.createServer((req) => req.resume());
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      const shipper = ship({ url: silentUrl, requestTimeoutMs: 100, onDeliveryChange: (e) => events.push(e) });
+      for (let i = 0; i < 3; i++) shipper.write(line(i));
+      await expect(shipper.flush(400)).resolves.toBe(false);
+      expect(events[0]).toMatchObject({ state: 'failing', bufferedLines: 3 });
+      expect((events[0] as { error: string }).error).toMatch(/no answer within 100 ms/);
+      expect(shipper.bufferedLines).toBe(3);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it("waits as long as a 429 answer's Retry-After asks before pushing again", async () => {
+    const pushes: number[] = [];
+    const limited = http.createServer((req, res) => {
+      req.resume();
+      pushes.push(Date.now());
+      if (pushes.length === 1) res.writeHead(429, { 'Retry-After': '1' }).end('too many pushes');
+      else res.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => limited.listen(0, '127.0.0.1', resolve));
+    const events: LokiDeliveryEvent[] = [];
+    try {
+      const shipper = ship({
+        url: `http://127.0.0.1:${(limited.address() as AddressInfo).port}`,
+        retryMaxMs: 5_000,
+        onDeliveryChange: (e) => events.push(e),
+      });
+      shipper.write(line(1));
+      await loki.waitFor(() => shipper.delivered === 1, 5_000, 'the line delivered after the wait');
+      expect(pushes).toHaveLength(2);
+      // Retry-After: 1 is a floor under the 20 ms first backoff these tests use.
+      expect(pushes[1]! - pushes[0]!).toBeGreaterThanOrEqual(950);
+      expect(events[0]).toMatchObject({ state: 'failing' });
+      expect((events[0] as { error: string }).error).toBe('Loki answered 429: too many pushes');
+    } finally {
+      limited.closeAllConnections();
+      await new Promise((resolve) => limited.close(resolve));
+    }
   });
 
   it('drops lines beyond the buffer bound and counts them in medianest_log_lines_dropped_total', async () => {
