@@ -176,6 +176,9 @@ export function untraced<T>(fn: () => T): T {
  * instead — `medianest.<system>.calls` and `medianest.<system>.duration_ms` — so a kept trace
  * still shows what the request spent there, and no request pays a span per check.
  */
+/** The attribute names of collapsed calls, made once (a name built per call is a new string to look up as a key). */
+const COLLAPSED_KEYS = { redis: { calls: 'medianest.redis.calls', duration: 'medianest.redis.duration_ms' } } as const;
+
 export async function collapsedIntoSpan<T>(system: 'redis', fn: () => Promise<T>): Promise<T> {
   const span = trace.getActiveSpan();
   if (!span?.isRecording()) return fn();
@@ -186,8 +189,7 @@ export async function collapsedIntoSpan<T>(system: 'redis', fn: () => Promise<T>
     // Only while the span runs: an ended span refuses attributes (with a warning).
     if (span.isRecording()) {
       const attributes = (span as Partial<ReadableSpan>).attributes ?? {};
-      const calls = `medianest.${system}.calls`;
-      const duration = `medianest.${system}.duration_ms`;
+      const { calls, duration } = COLLAPSED_KEYS[system];
       span.setAttribute(calls, Number(attributes[calls] ?? 0) + 1);
       span.setAttribute(duration, Math.round((Number(attributes[duration] ?? 0) + performance.now() - started) * 1000) / 1000);
     }
