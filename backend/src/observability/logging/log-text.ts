@@ -24,22 +24,12 @@ export function isoTime(now: number = Date.now()): string {
 /** pino's `timestamp` option: the same text as its `isoTime`. */
 export const timestampField = (): string => `,"time":"${isoTime()}"`;
 
-/**
- * Printable ASCII without `"` and `\`: a JSON string needs nothing but its quotes. A loop rather
- * than a regular expression: it runs for every value of every access line, and the loop, compiled,
- * takes about half the instructions for an id.
- */
-function isPlain(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
-  }
-  return true;
-}
+/** Printable ASCII without `"` and `\`: a JSON string needs nothing but its quotes. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 /** A string as a JSON value; ids, methods and route templates take the short way. */
 export function jsonString(value: string): string {
-  return isPlain(value) ? `"${value}"` : JSON.stringify(value);
+  return PLAIN.test(value) ? `"${value}"` : JSON.stringify(value);
 }
 
 /** The fields of an access line, in the order they are written. Absent ones are left out, as pino does. */
@@ -75,14 +65,14 @@ export interface JsonSpelling {
 
 export const AS_JSON: JsonSpelling = {
   quote: '"',
-  content: (value) => (isPlain(value) ? value : JSON.stringify(value).slice(1, -1)),
+  content: (value) => (PLAIN.test(value) ? value : JSON.stringify(value).slice(1, -1)),
   end: '\n',
 };
 
 export const ESCAPED_IN_STRING: JsonSpelling = {
   quote: '\\"',
   // The JSON string of the JSON string, without its quotes and the escaped quotes inside them.
-  content: (value) => (isPlain(value) ? value : JSON.stringify(JSON.stringify(value)).slice(3, -3)),
+  content: (value) => (PLAIN.test(value) ? value : JSON.stringify(JSON.stringify(value)).slice(3, -3)),
   end: '',
 };
 
