@@ -27,11 +27,6 @@ export const timestampField = (): string => `,"time":"${isoTime()}"`;
 /** Printable ASCII without `"` and `\`: a JSON string needs nothing but its quotes. */
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
-/** A string as a JSON value; ids, methods and route templates take the short way. */
-export function jsonString(value: string): string {
-  return PLAIN.test(value) ? `"${value}"` : JSON.stringify(value);
-}
-
 /** The fields of an access line, in the order they are written. Absent ones are left out, as pino does. */
 export interface AccessFields {
   request_id: string;
