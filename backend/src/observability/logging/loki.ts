@@ -135,7 +135,10 @@ function post(url: URL, agent: http.Agent, headers: Record<string, string>, body
           text: Buffer.concat(chunks).toString('utf8', 0, Math.min(kept, ANSWER_TEXT_BYTES)),
         });
       });
-      res.on('error', reject);
+      res.on('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
     });
     const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     timer.unref();

@@ -170,15 +170,15 @@ export function untraced<T>(fn: () => T): T {
   return context.with(otelCore().suppressTracing(context.active()), fn);
 }
 
+/** The attribute names of collapsed calls, made once (a name built per call is a new string to look up as a key). */
+const COLLAPSED_KEYS = { redis: { calls: 'medianest.redis.calls', duration: 'medianest.redis.duration_ms' } } as const;
+
 /**
  * Runs a hot-path call (the cache coherence check's Redis GET on every authenticated request)
  * without a span of its own: its count and total time become attributes of the active span
  * instead — `medianest.<system>.calls` and `medianest.<system>.duration_ms` — so a kept trace
  * still shows what the request spent there, and no request pays a span per check.
  */
-/** The attribute names of collapsed calls, made once (a name built per call is a new string to look up as a key). */
-const COLLAPSED_KEYS = { redis: { calls: 'medianest.redis.calls', duration: 'medianest.redis.duration_ms' } } as const;
-
 export async function collapsedIntoSpan<T>(system: 'redis', fn: () => Promise<T>): Promise<T> {
   const span = trace.getActiveSpan();
   if (!span?.isRecording()) return fn();
