@@ -457,6 +457,52 @@ describe('Socket.IO browser-session checks', () => {
     }
   });
 
+  it('a socket gets events in stream order: an earlier event of another process before a later one of its own', async () => {
+    // A client recovers from the last event it got, so a later event that overtakes an earlier one is a loss
+    // waiting for a disconnect. Forced here by holding each stream reader's answer that carries the other
+    // process's event while this process emits its own.
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as it was, on the prototype
+    const xread = Redis.prototype.xread;
+    // The event's JSON sits in a stream field, so it reads escaped in the stringified reply.
+    const carriesHeld = (reply: unknown) => JSON.stringify(reply ?? null).includes('\\"requestId\\":61,');
+    Redis.prototype.xread = function (this: Redis, ...args: unknown[]) {
+      return (xread as (...a: unknown[]) => Promise<unknown>).apply(this, args).then(async (reply) => {
+        if (carriesHeld(reply)) await new Promise((r) => setTimeout(r, 300));
+        return reply;
+      });
+    } as typeof xread;
+    const env = await prepareTestEnv({ PROMETHEUS_ENABLED: 'false' }, 'services');
+    const one = await startServer(loadConfig(env.env));
+    const two = await startServer(loadConfig(env.env));
+    const reader = new Redis(env.env.REDIS_URL!);
+    try {
+      const appOne = buildApp(one.container);
+      await loginCookie(appOne);
+      const gina = await createUser(appOne, one.container, 'gina');
+      const socket = open(gina.cookie, `http://127.0.0.1:${one.port}`);
+      const ready = new Promise<void>((resolve) => socket.once('realtime.ready', () => resolve()));
+      await connected(socket);
+      await ready;
+      const updates = collect(socket, 'request.updated');
+
+      two.container.events.publish('request.updated', update(gina.id, 61));
+      // In the stream before this process emits its own.
+      const stream = `${env.env.REDIS_KEY_PREFIX ?? ''}socket.io`;
+      await waitFor(async () => carriesHeld(await reader.xrevrange(stream, '+', '-', 'COUNT', 5)), 5_000, 5);
+      one.container.events.publish('request.updated', update(gina.id, 62));
+
+      await waitFor(() => updates.length >= 2, 5_000);
+      expect(updates.map((u) => u.requestId)).toEqual([61, 62]);
+      socket.disconnect();
+    } finally {
+      Redis.prototype.xread = xread;
+      reader.disconnect();
+      await two.stop();
+      await one.stop();
+      await env.cleanup();
+    }
+  });
+
   it('a role change or a disable made on one process reaches the sockets on another', async () => {
     // Two web processes sharing one PostgreSQL and one Redis (their own, in either test project).
     const env = await prepareTestEnv({ PROMETHEUS_ENABLED: 'false' }, 'services');
