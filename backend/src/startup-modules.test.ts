@@ -1,6 +1,6 @@
 /**
  * What a start loads: a server reads only the modules of what is configured.
- * Web Push and SMTP (nodemailer) are read on their first use, ioredis,
+ * Web Push, SMTP (nodemailer) and undici (outgoing calls' connection pools) are read on their first use, ioredis,
  * BullMQ and the Socket.IO Redis adapter only with REDIS_URL, the PostgreSQL driver only with
  * DATABASE_URL, OpenTelemetry's core only with tracing on — each of them costs start-up time (the
  * tracing SDK's own case is in tracing.test.ts). Runs the built server
@@ -17,7 +17,7 @@ afterEach(async () => {
   env = undefined;
 });
 
-const PACKAGES = ['web-push', 'nodemailer', 'bullmq', 'ioredis', '@socket.io/redis-streams-adapter', 'pg', '@opentelemetry/core'] as const;
+const PACKAGES = ['web-push', 'nodemailer', 'undici', 'bullmq', 'ioredis', '@socket.io/redis-streams-adapter', 'pg', '@opentelemetry/core'] as const;
 
 /** Starts the server in a child process and lists which of PACKAGES it loaded once it was listening. */
 async function loadedAtStart(): Promise<string[]> {
@@ -47,6 +47,7 @@ describe('start-up', () => {
     const loaded = await loadedAtStart();
     expect(loaded).not.toContain('web-push');
     expect(loaded).not.toContain('nodemailer');
+    expect(loaded).not.toContain('undici');
     expect(loaded).not.toContain('@opentelemetry/core');
     if (testMode === 'services') expect(loaded.sort()).toEqual(['@socket.io/redis-streams-adapter', 'bullmq', 'ioredis', 'pg']);
     else expect(loaded).toEqual([]);

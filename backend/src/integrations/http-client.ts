@@ -35,7 +35,7 @@
  */
 import { trace } from '@opentelemetry/api';
 import type { LookupFunction } from 'node:net';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { AppError, errorMessage } from '../errors';
 import { analytics } from '../observability/metrics/analytics';
@@ -49,6 +49,7 @@ import {
   type ServiceBreaker,
 } from '../resilience/breakers';
 import { TracingService } from '../observability/tracing/trace';
+import { undici } from './undici';
 
 export type UpstreamService = 'plex-api' | 'plex-tv' | 'overseerr' | 'oidc' | Exclude<NotificationBreakerService, 'notify-email'>;
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -224,7 +225,7 @@ export class HttpClient {
   private readonly baseUrl: string;
   private readonly maxRetryDelayMs: number;
   private readonly connectTimeoutMs: number;
-  private readonly dispatcher: Dispatcher;
+  private pool: Dispatcher | undefined;
 
   constructor(private readonly options: HttpClientOptions) {
     this.service = options.service;
@@ -232,16 +233,22 @@ export class HttpClient {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 5000;
     this.connectTimeoutMs = Math.min(options.connectTimeoutMs ?? options.timeoutMs, options.timeoutMs);
+  }
+
+  /** The connection pool, made at the first call (undici is not loaded before). */
+  private get dispatcher(): Dispatcher {
+    if (this.pool) return this.pool;
     // Only a connect timeout shorter than the full one is a separate signal; otherwise the AbortSignal decides alone.
-    const separate = this.connectTimeoutMs < options.timeoutMs;
-    this.dispatcher =
-      options.dispatcher ??
-      new Agent({
-        connect: { timeout: this.connectTimeoutMs, ...(options.lookup ? { lookup: options.lookup } : {}) },
+    const separate = this.connectTimeoutMs < this.options.timeoutMs;
+    this.pool =
+      this.options.dispatcher ??
+      new (undici().Agent)({
+        connect: { timeout: this.connectTimeoutMs, ...(this.options.lookup ? { lookup: this.options.lookup } : {}) },
         headersTimeout: separate ? this.connectTimeoutMs : 0,
         // The whole answer is bounded by the per-attempt AbortSignal.timeout.
         bodyTimeout: 0,
       });
+    return this.pool;
   }
 
   /**

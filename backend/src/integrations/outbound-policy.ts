@@ -25,7 +25,8 @@
 import dns from 'node:dns';
 import net, { type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { Agent, buildConnector } from 'undici';
+import type { Agent, buildConnector } from 'undici';
+import { undici } from './undici';
 import { AppError } from '../errors';
 import { logger } from '../observability/logging/logger';
 
@@ -184,7 +185,7 @@ export class OutboundPolicy {
 
   /** The connection pool for member-chosen addresses: every connection passes `lookup` and a peer check. */
   get dispatcher(): Agent {
-    this.agent ??= new Agent({ connect: this.connector(), headersTimeout: this.options.connectTimeoutMs, bodyTimeout: 0 });
+    this.agent ??= new (undici().Agent)({ connect: this.connector(), headersTimeout: this.options.connectTimeoutMs, bodyTimeout: 0 });
     return this.agent;
   }
 
@@ -193,7 +194,7 @@ export class OutboundPolicy {
   }
 
   private connector(): buildConnector.connector {
-    const base = buildConnector({ timeout: this.options.connectTimeoutMs, lookup: this.lookup });
+    const base = undici().buildConnector({ timeout: this.options.connectTimeoutMs, lookup: this.lookup });
     return (opts, callback) => {
       const host = bare(opts.hostname);
       // An IP literal never goes through lookup: checked here, before any socket exists.
