@@ -71,8 +71,9 @@ EXPOSE 4000 9090
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 4000}/health/live`, { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # --max-semi-space-size=8: a smaller young generation keeps the memory after a burst of requests under
-# 200 MB (backend/src/launch-flags.ts; npm start and the Kubernetes manifests pass the same flags).
+# 200 MB; --initial-old-space-size=64: no full collections while starting (backend/src/launch-flags.ts;
+# npm start and the Kubernetes manifests pass the same flags).
 # One image for every role, chosen by JOBS_MODE: all (default: web + job processors), web (HTTP API,
 # web app and Socket.IO only), worker (only the job processors; no port 4000, so give it its own health
 # check on the metrics port). See docs/scaling.md.
-CMD ["node", "--max-semi-space-size=8", "backend/dist/main.js"]
+CMD ["node", "--max-semi-space-size=8", "--initial-old-space-size=64", "backend/dist/main.js"]
