@@ -72,7 +72,16 @@ const dateFnsAsUsed = {
       const source = fs.readFileSync(args.importer, 'utf8');
       const names = /const\s*\{([\w\s,]+)\}\s*=\s*require\(['"]date-fns['"]\)/.exec(source)?.[1];
       if (!names) return { warnings: [{ text: `${args.importer}: require('date-fns') is bundled whole` }] };
-      return { path: path.relative(REPO, args.importer), namespace: 'date-fns-as-used', pluginData: { names: names.split(',').map((n) => n.trim()).filter(Boolean) } };
+      return {
+        path: path.relative(REPO, args.importer),
+        namespace: 'date-fns-as-used',
+        pluginData: {
+          names: names
+            .split(',')
+            .map((n) => n.trim())
+            .filter(Boolean),
+        },
+      };
     });
     build.onLoad({ filter: /.*/, namespace: 'date-fns-as-used' }, (args) => ({
       contents: args.pluginData.names.map((n) => `exports.${n} = require('date-fns/${n}').${n};`).join('\n'),

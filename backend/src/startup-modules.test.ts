@@ -17,7 +17,16 @@ afterEach(async () => {
   env = undefined;
 });
 
-const PACKAGES = ['web-push', 'nodemailer', 'undici', 'bullmq', 'ioredis', '@socket.io/redis-streams-adapter', 'pg', '@opentelemetry/core'] as const;
+const PACKAGES = [
+  'web-push',
+  'nodemailer',
+  'undici',
+  'bullmq',
+  'ioredis',
+  '@socket.io/redis-streams-adapter',
+  'pg',
+  '@opentelemetry/core',
+] as const;
 
 /** Starts the server in a child process and lists which of PACKAGES it loaded once it was listening. */
 async function loadedAtStart(): Promise<string[]> {
