@@ -54,7 +54,7 @@ interface StreamsAdapter {
 const BROADCAST = 3;
 const MAX_ROUNDS = 20;
 /** How long an own event may wait for the stream reader (which starts a moment after the adapter, or may be reconnecting). */
-export const HAND_OVER_WAIT_MS = 1_000;
+const HAND_OVER_WAIT_MS = 1_000;
 
 /** Orders stream ids (`<ms>-<seq>`). */
 function after(a: string, b: string): boolean {
