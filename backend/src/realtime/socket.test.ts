@@ -503,6 +503,43 @@ describe('Socket.IO browser-session checks', () => {
     }
   });
 
+  it("a process's own event still reaches its sockets while its stream reader is stalled", async () => {
+    // Own events wait for the stream reader (the test above); a reader that is not reading (Redis slow to
+    // answer it, or not started yet) must not hold them back for good.
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as it was, on the prototype
+    const xread = Redis.prototype.xread;
+    let stalled = false;
+    Redis.prototype.xread = function (this: Redis, ...args: unknown[]) {
+      return (xread as (...a: unknown[]) => Promise<unknown>).apply(this, args).then(async (reply) => {
+        while (stalled) await new Promise((r) => setTimeout(r, 20));
+        return reply;
+      });
+    } as typeof xread;
+    const env = await prepareTestEnv({ PROMETHEUS_ENABLED: 'false' }, 'services');
+    const one = await startServer(loadConfig(env.env));
+    try {
+      const appOne = buildApp(one.container);
+      await loginCookie(appOne);
+      const hana = await createUser(appOne, one.container, 'hana');
+      const socket = open(hana.cookie, `http://127.0.0.1:${one.port}`);
+      const ready = new Promise<void>((resolve) => socket.once('realtime.ready', () => resolve()));
+      await connected(socket);
+      await ready;
+      const updates = collect(socket, 'request.updated');
+
+      stalled = true;
+      one.container.events.publish('request.updated', update(hana.id, 71));
+      await waitFor(() => updates.length >= 1, 5_000).catch(() => undefined);
+      expect(updates.map((u) => u.requestId)).toEqual([71]);
+      socket.disconnect();
+    } finally {
+      stalled = false;
+      Redis.prototype.xread = xread;
+      await one.stop();
+      await env.cleanup();
+    }
+  });
+
   it('a role change or a disable made on one process reaches the sockets on another', async () => {
     // Two web processes sharing one PostgreSQL and one Redis (their own, in either test project).
     const env = await prepareTestEnv({ PROMETHEUS_ENABLED: 'false' }, 'services');
