@@ -331,6 +331,36 @@ describe('Socket.IO', () => {
 });
 
 /**
+ * Every stream reader's answer (XREAD) passes through `hold` before the adapter sees it. Returns the
+ * function that puts XREAD back as it was.
+ */
+function holdStreamReads(hold: (reply: unknown) => Promise<void>): () => void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as it was, on the prototype
+  const xread = Redis.prototype.xread;
+  Redis.prototype.xread = function (this: Redis, ...args: unknown[]) {
+    return (xread as (...a: unknown[]) => Promise<unknown>).apply(this, args).then(async (reply) => {
+      await hold(reply);
+      return reply;
+    });
+  } as typeof xread;
+  return () => {
+    Redis.prototype.xread = xread;
+  };
+}
+
+/** A new member signed in on `server`, with a socket that got its `realtime.ready`, collecting `request.updated`. */
+async function memberWatchingUpdates(server: Awaited<ReturnType<typeof startServer>>, name: string) {
+  const app = buildApp(server.container);
+  await loginCookie(app);
+  const member = await createUser(app, server.container, name);
+  const socket = open(member.cookie, `http://127.0.0.1:${server.port}`);
+  const ready = new Promise<void>((resolve) => socket.once('realtime.ready', () => resolve()));
+  await connected(socket);
+  await ready;
+  return { member, socket, updates: collect(socket, 'request.updated') };
+}
+
+/**
  * Admin-only events reach `socket` while `publish` can deliver them: publishes a request.created and then a
  * service.status marker (delivered in order on one connection), and tells whether the creation arrived before the marker.
  */
@@ -461,29 +491,17 @@ describe('Socket.IO browser-session checks', () => {
     // A client recovers from the last event it got, so a later event that overtakes an earlier one is a loss
     // waiting for a disconnect. Forced here by holding each stream reader's answer that carries the other
     // process's event while this process emits its own.
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as it was, on the prototype
-    const xread = Redis.prototype.xread;
     // The event's JSON sits in a stream field, so it reads escaped in the stringified reply.
     const carriesHeld = (reply: unknown) => JSON.stringify(reply ?? null).includes('\\"requestId\\":61,');
-    Redis.prototype.xread = function (this: Redis, ...args: unknown[]) {
-      return (xread as (...a: unknown[]) => Promise<unknown>).apply(this, args).then(async (reply) => {
-        if (carriesHeld(reply)) await new Promise((r) => setTimeout(r, 300));
-        return reply;
-      });
-    } as typeof xread;
+    const restore = holdStreamReads(async (reply) => {
+      if (carriesHeld(reply)) await new Promise((r) => setTimeout(r, 300));
+    });
     const env = await prepareTestEnv({ PROMETHEUS_ENABLED: 'false' }, 'services');
     const one = await startServer(loadConfig(env.env));
     const two = await startServer(loadConfig(env.env));
     const reader = new Redis(env.env.REDIS_URL!);
     try {
-      const appOne = buildApp(one.container);
-      await loginCookie(appOne);
-      const gina = await createUser(appOne, one.container, 'gina');
-      const socket = open(gina.cookie, `http://127.0.0.1:${one.port}`);
-      const ready = new Promise<void>((resolve) => socket.once('realtime.ready', () => resolve()));
-      await connected(socket);
-      await ready;
-      const updates = collect(socket, 'request.updated');
+      const { member: gina, socket, updates } = await memberWatchingUpdates(one, 'gina');
 
       two.container.events.publish('request.updated', update(gina.id, 61));
       // In the stream before this process emits its own.
@@ -495,7 +513,7 @@ describe('Socket.IO browser-session checks', () => {
       expect(updates.map((u) => u.requestId)).toEqual([61, 62]);
       socket.disconnect();
     } finally {
-      Redis.prototype.xread = xread;
+      restore();
       reader.disconnect();
       await two.stop();
       await one.stop();
@@ -506,26 +524,14 @@ describe('Socket.IO browser-session checks', () => {
   it("a process's own event still reaches its sockets while its stream reader is stalled", async () => {
     // Own events wait for the stream reader (the test above); a reader that is not reading (Redis slow to
     // answer it, or not started yet) must not hold them back for good.
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as it was, on the prototype
-    const xread = Redis.prototype.xread;
     let stalled = false;
-    Redis.prototype.xread = function (this: Redis, ...args: unknown[]) {
-      return (xread as (...a: unknown[]) => Promise<unknown>).apply(this, args).then(async (reply) => {
-        while (stalled) await new Promise((r) => setTimeout(r, 20));
-        return reply;
-      });
-    } as typeof xread;
+    const restore = holdStreamReads(async () => {
+      while (stalled) await new Promise((r) => setTimeout(r, 20));
+    });
     const env = await prepareTestEnv({ PROMETHEUS_ENABLED: 'false' }, 'services');
     const one = await startServer(loadConfig(env.env));
     try {
-      const appOne = buildApp(one.container);
-      await loginCookie(appOne);
-      const hana = await createUser(appOne, one.container, 'hana');
-      const socket = open(hana.cookie, `http://127.0.0.1:${one.port}`);
-      const ready = new Promise<void>((resolve) => socket.once('realtime.ready', () => resolve()));
-      await connected(socket);
-      await ready;
-      const updates = collect(socket, 'request.updated');
+      const { member: hana, socket, updates } = await memberWatchingUpdates(one, 'hana');
 
       stalled = true;
       one.container.events.publish('request.updated', update(hana.id, 71));
@@ -534,7 +540,7 @@ describe('Socket.IO browser-session checks', () => {
       socket.disconnect();
     } finally {
       stalled = false;
-      Redis.prototype.xread = xread;
+      restore();
       await one.stop();
       await env.cleanup();
     }
