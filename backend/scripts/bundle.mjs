@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 /**
- * The last step of `npm run build -w backend`: the server's entry points
- * (`dist/main.js`, `dist/worker.js`) are rewritten as one file each, holding
- * MediaNest's own code, the contract and the pure-JavaScript packages they use
- * (Express, zod, Drizzle, prom-client, …). Loading ~900 small modules — finding,
- * reading and compiling each — was a third of a start; one file is read once.
- * Every module still runs only when first required, as before: what is loaded
- * lazily (the server after the configuration is checked, the OpenTelemetry SDK
- * only with an endpoint) stays lazy.
+ * The last step of `npm run build -w backend`: each of the server's entry
+ * points (`src/main.ts`, `src/worker.ts`) becomes one file, `dist/main.bundle.js`
+ * and `dist/worker.bundle.js`, holding MediaNest's own code, the contract and the
+ * pure-JavaScript packages they use (Express, zod, Drizzle, prom-client, …).
+ * Loading ~900 small modules — finding, reading and compiling each — was a third
+ * of a start; one file is read once. Every module still runs only when first
+ * required, as before: what is loaded lazily (the server after the configuration
+ * is checked, the OpenTelemetry SDK only with an endpoint) stays lazy.
+ * `dist/main.js` and `dist/worker.js`, what operators run, are the launcher
+ * (`src/launch.ts`, a few KB): it sets the runtime's flags, then runs its
+ * bundle from the code cache (`src/code-cache.ts`).
  *
  * Left out, and loaded from node_modules as before:
  * - packages that read files beside their own code (PGlite's WebAssembly,
@@ -37,6 +40,10 @@ const REPO = path.resolve(BACKEND, '..');
 const ENTRIES = ['main', 'worker'];
 /** The first line of every bundle: how the build tells a bundle from tsc's file-by-file entry point. */
 const BANNER = '// MediaNest server bundle (backend/scripts/bundle.mjs)';
+/** The first line of the launchers (`dist/main.js`, `dist/worker.js`). */
+const LAUNCHER_BANNER = '// MediaNest launcher (backend/scripts/bundle.mjs)';
+const bundleFile = (entry) => path.join(BACKEND, 'dist', `${entry}.bundle.js`);
+const launcherFile = (entry) => path.join(BACKEND, 'dist', `${entry}.js`);
 const STAMP = path.join(BACKEND, 'dist', '.bundle-inputs');
 
 const EXTERNAL = [
@@ -101,14 +108,14 @@ const inputsHash = () =>
     path.relative(REPO, SCRIPT),
   ]);
 
-/** Whether an entry point starts with the banner (its first bytes only: a bundle is 6 MB). */
-const isBundle = (entry) => {
+/** Whether `file` starts with `banner` (its first bytes only: a bundle is 5 MB). */
+const startsWith = (file, banner) => {
   let fd;
   try {
-    fd = fs.openSync(path.join(BACKEND, 'dist', `${entry}.js`), 'r');
-    const head = Buffer.alloc(Buffer.byteLength(BANNER));
+    fd = fs.openSync(file, 'r');
+    const head = Buffer.alloc(Buffer.byteLength(banner));
     fs.readSync(fd, head, 0, head.length, 0);
-    return head.toString('utf8') === BANNER;
+    return head.toString('utf8') === banner;
   } catch {
     return false;
   } finally {
@@ -118,21 +125,23 @@ const isBundle = (entry) => {
 
 const inputs = inputsHash();
 const upToDate =
-  !process.argv.includes('--force') && ENTRIES.every(isBundle) && fs.existsSync(STAMP) && fs.readFileSync(STAMP, 'utf8').trim() === inputs;
+  !process.argv.includes('--force') &&
+  ENTRIES.every((entry) => startsWith(bundleFile(entry), BANNER) && startsWith(launcherFile(entry), LAUNCHER_BANNER)) &&
+  fs.existsSync(STAMP) &&
+  fs.readFileSync(STAMP, 'utf8').trim() === inputs;
 if (upToDate) {
-  process.stdout.write('server bundle up to date (dist/main.js, dist/worker.js)\n');
+  process.stdout.write('server bundle up to date (dist/main.bundle.js, dist/worker.bundle.js)\n');
   process.exit(0);
 }
 
 const started = Date.now();
+/** What both builds share. */
+const NODE_CJS = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', legalComments: 'none', logLevel: 'warning' };
 await build({
-  entryPoints: ENTRIES.map((entry) => path.join(BACKEND, 'src', `${entry}.ts`)),
+  ...NODE_CJS,
+  entryPoints: ENTRIES.map((entry) => ({ in: path.join(BACKEND, 'src', `${entry}.ts`), out: `${entry}.bundle` })),
   banner: { js: BANNER },
   outdir: path.join(BACKEND, 'dist'),
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
   external: EXTERNAL,
   // The contract from its TypeScript source, like the server's own code: compiled to CommonJS, its
   // require('zod') would bring zod's CommonJS build into the bundle beside the ESM build the server's
@@ -145,19 +154,26 @@ await build({
   // that redefines its `name` as it is created, which turns each closure made per request (Express's
   // `next`, drizzle's query objects) into a slow dictionary object with a hidden class of its own.
   plugins: [dateFnsAsUsed],
-  legalComments: 'none',
-  logLevel: 'warning',
   tsconfig: path.join(BACKEND, 'tsconfig.build.json'),
 });
+// The launchers: one file for both entry points (it finds its bundle by its own name).
+await build({
+  ...NODE_CJS,
+  entryPoints: [path.join(BACKEND, 'src', 'launch.ts')],
+  banner: { js: LAUNCHER_BANNER },
+  outfile: launcherFile(ENTRIES[0]),
+  tsconfig: path.join(BACKEND, 'tsconfig.build.json'),
+});
+for (const entry of ENTRIES.slice(1)) fs.copyFileSync(launcherFile(ENTRIES[0]), launcherFile(entry));
 // esbuild escapes every non-ASCII character of strings, templates and regular expressions
 // (charset 'ascii') but copies comments as they are: a dash in one comment made the whole 6 MB
 // a two-byte string, which Node reads and V8 compiles ~65 ms slower at every start. Escaped
 // the same way, the comments' characters become plain ASCII text.
 for (const entry of ENTRIES) {
-  const file = path.join(BACKEND, 'dist', `${entry}.js`);
+  const file = bundleFile(entry);
   const code = fs.readFileSync(file, 'utf8');
   const ascii = code.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   if (ascii !== code) fs.writeFileSync(file, ascii);
 }
 fs.writeFileSync(STAMP, `${inputs}\n`);
-process.stdout.write(`server bundled (dist/main.js, dist/worker.js, ${Date.now() - started} ms)\n`);
+process.stdout.write(`server bundled (dist/main.bundle.js, dist/worker.bundle.js and their launchers, ${Date.now() - started} ms)\n`);

@@ -11,3 +11,12 @@
  * only when the process starts, so they cannot be set from inside.
  */
 export const NODE_LAUNCH_FLAGS: readonly string[] = ['--max-semi-space-size=8', '--initial-old-space-size=64'];
+
+/**
+ * V8 flags of the embedded database, in force before its WebAssembly is compiled (read at
+ * compile time): `--liftoff-only` compiles PostgreSQL's WebAssembly with V8's baseline compiler
+ * only (db/embedded.ts says why). Set at run time, not on the command line: launch.ts sets them
+ * before the bundle is compiled when the embedded database is used, db/embedded.ts again where
+ * the database opens (tests and tools that do not start from launch.ts).
+ */
+export const EMBEDDED_V8_FLAGS: readonly string[] = ['--liftoff-only'];

@@ -5,7 +5,9 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
+import nodeModule from 'node:module';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, prepareTestEnv, type TestEnv } from '../test/context';
@@ -74,6 +76,33 @@ describe('the MediaNest process', () => {
     expect(await login(second.port, password)).toBe(200);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
+  });
+
+  it('restarts from the code cache its previous run left (Node 20: code-cache.ts; later Node versions cache it themselves)', async () => {
+    if (typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function') return;
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'medianest-main-cache-'));
+    try {
+      const cacheEnv = { ...env.env, NODE_COMPILE_CACHE: folder };
+      const cacheFile = () => {
+        const files = fs.readdirSync(folder);
+        expect(files).toHaveLength(1);
+        const stat = fs.statSync(path.join(folder, files[0]!));
+        return { name: files[0], ino: stat.ino, mtimeMs: stat.mtimeMs };
+      };
+      const first = await startProcess(cacheEnv);
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+      const written = cacheFile();
+      expect(written.name).toMatch(/^medianest-main-/);
+      // V8 refuses a cache written under other V8 flags and the run then writes a new one: the flags a
+      // run sets (the embedded database's included) must be in force before the bundle is compiled.
+      const second = await startProcess(cacheEnv);
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+      expect(cacheFile()).toEqual(written);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('finishes an in-flight request on SIGTERM, refuses new connections, and exits 0', async () => {

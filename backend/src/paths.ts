@@ -1,6 +1,6 @@
 /**
  * Where the program's files are, the same whether it runs from `dist/` file by
- * file, from the bundle (`dist/main.js`, one file built by scripts/bundle.mjs) or
+ * file, from the bundle (`dist/main.bundle.js`, one file built by scripts/bundle.mjs) or
  * from `src/` under the tests: this module sits at the top of the code folder,
  * like the entry points, so its `__dirname` is the code folder in all three.
  * Modules deeper down must not use their own `__dirname`: in the bundle it is

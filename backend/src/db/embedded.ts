@@ -42,7 +42,9 @@ import path from 'node:path';
 import v8 from 'node:v8';
 // The ESM types, as Drizzle's PGlite driver sees them (the package ships separate CJS declarations).
 import type { PGlite } from '@electric-sql/pglite' with { 'resolution-mode': 'import' };
+import type * as PGliteModule from '@electric-sql/pglite' with { 'resolution-mode': 'import' };
 import { CODE_DIR } from '../paths';
+import { EMBEDDED_V8_FLAGS } from '../launch-flags';
 
 /** Server settings of the embedded database (see above for why each one). */
 export const EMBEDDED_SETTINGS: Readonly<Record<string, string>> = {
@@ -50,11 +52,18 @@ export const EMBEDDED_SETTINGS: Readonly<Record<string, string>> = {
   maintenance_work_mem: '16MB',
 };
 
-/** V8 flags in force before the WebAssembly module is compiled (read at compile time). */
-export const EMBEDDED_V8_FLAGS = ['--liftoff-only'];
-
 /** Where `npm run build` puts the template (beside the compiled code). */
 export const TEMPLATE_DIR = path.join(CODE_DIR, 'db', 'embedded-template');
+/**
+ * PGlite's CommonJS build, loaded at the first open. The same code as its ES module build, without
+ * starting Node's ES module loader at every start (~50 ms on a 2-core VM), and loadable from the
+ * bundle as it runs from the code cache (code-cache.ts: a script compiled from a cache cannot call
+ * `import()` on Node 20). Typed as the ES build, which Drizzle's driver expects: the two builds ship
+ * separate but identical declarations.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at the first open, not at start
+const pglite = () => require('@electric-sql/pglite') as typeof PGliteModule;
+
 /** Written into the template last; names the PGlite version whose initdb made it. */
 export const TEMPLATE_MARKER = 'medianest-template.json';
 
@@ -142,7 +151,7 @@ export async function initialiseInChildProcess(dir: string, startParams: string[
  */
 export async function openEmbeddedClient(dir: string, options: { templateDir?: string } = {}): Promise<PGlite> {
   for (const flag of EMBEDDED_V8_FLAGS) v8.setFlagsFromString(flag);
-  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGlite } = pglite();
   const startParams = embeddedStartParams(PGlite.defaultStartParams);
   if (!isInitialised(dir)) {
     const template = usableTemplate(options.templateDir);
@@ -158,7 +167,7 @@ export async function openEmbeddedClient(dir: string, options: { templateDir?: s
  */
 export async function openEmbeddedFromBackup(dir: string, backup: Blob): Promise<PGlite> {
   for (const flag of EMBEDDED_V8_FLAGS) v8.setFlagsFromString(flag);
-  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGlite } = pglite();
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   return PGlite.create(dir, { startParams: embeddedStartParams(PGlite.defaultStartParams), loadDataDir: backup });
 }

@@ -449,7 +449,9 @@ export async function createProcessLogger(options: ProcessLoggerOptions): Promis
   let stdout: GuardedOutput | undefined;
   if (options.console !== false) {
     if (options.format === 'pretty') {
-      const { default: pretty } = await import('pino-pretty');
+      // require, not import(): the bundle may run from a code cache, which cannot import() on Node 20 (code-cache.ts).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a developer's terminal only
+      const pretty = require('pino-pretty') as typeof import('pino-pretty');
       const prettyConsole = pretty({
         colorize: true,
         messageKey: 'message',

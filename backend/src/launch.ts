@@ -1,0 +1,18 @@
+/**
+ * What `dist/main.js` and `dist/worker.js` are in a build: a few lines that
+ * prepare the runtime, then run the entry point's bundle (`dist/main.bundle.js`,
+ * `dist/worker.bundle.js`, built by scripts/bundle.mjs) from the code cache
+ * (code-cache.ts). Every V8 flag MediaNest sets for itself is set here, before
+ * the bundle is compiled: a code cache only fits the flags it was written
+ * under, so a flag set later (the embedded database's) would make V8 refuse
+ * at the next start the cache this run writes at exit.
+ */
+import './runtime-settings';
+import path from 'node:path';
+import v8 from 'node:v8';
+import { runBundle } from './code-cache';
+import { EMBEDDED_V8_FLAGS } from './launch-flags';
+
+// The embedded database is the one used when no DATABASE_URL is set (config.ts).
+if (!process.env.DATABASE_URL) for (const flag of EMBEDDED_V8_FLAGS) v8.setFlagsFromString(flag);
+runBundle(path.join(__dirname, `${path.basename(__filename, '.js')}.bundle.js`));
