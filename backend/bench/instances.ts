@@ -86,6 +86,9 @@ function environment(settings: InstanceSettings, port: number, metricsPort: numb
     LOG_FORMAT: 'json',
     PROMETHEUS_ENABLED: String(settings.observability),
     LOG_LEVEL: settings.observability ? 'info' : 'warn',
+    // The code cache of the bundle in the instance's own folder: a first start compiles everything, as
+    // after an install; a restart on the same folder finds what the previous run wrote (code-cache.ts).
+    NODE_COMPILE_CACHE: path.join(settings.dataDir, 'compile-cache'),
   };
   if (settings.databaseUrl) env.DATABASE_URL = settings.databaseUrl;
   if (settings.redis) {

@@ -67,7 +67,7 @@ const OUTPUT_BUFFER_BYTES = 16 * 1024 * 1024;
  * Lines are written out in chunks of at least this many bytes, or every OUTPUT_FLUSH_MS when
  * fewer are waiting: one write per line was the largest single cost of logging under load
  * (a system call and a string copy for each access line, per output). The chunk is gathered
- * here (`GuardedOutput`), as an array of lines joined once: left to SonicBoom, each line was
+ * here (`LineBatch`), as an array of lines joined once: left to SonicBoom, each line was
  * appended to one growing string whose UTF-8 length it measured again for every line — a scan
  * of 4 KB on average per line and output. On exit — a stop, a crash — what is waiting is
  * written synchronously (`flushOnExit`).
@@ -85,6 +85,8 @@ const BUFFERED = {
   minLength: 2 * OUTPUT_CHUNK_BYTES - 1,
   periodicFlush: OUTPUT_FLUSH_MS,
   maxLength: OUTPUT_BUFFER_BYTES,
+  // Takes the bytes LineBatch encoded once for all outputs, and writes them as they are.
+  contentMode: 'buffer' as const,
 };
 
 export interface LoggerOptions {
@@ -258,9 +260,9 @@ interface SonicBoomLike extends pino.DestinationStream {
 }
 
 /** Outputs still open: what they buffer is written synchronously when the process exits, even on a crash. */
-const openOutputs = new Set<GuardedOutput>();
+const openOutputs = new Set<{ flushSync(): void }>();
 let exitHookInstalled = false;
-function flushOnExit(output: GuardedOutput): void {
+function flushOnExit(output: { flushSync(): void }): void {
   openOutputs.add(output);
   if (exitHookInstalled) return;
   exitHookInstalled = true;
@@ -270,26 +272,20 @@ function flushOnExit(output: GuardedOutput): void {
 }
 
 /**
- * One output of the multistream. A failing output (disk full, file deleted, stdout closed) stops
- * receiving lines and says so once on stderr; it never throws into the code that logged. A
- * batched output gathers lines into chunks of OUTPUT_CHUNK_BYTES (or what came within
- * OUTPUT_FLUSH_MS) before handing them to its stream.
+ * One stream of the process logger (stdout, the log file, a developer's console). A failing stream
+ * (disk full, file deleted, stdout closed) stops receiving lines and says so once on stderr; it
+ * never throws into the code that logged.
  */
 class GuardedOutput implements pino.DestinationStream {
   private broken = false;
   private closed = false;
   private dropping = false;
-  private pending: string[] = [];
-  private pendingLength = 0;
-  private readonly ticker: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly name: string,
     private readonly stream: SonicBoomLike,
-    batched: boolean,
   ) {
     stream.on('error', (err) => this.fail(err));
-    flushOnExit(this);
     // SonicBoom drops lines rather than hold more than maxLength bytes for a disk or pipe that cannot keep up.
     stream.on('drop', () => {
       if (this.dropping) return;
@@ -299,26 +295,32 @@ class GuardedOutput implements pino.DestinationStream {
     stream.on('drain', () => {
       this.dropping = false;
     });
-    if (batched) {
-      this.ticker = setInterval(() => this.handOver(), OUTPUT_FLUSH_MS);
-      this.ticker.unref();
+  }
+
+  /** A line (a developer's console, written synchronously). */
+  write(line: string): void {
+    if (this.broken || this.closed) return;
+    try {
+      this.stream.write(line);
+    } catch (err) {
+      this.fail(err);
     }
   }
 
-  write(line: string): void {
+  /** A chunk of lines (LineBatch), written now: the stream's own threshold would hold it. */
+  writeChunk(chunk: Buffer): void {
     if (this.broken || this.closed) return;
-    if (!this.ticker) return this.send(line);
-    this.pending.push(line);
-    this.pendingLength += line.length;
-    if (this.pendingLength >= OUTPUT_CHUNK_BYTES) this.handOver();
+    try {
+      this.stream.write(chunk as unknown as string);
+      this.stream.flush?.();
+    } catch (err) {
+      this.fail(err);
+    }
   }
 
   /** Flushes and closes the underlying stream, giving up after `timeoutMs`. */
   close(timeoutMs: number): Promise<void> {
-    this.handOver();
     this.closed = true;
-    clearInterval(this.ticker);
-    openOutputs.delete(this);
     if (this.broken) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, timeoutMs);
@@ -336,61 +338,82 @@ class GuardedOutput implements pino.DestinationStream {
     });
   }
 
-  /**
-   * Writes out what is waiting, synchronously (at exit). The stream's own buffer first, then the
-   * lines gathered here: less than a chunk, below the stream's threshold, so it holds them until
-   * the second flushSync instead of starting a write that the exit would cut short.
-   */
-  flushSync(): void {
-    this.closed = true;
-    clearInterval(this.ticker);
-    openOutputs.delete(this);
+  /** Writes out what the stream holds, synchronously (at exit); then `last`, if given, the same way. */
+  flushSync(last?: Buffer): void {
     if (this.broken) return;
     try {
       this.stream.flushSync?.();
-      if (this.pendingLength > 0) {
-        this.send(this.takePending());
+      if (last && !this.closed) {
+        this.stream.write(last as unknown as string);
         this.stream.flushSync?.();
       }
     } catch {
       // Not writable right now (EAGAIN), or not open yet: pino's exit handler tries stdout again.
     }
-  }
-
-  /** Gives the gathered lines to the stream as one string, and has it written. */
-  private handOver(): void {
-    if (this.pendingLength === 0 || this.broken) return;
-    this.send(this.takePending());
-    try {
-      this.stream.flush?.();
-    } catch (err) {
-      this.fail(err);
-    }
-  }
-
-  private takePending(): string {
-    const chunk = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');
-    this.pending = [];
-    this.pendingLength = 0;
-    return chunk;
-  }
-
-  private send(chunk: string): void {
-    if (this.broken) return;
-    try {
-      this.stream.write(chunk);
-    } catch (err) {
-      this.fail(err);
-    }
+    this.closed = true;
   }
 
   private fail(err: unknown): void {
     if (this.broken) return;
     this.broken = true;
+    process.stderr.write(`medianest: log output ${this.name} failed and is disabled: ${errorMessage(err)}\n`);
+  }
+}
+
+/**
+ * The lines for stdout and the log file, gathered once for both: every OUTPUT_CHUNK_BYTES (or what
+ * came within OUTPUT_FLUSH_MS) they are joined and encoded once, and the same bytes go to each
+ * output (SonicBoom in buffer mode writes them as they are). Per output, this was a join, two
+ * UTF-8 length scans, a string append, a flatten and an encoding of every chunk.
+ */
+class LineBatch implements pino.DestinationStream {
+  private pending: string[] = [];
+  private pendingLength = 0;
+  private closed = false;
+  private readonly ticker: NodeJS.Timeout;
+
+  constructor(private readonly outputs: GuardedOutput[]) {
+    this.ticker = setInterval(() => this.handOver(), OUTPUT_FLUSH_MS);
+    this.ticker.unref();
+    flushOnExit(this);
+  }
+
+  write(line: string): void {
+    if (this.closed) return;
+    this.pending.push(line);
+    this.pendingLength += line.length;
+    if (this.pendingLength >= OUTPUT_CHUNK_BYTES) this.handOver();
+  }
+
+  /**
+   * Hands what is waiting to the outputs now (before they close). Lines written after this wait for
+   * the exit, which writes them to the outputs still open (stdout).
+   */
+  drain(): void {
+    this.handOver();
+    clearInterval(this.ticker);
+  }
+
+  /** At exit: each output's own buffer first, then the lines gathered here, synchronously. */
+  flushSync(): void {
+    clearInterval(this.ticker);
+    openOutputs.delete(this);
+    const last = this.pendingLength > 0 ? this.takePending() : undefined;
+    this.closed = true;
+    for (const output of this.outputs) output.flushSync(last);
+  }
+
+  private handOver(): void {
+    if (this.pendingLength === 0) return;
+    const chunk = this.takePending();
+    for (const output of this.outputs) output.writeChunk(chunk);
+  }
+
+  private takePending(): Buffer {
+    const chunk = Buffer.from(this.pending.length === 1 ? this.pending[0]! : this.pending.join(''), 'utf8');
     this.pending = [];
     this.pendingLength = 0;
-    clearInterval(this.ticker);
-    process.stderr.write(`medianest: log output ${this.name} failed and is disabled: ${errorMessage(err)}\n`);
+    return chunk;
   }
 }
 
@@ -446,6 +469,8 @@ export async function createProcessLogger(options: ProcessLoggerOptions): Promis
   const streams: LevelledOutput[] = [];
   const problems: Array<{ event: string; err: unknown; message: string }> = [];
 
+  // stdout and the log file take the same lines: gathered and encoded once for both (LineBatch).
+  const batched: GuardedOutput[] = [];
   let stdout: GuardedOutput | undefined;
   if (options.console !== false) {
     if (options.format === 'pretty') {
@@ -460,11 +485,13 @@ export async function createProcessLogger(options: ProcessLoggerOptions): Promis
         // A developer's terminal: synchronous, so the last lines before a crash are on screen.
         sync: true,
       }) as unknown as SonicBoomLike;
-      streams.push({ minLevel, stream: new GuardedOutput('console', prettyConsole, false) });
+      const console = new GuardedOutput('console', prettyConsole);
+      flushOnExit(console);
+      streams.push({ minLevel, stream: console });
     } else {
       const destination = pino.destination({ dest: 1, ...BUFFERED }) as unknown as SonicBoomLike;
-      stdout = new GuardedOutput('stdout', destination, true);
-      streams.push({ minLevel, stream: stdout });
+      stdout = new GuardedOutput('stdout', destination);
+      batched.push(stdout);
     }
   }
 
@@ -473,14 +500,17 @@ export async function createProcessLogger(options: ProcessLoggerOptions): Promis
   if (options.logDir) {
     try {
       const opened = await openLogFile(options.logDir);
-      file = new GuardedOutput('file', opened, true);
+      file = new GuardedOutput('file', opened);
       fileName = opened.file ?? undefined;
-      streams.push({ minLevel, stream: file });
+      batched.push(file);
     } catch (err) {
       // A read-only or missing LOG_DIR must not stop MediaNest: the console and Loki still get every line.
       problems.push({ event: 'logging.file.unavailable', err, message: `Cannot write log files in ${options.logDir}` });
     }
   }
+
+  const batch = batched.length > 0 ? new LineBatch(batched) : undefined;
+  if (batch) streams.push({ minLevel, stream: batch });
 
   let log: Logger | undefined;
   let loki: LokiShipper | undefined;
@@ -510,6 +540,7 @@ export async function createProcessLogger(options: ProcessLoggerOptions): Promis
       closing ??= (async () => {
         const deadline = Date.now() + timeoutMs;
         await loki?.close(timeoutMs).catch(() => false);
+        batch?.drain();
         await file?.close(Math.max(100, deadline - Date.now()));
         stdout?.flushSync();
       })();
