@@ -47,7 +47,7 @@ function start(env: Record<string, string> = { NODE_COMPILE_CACHE: folder }): {
   cached: boolean;
 } {
   assertBuilt();
-  const script = `const how = require(${JSON.stringify(path.join(DIST_DIR, 'code-cache.js'))}).runBundle(${JSON.stringify(bundle)});
+  const script = `const how = require(${JSON.stringify(path.join(DIST_DIR, 'code-cache.js'))}).runBundle(${JSON.stringify(bundle)}, 'test');
     console.log(JSON.stringify({ how }));`;
   const result = spawnSync(process.execPath, ['-e', script], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
   expect(result.status, result.stderr).toBe(0);
@@ -70,7 +70,7 @@ describe('the bundle code cache', () => {
     }
     expect(first.how).toBe('from-source');
     expect(cacheFiles()).toHaveLength(1);
-    expect(cacheFiles()[0]).toMatch(/^medianest-main-v\d+\.\d+\.\d+-\w+-\d+-\d+\.v8cache$/);
+    expect(cacheFiles()[0]).toMatch(/^medianest-main-test-v\d+\.\d+\.\d+-\w+-\d+-\d+\.v8cache$/);
     // Only this account may read or write it: a code cache is code.
     expect(fs.statSync(folder).mode & 0o777).toBe(0o700);
     expect(fs.statSync(path.join(folder, cacheFiles()[0]!)).mode & 0o777).toBe(0o600);

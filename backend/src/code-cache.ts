@@ -14,8 +14,9 @@
  *
  * V8 checks a cache against its own version, the V8 flags in force and the
  * source's length only, so the file's name carries what else must match: the
- * entry, Node's version and architecture, and the bundle's size and mtime (a
- * rebuilt bundle gets a cache of its own; older ones are removed). The V8
+ * entry, the flags' variant, Node's version and architecture, and the bundle's
+ * size and mtime (a rebuilt bundle gets a cache of its own; older ones are
+ * removed). The V8
  * flags MediaNest sets itself are set before the bundle is compiled
  * (launch.ts), so a cache written at exit is valid for the next start.
  *
@@ -51,10 +52,13 @@ function cacheFolder(env: NodeJS.ProcessEnv = process.env): string | undefined {
   }
 }
 
-/** The cache file of `bundle` as it is now: a rebuilt bundle has a name of its own. */
-function cacheFileName(bundle: string, stat: Pick<fs.Stats, 'size' | 'mtimeMs'>): string {
+/**
+ * The cache file of `bundle` as it is now, for runs with the V8 flags `variant` names: a rebuilt
+ * bundle has a name of its own, and so do runs under other flags (the embedded database's).
+ */
+function cacheFileName(bundle: string, variant: string, stat: Pick<fs.Stats, 'size' | 'mtimeMs'>): string {
   const entry = path.basename(bundle).replace(/(\.bundle)?\.js$/, '');
-  return `medianest-${entry}-${process.version}-${process.arch}-${stat.size}-${Math.round(stat.mtimeMs)}.v8cache`;
+  return `medianest-${entry}-${variant}-${process.version}-${process.arch}-${stat.size}-${Math.round(stat.mtimeMs)}.v8cache`;
 }
 
 function readCache(file: string): Buffer | undefined {
@@ -88,9 +92,10 @@ type BundleCompile = 'node-compile-cache' | 'from-cache' | 'from-source' | 'with
 
 /**
  * Loads `bundle` as the module it is (its own `require`, `module`, `__filename`, `__dirname`),
- * compiled from the code cache when there is a valid one.
+ * compiled from the code cache when there is a valid one. `variant` names the V8 flags the caller
+ * set (one cache each: processes under different flags would otherwise replace each other's).
  */
-export function runBundle(bundle: string, folder: string | undefined = cacheFolder()): BundleCompile {
+export function runBundle(bundle: string, variant: string, folder: string | undefined = cacheFolder()): BundleCompile {
   // Node's own compile cache is on (runtime-settings.ts) and covers the bundle too.
   const nodeCache = typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function';
   if (nodeCache || !folder) {
@@ -99,7 +104,7 @@ export function runBundle(bundle: string, folder: string | undefined = cacheFold
     return nodeCache ? 'node-compile-cache' : 'without-cache';
   }
   const stat = fs.statSync(bundle);
-  const name = cacheFileName(bundle, stat);
+  const name = cacheFileName(bundle, variant, stat);
   const cachedData = readCache(path.join(folder, name));
   // Latin-1: the bundle is plain ASCII (scripts/bundle.mjs), which V8 keeps as a one-byte string.
   const source = fs.readFileSync(bundle, 'latin1');

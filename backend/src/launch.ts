@@ -14,5 +14,6 @@ import { runBundle } from './code-cache';
 import { EMBEDDED_V8_FLAGS } from './launch-flags';
 
 // The embedded database is the one used when no DATABASE_URL is set (config.ts).
-if (!process.env.DATABASE_URL) for (const flag of EMBEDDED_V8_FLAGS) v8.setFlagsFromString(flag);
-runBundle(path.join(__dirname, `${path.basename(__filename, '.js')}.bundle.js`));
+const embedded = !process.env.DATABASE_URL;
+if (embedded) for (const flag of EMBEDDED_V8_FLAGS) v8.setFlagsFromString(flag);
+runBundle(path.join(__dirname, `${path.basename(__filename, '.js')}.bundle.js`), embedded ? 'embedded-db' : 'postgresql');
