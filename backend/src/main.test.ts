@@ -93,7 +93,7 @@ describe('the MediaNest process', () => {
       first.child.kill('SIGTERM');
       expect(await first.exited).toBe(0);
       const written = cacheFile();
-      expect(written.name).toMatch(cacheEnv.DATABASE_URL ? /^medianest-main-postgresql-/ : /^medianest-main-embedded-db-/);
+      expect(written.name).toMatch(env.env.DATABASE_URL ? /^medianest-main-postgresql-/ : /^medianest-main-embedded-db-/);
       // V8 refuses a cache written under other V8 flags and the run then writes a new one: the flags a
       // run sets (the embedded database's included) must be in force before the bundle is compiled.
       const second = await startProcess(cacheEnv);
