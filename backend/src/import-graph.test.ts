@@ -12,8 +12,11 @@ import { describe, expect, it } from 'vitest';
 
 const SRC = __dirname;
 const LOWER_LAYERS = ['observability', 'db', 'cache', 'redis', 'jobs', 'resilience', 'integrations', 'http', 'realtime'];
-/** Top-level modules any layer may use: the error type, the settings, start-up failures, DATA_DIR, secret comparison, the program's own paths. */
-const SHARED = ['errors', 'config', 'startup-error', 'data-dir', 'secret-compare', 'paths'];
+/**
+ * Top-level modules any layer may use: the error type, the settings, start-up failures, DATA_DIR, secret
+ * comparison, the program's own paths and the V8 flags it runs with (constants only).
+ */
+const SHARED = ['errors', 'config', 'startup-error', 'data-dir', 'secret-compare', 'paths', 'launch-flags'];
 
 /** features/<name> for a feature's file, the top folder for any other, the file itself at the top level. */
 function folderOf(file: string): string {
