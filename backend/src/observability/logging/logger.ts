@@ -471,7 +471,6 @@ export async function createProcessLogger(options: ProcessLoggerOptions): Promis
 
   // stdout and the log file take the same lines: gathered and encoded once for both (LineBatch).
   const batched: GuardedOutput[] = [];
-  let stdout: GuardedOutput | undefined;
   if (options.console !== false) {
     if (options.format === 'pretty') {
       // require, not import(): the bundle may run from a code cache, which cannot import() on Node 20 (code-cache.ts).
@@ -490,8 +489,7 @@ export async function createProcessLogger(options: ProcessLoggerOptions): Promis
       streams.push({ minLevel, stream: console });
     } else {
       const destination = pino.destination({ dest: 1, ...BUFFERED }) as unknown as SonicBoomLike;
-      stdout = new GuardedOutput('stdout', destination);
-      batched.push(stdout);
+      batched.push(new GuardedOutput('stdout', destination));
     }
   }
 
@@ -542,7 +540,8 @@ export async function createProcessLogger(options: ProcessLoggerOptions): Promis
         await loki?.close(timeoutMs).catch(() => false);
         batch?.drain();
         await file?.close(Math.max(100, deadline - Date.now()));
-        stdout?.flushSync();
+        // stdout last, with the lines written while the file closed.
+        batch?.flushSync();
       })();
       return closing;
     },
