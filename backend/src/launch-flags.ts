@@ -1,3 +1,5 @@
+import v8 from 'node:v8';
+
 /**
  * Node.js flags on every command that starts the server or the worker (`npm start`, the
  * image's CMD, the Kubernetes manifests, the benchmark); `launch-flags.test.ts` keeps them
@@ -20,3 +22,8 @@ export const NODE_LAUNCH_FLAGS: readonly string[] = ['--max-semi-space-size=8', 
  * the database opens (tests and tools that do not start from launch.ts).
  */
 export const EMBEDDED_V8_FLAGS: readonly string[] = ['--liftoff-only'];
+
+/** Puts EMBEDDED_V8_FLAGS in force in this process. */
+export function setEmbeddedV8Flags(): void {
+  for (const flag of EMBEDDED_V8_FLAGS) v8.setFlagsFromString(flag);
+}

@@ -9,11 +9,10 @@
  */
 import './runtime-settings';
 import path from 'node:path';
-import v8 from 'node:v8';
 import { runBundle } from './code-cache';
-import { EMBEDDED_V8_FLAGS } from './launch-flags';
+import { setEmbeddedV8Flags } from './launch-flags';
 
 // The embedded database is the one used when no DATABASE_URL is set (config.ts).
 const embedded = !process.env.DATABASE_URL;
-if (embedded) for (const flag of EMBEDDED_V8_FLAGS) v8.setFlagsFromString(flag);
+if (embedded) setEmbeddedV8Flags();
 runBundle(path.join(__dirname, `${path.basename(__filename, '.js')}.bundle.js`), embedded ? 'embedded-db' : 'postgresql');

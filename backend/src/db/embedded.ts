@@ -39,12 +39,11 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import v8 from 'node:v8';
 // The ESM types, as Drizzle's PGlite driver sees them (the package ships separate CJS declarations).
 import type { PGlite } from '@electric-sql/pglite' with { 'resolution-mode': 'import' };
 import type * as PGliteModule from '@electric-sql/pglite' with { 'resolution-mode': 'import' };
 import { CODE_DIR } from '../paths';
-import { EMBEDDED_V8_FLAGS } from '../launch-flags';
+import { EMBEDDED_V8_FLAGS, setEmbeddedV8Flags } from '../launch-flags';
 
 /** Server settings of the embedded database (see above for why each one). */
 export const EMBEDDED_SETTINGS: Readonly<Record<string, string>> = {
@@ -150,7 +149,7 @@ export async function initialiseInChildProcess(dir: string, startParams: string[
  * PostgreSQL here with EMBEDDED_SETTINGS.
  */
 export async function openEmbeddedClient(dir: string, options: { templateDir?: string } = {}): Promise<PGlite> {
-  for (const flag of EMBEDDED_V8_FLAGS) v8.setFlagsFromString(flag);
+  setEmbeddedV8Flags();
   const { PGlite } = pglite();
   const startParams = embeddedStartParams(PGlite.defaultStartParams);
   if (!isInitialised(dir)) {
@@ -166,7 +165,7 @@ export async function openEmbeddedClient(dir: string, options: { templateDir?: s
  * the tar into the folder, then starts PostgreSQL on it with EMBEDDED_SETTINGS.
  */
 export async function openEmbeddedFromBackup(dir: string, backup: Blob): Promise<PGlite> {
-  for (const flag of EMBEDDED_V8_FLAGS) v8.setFlagsFromString(flag);
+  setEmbeddedV8Flags();
   const { PGlite } = pglite();
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   return PGlite.create(dir, { startParams: embeddedStartParams(PGlite.defaultStartParams), loadDataDir: backup });

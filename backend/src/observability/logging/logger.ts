@@ -484,9 +484,9 @@ export async function createProcessLogger(options: ProcessLoggerOptions): Promis
         // A developer's terminal: synchronous, so the last lines before a crash are on screen.
         sync: true,
       }) as unknown as SonicBoomLike;
-      const console = new GuardedOutput('console', prettyConsole);
-      flushOnExit(console);
-      streams.push({ minLevel, stream: console });
+      const terminal = new GuardedOutput('console', prettyConsole);
+      flushOnExit(terminal);
+      streams.push({ minLevel, stream: terminal });
     } else {
       const destination = pino.destination({ dest: 1, ...BUFFERED }) as unknown as SonicBoomLike;
       batched.push(new GuardedOutput('stdout', destination));
