@@ -10,7 +10,9 @@
  * is checked, the OpenTelemetry SDK only with an endpoint) stays lazy.
  * `dist/main.js` and `dist/worker.js`, what operators run, are the launcher
  * (`src/launch.ts`, a few KB): it sets the runtime's flags, then runs its
- * bundle from the code cache (`src/code-cache.ts`).
+ * bundle from the code cache (`src/code-cache.ts`). The build leaves the cache a
+ * first start uses in `dist/compile-cache/` (on Node < 22.1; newer versions keep
+ * their own).
  *
  * Left out, and loaded from node_modules as before:
  * - packages that read files beside their own code (PGlite's WebAssembly,
@@ -30,7 +32,9 @@
  * plain `tsc`). `--force` rebuilds it.
  */
 import { Buffer } from 'node:buffer';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import nodeModule from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -47,6 +51,11 @@ const LAUNCHER_BANNER = '// MediaNest launcher (backend/scripts/bundle.mjs)';
 const bundleFile = (entry) => path.join(BACKEND, 'dist', `${entry}.bundle.js`);
 const launcherFile = (entry) => path.join(BACKEND, 'dist', `${entry}.js`);
 const STAMP = path.join(BACKEND, 'dist', '.bundle-inputs');
+/** The code cache a first start uses (src/code-cache.ts writeBuildCache): per entry, per flags variant. */
+const BUILD_CACHE = path.join(BACKEND, 'dist', 'compile-cache');
+const BUILD_CACHE_VARIANTS = { main: ['embedded-db', 'postgresql'], worker: ['postgresql'] };
+/** Node ≥ 22.1 keeps its own compile cache, and the build leaves none. */
+const NODE_CACHES = typeof nodeModule.enableCompileCache === 'function';
 
 const EXTERNAL = [
   '@electric-sql/pglite',
@@ -144,7 +153,8 @@ const upToDate =
   !process.argv.includes('--force') &&
   ENTRIES.every((entry) => startsWith(bundleFile(entry), BANNER) && startsWith(launcherFile(entry), LAUNCHER_BANNER)) &&
   fs.existsSync(STAMP) &&
-  fs.readFileSync(STAMP, 'utf8').trim() === inputs;
+  fs.readFileSync(STAMP, 'utf8').trim() === inputs &&
+  (NODE_CACHES || (fs.existsSync(BUILD_CACHE) && fs.readdirSync(BUILD_CACHE).some((f) => f.includes(`-${process.version}-`))));
 if (upToDate) {
   process.stdout.write('server bundle up to date (dist/main.bundle.js, dist/worker.bundle.js)\n');
   process.exit(0);
@@ -190,6 +200,14 @@ for (const entry of ENTRIES) {
   const code = fs.readFileSync(file, 'utf8');
   const ascii = code.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   if (ascii !== code) fs.writeFileSync(file, ascii);
+}
+// The first start's code cache, written by the launchers themselves under the flags a start runs with.
+if (!NODE_CACHES) {
+  const { NODE_LAUNCH_FLAGS } = nodeModule.createRequire(import.meta.url)('../dist/launch-flags.js');
+  fs.rmSync(BUILD_CACHE, { recursive: true, force: true });
+  for (const [entry, variants] of Object.entries(BUILD_CACHE_VARIANTS))
+    for (const variant of variants)
+      execFileSync(process.execPath, [...NODE_LAUNCH_FLAGS, launcherFile(entry), `--write-build-cache=${variant}`], { stdio: 'inherit' });
 }
 fs.writeFileSync(STAMP, `${inputs}\n`);
 process.stdout.write(`server bundled (dist/main.bundle.js, dist/worker.bundle.js and their launchers, ${Date.now() - started} ms)\n`);

@@ -58,7 +58,15 @@ function start(env: Record<string, string> = { NODE_COMPILE_CACHE: folder }): {
   return { ...(ran as { answer: number; file: string; dir: string; cached: boolean }), how: how!.how as string };
 }
 
-const cacheFiles = () => (fs.existsSync(folder) ? fs.readdirSync(folder).filter((f) => f.endsWith('.v8cache')) : []);
+const cacheFiles = (of = folder) => (fs.existsSync(of) ? fs.readdirSync(of).filter((f) => f.endsWith('.v8cache')) : []);
+
+/** What the build does: the bundle's cache for first starts, written under `nodeFlags`. */
+function writeBuildCache(nodeFlags: string[] = []): void {
+  assertBuilt();
+  const script = `require(${JSON.stringify(path.join(DIST_DIR, 'code-cache.js'))}).writeBuildCache(${JSON.stringify(bundle)}, 'test')`;
+  const result = spawnSync(process.execPath, [...nodeFlags, '-e', script], { env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' });
+  expect(result.status, result.stderr).toBe(0);
+}
 
 describe('the bundle code cache', () => {
   it('compiles a bundle once: the next start runs it from the cache written at exit, with the same result', () => {
@@ -78,6 +86,24 @@ describe('the bundle code cache', () => {
     const second = start();
     expect(second).toEqual({ ...first, how: 'from-cache' });
     expect(start().how).toBe('from-cache');
+  });
+
+  it('runs a first start from the build’s cache, which then writes its own complete one', () => {
+    if (NODE_CACHES) return;
+    writeBuildCache();
+    const built = path.join(path.dirname(bundle), 'compile-cache');
+    expect(cacheFiles(built)).toHaveLength(1);
+    expect(fs.statSync(path.join(built, cacheFiles(built)[0]!)).mode & 0o777).toBe(0o644); // as readable as the bundle
+    expect(start()).toMatchObject({ answer: 42, how: 'from-build-cache' });
+    expect(cacheFiles()).toEqual(cacheFiles(built)); // the run's own, same name, in the run's folder
+    expect(start()).toMatchObject({ answer: 42, how: 'from-cache' });
+  });
+
+  it('compiles from source when the build’s cache was written under other flags than the start', () => {
+    if (NODE_CACHES) return;
+    writeBuildCache(['--max-semi-space-size=8']);
+    expect(start()).toMatchObject({ answer: 42, how: 'from-source' });
+    expect(start()).toMatchObject({ answer: 42, how: 'from-cache' });
   });
 
   it('never runs a rebuilt bundle from the old bundle’s cache, and replaces that cache', () => {

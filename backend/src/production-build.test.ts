@@ -5,9 +5,12 @@
  * machine (they live in backend/test, backend/e2e and backend/bench, which the
  * Docker build context leaves out as well). Needs `npm run build -w backend`.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import nodeModule from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { NODE_LAUNCH_FLAGS } from './launch-flags';
 
 const BACKEND = path.resolve(__dirname, '..');
 const REPO = path.resolve(BACKEND, '..');
@@ -54,6 +57,26 @@ describe('the production build', () => {
       const launcher = fs.readFileSync(path.join(BACKEND, 'dist', entry), 'utf8');
       expect(launcher.startsWith('// MediaNest launcher'), `${entry} is not the launcher: run npm run build`).toBe(true);
       expect(launcher.length).toBeLessThan(20_000);
+    }
+  });
+
+  it('leaves first starts a code cache that V8 takes under a start’s flags, for each entry and database', () => {
+    if (typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function') return; // Node's own cache
+    const dist = path.join(BACKEND, 'dist');
+    const caches = fs.readdirSync(path.join(dist, 'compile-cache'));
+    for (const [entry, variant] of [['main', 'embedded-db'], ['main', 'postgresql'], ['worker', 'postgresql']] as const) {
+      const bundle = path.join(dist, `${entry}.bundle.js`);
+      const file = caches.find((name) => name.startsWith(`medianest-${entry}-${variant}-${process.version}-`));
+      expect(file, `no build cache for ${entry} (${variant}): run npm run build`).toBeDefined();
+      // What the launcher does before it compiles the bundle: the runtime's settings, the embedded database's flags.
+      const check = `require(${JSON.stringify(path.join(dist, 'runtime-settings.js'))});
+        if (${variant === 'embedded-db'}) require(${JSON.stringify(path.join(dist, 'launch-flags.js'))}).setEmbeddedV8Flags();
+        const fs = require('fs'), vm = require('vm'), { wrap } = require('module');
+        const script = new vm.Script(wrap(fs.readFileSync(${JSON.stringify(bundle)}, 'latin1')), {
+          filename: ${JSON.stringify(bundle)}, cachedData: fs.readFileSync(${JSON.stringify(path.join(dist, 'compile-cache', file!))}) });
+        process.stdout.write(String(script.cachedDataRejected));`;
+      const result = spawnSync(process.execPath, [...NODE_LAUNCH_FLAGS, '-e', check], { encoding: 'utf8' });
+      expect(result.stdout, `${entry} (${variant}): ${result.stderr}`).toBe('false');
     }
   });
 
