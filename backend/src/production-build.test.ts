@@ -64,7 +64,11 @@ describe('the production build', () => {
     if (typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function') return; // Node's own cache
     const dist = path.join(BACKEND, 'dist');
     const caches = fs.readdirSync(path.join(dist, 'compile-cache'));
-    for (const [entry, variant] of [['main', 'embedded-db'], ['main', 'postgresql'], ['worker', 'postgresql']] as const) {
+    for (const [entry, variant] of [
+      ['main', 'embedded-db'],
+      ['main', 'postgresql'],
+      ['worker', 'postgresql'],
+    ] as const) {
       const bundle = path.join(dist, `${entry}.bundle.js`);
       const file = caches.find((name) => name.startsWith(`medianest-${entry}-${variant}-${process.version}-`));
       expect(file, `no build cache for ${entry} (${variant}): run npm run build`).toBeDefined();
