@@ -6,14 +6,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import nodeModule from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assertBuilt, DIST_DIR } from '../test/app-process';
+import { nodeKeepsCompileCache } from './code-cache';
 
 /** Node ≥ 22.1 caches the bundle itself; this module's own cache is for older versions. */
-const NODE_CACHES = typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function';
+const NODE_CACHES = nodeKeepsCompileCache();
 
 let root: string;
 let bundle: string;

@@ -15,7 +15,7 @@
  * A first start has no cache of its own yet. The build leaves one beside the
  * bundle (`dist/compile-cache/`, `writeBuildCache`): the bundle compiled under
  * the flags of `npm start`, before anything runs, so it holds the top-level
- * code only — V8 skips parsing the 4.6 MB (~75 ms → ~9 ms on a 2-core VM) and
+ * code only — V8 skips parsing the ~5 MB (~75 ms → ~9 ms on a 2-core VM) and
  * compiles each function the start runs as usual. A start that ran from it
  * still writes its complete cache at exit. It is as trusted as the bundle it
  * sits beside; a run under other flags (V8 refuses it) compiles from source.
@@ -100,7 +100,7 @@ function writeCache(folder: string, name: string, data: Buffer, mode = 0o600): v
 type BundleCompile = 'node-compile-cache' | 'from-cache' | 'from-build-cache' | 'from-source' | 'without-cache';
 
 /** Node ≥ 22.1 caches every module itself (runtime-settings.ts switches it on), the bundle included. */
-const nodeCaches = () => typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function';
+export const nodeKeepsCompileCache = () => typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function';
 
 /** Where the build leaves its cache of a bundle: beside it. */
 const buildCacheFolder = (bundle: string) => path.join(path.dirname(bundle), 'compile-cache');
@@ -117,7 +117,7 @@ function compileBundle(bundle: string, cachedData?: Buffer): vm.Script {
  * bundle compiled and not run, its cache written beside it for first starts. Nothing on Node ≥ 22.1.
  */
 export function writeBuildCache(bundle: string, variant: string): void {
-  if (nodeCaches()) return;
+  if (nodeKeepsCompileCache()) return;
   const folder = buildCacheFolder(bundle);
   fs.mkdirSync(folder, { recursive: true });
   // Readable by whoever may run the bundle, like the bundle itself.
@@ -130,7 +130,7 @@ export function writeBuildCache(bundle: string, variant: string): void {
  * set (one cache each: processes under different flags would otherwise replace each other's).
  */
 export function runBundle(bundle: string, variant: string, folder: string | undefined = cacheFolder()): BundleCompile {
-  const nodeCache = nodeCaches();
+  const nodeCache = nodeKeepsCompileCache();
   if (nodeCache || !folder) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle is a file of the build, found at run time
     require(bundle);

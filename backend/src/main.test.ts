@@ -5,12 +5,12 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
-import nodeModule from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, prepareTestEnv, type TestEnv } from '../test/context';
+import { nodeKeepsCompileCache } from './code-cache';
 
 const MAIN = path.resolve(__dirname, '../dist/main.js');
 
@@ -79,7 +79,7 @@ describe('the MediaNest process', () => {
   });
 
   it('restarts from the code cache its previous run left (Node 20: code-cache.ts; later Node versions cache it themselves)', async () => {
-    if (typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function') return;
+    if (nodeKeepsCompileCache()) return;
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'medianest-main-cache-'));
     try {
       const cacheEnv = { ...env.env, NODE_COMPILE_CACHE: folder };

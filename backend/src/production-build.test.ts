@@ -7,9 +7,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import nodeModule from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { nodeKeepsCompileCache } from './code-cache';
 import { NODE_LAUNCH_FLAGS } from './launch-flags';
 
 const BACKEND = path.resolve(__dirname, '..');
@@ -61,7 +61,7 @@ describe('the production build', () => {
   });
 
   it('leaves first starts a code cache that V8 takes under a start’s flags, for each entry and database', () => {
-    if (typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function') return; // Node's own cache
+    if (nodeKeepsCompileCache()) return; // Node's own cache
     const dist = path.join(BACKEND, 'dist');
     const caches = fs.readdirSync(path.join(dist, 'compile-cache'));
     for (const [entry, variant] of [
